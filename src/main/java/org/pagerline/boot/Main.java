@@ -1,0 +1,2 @@
+package org.pagerline.boot;
+public final class Main { public static void main(String[] a) {} }
