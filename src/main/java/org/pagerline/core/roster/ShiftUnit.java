@@ -1,0 +1,3 @@
+package org.pagerline.core.roster;
+
+public enum ShiftUnit { HOURS, DAYS, WEEKS }
