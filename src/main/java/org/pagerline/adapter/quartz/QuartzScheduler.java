@@ -1,0 +1,139 @@
+package org.pagerline.adapter.quartz;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Properties;
+import org.pagerline.config.DatabaseConfig;
+import org.pagerline.config.SchedulerConfig;
+import org.pagerline.service.WakeUps;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quartz with its persistent JDBC job store in pagerline's own database. It holds no business
+ * state: each trigger only wakes the engine's idempotent pass ({@link DuePassJob}), at a due
+ * instant or on the periodic sweep. Triggers survive a restart; a trigger whose instant passed
+ * while the server was down fires at once (misfire: fire now).
+ */
+public final class QuartzScheduler implements WakeUps, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QuartzScheduler.class);
+    static final JobKey PASS_JOB = JobKey.jobKey("engine-pass", "pagerline");
+    private static final TriggerKey SWEEP = TriggerKey.triggerKey("sweep", "pagerline");
+    private final Scheduler scheduler;
+    private final SchedulerConfig config;
+
+    public QuartzScheduler(DatabaseConfig db, SchedulerConfig config, Runnable duePass) {
+        this.config = config;
+        try {
+            StdSchedulerFactory factory = new StdSchedulerFactory(properties(db, config));
+            scheduler = factory.getScheduler();
+            scheduler.setJobFactory((bundle, s) -> new DuePassJob(duePass));
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot create the Quartz scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    static Properties properties(DatabaseConfig db, SchedulerConfig config) {
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "pagerline");
+        p.setProperty("org.quartz.scheduler.instanceId", "pagerline");
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", db.isPostgres()
+                ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", "pagerline");
+        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
+        p.setProperty("org.quartz.dataSource.pagerline.provider", "hikaricp");
+        p.setProperty("org.quartz.dataSource.pagerline.driver", db.isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
+        p.setProperty("org.quartz.dataSource.pagerline.URL", db.url());
+        p.setProperty("org.quartz.dataSource.pagerline.user", db.user());
+        p.setProperty("org.quartz.dataSource.pagerline.password", db.password());
+        p.setProperty("org.quartz.dataSource.pagerline.maxConnections", Integer.toString(config.threads() + 3));
+        return p;
+    }
+
+    public void start() {
+        try {
+            JobDetail job = JobBuilder.newJob(DuePassJob.class).withIdentity(PASS_JOB).storeDurably().build();
+            scheduler.addJob(job, true);
+            Trigger sweep = TriggerBuilder.newTrigger().withIdentity(SWEEP).forJob(PASS_JOB)
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                            .withIntervalInMilliseconds(config.sweepInterval().toMillis()).repeatForever()
+                            .withMisfireHandlingInstructionNextWithRemainingCount())
+                    .build();
+            if (scheduler.checkExists(SWEEP)) {
+                scheduler.rescheduleJob(SWEEP, sweep);
+            } else {
+                scheduler.scheduleJob(sweep);
+            }
+            scheduler.start();
+            log.info("scheduler started (sweep every {})", config.sweepInterval());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("cannot start the Quartz scheduler: " + e.getMessage(), e);
+        }
+    }
+
+    /** Wakes the engine at {@code due}. Idempotent: one trigger per due instant. */
+    @Override
+    public void wakeAt(Instant due) {
+        TriggerKey key = TriggerKey.triggerKey("due-" + due.toEpochMilli(), "pagerline");
+        try {
+            if (scheduler.checkExists(key)) {
+                return;
+            }
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(PASS_JOB)
+                    .startAt(Date.from(due))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .build());
+        } catch (org.quartz.ObjectAlreadyExistsException raced) {
+            // another thread scheduled the same instant: that is the point
+        } catch (SchedulerException e) {
+            // the periodic sweep still catches the work; say so and go on
+            log.warn("could not schedule a wake-up at {}; the sweep will catch it: {}", due, e.getMessage());
+        }
+    }
+
+    /** Number of one-shot wake-ups waiting (for tests and metrics). */
+    public int pendingWakeUps() {
+        try {
+            return (int) scheduler.getTriggerKeys(org.quartz.impl.matchers.GroupMatcher.triggerGroupEquals("pagerline"))
+                    .stream().filter(k -> k.getName().startsWith("due-")).count();
+        } catch (SchedulerException e) {
+            return -1;
+        }
+    }
+
+    public boolean isUp() {
+        try {
+            return scheduler.isStarted() && !scheduler.isShutdown() && !scheduler.isInStandbyMode();
+        } catch (SchedulerException e) {
+            return false;
+        }
+    }
+
+    public Duration sweepInterval() {
+        return config.sweepInterval();
+    }
+
+    @Override
+    public void close() {
+        try {
+            scheduler.shutdown(true);
+        } catch (SchedulerException e) {
+            log.warn("scheduler did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

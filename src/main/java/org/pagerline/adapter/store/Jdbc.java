@@ -1,0 +1,122 @@
+package org.pagerline.adapter.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small JDBC helpers shared by the stores: parameters, row mapping, SQLException unwrapping. */
+final class Jdbc {
+    private final Connection c;
+
+    Jdbc(Connection c) {
+        this.c = c;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Long nullableLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Instant in) {
+                ps.setObject(i + 1, ts(in));
+            } else if (a instanceof Enum<?> e) {
+                ps.setString(i + 1, e.name());
+            } else if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+    }
+
+    <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... args) {
+        List<T> rows = list(sql, mapper, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    int update(String sql, Object... args) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    /** Runs an INSERT and returns the generated id. */
+    long insert(String sql, Object... args) {
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            bind(ps, args);
+            ps.executeUpdate();
+            try (ResultSet rs = ps.getGeneratedKeys()) {
+                if (!rs.next()) {
+                    throw new StoreException(sql, new SQLException("no generated key"));
+                }
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    void batch(String sql, List<Object[]> rows) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
+    void execute(String sql) {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.pagerline.adapter.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.roster.RosterStore;
+import org.pagerline.core.ticket.TicketStore;
+import org.pagerline.service.Stores;
+import org.pagerline.service.Transactions;
+
+/** One JDBC transaction per unit of work; stores are bound to its connection. */
+public final class JdbcTransactions implements Transactions {
+    private final DataSource ds;
+
+    public JdbcTransactions(DataSource ds) {
+        this.ds = ds;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<Stores, T> work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(new JdbcStores(new Jdbc(c)));
+                c.commit();
+                return result;
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(c, e);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("transaction", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private static final class JdbcStores implements Stores {
+        private final Jdbc db;
+
+        JdbcStores(Jdbc db) {
+            this.db = db;
+        }
+
+        @Override
+        public RosterStore roster() {
+            return new JdbcRosterStore(db);
+        }
+
+        @Override
+        public CalendarStore calendar() {
+            return new JdbcCalendarStore(db);
+        }
+
+        @Override
+        public TicketStore tickets() {
+            return new JdbcTicketStore(db);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.pagerline.boot;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.pagerline.cli.Backend;
+import org.pagerline.config.PagerlineConfig;
+import org.pagerline.config.Settings;
+import org.pagerline.service.Services;
+
+/** The command line's backend: loads the settings, opens the database on demand. */
+final class Backends {
+    private Backends() {}
+
+    static final class Live implements Backend {
+        private final PagerlineConfig config;
+        private Wiring.Data data;
+
+        Live(Path configFile, Map<String, String> env) {
+            this.config = PagerlineConfig.from(Settings.load(configFile, env));
+        }
+
+        @Override
+        public Services services() {
+            if (data == null) {
+                data = Wiring.openData(config, Clock.systemUTC());
+            }
+            return data.services();
+        }
+
+        @Override
+        public int runServer() {
+            return PagerlineServer.runUntilStopped(config, Clock.systemUTC());
+        }
+
+        @Override
+        public void close() {
+            if (data != null) {
+                data.close();
+            }
+        }
+    }
+}

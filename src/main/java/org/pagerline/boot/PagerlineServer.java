@@ -1,0 +1,81 @@
+package org.pagerline.boot;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.http.HttpEndpoint;
+import org.pagerline.adapter.quartz.QuartzScheduler;
+import org.pagerline.config.PagerlineConfig;
+import org.pagerline.service.Services;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running server. Starts the scheduler, then the listeners; stops in the reverse order
+ * (listeners first, so no new call or webhook arrives while the engine and database close).
+ */
+final class PagerlineServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
+    private final Wiring.Data data;
+    private final QuartzScheduler scheduler;
+    private final AgiListener agi;
+    private final HttpEndpoint http;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    PagerlineServer(Wiring.Data data, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http) {
+        this.data = data;
+        this.scheduler = scheduler;
+        this.agi = agi;
+        this.http = http;
+    }
+
+    PagerlineServer start() {
+        scheduler.start();
+        agi.start();
+        http.start();
+        log.info("pagerline is up");
+        return this;
+    }
+
+    Services services() {
+        return data.services();
+    }
+
+    int httpPort() {
+        return http.port();
+    }
+
+    /** Builds, starts, and blocks until SIGTERM/SIGINT; 0 on a clean stop, 2 on a config error. */
+    static int runUntilStopped(PagerlineConfig config, Clock clock) {
+        PagerlineServer server;
+        try {
+            server = Wiring.server(config, clock).start();
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("pagerline could not start: {}", e.getMessage(), e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        try {
+            server.stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("pagerline stopping");
+        http.close();
+        agi.close();
+        scheduler.close();
+        data.close();
+        log.info("pagerline stopped");
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,106 @@
+package org.pagerline.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.roster.Rotation;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.service.RosterService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "rotation", mixinStandardHelpOptions = true, description = "Set and show each role's rotation.",
+        subcommands = {RotationCommand.Set.class, RotationCommand.Show.class})
+final class RotationCommand {
+    @ParentCommand
+    PagerlineCommand root;
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Replace ROLE's rotation: members take turns, one shift each, handing off at a local time.")
+    static final class Set implements Runnable {
+        @ParentCommand
+        RotationCommand parent;
+
+        @Parameters(paramLabel = "ROLE", description = "PRIMARY, SECONDARY, TEAM_LEAD or VP_SERVICE.")
+        String role;
+
+        @Option(names = "--members", required = true, split = ",", description = "Technicians in order (ids or names), comma-separated.")
+        List<String> members;
+
+        @Option(names = "--shift", defaultValue = "1w", description = "Shift length: 12h, 1d, 1w ... (default: ${DEFAULT-VALUE}).")
+        String shift;
+
+        @Option(names = "--handoff", defaultValue = "08:00", description = "Hand-off time of day, local (default: ${DEFAULT-VALUE}).")
+        String handoff;
+
+        @Option(names = "--zone", defaultValue = "America/Winnipeg", description = "Zone of the hand-off time (default: ${DEFAULT-VALUE}).")
+        String zone;
+
+        @Option(names = "--start", description = "First shift's date, YYYY-MM-DD (default: today in the zone).")
+        String start;
+
+        @Override
+        public void run() {
+            Role r = Role.parse(role);
+            Rotation rot = parent.root.services().roster()
+                    .setRotation(new RosterService.RotationSpec(r, members, shift, handoff, zone, start));
+            parent.root.out().println("rotation for " + r + " set: " + rot.memberIds().size() + " member(s), "
+                    + rot.shift().amount() + " " + rot.shift().unit().name().toLowerCase() + " shifts, hand-off "
+                    + rot.handoff() + " " + rot.zone() + " from " + rot.startDate());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show the rotations (or one role's).")
+    static final class Show implements Runnable {
+        @ParentCommand
+        RotationCommand parent;
+
+        @Parameters(paramLabel = "ROLE", arity = "0..1", description = "One role (default: all).")
+        String role;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            Role only = role == null ? null : Role.parse(role);
+            RosterService roster = parent.root.services().roster();
+            Map<Role, Rotation> all = roster.rotations();
+            Map<Long, String> names = new java.util.HashMap<>();
+            for (Technician t : roster.technicians()) {
+                names.put(t.id(), t.name());
+            }
+            ArrayNode arr = Json.array();
+            for (Role r : Role.values()) {
+                if (only != null && r != only) {
+                    continue;
+                }
+                Rotation rot = all.get(r);
+                if (json) {
+                    if (rot != null) {
+                        ObjectNode n = Views.rotation(rot);
+                        ArrayNode mn = n.putArray("memberNames");
+                        rot.memberIds().forEach(id -> mn.add(names.getOrDefault(id, "#" + id)));
+                        arr.add(n);
+                    } else if (only != null) {
+                        arr.add(Json.object().put("role", r.name()).putNull("members"));
+                    }
+                } else if (rot == null) {
+                    parent.root.out().println(r + ": no rotation (unfilled)");
+                } else {
+                    List<String> ms = rot.memberIds().stream().map(id -> names.getOrDefault(id, "#" + id)).toList();
+                    parent.root.out().println(r + ": " + String.join(", ", ms) + "; " + rot.shift().amount() + " "
+                            + rot.shift().unit().name().toLowerCase() + " shifts, hand-off " + rot.handoff() + " "
+                            + rot.zone() + ", from " + rot.startDate());
+                }
+            }
+            if (json) {
+                parent.root.out().println(Json.write(only != null && arr.size() == 1 ? arr.get(0) : arr));
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.pagerline.config;
+
+import java.nio.file.Path;
+
+/**
+ * Where the data lives. The default is an embedded H2 file under {@code data.dir}, with
+ * {@code WRITE_DELAY=0} so a commit is on disk before the call returns (H2 otherwise delays
+ * commits by up to 500 ms, and a crash loses them) and {@code AUTO_SERVER=TRUE} so the command
+ * line can reach the file while the server holds it.
+ */
+public record DatabaseConfig(String url, String user, String password, int poolSize) {
+
+    public static DatabaseConfig from(Settings s) {
+        Path dataDir = Path.of(s.string("data.dir", "./data"));
+        String dflt = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("pagerline")
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        String url = s.string("db.url", dflt);
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException("db.url", "'" + url + "' is neither an H2 (jdbc:h2:) nor a PostgreSQL (jdbc:postgresql:) URL");
+        }
+        String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
+        String password = s.secret("db.password").orElse("");
+        int pool = s.integer("db.pool-size", 10, 2, 200);
+        return new DatabaseConfig(url, user, password, pool);
+    }
+
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                + ", poolSize=" + poolSize + "]";
+    }
+}

@@ -1,0 +1,4 @@
+package org.pagerline.core.page;
+
+/** How a page reaches a person. */
+public enum Channel { VOICE, SMS }

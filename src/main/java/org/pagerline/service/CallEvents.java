@@ -1,0 +1,14 @@
+package org.pagerline.service;
+
+/**
+ * Port, implemented by the support-line service and called by the AMI adapter: something
+ * Asterisk's queue reported about a call, identified by the channel's Asterisk unique id.
+ * Unknown ids (calls pagerline never saw) are logged and ignored.
+ *
+ * @param kind QUEUE_JOINED, QUEUE_ANSWERED, QUEUE_ABANDONED, QUEUE_LEFT
+ * @param detail a sentence for the ticket timeline ("abandoned at position 3 after 4m12s")
+ */
+@FunctionalInterface
+public interface CallEvents {
+    void onQueueEvent(String asteriskUniqueId, String kind, String detail);
+}

@@ -1,0 +1,34 @@
+package org.pagerline.service;
+
+/**
+ * Port, implemented by the paging service and called by adapters: what people paged do about a
+ * page. Adapters only translate (an SMS body, a DTMF digit, a status callback) and hand over.
+ * A late, repeated or stale response is answered politely, never an error.
+ */
+public interface PageResponses {
+
+    /** An SMS from {@code fromE164}. Returns the reply to text back (never null). */
+    String onSmsReply(String fromE164, String body);
+
+    /** What a voice page must say: who called, the recording, the ticket. Empty if no such page. */
+    java.util.Optional<PageBrief> brief(long pageId);
+
+    /** A key pressed on the paging call ("1", "4", "5", "*"). */
+    KeyOutcome onPageKey(long pageId, String key);
+
+    /** A delivery result from a provider. */
+    void onDelivery(DeliveryReport report);
+
+    /** What the paging call plays. */
+    record PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
+            String callbackNumber) {}
+
+    /**
+     * The answer to a key press.
+     *
+     * @param say what to tell the technician
+     * @param connectTo E.164 number to connect the technician to now (key 1), else null
+     * @param hangUp true when the call is done
+     */
+    record KeyOutcome(String say, String connectTo, boolean hangUp) {}
+}

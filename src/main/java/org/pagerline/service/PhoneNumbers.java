@@ -1,0 +1,54 @@
+package org.pagerline.service;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Optional;
+
+/**
+ * Phone numbers in E.164, validated with libphonenumber. Numbers typed by admins must be in
+ * international form (a leading +); punctuation and spaces are forgiven. Caller IDs from the
+ * network are matched leniently, since Asterisk may hand over national forms.
+ */
+public final class PhoneNumbers {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+
+    /** @param defaultRegion ISO country used to read caller IDs given without a country code */
+    public PhoneNumbers(String defaultRegion) {
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** Normalises an admin-entered number to E.164, or throws naming the problem. */
+    public String requireE164(String input, String what) {
+        String raw = input == null ? "" : input.trim();
+        if (raw.isEmpty()) {
+            throw new ValidationException(what + " is missing");
+        }
+        if (!raw.startsWith("+")) {
+            throw new ValidationException(what + " '" + raw + "' is not in international E.164 form (start with + and the country code, e.g. +12045550123)");
+        }
+        try {
+            PhoneNumber n = UTIL.parse(raw, "ZZ");
+            if (!UTIL.isValidNumber(n)) {
+                throw new ValidationException(what + " '" + raw + "' is not a valid phone number");
+            }
+            return UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164);
+        } catch (NumberParseException e) {
+            throw new ValidationException(what + " '" + raw + "' is not a phone number: " + e.getMessage());
+        }
+    }
+
+    /** Reads a caller ID or keyed-in number leniently; empty when it is not a valid number. */
+    public Optional<String> toE164(String input) {
+        if (input == null || input.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber n = UTIL.parse(input.trim(), defaultRegion);
+            return UTIL.isValidNumber(n) ? Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164)) : Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pagerline.core.roster.OnCallResolver;
+import org.pagerline.core.roster.OnCallShift;
+import org.pagerline.core.roster.Override;
+import org.pagerline.core.roster.Overrides;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.roster.RosterStore;
+import org.pagerline.core.roster.Rotation;
+import org.pagerline.core.roster.ShiftLength;
+import org.pagerline.core.roster.Technician;
+
+/** Technicians, rotations, overrides, and who is on call. Every change is one transaction. */
+public final class RosterService {
+    private final Transactions tx;
+    private final PhoneNumbers phones;
+    private final Clock clock;
+
+    public RosterService(Transactions tx, PhoneNumbers phones, Clock clock) {
+        this.tx = tx;
+        this.phones = phones;
+        this.clock = clock;
+    }
+
+    /** What an admin types to add a technician; validated by {@link #addTechnician}. */
+    public record NewTechnician(String name, String phone, String smsPhone, String email, String zone) {}
+
+    public Technician addTechnician(NewTechnician n) {
+        String name = n.name() == null ? "" : n.name().trim();
+        if (name.isEmpty()) {
+            throw new ValidationException("technician name is missing");
+        }
+        if (name.chars().allMatch(Character::isDigit)) {
+            throw new ValidationException("technician name '" + name + "' cannot be only digits (digits refer to ids)");
+        }
+        String phone = phones.requireE164(n.phone(), "phone");
+        String sms = n.smsPhone() == null || n.smsPhone().isBlank() ? null : phones.requireE164(n.smsPhone(), "SMS number");
+        String email = n.email() == null || n.email().isBlank() ? null : n.email().trim();
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new ValidationException("email '" + email + "' is not an email address");
+        }
+        ZoneId zone = zone(n.zone() == null || n.zone().isBlank() ? "America/Winnipeg" : n.zone());
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            if (s.roster().technicianByName(name).isPresent()) {
+                throw new ValidationException("a technician named '" + name + "' already exists");
+            }
+            return s.roster().insertTechnician(new Technician(0, name, phone, sms, email, zone), now);
+        });
+    }
+
+    public List<Technician> technicians() {
+        return tx.inTransaction(s -> s.roster().technicians());
+    }
+
+    /** By id, or by name ignoring case. */
+    public Technician technician(String ref) {
+        return tx.inTransaction(s -> resolve(s.roster(), ref));
+    }
+
+    public Optional<Technician> technicianByPhone(String e164) {
+        return tx.inTransaction(s -> s.roster().technicianByPhone(e164));
+    }
+
+    /** Refuses while the technician is in a rotation or holds a current or future override. */
+    public Technician removeTechnician(String ref) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            Technician t = resolve(s.roster(), ref);
+            List<Role> in = s.roster().rotationsWith(t.id());
+            if (!in.isEmpty()) {
+                throw new ValidationException(t.name() + " is in the " + in + " rotation; change the rotation first");
+            }
+            for (Override o : s.roster().overrides()) {
+                if (o.technicianId() == t.id()) {
+                    if (o.end().isAfter(now)) {
+                        throw new ValidationException(t.name() + " holds override " + o.id() + " until " + o.end()
+                                + "; remove it first");
+                    }
+                    s.roster().deleteOverride(o.id());
+                }
+            }
+            s.roster().deleteTechnician(t.id());
+            return t;
+        });
+    }
+
+    /** A rotation as typed: member references (ids or names) in order. */
+    public record RotationSpec(Role role, List<String> members, String shift, String handoff, String zone, String startDate) {}
+
+    public Rotation setRotation(RotationSpec spec) {
+        if (spec.members() == null || spec.members().isEmpty()) {
+            throw new ValidationException("rotation for " + spec.role() + " has no members");
+        }
+        ShiftLength shift = core(() -> ShiftLength.parse(spec.shift()));
+        LocalTime handoff = core(() -> LocalTime.parse(spec.handoff() == null ? "08:00" : spec.handoff()),
+                "hand-off time '" + spec.handoff() + "' is not a time of day (HH:MM)");
+        ZoneId zone = zone(spec.zone() == null ? "America/Winnipeg" : spec.zone());
+        LocalDate start = spec.startDate() == null ? LocalDate.now(clock.withZone(zone))
+                : core(() -> LocalDate.parse(spec.startDate()), "start date '" + spec.startDate() + "' is not a date (YYYY-MM-DD)");
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            List<Long> ids = new ArrayList<>();
+            for (String m : spec.members()) {
+                ids.add(resolve(s.roster(), m).id());
+            }
+            Rotation r = core(() -> new Rotation(spec.role(), ids, shift, handoff, zone, start));
+            s.roster().saveRotation(r, now);
+            return r;
+        });
+    }
+
+    public Map<Role, Rotation> rotations() {
+        return tx.inTransaction(s -> s.roster().rotations());
+    }
+
+    public Override addOverride(Role role, String techRef, Instant start, Instant end) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            Technician t = resolve(s.roster(), techRef);
+            Override candidate = core(() -> new Override(0, role, t.id(), start, end));
+            if (!end.isAfter(now)) {
+                throw new ValidationException("override would end at " + end + ", which is already past");
+            }
+            Optional<Override> clash = Overrides.findOverlap(s.roster().overrides(), candidate);
+            if (clash.isPresent()) {
+                Override c = clash.get();
+                throw new ValidationException("overlaps override " + c.id() + " for " + c.role() + " (" + c.start()
+                        + " to " + c.end() + ")");
+            }
+            return s.roster().insertOverride(candidate, now);
+        });
+    }
+
+    public List<Override> overrides() {
+        return tx.inTransaction(s -> s.roster().overrides());
+    }
+
+    public void removeOverride(long id) {
+        tx.run(s -> {
+            if (!s.roster().deleteOverride(id)) {
+                throw new NotFoundException("no override with id " + id);
+            }
+        });
+    }
+
+    /** Who holds each role at {@code at}: every role present, empty when unfilled. */
+    public Map<Role, Optional<OnCallShift>> onCall(Instant at) {
+        return tx.inTransaction(s -> onCall(s.roster(), at));
+    }
+
+    /** Same, inside a caller's transaction. */
+    public static Map<Role, Optional<OnCallShift>> onCall(RosterStore roster, Instant at) {
+        Map<Long, Technician> techs = new java.util.HashMap<>();
+        for (Technician t : roster.technicians()) {
+            techs.put(t.id(), t);
+        }
+        return OnCallResolver.resolve(at, roster.rotations(), roster.overrides(), techs);
+    }
+
+    static Technician resolve(RosterStore roster, String ref) {
+        String r = ref == null ? "" : ref.trim();
+        if (r.isEmpty()) {
+            throw new ValidationException("technician is missing");
+        }
+        Optional<Technician> t = r.chars().allMatch(Character::isDigit)
+                ? roster.technician(Long.parseLong(r)) : roster.technicianByName(r);
+        return t.orElseThrow(() -> new NotFoundException("unknown technician '" + r + "'"));
+    }
+
+    static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id.trim());
+        } catch (DateTimeException e) {
+            throw new ValidationException("unknown time zone '" + id + "'");
+        }
+    }
+
+    /** Runs domain construction, turning its IllegalArgumentException into a user error. */
+    static <T> T core(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (ValidationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage());
+        }
+    }
+
+    static <T> T core(java.util.function.Supplier<T> f, String message) {
+        try {
+            return f.get();
+        } catch (DateTimeException | IllegalArgumentException e) {
+            throw new ValidationException(message);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.pagerline.service;
+
+/**
+ * What a channel adapter says when handing over a page. Final delivery (answered, delivered,
+ * failed later) arrives afterwards through {@link PageResponses#onDelivery}.
+ *
+ * @param providerId the provider's id for the message or call (Twilio SID, AMI ActionID); may be null
+ * @param errorCode the provider's error code when failed (e.g. Twilio 21610); may be null
+ */
+public record SendResult(Status status, String providerId, String errorCode, String detail) {
+
+    public enum Status {
+        /** Handed over; a delivery report may follow. */
+        ACCEPTED,
+        /** Worth retrying later with back-off (timeout, 5xx, unreachable). */
+        TEMPORARY_FAILURE,
+        /** Retrying will not help (STOP, invalid number): move to the next channel or person. */
+        PERMANENT_FAILURE
+    }
+
+    public static SendResult accepted(String providerId) {
+        return new SendResult(Status.ACCEPTED, providerId, null, "accepted");
+    }
+
+    public static SendResult temporary(String errorCode, String detail) {
+        return new SendResult(Status.TEMPORARY_FAILURE, null, errorCode, detail);
+    }
+
+    public static SendResult permanent(String errorCode, String detail) {
+        return new SendResult(Status.PERMANENT_FAILURE, null, errorCode, detail);
+    }
+}

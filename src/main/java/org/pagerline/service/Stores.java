@@ -1,0 +1,14 @@
+package org.pagerline.service;
+
+import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.roster.RosterStore;
+import org.pagerline.core.ticket.TicketStore;
+
+/** Every store, bound to one open transaction. Handed to the work given to {@link Transactions}. */
+public interface Stores {
+    RosterStore roster();
+
+    CalendarStore calendar();
+
+    TicketStore tickets();
+}

@@ -1,0 +1,87 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketStatus;
+
+/** Tickets and their timelines. Every call creates one, or updates the caller's recent open one. */
+public final class TicketService {
+    private final Transactions tx;
+    private final Clock clock;
+
+    public TicketService(Transactions tx, Clock clock) {
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** A ticket with its timeline, oldest event first. */
+    public record TicketView(Ticket ticket, List<TicketEvent> events) {}
+
+    /**
+     * The caller's open ticket updated within {@code reuseWithin}, or a new one. Unknown or
+     * withheld caller IDs always get a new ticket: two strangers must not share one.
+     */
+    public Ticket openOrReuse(TicketSource source, String callerNumber, String callerName, String company, Duration reuseWithin) {
+        Instant now = clock.instant();
+        boolean identifiable = callerNumber != null && !callerNumber.isBlank() && !"unknown".equalsIgnoreCase(callerNumber)
+                && !"anonymous".equalsIgnoreCase(callerNumber);
+        return tx.inTransaction(s -> {
+            if (identifiable) {
+                Optional<Ticket> open = s.tickets().findOpenByCaller(callerNumber, now.minus(reuseWithin));
+                if (open.isPresent()) {
+                    Ticket t = open.get();
+                    s.tickets().addEvent(t.id(), now, "REOPENED_BY_CALL", "the caller called again");
+                    return s.tickets().find(t.id()).orElseThrow();
+                }
+            }
+            Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, null, callerNumber,
+                    callerName, company, null, null));
+            s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")");
+            return t;
+        });
+    }
+
+    public TicketEvent addEvent(long ticketId, String kind, String detail) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            require(s, ticketId);
+            return s.tickets().addEvent(ticketId, now, kind, detail);
+        });
+    }
+
+    public Ticket find(long id) {
+        return tx.inTransaction(s -> require(s, id));
+    }
+
+    public TicketView show(long id) {
+        return tx.inTransaction(s -> new TicketView(require(s, id), s.tickets().events(id)));
+    }
+
+    public List<Ticket> list(int limit) {
+        return tx.inTransaction(s -> s.tickets().list(limit));
+    }
+
+    public Ticket close(long id, String why) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            Ticket t = require(s, id);
+            if (t.status() == TicketStatus.CLOSED) {
+                return t;
+            }
+            Ticket closed = t.withStatus(TicketStatus.CLOSED).touchedAt(now);
+            s.tickets().update(closed);
+            s.tickets().addEvent(id, now, "CLOSED", why == null || why.isBlank() ? "closed" : why);
+            return closed;
+        });
+    }
+
+    static Ticket require(Stores s, long id) {
+        return s.tickets().find(id).orElseThrow(() -> new NotFoundException("no ticket with id " + id));
+    }
+}
