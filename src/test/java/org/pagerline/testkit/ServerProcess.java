@@ -1,0 +1,170 @@
+package org.pagerline.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real server in a child JVM, started as {@code pagerline server} with a config file, so a
+ * test can SIGTERM or SIGKILL it and start it again on the same data.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private final Path dir;
+    private final Path config;
+    private final Path log;
+    private final int httpPort;
+    private final int agiPort;
+    private Process process;
+
+    public ServerProcess(Path dir, Map<String, String> extraSettings) throws IOException {
+        this.dir = dir;
+        this.httpPort = freePort();
+        this.agiPort = freePort();
+        this.config = dir.resolve("pagerline.properties");
+        this.log = dir.resolve("server.log");
+        StringBuilder sb = new StringBuilder();
+        sb.append("data.dir=").append(dir.resolve("data")).append('\n');
+        sb.append("http.port=").append(httpPort).append('\n');
+        sb.append("agi.port=").append(agiPort).append('\n');
+        extraSettings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        Files.writeString(config, sb.toString());
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs {@code pagerline ARGS} with this config in a child JVM; returns the process. */
+    public Process launch(List<String> args, Path output) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.pagerline.boot.Main");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+    }
+
+    public ServerProcess start() throws IOException {
+        process = launch(List.of("server"), log);
+        Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
+            }
+            return health().statusCode() == 200;
+        });
+        return this;
+    }
+
+    public HttpResponse<String> health() {
+        return get("/health");
+    }
+
+    public HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** SIGTERM, and wait for the JVM to finish its clean stop. Returns the exit status. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("server did not stop within 30 s of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    public String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int agiPort() {
+        return agiPort;
+    }
+
+    public Path config() {
+        return config;
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    /** Stands in for a response when nothing listens yet. */
+    private record Unreachable(IOException cause) implements HttpResponse<String> {
+        public int statusCode() {
+            return -1;
+        }
+
+        public HttpRequest request() {
+            return null;
+        }
+
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+        }
+
+        public String body() {
+            return cause.toString();
+        }
+
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        public URI uri() {
+            return null;
+        }
+
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}
