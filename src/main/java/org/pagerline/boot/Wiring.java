@@ -49,7 +49,7 @@ final class Wiring {
         Data data = openData(config, clock);
         try {
             Runnable duePass = () -> { };
-            QuartzScheduler scheduler = new QuartzScheduler(config.database(), config.scheduler(), duePass);
+            QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(), config.scheduler(), duePass);
             Map<String, AgiScript> scripts = Map.of();
             AgiListener agi = new AgiListener(config.agi(), scripts);
             HealthService health = new HealthService(List.of(

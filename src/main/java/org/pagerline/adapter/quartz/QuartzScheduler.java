@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Properties;
-import org.pagerline.config.DatabaseConfig;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.quartz.utils.DBConnectionManager;
 import org.pagerline.config.SchedulerConfig;
 import org.pagerline.service.WakeUps;
 import org.quartz.JobBuilder;
@@ -33,10 +35,17 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
     private final Scheduler scheduler;
     private final SchedulerConfig config;
 
-    public QuartzScheduler(DatabaseConfig db, SchedulerConfig config, Runnable duePass) {
+    /**
+     * @param dataSource pagerline's own pool: Quartz shares it (registered under a name unique to
+     *                   this scheduler), so its connections are warm from the start and a stop
+     *                   never finds Quartz waiting for a fresh connection
+     */
+    public QuartzScheduler(DataSource dataSource, boolean postgres, SchedulerConfig config, Runnable duePass) {
         this.config = config;
+        String name = "pagerline-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(name, new SharedPool(dataSource));
         try {
-            StdSchedulerFactory factory = new StdSchedulerFactory(properties(db, config));
+            StdSchedulerFactory factory = new StdSchedulerFactory(properties(name, postgres, config));
             scheduler = factory.getScheduler();
             scheduler.setJobFactory((bundle, s) -> new DuePassJob(duePass));
         } catch (SchedulerException e) {
@@ -44,24 +53,26 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
         }
     }
 
-    static Properties properties(DatabaseConfig db, SchedulerConfig config) {
+    static Properties properties(String dataSourceName, boolean postgres, SchedulerConfig config) {
         Properties p = new Properties();
+        // The instance name is SCHED_NAME in the job store tables: it must stay the same across
+        // restarts, or the new scheduler would not see the triggers the old one stored.
         p.setProperty("org.quartz.scheduler.instanceName", "pagerline");
         p.setProperty("org.quartz.scheduler.instanceId", "pagerline");
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(config.threads()));
+        // Quartz holds a trigger it has acquired until the trigger is due, if it is due within the
+        // idle wait (default 30 s). Stopping interrupts that wait, and releasing the trigger then
+        // fails noisily. A short idle wait means a stop rarely finds a trigger held.
+        p.setProperty("org.quartz.scheduler.idleWaitTime", "5000");
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", db.isPostgres()
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", postgres
                 ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate" : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
-        p.setProperty("org.quartz.jobStore.dataSource", "pagerline");
+        p.setProperty("org.quartz.jobStore.dataSource", dataSourceName);
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "1000");
-        p.setProperty("org.quartz.dataSource.pagerline.provider", "hikaricp");
-        p.setProperty("org.quartz.dataSource.pagerline.driver", db.isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver");
-        p.setProperty("org.quartz.dataSource.pagerline.URL", db.url());
-        p.setProperty("org.quartz.dataSource.pagerline.user", db.user());
-        p.setProperty("org.quartz.dataSource.pagerline.password", db.password());
-        p.setProperty("org.quartz.dataSource.pagerline.maxConnections", Integer.toString(config.threads() + 3));
+        // A trigger later than this counts as misfired (then: fire now). The misfire handler also
+        // polls the store at this interval, so it is kept at Quartz's default rather than seconds.
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         return p;
     }
 
@@ -131,6 +142,9 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
     @Override
     public void close() {
         try {
+            // Standby first: the scheduler thread releases any trigger it holds without being
+            // interrupted; shutdown then finds it idle.
+            scheduler.standby();
             scheduler.shutdown(true);
         } catch (SchedulerException e) {
             log.warn("scheduler did not stop cleanly: {}", e.getMessage());
