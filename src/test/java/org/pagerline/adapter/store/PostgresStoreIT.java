@@ -1,0 +1,97 @@
+package org.pagerline.adapter.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.adapter.quartz.QuartzScheduler;
+import org.pagerline.config.DatabaseConfig;
+import org.pagerline.config.SchedulerConfig;
+import org.pagerline.config.Settings;
+import org.pagerline.core.roster.OnCallShift;
+import org.pagerline.core.roster.Role;
+import org.pagerline.service.CalendarService;
+import org.pagerline.service.PhoneNumbers;
+import org.pagerline.service.RosterService;
+import org.pagerline.service.TicketService;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.testkit.Eventually;
+import org.pagerline.testkit.MutableClock;
+
+/**
+ * The production database: every migration, the stores and Quartz's PostgreSQL delegate on a
+ * real PostgreSQL. `scripts/postgres-for-tests` sets one up (CI runs it); set
+ * PAGERLINE_TEST_PG_URL to its output. Without it the test is skipped, except under CI=true.
+ */
+class PostgresStoreIT {
+    private DatabaseConfig config;
+
+    @BeforeEach
+    void freshSchema() throws Exception {
+        String url = System.getenv("PAGERLINE_TEST_PG_URL");
+        if (url == null || url.isBlank()) {
+            Assumptions.assumeFalse("true".equals(System.getenv("CI")), "CI must provide PAGERLINE_TEST_PG_URL");
+            Assumptions.abort("PAGERLINE_TEST_PG_URL not set: run scripts/postgres-for-tests");
+        }
+        config = DatabaseConfig.from(new Settings(Map.of("db.url", url, "db.user", "pagerline_test"),
+                Map.of("PAGERLINE_DB_PASSWORD", "pagerline_test")));
+        try (Connection c = DriverManager.getConnection(url, "pagerline_test", "pagerline_test");
+                Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+            st.execute("CREATE SCHEMA public");
+        }
+    }
+
+    @Test
+    void migrations_stores_and_quartz_work_on_postgresql() throws Exception {
+        MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
+        try (Database db = Database.open(config)) {
+            assertTrue(db.isPostgres());
+            JdbcTransactions tx = new JdbcTransactions(db.dataSource());
+            RosterService roster = new RosterService(tx, new PhoneNumbers("CA"), clock);
+            roster.addTechnician(new RosterService.NewTechnician("Alice Able", "+12045550101", null, null, "America/Winnipeg"));
+            roster.addTechnician(new RosterService.NewTechnician("Bob Baker", "+12045550102", null, null, "America/Winnipeg"));
+            roster.setRotation(new RosterService.RotationSpec(Role.PRIMARY, List.of("Alice Able", "Bob Baker"), "1d",
+                    "08:00", "America/Winnipeg", "2026-11-01"));
+            roster.addOverride(Role.PRIMARY, "Bob Baker", Instant.parse("2026-11-23T20:00:00Z"), Instant.parse("2026-11-24T02:00:00Z"));
+            Optional<OnCallShift> at = roster.onCall(Instant.parse("2026-11-23T21:00:00Z")).get(Role.PRIMARY);
+            assertEquals("Bob Baker", at.orElseThrow().technician().name());
+            assertTrue(at.get().fromOverride());
+
+            CalendarService calendar = new CalendarService(tx);
+            calendar.addHoliday("2026-12-25", "Christmas");
+            assertTrue(!calendar.isOpen(Instant.parse("2026-12-25T16:00:00Z")));
+
+            TicketService tickets = new TicketService(tx, clock);
+            long id = tickets.openOrReuse(TicketSource.PHONE, "+12045550199", null, null, Duration.ofHours(4)).id();
+            clock.advance(Duration.ofMinutes(10));
+            assertEquals(id, tickets.openOrReuse(TicketSource.PHONE, "+12045550199", null, null, Duration.ofHours(4)).id(),
+                    "the same caller within the window updates the open ticket");
+            assertEquals(List.of("OPENED", "REOPENED_BY_CALL"),
+                    tickets.show(id).events().stream().map(e -> e.kind()).toList());
+
+            AtomicInteger passes = new AtomicInteger();
+            QuartzScheduler scheduler = new QuartzScheduler(db.dataSource(), true,
+                    new SchedulerConfig(Duration.ofHours(1), 2), passes::incrementAndGet);
+            try {
+                scheduler.start();
+                int before = passes.get();
+                scheduler.wakeAt(Instant.now().plusMillis(200));
+                Eventually.await(Duration.ofSeconds(20), "a wake-up on the PostgreSQL job store", () -> passes.get() > before);
+            } finally {
+                scheduler.close();
+            }
+        }
+    }
+}
