@@ -14,6 +14,7 @@ import org.pagerline.config.PagerlineConfig;
 import org.pagerline.service.CalendarService;
 import org.pagerline.service.HealthService;
 import org.pagerline.service.PhoneNumbers;
+import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
 import org.pagerline.service.TicketService;
@@ -40,7 +41,7 @@ final class Wiring {
         Transactions tx = new JdbcTransactions(db.dataSource());
         PhoneNumbers phones = new PhoneNumbers("CA");
         Services services = new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
-                new TicketService(tx, clock));
+                new TicketService(tx, clock), new QueueService(tx, clock));
         return new Data(db, tx, services);
     }
 
