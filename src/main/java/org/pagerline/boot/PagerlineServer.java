@@ -3,6 +3,7 @@ package org.pagerline.boot;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.PagerlineConfig;
@@ -20,10 +21,13 @@ final class PagerlineServer implements AutoCloseable {
     private final QuartzScheduler scheduler;
     private final AgiListener agi;
     private final HttpEndpoint http;
+    /** Null when ami.enabled is false. */
+    private final AmiSession ami;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    PagerlineServer(Wiring.Data data, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http) {
+    PagerlineServer(Wiring.Data data, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http, AmiSession ami) {
+        this.ami = ami;
         this.data = data;
         this.scheduler = scheduler;
         this.agi = agi;
@@ -34,6 +38,9 @@ final class PagerlineServer implements AutoCloseable {
         scheduler.start();
         agi.start();
         http.start();
+        if (ami != null) {
+            ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
+        }
         log.info("pagerline is up");
         return this;
     }
@@ -72,6 +79,9 @@ final class PagerlineServer implements AutoCloseable {
         closed = true;
         log.info("pagerline stopping");
         http.close();
+        if (ami != null) {
+            ami.close();
+        }
         agi.close();
         scheduler.close();
         data.close();

@@ -18,6 +18,7 @@ import org.pagerline.service.Services;
             HoursCommand.class,
             HolidayCommand.class,
             OnCallCommand.class,
+            QueueCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {

@@ -1,6 +1,7 @@
 package org.pagerline.service;
 
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.queue.QueueStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 
@@ -11,4 +12,6 @@ public interface Stores {
     CalendarStore calendar();
 
     TicketStore tickets();
+
+    QueueStore queue();
 }

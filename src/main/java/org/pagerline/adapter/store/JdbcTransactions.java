@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.queue.QueueStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.service.Stores;
@@ -65,6 +66,11 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public TicketStore tickets() {
             return new JdbcTicketStore(db);
+        }
+
+        @Override
+        public QueueStore queue() {
+            return new JdbcQueueStore(db);
         }
     }
 }

@@ -1,0 +1,252 @@
+package org.pagerline.adapter.ami;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.QueueAddAction;
+import org.asteriskjava.manager.action.QueueRemoveAction;
+import org.asteriskjava.manager.action.QueueStatusAction;
+import org.asteriskjava.manager.event.AgentCalledEvent;
+import org.asteriskjava.manager.event.AgentConnectEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
+import org.asteriskjava.manager.event.QueueCallerJoinEvent;
+import org.asteriskjava.manager.event.QueueCallerLeaveEvent;
+import org.asteriskjava.manager.event.QueueEntryEvent;
+import org.asteriskjava.manager.event.QueueMemberAddedEvent;
+import org.asteriskjava.manager.event.QueueMemberEvent;
+import org.asteriskjava.manager.event.QueueMemberRemovedEvent;
+import org.asteriskjava.manager.event.QueueMemberStatusEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.response.ManagerResponse;
+import org.pagerline.config.AmiConfig;
+import org.pagerline.core.queue.QueueMember;
+import org.pagerline.core.queue.WaitingCaller;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.service.CallEvents;
+import org.pagerline.service.QueueService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps Asterisk's help-desk queue in step with pagerline, and tells pagerline what happens in it.
+ *
+ * <ul>
+ * <li>Members: exactly the technicians {@link QueueService#wantedMembers()} names (signed in, desk
+ *     open). Reconciled at connect and every {@code ami.reconcile-interval}: QueueStatus reads the
+ *     members, QueueAdd/QueueRemove fix the difference. Static members (queues.conf) are left alone.
+ * <li>Events: caller joined / answered / abandoned / left go to {@link CallEvents} for the ticket,
+ *     and into the live view {@code pagerline queue show} prints.
+ * </ul>
+ * Every method runs on the session's ami-worker thread.
+ */
+public final class AmiQueue implements AmiSession.Listener {
+    private static final Logger log = LoggerFactory.getLogger(AmiQueue.class);
+
+    private final AmiSession session;
+    private final AmiConfig config;
+    private final QueueService queue;
+    private final CallEvents calls;
+    private final Clock clock;
+    /** Member interface to technician name, from the last reconcile. */
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Callers whose answer or abandon was told; their QueueCallerLeave says nothing more. */
+    private final Set<String> concluded = new HashSet<>();
+
+    public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock) {
+        this.session = session;
+        this.config = config;
+        this.queue = queue;
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    /** Registers with the session and reconciles every {@code ami.reconcile-interval}. */
+    public void start() {
+        session.addListener(this);
+        session.every(config.reconcileInterval(), this::reconcile);
+    }
+
+    /** Asks for a reconcile soon (on the worker thread). */
+    public void reconcileSoon() {
+        session.submit(this::reconcile);
+    }
+
+    @Override
+    public void onConnected() {
+        queue.link(true);
+        reconcile();
+    }
+
+    @Override
+    public void onDisconnected() {
+        queue.link(false);
+    }
+
+    /** Makes Asterisk's members the wanted set; refreshes the live view. Quietly skips while AMI is down. */
+    void reconcile() {
+        if (!session.isUp()) {
+            return;
+        }
+        try {
+            Map<String, String> wanted = new LinkedHashMap<>();
+            for (Technician t : queue.wantedMembers()) {
+                wanted.put(config.memberInterface(t.phone()), t.name());
+            }
+            names.putAll(wanted);
+            Status status = status();
+            boolean changed = false;
+            for (Map.Entry<String, String> w : wanted.entrySet()) {
+                if (!status.members.containsKey(w.getKey())) {
+                    QueueAddAction add = new QueueAddAction(config.queue(), w.getKey());
+                    add.setMemberName(w.getValue());
+                    changed |= ok(session.send(add), "add " + w.getValue() + " (" + w.getKey() + ")");
+                }
+            }
+            for (QueueMemberEvent m : status.members.values()) {
+                String iface = iface(m);
+                if (!wanted.containsKey(iface)) {
+                    if (m.isStatic()) {
+                        log.info("queue {}: member {} is static (queues.conf); pagerline leaves it", config.queue(), iface);
+                        continue;
+                    }
+                    changed |= ok(session.send(new QueueRemoveAction(config.queue(), iface)), "remove " + iface);
+                }
+            }
+            if (changed) {
+                status = status();
+            }
+            queue.replaceLive(status.callers, status.liveMembers(names, clock.instant()));
+        } catch (AmiException e) {
+            log.warn("queue {}: reconcile failed: {}", config.queue(), e.getMessage());
+        }
+    }
+
+    private boolean ok(ManagerResponse r, String what) {
+        boolean success = r != null && "Success".equalsIgnoreCase(r.getResponse());
+        if (success) {
+            log.info("queue {}: {}", config.queue(), what);
+        } else {
+            log.warn("queue {}: could not {}: {}", config.queue(), what, r == null ? "no response" : r.getMessage());
+        }
+        return success;
+    }
+
+    private record Status(Map<String, QueueMemberEvent> members, List<WaitingCaller> callers) {
+        List<QueueMember> liveMembers(Map<String, String> names, Instant now) {
+            List<QueueMember> out = new ArrayList<>();
+            for (QueueMemberEvent m : members.values()) {
+                String iface = iface(m);
+                out.add(new QueueMember(iface, Optional.ofNullable(names.get(iface)).orElse(null),
+                        QueueMember.deviceState(m.getStatus()), Boolean.TRUE.equals(m.getPaused()), now));
+            }
+            return out;
+        }
+    }
+
+    private Status status() throws AmiException {
+        QueueStatusAction a = new QueueStatusAction();
+        a.setQueue(config.queue());
+        ResponseEvents r = session.sendForEvents(a);
+        Map<String, QueueMemberEvent> members = new LinkedHashMap<>();
+        List<WaitingCaller> callers = new ArrayList<>();
+        Instant now = clock.instant();
+        for (ResponseEvent e : r.getEvents()) {
+            if (e instanceof QueueMemberEvent m && config.queue().equals(m.getQueue())) {
+                members.put(iface(m), m);
+            } else if (e instanceof QueueEntryEvent q && config.queue().equals(q.getQueue())) {
+                long wait = q.getWait() == null ? 0 : q.getWait();
+                callers.add(new WaitingCaller(q.getUniqueId(), q.getQueue(), q.getCallerIdNum(), q.getCallerIdName(),
+                        q.getPosition() == null ? 0 : q.getPosition(), now.minusSeconds(wait)));
+            }
+        }
+        return new Status(members, callers);
+    }
+
+    private static String iface(QueueMemberEvent m) {
+        return m.getInterface() != null ? m.getInterface() : m.getLocation();
+    }
+
+    @Override
+    public void onEvent(ManagerEvent e) {
+        if (e instanceof QueueCallerJoinEvent j && mine(j.getQueue())) {
+            int pos = j.getPosition() == null ? 0 : j.getPosition();
+            queue.callerJoined(j.getUniqueId(), j.getQueue(), j.getCallerIdNum(), j.getCallerIdName(), pos);
+            tell(j.getUniqueId(), "QUEUE_JOINED", "joined the queue at position " + pos
+                    + (j.getCount() == null ? "" : " of " + j.getCount()));
+        } else if (e instanceof QueueCallerAbandonEvent a && mine(a.getQueue())) {
+            concluded.add(a.getUniqueId());
+            String from = a.getOriginalPosition() != null && !a.getOriginalPosition().equals(a.getPosition())
+                    ? " (joined at position " + a.getOriginalPosition() + ")" : "";
+            tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
+                    + " after " + span(a.getHoldTime() == null ? waited(a.getUniqueId()) : a.getHoldTime()) + from);
+        } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {
+            String iface = c.getInterface() != null ? c.getInterface() : c.getAgentCalled();
+            if (iface != null) {
+                queue.memberState(iface, name(iface, c.getMemberName()), "RINGING", false);
+            }
+        } else if (e instanceof AgentConnectEvent c && mine(c.getQueue())) {
+            concluded.add(c.getUniqueId());
+            String who = name(c.getInterface(), c.getMemberName());
+            long held = c.getHoldTime() == null ? waited(c.getUniqueId()) : c.getHoldTime();
+            if (c.getInterface() != null) {
+                queue.memberState(c.getInterface(), who, "IN_USE", false);
+            }
+            tell(c.getUniqueId(), "QUEUE_ANSWERED", "answered by " + who + " after " + span(held) + " in the queue");
+        } else if (e instanceof QueueCallerLeaveEvent l && mine(l.getQueue())) {
+            Optional<WaitingCaller> was = queue.callerLeft(l.getUniqueId());
+            if (!concluded.remove(l.getUniqueId())) {
+                long held = was.map(w -> Duration.between(w.since(), clock.instant()).toSeconds()).orElse(0L);
+                tell(l.getUniqueId(), "QUEUE_LEFT", "left the queue unanswered at position " + l.getPosition()
+                        + " after " + span(held));
+            }
+        } else if (e instanceof QueueMemberStatusEvent s && mine(s.getQueue())) {
+            queue.memberState(iface(s), name(iface(s), s.getMemberName()), QueueMember.deviceState(s.getStatus()),
+                    Boolean.TRUE.equals(s.getPaused()));
+        } else if (e instanceof QueueMemberAddedEvent a && mine(a.getQueue())) {
+            queue.memberState(a.getInterface(), name(a.getInterface(), a.getMemberName()),
+                    QueueMember.deviceState(a.getStatus()), Boolean.TRUE.equals(a.getPaused()));
+        } else if (e instanceof QueueMemberRemovedEvent r && mine(r.getQueue())) {
+            queue.memberRemoved(r.getInterface());
+        }
+    }
+
+    private boolean mine(String q) {
+        return config.queue().equals(q);
+    }
+
+    private void tell(String uniqueId, String kind, String detail) {
+        try {
+            calls.onQueueEvent(uniqueId, kind, detail);
+        } catch (RuntimeException ex) {
+            log.error("queue event {} for call {} not recorded: {}", kind, uniqueId, ex.getMessage(), ex);
+        }
+    }
+
+    private long waited(String uniqueId) {
+        return queue.caller(uniqueId).map(w -> Duration.between(w.since(), clock.instant()).toSeconds()).orElse(0L);
+    }
+
+    /** The technician's name for a member interface; Asterisk's MemberName, else the interface itself. */
+    private String name(String iface, String memberName) {
+        String n = iface == null ? null : names.get(iface);
+        if (n != null) {
+            return n;
+        }
+        return memberName != null && !memberName.isBlank() ? memberName : String.valueOf(iface);
+    }
+
+    static String span(long seconds) {
+        long s = Math.max(0, seconds);
+        return s >= 60 ? s / 60 + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+    }
+}

@@ -1,0 +1,85 @@
+package org.pagerline.config;
+
+import java.time.Duration;
+
+/**
+ * The Asterisk Manager Interface link: queue membership, queue events, and (when
+ * {@code voicePaging}) voice pages placed with Originate. Off unless {@code ami.enabled}.
+ *
+ * <p>Dial-string templates take {@code {number}} (E.164 digits without '+') or {@code {phone}}
+ * (E.164 with '+'): {@code PJSIP/{number}@trunk}, {@code Local/{phone}@pagerline-members}.
+ *
+ * @param password from PAGERLINE_AMI_PASSWORD only; never logged
+ * @param reconnectInterval first wait before reconnecting; doubles after each failure up to {@code reconnectMax}
+ * @param reconcileInterval how often queue members are brought in line with sign-ins and the desk hours
+ */
+public record AmiConfig(boolean enabled, String host, int port, String username, String password,
+        Duration reconnectInterval, Duration reconnectMax, Duration actionTimeout, String queue,
+        String memberTemplate, Duration reconcileInterval, boolean voicePaging, String pageDialTemplate,
+        String pageContext, Duration pageRingTimeout, String pageCallerId) {
+
+    public static AmiConfig from(Settings s) {
+        boolean enabled = s.bool("ami.enabled", false);
+        String password = s.secret("ami.password").orElse(null);
+        if (enabled && password == null) {
+            throw new ConfigException("ami.password", "is needed when ami.enabled=true: set the environment variable "
+                    + Settings.envName("ami.password"));
+        }
+        AmiConfig c = new AmiConfig(enabled, s.string("ami.host", "127.0.0.1"), s.port("ami.port", 5038),
+                s.string("ami.username", "pagerline"), password,
+                positive(s, "ami.reconnect-interval", Duration.ofSeconds(5)),
+                positive(s, "ami.reconnect-max", Duration.ofSeconds(60)),
+                positive(s, "ami.action-timeout", Duration.ofSeconds(5)),
+                s.string("ami.queue", "helpdesk"),
+                template(s, "ami.member-template", "PJSIP/{number}@trunk"),
+                positive(s, "ami.reconcile-interval", Duration.ofSeconds(30)),
+                s.bool("ami.voice-paging", false),
+                template(s, "ami.page-dial-template", "PJSIP/{number}@trunk"),
+                s.string("ami.page-context", "pagerline-page"),
+                positive(s, "ami.page-ring-timeout", Duration.ofSeconds(30)),
+                s.raw("ami.page-caller-id").orElse(null));
+        if (c.reconnectMax.compareTo(c.reconnectInterval) < 0) {
+            throw new ConfigException("ami.reconnect-max", "must be at least ami.reconnect-interval");
+        }
+        return c;
+    }
+
+    /** The queue member interface for a technician's phone. */
+    public String memberInterface(String e164) {
+        return expand(memberTemplate, e164);
+    }
+
+    /** The dial string for a paging call (or the call-back) to {@code e164}. */
+    public String pageDialString(String e164) {
+        return expand(pageDialTemplate, e164);
+    }
+
+    public static String expand(String template, String e164) {
+        String digits = e164.startsWith("+") ? e164.substring(1) : e164;
+        return template.replace("{number}", digits).replace("{phone}", digits.isEmpty() ? "" : "+" + digits);
+    }
+
+    private static String template(Settings s, String key, String dflt) {
+        String t = s.string(key, dflt);
+        if (!t.contains("{number}") && !t.contains("{phone}")) {
+            throw new ConfigException(key, "'" + t + "' has no {number} or {phone} placeholder");
+        }
+        if (!t.contains("/")) {
+            throw new ConfigException(key, "'" + t + "' is not a dial string (TECH/resource, e.g. PJSIP/{number}@trunk)");
+        }
+        return t;
+    }
+
+    private static Duration positive(Settings s, String key, Duration dflt) {
+        Duration d = s.duration(key, dflt);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException(key, "must be more than zero");
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "AmiConfig[enabled=" + enabled + ", " + username + "@" + host + ":" + port + ", queue=" + queue + "]";
+    }
+}

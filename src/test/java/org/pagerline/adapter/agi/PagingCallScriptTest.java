@@ -1,0 +1,174 @@
+package org.pagerline.adapter.agi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.config.AgiConfig;
+import org.pagerline.config.AmiConfig;
+import org.pagerline.service.DeliveryReport;
+import org.pagerline.service.PageResponses;
+import org.pagerline.testkit.PageCallPeer;
+
+/** The paging call over real FastAGI: the technician's phone is a scripted peer. */
+class PagingCallScriptTest {
+    private static final String CALLER = "+12045559001";
+    private static final List<String> keys = new CopyOnWriteArrayList<>();
+    private static final PageResponses engine = new PageResponses() {
+        @Override
+        public String onSmsReply(String fromE164, String body) {
+            return "";
+        }
+
+        @Override
+        public Optional<PageBrief> brief(long pageId) {
+            return pageId == 42 ? Optional.of(new PageBrief(42, 7, 1234, "Urgent page", "pagerline/vm/ticket-1234", CALLER))
+                    : Optional.empty();
+        }
+
+        @Override
+        public KeyOutcome onPageKey(long pageId, String key) {
+            keys.add(pageId + ":" + key);
+            return switch (key) {
+                case "1" -> new KeyOutcome("acknowledged; connecting you to the caller", CALLER, true);
+                case "4" -> new KeyOutcome("acknowledged", null, true);
+                case "5" -> new KeyOutcome("passed on", null, true);
+                default -> new KeyOutcome("again", null, false);
+            };
+        }
+
+        @Override
+        public void onDelivery(DeliveryReport report) {}
+    };
+    private static AgiListener listener;
+    private static int port;
+
+    @BeforeAll
+    static void listen() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        PagingCallScript script = new PagingCallScript(engine, n -> AmiConfig.expand("PJSIP/{number}@trunk", n), 60);
+        listener = new AgiListener(new AgiConfig("127.0.0.1", port, 20), Map.of(PagingCallScript.NAME, script));
+        listener.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        listener.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        keys.clear();
+    }
+
+    private static PageCallPeer page42() {
+        return new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "42");
+    }
+
+    private static List<String> played(List<String> commands) {
+        return commands.stream().map(PageCallPeerArgs::of).filter(a -> a.size() > 2 && a.get(0).equals("STREAM"))
+                .map(a -> a.get(2)).toList();
+    }
+
+    @Test
+    void theTechnicianHearsTheTicketAndTheCallersRecordingWithKeysLiveThroughoutThenPresses4ToTakeIt() throws IOException {
+        List<String> cmds = page42().atMenu("4").call();
+
+        assertEquals(List.of("42:4"), keys);
+        assertEquals(List.of("pagerline/page-intro", "pagerline/vm/ticket-1234", "pagerline/page-acknowledged"), played(cmds));
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("SAY NUMBER") && c.contains("1234") && c.contains("145*")), cmds.toString());
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("STREAM FILE") && c.contains("ticket-1234") && c.contains("145*")),
+                "keys must count while the recording plays: " + cmds);
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void key1TakesThePageAndDialsTheCallerBackThroughTheTrunk() throws IOException {
+        List<String> cmds = page42().atMenu("1").call();
+
+        assertEquals(List.of("42:1"), keys);
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("EXEC") && c.contains("Dial")
+                && c.contains("PJSIP/12045559001@trunk,60")), cmds.toString());
+    }
+
+    @Test
+    void key5PressedDuringTheRecordingPassesItOnAtOnce() throws IOException {
+        List<String> cmds = page42().pressWhile("pagerline/vm/ticket-1234", '5').call();
+
+        assertEquals(List.of("42:5"), keys);
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA")), "no menu after a key: " + cmds);
+        assertEquals("pagerline/page-passed-on", played(cmds).get(played(cmds).size() - 1));
+    }
+
+    @Test
+    void starRepeatsTheMessageThenTheTechnicianTakesIt() throws IOException {
+        List<String> cmds = page42().atMenu("*", "4").call();
+
+        assertEquals(List.of("42:*", "42:4"), keys);
+        assertEquals(2, played(cmds).stream().filter("pagerline/vm/ticket-1234"::equals).count());
+    }
+
+    @Test
+    void noKeyAfterTheMessageAndTwoRepeatsEndsTheCallWithoutAnAcknowledgement() throws IOException {
+        List<String> cmds = page42().atMenu("", "", "").call();
+
+        assertTrue(keys.isEmpty(), keys.toString());
+        assertEquals(3, cmds.stream().filter(c -> c.startsWith("GET DATA")).count());
+        assertEquals("vm-goodbye", played(cmds).get(played(cmds).size() - 1));
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aHangUpMidMessageEndsTheScriptQuietlyAndTheListenerServesTheNextCall() throws IOException {
+        List<String> cmds = page42().hangUpAfter(3, false).call(); // HANGUP line then 511s
+
+        assertTrue(keys.isEmpty());
+        assertTrue(cmds.size() <= 5, "the script stops soon after the hang-up: " + cmds);
+
+        page42().hangUpAfter(2, true).call(); // 200 result=-1
+        assertTrue(keys.isEmpty());
+
+        page42().atMenu("4").call();
+        assertEquals(List.of("42:4"), keys);
+    }
+
+    @Test
+    void aPageThatIsGoneOrMissingIsEndedPolitely() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "99").call();
+        assertEquals(List.of("pagerline/page-gone"), played(cmds));
+
+        cmds = new PageCallPeer(port).call(); // no variable at all
+        assertEquals(List.of("pagerline/page-gone"), played(cmds));
+        assertTrue(keys.isEmpty());
+    }
+
+    /** The script's last command is HANGUP (asterisk-java then sets AJ_AGISTATUS by itself). */
+    private static boolean endsWithHangUp(List<String> cmds) {
+        List<String> own = cmds.stream().filter(c -> !c.contains("AJ_AGISTATUS")).toList();
+        return !own.isEmpty() && own.get(own.size() - 1).equals("HANGUP");
+    }
+
+    /** Reads an AGI command's words (quotes removed). */
+    static final class PageCallPeerArgs {
+        static List<String> of(String line) {
+            List<String> out = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
+            while (m.find()) {
+                out.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+            return out;
+        }
+    }
+}

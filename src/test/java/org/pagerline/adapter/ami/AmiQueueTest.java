@@ -1,0 +1,199 @@
+package org.pagerline.adapter.ami;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.queue.QueueMember;
+import org.pagerline.core.queue.WaitingCaller;
+import org.pagerline.service.QueueService;
+import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.FakeAmi;
+
+class AmiQueueTest {
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+    private static final String ALICE = "PJSIP/12045550101@trunk";
+    private static final String BOB = "PJSIP/12045550102@trunk";
+    private final AmiFixture f = new AmiFixture();
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    @Test
+    void onConnectTheMembersBecomeExactlyTheSignedInTechniciansLeavingStaticOnesAlone() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.tech("Bob Singh", "+12045550102");
+        f.queue.signIn("Alice Tremblay");
+        f.fake.addMember("PJSIP/19995550000@trunk", "Left over from yesterday", false);
+        f.fake.addMember("PJSIP/desk-phone", "Front desk", true);
+        f.fake.start();
+
+        f.connect(f.fake.port());
+
+        AmiEventually.await(LIMIT, "Alice added, stranger removed",
+                () -> f.fake.members().equals(Set.of(ALICE, "PJSIP/desk-phone")));
+        List<FakeAmi.Action> adds = f.fake.actions("QueueAdd");
+        assertEquals(1, adds.size());
+        assertEquals("helpdesk", adds.get(0).get("Queue"));
+        assertEquals("Alice Tremblay", adds.get(0).get("MemberName"));
+        List<FakeAmi.Action> removes = f.fake.actions("QueueRemove");
+        assertEquals(1, removes.size());
+        assertEquals("PJSIP/19995550000@trunk", removes.get(0).get("Interface"));
+        f.drain();
+        QueueService.QueueView v = f.queue.view();
+        assertEquals("up", v.link().orElseThrow().state());
+        assertTrue(v.members().stream().anyMatch(m -> "Alice Tremblay".equals(m.technicianName())
+                && m.memberInterface().equals(ALICE)), v.members().toString());
+    }
+
+    @Test
+    void aSignInOrOutMadeFromTheCommandLineReachesTheRunningServerAtTheNextReconcile() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.tech("Bob Singh", "+12045550102");
+        f.fake.start();
+        f.connect(f.fake.port(), "ami.reconcile-interval", "100ms");
+        f.awaitUp();
+
+        f.queue.signIn("Bob Singh"); // as `pagerline queue signin` does, in another process: only the database changes
+        AmiEventually.await(LIMIT, "Bob becomes a member", () -> f.fake.members().equals(Set.of(BOB)));
+
+        f.queue.signIn("Alice Tremblay");
+        f.queue.signOut("Bob Singh");
+        AmiEventually.await(LIMIT, "Alice in, Bob out", () -> f.fake.members().equals(Set.of(ALICE)));
+    }
+
+    @Test
+    void membersLeaveWhenTheDeskClosesAndComeBackWhenItOpens() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
+        f.clock.set(java.time.OffsetDateTime.parse("2026-11-23T16:59:00-06:00").toInstant());
+        f.fake.start();
+        f.connect(f.fake.port());
+        AmiEventually.await(LIMIT, "Alice is a member while open", () -> f.fake.members().equals(Set.of(ALICE)));
+
+        f.clock.advance(Duration.ofMinutes(2)); // 17:01, closed
+        f.amiQueue.reconcileSoon();
+        AmiEventually.await(LIMIT, "nobody after closing", () -> f.fake.members().isEmpty());
+
+        f.clock.set(java.time.OffsetDateTime.parse("2026-11-24T08:00:00-06:00").toInstant()); // Tuesday opening
+        f.amiQueue.reconcileSoon();
+        AmiEventually.await(LIMIT, "Alice back at opening", () -> f.fake.members().equals(Set.of(ALICE)));
+    }
+
+    @Test
+    void queueEventsReachTheTicketsWithPositionsWaitsAndWhoAnswered() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
+        f.fake.start();
+        f.connect(f.fake.port());
+        AmiEventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
+
+        f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1",
+                "CallerIDNum", "+12045559001", "CallerIDName", "Acme Front", "Queue", "helpdesk", "Position", "1", "Count", "1"));
+        f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2",
+                "CallerIDNum", "+12045559002", "CallerIDName", "Beta Corp", "Queue", "helpdesk", "Position", "2", "Count", "2"));
+        f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3",
+                "CallerIDNum", "+12045559003", "CallerIDName", "Gamma", "Queue", "helpdesk", "Position", "3", "Count", "3"));
+        f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-9", "Uniqueid", "1700.9",
+                "CallerIDNum", "+12045559009", "Queue", "sales", "Position", "1", "Count", "1"));
+        AmiEventually.await(LIMIT, "three joins", () -> f.callEvents.size() == 3);
+        assertEquals(List.of(
+                "1700.1 QUEUE_JOINED joined the queue at position 1 of 1",
+                "1700.2 QUEUE_JOINED joined the queue at position 2 of 2",
+                "1700.3 QUEUE_JOINED joined the queue at position 3 of 3"), f.callEvents);
+
+        f.fake.emit(FakeAmi.event("AgentCalled", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "PJSIP/trunk-77", "Interface", ALICE, "MemberName", "Alice Tremblay"));
+        f.fake.emit(FakeAmi.event("AgentConnect", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "PJSIP/trunk-77", "Interface", ALICE, "MemberName", "Alice Tremblay", "HoldTime", "65",
+                "RingTime", "4"));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
+                "Position", "1", "Count", "2"));
+        f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3", "Queue", "helpdesk",
+                "Position", "2", "OriginalPosition", "3", "HoldTime", "252"));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3", "Queue", "helpdesk",
+                "Position", "2", "Count", "1"));
+        AmiEventually.await(LIMIT, "answer and abandon told", () -> f.callEvents.size() == 5);
+        assertEquals(List.of(
+                "1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 1m05s in the queue",
+                "1700.3 QUEUE_ABANDONED hung up in the queue at position 2 after 4m12s (joined at position 3)"),
+                f.callEvents.subList(3, 5));
+
+        // the live view: caller 2 moved up to position 1
+        f.drain();
+        List<WaitingCaller> waiting = f.queue.view().callers();
+        assertEquals(1, waiting.size());
+        assertEquals("1700.2", waiting.get(0).uniqueId());
+        assertEquals(1, waiting.get(0).position());
+        assertEquals("+12045559002", waiting.get(0).callerNumber());
+        QueueMember alice = f.queue.view().members().stream().filter(m -> m.memberInterface().equals(ALICE))
+                .findFirst().orElseThrow();
+        assertEquals("IN_USE", alice.state());
+
+        // leaving unanswered (wait limit reached, off to voicemail): told with the wait measured by pagerline
+        f.clock.advance(Duration.ofSeconds(300));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
+                "Position", "1", "Count", "0"));
+        AmiEventually.await(LIMIT, "left told", () -> f.callEvents.size() == 6);
+        assertEquals("1700.2 QUEUE_LEFT left the queue unanswered at position 1 after 5m00s", f.callEvents.get(5));
+        f.drain();
+        assertTrue(f.queue.view().callers().isEmpty());
+    }
+
+    @Test
+    void callersAlreadyWaitingAtConnectShowInTheLiveView() {
+        f.fake.addWaitingCaller("1700.5", "+12045559005", 1, 90);
+        f.fake.start();
+        f.connect(f.fake.port());
+        f.awaitUp();
+        f.drain();
+        WaitingCaller c = f.queue.view().callers().get(0);
+        assertEquals("1700.5", c.uniqueId());
+        assertEquals(f.clock.instant().minusSeconds(90), c.since());
+    }
+
+    @Test
+    void whenAsteriskIsDownAtStartPagerlineCarriesOnAndConnectsOnceItComesUp() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
+        int port = FakeAmi.freePort();
+
+        f.connect(port); // nothing listens there yet
+        AmiEventually.await(LIMIT, "link recorded down",
+                () -> f.queue.view().link().map(l -> l.state().equals("down")).orElse(false));
+        assertFalse(f.session.isUp());
+
+        f.fake.startOn(port);
+        f.awaitUp();
+        AmiEventually.await(LIMIT, "members reconciled after the late connect", () -> f.fake.members().equals(Set.of(ALICE)));
+        f.drain();
+        assertEquals("up", f.queue.view().link().orElseThrow().state());
+    }
+
+    @Test
+    void aDroppedLinkIsReconnectedAndTheQueueReconciledAgain() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
+        f.fake.start();
+        f.connect(f.fake.port());
+        AmiEventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
+        int statusBefore = f.fake.actions("QueueStatus").size();
+
+        f.fake.dropConnections();
+        // the sign-out happens while the link is down
+        f.queue.signOut("Alice Tremblay");
+
+        AmiEventually.await(LIMIT, "logged in again", () -> f.fake.logins() == 2 && f.session.isUp());
+        AmiEventually.await(LIMIT, "reconciled after reconnect", () -> f.fake.members().isEmpty());
+        assertTrue(f.fake.actions("QueueStatus").size() > statusBefore);
+        assertEquals(1, f.fake.sessionCount());
+    }
+}

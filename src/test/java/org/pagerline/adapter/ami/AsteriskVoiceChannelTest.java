@@ -1,0 +1,128 @@
+package org.pagerline.adapter.ami;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.pagerline.config.AmiConfig;
+import org.pagerline.core.page.Channel;
+import org.pagerline.service.DeliveryReport;
+import org.pagerline.service.OutgoingPage;
+import org.pagerline.service.PageResponses;
+import org.pagerline.service.SendResult;
+import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.FakeAmi;
+
+class AsteriskVoiceChannelTest {
+    private final FakeAmi fake = new FakeAmi("pagerline", AmiFixture.SECRET, "helpdesk");
+    private final List<DeliveryReport> reports = new CopyOnWriteArrayList<>();
+    private final PageResponses responses = new PageResponses() {
+        @Override
+        public String onSmsReply(String fromE164, String body) {
+            return "";
+        }
+
+        @Override
+        public Optional<PageBrief> brief(long pageId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public KeyOutcome onPageKey(long pageId, String key) {
+            return new KeyOutcome("", null, true);
+        }
+
+        @Override
+        public void onDelivery(DeliveryReport report) {
+            reports.add(report);
+        }
+    };
+    private AmiSession session;
+
+    @AfterEach
+    void close() {
+        if (session != null) {
+            session.close();
+        }
+        fake.close();
+    }
+
+    private AsteriskVoiceChannel channel(int port) {
+        AmiConfig c = AmiFixture.config(port, "ami.voice-paging", "true", "ami.page-caller-id", "\"pagerline\" <+12045550100>");
+        session = new AmiSession(c);
+        AsteriskVoiceChannel ch = new AsteriskVoiceChannel(session, c, responses).start();
+        session.start();
+        return ch;
+    }
+
+    private static OutgoingPage page(long id) {
+        return new OutgoingPage(id, 7, 12, Channel.VOICE, "+12045550123", "Alice Tremblay", "urgent page", "vm/12", "12", 1);
+    }
+
+    @ParameterizedTest(name = "reason {0} -> {1}")
+    @CsvSource({"4, DELIVERED", "1, NO_ANSWER", "3, NO_ANSWER", "5, NO_ANSWER", "8, TEMPORARY_FAILURE", "0, TEMPORARY_FAILURE"})
+    void theOriginateResponseIsMatchedByActionIdAndReportedAsADeliveryResult(int reason, DeliveryReport.Outcome expected) {
+        fake.originateReason(reason);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+
+        SendResult r = ch.send(page(42));
+
+        assertEquals(SendResult.Status.ACCEPTED, r.status(), r.detail());
+        AmiEventually.await(Duration.ofSeconds(10), "delivery report", () -> reports.size() == 1);
+        DeliveryReport d = reports.get(0);
+        assertEquals(42, d.pageId());
+        assertEquals(r.providerId(), d.providerId());
+        assertEquals(expected, d.outcome());
+        assertEquals(0, ch.pendingCalls());
+
+        FakeAmi.Action o = fake.actions("Originate").get(0);
+        assertEquals("PJSIP/12045550123@trunk", o.get("Channel"));
+        assertEquals("pagerline-page", o.get("Context"));
+        assertEquals("s", o.get("Exten"));
+        assertEquals("1", o.get("Priority"));
+        assertEquals("true", o.get("Async").toLowerCase());
+        assertEquals("30000", o.get("Timeout"));
+        assertEquals("\"pagerline\" <+12045550100>", o.get("CallerID"));
+        assertTrue(o.get("Variable").contains("PAGERLINE_PAGE_ID=42"), o.get("Variable"));
+    }
+
+    @Test
+    void answeredIsDeliveredButNeverAnAcknowledgementAndOtherPagesAreNotConfused() {
+        fake.originateReason(null); // answer by hand, out of order
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        ch.send(page(1));
+        ch.send(page(2));
+        AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
+
+        fake.answerOriginate(fake.actions("Originate").get(1), 5);
+        fake.answerOriginate(fake.actions("Originate").get(0), 4);
+
+        AmiEventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
+        assertEquals(2, reports.get(0).pageId());
+        assertEquals(DeliveryReport.Outcome.NO_ANSWER, reports.get(0).outcome());
+        assertEquals(1, reports.get(1).pageId());
+        assertEquals(DeliveryReport.Outcome.DELIVERED, reports.get(1).outcome());
+    }
+
+    @Test
+    void withAmiDownTheSendIsATemporaryFailureAtOnce() {
+        AsteriskVoiceChannel ch = channel(FakeAmi.freePort());
+
+        SendResult r = ch.send(page(9));
+
+        assertEquals(SendResult.Status.TEMPORARY_FAILURE, r.status());
+        assertEquals("AMI_DOWN", r.errorCode());
+        assertTrue(reports.isEmpty());
+    }
+}

@@ -1,0 +1,188 @@
+package org.pagerline.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The technician's side of a paging call, as Asterisk 22 relays it over FastAGI: connects to the
+ * listener with the {@code agi_*} environment of a call answered into {@code pagerline-page},
+ * then answers each command as Asterisk would. Scripted: channel variables, the keys pressed at
+ * each GET DATA ("" = nothing pressed), a key pressed while a given file plays, and a hang-up
+ * (a {@code HANGUP} line then {@code 511}s, or {@code 200 result=-1}) after so many commands.
+ */
+public final class PageCallPeer {
+    private final int port;
+    private final Map<String, String> variables = new HashMap<>();
+    private final Deque<String> menuKeys = new ArrayDeque<>();
+    private final Map<String, Character> pressDuring = new HashMap<>();
+    private int hangUpAfter = -1;
+    private boolean hangUpWithMinusOne;
+    private final List<String> commands = new ArrayList<>();
+
+    public PageCallPeer(int port) {
+        this.port = port;
+    }
+
+    public PageCallPeer variable(String name, String value) {
+        variables.put(name, value);
+        return this;
+    }
+
+    /** Keys answered to successive GET DATA commands; "" = the prompt timed out with no key. */
+    public PageCallPeer atMenu(String... keys) {
+        menuKeys.addAll(List.of(keys));
+        return this;
+    }
+
+    /** Presses {@code key} while {@code file} plays (only if the command listens for it). */
+    public PageCallPeer pressWhile(String file, char key) {
+        pressDuring.put(file, key);
+        return this;
+    }
+
+    /** After {@code n} commands answered normally, the technician hangs up. */
+    public PageCallPeer hangUpAfter(int n, boolean withMinusOne) {
+        hangUpAfter = n;
+        hangUpWithMinusOne = withMinusOne;
+        return this;
+    }
+
+    /** Places the call and returns every AGI command the script sent, in order, once it lets go. */
+    public List<String> call() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String env = """
+                    agi_network: yes
+                    agi_network_script: page
+                    agi_request: agi://127.0.0.1:%d/page
+                    agi_channel: PJSIP/trunk-00000007
+                    agi_language: en
+                    agi_type: PJSIP
+                    agi_uniqueid: 1700000000.7
+                    agi_version: 22.1.0
+                    agi_callerid: 12045550123
+                    agi_calleridname: unknown
+                    agi_callingpres: 0
+                    agi_callingani2: 0
+                    agi_callington: 0
+                    agi_callingtns: 0
+                    agi_dnid: unknown
+                    agi_rdnis: unknown
+                    agi_context: pagerline-page
+                    agi_extension: s
+                    agi_priority: 2
+                    agi_enhanced: 0.0
+                    agi_accountcode:\s
+                    agi_threadid: 140000000000007
+
+                    """.formatted(port);
+            write(out, env);
+            boolean hungUp = false;
+            String line;
+            try {
+                while ((line = in.readLine()) != null) {
+                    commands.add(line);
+                    if (hangUpAfter >= 0 && commands.size() > hangUpAfter) {
+                        if (hangUpWithMinusOne) {
+                            write(out, "200 result=-1\n");
+                        } else {
+                            if (!hungUp) {
+                                write(out, "HANGUP\n");
+                                hungUp = true;
+                            }
+                            write(out, "511 Command Not Permitted on a dead channel or intercepted channel\n");
+                        }
+                        continue;
+                    }
+                    write(out, answer(line) + "\n");
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the script neither sent a command nor closed the call within 10 s; sent: " + commands);
+            }
+        }
+        return List.copyOf(commands);
+    }
+
+    private String answer(String command) {
+        List<String> a = args(command);
+        String verb = a.isEmpty() ? "" : a.get(0).toUpperCase();
+        String verb2 = a.size() > 1 ? verb + " " + a.get(1).toUpperCase() : verb;
+        switch (verb2) {
+            case "GET VARIABLE": {
+                String v = variables.get(a.get(2));
+                return v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+            }
+            case "STREAM FILE": {
+                String escape = a.size() > 3 ? a.get(3) : "";
+                Character k = pressDuring.get(a.get(2));
+                if (k != null && escape.indexOf(k) >= 0) {
+                    return "200 result=" + (int) k + " endpos=8000";
+                }
+                return "200 result=0 endpos=16000";
+            }
+            case "GET DATA": {
+                String k = menuKeys.isEmpty() ? "" : menuKeys.poll();
+                return k.isEmpty() ? "200 result= (timeout)" : "200 result=" + k;
+            }
+            case "SAY NUMBER":
+            case "SAY DIGITS":
+                return "200 result=0";
+            case "SET VARIABLE":
+                return "200 result=1";
+            default:
+                break;
+        }
+        return switch (verb) {
+            case "EXEC" -> "200 result=0";
+            case "HANGUP" -> "200 result=1";
+            case "ANSWER", "VERBOSE" -> "200 result=" + (verb.equals("ANSWER") ? "0" : "1");
+            default -> "510 Invalid or unknown command";
+        };
+    }
+
+    /** Splits an AGI command line into words, honouring double quotes. */
+    static List<String> args(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        for (char c : line.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == ' ' && !quoted) {
+                if (any) {
+                    out.add(cur.toString());
+                    cur.setLength(0);
+                    any = false;
+                }
+            } else {
+                cur.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            out.add(cur.toString());
+        }
+        return out;
+    }
+
+    private static void write(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}
