@@ -30,6 +30,10 @@ final class TwilioErrors {
             Integer code = api.getCode();
             Integer status = api.getStatusCode();
             String codeText = code == null ? null : code.toString();
+            if (code == null && status == null) {
+                // the SDK wraps timeouts and unreadable (non-JSON, e.g. a proxy's 500 page) answers this way
+                return SendResult.temporary(null, "Twilio not reached or no usable answer: " + describe(e));
+            }
             String detail = "Twilio refused" + (code == null ? "" : " (error " + code + ")")
                     + (status == null ? "" : " HTTP " + status) + ": " + describe(e);
             if (code != null && PERMANENT.contains(code)) {
