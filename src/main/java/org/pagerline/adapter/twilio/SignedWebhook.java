@@ -108,6 +108,10 @@ abstract class SignedWebhook implements HttpHandler {
         } catch (FormData.BadForm e) {
             log.warn("Twilio webhook {} refused: {}", rawPath, e.getMessage());
             reply(ex, e.status, "");
+        } catch (RuntimeException e) {
+            // answered here: the exchange must still be open to say 500 (Twilio then shows the error)
+            log.error("Twilio webhook {} failed", rawPath, e);
+            reply(ex, 500, "");
         }
     }
 
