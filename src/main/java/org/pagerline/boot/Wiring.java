@@ -16,12 +16,23 @@ import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
+import org.pagerline.adapter.store.JdbcWebhookLedger;
+import org.pagerline.adapter.twilio.TwilioClients;
+import org.pagerline.adapter.twilio.TwilioSmsChannel;
+import org.pagerline.adapter.twilio.TwilioVoiceChannel;
+import org.pagerline.adapter.twilio.TwilioWebhooks;
+import org.pagerline.adapter.twilio.WebhookPaths;
 import org.pagerline.config.PagerlineConfig;
+import org.pagerline.config.TwilioConfig;
+import org.pagerline.core.page.Channel;
 import org.pagerline.service.CalendarService;
 import org.pagerline.service.CallEvents;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageResponses;
+import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.HealthService;
+import org.pagerline.service.PageChannel;
+import org.pagerline.service.PageResponses;
 import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
@@ -36,10 +47,37 @@ import org.pagerline.service.Transactions;
  */
 final class Wiring {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Wiring.class);
+    /** How long handled Twilio webhooks are remembered for replay protection. */
+    static final java.time.Duration WEBHOOK_RETENTION = java.time.Duration.ofDays(30);
 
-    private Wiring() {}
+    /**
+     * Twilio, when configured: the SDK client (no retries, twilio.api-url honoured), the SMS channel,
+     * the voice channel when twilio.voice=true, and the four webhooks on the HTTP endpoint, replay-
+     * guarded by the database ledger. Returns the channels by kind (empty when Twilio is off).
+     */
+    static Map<Channel, PageChannel> twilio(PagerlineConfig config, Data data, Clock clock, HttpEndpoint http,
+            PageResponses responses) {
+        TwilioConfig tc = config.twilio();
+        if (!tc.configured()) {
+            return Map.of();
+        }
+        var client = TwilioClients.restClient(tc);
+        WebhookPaths urls = new WebhookPaths(tc.publicUrl());
+        var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
+        TwilioWebhooks.routes(tc, ledger, responses).forEach(http::route);
+        Map<Channel, PageChannel> channels = new java.util.EnumMap<>(Channel.class);
+        channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
+        if (tc.voice()) {
+            channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
+        }
+        log.info("Twilio configured: {}", tc);
+        return channels;
+    }
+
 
     /** Until the paging engine is merged: pages are unknown, keys change nothing, results are logged. */
+    private Wiring() {}
+
     private static final PageResponses UNWIRED_PAGE_RESPONSES = new PageResponses() {
         @Override
         public String onSmsReply(String fromE164, String body) {
@@ -111,6 +149,8 @@ final class Wiring {
             HealthService health = new HealthService(checks);
             HttpEndpoint http = new HttpEndpoint(config.http().bind(), config.http().port(), 8);
             http.route("/health", new HealthHandler(health));
+            Map<Channel, PageChannel> twilioChannels = twilio(config, data, clock, http, pageResponses);
+            log.info("Twilio channels: {}", twilioChannels.keySet());
             return new PagerlineServer(data, scheduler, agi, http, ami);
         } catch (RuntimeException | java.io.IOException e) {
             data.close();

@@ -5,11 +5,11 @@ package org.pagerline.config;
  * {@link #from(Settings)}: the first bad value throws a {@link ConfigException} naming the key.
  */
 public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler,
-        AmiConfig ami) {
+        AmiConfig ami, TwilioConfig twilio) {
 
     public static PagerlineConfig from(Settings s) {
         PagerlineConfig c = new PagerlineConfig(DatabaseConfig.from(s), HttpConfig.from(s), AgiConfig.from(s),
-                SchedulerConfig.from(s), AmiConfig.from(s));
+                SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s));
         s.rejectUnknownKeys();
         return c;
     }

@@ -35,7 +35,7 @@ public final class HttpEndpoint implements AutoCloseable {
 
     public HttpEndpoint route(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
-            try (exchange) {
+            try {
                 handler.handle(exchange);
             } catch (RuntimeException | IOException e) {
                 log.error("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
@@ -44,6 +44,8 @@ public final class HttpEndpoint implements AutoCloseable {
                 } catch (IOException | RuntimeException ignored) {
                     // the response may already have started; nothing more to say
                 }
+            } finally {
+                exchange.close();
             }
         });
         return this;
@@ -72,7 +74,7 @@ public final class HttpEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         pool.shutdown();
         try {
             pool.awaitTermination(2, TimeUnit.SECONDS);

@@ -1,0 +1,58 @@
+package org.pagerline.adapter.twilio;
+
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.type.PhoneNumber;
+import org.pagerline.core.page.Channel;
+import org.pagerline.service.OutgoingPage;
+import org.pagerline.service.PageChannel;
+import org.pagerline.service.SendResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SMS pages through Twilio. One API request per page, never retried here (see
+ * {@link SingleShotHttpClient}); the delivery result comes back on {@code /twilio/status?page=ID}.
+ */
+public final class TwilioSmsChannel implements PageChannel {
+    private static final Logger log = LoggerFactory.getLogger(TwilioSmsChannel.class);
+    private final TwilioRestClient client;
+    private final PhoneNumber from;
+    private final WebhookPaths urls;
+
+    public TwilioSmsChannel(TwilioRestClient client, String fromNumber, WebhookPaths urls) {
+        this.client = client;
+        this.from = new PhoneNumber(fromNumber);
+        this.urls = urls;
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.SMS;
+    }
+
+    @Override
+    public String name() {
+        return "twilio-sms";
+    }
+
+    @Override
+    public SendResult send(OutgoingPage page) {
+        try {
+            Message m = Message.creator(new PhoneNumber(page.to()), from, page.text())
+                    .setStatusCallback(urls.status(page.pageId()))
+                    .create(client);
+            log.info("page {}: SMS handed to Twilio as {} ({})", page.pageId(), m.getSid(), m.getStatus());
+            return SendResult.accepted(m.getSid());
+        } catch (RuntimeException e) {
+            SendResult r = TwilioErrors.sendFailure(e);
+            log.warn("page {}: SMS not sent, {}: {}", page.pageId(), r.status(), r.detail());
+            return r;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TwilioSmsChannel[from=" + from + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package org.pagerline.adapter.twilio;
+
+import com.twilio.http.HttpMethod;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Gather;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Play;
+import com.twilio.twiml.voice.Redirect;
+import com.twilio.twiml.voice.Say;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.pagerline.service.PageResponses;
+import org.pagerline.service.PageResponses.PageBrief;
+import org.pagerline.service.WebhookLedger;
+
+/**
+ * {@code POST /twilio/voice?page=ID[&round=N]}: the paging call's TwiML. A one-digit
+ * {@code <Gather>} around who called ({@link PageBrief#spokenIntro}), the caller's recording when
+ * {@code twilio.recordings-url} is set, and the key menu; the key goes to {@link VoiceKeyWebhook}.
+ * With no key the menu is repeated, up to {@link #MAX_ROUNDS} times, then the call ends (and its
+ * status callback reports NO_ANSWER). Read-only, so not replay-guarded.
+ */
+public final class VoiceWebhook extends SignedWebhook {
+    static final int MAX_ROUNDS = 3;
+    static final int KEY_WAIT_SECONDS = 8;
+    static final String MENU = "Press 1 to acknowledge and be connected to the caller, 4 to acknowledge, "
+            + "5 to pass it on, star to repeat.";
+    private final WebhookPaths urls;
+    private final PageResponses responses;
+    private final String recordingsUrl;
+
+    /** @param recordingsUrl base URL recordings are played from; null: recordings are not played */
+    public VoiceWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses,
+            String recordingsUrl) {
+        super(WebhookPaths.VOICE, urls, authToken, ledger);
+        this.urls = urls;
+        this.responses = responses;
+        this.recordingsUrl = recordingsUrl;
+    }
+
+    @Override
+    String replayKey(Request r) {
+        return null;
+    }
+
+    @Override
+    String act(Request r) throws FormData.BadForm {
+        long page = r.pageId();
+        int round = r.round();
+        Optional<PageBrief> brief = responses.brief(page);
+        if (brief.isEmpty()) {
+            return Twiml.xml(new VoiceResponse.Builder()
+                    .say(new Say.Builder("This page is no longer active. Goodbye.").build())
+                    .hangup(new Hangup.Builder().build()).build());
+        }
+        Gather.Builder gather = new Gather.Builder().numDigits(1).timeout(KEY_WAIT_SECONDS)
+                .action(urls.voiceKey(page, round)).method(HttpMethod.POST)
+                .say(new Say.Builder(brief.get().spokenIntro()).build());
+        recordingUrl(brief.get().recording()).ifPresent(url -> gather.play(new Play.Builder(url).build()));
+        gather.say(new Say.Builder(MENU).build());
+        VoiceResponse.Builder twiml = new VoiceResponse.Builder().gather(gather.build());
+        if (round < MAX_ROUNDS) {
+            twiml.redirect(new Redirect.Builder(urls.voice(page, round + 1)).method(HttpMethod.POST).build());
+        } else {
+            twiml.say(new Say.Builder("No key pressed. Goodbye.").build()).hangup(new Hangup.Builder().build());
+        }
+        return Twiml.xml(twiml.build());
+    }
+
+    /** recordings-url + "/" + the recording's file name + ".wav" (Asterisk names it without extension). */
+    private Optional<String> recordingUrl(String recording) {
+        if (recordingsUrl == null || recording == null || recording.isBlank()) {
+            return Optional.empty();
+        }
+        String name = recording.substring(recording.lastIndexOf('/') + 1);
+        return Optional.of(recordingsUrl + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
+                + ".wav");
+    }
+}

@@ -1,0 +1,138 @@
+package org.pagerline.adapter.twilio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.page.Channel;
+import org.pagerline.service.OutgoingPage;
+import org.pagerline.service.SendResult;
+import org.pagerline.service.SendResult.Status;
+import org.pagerline.testkit.FakeTwilio;
+import org.pagerline.testkit.FakeTwilio.ApiRequest;
+
+/** Handing pages to Twilio: what is sent, and how every kind of failure is classified, with one request each. */
+class TwilioChannelsTest {
+    static final String TECH = "+12045550101";
+    TwilioFixture f;
+
+    @AfterEach
+    void close() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    static OutgoingPage page(long id, Channel channel) {
+        return new OutgoingPage(id, 7, 12, channel, TECH, "Ana Tech",
+                "Urgent: Jo Caller (Acme) +12045559999, ticket 12. Reply 12a to acknowledge.", "vm-12", "12", 1);
+    }
+
+    @Test
+    void smsPageIsSentWithTheRightFieldsAndStatusCallback() throws Exception {
+        f = new TwilioFixture();
+        SendResult r = f.sms.send(page(41, Channel.SMS));
+
+        assertEquals(Status.ACCEPTED, r.status());
+        ApiRequest sent = f.twilio.phone(TECH).expectSms("ticket 12").request();
+        assertEquals(r.providerId(), sent.sid());
+        assertEquals(TECH, sent.to());
+        assertEquals(TwilioFixture.FROM, sent.from());
+        assertEquals(page(41, Channel.SMS).text(), sent.body());
+        assertEquals("https://pager.example.com/twilio/status?page=41", sent.statusCallback());
+        assertEquals(FakeTwilio.ACCOUNT_SID, sent.accountSid());
+        f.twilio.assertNoUnexpectedPages();
+    }
+
+    @Test
+    void recipientWhoSentStopIsAPermanentFailure() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.failNext(FakeTwilio.twilioError(400, 21610, "Attempt to send to unsubscribed recipient"));
+
+        SendResult r = f.sms.send(page(1, Channel.SMS));
+
+        assertEquals(Status.PERMANENT_FAILURE, r.status());
+        assertEquals("21610", r.errorCode());
+        assertEquals(1, f.twilio.requests().size());
+    }
+
+    @Test
+    void invalidNumberIsAPermanentFailure() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.failNext(FakeTwilio.twilioError(400, 21211, "The 'To' number is not a valid phone number."));
+        assertEquals(Status.PERMANENT_FAILURE, f.sms.send(page(1, Channel.SMS)).status());
+    }
+
+    @Test
+    void unreachableHandsetIsTemporary() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.failNext(FakeTwilio.twilioError(400, 30003, "Unreachable destination handset"));
+
+        SendResult r = f.sms.send(page(1, Channel.SMS));
+
+        assertEquals(Status.TEMPORARY_FAILURE, r.status());
+        assertEquals("30003", r.errorCode());
+        assertEquals(1, f.twilio.requests().size());
+    }
+
+    /** The SDK would retry a 5xx POST three times: a page Twilio did send could go out again. */
+    @Test
+    void serverErrorIsTemporaryAndTheCreateIsNotRetried() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.failNext(FakeTwilio.serverError()).failNext(FakeTwilio.serverError());
+
+        SendResult r = f.sms.send(page(1, Channel.SMS));
+
+        assertEquals(Status.TEMPORARY_FAILURE, r.status());
+        assertEquals(1, f.twilio.requests().size(), "exactly one HTTP request for one page");
+        assertEquals(500, f.twilio.requests().get(0).answeredStatus());
+    }
+
+    @Test
+    void voiceCreateIsNotRetriedOnServerErrorEither() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.failNext(FakeTwilio.serverError()).failNext(FakeTwilio.serverError());
+
+        assertEquals(Status.TEMPORARY_FAILURE, f.voice.send(page(1, Channel.VOICE)).status());
+        assertEquals(1, f.twilio.requests().size());
+    }
+
+    @Test
+    void timeoutIsTemporaryAfterOneRequest() throws Exception {
+        f = new TwilioFixture(Duration.ofMillis(300));
+        f.twilio.failNext(FakeTwilio.slow(Duration.ofSeconds(20)));
+
+        long start = System.nanoTime();
+        SendResult r = f.sms.send(page(1, Channel.SMS));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals(Status.TEMPORARY_FAILURE, r.status());
+        assertTrue(tookMs < 5_000, "gave up after the configured timeout, took " + tookMs + " ms");
+        assertEquals(1, f.twilio.requests().size());
+    }
+
+    @Test
+    void twilioNotReachableAtAllIsTemporary() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.close();
+
+        assertEquals(Status.TEMPORARY_FAILURE, f.sms.send(page(1, Channel.SMS)).status());
+    }
+
+    @Test
+    void voicePageIsPlacedWithTwimlUrlAndStatusCallback() throws Exception {
+        f = new TwilioFixture();
+        SendResult r = f.voice.send(page(42, Channel.VOICE));
+
+        assertEquals(Status.ACCEPTED, r.status());
+        ApiRequest call = f.twilio.phone(TECH).expectCall();
+        assertEquals(r.providerId(), call.sid());
+        assertEquals(TwilioFixture.FROM, call.from());
+        assertEquals("https://pager.example.com/twilio/voice?page=42", call.url());
+        assertEquals("https://pager.example.com/twilio/status?page=42", call.statusCallback());
+        assertEquals("POST", call.form().get("Method"));
+        f.twilio.assertNoUnexpectedPages();
+    }
+}
