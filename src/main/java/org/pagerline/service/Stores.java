@@ -1,6 +1,8 @@
 package org.pagerline.service;
 
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.call.CallStore;
+import org.pagerline.core.directory.ClientStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 
@@ -11,4 +13,10 @@ public interface Stores {
     CalendarStore calendar();
 
     TicketStore tickets();
+
+    /** The support line's client directory. */
+    ClientStore clients();
+
+    /** The support line's calls. */
+    CallStore calls();
 }

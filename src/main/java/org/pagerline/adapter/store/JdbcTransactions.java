@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.call.CallStore;
+import org.pagerline.core.directory.ClientStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.service.Stores;
@@ -65,6 +67,16 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public TicketStore tickets() {
             return new JdbcTicketStore(db);
+        }
+
+        @Override
+        public ClientStore clients() {
+            return new JdbcClientStore(db);
+        }
+
+        @Override
+        public CallStore calls() {
+            return new JdbcCallStore(db);
         }
     }
 }
