@@ -170,18 +170,19 @@ final class SupportCall {
         String file = config.recordingsDir() + "/ticket-" + start.ticketId() + "-call-" + callId();
         AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
         calls.messageLeft(callId(), file, rec.seconds(), rec.hungUp(), urgent, priority);
-        CallOutcome outcome = urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE;
+        // The message is what matters: the call counts as ended well even if the caller hangs up now.
+        calls.finish(callId(), urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE,
+                rec.hungUp() ? "the caller hung up at the end of the message" : "message left");
         if (rec.hungUp()) {
-            calls.finish(callId(), outcome, "the caller hung up after recording");
             return;
         }
         enter(CallStep.TICKET);
+        line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(Prompt.YOUR_TICKET);
         line.sayDigits(Long.toString(start.ticketId()));
         line.play(promise);
         line.play(Prompt.GOODBYE);
-        calls.finish(callId(), outcome, "ticket number and promise given");
-        line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
+        calls.note(callId(), "TOLD", "ticket number and call-back promise read out");
         line.hangup();
     }
 
