@@ -18,6 +18,9 @@ import org.pagerline.service.Services;
             HoursCommand.class,
             HolidayCommand.class,
             OnCallCommand.class,
+            ClientCommand.class,
+            TicketCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {
