@@ -181,7 +181,7 @@ public final class AgiPeer {
                 case "EXEC":
                     return List.of(exec(cmd));
                 case "HANGUP":
-                    hangUp();
+                    hungUp = true; // pagerline hung up, not the caller
                     return List.of("200 result=1");
                 default:
                     return List.of("510 Invalid or unknown command");
