@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.agi.PagingCallScript;
 import org.pagerline.adapter.ami.AmiQueue;
 import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.ami.AsteriskVoiceChannel;
+import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
@@ -31,12 +33,14 @@ import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.HealthService;
-import org.pagerline.service.PageChannel;
-import org.pagerline.service.PageResponses;
+import org.pagerline.service.CallService;
+import org.pagerline.service.ClientService;
+import org.pagerline.service.IncidentOpener;
 import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
+import org.pagerline.service.TemporaryIncidentOpener;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 
@@ -112,8 +116,13 @@ final class Wiring {
         Database db = Database.open(config.database());
         Transactions tx = new JdbcTransactions(db.dataSource());
         PhoneNumbers phones = new PhoneNumbers("CA");
+        TicketService tickets = new TicketService(tx, clock);
+        // TEMPORARY: the paging engine's IncidentOpener replaces this at merge (see its javadoc).
+        IncidentOpener incidents = new TemporaryIncidentOpener(tickets);
+        CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
+                config.line().callbackPromise());
         Services services = new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
-                new TicketService(tx, clock), new QueueService(tx, clock));
+                tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls);
         return new Data(db, tx, services);
     }
 
@@ -124,6 +133,8 @@ final class Wiring {
             Runnable duePass = () -> { };
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(), config.scheduler(), duePass);
             Map<String, AgiScript> scripts = new HashMap<>();
+            scripts.put(SupportLineScript.NAME, new SupportLineScript(data.services().calls(), config.line()));
+            scripts.put(AcceptScript.NAME, new AcceptScript(data.services().calls()));
             // TODO(merge): the paging engine's PageResponses replaces this stand-in
             PageResponses pageResponses = UNWIRED_PAGE_RESPONSES;
             scripts.put(PagingCallScript.NAME, new PagingCallScript(pageResponses, config.ami()::pageDialString,
@@ -137,8 +148,7 @@ final class Wiring {
             List<PageChannel> voiceChannels = new ArrayList<>();
             if (config.ami().enabled()) {
                 ami = new AmiSession(config.ami());
-                // TODO(merge): the support line's CallEvents replaces this logger
-                CallEvents callEvents = (uid, kind, detail) -> log.info("queue event {} {}: {}", uid, kind, detail);
+                CallEvents callEvents = data.services().calls();
                 new AmiQueue(ami, config.ami(), data.services().queue(), callEvents, clock).start();
                 if (config.ami().voicePaging()) {
                     // TODO(merge): hand this to the paging engine for Channel.VOICE (paging.voice-provider=asterisk)

@@ -19,6 +19,9 @@ import org.pagerline.service.Services;
             HolidayCommand.class,
             OnCallCommand.class,
             QueueCommand.class,
+            ClientCommand.class,
+            TicketCommand.class,
+            SimulateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {

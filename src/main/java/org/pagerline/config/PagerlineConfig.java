@@ -5,11 +5,12 @@ package org.pagerline.config;
  * {@link #from(Settings)}: the first bad value throws a {@link ConfigException} naming the key.
  */
 public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler,
-        AmiConfig ami, TwilioConfig twilio) {
+        AmiConfig ami, TwilioConfig twilio, LineConfig line) {
 
     public static PagerlineConfig from(Settings s) {
         PagerlineConfig c = new PagerlineConfig(DatabaseConfig.from(s), HttpConfig.from(s), AgiConfig.from(s),
-                SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s));
+                SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s),
+                LineConfig.from(s));
         s.rejectUnknownKeys();
         return c;
     }

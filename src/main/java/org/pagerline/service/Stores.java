@@ -2,6 +2,8 @@ package org.pagerline.service;
 
 import org.pagerline.core.calendar.CalendarStore;
 import org.pagerline.core.queue.QueueStore;
+import org.pagerline.core.call.CallStore;
+import org.pagerline.core.directory.ClientStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 
@@ -14,4 +16,10 @@ public interface Stores {
     TicketStore tickets();
 
     QueueStore queue();
+
+    /** The support line's client directory. */
+    ClientStore clients();
+
+    /** The support line's calls. */
+    CallStore calls();
 }

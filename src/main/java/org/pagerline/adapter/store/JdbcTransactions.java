@@ -6,6 +6,8 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 import org.pagerline.core.calendar.CalendarStore;
 import org.pagerline.core.queue.QueueStore;
+import org.pagerline.core.call.CallStore;
+import org.pagerline.core.directory.ClientStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.service.Stores;
@@ -71,6 +73,16 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public QueueStore queue() {
             return new JdbcQueueStore(db);
+        }
+
+        @Override
+        public ClientStore clients() {
+            return new JdbcClientStore(db);
+        }
+
+        @Override
+        public CallStore calls() {
+            return new JdbcCallStore(db);
         }
     }
 }

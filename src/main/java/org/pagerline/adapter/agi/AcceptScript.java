@@ -1,0 +1,63 @@
+package org.pagerline.adapter.agi;
+
+import java.util.Optional;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.core.call.Menu;
+import org.pagerline.core.call.Menus;
+import org.pagerline.core.call.Prompt;
+import org.pagerline.service.CallService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FastAGI script "accept": runs on the technician's leg of the urgent Dial (the dialplan's
+ * {@code pagerline-accept} subroutine, from Dial's U() option) before the legs are bridged.
+ * Arguments: the call id and the technician id. The technician must press 1; only then is
+ * PAGERLINE_ACCEPTED set to 1 and the acceptance recorded. Silence (a voicemail greeting, say)
+ * leaves it 0 and the subroutine drops the technician's leg. Catches everything: any fault means
+ * "not accepted", and the caller goes on to leave a message.
+ */
+public final class AcceptScript implements AgiScript {
+    public static final String NAME = "accept";
+    static final String VAR_ACCEPTED = "PAGERLINE_ACCEPTED";
+    private static final Logger log = LoggerFactory.getLogger(AcceptScript.class);
+    private final CallService calls;
+    private final long promptTimeoutMs;
+
+    public AcceptScript(CallService calls) {
+        this(calls, 5000);
+    }
+
+    public AcceptScript(CallService calls, long promptTimeoutMs) {
+        this.calls = calls;
+        this.promptTimeoutMs = promptTimeoutMs;
+    }
+
+    @Override
+    public void service(AgiRequest request, AgiChannel channel) {
+        AgiLine line = new AgiLine(channel);
+        try {
+            String[] args = request.getArguments();
+            long callId = Long.parseLong(args.length > 0 ? args[0].trim() : "");
+            long techId = Long.parseLong(args.length > 1 ? args[1].trim() : "");
+            line.set(VAR_ACCEPTED, "0");
+            Optional<Long> ticket = calls.ticketOf(callId);
+            if (ticket.isEmpty()) {
+                line.play(Prompt.ACCEPT_GONE);
+                return;
+            }
+            line.play(Prompt.ACCEPT_INTRO);
+            line.sayDigits(Long.toString(ticket.get()));
+            Menu.Answer a = line.ask(Menus.ACCEPT, promptTimeoutMs);
+            if (a.kind() == Menu.Answer.Kind.CHOSEN && calls.accept(callId, techId)) {
+                line.set(VAR_ACCEPTED, "1");
+            } else if (a.kind() == Menu.Answer.Kind.CHOSEN) {
+                line.play(Prompt.ACCEPT_GONE);
+            }
+        } catch (Throwable e) { // NOPMD: not accepted is the safe answer to anything
+            log.info("accept call ended without acceptance: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.pagerline.adapter.agi;
+
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.command.AnswerCommand;
+import org.asteriskjava.fastagi.command.ExecCommand;
+import org.asteriskjava.fastagi.command.GetDataCommand;
+import org.asteriskjava.fastagi.command.GetVariableCommand;
+import org.asteriskjava.fastagi.command.HangupCommand;
+import org.asteriskjava.fastagi.command.RecordFileCommand;
+import org.asteriskjava.fastagi.command.SayDigitsCommand;
+import org.asteriskjava.fastagi.command.SetVariableCommand;
+import org.asteriskjava.fastagi.command.StreamFileCommand;
+import org.asteriskjava.fastagi.command.VerboseCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
+import org.pagerline.core.call.Menu;
+import org.pagerline.core.call.Prompt;
+
+/**
+ * One call's AGI channel, with the hang-up rule asterisk-java leaves to us: a {@code 200 result=-1}
+ * reply (the caller hung up while the command ran) raises nothing in asterisk-java, so every
+ * command that plays or listens turns it into an {@link AgiHangupException} here. A {@code 511}
+ * after a {@code HANGUP} line already raises one. Not shared between calls.
+ */
+final class AgiLine {
+    private final AgiChannel channel;
+
+    AgiLine(AgiChannel channel) {
+        this.channel = channel;
+    }
+
+    /** The result of RECORD FILE: whether the caller hung up while recording, and its length. */
+    record Recording(boolean hungUp, long seconds) {}
+
+    void answer() throws AgiException {
+        alive(channel.sendCommand(new AnswerCommand()));
+    }
+
+    void play(Prompt p) throws AgiException {
+        alive(channel.sendCommand(new StreamFileCommand(p.file(), "")));
+    }
+
+    void sayDigits(String digits) throws AgiException {
+        alive(channel.sendCommand(new SayDigitsCommand(digits)));
+    }
+
+    /** For words the desk has no sound file for (the opening hours): Asterisk's console and the transcript. */
+    void verbose(String text) throws AgiException {
+        channel.sendCommand(new VerboseCommand(text.replace('"', '\''), 3));
+    }
+
+    void set(String name, String value) throws AgiException {
+        channel.sendCommand(new SetVariableCommand(name, value));
+    }
+
+    /** A channel variable, or null when unset. */
+    String get(String name) throws AgiException {
+        AgiReply r = channel.sendCommand(new GetVariableCommand(name));
+        return r.getResultCode() == 1 ? r.getExtra() : null;
+    }
+
+    /** GET DATA; the raw result ("" for no input). Hang-up raises. */
+    String getData(Prompt p, long timeoutMs, int maxDigits) throws AgiException {
+        AgiReply r = channel.sendCommand(new GetDataCommand(p.file(), timeoutMs, maxDigits));
+        String result = r.getResult();
+        if (result != null && result.trim().equals("-1")) {
+            throw new AgiHangupException();
+        }
+        return result == null ? "" : result.trim();
+    }
+
+    /** Asks a menu until it settles (a choice or the default). Hang-up raises. */
+    Menu.Answer ask(Menu menu, long timeoutMs) throws AgiException {
+        Menu.Tries tries = Menu.Tries.FIRST;
+        while (true) {
+            Menu.Answer a = menu.interpret(tries, getData(menu.prompt(), timeoutMs, 1));
+            if (a.kind() == Menu.Answer.Kind.HUNG_UP) {
+                throw new AgiHangupException();
+            }
+            if (a.apology() != null) {
+                play(a.apology());
+            }
+            if (a.settled()) {
+                return a;
+            }
+            tries = a.next();
+        }
+    }
+
+    /** Runs a dialplan application; its return value. -1 (the caller hung up) is returned, not raised. */
+    int exec(String app, String args) throws AgiException {
+        return channel.sendCommand(new ExecCommand(app, args)).getResultCode();
+    }
+
+    /**
+     * RECORD FILE: Asterisk keeps what was recorded even if the caller hangs up, so a hang-up is
+     * reported, not raised. Length from endpos at 8000 samples a second.
+     */
+    Recording record(String file, long maxMs, int maxSilenceSeconds) throws AgiException {
+        AgiReply r = channel.sendCommand(new RecordFileCommand(file, "wav", "#", (int) maxMs, 0, true, maxSilenceSeconds));
+        long endpos = 0;
+        try {
+            String e = r.getAttribute("endpos");
+            endpos = e == null ? 0 : Long.parseLong(e.trim());
+        } catch (RuntimeException ignored) {
+            // a missing or odd endpos only costs us the length
+        }
+        boolean hungUp = r.getResultCode() == -1 || "hangup".equals(r.getExtra());
+        return new Recording(hungUp, endpos / 8000);
+    }
+
+    void hangup() throws AgiException {
+        channel.sendCommand(new HangupCommand());
+    }
+
+    private static void alive(AgiReply r) throws AgiHangupException {
+        if (r.getResultCode() == -1) {
+            throw new AgiHangupException();
+        }
+    }
+}

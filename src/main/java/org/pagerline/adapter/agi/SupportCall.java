@@ -1,0 +1,240 @@
+package org.pagerline.adapter.agi;
+
+import java.time.Instant;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.pagerline.config.LineConfig;
+import org.pagerline.core.call.CallDecisions;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallStep;
+import org.pagerline.core.call.Menu;
+import org.pagerline.core.call.Menus;
+import org.pagerline.core.call.Prompt;
+import org.pagerline.core.call.Route;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.service.CallService;
+
+/**
+ * One caller's conversation with the support line: the per-call state (step, urgency, priority)
+ * that the shared {@link SupportLineScript} must not hold. Decisions come from the core
+ * ({@link CallDecisions}, {@link Menus}); every fact goes to the ticket through {@link CallService}
+ * the moment it is known.
+ */
+final class SupportCall {
+    /** Channel variables the dialplan reads (see asterisk-dialplan/README.md). */
+    static final String VAR_RESULT = "PAGERLINE_RESULT";
+    static final String VAR_STEP = "PAGERLINE_STEP";
+    static final String VAR_TICKET = "PAGERLINE_TICKET";
+    static final String VAR_CALL = "PAGERLINE_CALL";
+
+    private final CallService calls;
+    private final LineConfig config;
+    private final AgiRequest request;
+    private final AgiLine line;
+    private CallService.CallStart start;
+    private CallStep step = CallStep.GREETING;
+    private Priority priority;
+
+    SupportCall(CallService calls, LineConfig config, AgiRequest request, AgiLine line) {
+        this.calls = calls;
+        this.config = config;
+        this.request = request;
+        this.line = line;
+    }
+
+    /** True once the call has a ticket (so a hang-up or fault can be recorded on it). */
+    boolean started() {
+        return start != null;
+    }
+
+    long callId() {
+        return start.callId();
+    }
+
+    CallStep step() {
+        return step;
+    }
+
+    void run() throws AgiException {
+        start = calls.start(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(), request.getCallerIdName());
+        line.set(VAR_TICKET, Long.toString(start.ticketId()));
+        line.set(VAR_CALL, Long.toString(start.callId()));
+        enter(CallStep.GREETING);
+        line.answer();
+        line.play(Prompt.GREETING);
+        CallService.Situation now = calls.situation();
+
+        enter(CallStep.URGENCY);
+        Menu.Answer a = line.ask(Menus.URGENCY, timeout());
+        boolean urgent = CallDecisions.urgent(a.key());
+        calls.urgency(callId(), urgent, a.kind() == Menu.Answer.Kind.DEFAULTED);
+        switch (CallDecisions.route(urgent, now.deskOpen(), now.primary().isPresent())) {
+            case QUEUE -> queue();
+            case AFTER_HOURS -> afterHours(now);
+            default -> urgent(now);
+        }
+    }
+
+    private void urgent(CallService.Situation now) throws AgiException {
+        enter(CallStep.PRIORITY);
+        Menu.Answer p = line.ask(Menus.PRIORITY, timeout());
+        priority = CallDecisions.priority(p.key());
+        calls.priority(callId(), priority, p.kind() == Menu.Answer.Kind.DEFAULTED);
+        if (CallDecisions.route(true, now.deskOpen(), now.primary().isPresent()) == Route.RING_PRIMARY) {
+            if (ring(now.primary().get())) {
+                return;
+            }
+        } else {
+            calls.note(callId(), "NO_ONE_ON_CALL", "no primary technician is on call; taking a message");
+        }
+        message(true, Prompt.PROMISE_30_MINUTES);
+    }
+
+    /** Rings the primary; true if they accepted and the caller was put through. */
+    private boolean ring(Technician tech) throws AgiException {
+        enter(CallStep.RINGING);
+        line.play(Prompt.CONNECTING);
+        long ringSeconds = config.ringTimeout().toSeconds();
+        calls.note(callId(), "RINGING", "ringing " + tech.name() + " (primary on call) at " + tech.phone()
+                + " for " + ringSeconds + " s; they must press 1 to accept");
+        String args = config.dialTarget(tech.phone()) + "," + ringSeconds + ",U(" + config.acceptContext()
+                + "^" + callId() + "^" + tech.id() + ")";
+        int rc = line.exec("Dial", args);
+        boolean accepted = calls.acceptedBy(callId()).map(id -> id == tech.id()).orElse(false);
+        if (rc == -1) {
+            if (accepted) { // talked, then the caller hung up: a finished call, not an abandoned one
+                calls.finish(callId(), CallOutcome.CONNECTED, "talked to " + tech.name());
+                return true;
+            }
+            throw new AgiHangupException();
+        }
+        String status = line.get("DIALSTATUS");
+        if (CallDecisions.connected(status, accepted)) {
+            calls.finish(callId(), CallOutcome.CONNECTED, "talked to " + tech.name());
+            line.set(VAR_RESULT, "CONNECTED");
+            return true;
+        }
+        calls.note(callId(), "NOT_ACCEPTED", tech.name() + " did not accept within " + ringSeconds + " s (DIALSTATUS "
+                + (status == null ? "unset" : status) + ")");
+        line.play(Prompt.NOBODY_ACCEPTED);
+        return false;
+    }
+
+    private void queue() throws AgiException {
+        enter(CallStep.QUEUE);
+        line.play(Prompt.JOINING_QUEUE);
+        long limit = config.queueWaitLimit().toSeconds();
+        calls.note(callId(), "QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
+        int rc = line.exec("Queue", config.queueName() + ",,,," + limit);
+        if (rc == -1) {
+            throw new AgiHangupException();
+        }
+        String status = line.get("QUEUESTATUS");
+        if (CallDecisions.queueLeadsToMessage(status)) {
+            calls.note(callId(), "QUEUE_LEFT", "left the queue: " + status + "; taking a message");
+            line.play(Prompt.QUEUE_WAIT_OVER);
+            message(false, Prompt.PROMISE_SOON);
+        } else {
+            calls.finish(callId(), CallOutcome.ANSWERED_IN_QUEUE, status == null || status.isBlank() ? "" : "QUEUESTATUS " + status);
+            line.set(VAR_RESULT, "QUEUE_ANSWERED");
+        }
+    }
+
+    private void afterHours(CallService.Situation now) throws AgiException {
+        enter(CallStep.HOURS);
+        line.play(Prompt.CLOSED);
+        String hours = now.calendar().describeHours();
+        line.verbose(hours);
+        calls.note(callId(), "HOURS_READ", "desk closed; hours read out: " + hours);
+        enter(CallStep.MENU);
+        Menu.Answer a = line.ask(Menus.AFTER_HOURS, timeout());
+        if (CallDecisions.afterHoursUrgent(a.key())) {
+            calls.urgency(callId(), true, false);
+            urgent(now);
+        } else {
+            Instant due = calls.nextBusinessDayDeadline(callId());
+            calls.note(callId(), "MESSAGE_CHOSEN", "leaves a message for the next business day (by " + due + ")"
+                    + (a.kind() == Menu.Answer.Kind.DEFAULTED ? "; no valid key pressed, default taken" : ""));
+            message(false, Prompt.PROMISE_NEXT_DAY);
+        }
+    }
+
+    /** Call-back number, the recording, then the ticket number and the promise. */
+    private void message(boolean urgent, Prompt promise) throws AgiException {
+        enter(CallStep.CALLBACK);
+        callback();
+        enter(CallStep.RECORDING);
+        line.play(Prompt.RECORD_AFTER_TONE);
+        String file = config.recordingsDir() + "/ticket-" + start.ticketId() + "-call-" + callId();
+        AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
+        calls.messageLeft(callId(), file, rec.seconds(), rec.hungUp(), urgent, priority);
+        // The message is what matters: the call counts as ended well even if the caller hangs up now.
+        calls.finish(callId(), urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE,
+                rec.hungUp() ? "the caller hung up at the end of the message" : "message left");
+        if (rec.hungUp()) {
+            return;
+        }
+        enter(CallStep.TICKET);
+        line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
+        line.play(Prompt.YOUR_TICKET);
+        line.sayDigits(Long.toString(start.ticketId()));
+        line.play(promise);
+        line.play(Prompt.GOODBYE);
+        calls.note(callId(), "TOLD", "ticket number and call-back promise read out");
+        line.hangup();
+    }
+
+    /** The caller confirms their caller ID or keys in another number (validated, three tries). */
+    private void callback() throws AgiException {
+        String callerNumber = start.callerE164().orElse(null);
+        if (callerNumber != null) {
+            Menu.Tries tries = Menu.Tries.FIRST;
+            while (true) {
+                line.play(Prompt.CALLBACK_IS);
+                line.sayDigits(callerNumber.replace("+", ""));
+                Menu.Answer a = Menus.CALLBACK_CONFIRM.interpret(tries,
+                        line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));
+                if (a.kind() == Menu.Answer.Kind.HUNG_UP) {
+                    throw new AgiHangupException();
+                }
+                if (a.apology() != null) {
+                    line.play(a.apology());
+                }
+                if (a.settled()) {
+                    if (a.key() == '1') {
+                        calls.callback(callId(), callerNumber, a.kind() == Menu.Answer.Kind.DEFAULTED
+                                ? "caller ID; no valid key pressed" : "caller ID, confirmed");
+                        return;
+                    }
+                    break;
+                }
+                tries = a.next();
+            }
+        }
+        for (int i = 0; i < Menus.TRIES; i++) {
+            String digits = line.getData(Prompt.CALLBACK_ENTER, Math.max(timeout(), 10_000), 15);
+            var number = CallDecisions.plausibleNumber(digits) ? calls.callbackNumber(digits) : java.util.Optional.<String>empty();
+            if (number.isPresent()) {
+                line.play(Prompt.CALLBACK_IS);
+                line.sayDigits(number.get().replace("+", ""));
+                calls.callback(callId(), number.get(), "keyed in");
+                return;
+            }
+            line.play(digits.isEmpty() ? Prompt.NO_INPUT : Prompt.CALLBACK_INVALID);
+        }
+        calls.callback(callId(), callerNumber, callerNumber != null ? "caller ID; no valid number keyed in"
+                : "caller ID withheld and no valid number keyed in");
+    }
+
+    private void enter(CallStep s) throws AgiException {
+        step = s;
+        calls.step(callId(), s);
+        line.set(VAR_STEP, s.wireName());
+    }
+
+    private long timeout() {
+        return config.promptTimeout().toMillis();
+    }
+}

@@ -1,0 +1,71 @@
+package org.pagerline.adapter.agi;
+
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.config.LineConfig;
+import org.pagerline.core.call.Prompt;
+import org.pagerline.service.CallService;
+import org.pagerline.service.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FastAGI script "support-line": the inbound support call. One instance serves every call
+ * concurrently; it holds only its collaborators, and each call's state lives in its own
+ * {@link SupportCall}. Catches everything: a caller's hang-up is recorded on the ticket at the step
+ * it happened; any other fault is recorded, PAGERLINE_RESULT is set to FAILED and the dialplan's
+ * fallback voicemail takes the caller.
+ */
+public final class SupportLineScript implements AgiScript {
+    public static final String NAME = "support-line";
+    private static final Logger log = LoggerFactory.getLogger(SupportLineScript.class);
+    private final CallService calls;
+    private final LineConfig config;
+
+    public SupportLineScript(CallService calls, LineConfig config) {
+        this.calls = calls;
+        this.config = config;
+    }
+
+    @Override
+    public void service(AgiRequest request, AgiChannel channel) {
+        AgiLine line = new AgiLine(channel);
+        SupportCall call = new SupportCall(calls, config, request, line);
+        try {
+            call.run();
+        } catch (AgiHangupException e) {
+            if (call.started()) {
+                record(() -> calls.hungUp(call.callId(), call.step()), call);
+            }
+        } catch (ValidationException e) {
+            log.warn("support-line call refused: {} (channel {})", e.getMessage(), request.getChannel());
+            tellDialplanToTakeOver(line);
+        } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
+            log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), request.getChannel(),
+                    request.getUniqueId(), e.toString(), e);
+            if (call.started()) {
+                record(() -> calls.failed(call.callId(), "pagerline fault at " + call.step().wireName() + ": " + e), call);
+            }
+            tellDialplanToTakeOver(line);
+        }
+    }
+
+    private static void tellDialplanToTakeOver(AgiLine line) {
+        try {
+            line.set(SupportCall.VAR_RESULT, "FAILED");
+            line.play(Prompt.TROUBLE);
+        } catch (Throwable ignored) { // NOPMD: the caller may be gone or the line garbled
+            // the dialplan sees PAGERLINE_RESULT unset or FAILED and records a voicemail either way
+        }
+    }
+
+    private static void record(Runnable bookkeeping, SupportCall call) {
+        try {
+            bookkeeping.run();
+        } catch (RuntimeException e) {
+            log.error("could not record the end of call {}: {}", call.callId(), e.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.pagerline.adapter.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallRecord;
+import org.pagerline.core.call.CallStep;
+import org.pagerline.core.call.CallStore;
+
+final class JdbcCallStore implements CallStore {
+    private static final String COLS = "id, asterisk_uid, ticket_id, caller_id, started_at, ended_at, last_step, outcome,"
+            + " accepted_by, answered_by, abandoned_position, waited_seconds, recording";
+    private final Jdbc db;
+
+    JdbcCallStore(Jdbc db) {
+        this.db = db;
+    }
+
+    private static CallRecord row(ResultSet rs) throws SQLException {
+        String step = rs.getString("last_step");
+        String outcome = rs.getString("outcome");
+        int pos = rs.getInt("abandoned_position");
+        Integer position = rs.wasNull() ? null : pos;
+        return new CallRecord(rs.getLong("id"), rs.getString("asterisk_uid"), rs.getLong("ticket_id"),
+                rs.getString("caller_id"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "ended_at"),
+                step == null ? null : CallStep.valueOf(step), outcome == null ? null : CallOutcome.valueOf(outcome),
+                Jdbc.nullableLong(rs, "accepted_by"), rs.getString("answered_by"), position,
+                Jdbc.nullableLong(rs, "waited_seconds"), rs.getString("recording"));
+    }
+
+    @Override
+    public CallRecord insert(CallRecord c) {
+        long id = db.insert("INSERT INTO calls (asterisk_uid, ticket_id, caller_id, started_at, ended_at, last_step,"
+                        + " outcome, accepted_by, answered_by, abandoned_position, waited_seconds, recording)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                c.asteriskUniqueId(), c.ticketId(), c.callerId(), c.startedAt(), c.endedAt(), c.lastStep(), c.outcome(),
+                c.acceptedBy(), c.answeredBy(), c.abandonedPosition(), c.waitedSeconds(), c.recording());
+        return find(id).orElseThrow();
+    }
+
+    @Override
+    public void update(CallRecord c) {
+        db.update("UPDATE calls SET caller_id=?, ended_at=?, last_step=?, outcome=?, accepted_by=?, answered_by=?,"
+                        + " abandoned_position=?, waited_seconds=?, recording=? WHERE id=?",
+                c.callerId(), c.endedAt(), c.lastStep(), c.outcome(), c.acceptedBy(), c.answeredBy(),
+                c.abandonedPosition(), c.waitedSeconds(), c.recording(), c.id());
+    }
+
+    @Override
+    public Optional<CallRecord> find(long id) {
+        return db.one("SELECT " + COLS + " FROM calls WHERE id=?", JdbcCallStore::row, id);
+    }
+
+    @Override
+    public Optional<CallRecord> findByUniqueId(String uid) {
+        return db.one("SELECT " + COLS + " FROM calls WHERE asterisk_uid=?", JdbcCallStore::row, uid);
+    }
+
+    @Override
+    public List<CallRecord> forTicket(long ticketId) {
+        return db.list("SELECT " + COLS + " FROM calls WHERE ticket_id=? ORDER BY id", JdbcCallStore::row, ticketId);
+    }
+}

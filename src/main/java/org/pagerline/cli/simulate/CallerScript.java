@@ -1,0 +1,86 @@
+package org.pagerline.cli.simulate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How a simulated caller (and the rest of the simulated PBX) behaves.
+ *
+ * @param presses     answers to the digit prompts (GET DATA) in order; "" is silence (timeout);
+ *                    once used up, every prompt gets silence
+ * @param hangupAt    the PAGERLINE_STEP value at which the caller hangs up (null: never). At
+ *                    "recording" the caller hangs up while recording (the message is kept);
+ *                    at any other step, during the step's first prompt or application
+ * @param technician  what the on-call technician does when Dial rings them
+ * @param queue       how the help-desk queue ends
+ * @param hold        run while the caller sits in Queue(), before it returns (benchmarks hold
+ *                    calls open with it); null for none
+ */
+public record CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue,
+        Runnable hold) {
+
+    /** What the technician's phone does. */
+    public enum Technician {
+        /** answers and presses 1 (runs the "accept" script on a second FastAGI connection) */
+        ACCEPT,
+        /** answers and presses nothing: a voicemail greeting, say */
+        IGNORE,
+        /** rings out */
+        NOANSWER,
+        BUSY
+    }
+
+    /** How Queue() returns. */
+    public enum QueueEnd { ANSWERED, TIMEOUT, JOINEMPTY, HANGUP }
+
+    public CallerScript {
+        presses = List.copyOf(presses);
+    }
+
+    public static CallerScript pressing(String... keys) {
+        return new CallerScript(Arrays.asList(keys), null, Technician.ACCEPT, QueueEnd.ANSWERED, null);
+    }
+
+    /**
+     * Parses {@code --press}: comma-separated answers ("1,2,12045550199#") or, without commas,
+     * one key per prompt ("121"); '_' or '-' is silence.
+     */
+    public static List<String> parsePresses(String text) {
+        if (text == null || text.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (text.contains(",")) {
+            for (String p : text.split(",", -1)) {
+                out.add(silence(p.trim()));
+            }
+        } else {
+            for (char c : text.toCharArray()) {
+                out.add(silence(String.valueOf(c)));
+            }
+        }
+        return out;
+    }
+
+    private static String silence(String p) {
+        return p.equals("_") || p.equals("-") ? "" : p.replace("#", "");
+    }
+
+    public CallerScript hangingUpAt(String step) {
+        return new CallerScript(presses, step == null ? null : step.toLowerCase(Locale.ROOT), technician, queue, hold);
+    }
+
+    public CallerScript technician(Technician t) {
+        return new CallerScript(presses, hangupAt, t, queue, hold);
+    }
+
+    public CallerScript queue(QueueEnd q) {
+        return new CallerScript(presses, hangupAt, technician, q, hold);
+    }
+
+    public CallerScript holding(Runnable h) {
+        return new CallerScript(presses, hangupAt, technician, queue, h);
+    }
+}

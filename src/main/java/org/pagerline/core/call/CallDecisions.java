@@ -1,0 +1,68 @@
+package org.pagerline.core.call;
+
+import java.util.Locale;
+import org.pagerline.core.ticket.Priority;
+
+/** The support line's decisions, as pure functions of what is known about the call. */
+public final class CallDecisions {
+    private CallDecisions() {}
+
+    /** Key '1' on the urgency menu means urgent. */
+    public static boolean urgent(char key) {
+        return key == '1';
+    }
+
+    /** Priority menu: 1 company-wide outage (P1), 2 server or site down (P2), anything else other urgent (P3). */
+    public static Priority priority(char key) {
+        return switch (key) {
+            case '1' -> Priority.P1;
+            case '2' -> Priority.P2;
+            default -> Priority.P3;
+        };
+    }
+
+    /** After-hours menu: '2' chooses the urgent path, anything else leaves a message. */
+    public static boolean afterHoursUrgent(char key) {
+        return key == '2';
+    }
+
+    /** Urgent callers are served at any hour; the others by the desk's hours. */
+    public static Route route(boolean urgent, boolean deskOpen, boolean primaryOnCall) {
+        if (urgent) {
+            return primaryOnCall ? Route.RING_PRIMARY : Route.URGENT_MESSAGE;
+        }
+        return deskOpen ? Route.QUEUE : Route.AFTER_HOURS;
+    }
+
+    /**
+     * Was the caller put through to the technician? Only when Dial says ANSWER *and* the
+     * technician pressed the accept key: an answering machine also makes Dial say ANSWER.
+     */
+    public static boolean connected(String dialStatus, boolean acceptedByKey) {
+        return acceptedByKey && "ANSWER".equals(norm(dialStatus));
+    }
+
+    /**
+     * After {@code Queue()} returned with the caller still on the line: true when the caller
+     * should leave a message (the wait limit passed, or the queue had nobody to take calls).
+     * An empty status means a technician answered and the conversation is over.
+     */
+    public static boolean queueLeadsToMessage(String queueStatus) {
+        return switch (norm(queueStatus)) {
+            case "TIMEOUT", "FULL", "JOINEMPTY", "LEAVEEMPTY", "JOINUNAVAIL", "LEAVEUNAVAIL" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Keyed-in call-back digits worth trying to read as a phone number: 7 to 15 digits (E.164
+     * allows 15). Whether the number is valid is for the phone-number rules to say.
+     */
+    public static boolean plausibleNumber(String digits) {
+        return digits != null && digits.matches("[0-9]{7,15}");
+    }
+
+    private static String norm(String s) {
+        return s == null ? "" : s.trim().toUpperCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,94 @@
+package org.pagerline.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.pagerline.adapter.agi.AcceptScript;
+import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.agi.SupportLineScript;
+import org.pagerline.config.AgiConfig;
+import org.pagerline.config.LineConfig;
+import org.pagerline.config.Settings;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.service.CallService;
+import org.pagerline.service.ClientService;
+import org.pagerline.service.PhoneNumbers;
+import org.pagerline.service.RosterService;
+import org.pagerline.service.TicketService;
+import org.pagerline.service.Transactions;
+
+/**
+ * The support line for scenario tests and the benchmark: a migrated database, a hand-moved clock,
+ * the real services and the real FastAGI listener on a free loopback port, a recording
+ * IncidentOpener, and a {@link FakeAsterisk} pointed at it.
+ */
+public final class LineRig implements AutoCloseable {
+    public final MutableClock clock;
+    public final TestDatabase db;
+    public final Transactions tx;
+    public final TicketService tickets;
+    public final ClientService clients;
+    public final RosterService roster;
+    public final CallService calls;
+    public final RecordingIncidentOpener incidents = new RecordingIncidentOpener();
+    public final LineConfig config;
+    public final AgiListener listener;
+    public final int port;
+    public final FakeAsterisk asterisk;
+
+    private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
+        this.clock = MutableClock.at(isoInstant);
+        this.db = db;
+        this.tx = db.transactions();
+        PhoneNumbers phones = new PhoneNumbers("CA");
+        this.config = LineConfig.from(Settings.ofMap(lineSettings));
+        this.tickets = new TicketService(tx, clock);
+        this.clients = new ClientService(tx, phones, clock);
+        this.roster = new RosterService(tx, phones, clock);
+        this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(), config.callbackPromise());
+        this.port = freePort();
+        this.listener = new AgiListener(new AgiConfig("127.0.0.1", port, maxCalls), Map.of(
+                SupportLineScript.NAME, new SupportLineScript(calls, config),
+                AcceptScript.NAME, new AcceptScript(calls, 1000)));
+        listener.start();
+        this.asterisk = new FakeAsterisk("127.0.0.1", port);
+    }
+
+    /** At {@code isoInstant} (e.g. "2026-11-23T10:00:00-06:00"), in-memory database. */
+    public static LineRig at(String isoInstant) {
+        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of());
+    }
+
+    public static LineRig at(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
+        return new LineRig(isoInstant, db, maxCalls, lineSettings);
+    }
+
+    /** Adds a technician and makes them the primary on call (one-person weekly rotation). */
+    public Technician primary(String name, String phone) {
+        Technician t = roster.addTechnician(new RosterService.NewTechnician(name, phone, null, null, "America/Winnipeg"));
+        roster.setRotation(new RosterService.RotationSpec(Role.PRIMARY, List.of(name), "1w", "08:00", "America/Winnipeg",
+                "2026-11-01"));
+        return t;
+    }
+
+    public Duration promptTimeout() {
+        return config.promptTimeout();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        db.close();
+    }
+}

@@ -1,0 +1,31 @@
+package org.pagerline.testkit;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pagerline.service.IncidentOpener;
+import org.pagerline.service.VoicemailIncident;
+
+/** An {@link IncidentOpener} that remembers what it was asked to open; can be told to fail. */
+public final class RecordingIncidentOpener implements IncidentOpener {
+    private final List<VoicemailIncident> opened = new CopyOnWriteArrayList<>();
+    private final AtomicLong ids = new AtomicLong(100);
+    private volatile RuntimeException failWith;
+
+    @Override
+    public long openFromVoicemail(VoicemailIncident v) {
+        if (failWith != null) {
+            throw failWith;
+        }
+        opened.add(v);
+        return ids.incrementAndGet();
+    }
+
+    public List<VoicemailIncident> opened() {
+        return List.copyOf(opened);
+    }
+
+    public void failWith(RuntimeException e) {
+        failWith = e;
+    }
+}
