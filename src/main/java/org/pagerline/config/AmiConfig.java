@@ -31,7 +31,9 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
                 positive(s, "ami.reconnect-max", Duration.ofSeconds(60)),
                 positive(s, "ami.action-timeout", Duration.ofSeconds(5)),
                 s.string("ami.queue", "helpdesk"),
-                template(s, "ami.member-template", "PJSIP/{number}@trunk"),
+                // Local, not PJSIP/{number}@trunk: app_queue needs a device state, and a PJSIP
+                // number@trunk interface has none (INVALID: never rung, queue counted empty)
+                template(s, "ami.member-template", "Local/{number}@pagerline-members"),
                 positive(s, "ami.reconcile-interval", Duration.ofSeconds(30)),
                 s.bool("ami.voice-paging", false),
                 template(s, "ami.page-dial-template", "PJSIP/{number}@trunk"),

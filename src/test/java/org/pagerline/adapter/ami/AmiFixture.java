@@ -45,7 +45,9 @@ final class AmiFixture implements AutoCloseable {
     static AmiConfig config(int port, String... more) {
         Map<String, String> m = new java.util.HashMap<>(Map.of("ami.enabled", "true", "ami.port", Integer.toString(port),
                 "ami.reconnect-interval", "50ms", "ami.reconnect-max", "200ms", "ami.reconcile-interval", "1h",
-                "ami.action-timeout", "3s"));
+                "ami.action-timeout", "3s",
+                // these tests name members by their PJSIP interface (the default goes through Local)
+                "ami.member-template", "PJSIP/{number}@trunk"));
         for (int i = 0; i + 1 < more.length; i += 2) {
             m.put(more[i], more[i + 1]);
         }
