@@ -27,6 +27,7 @@ public final class PageCallPeer {
     private final Map<String, String> variables = new HashMap<>();
     private final Deque<String> menuKeys = new ArrayDeque<>();
     private final Map<String, Character> pressDuring = new HashMap<>();
+    private final java.util.Set<String> missingFiles = new java.util.HashSet<>();
     private int hangUpAfter = -1;
     private boolean hangUpWithMinusOne;
     private final List<String> commands = new ArrayList<>();
@@ -49,6 +50,12 @@ public final class PageCallPeer {
     /** Presses {@code key} while {@code file} plays (only if the command listens for it). */
     public PageCallPeer pressWhile(String file, char key) {
         pressDuring.put(file, key);
+        return this;
+    }
+
+    /** A sound file Asterisk cannot find: STREAM FILE answers {@code 200 result=-1 endpos=0}, the channel stays up. */
+    public PageCallPeer missing(String file) {
+        missingFiles.add(file);
         return this;
     }
 
@@ -128,6 +135,9 @@ public final class PageCallPeer {
             }
             case "STREAM FILE": {
                 String escape = a.size() > 3 ? a.get(3) : "";
+                if (missingFiles.contains(a.get(2))) {
+                    return "200 result=-1 endpos=0";
+                }
                 Character k = pressDuring.get(a.get(2));
                 if (k != null && escape.indexOf(k) >= 0) {
                     return "200 result=" + (int) k + " endpos=8000";
@@ -143,6 +153,8 @@ public final class PageCallPeer {
                 return "200 result=0";
             case "SET VARIABLE":
                 return "200 result=1";
+            case "CHANNEL STATUS":
+                return "200 result=6"; // up
             default:
                 break;
         }

@@ -145,6 +145,16 @@ class PagingCallScriptTest {
     }
 
     @Test
+    void aRecordingAsteriskCannotPlayDoesNotEndThePage() throws IOException {
+        List<String> cmds = page42().missing("pagerline/vm/ticket-1234").atMenu("4").call();
+
+        // asterisk-java reads STREAM FILE's result=-1 (a file it cannot play) as "no key"; a real
+        // hang-up arrives as HANGUP/511 on the next command. So a missing recording is skipped.
+        assertEquals(List.of("42:4"), keys, "the technician still reaches the menu and takes the page");
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET DATA")), cmds.toString());
+    }
+
+    @Test
     void aPageThatIsGoneOrMissingIsEndedPolitely() throws IOException {
         List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "99").call();
         assertEquals(List.of("pagerline/page-gone"), played(cmds));
