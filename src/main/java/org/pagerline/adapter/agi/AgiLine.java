@@ -38,11 +38,11 @@ final class AgiLine {
     }
 
     void play(Prompt p) throws AgiException {
-        alive(channel.sendCommand(new StreamFileCommand(p.file(), "")));
+        stillThere(channel.sendCommand(new StreamFileCommand(p.file(), "")), p.file());
     }
 
     void sayDigits(String digits) throws AgiException {
-        alive(channel.sendCommand(new SayDigitsCommand(digits)));
+        stillThere(channel.sendCommand(new SayDigitsCommand(digits)), "digits " + digits);
     }
 
     /** For words the desk has no sound file for (the opening hours): Asterisk's console and the transcript. */
@@ -113,6 +113,25 @@ final class AgiLine {
     void hangup() throws AgiException {
         channel.sendCommand(new HangupCommand());
     }
+
+    /**
+     * Asterisk answers {@code result=-1} both when the caller hangs up during playback and when it
+     * cannot play the file. CHANNEL STATUS tells them apart, so a missing prompt costs the caller
+     * a few words, never the call.
+     */
+    private void stillThere(AgiReply r, String what) throws AgiException {
+        if (r.getResultCode() != -1) {
+            return;
+        }
+        if (channel.getChannelStatus() != CHANNEL_UP) {
+            throw new AgiHangupException();
+        }
+        LOG.warn("could not play {} (is the prompt installed?); going on without it", what);
+    }
+
+    /** CHANNEL STATUS of a channel that is up. */
+    private static final int CHANNEL_UP = 6;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AgiLine.class);
 
     private static void alive(AgiReply r) throws AgiHangupException {
         if (r.getResultCode() == -1) {

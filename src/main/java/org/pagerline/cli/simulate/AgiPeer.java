@@ -157,9 +157,14 @@ public final class AgiPeer {
                 case "ANSWER", "SAY DIGITS", "SAY NUMBER", "SAY ALPHA", "SAY PHONETIC", "SET MUSIC", "SET AUTOHANGUP":
                     return List.of("200 result=0");
                 case "STREAM FILE", "CONTROL STREAM":
+                    if (call.caller().missingSounds().contains(cmd.arg(0))) {
+                        return List.of("200 result=-1 endpos=0"); // Asterisk: file not found
+                    }
                     return List.of("200 result=0 endpos=16000");
                 case "VERBOSE", "NOOP":
                     return List.of("200 result=1");
+                case "CHANNEL STATUS":
+                    return List.of("200 result=6"); // up
                 case "SET VARIABLE":
                     vars.put(cmd.arg(0), cmd.arg(1));
                     if (cmd.arg(0).equals("PAGERLINE_STEP") && cmd.arg(1).equalsIgnoreCase(String.valueOf(call.caller().hangupAt()))) {

@@ -17,9 +17,15 @@ import java.util.Locale;
  * @param queue       how the help-desk queue ends
  * @param hold        run while the caller sits in Queue(), before it returns (benchmarks hold
  *                    calls open with it); null for none
+ * @param missingSounds sound files this PBX does not have: STREAM FILE answers {@code result=-1}
+ *                    for them, as Asterisk does, while the channel stays up
  */
 public record CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue,
-        Runnable hold) {
+        Runnable hold, java.util.Set<String> missingSounds) {
+
+    public CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue, Runnable hold) {
+        this(presses, hangupAt, technician, queue, hold, java.util.Set.of());
+    }
 
     /** What the technician's phone does. */
     public enum Technician {
@@ -37,6 +43,12 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
 
     public CallerScript {
         presses = List.copyOf(presses);
+        missingSounds = java.util.Set.copyOf(missingSounds);
+    }
+
+    /** The same caller on a PBX that lacks these sound files. */
+    public CallerScript missing(String... sounds) {
+        return new CallerScript(presses, hangupAt, technician, queue, hold, java.util.Set.of(sounds));
     }
 
     public static CallerScript pressing(String... keys) {
@@ -69,18 +81,18 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
     }
 
     public CallerScript hangingUpAt(String step) {
-        return new CallerScript(presses, step == null ? null : step.toLowerCase(Locale.ROOT), technician, queue, hold);
+        return new CallerScript(presses, step == null ? null : step.toLowerCase(Locale.ROOT), technician, queue, hold, missingSounds);
     }
 
     public CallerScript technician(Technician t) {
-        return new CallerScript(presses, hangupAt, t, queue, hold);
+        return new CallerScript(presses, hangupAt, t, queue, hold, missingSounds);
     }
 
     public CallerScript queue(QueueEnd q) {
-        return new CallerScript(presses, hangupAt, technician, q, hold);
+        return new CallerScript(presses, hangupAt, technician, q, hold, missingSounds);
     }
 
     public CallerScript holding(Runnable h) {
-        return new CallerScript(presses, hangupAt, technician, queue, h);
+        return new CallerScript(presses, hangupAt, technician, queue, h, missingSounds);
     }
 }

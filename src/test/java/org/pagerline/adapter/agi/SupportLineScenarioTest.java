@@ -116,6 +116,19 @@ class SupportLineScenarioTest {
     }
 
     @Test
+    void aPbxMissingOurPromptsStillTakesTheUrgentCallersMessage() {
+        rig(IN_HOURS).primary("Alice Tech", "+12045550100");
+        // Asterisk answers STREAM FILE of a file it lacks with result=-1, as for a hang-up.
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.IGNORE)
+                .missing("pagerline/greeting", "pagerline/nobody-accepted", "pagerline/promise-30-minutes"));
+
+        assertNull(c.error(), c.error());
+        assertEquals("VOICEMAIL", c.variable("PAGERLINE_RESULT"), "the caller was not dropped");
+        assertTrue(c.commands().contains("CHANNEL STATUS"), "pagerline asked whether the caller was still there");
+        assertEquals(1, rig.incidents.opened().size(), "the message still opens the incident");
+    }
+
+    @Test
     void urgentCallerWhoseTechnicianDoesNotAnswerKeysInAnotherNumber() {
         rig(IN_HOURS).primary("Alice Tech", "+12045550100");
         Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "3", "2", "2045550199")
