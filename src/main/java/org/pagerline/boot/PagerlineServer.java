@@ -6,6 +6,7 @@ import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.PagerlineConfig;
+import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,14 +18,16 @@ import org.slf4j.LoggerFactory;
 final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
     private final Wiring.Data data;
+    private final EscalationEngine engine;
     private final QuartzScheduler scheduler;
     private final AgiListener agi;
     private final HttpEndpoint http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    PagerlineServer(Wiring.Data data, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http) {
+    PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http) {
         this.data = data;
+        this.engine = engine;
         this.scheduler = scheduler;
         this.agi = agi;
         this.http = http;
@@ -34,6 +37,7 @@ final class PagerlineServer implements AutoCloseable {
         scheduler.start();
         agi.start();
         http.start();
+        engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
     }
@@ -74,6 +78,7 @@ final class PagerlineServer implements AutoCloseable {
         http.close();
         agi.close();
         scheduler.close();
+        engine.close();
         data.close();
         log.info("pagerline stopped");
         stopped.countDown();

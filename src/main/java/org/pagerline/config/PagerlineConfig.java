@@ -4,11 +4,12 @@ package org.pagerline.config;
  * Every setting, typed and validated once at start; immutable afterwards. Build it with
  * {@link #from(Settings)}: the first bad value throws a {@link ConfigException} naming the key.
  */
-public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler) {
+public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler,
+        PagingConfig paging) {
 
     public static PagerlineConfig from(Settings s) {
         PagerlineConfig c = new PagerlineConfig(DatabaseConfig.from(s), HttpConfig.from(s), AgiConfig.from(s),
-                SchedulerConfig.from(s));
+                SchedulerConfig.from(s), PagingConfig.from(s));
         s.rejectUnknownKeys();
         return c;
     }

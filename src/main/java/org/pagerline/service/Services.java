@@ -3,4 +3,5 @@ package org.pagerline.service;
 import java.time.Clock;
 
 /** The use cases, as the command line and the adapters see them. Built once, in boot. */
-public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets) {}
+public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets,
+        IncidentService incidents, PagingService paging) {}

@@ -1,6 +1,8 @@
 package org.pagerline.service;
 
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 
@@ -11,4 +13,8 @@ public interface Stores {
     CalendarStore calendar();
 
     TicketStore tickets();
+
+    IncidentStore incidents();
+
+    PageStore pages();
 }

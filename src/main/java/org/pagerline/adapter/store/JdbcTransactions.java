@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.pagerline.core.calendar.CalendarStore;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.service.Stores;
@@ -65,6 +67,16 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public TicketStore tickets() {
             return new JdbcTicketStore(db);
+        }
+
+        @Override
+        public IncidentStore incidents() {
+            return new JdbcIncidentStore(db);
+        }
+
+        @Override
+        public PageStore pages() {
+            return new JdbcPageStore(db);
         }
     }
 }
