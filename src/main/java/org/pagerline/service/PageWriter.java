@@ -16,7 +16,9 @@ import org.pagerline.core.roster.Technician;
 final class PageWriter {
     private PageWriter() {}
 
-    /** One technician's pages for a step (kind PAGE) or a notice; returns a short description for the ticket. */
+    /**
+     * One technician's pages: a step's page ({@code noticeText} null), or pages/notices with their own
+     * SMS words. Returns a short description for the ticket. */
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now) {
         List<Channel> channels = new ArrayList<>();
         boolean smsOff = s.pages().isOptedOut(t.textPhone());
@@ -27,7 +29,14 @@ final class PageWriter {
             channels.add(Channel.VOICE);
         }
         for (Channel c : channels) {
-            String text = kind == PageKind.PAGE ? PageTexts.page(i, c, t) : noticeText;
+            String text;
+            if (noticeText == null) {
+                text = PageTexts.page(i, c, t);
+            } else if (c == Channel.VOICE && kind == PageKind.PAGE) {
+                text = "This page is late: the caller has not been called back in time. " + PageTexts.spoken(i);
+            } else {
+                text = noticeText;
+            }
             s.pages().insert(Page.pending(i.id(), i.ticketId(), t.id(), t.name(), c, number(t, c), kind,
                     Long.toString(i.id()), text, step, cycle, false, now));
         }

@@ -91,7 +91,8 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     private Instant min(String col) {
-        return db.one("SELECT MIN(" + col + ") AS m FROM incidents", rs -> Jdbc.instant(rs, "m")).orElse(null);
+        return db.list("SELECT MIN(" + col + ") AS m FROM incidents", rs -> Jdbc.instant(rs, "m")).stream()
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     @Override

@@ -136,14 +136,14 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public Optional<Instant> nextPending() {
-        return db.one("SELECT MIN(next_attempt_at) AS m FROM pages WHERE state='PENDING'", rs -> Jdbc.instant(rs, "m"))
-                .filter(java.util.Objects::nonNull);
+        return db.list("SELECT MIN(next_attempt_at) AS m FROM pages WHERE state='PENDING'", rs -> Jdbc.instant(rs, "m"))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     @Override
     public Optional<Instant> oldestSending() {
-        return db.one("SELECT MIN(claimed_at) AS m FROM pages WHERE state='SENDING'", rs -> Jdbc.instant(rs, "m"))
-                .filter(java.util.Objects::nonNull);
+        return db.list("SELECT MIN(claimed_at) AS m FROM pages WHERE state='SENDING'", rs -> Jdbc.instant(rs, "m"))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     @Override

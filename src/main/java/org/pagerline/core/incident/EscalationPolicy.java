@@ -70,6 +70,11 @@ public record EscalationPolicy(List<Step> steps, Duration repeat) {
         return repeat.plus(steps.get(0).delay());
     }
 
+    /** One full round: from the first step to the first step of the next cycle. */
+    public Duration cycleLength() {
+        return steps.get(steps.size() - 1).delay().minus(steps.get(0).delay()).plus(repeat).plus(steps.get(0).delay());
+    }
+
     /** Every role named anywhere in the policy, plus team lead and VP: who a late call-back reaches. */
     public List<Target> everyone() {
         List<Target> all = new ArrayList<>();

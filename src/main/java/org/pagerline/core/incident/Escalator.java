@@ -44,18 +44,22 @@ public final class Escalator {
         Incident i = in;
         List<Due> due = new ArrayList<>();
         if (i.state() == IncidentState.OPEN && isDue(i.nextEscalationAt(), now)) {
-            int step = Math.min(i.nextStep(), policy.steps().size() - 1); // the policy may have shrunk
-            due.add(new Due(Kind.STEP, policy.steps().get(step).targets(), step, i.cycle()));
-            int next = step + 1;
-            int cycle = i.cycle();
-            if (next >= policy.steps().size()) {
-                next = 0;
-                cycle++;
+            // Catch up on every step that fell due (after a pause or a restart), but never more than one
+            // cycle's worth: after a long outage the schedule starts again from now instead of a burst.
+            if (i.nextEscalationAt().plus(policy.cycleLength()).isBefore(now)) {
+                i = i.escalated(i.nextStep(), i.cycle(), now);
             }
-            Duration gap = policy.gapAfter(step);
-            // Keep to the schedule, but after a long outage space the steps out from now rather than firing a burst.
-            Instant base = i.nextEscalationAt().plus(gap).isAfter(now) ? i.nextEscalationAt() : now;
-            i = i.escalated(next, cycle, base.plus(gap));
+            for (int fired = 0; fired < policy.steps().size() && isDue(i.nextEscalationAt(), now); fired++) {
+                int step = Math.min(i.nextStep(), policy.steps().size() - 1); // the policy may have shrunk
+                due.add(new Due(Kind.STEP, policy.steps().get(step).targets(), step, i.cycle()));
+                int next = step + 1;
+                int cycle = i.cycle();
+                if (next >= policy.steps().size()) {
+                    next = 0;
+                    cycle++;
+                }
+                i = i.escalated(next, cycle, i.nextEscalationAt().plus(policy.gapAfter(step)));
+            }
         } else if (i.state() != IncidentState.OPEN && i.nextEscalationAt() != null) {
             i = i.escalated(i.nextStep(), i.cycle(), null);
         }
