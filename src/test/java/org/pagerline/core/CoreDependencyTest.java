@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The domain core stays pure: only java.* and no reading of the clock. */
 class CoreDependencyTest {
 
-    static final String[] CORE = {"org.pagerline.core.roster..", "org.pagerline.core.calendar.."};
+    static final String[] CORE = {"org.pagerline.core.."};
 
     final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -24,7 +24,7 @@ class CoreDependencyTest {
     void coreDependsOnlyOnTheJdk() {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideOutsideOfPackages(
-                        "java..", "org.pagerline.core.roster..", "org.pagerline.core.calendar..")
+                        "java..", "org.pagerline.core..")
                 .check(classes);
     }
 
