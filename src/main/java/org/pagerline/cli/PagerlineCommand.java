@@ -18,6 +18,8 @@ import org.pagerline.service.Services;
             HoursCommand.class,
             HolidayCommand.class,
             OnCallCommand.class,
+            IncidentCommand.class,
+            PolicyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {
