@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,7 +43,7 @@ public final class EscalationEngine implements AutoCloseable {
     private volatile WakeUps wakeUps = due -> { };
     private final ReentrantLock passLock = new ReentrantLock();
     private final AtomicBoolean kickQueued = new AtomicBoolean();
-    private final ExecutorService kicker = Executors.newSingleThreadExecutor(r -> {
+    private final java.util.concurrent.ScheduledExecutorService kicker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "engine-kick");
         t.setDaemon(true);
         return t;
@@ -105,7 +104,7 @@ public final class EscalationEngine implements AutoCloseable {
             if (next != null) {
                 Instant now = clock.instant();
                 // past-due work this pass could not do (a send still in flight) is retried shortly, not in a tight loop
-                wakeUps.wakeAt(next.isAfter(now) ? next : now.plusMillis(500));
+                wakeAt(next.isAfter(now) ? next : now.plusMillis(500), now);
             }
             return new PassResult(decided, sent, next);
         } finally {
@@ -188,6 +187,37 @@ public final class EscalationEngine implements AutoCloseable {
             return EscalationPolicy.defaultPolicy();
         }
     }
+
+    /**
+     * Wake-ups more than {@link #NEAR} ahead go to Quartz (persistent); nearer ones to an in-process
+     * timer, because a Quartz JDBC trigger costs several transactions and dense due instants would
+     * queue behind them. Losing an in-process timer in a crash loses nothing: start-up runs a pass,
+     * and the sweep runs on.
+     */
+    private void wakeAt(Instant due, Instant now) {
+        Duration in = Duration.between(now, due);
+        if (in.compareTo(NEAR) > 0) {
+            wakeUps.wakeAt(due);
+            return;
+        }
+        long at = due.toEpochMilli();
+        long pending = timerAt.get();
+        if (pending > System.currentTimeMillis() - 1000 && pending <= at) {
+            return;   // an earlier in-process wake-up is already set; its pass will look further
+        }
+        timerAt.set(at);
+        try {
+            kicker.schedule(() -> {
+                timerAt.compareAndSet(at, 0);
+                kick();
+            }, Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // shutting down
+        }
+    }
+
+    static final Duration NEAR = Duration.ofSeconds(2);
+    private final java.util.concurrent.atomic.AtomicLong timerAt = new java.util.concurrent.atomic.AtomicLong();
 
     /** The earliest due instant: a due column, a page's (re)try, a send timing out. */
     private Instant nextDue() {

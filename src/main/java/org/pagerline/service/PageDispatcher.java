@@ -42,6 +42,8 @@ public final class PageDispatcher {
     private final DeliveryOutcomes outcomes;
     private final ExecutorService senders;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Recordings of the incidents in the current batch, read in the claim transaction. */
+    private final Map<Long, String> recordings = new ConcurrentHashMap<>();
 
     public PageDispatcher(Transactions tx, Clock clock, Map<Channel, PageChannel> channels, RateLimit rateLimit,
             DeliveryPolicy delivery, Duration sendTimeout, ExecutorService senders) {
@@ -68,26 +70,38 @@ public final class PageDispatcher {
         int sent = 0;
         for (int round = 0; round < 50; round++) {
             Instant now = clock.instant();
+            recordings.clear();
             List<Page> claimed = tx.inTransaction(s -> claim(s, now));
             if (claimed.isEmpty()) {
                 break;
             }
-            List<Future<?>> running = new ArrayList<>();
+            List<Future<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
                 running.add(senders.submit(() -> send(p)));
             }
+            List<Sent> results = new ArrayList<>();
             long deadline = System.nanoTime() + sendTimeout.toNanos();
-            for (Future<?> f : running) {
+            for (Future<Sent> f : running) {
                 try {
-                    f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    results.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
                 } catch (java.util.concurrent.TimeoutException e) {
                     log.warn("a channel is still sending after {}; the pass goes on without it", sendTimeout);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return sent;
+                    break;
                 } catch (ExecutionException e) {
                     log.error("sending a page failed unexpectedly; it will be re-sent after the send timeout", e.getCause());
                 }
+            }
+            // One transaction for the whole batch's results: the hand-overs already happened, outside it.
+            try {
+                Instant at = clock.instant();
+                tx.run(s -> results.forEach(r -> record(s, r, at)));
+            } finally {
+                results.forEach(r -> inFlight.remove(r.page().id()));
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return sent;
             }
             sent += claimed.size();
             if (claimed.size() < BATCH) {
@@ -123,6 +137,7 @@ public final class PageDispatcher {
         }
         for (Page p : out) {
             inFlight.add(p.id());
+            recordings.computeIfAbsent(p.incidentId(), id -> s.incidents().find(id).map(i -> i.recording()).orElse(""));
         }
         return out;
     }
@@ -133,44 +148,43 @@ public final class PageDispatcher {
                 p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError());
     }
 
-    private void send(Page p) {
+    /** A hand-over and what the channel said. */
+    private record Sent(Page page, String via, SendResult result) {}
+
+    private Sent send(Page p) {
+        PageChannel channel = channels.get(p.channel());
+        SendResult r;
         try {
-            PageChannel channel = channels.get(p.channel());
-            SendResult r;
-            try {
-                r = channel.send(new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
-                        p.technicianName(), p.text(), recording(p), p.replyCode(), p.attempts()));
-                if (r == null) {
-                    r = SendResult.temporary(null, channel.name() + " returned nothing");
-                }
-            } catch (RuntimeException e) {
-                log.warn("channel {} threw for page {}: {}", channel.name(), p.id(), e.toString());
-                r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
+            r = channel.send(new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
+                    p.technicianName(), p.text(), emptyToNull(recordings.get(p.incidentId())), p.replyCode(), p.attempts()));
+            if (r == null) {
+                r = SendResult.temporary(null, channel.name() + " returned nothing");
             }
-            record(p, channel.name(), r);
-        } finally {
-            inFlight.remove(p.id());
+        } catch (RuntimeException e) {
+            log.warn("channel {} threw for page {}: {}", channel.name(), p.id(), e.toString());
+            r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
         }
+        return new Sent(p, channel.name(), r);
     }
 
-    private String recording(Page p) {
-        return tx.inTransaction(s -> s.incidents().find(p.incidentId()).map(i -> i.recording()).orElse(null));
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
-    private void record(Page p, String via, SendResult r) {
-        Instant now = clock.instant();
-        tx.run(s -> {
-            switch (r.status()) {
-                case ACCEPTED -> {
-                    s.pages().markSent(p.id(), r.providerId(), now);
-                    s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
-                            + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
-                }
-                case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
-                        via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
-                case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT,
-                        via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+    private void record(Stores s, Sent sent, Instant now) {
+        Page p = sent.page();
+        SendResult r = sent.result();
+        String via = sent.via();
+        switch (r.status()) {
+            case ACCEPTED -> {
+                s.pages().markSent(p.id(), r.providerId(), now);
+                s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
+                        + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
             }
-        });
+            case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
+                    via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+            case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT,
+                    via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+        }
     }
 }

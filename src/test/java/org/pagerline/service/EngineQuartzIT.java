@@ -65,7 +65,7 @@ class EngineQuartzIT {
                 engine.close();
             }
         } finally {
-            senders.shutdownNow();
+            senders.shutdown();
         }
     }
 }

@@ -127,7 +127,7 @@ public final class PagingHarness implements AutoCloseable {
             phones.assertAllExpected();
         } finally {
             engine.close();
-            senders.shutdownNow();
+            senders.shutdown();
             db.close();
         }
     }
