@@ -123,7 +123,8 @@ public final class PageDispatcher {
             }
         }
         for (Page p : s.pages().duePending(now, BATCH - out.size())) {
-            Optional<Instant> defer = rateLimit.deferUntil(s.pages().handedOverTo(p.to(), now.minus(rateLimit.window())), now);
+            Optional<Instant> defer = rateLimit.deferUntil(
+                    s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages()));
             if (defer.isPresent()) {
                 s.pages().reschedule(p.id(), defer.get(), null);
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "

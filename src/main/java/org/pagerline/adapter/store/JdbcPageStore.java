@@ -82,9 +82,9 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public List<Instant> handedOverTo(String to, Instant since) {
-        return db.list("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>=?",
-                rs -> Jdbc.instant(rs, "claimed_at"), to, since);
+    public Optional<Instant> nthNewestHandOver(String to, Instant since, int n) {
+        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>? ORDER BY claimed_at DESC"
+                + " OFFSET " + Math.max(0, n - 1) + " ROWS FETCH FIRST 1 ROWS ONLY", rs -> Jdbc.instant(rs, "claimed_at"), to, since);
     }
 
     @Override

@@ -28,8 +28,11 @@ public interface PageStore {
      */
     boolean claim(long id, PageState from, Instant expectedClaim, Instant now);
 
-    /** Hand-over instants to {@code to} at or after {@code since} (SENDING or later). */
-    List<Instant> handedOverTo(String to, Instant since);
+    /**
+     * The {@code n}th most recent hand-over instant to {@code to} after {@code since}, if there were
+     * at least {@code n} (what the rate limit needs, without reading every recent page).
+     */
+    Optional<Instant> nthNewestHandOver(String to, Instant since, int n);
 
     /** Back to PENDING at {@code at} (deferred or retry); {@code error} may be null. */
     void reschedule(long id, Instant at, String error);

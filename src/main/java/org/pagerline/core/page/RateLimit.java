@@ -18,6 +18,14 @@ public record RateLimit(int pages, Duration window) {
     }
 
     /**
+     * The same, from the {@code pages}th most recent hand-over within the window (empty if fewer):
+     * one more may go once that one leaves the window.
+     */
+    public Optional<Instant> deferUntil(Optional<Instant> nthNewestInWindow) {
+        return nthNewestInWindow.map(t -> t.plus(window));
+    }
+
+    /**
      * Empty if a page may go to the phone now, given the instants of its recent hand-overs
      * (those within the window, any order); otherwise the instant it may go.
      */

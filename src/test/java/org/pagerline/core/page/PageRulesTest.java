@@ -50,6 +50,7 @@ class PageRulesTest {
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(10))),
                 r.deferUntil(List.of(T0.plusSeconds(60), T0), T0.plusSeconds(120)));
         assertEquals(Optional.empty(), r.deferUntil(List.of(T0, T0), T0.plus(Duration.ofMinutes(10))));
+        assertEquals(Optional.of(T0.plus(Duration.ofMinutes(10))), r.deferUntil(Optional.of(T0)));
     }
 
     static Page page(int attempts, boolean fallback) {
