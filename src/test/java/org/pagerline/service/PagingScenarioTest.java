@@ -316,4 +316,30 @@ class PagingScenarioTest {
         String late = h.paging.onSmsReply(SAM, id + "a");
         assertTrue(late.contains("already resolved"), late);
     }
+
+    @Test
+    void aSendInFlightWhenTheServerDiedIsSentAgainOnceAfterTheSendTimeout() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        // A page claimed for sending, then the process died before the result was written.
+        long inFlight = h.tx.inTransaction(s -> {
+            var i = s.incidents().find(id).orElseThrow();
+            long pageId = s.pages().insert(org.pagerline.core.page.Page.pending(id, i.ticketId(), null, "Pat", Channel.SMS, PAT,
+                    org.pagerline.core.page.PageKind.NOTICE, Long.toString(id), "in flight at the crash", -1, 0, false,
+                    h.clock.instant()));
+            s.pages().claim(pageId, PageState.PENDING, null, h.clock.instant());
+            return pageId;
+        });
+        h.after(Duration.ofSeconds(59));               // within the send timeout: it may still be on its way
+        h.after(Duration.ofSeconds(2));                // past it: sent again, once
+        var again = h.expectSms(PAT, "in flight at the crash");
+        assertEquals(inFlight, again.page().pageId());
+        assertEquals(2, again.page().attempt());
+        h.after(Duration.ofSeconds(61));               // and not a third time
+        assertEquals(PageState.SENT, h.incidents.show(id).pages().stream().filter(p -> p.id() == inFlight).findFirst()
+                .orElseThrow().state());
+        assertTrue(timeline(id).stream().anyMatch(l -> l.startsWith("PAGE_RESENT")));
+    }
 }
