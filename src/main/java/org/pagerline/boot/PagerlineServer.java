@@ -7,6 +7,7 @@ import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.PagerlineConfig;
+import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
     private final Wiring.Data data;
+    private final EscalationEngine engine;
     private final QuartzScheduler scheduler;
     private final AgiListener agi;
     private final HttpEndpoint http;
@@ -26,9 +28,11 @@ final class PagerlineServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
-    PagerlineServer(Wiring.Data data, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http, AmiSession ami) {
+    PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
+            AmiSession ami) {
         this.ami = ami;
         this.data = data;
+        this.engine = engine;
         this.scheduler = scheduler;
         this.agi = agi;
         this.http = http;
@@ -41,6 +45,7 @@ final class PagerlineServer implements AutoCloseable {
         if (ami != null) {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
         }
+        engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
     }
@@ -58,6 +63,8 @@ final class PagerlineServer implements AutoCloseable {
         PagerlineServer server;
         try {
             server = Wiring.server(config, clock).start();
+        } catch (org.pagerline.config.ConfigException e) {
+            throw e; // the command line says it in one line, exit status 2
         } catch (java.io.IOException | RuntimeException e) {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
@@ -84,6 +91,7 @@ final class PagerlineServer implements AutoCloseable {
         }
         agi.close();
         scheduler.close();
+        engine.close();
         data.close();
         log.info("pagerline stopped");
         stopped.countDown();

@@ -1,20 +1,25 @@
 package org.pagerline.boot;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.agi.PagingCallScript;
+import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.adapter.ami.AmiQueue;
 import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.ami.AsteriskVoiceChannel;
-import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
+import org.pagerline.adapter.log.LogPageChannel;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
@@ -24,23 +29,27 @@ import org.pagerline.adapter.twilio.TwilioSmsChannel;
 import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
+import org.pagerline.config.ConfigException;
 import org.pagerline.config.PagerlineConfig;
+import org.pagerline.config.PagingConfig;
 import org.pagerline.config.TwilioConfig;
 import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.RateLimit;
 import org.pagerline.service.CalendarService;
-import org.pagerline.service.CallEvents;
-import org.pagerline.service.PageChannel;
-import org.pagerline.service.PageResponses;
-import org.pagerline.service.DeliveryReport;
-import org.pagerline.service.HealthService;
 import org.pagerline.service.CallService;
 import org.pagerline.service.ClientService;
-import org.pagerline.service.IncidentOpener;
+import org.pagerline.service.EngineKick;
+import org.pagerline.service.EscalationEngine;
+import org.pagerline.service.HealthService;
+import org.pagerline.service.IncidentService;
+import org.pagerline.service.PageChannel;
+import org.pagerline.service.PageDispatcher;
+import org.pagerline.service.PagingService;
 import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
-import org.pagerline.service.TemporaryIncidentOpener;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 
@@ -49,63 +58,15 @@ import org.pagerline.service.Transactions;
  * here, in dependency order, and handed its collaborators. The clock is injected so tests can
  * move time.
  */
-final class Wiring {
+public final class Wiring {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Wiring.class);
     /** How long handled Twilio webhooks are remembered for replay protection. */
-    static final java.time.Duration WEBHOOK_RETENTION = java.time.Duration.ofDays(30);
+    static final Duration WEBHOOK_RETENTION = Duration.ofDays(30);
 
-    /**
-     * Twilio, when configured: the SDK client (no retries, twilio.api-url honoured), the SMS channel,
-     * the voice channel when twilio.voice=true, and the four webhooks on the HTTP endpoint, replay-
-     * guarded by the database ledger. Returns the channels by kind (empty when Twilio is off).
-     */
-    static Map<Channel, PageChannel> twilio(PagerlineConfig config, Data data, Clock clock, HttpEndpoint http,
-            PageResponses responses) {
-        TwilioConfig tc = config.twilio();
-        if (!tc.configured()) {
-            return Map.of();
-        }
-        var client = TwilioClients.restClient(tc);
-        WebhookPaths urls = new WebhookPaths(tc.publicUrl());
-        var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
-        TwilioWebhooks.routes(tc, ledger, responses).forEach(http::route);
-        Map<Channel, PageChannel> channels = new java.util.EnumMap<>(Channel.class);
-        channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
-        if (tc.voice()) {
-            channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
-        }
-        log.info("Twilio configured: {}", tc);
-        return channels;
-    }
-
-
-    /** Until the paging engine is merged: pages are unknown, keys change nothing, results are logged. */
     private Wiring() {}
 
-    private static final PageResponses UNWIRED_PAGE_RESPONSES = new PageResponses() {
-        @Override
-        public String onSmsReply(String fromE164, String body) {
-            return "pagerline: paging is not set up on this server";
-        }
-
-        @Override
-        public java.util.Optional<PageBrief> brief(long pageId) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public KeyOutcome onPageKey(long pageId, String key) {
-            return new KeyOutcome("paging is not set up", null, true);
-        }
-
-        @Override
-        public void onDelivery(org.pagerline.service.DeliveryReport report) {
-            log.info("page {}: {}", report.pageId(), report.outcome());
-        }
-    };
-
     /** The database and the services over it: all the command line needs. */
-    record Data(Database database, Transactions tx, Services services) implements AutoCloseable {
+    record Data(Database database, Transactions tx, Services services, EngineKick kick) implements AutoCloseable {
         @Override
         public void close() {
             database.close();
@@ -115,54 +76,132 @@ final class Wiring {
     static Data openData(PagerlineConfig config, Clock clock) {
         Database db = Database.open(config.database());
         Transactions tx = new JdbcTransactions(db.dataSource());
+        EngineKick kick = new EngineKick();
+        return new Data(db, tx, services(config, tx, clock, kick), kick);
+    }
+
+    /**
+     * The use cases over a transaction source. Public so tests in other packages build the same
+     * graph the server runs rather than a copy of it.
+     */
+    public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick) {
         PhoneNumbers phones = new PhoneNumbers("CA");
+        PagingConfig paging = config.paging();
         TicketService tickets = new TicketService(tx, clock);
-        // TEMPORARY: the paging engine's IncidentOpener replaces this at merge (see its javadoc).
-        IncidentOpener incidents = new TemporaryIncidentOpener(tickets);
+        IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
                 config.line().callbackPromise());
-        Services services = new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
-                tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls);
-        return new Data(db, tx, services);
+        return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
+                tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
+                new PagingService(tx, clock, deliveryPolicy(paging), kick));
+    }
+
+    static DeliveryPolicy deliveryPolicy(PagingConfig p) {
+        return new DeliveryPolicy(p.retryBackoff(), p.retryMaxBackoff(), p.retryMaxAttempts());
+    }
+
+    /**
+     * The page channels, as configured: {@code log} prints pages (the embedded default), voice may
+     * go through Asterisk (AMI Originate) or Twilio, SMS through Twilio. A provider that is chosen
+     * but not set up stops the start, naming the key.
+     */
+    static Map<Channel, PageChannel> channels(PagerlineConfig config, AmiSession ami, Map<Channel, PageChannel> twilio,
+            Services services) {
+        PagingConfig p = config.paging();
+        PageChannel voice = switch (p.voiceProvider()) {
+            case LOG -> new LogPageChannel(Channel.VOICE);
+            case ASTERISK -> {
+                if (ami == null) {
+                    throw new ConfigException("paging.voice-provider", "asterisk needs ami.enabled=true");
+                }
+                yield new AsteriskVoiceChannel(ami, config.ami(), services.paging()).start();
+            }
+            case TWILIO -> require(twilio, Channel.VOICE, "paging.voice-provider");
+        };
+        PageChannel sms = switch (p.smsProvider()) {
+            case LOG -> new LogPageChannel(Channel.SMS);
+            case TWILIO -> require(twilio, Channel.SMS, "paging.sms-provider");
+        };
+        log.info("pages go out by voice through {} and by SMS through {}", voice.name(), sms.name());
+        return Map.of(Channel.VOICE, voice, Channel.SMS, sms);
+    }
+
+    private static PageChannel require(Map<Channel, PageChannel> twilio, Channel c, String key) {
+        PageChannel ch = twilio.get(c);
+        if (ch == null) {
+            throw new ConfigException(key, "twilio needs twilio.account-sid (Twilio is not configured)");
+        }
+        return ch;
+    }
+
+    /**
+     * Twilio, when configured: the SDK client (no retries, twilio.api-url honoured), both channels,
+     * and the four webhooks on the HTTP endpoint, replay-guarded by the database ledger.
+     */
+    static Map<Channel, PageChannel> twilio(PagerlineConfig config, Data data, Clock clock, HttpEndpoint http) {
+        TwilioConfig tc = config.twilio();
+        if (!tc.configured()) {
+            return Map.of();
+        }
+        var client = TwilioClients.restClient(tc);
+        WebhookPaths urls = new WebhookPaths(tc.publicUrl());
+        var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
+        TwilioWebhooks.routes(tc, ledger, data.services().paging()).forEach(http::route);
+        Map<Channel, PageChannel> channels = new EnumMap<>(Channel.class);
+        channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
+        channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
+        log.info("Twilio configured: {}", tc);
+        return channels;
+    }
+
+    /** The engine over the outbox: the dispatcher with its send pool, and the pass Quartz wakes. */
+    static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock) {
+        ExecutorService senders = Executors.newFixedThreadPool(p.sendThreads(), r -> {
+            Thread t = new Thread(r, "page-send");
+            t.setDaemon(true);
+            return t;
+        });
+        PageDispatcher dispatcher = new PageDispatcher(data.tx(), clock, channels,
+                new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders);
+        return new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
     }
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
         Data data = openData(config, clock);
+        HttpEndpoint http = null;
         try {
-            Runnable duePass = () -> { };
-            QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(), config.scheduler(), duePass);
+            Services services = data.services();
+            http = new HttpEndpoint(config.http().bind(), config.http().port(), 8);
+            AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
+            Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
+            EscalationEngine engine = engine(data, config.paging(), channels, clock);
+            QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
+                    config.scheduler(), engine::runDue);
+            engine.attachWakeUps(scheduler);
+            data.kick().attach(engine::kick);
+
             Map<String, AgiScript> scripts = new HashMap<>();
-            scripts.put(SupportLineScript.NAME, new SupportLineScript(data.services().calls(), config.line()));
-            scripts.put(AcceptScript.NAME, new AcceptScript(data.services().calls()));
-            // TODO(merge): the paging engine's PageResponses replaces this stand-in
-            PageResponses pageResponses = UNWIRED_PAGE_RESPONSES;
-            scripts.put(PagingCallScript.NAME, new PagingCallScript(pageResponses, config.ami()::pageDialString,
+            scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
+            scripts.put(AcceptScript.NAME, new AcceptScript(services.calls()));
+            scripts.put(PagingCallScript.NAME, new PagingCallScript(services.paging(), config.ami()::pageDialString,
                     (int) config.ami().pageRingTimeout().toSeconds() * 2));
             AgiListener agi = new AgiListener(config.agi(), scripts);
+
             List<HealthService.Check> checks = new ArrayList<>(List.of(
                     new HealthService.Check("database", data.database()::isUp),
                     new HealthService.Check("scheduler", scheduler::isUp),
                     new HealthService.Check("agi", agi::isUp)));
-            AmiSession ami = null;
-            List<PageChannel> voiceChannels = new ArrayList<>();
-            if (config.ami().enabled()) {
-                ami = new AmiSession(config.ami());
-                CallEvents callEvents = data.services().calls();
-                new AmiQueue(ami, config.ami(), data.services().queue(), callEvents, clock).start();
-                if (config.ami().voicePaging()) {
-                    // TODO(merge): hand this to the paging engine for Channel.VOICE (paging.voice-provider=asterisk)
-                    voiceChannels.add(new AsteriskVoiceChannel(ami, config.ami(), pageResponses).start());
-                }
+            if (ami != null) {
+                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
-            HealthService health = new HealthService(checks);
-            HttpEndpoint http = new HttpEndpoint(config.http().bind(), config.http().port(), 8);
-            http.route("/health", new HealthHandler(health));
-            Map<Channel, PageChannel> twilioChannels = twilio(config, data, clock, http, pageResponses);
-            log.info("Twilio channels: {}", twilioChannels.keySet());
-            return new PagerlineServer(data, scheduler, agi, http, ami);
+            http.route("/health", new HealthHandler(new HealthService(checks)));
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami);
         } catch (RuntimeException | java.io.IOException e) {
+            if (http != null) {
+                http.close();
+            }
             data.close();
             throw e;
         }

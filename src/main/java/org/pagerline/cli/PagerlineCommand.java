@@ -22,6 +22,8 @@ import org.pagerline.service.Services;
             ClientCommand.class,
             TicketCommand.class,
             SimulateCommand.class,
+            IncidentCommand.class,
+            PolicyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {

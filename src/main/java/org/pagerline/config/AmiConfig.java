@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The Asterisk Manager Interface link: queue membership, queue events, and (when
- * {@code voicePaging}) voice pages placed with Originate. Off unless {@code ami.enabled}.
+ * {@code paging.voice-provider=asterisk}) voice pages placed with Originate. Off unless {@code ami.enabled}.
  *
  * <p>Dial-string templates take {@code {number}} (E.164 digits without '+') or {@code {phone}}
  * (E.164 with '+'): {@code PJSIP/{number}@trunk}, {@code Local/{phone}@pagerline-members}.
@@ -15,7 +15,7 @@ import java.time.Duration;
  */
 public record AmiConfig(boolean enabled, String host, int port, String username, String password,
         Duration reconnectInterval, Duration reconnectMax, Duration actionTimeout, String queue,
-        String memberTemplate, Duration reconcileInterval, boolean voicePaging, String pageDialTemplate,
+        String memberTemplate, Duration reconcileInterval, String pageDialTemplate,
         String pageContext, Duration pageRingTimeout, String pageCallerId) {
 
     public static AmiConfig from(Settings s) {
@@ -35,7 +35,6 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
                 // number@trunk interface has none (INVALID: never rung, queue counted empty)
                 template(s, "ami.member-template", "Local/{number}@pagerline-members"),
                 positive(s, "ami.reconcile-interval", Duration.ofSeconds(30)),
-                s.bool("ami.voice-paging", false),
                 template(s, "ami.page-dial-template", "PJSIP/{number}@trunk"),
                 s.string("ami.page-context", "pagerline-page"),
                 positive(s, "ami.page-ring-timeout", Duration.ofSeconds(30)),

@@ -17,10 +17,9 @@ import java.util.regex.Pattern;
  *                  webhook URLs are rebuilt from it, never from the Host header
  * @param apiUrl    where the SDK's requests go instead of api.twilio.com (a local fake); null: Twilio
  * @param recordingsUrl base URL the voice page plays recordings from ({@code <Play>}); null: not played
- * @param voice     true: voice pages go through Twilio (no Asterisk trunk)
  */
 public record TwilioConfig(String accountSid, String authToken, String fromNumber, String publicUrl,
-        URI apiUrl, Duration timeout, String recordingsUrl, boolean voice) {
+        URI apiUrl, Duration timeout, String recordingsUrl) {
 
     static final String SID = "twilio.account-sid";
     static final String TOKEN = "twilio.auth-token";
@@ -29,13 +28,12 @@ public record TwilioConfig(String accountSid, String authToken, String fromNumbe
     static final String API_URL = "twilio.api-url";
     static final String TIMEOUT = "twilio.timeout";
     static final String RECORDINGS_URL = "twilio.recordings-url";
-    static final String VOICE = "twilio.voice";
 
     private static final Pattern SID_FORMAT = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
     public static final TwilioConfig NOT_CONFIGURED =
-            new TwilioConfig(null, null, null, null, null, Duration.ofSeconds(10), null, false);
+            new TwilioConfig(null, null, null, null, null, Duration.ofSeconds(10), null);
 
     public static TwilioConfig from(Settings s) {
         Optional<String> sid = s.raw(SID);
@@ -45,7 +43,6 @@ public record TwilioConfig(String accountSid, String authToken, String fromNumbe
         Optional<String> apiUrl = s.raw(API_URL);
         Duration timeout = s.duration(TIMEOUT, Duration.ofSeconds(10));
         Optional<String> recordings = s.raw(RECORDINGS_URL);
-        boolean voice = s.bool(VOICE, false);
         if (sid.isEmpty()) {
             for (var other : List.of(Optional.of(FROM).filter(k -> from.isPresent()),
                     Optional.of(PUBLIC_URL).filter(k -> publicUrl.isPresent()),
@@ -55,9 +52,6 @@ public record TwilioConfig(String accountSid, String authToken, String fromNumbe
                     throw new ConfigException(SID, "is missing but " + other.get()
                             + " is set (Twilio needs an account SID, or remove the twilio keys)");
                 }
-            }
-            if (voice) {
-                throw new ConfigException(VOICE, "is true but Twilio is not configured (" + SID + " is missing)");
             }
             return NOT_CONFIGURED;
         }
@@ -77,7 +71,7 @@ public record TwilioConfig(String accountSid, String authToken, String fromNumbe
             throw new ConfigException(TIMEOUT, timeout + " is out of range (100ms to 120s)");
         }
         String rec = recordings.map(v -> baseUrl(RECORDINGS_URL, v)).orElse(null);
-        return new TwilioConfig(sid.get(), tok, number, pub, api, timeout, rec, voice);
+        return new TwilioConfig(sid.get(), tok, number, pub, api, timeout, rec);
     }
 
     /** An absolute http(s) URL with a host, no query or fragment; returned without trailing slash. */
@@ -110,6 +104,6 @@ public record TwilioConfig(String accountSid, String authToken, String fromNumbe
         }
         return "TwilioConfig[accountSid=" + accountSid + ", authToken=***, fromNumber=" + fromNumber
                 + ", publicUrl=" + publicUrl + ", apiUrl=" + apiUrl + ", timeout=" + timeout
-                + ", recordingsUrl=" + recordingsUrl + ", voice=" + voice + "]";
+                + ", recordingsUrl=" + recordingsUrl + "]";
     }
 }

@@ -5,4 +5,5 @@ import java.time.Clock;
 /** The use cases, as the command line and the adapters see them. Built once, in boot. */
 public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets,
         QueueService queue,
-        ClientService clients, CallService calls) {}
+        ClientService clients, CallService calls,
+        IncidentService incidents, PagingService paging) {}

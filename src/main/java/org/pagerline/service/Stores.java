@@ -4,6 +4,8 @@ import org.pagerline.core.calendar.CalendarStore;
 import org.pagerline.core.queue.QueueStore;
 import org.pagerline.core.call.CallStore;
 import org.pagerline.core.directory.ClientStore;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 
@@ -22,4 +24,8 @@ public interface Stores {
 
     /** The support line's calls. */
     CallStore calls();
+
+    IncidentStore incidents();
+
+    PageStore pages();
 }

@@ -39,7 +39,6 @@ class TwilioConfigTest {
         assertEquals(TOKEN, c.authToken());
         assertEquals("https://pager.example.com", c.publicUrl(), "trailing slash dropped");
         assertNull(c.apiUrl());
-        assertFalse(c.voice());
     }
 
     @Test

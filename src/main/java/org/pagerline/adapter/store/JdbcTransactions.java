@@ -8,6 +8,8 @@ import org.pagerline.core.calendar.CalendarStore;
 import org.pagerline.core.queue.QueueStore;
 import org.pagerline.core.call.CallStore;
 import org.pagerline.core.directory.ClientStore;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.service.Stores;
@@ -83,6 +85,16 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public CallStore calls() {
             return new JdbcCallStore(db);
+        }
+
+        @Override
+        public IncidentStore incidents() {
+            return new JdbcIncidentStore(db);
+        }
+
+        @Override
+        public PageStore pages() {
+            return new JdbcPageStore(db);
         }
     }
 }

@@ -55,7 +55,7 @@ class AsteriskVoiceChannelTest {
     }
 
     private AsteriskVoiceChannel channel(int port) {
-        AmiConfig c = AmiFixture.config(port, "ami.voice-paging", "true", "ami.page-caller-id", "\"pagerline\" <+12045550100>");
+        AmiConfig c = AmiFixture.config(port, "ami.page-caller-id", "\"pagerline\" <+12045550100>");
         session = new AmiSession(c);
         AsteriskVoiceChannel ch = new AsteriskVoiceChannel(session, c, responses).start();
         session.start();

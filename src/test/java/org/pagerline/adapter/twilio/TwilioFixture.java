@@ -48,8 +48,7 @@ final class TwilioFixture implements AutoCloseable {
                 "twilio.public-url", PUBLIC_URL + "/",
                 "twilio.api-url", twilio.apiUrl().toString(),
                 "twilio.timeout", timeout.toMillis() + "ms",
-                "twilio.recordings-url", RECORDINGS,
-                "twilio.voice", "true"),
+                "twilio.recordings-url", RECORDINGS),
                 Map.of("PAGERLINE_TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN)));
         client = TwilioClients.restClient(config);
         WebhookPaths urls = new WebhookPaths(config.publicUrl());

@@ -1,0 +1,140 @@
+package org.pagerline.adapter.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.ticket.Priority;
+
+final class JdbcIncidentStore implements IncidentStore {
+    private static final String COLS = "id, ticket_id, state, priority, caller_number, caller_name, company, callback_number,"
+            + " recording, opened_at, next_step, cycle_no, next_escalation_at, callback_due_at, respond_by, sla_check_at,"
+            + " sla_stage, owner_id, owner_name, acknowledged_at, called_back_at, resolved_at";
+    private final Jdbc db;
+
+    JdbcIncidentStore(Jdbc db) {
+        this.db = db;
+    }
+
+    private static Incident row(ResultSet rs) throws SQLException {
+        String p = rs.getString("priority");
+        return new Incident(rs.getLong("id"), rs.getLong("ticket_id"), IncidentState.valueOf(rs.getString("state")),
+                p == null ? null : Priority.valueOf(p), rs.getString("caller_number"), rs.getString("caller_name"),
+                rs.getString("company"), rs.getString("callback_number"), rs.getString("recording"),
+                Jdbc.instant(rs, "opened_at"), rs.getInt("next_step"), rs.getInt("cycle_no"),
+                Jdbc.instant(rs, "next_escalation_at"), Jdbc.instant(rs, "callback_due_at"), Jdbc.instant(rs, "respond_by"),
+                Jdbc.instant(rs, "sla_check_at"), rs.getInt("sla_stage"), Jdbc.nullableLong(rs, "owner_id"),
+                rs.getString("owner_name"), Jdbc.instant(rs, "acknowledged_at"), Jdbc.instant(rs, "called_back_at"),
+                Jdbc.instant(rs, "resolved_at"));
+    }
+
+    @Override
+    public Incident insert(Incident i) {
+        long id = db.insert("INSERT INTO incidents (ticket_id, state, priority, caller_number, caller_name, company,"
+                        + " callback_number, recording, opened_at, next_step, cycle_no, next_escalation_at, callback_due_at,"
+                        + " respond_by, sla_check_at, sla_stage) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                i.ticketId(), i.state(), i.priority(), i.callerNumber(), i.callerName(), i.company(), i.callbackNumber(),
+                i.recording(), i.openedAt(), i.nextStep(), i.cycle(), i.nextEscalationAt(), i.callbackDueAt(),
+                i.respondBy(), i.slaCheckAt(), i.slaStage());
+        return i.withId(id);
+    }
+
+    @Override
+    public Optional<Incident> find(long id) {
+        return db.one("SELECT " + COLS + " FROM incidents WHERE id=?", JdbcIncidentStore::row, id);
+    }
+
+    @Override
+    public Optional<Incident> awaitingCallbackOnTicket(long ticketId) {
+        return db.one("SELECT " + COLS + " FROM incidents WHERE ticket_id=? AND state IN ('OPEN','ACKNOWLEDGED')"
+                + " ORDER BY id DESC", JdbcIncidentStore::row, ticketId);
+    }
+
+    @Override
+    public Optional<Incident> lock(long id) {
+        return db.one("SELECT " + COLS + " FROM incidents WHERE id=? FOR UPDATE", JdbcIncidentStore::row, id);
+    }
+
+    @Override
+    public void saveSchedule(Incident i) {
+        db.update("UPDATE incidents SET next_step=?, cycle_no=?, next_escalation_at=?, callback_due_at=?, sla_check_at=?,"
+                        + " sla_stage=? WHERE id=?",
+                i.nextStep(), i.cycle(), i.nextEscalationAt(), i.callbackDueAt(), i.slaCheckAt(), i.slaStage(), i.id());
+    }
+
+    @Override
+    public List<Long> dueIds(Instant now, int limit) {
+        // three indexed range scans rather than one OR that no index serves
+        return db.list("SELECT id FROM (SELECT id, next_escalation_at AS due FROM incidents WHERE next_escalation_at<=?"
+                        + " UNION ALL SELECT id, callback_due_at FROM incidents WHERE callback_due_at<=?"
+                        + " UNION ALL SELECT id, sla_check_at FROM incidents WHERE sla_check_at<=?) d"
+                        + " GROUP BY id ORDER BY MIN(due), id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                rs -> rs.getLong(1), now, now, now);
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        Instant a = min("next_escalation_at");
+        Instant b = min("callback_due_at");
+        Instant c = min("sla_check_at");
+        Instant m = null;
+        for (Instant i : new Instant[] {a, b, c}) {
+            if (i != null && (m == null || i.isBefore(m))) {
+                m = i;
+            }
+        }
+        return Optional.ofNullable(m);
+    }
+
+    private Instant min(String col) {
+        return db.list("SELECT MIN(" + col + ") AS m FROM incidents", rs -> Jdbc.instant(rs, "m")).stream()
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    @Override
+    public boolean acknowledge(long id, long ownerId, String ownerName, Instant at) {
+        return db.update("UPDATE incidents SET state='ACKNOWLEDGED', owner_id=?, owner_name=?, acknowledged_at=?,"
+                + " next_escalation_at=NULL WHERE id=? AND state='OPEN'", ownerId, ownerName, at, id) == 1;
+    }
+
+    @Override
+    public boolean calledBack(long id, long technicianId, String technicianName, Instant at) {
+        return db.update("UPDATE incidents SET state='CALLED_BACK', owner_id=COALESCE(owner_id, ?),"
+                + " owner_name=COALESCE(owner_name, ?), acknowledged_at=COALESCE(acknowledged_at, ?), called_back_at=?,"
+                + " next_escalation_at=NULL, callback_due_at=NULL, sla_check_at=NULL"
+                + " WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')", technicianId, technicianName, at, at, id) == 1;
+    }
+
+    @Override
+    public boolean resolve(long id, Instant at) {
+        return db.update("UPDATE incidents SET state='RESOLVED', resolved_at=?, next_escalation_at=NULL,"
+                + " callback_due_at=NULL, sla_check_at=NULL WHERE id=? AND state<>'RESOLVED'", at, id) == 1;
+    }
+
+    @Override
+    public boolean escalateNow(long id, Instant at) {
+        return db.update("UPDATE incidents SET next_escalation_at=? WHERE id=? AND state='OPEN'", at, id) == 1;
+    }
+
+    @Override
+    public List<Incident> list(int limit, boolean openOnly) {
+        return db.list("SELECT " + COLS + " FROM incidents" + (openOnly ? " WHERE state IN ('OPEN','ACKNOWLEDGED')" : "")
+                + " ORDER BY id DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcIncidentStore::row);
+    }
+
+    @Override
+    public Optional<String> policyText() {
+        return db.one("SELECT spec FROM escalation_policies WHERE name='default'", rs -> rs.getString(1));
+    }
+
+    @Override
+    public void savePolicy(String text, Instant at) {
+        if (db.update("UPDATE escalation_policies SET spec=?, updated_at=? WHERE name='default'", text, at) == 0) {
+            db.update("INSERT INTO escalation_policies (name, spec, updated_at) VALUES ('default',?,?)", text, at);
+        }
+    }
+}

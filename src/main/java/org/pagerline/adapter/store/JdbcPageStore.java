@@ -1,0 +1,165 @@
+package org.pagerline.adapter.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.PageStore;
+
+final class JdbcPageStore implements PageStore {
+    private static final String COLS = "id, incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
+            + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at, claimed_at,"
+            + " sent_at, provider_id, last_error";
+    private static final String P_COLS = String.join(", ",
+            java.util.Arrays.stream(COLS.split(",")).map(c -> "p." + c.trim()).toList());
+    private final Jdbc db;
+
+    JdbcPageStore(Jdbc db) {
+        this.db = db;
+    }
+
+    private static Page row(ResultSet rs) throws SQLException {
+        return new Page(rs.getLong("id"), rs.getLong("incident_id"), rs.getLong("ticket_id"),
+                Jdbc.nullableLong(rs, "technician_id"), rs.getString("technician_name"),
+                Channel.valueOf(rs.getString("channel")), rs.getString("to_number"), PageKind.valueOf(rs.getString("kind")),
+                rs.getString("reply_code"), rs.getString("body"), rs.getInt("step_no"), rs.getInt("cycle_no"),
+                rs.getBoolean("fallback"), PageState.valueOf(rs.getString("state")), rs.getInt("attempts"),
+                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "next_attempt_at"), Jdbc.instant(rs, "claimed_at"),
+                Jdbc.instant(rs, "sent_at"), rs.getString("provider_id"), rs.getString("last_error"));
+    }
+
+    @Override
+    public long insert(Page p) {
+        String body = p.text().length() > 1000 ? p.text().substring(0, 997) + "..." : p.text();
+        return db.insert("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
+                        + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(), p.kind(),
+                p.replyCode(), body, p.step(), p.cycle(), p.fallback(), p.state(), p.attempts(), p.createdAt(),
+                p.nextAttemptAt());
+    }
+
+    @Override
+    public Optional<Page> find(long id) {
+        return db.one("SELECT " + COLS + " FROM pages WHERE id=?", JdbcPageStore::row, id);
+    }
+
+    @Override
+    public Optional<Page> findByProviderId(String providerId) {
+        return db.one("SELECT " + COLS + " FROM pages WHERE provider_id=? ORDER BY id DESC", JdbcPageStore::row, providerId);
+    }
+
+    @Override
+    public List<Page> forIncident(long incidentId) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE incident_id=? ORDER BY id", JdbcPageStore::row, incidentId);
+    }
+
+    @Override
+    public List<Page> duePending(Instant now, int limit) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=? ORDER BY next_attempt_at, id"
+                + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now);
+    }
+
+    @Override
+    public List<Page> staleSending(Instant claimedBefore, int limit) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE state='SENDING' AND claimed_at<? ORDER BY claimed_at, id"
+                + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, claimedBefore);
+    }
+
+    @Override
+    public boolean claim(long id, PageState from, Instant expectedClaim, Instant now) {
+        if (from == PageState.PENDING) {
+            return db.update("UPDATE pages SET state='SENDING', claimed_at=?, attempts=attempts+1, next_attempt_at=NULL"
+                    + " WHERE id=? AND state='PENDING'", now, id) == 1;
+        }
+        return db.update("UPDATE pages SET claimed_at=?, attempts=attempts+1 WHERE id=? AND state='SENDING' AND claimed_at=?",
+                now, id, expectedClaim) == 1;
+    }
+
+    @Override
+    public Optional<Instant> nthNewestHandOver(String to, Instant since, int n) {
+        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>? ORDER BY claimed_at DESC"
+                + " OFFSET " + Math.max(0, n - 1) + " ROWS FETCH FIRST 1 ROWS ONLY", rs -> Jdbc.instant(rs, "claimed_at"), to, since);
+    }
+
+    @Override
+    public void reschedule(long id, Instant at, String error) {
+        db.update("UPDATE pages SET state='PENDING', next_attempt_at=?, last_error=COALESCE(?, last_error) WHERE id=?"
+                + " AND state IN ('PENDING','SENDING','SENT')", at, error, id);
+    }
+
+    @Override
+    public void markSent(long id, String providerId, Instant at) {
+        db.update("UPDATE pages SET state='SENT', provider_id=?, sent_at=? WHERE id=? AND state='SENDING'", providerId, at, id);
+    }
+
+    @Override
+    public boolean markDelivered(long id) {
+        return db.update("UPDATE pages SET state='DELIVERED' WHERE id=? AND state IN ('SENDING','SENT')", id) == 1;
+    }
+
+    @Override
+    public void markFailed(long id, String error) {
+        db.update("UPDATE pages SET state='FAILED', last_error=? WHERE id=?", trim(error), id);
+    }
+
+    private static String trim(String s) {
+        return s == null ? null : s.length() > 500 ? s.substring(0, 497) + "..." : s;
+    }
+
+    @Override
+    public int cancelPending(long incidentId) {
+        return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE incident_id=? AND kind='PAGE'"
+                + " AND state='PENDING'", incidentId);
+    }
+
+    @Override
+    public Optional<Page> newestPageTo(List<String> numbers) {
+        if (numbers.isEmpty()) {
+            return Optional.empty();
+        }
+        String in = String.join(",", numbers.stream().map(n -> "?").toList());
+        Object[] args = numbers.toArray();
+        Optional<Page> open = db.one("SELECT " + P_COLS + " FROM pages p JOIN incidents i ON i.id=p.incident_id WHERE p.kind='PAGE' AND i.state='OPEN'"
+                + " AND p.to_number IN (" + in + ") ORDER BY p.id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row, args);
+        if (open.isPresent()) {
+            return open;
+        }
+        return db.one("SELECT " + COLS + " FROM pages WHERE kind='PAGE' AND to_number IN (" + in + ")"
+                + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row, args);
+    }
+
+    @Override
+    public Optional<Instant> nextPending() {
+        return db.list("SELECT MIN(next_attempt_at) AS m FROM pages WHERE state='PENDING'", rs -> Jdbc.instant(rs, "m"))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
+    public Optional<Instant> oldestSending() {
+        return db.list("SELECT MIN(claimed_at) AS m FROM pages WHERE state='SENDING'", rs -> Jdbc.instant(rs, "m"))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
+    public boolean isOptedOut(String phone) {
+        return db.one("SELECT phone FROM sms_opt_outs WHERE phone=?", rs -> rs.getString(1), phone).isPresent();
+    }
+
+    @Override
+    public void optOut(String phone, Instant at) {
+        if (!isOptedOut(phone)) {
+            db.update("INSERT INTO sms_opt_outs (phone, opted_out_at) VALUES (?,?)", phone, at);
+        }
+    }
+
+    @Override
+    public void optIn(String phone) {
+        db.update("DELETE FROM sms_opt_outs WHERE phone=?", phone);
+    }
+}

@@ -1,0 +1,31 @@
+package org.pagerline.core.page;
+
+import java.time.Instant;
+
+/**
+ * One outbox row: one message or call to one person on one channel. Written in the same
+ * transaction as the decision that caused it; sent outside it by the dispatcher.
+ *
+ * @param replyCode the short code a reply quotes ("12" in "12a"): the incident's id
+ * @param step the policy step that caused it (-1 for other causes), with its {@code cycle}
+ * @param fallback true when this page replaces one that failed for good on the other channel
+ * @param attempts hand-overs to the channel so far
+ * @param nextAttemptAt when the dispatcher may (re)send it; PENDING only
+ * @param claimedAt when the dispatcher last claimed it (SENDING), for crash recovery
+ */
+public record Page(long id, long incidentId, long ticketId, Long technicianId, String technicianName,
+        Channel channel, String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback,
+        PageState state, int attempts, Instant createdAt, Instant nextAttemptAt, Instant claimedAt, Instant sentAt,
+        String providerId, String lastError) {
+
+    /** A fresh PENDING page due at {@code at}. */
+    public static Page pending(long incidentId, long ticketId, Long technicianId, String technicianName, Channel channel,
+            String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback, Instant at) {
+        return new Page(0, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
+                cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null);
+    }
+
+    public static Channel other(Channel c) {
+        return c == Channel.SMS ? Channel.VOICE : Channel.SMS;
+    }
+}

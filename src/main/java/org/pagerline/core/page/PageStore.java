@@ -1,0 +1,64 @@
+package org.pagerline.core.page;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Port: the page outbox and SMS opt-outs. Implementations run inside a transaction. */
+public interface PageStore {
+
+    /** Inserts (the id is ignored); returns the new id. */
+    long insert(Page page);
+
+    Optional<Page> find(long id);
+
+    Optional<Page> findByProviderId(String providerId);
+
+    List<Page> forIncident(long incidentId);
+
+    /** PENDING pages due at or before {@code now}, earliest first. */
+    List<Page> duePending(Instant now, int limit);
+
+    /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
+    List<Page> staleSending(Instant claimedBefore, int limit);
+
+    /**
+     * PENDING (or stale SENDING, claimed at {@code expectedClaim}) to SENDING, counting an attempt.
+     * Conditional, so two passes never both claim one page. True if claimed.
+     */
+    boolean claim(long id, PageState from, Instant expectedClaim, Instant now);
+
+    /**
+     * The {@code n}th most recent hand-over instant to {@code to} after {@code since}, if there were
+     * at least {@code n} (what the rate limit needs, without reading every recent page).
+     */
+    Optional<Instant> nthNewestHandOver(String to, Instant since, int n);
+
+    /** Back to PENDING at {@code at} (deferred or retry); {@code error} may be null. */
+    void reschedule(long id, Instant at, String error);
+
+    void markSent(long id, String providerId, Instant at);
+
+    /** Only from SENDING or SENT. */
+    boolean markDelivered(long id);
+
+    void markFailed(long id, String error);
+
+    /** PENDING pages of kind PAGE for the incident become CANCELLED; returns how many. */
+    int cancelPending(long incidentId);
+
+    /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
+    Optional<Page> newestPageTo(List<String> numbers);
+
+    /** Earliest next_attempt_at of PENDING pages, or empty. */
+    Optional<Instant> nextPending();
+
+    /** Earliest claimed_at of SENDING pages, or empty. */
+    Optional<Instant> oldestSending();
+
+    boolean isOptedOut(String phone);
+
+    void optOut(String phone, Instant at);
+
+    void optIn(String phone);
+}

@@ -1,0 +1,54 @@
+package org.pagerline.core.page;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a technician's SMS reply asks for. Forgiving: "12a", "12 A", "#12a", "12 ack" for
+ * incident 12; a bare "a", "ack", "ok" or "4" for the newest open page to that phone; "c" called
+ * back, "e" pass it on; STOP and START as carriers define them.
+ *
+ * @param code the reply code quoted, or null for "the newest page to this phone"
+ */
+public record SmsCommand(Action action, String code) {
+
+    public enum Action { ACKNOWLEDGE, CALLED_BACK, ESCALATE, STOP, START, HELP, UNKNOWN }
+
+    private static final Pattern CODED = Pattern.compile("#?(\\d{1,9})\\s*([a-z]+)");
+
+    public static SmsCommand parse(String body) {
+        String s = body == null ? "" : body.trim().toLowerCase(Locale.ROOT).replaceAll("[.!]+$", "").trim();
+        switch (s) {
+            case "stop", "stopall", "unsubscribe", "cancel", "end", "quit":
+                return new SmsCommand(Action.STOP, null);
+            case "start", "unstop":
+                return new SmsCommand(Action.START, null);
+            case "help", "info", "?", "":
+                return new SmsCommand(Action.HELP, null);
+            default:
+                break;
+        }
+        Action bare = letter(s);
+        if (bare != null) {
+            return new SmsCommand(bare, null);
+        }
+        Matcher m = CODED.matcher(s);
+        if (m.matches()) {
+            Action a = letter(m.group(2));
+            if (a != null) {
+                return new SmsCommand(a, m.group(1));
+            }
+        }
+        return new SmsCommand(Action.UNKNOWN, null);
+    }
+
+    private static Action letter(String s) {
+        return switch (s) {
+            case "a", "ack", "ok", "4" -> Action.ACKNOWLEDGE;
+            case "c", "called", "cb" -> Action.CALLED_BACK;
+            case "e", "esc", "escalate", "pass", "5" -> Action.ESCALATE;
+            default -> null;
+        };
+    }
+}

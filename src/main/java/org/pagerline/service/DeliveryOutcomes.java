@@ -1,0 +1,92 @@
+package org.pagerline.service;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.roster.Technician;
+
+/**
+ * Applies the delivery policy to a failed hand-over or a failed delivery report, inside the
+ * caller's transaction, and writes what happened on the ticket: a retry with back-off, a move to
+ * the other channel, or giving up.
+ */
+final class DeliveryOutcomes {
+    private final DeliveryPolicy policy;
+
+    DeliveryOutcomes(DeliveryPolicy policy) {
+        this.policy = policy;
+    }
+
+    /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
+    Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
+        String what = describe(page);
+        Optional<Incident> incident = s.incidents().find(page.incidentId());
+        if (page.kind() == PageKind.PAGE && incident.map(i -> i.state() != IncidentState.OPEN).orElse(true)) {
+            s.pages().markFailed(page.id(), why);
+            s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
+                    + "); not retried: the incident is no longer open");
+            return Optional.empty();
+        }
+        DeliveryPolicy.Action a = policy.after(page, failure, now);
+        switch (a.kind()) {
+            case RETRY -> {
+                s.pages().reschedule(page.id(), a.at(), why);
+                s.tickets().addEvent(page.ticketId(), now, "PAGE_RETRY", what + " failed, temporary (" + why + "); retry "
+                        + (page.attempts() + 1) + " of " + policy.maxAttempts() + " at " + a.at());
+                return Optional.of(a.at());
+            }
+            case FALLBACK -> {
+                s.pages().markFailed(page.id(), why);
+                Channel other = Page.other(page.channel());
+                Optional<Technician> tech = page.technicianId() == null ? Optional.empty()
+                        : s.roster().technician(page.technicianId());
+                String reason = failure == DeliveryPolicy.Failure.PERMANENT ? "for good" : "after " + page.attempts() + " attempts";
+                if (tech.isEmpty() || incident.isEmpty()) {
+                    s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed " + reason + " (" + why + ")");
+                    return Optional.empty();
+                }
+                if (other == Channel.SMS && s.pages().isOptedOut(tech.get().textPhone())) {
+                    s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed " + reason + " (" + why
+                            + "); no SMS fallback: the phone opted out");
+                    return Optional.empty();
+                }
+                boolean covered = s.pages().forIncident(page.incidentId()).stream().anyMatch(p -> p.channel() == other
+                        && p.kind() == page.kind() && p.step() == page.step() && p.cycle() == page.cycle()
+                        && page.technicianId().equals(p.technicianId()) && p.state() != PageState.FAILED
+                        && p.state() != PageState.CANCELLED);
+                if (covered) {
+                    s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed " + reason + " (" + why
+                            + "); the " + other.name().toLowerCase() + " page to them stands");
+                    return Optional.empty();
+                }
+                Technician t = tech.get();
+                String text = page.kind() == PageKind.PAGE ? PageTexts.page(incident.get(), other, t) : page.text();
+                s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
+                        PageWriter.number(t, other), page.kind(), page.replyCode(), text, page.step(), page.cycle(), true, now));
+                s.tickets().addEvent(page.ticketId(), now, "PAGE_FALLBACK", what + " failed " + reason + " (" + why
+                        + "); trying " + other.name().toLowerCase() + " instead");
+                return Optional.of(now);
+            }
+            default -> {
+                s.pages().markFailed(page.id(), why);
+                s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why + "); no channel left");
+                return Optional.empty();
+            }
+        }
+    }
+
+    static String describe(Page p) {
+        return (p.channel() == Channel.SMS ? "SMS" : "call") + " to " + p.technicianName() + " (" + p.to() + ")";
+    }
+
+    static String why(String errorCode, String detail) {
+        String d = detail == null || detail.isBlank() ? "no detail" : detail;
+        return errorCode == null || errorCode.isBlank() ? d : errorCode + ": " + d;
+    }
+}

@@ -1,0 +1,245 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.pagerline.core.incident.EscalationPolicy;
+import org.pagerline.core.incident.Escalator;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.core.roster.OnCallShift;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.roster.Technician;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine: one idempotent pass, {@link #runDue()}. It finds incidents whose due column has
+ * come, decides with the {@link Escalator}, and writes the moved-on incident and its pages to the
+ * outbox in one transaction; then the {@link PageDispatcher} sends the outbox outside any
+ * transaction; then the engine asks to be woken at the next due instant. Because every decision
+ * moves its due column in the same transaction as its pages, running the pass twice, or after a
+ * crash, pages nothing twice and loses nothing.
+ *
+ * <p>Passes never overlap (a lock): Quartz wake-ups, the sweep and {@link #kick()} all funnel here.
+ */
+public final class EscalationEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EscalationEngine.class);
+    private static final int BATCH = 200;
+    private final Transactions tx;
+    private final Clock clock;
+    private final Escalator escalator;
+    private final PageDispatcher dispatcher;
+    private final Duration callbackDeadline;
+    private volatile WakeUps wakeUps = due -> { };
+    private final ReentrantLock passLock = new ReentrantLock();
+    private final AtomicBoolean kickQueued = new AtomicBoolean();
+    private final java.util.concurrent.ScheduledExecutorService kicker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "engine-kick");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** What one pass did. */
+    public record PassResult(int incidentsDecided, int pagesSent, Instant nextDue) {}
+
+    public EscalationEngine(Transactions tx, Clock clock, Duration callbackDeadline, PageDispatcher dispatcher) {
+        this.tx = tx;
+        this.clock = clock;
+        this.callbackDeadline = callbackDeadline;
+        this.escalator = new Escalator(callbackDeadline);
+        this.dispatcher = dispatcher;
+    }
+
+    /** Wiring only: where the engine asks to be woken (Quartz). Until then it is not woken. */
+    public void attachWakeUps(WakeUps w) {
+        this.wakeUps = w;
+    }
+
+    /** A pass soon, on the engine's own thread; kicks while one is queued coalesce. */
+    public void kick() {
+        if (kickQueued.compareAndSet(false, true)) {
+            try {
+                kicker.execute(() -> {
+                    kickQueued.set(false);
+                    try {
+                        runDue();
+                    } catch (RuntimeException e) {
+                        log.error("engine pass failed; the next wake-up or sweep retries", e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                kickQueued.set(false);
+            }
+        }
+    }
+
+    /** The idempotent pass. */
+    public PassResult runDue() {
+        passLock.lock();
+        try {
+            int decided = 0;
+            int sent = 0;
+            Instant next = null;
+            for (int round = 0; round < 5; round++) {
+                int d = decideDue();
+                int p = dispatcher.dispatchDue();
+                decided += d;
+                sent += p;
+                next = nextDue();
+                // something fell due while we worked: go round again rather than wait for a wake-up
+                if (next == null || next.isAfter(clock.instant()) || d + p == 0) {
+                    break;
+                }
+            }
+            if (next != null) {
+                Instant now = clock.instant();
+                // past-due work this pass could not do (a send still in flight) is retried shortly, not in a tight loop
+                wakeAt(next.isAfter(now) ? next : now.plusMillis(500), now);
+            }
+            return new PassResult(decided, sent, next);
+        } finally {
+            passLock.unlock();
+        }
+    }
+
+    private int decideDue() {
+        int decided = 0;
+        for (int round = 0; round < 100; round++) {
+            Instant now = clock.instant();
+            List<Long> ids = tx.inTransaction(s -> s.incidents().dueIds(now, BATCH));
+            if (ids.isEmpty()) {
+                break;
+            }
+            decided += tx.inTransaction(s -> decideBatch(s, ids, now));
+            if (ids.size() < BATCH) {
+                break;
+            }
+        }
+        return decided;
+    }
+
+    private int decideBatch(Stores s, List<Long> ids, Instant now) {
+        EscalationPolicy policy = policy(s);
+        Map<Role, Optional<OnCallShift>> onCall = RosterService.onCall(s.roster(), now);
+        int n = 0;
+        for (long id : ids) {
+            Optional<Incident> locked = s.incidents().lock(id);
+            if (locked.isEmpty()) {
+                continue;
+            }
+            Escalator.Decision d = escalator.decide(locked.get(), policy, now);
+            s.incidents().saveSchedule(d.incident());
+            for (Escalator.Due due : d.due()) {
+                write(s, d.incident(), due, onCall, now);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now) {
+        List<String> unfilled = new ArrayList<>();
+        List<Technician> people = Recipients.resolve(s, due.targets(), now, onCall, unfilled);
+        PageKind kind = due.kind() == Escalator.Kind.STEP
+                || (due.kind() == Escalator.Kind.CALLBACK_LATE && i.state() == IncidentState.OPEN)
+                ? PageKind.PAGE : PageKind.NOTICE;
+        List<String> paged = new ArrayList<>();
+        for (Technician t : people) {
+            String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
+                    : PageTexts.notice(i, due.kind(), t, callbackDeadline);
+            paged.add(PageWriter.write(s, i, t, kind, text, due.step(), due.cycle(), now));
+        }
+        String what = switch (due.kind()) {
+            case STEP -> "escalation step " + (due.step() + 1) + " (cycle " + (due.cycle() + 1) + ", "
+                    + String.join(",", due.targets().stream().map(Object::toString).toList()) + ")";
+            case CALLBACK_LATE -> "caller not called back within " + PageTexts.minutes(callbackDeadline)
+                    + ": escalating wider";
+            case SLA_APPROACHING -> "respond-by deadline " + i.respondBy() + " approaching";
+            case SLA_MISSED -> "respond-by deadline " + i.respondBy() + " missed";
+        };
+        s.tickets().addEvent(i.ticketId(), now, "ESCALATED", what + ": paging "
+                + (paged.isEmpty() ? "nobody" : String.join(", ", paged))
+                + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled)));
+        if (paged.isEmpty()) {
+            log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);
+        }
+    }
+
+    static EscalationPolicy policy(Stores s) {
+        Optional<String> text = s.incidents().policyText();
+        if (text.isEmpty()) {
+            return EscalationPolicy.defaultPolicy();
+        }
+        try {
+            return EscalationPolicy.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            log.error("stored escalation policy is unreadable ({}); using the default", e.getMessage());
+            return EscalationPolicy.defaultPolicy();
+        }
+    }
+
+    /**
+     * Wake-ups more than {@link #NEAR} ahead go to Quartz (persistent); nearer ones to an in-process
+     * timer, because a Quartz JDBC trigger costs several transactions and dense due instants would
+     * queue behind them. Losing an in-process timer in a crash loses nothing: start-up runs a pass,
+     * and the sweep runs on.
+     */
+    private void wakeAt(Instant due, Instant now) {
+        Duration in = Duration.between(now, due);
+        if (in.compareTo(NEAR) > 0) {
+            wakeUps.wakeAt(due);
+            return;
+        }
+        long at = due.toEpochMilli();
+        long pending = timerAt.get();
+        if (pending > now.toEpochMilli() - 1000 && pending <= at) {
+            return;   // an earlier in-process wake-up is already set; its pass will look further
+        }
+        timerAt.set(at);
+        try {
+            kicker.schedule(() -> {
+                timerAt.compareAndSet(at, 0);
+                kick();
+            }, Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // shutting down
+        }
+    }
+
+    static final Duration NEAR = Duration.ofSeconds(2);
+    private final java.util.concurrent.atomic.AtomicLong timerAt = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The earliest due instant: a due column, a page's (re)try, a send timing out. */
+    private Instant nextDue() {
+        return tx.inTransaction(s -> {
+            Instant m = s.incidents().nextDue().orElse(null);
+            m = earliest(m, s.pages().nextPending().orElse(null));
+            Instant sending = s.pages().oldestSending().orElse(null);
+            return earliest(m, sending == null ? null : sending.plus(dispatcher.sendTimeout()));
+        });
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    @Override
+    public void close() {
+        kicker.shutdown();
+        try {
+            kicker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

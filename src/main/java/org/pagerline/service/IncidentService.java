@@ -1,0 +1,186 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.incident.EscalationPolicy;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.Target;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketStatus;
+
+/**
+ * Incidents: opened by the support line's urgent voicemail ({@link IncidentOpener}), listed,
+ * shown with their pages and timeline, and acknowledged, called back or resolved from the CLI;
+ * and the escalation policy they are paged by.
+ */
+public final class IncidentService implements IncidentOpener {
+    private final Transactions tx;
+    private final Clock clock;
+    private final Duration callbackDeadline;
+    private final Duration slaWarning;
+    private final Runnable kick;
+    private final Acknowledgements acks;
+
+    public IncidentService(Transactions tx, Clock clock, Duration callbackDeadline, Duration slaWarning, Runnable kick) {
+        this.tx = tx;
+        this.clock = clock;
+        this.callbackDeadline = callbackDeadline;
+        this.slaWarning = slaWarning;
+        this.kick = kick;
+        this.acks = new Acknowledgements(tx, clock, kick);
+    }
+
+    /** An incident with its pages and its ticket's timeline. */
+    public record IncidentView(Incident incident, List<Page> pages, List<TicketEvent> timeline) {}
+
+    /**
+     * Opens an OPEN incident on the voicemail's ticket, first step due at once, and asks the
+     * engine for a pass so the first pages go out without waiting for a sweep. A second urgent
+     * voicemail on a ticket whose incident is still awaiting a call-back joins that incident.
+     */
+    @Override
+    public long openFromVoicemail(VoicemailIncident v) {
+        Instant now = clock.instant();
+        long id = tx.inTransaction(s -> {
+            Ticket t = s.tickets().find(v.ticketId())
+                    .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
+            Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
+            if (existing.isPresent()) {
+                s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", "another urgent voicemail (" + v.recording()
+                        + ") joins incident " + existing.get().id());
+                return existing.get().id();
+            }
+            Ticket updated = t;
+            if (v.priority() != null) {
+                updated = updated.withPriority(v.priority());
+            }
+            if (v.callbackNumber() != null && !v.callbackNumber().isBlank()) {
+                updated = updated.withCallback(v.callbackNumber());
+            }
+            if (updated != t) {
+                s.tickets().update(updated.touchedAt(now));
+            }
+            EscalationPolicy policy = EscalationEngine.policy(s);
+            Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), v.callerNumber(),
+                    first(v.callerName(), t.callerName()), first(v.company(), t.company()),
+                    first(v.callbackNumber(), t.callbackNumber()), v.recording(), v.leftAt(), now,
+                    policy.steps().get(0).delay(), callbackDeadline, slaWarning));
+            s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
+                    + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
+            return i.id();
+        });
+        kick.run();
+        return id;
+    }
+
+    private static String first(String a, String b) {
+        return a != null && !a.isBlank() ? a : b;
+    }
+
+    public List<Incident> list(int limit, boolean openOnly) {
+        return tx.inTransaction(s -> s.incidents().list(limit, openOnly));
+    }
+
+    public IncidentView show(long id) {
+        return tx.inTransaction(s -> {
+            Incident i = require(s, id);
+            return new IncidentView(i, s.pages().forIncident(id), s.tickets().events(i.ticketId()));
+        });
+    }
+
+    /** What a CLI acknowledgement did, in a sentence; {@code changed} false when it was late or repeated. */
+    public record Response(boolean changed, String message) {}
+
+    public Response acknowledge(long id, String techRef) {
+        Technician t = technician(techRef);
+        Acknowledgements.Outcome o = acks.acknowledge(id, t, "CLI");
+        return switch (o.result()) {
+            case DONE -> new Response(true, "incident " + id + " acknowledged by " + t.name() + "; paging stopped"
+                    + " (the call-back timer runs until " + o.incident().callbackDueAt() + ")");
+            case ALREADY_YOURS -> new Response(false, "incident " + id + " is already acknowledged by " + t.name()
+                    + "; nothing changed");
+            case STALE -> new Response(false, stale(o.incident()));
+            case NO_SUCH_INCIDENT -> throw new NotFoundException("no incident with id " + id);
+        };
+    }
+
+    public Response calledBack(long id, String techRef) {
+        Technician t = technician(techRef);
+        Acknowledgements.Outcome o = acks.calledBack(id, t, "CLI");
+        return switch (o.result()) {
+            case DONE -> new Response(true, "incident " + id + ": call-back by " + t.name() + " recorded; all timers stopped");
+            case ALREADY_YOURS, STALE -> new Response(false, stale(o.incident()));
+            case NO_SUCH_INCIDENT -> throw new NotFoundException("no incident with id " + id);
+        };
+    }
+
+    public Response resolve(long id) {
+        Instant now = clock.instant();
+        Response r = tx.inTransaction(s -> {
+            Incident i = require(s, id);
+            if (!s.incidents().resolve(id, now)) {
+                return new Response(false, "incident " + id + " is already resolved; nothing changed");
+            }
+            int cancelled = s.pages().cancelPending(id);
+            s.tickets().addEvent(i.ticketId(), now, "RESOLVED", "incident " + id + " resolved"
+                    + (cancelled > 0 ? "; " + cancelled + " pending page(s) cancelled" : ""));
+            Ticket t = s.tickets().find(i.ticketId()).orElseThrow();
+            if (t.status() != TicketStatus.CLOSED) {
+                s.tickets().update(t.withStatus(TicketStatus.CLOSED).touchedAt(now));
+                s.tickets().addEvent(t.id(), now, "CLOSED", "closed: incident " + id + " resolved");
+            }
+            return new Response(true, "incident " + id + " resolved; ticket " + i.ticketId() + " closed");
+        });
+        return r;
+    }
+
+    static String stale(Incident i) {
+        String state = i.state().name().toLowerCase().replace('_', ' ');
+        return "incident " + i.id() + " is already " + state + (i.ownerName() == null ? "" : " (" + i.ownerName() + ")")
+                + "; nothing changed";
+    }
+
+    public EscalationPolicy policy() {
+        return tx.inTransaction(EscalationEngine::policy);
+    }
+
+    /** Validates (named technicians must exist) and stores the policy; returns it. */
+    public EscalationPolicy setPolicy(List<String> steps, String repeat) {
+        if (steps == null || steps.isEmpty()) {
+            throw new ValidationException("give at least one --step, e.g. --step \"0m PRIMARY,SECONDARY\"");
+        }
+        EscalationPolicy p = RosterService.core(() -> EscalationPolicy.of(steps, repeat == null ? "10m" : repeat));
+        Instant now = clock.instant();
+        tx.run(s -> {
+            for (EscalationPolicy.Step st : p.steps()) {
+                for (Target t : st.targets()) {
+                    if (t instanceof Target.Named n && s.roster().technicianByName(n.name()).isEmpty()) {
+                        throw new ValidationException("step '" + st + "': no technician named '" + n.name() + "'");
+                    }
+                }
+            }
+            s.incidents().savePolicy(p.toString(), now);
+        });
+        return p;
+    }
+
+    private Technician technician(String ref) {
+        return tx.inTransaction(s -> RosterService.resolve(s.roster(), ref));
+    }
+
+    private static Incident require(Stores s, long id) {
+        return s.incidents().find(id).orElseThrow(() -> new NotFoundException("no incident with id " + id));
+    }
+
+    /** True while the incident still needs someone (for the list view). */
+    public static boolean live(Incident i) {
+        return i.state() == IncidentState.OPEN || i.state() == IncidentState.ACKNOWLEDGED;
+    }
+}

@@ -1,0 +1,191 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.RateLimit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the outbox, outside any transaction. Each page is first claimed (PENDING to SENDING, a
+ * conditional update, so two passes never send one page), then handed to its channel, then the
+ * result is written on the page and the ticket.
+ *
+ * <p>Crash recovery: a page left SENDING longer than the send timeout (the process died between
+ * the claim and writing the result) is claimed again and re-sent. The provider may or may not
+ * have got the first hand-over, so each send that was in flight at a crash can reach the phone
+ * at most twice: at most one duplicate per in-flight send, never a lost page. Within one live
+ * process a send still running is never re-claimed.
+ */
+public final class PageDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
+    private static final int BATCH = 200;
+    private final Transactions tx;
+    private final Clock clock;
+    private final Map<Channel, PageChannel> channels;
+    private final RateLimit rateLimit;
+    private final Duration sendTimeout;
+    private final DeliveryOutcomes outcomes;
+    private final ExecutorService senders;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** Recordings of the incidents in the current batch, read in the claim transaction. */
+    private final Map<Long, String> recordings = new ConcurrentHashMap<>();
+
+    public PageDispatcher(Transactions tx, Clock clock, Map<Channel, PageChannel> channels, RateLimit rateLimit,
+            DeliveryPolicy delivery, Duration sendTimeout, ExecutorService senders) {
+        for (Channel c : Channel.values()) {
+            if (!channels.containsKey(c)) {
+                throw new IllegalArgumentException("no PageChannel for " + c);
+            }
+        }
+        this.tx = tx;
+        this.clock = clock;
+        this.channels = Map.copyOf(channels);
+        this.rateLimit = rateLimit;
+        this.sendTimeout = sendTimeout;
+        this.outcomes = new DeliveryOutcomes(delivery);
+        this.senders = senders;
+    }
+
+    public Duration sendTimeout() {
+        return sendTimeout;
+    }
+
+    /** Claims and sends everything due; returns how many pages were handed to a channel. */
+    public int dispatchDue() {
+        int sent = 0;
+        for (int round = 0; round < 50; round++) {
+            Instant now = clock.instant();
+            recordings.clear();
+            List<Page> claimed = tx.inTransaction(s -> claim(s, now));
+            if (claimed.isEmpty()) {
+                break;
+            }
+            List<Future<Sent>> running = new ArrayList<>();
+            for (Page p : claimed) {
+                running.add(senders.submit(() -> send(p)));
+            }
+            List<Sent> results = new ArrayList<>();
+            long deadline = System.nanoTime() + sendTimeout.toNanos();
+            for (Future<Sent> f : running) {
+                try {
+                    results.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    log.warn("a channel is still sending after {}; the pass goes on without it", sendTimeout);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (ExecutionException e) {
+                    log.error("sending a page failed unexpectedly; it will be re-sent after the send timeout", e.getCause());
+                }
+            }
+            // One transaction for the whole batch's results: the hand-overs already happened, outside it.
+            try {
+                Instant at = clock.instant();
+                tx.run(s -> results.forEach(r -> record(s, r, at)));
+            } finally {
+                results.forEach(r -> inFlight.remove(r.page().id()));
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return sent;
+            }
+            sent += claimed.size();
+            if (claimed.size() < BATCH) {
+                break;
+            }
+        }
+        return sent;
+    }
+
+    private List<Page> claim(Stores s, Instant now) {
+        List<Page> out = new ArrayList<>();
+        for (Page p : s.pages().staleSending(now.minus(sendTimeout), BATCH)) {
+            if (!inFlight.contains(p.id()) && s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
+                log.warn("page {} ({}) was left SENDING since {}: sending it again (it may arrive twice)", p.id(),
+                        DeliveryOutcomes.describe(p), p.claimedAt());
+                s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p)
+                        + " had no result since " + p.claimedAt() + " (restart?): sending again");
+                out.add(claimed(p, now));
+            }
+        }
+        for (Page p : s.pages().duePending(now, BATCH - out.size())) {
+            Optional<Instant> defer = rateLimit.deferUntil(
+                    s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages()));
+            if (defer.isPresent()) {
+                s.pages().reschedule(p.id(), defer.get(), null);
+                s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "
+                        + defer.get() + ": at most " + rateLimit.pages() + " pages per " + rateLimit.window().toMinutes()
+                        + " min to one phone");
+                continue;
+            }
+            if (s.pages().claim(p.id(), PageState.PENDING, null, now)) {
+                out.add(claimed(p, now));
+            }
+        }
+        for (Page p : out) {
+            inFlight.add(p.id());
+            recordings.computeIfAbsent(p.incidentId(), id -> s.incidents().find(id).map(i -> i.recording()).orElse(""));
+        }
+        return out;
+    }
+
+    private static Page claimed(Page p, Instant now) {
+        return new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(),
+                p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(), p.fallback(), PageState.SENDING, p.attempts() + 1,
+                p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError());
+    }
+
+    /** A hand-over and what the channel said. */
+    private record Sent(Page page, String via, SendResult result) {}
+
+    private Sent send(Page p) {
+        PageChannel channel = channels.get(p.channel());
+        SendResult r;
+        try {
+            r = channel.send(new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
+                    p.technicianName(), p.text(), emptyToNull(recordings.get(p.incidentId())), p.replyCode(), p.attempts()));
+            if (r == null) {
+                r = SendResult.temporary(null, channel.name() + " returned nothing");
+            }
+        } catch (RuntimeException e) {
+            log.warn("channel {} threw for page {}: {}", channel.name(), p.id(), e.toString());
+            r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
+        }
+        return new Sent(p, channel.name(), r);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private void record(Stores s, Sent sent, Instant now) {
+        Page p = sent.page();
+        SendResult r = sent.result();
+        String via = sent.via();
+        switch (r.status()) {
+            case ACCEPTED -> {
+                s.pages().markSent(p.id(), r.providerId(), now);
+                s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
+                        + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
+            }
+            case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
+                    via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+            case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT,
+                    via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.pagerline.service;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.pagerline.core.incident.Escalator;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.roster.Technician;
+
+/** The words of every page and reply. One place, so the wording stays consistent. */
+final class PageTexts {
+    private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm");
+
+    private PageTexts() {}
+
+    static String time(Instant at, ZoneId zone) {
+        return at == null ? "?" : HM.format(at.atZone(zone));
+    }
+
+    private static String prio(Incident i) {
+        return i.priority() == null ? "" : i.priority().name() + " ";
+    }
+
+    private static String callback(Incident i) {
+        return i.callbackNumber() == null ? "no call-back number left" : "call back " + i.callbackNumber();
+    }
+
+    /** A step's page. SMS: short, with the reply code. Voice: what the call says before the recording. */
+    static String page(Incident i, Channel channel, Technician to) {
+        long code = i.id();
+        if (channel == Channel.VOICE) {
+            return spoken(i);
+        }
+        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who() + " left an urgent message at "
+                + time(i.openedAt(), to.zone()) + "; " + callback(i) + ". Reply " + code + "a to take it, " + code
+                + "c once you called, " + code + "e to pass it on.";
+    }
+
+    static String spoken(Incident i) {
+        String about = i.priority() == null ? "" : ", about " + i.priority().meaning();
+        return "Urgent page from pagerline. " + i.who() + " called" + about + ". Ticket " + i.ticketId() + ". "
+                + (i.callbackNumber() == null ? "No call-back number was left. " : "Call-back number " + i.callbackNumber() + ". ")
+                + "Their message follows.";
+    }
+
+    static final String KEYS = "Press 1 to acknowledge and be connected to the caller now, 4 to acknowledge, "
+            + "5 to pass it on, or star to hear this again.";
+
+    /** The late call-back, service-level and who-took-it notices. */
+    static String notice(Incident i, Escalator.Kind kind, Technician to, java.time.Duration deadline) {
+        String owner = i.ownerName() == null ? "nobody has taken it yet" : "taken by " + i.ownerName();
+        return switch (kind) {
+            case CALLBACK_LATE -> "pagerline LATE ticket " + i.ticketId() + ": " + i.who() + " was not called back within "
+                    + minutes(deadline) + " of the voicemail (" + owner + "); " + callback(i) + ". Reply " + i.id()
+                    + "c once called" + (i.ownerName() == null ? ", " + i.id() + "a to take it." : ".");
+            case SLA_APPROACHING -> "pagerline " + prio(i) + "ticket " + i.ticketId() + ": respond-by deadline "
+                    + time(i.respondBy(), to.zone()) + " is near and " + i.who() + " is not called back yet (" + owner + ").";
+            case SLA_MISSED -> "pagerline " + prio(i) + "ticket " + i.ticketId() + ": respond-by deadline "
+                    + time(i.respondBy(), to.zone()) + " MISSED; " + i.who() + " not called back (" + owner + ").";
+            case STEP -> page(i, Channel.SMS, to);
+        };
+    }
+
+    static String taken(Incident i, String by) {
+        return "pagerline ticket " + i.ticketId() + ": " + by + " took incident " + i.id() + " (" + i.who()
+                + "). No action needed.";
+    }
+
+    static String minutes(java.time.Duration d) {
+        return d.toMinutes() + " min";
+    }
+}

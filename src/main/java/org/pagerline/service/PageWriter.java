@@ -1,0 +1,50 @@
+package org.pagerline.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.core.roster.Technician;
+
+/**
+ * Writes pages to the outbox, inside the caller's transaction. A PAGE goes by SMS and by voice
+ * call; a NOTICE by SMS only. An opted-out phone (it sent STOP) gets no SMS: voice instead.
+ */
+final class PageWriter {
+    private PageWriter() {}
+
+    /**
+     * One technician's pages: a step's page ({@code noticeText} null), or pages/notices with their own
+     * SMS words. Returns a short description for the ticket. */
+    static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now) {
+        List<Channel> channels = new ArrayList<>();
+        boolean smsOff = s.pages().isOptedOut(t.textPhone());
+        if (!smsOff) {
+            channels.add(Channel.SMS);
+        }
+        if (kind == PageKind.PAGE || smsOff) {
+            channels.add(Channel.VOICE);
+        }
+        for (Channel c : channels) {
+            String text;
+            if (noticeText == null) {
+                text = PageTexts.page(i, c, t);
+            } else if (c == Channel.VOICE && kind == PageKind.PAGE) {
+                text = "This page is late: the caller has not been called back in time. " + PageTexts.spoken(i);
+            } else {
+                text = noticeText;
+            }
+            s.pages().insert(Page.pending(i.id(), i.ticketId(), t.id(), t.name(), c, number(t, c), kind,
+                    Long.toString(i.id()), text, step, cycle, false, now));
+        }
+        return t.name() + " (" + String.join("+", channels.stream().map(c -> c.name().toLowerCase()).toList())
+                + (smsOff ? ", SMS opted out" : "") + ")";
+    }
+
+    static String number(Technician t, Channel c) {
+        return c == Channel.SMS ? t.textPhone() : t.phone();
+    }
+}

@@ -1,0 +1,210 @@
+package org.pagerline.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.SmsCommand;
+import org.pagerline.core.roster.Technician;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What paged people do about a page, as the channel adapters hand it over: SMS replies, keys on
+ * the paging call, delivery reports. Every known sender gets a sentence back; a late, repeated or
+ * stale response is answered and changes nothing.
+ */
+public final class PagingService implements PageResponses {
+    private static final Logger log = LoggerFactory.getLogger(PagingService.class);
+    private final Transactions tx;
+    private final Clock clock;
+    private final Runnable kick;
+    private final Acknowledgements acks;
+    private final DeliveryOutcomes outcomes;
+
+    public PagingService(Transactions tx, Clock clock, DeliveryPolicy delivery, Runnable kick) {
+        this.tx = tx;
+        this.clock = clock;
+        this.kick = kick;
+        this.acks = new Acknowledgements(tx, clock, kick);
+        this.outcomes = new DeliveryOutcomes(delivery);
+    }
+
+    static final String HELP = "pagerline: reply with the code and a letter: 12a to take incident 12, 12c once you"
+            + " called the caller back, 12e to pass it on. A bare 'a' takes your newest page.";
+
+    @Override
+    public String onSmsReply(String fromE164, String body) {
+        Optional<Technician> sender = tx.inTransaction(s -> s.roster().technicianByPhone(fromE164));
+        if (sender.isEmpty()) {
+            log.info("SMS from unknown number {} ignored", fromE164);
+            return "";
+        }
+        Technician t = sender.get();
+        SmsCommand cmd = SmsCommand.parse(body);
+        Instant now = clock.instant();
+        switch (cmd.action()) {
+            case STOP:
+                tx.run(s -> s.pages().optOut(fromE164, now));
+                log.info("{} ({}) opted out of SMS", t.name(), fromE164);
+                return "pagerline: no more texts to this phone; pages will come by voice call. Reply START to resume.";
+            case START:
+                tx.run(s -> s.pages().optIn(fromE164));
+                return "pagerline: texts to this phone are back on.";
+            case HELP:
+            case UNKNOWN:
+                return HELP;
+            default:
+                break;
+        }
+        Long incidentId = cmd.code() != null ? Long.valueOf(cmd.code()) : newestFor(t, fromE164).orElse(null);
+        if (incidentId == null) {
+            return "pagerline: you have no page to answer. " + HELP.substring("pagerline: ".length());
+        }
+        Acknowledgements.Outcome o = switch (cmd.action()) {
+            case ACKNOWLEDGE -> acks.acknowledge(incidentId, t, "SMS");
+            case CALLED_BACK -> acks.calledBack(incidentId, t, "SMS");
+            default -> acks.passOn(incidentId, t, "SMS");
+        };
+        return smsAnswer(cmd.action(), o, incidentId);
+    }
+
+    private Optional<Long> newestFor(Technician t, String from) {
+        List<String> numbers = new ArrayList<>(List.of(t.phone(), t.textPhone(), from));
+        return tx.inTransaction(s -> s.pages().newestPageTo(numbers.stream().distinct().toList()).map(Page::incidentId));
+    }
+
+    private static String smsAnswer(SmsCommand.Action action, Acknowledgements.Outcome o, long id) {
+        Incident i = o.incident();
+        switch (o.result()) {
+            case NO_SUCH_INCIDENT:
+                return "pagerline: there is no incident " + id + ". " + HELP.substring("pagerline: ".length());
+            case DONE:
+                return switch (action) {
+                    case ACKNOWLEDGE -> "pagerline: incident " + id + " is yours (ticket " + i.ticketId() + "). Call "
+                            + i.who() + " back on " + (i.callbackNumber() == null ? "their number" : i.callbackNumber())
+                            + ", then reply " + id + "c.";
+                    case CALLED_BACK -> "pagerline: thanks, call-back on incident " + id + " recorded. Paging stopped.";
+                    default -> "pagerline: passing incident " + id + " on to the next person now.";
+                };
+            case ALREADY_YOURS:
+                return "pagerline: you already have incident " + id + "; nothing changed."
+                        + (action == SmsCommand.Action.CALLED_BACK ? "" : " Reply " + id + "c once you have called back.");
+            default:
+                return "pagerline: " + IncidentService.stale(i) + ".";
+        }
+    }
+
+    @Override
+    public Optional<PageBrief> brief(long pageId) {
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i ->
+                new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i), i.recording(), i.callbackNumber()))));
+    }
+
+    @Override
+    public KeyOutcome onPageKey(long pageId, String key) {
+        Optional<Page> page = tx.inTransaction(s -> s.pages().find(pageId));
+        if (page.isEmpty() || page.get().technicianId() == null) {
+            return new KeyOutcome("Sorry, this page is not known. Goodbye.", null, true);
+        }
+        Optional<Technician> tech = tx.inTransaction(s -> s.roster().technician(page.get().technicianId()));
+        if (tech.isEmpty()) {
+            return new KeyOutcome("Sorry, this page is not known. Goodbye.", null, true);
+        }
+        long incidentId = page.get().incidentId();
+        Technician t = tech.get();
+        String k = key == null ? "" : key.trim();
+        switch (k) {
+            case "1": {
+                Acknowledgements.Outcome o = acks.acknowledge(incidentId, t, "key 1 on the paging call");
+                if (o.result() != Acknowledgements.Result.DONE && o.result() != Acknowledgements.Result.ALREADY_YOURS) {
+                    return staleKey(o);
+                }
+                String number = o.incident().callbackNumber();
+                if (number == null || number.isBlank()) {
+                    return new KeyOutcome("Acknowledged. The caller left no call-back number; see ticket "
+                            + o.incident().ticketId() + ". Goodbye.", null, true);
+                }
+                // The technician chose to be connected through pagerline: that is the call-back.
+                acks.calledBack(incidentId, t, "connected to the caller from the paging call");
+                return new KeyOutcome("Acknowledged. Connecting you to the caller now.", number, false);
+            }
+            case "4": {
+                Acknowledgements.Outcome o = acks.acknowledge(incidentId, t, "key 4 on the paging call");
+                if (o.result() == Acknowledgements.Result.DONE || o.result() == Acknowledgements.Result.ALREADY_YOURS) {
+                    Incident i = o.incident();
+                    return new KeyOutcome("Acknowledged. Incident " + i.id() + " is yours. Please call "
+                            + i.who() + " back" + (i.callbackNumber() == null ? "" : " on " + spell(i.callbackNumber()))
+                            + ". Goodbye.", null, true);
+                }
+                return staleKey(o);
+            }
+            case "5": {
+                Acknowledgements.Outcome o = acks.passOn(incidentId, t, "key 5 on the paging call");
+                return o.result() == Acknowledgements.Result.DONE
+                        ? new KeyOutcome("Passing it on to the next person. Goodbye.", null, true) : staleKey(o);
+            }
+            case "*": {
+                Optional<PageBrief> b = brief(pageId);
+                return new KeyOutcome(b.map(PageBrief::spokenIntro).orElse("") + " " + PageTexts.KEYS, null, false);
+            }
+            default:
+                return new KeyOutcome(PageTexts.KEYS, null, false);
+        }
+    }
+
+    private static KeyOutcome staleKey(Acknowledgements.Outcome o) {
+        if (o.incident() == null) {
+            return new KeyOutcome("Sorry, this incident is not known. Goodbye.", null, true);
+        }
+        Incident i = o.incident();
+        String by = i.ownerName() == null ? "" : " by " + i.ownerName();
+        return new KeyOutcome("This incident is already " + i.state().name().toLowerCase().replace('_', ' ') + by
+                + ". Nothing changed. Thank you. Goodbye.", null, true);
+    }
+
+    private static String spell(String number) {
+        return String.join(" ", number.replace("+", "").split(""));
+    }
+
+    @Override
+    public void onDelivery(DeliveryReport r) {
+        Instant now = clock.instant();
+        boolean wake = tx.inTransaction(s -> {
+            Optional<Page> found = r.pageId() > 0 ? s.pages().find(r.pageId())
+                    : r.providerId() == null ? Optional.empty() : s.pages().findByProviderId(r.providerId());
+            if (found.isEmpty()) {
+                log.info("delivery report for an unknown page ignored: {}", r);
+                return false;
+            }
+            Page p = found.get();
+            switch (p.state()) {
+                case SENDING, SENT -> { }
+                default -> {
+                    log.info("late delivery report for page {} ({}) ignored: {}", p.id(), p.state(), r.outcome());
+                    return false;
+                }
+            }
+            String why = DeliveryOutcomes.why(r.errorCode(), r.detail());
+            return switch (r.outcome()) {
+                case DELIVERED -> {
+                    if (s.pages().markDelivered(p.id())) {
+                        s.tickets().addEvent(p.ticketId(), now, "PAGE_DELIVERED", DeliveryOutcomes.describe(p)
+                                + (p.channel() == org.pagerline.core.page.Channel.VOICE ? " answered" : " delivered"));
+                    }
+                    yield false;
+                }
+                case NO_ANSWER -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, "no answer: " + why, now).isPresent();
+                case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, why, now).isPresent();
+                case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, why, now).isPresent();
+            };
+        });
+        if (wake) {
+            kick.run();
+        }
+    }
+}
