@@ -106,6 +106,7 @@ public final class PagingBench {
 
                 List<Long> opened = voicemailToFirstPage(n1, incidents, tickets, clock);
                 smsAcks(opened, paging, 200);
+                smsAcksThroughTheWebhook(incidents, tickets, paging, clock, tx);
                 stepLateness(n3, spread, tx, clock, engine);
                 System.out.flush();
                 Runtime.getRuntime().halt(0);   // the figures are out; skip the slow scheduler shutdown of a throw-away database
@@ -116,6 +117,38 @@ public final class PagingBench {
             senders.shutdown();
         }
         System.exit(0);
+    }
+
+    /**
+     * (2, end to end) Signed SMS acknowledgements at 200/s through the real HTTP endpoint and
+     * /twilio/sms webhook (signature, replay ledger) into the real PagingService: each request acks
+     * a different open incident, so each one acknowledges and cancels that incident's pending pages.
+     */
+    static void smsAcksThroughTheWebhook(IncidentService incidents, TicketService tickets, PagingService paging, Clock clock,
+            Transactions tx) throws Exception {
+        int rate = 200;
+        int warm = 2;
+        int seconds = 10;
+        int n = rate * (warm + seconds);
+        System.out.println("(2, end to end) signed SMS ack webhook -> incident acknowledged, pending pages cancelled: "
+                + rate + "/s for " + seconds + " s after " + warm + " s warm-up, " + n + " open incidents");
+        List<Long> ids = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Ticket t = tickets.openOrReuse(TicketSource.PHONE, "+1204556" + String.format("%04d", k), "Caller " + k, "Acme",
+                    Duration.ZERO);
+            ids.add(incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P2, t.callerNumber(), "Caller " + k,
+                    "Acme", "+12045559999", "rec", clock.instant())));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!FIRST.keySet().containsAll(ids) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // waiting for the engine to page every incident before the acks start
+        }
+        SmsAckWebhookBench.Result r = SmsAckWebhookBench.run(paging,
+                i -> new String[] {"+12045550101", ids.get((int) i) + "a"}, rate, Duration.ofSeconds(warm),
+                Duration.ofSeconds(seconds));
+        long acked = ids.stream().filter(id -> tx.inTransaction(s -> s.incidents().find(id)).map(
+                i -> i.state() != org.pagerline.core.incident.IncidentState.OPEN).orElse(false)).count();
+        System.out.println("    " + r + "; incidents no longer open: " + acked + " of " + n);
     }
 
     static List<Long> voicemailToFirstPage(int n, IncidentService incidents, TicketService tickets, Clock clock) {

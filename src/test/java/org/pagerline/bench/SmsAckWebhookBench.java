@@ -52,8 +52,26 @@ public final class SmsAckWebhookBench {
         }
     }
 
+    /** Who sends request {@code i} and what it says: {from, body}. */
+    @FunctionalInterface
+    public interface Shape {
+        String[] fromAndBody(long i);
+    }
+
+    /** Many phones, replies quoting codes 0..999: the shape the trivial responder needs. */
+    static final Shape SPREAD = i -> new String[] {String.format("+1204555%04d", i % 10_000), (i % 1000) + "a"};
+
     /** Sends {@code rate}/s signed SMS webhooks for {@code duration} to pagerline's webhook on a fresh H2 file. */
     public static Result run(PageResponses responses, int rate, Duration warmup, Duration duration) throws Exception {
+        return run(responses, SPREAD, rate, warmup, duration);
+    }
+
+    /**
+     * The same with the requests shaped by {@code shape}; request numbers run on from the warm-up
+     * into the measured part, so each request can name a different incident.
+     */
+    public static Result run(PageResponses responses, Shape shape, int rate, Duration warmup, Duration duration)
+            throws Exception {
         Path dir = Files.createTempDirectory("pagerline-bench");
         try (TestDatabase db = TestDatabase.fileIn(dir);
                 HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, 8)) {
@@ -68,12 +86,14 @@ public final class SmsAckWebhookBench {
             URI target = URI.create("http://127.0.0.1:" + http.port() + "/twilio/sms");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(4)).build();
-            load(client, target, rate, warmup);
-            return load(client, target, rate, duration);
+            int warm = (int) (warmup.toSeconds() * rate);
+            load(client, target, rate, warmup, shape, 0);
+            return load(client, target, rate, duration, shape, warm);
         }
     }
 
-    private static Result load(HttpClient client, URI target, int rate, Duration duration) throws Exception {
+    private static Result load(HttpClient client, URI target, int rate, Duration duration, Shape shape, long offset)
+            throws Exception {
         long intervalNanos = 1_000_000_000L / rate;
         int total = (int) (duration.toNanos() / intervalNanos);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -88,7 +108,7 @@ public final class SmsAckWebhookBench {
             while (next.get() < total && start + next.get() * intervalNanos <= now) {
                 long i = next.getAndIncrement();
                 long due = start + i * intervalNanos;
-                inFlight.add(client.sendAsync(request(target, i), HttpResponse.BodyHandlers.ofString())
+                inFlight.add(client.sendAsync(request(target, shape.fromAndBody(offset + i)), HttpResponse.BodyHandlers.ofString())
                         .whenComplete((r, e) -> {
                             latencies.add((System.nanoTime() - due) / 1000);
                             if (e != null || r.statusCode() != 200 || !r.body().contains("<Message>")) {
@@ -120,13 +140,13 @@ public final class SmsAckWebhookBench {
 
     private static final AtomicLong SIDS = new AtomicLong(System.nanoTime());
 
-    private static HttpRequest request(URI target, long i) {
+    private static HttpRequest request(URI target, String[] fromAndBody) {
         String sid = String.format("SM%032x", SIDS.incrementAndGet());
-        String from = String.format("+1204555%04d", i % 10_000);
+        String from = fromAndBody[0];
         Map<String, String> form = new LinkedHashMap<>();
         form.put("AccountSid", FakeTwilio.ACCOUNT_SID);
         form.put("ApiVersion", "2010-04-01");
-        form.put("Body", (i % 1000) + "a");
+        form.put("Body", fromAndBody[1]);
         form.put("From", from);
         form.put("MessageSid", sid);
         form.put("NumMedia", "0");
