@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pagerline.testkit.PagingHarness.PAT;
 import static org.pagerline.testkit.PagingHarness.SAM;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.service.CalendarService;
 import org.pagerline.service.Services;
+import org.pagerline.testkit.CliHarness;
 import org.pagerline.testkit.PagingHarness;
 
 /** pagerline incident ... and pagerline policy ..., as an admin types them. */
@@ -27,26 +26,10 @@ class IncidentCliTest {
     }
 
     int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int status = Cli.run(path -> new Backend() {
-            @Override
-            public Services services() {
-                return services;
-            }
-
-            @Override
-            public int runServer() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, new PrintWriter(o), new PrintWriter(e), args);
-        out = o.toString();
-        err = e.toString();
-        return status;
+        CliHarness.Result r = CliHarness.run(services, args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     @Test

@@ -3,12 +3,12 @@ package org.pagerline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.service.CalendarService;
 import org.pagerline.service.Services;
+import org.pagerline.testkit.CliHarness;
 import org.pagerline.testkit.LineRig;
 
 /** client, ticket and simulate commands against the real listener and database. */
@@ -24,23 +24,12 @@ class LineCliTest {
     }
 
     int run(String... args) {
+        CliHarness.Result r = CliHarness.run(services, args);
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
-        return Cli.run(path -> new Backend() {
-            @Override
-            public Services services() {
-                return services;
-            }
-
-            @Override
-            public int runServer() {
-                return 0;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, new PrintWriter(out), new PrintWriter(err), args);
+        out.write(r.out());
+        err.write(r.err());
+        return r.exit();
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +14,7 @@ import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
+import org.pagerline.testkit.CliHarness;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.testkit.MutableClock;
@@ -38,26 +37,10 @@ class QueueCommandTest {
     }
 
     private int run(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        Backend backend = new Backend() {
-            @Override
-            public Services services() {
-                return services;
-            }
-
-            @Override
-            public int runServer() {
-                return 0;
-            }
-
-            @Override
-            public void close() {}
-        };
-        int code = Cli.run(p -> backend, new PrintWriter(o), new PrintWriter(e), args);
-        out = o.toString();
-        err = e.toString();
-        return code;
+        CliHarness.Result r = CliHarness.run(services, args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     @Test
