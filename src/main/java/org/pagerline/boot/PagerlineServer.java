@@ -66,6 +66,11 @@ final class PagerlineServer implements AutoCloseable {
         return engine.runDue();
     }
 
+    /** Wake-ups the engine has asked Quartz for and that have not fired yet. */
+    int pendingWakeUps() {
+        return scheduler.pendingWakeUps();
+    }
+
     /** Builds, starts, and blocks until SIGTERM/SIGINT; 0 on a clean stop, 2 on a config error. */
     static int runUntilStopped(PagerlineConfig config, Clock clock) {
         PagerlineServer server;

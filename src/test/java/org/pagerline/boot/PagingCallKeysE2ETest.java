@@ -130,4 +130,22 @@ class PagingCallKeysE2ETest {
             assertEquals(2, e.ami.actions("Originate").size());
         }
     }
+
+    @Test
+    void fourOnATwilioPagingCallAcknowledgesToo() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
+            long n = e.incidentOn(E2eServer.ticketOf(e.urgentVoicemail())).id();
+            for (String to : List.of(PAT, SAM)) {
+                e.phone(to).expectSms("Reply " + n + "a");
+                e.phone(to).expectCall();
+            }
+            e.phone(SAM).answer();
+            var said = e.phone(SAM).press("4");
+            assertTrue(String.join(" ", said.says()).contains("Acknowledged"), said.xml());
+            assertEquals(IncidentState.ACKNOWLEDGED, e.incident(n).state());
+            assertEquals("Sam", e.incident(n).ownerName());
+            e.phone(PAT).expectSms("Sam took incident " + n);
+            e.expectNothingElse();
+        }
+    }
 }

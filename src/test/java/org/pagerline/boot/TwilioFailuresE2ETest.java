@@ -92,4 +92,31 @@ class TwilioFailuresE2ETest {
             assertTrue(E2eServer.timeline(e.ticket(ticket)).contains("trying voice instead"));
         }
     }
+
+    @Test
+    void aRetryStillPendingWhenSomeoneAcknowledgesIsCancelledAndNeverSent() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
+            e.twilio.failNextTo("Messages", PAT, FakeTwilio.serverError());
+            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
+            long n = e.incidentOn(ticket).id();
+            e.pass();
+            e.phone(PAT).expectCall();
+            e.phone(SAM).expectSms("Reply " + n + "a");
+            e.phone(SAM).expectCall();
+
+            e.after(Duration.ofSeconds(10));
+            String answer = e.phone(SAM).reply(n + "a");
+            assertTrue(answer.contains("is yours"), answer);
+            e.phone(PAT).expectSms("Sam took incident " + n);
+            e.after(Duration.ofMinutes(1)); // well past Pat's retry
+            e.expectNothingElse();
+
+            assertEquals(2, e.requests("Messages", PAT).size(), "the failed page and the who-took-it notice; no retry");
+            Page patsSms = e.pages(n).stream().filter(p -> p.kind() == PageKind.PAGE && p.channel() == Channel.SMS
+                    && p.to().equals(PAT)).findFirst().orElseThrow();
+            assertEquals(PageState.CANCELLED, patsSms.state());
+            String story = E2eServer.timeline(e.ticket(ticket));
+            assertTrue(story.contains("Sam acknowledged incident " + n + " by SMS; 1 pending page(s) cancelled"), story);
+        }
+    }
 }

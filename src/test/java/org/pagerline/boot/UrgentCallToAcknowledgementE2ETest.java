@@ -61,6 +61,10 @@ class UrgentCallToAcknowledgementE2ETest {
             assertTrue(String.join(" ", spoken.says()).contains("Jane Doe (Acme Ltd) called"), spoken.xml());
             assertTrue(spoken.gatherAction() != null, "the call asks for a key: " + spoken.xml());
 
+            // The engine asked Quartz (persistent store) to wake it for the team lead's step.
+            e.pass();
+            assertTrue(e.server.pendingWakeUps() >= 1, "a Quartz wake-up is set for the next step");
+
             // 4 minutes on: nothing new. 5 minutes: the team lead.
             e.after(Duration.ofMinutes(4));
             e.after(Duration.ofMinutes(1));
