@@ -58,6 +58,19 @@ final class PagerlineServer implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * One engine pass now, on the caller's thread: what a Quartz wake-up or the sweep would run.
+     * End-to-end tests move a fake clock and then call this instead of waiting for a timer.
+     */
+    EscalationEngine.PassResult runEnginePass() {
+        return engine.runDue();
+    }
+
+    /** Wake-ups the engine has asked Quartz for and that have not fired yet. */
+    int pendingWakeUps() {
+        return scheduler.pendingWakeUps();
+    }
+
     /** Builds, starts, and blocks until SIGTERM/SIGINT; 0 on a clean stop, 2 on a config error. */
     static int runUntilStopped(PagerlineConfig config, Clock clock) {
         PagerlineServer server;

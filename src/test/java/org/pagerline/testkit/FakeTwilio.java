@@ -168,6 +168,36 @@ public final class FakeTwilio implements AutoCloseable {
         return this;
     }
 
+    /** A failure kept for the next request of one kind ("Messages" or "Calls") to one number. */
+    private record Targeted(String kind, String to, Failure failure) {}
+
+    private final List<Targeted> targeted = new ArrayList<>();
+
+    /**
+     * Scripts the next {@code kind} request ("Messages" or "Calls") to {@code to} to fail this way,
+     * whatever else arrives first (pagerline sends pages in parallel, so "the next request" alone
+     * would pick an arbitrary one). Queue it several times for several failures in a row.
+     */
+    public FakeTwilio failNextTo(String kind, String to, Failure f) {
+        synchronized (targeted) {
+            targeted.add(new Targeted(kind, to, f));
+        }
+        return this;
+    }
+
+    private Failure failureFor(String kind, Map<String, String> form) {
+        synchronized (targeted) {
+            for (java.util.Iterator<Targeted> it = targeted.iterator(); it.hasNext(); ) {
+                Targeted t = it.next();
+                if (t.kind().equals(kind) && t.to().equals(form.get("To"))) {
+                    it.remove();
+                    return t.failure();
+                }
+            }
+        }
+        return failures.poll();
+    }
+
     /** Every API request so far, in arrival order. */
     public List<ApiRequest> requests() {
         synchronized (requests) {
@@ -186,7 +216,7 @@ public final class FakeTwilio implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String expected = "Basic " + Base64.getEncoder().encodeToString(
                     (accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
-            Failure f = failures.poll();
+            Failure f = failureFor(m.group(2), form);
             int status = !expected.equals(auth) || !accountSid.equals(m.group(1)) ? 401
                     : f instanceof Failure.ServerError se ? se.status()
                     : f instanceof Failure.TwilioError te ? te.status() : 201;

@@ -90,7 +90,7 @@ final class JdbcPageStore implements PageStore {
     @Override
     public void reschedule(long id, Instant at, String error) {
         db.update("UPDATE pages SET state='PENDING', next_attempt_at=?, last_error=COALESCE(?, last_error) WHERE id=?"
-                + " AND state IN ('PENDING','SENDING','SENT')", at, error, id);
+                + " AND state IN ('PENDING','SENDING','SENT')", at, trim(error), id);
     }
 
     @Override
