@@ -114,7 +114,7 @@ public final class Wiring {
                 if (ami == null) {
                     throw new ConfigException("paging.voice-provider", "asterisk needs ami.enabled=true");
                 }
-                yield new AsteriskVoiceChannel(ami, config.ami(), services.paging()).start();
+                yield new AsteriskVoiceChannel(ami, config.ami(), services.paging(), services.clock()).start();
             }
             case TWILIO -> require(twilio, Channel.VOICE, "paging.voice-provider");
         };

@@ -16,6 +16,15 @@ public interface PageResponses {
     /** A key pressed on the paging call ("1", "4", "5", "*"). */
     KeyOutcome onPageKey(long pageId, String key);
 
+    /**
+     * How the call-back dialled after key 1 ({@link KeyOutcome#connectTo}) ended: {@code connected}
+     * only when the caller answered and was put through (Asterisk DIALSTATUS=ANSWER, Twilio
+     * DialCallStatus=completed). Only a connected call-back counts as the call-back; otherwise the
+     * incident stays acknowledged and the call-back timer runs on. {@code detail} is the provider's
+     * status for the ticket (BUSY, no-answer...).
+     */
+    void onConnected(long pageId, boolean connected, String detail);
+
     /** A delivery result from a provider. */
     void onDelivery(DeliveryReport report);
 
@@ -27,7 +36,8 @@ public interface PageResponses {
      * The answer to a key press.
      *
      * @param say what to tell the technician
-     * @param connectTo E.164 number to connect the technician to now (key 1), else null
+     * @param connectTo E.164 number to connect the technician to now (key 1), else null; the adapter
+     *                 reports how that ended to {@link PageResponses#onConnected}
      * @param hangUp true when the call is done
      */
     record KeyOutcome(String say, String connectTo, boolean hangUp) {}

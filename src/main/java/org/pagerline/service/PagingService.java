@@ -129,8 +129,7 @@ public final class PagingService implements PageResponses {
                     return new KeyOutcome("Acknowledged. The caller left no call-back number; see ticket "
                             + o.incident().ticketId() + ". Goodbye.", null, true);
                 }
-                // The technician chose to be connected through pagerline: that is the call-back.
-                acks.calledBack(incidentId, t, "connected to the caller from the paging call");
+                // Acknowledged only: the call-back counts once the Dial connects (onConnected).
                 return new KeyOutcome("Acknowledged. Connecting you to the caller now.", number, false);
             }
             case "4": {
@@ -155,6 +154,28 @@ public final class PagingService implements PageResponses {
             default:
                 return new KeyOutcome(PageTexts.KEYS, null, false);
         }
+    }
+
+    @Override
+    public void onConnected(long pageId, boolean connected, String detail) {
+        Optional<Page> page = tx.inTransaction(s -> s.pages().find(pageId));
+        Optional<Technician> tech = page.map(Page::technicianId)
+                .flatMap(id -> tx.inTransaction(s -> s.roster().technician(id)));
+        if (tech.isEmpty()) {
+            log.info("call-back result for an unknown page {} ignored (connected={}, {})", pageId, connected, detail);
+            return;
+        }
+        long incidentId = page.get().incidentId();
+        Technician t = tech.get();
+        if (connected) {
+            acks.calledBack(incidentId, t, "connected to the caller from the paging call");
+            return;
+        }
+        Instant now = clock.instant();
+        tx.run(s -> s.incidents().find(incidentId).ifPresent(i -> s.tickets().addEvent(i.ticketId(), now,
+                "CALLBACK_NOT_CONNECTED", t.name() + "'s call-back to " + i.callbackNumber()
+                        + " from the paging call did not connect (" + detail + "); still waiting for the call-back")));
+        log.info("page {}: call-back by {} did not connect ({})", pageId, t.name(), detail);
     }
 
     private static KeyOutcome staleKey(Acknowledgements.Outcome o) {

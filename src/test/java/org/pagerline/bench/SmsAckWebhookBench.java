@@ -178,6 +178,10 @@ public final class SmsAckWebhookBench {
         }
 
         @Override
+        public void onConnected(long pageId, boolean connected, String detail) {
+        }
+
+        @Override
         public void onDelivery(DeliveryReport report) {
         }
     }

@@ -135,7 +135,7 @@ class PagingScenarioTest {
     }
 
     @Test
-    void key1AcknowledgesConnectsToTheCallerAndCountsAsTheCallback() {
+    void key1AcknowledgesConnectsToTheCallerAndTheCallbackCountsOnceConnected() {
         long id = h.voicemail(Priority.P1);
         h.pass();
         h.expectPaged(PAT, id);
@@ -151,8 +151,38 @@ class PagingScenarioTest {
         assertFalse(out.hangUp());
         h.pass();
         h.expectSms(SAM, "Pat took");
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(id).incident().state(), "dialling is not yet a call-back");
+
+        h.paging.onConnected(patCall, true, "DIALSTATUS ANSWER");
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
+        assertTrue(timeline(id).stream().anyMatch(l -> l.startsWith("CALLED_BACK: Pat called the caller back (connected")),
+                timeline(id).toString());
         h.after(Duration.ofHours(3));                  // no late call-back, no service-level warning
+        h.expectNothingElse();
+    }
+
+    @Test
+    void key1ThenACallerWhoDoesNotAnswerIsNoCallbackAndTheCallbackTimerStillRuns() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        long patCall = h.incidents.show(id).pages().stream()
+                .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
+
+        h.paging.onPageKey(patCall, "1");
+        h.paging.onConnected(patCall, false, "DIALSTATUS BUSY");
+        h.pass();
+        h.expectSms(SAM, "Pat took");
+
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(id).incident().state());
+        assertTrue(timeline(id).stream().anyMatch(l -> l.startsWith("CALLBACK_NOT_CONNECTED") && l.contains("BUSY")),
+                timeline(id).toString());
+        h.after(Duration.ofMinutes(30));               // 30 min after the voicemail: still no call-back
+        for (String phone : List.of(PAT, SAM, LEE, VAL)) {
+            h.expectSms(phone, "LATE ticket");
+        }
+        assertTrue(timeline(id).stream().anyMatch(l -> l.contains("not called back within 30 min")), timeline(id).toString());
     }
 
     @Test

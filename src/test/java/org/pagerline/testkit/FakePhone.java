@@ -152,6 +152,18 @@ public final class FakePhone {
         return voice(lastVoice.redirect(), Map.of());
     }
 
+    /**
+     * The {@code <Dial>} in the current TwiML ends with this DialCallStatus (completed, busy,
+     * no-answer, failed, canceled): Twilio posts it to the Dial's action and plays what comes back.
+     */
+    public Voice dialEnds(String dialCallStatus) {
+        if (lastVoice == null || lastVoice.dialAction() == null || lastVoice.dialAction().isEmpty()) {
+            throw new AssertionError("no <Dial action> in " + (lastVoice == null ? "nothing" : lastVoice.xml()));
+        }
+        return voice(lastVoice.dialAction(), Map.of("DialCallStatus", dialCallStatus,
+                "DialCallSid", "CA" + "d".repeat(32), "DialCallDuration", "completed".equals(dialCallStatus) ? "95" : "0"));
+    }
+
     /** The call ends with this CallStatus (completed, busy, no-answer, failed): the status callback. */
     public WebhookResponse callEnds(String status) {
         Map<String, String> form = callForm(status);
@@ -190,7 +202,7 @@ public final class FakePhone {
 
     /** What a voice TwiML answer asks Twilio to do. */
     public record Voice(String xml, List<String> says, List<String> plays, String gatherAction, String redirect,
-            String dial, String dialCallerId, boolean hangup) {
+            String dial, String dialCallerId, boolean hangup, String dialAction) {
         static Voice parse(String xml) {
             try {
                 DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -204,7 +216,8 @@ public final class FakePhone {
                 return new Voice(xml, says, plays, gather == null ? null : gather.getAttribute("action"),
                         redirect == null ? null : redirect.getTextContent().trim(),
                         dial == null ? null : dial.getTextContent().trim(),
-                        dial == null ? null : dial.getAttribute("callerId"), first(d, "Hangup") != null);
+                        dial == null ? null : dial.getAttribute("callerId"), first(d, "Hangup") != null,
+                        dial == null ? null : dial.getAttribute("action"));
             } catch (Exception e) {
                 throw new AssertionError("not TwiML: " + xml, e);
             }

@@ -20,7 +20,9 @@ import java.util.Map;
  * listener with the {@code agi_*} environment of a call answered into {@code pagerline-page},
  * then answers each command as Asterisk would. Scripted: channel variables, the keys pressed at
  * each GET DATA ("" = nothing pressed), a key pressed while a given file plays, and a hang-up
- * (a {@code HANGUP} line then {@code 511}s, or {@code 200 result=-1}) after so many commands.
+ * (a {@code HANGUP} line then {@code 511}s, or {@code 200 result=-1}) after so many commands, and
+ * how a Dial from the call ends (DIALSTATUS; the technician may hang up to end it, after which
+ * Asterisk still answers the commands res_agi allows on a dead channel, GET VARIABLE among them).
  */
 public final class PageCallPeer {
     private final int port;
@@ -30,6 +32,11 @@ public final class PageCallPeer {
     private final java.util.Set<String> missingFiles = new java.util.HashSet<>();
     private int hangUpAfter = -1;
     private boolean hangUpWithMinusOne;
+    private String dialStatus = "ANSWER";
+    private boolean hangUpDuringDial;
+    /** The channel is gone (hung up during a Dial): only dead-channel commands still work. */
+    private boolean dead;
+    private boolean hangupLineSent;
     private final List<String> commands = new ArrayList<>();
 
     public PageCallPeer(int port) {
@@ -63,6 +70,17 @@ public final class PageCallPeer {
     public PageCallPeer hangUpAfter(int n, boolean withMinusOne) {
         hangUpAfter = n;
         hangUpWithMinusOne = withMinusOne;
+        return this;
+    }
+
+    /**
+     * How a Dial from this call ends: DIALSTATUS ({@code ANSWER}, {@code BUSY}, {@code NOANSWER}...);
+     * with {@code technicianHangsUp} the technician ends it by hanging up (EXEC answers -1, then the
+     * channel is dead).
+     */
+    public PageCallPeer dialEnds(String status, boolean technicianHangsUp) {
+        dialStatus = status;
+        hangUpDuringDial = technicianHangsUp;
         return this;
     }
 
@@ -115,6 +133,15 @@ public final class PageCallPeer {
                         }
                         continue;
                     }
+                    if (dead) {
+                        if (!hangupLineSent) {
+                            write(out, "HANGUP\n");
+                            hangupLineSent = true;
+                        }
+                        write(out, (allowedOnDeadChannel(line) ? answer(line)
+                                : "511 Command Not Permitted on a dead channel or intercepted channel") + "\n");
+                        continue;
+                    }
                     write(out, answer(line) + "\n");
                 }
             } catch (SocketTimeoutException e) {
@@ -124,10 +151,25 @@ public final class PageCallPeer {
         return List.copyOf(commands);
     }
 
+    /** res_agi's commands marked usable on a dead channel (Asterisk 22). */
+    private static boolean allowedOnDeadChannel(String command) {
+        String c = command.toUpperCase();
+        return c.startsWith("GET VARIABLE") || c.startsWith("GET FULL VARIABLE") || c.startsWith("SET VARIABLE")
+                || c.startsWith("VERBOSE") || c.startsWith("NOOP") || c.startsWith("EXEC") || c.startsWith("DATABASE");
+    }
+
     private String answer(String command) {
         List<String> a = args(command);
         String verb = a.isEmpty() ? "" : a.get(0).toUpperCase();
         String verb2 = a.size() > 1 ? verb + " " + a.get(1).toUpperCase() : verb;
+        if (verb.equals("EXEC") && a.size() > 1 && a.get(1).equalsIgnoreCase("Dial") && !dead) {
+            variables.put("DIALSTATUS", dialStatus);
+            if (hangUpDuringDial) {
+                dead = true;
+                return "200 result=-1";
+            }
+            return "200 result=0";
+        }
         switch (verb2) {
             case "GET VARIABLE": {
                 String v = variables.get(a.get(2));

@@ -7,6 +7,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.KeyOutcome;
 import org.pagerline.service.PageResponses.PageBrief;
@@ -20,17 +21,24 @@ import org.slf4j.LoggerFactory;
  * key: 1 acknowledge and connect me to the caller (a call-back, dialled here), 4 acknowledge,
  * 5 pass it on, * repeat. Keys count while anything plays (escape digits "145*"). What a key means
  * is the paging engine's decision ({@link PageResponses#onPageKey}); this script only translates.
- * No key after the message and two repeats: goodbye, and the engine counts a failed attempt
- * (answered, never acknowledged: an answering machine looks just like this).
+ *
+ * <p>What settles the page is a key the engine takes (1, 4, 5): the script then reports it
+ * DELIVERED. Being answered is not enough (the AMI OriginateResponse "answered" reports nothing):
+ * no key after the message and two repeats, or a hang-up before any such key, is reported as
+ * NO_ANSWER, a failed attempt the engine retries (an answering machine looks just like this).
+ * After key 1 the caller is dialled here; DIALSTATUS (readable even once the technician has hung
+ * up) tells {@link PageResponses#onConnected} whether the call-back really connected.
  *
  * <p>One instance serves every call; per-call state lives in {@link Call}. Never throws to
- * asterisk-java: a fault is logged and the call is ended politely.
+ * asterisk-java: a fault is logged, pagerline/page-unavailable is played, the page is reported as
+ * a temporary failure (so it is tried again) and the call is ended.
  *
  * <p>Sound files (under the Asterisk sounds folder): pagerline/page-intro ("This is pagerline with
  * an urgent page. Ticket"), pagerline/page-menu ("Press 1 to take it and be connected to the
  * caller now, 4 to take it, 5 to pass it on, star to hear it again"), pagerline/page-gone ("This
  * page is no longer active"), pagerline/page-connecting, pagerline/page-acknowledged,
- * pagerline/page-passed-on; and Asterisk's own vm-goodbye.
+ * pagerline/page-passed-on, pagerline/page-unavailable ("The paging system cannot be reached right
+ * now..."); and Asterisk's own vm-goodbye.
  */
 public final class PagingCallScript implements AgiScript {
     private static final Logger log = LoggerFactory.getLogger(PagingCallScript.class);
@@ -63,10 +71,12 @@ public final class PagingCallScript implements AgiScript {
         try {
             call.run();
         } catch (AgiHangupException | Gone e) {
-            log.info("paging call {}: the technician hung up", call.pageId);
+            log.info("paging call {}: the technician hung up{}", call.pageId, call.settled ? "" : " without a key");
+            call.report(DeliveryReport.Outcome.NO_ANSWER, "answered, hung up without a key");
         } catch (Exception | LinkageError e) {
             log.error("paging call {} failed: {}", call.pageId, e.getMessage(), e);
-            call.hangUpQuietly();
+            call.unavailable();
+            call.report(DeliveryReport.Outcome.TEMPORARY_FAILURE, "the paging call failed: " + e.getMessage());
         }
     }
 
@@ -80,6 +90,8 @@ public final class PagingCallScript implements AgiScript {
     private final class Call {
         private final AgiChannel channel;
         Long pageId;
+        /** A key the engine took (1, 4, 5) was pressed: the page is delivered; nothing more to report. */
+        boolean settled;
 
         Call(AgiChannel channel) {
             this.channel = channel;
@@ -100,6 +112,8 @@ public final class PagingCallScript implements AgiScript {
                 if (key.isEmpty()) {
                     if (++silent >= SILENT_ROUNDS) {
                         log.info("paging call {}: no key after {} plays; ending it", pageId, SILENT_ROUNDS);
+                        report(DeliveryReport.Outcome.NO_ANSWER, "answered, no key pressed after "
+                                + SILENT_ROUNDS + " plays");
                         play("vm-goodbye", "");
                         channel.hangup();
                         return;
@@ -108,9 +122,12 @@ public final class PagingCallScript implements AgiScript {
                 }
                 KeyOutcome outcome = responses.onPageKey(pageId, key);
                 log.info("paging call {}: key {} -> {}", pageId, key, outcome.say());
+                if (outcome.connectTo() != null || outcome.hangUp()) {
+                    report(DeliveryReport.Outcome.DELIVERED, "answered, key " + key + " pressed");
+                }
                 if (outcome.connectTo() != null) {
                     play("pagerline/page-connecting", "");
-                    channel.exec("Dial", dialString.apply(outcome.connectTo()) + "," + dialSeconds);
+                    callBack(outcome.connectTo());
                     channel.hangup();
                     return;
                 }
@@ -125,8 +142,41 @@ public final class PagingCallScript implements AgiScript {
                 }
                 // "*" or a key the engine did not take: play it again
             }
+            report(DeliveryReport.Outcome.NO_ANSWER, "answered, no key the engine took after " + MAX_ROUNDS + " plays");
             play("vm-goodbye", "");
             channel.hangup();
+        }
+
+        /**
+         * Dials the caller from this channel, then tells the engine whether they were connected.
+         * DIALSTATUS is read even when the technician hung up to end the call-back (Asterisk allows
+         * GET VARIABLE on a dead channel); if it cannot be read, the call-back is not counted (the
+         * technician can still reply "c", and the call-back timer stays on).
+         */
+        private void callBack(String number) throws AgiException {
+            channel.exec("Dial", dialString.apply(number) + "," + dialSeconds);
+            String status;
+            try {
+                status = channel.getVariable("DIALSTATUS");
+            } catch (AgiHangupException e) {
+                status = null;
+            }
+            String s = status == null || status.isBlank() ? "unknown" : status.trim();
+            log.info("paging call {}: call-back to {} ended, DIALSTATUS {}", pageId, number, s);
+            responses.onConnected(pageId, "ANSWER".equalsIgnoreCase(s), "DIALSTATUS " + s);
+        }
+
+        /** Hands the page's delivery result to the engine, once: a key settles it for good. */
+        void report(DeliveryReport.Outcome outcome, String detail) {
+            if (settled || pageId == null) {
+                return;
+            }
+            settled = true;
+            try {
+                responses.onDelivery(new DeliveryReport(pageId, null, outcome, null, detail));
+            } catch (RuntimeException e) {
+                log.error("paging call {}: could not report {} ({}): {}", pageId, outcome, detail, e.getMessage(), e);
+            }
         }
 
         /** Plays the page once; the key pressed during it or at the menu, or "" for none. */
@@ -163,7 +213,13 @@ public final class PagingCallScript implements AgiScript {
             return c == 0 ? "" : String.valueOf(c);
         }
 
-        void hangUpQuietly() {
+        /** After a fault: "the paging system cannot be reached right now", then hang up. */
+        void unavailable() {
+            try {
+                channel.streamFile("pagerline/page-unavailable", "");
+            } catch (AgiException | RuntimeException e) {
+                log.debug("paging call {}: could not play page-unavailable: {}", pageId, e.getMessage());
+            }
             try {
                 channel.hangup();
             } catch (AgiException | RuntimeException e) {

@@ -1,5 +1,8 @@
 package org.pagerline.adapter.ami;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * variable PAGERLINE_PAGE_ID naming it. {@link #send} returns as soon as Asterisk has queued the
  * call (ACCEPTED, provider id = the ActionID); the OriginateResponse that follows is matched by
  * ActionID and handed to {@link PageResponses#onDelivery}:
- * reason 4 answered → DELIVERED (answered is not acknowledged: only a key press is);
+ * reason 4 answered → nothing yet: answered is not delivered (a voicemail answers too); the paging
+ * call's script reports DELIVERED on a key press or NO_ANSWER without one;
  * 1 hung up, 3 no answer, 5 busy → NO_ANSWER; 8 congestion and anything else → TEMPORARY_FAILURE.
+ * A call whose response never comes is not forgotten: when the AMI link drops, or once
+ * {@code ami.page-ring-timeout} + {@link #RESPONSE_MARGIN} has passed, it is reported as a
+ * TEMPORARY_FAILURE (AMI_LOST / AMI_NO_RESPONSE), so the engine tries again.
  */
 public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(AsteriskVoiceChannel.class);
@@ -33,20 +40,30 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
 
     private final AmiSession session;
     private final AmiConfig config;
+    /** How long after the ring timeout an OriginateResponse may still come before we stop waiting. */
+    static final Duration RESPONSE_MARGIN = Duration.ofSeconds(30);
+    /** How often overdue originates are looked for. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+
     private final PageResponses responses;
-    /** ActionID to page id, for originates whose response has not come yet. */
-    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final Clock clock;
+    /** ActionID to the call placed, for originates whose response has not come yet. Removed exactly once. */
+    private final Map<String, Placed> pending = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    public AsteriskVoiceChannel(AmiSession session, AmiConfig config, PageResponses responses) {
+    private record Placed(long pageId, Instant at) {}
+
+    public AsteriskVoiceChannel(AmiSession session, AmiConfig config, PageResponses responses, Clock clock) {
         this.session = session;
         this.config = config;
         this.responses = responses;
+        this.clock = clock;
     }
 
-    /** Registers for OriginateResponse events. */
+    /** Registers for OriginateResponse events and the link's drops; sweeps overdue originates. */
     public AsteriskVoiceChannel start() {
         session.addListener(this);
+        session.every(SWEEP_INTERVAL, this::expireOverdue);
         return this;
     }
 
@@ -78,7 +95,7 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
             a.setCallerId(config.pageCallerId());
         }
         a.setVariable(PAGE_ID_VARIABLE, Long.toString(page.pageId()));
-        pending.put(actionId, page.pageId());
+        pending.put(actionId, new Placed(page.pageId(), clock.instant()));
         try {
             ManagerResponse r = session.send(a);
             if (r == null || !"Success".equalsIgnoreCase(r.getResponse())) {
@@ -105,13 +122,18 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
             return;
         }
         String actionId = e.getActionId();
-        Long pageId = actionId == null ? null : pending.remove(actionId);
-        if (pageId == null) {
-            log.debug("OriginateResponse for an action that is not ours: {}", actionId);
+        Placed placed = actionId == null ? null : pending.remove(actionId);
+        if (placed == null) {
+            log.debug("OriginateResponse for an action that is not ours (or given up on): {}", actionId);
             return;
         }
+        long pageId = placed.pageId();
         int reason = e.getReason() == null ? 0 : e.getReason();
         DeliveryReport.Outcome outcome = outcome(reason);
+        if (outcome == null) {
+            log.info("page {}: answered; the paging call reports whether a key was pressed", pageId);
+            return;
+        }
         String detail = switch (reason) {
             case 4 -> "answered";
             case 1 -> "hung up before answering";
@@ -124,9 +146,36 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
         responses.onDelivery(new DeliveryReport(pageId, actionId, outcome, "ami-reason-" + reason, detail));
     }
 
+    /** The link dropped: responses to calls placed on it will never come. */
+    @Override
+    public void onDisconnected() {
+        giveUp(e -> true, "AMI_LOST", "the Asterisk Manager link dropped before the call's result came");
+    }
+
+    /** Reports originates whose response is overdue (ring timeout + margin). Runs on the ami-worker. */
+    void expireOverdue() {
+        Instant cutoff = clock.instant().minus(config.pageRingTimeout()).minus(RESPONSE_MARGIN);
+        giveUp(p -> p.at().isBefore(cutoff), "AMI_NO_RESPONSE", "Asterisk never said how the call ended");
+    }
+
+    private void giveUp(java.util.function.Predicate<Placed> which, String code, String detail) {
+        for (Map.Entry<String, Placed> e : pending.entrySet()) {
+            if (which.test(e.getValue()) && pending.remove(e.getKey(), e.getValue())) {
+                log.warn("page {}: {} (action {})", e.getValue().pageId(), detail, e.getKey());
+                try {
+                    responses.onDelivery(new DeliveryReport(e.getValue().pageId(), e.getKey(),
+                            DeliveryReport.Outcome.TEMPORARY_FAILURE, code, detail));
+                } catch (RuntimeException ex) {
+                    log.error("page {}: could not report {}: {}", e.getValue().pageId(), code, ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+
+    /** The delivery result an OriginateResponse reason means; null for 4 (answered: not final). */
     static DeliveryReport.Outcome outcome(int reason) {
         return switch (reason) {
-            case 4 -> DeliveryReport.Outcome.DELIVERED;
+            case 4 -> null;
             case 1, 3, 5 -> DeliveryReport.Outcome.NO_ANSWER;
             default -> DeliveryReport.Outcome.TEMPORARY_FAILURE;
         };

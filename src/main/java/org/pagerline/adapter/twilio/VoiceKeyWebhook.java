@@ -14,7 +14,7 @@ import org.pagerline.service.WebhookLedger;
  * {@code POST /twilio/voice/key?page=ID&round=N}: the key pressed in the voice page's Gather.
  * "*" (or nothing) repeats the page; any other key goes to {@link PageResponses#onPageKey} and its
  * outcome is spoken, then the technician is connected ({@code <Dial>} connectTo, caller ID the
- * Twilio number), or the call ends, or the menu repeats. A key press also marks the call as
+ * Twilio number, its result posted to {@link DialedWebhook}), or the call ends, or the menu repeats. A key press also marks the call as
  * answered by a person, so its "completed" status is DELIVERED rather than NO_ANSWER.
  * Replay key: CallSid + page + round (one Gather per round), so a replay does not act twice while
  * the same key pressed again in a later round does.
@@ -64,7 +64,9 @@ public final class VoiceKeyWebhook extends SignedWebhook {
             twiml.say(new Say.Builder(outcome.say()).build());
         }
         if (outcome.connectTo() != null) {
-            twiml.dial(new Dial.Builder(outcome.connectTo()).callerId(fromNumber).build());
+            // the call-back counts only once connected: DialedWebhook hears how the Dial ended
+            twiml.dial(new Dial.Builder(outcome.connectTo()).callerId(fromNumber)
+                    .action(urls.voiceDialed(page)).method(HttpMethod.POST).build());
         } else if (outcome.hangUp()) {
             twiml.hangup(new Hangup.Builder().build());
         } else {

@@ -11,6 +11,7 @@ public final class WebhookPaths {
     public static final String STATUS = "/twilio/status";
     public static final String VOICE = "/twilio/voice";
     public static final String VOICE_KEY = "/twilio/voice/key";
+    public static final String VOICE_DIALED = "/twilio/voice/dialed";
 
     private final String publicUrl;
 
@@ -29,6 +30,11 @@ public final class WebhookPaths {
 
     URI voiceKey(long pageId, int round) {
         return URI.create(publicUrl + VOICE_KEY + "?page=" + pageId + "&round=" + round);
+    }
+
+    /** The {@code <Dial action>} of the call-back after key 1: how the Dial ended. */
+    URI voiceDialed(long pageId) {
+        return URI.create(publicUrl + VOICE_DIALED + "?page=" + pageId);
     }
 
     /** What Twilio signed for a request that reached us at this raw path and query. */

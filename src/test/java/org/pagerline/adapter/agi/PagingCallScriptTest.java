@@ -24,6 +24,8 @@ import org.pagerline.testkit.PageCallPeer;
 class PagingCallScriptTest {
     private static final String CALLER = "+12045559001";
     private static final List<String> keys = new CopyOnWriteArrayList<>();
+    /** What the script reported: "page:OUTCOME" for deliveries, "page:connected|not connected:detail" for call-backs. */
+    private static final List<String> reports = new CopyOnWriteArrayList<>();
     private static final PageResponses engine = new PageResponses() {
         @Override
         public String onSmsReply(String fromE164, String body) {
@@ -32,6 +34,9 @@ class PagingCallScriptTest {
 
         @Override
         public Optional<PageBrief> brief(long pageId) {
+            if (pageId == 66) {
+                throw new IllegalStateException("database unreachable");
+            }
             return pageId == 42 ? Optional.of(new PageBrief(42, 7, 1234, "Urgent page", "pagerline/vm/ticket-1234", CALLER))
                     : Optional.empty();
         }
@@ -48,7 +53,14 @@ class PagingCallScriptTest {
         }
 
         @Override
-        public void onDelivery(DeliveryReport report) {}
+        public void onConnected(long pageId, boolean connected, String detail) {
+            reports.add(pageId + ":" + (connected ? "connected" : "not connected") + ":" + detail);
+        }
+
+        @Override
+        public void onDelivery(DeliveryReport report) {
+            reports.add(report.pageId() + ":" + report.outcome());
+        }
     };
     private static AgiListener listener;
     private static int port;
@@ -71,6 +83,7 @@ class PagingCallScriptTest {
     @BeforeEach
     void clear() {
         keys.clear();
+        reports.clear();
     }
 
     private static PageCallPeer page42() {
@@ -87,6 +100,7 @@ class PagingCallScriptTest {
         List<String> cmds = page42().atMenu("4").call();
 
         assertEquals(List.of("42:4"), keys);
+        assertEquals(List.of("42:DELIVERED"), reports, "a key settles the page");
         assertEquals(List.of("pagerline/page-intro", "pagerline/vm/ticket-1234", "pagerline/page-acknowledged"), played(cmds));
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("SAY NUMBER") && c.contains("1234") && c.contains("145*")), cmds.toString());
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("STREAM FILE") && c.contains("ticket-1234") && c.contains("145*")),
@@ -96,11 +110,30 @@ class PagingCallScriptTest {
 
     @Test
     void key1TakesThePageAndDialsTheCallerBackThroughTheTrunk() throws IOException {
-        List<String> cmds = page42().atMenu("1").call();
+        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", false).call();
 
         assertEquals(List.of("42:1"), keys);
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("EXEC") && c.contains("Dial")
                 && c.contains("PJSIP/12045559001@trunk,60")), cmds.toString());
+        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER"), reports);
+    }
+
+    @Test
+    void theCallBackCountsWhenTheCallerAnsweredEvenIfTheTechnicianHangsUpToEndIt() throws IOException {
+        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", true).call();
+
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET VARIABLE") && c.contains("DIALSTATUS")), cmds.toString());
+        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER"), reports);
+    }
+
+    @Test
+    void aCallBackTheCallerDoesNotAnswerIsNotACallBack() throws IOException {
+        page42().atMenu("1").dialEnds("BUSY", false).call();
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS BUSY"), reports);
+
+        reports.clear();
+        page42().atMenu("1").dialEnds("NOANSWER", true).call();
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS NOANSWER"), reports);
     }
 
     @Test
@@ -125,6 +158,7 @@ class PagingCallScriptTest {
         List<String> cmds = page42().atMenu("", "", "").call();
 
         assertTrue(keys.isEmpty(), keys.toString());
+        assertEquals(List.of("42:NO_ANSWER"), reports, "answered but never acknowledged: a failed attempt");
         assertEquals(3, cmds.stream().filter(c -> c.startsWith("GET DATA")).count());
         assertEquals("vm-goodbye", played(cmds).get(played(cmds).size() - 1));
         assertTrue(endsWithHangUp(cmds), cmds.toString());
@@ -136,9 +170,11 @@ class PagingCallScriptTest {
 
         assertTrue(keys.isEmpty());
         assertTrue(cmds.size() <= 5, "the script stops soon after the hang-up: " + cmds);
+        assertEquals(List.of("42:NO_ANSWER"), reports, "hung up without a key: a failed attempt");
 
         page42().hangUpAfter(2, true).call(); // 200 result=-1
         assertTrue(keys.isEmpty());
+        assertEquals(List.of("42:NO_ANSWER", "42:NO_ANSWER"), reports);
 
         page42().atMenu("4").call();
         assertEquals(List.of("42:4"), keys);
@@ -152,6 +188,23 @@ class PagingCallScriptTest {
         // hang-up arrives as HANGUP/511 on the next command. So a missing recording is skipped.
         assertEquals(List.of("42:4"), keys, "the technician still reaches the menu and takes the page");
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET DATA")), cmds.toString());
+    }
+
+    @Test
+    void aHangUpAfterStarButWithoutTakingThePageIsAFailedAttempt() throws IOException {
+        page42().atMenu("*").hangUpAfter(12, false).call();
+
+        assertEquals(List.of("42:*"), keys);
+        assertEquals(List.of("42:NO_ANSWER"), reports);
+    }
+
+    @Test
+    void aFaultOnThePagingCallSaysThePagingSystemIsUnavailableBeforeHangingUp() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "66").call();
+
+        assertEquals(List.of("pagerline/page-unavailable"), played(cmds));
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+        assertEquals(List.of("66:TEMPORARY_FAILURE"), reports, "not acknowledged: tried again");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.pagerline.service.PageResponses;
 import org.pagerline.service.SendResult;
 import org.pagerline.testkit.AmiEventually;
 import org.pagerline.testkit.FakeAmi;
+import org.pagerline.testkit.MutableClock;
 
 class AsteriskVoiceChannelTest {
     private final FakeAmi fake = new FakeAmi("pagerline", AmiFixture.SECRET, "helpdesk");
@@ -40,10 +41,14 @@ class AsteriskVoiceChannelTest {
         }
 
         @Override
+        public void onConnected(long pageId, boolean connected, String detail) {}
+
+        @Override
         public void onDelivery(DeliveryReport report) {
             reports.add(report);
         }
     };
+    private final MutableClock clock = MutableClock.at("2026-11-23T16:00:00Z");
     private AmiSession session;
 
     @AfterEach
@@ -57,7 +62,7 @@ class AsteriskVoiceChannelTest {
     private AsteriskVoiceChannel channel(int port) {
         AmiConfig c = AmiFixture.config(port, "ami.page-caller-id", "\"pagerline\" <+12045550100>");
         session = new AmiSession(c);
-        AsteriskVoiceChannel ch = new AsteriskVoiceChannel(session, c, responses).start();
+        AsteriskVoiceChannel ch = new AsteriskVoiceChannel(session, c, responses, clock).start();
         session.start();
         return ch;
     }
@@ -67,7 +72,7 @@ class AsteriskVoiceChannelTest {
     }
 
     @ParameterizedTest(name = "reason {0} -> {1}")
-    @CsvSource({"4, DELIVERED", "1, NO_ANSWER", "3, NO_ANSWER", "5, NO_ANSWER", "8, TEMPORARY_FAILURE", "0, TEMPORARY_FAILURE"})
+    @CsvSource({"1, NO_ANSWER", "3, NO_ANSWER", "5, NO_ANSWER", "8, TEMPORARY_FAILURE", "0, TEMPORARY_FAILURE"})
     void theOriginateResponseIsMatchedByActionIdAndReportedAsADeliveryResult(int reason, DeliveryReport.Outcome expected) {
         fake.originateReason(reason);
         fake.start();
@@ -96,7 +101,76 @@ class AsteriskVoiceChannelTest {
     }
 
     @Test
-    void answeredIsDeliveredButNeverAnAcknowledgementAndOtherPagesAreNotConfused() {
+    void answeredIsNotYetDeliveredTheCallsScriptDecides() {
+        fake.originateReason(4);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+
+        assertEquals(SendResult.Status.ACCEPTED, ch.send(page(42)).status());
+        AmiEventually.await(Duration.ofSeconds(10), "response handled", () -> ch.pendingCalls() == 0);
+        drain();
+
+        assertTrue(reports.isEmpty(), "a voicemail answers too: only a key on the paging call settles it " + reports);
+    }
+
+    @Test
+    void anOriginateWhoseResponseNeverComesIsReportedAfterTheRingTimeoutAndMargin() {
+        fake.originateReason(null);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        ch.send(page(7));
+        AmiEventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
+        FakeAmi.Action originate = fake.actions("Originate").get(0);
+
+        clock.advance(Duration.ofSeconds(30).plus(AsteriskVoiceChannel.RESPONSE_MARGIN)); // exactly at the limit: wait on
+        session.submit(ch::expireOverdue);
+        drain();
+        assertTrue(reports.isEmpty(), reports.toString());
+
+        clock.advance(Duration.ofSeconds(1));
+        session.submit(ch::expireOverdue);
+        drain();
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals(7, reports.get(0).pageId());
+        assertEquals(DeliveryReport.Outcome.TEMPORARY_FAILURE, reports.get(0).outcome());
+        assertEquals("AMI_NO_RESPONSE", reports.get(0).errorCode());
+        assertEquals(0, ch.pendingCalls());
+
+        fake.answerOriginate(originate, 4);                 // far too late: already given up on
+        session.submit(ch::expireOverdue);
+        drain();
+        assertEquals(1, reports.size(), reports.toString());
+    }
+
+    @Test
+    void aDroppedAmiLinkReportsTheCallsStillWaiting() {
+        fake.originateReason(null);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        ch.send(page(8));
+        ch.send(page(9));
+        AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
+
+        fake.dropConnections();
+
+        AmiEventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
+        assertEquals(java.util.Set.of(8L, 9L), reports.stream().map(DeliveryReport::pageId).collect(java.util.stream.Collectors.toSet()));
+        assertTrue(reports.stream().allMatch(r -> r.outcome() == DeliveryReport.Outcome.TEMPORARY_FAILURE
+                && "AMI_LOST".equals(r.errorCode())), reports.toString());
+        assertEquals(0, ch.pendingCalls());
+    }
+
+    private void drain() {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        session.submit(done::countDown);
+        AmiEventually.await(Duration.ofSeconds(10), "ami-worker idle", () -> done.getCount() == 0);
+    }
+
+    @Test
+    void outOfOrderResponsesAreMatchedToTheirOwnPages() {
         fake.originateReason(null); // answer by hand, out of order
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
@@ -106,13 +180,13 @@ class AsteriskVoiceChannelTest {
         AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
 
         fake.answerOriginate(fake.actions("Originate").get(1), 5);
-        fake.answerOriginate(fake.actions("Originate").get(0), 4);
+        fake.answerOriginate(fake.actions("Originate").get(0), 8);
 
         AmiEventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
         assertEquals(2, reports.get(0).pageId());
         assertEquals(DeliveryReport.Outcome.NO_ANSWER, reports.get(0).outcome());
         assertEquals(1, reports.get(1).pageId());
-        assertEquals(DeliveryReport.Outcome.DELIVERED, reports.get(1).outcome());
+        assertEquals(DeliveryReport.Outcome.TEMPORARY_FAILURE, reports.get(1).outcome());
     }
 
     @Test

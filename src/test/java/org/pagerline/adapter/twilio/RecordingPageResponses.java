@@ -15,9 +15,12 @@ final class RecordingPageResponses implements PageResponses {
 
     record Key(long pageId, String key) {}
 
+    record Connected(long pageId, boolean connected, String detail) {}
+
     final List<SmsReply> smsReplies = new CopyOnWriteArrayList<>();
     final List<Key> keys = new CopyOnWriteArrayList<>();
     final List<DeliveryReport> deliveries = new CopyOnWriteArrayList<>();
+    final List<Connected> connections = new CopyOnWriteArrayList<>();
     final Map<Long, PageBrief> briefs = new ConcurrentHashMap<>();
     volatile BiFunction<String, String, String> smsAnswer = (from, body) -> "OK " + body;
     volatile BiFunction<Long, String, KeyOutcome> keyAnswer = (page, key) -> switch (key) {
@@ -45,11 +48,16 @@ final class RecordingPageResponses implements PageResponses {
     }
 
     @Override
+    public void onConnected(long pageId, boolean connected, String detail) {
+        connections.add(new Connected(pageId, connected, detail));
+    }
+
+    @Override
     public void onDelivery(DeliveryReport report) {
         deliveries.add(report);
     }
 
     boolean untouched() {
-        return smsReplies.isEmpty() && keys.isEmpty() && deliveries.isEmpty();
+        return smsReplies.isEmpty() && keys.isEmpty() && deliveries.isEmpty() && connections.isEmpty();
     }
 }

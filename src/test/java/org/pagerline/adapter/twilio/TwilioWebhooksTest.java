@@ -221,9 +221,51 @@ class TwilioWebhooksTest {
         assertEquals("+12045559999", v.dial());
         assertEquals(TwilioFixture.FROM, v.dialCallerId());
 
+        assertEquals("https://pager.example.com/twilio/voice/dialed?page=42", v.dialAction());
+        assertTrue(f.responses.connections.isEmpty(), "dialling is not yet a call-back");
+
+        FakePhone.Voice after = phone.dialEnds("completed");
+        assertEquals(List.of(new RecordingPageResponses.Connected(42, true, "Twilio DialCallStatus completed")),
+                f.responses.connections);
+        assertTrue(after.hangup());
+
         phone.callEnds("completed");
         assertEquals(Outcome.DELIVERED, f.responses.deliveries.get(0).outcome());
         assertEquals(42, f.responses.deliveries.get(0).pageId());
+    }
+
+    @Test
+    void aCallBackThatDoesNotConnectIsNotACallBackAndTheTechnicianIsTold() {
+        placeVoicePage(42);
+        phone.answer();
+        phone.press("1");
+
+        FakePhone.Voice after = phone.dialEnds("busy");
+
+        assertEquals(List.of(new RecordingPageResponses.Connected(42, false, "Twilio DialCallStatus busy")),
+                f.responses.connections);
+        assertEquals(List.of(DialedWebhook.NOT_CONNECTED), after.says());
+        assertTrue(after.hangup());
+    }
+
+    @Test
+    void theDialResultIsSignedAndActedOnOnce() {
+        placeVoicePage(42);
+        phone.answer();
+        phone.press("1");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("AccountSid", FakeTwilio.ACCOUNT_SID);
+        form.put("CallSid", phone.callSid());
+        form.put("DialCallStatus", "completed");
+
+        assertEquals(403, f.twilio.postForged("/twilio/voice/dialed?page=42", form).status());
+        assertTrue(f.responses.connections.isEmpty(), "a forged Dial result changes nothing");
+        WebhookResponse first = f.twilio.post("/twilio/voice/dialed?page=42", form);
+        WebhookResponse replay = f.twilio.post("/twilio/voice/dialed?page=42", form);
+
+        assertEquals(200, first.status());
+        assertEquals(first.body(), replay.body());
+        assertEquals(1, f.responses.connections.size());
     }
 
     @Test
