@@ -6,14 +6,16 @@ import java.nio.file.Path;
  * Where the data lives. The default is an embedded H2 file under {@code data.dir}, with
  * {@code WRITE_DELAY=0} so a commit is on disk before the call returns (H2 otherwise delays
  * commits by up to 500 ms, and a crash loses them) and {@code AUTO_SERVER=TRUE} so the command
- * line can reach the file while the server holds it.
+ * line can reach the file while the server holds it, and {@code LOCK_TIMEOUT=10000} so a transaction
+ * waits up to 10 s for a row another one holds (H2's default of 1 s turned a busy moment into an
+ * error, e.g. an SMS acknowledgement answered with HTTP 500).
  */
 public record DatabaseConfig(String url, String user, String password, int poolSize) {
 
     public static DatabaseConfig from(Settings s) {
         Path dataDir = Path.of(s.string("data.dir", "./data"));
         String dflt = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("pagerline")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
         String url = s.string("db.url", dflt);
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("db.url", "'" + url + "' is neither an H2 (jdbc:h2:) nor a PostgreSQL (jdbc:postgresql:) URL");

@@ -66,9 +66,9 @@ final class Acknowledgements {
             Incident before = s.incidents().find(incidentId).orElse(null);
             if (s.incidents().calledBack(incidentId, who.id(), who.name(), now)) {
                 Incident i = s.incidents().find(incidentId).orElseThrow();
-                int cancelled = s.pages().cancelPending(incidentId);
+                int cancelled = s.pages().cancelPendingAll(incidentId);   // late call-back and SLA notices too
                 s.tickets().addEvent(i.ticketId(), now, "CALLED_BACK", who.name() + " called the caller back (" + via + ")"
-                        + (cancelled > 0 ? "; " + cancelled + " pending page(s) cancelled" : ""));
+                        + (cancelled > 0 ? "; " + cancelled + " pending page(s) and notice(s) cancelled" : ""));
                 if (before != null && before.state() == IncidentState.OPEN) {
                     tellOthers(s, i, who, now);
                 }
@@ -123,7 +123,7 @@ final class Acknowledgements {
         }
         for (long id : others) {
             s.roster().technician(id).ifPresent(t ->
-                    PageWriter.write(s, i, t, PageKind.NOTICE, PageTexts.taken(i, who.name()), -1, i.cycle(), now));
+                    PageWriter.write(s, i, t, PageKind.NOTICE, PageTexts.taken(i, who.name()), Page.TAKEN_STEP, i.cycle(), now));
         }
     }
 }

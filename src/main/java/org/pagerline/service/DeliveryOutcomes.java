@@ -23,6 +23,22 @@ final class DeliveryOutcomes {
         this.policy = policy;
     }
 
+    /**
+     * As {@link #failed(Stores, Page, DeliveryPolicy.Failure, String, Instant)}, first recording an SMS
+     * refused for good because the phone opted out ({@link SendResult#OPTED_OUT}): no more texts to it
+     * until it sends START, exactly as if it had texted STOP to pagerline.
+     */
+    Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String errorCode, String why,
+            Instant now) {
+        if (failure == DeliveryPolicy.Failure.PERMANENT && SendResult.OPTED_OUT.equals(errorCode)
+                && page.channel() == Channel.SMS && !s.pages().isOptedOut(page.to())) {
+            s.pages().optOut(page.to(), now);
+            s.tickets().addEvent(page.ticketId(), now, "SMS_OPTED_OUT", page.technicianName() + "'s phone " + page.to()
+                    + " opted out of texts at the provider; pages to it go by voice until it texts START");
+        }
+        return failed(s, page, failure, why, now);
+    }
+
     /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
         String what = describe(page);
@@ -31,6 +47,13 @@ final class DeliveryOutcomes {
             s.pages().markFailed(page.id(), why);
             s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
                     + "); not retried: the incident is no longer open");
+            return Optional.empty();
+        }
+        if (page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP
+                && incident.map(i -> !i.state().awaitsCallback()).orElse(true)) {
+            s.pages().markFailed(page.id(), why);
+            s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
+                    + "); not retried: the caller was called back or the incident resolved");
             return Optional.empty();
         }
         DeliveryPolicy.Action a = policy.after(page, failure, now);

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine: one idempotent pass, {@link #runDue()}. It finds incidents whose due column has
  * come, decides with the {@link Escalator}, and writes the moved-on incident and its pages to the
- * outbox in one transaction; then the {@link PageDispatcher} sends the outbox outside any
+ * outbox in one transaction per incident; then the {@link PageDispatcher} sends the outbox outside any
  * transaction; then the engine asks to be woken at the next due instant. Because every decision
  * moves its due column in the same transaction as its pages, running the pass twice, or after a
  * crash, pages nothing twice and loses nothing.
@@ -120,7 +120,16 @@ public final class EscalationEngine implements AutoCloseable {
             if (ids.isEmpty()) {
                 break;
             }
-            decided += tx.inTransaction(s -> decideBatch(s, ids, now));
+            // The policy and who is on call are read once per batch; then each incident is locked, decided
+            // and written in its own short transaction, so an acknowledgement arriving meanwhile waits for
+            // one incident's writes at most, never for the whole batch (H2 gives up on a lock after a while).
+            record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
+            Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
+            for (long id : ids) {
+                if (tx.inTransaction(s -> decideOne(s, id, c.policy(), c.onCall(), now))) {
+                    decided++;
+                }
+            }
             if (ids.size() < BATCH) {
                 break;
             }
@@ -128,23 +137,18 @@ public final class EscalationEngine implements AutoCloseable {
         return decided;
     }
 
-    private int decideBatch(Stores s, List<Long> ids, Instant now) {
-        EscalationPolicy policy = policy(s);
-        Map<Role, Optional<OnCallShift>> onCall = RosterService.onCall(s.roster(), now);
-        int n = 0;
-        for (long id : ids) {
-            Optional<Incident> locked = s.incidents().lock(id);
-            if (locked.isEmpty()) {
-                continue;
-            }
-            Escalator.Decision d = escalator.decide(locked.get(), policy, now);
-            s.incidents().saveSchedule(d.incident());
-            for (Escalator.Due due : d.due()) {
-                write(s, d.incident(), due, onCall, now);
-            }
-            n++;
+    private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
+            Instant now) {
+        Optional<Incident> locked = s.incidents().lock(id);
+        if (locked.isEmpty()) {
+            return false;
         }
-        return n;
+        Escalator.Decision d = escalator.decide(locked.get(), policy, now);
+        s.incidents().saveSchedule(d.incident());
+        for (Escalator.Due due : d.due()) {
+            write(s, d.incident(), due, onCall, now);
+        }
+        return true;
     }
 
     private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now) {

@@ -53,9 +53,7 @@ public final class IncidentService implements IncidentOpener {
                     .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
             Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
             if (existing.isPresent()) {
-                s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", "another urgent voicemail (" + v.recording()
-                        + ") joins incident " + existing.get().id());
-                return existing.get().id();
+                return voicemailAgain(s, t, existing.get(), v, now);
             }
             Ticket updated = t;
             if (v.priority() != null) {
@@ -78,6 +76,49 @@ public final class IncidentService implements IncidentOpener {
         });
         kick.run();
         return id;
+    }
+
+    /**
+     * A second urgent voicemail on an incident still awaiting its call-back: the incident takes the
+     * newest recording and call-back number and a higher priority, and the people working it hear
+     * about it (the owner once acknowledged; while still OPEN, everyone paged so far).
+     */
+    private long voicemailAgain(Stores s, Ticket t, Incident before, VoicemailIncident v, Instant now) {
+        Incident i = before.withVoicemail(v.priority(), v.callbackNumber(), v.recording(),
+                v.leftAt() == null ? now : v.leftAt(), slaWarning);
+        s.incidents().saveVoicemailDetails(i);
+        Ticket updated = t;
+        if (i.priority() != null && i.priority() != t.priority()) {
+            updated = updated.withPriority(i.priority());
+        }
+        if (i.callbackNumber() != null && !i.callbackNumber().equals(t.callbackNumber())) {
+            updated = updated.withCallback(i.callbackNumber());
+        }
+        if (updated != t) {
+            s.tickets().update(updated.touchedAt(now));
+        }
+        java.util.Set<Long> told = new java.util.LinkedHashSet<>();
+        if (i.state() == IncidentState.ACKNOWLEDGED && i.ownerId() != null) {
+            told.add(i.ownerId());
+        } else {
+            for (Page p : s.pages().forIncident(i.id())) {
+                if (p.kind() == org.pagerline.core.page.PageKind.PAGE && p.technicianId() != null) {
+                    told.add(p.technicianId());
+                }
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (long techId : told) {
+            s.roster().technician(techId).ifPresent(tech -> names.add(PageWriter.write(s, i, tech,
+                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before), Page.OTHER_STEP,
+                    i.cycle(), now)));
+        }
+        String changed = (i.priority() != before.priority() ? "; priority now " + i.priority() : "")
+                + (java.util.Objects.equals(i.callbackNumber(), before.callbackNumber()) ? "" : "; call back on "
+                        + i.callbackNumber());
+        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", "another urgent voicemail (" + v.recording()
+                + ") joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
+        return i.id();
     }
 
     private static String first(String a, String b) {
@@ -128,9 +169,9 @@ public final class IncidentService implements IncidentOpener {
             if (!s.incidents().resolve(id, now)) {
                 return new Response(false, "incident " + id + " is already resolved; nothing changed");
             }
-            int cancelled = s.pages().cancelPending(id);
+            int cancelled = s.pages().cancelPendingAll(id);
             s.tickets().addEvent(i.ticketId(), now, "RESOLVED", "incident " + id + " resolved"
-                    + (cancelled > 0 ? "; " + cancelled + " pending page(s) cancelled" : ""));
+                    + (cancelled > 0 ? "; " + cancelled + " pending page(s) and notice(s) cancelled" : ""));
             Ticket t = s.tickets().find(i.ticketId()).orElseThrow();
             if (t.status() != TicketStatus.CLOSED) {
                 s.tickets().update(t.withStatus(TicketStatus.CLOSED).touchedAt(now));

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Crash recovery: a page left SENDING longer than the send timeout (the process died between
  * the claim and writing the result) is claimed again and re-sent. The provider may or may not
  * have got the first hand-over, so each send that was in flight at a crash can reach the phone
- * at most twice: at most one duplicate per in-flight send, never a lost page. Within one live
- * process a send still running is never re-claimed.
+ * at most twice: at most one duplicate per in-flight send, never a lost page. The same holds
+ * within one live process for a send that hangs: the pass waits for it at most {@code passWait}
+ * (less than the send timeout) and moves on; a result that comes later is still written; a send
+ * still without a result after the send timeout is given up on and the page sent again.
  */
 public final class PageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -41,12 +44,28 @@ public final class PageDispatcher {
     private final Duration sendTimeout;
     private final DeliveryOutcomes outcomes;
     private final ExecutorService senders;
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    /** How long a pass waits for its hand-overs: shorter than the send timeout, so a hung channel cannot hold it. */
+    private final Duration passWait;
     /** Recordings of the incidents in the current batch, read in the claim transaction. */
     private final Map<Long, String> recordings = new ConcurrentHashMap<>();
 
     public PageDispatcher(Transactions tx, Clock clock, Map<Channel, PageChannel> channels, RateLimit rateLimit,
             DeliveryPolicy delivery, Duration sendTimeout, ExecutorService senders) {
+        this(tx, clock, channels, rateLimit, delivery, sendTimeout, senders, defaultPassWait(sendTimeout));
+    }
+
+    /** Half the send timeout, at most 10 s: a hand-over normally takes well under a second. */
+    static Duration defaultPassWait(Duration sendTimeout) {
+        Duration half = sendTimeout.dividedBy(2);
+        return half.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : half;
+    }
+
+    /** @param passWait how long one pass waits for its hand-overs; must be shorter than {@code sendTimeout} */
+    public PageDispatcher(Transactions tx, Clock clock, Map<Channel, PageChannel> channels, RateLimit rateLimit,
+            DeliveryPolicy delivery, Duration sendTimeout, ExecutorService senders, Duration passWait) {
+        if (passWait.isNegative() || passWait.compareTo(sendTimeout) >= 0) {
+            throw new IllegalArgumentException("passWait " + passWait + " must be shorter than the send timeout " + sendTimeout);
+        }
         for (Channel c : Channel.values()) {
             if (!channels.containsKey(c)) {
                 throw new IllegalArgumentException("no PageChannel for " + c);
@@ -59,6 +78,7 @@ public final class PageDispatcher {
         this.sendTimeout = sendTimeout;
         this.outcomes = new DeliveryOutcomes(delivery);
         this.senders = senders;
+        this.passWait = passWait;
     }
 
     public Duration sendTimeout() {
@@ -75,31 +95,34 @@ public final class PageDispatcher {
             if (claimed.isEmpty()) {
                 break;
             }
-            List<Future<Sent>> running = new ArrayList<>();
+            List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
-                running.add(senders.submit(() -> send(p)));
+                String recording = recordings.get(p.incidentId());   // read now: the map is cleared next round
+                running.add(CompletableFuture.supplyAsync(() -> send(p, recording), senders));
             }
             List<Sent> results = new ArrayList<>();
-            long deadline = System.nanoTime() + sendTimeout.toNanos();
-            for (Future<Sent> f : running) {
+            long deadline = System.nanoTime() + passWait.toNanos();
+            boolean interrupted = false;
+            for (CompletableFuture<Sent> f : running) {
                 try {
-                    results.add(f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS));
-                } catch (java.util.concurrent.TimeoutException e) {
-                    log.warn("a channel is still sending after {}; the pass goes on without it", sendTimeout);
+                    results.add(interrupted ? f.getNow(null) : f.get(Math.max(0, deadline - System.nanoTime()),
+                            TimeUnit.NANOSECONDS));
+                } catch (TimeoutException e) {
+                    // Still sending: the pass goes on, and the result is written whenever the channel answers.
+                    // If it never does, the page is re-sent once the send timeout has passed since its claim.
+                    log.warn("a channel is still sending after {}; its result will be written when it comes", passWait);
+                    f.whenComplete((late, error) -> recordLate(late, error));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    interrupted = true;
                 } catch (ExecutionException e) {
                     log.error("sending a page failed unexpectedly; it will be re-sent after the send timeout", e.getCause());
                 }
             }
+            results.removeIf(java.util.Objects::isNull);
             // One transaction for the whole batch's results: the hand-overs already happened, outside it.
-            try {
-                Instant at = clock.instant();
-                tx.run(s -> results.forEach(r -> record(s, r, at)));
-            } finally {
-                results.forEach(r -> inFlight.remove(r.page().id()));
-            }
+            Instant at = clock.instant();
+            tx.run(s -> results.forEach(r -> record(s, r, at)));
             if (Thread.currentThread().isInterrupted()) {
                 return sent;
             }
@@ -111,10 +134,39 @@ public final class PageDispatcher {
         return sent;
     }
 
+    /**
+     * A result that came after the pass stopped waiting. Written only if the page is still SENDING
+     * under the same claim: once the send timeout passed it was claimed and sent again, and that
+     * attempt's result is the one that counts.
+     */
+    private void recordLate(Sent late, Throwable error) {
+        if (error != null || late == null) {
+            log.error("sending a page failed unexpectedly; it will be re-sent after the send timeout", error);
+            return;
+        }
+        try {
+            Instant at = clock.instant();
+            tx.run(s -> {
+                Optional<Page> now = s.pages().find(late.page().id());
+                if (now.isPresent() && now.get().state() == PageState.SENDING
+                        && now.get().claimedAt() != null   // same claim (the column may hold less precision than the clock)
+                && Duration.between(late.page().claimedAt(), now.get().claimedAt()).abs().toMillis() < 1) {
+                    record(s, late, at);
+                } else {
+                    log.info("late result for page {} ignored: it was claimed again since ({})", late.page().id(),
+                            late.result().status());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("writing the late result of page {} failed; it will be re-sent after the send timeout",
+                    late.page().id(), e);
+        }
+    }
+
     private List<Page> claim(Stores s, Instant now) {
         List<Page> out = new ArrayList<>();
         for (Page p : s.pages().staleSending(now.minus(sendTimeout), BATCH)) {
-            if (!inFlight.contains(p.id()) && s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
+            if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
                 log.warn("page {} ({}) was left SENDING since {}: sending it again (it may arrive twice)", p.id(),
                         DeliveryOutcomes.describe(p), p.claimedAt());
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p)
@@ -137,7 +189,6 @@ public final class PageDispatcher {
             }
         }
         for (Page p : out) {
-            inFlight.add(p.id());
             recordings.computeIfAbsent(p.incidentId(), id -> s.incidents().find(id).map(i -> i.recording()).orElse(""));
         }
         return out;
@@ -152,12 +203,12 @@ public final class PageDispatcher {
     /** A hand-over and what the channel said. */
     private record Sent(Page page, String via, SendResult result) {}
 
-    private Sent send(Page p) {
+    private Sent send(Page p, String recording) {
         PageChannel channel = channels.get(p.channel());
         SendResult r;
         try {
             r = channel.send(new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
-                    p.technicianName(), p.text(), emptyToNull(recordings.get(p.incidentId())), p.replyCode(), p.attempts()));
+                    p.technicianName(), p.text(), emptyToNull(recording), p.replyCode(), p.attempts()));
             if (r == null) {
                 r = SendResult.temporary(null, channel.name() + " returned nothing");
             }
@@ -184,7 +235,7 @@ public final class PageDispatcher {
             }
             case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
                     via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
-            case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT,
+            case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, r.errorCode(),
                     via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
         }
     }

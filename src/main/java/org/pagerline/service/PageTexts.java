@@ -67,6 +67,14 @@ final class PageTexts {
                 + "). No action needed.";
     }
 
+    /** A later urgent voicemail on an incident someone is working: what changed. */
+    static String voicemailAgain(Incident i, Incident before) {
+        boolean higher = i.priority() != before.priority();
+        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who() + " left ANOTHER urgent message"
+                + (higher ? " (now " + i.priority().name() + ")" : "") + "; " + callback(i) + ". Reply " + i.id()
+                + "c once called" + (i.ownerName() == null ? ", " + i.id() + "a to take it." : ".");
+    }
+
     static String minutes(java.time.Duration d) {
         return d.toMinutes() + " min";
     }

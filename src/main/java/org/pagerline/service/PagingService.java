@@ -35,7 +35,8 @@ public final class PagingService implements PageResponses {
     }
 
     static final String HELP = "pagerline: reply with the code and a letter: 12a to take incident 12, 12c once you"
-            + " called the caller back, 12e to pass it on. A bare 'a' takes your newest page.";
+            + " called the caller back, 12e to pass it on. A bare 'a' takes your newest open page; a bare 'c' or 'e'"
+            + " works while only one incident awaits you.";
 
     @Override
     public String onSmsReply(String fromE164, String body) {
@@ -61,7 +62,18 @@ public final class PagingService implements PageResponses {
             default:
                 break;
         }
-        Long incidentId = cmd.code() != null ? Long.valueOf(cmd.code()) : newestFor(t, fromE164).orElse(null);
+        Meant meant = cmd.code() != null ? new Meant(Long.valueOf(cmd.code()), List.of()) : meant(t, fromE164, cmd.action());
+        Long incidentId = meant.incidentId();
+        if (incidentId == null && !meant.candidates().isEmpty()) {
+            String letter = switch (cmd.action()) {
+                case ACKNOWLEDGE -> "a";
+                case CALLED_BACK -> "c";
+                default -> "e";
+            };
+            List<String> codes = meant.candidates().stream().map(String::valueOf).toList();
+            return "pagerline: which incident? Incidents " + String.join(", ", codes) + " await you. Reply with the code"
+                    + " and the letter, e.g. " + codes.get(0) + letter + ".";
+        }
         if (incidentId == null) {
             return "pagerline: you have no page to answer. " + HELP.substring("pagerline: ".length());
         }
@@ -73,9 +85,31 @@ public final class PagingService implements PageResponses {
         return smsAnswer(cmd.action(), o, incidentId);
     }
 
-    private Optional<Long> newestFor(Technician t, String from) {
-        List<String> numbers = new ArrayList<>(List.of(t.phone(), t.textPhone(), from));
-        return tx.inTransaction(s -> s.pages().newestPageTo(numbers.stream().distinct().toList()).map(Page::incidentId));
+    /** The incident a reply without a code means; or, when it could mean several, none and the candidates. */
+    private record Meant(Long incidentId, List<Long> candidates) {}
+
+    /**
+     * A bare letter: "c" means the incident this sender acknowledged and has not yet called back
+     * (failing that, the open incident they were paged for); "a" and "e" the open incident they were
+     * paged for. "a" takes the newest of those (the answer names it); for "c" and "e", which stop
+     * timers or move the paging on, several candidates are ambiguous and the sender is asked for the
+     * code. None: the newest page to them, so a late reply is answered with what became of it.
+     */
+    private Meant meant(Technician t, String from, SmsCommand.Action action) {
+        List<String> numbers = new ArrayList<>(List.of(t.phone(), t.textPhone(), from)).stream().distinct().toList();
+        return tx.inTransaction(s -> {
+            List<Long> c = action == SmsCommand.Action.CALLED_BACK ? s.incidents().acknowledgedBy(t.id()) : List.of();
+            if (c.isEmpty()) {
+                c = s.pages().openIncidentsPagedTo(numbers);
+            }
+            if (c.size() == 1 || (c.size() > 1 && action == SmsCommand.Action.ACKNOWLEDGE)) {
+                return new Meant(c.get(0), c);
+            }
+            if (c.size() > 1) {
+                return new Meant(null, c);
+            }
+            return new Meant(s.pages().newestPageTo(numbers).map(Page::incidentId).orElse(null), List.of());
+        });
     }
 
     private static String smsAnswer(SmsCommand.Action action, Acknowledgements.Outcome o, long id) {
@@ -221,7 +255,8 @@ public final class PagingService implements PageResponses {
                 }
                 case NO_ANSWER -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, "no answer: " + why, now).isPresent();
                 case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, why, now).isPresent();
-                case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, why, now).isPresent();
+                case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, r.errorCode(), why, now)
+                        .isPresent();
             };
         });
         if (wake) {

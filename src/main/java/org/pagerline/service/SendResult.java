@@ -18,6 +18,13 @@ public record SendResult(Status status, String providerId, String errorCode, Str
         PERMANENT_FAILURE
     }
 
+    /**
+     * The {@code errorCode} (here and in {@link DeliveryReport}) of a PERMANENT_FAILURE because the
+     * recipient opted out of texts (sent STOP to the provider). The channel adapter maps its own code
+     * to this one (Twilio 21610); paging then records the phone as opted out and pages it by voice.
+     */
+    public static final String OPTED_OUT = "OPTED_OUT";
+
     public static SendResult accepted(String providerId) {
         return new SendResult(Status.ACCEPTED, providerId, null, "accepted");
     }

@@ -55,6 +55,18 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public List<Long> acknowledgedBy(long ownerId) {
+        return db.list("SELECT id FROM incidents WHERE state='ACKNOWLEDGED' AND owner_id=? ORDER BY id DESC",
+                rs -> rs.getLong(1), ownerId);
+    }
+
+    @Override
+    public void saveVoicemailDetails(Incident i) {
+        db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=? WHERE id=?",
+                i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.id());
+    }
+
+    @Override
     public Optional<Incident> lock(long id) {
         return db.one("SELECT " + COLS + " FROM incidents WHERE id=? FOR UPDATE", JdbcIncidentStore::row, id);
     }

@@ -61,7 +61,9 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public List<Page> duePending(Instant now, int limit) {
-        return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=? ORDER BY next_attempt_at, id"
+        return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
+                // pages before notices: under the rate limit a new page must not wait behind a notice
+                + " ORDER BY CASE WHEN kind='PAGE' THEN 0 ELSE 1 END, next_attempt_at, id"
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now);
     }
 
@@ -116,6 +118,23 @@ final class JdbcPageStore implements PageStore {
     public int cancelPending(long incidentId) {
         return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE incident_id=? AND kind='PAGE'"
                 + " AND state='PENDING'", incidentId);
+    }
+
+    @Override
+    public int cancelPendingAll(long incidentId) {
+        return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE incident_id=? AND state='PENDING'"
+                + " AND NOT (kind='NOTICE' AND step_no=?)", incidentId, Page.TAKEN_STEP);
+    }
+
+    @Override
+    public List<Long> openIncidentsPagedTo(List<String> numbers) {
+        if (numbers.isEmpty()) {
+            return List.of();
+        }
+        String in = String.join(",", numbers.stream().map(n -> "?").toList());
+        return db.list("SELECT DISTINCT p.incident_id FROM pages p JOIN incidents i ON i.id=p.incident_id"
+                + " WHERE p.kind='PAGE' AND i.state='OPEN' AND p.to_number IN (" + in + ") ORDER BY p.incident_id DESC",
+                rs -> rs.getLong(1), numbers.toArray());
     }
 
     @Override

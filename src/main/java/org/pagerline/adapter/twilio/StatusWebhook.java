@@ -75,7 +75,7 @@ public final class StatusWebhook extends SignedWebhook {
         String detail = (isCall(r) ? "call " : "SMS ") + status + (error == null ? "" : " (error " + error + ")")
                 + (outcome == Outcome.NO_ANSWER && "completed".equals(status) ? ", no key pressed" : "");
         log.info("page {}: Twilio {} -> {}", page, detail, outcome);
-        responses.onDelivery(new DeliveryReport(page, sid(r), outcome, error, detail));
+        responses.onDelivery(new DeliveryReport(page, sid(r), outcome, TwilioErrors.coreCode(error), detail));
         return Twiml.emptyMessaging();
     }
 }

@@ -37,7 +37,7 @@ final class TwilioErrors {
             String detail = "Twilio refused" + (code == null ? "" : " (error " + code + ")")
                     + (status == null ? "" : " HTTP " + status) + ": " + describe(e);
             if (code != null && PERMANENT.contains(code)) {
-                return SendResult.permanent(codeText, detail);
+                return SendResult.permanent(coreCode(codeText), detail);
             }
             if (code != null && TEMPORARY.contains(code)) {
                 return SendResult.temporary(codeText, detail);
@@ -49,6 +49,14 @@ final class TwilioErrors {
         }
         return SendResult.temporary(null, "Twilio send failed: " + describe(e));
     }
+
+    /** Twilio 21610 (the recipient sent STOP) as pagerline's {@link SendResult#OPTED_OUT}; other codes as they are. */
+    static String coreCode(String twilioCode) {
+        return twilioCode != null && twilioCode.trim().equals(STOPPED) ? SendResult.OPTED_OUT : twilioCode;
+    }
+
+    /** Twilio's "attempt to send to unsubscribed recipient" (the phone texted STOP). */
+    static final String STOPPED = "21610";
 
     /** The outcome of a failed/undelivered status callback with this ErrorCode (may be blank). */
     static DeliveryReport.Outcome failureOutcome(String errorCode) {

@@ -80,6 +80,30 @@ public record Incident(
                 ownerName, acknowledgedAt, calledBackAt, resolvedAt);
     }
 
+    /**
+     * What a later urgent voicemail on this incident changes: its recording and call-back number
+     * (when given), and the priority when higher, with the service-level deadline that priority
+     * brings (counted from the new voicemail) if none ran yet.
+     */
+    public Incident withVoicemail(Priority newPriority, String newCallback, String newRecording, Instant voicemailAt,
+            Duration slaWarning) {
+        Priority p = priority;
+        Instant rb = respondBy;
+        Instant check = slaCheckAt;
+        if (newPriority != null && (priority == null || newPriority.ordinal() < priority.ordinal())) {
+            p = newPriority;
+            if (rb == null && newPriority.roundTheClock()) {
+                rb = voicemailAt.plus(newPriority.respondWithin());
+                check = rb.minus(slaWarning);
+            }
+        }
+        String cb = newCallback == null || newCallback.isBlank() ? callbackNumber : newCallback;
+        String rec = newRecording == null || newRecording.isBlank() ? recording : newRecording;
+        return new Incident(id, ticketId, state, p, callerNumber, callerName, company, cb, rec, openedAt, nextStep, cycle,
+                nextEscalationAt, callbackDueAt, rb, check, slaStage, ownerId, ownerName, acknowledgedAt, calledBackAt,
+                resolvedAt);
+    }
+
     public Incident withId(long newId) {
         return new Incident(newId, ticketId, state, priority, callerNumber, callerName, company, callbackNumber, recording,
                 openedAt, nextStep, cycle, nextEscalationAt, callbackDueAt, respondBy, slaCheckAt, slaStage, ownerId,

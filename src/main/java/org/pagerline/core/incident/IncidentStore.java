@@ -15,6 +15,15 @@ public interface IncidentStore {
     /** The ticket's incident still awaiting a call-back (OPEN or ACKNOWLEDGED), if any. */
     Optional<Incident> awaitingCallbackOnTicket(long ticketId);
 
+    /** Ids of ACKNOWLEDGED incidents owned by {@code ownerId} (awaiting their call-back), newest first. */
+    List<Long> acknowledgedBy(long ownerId);
+
+    /**
+     * Saves what a later voicemail changes: priority, call-back number, recording, and the
+     * service-level columns (respond-by, next check) a higher priority brings.
+     */
+    void saveVoicemailDetails(Incident incident);
+
     /** Reads and locks the row until the transaction ends (SELECT ... FOR UPDATE). */
     Optional<Incident> lock(long id);
 

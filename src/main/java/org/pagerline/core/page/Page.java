@@ -7,7 +7,8 @@ import java.time.Instant;
  * transaction as the decision that caused it; sent outside it by the dispatcher.
  *
  * @param replyCode the short code a reply quotes ("12" in "12a"): the incident's id
- * @param step the policy step that caused it (-1 for other causes), with its {@code cycle}
+ * @param step the policy step that caused it, with its {@code cycle}; {@link #OTHER_STEP} for other causes
+ *             (late call-back and service-level notices), {@link #TAKEN_STEP} for a who-took-it notice
  * @param fallback true when this page replaces one that failed for good on the other channel
  * @param attempts hand-overs to the channel so far
  * @param nextAttemptAt when the dispatcher may (re)send it; PENDING only
@@ -17,6 +18,11 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
         Channel channel, String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback,
         PageState state, int attempts, Instant createdAt, Instant nextAttemptAt, Instant claimedAt, Instant sentAt,
         String providerId, String lastError) {
+
+    /** {@code step} of a page no policy step caused: late call-back and service-level notices. */
+    public static final int OTHER_STEP = -1;
+    /** {@code step} of the notice telling the others who took the incident (kept when the rest is cancelled). */
+    public static final int TAKEN_STEP = -2;
 
     /** A fresh PENDING page due at {@code at}. */
     public static Page pending(long incidentId, long ticketId, Long technicianId, String technicianName, Channel channel,

@@ -16,7 +16,7 @@ public interface PageStore {
 
     List<Page> forIncident(long incidentId);
 
-    /** PENDING pages due at or before {@code now}, earliest first. */
+    /** PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first. */
     List<Page> duePending(Instant now, int limit);
 
     /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
@@ -47,8 +47,18 @@ public interface PageStore {
     /** PENDING pages of kind PAGE for the incident become CANCELLED; returns how many. */
     int cancelPending(long incidentId);
 
+    /**
+     * Once the caller is called back or the incident resolved: every PENDING page and notice of the
+     * incident becomes CANCELLED (late call-back, service-level), except the who-took-it notices
+     * ({@link Page#TAKEN_STEP}), which still tell the others to stand down. Returns how many.
+     */
+    int cancelPendingAll(long incidentId);
+
     /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
     Optional<Page> newestPageTo(List<String> numbers);
+
+    /** Ids of OPEN incidents with a PAGE-kind page to any of these numbers, newest incident first. */
+    List<Long> openIncidentsPagedTo(List<String> numbers);
 
     /** Earliest next_attempt_at of PENDING pages, or empty. */
     Optional<Instant> nextPending();

@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 
 /**
  * What a technician's SMS reply asks for. Forgiving: "12a", "12 A", "#12a", "12 ack" for
- * incident 12; a bare "a", "ack", "ok" or "4" for the newest open page to that phone; "c" called
- * back, "e" pass it on; STOP and START as carriers define them.
+ * incident 12; a bare "a", "ack", "ok" or "4" for the open incident paged to that phone; "c" called
+ * back (the incident the sender acknowledged), "e" pass it on; STOP and START as carriers define them.
  *
- * @param code the reply code quoted, or null for "the newest page to this phone"
+ * @param code the reply code quoted, or null for "the one incident awaiting this sender" (paging decides)
  */
 public record SmsCommand(Action action, String code) {
 

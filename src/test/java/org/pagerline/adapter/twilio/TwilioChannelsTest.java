@@ -54,7 +54,8 @@ class TwilioChannelsTest {
         SendResult r = f.sms.send(page(1, Channel.SMS));
 
         assertEquals(Status.PERMANENT_FAILURE, r.status());
-        assertEquals("21610", r.errorCode());
+        assertEquals(SendResult.OPTED_OUT, r.errorCode(), "paging records the phone as opted out");
+        assertTrue(r.detail().contains("21610"), r.detail());
         assertEquals(1, f.twilio.requests().size());
     }
 

@@ -172,7 +172,8 @@ class TwilioWebhooksTest {
         phone.expectSms("ticket 12").undelivered(30003);
 
         assertEquals(Outcome.PERMANENT_FAILURE, f.responses.deliveries.get(0).outcome());
-        assertEquals("21610", f.responses.deliveries.get(0).errorCode());
+        assertEquals(org.pagerline.service.SendResult.OPTED_OUT, f.responses.deliveries.get(0).errorCode());
+        assertTrue(f.responses.deliveries.get(0).detail().contains("21610"), f.responses.deliveries.get(0).detail());
         assertEquals(Outcome.TEMPORARY_FAILURE, f.responses.deliveries.get(1).outcome());
         assertEquals(42, f.responses.deliveries.get(1).pageId());
     }

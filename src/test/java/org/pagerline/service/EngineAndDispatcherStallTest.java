@@ -1,0 +1,186 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pagerline.testkit.PagingHarness.PAT;
+import static org.pagerline.testkit.PagingHarness.SAM;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.IncidentStore;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.RateLimit;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.PagingEventually;
+import org.pagerline.testkit.PagingHarness;
+
+/**
+ * The engine and the dispatcher must not make a technician wait: an acknowledgement during a pass
+ * is taken at once, and a channel that hangs neither holds the pass nor leaves a page in flight.
+ */
+class EngineAndDispatcherStallTest {
+    final PagingHarness h = new PagingHarness().withDefaultRoster();
+    final ExecutorService senders = Executors.newFixedThreadPool(4);
+    final ExecutorService side = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void close() {
+        senders.shutdownNow();
+        side.shutdownNow();
+        h.close();
+    }
+
+    private EscalationEngine engine(Transactions tx, PageDispatcher d) {
+        return new EscalationEngine(tx, h.clock, Duration.ofMinutes(30), d);
+    }
+
+    private PageDispatcher dispatcher(Transactions tx, java.util.Map<Channel, PageChannel> channels, Duration passWait) {
+        return new PageDispatcher(tx, h.clock, channels, new RateLimit(10, Duration.ofMinutes(10)),
+                new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), Duration.ofSeconds(60), senders, passWait);
+    }
+
+    /** Transactions whose incident store runs {@code hook} when the engine locks {@code incident}. */
+    private Transactions hookedOnLock(long incident, Runnable hook) {
+        AtomicBoolean fired = new AtomicBoolean();
+        return new Transactions() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+                return h.tx.inTransaction(s -> work.apply(hooked(s)));
+            }
+
+            private Stores hooked(Stores s) {
+                IncidentStore incidents = (IncidentStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {IncidentStore.class}, (proxy, m, args) -> {
+                            if (m.getName().equals("lock") && args[0].equals(incident) && fired.compareAndSet(false, true)) {
+                                hook.run();
+                            }
+                            try {
+                                return m.invoke(s.incidents(), args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+                return (Stores) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Stores.class},
+                        (proxy, m, args) -> m.getName().equals("incidents") ? incidents : m.invoke(s, args));
+            }
+        };
+    }
+
+    @Test
+    void anSmsAckArrivingWhileThePassDecidesOtherIncidentsIsTakenAtOnce() throws Exception {
+        long first = h.voicemail(Priority.P3);
+        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        AtomicReference<String> answer = new AtomicReference<>();
+        // While the engine decides the second incident, Pat acknowledges the first (already decided).
+        Transactions tx = hookedOnLock(second, () -> {
+            CompletableFuture<String> ack = CompletableFuture.supplyAsync(() -> h.paging.onSmsReply(PAT, first + "a"), side);
+            try {
+                answer.set(ack.get(5, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                answer.set("failed: " + e);
+            }
+        });
+        try (EscalationEngine e = engine(tx, dispatcher(tx, h.phones.channels(), Duration.ofSeconds(5)))) {
+            e.runDue();
+        }
+        assertTrue(answer.get().contains("incident " + first + " is yours"),
+                "the ack did not wait for the engine's other incidents: " + answer.get());
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(first).incident().state());
+        h.expectPaged(PAT, second);
+        h.expectPaged(SAM, second);
+        h.expectSms(SAM, "Pat took incident " + first);   // the first incident's pages were cancelled before sending
+    }
+
+    /** A channel whose first SMS to Pat hangs until {@code release}, then answers {@code late}. */
+    private java.util.Map<Channel, PageChannel> hangingFirstSmsToPat(CountDownLatch release, SendResult late) {
+        PageChannel sms = h.phones.channel(Channel.SMS);
+        AtomicBoolean hung = new AtomicBoolean();
+        PageChannel hanging = new PageChannel() {
+            @Override
+            public Channel channel() {
+                return Channel.SMS;
+            }
+
+            @Override
+            public String name() {
+                return "hanging-sms";
+            }
+
+            @Override
+            public SendResult send(OutgoingPage page) {
+                if (page.to().equals(PAT) && hung.compareAndSet(false, true)) {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return late;
+                }
+                return sms.send(page);
+            }
+        };
+        return java.util.Map.of(Channel.SMS, hanging, Channel.VOICE, h.phones.channel(Channel.VOICE));
+    }
+
+    private PageState smsToPatState(long incident) {
+        return h.incidents.show(incident).pages().stream().filter(p -> p.channel() == Channel.SMS && p.to().equals(PAT))
+                .findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void aHandOverThatAnswersLateIsStillWrittenAndNotSentAgain() {
+        CountDownLatch release = new CountDownLatch(1);
+        PageDispatcher d = dispatcher(h.tx, hangingFirstSmsToPat(release, SendResult.accepted("SM-late")), Duration.ofMillis(200));
+        try (EscalationEngine e = engine(h.tx, d)) {
+            long id = h.voicemail(Priority.P3);
+            e.runDue();                                    // returns although the SMS to Pat hangs
+            h.expectCall(PAT);
+            h.expectPaged(SAM, id);
+            assertEquals(PageState.SENDING, smsToPatState(id));
+            release.countDown();                           // the provider answers, late
+            PagingEventually.await(Duration.ofSeconds(10), "the late hand-over written", () -> smsToPatState(id) == PageState.SENT);
+            h.clock.advance(Duration.ofSeconds(61));
+            e.runDue();                                    // past the send timeout: nothing to re-send
+            assertTrue(h.incidents.show(id).timeline().stream().noneMatch(ev -> ev.kind().equals("PAGE_RESENT")));
+        }
+    }
+
+    @Test
+    void aHandOverThatNeverAnswersIsSentAgainAfterTheSendTimeout() {
+        CountDownLatch release = new CountDownLatch(1);
+        PageDispatcher d = dispatcher(h.tx, hangingFirstSmsToPat(release, SendResult.accepted("SM-too-late")),
+                Duration.ofMillis(200));
+        try (EscalationEngine e = engine(h.tx, d)) {
+            long id = h.voicemail(Priority.P3);
+            e.runDue();
+            h.expectCall(PAT);
+            h.expectPaged(SAM, id);
+            h.clock.advance(Duration.ofSeconds(59));
+            e.runDue();                                    // within the send timeout: it may still arrive
+            h.expectNothingElse();
+            h.clock.advance(Duration.ofSeconds(2));
+            e.runDue();                                    // past it: given up on, sent again
+            var again = h.expectSms(PAT, id + "a");
+            assertEquals(2, again.page().attempt());
+            release.countDown();                           // the first attempt's answer, far too late, changes nothing
+            senders.shutdown();                            // lets the hung send return and its result be handled
+            PagingEventually.await(Duration.ofSeconds(10), "the hung send finished", senders::isTerminated);
+            assertEquals(PageState.SENT, smsToPatState(id));
+            assertEquals("fake-" + again.page().pageId() + "-2", h.incidents.show(id).pages().stream()
+                    .filter(p -> p.id() == again.page().pageId()).findFirst().orElseThrow().providerId());
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pagerline.testkit.PagingHarness.LEE;
+import static org.pagerline.testkit.PagingHarness.PAT;
+import static org.pagerline.testkit.PagingHarness.SAM;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.RateLimit;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.testkit.PagingHarness;
+
+/**
+ * Runbook scenarios for what a bare SMS letter means, a second voicemail, opt-outs reported by the
+ * provider, and which pending messages go first or not at all.
+ */
+class RepliesAndOutboxScenarioTest {
+    final PagingHarness h = new PagingHarness().withDefaultRoster();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private List<String> timeline(PagingHarness on, long incident) {
+        return on.incidents.show(incident).timeline().stream().map(e -> e.kind() + ": " + e.detail()).toList();
+    }
+
+    /** An urgent voicemail from another caller (so another ticket and another incident). */
+    static long voicemailFrom(PagingHarness on, String caller, String name, Priority p) {
+        Ticket t = on.tickets.openOrReuse(TicketSource.PHONE, caller, name, "Initech", Duration.ofHours(1));
+        return on.incidents.openFromVoicemail(new VoicemailIncident(t.id(), p, caller, name, "Initech", caller,
+                "/var/spool/asterisk/voicemail/urgent/" + name, on.clock.instant()));
+    }
+
+    // --- #3: a bare letter ---------------------------------------------------------------------
+
+    @Test
+    void aBareCIsTheCallBackOnTheIncidentYouTookNotTheNewestOpenOne() {
+        long twelve = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, twelve);
+        h.expectPaged(SAM, twelve);
+        h.paging.onSmsReply(PAT, twelve + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + twelve);
+
+        h.clock.advance(Duration.ofMinutes(2));
+        long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, thirteen);
+        h.expectPaged(SAM, thirteen);
+
+        String answer = h.paging.onSmsReply(PAT, "c");   // Pat called Jane back (incident 12)
+        assertTrue(answer.contains("call-back on incident " + twelve + " recorded"), answer);
+        assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
+        assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "13 still needs someone");
+        h.after(Duration.ofMinutes(5));
+        h.expectPaged(LEE, thirteen);                    // and its paging goes on
+    }
+
+    @Test
+    void aBareCOrEThatCouldMeanTwoIncidentsAsksForTheCodeAndChangesNothing() {
+        long twelve = h.voicemail(Priority.P3);
+        long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        h.pass();
+        for (long id : List.of(twelve, thirteen)) {
+            h.expectPaged(PAT, id);
+            h.expectPaged(SAM, id);
+        }
+        String pass = h.paging.onSmsReply(SAM, "e");
+        assertTrue(pass.contains("which incident?") && pass.contains(thirteen + ", " + twelve) && pass.contains(thirteen + "e"),
+                pass);
+        String take = h.paging.onSmsReply(PAT, "a");      // a bare 'a' takes the newest open page, and says which
+        assertTrue(take.contains("incident " + thirteen + " is yours"), take);
+        h.paging.onSmsReply(PAT, twelve + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + thirteen);
+        h.expectSms(SAM, "Pat took incident " + twelve);
+
+        String cb = h.paging.onSmsReply(PAT, "c");        // Pat holds both: which one was called back?
+        assertTrue(cb.contains("which incident?") && cb.contains(thirteen + "c"), cb);
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(twelve).incident().state());
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(thirteen).incident().state());
+        h.expectNothingElse();
+    }
+
+    // --- #12: a second voicemail ---------------------------------------------------------------
+
+    @Test
+    void aSecondUrgentVoicemailUpdatesTheIncidentAndTellsTheOwner() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took");
+
+        h.clock.advance(Duration.ofMinutes(10));
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, PagingHarness.CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
+        long again = h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P1, PagingHarness.CALLER,
+                "Jane Doe", "Acme", "+12045557777", "/var/spool/asterisk/voicemail/urgent/msg0002", h.clock.instant()));
+        assertEquals(id, again, "joins the incident being worked");
+        h.pass();
+        h.expectSms(PAT, "left ANOTHER urgent message (now P1); call back +12045557777");   // only the owner
+        var i = h.incidents.show(id).incident();
+        assertEquals(Priority.P1, i.priority());
+        assertEquals("+12045557777", i.callbackNumber());
+        assertEquals("/var/spool/asterisk/voicemail/urgent/msg0002", i.recording(), "the paging call plays the new one");
+        assertNotNull(i.respondBy(), "a P1 brings its 2 h respond-by deadline");
+        assertEquals(Priority.P1, h.tickets.find(i.ticketId()).priority());
+        assertTrue(timeline(h, id).stream().anyMatch(l -> l.startsWith("VOICEMAIL_AGAIN") && l.contains("priority now P1")
+                && l.contains("told Pat")), timeline(h, id).toString());
+    }
+
+    @Test
+    void aSecondVoicemailWhileStillOpenTellsEveryonePagedSoFar() {
+        long id = h.voicemail(Priority.P2);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.clock.advance(Duration.ofMinutes(1));
+        h.voicemail(Priority.P4);                          // a lower priority changes nothing of it
+        h.pass();
+        h.expectSms(PAT, "left ANOTHER urgent message; call back");
+        h.expectSms(SAM, "left ANOTHER urgent message; call back");
+        assertEquals(Priority.P2, h.incidents.show(id).incident().priority());
+    }
+
+    // --- #17: pages before notices under the rate limit ------------------------------------------
+
+    @Test
+    void underTheRateLimitANewPageGoesBeforeOlderNotices() {
+        try (PagingHarness tight = new PagingHarness(new RateLimit(2, Duration.ofMinutes(10)))) {
+            tight.onCall(Role.PRIMARY, "Pat", PAT);
+            tight.incidents.setPolicy(List.of("0m PRIMARY"), "1h");
+            long id = tight.voicemail(Priority.P3);
+            // two notices to Pat's phone were already waiting (due a minute ago) when the page was written
+            tight.tx.run(s -> {
+                var i = s.incidents().find(id).orElseThrow();
+                for (int n = 1; n <= 2; n++) {
+                    s.pages().insert(Page.pending(id, i.ticketId(), null, "Pat", Channel.SMS, PAT, PageKind.NOTICE,
+                            Long.toString(id), "older notice " + n, Page.OTHER_STEP, 0, false,
+                            tight.clock.instant().minus(Duration.ofMinutes(1))));
+                }
+            });
+            tight.pass();
+            tight.expectPaged(PAT, id);                    // the page, at once: the notices wait their turn
+            tight.clock.advance(Duration.ofMinutes(10));
+            tight.pass();
+            tight.expectSms(PAT, "older notice 1");
+            tight.expectSms(PAT, "older notice 2");
+            tight.incidents.resolve(id);
+        }
+    }
+
+    // --- #18: the provider says the phone opted out --------------------------------------------
+
+    @Test
+    void anSmsRefusedBecauseThePhoneOptedOutIsRecordedAsAnOptOut() {
+        h.phones.script(Channel.SMS, SAM, SendResult.permanent(SendResult.OPTED_OUT, "Twilio error 21610: unsubscribed"));
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectSms(SAM, id + "a");                        // refused: Sam texted STOP to the provider
+        h.expectCall(SAM);                                 // the call in the same step stands
+        assertTrue(timeline(h, id).stream().anyMatch(l -> l.startsWith("SMS_OPTED_OUT") && l.contains(SAM)),
+                timeline(h, id).toString());
+
+        h.after(Duration.ofMinutes(20));                   // the next cycle: Sam by voice only, no text to bounce
+        h.expectPaged(LEE, id);
+        h.expectPaged(PagingHarness.VAL, id);
+        h.expectPaged(PAT, id);
+        h.expectCall(SAM);
+        assertTrue(h.paging.onSmsReply(SAM, "START").contains("texts to this phone are back on"));
+    }
+
+    // --- #20: nothing pending goes out once the caller is called back ---------------------------
+
+    @Test
+    void aLateNoticeHeldByTheRateLimitIsCancelledByTheCallBack() {
+        try (PagingHarness tight = new PagingHarness(new RateLimit(2, Duration.ofMinutes(5)))) {
+            tight.onCall(Role.PRIMARY, "Pat", PAT);
+            tight.incidents.setPolicy(List.of("0m PRIMARY"), "9m");
+            long id = tight.voicemail(Priority.P3);
+            tight.pass();
+            tight.expectPaged(PAT, id);
+            for (int cycle = 1; cycle <= 3; cycle++) {     // paged again at 9, 18 and 27 minutes
+                tight.after(Duration.ofMinutes(9));
+                tight.expectPaged(PAT, id);
+            }
+            tight.clock.advance(Duration.ofMinutes(1));
+            tight.paging.onSmsReply(PAT, "a");             // 28 min: Pat takes it
+            tight.after(Duration.ofMinutes(2));            // 30 min: the late call-back notice, held by the limit
+            Page late = tight.incidents.show(id).pages().stream()
+                    .filter(p -> p.kind() == PageKind.NOTICE && p.state() == PageState.PENDING).findFirst().orElseThrow();
+            assertTrue(late.text().contains("LATE"), late.text());
+
+            String cb = tight.paging.onSmsReply(PAT, "c");  // 30 min: Pat has called back
+            assertTrue(cb.contains("recorded"), cb);
+            tight.after(Duration.ofMinutes(10));           // the held notice never goes
+            assertEquals(PageState.CANCELLED, tight.incidents.show(id).pages().stream()
+                    .filter(p -> p.id() == late.id()).findFirst().orElseThrow().state());
+            assertTrue(timeline(tight, id).stream().anyMatch(l -> l.startsWith("CALLED_BACK")
+                    && l.contains("1 pending page(s) and notice(s) cancelled")), timeline(tight, id).toString());
+        }
+    }
+
+    @Test
+    void theWhoTookItNoticeStillGoesWhenTheCallBackFollowsAtOnce() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.paging.onSmsReply(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + id);
+        h.incidents.resolve(id);
+        h.after(Duration.ofHours(1));
+    }
+}
