@@ -76,20 +76,21 @@ class TwilioFailuresE2ETest {
             e.expectNothingElse();
             assertEquals(1, e.requests("Messages", SAM).size(), "21610 is never retried");
             String story = E2eServer.timeline(e.ticket(ticket));
-            assertTrue(story.contains("SMS to Sam (" + SAM + ") failed for good (twilio-sms 21610"), story);
+            assertTrue(story.contains("SMS to Sam (" + SAM + ") failed for good (twilio-sms OPTED_OUT"), story);
+            assertTrue(story.contains("error 21610"), story);
             assertTrue(story.contains("the voice page to them stands"), story);
 
-            // Pat takes it; the who-took-it notice to Sam (SMS only) cannot go by SMS, so it goes by a call.
+            // Pat takes it. Sam's phone is now recorded as opted out, so the who-took-it notice
+            // goes to Sam by a call straight away, with no second SMS refused by Twilio.
             e.phone(PAT).reply(n + "a");
             e.pass();
             e.phone(SAM).expectCall();
             e.expectNothingElse();
-            assertEquals(2, e.requests("Messages", SAM).size());
+            assertEquals(1, e.requests("Messages", SAM).size(), "an opted-out phone gets no more SMS");
             List<Page> samsNotices = e.pages(n).stream().filter(p -> p.kind() == PageKind.NOTICE && p.to().equals(SAM)).toList();
-            assertTrue(samsNotices.stream().anyMatch(p -> p.channel() == Channel.SMS && p.state() == PageState.FAILED), samsNotices.toString());
             assertTrue(samsNotices.stream().anyMatch(p -> p.channel() == Channel.VOICE && p.state() == PageState.SENT
                     && p.text().contains("Pat took incident " + n)), samsNotices.toString());
-            assertTrue(E2eServer.timeline(e.ticket(ticket)).contains("trying voice instead"));
+            assertTrue(E2eServer.timeline(e.ticket(ticket)).contains("SMS_OPTED_OUT"));
         }
     }
 
