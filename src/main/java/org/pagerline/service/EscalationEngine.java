@@ -143,12 +143,14 @@ public final class EscalationEngine implements AutoCloseable {
         if (locked.isEmpty()) {
             return false;
         }
-        Escalator.Decision d = escalator.decide(locked.get(), policy, now);
-        s.incidents().saveSchedule(d.incident());
-        for (Escalator.Due due : d.due()) {
-            write(s, d.incident(), due, onCall, now);
+        try (LogContext ctx = LogContext.of(locked.get().ticketId(), id)) {
+            Escalator.Decision d = escalator.decide(locked.get(), policy, now);
+            s.incidents().saveSchedule(d.incident());
+            for (Escalator.Due due : d.due()) {
+                write(s, d.incident(), due, onCall, now);
+            }
+            return true;
         }
-        return true;
     }
 
     private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now) {

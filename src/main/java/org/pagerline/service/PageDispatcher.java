@@ -204,6 +204,12 @@ public final class PageDispatcher {
     private record Sent(Page page, String via, SendResult result) {}
 
     private Sent send(Page p, String recording) {
+        try (LogContext ctx = LogContext.of(p.ticketId(), p.incidentId())) {
+            return sendInContext(p, recording);
+        }
+    }
+
+    private Sent sendInContext(Page p, String recording) {
         PageChannel channel = channels.get(p.channel());
         SendResult r;
         try {
@@ -224,6 +230,12 @@ public final class PageDispatcher {
     }
 
     private void record(Stores s, Sent sent, Instant now) {
+        try (LogContext ctx = LogContext.of(sent.page().ticketId(), sent.page().incidentId())) {
+            recordInContext(s, sent, now);
+        }
+    }
+
+    private void recordInContext(Stores s, Sent sent, Instant now) {
         Page p = sent.page();
         SendResult r = sent.result();
         String via = sent.via();
