@@ -90,7 +90,7 @@ public final class Wiring {
         TicketService tickets = new TicketService(tx, clock);
         IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
-                config.line().callbackPromise());
+                paging.callbackDeadline(), config.line().callbackRegions());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick));

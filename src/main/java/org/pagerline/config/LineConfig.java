@@ -1,6 +1,10 @@
 package org.pagerline.config;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.pagerline.core.call.Prompt;
 
 /**
  * The support line (FastAGI script "support-line").
@@ -12,13 +16,21 @@ import java.time.Duration;
  * @param queueName        app_queue queue for non-urgent calls in business hours
  * @param queueWaitLimit   longest wait in the queue before the caller is offered a message
  * @param recordingsDir    folder on the Asterisk host where messages are recorded
- * @param callbackPromise  the urgent line's promise: call back within this after the message
+ * @param callbackDeadline the urgent line's promise: call back within this after the message. Read from
+ *                         paging.callback-deadline, the one key for the engine's timer, the ticket and the
+ *                         prompt (there is no line.callback-promise any more); only a value a promise prompt
+ *                         says is accepted ({@link Prompt#promiseWithin})
+ * @param callbackRegions  countries (ISO 3166 codes) a caller may be called back in (line.callback-regions)
  * @param promptTimeout    how long a digit prompt waits for a key
  * @param maxMessage       longest voice message
  */
 public record LineConfig(String dialTemplate, Duration ringTimeout, String acceptContext, Duration ticketReuseWindow,
-        String queueName, Duration queueWaitLimit, String recordingsDir, Duration callbackPromise,
-        Duration promptTimeout, Duration maxMessage) {
+        String queueName, Duration queueWaitLimit, String recordingsDir, Duration callbackDeadline,
+        Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions) {
+
+    /** The key both the support line and the paging engine read the call-back deadline from. */
+    public static final String CALLBACK_DEADLINE_KEY = "paging.callback-deadline";
+
 
     public static LineConfig from(Settings s) {
         String template = s.string("line.dial-template", "PJSIP/{number}@trunk");
@@ -46,9 +58,45 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
                 queue,
                 positive(s, "line.queue-wait-limit", Duration.ofMinutes(10), Duration.ofHours(4)),
                 dir,
-                positive(s, "line.callback-promise", Duration.ofMinutes(30), Duration.ofDays(1)),
+                callbackDeadline(s),
                 positive(s, "line.prompt-timeout", Duration.ofSeconds(6), Duration.ofMinutes(1)),
-                positive(s, "line.max-message", Duration.ofMinutes(3), Duration.ofMinutes(30)));
+                positive(s, "line.max-message", Duration.ofMinutes(3), Duration.ofMinutes(30)),
+                regions(s));
+    }
+
+    /**
+     * paging.callback-deadline as the caller hears it: refused unless a promise prompt says exactly
+     * that (today only "within 30 minutes"), so the caller is never promised one thing while the
+     * engine escalates on another.
+     */
+    static Duration callbackDeadline(Settings s) {
+        Duration d = s.duration(CALLBACK_DEADLINE_KEY, Duration.ofMinutes(30));
+        if (Prompt.promiseWithin(d).isEmpty()) {
+            throw new ConfigException(CALLBACK_DEADLINE_KEY, d.toMinutes() + " minutes is not what the support line tells"
+                    + " urgent callers (" + Prompt.PROMISE_30_MINUTES.file() + ": '" + Prompt.PROMISE_30_MINUTES.text()
+                    + "'); use 30m, or add a prompt that says the new deadline");
+        }
+        return d;
+    }
+
+    private static Set<String> regions(Settings s) {
+        String key = "line.callback-regions";
+        Set<String> out = new TreeSet<>();
+        Set<String> known = Set.of(Locale.getISOCountries());
+        for (String part : s.string(key, "CA,US").split(",")) {
+            String r = part.trim().toUpperCase(Locale.ROOT);
+            if (r.isEmpty()) {
+                continue;
+            }
+            if (!known.contains(r)) {
+                throw new ConfigException(key, "'" + part.trim() + "' is not a two-letter country code (e.g. CA, US)");
+            }
+            out.add(r);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(key, "must name at least one country (e.g. CA,US)");
+        }
+        return Set.copyOf(out);
     }
 
     private static Duration positive(Settings s, String key, Duration dflt, Duration max) {

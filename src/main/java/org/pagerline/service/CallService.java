@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.pagerline.core.calendar.BusinessCalendar;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
@@ -37,17 +38,24 @@ public final class CallService implements CallEvents {
     private final IncidentOpener incidents;
     private final Clock clock;
     private final Duration reuseWindow;
-    private final Duration callbackPromise;
+    private final Duration callbackDeadline;
+    private final Set<String> callbackRegions;
 
+    /**
+     * @param callbackDeadline the urgent caller is called back this long after the message
+     *                         (paging.callback-deadline: the engine's timer, the ticket and the prompt agree)
+     * @param callbackRegions  countries (ISO codes) pagerline may call back (line.callback-regions)
+     */
     public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
-            Clock clock, Duration reuseWindow, Duration callbackPromise) {
+            Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions) {
         this.tx = tx;
         this.tickets = tickets;
         this.phones = phones;
         this.incidents = incidents;
         this.clock = clock;
         this.reuseWindow = reuseWindow;
-        this.callbackPromise = callbackPromise;
+        this.callbackDeadline = callbackDeadline;
+        this.callbackRegions = Set.copyOf(callbackRegions);
     }
 
     /**
@@ -70,7 +78,8 @@ public final class CallService implements CallEvents {
         if (uniqueId == null || uniqueId.isBlank() || uniqueId.length() > 64) {
             throw new ValidationException("the call has no usable agi_uniqueid");
         }
-        String raw = callerIdNum == null ? "" : callerIdNum.trim();
+        String raw = CallerIdText.number(callerIdNum);
+        String cidName = CallerIdText.name(callerIdName);
         Optional<String> e164 = phones.toE164(raw);
         Optional<CallRecord> seen = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId));
         if (seen.isPresent()) {
@@ -79,17 +88,19 @@ public final class CallService implements CallEvents {
             return new CallStart(c.id(), c.ticketId(), raw, e164, Optional.empty(), true);
         }
         Optional<Client> client = e164.flatMap(n -> tx.inTransaction(s -> s.clients().findByPhone(n)));
-        String name = client.map(Client::contactName).orElse(blankToNull(callerIdName));
+        String name = client.map(Client::contactName).orElse(blankToNull(cidName));
         String company = client.map(Client::company).orElse(null);
         String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+        String shownName = cidName;
+        String shownChannel = CallerIdText.channel(channel);
         Ticket t = tickets.openOrReuse(TicketSource.PHONE, number, name, company, reuseWindow);
         Instant now = clock.instant();
         boolean reused = !t.openedAt().equals(now);
         CallRecord call = tx.inTransaction(s -> {
             CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
                     null, null, null, null, null));
-            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, callerIdName)
-                    + (channel == null || channel.isBlank() ? "" : " on " + channel));
+            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, shownName)
+                    + (shownChannel.isEmpty() ? "" : " on " + shownChannel));
             return c;
         });
         return new CallStart(call.id(), t.id(), raw, e164, client, reused);
@@ -177,6 +188,17 @@ public final class CallService implements CallEvents {
     }
 
     /**
+     * Whether pagerline may call {@code e164} back: empty if so, else why not (premium-rate,
+     * shared-cost or UAN, or a country outside line.callback-regions). A refusal is noted on the
+     * ticket so the technician sees what the caller tried.
+     */
+    public Optional<String> callbackRefusal(long callId, String e164) {
+        Optional<String> why = phones.callbackRefusal(e164, callbackRegions);
+        why.ifPresent(w -> note(callId, "CALLBACK_REFUSED", w + "; the caller was asked for another number"));
+        return why;
+    }
+
+    /**
      * The caller left a message. On the urgent path this opens an incident (which starts the
      * paging) and sets the call-back deadline; a failure to open it is recorded, never thrown:
      * the caller must still hear their ticket number.
@@ -186,31 +208,86 @@ public final class CallService implements CallEvents {
     public void messageLeft(long callId, String recording, long seconds, boolean hungUpWhileRecording,
             boolean urgent, Priority priority) {
         Instant now = clock.instant();
-        CallRecord c = tx.inTransaction(s -> {
-            CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
-            s.calls().update(rec.withRecording(recording));
-            s.tickets().addEvent(rec.ticketId(), now, "VOICEMAIL", recording + " (" + seconds + " s"
-                    + (hungUpWhileRecording ? ", caller hung up while recording; kept" : "") + ")");
-            if (urgent) {
-                s.tickets().addEvent(rec.ticketId(), now, "CALLBACK_DUE", "call the caller back by "
-                        + now.plus(callbackPromise) + " (" + callbackPromise.toMinutes() + "-minute promise)");
-            }
-            return rec;
-        });
+        String detail = recording + " (" + seconds + " s"
+                + (hungUpWhileRecording ? ", caller hung up while recording; kept" : "") + ")";
         if (!urgent) {
+            tx.run(s -> saveVoicemail(s, callId, recording, detail, now));
             return;
         }
-        Ticket t = tickets.find(c.ticketId());
+        // The voicemail and its incident commit together: never a saved urgent message nobody is paged for.
         try {
-            long id = incidents.openFromVoicemail(new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
-                    t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
-            if (id > 0) {
-                tickets.addEvent(t.id(), "INCIDENT_OPENED", "incident " + id + " opened; paging started");
-            }
+            tx.run(s -> {
+                CallRecord rec = saveVoicemail(s, callId, recording, detail, now);
+                openIncident(s, rec.ticketId(), priority, recording, now);
+            });
+            incidents.afterCommit();
         } catch (RuntimeException e) {
-            log.error("could not open an incident for ticket {}: {}", t.id(), e.toString(), e);
-            tickets.addEvent(t.id(), "INCIDENT_FAILED", "could not open the incident: " + e.getMessage()
-                    + "; call the caller back by hand");
+            log.error("could not open an incident for call {}: {}", callId, e.toString(), e);
+            tx.run(s -> {
+                CallRecord rec = saveVoicemail(s, callId, recording, detail, now);
+                s.tickets().addEvent(rec.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
+                        + e.getMessage() + "; call the caller back by hand");
+            });
+        }
+    }
+
+    /**
+     * The urgent caller chose the priority, then hung up before leaving a message (while the
+     * technician's phone rang, at the call-back number or before the tone): they are paged for all
+     * the same, with no recording. The call-back number is the one already given, else the caller
+     * ID when it is a number we may call. Recording the hang-up and opening the incident commit
+     * together. Never throws.
+     */
+    public void urgentHungUpBeforeMessage(long callId, CallStep at, Priority priority) {
+        Instant now = clock.instant();
+        try {
+            tx.run(s -> {
+                CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
+                if (rec.outcome() != null || rec.recording() != null) {
+                    return; // ended or messaged already: nothing to add
+                }
+                s.calls().update(rec.ended(now, CallOutcome.HUNG_UP));
+                s.tickets().addEvent(rec.ticketId(), now, "HUNG_UP", "caller hung up during " + at.wireName());
+                Ticket t = s.tickets().find(rec.ticketId()).orElseThrow();
+                String callback = t.callbackNumber();
+                if (callback == null) {
+                    callback = phones.toE164(rec.callerId())
+                            .filter(n -> phones.callbackRefusal(n, callbackRegions).isEmpty()).orElse(null);
+                    if (callback != null) {
+                        s.tickets().update(t.withCallback(callback).touchedAt(now));
+                    }
+                }
+                s.tickets().addEvent(rec.ticketId(), now, "NO_MESSAGE", "urgent caller hung up before leaving a message;"
+                        + " paging anyway with no recording; call back "
+                        + (callback == null ? "impossible: no usable caller ID" : callback));
+                openIncident(s, rec.ticketId(), priority, null, now);
+            });
+            incidents.afterCommit();
+        } catch (RuntimeException e) {
+            log.error("could not open an incident for call {} (urgent hang-up): {}", callId, e.toString(), e);
+            hungUp(callId, at);
+            note(callId, "INCIDENT_FAILED", "urgent caller hung up before the message and the incident could not be"
+                    + " opened: " + e.getMessage() + "; call the caller back by hand");
+        }
+    }
+
+    private static CallRecord saveVoicemail(Stores s, long callId, String recording, String detail, Instant now) {
+        CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
+        s.calls().update(rec.withRecording(recording));
+        s.tickets().addEvent(rec.ticketId(), now, "VOICEMAIL", detail);
+        return rec;
+    }
+
+    /** Inside the caller's transaction: the call-back deadline on the ticket, then the incident (paging). */
+    private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
+        s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
+                + " (" + callbackDeadline.toMinutes() + "-minute promise)");
+        Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
+        long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
+                t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
+        if (id > 0) {
+            s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + id + " opened; paging started"
+                    + (recording == null ? " (no recording: the caller hung up before the message)" : ""));
         }
     }
 

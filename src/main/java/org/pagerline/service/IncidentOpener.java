@@ -3,8 +3,22 @@ package org.pagerline.service;
 /**
  * Port between the support line and paging: an urgent voicemail opens an incident (state OPEN)
  * on its ticket, which starts the paging cycle. Returns the incident id.
+ *
+ * <p>Added for review finding 5: {@link #openFromVoicemail(Stores, VoicemailIncident)} opens it
+ * inside the caller's transaction, so the voicemail and its incident commit together (or neither
+ * does); the caller calls {@link #afterCommit()} once that transaction has committed so paging
+ * starts at once. The defaults keep a plain opener (a test double) working as before.
  */
 @FunctionalInterface
 public interface IncidentOpener {
     long openFromVoicemail(VoicemailIncident voicemail);
+
+    /** Opens the incident with the caller's stores (its transaction). Default: the opener's own transaction. */
+    default long openFromVoicemail(Stores inTransaction, VoicemailIncident voicemail) {
+        return openFromVoicemail(voicemail);
+    }
+
+    /** The transaction that opened incidents committed: wake the engine. Default: nothing to do. */
+    default void afterCommit() {
+    }
 }

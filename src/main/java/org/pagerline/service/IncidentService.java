@@ -47,8 +47,19 @@ public final class IncidentService implements IncidentOpener {
      */
     @Override
     public long openFromVoicemail(VoicemailIncident v) {
+        long id = tx.inTransaction(s -> openFromVoicemail(s, v));
+        kick.run();
+        return id;
+    }
+
+    /**
+     * The same, inside the caller's transaction (the support line saves the voicemail and opens
+     * its incident in one commit). The caller must call {@link #afterCommit()} once committed.
+     */
+    @Override
+    public long openFromVoicemail(Stores s, VoicemailIncident v) {
         Instant now = clock.instant();
-        long id = tx.inTransaction(s -> {
+        { // the block keeps the body's lines as they were in the old lambda (easier merges)
             Ticket t = s.tickets().find(v.ticketId())
                     .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
             Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
@@ -73,9 +84,13 @@ public final class IncidentService implements IncidentOpener {
             s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
                     + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
             return i.id();
-        });
+        }
+    }
+
+    /** Wakes the engine so the first pages of incidents opened in a committed transaction go out at once. */
+    @Override
+    public void afterCommit() {
         kick.run();
-        return id;
     }
 
     /**

@@ -3,7 +3,9 @@ package org.pagerline.service;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Phone numbers in E.164, validated with libphonenumber. Numbers typed by admins must be in
@@ -49,6 +51,33 @@ public final class PhoneNumbers {
             return UTIL.isValidNumber(n) ? Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164)) : Optional.empty();
         } catch (NumberParseException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Why pagerline must not call {@code e164} back, or empty when it may: premium-rate,
+     * shared-cost and UAN numbers cost the desk money (toll fraud), and so may any country outside
+     * {@code regions} (ISO codes, e.g. CA, US).
+     */
+    public Optional<String> callbackRefusal(String e164, Set<String> regions) {
+        try {
+            PhoneNumber n = UTIL.parse(e164, "ZZ");
+            String region = UTIL.getRegionCodeForNumber(n);
+            PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(n);
+            switch (type) {
+                case PREMIUM_RATE, SHARED_COST, UAN -> {
+                    return Optional.of(e164 + " is a " + type.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                            + " number");
+                }
+                default -> { }
+            }
+            if (region == null || !regions.contains(region)) {
+                return Optional.of(e164 + " is in " + (region == null ? "no known country" : region)
+                        + ", outside the call-back regions " + new java.util.TreeSet<>(regions));
+            }
+            return Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.of("'" + e164 + "' is not a phone number");
         }
     }
 }

@@ -32,6 +32,7 @@ import org.pagerline.config.AgiConfig;
 import org.pagerline.config.AmiConfig;
 import org.pagerline.config.LineConfig;
 import org.pagerline.config.Settings;
+import org.pagerline.core.call.HoursReadout;
 import org.pagerline.core.call.Prompt;
 
 /**
@@ -484,6 +485,9 @@ class DialplanLintTest {
             for (int d = 0; d <= 9; d++) {
                 played.putIfAbsent("digits/" + d, "SAY DIGITS / SAY NUMBER");
             }
+        }
+        for (String f : HoursReadout.everySound()) {
+            played.putIfAbsent(f, "the out-of-hours read-out (HoursReadout)");
         }
         if (java.contains("RecordFileCommand")) {
             played.putIfAbsent("beep", "RECORD FILE with beep");

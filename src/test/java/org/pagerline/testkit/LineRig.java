@@ -40,6 +40,12 @@ public final class LineRig implements AutoCloseable {
     public final FakeAsterisk asterisk;
 
     private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
+        this(isoInstant, db, maxCalls, lineSettings, Map.of());
+    }
+
+    /** @param agiSettings agi.* keys (e.g. agi.allow); bind and port are the rig's own */
+    private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings,
+            Map<String, String> agiSettings) {
         this.clock = MutableClock.at(isoInstant);
         this.db = db;
         this.tx = db.transactions();
@@ -48,9 +54,14 @@ public final class LineRig implements AutoCloseable {
         this.tickets = new TicketService(tx, clock);
         this.clients = new ClientService(tx, phones, clock);
         this.roster = new RosterService(tx, phones, clock);
-        this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(), config.callbackPromise());
+        this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(),
+                config.callbackDeadline(), config.callbackRegions());
         this.port = freePort();
-        this.listener = new AgiListener(new AgiConfig("127.0.0.1", port, maxCalls), Map.of(
+        Map<String, String> agi = new java.util.HashMap<>(agiSettings);
+        agi.put("agi.bind", "127.0.0.1");
+        agi.put("agi.port", Integer.toString(port));
+        agi.put("agi.max-calls", Integer.toString(maxCalls));
+        this.listener = new AgiListener(AgiConfig.from(Settings.ofMap(agi)), Map.of(
                 SupportLineScript.NAME, new SupportLineScript(calls, config),
                 AcceptScript.NAME, new AcceptScript(calls, 1000)));
         listener.start();
@@ -64,6 +75,11 @@ public final class LineRig implements AutoCloseable {
 
     public static LineRig at(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
         return new LineRig(isoInstant, db, maxCalls, lineSettings);
+    }
+
+    /** In-memory database, with agi.* settings for the listener (agi.allow, agi.drain-time). */
+    public static LineRig withAgi(String isoInstant, Map<String, String> agiSettings) {
+        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of(), agiSettings);
     }
 
     /** Adds a technician and makes them the primary on call (one-person weekly rotation). */

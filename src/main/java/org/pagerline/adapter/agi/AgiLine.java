@@ -41,6 +41,11 @@ final class AgiLine {
         stillThere(channel.sendCommand(new StreamFileCommand(p.file(), "")), p.file());
     }
 
+    /** A sound file by name (a core sound such as digits/day-1); like {@link #play(Prompt)}. */
+    void playSound(String file) throws AgiException {
+        stillThere(channel.sendCommand(new StreamFileCommand(file, "")), file);
+    }
+
     void sayDigits(String digits) throws AgiException {
         stillThere(channel.sendCommand(new SayDigitsCommand(digits)), "digits " + digits);
     }

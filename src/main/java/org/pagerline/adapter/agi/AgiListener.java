@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.asteriskjava.fastagi.AgiScript;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.asteriskjava.fastagi.SimpleMappingStrategy;
 import org.asteriskjava.util.ServerSocketFacade;
+import org.asteriskjava.util.SocketConnectionFacade;
 import org.pagerline.config.AgiConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,7 @@ public final class AgiListener implements AutoCloseable {
         this.config = config;
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.copyOf(scripts));
-        server = new Server(mapping);
+        server = new Server(mapping, config);
         try {
             server.setAddress(InetAddress.getByName(config.bind()));
         } catch (IOException e) {
@@ -75,6 +77,11 @@ public final class AgiListener implements AutoCloseable {
         return server.getPoolActiveTaskCount();
     }
 
+    /**
+     * Stops accepting calls, then waits up to {@code agi.drain-time} for the live ones to finish
+     * (a caller mid-message keeps their message), so the database is still there for them; calls
+     * still live after that are logged and left to the dialplan's fallback.
+     */
     @Override
     public void close() {
         if (server.up) {
@@ -84,25 +91,96 @@ public final class AgiListener implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("FastAGI listener did not stop cleanly: {}", e.getMessage());
             }
+            drain();
+        }
+    }
+
+    private void drain() {
+        ThreadPoolExecutor pool = server.pool;
+        if (pool == null) {
+            return;
+        }
+        int live = pool.getActiveCount();
+        if (live > 0) {
+            log.info("waiting up to {} s for {} live call(s) to finish", config.drainTime().toSeconds(), live);
+        }
+        try {
+            if (!pool.awaitTermination(config.drainTime().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} call(s) still live after {} s; stopping without them", pool.getActiveCount(),
+                        config.drainTime().toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Tells us when the socket is bound; asterisk-java offers no other signal. */
     private static final class Server extends DefaultAgiServer {
         final CountDownLatch bound = new CountDownLatch(1);
+        final AgiConfig config;
         volatile boolean up;
         volatile Exception failure;
+        volatile ThreadPoolExecutor pool;
 
-        Server(SimpleMappingStrategy mapping) {
+        Server(SimpleMappingStrategy mapping, AgiConfig config) {
             super(mapping);
+            this.config = config;
         }
 
         @Override
         protected ServerSocketFacade createServerSocket() throws IOException {
-            ServerSocketFacade s = super.createServerSocket();
+            ServerSocketFacade s = new AllowedPeersOnly(super.createServerSocket(), config);
             up = true;
             bound.countDown();
             return s;
+        }
+
+        @Override
+        protected ThreadPoolExecutor createPool() {
+            ThreadPoolExecutor p = super.createPool();
+            pool = p;
+            return p;
+        }
+    }
+
+    /**
+     * Hands asterisk-java only connections from agi.allow: any other peer is closed at once,
+     * before a byte is read or a script runs. FastAGI has no authentication of its own.
+     */
+    private static final class AllowedPeersOnly implements ServerSocketFacade {
+        private final ServerSocketFacade inner;
+        private final AgiConfig config;
+
+        AllowedPeersOnly(ServerSocketFacade inner, AgiConfig config) {
+            this.inner = inner;
+            this.config = config;
+        }
+
+        @Override
+        public SocketConnectionFacade accept() throws IOException {
+            while (true) {
+                SocketConnectionFacade c = inner.accept();
+                InetAddress peer = c.getRemoteAddress();
+                if (config.allows(peer)) {
+                    return c;
+                }
+                log.warn("FastAGI connection from {} refused: not in agi.allow {}", peer, config.allow());
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    log.debug("closing a refused FastAGI connection failed: {}", e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            inner.close();
+        }
+
+        @Override
+        public void setSocketReadTimeout(int timeout) {
+            inner.setSocketReadTimeout(timeout);
         }
     }
 }

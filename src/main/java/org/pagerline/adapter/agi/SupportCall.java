@@ -8,6 +8,7 @@ import org.pagerline.config.LineConfig;
 import org.pagerline.core.call.CallDecisions;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallStep;
+import org.pagerline.core.call.HoursReadout;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Menus;
 import org.pagerline.core.call.Prompt;
@@ -36,6 +37,8 @@ final class SupportCall {
     private CallService.CallStart start;
     private CallStep step = CallStep.GREETING;
     private Priority priority;
+    /** Set once an urgent caller has chosen the priority; cleared when they are put through or their message is saved. */
+    private boolean owesUrgentPage;
 
     SupportCall(CallService calls, LineConfig config, AgiRequest request, AgiLine line) {
         this.calls = calls;
@@ -55,6 +58,15 @@ final class SupportCall {
 
     CallStep step() {
         return step;
+    }
+
+    /** True if the caller chose urgent and a priority but has neither been put through nor left a message. */
+    boolean owesUrgentPage() {
+        return owesUrgentPage;
+    }
+
+    Priority priority() {
+        return priority;
     }
 
     void run() throws AgiException {
@@ -82,14 +94,16 @@ final class SupportCall {
         Menu.Answer p = line.ask(Menus.PRIORITY, timeout());
         priority = CallDecisions.priority(p.key());
         calls.priority(callId(), priority, p.kind() == Menu.Answer.Kind.DEFAULTED);
+        owesUrgentPage = true;
         if (CallDecisions.route(true, now.deskOpen(), now.primary().isPresent()) == Route.RING_PRIMARY) {
             if (ring(now.primary().get())) {
+                owesUrgentPage = false;
                 return;
             }
         } else {
             calls.note(callId(), "NO_ONE_ON_CALL", "no primary technician is on call; taking a message");
         }
-        message(true, Prompt.PROMISE_30_MINUTES);
+        message(true, Prompt.promiseWithin(config.callbackDeadline()).orElse(Prompt.PROMISE_30_MINUTES));
     }
 
     /** Rings the primary; true if they accepted and the caller was put through. */
@@ -105,6 +119,7 @@ final class SupportCall {
         boolean accepted = calls.acceptedBy(callId()).map(id -> id == tech.id()).orElse(false);
         if (rc == -1) {
             if (accepted) { // talked, then the caller hung up: a finished call, not an abandoned one
+                owesUrgentPage = false;
                 calls.finish(callId(), CallOutcome.CONNECTED, "talked to " + tech.name());
                 return true;
             }
@@ -145,6 +160,9 @@ final class SupportCall {
     private void afterHours(CallService.Situation now) throws AgiException {
         enter(CallStep.HOURS);
         line.play(Prompt.CLOSED);
+        for (String sound : HoursReadout.sounds(now.calendar())) {
+            line.playSound(sound);
+        }
         String hours = now.calendar().describeHours();
         line.verbose(hours);
         calls.note(callId(), "HOURS_READ", "desk closed; hours read out: " + hours);
@@ -169,6 +187,7 @@ final class SupportCall {
         line.play(Prompt.RECORD_AFTER_TONE);
         String file = config.recordingsDir() + "/ticket-" + start.ticketId() + "-call-" + callId();
         AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
+        owesUrgentPage = false; // the message (even cut short by a hang-up) opens the incident
         calls.messageLeft(callId(), file, rec.seconds(), rec.hungUp(), urgent, priority);
         // The message is what matters: the call counts as ended well even if the caller hangs up now.
         calls.finish(callId(), urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE,
@@ -188,7 +207,8 @@ final class SupportCall {
 
     /** The caller confirms their caller ID or keys in another number (validated, three tries). */
     private void callback() throws AgiException {
-        String callerNumber = start.callerE164().orElse(null);
+        String callerNumber = start.callerE164()
+                .filter(n -> calls.callbackRefusal(callId(), n).isEmpty()).orElse(null);
         if (callerNumber != null) {
             Menu.Tries tries = Menu.Tries.FIRST;
             while (true) {
@@ -216,6 +236,10 @@ final class SupportCall {
         for (int i = 0; i < Menus.TRIES; i++) {
             String digits = line.getData(Prompt.CALLBACK_ENTER, Math.max(timeout(), 10_000), 15);
             var number = CallDecisions.plausibleNumber(digits) ? calls.callbackNumber(digits) : java.util.Optional.<String>empty();
+            if (number.isPresent() && calls.callbackRefusal(callId(), number.get()).isPresent()) {
+                line.play(Prompt.CALLBACK_REFUSED); // premium-rate or abroad: tell them, ask again
+                continue;
+            }
             if (number.isPresent()) {
                 line.play(Prompt.CALLBACK_IS);
                 line.sayDigits(number.get().replace("+", ""));
@@ -225,7 +249,7 @@ final class SupportCall {
             line.play(digits.isEmpty() ? Prompt.NO_INPUT : Prompt.CALLBACK_INVALID);
         }
         calls.callback(callId(), callerNumber, callerNumber != null ? "caller ID; no valid number keyed in"
-                : "caller ID withheld and no valid number keyed in");
+                : "caller ID withheld or refused, and no valid number keyed in");
     }
 
     private void enter(CallStep s) throws AgiException {

@@ -36,7 +36,10 @@ public final class SupportLineScript implements AgiScript {
         try {
             call.run();
         } catch (AgiHangupException e) {
-            if (call.started()) {
+            if (call.started() && call.owesUrgentPage()) {
+                // urgent and prioritised, but gone before the message: page anyway (no recording)
+                record(() -> calls.urgentHungUpBeforeMessage(call.callId(), call.step(), call.priority()), call);
+            } else if (call.started()) {
                 record(() -> calls.hungUp(call.callId(), call.step()), call);
             }
         } catch (ValidationException e) {

@@ -153,6 +153,11 @@ public final class BusinessCalendar {
         throw new IllegalStateException("the business calendar has no opening hours");
     }
 
+    /** The merged opening stretches of {@code day} as [open, close) desk times, earliest first; empty when closed. */
+    public List<LocalTime[]> hoursOn(DayOfWeek day) {
+        return byDay.get(day).stream().map(LocalTime[]::clone).toList();
+    }
+
     /** E.g. "Monday to Friday, 8 AM to 5 PM (America/Winnipeg)"; suits a voice read-out. */
     public String describeHours() {
         return HoursText.describe(byDay, !holidays.isEmpty(), zone);

@@ -17,6 +17,7 @@ public enum Prompt {
     CALLBACK_CONFIRM("pagerline/callback-confirm", "To use this number, press 1. To enter another number, press 2."),
     CALLBACK_ENTER("pagerline/callback-enter", "Please enter the number we should call you back at, then press the pound key."),
     CALLBACK_INVALID("pagerline/callback-invalid", "Sorry, that is not a phone number we can call."),
+    CALLBACK_REFUSED("pagerline/callback-refused", "Sorry, we cannot call that number back. Please give a regular landline or mobile number in our service area."),
     RECORD_AFTER_TONE("pagerline/record-after-tone", "Please describe your issue after the tone. Press the pound key or hang up when you are done."),
     YOUR_TICKET("pagerline/your-ticket", "Your ticket number is"),
     PROMISE_30_MINUTES("pagerline/promise-30-minutes", "A technician will call you back within 30 minutes."),
@@ -25,6 +26,9 @@ public enum Prompt {
     JOINING_QUEUE("pagerline/joining-queue", "All technicians are helping other callers. Please hold; calls are answered in the order received."),
     QUEUE_WAIT_OVER("pagerline/queue-wait-over", "We are sorry for the wait. Please leave a message and we will call you back."),
     CLOSED("pagerline/closed", "The help desk is closed right now. Our business hours are:"),
+    HOURS_TO("pagerline/hours-to", "to"),
+    HOURS_AND("pagerline/hours-and", "and"),
+    HOURS_HOLIDAYS("pagerline/hours-holidays", "Closed on holidays."),
     AFTER_HOURS_MENU("pagerline/after-hours-menu", "To leave a message and be called back on the next business day, press 1. If your issue is urgent, press 2. To hear this again, press star."),
     GOODBYE("pagerline/goodbye", "Thank you for calling. Goodbye."),
     TROUBLE("pagerline/trouble", "We are having technical trouble. Please leave a message after the tone."),
@@ -47,6 +51,11 @@ public enum Prompt {
 
     public String text() {
         return text;
+    }
+
+    /** The promise prompt that says "within {@code d}", if there is one (only 30 minutes today). */
+    public static java.util.Optional<Prompt> promiseWithin(java.time.Duration d) {
+        return d.equals(java.time.Duration.ofMinutes(30)) ? java.util.Optional.of(PROMISE_30_MINUTES) : java.util.Optional.empty();
     }
 
     /** The prompt whose sound file is {@code file}, if any: the simulator turns files back into words. */
