@@ -59,32 +59,30 @@ public final class IncidentService implements IncidentOpener {
     @Override
     public long openFromVoicemail(Stores s, VoicemailIncident v) {
         Instant now = clock.instant();
-        { // the block keeps the body's lines as they were in the old lambda (easier merges)
-            Ticket t = s.tickets().find(v.ticketId())
-                    .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
-            Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
-            if (existing.isPresent()) {
-                return voicemailAgain(s, t, existing.get(), v, now);
-            }
-            Ticket updated = t;
-            if (v.priority() != null) {
-                updated = updated.withPriority(v.priority());
-            }
-            if (v.callbackNumber() != null && !v.callbackNumber().isBlank()) {
-                updated = updated.withCallback(v.callbackNumber());
-            }
-            if (updated != t) {
-                s.tickets().update(updated.touchedAt(now));
-            }
-            EscalationPolicy policy = EscalationEngine.policy(s);
-            Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), v.callerNumber(),
-                    first(v.callerName(), t.callerName()), first(v.company(), t.company()),
-                    first(v.callbackNumber(), t.callbackNumber()), v.recording(), v.leftAt(), now,
-                    policy.steps().get(0).delay(), callbackDeadline, slaWarning));
-            s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
-                    + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
-            return i.id();
+        Ticket t = s.tickets().find(v.ticketId())
+                .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
+        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
+        if (existing.isPresent()) {
+            return voicemailAgain(s, t, existing.get(), v, now);
         }
+        Ticket updated = t;
+        if (v.priority() != null) {
+            updated = updated.withPriority(v.priority());
+        }
+        if (v.callbackNumber() != null && !v.callbackNumber().isBlank()) {
+            updated = updated.withCallback(v.callbackNumber());
+        }
+        if (updated != t) {
+            s.tickets().update(updated.touchedAt(now));
+        }
+        EscalationPolicy policy = EscalationEngine.policy(s);
+        Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), v.callerNumber(),
+                first(v.callerName(), t.callerName()), first(v.company(), t.company()),
+                first(v.callbackNumber(), t.callbackNumber()), v.recording(), v.leftAt(), now,
+                policy.steps().get(0).delay(), callbackDeadline, slaWarning));
+        s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
+                + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
+        return i.id();
     }
 
     /** Wakes the engine so the first pages of incidents opened in a committed transaction go out at once. */
