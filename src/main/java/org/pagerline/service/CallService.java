@@ -285,9 +285,10 @@ public final class CallService implements CallEvents {
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
-        if (id > 0) {
-            s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + id + " opened; paging started"
-                    + (recording == null ? " (no recording: the caller hung up before the message)" : ""));
+        // The incident service writes INCIDENT_OPENED itself; the line adds only what it alone knows.
+        if (id > 0 && recording == null) {
+            s.tickets().addEvent(t.id(), now, "PAGING_WITHOUT_MESSAGE", "incident " + id
+                    + " pages without a recording: the caller hung up before the message");
         }
     }
 

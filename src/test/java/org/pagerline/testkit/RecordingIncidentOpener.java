@@ -21,6 +21,14 @@ public final class RecordingIncidentOpener implements IncidentOpener {
         return ids.incrementAndGet();
     }
 
+    /** As the real opener does, inside the line's transaction: the incident goes on the ticket. */
+    @Override
+    public long openFromVoicemail(org.pagerline.service.Stores s, VoicemailIncident v) {
+        long id = openFromVoicemail(v);
+        s.tickets().addEvent(v.ticketId(), v.leftAt(), "INCIDENT_OPENED", "incident " + id + " opened (test opener)");
+        return id;
+    }
+
     public List<VoicemailIncident> opened() {
         return List.copyOf(opened);
     }
