@@ -69,8 +69,19 @@ final class SupportCall {
         return priority;
     }
 
+    /** The ticket id in this call's log lines, from the moment the ticket exists; closed by the script. */
+    private org.pagerline.service.LogContext logContext;
+
+    void closeLogContext() {
+        if (logContext != null) {
+            logContext.close();
+            logContext = null;
+        }
+    }
+
     void run() throws AgiException {
         start = calls.start(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(), request.getCallerIdName());
+        logContext = org.pagerline.service.LogContext.ticket(start.ticketId());
         line.set(VAR_TICKET, Long.toString(start.ticketId()));
         line.set(VAR_CALL, Long.toString(start.callId()));
         enter(CallStep.GREETING);

@@ -52,6 +52,8 @@ public final class SupportLineScript implements AgiScript {
                 record(() -> calls.failed(call.callId(), "pagerline fault at " + call.step().wireName() + ": " + e), call);
             }
             tellDialplanToTakeOver(line);
+        } finally {
+            call.closeLogContext(); // pooled threads must not carry this call's ticket into the next
         }
     }
 

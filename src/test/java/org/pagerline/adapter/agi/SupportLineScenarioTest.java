@@ -118,9 +118,24 @@ class SupportLineScenarioTest {
     @Test
     void aPbxMissingOurPromptsStillTakesTheUrgentCallersMessage() {
         rig(IN_HOURS).primary("Alice Tech", "+12045550100");
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
         // Asterisk answers STREAM FILE of a file it lacks with result=-1, as for a hang-up.
-        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.IGNORE)
-                .missing("pagerline/greeting", "pagerline/nobody-accepted", "pagerline/promise-30-minutes"));
+        Conversation c;
+        try {
+            c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.IGNORE)
+                    .missing("pagerline/greeting", "pagerline/nobody-accepted", "pagerline/promise-30-minutes"));
+        } finally {
+            root.detachAppender(logs);
+        }
+        var warnings = logs.list.stream().filter(e -> e.getFormattedMessage().contains("could not play pagerline/")).toList();
+        assertEquals(3, warnings.size(), "each missing prompt is logged");
+        for (var w : warnings) {
+            assertEquals(c.variable("PAGERLINE_TICKET"), w.getMDCPropertyMap().get("ticket"), "the log line names the ticket");
+        }
 
         assertNull(c.error(), c.error());
         assertEquals("VOICEMAIL", c.variable("PAGERLINE_RESULT"), "the caller was not dropped");
