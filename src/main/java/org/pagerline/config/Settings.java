@@ -186,6 +186,11 @@ public final class Settings {
         return d;
     }
 
+    /** Every key some part of pagerline has asked for so far (for documentation checks). */
+    public Set<String> keysRead() {
+        return Set.copyOf(read);
+    }
+
     /** Fails on the first key in the file that no part of pagerline reads: a typo, most likely. */
     public void rejectUnknownKeys() {
         Set<String> unknown = new TreeSet<>(file.keySet());
