@@ -112,10 +112,10 @@ class PagingCallKeysE2ETest {
             long samsCall = originatedPages(e).get("PJSIP/12045550102@trunk");
 
             List<String> commands = new PageCallPeer(e.agiPort).variable("PAGERLINE_PAGE_ID", Long.toString(samsCall))
-                    .atMenu("1").call();
+                    .atMenu("1").atPrompt("pagerline/page-spoke", "1").call(); // "If you spoke with the caller, press 1"
 
             assertTrue(commands.contains("STREAM FILE \"pagerline/page-connecting\" \"\""), commands.toString());
-            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60\""), commands.toString());
+            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60,g\""), commands.toString());
             Incident i = e.incident(n);
             assertEquals(IncidentState.CALLED_BACK, i.state());
             assertEquals("Sam", i.ownerName());

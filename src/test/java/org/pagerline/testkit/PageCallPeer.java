@@ -21,8 +21,9 @@ import java.util.Map;
  * then answers each command as Asterisk would. Scripted: channel variables, the keys pressed at
  * each GET DATA ("" = nothing pressed), a key pressed while a given file plays, and a hang-up
  * (a {@code HANGUP} line then {@code 511}s, or {@code 200 result=-1}) after so many commands, and
- * how a Dial from the call ends (DIALSTATUS; the technician may hang up to end it, after which
- * Asterisk still answers the commands res_agi allows on a dead channel, GET VARIABLE among them).
+ * how a Dial from the call ends (DIALSTATUS, ANSWEREDTIME; the technician may hang up to end it,
+ * after which Asterisk still answers the commands res_agi allows on a dead channel, GET VARIABLE
+ * among them), and the key (or hang-up) at a given GET DATA prompt such as the post-Dial question.
  */
 public final class PageCallPeer {
     private final int port;
@@ -34,6 +35,10 @@ public final class PageCallPeer {
     private boolean hangUpWithMinusOne;
     private String dialStatus = "ANSWER";
     private boolean hangUpDuringDial;
+    /** ANSWEREDTIME Dial sets when it ends ANSWERed (seconds bridged); null: not set. */
+    private Integer answeredSeconds;
+    /** GET DATA answers for a given prompt file, ahead of {@link #menuKeys}; "-1": hangs up there. */
+    private final Map<String, String> promptKeys = new HashMap<>();
     /** The channel is gone (hung up during a Dial): only dead-channel commands still work. */
     private boolean dead;
     private boolean hangupLineSent;
@@ -81,6 +86,24 @@ public final class PageCallPeer {
     public PageCallPeer dialEnds(String status, boolean technicianHangsUp) {
         dialStatus = status;
         hangUpDuringDial = technicianHangsUp;
+        return this;
+    }
+
+    /**
+     * Like {@link #dialEnds(String, boolean)}; an ANSWERed Dial also sets ANSWEREDTIME to
+     * {@code answeredSeconds} (how long the technician and the caller were bridged).
+     */
+    public PageCallPeer dialEnds(String status, boolean technicianHangsUp, int answeredSeconds) {
+        this.answeredSeconds = answeredSeconds;
+        return dialEnds(status, technicianHangsUp);
+    }
+
+    /**
+     * The answer to GET DATA with this prompt file: a key, "" (timed out with no key) or "-1"
+     * (the technician hangs up at that prompt: {@code 200 result=-1}, then the channel is dead).
+     */
+    public PageCallPeer atPrompt(String file, String key) {
+        promptKeys.put(file, key);
         return this;
     }
 
@@ -164,6 +187,10 @@ public final class PageCallPeer {
         String verb2 = a.size() > 1 ? verb + " " + a.get(1).toUpperCase() : verb;
         if (verb.equals("EXEC") && a.size() > 1 && a.get(1).equalsIgnoreCase("Dial") && !dead) {
             variables.put("DIALSTATUS", dialStatus);
+            variables.put("DIALEDTIME", Integer.toString(answeredSeconds == null ? 60 : answeredSeconds + 12));
+            if ("ANSWER".equals(dialStatus)) {
+                variables.put("ANSWEREDTIME", Integer.toString(answeredSeconds == null ? 0 : answeredSeconds));
+            }
             if (hangUpDuringDial) {
                 dead = true;
                 return "200 result=-1";
@@ -187,7 +214,12 @@ public final class PageCallPeer {
                 return "200 result=0 endpos=16000";
             }
             case "GET DATA": {
-                String k = menuKeys.isEmpty() ? "" : menuKeys.poll();
+                String k = promptKeys.containsKey(a.get(2)) ? promptKeys.get(a.get(2))
+                        : menuKeys.isEmpty() ? "" : menuKeys.poll();
+                if (k.equals("-1")) {
+                    dead = true;
+                    return "200 result=-1";
+                }
                 return k.isEmpty() ? "200 result= (timeout)" : "200 result=" + k;
             }
             case "SAY NUMBER":

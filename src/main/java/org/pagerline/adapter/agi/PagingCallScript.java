@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * DELIVERED. Being answered is not enough (the AMI OriginateResponse "answered" reports nothing):
  * no key after the message and two repeats, or a hang-up before any such key, is reported as
  * NO_ANSWER, a failed attempt the engine retries (an answering machine looks just like this).
- * After key 1 the caller is dialled here; DIALSTATUS (readable even once the technician has hung
- * up) tells {@link PageResponses#onConnected} whether the call-back really connected.
+ * After key 1 the caller is dialled here; only a call-back the technician confirms ("If you spoke
+ * with the caller, press 1"), or a long answered one they end by hanging up, counts as connected
+ * ({@link PageResponses#onConnected}); see {@code callBack}.
  *
  * <p>One instance serves every call; per-call state lives in {@link Call}. Never throws to
  * asterisk-java: a fault is logged, pagerline/page-unavailable is played, the page is reported as
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * caller now, 4 to take it, 5 to pass it on, star to hear it again"), pagerline/page-gone ("This
  * page is no longer active"), pagerline/page-connecting, pagerline/page-acknowledged,
  * pagerline/page-passed-on, pagerline/page-unavailable ("The paging system cannot be reached right
- * now..."); and Asterisk's own vm-goodbye.
+ * now..."), pagerline/page-spoke ("If you spoke with the caller, press 1"),
+ * pagerline/page-not-reached ("We could not reach the caller. The incident is still yours"); and Asterisk's own vm-goodbye.
  */
 public final class PagingCallScript implements AgiScript {
     private static final Logger log = LoggerFactory.getLogger(PagingCallScript.class);
@@ -50,6 +52,14 @@ public final class PagingCallScript implements AgiScript {
     /** Guards against a loop of repeats (a stuck key, a confused engine). */
     static final int MAX_ROUNDS = 10;
     static final long MENU_TIMEOUT_MS = 6000;
+    /** How long "If you spoke with the caller, press 1" waits for the key after a call-back. */
+    static final long SPOKE_TIMEOUT_MS = 8000;
+    /**
+     * A call-back the technician ends by hanging up counts when it was bridged at least this long
+     * (ANSWEREDTIME): longer than a voicemail greeting someone hangs up on, shorter than any
+     * real conversation about an urgent issue.
+     */
+    static final int SPOKE_SECONDS = 20;
 
     private final PageResponses responses;
     private final UnaryOperator<String> dialString;
@@ -148,22 +158,76 @@ public final class PagingCallScript implements AgiScript {
         }
 
         /**
-         * Dials the caller from this channel, then tells the engine whether they were connected.
-         * DIALSTATUS is read even when the technician hung up to end the call-back (Asterisk allows
-         * GET VARIABLE on a dead channel); if it cannot be read, the call-back is not counted (the
-         * technician can still reply "c", and the call-back timer stays on).
+         * Dials the caller from this channel, then tells the engine whether the technician really
+         * spoke with them. DIALSTATUS=ANSWER alone is not enough: the caller's voicemail answers
+         * too. So when the Dial ends with ANSWER and the technician is still on the line (the
+         * caller hung up first; Dial's {@code g} option keeps this channel in the script), the
+         * technician is asked "If you spoke with the caller, press 1": key 1 counts the call-back,
+         * anything else (another key, no key, a hang-up at the question) does not.
+         *
+         * <p>The technician usually ends a finished call-back by hanging up, and then cannot be
+         * asked (Dial answers -1, the channel is dead; GET VARIABLE still works on it). Then the
+         * bridged time decides: ANSWEREDTIME of at least {@link #SPOKE_SECONDS} s counts as
+         * spoken with the caller, a shorter one does not (a technician who hears a voicemail
+         * greeting hangs up within seconds). A technician who leaves a long voicemail message
+         * is counted too: the rule's known blind spot.
+         *
+         * <p>Not counted means the incident stays acknowledged by this technician (the call-back
+         * timer stays on; replying with the code and "c" still counts it). When the Dial did not
+         * answer and the technician is still there, they hear that the caller could not be reached
+         * and that the incident is still theirs before the call ends.
          */
         private void callBack(String number) throws AgiException {
-            channel.exec("Dial", dialString.apply(number) + "," + dialSeconds);
-            String status;
-            try {
-                status = channel.getVariable("DIALSTATUS");
-            } catch (AgiHangupException e) {
-                status = null;
+            int dial = channel.exec("Dial", dialString.apply(number) + "," + dialSeconds + ",g");
+            boolean technicianGone = dial == -1;
+            String s = readVariable("DIALSTATUS");
+            s = s == null ? "unknown" : s;
+            log.info("paging call {}: call-back to {} ended, DIALSTATUS {}{}", pageId, number, s,
+                    technicianGone ? " (the technician hung up)" : "");
+            if (!"ANSWER".equalsIgnoreCase(s)) {
+                responses.onConnected(pageId, false, "DIALSTATUS " + s);
+                if (!technicianGone) {
+                    play("pagerline/page-not-reached", "");
+                }
+                return;
             }
-            String s = status == null || status.isBlank() ? "unknown" : status.trim();
-            log.info("paging call {}: call-back to {} ended, DIALSTATUS {}", pageId, number, s);
-            responses.onConnected(pageId, "ANSWER".equalsIgnoreCase(s), "DIALSTATUS " + s);
+            if (technicianGone) {
+                Long answered = parse(readVariable("ANSWEREDTIME"));
+                boolean spoke = answered != null && answered >= SPOKE_SECONDS;
+                responses.onConnected(pageId, spoke, "DIALSTATUS ANSWER, "
+                        + (answered == null ? "answered time unknown" : "answered " + answered + " s")
+                        + ", the technician hung up" + (spoke ? "" : " (under " + SPOKE_SECONDS + " s: not counted)"));
+                return;
+            }
+            String key;
+            try {
+                String d = channel.getData("pagerline/page-spoke", SPOKE_TIMEOUT_MS, 1);
+                key = d == null ? "" : d.trim();
+            } catch (AgiHangupException e) {
+                key = "-1";
+            }
+            boolean spoke = "1".equals(key);
+            responses.onConnected(pageId, spoke, "DIALSTATUS ANSWER, " + switch (key) {
+                case "1" -> "the technician pressed 1: spoke with the caller";
+                case "" -> "no key at \"did you speak with the caller\"";
+                case "-1" -> "the technician hung up at \"did you speak with the caller\"";
+                default -> "key " + key + " at \"did you speak with the caller\"";
+            });
+            if ("-1".equals(key)) {
+                throw new Gone();
+            }
+            play(spoke ? "vm-goodbye" : "pagerline/page-not-reached", "");
+        }
+
+        /** A channel variable, trimmed; null when unset, blank or unreadable (the channel is gone for good). */
+        private String readVariable(String name) throws AgiException {
+            String v;
+            try {
+                v = channel.getVariable(name);
+            } catch (AgiHangupException e) {
+                return null;
+            }
+            return v == null || v.isBlank() ? null : v.trim();
         }
 
         /** Hands the page's delivery result to the engine, once: a key settles it for good. */

@@ -23,6 +23,8 @@ import org.pagerline.testkit.PageCallPeer;
 /** The paging call over real FastAGI: the technician's phone is a scripted peer. */
 class PagingCallScriptTest {
     private static final String CALLER = "+12045559001";
+    private static final String SPOKE = "pagerline/page-spoke";
+    private static final String NOT_REACHED = "pagerline/page-not-reached";
     private static final List<String> keys = new CopyOnWriteArrayList<>();
     /** What the script reported: "page:OUTCOME" for deliveries, "page:connected|not connected:detail" for call-backs. */
     private static final List<String> reports = new CopyOnWriteArrayList<>();
@@ -109,31 +111,68 @@ class PagingCallScriptTest {
     }
 
     @Test
-    void key1TakesThePageAndDialsTheCallerBackThroughTheTrunk() throws IOException {
-        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", false).call();
+    void key1TakesThePageDialsTheCallerAndCountsTheCallBackWhenTheTechnicianConfirmsTheySpoke() throws IOException {
+        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", false, 240).atPrompt(SPOKE, "1").call();
 
         assertEquals(List.of("42:1"), keys);
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("EXEC") && c.contains("Dial")
-                && c.contains("PJSIP/12045559001@trunk,60")), cmds.toString());
-        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER"), reports);
+                && c.contains("PJSIP/12045559001@trunk,60,g")), "g: the technician stays in the script when the caller hangs up: " + cmds);
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET DATA") && c.contains(SPOKE)), cmds.toString());
+        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER, the technician pressed 1: spoke with the caller"),
+                reports);
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
     }
 
     @Test
-    void theCallBackCountsWhenTheCallerAnsweredEvenIfTheTechnicianHangsUpToEndIt() throws IOException {
-        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", true).call();
+    void aCallBackAnsweredByTheCallersVoicemailIsNotCountedWithoutTheTechniciansKey1() throws IOException {
+        // The caller's voicemail answers: DIALSTATUS=ANSWER, but nobody spoke with the caller.
+        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", false, 35).atPrompt(SPOKE, "").call();
 
-        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET VARIABLE") && c.contains("DIALSTATUS")), cmds.toString());
-        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER"), reports);
-    }
-
-    @Test
-    void aCallBackTheCallerDoesNotAnswerIsNotACallBack() throws IOException {
-        page42().atMenu("1").dialEnds("BUSY", false).call();
-        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS BUSY"), reports);
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS ANSWER, no key at \"did you speak with the caller\""),
+                reports, "acknowledged only: the incident waits for the call-back (or a texted c)");
+        assertEquals(NOT_REACHED, played(cmds).get(played(cmds).size() - 1));
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
 
         reports.clear();
-        page42().atMenu("1").dialEnds("NOANSWER", true).call();
+        page42().atMenu("1").dialEnds("ANSWER", false, 35).atPrompt(SPOKE, "2").call();
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS ANSWER, key 2 at \"did you speak with the caller\""),
+                reports);
+
+        reports.clear();
+        cmds = page42().atMenu("1").dialEnds("ANSWER", false, 35).atPrompt(SPOKE, "-1").call();
+        assertEquals(List.of("42:DELIVERED",
+                "42:not connected:DIALSTATUS ANSWER, the technician hung up at \"did you speak with the caller\""), reports);
+        assertTrue(played(cmds).stream().noneMatch(NOT_REACHED::equals), "nothing is played to a channel that is gone: " + cmds);
+    }
+
+    @Test
+    void aCallBackTheTechnicianEndsByHangingUpCountsOnlyWhenTheyWereConnectedAtLeast20Seconds() throws IOException {
+        // Hanging up is how a technician ends a call-back; they cannot be asked any more, so the
+        // bridged time (ANSWEREDTIME, readable on the dead channel) decides.
+        List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", true, 95).call();
+
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET VARIABLE") && c.contains("ANSWEREDTIME")), cmds.toString());
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA") && c.contains(SPOKE)), cmds.toString());
+        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER, answered 95 s, the technician hung up"), reports);
+
+        reports.clear();
+        page42().atMenu("1").dialEnds("ANSWER", true, 8).call(); // heard a voicemail greeting, hung up
+        assertEquals(List.of("42:DELIVERED",
+                "42:not connected:DIALSTATUS ANSWER, answered 8 s, the technician hung up (under 20 s: not counted)"), reports);
+    }
+
+    @Test
+    void aCallBackTheCallerDoesNotAnswerIsNotACallBackAndTheTechnicianHearsTheIncidentIsStillTheirs() throws IOException {
+        List<String> cmds = page42().atMenu("1").dialEnds("BUSY", false).call();
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS BUSY"), reports);
+        assertEquals(NOT_REACHED, played(cmds).get(played(cmds).size() - 1), "told before the hang-up: " + cmds);
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA") && c.contains(SPOKE)), cmds.toString());
+
+        reports.clear();
+        cmds = page42().atMenu("1").dialEnds("NOANSWER", true).call();
         assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS NOANSWER"), reports);
+        assertTrue(played(cmds).stream().noneMatch(NOT_REACHED::equals), "the technician is gone: " + cmds);
     }
 
     @Test
