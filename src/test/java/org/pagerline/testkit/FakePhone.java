@@ -164,6 +164,22 @@ public final class FakePhone {
                 "DialCallSid", "CA" + "d".repeat(32), "DialCallDuration", "completed".equals(dialCallStatus) ? "95" : "0"));
     }
 
+    /**
+     * The technician ends the call-back by hanging up after {@code dialSeconds} bridged: Twilio
+     * still posts the {@code <Dial action>} (CallStatus completed, DialCallDuration) and ignores
+     * the TwiML it gets back.
+     */
+    public WebhookResponse hangsUpToEndDial(String dialCallStatus, int dialSeconds) {
+        if (lastVoice == null || lastVoice.dialAction() == null || lastVoice.dialAction().isEmpty()) {
+            throw new AssertionError("no <Dial action> in " + (lastVoice == null ? "nothing" : lastVoice.xml()));
+        }
+        Map<String, String> form = callForm("completed");
+        form.put("DialCallStatus", dialCallStatus);
+        form.put("DialCallSid", "CA" + "d".repeat(32));
+        form.put("DialCallDuration", Integer.toString(dialSeconds));
+        return twilio.post(lastVoice.dialAction(), form);
+    }
+
     /** The call ends with this CallStatus (completed, busy, no-answer, failed): the status callback. */
     public WebhookResponse callEnds(String status) {
         Map<String, String> form = callForm(status);

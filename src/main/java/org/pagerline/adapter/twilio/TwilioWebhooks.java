@@ -7,7 +7,7 @@ import org.pagerline.config.TwilioConfig;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.WebhookLedger;
 
-/** The five Twilio webhooks by path, for the wiring to register on the HTTP endpoint. */
+/** The six Twilio webhooks by path, for the wiring to register on the HTTP endpoint. */
 public final class TwilioWebhooks {
     private TwilioWebhooks() {}
 
@@ -20,6 +20,7 @@ public final class TwilioWebhooks {
         routes.put(WebhookPaths.VOICE, new VoiceWebhook(urls, token, ledger, responses, config.recordingsUrl()));
         routes.put(WebhookPaths.VOICE_KEY, new VoiceKeyWebhook(urls, token, ledger, responses, config.fromNumber()));
         routes.put(WebhookPaths.VOICE_DIALED, new DialedWebhook(urls, token, ledger, responses));
+        routes.put(WebhookPaths.VOICE_SPOKE, new SpokeWebhook(urls, token, ledger, responses));
         return routes;
     }
 }

@@ -12,6 +12,7 @@ public final class WebhookPaths {
     public static final String VOICE = "/twilio/voice";
     public static final String VOICE_KEY = "/twilio/voice/key";
     public static final String VOICE_DIALED = "/twilio/voice/dialed";
+    public static final String VOICE_SPOKE = "/twilio/voice/spoke";
 
     private final String publicUrl;
 
@@ -35,6 +36,11 @@ public final class WebhookPaths {
     /** The {@code <Dial action>} of the call-back after key 1: how the Dial ended. */
     URI voiceDialed(long pageId) {
         return URI.create(publicUrl + VOICE_DIALED + "?page=" + pageId);
+    }
+
+    /** The answer to "If you spoke with the caller, press 1" after an answered call-back. */
+    URI voiceSpoke(long pageId) {
+        return URI.create(publicUrl + VOICE_SPOKE + "?page=" + pageId);
     }
 
     /** What Twilio signed for a request that reached us at this raw path and query. */

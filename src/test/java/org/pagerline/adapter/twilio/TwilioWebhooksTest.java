@@ -225,9 +225,16 @@ class TwilioWebhooksTest {
         assertEquals("https://pager.example.com/twilio/voice/dialed?page=42", v.dialAction());
         assertTrue(f.responses.connections.isEmpty(), "dialling is not yet a call-back");
 
-        FakePhone.Voice after = phone.dialEnds("completed");
-        assertEquals(List.of(new RecordingPageResponses.Connected(42, true, "Twilio DialCallStatus completed")),
-                f.responses.connections);
+        FakePhone.Voice asked = phone.dialEnds("completed");
+        assertTrue(f.responses.connections.isEmpty(), "someone picked up, maybe only voicemail: not yet a call-back");
+        assertEquals(List.of(DialedWebhook.SPOKE_QUESTION), asked.says());
+        assertTrue(asked.xml().contains("numDigits=\"1\""), asked.xml());
+        assertEquals("https://pager.example.com/twilio/voice/spoke?page=42", asked.gatherAction());
+
+        FakePhone.Voice after = phone.press("1");
+        assertEquals(List.of(new RecordingPageResponses.Connected(42, true,
+                "Twilio DialCallStatus completed, the technician pressed 1: spoke with the caller")), f.responses.connections);
+        assertEquals(List.of(SpokeWebhook.COUNTED), after.says());
         assertTrue(after.hangup());
 
         phone.callEnds("completed");
@@ -250,6 +257,71 @@ class TwilioWebhooksTest {
     }
 
     @Test
+    void aCallBackAnsweredByTheCallersVoicemailIsNotCountedWithoutTheTechniciansKey1() {
+        placeVoicePage(42);
+        phone.answer();
+        phone.press("1");
+        phone.dialEnds("completed"); // the caller's voicemail picked up; the technician hangs on
+
+        FakePhone.Voice after = phone.followRedirect(); // no key at the question
+
+        assertEquals(List.of(new RecordingPageResponses.Connected(42, false,
+                "Twilio DialCallStatus completed, no key at \"did you speak with the caller\"")), f.responses.connections);
+        assertEquals(List.of(SpokeWebhook.NOT_COUNTED), after.says());
+        assertTrue(after.hangup());
+
+        f.responses.connections.clear();
+        placeVoicePage(43);
+        phone.answer();
+        phone.press("1");
+        phone.dialEnds("completed");
+        phone.press("2");
+        assertEquals(List.of(new RecordingPageResponses.Connected(43, false,
+                "Twilio DialCallStatus completed, key 2 at \"did you speak with the caller\"")), f.responses.connections);
+    }
+
+    @Test
+    void aCallBackTheTechnicianEndsByHangingUpCountsOnlyWhenTheyWereConnectedAtLeast20Seconds() {
+        placeVoicePage(42);
+        phone.answer();
+        phone.press("1");
+        assertEquals(200, phone.hangsUpToEndDial("completed", 95).status());
+        assertEquals(List.of(new RecordingPageResponses.Connected(42, true,
+                "Twilio DialCallStatus completed, answered 95 s, the technician hung up")), f.responses.connections);
+
+        f.responses.connections.clear();
+        placeVoicePage(43);
+        phone.answer();
+        phone.press("1");
+        phone.hangsUpToEndDial("completed", 8); // heard a voicemail greeting, hung up
+        assertEquals(List.of(new RecordingPageResponses.Connected(43, false,
+                "Twilio DialCallStatus completed, answered 8 s, the technician hung up (under 20 s: not counted)")),
+                f.responses.connections);
+    }
+
+    @Test
+    void theSpokeAnswerIsSignedAndActedOnOnce() {
+        placeVoicePage(42);
+        phone.answer();
+        phone.press("1");
+        phone.dialEnds("completed");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("AccountSid", FakeTwilio.ACCOUNT_SID);
+        form.put("CallSid", phone.callSid());
+        form.put("Digits", "1");
+
+        assertEquals(403, f.twilio.postForged("/twilio/voice/spoke?page=42", form).status());
+        assertTrue(f.responses.connections.isEmpty(), "a forged answer changes nothing");
+        WebhookResponse first = f.twilio.post("/twilio/voice/spoke?page=42", form);
+        WebhookResponse replay = f.twilio.post("/twilio/voice/spoke?page=42", form);
+
+        assertEquals(200, first.status());
+        assertEquals(first.body(), replay.body());
+        assertEquals(1, f.responses.connections.size());
+        assertTrue(f.responses.connections.get(0).connected());
+    }
+
+    @Test
     void theDialResultIsSignedAndActedOnOnce() {
         placeVoicePage(42);
         phone.answer();
@@ -257,7 +329,7 @@ class TwilioWebhooksTest {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("AccountSid", FakeTwilio.ACCOUNT_SID);
         form.put("CallSid", phone.callSid());
-        form.put("DialCallStatus", "completed");
+        form.put("DialCallStatus", "busy");
 
         assertEquals(403, f.twilio.postForged("/twilio/voice/dialed?page=42", form).status());
         assertTrue(f.responses.connections.isEmpty(), "a forged Dial result changes nothing");
