@@ -59,7 +59,7 @@ public final class PagingCallScript implements AgiScript {
      * (ANSWEREDTIME): longer than a voicemail greeting someone hangs up on, shorter than any
      * real conversation about an urgent issue.
      */
-    static final int SPOKE_SECONDS = 20;
+    static final int SPOKE_SECONDS = org.pagerline.core.page.CallbackRule.SPOKE_SECONDS;
 
     private final PageResponses responses;
     private final UnaryOperator<String> dialString;

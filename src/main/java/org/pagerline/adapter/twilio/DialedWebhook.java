@@ -34,8 +34,7 @@ public final class DialedWebhook extends SignedWebhook {
             + " them back yourself, then reply to the page with the code and c. Goodbye.";
     static final String SPOKE_QUESTION = "If you spoke with the caller, press 1.";
     static final int SPOKE_WAIT_SECONDS = 8;
-    /** The same rule as the Asterisk paging call's (PagingCallScript.SPOKE_SECONDS). */
-    static final int SPOKE_SECONDS = 20;
+    static final int SPOKE_SECONDS = org.pagerline.core.page.CallbackRule.SPOKE_SECONDS;
     private final WebhookPaths urls;
     private final PageResponses responses;
 
