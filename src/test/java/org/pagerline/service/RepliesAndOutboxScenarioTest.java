@@ -98,6 +98,59 @@ class RepliesAndOutboxScenarioTest {
         h.expectNothingElse();
     }
 
+    @Test
+    void aBareCAfterTheCallBackConnectedNeverMarksTheNextIncidentCalledBack() {
+        long twelve = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, twelve);
+        h.expectSms(SAM, "Reply " + twelve + "a");
+        h.expectCall(SAM);
+        long patsCall = h.incidents.show(twelve).pages().stream()
+                .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
+        h.paging.onPageKey(patsCall, "1");                // Pat takes 12 on the call and is put through
+        h.paging.onConnected(patsCall, true, "ANSWER");
+        assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + twelve);
+
+        h.clock.advance(Duration.ofMinutes(2));
+        long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, thirteen);
+        h.expectPaged(SAM, thirteen);
+
+        for (int twice = 0; twice < 2; twice++) {          // habit: "c" once more, or twice
+            String answer = h.paging.onSmsReply(PAT, "c");
+            assertTrue(answer.contains("changes nothing") && answer.contains("incident " + thirteen + " ")
+                    && answer.contains("reply " + thirteen + "c"), answer);
+            assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "nobody called John back");
+        }
+        h.after(Duration.ofMinutes(5));
+        h.expectPaged(LEE, thirteen);                     // so its paging goes on
+    }
+
+    @Test
+    void aBareAIgnoresAnIncidentWhosePageIsStillWaitingToGoOut() {
+        try (PagingHarness tight = new PagingHarness(new RateLimit(2, Duration.ofMinutes(5)))) {
+            tight.onCall(Role.PRIMARY, "Pat", PAT);
+            tight.incidents.setPolicy(List.of("0m PRIMARY"), "30m");
+            long twelve = tight.voicemail(Priority.P3);
+            tight.pass();
+            tight.expectPaged(PAT, twelve);
+            tight.clock.advance(Duration.ofMinutes(1));
+            long thirteen = voicemailFrom(tight, "+12045558888", "John Roe", Priority.P3);
+            tight.pass();                                  // 13's pages to Pat are held by the rate limit
+            assertTrue(tight.incidents.show(thirteen).pages().stream().allMatch(p -> p.state() == PageState.PENDING));
+
+            String take = tight.paging.onSmsReply(PAT, "a"); // Pat answers the only page Pat has seen
+            assertTrue(take.contains("incident " + twelve + " is yours"), take);
+            assertEquals(IncidentState.ACKNOWLEDGED, tight.incidents.show(twelve).incident().state());
+            assertEquals(IncidentState.OPEN, tight.incidents.show(thirteen).incident().state());
+            tight.after(Duration.ofMinutes(5));            // the limit frees up: 13 reaches Pat
+            tight.expectPaged(PAT, thirteen);
+        }
+    }
+
     // --- #12: a second voicemail ---------------------------------------------------------------
 
     @Test
