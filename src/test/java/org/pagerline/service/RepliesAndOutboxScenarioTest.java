@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.IncidentStore;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
@@ -192,6 +193,55 @@ class RepliesAndOutboxScenarioTest {
         h.expectSms(PAT, "left ANOTHER urgent message; call back");
         h.expectSms(SAM, "left ANOTHER urgent message; call back");
         assertEquals(Priority.P2, h.incidents.show(id).incident().priority());
+    }
+
+    /**
+     * The stores of one transaction, except that reading the ticket's incident awaiting a call-back
+     * first lets {@code meanwhile} run and commit on another thread: the moment a racing reply lands.
+     */
+    private static Stores raceAfterIncidentRead(Stores s, Runnable meanwhile) {
+        IncidentStore real = s.incidents();
+        IncidentStore racing = (IncidentStore) java.lang.reflect.Proxy.newProxyInstance(IncidentStore.class.getClassLoader(),
+                new Class<?>[] {IncidentStore.class}, (proxy, m, args) -> {
+                    Object r;
+                    try {
+                        r = m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (m.getName().equals("awaitingCallbackOnTicket")) {
+                        java.util.concurrent.CompletableFuture.runAsync(meanwhile).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    return r;
+                });
+        return (Stores) java.lang.reflect.Proxy.newProxyInstance(Stores.class.getClassLoader(), new Class<?>[] {Stores.class},
+                (proxy, m, args) -> m.getName().equals("incidents") ? racing : m.invoke(s, args));
+    }
+
+    @Test
+    void aSecondVoicemailRacingTheCallBackOpensANewIncidentInsteadOfJoiningTheClosedOne() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + id);
+
+        h.clock.advance(Duration.ofMinutes(10));          // Jane leaves another message as Pat texts "12c"
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, PagingHarness.CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
+        VoicemailIncident again = new VoicemailIncident(t.id(), Priority.P2, PagingHarness.CALLER, "Jane Doe", "Acme",
+                PagingHarness.CALLER, "/var/spool/asterisk/voicemail/urgent/msg0002", h.clock.instant());
+        long joined = h.tx.inTransaction(s -> h.incidents.openFromVoicemail(
+                raceAfterIncidentRead(s, () -> h.paging.onSmsReply(PAT, id + "c")), again));
+
+        assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
+        assertTrue(joined != id, "the new message must not join an incident already called back");
+        assertEquals(IncidentState.OPEN, h.incidents.show(joined).incident().state());
+        assertEquals("/var/spool/asterisk/voicemail/urgent/msg0001", h.incidents.show(id).incident().recording());
+        h.pass();
+        h.expectPaged(PAT, joined);                        // somebody is paged for the new message
+        h.expectPaged(SAM, joined);
     }
 
     // --- #17: pages before notices under the rate limit ------------------------------------------
