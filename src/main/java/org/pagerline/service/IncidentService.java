@@ -109,6 +109,7 @@ public final class IncidentService implements IncidentOpener {
         if (!s.incidents().saveVoicemailDetails(i, i.priority() != before.priority())) {
             return Optional.empty();
         }
+        boolean hasMessage = v.recording() != null && !v.recording().isBlank();
         Ticket updated = t;
         if (i.priority() != null && i.priority() != t.priority()) {
             updated = updated.withPriority(i.priority());
@@ -132,14 +133,14 @@ public final class IncidentService implements IncidentOpener {
         List<String> names = new java.util.ArrayList<>();
         for (long techId : told) {
             s.roster().technician(techId).ifPresent(tech -> names.add(PageWriter.write(s, i, tech,
-                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before), Page.OTHER_STEP,
+                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before, hasMessage), Page.OTHER_STEP,
                     i.cycle(), now)));
         }
         String changed = (i.priority() != before.priority() ? "; priority now " + i.priority() : "")
                 + (java.util.Objects.equals(i.callbackNumber(), before.callbackNumber()) ? "" : "; call back on "
                         + i.callbackNumber());
-        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", "another urgent voicemail (" + v.recording()
-                + ") joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
+        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", (hasMessage ? "another urgent voicemail ("
+                + v.recording() + ")" : "another urgent call with no message") + " joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
         return Optional.of(i.id());
     }
 

@@ -195,6 +195,30 @@ class RepliesAndOutboxScenarioTest {
         assertEquals(Priority.P2, h.incidents.show(id).incident().priority());
     }
 
+    @Test
+    void aCallerWhoCallsAgainWithNoMessageIsToldAsSuchNotAsAnotherMessage() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + id);
+
+        h.clock.advance(Duration.ofMinutes(10));          // Jane calls again, urgent, and hangs up before the tone
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, PagingHarness.CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
+        long again = h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P3, PagingHarness.CALLER,
+                "Jane Doe", "Acme", PagingHarness.CALLER, null, h.clock.instant()));
+        assertEquals(id, again);
+        h.pass();
+        var told = h.expectSms(PAT, "Jane Doe (Acme) called again, urgent, and hung up with no message");
+        assertTrue(!told.page().text().contains("ANOTHER urgent message"), told.page().text());
+        assertEquals("/var/spool/asterisk/voicemail/urgent/msg0001", h.incidents.show(id).incident().recording(),
+                "the paging call still plays the first message");
+        assertTrue(timeline(h, id).stream().anyMatch(l -> l.startsWith("VOICEMAIL_AGAIN: another urgent call with no message")),
+                timeline(h, id).toString());
+    }
+
     /**
      * The stores of one transaction, except that reading the ticket's incident awaiting a call-back
      * first lets {@code meanwhile} run and commit on another thread: the moment a racing reply lands.
