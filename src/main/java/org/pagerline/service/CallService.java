@@ -278,15 +278,22 @@ public final class CallService implements CallEvents {
         return rec;
     }
 
-    /** Inside the caller's transaction: the call-back deadline on the ticket, then the incident (paging). */
+    /**
+     * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
+     * (paging). When the ticket's incident still awaits its call-back the call joins it: its
+     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has.
+     */
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
-        s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
-                + " (" + callbackDeadline.toMinutes() + "-minute promise)");
+        boolean joins = s.incidents().awaitingCallbackOnTicket(ticketId).isPresent();
+        if (!joins) {
+            s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
+                    + " (" + callbackDeadline.toMinutes() + "-minute promise)");
+        }
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
         // The incident service writes INCIDENT_OPENED itself; the line adds only what it alone knows.
-        if (id > 0 && recording == null) {
+        if (id > 0 && recording == null && !joins) {
             s.tickets().addEvent(t.id(), now, "PAGING_WITHOUT_MESSAGE", "incident " + id
                     + " pages without a recording: the caller hung up before the message");
         }

@@ -61,9 +61,14 @@ public final class IncidentService implements IncidentOpener {
         Instant now = clock.instant();
         Ticket t = s.tickets().find(v.ticketId())
                 .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
-        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
+        // Locked and read again: a "12c" or the engine's SLA decision may have landed since the first read.
+        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id())
+                .flatMap(i -> s.incidents().lock(i.id())).filter(IncidentService::live);
         if (existing.isPresent()) {
-            return voicemailAgain(s, t, existing.get(), v, now);
+            Optional<Long> joined = voicemailAgain(s, t, existing.get(), v, now);
+            if (joined.isPresent()) {
+                return joined.get();
+            }
         }
         Ticket updated = t;
         if (v.priority() != null) {
@@ -94,12 +99,17 @@ public final class IncidentService implements IncidentOpener {
     /**
      * A second urgent voicemail on an incident still awaiting its call-back: the incident takes the
      * newest recording and call-back number and a higher priority, and the people working it hear
-     * about it (the owner once acknowledged; while still OPEN, everyone paged so far).
+     * about it (the owner once acknowledged; while still OPEN, everyone paged so far). Empty when
+     * the incident no longer awaits its call-back (the caller then opens a new one). {@code before}
+     * is read under the incident's row lock.
      */
-    private long voicemailAgain(Stores s, Ticket t, Incident before, VoicemailIncident v, Instant now) {
+    private Optional<Long> voicemailAgain(Stores s, Ticket t, Incident before, VoicemailIncident v, Instant now) {
         Incident i = before.withVoicemail(v.priority(), v.callbackNumber(), v.recording(),
                 v.leftAt() == null ? now : v.leftAt(), slaWarning);
-        s.incidents().saveVoicemailDetails(i);
+        if (!s.incidents().saveVoicemailDetails(i, i.priority() != before.priority())) {
+            return Optional.empty();
+        }
+        boolean hasMessage = v.recording() != null && !v.recording().isBlank();
         Ticket updated = t;
         if (i.priority() != null && i.priority() != t.priority()) {
             updated = updated.withPriority(i.priority());
@@ -123,15 +133,15 @@ public final class IncidentService implements IncidentOpener {
         List<String> names = new java.util.ArrayList<>();
         for (long techId : told) {
             s.roster().technician(techId).ifPresent(tech -> names.add(PageWriter.write(s, i, tech,
-                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before), Page.OTHER_STEP,
+                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before, hasMessage), Page.OTHER_STEP,
                     i.cycle(), now)));
         }
         String changed = (i.priority() != before.priority() ? "; priority now " + i.priority() : "")
                 + (java.util.Objects.equals(i.callbackNumber(), before.callbackNumber()) ? "" : "; call back on "
                         + i.callbackNumber());
-        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", "another urgent voicemail (" + v.recording()
-                + ") joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
-        return i.id();
+        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", (hasMessage ? "another urgent voicemail ("
+                + v.recording() + ")" : "another urgent call with no message") + " joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
+        return Optional.of(i.id());
     }
 
     private static String first(String a, String b) {

@@ -67,10 +67,14 @@ final class PageTexts {
                 + "). No action needed.";
     }
 
-    /** A later urgent voicemail on an incident someone is working: what changed. */
-    static String voicemailAgain(Incident i, Incident before) {
+    /**
+     * A later urgent call on an incident someone is working: what changed. {@code message} false
+     * when the caller hung up before leaving one (the incident keeps its earlier recording).
+     */
+    static String voicemailAgain(Incident i, Incident before, boolean message) {
         boolean higher = i.priority() != before.priority();
-        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who() + " left ANOTHER urgent message"
+        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who()
+                + (message ? " left ANOTHER urgent message" : " called again, urgent, and hung up with no message")
                 + (higher ? " (now " + i.priority().name() + ")" : "") + "; " + callback(i) + ". Reply " + i.id()
                 + "c once called" + (i.ownerName() == null ? ", " + i.id() + "a to take it." : ".");
     }

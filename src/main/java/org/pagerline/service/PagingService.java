@@ -62,8 +62,12 @@ public final class PagingService implements PageResponses {
             default:
                 break;
         }
-        Meant meant = cmd.code() != null ? new Meant(Long.valueOf(cmd.code()), List.of()) : meant(t, fromE164, cmd.action());
+        Meant meant = cmd.code() != null ? new Meant(Long.valueOf(cmd.code()), List.of(), null)
+                : meant(t, fromE164, cmd.action());
         Long incidentId = meant.incidentId();
+        if (incidentId == null && meant.candidates().isEmpty() && cmd.action() == SmsCommand.Action.CALLED_BACK) {
+            return bareCallBackWithoutIncident(meant.newest());
+        }
         if (incidentId == null && !meant.candidates().isEmpty()) {
             String letter = switch (cmd.action()) {
                 case ACKNOWLEDGE -> "a";
@@ -85,31 +89,53 @@ public final class PagingService implements PageResponses {
         return smsAnswer(cmd.action(), o, incidentId);
     }
 
-    /** The incident a reply without a code means; or, when it could mean several, none and the candidates. */
-    private record Meant(Long incidentId, List<Long> candidates) {}
+    /**
+     * The incident a reply without a code means; or, when it could mean several, none and the
+     * candidates; for a bare "c" that means none, the incident of the newest page handed to them.
+     */
+    private record Meant(Long incidentId, List<Long> candidates, Incident newest) {}
 
     /**
-     * A bare letter: "c" means the incident this sender acknowledged and has not yet called back
-     * (failing that, the open incident they were paged for); "a" and "e" the open incident they were
-     * paged for. "a" takes the newest of those (the answer names it); for "c" and "e", which stop
-     * timers or move the paging on, several candidates are ambiguous and the sender is asked for the
-     * code. None: the newest page to them, so a late reply is answered with what became of it.
+     * A bare letter: "c" means only the incident this sender acknowledged and has not yet called
+     * back (never an incident they were merely paged for: nobody saw them call that caller); "a"
+     * and "e" the open incident they were paged for (a page already handed over to them). "a" takes
+     * the newest of those (the answer names it); for "c" and "e", which stop timers or move the
+     * paging on, several candidates are ambiguous and the sender is asked for the code. None: the
+     * newest page handed to them, so a late reply is answered with what became of it.
      */
     private Meant meant(Technician t, String from, SmsCommand.Action action) {
         List<String> numbers = new ArrayList<>(List.of(t.phone(), t.textPhone(), from)).stream().distinct().toList();
         return tx.inTransaction(s -> {
-            List<Long> c = action == SmsCommand.Action.CALLED_BACK ? s.incidents().acknowledgedBy(t.id()) : List.of();
-            if (c.isEmpty()) {
-                c = s.pages().openIncidentsPagedTo(numbers);
-            }
+            List<Long> c = action == SmsCommand.Action.CALLED_BACK ? s.incidents().acknowledgedBy(t.id())
+                    : s.pages().openIncidentsPagedTo(numbers);
             if (c.size() == 1 || (c.size() > 1 && action == SmsCommand.Action.ACKNOWLEDGE)) {
-                return new Meant(c.get(0), c);
+                return new Meant(c.get(0), c, null);
             }
             if (c.size() > 1) {
-                return new Meant(null, c);
+                return new Meant(null, c, null);
             }
-            return new Meant(s.pages().newestPageTo(numbers).map(Page::incidentId).orElse(null), List.of());
+            // a page not yet handed over (never claimed) is one they cannot be answering
+            Optional<Incident> newest = s.pages().newestPageTo(numbers).filter(p -> p.claimedAt() != null)
+                    .flatMap(p -> s.incidents().find(p.incidentId()));
+            if (action == SmsCommand.Action.CALLED_BACK) {
+                return new Meant(null, List.of(), newest.orElse(null));
+            }
+            return new Meant(newest.map(Incident::id).orElse(null), List.of(), null);
         });
+    }
+
+    /** A bare "c" from someone holding no acknowledged incident: changes nothing, asks for the code. */
+    private static String bareCallBackWithoutIncident(Incident newest) {
+        if (newest == null) {
+            return "pagerline: you hold no incident awaiting a call-back. " + HELP.substring("pagerline: ".length());
+        }
+        long id = newest.id();
+        String became = newest.state() == org.pagerline.core.incident.IncidentState.OPEN
+                ? "incident " + id + " (ticket " + newest.ticketId() + ", " + newest.who() + ") still awaits someone"
+                : "incident " + id + " is already " + newest.state().name().toLowerCase().replace('_', ' ')
+                        + (newest.ownerName() == null ? "" : " (" + newest.ownerName() + ")");
+        return "pagerline: you hold no incident awaiting a call-back, so a bare 'c' changes nothing; your newest page: "
+                + became + ". If you called that caller back, reply " + id + "c.";
     }
 
     private static String smsAnswer(SmsCommand.Action action, Acknowledgements.Outcome o, long id) {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.IncidentStore;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
@@ -98,6 +99,59 @@ class RepliesAndOutboxScenarioTest {
         h.expectNothingElse();
     }
 
+    @Test
+    void aBareCAfterTheCallBackConnectedNeverMarksTheNextIncidentCalledBack() {
+        long twelve = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, twelve);
+        h.expectSms(SAM, "Reply " + twelve + "a");
+        h.expectCall(SAM);
+        long patsCall = h.incidents.show(twelve).pages().stream()
+                .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
+        h.paging.onPageKey(patsCall, "1");                // Pat takes 12 on the call and is put through
+        h.paging.onConnected(patsCall, true, "ANSWER");
+        assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + twelve);
+
+        h.clock.advance(Duration.ofMinutes(2));
+        long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, thirteen);
+        h.expectPaged(SAM, thirteen);
+
+        for (int twice = 0; twice < 2; twice++) {          // habit: "c" once more, or twice
+            String answer = h.paging.onSmsReply(PAT, "c");
+            assertTrue(answer.contains("changes nothing") && answer.contains("incident " + thirteen + " ")
+                    && answer.contains("reply " + thirteen + "c"), answer);
+            assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "nobody called John back");
+        }
+        h.after(Duration.ofMinutes(5));
+        h.expectPaged(LEE, thirteen);                     // so its paging goes on
+    }
+
+    @Test
+    void aBareAIgnoresAnIncidentWhosePageIsStillWaitingToGoOut() {
+        try (PagingHarness tight = new PagingHarness(new RateLimit(2, Duration.ofMinutes(5)))) {
+            tight.onCall(Role.PRIMARY, "Pat", PAT);
+            tight.incidents.setPolicy(List.of("0m PRIMARY"), "30m");
+            long twelve = tight.voicemail(Priority.P3);
+            tight.pass();
+            tight.expectPaged(PAT, twelve);
+            tight.clock.advance(Duration.ofMinutes(1));
+            long thirteen = voicemailFrom(tight, "+12045558888", "John Roe", Priority.P3);
+            tight.pass();                                  // 13's pages to Pat are held by the rate limit
+            assertTrue(tight.incidents.show(thirteen).pages().stream().allMatch(p -> p.state() == PageState.PENDING));
+
+            String take = tight.paging.onSmsReply(PAT, "a"); // Pat answers the only page Pat has seen
+            assertTrue(take.contains("incident " + twelve + " is yours"), take);
+            assertEquals(IncidentState.ACKNOWLEDGED, tight.incidents.show(twelve).incident().state());
+            assertEquals(IncidentState.OPEN, tight.incidents.show(thirteen).incident().state());
+            tight.after(Duration.ofMinutes(5));            // the limit frees up: 13 reaches Pat
+            tight.expectPaged(PAT, thirteen);
+        }
+    }
+
     // --- #12: a second voicemail ---------------------------------------------------------------
 
     @Test
@@ -139,6 +193,79 @@ class RepliesAndOutboxScenarioTest {
         h.expectSms(PAT, "left ANOTHER urgent message; call back");
         h.expectSms(SAM, "left ANOTHER urgent message; call back");
         assertEquals(Priority.P2, h.incidents.show(id).incident().priority());
+    }
+
+    @Test
+    void aCallerWhoCallsAgainWithNoMessageIsToldAsSuchNotAsAnotherMessage() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + id);
+
+        h.clock.advance(Duration.ofMinutes(10));          // Jane calls again, urgent, and hangs up before the tone
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, PagingHarness.CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
+        long again = h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P3, PagingHarness.CALLER,
+                "Jane Doe", "Acme", PagingHarness.CALLER, null, h.clock.instant()));
+        assertEquals(id, again);
+        h.pass();
+        var told = h.expectSms(PAT, "Jane Doe (Acme) called again, urgent, and hung up with no message");
+        assertTrue(!told.page().text().contains("ANOTHER urgent message"), told.page().text());
+        assertEquals("/var/spool/asterisk/voicemail/urgent/msg0001", h.incidents.show(id).incident().recording(),
+                "the paging call still plays the first message");
+        assertTrue(timeline(h, id).stream().anyMatch(l -> l.startsWith("VOICEMAIL_AGAIN: another urgent call with no message")),
+                timeline(h, id).toString());
+    }
+
+    /**
+     * The stores of one transaction, except that reading the ticket's incident awaiting a call-back
+     * first lets {@code meanwhile} run and commit on another thread: the moment a racing reply lands.
+     */
+    private static Stores raceAfterIncidentRead(Stores s, Runnable meanwhile) {
+        IncidentStore real = s.incidents();
+        IncidentStore racing = (IncidentStore) java.lang.reflect.Proxy.newProxyInstance(IncidentStore.class.getClassLoader(),
+                new Class<?>[] {IncidentStore.class}, (proxy, m, args) -> {
+                    Object r;
+                    try {
+                        r = m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (m.getName().equals("awaitingCallbackOnTicket")) {
+                        java.util.concurrent.CompletableFuture.runAsync(meanwhile).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    }
+                    return r;
+                });
+        return (Stores) java.lang.reflect.Proxy.newProxyInstance(Stores.class.getClassLoader(), new Class<?>[] {Stores.class},
+                (proxy, m, args) -> m.getName().equals("incidents") ? racing : m.invoke(s, args));
+    }
+
+    @Test
+    void aSecondVoicemailRacingTheCallBackOpensANewIncidentInsteadOfJoiningTheClosedOne() {
+        long id = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.paging.onSmsReply(PAT, id + "a");
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + id);
+
+        h.clock.advance(Duration.ofMinutes(10));          // Jane leaves another message as Pat texts "12c"
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, PagingHarness.CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
+        VoicemailIncident again = new VoicemailIncident(t.id(), Priority.P2, PagingHarness.CALLER, "Jane Doe", "Acme",
+                PagingHarness.CALLER, "/var/spool/asterisk/voicemail/urgent/msg0002", h.clock.instant());
+        long joined = h.tx.inTransaction(s -> h.incidents.openFromVoicemail(
+                raceAfterIncidentRead(s, () -> h.paging.onSmsReply(PAT, id + "c")), again));
+
+        assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
+        assertTrue(joined != id, "the new message must not join an incident already called back");
+        assertEquals(IncidentState.OPEN, h.incidents.show(joined).incident().state());
+        assertEquals("/var/spool/asterisk/voicemail/urgent/msg0001", h.incidents.show(id).incident().recording());
+        h.pass();
+        h.expectPaged(PAT, joined);                        // somebody is paged for the new message
+        h.expectPaged(SAM, joined);
     }
 
     // --- #17: pages before notices under the rate limit ------------------------------------------

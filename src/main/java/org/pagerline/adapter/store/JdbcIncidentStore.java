@@ -61,9 +61,15 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
-    public void saveVoicemailDetails(Incident i) {
-        db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=? WHERE id=?",
-                i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.id());
+    public boolean saveVoicemailDetails(Incident i, boolean priorityRose) {
+        if (priorityRose) {
+            return db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=?"
+                    + " WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
+                    i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.id()) == 1;
+        }
+        // the engine owns the service-level schedule: leave sla_check_at as it stands
+        return db.update("UPDATE incidents SET callback_number=?, recording=? WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
+                i.callbackNumber(), i.recording(), i.id()) == 1;
     }
 
     @Override

@@ -133,7 +133,8 @@ final class JdbcPageStore implements PageStore {
         }
         String in = String.join(",", numbers.stream().map(n -> "?").toList());
         return db.list("SELECT DISTINCT p.incident_id FROM pages p JOIN incidents i ON i.id=p.incident_id"
-                + " WHERE p.kind='PAGE' AND i.state='OPEN' AND p.to_number IN (" + in + ") ORDER BY p.incident_id DESC",
+                + " WHERE p.kind='PAGE' AND i.state='OPEN' AND p.claimed_at IS NOT NULL AND p.to_number IN (" + in + ")"
+                + " ORDER BY p.incident_id DESC",
                 rs -> rs.getLong(1), numbers.toArray());
     }
 

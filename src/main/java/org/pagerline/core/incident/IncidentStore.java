@@ -20,9 +20,11 @@ public interface IncidentStore {
 
     /**
      * Saves what a later voicemail changes: priority, call-back number, recording, and the
-     * service-level columns (respond-by, next check) a higher priority brings.
+     * service-level columns (respond-by, next check) only when {@code priorityRose}. Only while the
+     * incident still awaits its call-back (OPEN or ACKNOWLEDGED); false when it no longer does.
+     * The caller holds the incident's row lock ({@link #lock}).
      */
-    void saveVoicemailDetails(Incident incident);
+    boolean saveVoicemailDetails(Incident incident, boolean priorityRose);
 
     /** Reads and locks the row until the transaction ends (SELECT ... FOR UPDATE). */
     Optional<Incident> lock(long id);

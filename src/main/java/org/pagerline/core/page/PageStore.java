@@ -57,7 +57,7 @@ public interface PageStore {
     /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
     Optional<Page> newestPageTo(List<String> numbers);
 
-    /** Ids of OPEN incidents with a PAGE-kind page to any of these numbers, newest incident first. */
+    /** Ids of OPEN incidents with a PAGE-kind page already handed over (claimed) to any of these numbers, newest first. */
     List<Long> openIncidentsPagedTo(List<String> numbers);
 
     /** Earliest next_attempt_at of PENDING pages, or empty. */

@@ -90,6 +90,30 @@ class SupportLineReviewFixesTest {
     }
 
     @Test
+    void urgentCallerWhoCallsAgainAndHangsUpJoinsTheIncidentWithoutANewCallBackDeadline() {
+        rig = LineRig.at(OUT_OF_HOURS);
+        Ticket first = rig.tickets.openOrReuse(org.pagerline.core.ticket.TicketSource.PHONE, CALLER, "Jane Doe", "Acme",
+                rig.config.ticketReuseWindow());
+        org.pagerline.service.IncidentService real = new org.pagerline.service.IncidentService(rig.tx, rig.clock,
+                Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
+        long incident = real.openFromVoicemail(new VoicemailIncident(first.id(), Priority.P2, CALLER, "Jane Doe", "Acme",
+                CALLER, "/var/spool/asterisk/pagerline/ticket-1-call-1", rig.clock.instant()));
+        rig.clock.advance(Duration.ofMinutes(10));       // the first message's 30-minute promise still runs
+
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "2").hangingUpAt("callback"));
+
+        assertTrue(c.callerHungUp());
+        TicketService.TicketView t = ticketOf(c);
+        assertEquals(first.id(), t.ticket().id(), "the same ticket");
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("NO_MESSAGE")), timeline(t));
+        assertFalse(t.events().stream().anyMatch(e -> e.kind().equals("CALLBACK_DUE")),
+                "the incident's call-back deadline stands; no second promise:\n" + timeline(t));
+        assertFalse(t.events().stream().anyMatch(e -> e.kind().equals("PAGING_WITHOUT_MESSAGE")),
+                "incident " + incident + " keeps paging with the first message:\n" + timeline(t));
+        assertEquals(1, rig.incidents.opened().size(), "handed to the incident service, which joins it");
+    }
+
+    @Test
     void urgentCallerWhoHangsUpWhileThePrimaryRingsIsPagedButWithheldCallerIdGivesNoCallBack() {
         rig = LineRig.at(IN_HOURS);
         rig.primary("Alice Tech", "+12045550100");
