@@ -43,17 +43,11 @@ final class DeliveryOutcomes {
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
         String what = describe(page);
         Optional<Incident> incident = s.incidents().find(page.incidentId());
-        if (page.kind() == PageKind.PAGE && incident.map(i -> i.state() != IncidentState.OPEN).orElse(true)) {
+        Optional<String> unwanted = unwanted(page, incident);
+        if (unwanted.isPresent()) {
             s.pages().markFailed(page.id(), why);
             s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
-                    + "); not retried: the incident is no longer open");
-            return Optional.empty();
-        }
-        if (page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP
-                && incident.map(i -> !i.state().awaitsCallback()).orElse(true)) {
-            s.pages().markFailed(page.id(), why);
-            s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
-                    + "); not retried: the caller was called back or the incident resolved");
+                    + "); not retried: " + unwanted.get());
             return Optional.empty();
         }
         DeliveryPolicy.Action a = policy.after(page, failure, now);
@@ -102,6 +96,21 @@ final class DeliveryOutcomes {
                 return Optional.empty();
             }
         }
+    }
+
+    /**
+     * Why {@code page} is no longer worth sending, if it is not: a PAGE of an incident no longer
+     * OPEN, or a notice (other than "X took it") of an incident that no longer awaits a call-back.
+     */
+    static Optional<String> unwanted(Page page, Optional<Incident> incident) {
+        if (page.kind() == PageKind.PAGE && incident.map(i -> i.state() != IncidentState.OPEN).orElse(true)) {
+            return Optional.of("the incident is no longer open");
+        }
+        if (page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP
+                && incident.map(i -> !i.state().awaitsCallback()).orElse(true)) {
+            return Optional.of("the caller was called back or the incident resolved");
+        }
+        return Optional.empty();
     }
 
     static String describe(Page p) {

@@ -11,8 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
@@ -33,10 +36,19 @@ import org.slf4j.LoggerFactory;
  * within one live process for a send that hangs: the pass waits for it at most {@code passWait}
  * (less than the send timeout) and moves on; a result that comes later is still written; a send
  * still without a result after the send timeout is given up on and the page sent again.
+ *
+ * <p>Within one live process a page is handed to a channel at most once per claim: a round claims
+ * no more pages than there are free sender threads (so no claim waits in a queue while its send
+ * timeout runs out), and a send whose claim is no longer current (claimed again, or past the send
+ * timeout and about to be) is skipped. A page left SENDING whose incident no longer wants it (a
+ * PAGE of an incident no longer OPEN, a notice nobody needs any more) is marked FAILED instead of
+ * re-sent.
  */
 public final class PageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
     private static final int BATCH = 200;
+    /** At most this many pages claimed by one {@link #dispatchDue} (the rest wait for the next pass). */
+    private static final int MAX_PER_PASS = 50 * BATCH;
     private final Transactions tx;
     private final Clock clock;
     private final Map<Channel, PageChannel> channels;
@@ -44,6 +56,10 @@ public final class PageDispatcher {
     private final Duration sendTimeout;
     private final DeliveryOutcomes outcomes;
     private final ExecutorService senders;
+    /** How many sends can run at once: the sender pool's threads (BATCH when the pool does not say). */
+    private final int senderThreads;
+    /** Sends submitted and not yet finished (running, or hung in a channel). */
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** How long a pass waits for its hand-overs: shorter than the send timeout, so a hung channel cannot hold it. */
     private final Duration passWait;
     /** Recordings of the incidents in the current batch, read in the claim transaction. */
@@ -78,6 +94,7 @@ public final class PageDispatcher {
         this.sendTimeout = sendTimeout;
         this.outcomes = new DeliveryOutcomes(delivery);
         this.senders = senders;
+        this.senderThreads = senders instanceof ThreadPoolExecutor pool ? Math.max(1, pool.getMaximumPoolSize()) : BATCH;
         this.passWait = passWait;
     }
 
@@ -88,17 +105,36 @@ public final class PageDispatcher {
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
         int sent = 0;
-        for (int round = 0; round < 50; round++) {
+        while (sent < MAX_PER_PASS) {
+            // Claim only what can start sending now: a claim queued behind hung sends would run out its
+            // send timeout in the queue, be claimed again, and both copies would reach the phone.
+            int limit = Math.min(BATCH, senderThreads - inFlight.get());
+            if (limit <= 0) {
+                log.warn("all {} sender threads are busy (a channel is slow); the rest of the outbox waits", senderThreads);
+                break;
+            }
             Instant now = clock.instant();
             recordings.clear();
-            List<Page> claimed = tx.inTransaction(s -> claim(s, now));
+            List<Page> claimed = tx.inTransaction(s -> claim(s, now, limit));
             if (claimed.isEmpty()) {
                 break;
             }
             List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
                 String recording = recordings.get(p.incidentId());   // read now: the map is cleared next round
-                running.add(CompletableFuture.supplyAsync(() -> send(p, recording), senders));
+                inFlight.incrementAndGet();
+                try {
+                    running.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return send(p, recording);
+                        } finally {
+                            inFlight.decrementAndGet();
+                        }
+                    }, senders));
+                } catch (RejectedExecutionException e) {
+                    inFlight.decrementAndGet();
+                    throw e;
+                }
             }
             List<Sent> results = new ArrayList<>();
             long deadline = System.nanoTime() + passWait.toNanos();
@@ -127,7 +163,7 @@ public final class PageDispatcher {
                 return sent;
             }
             sent += claimed.size();
-            if (claimed.size() < BATCH) {
+            if (claimed.size() < limit) {
                 break;
             }
         }
@@ -140,6 +176,9 @@ public final class PageDispatcher {
      * attempt's result is the one that counts.
      */
     private void recordLate(Sent late, Throwable error) {
+        if (error == null && late == null) {
+            return;   // skipped: its claim was no longer current
+        }
         if (error != null || late == null) {
             log.error("sending a page failed unexpectedly; it will be re-sent after the send timeout", error);
             return;
@@ -148,9 +187,7 @@ public final class PageDispatcher {
             Instant at = clock.instant();
             tx.run(s -> {
                 Optional<Page> now = s.pages().find(late.page().id());
-                if (now.isPresent() && now.get().state() == PageState.SENDING
-                        && now.get().claimedAt() != null   // same claim (the column may hold less precision than the clock)
-                && Duration.between(late.page().claimedAt(), now.get().claimedAt()).abs().toMillis() < 1) {
+                if (now.isPresent() && sameClaim(now.get(), late.page())) {
                     record(s, late, at);
                 } else {
                     log.info("late result for page {} ignored: it was claimed again since ({})", late.page().id(),
@@ -163,10 +200,44 @@ public final class PageDispatcher {
         }
     }
 
-    private List<Page> claim(Stores s, Instant now) {
+    /** The stored page is still SENDING under {@code claimed}'s claim (the column may hold less precision than the clock). */
+    private static boolean sameClaim(Page stored, Page claimed) {
+        return stored.state() == PageState.SENDING && stored.claimedAt() != null
+                && Duration.between(claimed.claimedAt(), stored.claimedAt()).abs().toMillis() < 1;
+    }
+
+    /**
+     * Whether {@code p} may still be handed over: its claim is the page's current one and its send
+     * timeout has not run out (past it, the next pass claims the page again and sends it).
+     */
+    private boolean claimStillCurrent(Page p) {
+        if (!clock.instant().isBefore(p.claimedAt().plus(sendTimeout))) {
+            log.warn("page {} waited past its send timeout before a sender took it: not sent now; the next pass"
+                    + " sends it again", p.id());
+            return false;
+        }
+        Optional<Page> stored = tx.inTransaction(s -> s.pages().find(p.id()));
+        if (stored.isEmpty() || !sameClaim(stored.get(), p)) {
+            log.info("page {}: claimed again or settled since this send was queued; not sent twice", p.id());
+            return false;
+        }
+        return true;
+    }
+
+    private List<Page> claim(Stores s, Instant now, int limit) {
         List<Page> out = new ArrayList<>();
-        for (Page p : s.pages().staleSending(now.minus(sendTimeout), BATCH)) {
+        for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
+                // the claim holds the row: nobody writes a late result between this check and the decision
+                Optional<String> unwanted = DeliveryOutcomes.unwanted(p, s.incidents().find(p.incidentId()));
+                if (unwanted.isPresent()) {
+                    String why = "no result since " + p.claimedAt() + "; not sent again: " + unwanted.get();
+                    s.pages().markFailed(p.id(), why);
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_FAILED", DeliveryOutcomes.describe(p) + " had " + why);
+                    log.info("page {} ({}) was left SENDING since {}; not sent again: {}", p.id(),
+                            DeliveryOutcomes.describe(p), p.claimedAt(), unwanted.get());
+                    continue;
+                }
                 log.warn("page {} ({}) was left SENDING since {}: sending it again (it may arrive twice)", p.id(),
                         DeliveryOutcomes.describe(p), p.claimedAt());
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p)
@@ -174,7 +245,7 @@ public final class PageDispatcher {
                 out.add(claimed(p, now));
             }
         }
-        for (Page p : s.pages().duePending(now, BATCH - out.size())) {
+        for (Page p : out.size() >= limit ? List.<Page>of() : s.pages().duePending(now, limit - out.size())) {
             Optional<Instant> defer = rateLimit.deferUntil(
                     s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages()));
             if (defer.isPresent()) {
@@ -203,8 +274,12 @@ public final class PageDispatcher {
     /** A hand-over and what the channel said. */
     private record Sent(Page page, String via, SendResult result) {}
 
+    /** Hands the page over; null (nothing to write) when its claim is no longer current. */
     private Sent send(Page p, String recording) {
         try (LogContext ctx = LogContext.of(p.ticketId(), p.incidentId())) {
+            if (!claimStillCurrent(p)) {
+                return null;
+            }
             return sendInContext(p, recording);
         }
     }

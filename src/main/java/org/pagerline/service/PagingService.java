@@ -270,6 +270,14 @@ public final class PagingService implements PageResponses {
                     return false;
                 }
             }
+            // A report naming another hand-over is from an earlier attempt: SENT holds the current
+            // attempt's provider id; SENDING still holds the previous attempt's, if any.
+            if (r.providerId() != null && p.providerId() != null && (p.state() == org.pagerline.core.page.PageState.SENT
+                    ? !r.providerId().equals(p.providerId()) : r.providerId().equals(p.providerId()))) {
+                log.info("delivery report for page {} from an earlier attempt ({}, now {}) ignored: {}", p.id(),
+                        r.providerId(), p.providerId(), r.outcome());
+                return false;
+            }
             String why = DeliveryOutcomes.why(r.errorCode(), r.detail());
             return switch (r.outcome()) {
                 case DELIVERED -> {

@@ -30,9 +30,15 @@ import org.slf4j.LoggerFactory;
  * reason 4 answered → nothing yet: answered is not delivered (a voicemail answers too); the paging
  * call's script reports DELIVERED on a key press or NO_ANSWER without one;
  * 1 hung up, 3 no answer, 5 busy → NO_ANSWER; 8 congestion and anything else → TEMPORARY_FAILURE.
- * A call whose response never comes is not forgotten: when the AMI link drops, or once
- * {@code ami.page-ring-timeout} + {@link #RESPONSE_MARGIN} has passed, it is reported as a
- * TEMPORARY_FAILURE (AMI_LOST / AMI_NO_RESPONSE), so the engine tries again.
+ * A call whose response never comes is not forgotten: once {@code ami.page-ring-timeout} +
+ * {@link #RESPONSE_MARGIN} has passed it is reported as a TEMPORARY_FAILURE (AMI_NO_RESPONSE, or
+ * AMI_LOST when the link dropped meanwhile), so the engine tries again. A dropped link alone gives
+ * up on nothing: the call may still be ringing, and Asterisk sends OriginateResponse to every
+ * manager session, so the answer may still come on the next link.
+ * An answered call is watched {@link #SCRIPT_LIMIT} longer: if its script never reports (it never
+ * ran: agi.allow, a full pool, a wrong context; or it stopped mid-call) it is reported NO_ANSWER
+ * (AMI_SCRIPT_SILENT). When the script did report, the engine ignores this one: the page is no
+ * longer SENT under this call (DELIVERED, rescheduled, or sent again with another provider id).
  */
 public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Listener {
     private static final Logger log = LoggerFactory.getLogger(AsteriskVoiceChannel.class);
@@ -44,6 +50,11 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
     static final Duration RESPONSE_MARGIN = Duration.ofSeconds(30);
     /** How often overdue originates are looked for. */
     static final Duration SWEEP_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How long after the answer the paging call's script may take to report: three plays of the
+     * message (a recording up to line.max-message, 3 min by default) with the menu wait each time.
+     */
+    static final Duration SCRIPT_LIMIT = Duration.ofMinutes(10);
 
     private final PageResponses responses;
     private final Clock clock;
@@ -51,7 +62,19 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
     private final Map<String, Placed> pending = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
-    private record Placed(long pageId, Instant at) {}
+    /**
+     * A call placed at {@code at}; {@code answeredAt} set on reason 4 (then only the script's report is
+     * awaited); {@code linkLost} once the AMI link dropped while its response was awaited.
+     */
+    private record Placed(long pageId, Instant at, Instant answeredAt, boolean linkLost) {
+        Placed answered(Instant when) {
+            return new Placed(pageId, at, when, linkLost);
+        }
+
+        Placed lost() {
+            return new Placed(pageId, at, answeredAt, true);
+        }
+    }
 
     public AsteriskVoiceChannel(AmiSession session, AmiConfig config, PageResponses responses, Clock clock) {
         this.session = session;
@@ -95,7 +118,7 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
             a.setCallerId(config.pageCallerId());
         }
         a.setVariable(PAGE_ID_VARIABLE, Long.toString(page.pageId()));
-        pending.put(actionId, new Placed(page.pageId(), clock.instant()));
+        pending.put(actionId, new Placed(page.pageId(), clock.instant(), null, false));
         try {
             ManagerResponse r = session.send(a);
             if (r == null || !"Success".equalsIgnoreCase(r.getResponse())) {
@@ -111,9 +134,14 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
         }
     }
 
-    /** Paging calls placed and not yet answered, failed or rung out. */
+    /** Paging calls placed and not yet failed or rung out, nor answered and given up on. */
     public int pendingCalls() {
         return pending.size();
+    }
+
+    /** Of those, the calls answered whose paging call's script has not reported yet. */
+    int answeredCalls() {
+        return (int) pending.values().stream().filter(p -> p.answeredAt() != null).count();
     }
 
     @Override
@@ -122,16 +150,20 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
             return;
         }
         String actionId = e.getActionId();
-        Placed placed = actionId == null ? null : pending.remove(actionId);
-        if (placed == null) {
-            log.debug("OriginateResponse for an action that is not ours (or given up on): {}", actionId);
+        Placed placed = actionId == null ? null : pending.get(actionId);
+        if (placed == null || placed.answeredAt() != null) {
+            log.debug("OriginateResponse for an action that is not ours (or given up on, or repeated): {}", actionId);
             return;
         }
         long pageId = placed.pageId();
         int reason = e.getReason() == null ? 0 : e.getReason();
         DeliveryReport.Outcome outcome = outcome(reason);
         if (outcome == null) {
+            pending.replace(actionId, placed, placed.answered(clock.instant()));
             log.info("page {}: answered; the paging call reports whether a key was pressed", pageId);
+            return;
+        }
+        if (!pending.remove(actionId, placed)) {
             return;
         }
         String detail = switch (reason) {
@@ -146,28 +178,53 @@ public final class AsteriskVoiceChannel implements PageChannel, AmiSession.Liste
         responses.onDelivery(new DeliveryReport(pageId, actionId, outcome, "ami-reason-" + reason, detail));
     }
 
-    /** The link dropped: responses to calls placed on it will never come. */
+    /**
+     * The link dropped. The calls placed on it may still ring (a second call now would ring the same
+     * phone twice), so each is given up on only at its usual deadline, then as AMI_LOST.
+     */
     @Override
     public void onDisconnected() {
-        giveUp(e -> true, "AMI_LOST", "the Asterisk Manager link dropped before the call's result came");
-    }
-
-    /** Reports originates whose response is overdue (ring timeout + margin). Runs on the ami-worker. */
-    void expireOverdue() {
-        Instant cutoff = clock.instant().minus(config.pageRingTimeout()).minus(RESPONSE_MARGIN);
-        giveUp(p -> p.at().isBefore(cutoff), "AMI_NO_RESPONSE", "Asterisk never said how the call ended");
-    }
-
-    private void giveUp(java.util.function.Predicate<Placed> which, String code, String detail) {
         for (Map.Entry<String, Placed> e : pending.entrySet()) {
-            if (which.test(e.getValue()) && pending.remove(e.getKey(), e.getValue())) {
-                log.warn("page {}: {} (action {})", e.getValue().pageId(), detail, e.getKey());
-                try {
-                    responses.onDelivery(new DeliveryReport(e.getValue().pageId(), e.getKey(),
-                            DeliveryReport.Outcome.TEMPORARY_FAILURE, code, detail));
-                } catch (RuntimeException ex) {
-                    log.error("page {}: could not report {}: {}", e.getValue().pageId(), code, ex.getMessage(), ex);
+            if (e.getValue().answeredAt() == null) {
+                pending.replace(e.getKey(), e.getValue(), e.getValue().lost());
+            }
+        }
+    }
+
+    /**
+     * Reports originates whose response is overdue (ring timeout + margin) and answered calls whose
+     * script never reported ({@link #SCRIPT_LIMIT}). Runs on the ami-worker.
+     */
+    void expireOverdue() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(config.pageRingTimeout()).minus(RESPONSE_MARGIN);
+        Instant scriptCutoff = now.minus(SCRIPT_LIMIT);
+        for (Map.Entry<String, Placed> e : pending.entrySet()) {
+            Placed p = e.getValue();
+            if (p.answeredAt() != null) {
+                if (p.answeredAt().isBefore(scriptCutoff)) {
+                    giveUp(e.getKey(), p, DeliveryReport.Outcome.NO_ANSWER, "AMI_SCRIPT_SILENT",
+                            "answered, but the paging call never said whether a key was pressed");
                 }
+            } else if (p.at().isBefore(cutoff)) {
+                if (p.linkLost()) {
+                    giveUp(e.getKey(), p, DeliveryReport.Outcome.TEMPORARY_FAILURE, "AMI_LOST",
+                            "the Asterisk Manager link dropped and the call's result never came");
+                } else {
+                    giveUp(e.getKey(), p, DeliveryReport.Outcome.TEMPORARY_FAILURE, "AMI_NO_RESPONSE",
+                            "Asterisk never said how the call ended");
+                }
+            }
+        }
+    }
+
+    private void giveUp(String actionId, Placed placed, DeliveryReport.Outcome outcome, String code, String detail) {
+        if (pending.remove(actionId, placed)) {
+            log.warn("page {}: {} (action {})", placed.pageId(), detail, actionId);
+            try {
+                responses.onDelivery(new DeliveryReport(placed.pageId(), actionId, outcome, code, detail));
+            } catch (RuntimeException ex) {
+                log.error("page {}: could not report {}: {}", placed.pageId(), code, ex.getMessage(), ex);
             }
         }
     }

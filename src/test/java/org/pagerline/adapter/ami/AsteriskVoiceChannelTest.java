@@ -108,10 +108,36 @@ class AsteriskVoiceChannelTest {
         AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
 
         assertEquals(SendResult.Status.ACCEPTED, ch.send(page(42)).status());
-        AmiEventually.await(Duration.ofSeconds(10), "response handled", () -> ch.pendingCalls() == 0);
+        AmiEventually.await(Duration.ofSeconds(10), "response handled", () -> ch.answeredCalls() == 1);
         drain();
 
         assertTrue(reports.isEmpty(), "a voicemail answers too: only a key on the paging call settles it " + reports);
+    }
+
+    @Test
+    void anAnsweredCallWhoseScriptNeverReportsIsANoAnswerAfterTheScriptLimit() {
+        fake.originateReason(4);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        SendResult sent = ch.send(page(42));
+        AmiEventually.await(Duration.ofSeconds(10), "answered", () -> ch.answeredCalls() == 1);
+
+        clock.advance(AsteriskVoiceChannel.SCRIPT_LIMIT);     // exactly at the limit: the script may still report
+        session.submit(ch::expireOverdue);
+        drain();
+        assertTrue(reports.isEmpty(), reports.toString());
+
+        clock.advance(Duration.ofSeconds(1));                // the script never ran (agi.allow, wrong context...)
+        session.submit(ch::expireOverdue);
+        drain();
+        assertEquals(1, reports.size(), reports.toString());
+        DeliveryReport d = reports.get(0);
+        assertEquals(42, d.pageId());
+        assertEquals(sent.providerId(), d.providerId(), "names this call, so a later attempt is not touched");
+        assertEquals(DeliveryReport.Outcome.NO_ANSWER, d.outcome());
+        assertEquals("AMI_SCRIPT_SILENT", d.errorCode());
+        assertEquals(0, ch.pendingCalls());
     }
 
     @Test
@@ -145,21 +171,57 @@ class AsteriskVoiceChannelTest {
     }
 
     @Test
-    void aDroppedAmiLinkReportsTheCallsStillWaiting() {
+    void aDroppedAmiLinkGivesUpOnEachCallOnlyAtItsUsualDeadline() {
         fake.originateReason(null);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
         AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         ch.send(page(8));
+        clock.advance(Duration.ofSeconds(10));
         ch.send(page(9));
         AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
 
-        fake.dropConnections();
+        fake.dropConnections();                              // both calls may still be ringing
+        AmiEventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
+        drain();
+        assertTrue(reports.isEmpty(), "a second call now would ring a phone that still rings: " + reports);
+        assertEquals(2, ch.pendingCalls());
 
-        AmiEventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
-        assertEquals(java.util.Set.of(8L, 9L), reports.stream().map(DeliveryReport::pageId).collect(java.util.stream.Collectors.toSet()));
-        assertTrue(reports.stream().allMatch(r -> r.outcome() == DeliveryReport.Outcome.TEMPORARY_FAILURE
-                && "AMI_LOST".equals(r.errorCode())), reports.toString());
+        clock.advance(Duration.ofSeconds(20).plus(AsteriskVoiceChannel.RESPONSE_MARGIN).plusSeconds(1)); // page 8's deadline
+        session.submit(ch::expireOverdue);
+        drain();
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals(8, reports.get(0).pageId());
+        assertEquals(DeliveryReport.Outcome.TEMPORARY_FAILURE, reports.get(0).outcome());
+        assertEquals("AMI_LOST", reports.get(0).errorCode());
+
+        clock.advance(Duration.ofSeconds(10));               // page 9's deadline
+        session.submit(ch::expireOverdue);
+        drain();
+        assertEquals(2, reports.size(), reports.toString());
+        assertEquals(9, reports.get(1).pageId());
+        assertEquals("AMI_LOST", reports.get(1).errorCode());
+        assertEquals(0, ch.pendingCalls());
+    }
+
+    @Test
+    void aResponseThatComesOnTheNextLinkIsStillMatched() {
+        fake.originateReason(null);
+        fake.start();
+        AsteriskVoiceChannel ch = channel(fake.port());
+        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        SendResult sent = ch.send(page(8));
+        AmiEventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
+
+        fake.dropConnections();
+        AmiEventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
+        AmiEventually.await(Duration.ofSeconds(10), "link back", session::isUp);
+        // Asterisk sends OriginateResponse to every manager session, the new one included
+        fake.answerOriginate(fake.actions("Originate").get(0), 3);
+
+        AmiEventually.await(Duration.ofSeconds(10), "the report", () -> reports.size() == 1);
+        assertEquals(DeliveryReport.Outcome.NO_ANSWER, reports.get(0).outcome());
+        assertEquals(sent.providerId(), reports.get(0).providerId());
         assertEquals(0, ch.pendingCalls());
     }
 
