@@ -34,10 +34,7 @@ class IncidentCliTest {
 
     @Test
     void listShowAckCallbackResolve() {
-        long id = h.voicemail(Priority.P2);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P2);
 
         assertEquals(0, run("incident", "list"));
         assertTrue(out.contains("OPEN") && out.contains("Jane Doe (Acme)"), out);

@@ -27,10 +27,7 @@ class DeliveryReportAttemptTest {
     }
 
     private long pagedIncident() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         return id;
     }
 

@@ -36,10 +36,7 @@ class PagingScenarioTest {
 
     @Test
     void theDefaultCycleClimbsTheLadderAndRepeatsUntilAcknowledged() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
 
         h.after(Duration.ofMinutes(4));           // nothing yet
         h.after(Duration.ofMinutes(1));           // 5 min: the team lead
@@ -57,10 +54,7 @@ class PagingScenarioTest {
 
     @Test
     void anSmsAckStopsThePagingAndTellsTheOthersWhoTookIt() {
-        long id = h.voicemail(Priority.P2);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P2);
 
         String answer = h.paging.onSmsReply(SAM, id + "a");
         assertTrue(answer.contains("incident " + id + " is yours"), answer);
@@ -78,10 +72,7 @@ class PagingScenarioTest {
 
     @Test
     void aRepeatedOrStaleAckIsAnsweredAndChangesNothing() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, "a");                 // bare 'a': the newest page to Pat
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
@@ -100,10 +91,7 @@ class PagingScenarioTest {
 
     @Test
     void unknownSendersAreIgnoredAndGibberishGetsHelp() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         assertEquals("", h.paging.onSmsReply("+15145550000", id + "a"));
         assertTrue(h.paging.onSmsReply(PAT, "what?").contains("12a to take"));
         assertTrue(h.paging.onSmsReply(PAT, "999a").contains("no incident 999"));
@@ -112,10 +100,7 @@ class PagingScenarioTest {
 
     @Test
     void theCallbackTimerEscalatesWiderAt30MinutesEvenAfterAnAck() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");
@@ -136,10 +121,7 @@ class PagingScenarioTest {
 
     @Test
     void key1AcknowledgesConnectsToTheCallerAndTheCallbackCountsOnceConnected() {
-        long id = h.voicemail(Priority.P1);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P1);
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
         var brief = h.paging.brief(patCall).orElseThrow();
@@ -163,10 +145,7 @@ class PagingScenarioTest {
 
     @Test
     void key1ThenACallerWhoDoesNotAnswerIsNoCallbackAndTheCallbackTimerStillRuns() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
 
@@ -187,10 +166,7 @@ class PagingScenarioTest {
 
     @Test
     void key5PassesItOnToTheNextStepNow() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
         assertTrue(h.paging.onPageKey(patCall, "5").hangUp());
@@ -220,10 +196,7 @@ class PagingScenarioTest {
     @Test
     void aPermanentFailureMovesToVoiceAndTheTicketSaysSo() {
         h.phones.script(Channel.SMS, LEE, SendResult.permanent("21610", "recipient sent STOP"));
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         // The SLA page to the team lead is an SMS-only notice; use pass-it-on to reach Lee's step quickly.
         h.paging.onSmsReply(PAT, id + "e");
         h.pass();
@@ -235,10 +208,7 @@ class PagingScenarioTest {
 
     @Test
     void aFailedNoticeFallsBackToVoice() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.phones.script(Channel.SMS, SAM, SendResult.permanent("21610", "recipient sent STOP"));
         h.paging.onSmsReply(PAT, id + "a");
         h.pass();
@@ -249,10 +219,7 @@ class PagingScenarioTest {
 
     @Test
     void aCallNobodyAnswersIsAFailedAttemptNotAnAck() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
         h.paging.onDelivery(new DeliveryReport(patCall, null, DeliveryReport.Outcome.NO_ANSWER, "3", "no answer"));
@@ -334,10 +301,7 @@ class PagingScenarioTest {
 
     @Test
     void resolvingStopsEverythingAndClosesTheTicket() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         assertTrue(h.incidents.resolve(id).changed());
         assertFalse(h.incidents.resolve(id).changed());
         h.after(Duration.ofHours(1));
@@ -349,10 +313,7 @@ class PagingScenarioTest {
 
     @Test
     void aSendInFlightWhenTheServerDiedIsSentAgainOnceAfterTheSendTimeout() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         // A page claimed for sending, then the process died before the result was written.
         long inFlight = h.tx.inTransaction(s -> {
             var i = s.incidents().find(id).orElseThrow();

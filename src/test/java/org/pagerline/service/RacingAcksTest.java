@@ -21,10 +21,7 @@ class RacingAcksTest {
     @RepeatedTest(5)
     void twoRacingAcksLeaveExactlyOneOwner() throws Exception {
         try (PagingHarness h = new PagingHarness().withDefaultRoster()) {
-            long id = h.voicemail(Priority.P2);
-            h.pass();
-            h.expectPaged(PAT, id);
-            h.expectPaged(SAM, id);
+            long id = h.voicemailPagingPatAndSam(Priority.P2);
             ExecutorService two = Executors.newFixedThreadPool(2);
             CountDownLatch go = new CountDownLatch(1);
             List<Future<String>> answers = new ArrayList<>();

@@ -51,10 +51,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void aBareCIsTheCallBackOnTheIncidentYouTookNotTheNewestOpenOne() {
-        long twelve = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, twelve);
-        h.expectPaged(SAM, twelve);
+        long twelve = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, twelve + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + twelve);
@@ -156,10 +153,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void aSecondUrgentVoicemailUpdatesTheIncidentAndTellsTheOwner() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");
@@ -183,10 +177,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void aSecondVoicemailWhileStillOpenTellsEveryonePagedSoFar() {
-        long id = h.voicemail(Priority.P2);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P2);
         h.clock.advance(Duration.ofMinutes(1));
         h.voicemail(Priority.P4);                          // a lower priority changes nothing of it
         h.pass();
@@ -197,10 +188,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void aCallerWhoCallsAgainWithNoMessageIsToldAsSuchNotAsAnotherMessage() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
@@ -244,10 +232,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void aSecondVoicemailRacingTheCallBackOpensANewIncidentInsteadOfJoiningTheClosedOne() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
@@ -349,10 +334,7 @@ class RepliesAndOutboxScenarioTest {
 
     @Test
     void theWhoTookItNoticeStillGoesWhenTheCallBackFollowsAtOnce() {
-        long id = h.voicemail(Priority.P3);
-        h.pass();
-        h.expectPaged(PAT, id);
-        h.expectPaged(SAM, id);
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.paging.onSmsReply(PAT, id + "a");
         h.paging.onSmsReply(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
         h.pass();

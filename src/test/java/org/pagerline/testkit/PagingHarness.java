@@ -117,6 +117,15 @@ public final class PagingHarness implements AutoCloseable {
         expectCall(to);
     }
 
+    /** An urgent voicemail and its first step with the default roster: Pat and Sam paged by SMS and call. */
+    public long voicemailPagingPatAndSam(Priority priority) {
+        long id = voicemail(priority);
+        pass();
+        expectPaged(PAT, id);
+        expectPaged(SAM, id);
+        return id;
+    }
+
     public void expectNothingElse() {
         phones.assertAllExpected();
     }
