@@ -8,9 +8,11 @@ import java.util.Optional;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.incident.RespondBy;
 import org.pagerline.core.incident.Target;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.roster.Technician;
+import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
 import org.pagerline.core.ticket.TicketStatus;
@@ -84,7 +86,8 @@ public final class IncidentService implements IncidentOpener {
         Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), v.callerNumber(),
                 first(v.callerName(), t.callerName()), first(v.company(), t.company()),
                 first(v.callbackNumber(), t.callbackNumber()), v.recording(), v.leftAt(), now,
-                policy.steps().get(0).delay(), callbackDeadline, slaWarning));
+                policy.steps().get(0).delay(), callbackDeadline,
+                respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()), slaWarning));
         s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
                 + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
         return i.id();
@@ -105,7 +108,7 @@ public final class IncidentService implements IncidentOpener {
      */
     private Optional<Long> voicemailAgain(Stores s, Ticket t, Incident before, VoicemailIncident v, Instant now) {
         Incident i = before.withVoicemail(v.priority(), v.callbackNumber(), v.recording(),
-                v.leftAt() == null ? now : v.leftAt(), slaWarning);
+                respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()), slaWarning);
         if (!s.incidents().saveVoicemailDetails(i, i.priority() != before.priority())) {
             return Optional.empty();
         }
@@ -142,6 +145,17 @@ public final class IncidentService implements IncidentOpener {
         s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", (hasMessage ? "another urgent voicemail ("
                 + v.recording() + ")" : "another urgent call with no message") + " joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
         return Optional.of(i.id());
+    }
+
+    /**
+     * The respond-by deadline {@code p} brings from {@code from}: the desk calendar is read only for
+     * the business-hours levels (P3 to P5), whose clock stops outside opening hours and on holidays.
+     */
+    private static Instant respondBy(Stores s, Priority p, Instant from) {
+        if (p == null || p.roundTheClock()) {
+            return RespondBy.of(p, null, from);
+        }
+        return RespondBy.of(p, s.calendar().calendar(), from);
     }
 
     private static String first(String a, String b) {

@@ -219,7 +219,7 @@ public final class PagingBench {
                             "+1204666" + String.format("%04d", k % 10000), "Bulk " + k, "Acme", "+12045559999", null));
                     Instant due = base.plusMillis((long) k * spreadSeconds * 1000 / n);
                     Incident i = s.incidents().insert(Incident.open(t.id(), Priority.P3, t.callerNumber(), t.callerName(),
-                            "Acme", "+12045559999", "rec", now, now, Duration.ZERO, Duration.ofHours(6), Duration.ofMinutes(15))
+                            "Acme", "+12045559999", "rec", now, now, Duration.ZERO, Duration.ofHours(6), null, Duration.ofMinutes(15))
                             .escalated(1, 0, due));
                     dueOf.put(i.id(), due);
                 }

@@ -63,9 +63,10 @@ final class JdbcIncidentStore implements IncidentStore {
     @Override
     public boolean saveVoicemailDetails(Incident i, boolean priorityRose) {
         if (priorityRose) {
-            return db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=?"
-                    + " WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
-                    i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.id()) == 1;
+            return db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=?,"
+                    + " sla_stage=? WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
+                    i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.slaStage(),
+                    i.id()) == 1;
         }
         // the engine owns the service-level schedule: leave sla_check_at as it stands
         return db.update("UPDATE incidents SET callback_number=?, recording=? WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",

@@ -12,7 +12,8 @@ import org.pagerline.core.ticket.Priority;
  * @param cycle how many times the policy has started over (0 for the first round)
  * @param nextEscalationAt when the next step fires; null once nobody needs paging (not OPEN)
  * @param callbackDueAt when the caller must have been called back; null once called back or resolved
- * @param respondBy the priority's service-level deadline (P1/P2: 2 h wall clock); null if none
+ * @param respondBy the priority's service-level deadline (P1/P2: 2 h wall clock; P3 4 h, P4/P5 8 h of
+ *     business time, see {@link RespondBy}); null if none
  * @param slaCheckAt next service-level check: the warning, then the deadline; null when done
  * @param slaStage 0 nothing told yet, 1 team lead warned (approaching), 2 VP told (missed)
  * @param ownerId who acknowledged (null while OPEN)
@@ -27,19 +28,15 @@ public record Incident(
 
     /**
      * A new OPEN incident: the first step is due {@code firstStepDelay} after {@code now}, the
-     * call-back {@code callbackDeadline} after the voicemail, and for 24x7 priorities the
-     * service-level warning {@code slaWarning} before the respond-by deadline.
+     * call-back {@code callbackDeadline} after the voicemail, and when the priority brings a
+     * {@code respondBy} deadline (computed by the caller, who has the desk calendar: {@link RespondBy})
+     * the service-level warning {@code slaWarning} before it.
      */
     public static Incident open(long ticketId, Priority priority, String callerNumber, String callerName, String company,
             String callbackNumber, String recording, Instant voicemailAt, Instant now, Duration firstStepDelay,
-            Duration callbackDeadline, Duration slaWarning) {
+            Duration callbackDeadline, Instant respondBy, Duration slaWarning) {
         Instant left = voicemailAt == null ? now : voicemailAt;
-        Instant respondBy = null;
-        Instant slaCheck = null;
-        if (priority != null && priority.roundTheClock()) {
-            respondBy = left.plus(priority.respondWithin());
-            slaCheck = respondBy.minus(slaWarning);
-        }
+        Instant slaCheck = respondBy == null ? null : respondBy.minus(slaWarning);
         return new Incident(0, ticketId, IncidentState.OPEN, priority, callerNumber, callerName, company,
                 callbackNumber, recording, now, 0, 0, now.plus(firstStepDelay), left.plus(callbackDeadline),
                 respondBy, slaCheck, 0, null, null, null, null, null);
@@ -82,25 +79,28 @@ public record Incident(
 
     /**
      * What a later urgent voicemail on this incident changes: its recording and call-back number
-     * (when given), and the priority when higher, with the service-level deadline that priority
-     * brings (counted from the new voicemail) if none ran yet.
+     * (when given), and the priority when higher. A higher priority's deadline {@code newRespondBy}
+     * (counted from the new voicemail by the caller, {@link RespondBy}) replaces the running one when
+     * it comes earlier, and the service-level checks start again for it (warning, then missed).
      */
-    public Incident withVoicemail(Priority newPriority, String newCallback, String newRecording, Instant voicemailAt,
+    public Incident withVoicemail(Priority newPriority, String newCallback, String newRecording, Instant newRespondBy,
             Duration slaWarning) {
         Priority p = priority;
         Instant rb = respondBy;
         Instant check = slaCheckAt;
+        int stage = slaStage;
         if (newPriority != null && (priority == null || newPriority.ordinal() < priority.ordinal())) {
             p = newPriority;
-            if (rb == null && newPriority.roundTheClock()) {
-                rb = voicemailAt.plus(newPriority.respondWithin());
+            if (newRespondBy != null && (rb == null || newRespondBy.isBefore(rb))) {
+                rb = newRespondBy;
                 check = rb.minus(slaWarning);
+                stage = 0;
             }
         }
         String cb = newCallback == null || newCallback.isBlank() ? callbackNumber : newCallback;
         String rec = newRecording == null || newRecording.isBlank() ? recording : newRecording;
         return new Incident(id, ticketId, state, p, callerNumber, callerName, company, cb, rec, openedAt, nextStep, cycle,
-                nextEscalationAt, callbackDueAt, rb, check, slaStage, ownerId, ownerName, acknowledgedAt, calledBackAt,
+                nextEscalationAt, callbackDueAt, rb, check, stage, ownerId, ownerName, acknowledgedAt, calledBackAt,
                 resolvedAt);
     }
 

@@ -18,8 +18,10 @@ class EscalatorTest {
     final EscalationPolicy policy = EscalationPolicy.defaultPolicy();
 
     static Incident open(Priority p) {
+        // the 24x7 deadline only: the business-hours ones are in RespondByTest and the paging scenarios
+        Instant respondBy = p != null && p.roundTheClock() ? RespondBy.of(p, null, T0) : null;
         return Incident.open(1, p, "+1", "Jane", "Acme", "+1", "rec", T0, T0, Duration.ZERO, Duration.ofMinutes(30),
-                Duration.ofMinutes(15));
+                respondBy, Duration.ofMinutes(15));
     }
 
     static Instant at(int minutes) {
