@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.Settings;
-import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.Ports;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
 import org.pagerline.testkit.MutableClock;
 
@@ -32,9 +33,9 @@ class AmiServerTest {
 
     @Test
     void pagerlineStartsWithAsteriskDownReportsAmiDownAndComesUpWhenAsteriskDoes() throws Exception {
-        int amiPort = FakeAmi.freePort();
+        int amiPort = Ports.free();
         Settings s = new Settings(Map.of("data.dir", dir.toString(), "http.port", "0",
-                "agi.port", Integer.toString(FakeAmi.freePort()), "ami.enabled", "true",
+                "agi.port", Integer.toString(Ports.free()), "ami.enabled", "true",
                 "ami.port", Integer.toString(amiPort), "ami.reconnect-interval", "50ms", "ami.reconnect-max", "100ms"),
                 Map.of("PAGERLINE_AMI_PASSWORD", "pw"));
         try (FakeAmi fake = new FakeAmi("pagerline", "pw", "helpdesk");
@@ -45,7 +46,7 @@ class AmiServerTest {
             assertTrue(down.body().contains("\"database\":\"UP\""), down.body());
 
             fake.startOn(amiPort);
-            AmiEventually.await(Duration.ofSeconds(10), "ami UP in /health",
+            Eventually.await(Duration.ofSeconds(10), "ami UP in /health",
                     () -> {
                         try {
                             return health(server.httpPort()).body().contains("\"ami\":\"UP\"");
@@ -60,7 +61,7 @@ class AmiServerTest {
     @Test
     void withAmiOffThereIsNoAmiCheck() throws Exception {
         Settings s = Settings.ofMap(Map.of("data.dir", dir.toString(), "http.port", "0",
-                "agi.port", Integer.toString(FakeAmi.freePort())));
+                "agi.port", Integer.toString(Ports.free())));
         try (PagerlineServer server = Wiring.server(PagerlineConfig.from(s), MutableClock.at("2026-11-23T10:00:00-06:00")).start()) {
             assertFalse(health(server.httpPort()).body().contains("ami"));
         }

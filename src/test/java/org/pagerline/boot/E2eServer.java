@@ -30,6 +30,7 @@ import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
 import org.pagerline.service.TicketService;
+import org.pagerline.testkit.Ports;
 import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
 import org.pagerline.testkit.FakeAsterisk;
@@ -72,7 +73,7 @@ final class E2eServer implements AutoCloseable {
         FakeAmi fakeAmi = null;
         PagerlineServer s = null;
         try {
-            agiPort = FakeAmi.freePort();
+            agiPort = Ports.free();
             Map<String, String> file = new HashMap<>();
             file.put("data.dir", dir.toString());
             file.put("http.port", "0");

@@ -30,7 +30,7 @@ import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.VoicemailIncident;
-import org.pagerline.testkit.PagingEventually;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -68,7 +68,7 @@ class EngineKillIT {
         Process first = start(config, log1);
         try {
             awaitUp(log1);
-            PagingEventually.await(Duration.ofSeconds(20), "six steps paged before the kill", () -> steps(url) >= 6);
+            Eventually.await(Duration.ofSeconds(20), "six steps paged before the kill", () -> steps(url) >= 6);
         } finally {
             first.destroyForcibly().waitFor();   // SIGKILL, mid-cycle
         }
@@ -80,7 +80,7 @@ class EngineKillIT {
         Process second = start(config, log2);
         try {
             awaitUp(log2);
-            PagingEventually.await(Duration.ofSeconds(20), "paging goes on after the restart",
+            Eventually.await(Duration.ofSeconds(20), "paging goes on after the restart",
                     () -> steps(url) >= stepsAtKill + 6);
         } finally {
             second.destroy();
@@ -129,7 +129,7 @@ class EngineKillIT {
     }
 
     private static void awaitUp(Path log) {
-        PagingEventually.await(Duration.ofSeconds(30), "the server says it is up", () -> {
+        Eventually.await(Duration.ofSeconds(30), "the server says it is up", () -> {
             try {
                 return Files.exists(log) && Files.readString(log).contains("pagerline is up");
             } catch (IOException e) {

@@ -24,7 +24,7 @@ import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.RateLimit;
 import org.pagerline.core.ticket.Priority;
-import org.pagerline.testkit.PagingEventually;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -101,10 +101,10 @@ class DispatcherNoDoubleSendTest {
             h.clock.advance(Duration.ofSeconds(61));
             e.runDue();                                  // every sender still hung: nothing more is claimed
             release.countDown();                         // the provider answers at last
-            PagingEventually.await(Duration.ofSeconds(10), "the two late hand-overs written",
+            Eventually.await(Duration.ofSeconds(10), "the two late hand-overs written",
                     () -> pages(id).stream().filter(p -> p.state() == PageState.SENT).count() == 2);
             e.runDue();                                  // the other two go now
-            PagingEventually.await(Duration.ofSeconds(10), "all four sent",
+            Eventually.await(Duration.ofSeconds(10), "all four sent",
                     () -> pages(id).stream().allMatch(p -> p.state() == PageState.SENT));
         }
         assertEquals(4, handedOver.size(), handedOver.toString());

@@ -24,7 +24,7 @@ import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.RateLimit;
 import org.pagerline.core.ticket.Priority;
-import org.pagerline.testkit.PagingEventually;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -151,7 +151,7 @@ class EngineAndDispatcherStallTest {
             h.expectPaged(SAM, id);
             assertEquals(PageState.SENDING, smsToPatState(id));
             release.countDown();                           // the provider answers, late
-            PagingEventually.await(Duration.ofSeconds(10), "the late hand-over written", () -> smsToPatState(id) == PageState.SENT);
+            Eventually.await(Duration.ofSeconds(10), "the late hand-over written", () -> smsToPatState(id) == PageState.SENT);
             h.clock.advance(Duration.ofSeconds(61));
             e.runDue();                                    // past the send timeout: nothing to re-send
             assertTrue(h.incidents.show(id).timeline().stream().noneMatch(ev -> ev.kind().equals("PAGE_RESENT")));
@@ -177,7 +177,7 @@ class EngineAndDispatcherStallTest {
             assertEquals(2, again.page().attempt());
             release.countDown();                           // the first attempt's answer, far too late, changes nothing
             senders.shutdown();                            // lets the hung send return and its result be handled
-            PagingEventually.await(Duration.ofSeconds(10), "the hung send finished", senders::isTerminated);
+            Eventually.await(Duration.ofSeconds(10), "the hung send finished", senders::isTerminated);
             assertEquals(PageState.SENT, smsToPatState(id));
             assertEquals("fake-" + again.page().pageId() + "-2", h.incidents.show(id).pages().stream()
                     .filter(p -> p.id() == again.page().pageId()).findFirst().orElseThrow().providerId());

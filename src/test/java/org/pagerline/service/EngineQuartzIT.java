@@ -19,7 +19,7 @@ import org.pagerline.core.roster.Role;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketSource;
-import org.pagerline.testkit.PagingEventually;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.RecordingPageChannel;
 import org.pagerline.testkit.TestDatabase;
 
@@ -52,10 +52,10 @@ class EngineQuartzIT {
                 long id = incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P3, "+12045559999", "Jane", "Acme",
                         "+12045559999", "rec", opened));
 
-                PagingEventually.await(Duration.ofSeconds(10), "Pat paged through a Quartz wake-up", () -> phones.all().size() >= 2);
+                Eventually.await(Duration.ofSeconds(10), "Pat paged through a Quartz wake-up", () -> phones.all().size() >= 2);
                 phones.take(org.pagerline.core.page.Channel.SMS, "+12045550101", id + "a");
                 phones.take(org.pagerline.core.page.Channel.VOICE, "+12045550101", "");
-                PagingEventually.await(Duration.ofSeconds(10), "Sam paged at the 2 s step", () -> phones.all().size() >= 4);
+                Eventually.await(Duration.ofSeconds(10), "Sam paged at the 2 s step", () -> phones.all().size() >= 4);
                 RecordingPageChannel.Sent sam = phones.take(org.pagerline.core.page.Channel.SMS, "+12045550102", id + "a");
                 phones.take(org.pagerline.core.page.Channel.VOICE, "+12045550102", "");
                 Duration late = Duration.between(opened.plusSeconds(2), sam.at());

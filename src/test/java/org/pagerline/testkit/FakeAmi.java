@@ -80,16 +80,6 @@ public final class FakeAmi implements AutoCloseable {
         t.start();
         return this;
     }
-
-    /** A free port nobody listens on yet (for "Asterisk is down at start"). */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     public int port() {
         return port;
     }

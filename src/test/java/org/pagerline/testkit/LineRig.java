@@ -1,7 +1,5 @@
 package org.pagerline.testkit;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,7 @@ public final class LineRig implements AutoCloseable {
         this.roster = new RosterService(tx, phones, clock);
         this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(),
                 config.callbackDeadline(), config.callbackRegions());
-        this.port = freePort();
+        this.port = Ports.free();
         Map<String, String> agi = new java.util.HashMap<>(agiSettings);
         agi.put("agi.bind", "127.0.0.1");
         agi.put("agi.port", Integer.toString(port));
@@ -92,14 +90,6 @@ public final class LineRig implements AutoCloseable {
 
     public Duration promptTimeout() {
         return config.promptTimeout();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 
     @Override

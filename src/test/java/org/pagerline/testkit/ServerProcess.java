@@ -1,7 +1,6 @@
 package org.pagerline.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +26,8 @@ public final class ServerProcess implements AutoCloseable {
 
     public ServerProcess(Path dir, Map<String, String> extraSettings) throws IOException {
         this.dir = dir;
-        this.httpPort = freePort();
-        this.agiPort = freePort();
+        this.httpPort = Ports.free();
+        this.agiPort = Ports.free();
         this.config = dir.resolve("pagerline.properties");
         this.log = dir.resolve("server.log");
         StringBuilder sb = new StringBuilder();
@@ -37,12 +36,6 @@ public final class ServerProcess implements AutoCloseable {
         sb.append("agi.port=").append(agiPort).append('\n');
         extraSettings.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
         Files.writeString(config, sb.toString());
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** Runs {@code pagerline ARGS} with this config in a child JVM; returns the process. */

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +16,7 @@ import org.pagerline.config.AgiConfig;
 import org.pagerline.config.AmiConfig;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
+import org.pagerline.testkit.Ports;
 import org.pagerline.testkit.PageCallPeer;
 
 /** The paging call over real FastAGI: the technician's phone is a scripted peer. */
@@ -69,9 +68,7 @@ class PagingCallScriptTest {
 
     @BeforeAll
     static void listen() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = Ports.free();
         PagingCallScript script = new PagingCallScript(engine, n -> AmiConfig.expand("PJSIP/{number}@trunk", n), 60);
         listener = new AgiListener(new AgiConfig("127.0.0.1", port, 20), Map.of(PagingCallScript.NAME, script));
         listener.start();

@@ -15,7 +15,7 @@ import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
-import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
 import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.TestDatabase;
@@ -65,14 +65,14 @@ final class AmiFixture implements AutoCloseable {
     }
 
     void awaitUp() {
-        AmiEventually.await(Duration.ofSeconds(10), "AMI logged in", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI logged in", session::isUp);
     }
 
     /** Waits until everything queued on the ami-worker so far has run. */
     void drain() {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         session.submit(done::countDown);
-        AmiEventually.await(Duration.ofSeconds(10), "ami-worker idle", () -> done.getCount() == 0);
+        Eventually.await(Duration.ofSeconds(10), "ami-worker idle", () -> done.getCount() == 0);
     }
 
     @Override

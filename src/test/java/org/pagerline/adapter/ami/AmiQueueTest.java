@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.pagerline.core.queue.QueueMember;
 import org.pagerline.core.queue.WaitingCaller;
 import org.pagerline.service.QueueService;
-import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.Ports;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
 
 class AmiQueueTest {
@@ -38,7 +39,7 @@ class AmiQueueTest {
 
         f.connect(f.fake.port());
 
-        AmiEventually.await(LIMIT, "Alice added, stranger removed",
+        Eventually.await(LIMIT, "Alice added, stranger removed",
                 () -> f.fake.members().equals(Set.of(ALICE, "PJSIP/desk-phone")));
         List<FakeAmi.Action> adds = f.fake.actions("QueueAdd");
         assertEquals(1, adds.size());
@@ -63,11 +64,11 @@ class AmiQueueTest {
         f.awaitUp();
 
         f.queue.signIn("Bob Singh"); // as `pagerline queue signin` does, in another process: only the database changes
-        AmiEventually.await(LIMIT, "Bob becomes a member", () -> f.fake.members().equals(Set.of(BOB)));
+        Eventually.await(LIMIT, "Bob becomes a member", () -> f.fake.members().equals(Set.of(BOB)));
 
         f.queue.signIn("Alice Tremblay");
         f.queue.signOut("Bob Singh");
-        AmiEventually.await(LIMIT, "Alice in, Bob out", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "Alice in, Bob out", () -> f.fake.members().equals(Set.of(ALICE)));
     }
 
     @Test
@@ -77,15 +78,15 @@ class AmiQueueTest {
         f.clock.set(java.time.OffsetDateTime.parse("2026-11-23T16:59:00-06:00").toInstant());
         f.fake.start();
         f.connect(f.fake.port());
-        AmiEventually.await(LIMIT, "Alice is a member while open", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "Alice is a member while open", () -> f.fake.members().equals(Set.of(ALICE)));
 
         f.clock.advance(Duration.ofMinutes(2)); // 17:01, closed
         f.amiQueue.reconcileSoon();
-        AmiEventually.await(LIMIT, "nobody after closing", () -> f.fake.members().isEmpty());
+        Eventually.await(LIMIT, "nobody after closing", () -> f.fake.members().isEmpty());
 
         f.clock.set(java.time.OffsetDateTime.parse("2026-11-24T08:00:00-06:00").toInstant()); // Tuesday opening
         f.amiQueue.reconcileSoon();
-        AmiEventually.await(LIMIT, "Alice back at opening", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "Alice back at opening", () -> f.fake.members().equals(Set.of(ALICE)));
     }
 
     @Test
@@ -94,7 +95,7 @@ class AmiQueueTest {
         f.queue.signIn("Alice Tremblay");
         f.fake.start();
         f.connect(f.fake.port());
-        AmiEventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
 
         f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1",
                 "CallerIDNum", "+12045559001", "CallerIDName", "Acme Front", "Queue", "helpdesk", "Position", "1", "Count", "1"));
@@ -104,7 +105,7 @@ class AmiQueueTest {
                 "CallerIDNum", "+12045559003", "CallerIDName", "Gamma", "Queue", "helpdesk", "Position", "3", "Count", "3"));
         f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-9", "Uniqueid", "1700.9",
                 "CallerIDNum", "+12045559009", "Queue", "sales", "Position", "1", "Count", "1"));
-        AmiEventually.await(LIMIT, "three joins", () -> f.callEvents.size() == 3);
+        Eventually.await(LIMIT, "three joins", () -> f.callEvents.size() == 3);
         assertEquals(List.of(
                 "1700.1 QUEUE_JOINED joined the queue at position 1 of 1",
                 "1700.2 QUEUE_JOINED joined the queue at position 2 of 2",
@@ -121,7 +122,7 @@ class AmiQueueTest {
                 "Position", "2", "OriginalPosition", "3", "HoldTime", "252"));
         f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3", "Queue", "helpdesk",
                 "Position", "2", "Count", "1"));
-        AmiEventually.await(LIMIT, "answer and abandon told", () -> f.callEvents.size() == 5);
+        Eventually.await(LIMIT, "answer and abandon told", () -> f.callEvents.size() == 5);
         assertEquals(List.of(
                 "1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 1m05s in the queue",
                 "1700.3 QUEUE_ABANDONED hung up in the queue at position 2 after 4m12s (joined at position 3)"),
@@ -142,7 +143,7 @@ class AmiQueueTest {
         f.clock.advance(Duration.ofSeconds(300));
         f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
                 "Position", "1", "Count", "0"));
-        AmiEventually.await(LIMIT, "left told", () -> f.callEvents.size() == 6);
+        Eventually.await(LIMIT, "left told", () -> f.callEvents.size() == 6);
         assertEquals("1700.2 QUEUE_LEFT left the queue unanswered at position 1 after 5m00s", f.callEvents.get(5));
         f.drain();
         assertTrue(f.queue.view().callers().isEmpty());
@@ -164,16 +165,16 @@ class AmiQueueTest {
     void whenAsteriskIsDownAtStartPagerlineCarriesOnAndConnectsOnceItComesUp() {
         f.tech("Alice Tremblay", "+12045550101");
         f.queue.signIn("Alice Tremblay");
-        int port = FakeAmi.freePort();
+        int port = Ports.free();
 
         f.connect(port); // nothing listens there yet
-        AmiEventually.await(LIMIT, "link recorded down",
+        Eventually.await(LIMIT, "link recorded down",
                 () -> f.queue.view().link().map(l -> l.state().equals("down")).orElse(false));
         assertFalse(f.session.isUp());
 
         f.fake.startOn(port);
         f.awaitUp();
-        AmiEventually.await(LIMIT, "members reconciled after the late connect", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "members reconciled after the late connect", () -> f.fake.members().equals(Set.of(ALICE)));
         f.drain();
         assertEquals("up", f.queue.view().link().orElseThrow().state());
     }
@@ -184,15 +185,15 @@ class AmiQueueTest {
         f.queue.signIn("Alice Tremblay");
         f.fake.start();
         f.connect(f.fake.port());
-        AmiEventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
+        Eventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
         int statusBefore = f.fake.actions("QueueStatus").size();
 
         f.fake.dropConnections();
         // the sign-out happens while the link is down
         f.queue.signOut("Alice Tremblay");
 
-        AmiEventually.await(LIMIT, "logged in again", () -> f.fake.logins() == 2 && f.session.isUp());
-        AmiEventually.await(LIMIT, "reconciled after reconnect", () -> f.fake.members().isEmpty());
+        Eventually.await(LIMIT, "logged in again", () -> f.fake.logins() == 2 && f.session.isUp());
+        Eventually.await(LIMIT, "reconciled after reconnect", () -> f.fake.members().isEmpty());
         assertTrue(f.fake.actions("QueueStatus").size() > statusBefore);
         assertEquals(1, f.fake.sessionCount());
     }

@@ -17,7 +17,8 @@ import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.OutgoingPage;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.SendResult;
-import org.pagerline.testkit.AmiEventually;
+import org.pagerline.testkit.Ports;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
 import org.pagerline.testkit.MutableClock;
 
@@ -77,12 +78,12 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(reason);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
 
         SendResult r = ch.send(page(42));
 
         assertEquals(SendResult.Status.ACCEPTED, r.status(), r.detail());
-        AmiEventually.await(Duration.ofSeconds(10), "delivery report", () -> reports.size() == 1);
+        Eventually.await(Duration.ofSeconds(10), "delivery report", () -> reports.size() == 1);
         DeliveryReport d = reports.get(0);
         assertEquals(42, d.pageId());
         assertEquals(r.providerId(), d.providerId());
@@ -105,10 +106,10 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(4);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
 
         assertEquals(SendResult.Status.ACCEPTED, ch.send(page(42)).status());
-        AmiEventually.await(Duration.ofSeconds(10), "response handled", () -> ch.answeredCalls() == 1);
+        Eventually.await(Duration.ofSeconds(10), "response handled", () -> ch.answeredCalls() == 1);
         drain();
 
         assertTrue(reports.isEmpty(), "a voicemail answers too: only a key on the paging call settles it " + reports);
@@ -119,9 +120,9 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(4);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         SendResult sent = ch.send(page(42));
-        AmiEventually.await(Duration.ofSeconds(10), "answered", () -> ch.answeredCalls() == 1);
+        Eventually.await(Duration.ofSeconds(10), "answered", () -> ch.answeredCalls() == 1);
 
         clock.advance(AsteriskVoiceChannel.SCRIPT_LIMIT);     // exactly at the limit: the script may still report
         session.submit(ch::expireOverdue);
@@ -145,9 +146,9 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(null);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         ch.send(page(7));
-        AmiEventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
+        Eventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
         FakeAmi.Action originate = fake.actions("Originate").get(0);
 
         clock.advance(Duration.ofSeconds(30).plus(AsteriskVoiceChannel.RESPONSE_MARGIN)); // exactly at the limit: wait on
@@ -175,14 +176,14 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(null);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         ch.send(page(8));
         clock.advance(Duration.ofSeconds(10));
         ch.send(page(9));
-        AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
+        Eventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
 
         fake.dropConnections();                              // both calls may still be ringing
-        AmiEventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
+        Eventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
         drain();
         assertTrue(reports.isEmpty(), "a second call now would ring a phone that still rings: " + reports);
         assertEquals(2, ch.pendingCalls());
@@ -209,17 +210,17 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(null);
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         SendResult sent = ch.send(page(8));
-        AmiEventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
+        Eventually.await(Duration.ofSeconds(10), "the originate", () -> fake.actions("Originate").size() == 1);
 
         fake.dropConnections();
-        AmiEventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
-        AmiEventually.await(Duration.ofSeconds(10), "link back", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "link down", () -> !session.isUp());
+        Eventually.await(Duration.ofSeconds(10), "link back", session::isUp);
         // Asterisk sends OriginateResponse to every manager session, the new one included
         fake.answerOriginate(fake.actions("Originate").get(0), 3);
 
-        AmiEventually.await(Duration.ofSeconds(10), "the report", () -> reports.size() == 1);
+        Eventually.await(Duration.ofSeconds(10), "the report", () -> reports.size() == 1);
         assertEquals(DeliveryReport.Outcome.NO_ANSWER, reports.get(0).outcome());
         assertEquals(sent.providerId(), reports.get(0).providerId());
         assertEquals(0, ch.pendingCalls());
@@ -228,7 +229,7 @@ class AsteriskVoiceChannelTest {
     private void drain() {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         session.submit(done::countDown);
-        AmiEventually.await(Duration.ofSeconds(10), "ami-worker idle", () -> done.getCount() == 0);
+        Eventually.await(Duration.ofSeconds(10), "ami-worker idle", () -> done.getCount() == 0);
     }
 
     @Test
@@ -236,15 +237,15 @@ class AsteriskVoiceChannelTest {
         fake.originateReason(null); // answer by hand, out of order
         fake.start();
         AsteriskVoiceChannel ch = channel(fake.port());
-        AmiEventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
+        Eventually.await(Duration.ofSeconds(10), "AMI up", session::isUp);
         ch.send(page(1));
         ch.send(page(2));
-        AmiEventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
+        Eventually.await(Duration.ofSeconds(10), "two originates", () -> fake.actions("Originate").size() == 2);
 
         fake.answerOriginate(fake.actions("Originate").get(1), 5);
         fake.answerOriginate(fake.actions("Originate").get(0), 8);
 
-        AmiEventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
+        Eventually.await(Duration.ofSeconds(10), "two reports", () -> reports.size() == 2);
         assertEquals(2, reports.get(0).pageId());
         assertEquals(DeliveryReport.Outcome.NO_ANSWER, reports.get(0).outcome());
         assertEquals(1, reports.get(1).pageId());
@@ -253,7 +254,7 @@ class AsteriskVoiceChannelTest {
 
     @Test
     void withAmiDownTheSendIsATemporaryFailureAtOnce() {
-        AsteriskVoiceChannel ch = channel(FakeAmi.freePort());
+        AsteriskVoiceChannel ch = channel(Ports.free());
 
         SendResult r = ch.send(page(9));
 
