@@ -70,6 +70,7 @@ public final class Wiring {
         @Override
         public void close() {
             database.close();
+            OutageLogFilter.uninstall(database.outage());
         }
     }
 
@@ -169,6 +170,7 @@ public final class Wiring {
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
         Data data = openData(config, clock);
+        OutageLogFilter.install(data.database().outage());
         HttpEndpoint http = null;
         try {
             Services services = data.services();
