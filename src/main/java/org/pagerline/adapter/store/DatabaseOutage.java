@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * <p>An embedded H2 database closes itself for good when a write fails (a full disk: the write
  * that failed gets "General error: MVStoreException", every later statement on every open
  * connection "The database has been closed" [90098]), yet its connections still say they are valid,
- * so the pool would hand them out forever. This class is the pool's exception judge: on such an
- * error it marks the database <b>down</b>, has every pooled connection evicted, and from then on
+ * so the pool would hand them out forever. This class is the pool's exception judge: on a store
+ * failure it marks the database <b>down</b>, has every pooled connection evicted, and from then on
  * {@link #check()} refuses connections at once ({@link DatabaseUnavailableException}), so a caller
  * fails fast onto the dialplan's fallback instead of waiting for a connection. A background check
  * (every {@link #PROBE_EVERY}) opens a fresh connection and writes one row; when that commits,
@@ -74,8 +74,12 @@ public final class DatabaseOutage implements SQLExceptionOverride {
     /** HikariCP asks this about every SQLException on a pooled connection. */
     @java.lang.Override
     public SQLExceptionOverride.Override adjudicate(SQLException e) {
-        if (closesTheDatabase(e)) {
+        if (storeFailed(e)) {
             wentDown(e);
+            return SQLExceptionOverride.Override.MUST_EVICT;
+        }
+        if (e.getErrorCode() == H2_DATABASE_IS_CLOSED || e.getErrorCode() == H2_DATABASE_CALLED_AT_SHUTDOWN) {
+            // closed without a store failure: H2's shutdown hook or a deliberate close, not an outage
             return SQLExceptionOverride.Override.MUST_EVICT;
         }
         return SQLExceptionOverride.Override.CONTINUE_EVICT;
@@ -115,16 +119,20 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         heldBack.incrementAndGet();
     }
 
-    static boolean closesTheDatabase(SQLException e) {
+    /**
+     * True when H2's store failed to write, which closes the database: the failing statement gets
+     * "General error: MVStoreException ...", every later one "The database has been closed"
+     * [90098] with that failure as its cause. A 90098 without it (H2's shutdown hook at JVM exit,
+     * a deliberate close) is not an outage, and must not start reopening the database.
+     */
+    static boolean storeFailed(SQLException e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SQLException s) {
-                int code = s.getErrorCode();
-                if (code == H2_DATABASE_IS_CLOSED || code == H2_DATABASE_CALLED_AT_SHUTDOWN) {
-                    return true;
-                }
-                if (code == H2_GENERAL_ERROR && String.valueOf(s.getMessage()).contains("MVStoreException")) {
-                    return true; // the store failed to write: H2 has closed the database
-                }
+            if (c.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
+                return true;
+            }
+            if (c instanceof SQLException s && (s.getErrorCode() == H2_GENERAL_ERROR || s.getErrorCode() == H2_DATABASE_IS_CLOSED)
+                    && String.valueOf(s.getMessage()).contains("MVStoreException")) {
+                return true;
             }
         }
         return false;

@@ -46,13 +46,20 @@ class DatabaseOutageTest {
         logger.detachAppender(logs);
     }
 
+    /** What every statement gets after the store failed: H2 gives the failure as the cause. */
     static SQLException closed() {
-        return new SQLException("The database has been closed [90098-252]", "90098", 90098);
+        return new SQLException("The database has been closed [90098-252]", "90098", 90098, failedWrite());
     }
 
+    /** What the statement whose write failed gets. */
     static SQLException failedWrite() {
         return new SQLException("General error: \"org.h2.mvstore.MVStoreException: Writing to x failed\"", "HY000", 50000,
                 new IllegalStateException("store", new IOException("No space left on device")));
+    }
+
+    /** What H2's shutdown hook leaves behind at JVM exit: closed, with no store failure. */
+    static SQLException closedAtExit() {
+        return new SQLException("The database has been closed [90098-252]", "90098", 90098);
     }
 
     void advance(Duration d) {
@@ -72,6 +79,14 @@ class DatabaseOutageTest {
         assertFalse(outage.isDown());
         assertDoesNotThrow(outage::check);
         assertFalse(outage.explains(new RuntimeException(closed())), "H2's closed, while up, is not explained away");
+        assertEquals(List.of(), lines());
+    }
+
+    @Test
+    void a_database_closed_at_exit_evicts_the_connection_but_is_no_outage() {
+        assertEquals(SQLExceptionOverride.Override.MUST_EVICT, outage.adjudicate(closedAtExit()));
+        assertFalse(outage.isDown(), "nothing reopens the database while the JVM stops");
+        assertEquals(0, evictions.get());
         assertEquals(List.of(), lines());
     }
 
