@@ -40,4 +40,31 @@ final class Backends {
             }
         }
     }
+
+    /**
+     * A command sent by the command line over the admin socket: it runs in the server, on the
+     * server's own services, so what it changes reaches the engine at once.
+     */
+    static final class InServer implements Backend {
+        private final Services services;
+
+        InServer(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Services services() {
+            return services;
+        }
+
+        @Override
+        public int runServer() {
+            throw new IllegalStateException("a pagerline server is already running on this data directory");
+        }
+
+        @Override
+        public void close() {
+            // the server owns its services
+        }
+    }
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.adapter.admin.AdminClient;
+import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.agi.PagingCallScript;
@@ -29,7 +31,9 @@ import org.pagerline.adapter.twilio.TwilioSmsChannel;
 import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
+import org.pagerline.cli.Cli;
 import org.pagerline.config.ConfigException;
+import org.pagerline.config.DatabaseConfig;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.PagingConfig;
 import org.pagerline.config.TwilioConfig;
@@ -73,11 +77,68 @@ public final class Wiring {
         }
     }
 
+    /**
+     * Opens the database: for embedded H2, in the owner-only data directory with its generated
+     * password. Waits up to {@link #LOCK_WAIT} for another process (a command run while no server
+     * was up, or a server stopping) to let go of the H2 file.
+     */
     static Data openData(PagerlineConfig config, Clock clock) {
-        Database db = Database.open(config.database());
+        DatabaseConfig dbc = config.database();
+        DataDirectory dir = null;
+        if (dbc.generatedPassword()) {
+            dir = DataDirectory.secure(dbc.dataDir());
+            dbc = dbc.withPassword(dir.databasePassword());
+        }
+        Database db = openWaitingForLock(dbc);
+        if (dir != null) {
+            dir.tighten(); // the files H2 just made (umask permitting) are private too
+        }
         Transactions tx = new JdbcTransactions(db.dataSource());
         EngineKick kick = new EngineKick();
         return new Data(db, tx, services(config, tx, clock, kick), kick);
+    }
+
+    static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+    /** How long a command sent while the server starts waits for it (opening a database may wait LOCK_WAIT). */
+    static final Duration ADMIN_START_WAIT = Duration.ofSeconds(90);
+
+    private static Database openWaitingForLock(DatabaseConfig dbc) {
+        long until = System.nanoTime() + LOCK_WAIT.toNanos(); // real time, whatever clock the services get
+        boolean said = false;
+        while (true) {
+            try {
+                return Database.open(dbc);
+            } catch (RuntimeException e) {
+                if (!heldElsewhere(e)) {
+                    throw e;
+                }
+                if (System.nanoTime() - until > 0) {
+                    throw new IllegalStateException("the database in " + dbc.dataDir() + " is in use by another process"
+                            + " (a pagerline server whose admin socket does not answer?)", e);
+                }
+                if (!said) {
+                    log.info("the database in {} is open in another process: waiting up to {} s for it", dbc.dataDir(),
+                            LOCK_WAIT.toSeconds());
+                    said = true;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** H2's "Database may be already in use" (90020): another process has the file open. */
+    private static boolean heldElsewhere(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -168,7 +229,33 @@ public final class Wiring {
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
-        Data data = openData(config, clock);
+        java.nio.file.Path dataDir = config.database().dataDir();
+        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
+            throw new IllegalStateException("a pagerline server is already running on " + dataDir);
+        }
+        DataDirectory.secure(dataDir);
+        // The admin socket comes first, so that from now until the stop the command line finds the
+        // server there (never the database file held with nobody answering); a command that arrives
+        // while the server is starting waits for it.
+        java.util.concurrent.CompletableFuture<Services> ready = new java.util.concurrent.CompletableFuture<>();
+        AdminEndpoint admin = new AdminEndpoint(dataDir, (args, out, err) -> {
+            Services running;
+            try {
+                running = ready.get(ADMIN_START_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception notReady) {
+                err.println("error: the server is not ready to run commands (it is still starting, or failed to start: see its log)");
+                return Cli.FAULT;
+            }
+            return Cli.run(configFile -> new Backends.InServer(running), out, err, args.toArray(String[]::new));
+        }).start();
+        Data data;
+        try {
+            data = openData(config, clock);
+        } catch (RuntimeException e) {
+            ready.completeExceptionally(e);
+            admin.close();
+            throw e;
+        }
         HttpEndpoint http = null;
         try {
             Services services = data.services();
@@ -197,8 +284,11 @@ public final class Wiring {
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami);
+            ready.complete(services);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
         } catch (RuntimeException | java.io.IOException e) {
+            ready.completeExceptionally(e);
+            admin.close();
             if (http != null) {
                 http.close();
             }

@@ -27,7 +27,15 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setPoolName("pagerline-db");
         hc.setAutoCommit(true);
-        HikariDataSource ds = new HikariDataSource(hc);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (!PasswordlessH2.refused(e) || !PasswordlessH2.adopt(config)) {
+                throw e;
+            }
+            ds = new HikariDataSource(hc);
+        }
         try {
             Flyway.configure()
                     .dataSource(ds)
