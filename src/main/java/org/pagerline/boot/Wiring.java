@@ -238,6 +238,7 @@ public final class Wiring {
         // server there (never the database file held with nobody answering); a command that arrives
         // while the server is starting waits for it.
         java.util.concurrent.CompletableFuture<Services> ready = new java.util.concurrent.CompletableFuture<>();
+        java.util.Queue<Cli.Prepared> models = new java.util.concurrent.ConcurrentLinkedQueue<>(); // one per admin thread at most
         AdminEndpoint admin = new AdminEndpoint(dataDir, (args, out, err) -> {
             Services running;
             try {
@@ -246,7 +247,15 @@ public final class Wiring {
                 err.println("error: the server is not ready to run commands (it is still starting, or failed to start: see its log)");
                 return Cli.FAULT;
             }
-            return Cli.run(configFile -> new Backends.InServer(running), out, err, args.toArray(String[]::new));
+            Cli.Prepared model = models.poll();
+            if (model == null) {
+                model = new Cli.Prepared(configFile -> new Backends.InServer(running));
+            }
+            try {
+                return model.run(out, err, args.toArray(String[]::new));
+            } finally {
+                models.offer(model);
+            }
         }).start();
         Data data;
         try {
