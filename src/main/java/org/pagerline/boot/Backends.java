@@ -3,6 +3,8 @@ package org.pagerline.boot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.pagerline.adapter.admin.AdminClient;
+import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.cli.Backend;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.Settings;
@@ -23,7 +25,8 @@ final class Backends {
         @Override
         public Services services() {
             if (data == null) {
-                data = Wiring.openData(config, Clock.systemUTC());
+                Path socket = config.database().dataDir().resolve(AdminEndpoint.SOCKET_FILE);
+                data = Wiring.openData(config, Clock.systemUTC(), () -> AdminClient.answers(socket));
             }
             return data.services();
         }

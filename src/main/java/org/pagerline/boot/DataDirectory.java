@@ -9,7 +9,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -112,9 +111,20 @@ final class DataDirectory {
         try {
             if (!Files.exists(file)) {
                 byte[] random = new byte[32];
-                new SecureRandom().nextBytes(random);
-                writePrivate(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
-                log.info("generated the database password, kept in {}", file);
+                SecureRandom rng = new SecureRandom();
+                rng.nextBytes(random);
+                // Written whole under a name of its own, then linked into place only if no other
+                // process (a command and the server starting together) got there first: one password wins.
+                Path tmp = dir.resolve(PASSWORD_FILE + "." + ProcessHandle.current().pid() + "." + Long.toHexString(rng.nextLong()));
+                writeNew(tmp, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+                try {
+                    Files.createLink(file, tmp);
+                    log.info("generated the database password, kept in {}", file);
+                } catch (java.nio.file.FileAlreadyExistsException otherWon) {
+                    // read theirs below
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
             String password = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (password.isEmpty()) {
@@ -126,20 +136,17 @@ final class DataDirectory {
         }
     }
 
-    /** Writes a file created 0600 (never readable by others, not even for a moment), atomically. */
-    static void writePrivate(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
+    /** Writes a new file, created 0600 (never readable by others, not even for a moment), and syncs it. */
+    private static void writeNew(Path file, String text) throws IOException {
         try (FileChannel ch = POSIX
-                ? FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                ? FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                         PosixFilePermissions.asFileAttribute(FILE_MODE))
-                : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {
                 ch.write(b);
             }
             ch.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -3,6 +3,7 @@ package org.pagerline.boot;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.pagerline.adapter.admin.AdminClient;
+import org.pagerline.cli.Backend;
 import org.pagerline.cli.Cli;
 
 /**
@@ -34,6 +35,12 @@ public final class Main {
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        return Cli.run(config -> new Backends.Live(config, System.getenv()), out, err, args);
+        try {
+            return Cli.run(config -> new Backends.Live(config, System.getenv()), out, err, args);
+        } catch (Backend.ServerStarted started) {
+            // a server started as this command waited for the database: it runs the command
+            int status = AdminClient.run(args, System.getenv(), System.out, System.err);
+            return status == AdminClient.NO_SERVER ? Cli.FAULT : status;
+        }
     }
 }

@@ -31,6 +31,7 @@ import org.pagerline.adapter.twilio.TwilioSmsChannel;
 import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
+import org.pagerline.cli.Backend;
 import org.pagerline.cli.Cli;
 import org.pagerline.config.ConfigException;
 import org.pagerline.config.DatabaseConfig;
@@ -83,13 +84,22 @@ public final class Wiring {
      * was up, or a server stopping) to let go of the H2 file.
      */
     static Data openData(PagerlineConfig config, Clock clock) {
+        return openData(config, clock, () -> false);
+    }
+
+    /**
+     * As {@link #openData(PagerlineConfig, Clock)}, for the command line: while it waits for the
+     * database, a server that starts and answers on its admin socket ({@code serverUp}) ends the
+     * wait with {@link Backend.ServerStarted}, so the command goes to that server instead.
+     */
+    static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp) {
         DatabaseConfig dbc = config.database();
         DataDirectory dir = null;
         if (dbc.generatedPassword()) {
             dir = DataDirectory.secure(dbc.dataDir());
             dbc = dbc.withPassword(dir.databasePassword());
         }
-        Database db = openWaitingForLock(dbc);
+        Database db = openWaitingForLock(dbc, serverUp);
         if (dir != null) {
             dir.tighten(); // the files H2 just made (umask permitting) are private too
         }
@@ -102,7 +112,7 @@ public final class Wiring {
     /** How long a command sent while the server starts waits for it (opening a database may wait LOCK_WAIT). */
     static final Duration ADMIN_START_WAIT = Duration.ofSeconds(90);
 
-    private static Database openWaitingForLock(DatabaseConfig dbc) {
+    private static Database openWaitingForLock(DatabaseConfig dbc, java.util.function.BooleanSupplier serverUp) {
         long until = System.nanoTime() + LOCK_WAIT.toNanos(); // real time, whatever clock the services get
         boolean said = false;
         while (true) {
@@ -111,6 +121,9 @@ public final class Wiring {
             } catch (RuntimeException e) {
                 if (!heldElsewhere(e)) {
                     throw e;
+                }
+                if (serverUp.getAsBoolean()) {
+                    throw new Backend.ServerStarted();
                 }
                 if (System.nanoTime() - until > 0) {
                     throw new IllegalStateException("the database in " + dbc.dataDir() + " is in use by another process"

@@ -29,6 +29,7 @@ public final class Cli {
     public static final class Prepared {
         private final PagerlineCommand root;
         private final CommandLine cmd;
+        private Backend.ServerStarted serverStarted;
 
         public Prepared(Backend.Factory factory) {
             root = new PagerlineCommand(factory);
@@ -43,6 +44,10 @@ public final class Cli {
                 return USAGE;
             });
             cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
+                if (ex instanceof Backend.ServerStarted started) {
+                    serverStarted = started; // rethrown by run: the caller sends the command to that server
+                    return FAULT;
+                }
                 if (ex instanceof IllegalArgumentException || ex instanceof ConfigException) {
                     // ValidationException and the domain's IllegalArgumentException: the user's input
                     c.getErr().println("error: " + ex.getMessage());
@@ -55,12 +60,21 @@ public final class Cli {
             });
         }
 
-        /** Runs one command line, writing to {@code out} and {@code err}; returns the exit status. */
+        /**
+         * Runs one command line, writing to {@code out} and {@code err}; returns the exit status.
+         * Throws {@link Backend.ServerStarted} when the backend says the command belongs to a server.
+         */
         public int run(PrintWriter out, PrintWriter err, String... args) {
             cmd.setOut(out);
             cmd.setErr(err);
             try {
-                return cmd.execute(args);
+                int status = cmd.execute(args);
+                if (serverStarted != null) {
+                    Backend.ServerStarted e = serverStarted;
+                    serverStarted = null;
+                    throw e;
+                }
+                return status;
             } finally {
                 root.closeBackend();
                 out.flush();
