@@ -20,11 +20,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.testkit.Eventually;
+import org.pagerline.testkit.TestDatabase;
 
 /** The admin socket on its own: what the command line sends runs in the server, and only with the token. */
 class AdminSocketTest {
@@ -151,6 +156,22 @@ class AdminSocketTest {
                 "nobody answers: the command line opens the database itself");
         startEcho();
         assertEquals(0, client("--config", config.toString(), "tech", "list").exit());
+    }
+
+    @Test
+    void aCommandThatFindsTheDatabaseHeldAndNoSocketWaitsForTheServerThatIsStarting() throws Exception {
+        // A server part-way through its start: the database file open (and locked), no socket yet.
+        try (TestDatabase held = TestDatabase.fileIn(data)) {
+            CompletableFuture<Run> command = new CompletableFuture<>();
+            Thread t = new Thread(() -> command.complete(client("--config", config.toString(), "tech", "list")));
+            t.start();
+            Eventually.await(Duration.ofSeconds(10), "the command waiting", () -> t.getState() == Thread.State.TIMED_WAITING);
+            assertFalse(command.isDone(), "it waits rather than open a database that is in use");
+            startEcho();
+            Run r = command.get(10, TimeUnit.SECONDS);
+            assertEquals(0, r.exit());
+            assertEquals("ran tech|list\n", r.out());
+        }
     }
 
     @Test
