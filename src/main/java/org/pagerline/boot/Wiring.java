@@ -99,7 +99,16 @@ public final class Wiring {
             dir = DataDirectory.secure(dbc.dataDir());
             dbc = dbc.withPassword(dir.databasePassword());
         }
-        Database db = openWaitingForLock(dbc, serverUp);
+        Database db;
+        try {
+            db = openWaitingForLock(dbc, serverUp);
+        } catch (RuntimeException e) {
+            if (dir != null && sqlState(e, 28000)) {
+                throw new IllegalStateException("the database in " + dir.path() + " refused the password in its "
+                        + DataDirectory.PASSWORD_FILE + " file (replaced, or restored from another copy?)", e);
+            }
+            throw e;
+        }
         if (dir != null) {
             dir.tighten(); // the files H2 just made (umask permitting) are private too
         }
@@ -146,8 +155,13 @@ public final class Wiring {
 
     /** H2's "Database may be already in use" (90020): another process has the file open. */
     private static boolean heldElsewhere(Throwable e) {
+        return sqlState(e, 90020);
+    }
+
+    /** An SQLException with this vendor error code somewhere in the causes (28000: wrong user name or password). */
+    private static boolean sqlState(Throwable e, int errorCode) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && s.getErrorCode() == 90020) {
+            if (t instanceof java.sql.SQLException s && s.getErrorCode() == errorCode) {
                 return true;
             }
         }

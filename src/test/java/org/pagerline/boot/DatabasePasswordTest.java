@@ -90,4 +90,15 @@ class DatabasePasswordTest {
             assertTrue(c.isValid(1));
         }
     }
+
+    @Test
+    void aPasswordFileThatNoLongerFitsTheDatabaseIsNamedInTheError() throws Exception {
+        try (Wiring.Data data = Wiring.openData(config(), Clock.systemUTC())) {
+            assertTrue(data.database().isUp());
+        }
+        Files.writeString(dir.resolve("db-password"), "not-the-password\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Wiring.openData(config(), Clock.systemUTC()));
+        assertEquals("the database in " + dir + " refused the password in its db-password file (replaced, or restored from"
+                + " another copy?)", e.getMessage());
+    }
 }
