@@ -18,7 +18,7 @@ import java.nio.file.Path;
 public record DatabaseConfig(String url, String user, String password, int poolSize, Path dataDir) {
 
     public static DatabaseConfig from(Settings s) {
-        Path dataDir = Path.of(s.string("data.dir", "./data"));
+        Path dataDir = dataDir(s);
         String dflt = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("pagerline")
                 + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
         String url = s.string("db.url", dflt);
@@ -32,7 +32,12 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);
-        return new DatabaseConfig(url, user, password, pool, dataDir.toAbsolutePath().normalize());
+        return new DatabaseConfig(url, user, password, pool, dataDir);
+    }
+
+    /** {@code data.dir}, absolute. Read alone by the command line to find a running server's admin socket. */
+    public static Path dataDir(Settings s) {
+        return Path.of(s.string("data.dir", "./data")).toAbsolutePath().normalize();
     }
 
     /**

@@ -52,7 +52,7 @@ public final class AdminClient {
         boolean defaultH2;
         try {
             Settings settings = Settings.load(config, env);
-            dataDir = DatabaseConfig.from(settings).dataDir();
+            dataDir = DatabaseConfig.dataDir(settings);
             defaultH2 = settings.raw("db.url").isEmpty();
         } catch (RuntimeException badSettings) {
             return NO_SERVER; // the full command line reports it, naming the key

@@ -30,15 +30,21 @@ final class AdminWire {
     record Request(String token, List<String> args) {}
 
     static void writeRequest(OutputStream out, String token, List<String> args) throws IOException {
-        StringBuilder head = new StringBuilder();
-        head.append(HELLO).append('\n').append("TOKEN ").append(token).append('\n').append("ARGS ").append(args.size()).append('\n');
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        // No string +: the command line's side stays clear of the invokedynamic bootstrap (startup time).
+        line(out, HELLO);
+        line(out, "TOKEN ".concat(token));
+        line(out, "ARGS ".concat(Integer.toString(args.size())));
         for (String a : args) {
             byte[] b = a.getBytes(StandardCharsets.UTF_8);
-            out.write((b.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            line(out, Integer.toString(b.length));
             out.write(b);
         }
         out.flush();
+    }
+
+    private static void line(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
     }
 
     /** Reads a request; an IOException for anything that is not one (nothing is run then). */
@@ -69,12 +75,12 @@ final class AdminWire {
     }
 
     static void writeFrame(OutputStream out, String kind, byte[] bytes) throws IOException {
-        out.write((kind + " " + bytes.length + "\n").getBytes(StandardCharsets.US_ASCII));
+        line(out, kind.concat(" ").concat(Integer.toString(bytes.length)));
         out.write(bytes);
     }
 
     static void writeExit(OutputStream out, int status) throws IOException {
-        out.write(("EXIT " + status + "\n").getBytes(StandardCharsets.US_ASCII));
+        line(out, "EXIT ".concat(Integer.toString(status)));
         out.flush();
     }
 
