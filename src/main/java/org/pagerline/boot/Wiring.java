@@ -31,10 +31,7 @@ import org.pagerline.adapter.twilio.TwilioSmsChannel;
 import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
-import org.pagerline.cli.Backend;
-import org.pagerline.cli.Cli;
 import org.pagerline.config.ConfigException;
-import org.pagerline.config.DatabaseConfig;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.PagingConfig;
 import org.pagerline.config.TwilioConfig;
@@ -79,9 +76,8 @@ public final class Wiring {
     }
 
     /**
-     * Opens the database: for embedded H2, in the owner-only data directory with its generated
-     * password. Waits up to {@link #LOCK_WAIT} for another process (a command run while no server
-     * was up, or a server stopping) to let go of the H2 file.
+     * Opens the database ({@link DatabaseOpener}: for embedded H2, in the owner-only data directory
+     * with its generated password, waiting for another process to let go of the file).
      */
     static Data openData(PagerlineConfig config, Clock clock) {
         return openData(config, clock, () -> false);
@@ -90,82 +86,13 @@ public final class Wiring {
     /**
      * As {@link #openData(PagerlineConfig, Clock)}, for the command line: while it waits for the
      * database, a server that starts and answers on its admin socket ({@code serverUp}) ends the
-     * wait with {@link Backend.ServerStarted}, so the command goes to that server instead.
+     * wait with {@code Backend.ServerStarted}, so the command goes to that server instead.
      */
     static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp) {
-        DatabaseConfig dbc = config.database();
-        DataDirectory dir = null;
-        if (dbc.generatedPassword()) {
-            dir = DataDirectory.secure(dbc.dataDir());
-            dbc = dbc.withPassword(dir.databasePassword());
-        }
-        Database db;
-        try {
-            db = openWaitingForLock(dbc, serverUp);
-        } catch (RuntimeException e) {
-            if (dir != null && sqlState(e, 28000)) {
-                throw new IllegalStateException("the database in " + dir.path() + " refused the password in its "
-                        + DataDirectory.PASSWORD_FILE + " file (replaced, or restored from another copy?)", e);
-            }
-            throw e;
-        }
-        if (dir != null) {
-            dir.tighten(); // the files H2 just made (umask permitting) are private too
-        }
+        Database db = DatabaseOpener.open(config.database(), serverUp);
         Transactions tx = new JdbcTransactions(db.dataSource());
         EngineKick kick = new EngineKick();
         return new Data(db, tx, services(config, tx, clock, kick), kick);
-    }
-
-    static final Duration LOCK_WAIT = Duration.ofSeconds(30);
-    /** How long a command sent while the server starts waits for it (opening a database may wait LOCK_WAIT). */
-    static final Duration ADMIN_START_WAIT = Duration.ofSeconds(90);
-
-    private static Database openWaitingForLock(DatabaseConfig dbc, java.util.function.BooleanSupplier serverUp) {
-        long until = System.nanoTime() + LOCK_WAIT.toNanos(); // real time, whatever clock the services get
-        boolean said = false;
-        while (true) {
-            try {
-                return Database.open(dbc);
-            } catch (RuntimeException e) {
-                if (!heldElsewhere(e)) {
-                    throw e;
-                }
-                if (serverUp.getAsBoolean()) {
-                    throw new Backend.ServerStarted();
-                }
-                if (System.nanoTime() - until > 0) {
-                    throw new IllegalStateException("the database in " + dbc.dataDir() + " is in use by another process"
-                            + " (a pagerline server whose admin socket does not answer?)", e);
-                }
-                if (!said) {
-                    log.info("the database in {} is open in another process: waiting up to {} s for it", dbc.dataDir(),
-                            LOCK_WAIT.toSeconds());
-                    said = true;
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** H2's "Database may be already in use" (90020): another process has the file open. */
-    private static boolean heldElsewhere(Throwable e) {
-        return sqlState(e, 90020);
-    }
-
-    /** An SQLException with this vendor error code somewhere in the causes (28000: wrong user name or password). */
-    private static boolean sqlState(Throwable e, int errorCode) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException s && s.getErrorCode() == errorCode) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -264,31 +191,13 @@ public final class Wiring {
         // The admin socket comes first, so that from now until the stop the command line finds the
         // server there (never the database file held with nobody answering); a command that arrives
         // while the server is starting waits for it.
-        java.util.concurrent.CompletableFuture<Services> ready = new java.util.concurrent.CompletableFuture<>();
-        java.util.Queue<Cli.Prepared> models = new java.util.concurrent.ConcurrentLinkedQueue<>(); // one per admin thread at most
-        AdminEndpoint admin = new AdminEndpoint(dataDir, (args, out, err) -> {
-            Services running;
-            try {
-                running = ready.get(ADMIN_START_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception notReady) {
-                err.println("error: the server is not ready to run commands (it is still starting, or failed to start: see its log)");
-                return Cli.FAULT;
-            }
-            Cli.Prepared model = models.poll();
-            if (model == null) {
-                model = new Cli.Prepared(configFile -> new Backends.InServer(running));
-            }
-            try {
-                return model.run(out, err, args.toArray(String[]::new));
-            } finally {
-                models.offer(model);
-            }
-        }).start();
+        Backends.ServerCommands commands = new Backends.ServerCommands();
+        AdminEndpoint admin = new AdminEndpoint(dataDir, commands).start();
         Data data;
         try {
             data = openData(config, clock);
         } catch (RuntimeException e) {
-            ready.completeExceptionally(e);
+            commands.failed(e);
             admin.close();
             throw e;
         }
@@ -320,10 +229,10 @@ public final class Wiring {
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
-            ready.complete(services);
+            commands.ready(services);
             return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
         } catch (RuntimeException | java.io.IOException e) {
-            ready.completeExceptionally(e);
+            commands.failed(e);
             admin.close();
             if (http != null) {
                 http.close();
