@@ -2,6 +2,7 @@ package org.pagerline.boot;
 
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.http.HttpEndpoint;
@@ -25,12 +26,14 @@ final class PagerlineServer implements AutoCloseable {
     private final HttpEndpoint http;
     /** Null when ami.enabled is false. */
     private final AmiSession ami;
+    private final AdminEndpoint admin;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
-            AmiSession ami) {
+            AmiSession ami, AdminEndpoint admin) {
         this.ami = ami;
+        this.admin = admin;
         this.data = data;
         this.engine = engine;
         this.scheduler = scheduler;
@@ -99,6 +102,7 @@ final class PagerlineServer implements AutoCloseable {
         closed = true;
         log.info("pagerline stopping");
         http.close();
+        admin.close();
         if (ami != null) {
             ami.close();
         }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.adapter.admin.AdminClient;
+import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
 import org.pagerline.adapter.agi.PagingCallScript;
@@ -74,8 +76,21 @@ public final class Wiring {
         }
     }
 
+    /**
+     * Opens the database ({@link DatabaseOpener}: for embedded H2, in the owner-only data directory
+     * with its generated password, waiting for another process to let go of the file).
+     */
     static Data openData(PagerlineConfig config, Clock clock) {
-        Database db = Database.open(config.database());
+        return openData(config, clock, () -> false);
+    }
+
+    /**
+     * As {@link #openData(PagerlineConfig, Clock)}, for the command line: while it waits for the
+     * database, a server that starts and answers on its admin socket ({@code serverUp}) ends the
+     * wait with {@code Backend.ServerStarted}, so the command goes to that server instead.
+     */
+    static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp) {
+        Database db = DatabaseOpener.open(config.database(), serverUp);
         Transactions tx = new JdbcTransactions(db.dataSource());
         EngineKick kick = new EngineKick();
         return new Data(db, tx, services(config, tx, clock, kick), kick);
@@ -169,7 +184,24 @@ public final class Wiring {
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
-        Data data = openData(config, clock);
+        java.nio.file.Path dataDir = config.database().dataDir();
+        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
+            throw new IllegalStateException("a pagerline server is already running on " + dataDir);
+        }
+        DataDirectory.secure(dataDir);
+        // The admin socket comes first, so that from now until the stop the command line finds the
+        // server there (never the database file held with nobody answering); a command that arrives
+        // while the server is starting waits for it.
+        Backends.ServerCommands commands = new Backends.ServerCommands();
+        AdminEndpoint admin = new AdminEndpoint(dataDir, commands).start();
+        Data data;
+        try {
+            data = openData(config, clock);
+        } catch (RuntimeException e) {
+            commands.failed(e);
+            admin.close();
+            throw e;
+        }
         OutageLogFilter.install(data.database().outage());
         HttpEndpoint http = null;
         try {
@@ -199,8 +231,11 @@ public final class Wiring {
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami);
+            commands.ready(services);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
         } catch (RuntimeException | java.io.IOException e) {
+            commands.failed(e);
+            admin.close();
             if (http != null) {
                 http.close();
             }

@@ -18,6 +18,16 @@ public interface Backend extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Thrown by {@link #services()} when, while it waited for the database, a server that started
+     * meanwhile took it and now answers on its admin socket: the command is to be sent there.
+     */
+    final class ServerStarted extends RuntimeException {
+        public ServerStarted() {
+            super("a pagerline server started on the data directory meanwhile", null, false, false);
+        }
+    }
+
     /** Makes a backend for a config file path (which may not exist: then all defaults). */
     @FunctionalInterface
     interface Factory {

@@ -65,10 +65,11 @@ public final class PagerlineCommand implements Runnable {
         return Path.of(env != null && !env.isBlank() ? env : "config/pagerline.properties");
     }
 
-    /** Closes the backend if one was opened. */
+    /** Closes the backend if one was opened (the next run of a reused model makes its own). */
     void closeBackend() {
         if (backend != null) {
             backend.close();
+            backend = null;
         }
     }
 

@@ -5,25 +5,53 @@ import java.nio.file.Path;
 /**
  * Where the data lives. The default is an embedded H2 file under {@code data.dir}, with
  * {@code WRITE_DELAY=0} so a commit is on disk before the call returns (H2 otherwise delays
- * commits by up to 500 ms, and a crash loses them) and {@code AUTO_SERVER=TRUE} so the command
- * line can reach the file while the server holds it, and {@code LOCK_TIMEOUT=10000} so a transaction
+ * commits by up to 500 ms, and a crash loses them) and {@code LOCK_TIMEOUT=10000} so a transaction
  * waits up to 10 s for a row another one holds (H2's default of 1 s turned a busy moment into an
  * error, e.g. an SMS acknowledgement answered with HTTP 500).
+ *
+ * <p>No {@code AUTO_SERVER}: it opened a TCP port to the database on every interface, its key in a
+ * world-readable lock file. Only the server process opens the file while it runs; the command line
+ * reaches the running server over its admin socket in {@code dataDir}. An embedded H2 database's
+ * password, unless {@code PAGERLINE_DB_PASSWORD} gives one, is generated on first start and kept in
+ * {@code dataDir} ({@link #generatedPassword()}).
  */
-public record DatabaseConfig(String url, String user, String password, int poolSize) {
+public record DatabaseConfig(String url, String user, String password, int poolSize, Path dataDir) {
 
     public static DatabaseConfig from(Settings s) {
-        Path dataDir = Path.of(s.string("data.dir", "./data"));
+        Path dataDir = dataDir(s);
         String dflt = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("pagerline")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=10000";
+                + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
         String url = s.string("db.url", dflt);
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("db.url", "'" + url + "' is neither an H2 (jdbc:h2:) nor a PostgreSQL (jdbc:postgresql:) URL");
         }
+        if (url.startsWith("jdbc:h2:") && url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER")) {
+            throw new ConfigException("db.url", "AUTO_SERVER opens a TCP port to the database; remove it (the command line "
+                    + "reaches a running server through its admin socket)");
+        }
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);
-        return new DatabaseConfig(url, user, password, pool);
+        return new DatabaseConfig(url, user, password, pool, dataDir);
+    }
+
+    /** {@code data.dir}, absolute. Read alone by the command line to find a running server's admin socket. */
+    public static Path dataDir(Settings s) {
+        return Path.of(s.string("data.dir", "./data")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * True for an embedded H2 database (a file, not in memory or on a remote H2 server) with no
+     * password from the environment: its password is generated and kept in {@code dataDir}.
+     */
+    public boolean generatedPassword() {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+                && !url.startsWith("jdbc:h2:ssl:") && password.isEmpty();
+    }
+
+    /** The same settings with the password to use (the generated one). */
+    public DatabaseConfig withPassword(String newPassword) {
+        return new DatabaseConfig(url, user, newPassword, poolSize, dataDir);
     }
 
     public boolean isPostgres() {
@@ -33,6 +61,6 @@ public record DatabaseConfig(String url, String user, String password, int poolS
     @Override
     public String toString() {
         return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", poolSize=" + poolSize + "]";
+                + ", poolSize=" + poolSize + ", dataDir=" + dataDir + "]";
     }
 }

@@ -58,7 +58,8 @@ public final class Settings {
 
     /** PAGERLINE_ + the key upper-cased with '.' and '-' turned into '_'. */
     public static String envName(String key) {
-        return "PAGERLINE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        // concat, not +: the command line's fast path (AdminClient) stays clear of the invokedynamic bootstrap
+        return "PAGERLINE_".concat(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     }
 
     public Optional<String> raw(String key) {

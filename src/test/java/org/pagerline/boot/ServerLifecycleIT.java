@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +29,9 @@ class ServerLifecycleIT {
             assertEquals("UP", health.get("scheduler").asText());
             assertEquals("UP", health.get("agi").asText());
 
-            // The command line works beside the running server (H2 AUTO_SERVER).
-            CliRunner cli = new CliRunner(server.dataDir(), Clock.systemUTC());
-            assertEquals(0, cli.run("tech", "add", "--name", "Alice Able", "--phone", "+12045550101").exit());
-            assertEquals(0, cli.run("holiday", "add", "2026-12-25", "Christmas").exit());
+            // The command line works beside the running server (through its admin socket).
+            assertEquals(0, server.cli("tech", "add", "--name", "Alice Able", "--phone", "+12045550101").exit());
+            assertEquals(0, server.cli("holiday", "add", "2026-12-25", "Christmas").exit());
 
             assertEquals(143, server.stop(), "SIGTERM exit status");
             String log = server.log();
@@ -42,9 +40,9 @@ class ServerLifecycleIT {
 
             server.start();
             assertEquals(200, server.health().statusCode());
-            CliRunner.Result techs = cli.run("tech", "list", "--json");
+            ServerProcess.CliResult techs = server.cli("tech", "list", "--json");
             assertEquals("Alice Able", JSON.readTree(techs.out()).get(0).get("name").asText(), techs.all());
-            assertEquals("Christmas", JSON.readTree(cli.run("holiday", "list", "--json").out()).get(0).get("name").asText());
+            assertEquals("Christmas", JSON.readTree(server.cli("holiday", "list", "--json").out()).get(0).get("name").asText());
         }
     }
 

@@ -25,7 +25,15 @@ class SettingsTest {
         assertTrue(c.database().url().startsWith("jdbc:h2:file:"));
         assertTrue(c.database().url().contains("WRITE_DELAY=0"), "commits durable at once");
         assertTrue(c.database().url().contains(";LOCK_TIMEOUT=10000"), "a locked row is waited for 10 s, not H2's 1 s");
-        assertTrue(c.database().url().contains("AUTO_SERVER=TRUE"), "the CLI can reach a running server's file");
+        assertFalse(c.database().url().contains("AUTO_SERVER"), "no TCP port to the database: the CLI uses the admin socket");
+        assertTrue(c.database().generatedPassword(), "the embedded database gets a generated password");
+    }
+
+    @Test
+    void an_h2_url_asking_for_auto_server_is_refused_naming_db_url() {
+        ConfigException e = bad(Map.of("db.url", "jdbc:h2:file:/tmp/x/pagerline;AUTO_SERVER=TRUE"));
+        assertEquals("db.url", e.key());
+        assertTrue(e.getMessage().contains("AUTO_SERVER opens a TCP port"), e.getMessage());
     }
 
     @Test

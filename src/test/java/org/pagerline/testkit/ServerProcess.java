@@ -80,6 +80,42 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** What a {@code pagerline} command printed, and its exit status. */
+    public record CliResult(int exit, String out, String err) {
+        public String all() {
+            return out + err;
+        }
+    }
+
+    /**
+     * Runs {@code pagerline --config CONFIG ARGS} in its own JVM, as an admin would from a shell:
+     * through the running server's admin socket, or on the database itself when no server runs.
+     */
+    public CliResult cli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("org.pagerline.boot.Main");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "cli", ".out");
+        Path err = Files.createTempFile(dir, "cli", ".err");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("pagerline " + String.join(" ", args) + " did not finish within 120 s");
+        }
+        return new CliResult(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** The server JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, and wait for the JVM to finish its clean stop. Returns the exit status. */
     public int stop() throws InterruptedException {
         process.destroy();

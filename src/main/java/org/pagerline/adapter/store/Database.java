@@ -50,7 +50,15 @@ public final class Database implements AutoCloseable {
             }
         }, System::nanoTime, true);
         hc.setExceptionOverride(outage);
-        HikariDataSource ds = new HikariDataSource(hc);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (!PasswordlessH2.refused(e) || !PasswordlessH2.adopt(config)) {
+                throw e;
+            }
+            ds = new HikariDataSource(hc);
+        }
         built.set(ds);
         try {
             Flyway.configure()
