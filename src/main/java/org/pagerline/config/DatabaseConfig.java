@@ -20,10 +20,30 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
             throw new ConfigException("db.url", "'" + url + "' is neither an H2 (jdbc:h2:) nor a PostgreSQL (jdbc:postgresql:) URL");
         }
+        if (url.startsWith("jdbc:h2:") && writeDelayOf(url).filter(d -> !d.equals("0")).isPresent()) {
+            throw new ConfigException("db.url", "WRITE_DELAY=" + writeDelayOf(url).get() + " lets a crash lose committed work;"
+                    + " remove it (pagerline runs H2 with WRITE_DELAY=0)");
+        }
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);
         return new DatabaseConfig(url, user, password, pool);
+    }
+
+    /** The WRITE_DELAY an H2 URL sets, if it sets one. */
+    private static java.util.Optional<String> writeDelayOf(String url) {
+        for (String part : url.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("WRITE_DELAY")) {
+                return java.util.Optional.of(part.substring(eq + 1).trim());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** An H2 database in a file (not in memory): the one whose commits must survive a crash. */
+    public boolean isH2File() {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
     }
 
     public boolean isPostgres() {
