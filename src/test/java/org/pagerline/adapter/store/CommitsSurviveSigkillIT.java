@@ -55,7 +55,7 @@ class CommitsSurviveSigkillIT {
             Set<Long> present = eventsIn(data);
             Set<Long> missing = new TreeSet<>(acknowledged);
             missing.removeAll(present);
-            lost += missing.size();
+            lost = missing.size();   // distinct acknowledged commits missing so far
             report.add("kill " + (k + 1) + (k % 2 == 1 ? " (bare db.url)" : "") + ": " + acked.size()
                     + " commits acknowledged, " + missing.size() + " missing");
             next = Math.max(next, present.stream().mapToLong(Long::longValue).max().orElse(0)) + 1_000_000;
