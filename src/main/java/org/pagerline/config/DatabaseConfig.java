@@ -29,6 +29,10 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             throw new ConfigException("db.url", "AUTO_SERVER opens a TCP port to the database; remove it (the command line "
                     + "reaches a running server through its admin socket)");
         }
+        if (url.startsWith("jdbc:h2:") && writeDelayOf(url).filter(d -> !d.equals("0")).isPresent()) {
+            throw new ConfigException("db.url", "WRITE_DELAY=" + writeDelayOf(url).get() + " lets a crash lose committed work;"
+                    + " remove it (pagerline runs H2 with WRITE_DELAY=0)");
+        }
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);
@@ -52,6 +56,22 @@ public record DatabaseConfig(String url, String user, String password, int poolS
     /** The same settings with the password to use (the generated one). */
     public DatabaseConfig withPassword(String newPassword) {
         return new DatabaseConfig(url, user, newPassword, poolSize, dataDir);
+    }
+
+    /** The WRITE_DELAY an H2 URL sets, if it sets one. */
+    private static java.util.Optional<String> writeDelayOf(String url) {
+        for (String part : url.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).trim().equalsIgnoreCase("WRITE_DELAY")) {
+                return java.util.Optional.of(part.substring(eq + 1).trim());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** An H2 database in a file (not in memory): the one whose commits must survive a crash. */
+    public boolean isH2File() {
+        return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:");
     }
 
     public boolean isPostgres() {

@@ -50,7 +50,10 @@ final class DeliveryOutcomes {
                     + "); not retried: " + unwanted.get());
             return Optional.empty();
         }
-        DeliveryPolicy.Action a = policy.after(page, failure, now);
+        // A hand-over's retry counts from when it was handed over, not from when a slow provider
+        // answered (or gave up): retries stay on schedule. Delivery reports count from now.
+        Instant base = page.state() == PageState.SENDING && page.claimedAt() != null ? page.claimedAt() : now;
+        DeliveryPolicy.Action a = policy.after(page, failure, base);
         switch (a.kind()) {
             case RETRY -> {
                 s.pages().reschedule(page.id(), a.at(), why);

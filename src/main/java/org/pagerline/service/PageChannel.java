@@ -13,4 +13,15 @@ public interface PageChannel {
     String name();
 
     SendResult send(OutgoingPage page);
+
+    /**
+     * Asks the provider whether it already has {@code page} from a hand-over begun at {@code since}
+     * whose outcome was unknown (no answer in time, or a crash mid-send). Returns ACCEPTED with the
+     * provider's id when it has it (the page is not sent again), empty when it does not (send it), or
+     * a TEMPORARY_FAILURE when the provider could not be asked (try later, still without sending).
+     * Channels whose provider cannot be asked return empty: the page is sent again, as before.
+     */
+    default java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+        return java.util.Optional.empty();
+    }
 }

@@ -238,10 +238,12 @@ public final class PageDispatcher {
                             DeliveryOutcomes.describe(p), p.claimedAt(), unwanted.get());
                     continue;
                 }
-                log.warn("page {} ({}) was left SENDING since {}: sending it again (it may arrive twice)", p.id(),
+                // the crashed hand-over may have reached the provider: ask it before sending again
+                s.pages().markUnconfirmed(p.id(), p.claimedAt());
+                log.warn("page {} ({}) was left SENDING since {}: sending it again unless the provider has it", p.id(),
                         DeliveryOutcomes.describe(p), p.claimedAt());
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p)
-                        + " had no result since " + p.claimedAt() + " (restart?): sending again");
+                        + " had no result since " + p.claimedAt() + " (restart?): sending again unless the provider has it");
                 out.add(claimed(p, now));
             }
         }
@@ -271,8 +273,15 @@ public final class PageDispatcher {
                 p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError());
     }
 
-    /** A hand-over and what the channel said. */
-    private record Sent(Page page, String via, SendResult result) {}
+    /**
+     * A hand-over and what the channel said; {@code foundSince} is set when no new hand-over was
+     * made because the provider, asked, already had the page from a hand-over begun then.
+     */
+    private record Sent(Page page, String via, SendResult result, Instant foundSince) {
+        Sent(Page page, String via, SendResult result) {
+            this(page, via, result, null);
+        }
+    }
 
     /** Hands the page over; null (nothing to write) when its claim is no longer current. */
     private Sent send(Page p, String recording) {
@@ -286,10 +295,30 @@ public final class PageDispatcher {
 
     private Sent sendInContext(Page p, String recording) {
         PageChannel channel = channels.get(p.channel());
+        OutgoingPage out = new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
+                p.technicianName(), p.text(), emptyToNull(recording), p.replyCode(), p.attempts());
+        // An earlier hand-over whose outcome is unknown: ask the provider first, send only if it has not got it.
+        Optional<Instant> unconfirmed = tx.inTransaction(s -> s.pages().unconfirmedSince(p.id()));
+        if (unconfirmed.isPresent()) {
+            Optional<SendResult> found;
+            try {
+                found = channel.lookUp(out, unconfirmed.get());
+            } catch (RuntimeException e) {
+                found = Optional.of(SendResult.temporary(null, channel.name() + " could not be asked: " + e.getMessage()));
+            }
+            if (found.isPresent() && found.get().status() != SendResult.Status.ACCEPTED) {
+                return new Sent(p, channel.name(), found.get());   // not asked: retry later, still unsent
+            }
+            if (found.isPresent() && !providerIdFree(found.get().providerId(), p.id())) {
+                found = Optional.empty();   // that message or call is another page's
+            }
+            if (found.isPresent()) {
+                return new Sent(p, channel.name(), found.get(), unconfirmed.get());
+            }
+        }
         SendResult r;
         try {
-            r = channel.send(new OutgoingPage(p.id(), p.incidentId(), p.ticketId(), p.channel(), p.to(),
-                    p.technicianName(), p.text(), emptyToNull(recording), p.replyCode(), p.attempts()));
+            r = channel.send(out);
             if (r == null) {
                 r = SendResult.temporary(null, channel.name() + " returned nothing");
             }
@@ -298,6 +327,10 @@ public final class PageDispatcher {
             r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
         }
         return new Sent(p, channel.name(), r);
+    }
+
+    private boolean providerIdFree(String providerId, long pageId) {
+        return providerId == null || tx.inTransaction(s -> s.pages().providerIdFree(providerId, pageId));
     }
 
     private static String emptyToNull(String s) {
@@ -317,13 +350,30 @@ public final class PageDispatcher {
         switch (r.status()) {
             case ACCEPTED -> {
                 s.pages().markSent(p.id(), r.providerId(), now);
-                s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
-                        + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
+                s.pages().clearUnconfirmed(p.id());
+                if (sent.foundSince() != null) {
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + ": " + via
+                            + " has it from the hand-over at " + sent.foundSince() + " (" + r.providerId()
+                            + "); not sent again");
+                } else {
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
+                            + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
+                }
             }
             case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
                     via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
-            case PERMANENT_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, r.errorCode(),
-                    via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+            case UNKNOWN -> {
+                // Not a failed send: the provider may have it. Retry on the temporary-failure schedule,
+                // but the next attempt asks the provider first (see sendInContext).
+                s.pages().markUnconfirmed(p.id(), p.claimedAt());
+                outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, via + " outcome unknown, "
+                        + DeliveryOutcomes.why(r.errorCode(), r.detail()) + "; the provider is asked before any resend", now);
+            }
+            case PERMANENT_FAILURE -> {
+                s.pages().clearUnconfirmed(p.id());
+                outcomes.failed(s, p, DeliveryPolicy.Failure.PERMANENT, r.errorCode(),
+                        via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);
+            }
         }
     }
 }

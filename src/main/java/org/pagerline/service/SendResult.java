@@ -15,7 +15,13 @@ public record SendResult(Status status, String providerId, String errorCode, Str
         /** Worth retrying later with back-off (timeout, 5xx, unreachable). */
         TEMPORARY_FAILURE,
         /** Retrying will not help (STOP, invalid number): move to the next channel or person. */
-        PERMANENT_FAILURE
+        PERMANENT_FAILURE,
+        /**
+         * The request may have reached the provider but no answer came (a read timeout): not a failed
+         * send. The page is retried on the same schedule as a temporary failure, but the provider is
+         * asked first ({@link PageChannel#lookUp}) and the page is not sent again if it has it.
+         */
+        UNKNOWN
     }
 
     /**
@@ -31,6 +37,10 @@ public record SendResult(Status status, String providerId, String errorCode, Str
 
     public static SendResult temporary(String errorCode, String detail) {
         return new SendResult(Status.TEMPORARY_FAILURE, null, errorCode, detail);
+    }
+
+    public static SendResult unknown(String detail) {
+        return new SendResult(Status.UNKNOWN, null, null, detail);
     }
 
     public static SendResult permanent(String errorCode, String detail) {

@@ -69,6 +69,12 @@ public final class FakeTwilio implements AutoCloseable {
     private final AtomicLong seqs = new AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile String publicUrl;
+    /** Every create (Messages, Calls) is answered this late, after the resource is created (a slow Twilio). */
+    private volatile Duration answerAfter = Duration.ZERO;
+    /** Run while a create waits for its slow answer, given the delay (e.g. to move a test's clock). */
+    private volatile java.util.function.Consumer<Duration> whileSlow = d -> { };
+    /** Twilio's clock, for date_created (a test's fake clock). */
+    private volatile java.util.function.Supplier<java.time.Instant> clock = java.time.Instant::now;
     private volatile String pagerlineBase;
 
     public FakeTwilio(String accountSid, String authToken) throws IOException {
@@ -162,6 +168,23 @@ public final class FakeTwilio implements AutoCloseable {
         return Failure.slow(d);
     }
 
+    /**
+     * Answers every create this late: Twilio creates the message or call at once and the answer
+     * comes after {@code delay} (a client that times out first never learns the SID). {@code
+     * whileSlow} runs before the wait with the delay (a test moves its fake clock by it).
+     */
+    public FakeTwilio answerAfter(Duration delay, java.util.function.Consumer<Duration> whileSlow) {
+        this.answerAfter = delay;
+        this.whileSlow = whileSlow;
+        return this;
+    }
+
+    /** Twilio's clock for date_created (default the system clock). */
+    public FakeTwilio clock(java.util.function.Supplier<java.time.Instant> clock) {
+        this.clock = clock;
+        return this;
+    }
+
     /** Scripts the next API request (in order) to fail this way. */
     public FakeTwilio failNext(Failure f) {
         failures.add(f);
@@ -208,6 +231,10 @@ public final class FakeTwilio implements AutoCloseable {
     private void serve(HttpExchange ex) throws IOException {
         try (ex) {
             Matcher m = RESOURCE.matcher(ex.getRequestURI().getPath());
+            if ("GET".equals(ex.getRequestMethod()) && m.matches()) {
+                list(ex, m.group(1), m.group(2));
+                return;
+            }
             if (!"POST".equals(ex.getRequestMethod()) || !m.matches()) {
                 answer(ex, 404, error(20404, "The requested resource was not found", 404));
                 return;
@@ -221,7 +248,9 @@ public final class FakeTwilio implements AutoCloseable {
                     : f instanceof Failure.ServerError se ? se.status()
                     : f instanceof Failure.TwilioError te ? te.status() : 201;
             String sid = String.format("%s%032x", "Messages".equals(m.group(2)) ? "SM" : "CA", sids.getAndIncrement());
-            record(new ApiRequest(seqs.incrementAndGet(), m.group(2), sid, m.group(1), Collections.unmodifiableMap(form), auth, status));
+            Map<String, String> stored = new LinkedHashMap<>(form);
+            stored.put("DateCreated", RFC_2822.format(clock.get().atOffset(java.time.ZoneOffset.UTC)));
+            record(new ApiRequest(seqs.incrementAndGet(), m.group(2), sid, m.group(1), Collections.unmodifiableMap(stored), auth, status));
             if (status == 401) {
                 answer(ex, 401, error(20003, "Authenticate", 401));
             } else if (f instanceof Failure.ServerError se) {
@@ -232,13 +261,60 @@ public final class FakeTwilio implements AutoCloseable {
                 if (f instanceof Failure.Slow slow) {
                     closing.await(slow.delay().toMillis(), TimeUnit.MILLISECONDS);
                 }
-                answer(ex, 201, "Messages".equals(m.group(2)) ? message(sid, form) : call(sid, form));
+                Duration late = answerAfter;
+                if (!late.isZero()) {
+                    whileSlow.accept(late);
+                    closing.await(late.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                answer(ex, 201, "Messages".equals(m.group(2)) ? message(sid, stored) : call(sid, stored));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the client gave up (a scripted slow answer): nothing to do
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter RFC_2822 =
+            java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT);
+
+    /**
+     * {@code GET .../Messages.json} and {@code Calls.json}, as Twilio answers them: the resources
+     * created (every create this fake accepted, slow answers included), newest first, filtered by
+     * {@code To} and {@code From}, in Twilio's page envelope.
+     */
+    private void list(HttpExchange ex, String account, String kind) throws IOException {
+        String expected = "Basic " + Base64.getEncoder().encodeToString(
+                (accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization")) || !accountSid.equals(account)) {
+            answer(ex, 401, error(20003, "Authenticate", 401));
+            return;
+        }
+        String query = ex.getRequestURI().getRawQuery();
+        Map<String, String> q = parseForm(query == null ? "" : query);
+        List<Object> records = new ArrayList<>();
+        List<ApiRequest> all = new ArrayList<>(requests());
+        Collections.reverse(all);
+        for (ApiRequest r : all) {
+            if (r.kind().equals(kind) && r.answeredStatus() == 201
+                    && (q.get("To") == null || q.get("To").equals(r.to()))
+                    && (q.get("From") == null || q.get("From").equals(r.from()))) {
+                String json = "Messages".equals(kind) ? message(r.sid(), r.form()) : call(r.sid(), r.form());
+                records.add(JSON.readValue(json, Map.class));
+            }
+        }
+        String uri = "/2010-04-01/Accounts/" + account + "/" + kind + ".json";
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("Messages".equals(kind) ? "messages" : "calls", records);
+        page.put("end", Math.max(0, records.size() - 1));
+        page.put("first_page_uri", uri + "?PageSize=50&Page=0");
+        page.put("next_page_uri", null);
+        page.put("page", 0);
+        page.put("page_size", 50);
+        page.put("previous_page_uri", null);
+        page.put("start", 0);
+        page.put("uri", uri + "?PageSize=50&Page=0");
+        answer(ex, 200, JSON.writeValueAsString(page));
     }
 
     private void record(ApiRequest r) {
@@ -253,9 +329,9 @@ public final class FakeTwilio implements AutoCloseable {
         m.put("account_sid", accountSid);
         m.put("api_version", "2010-04-01");
         m.put("body", form.get("Body"));
-        m.put("date_created", "Thu, 19 Nov 2026 13:00:00 +0000");
+        m.put("date_created", form.get("DateCreated"));
         m.put("date_sent", null);
-        m.put("date_updated", "Thu, 19 Nov 2026 13:00:00 +0000");
+        m.put("date_updated", form.get("DateCreated"));
         m.put("direction", "outbound-api");
         m.put("error_code", null);
         m.put("error_message", null);
@@ -277,8 +353,8 @@ public final class FakeTwilio implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("account_sid", accountSid);
         m.put("api_version", "2010-04-01");
-        m.put("date_created", null);
-        m.put("date_updated", null);
+        m.put("date_created", form.get("DateCreated"));
+        m.put("date_updated", form.get("DateCreated"));
         m.put("direction", "outbound-api");
         m.put("from", form.get("From"));
         m.put("from_formatted", form.get("From"));

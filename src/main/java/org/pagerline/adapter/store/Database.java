@@ -42,6 +42,14 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setPoolName("pagerline-db");
         hc.setAutoCommit(true);
+        if (config.isH2File()) {
+            // Durability (#8): H2 applies WRITE_DELAY to the whole database, from the URL of whichever
+            // connection OPENED it (H2's default, 500 ms, when that URL does not say), and any later
+            // connection's URL may change it again. At 500 ms MVStore commits in a background thread,
+            // so a SIGKILL loses up to a second of acknowledged commits. Each of our connections sets
+            // it to 0 itself: every commit is written to the file before commit() returns.
+            hc.setConnectionInitSql("SET WRITE_DELAY 0");
+        }
         AtomicReference<HikariDataSource> built = new AtomicReference<>();
         DatabaseOutage outage = new DatabaseOutage(() -> writeCheck(config), () -> {
             HikariDataSource p = built.get();
@@ -61,6 +69,9 @@ public final class Database implements AutoCloseable {
         }
         built.set(ds);
         try {
+            if (config.isH2File()) {
+                requireImmediateWrites(ds);
+            }
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
@@ -91,6 +102,22 @@ public final class Database implements AutoCloseable {
                     insert.executeUpdate();
                 }
             }
+        }
+    }
+
+    /** Refuses to run on an H2 file whose commits would not be on disk when commit() returns. */
+    private static void requireImmediateWrites(DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery(
+                     "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME='WRITE_DELAY'")) {
+            while (rs.next()) {
+                if (!"0".equals(rs.getString(1))) {
+                    throw new IllegalStateException("H2 WRITE_DELAY is " + rs.getString(1)
+                            + " ms, not 0: a crash would lose committed work");
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("checking H2 WRITE_DELAY", e);
         }
     }
 

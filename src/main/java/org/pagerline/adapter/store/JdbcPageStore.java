@@ -167,6 +167,28 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public void markUnconfirmed(long pageId, Instant since) {
+        if (unconfirmedSince(pageId).isEmpty()) {
+            db.update("INSERT INTO unconfirmed_sends (page_id, since) VALUES (?,?)", pageId, since);
+        }
+    }
+
+    @Override
+    public Optional<Instant> unconfirmedSince(long pageId) {
+        return db.one("SELECT since FROM unconfirmed_sends WHERE page_id=?", rs -> Jdbc.instant(rs, "since"), pageId);
+    }
+
+    @Override
+    public boolean providerIdFree(String providerId, long pageId) {
+        return db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isEmpty();
+    }
+
+    @Override
+    public void clearUnconfirmed(long pageId) {
+        db.update("DELETE FROM unconfirmed_sends WHERE page_id=?", pageId);
+    }
+
+    @Override
     public boolean isOptedOut(String phone) {
         return db.one("SELECT phone FROM sms_opt_outs WHERE phone=?", rs -> rs.getString(1), phone).isPresent();
     }

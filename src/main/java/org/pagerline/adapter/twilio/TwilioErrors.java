@@ -23,6 +23,11 @@ final class TwilioErrors {
 
     /** Maps an exception thrown by a create call. Never throws. */
     static SendResult sendFailure(RuntimeException e) {
+        if (answerNotRead(e)) {
+            // The request went out and the answer did not come in time: Twilio may well have created
+            // the message or call. Not a failed send: the page is looked up before it is sent again.
+            return SendResult.unknown("no answer from Twilio in time (it may have the request): " + describe(e));
+        }
         if (e instanceof ApiConnectionException) {
             return SendResult.temporary(null, "Twilio not reached: " + describe(e));
         }
@@ -48,6 +53,21 @@ final class TwilioErrors {
             return SendResult.permanent(codeText != null ? codeText : "HTTP " + status, detail);
         }
         return SendResult.temporary(null, "Twilio send failed: " + describe(e));
+    }
+
+    /** A read timeout (or a connection lost after the request was written) anywhere in the causes. */
+    static boolean answerNotRead(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                return false;   // never reached Twilio: a plain temporary failure
+            }
+            if (t instanceof java.net.SocketTimeoutException
+                    || t instanceof org.apache.hc.core5.http.NoHttpResponseException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Twilio 21610 (the recipient sent STOP) as pagerline's {@link SendResult#OPTED_OUT}; other codes as they are. */

@@ -51,6 +51,30 @@ public final class TwilioSmsChannel implements PageChannel {
         }
     }
 
+    /**
+     * Twilio's message list for this number from our number (newest first): a message with this
+     * page's text created since the unconfirmed hand-over (less {@link #SKEW} for clock skew).
+     */
+    @Override
+    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+        try {
+            for (Message m : Message.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
+                    .firstPage(client).getRecords()) {
+                if (page.text().equals(m.getBody()) && m.getDateCreated() != null
+                        && !m.getDateCreated().toInstant().isBefore(since.minus(SKEW))) {
+                    log.info("page {}: Twilio has it as {} ({}); not sent again", page.pageId(), m.getSid(), m.getStatus());
+                    return java.util.Optional.of(SendResult.accepted(m.getSid()));
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of(SendResult.temporary(null, "Twilio message list not read: " + e.getMessage()));
+        }
+    }
+
+    /** How far Twilio's clock and ours may disagree. */
+    static final java.time.Duration SKEW = java.time.Duration.ofMinutes(1);
+
     @Override
     public String toString() {
         return "TwilioSmsChannel[from=" + from + "]";

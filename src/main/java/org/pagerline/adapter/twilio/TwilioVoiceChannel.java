@@ -58,6 +58,28 @@ public final class TwilioVoiceChannel implements PageChannel {
         }
     }
 
+    /**
+     * Twilio's call list for this number from our number (newest first): a call created since the
+     * unconfirmed hand-over (less {@link TwilioSmsChannel#SKEW}); the dispatcher checks that no
+     * other page was handed over as that call.
+     */
+    @Override
+    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+        try {
+            for (Call c : Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
+                    .firstPage(client).getRecords()) {
+                if (c.getDateCreated() != null
+                        && !c.getDateCreated().toInstant().isBefore(since.minus(TwilioSmsChannel.SKEW))) {
+                    log.info("page {}: Twilio has the call as {} ({}); not placed again", page.pageId(), c.getSid(), c.getStatus());
+                    return java.util.Optional.of(SendResult.accepted(c.getSid()));
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of(SendResult.temporary(null, "Twilio call list not read: " + e.getMessage()));
+        }
+    }
+
     @Override
     public String toString() {
         return "TwilioVoiceChannel[from=" + from + "]";

@@ -68,6 +68,22 @@ public interface PageStore {
 
     boolean isOptedOut(String phone);
 
+    /**
+     * Records that a hand-over of this page begun at {@code since} may have reached the provider
+     * (no answer in time, or a crash mid-send): the page is not sent again before the provider
+     * has been asked. The earliest such instant is kept.
+     */
+    void markUnconfirmed(long pageId, Instant since);
+
+    /** When the page's oldest unconfirmed hand-over began, if it has one. */
+    Optional<Instant> unconfirmedSince(long pageId);
+
+    /** No page other than {@code pageId} was handed over as {@code providerId}. */
+    boolean providerIdFree(String providerId, long pageId);
+
+    /** The provider answered for this page (it has it, or it does not): nothing left to confirm. */
+    void clearUnconfirmed(long pageId);
+
     void optOut(String phone, Instant at);
 
     void optIn(String phone);

@@ -1,0 +1,26 @@
+package org.pagerline.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseConfigTest {
+
+    @Test
+    void aDbUrlThatDelaysH2CommitsIsRefusedNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.url", "jdbc:h2:file:/tmp/x/pagerline;write_delay=500;LOCK_TIMEOUT=10000"))));
+        assertTrue(e.getMessage().contains("db.url") && e.getMessage().contains("WRITE_DELAY=500"), e.getMessage());
+    }
+
+    @Test
+    void aDbUrlWithImmediateWritesOrNoneIsAccepted() {
+        assertEquals("jdbc:h2:file:/tmp/x/p;WRITE_DELAY=0", DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.url", "jdbc:h2:file:/tmp/x/p;WRITE_DELAY=0"))).url());
+        assertTrue(DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:file:/tmp/x/p"))).isH2File());
+        assertTrue(!DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:mem:x"))).isH2File());
+    }
+}
