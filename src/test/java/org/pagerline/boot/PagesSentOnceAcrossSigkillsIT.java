@@ -142,8 +142,16 @@ class PagesSentOnceAcrossSigkillsIT {
         }
     }
 
+    /** Reads a count while no server runs, with the password the server generated (none before its first start). */
     private static int count(String url, String sql) {
-        try (Connection c = java.sql.DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement();
+        Path passwordFile = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).getParent().resolve("db-password");
+        String password;
+        try {
+            password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : "";
+        } catch (IOException e) {
+            return -1;
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(url, "sa", password); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
