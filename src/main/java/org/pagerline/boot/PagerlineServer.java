@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running server. Starts the scheduler, then the listeners; stops in the reverse order
- * (listeners first, so no new call or webhook arrives while the engine and database close).
+ * A running server. Binds the listeners first (FastAGI, then HTTP), so a port in use stops the
+ * start before the scheduler touches the shared database; then starts the scheduler. Stops with
+ * the listeners first (so no new call or webhook arrives while the engine and database close),
+ * then AMI, the scheduler, the engine and last the database.
  */
 final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
@@ -27,6 +29,8 @@ final class PagerlineServer implements AutoCloseable {
     private final AmiSession ami;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Set once every part has started: a start that fails stops quietly. */
+    private volatile boolean up;
 
     PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
             AmiSession ami) {
@@ -39,12 +43,18 @@ final class PagerlineServer implements AutoCloseable {
     }
 
     PagerlineServer start() {
-        scheduler.start();
-        agi.start();
-        http.start();
+        try {
+            agi.start();
+            http.start();
+            scheduler.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         if (ami != null) {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
         }
+        up = true;
         engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
@@ -77,8 +87,8 @@ final class PagerlineServer implements AutoCloseable {
         try {
             server = Wiring.server(config, clock).start();
         } catch (org.pagerline.config.ConfigException e) {
-            throw e; // the command line says it in one line, exit status 2
-        } catch (java.io.IOException | RuntimeException e) {
+            throw e; // a bad setting or a port in use: the command line says it in one line, exit status 2
+        } catch (RuntimeException e) {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
         }
@@ -97,7 +107,9 @@ final class PagerlineServer implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("pagerline stopping");
+        if (up) {
+            log.info("pagerline stopping");
+        }
         http.close();
         if (ami != null) {
             ami.close();
@@ -106,7 +118,9 @@ final class PagerlineServer implements AutoCloseable {
         scheduler.close();
         engine.close();
         data.close();
-        log.info("pagerline stopped");
+        if (up) {
+            log.info("pagerline stopped");
+        }
         stopped.countDown();
     }
 }

@@ -146,7 +146,7 @@ public final class Wiring {
         var client = TwilioClients.restClient(tc);
         WebhookPaths urls = new WebhookPaths(tc.publicUrl());
         var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
-        TwilioWebhooks.routes(tc, ledger, data.services().paging()).forEach(http::route);
+        TwilioWebhooks.routes(tc, ledger, data.services().paging(), clock).forEach(http::route);
         Map<Channel, PageChannel> channels = new EnumMap<>(Channel.class);
         channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
         channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
@@ -167,12 +167,12 @@ public final class Wiring {
     }
 
     /** Everything the server runs, built but not started. */
-    static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
+    static PagerlineServer server(PagerlineConfig config, Clock clock) {
         Data data = openData(config, clock);
         HttpEndpoint http = null;
         try {
             Services services = data.services();
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), 8);
+            http = new HttpEndpoint(config.http());
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
             Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
             EscalationEngine engine = engine(data, config.paging(), channels, clock);
@@ -198,7 +198,7 @@ public final class Wiring {
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             return new PagerlineServer(data, engine, scheduler, agi, http, ami);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException e) {
             if (http != null) {
                 http.close();
             }

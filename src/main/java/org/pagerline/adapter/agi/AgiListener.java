@@ -61,6 +61,10 @@ public final class AgiListener implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the FastAGI listener", e);
         }
+        if (server.failure instanceof java.net.BindException) {
+            throw new org.pagerline.config.ConfigException("agi.port", "cannot listen on " + config.bind() + ":"
+                    + config.port() + " (" + server.failure.getMessage() + ")");
+        }
         if (server.failure != null) {
             throw new IllegalStateException("cannot listen for FastAGI on " + config.bind() + ":" + config.port() + ": "
                     + server.failure.getMessage(), server.failure);
