@@ -92,13 +92,27 @@ final class PagerlineServer implements AutoCloseable {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        // SIGTERM and SIGINT stop the server here, in order, before the JVM's shutdown begins: in
+        // shutdown every hook runs at once, H2's own among them, which closed the database under
+        // the scheduler ("Database is already closed"). The hook stays for any other exit.
+        int[] status = {0};
+        for (String[] sig : new String[][] {{"TERM", "143"}, {"INT", "130"}}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig[0]), s -> {
+                    status[0] = Integer.parseInt(sig[1]);
+                    new Thread(server::close, "shutdown").start();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                log.debug("no SIG{} handler ({}): the shutdown hook stops the server", sig[0], e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown-hook"));
         try {
             server.stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return status[0]; // 143 after SIGTERM, 130 after Ctrl-C, as without the handlers
     }
 
     @Override

@@ -154,6 +154,19 @@ public final class Wiring {
         return channels;
     }
 
+    private static void requireFree(String key, String bind, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(bind, port));
+        } catch (java.io.IOException e) {
+            throw new ConfigException(key, "cannot listen on " + bind + ":" + port + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+    }
+
     /** The engine over the outbox: the dispatcher with its send pool, and the pass Quartz wakes. */
     static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock) {
         ExecutorService senders = Executors.newFixedThreadPool(p.sendThreads(), r -> {
@@ -168,6 +181,9 @@ public final class Wiring {
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) {
+        // a port in use is said in one line before anything opens (the listeners bind again for real)
+        requireFree("agi.port", config.agi().bind(), config.agi().port());
+        requireFree("http.port", config.http().bind(), config.http().port());
         Data data = openData(config, clock);
         HttpEndpoint http = null;
         try {
