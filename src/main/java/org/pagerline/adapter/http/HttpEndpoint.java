@@ -64,7 +64,9 @@ public final class HttpEndpoint implements AutoCloseable {
      * {@link ConfigException} naming the key and the address, with nothing left running.
      */
     public void start() {
-        QueuedThreadPool threads = new QueuedThreadPool(config.threads(), Math.min(4, config.threads()));
+        // http.threads for requests, plus one acceptor and two selectors (fixed below, so the budget
+        // does not grow with the machine's cores)
+        QueuedThreadPool threads = new QueuedThreadPool(config.threads() + 3, 4);
         threads.setName("http");
         threads.setDaemon(true);
         app = Javalin.create(c -> {
@@ -81,7 +83,7 @@ public final class HttpEndpoint implements AutoCloseable {
                 h.setIdleTimeout(config.idleTimeout().toMillis());
             });
             c.jetty.addConnector((server, httpConfig) -> {
-                ServerConnector sc = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                ServerConnector sc = new ServerConnector(server, 1, 2, new HttpConnectionFactory(httpConfig));
                 sc.setHost(config.bind());
                 sc.setPort(config.port());
                 sc.setIdleTimeout(config.idleTimeout().toMillis());
