@@ -10,10 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.pagerline.config.ConfigException;
 import org.pagerline.config.HttpConfig;
 import org.pagerline.service.LogText;
@@ -25,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * the portal and console later. Jetty waits for bytes on a non-blocking selector, so a slow or
  * stuck client holds no thread; {@link ConnectionGuard} closes a connection that has not sent its
  * first request within {@code http.header-timeout} and any beyond {@code http.max-connections-per-address}
- * from one address; {@code http.idle-timeout} closes the quiet ones.
+ * from one address; a request body must arrive within {@code http.header-timeout} too, before the
+ * handler runs ({@link #readBodyInTime}); {@code http.idle-timeout} closes the quiet ones.
  *
  * <p>Paths are exact: a registered path answers only to itself, byte for byte ({@code /healthx},
  * {@code /health;x}, {@code /health/}, {@code //health} and {@code /x/../health} are 404s, never
@@ -38,6 +43,8 @@ public final class HttpEndpoint implements AutoCloseable {
     /** What a path we serve can look like: "/" + plain segments, no dot segments, no ';' or '%'. */
     private static final Pattern PLAIN_PATH = Pattern.compile("(/[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*)+");
 
+    /** The largest request body read (Javalin's maxRequestSize); handlers may set a lower limit. */
+    static final int MAX_BODY = 1024 * 1024;
     private final HttpConfig config;
     private final Map<String, Handler> routes = new LinkedHashMap<>();
     private Javalin app;
@@ -76,6 +83,7 @@ public final class HttpEndpoint implements AutoCloseable {
             c.router.ignoreTrailingSlashes = false;
             c.router.treatMultipleSlashesAsSingleSlash = false;
             c.router.caseInsensitiveRoutes = false;
+            c.http.maxRequestSize = MAX_BODY;
             c.jetty.threadPool = threads;
             c.jetty.modifyHttpConfiguration(h -> {
                 h.setSendServerVersion(false);
@@ -96,6 +104,7 @@ public final class HttpEndpoint implements AutoCloseable {
             routes.forEach((path, handler) -> {
                 Handler guarded = ctx -> {
                     if (!ctx.res().isCommitted() && ctx.statusCode() != 404) {
+                        readBodyInTime(ctx);
                         handler.handle(ctx);
                     }
                 };
@@ -123,6 +132,32 @@ public final class HttpEndpoint implements AutoCloseable {
             throw e;
         }
         log.info("HTTP listening on {}:{}", config.bind(), port());
+    }
+
+    /**
+     * Reads a request's body (Javalin keeps it for {@code ctx.bodyAsBytes()}) within
+     * {@code http.header-timeout}, else closes the connection: a client that sends its headers and
+     * then trickles the body would otherwise hold a request thread for as long as it likes. A body
+     * declared larger than {@link #MAX_BODY} is left for the handler to refuse unread.
+     */
+    private void readBodyInTime(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        boolean chunked = "chunked".equalsIgnoreCase(ctx.req().getHeader("Transfer-Encoding"));
+        if ((declared <= 0 && !chunked) || declared > MAX_BODY) {
+            return;
+        }
+        EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
+                .getEndPoint();
+        Scheduler.Task deadline = connector.getScheduler().schedule(() -> {
+            log.debug("HTTP {} {}: body not received within {} ms (http.header-timeout); connection closed",
+                    ctx.req().getMethod(), LogText.of(ctx.path()), config.headerTimeout().toMillis());
+            ep.close();
+        }, config.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ctx.bodyAsBytes();
+        } finally {
+            deadline.cancel();
+        }
     }
 
     /** A path not spelled exactly as one we serve is a 404, before any route matching or normalising. */

@@ -103,7 +103,9 @@ abstract class SignedWebhook implements Handler {
             if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > MAX_BODY) {
                 throw new FormData.BadForm(413, "body over " + MAX_BODY + " bytes");
             }
-            Map<String, String> form = FormData.parse(FormData.readBody(ctx.req().getInputStream(), MAX_BODY));
+            // the HTTP endpoint has read the body already, within its time limit (Javalin keeps it)
+            Map<String, String> form = FormData.parse(FormData.readBody(new java.io.ByteArrayInputStream(ctx.bodyAsBytes()),
+                    MAX_BODY));
             String rawQuery = ctx.req().getQueryString();
             String signature = ctx.req().getHeader("X-Twilio-Signature");
             if (signature == null || !validator.validate(urls.signedUrl(rawPath, rawQuery), form, signature)) {
