@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * The HTTP listener (health, webhooks). Loopback unless configured otherwise.
  *
- * @param headerTimeout        a connection must have sent its whole first request within this
+ * @param headerTimeout        a connection must have sent its whole first request (and any request body, after
+ *                             its headers) within this
  *                             (http.header-timeout): a client that sends a byte and stops is dropped
  * @param idleTimeout          a connection with nothing to read or write for this long is closed
  *                             (http.idle-timeout), also between requests of a keep-alive connection
