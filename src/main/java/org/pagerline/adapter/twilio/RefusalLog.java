@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Warnings for webhooks refused for their signature, at most one line a minute: the first of a
+ * Warnings for webhooks refused before they are known to come from Twilio (a bad or missing
+ * signature, a body that is not a form or too big), at most one line a minute: the first of a
  * burst is logged, the rest are counted and the count goes on the next line, so whoever floods
  * the port with forged requests cannot flood the log too. One instance serves every webhook.
  */
@@ -30,8 +31,8 @@ final class RefusalLog {
             return;
         }
         String more = unlogged == 0 ? "" : " (" + unlogged + " more refused since the last warning)";
-        log.warn("Twilio webhook {} refused: {} X-Twilio-Signature (from {}){}; at most one such line a minute", LogText.of(path),
-                why, LogText.of(from), more);
+        log.warn("Twilio webhook {} refused: {} (from {}){}; at most one such line a minute", LogText.of(path),
+                LogText.of(why), LogText.of(from), more);
         last = now;
         unlogged = 0;
     }

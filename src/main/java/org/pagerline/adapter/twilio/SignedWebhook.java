@@ -93,6 +93,7 @@ abstract class SignedWebhook implements Handler {
             reply(ctx, 405, "");
             return;
         }
+        boolean signed = false;
         try {
             if (!formEncoded(ctx.req().getContentType())) {
                 // Twilio posts forms only; anything else is not read, let alone acted on
@@ -109,14 +110,21 @@ abstract class SignedWebhook implements Handler {
             String rawQuery = ctx.req().getQueryString();
             String signature = ctx.req().getHeader("X-Twilio-Signature");
             if (signature == null || !validator.validate(urls.signedUrl(rawPath, rawQuery), form, signature)) {
-                refusals.refused(rawPath, signature == null ? "missing" : "bad", ctx.req().getRemoteAddr());
+                refusals.refused(rawPath, (signature == null ? "missing" : "bad") + " X-Twilio-Signature",
+                        ctx.req().getRemoteAddr());
                 reply(ctx, 403, "");
                 return;
             }
+            signed = true;
             Request r = new Request(FormData.parse(rawQuery), form);
             reply(ctx, 200, handleOnce(r));
         } catch (FormData.BadForm e) {
-            log.warn("Twilio webhook {} refused: {}", rawPath, e.getMessage());
+            if (signed) {
+                log.warn("Twilio webhook {} refused: {}", rawPath, e.getMessage());
+            } else {
+                // not known to come from Twilio: as rate-limited as a forged signature
+                refusals.refused(rawPath, e.getMessage(), ctx.req().getRemoteAddr());
+            }
             if (e.status == 413 || e.status == 415) {
                 drain(ctx); // so the client, still sending, reads the answer rather than a reset
             }

@@ -91,6 +91,17 @@ class WebhookInputRulesTest {
         assertTrue(warnings.get(1).contains("24 more"), "the next line counts those not logged: " + warnings.get(1));
     }
 
+    @Test
+    void refusalsBeforeTheSignatureIsCheckedShareTheSameOneLineAMinute() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            assertEquals(415, post("/twilio/sms", "application/json", "{\"From\":\"+1\"}", "x"));
+            assertEquals(403, f.twilio.postForged("/twilio/sms", phone.smsForm("12a", "SM" + String.format("%032x", i))).status());
+        }
+        List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(1, warnings.size(), "twenty unauthenticated refusals, one line: " + warnings);
+    }
+
     private List<String> forgedWarnings() {
         return logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("Signature")).toList();
