@@ -70,6 +70,7 @@ public final class Wiring {
         @Override
         public void close() {
             database.close();
+            OutageLogFilter.uninstall(database.outage());
         }
     }
 
@@ -185,6 +186,7 @@ public final class Wiring {
         requireFree("agi.port", config.agi().bind(), config.agi().port());
         requireFree("http.port", config.http().bind(), config.http().port());
         Data data = openData(config, clock);
+        OutageLogFilter.install(data.database().outage());
         HttpEndpoint http = null;
         try {
             Services services = data.services();

@@ -2,6 +2,7 @@ package org.pagerline.cli;
 
 import java.io.PrintWriter;
 import org.pagerline.config.ConfigException;
+import org.pagerline.core.text.TextField;
 import org.pagerline.service.ValidationException;
 import picocli.CommandLine;
 
@@ -24,7 +25,7 @@ public final class Cli {
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("error: " + oneLine(ex.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
             c.getErr().flush();
@@ -33,11 +34,11 @@ public final class Cli {
         cmd.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof ConfigException) {
                 // ValidationException and the domain's IllegalArgumentException: the user's input
-                c.getErr().println("error: " + ex.getMessage());
+                c.getErr().println("error: " + oneLine(ex.getMessage()));
                 c.getErr().flush();
                 return USAGE;
             }
-            c.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            c.getErr().println("error: " + oneLine(ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             c.getErr().flush();
             return FAULT;
         });
@@ -48,6 +49,27 @@ public final class Cli {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * An error message as one line that cannot drive the terminal: a message may quote what the
+     * user typed, so control, line-breaking and bidi characters are shown as escapes.
+     */
+    static String oneLine(String message) {
+        if (message == null || TextField.firstForbidden(message) < 0) {
+            return message;
+        }
+        StringBuilder b = new StringBuilder(message.length() + 16);
+        message.codePoints().forEach(cp -> {
+            if (TextField.firstForbidden(Character.toString(cp)) < 0) {
+                b.appendCodePoint(cp);
+            } else if (cp == '\n') {
+                b.append("\\n");
+            } else {
+                b.append(String.format("\\u%04X", cp));
+            }
+        });
+        return b.toString();
     }
 
     /** For messages that are not errors but must reach stderr. */

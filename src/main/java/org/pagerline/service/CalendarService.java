@@ -7,6 +7,7 @@ import java.util.List;
 import org.pagerline.core.calendar.BusinessCalendar;
 import org.pagerline.core.calendar.Holiday;
 import org.pagerline.core.calendar.OpeningWindow;
+import org.pagerline.core.text.TextField;
 
 /** The desk's hours and holidays. Read from the database each time, so CLI edits apply at once. */
 public final class CalendarService {
@@ -33,10 +34,11 @@ public final class CalendarService {
     public Holiday addHoliday(String date, String name) {
         LocalDate d = RosterService.core(() -> LocalDate.parse(date == null ? "" : date.trim()),
                 "holiday date '" + date + "' is not a date (YYYY-MM-DD)");
-        if (name == null || name.isBlank()) {
+        String n = RosterService.text(TextField.HOLIDAY_NAME, name);
+        if (n == null) {
             throw new ValidationException("holiday name is missing");
         }
-        Holiday h = new Holiday(d, name.trim());
+        Holiday h = new Holiday(d, n);
         tx.run(s -> {
             if (!s.calendar().addHoliday(h)) {
                 throw new ValidationException("a holiday already stands on " + d);

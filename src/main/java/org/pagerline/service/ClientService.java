@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.pagerline.core.directory.Client;
+import org.pagerline.core.text.TextField;
 
 /** The client directory: who calls the support line. Every change is one transaction. */
 public final class ClientService {
@@ -29,16 +30,13 @@ public final class ClientService {
      * number twice, a number that already belongs to another contact, and a contact that exists.
      */
     public Client add(NewClient n) {
-        String company = n.company() == null ? "" : n.company().trim();
-        String name = n.contactName() == null ? "" : n.contactName().trim();
-        if (company.isEmpty()) {
+        String company = RosterService.text(TextField.COMPANY, n.company());
+        String name = RosterService.text(TextField.CONTACT_NAME, n.contactName());
+        if (company == null) {
             throw new ValidationException("company is missing");
         }
-        if (name.isEmpty()) {
+        if (name == null) {
             throw new ValidationException("contact name is missing");
-        }
-        if (company.length() > 200 || name.length() > 200) {
-            throw new ValidationException("company and contact name must be at most 200 characters");
         }
         if (n.phones() == null || n.phones().isEmpty()) {
             throw new ValidationException("at least one phone number is needed (caller ID is matched against it)");

@@ -12,6 +12,7 @@ import org.pagerline.core.incident.RespondBy;
 import org.pagerline.core.incident.Target;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.roster.Technician;
+import org.pagerline.core.text.TextField;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
@@ -235,6 +236,7 @@ public final class IncidentService implements IncidentOpener {
             throw new ValidationException("give at least one --step, e.g. --step \"0m PRIMARY,SECONDARY\"");
         }
         EscalationPolicy p = RosterService.core(() -> EscalationPolicy.of(steps, repeat == null ? "10m" : repeat));
+        RosterService.text(TextField.ESCALATION_POLICY, p.toString());
         Instant now = clock.instant();
         tx.run(s -> {
             for (EscalationPolicy.Step st : p.steps()) {

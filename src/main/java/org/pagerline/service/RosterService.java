@@ -19,6 +19,7 @@ import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.roster.Rotation;
 import org.pagerline.core.roster.ShiftLength;
 import org.pagerline.core.roster.Technician;
+import org.pagerline.core.text.TextField;
 
 /** Technicians, rotations, overrides, and who is on call. Every change is one transaction. */
 public final class RosterService {
@@ -35,9 +36,15 @@ public final class RosterService {
     /** What an admin types to add a technician; validated by {@link #addTechnician}. */
     public record NewTechnician(String name, String phone, String smsPhone, String email, String zone) {}
 
+    /**
+     * Adds a technician. Refuses a missing or over-long name, control or bidi characters in any text
+     * (see {@link TextField}), a number that is not E.164, and a voice or SMS number that is already
+     * another technician's: SMS replies are matched to a technician by number, so each number
+     * belongs to one technician.
+     */
     public Technician addTechnician(NewTechnician n) {
-        String name = n.name() == null ? "" : n.name().trim();
-        if (name.isEmpty()) {
+        String name = text(TextField.TECHNICIAN_NAME, n.name());
+        if (name == null) {
             throw new ValidationException("technician name is missing");
         }
         if (name.chars().allMatch(Character::isDigit)) {
@@ -45,7 +52,7 @@ public final class RosterService {
         }
         String phone = phones.requireE164(n.phone(), "phone");
         String sms = n.smsPhone() == null || n.smsPhone().isBlank() ? null : phones.requireE164(n.smsPhone(), "SMS number");
-        String email = n.email() == null || n.email().isBlank() ? null : n.email().trim();
+        String email = text(TextField.EMAIL, n.email());
         if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new ValidationException("email '" + email + "' is not an email address");
         }
@@ -55,8 +62,27 @@ public final class RosterService {
             if (s.roster().technicianByName(name).isPresent()) {
                 throw new ValidationException("a technician named '" + name + "' already exists");
             }
+            refuseTakenNumber(s.roster(), phone, "phone");
+            if (sms != null && !sms.equals(phone)) {
+                refuseTakenNumber(s.roster(), sms, "SMS number");
+            }
             return s.roster().insertTechnician(new Technician(0, name, phone, sms, email, zone), now);
         });
+    }
+
+    private static void refuseTakenNumber(RosterStore roster, String e164, String what) {
+        Optional<Technician> owner = roster.technicianByPhone(e164);
+        if (owner.isPresent()) {
+            Technician o = owner.get();
+            String whose = e164.equals(o.phone()) ? "phone" : "SMS number";
+            throw new ValidationException(what + " " + e164 + " is already the " + whose + " of technician " + o.id()
+                    + " (" + o.name() + "); SMS replies are matched by number, so a number belongs to one technician");
+        }
+    }
+
+    /** A free text checked by the domain's rules: trimmed, or null when blank. */
+    static String text(TextField field, String value) {
+        return core(() -> field.check(value));
     }
 
     public List<Technician> technicians() {

@@ -2,21 +2,36 @@ package org.pagerline.adapter.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.pagerline.config.DatabaseConfig;
 
-/** The connection pool and the schema. {@link #open} migrates the schema to the newest version. */
+/**
+ * The connection pool and the schema. {@link #open} migrates the schema to the newest version.
+ * Everything (stores, Quartz, the webhook ledger) takes connections from {@link #dataSource()},
+ * which refuses them at once while H2 has closed the database and reopens the pool when writes
+ * succeed again (see {@link DatabaseOutage}).
+ */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final DatabaseConfig config;
+    private final DatabaseOutage outage;
+    private final DataSource guarded;
 
-    private Database(HikariDataSource pool, DatabaseConfig config) {
+    private Database(HikariDataSource pool, DatabaseConfig config, DatabaseOutage outage) {
         this.pool = pool;
         this.config = config;
+        this.outage = outage;
+        this.guarded = new GuardedDataSource(pool, outage);
     }
 
     public static Database open(DatabaseConfig config) {
@@ -27,7 +42,16 @@ public final class Database implements AutoCloseable {
         hc.setMaximumPoolSize(config.poolSize());
         hc.setPoolName("pagerline-db");
         hc.setAutoCommit(true);
+        AtomicReference<HikariDataSource> built = new AtomicReference<>();
+        DatabaseOutage outage = new DatabaseOutage(() -> writeCheck(config), () -> {
+            HikariDataSource p = built.get();
+            if (p != null && p.getHikariPoolMXBean() != null) {
+                p.getHikariPoolMXBean().softEvictConnections();
+            }
+        }, System::nanoTime, true);
+        hc.setExceptionOverride(outage);
         HikariDataSource ds = new HikariDataSource(hc);
+        built.set(ds);
         try {
             Flyway.configure()
                     .dataSource(ds)
@@ -39,11 +63,36 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds, config);
+        return new Database(ds, config, outage);
+    }
+
+    /**
+     * Opens a connection of its own (not from the pool, whose connections may belong to the closed
+     * database), writes one row and commits: the database is usable again when this succeeds.
+     */
+    private static void writeCheck(DatabaseConfig config) throws SQLException {
+        try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE desk_settings SET setting_value=? WHERE name='write_check'")) {
+            String stamp = Long.toString(System.nanoTime());
+            update.setString(1, stamp);
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO desk_settings (name, setting_value) VALUES ('write_check', ?)")) {
+                    insert.setString(1, stamp);
+                    insert.executeUpdate();
+                }
+            }
+        }
     }
 
     public DataSource dataSource() {
-        return pool;
+        return guarded;
+    }
+
+    /** Whether H2 has closed the database and it is not yet writable again; for the server's log filter. */
+    public DatabaseOutage outage() {
+        return outage;
     }
 
     public DatabaseConfig config() {
@@ -56,6 +105,9 @@ public final class Database implements AutoCloseable {
 
     /** True when a trivial query answers: what the health check reports. */
     public boolean isUp() {
+        if (outage.isDown()) {
+            return false;
+        }
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT 1");
             return true;
@@ -66,6 +118,65 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        outage.close();
         pool.close();
+    }
+
+    /** The pool, behind the outage's check. */
+    private static final class GuardedDataSource implements DataSource {
+        private final HikariDataSource pool;
+        private final DatabaseOutage outage;
+
+        GuardedDataSource(HikariDataSource pool, DatabaseOutage outage) {
+            this.pool = pool;
+            this.outage = outage;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            outage.check();
+            return pool.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            outage.check();
+            return pool.getConnection(username, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return pool.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            pool.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            pool.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return pool.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return pool.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            return iface.isInstance(this) ? iface.cast(this) : pool.unwrap(iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) throws SQLException {
+            return iface.isInstance(this) || pool.isWrapperFor(iface);
+        }
     }
 }

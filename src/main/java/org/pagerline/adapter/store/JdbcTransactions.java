@@ -27,16 +27,22 @@ public final class JdbcTransactions implements Transactions {
     public <T> T inTransaction(Function<Stores, T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.apply(new JdbcStores(new Jdbc(c)));
+                result = work.apply(new JdbcStores(new Jdbc(c)));
                 c.commit();
-                return result;
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | Error | SQLException e) {
+                // the failure that matters is this one, not a later one from the same broken connection
                 rollbackQuietly(c, e);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw new StoreException("transaction", e);
         }

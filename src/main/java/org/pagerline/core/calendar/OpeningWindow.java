@@ -49,7 +49,14 @@ public record OpeningWindow(DayOfWeek day, LocalTime open, LocalTime close) {
             LocalTime open = time(m.group(3), part);
             LocalTime close = time(m.group(4), part);
             for (DayOfWeek d = first; ; d = d.plus(1)) {
-                windows.add(new OpeningWindow(d, open, close));
+                OpeningWindow w = new OpeningWindow(d, open, close);
+                for (OpeningWindow o : windows) {
+                    if (o.day() == d && o.open().isBefore(close) && open.isBefore(o.close())) {
+                        throw new IllegalArgumentException("opening hours overlap on " + d + ": " + o.open() + "-"
+                                + o.close() + " and " + open + "-" + close + " (give each time once)");
+                    }
+                }
+                windows.add(w);
                 if (d == last) {
                     break;
                 }
