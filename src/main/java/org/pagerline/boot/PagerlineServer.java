@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running server. Starts the scheduler, then the listeners; stops in the reverse order
- * (listeners first, so no new call or webhook arrives while the engine and database close).
+ * A running server. Binds the listeners first (FastAGI, then HTTP), so a port in use stops the
+ * start before the scheduler touches the shared database; then starts the scheduler. Stops with
+ * the listeners first (so no new call or webhook arrives while the engine and database close),
+ * then AMI, the scheduler, the engine and last the database.
  */
 final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
@@ -29,6 +31,8 @@ final class PagerlineServer implements AutoCloseable {
     private final AdminEndpoint admin;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Set once every part has started: a start that fails stops quietly. */
+    private volatile boolean up;
 
     PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
             AmiSession ami, AdminEndpoint admin) {
@@ -42,12 +46,18 @@ final class PagerlineServer implements AutoCloseable {
     }
 
     PagerlineServer start() {
-        scheduler.start();
-        agi.start();
-        http.start();
+        try {
+            agi.start();
+            http.start();
+            scheduler.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         if (ami != null) {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
         }
+        up = true;
         engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
@@ -80,18 +90,32 @@ final class PagerlineServer implements AutoCloseable {
         try {
             server = Wiring.server(config, clock).start();
         } catch (org.pagerline.config.ConfigException e) {
-            throw e; // the command line says it in one line, exit status 2
+            throw e; // a bad setting or a port in use: the command line says it in one line, exit status 2
         } catch (java.io.IOException | RuntimeException e) {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        // SIGTERM and SIGINT stop the server here, in order, before the JVM's shutdown begins: in
+        // shutdown every hook runs at once, H2's own among them, which closed the database under
+        // the scheduler ("Database is already closed"). The hook stays for any other exit.
+        int[] status = {0};
+        for (String[] sig : new String[][] {{"TERM", "143"}, {"INT", "130"}}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(sig[0]), s -> {
+                    status[0] = Integer.parseInt(sig[1]);
+                    new Thread(server::close, "shutdown").start();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                log.debug("no SIG{} handler ({}): the shutdown hook stops the server", sig[0], e.getMessage());
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown-hook"));
         try {
             server.stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return status[0]; // 143 after SIGTERM, 130 after Ctrl-C, as without the handlers
     }
 
     @Override
@@ -100,7 +124,9 @@ final class PagerlineServer implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("pagerline stopping");
+        if (up) {
+            log.info("pagerline stopping");
+        }
         http.close();
         admin.close();
         if (ami != null) {
@@ -110,7 +136,9 @@ final class PagerlineServer implements AutoCloseable {
         scheduler.close();
         engine.close();
         data.close();
-        log.info("pagerline stopped");
+        if (up) {
+            log.info("pagerline stopped");
+        }
         stopped.countDown();
     }
 }

@@ -162,12 +162,25 @@ public final class Wiring {
         var client = TwilioClients.restClient(tc);
         WebhookPaths urls = new WebhookPaths(tc.publicUrl());
         var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
-        TwilioWebhooks.routes(tc, ledger, data.services().paging()).forEach(http::route);
+        TwilioWebhooks.routes(tc, ledger, data.services().paging(), clock).forEach(http::route);
         Map<Channel, PageChannel> channels = new EnumMap<>(Channel.class);
         channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
         channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
         log.info("Twilio configured: {}", tc);
         return channels;
+    }
+
+    private static void requireFree(String key, String bind, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(bind, port));
+        } catch (java.io.IOException e) {
+            throw new ConfigException(key, "cannot listen on " + bind + ":" + port + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
     }
 
     /** The engine over the outbox: the dispatcher with its send pool, and the pass Quartz wakes. */
@@ -184,6 +197,9 @@ public final class Wiring {
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
+        // a port in use is said in one line before anything opens (the listeners bind again for real)
+        requireFree("agi.port", config.agi().bind(), config.agi().port());
+        requireFree("http.port", config.http().bind(), config.http().port());
         java.nio.file.Path dataDir = config.database().dataDir();
         if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
             throw new IllegalStateException("a pagerline server is already running on " + dataDir);
@@ -206,7 +222,7 @@ public final class Wiring {
         HttpEndpoint http = null;
         try {
             Services services = data.services();
-            http = new HttpEndpoint(config.http().bind(), config.http().port(), 8);
+            http = new HttpEndpoint(config.http());
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
             Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
             EscalationEngine engine = engine(data, config.paging(), channels, clock);
@@ -233,7 +249,7 @@ public final class Wiring {
             http.route("/health", new HealthHandler(new HealthService(checks)));
             commands.ready(services);
             return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
             if (http != null) {

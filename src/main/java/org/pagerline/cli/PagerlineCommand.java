@@ -57,12 +57,28 @@ public final class PagerlineCommand implements Runnable {
         return backend().services();
     }
 
+    /**
+     * The settings file: {@code --config}, else {@code $PAGERLINE_CONFIG}, else
+     * config/pagerline.properties if it is there (the defaults if not). A file that is named but
+     * not there is an error (exit 2): silently running on the defaults would hide a typo.
+     */
     Path configPath() {
         if (config != null) {
-            return config;
+            return mustExist(config, "");
         }
         String env = System.getenv("PAGERLINE_CONFIG");
-        return Path.of(env != null && !env.isBlank() ? env : "config/pagerline.properties");
+        if (env != null && !env.isBlank()) {
+            return mustExist(Path.of(env), " (PAGERLINE_CONFIG)");
+        }
+        return Path.of("config/pagerline.properties");
+    }
+
+    private static Path mustExist(Path file, String from) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw Cli.invalid("settings file " + file + from
+                    + (java.nio.file.Files.exists(file) ? " is not a file" : " does not exist"));
+        }
+        return file;
     }
 
     /** Closes the backend if one was opened (the next run of a reused model makes its own). */

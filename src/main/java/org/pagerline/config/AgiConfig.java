@@ -14,12 +14,19 @@ import java.util.List;
  *                  anyone who can connect could otherwise open tickets and page the on-call staff.
  *                  Default loopback only; required when agi.bind is not a loopback address
  * @param drainTime on shutdown, how long live calls may go on before the database closes (agi.drain-time)
+ * @param environmentTimeout a connection that has not sent its whole agi_ environment within this
+ *                  is closed (agi.environment-timeout): idle or half-sent sockets would each hold
+ *                  a thread and a place under agi.max-calls for ever
+ * @param replyTimeout a connection silent this long after a command is closed (agi.reply-timeout):
+ *                  longer than the longest prompt; RECORD FILE, GET DATA and WAIT FOR DIGIT get their
+ *                  own limit on top, EXEC (Dial, Queue) none
  */
-public record AgiConfig(String bind, int port, int maxCalls, List<Cidr> allow, Duration drainTime) {
+public record AgiConfig(String bind, int port, int maxCalls, List<Cidr> allow, Duration drainTime,
+        Duration environmentTimeout, Duration replyTimeout) {
 
     /** Loopback only (127.0.0.0/8 and ::1), 10 s drain: for tests and tools that bind 127.0.0.1. */
     public AgiConfig(String bind, int port, int maxCalls) {
-        this(bind, port, maxCalls, LOOPBACK, Duration.ofSeconds(10));
+        this(bind, port, maxCalls, LOOPBACK, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(10));
     }
 
     public static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
@@ -48,8 +55,16 @@ public record AgiConfig(String bind, int port, int maxCalls, List<Cidr> allow, D
         if (drain.isNegative() || drain.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new ConfigException("agi.drain-time", drain + " is out of range (0 to 10 minutes)");
         }
+        Duration environment = s.duration("agi.environment-timeout", Duration.ofSeconds(5));
+        if (environment.compareTo(Duration.ofMillis(100)) < 0 || environment.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException("agi.environment-timeout", environment + " is out of range (100ms to 1m)");
+        }
+        Duration reply = s.duration("agi.reply-timeout", Duration.ofMinutes(10));
+        if (reply.compareTo(Duration.ofMillis(100)) < 0 || reply.compareTo(Duration.ofHours(24)) > 0) {
+            throw new ConfigException("agi.reply-timeout", reply + " is out of range (100ms to 24h)");
+        }
         return new AgiConfig(bind, s.port("agi.port", 4573), s.integer("agi.max-calls", 2000, 1, 100_000),
-                List.copyOf(allow), drain);
+                List.copyOf(allow), drain, environment, reply);
     }
 
     /** True if {@code peer} may run scripts. */

@@ -33,6 +33,19 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             throw new ConfigException("db.url", "WRITE_DELAY=" + writeDelayOf(url).get() + " lets a crash lose committed work;"
                     + " remove it (pagerline runs H2 with WRITE_DELAY=0)");
         }
+        if (url.startsWith("jdbc:h2:file:")) {
+            // H2's file channel closes for good when a thread doing I/O is interrupted, and Quartz
+            // interrupts its threads when it stops: the database died under a clean stop. retry:
+            // reopens the channel instead (same files).
+            url = "jdbc:h2:retry:file:" + url.substring("jdbc:h2:file:".length());
+        }
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
+            // H2's own shutdown hook would close the database beside ours, under a scheduler and
+            // calls still finishing ("Database is already closed"): pagerline closes it, last.
+            // (H2 refuses this with AUTO_SERVER; PagerlineServer's signal handler covers that case.)
+            url += ";DB_CLOSE_ON_EXIT=FALSE";
+        }
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);

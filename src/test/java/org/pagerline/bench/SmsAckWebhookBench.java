@@ -74,14 +74,14 @@ public final class SmsAckWebhookBench {
             throws Exception {
         Path dir = Files.createTempDirectory("pagerline-bench");
         try (TestDatabase db = TestDatabase.fileIn(dir);
-                HttpEndpoint http = new HttpEndpoint("127.0.0.1", 0, 8)) {
+                HttpEndpoint http = new HttpEndpoint(new org.pagerline.config.HttpConfig("127.0.0.1", 0))) {
             TwilioConfig config = TwilioConfig.from(new Settings(Map.of(
                     "twilio.account-sid", FakeTwilio.ACCOUNT_SID,
                     "twilio.from-number", "+12045550100",
                     "twilio.public-url", PUBLIC_URL),
                     Map.of("PAGERLINE_TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN)));
             JdbcWebhookLedger ledger = new JdbcWebhookLedger(db.database().dataSource(), Clock.systemUTC(), Duration.ofDays(30));
-            TwilioWebhooks.routes(config, ledger, responses).forEach(http::route);
+            TwilioWebhooks.routes(config, ledger, responses, java.time.Clock.systemUTC()).forEach(http::route);
             http.start();
             URI target = URI.create("http://127.0.0.1:" + http.port() + "/twilio/sms");
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

@@ -98,7 +98,7 @@ final class E2eServer implements AutoCloseable {
             }
             file.putAll(extra);
             s = Wiring.server(PagerlineConfig.from(new Settings(file, env)), clock).start();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             twilio.close();
             if (fakeAmi != null) {
                 fakeAmi.close();

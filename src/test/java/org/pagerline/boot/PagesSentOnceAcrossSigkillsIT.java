@@ -144,7 +144,7 @@ class PagesSentOnceAcrossSigkillsIT {
 
     /** Reads a count while no server runs, with the password the server generated (none before its first start). */
     private static int count(String url, String sql) {
-        Path passwordFile = Path.of(url.substring("jdbc:h2:file:".length()).split(";")[0]).getParent().resolve("db-password");
+        Path passwordFile = Path.of(url.substring(url.indexOf("file:") + "file:".length()).split(";")[0]).getParent().resolve("db-password");
         String password;
         try {
             password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : "";

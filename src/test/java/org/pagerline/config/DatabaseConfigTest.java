@@ -18,7 +18,8 @@ class DatabaseConfigTest {
 
     @Test
     void aDbUrlWithImmediateWritesOrNoneIsAccepted() {
-        assertEquals("jdbc:h2:file:/tmp/x/p;WRITE_DELAY=0", DatabaseConfig.from(Settings.ofMap(Map.of(
+        // opened through retry: (an interrupted thread must not close the file) and closed by pagerline, not H2's hook
+        assertEquals("jdbc:h2:retry:file:/tmp/x/p;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", DatabaseConfig.from(Settings.ofMap(Map.of(
                 "db.url", "jdbc:h2:file:/tmp/x/p;WRITE_DELAY=0"))).url());
         assertTrue(DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:file:/tmp/x/p"))).isH2File());
         assertTrue(!DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:mem:x"))).isH2File());

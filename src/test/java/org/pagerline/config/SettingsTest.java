@@ -22,7 +22,7 @@ class SettingsTest {
         assertEquals(8080, c.http().port());
         assertEquals("127.0.0.1", c.agi().bind());
         assertEquals(4573, c.agi().port());
-        assertTrue(c.database().url().startsWith("jdbc:h2:file:"));
+        assertTrue(c.database().url().startsWith("jdbc:h2:retry:file:"), "an interrupted thread cannot close the file");
         assertTrue(c.database().url().contains("WRITE_DELAY=0"), "commits durable at once");
         assertTrue(c.database().url().contains(";LOCK_TIMEOUT=10000"), "a locked row is waited for 10 s, not H2's 1 s");
         assertFalse(c.database().url().contains("AUTO_SERVER"), "no TCP port to the database: the CLI uses the admin socket");

@@ -24,13 +24,15 @@ public final class AgiListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgiListener.class);
     private final Server server;
     private final AgiConfig config;
+    private final SilenceWatchdog watchdog;
     private Thread thread;
 
     public AgiListener(AgiConfig config, Map<String, AgiScript> scripts) {
         this.config = config;
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.copyOf(scripts));
-        server = new Server(mapping, config);
+        watchdog = new SilenceWatchdog(config.environmentTimeout(), config.replyTimeout());
+        server = new Server(mapping, config, watchdog);
         try {
             server.setAddress(InetAddress.getByName(config.bind()));
         } catch (IOException e) {
@@ -60,6 +62,10 @@ public final class AgiListener implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the FastAGI listener", e);
+        }
+        if (server.failure instanceof java.net.BindException) {
+            throw new org.pagerline.config.ConfigException("agi.port", "cannot listen on " + config.bind() + ":"
+                    + config.port() + " (" + server.failure.getMessage() + ")");
         }
         if (server.failure != null) {
             throw new IllegalStateException("cannot listen for FastAGI on " + config.bind() + ":" + config.port() + ": "
@@ -93,6 +99,7 @@ public final class AgiListener implements AutoCloseable {
             }
             drain();
         }
+        watchdog.close();
     }
 
     private void drain() {
@@ -118,18 +125,20 @@ public final class AgiListener implements AutoCloseable {
     private static final class Server extends DefaultAgiServer {
         final CountDownLatch bound = new CountDownLatch(1);
         final AgiConfig config;
+        final SilenceWatchdog watchdog;
         volatile boolean up;
         volatile Exception failure;
         volatile ThreadPoolExecutor pool;
 
-        Server(SimpleMappingStrategy mapping, AgiConfig config) {
+        Server(SimpleMappingStrategy mapping, AgiConfig config, SilenceWatchdog watchdog) {
             super(mapping);
             this.config = config;
+            this.watchdog = watchdog;
         }
 
         @Override
         protected ServerSocketFacade createServerSocket() throws IOException {
-            ServerSocketFacade s = new AllowedPeersOnly(super.createServerSocket(), config);
+            ServerSocketFacade s = new AllowedPeersOnly(super.createServerSocket(), config, watchdog);
             up = true;
             bound.countDown();
             return s;
@@ -145,15 +154,18 @@ public final class AgiListener implements AutoCloseable {
 
     /**
      * Hands asterisk-java only connections from agi.allow: any other peer is closed at once,
-     * before a byte is read or a script runs. FastAGI has no authentication of its own.
+     * before a byte is read or a script runs. FastAGI has no authentication of its own. Those
+     * allowed in are watched by the {@link SilenceWatchdog}.
      */
     private static final class AllowedPeersOnly implements ServerSocketFacade {
         private final ServerSocketFacade inner;
         private final AgiConfig config;
+        private final SilenceWatchdog watchdog;
 
-        AllowedPeersOnly(ServerSocketFacade inner, AgiConfig config) {
+        AllowedPeersOnly(ServerSocketFacade inner, AgiConfig config, SilenceWatchdog watchdog) {
             this.inner = inner;
             this.config = config;
+            this.watchdog = watchdog;
         }
 
         @Override
@@ -162,7 +174,7 @@ public final class AgiListener implements AutoCloseable {
                 SocketConnectionFacade c = inner.accept();
                 InetAddress peer = c.getRemoteAddress();
                 if (config.allows(peer)) {
-                    return c;
+                    return watchdog.watch(c);
                 }
                 log.warn("FastAGI connection from {} refused: not in agi.allow {}", peer, config.allow());
                 try {

@@ -7,6 +7,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.config.LineConfig;
 import org.pagerline.core.call.Prompt;
 import org.pagerline.service.CallService;
+import org.pagerline.service.LogText;
 import org.pagerline.service.ValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +44,11 @@ public final class SupportLineScript implements AgiScript {
                 record(() -> calls.hungUp(call.callId(), call.step()), call);
             }
         } catch (ValidationException e) {
-            log.warn("support-line call refused: {} (channel {})", e.getMessage(), request.getChannel());
+            log.warn("support-line call refused: {} (channel {})", LogText.of(e.getMessage()), LogText.of(request.getChannel()));
             tellDialplanToTakeOver(line);
         } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
-            log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), request.getChannel(),
-                    request.getUniqueId(), e.toString(), e);
+            log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), LogText.of(request.getChannel()),
+                    LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
             if (call.started()) {
                 record(() -> calls.failed(call.callId(), "pagerline fault at " + call.step().wireName() + ": " + e), call);
             }

@@ -2,9 +2,8 @@ package org.pagerline.adapter.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.util.Map;
 import org.pagerline.service.HealthService;
 
@@ -12,7 +11,7 @@ import org.pagerline.service.HealthService;
  * {@code GET /health}: {"status":"UP","database":"UP","scheduler":"UP","agi":"UP"}; 200 when
  * every part is up, 503 otherwise, so a load balancer or monitor can read the status alone.
  */
-public final class HealthHandler implements HttpHandler {
+public final class HealthHandler implements Handler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HealthService health;
 
@@ -21,10 +20,11 @@ public final class HealthHandler implements HttpHandler {
     }
 
     @Override
-    public void handle(HttpExchange ex) throws IOException {
-        if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
-            ex.getResponseHeaders().set("Allow", "GET, HEAD");
-            HttpEndpoint.send(ex, 405, "application/json", "{\"error\":\"method not allowed\"}");
+    public void handle(Context ctx) {
+        String method = ctx.method().name();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+            ctx.header("Allow", "GET, HEAD");
+            HttpEndpoint.send(ctx, 405, "application/json", "{\"error\":\"method not allowed\"}");
             return;
         }
         Map<String, Boolean> report = health.report();
@@ -32,6 +32,6 @@ public final class HealthHandler implements HttpHandler {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", all ? "UP" : "DOWN");
         report.forEach((name, up) -> body.put(name, up ? "UP" : "DOWN"));
-        HttpEndpoint.send(ex, all ? 200 : 503, "application/json", body.toString());
+        HttpEndpoint.send(ctx, all ? 200 : 503, "application/json", body.toString());
     }
 }

@@ -8,6 +8,7 @@ import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
 import java.util.Locale;
 import org.pagerline.service.PageResponses;
+import org.pagerline.service.LogText;
 import org.pagerline.service.WebhookLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,8 @@ public final class DialedWebhook extends SignedWebhook {
     private final WebhookPaths urls;
     private final PageResponses responses;
 
-    public DialedWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses) {
-        super(WebhookPaths.VOICE_DIALED, urls, authToken, ledger);
+    DialedWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses) {
+        super(WebhookPaths.VOICE_DIALED, urls, authToken, ledger, refusals);
         this.urls = urls;
         this.responses = responses;
     }
@@ -64,21 +65,21 @@ public final class DialedWebhook extends SignedWebhook {
         boolean answered = "completed".equals(status) || "answered".equals(status);
         Hangup hangup = new Hangup.Builder().build();
         if (!answered) {
-            log.info("page {}: call-back Dial ended {} (not connected)", page, status);
+            log.info("page {}: call-back Dial ended {} (not connected)", page, LogText.of(status));
             responses.onConnected(page, false, "Twilio DialCallStatus " + status);
             return Twiml.xml(new VoiceResponse.Builder().say(new Say.Builder(NOT_CONNECTED).build()).hangup(hangup).build());
         }
         if ("completed".equalsIgnoreCase(r.field("CallStatus").trim())) {
             Long seconds = seconds(r.field("DialCallDuration"));
             boolean spoke = seconds != null && seconds >= SPOKE_SECONDS;
-            log.info("page {}: call-back Dial ended {} after {} s, the technician hung up ({})", page, status, seconds,
+            log.info("page {}: call-back Dial ended {} after {} s, the technician hung up ({})", page, LogText.of(status), seconds,
                     spoke ? "counted" : "not counted");
             responses.onConnected(page, spoke, "Twilio DialCallStatus " + status + ", "
                     + (seconds == null ? "duration unknown" : "answered " + seconds + " s") + ", the technician hung up"
                     + (spoke ? "" : " (under " + SPOKE_SECONDS + " s: not counted)"));
             return Twiml.xml(new VoiceResponse.Builder().hangup(hangup).build());
         }
-        log.info("page {}: call-back Dial ended {}: asking the technician whether they spoke with the caller", page, status);
+        log.info("page {}: call-back Dial ended {}: asking the technician whether they spoke with the caller", page, LogText.of(status));
         Gather ask = new Gather.Builder().numDigits(1).timeout(SPOKE_WAIT_SECONDS)
                 .action(urls.voiceSpoke(page)).method(HttpMethod.POST)
                 .say(new Say.Builder(SPOKE_QUESTION).build()).build();

@@ -2,6 +2,7 @@ package org.pagerline.adapter.twilio;
 
 import java.util.regex.Pattern;
 import org.pagerline.service.PageResponses;
+import org.pagerline.service.LogText;
 import org.pagerline.service.WebhookLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,8 @@ public final class SmsWebhook extends SignedWebhook {
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private final PageResponses responses;
 
-    public SmsWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses) {
-        super(WebhookPaths.SMS, urls, authToken, ledger);
+    SmsWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses) {
+        super(WebhookPaths.SMS, urls, authToken, ledger, refusals);
         this.responses = responses;
     }
 
@@ -35,12 +36,12 @@ public final class SmsWebhook extends SignedWebhook {
     String act(Request r) {
         String from = r.field("From").trim();
         if (!E164.matcher(from).matches()) {
-            log.info("SMS {} ignored: sender '{}' is not an E.164 number", r.field("MessageSid"), masked(from));
+            log.info("SMS {} ignored: sender '{}' is not an E.164 number", LogText.of(r.field("MessageSid")), LogText.of(masked(from)));
             return Twiml.emptyMessaging();
         }
         String reply = responses.onSmsReply(from, r.field("Body"));
         if (reply == null || reply.isEmpty()) {
-            log.info("SMS {} from {} ignored (not a technician's number)", r.field("MessageSid"), masked(from));
+            log.info("SMS {} from {} ignored (not a technician's number)", LogText.of(r.field("MessageSid")), masked(from));
             return Twiml.emptyMessaging();
         }
         return Twiml.message(reply);

@@ -4,6 +4,7 @@ import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Say;
 import org.pagerline.service.PageResponses;
+import org.pagerline.service.LogText;
 import org.pagerline.service.WebhookLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ public final class SpokeWebhook extends SignedWebhook {
             + " spoken with the caller, reply to the page with the code and c. Goodbye.";
     private final PageResponses responses;
 
-    public SpokeWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses) {
-        super(WebhookPaths.VOICE_SPOKE, urls, authToken, ledger);
+    SpokeWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses) {
+        super(WebhookPaths.VOICE_SPOKE, urls, authToken, ledger, refusals);
         this.responses = responses;
     }
 
@@ -46,7 +47,7 @@ public final class SpokeWebhook extends SignedWebhook {
         String answer = spoke ? "the technician pressed 1: spoke with the caller"
                 : digits.isEmpty() ? "no key at \"did you speak with the caller\""
                 : "key " + digits.substring(0, 1) + " at \"did you speak with the caller\"";
-        log.info("page {}: call-back answered; {}", page, answer);
+        log.info("page {}: call-back answered; {}", page, LogText.of(answer));
         responses.onConnected(page, spoke, "Twilio DialCallStatus completed, " + answer);
         return Twiml.xml(new VoiceResponse.Builder().say(new Say.Builder(spoke ? COUNTED : NOT_COUNTED).build())
                 .hangup(new Hangup.Builder().build()).build());

@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.DeliveryReport.Outcome;
 import org.pagerline.service.PageResponses;
+import org.pagerline.service.LogText;
 import org.pagerline.service.WebhookLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +25,8 @@ public final class StatusWebhook extends SignedWebhook {
     private static final Logger log = LoggerFactory.getLogger(StatusWebhook.class);
     private final PageResponses responses;
 
-    public StatusWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses) {
-        super(WebhookPaths.STATUS, urls, authToken, ledger);
+    StatusWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses) {
+        super(WebhookPaths.STATUS, urls, authToken, ledger, refusals);
         this.responses = responses;
     }
 
@@ -74,7 +75,7 @@ public final class StatusWebhook extends SignedWebhook {
         };
         String detail = (isCall(r) ? "call " : "SMS ") + status + (error == null ? "" : " (error " + error + ")")
                 + (outcome == Outcome.NO_ANSWER && "completed".equals(status) ? ", no key pressed" : "");
-        log.info("page {}: Twilio {} -> {}", page, detail, outcome);
+        log.info("page {}: Twilio {} -> {}", page, LogText.of(detail), outcome);
         responses.onDelivery(new DeliveryReport(page, sid(r), outcome, TwilioErrors.coreCode(error), detail));
         return Twiml.emptyMessaging();
     }

@@ -24,9 +24,9 @@ public final class VoiceKeyWebhook extends SignedWebhook {
     private final PageResponses responses;
     private final String fromNumber;
 
-    public VoiceKeyWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses,
+    VoiceKeyWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses,
             String fromNumber) {
-        super(WebhookPaths.VOICE_KEY, urls, authToken, ledger);
+        super(WebhookPaths.VOICE_KEY, urls, authToken, ledger, refusals);
         this.urls = urls;
         this.responses = responses;
         this.fromNumber = fromNumber;

@@ -31,9 +31,9 @@ public final class VoiceWebhook extends SignedWebhook {
     private final String recordingsUrl;
 
     /** @param recordingsUrl base URL recordings are played from; null: recordings are not played */
-    public VoiceWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, PageResponses responses,
+    VoiceWebhook(WebhookPaths urls, String authToken, WebhookLedger ledger, RefusalLog refusals, PageResponses responses,
             String recordingsUrl) {
-        super(WebhookPaths.VOICE, urls, authToken, ledger);
+        super(WebhookPaths.VOICE, urls, authToken, ledger, refusals);
         this.urls = urls;
         this.responses = responses;
         this.recordingsUrl = recordingsUrl;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.store.JdbcWebhookLedger;
+import org.pagerline.config.HttpConfig;
 import org.pagerline.config.Settings;
 import org.pagerline.config.TwilioConfig;
 import org.pagerline.testkit.FakeTwilio;
@@ -54,8 +55,8 @@ final class TwilioFixture implements AutoCloseable {
         WebhookPaths urls = new WebhookPaths(config.publicUrl());
         sms = new TwilioSmsChannel(client, config.fromNumber(), urls);
         voice = new TwilioVoiceChannel(client, config.fromNumber(), urls);
-        http = new HttpEndpoint("127.0.0.1", 0, 4);
-        TwilioWebhooks.routes(config, ledger, responses).forEach(http::route);
+        http = new HttpEndpoint(new HttpConfig("127.0.0.1", 0));
+        TwilioWebhooks.routes(config, ledger, responses, clock).forEach(http::route);
         http.start();
         twilio.webhooksTo(PUBLIC_URL, URI.create("http://127.0.0.1:" + http.port()));
     }

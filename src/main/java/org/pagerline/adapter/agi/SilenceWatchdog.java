@@ -1,0 +1,229 @@
+package org.pagerline.adapter.agi;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.asteriskjava.util.SocketConnectionFacade;
+import org.pagerline.service.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes FastAGI connections whose peer has gone quiet when it owes us something. asterisk-java
+ * gives each connection a thread and would wait on it forever, so idle sockets could fill
+ * {@code agi.max-calls} and real calls be refused. What counts as too quiet depends on whose turn
+ * it is, so this is not a socket read timeout:
+ *
+ * <ul>
+ *   <li>from connect to the blank line ending the {@code agi_*} environment: {@code agi.environment-timeout}
+ *       in all (a client trickling a line at a time gains nothing);
+ *   <li>after a command, until its reply: {@code agi.reply-timeout} (longer than any prompt plays),
+ *       plus the command's own limit where it has one ({@code RECORD FILE}'s maximum length,
+ *       {@code GET DATA}'s and {@code WAIT FOR DIGIT}'s timeout); none at all for {@code EXEC}
+ *       (a Dial to a technician or a queue wait can last an hour, and ends with a reply or a
+ *       hang-up when Asterisk is done) nor for a wait with no limit (-1);
+ *   <li>while pagerline itself is working between commands: none.
+ * </ul>
+ *
+ * One daemon thread sweeps the live connections a few times a second; closing a connection ends
+ * its blocked read, so asterisk-java's thread for it is freed.
+ */
+final class SilenceWatchdog implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SilenceWatchdog.class);
+    /** No deadline. */
+    static final long NONE = Long.MAX_VALUE;
+    private final long environmentNanos;
+    private final long replyNanos;
+    private final LongSupplier nanoTime;
+    private final Set<Watched> live = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweeper;
+
+    SilenceWatchdog(Duration environmentTimeout, Duration replyTimeout) {
+        this.environmentNanos = environmentTimeout.toNanos();
+        this.replyNanos = replyTimeout.toNanos();
+        this.nanoTime = System::nanoTime;
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "agi-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(20, Math.min(1000, environmentTimeout.toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code c} watched from now on, its environment due within agi.environment-timeout. */
+    SocketConnectionFacade watch(SocketConnectionFacade c) {
+        Watched w = new Watched(c, nanoTime.getAsLong() + environmentNanos);
+        live.add(w);
+        return w;
+    }
+
+    /** Connections watched right now (open and not yet closed by anyone). */
+    int watched() {
+        return live.size();
+    }
+
+    void sweep() {
+        long now = nanoTime.getAsLong();
+        for (Watched w : live) {
+            long due = w.deadline;
+            if (due != NONE && now - due > 0) {
+                w.expire();
+            }
+        }
+    }
+
+    /** How long Asterisk may take to answer this command line, beyond which it has gone silent. */
+    long replyAllowance(String command) {
+        String[] words = command.trim().split("\\s+");
+        String verb = words[0].toUpperCase(Locale.ROOT);
+        String second = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+        if ("EXEC".equals(verb)) {
+            return NONE;
+        }
+        if ("RECORD".equals(verb) && "FILE".equals(second)) {
+            return plus(millisAt(words, 5)); // RECORD FILE name format escape timeout ...
+        }
+        if ("GET".equals(verb) && "DATA".equals(second) || "WAIT".equals(verb) && "FOR".equals(second)) {
+            return plus(millisAt(words, 3)); // GET DATA file timeout max / WAIT FOR DIGIT timeout
+        }
+        return replyNanos;
+    }
+
+    private long plus(long millis) {
+        return millis < 0 ? NONE : replyNanos + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    private static long millisAt(String[] words, int i) {
+        if (i >= words.length) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(words[i].replace("\"", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    private long lastWarn = Long.MIN_VALUE;
+    private long unlogged;
+
+    /** One warning a minute at most, with a count: a flood of idle sockets must not flood the log. */
+    private synchronized void closedOne(InetAddress from, String waitingFor) {
+        long now = nanoTime.getAsLong();
+        if (lastWarn != Long.MIN_VALUE && now - lastWarn < TimeUnit.MINUTES.toNanos(1)) {
+            unlogged++;
+            log.debug("FastAGI connection from {} closed: silent while waiting for {}", from, LogText.of(waitingFor));
+            return;
+        }
+        log.warn("FastAGI connection from {} closed: silent while waiting for {}{}", from, LogText.of(waitingFor),
+                unlogged == 0 ? "" : " (and " + unlogged + " more since the last such line)");
+        lastWarn = now;
+        unlogged = 0;
+    }
+
+    /** One connection and whose turn it is. */
+    private final class Watched implements SocketConnectionFacade {
+        private final SocketConnectionFacade inner;
+        /** Set by the connection's own thread on each state change; read by the sweeper. NONE: no deadline. */
+        private volatile long deadline;
+        private volatile boolean environmentDone;
+        private volatile String waitingFor = "its AGI environment";
+        private String pending;
+
+        Watched(SocketConnectionFacade inner, long deadline) {
+            this.inner = inner;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public String readLine() throws IOException {
+            String line = inner.readLine();
+            if (line == null) {
+                return null;
+            }
+            if (!environmentDone) {
+                if (line.isEmpty()) {
+                    environmentDone = true;
+                    deadline = NONE; // pagerline's turn
+                }
+            } else if (deadline != NONE && !line.startsWith("520-")) {
+                deadline = NONE; // the reply is in (a "520-" usage text goes on to its last line)
+            }
+            return line;
+        }
+
+        @Override
+        public void write(String s) throws IOException {
+            pending = pending == null ? s : pending + s;
+            inner.write(s);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            String command = pending;
+            pending = null;
+            if (command != null && environmentDone) {
+                long allowance = replyAllowance(command);
+                waitingFor = "the reply to " + command.trim();
+                deadline = allowance == NONE ? NONE : nanoTime.getAsLong() + allowance;
+            }
+            inner.flush();
+        }
+
+        void expire() {
+            if (!live.remove(this)) {
+                return;
+            }
+            closedOne(getRemoteAddress(), waitingFor);
+            try {
+                inner.close();
+            } catch (IOException e) {
+                log.debug("closing a silent FastAGI connection: {}", e.toString());
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            live.remove(this);
+            inner.close();
+        }
+
+        @Override
+        public boolean isConnected() {
+            return inner.isConnected();
+        }
+
+        @Override
+        public InetAddress getLocalAddress() {
+            return inner.getLocalAddress();
+        }
+
+        @Override
+        public int getLocalPort() {
+            return inner.getLocalPort();
+        }
+
+        @Override
+        public InetAddress getRemoteAddress() {
+            return inner.getRemoteAddress();
+        }
+
+        @Override
+        public int getRemotePort() {
+            return inner.getRemotePort();
+        }
+    }
+}

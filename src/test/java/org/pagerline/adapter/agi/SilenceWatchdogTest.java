@@ -1,0 +1,26 @@
+package org.pagerline.adapter.agi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** How long Asterisk may be silent after each command before the connection counts as dead. */
+class SilenceWatchdogTest {
+    private static final Duration REPLY = Duration.ofMinutes(10);
+
+    @Test
+    void aCommandsOwnLimitIsAddedAndExecHasNone() {
+        try (SilenceWatchdog w = new SilenceWatchdog(Duration.ofSeconds(5), REPLY)) {
+            assertEquals(SilenceWatchdog.NONE, w.replyAllowance("EXEC \"Dial\" \"PJSIP/+12045550101@trunk,25,U(x)\""),
+                    "a Dial lasts as long as the call");
+            assertEquals(SilenceWatchdog.NONE, w.replyAllowance("EXEC \"Queue\" \"helpdesk,,,,3600\""), "a queue wait too");
+            assertEquals(REPLY.plusMinutes(3).toNanos(),
+                    w.replyAllowance("RECORD FILE \"/var/spool/x\" \"wav\" \"#\" 180000 0 BEEP s=8"), "the recording's maximum on top");
+            assertEquals(REPLY.plusSeconds(6).toNanos(), w.replyAllowance("GET DATA \"pagerline/priority\" 6000 1"));
+            assertEquals(SilenceWatchdog.NONE, w.replyAllowance("WAIT FOR DIGIT -1"), "waiting for ever is Asterisk's to end");
+            assertEquals(REPLY.toNanos(), w.replyAllowance("STREAM FILE \"pagerline/greeting\" \"\""));
+            assertEquals(REPLY.toNanos(), w.replyAllowance("SET VARIABLE \"PAGERLINE_STEP\" \"urgency\""));
+        }
+    }
+}

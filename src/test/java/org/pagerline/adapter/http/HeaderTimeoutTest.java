@@ -1,0 +1,90 @@
+package org.pagerline.adapter.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.pagerline.config.HttpConfig;
+import org.pagerline.testkit.Eventually;
+
+/** The header timeout is about the client sending its request, never about how long we take to answer. */
+class HeaderTimeoutTest {
+
+    @Test
+    void anAnswerThatTakesLongerThanTheHeaderTimeoutIsStillDelivered() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, Duration.ofMillis(200), Duration.ofSeconds(30), 64, 8);
+        try (HttpEndpoint http = new HttpEndpoint(config)) {
+            http.route("/slow", ctx -> {
+                inHandler.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                HttpEndpoint.send(ctx, 200, "text/plain", "done");
+            });
+            http.start();
+            var pending = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
+                    + "/slow")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            inHandler.await(10, TimeUnit.SECONDS);
+            // a connection that sent nothing, opened after ours, is dropped: the header timeout has passed for ours too
+            try (java.net.Socket idle = new java.net.Socket("127.0.0.1", http.port())) {
+                idle.setSoTimeout(5000);
+                Eventually.await(Duration.ofSeconds(5), "the idle connection dropped", () -> {
+                    try {
+                        return idle.getInputStream().read() == -1;
+                    } catch (java.io.IOException e) {
+                        return true;
+                    }
+                });
+            }
+            release.countDown();
+            HttpResponse<String> r = pending.get(10, TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertEquals("done", r.body());
+        }
+    }
+
+    @Test
+    void clientsThatTrickleTheirBodyAreDroppedAndHoldNoRequestThread() throws Exception {
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, Duration.ofMillis(300), Duration.ofSeconds(30), 64, 4);
+        java.util.List<java.net.Socket> trickling = new java.util.ArrayList<>();
+        try (HttpEndpoint http = new HttpEndpoint(config)) {
+            http.route("/form", ctx -> HttpEndpoint.send(ctx, 200, "text/plain", ctx.bodyAsBytes().length + " bytes"));
+            http.route("/ping", ctx -> HttpEndpoint.send(ctx, 200, "text/plain", "pong"));
+            http.start();
+            for (int i = 0; i < 12; i++) { // three times the request threads
+                java.net.Socket s = new java.net.Socket("127.0.0.1", http.port());
+                trickling.add(s);
+                s.getOutputStream().write(("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                        + "Content-Length: 100\r\n\r\nFrom=%2B1").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+            }
+            for (java.net.Socket s : trickling) {
+                s.setSoTimeout(5000);
+                Eventually.await(Duration.ofSeconds(5), "a trickling client dropped", () -> {
+                    try {
+                        return s.getInputStream().read() == -1;
+                    } catch (java.io.IOException e) {
+                        return true;
+                    }
+                });
+            }
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + http.port() + "/ping")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("pong", r.body());
+            HttpResponse<String> whole = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + http.port() + "/form")).POST(HttpRequest.BodyPublishers.ofString("a=1")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("3 bytes", whole.body(), "a body sent in time is read");
+        } finally {
+            for (java.net.Socket s : trickling) {
+                s.close();
+            }
+        }
+    }
+}
