@@ -60,7 +60,8 @@ public final class AmiSession implements AutoCloseable {
     private volatile ManagerConnection current;
     private volatile boolean closed;
     private Duration nextDelay;
-    private Boolean reportedUp;
+    /** What the listeners were last told (set on the ami-worker); {@link #isUp} answers the same. */
+    private volatile Boolean reportedUp;
     private int failures;
 
     public AmiSession(AmiConfig config) {
@@ -88,10 +89,14 @@ public final class AmiSession implements AutoCloseable {
         submit(this::attempt);
     }
 
-    /** True while logged in. For /health. */
+    /**
+     * True while logged in, as the listeners were last told: a link that drops reads as down only
+     * once the ami-worker has handled the drop (so whoever sees "down" also sees its effects, such
+     * as the pending paging calls marked as placed on a lost link). For /health.
+     */
     public boolean isUp() {
         ManagerConnection c = current;
-        return !closed && c != null && c.getState() == ManagerConnectionState.CONNECTED;
+        return !closed && c != null && Boolean.TRUE.equals(reportedUp);
     }
 
     /** Runs work on the ami-worker thread (after any events already queued). */
