@@ -87,6 +87,7 @@ final class AsteriskLab {
     final PagerlineServer server;
     private final AtomicInteger callers = new AtomicInteger(150);
     private final Map<String, Cues> cues = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> trails = new ConcurrentHashMap<>();
 
     /** The lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
     static synchronized AsteriskLab get() {
@@ -181,6 +182,7 @@ final class AsteriskLab {
         desk();
         ami = new LabAmi(Integer.parseInt(env.get("PBX_AMI_PORT")), env.get("ADMIN_AMI_USER"), env.get("ADMIN_AMI_PASSWORD"));
         ami.onEvent(this::cue);
+        ami.onEvent(this::trail);
         Eventually.await(Duration.ofSeconds(20), "pagerline's AMI login to the lab",
                 () -> cli("manager show connected").contains(env.get("AMI_USER")));
     }
@@ -319,6 +321,36 @@ final class AsteriskLab {
         } catch (IOException ex) {
             System.err.println("could not cue " + e.get("Channel") + ": " + ex);
         }
+    }
+
+    /** Newexten on a caller's channel in [pagerline-inbound]: "exten,priority App(data)". */
+    private void trail(Map<String, String> e) {
+        if ("Newexten".equals(e.get("Event")) && "pagerline-inbound".equals(e.get("Context"))) {
+            trails.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(e.get("Extension") + "," + e.get("Priority") + " " + e.get("Application") + "(" + e.get("AppData") + ")");
+        }
+    }
+
+    /** The dialplan steps a caller's channel took in [pagerline-inbound], in order ("exten,prio App(data)"). */
+    List<String> dialplan(String caller) {
+        return List.copyOf(trails.getOrDefault(caller, List.of()));
+    }
+
+    /** True if the caller was sent to the fallback voicemail. */
+    boolean reachedFallback(String caller) {
+        return dialplan(caller).stream().anyMatch(s -> s.startsWith("fallback,"));
+    }
+
+    /**
+     * PAGERLINE_RESULT as the dialplan saw it when the call ended (the h extension's NoOp), waiting
+     * up to 10 s for the h extension; "" if empty.
+     */
+    String resultAtHangup(String caller) {
+        Eventually.await(Duration.ofSeconds(10), "the h extension of " + caller + "'s call",
+                () -> dialplan(caller).stream().anyMatch(s -> s.startsWith("h,")));
+        String h = dialplan(caller).stream().filter(s -> s.startsWith("h,")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("result ([A-Z_]*),").matcher(h);
+        return m.find() ? m.group(1) : "?";
     }
 
     /** Listens to the lab PBX's AMI events (for measurements); remove when done. */
