@@ -71,6 +71,9 @@ final class AsteriskLab {
     static final String SAM = "+12045550102";
     static final String LEE = "+12045550103";
     static final String VAL = "+12045550104";
+    /** A help-desk technician who signs in to the queue ({@link #openDesk}). */
+    static final String QUINN = "+12045550111";
+    static final String ZONE = "America/Winnipeg";
     /** The support line's number as dialled by callers (any number reaches [pagerline-inbound]). */
     static final String SUPPORT_DID = "2045550100";
     /** Resource lock for tests that change the desk's hours, policy or roster. */
@@ -201,6 +204,33 @@ final class AsteriskLab {
             roster.addTechnician(new RosterService.NewTechnician(name, p.getValue().getValue(), null, null, "America/Winnipeg"));
             roster.setRotation(new RosterService.RotationSpec(p.getKey(), List.of(name), "1w", "08:00", "America/Winnipeg", start));
         }
+        roster.addTechnician(new RosterService.NewTechnician("Quinn Lab", QUINN, null, null, ZONE));
+        services().calendar().setHours("Mon-Sun 00:00-23:59", ZONE);
+        closeDesk();
+    }
+
+    /**
+     * Opens the desk (hours round the clock) with Quinn signed in to the queue, and waits until
+     * pagerline has made Quinn the helpdesk queue's member. Hold {@code @ResourceLock(DESK)}.
+     */
+    void openDesk() {
+        for (var h : services().calendar().holidays()) {
+            services().calendar().removeHoliday(h.date().toString());
+        }
+        services().queue().signIn("Quinn Lab");
+        Eventually.await(Duration.ofSeconds(20), "Quinn in the helpdesk queue",
+                () -> cli("queue show helpdesk").contains(digits(QUINN) + "@pagerline-members"));
+    }
+
+    /** Closes the desk (today and tomorrow are holidays) and signs Quinn out. The lab's default. */
+    void closeDesk() {
+        LocalDate today = LocalDate.now(ZoneId.of(ZONE));
+        for (LocalDate d : List.of(today, today.plusDays(1))) {
+            if (services().calendar().holidays().stream().noneMatch(h -> h.date().equals(d))) {
+                services().calendar().addHoliday(d.toString(), "lab: desk closed");
+            }
+        }
+        services().queue().signOut("Quinn Lab");
     }
 
     Services services() {
