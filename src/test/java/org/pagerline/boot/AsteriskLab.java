@@ -88,6 +88,8 @@ final class AsteriskLab {
     final Path work;
     final LabAmi ami;
     final PagerlineServer server;
+    /** pagerline's H2 database folder (the lab's server is in this JVM). */
+    final Path dataDir;
     private final AtomicInteger callers = new AtomicInteger(150);
     private final Map<String, Cues> cues = new ConcurrentHashMap<>();
     private final Map<String, List<String>> trails = new ConcurrentHashMap<>();
@@ -166,6 +168,7 @@ final class AsteriskLab {
         this.work = root.resolve("target/asterisk-it");
         Files.createDirectories(work);
         Path data = Files.createTempDirectory(work, "pagerline-data-");
+        this.dataDir = data;
         Map<String, String> file = new HashMap<>();
         file.put("data.dir", data.toString());
         file.put("http.port", "0");
@@ -286,6 +289,12 @@ final class AsteriskLab {
         return sb.toString();
     }
 
+    /** A connection of the test's own to pagerline's database (to hold a lock, say). */
+    java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("pagerline")
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
+    }
+
     // --- the PBX ---------------------------------------------------------------------------------
 
     /** One PBX CLI command's output. */
@@ -327,7 +336,8 @@ final class AsteriskLab {
 
     /** On the AMI reader thread: GET DATA / RECORD FILE on a caller's channel starts that caller's next cue. */
     private void cue(Map<String, String> e) {
-        if (!"AGIExecStart".equals(e.get("Event")) || !"pagerline-inbound".equals(e.get("Context"))) {
+        String event = e.get("Event");
+        if (!("AGIExecStart".equals(event) || "Newexten".equals(event)) || !"pagerline-inbound".equals(e.get("Context"))) {
             return;
         }
         Cues c = cues.get(e.getOrDefault("CallerIDNum", ""));
@@ -335,7 +345,8 @@ final class AsteriskLab {
         if (c == null) {
             return;
         }
-        String asked = cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
+        String asked = "Newexten".equals(event) ? "app:" + e.get("Application")
+                : cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
         synchronized (c) {
             if (asked == null || c.next >= c.prompts.size()) {
                 return;
