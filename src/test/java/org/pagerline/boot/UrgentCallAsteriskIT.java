@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
 
 /** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class UrgentCallAsteriskIT {
 
     @Test
