@@ -73,7 +73,10 @@ import org.pagerline.testkit.Eventually;
  * through [pagerline-inbound]), {@link #reachedFallback}, {@link #resultAtHangup} (PAGERLINE_RESULT as
  * the h extension saw it), {@link #services()} (pagerline's own services), {@link #cli} (the PBX),
  * {@link #database()} (a connection of the test's own).</li>
- * <li>Run one class: {@code mvn -o -B test-compile failsafe:integration-test failsafe:verify
+ * <li>A scenario class is named {@code *AsteriskIT} and tagged {@code @Tag("asterisk")}: the suite
+ * runs in its own Failsafe execution and JVM ({@code pom.xml}, execution "asterisk"), never beside
+ * the other ITs (this server's Quartz scheduler would be theirs: Quartz keeps one per name per JVM).
+ * Run one class: {@code mvn -o -B test-compile failsafe:integration-test@asterisk failsafe:verify@asterisk
  * -Dit.test=UrgentCallAsteriskIT}; with {@code PAGERLINE_TEST_ASTERISK_LAB=DIR} it reuses a lab from
  * {@code scripts/asterisk-lab up DIR} instead of setting one up in target/asterisk-lab.</li>
  * </ul>

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -16,6 +17,7 @@ import org.pagerline.core.ticket.Ticket;
 import org.pagerline.testkit.Eventually;
 
 /** Calls that reach a technician, through a real Asterisk 22: how they end. */
+@Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class ConnectedCallsAsteriskIT {

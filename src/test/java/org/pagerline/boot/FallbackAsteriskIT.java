@@ -10,12 +10,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.pagerline.core.ticket.TicketSource;
 
 /** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
+@Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
 class FallbackAsteriskIT {
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -17,6 +18,7 @@ import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
 
 /** Messages left on the support line through a real Asterisk 22. */
+@Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
 class MessagesAsteriskIT {
 

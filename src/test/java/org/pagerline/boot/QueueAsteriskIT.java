@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -18,6 +19,7 @@ import org.pagerline.core.ticket.Ticket;
  * Non-urgent callers in business hours, through app_queue on a real Asterisk 22. The desk is open
  * and Quinn signed in for the class; its tests run one after the other (one queue member).
  */
+@Tag("asterisk")
 @ResourceLock(AsteriskLab.DESK)
 @Execution(ExecutionMode.SAME_THREAD)
 class QueueAsteriskIT {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -15,6 +16,7 @@ import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
 
 /** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
+@Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
 @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class UrgentCallAsteriskIT {
