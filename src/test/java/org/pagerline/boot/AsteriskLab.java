@@ -149,7 +149,7 @@ final class AsteriskLab {
         } else {
             Path shared = root.resolve("../shared/asterisk/setup").normalize();
             if (!Files.isExecutable(shared)) {
-                throw new Skip("Asterisk suite skipped: no ../shared/asterisk here (a prebuilt Asterisk 22; see README, 'The Asterisk suite')");
+                throw new Skip("Asterisk suite skipped: no ../shared/asterisk here (a prebuilt Asterisk 22; see README, 'How it is built')");
             }
             Path dir = root.resolve("target/asterisk-lab");
             String out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
