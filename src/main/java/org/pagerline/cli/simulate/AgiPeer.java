@@ -158,7 +158,10 @@ public final class AgiPeer {
                     return List.of("200 result=0");
                 case "STREAM FILE", "CONTROL STREAM":
                     if (call.caller().missingSounds().contains(cmd.arg(0))) {
-                        return List.of("200 result=-1 endpos=0"); // Asterisk: file not found
+                        // Asterisk 22: file not found. The script may go on, but res_agi counts the
+                        // command as failed and the dialplan later reads AGISTATUS=FAILURE.
+                        vars.put("AGISTATUS", "FAILURE");
+                        return List.of("200 result=-1 endpos=0");
                     }
                     return List.of("200 result=0 endpos=16000");
                 case "VERBOSE", "NOOP":
@@ -174,6 +177,11 @@ public final class AgiPeer {
                 case "GET VARIABLE", "GET FULL":
                     String name = v.equals("GET FULL") ? cmd.arg(1) : cmd.arg(0);
                     String val = vars.get(name);
+                    if (name.startsWith("CHANNEL_EXISTS(")) {
+                        val = "1"; // the caller's channel: Asterisk keeps it while Dial runs
+                    } else if (name.startsWith("IMPORT(") && name.contains("hangupsource")) {
+                        val = CALLER_LEFT.equals(call.caller().hangupAt()) ? "PJSIP/trunk-00000001" : null;
+                    }
                     return List.of(val == null ? "200 result=0" : "200 result=1 (" + val + ")");
                 case "GET DATA":
                     String keys = nextPress();
@@ -221,6 +229,11 @@ public final class AgiPeer {
             if (app.equalsIgnoreCase("Dial")) {
                 return dial(args);
             }
+            if (app.equalsIgnoreCase("Playback")) {
+                // a file it cannot find: Playback warns, sets PLAYBACKSTATUS=FAILED and returns 0
+                vars.put("PLAYBACKSTATUS", call.caller().missingSounds().contains(args) ? "FAILED" : "SUCCESS");
+                return "200 result=0";
+            }
             if (app.equalsIgnoreCase("Queue")) {
                 if (call.caller().hold() != null) {
                     call.caller().hold().run();
@@ -236,11 +249,25 @@ public final class AgiPeer {
                         vars.put("QUEUESTATUS", "JOINEMPTY");
                         return "200 result=0";
                     default:
-                        vars.remove("QUEUESTATUS"); // answered and bridged: app_queue leaves it unset
+                        // answered and bridged, and the technician hung up first: app_queue goes on in
+                        // the dialplan only with option c; without it Queue() returns -1 as for a hang-up
+                        if (!options(args, 1).contains("c")) {
+                            return "200 result=-1";
+                        }
+                        vars.put("QUEUESTATUS", "CONTINUE");
                         return "200 result=0";
                 }
             }
             return "200 result=0";
+        }
+
+        /** Marks the technician's leg of a caller who hung up during the accept prompt. */
+        private static final String CALLER_LEFT = "caller-left-during-accept";
+
+        /** The option letters of an application's argument {@code index} (0-based), without (...) parts. */
+        private static String options(String args, int index) {
+            String[] parts = args.split(",", -1);
+            return parts.length > index ? parts[index].replaceAll("\\([^)]*\\)", "") : "";
         }
 
         /** Rings the technician; with U(ctx^callId^techId) their leg runs the accept script first. */
@@ -254,7 +281,9 @@ public final class AgiPeer {
             if (m.find()) {
                 String[] parts = m.group(1).split("\\^");
                 List<String> legArgs = List.of(parts).subList(1, parts.length);
-                CallerScript tech = CallerScript.pressing(t == CallerScript.Technician.ACCEPT ? "1" : "");
+                boolean presses = t == CallerScript.Technician.ACCEPT || t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT;
+                CallerScript tech = CallerScript.pressing(presses ? "1" : "")
+                        .hangingUpAt(t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT ? CALLER_LEFT : null);
                 Conversation leg = AgiPeer.run(new Call(call.host(), call.port(), "accept", "+12045550000", "pagerline",
                         call.uniqueId() + "1", legArgs, tech, call.ioTimeout()));
                 conv.addAcceptLeg(leg);
@@ -262,6 +291,15 @@ public final class AgiPeer {
             // The technician's phone answered (a person or a voicemail): Dial says ANSWER either way.
             // If the accept subroutine set GOSUB_RESULT=CONTINUE, their leg was dropped and the caller goes on.
             vars.put("DIALSTATUS", "ANSWER");
+            if (t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT) {
+                hangUp(); // the caller was gone: Dial returns -1 once the subroutine is done
+                return "200 result=-1";
+            }
+            if (t == CallerScript.Technician.ACCEPT && !options(args, 2).contains("g")) {
+                // bridged, then the technician hung up first: without option g Dial returns -1
+                // (as for a caller's hang-up) although the caller is still on the line
+                return "200 result=-1";
+            }
             return "200 result=0";
         }
     }
