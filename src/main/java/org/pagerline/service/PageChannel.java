@@ -20,8 +20,13 @@ public interface PageChannel {
      * provider's id when it has it (the page is not sent again), empty when it does not (send it), or
      * a TEMPORARY_FAILURE when the provider could not be asked (try later, still without sending).
      * Channels whose provider cannot be asked return empty: the page is sent again, as before.
+     *
+     * <p>A provider's record that {@code othersHave} (its id is already another page's) is never
+     * this page's: the look-up passes over it to the next candidate, so that a message or call made
+     * since for another page to the same number does not hide this page's own.
      */
-    default java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+    default java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
+            java.util.function.Predicate<String> othersHave) {
         return java.util.Optional.empty();
     }
 }

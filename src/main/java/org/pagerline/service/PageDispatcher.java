@@ -302,7 +302,7 @@ public final class PageDispatcher {
         if (unconfirmed.isPresent()) {
             Optional<SendResult> found;
             try {
-                found = channel.lookUp(out, unconfirmed.get());
+                found = channel.lookUp(out, unconfirmed.get(), providerId -> !providerIdFree(providerId, p.id()));
             } catch (RuntimeException e) {
                 found = Optional.of(SendResult.temporary(null, channel.name() + " could not be asked: " + e.getMessage()));
             }

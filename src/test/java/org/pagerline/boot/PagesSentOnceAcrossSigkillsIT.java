@@ -50,6 +50,27 @@ class PagesSentOnceAcrossSigkillsIT {
 
     @Test
     void everyPageReachesTwilioExactlyOnceThoughTheServerIsKilledMidSend(@TempDir Path dir) throws Exception {
+        try {
+            pageThroughKills(dir);
+        } catch (Exception | AssertionError e) {
+            keepLogs(dir);
+            throw e;
+        }
+    }
+
+    /** On failure, the child servers' logs go to target/ (the @TempDir is deleted). */
+    private static void keepLogs(Path dir) throws IOException {
+        Path kept = Path.of("target", PagesSentOnceAcrossSigkillsIT.class.getSimpleName() + "-logs");
+        Files.createDirectories(kept);
+        try (var logs = Files.list(dir)) {
+            for (Path log : (Iterable<Path>) logs.filter(f -> f.getFileName().toString().endsWith(".log"))::iterator) {
+                Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        System.out.println("PagesSentOnceAcrossSigkillsIT: the servers' logs are kept in " + kept.toAbsolutePath());
+    }
+
+    private static void pageThroughKills(Path dir) throws Exception {
         Path data = dir.resolve("data");
         String url;
         try (TestDatabase db = TestDatabase.fileIn(data)) {

@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.service.VoicemailIncident;
 
 /**
  * Twilio answering later than {@code twilio.timeout}: it has created the message or call, pagerline
@@ -62,6 +66,46 @@ class SlowTwilioGetsEachPageOnceE2ETest {
             e.after(Duration.ofMinutes(2));
             e.expectNothingElse();
             assertEquals(4, e.twilio.requests().size(), "four creates in all: " + e.twilio.requests());
+        }
+    }
+
+    @Test
+    void aCallPlacedSinceForAnotherIncidentIsNotTakenForThePageWhoseAnswerCameTooLate() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO, Map.of("twilio.timeout", "1s"))) {
+            // Twilio is slow for the first incident's four creates: it has them, pagerline does not know.
+            e.twilio.clock(e.clock::instant).answerAfter(Duration.ofSeconds(2), d -> { });
+            long first = E2eServer.ticketOf(e.urgentVoicemail());
+            long n = e.incidentOn(first).id();
+            e.pass();
+            e.phone(PAT).expectSms("Reply " + n + "a");
+            e.phone(PAT).expectCall();
+            e.phone(SAM).expectSms("Reply " + n + "a");
+            e.phone(SAM).expectCall();
+
+            // Before their retry, another incident calls Pat and Sam, and Twilio answers in time: the
+            // newest calls to both numbers are now that incident's.
+            e.twilio.answerAfter(Duration.ZERO, d -> { });
+            e.after(Duration.ofSeconds(10));
+            String other = "+12045550177";
+            Ticket t = e.services().tickets().openOrReuse(TicketSource.PHONE, other, "John", "Initech", Duration.ZERO);
+            long m = e.services().incidents().openFromVoicemail(new VoicemailIncident(t.id(), Priority.P1, other, "John",
+                    "Initech", other, "rec", e.clock.instant()));
+            e.pass();
+            e.phone(PAT).expectSms("Reply " + m + "a");
+            e.phone(PAT).expectCall();
+            e.phone(SAM).expectSms("Reply " + m + "a");
+            e.phone(SAM).expectCall();
+
+            // At the retry each of the first incident's pages is found at Twilio, calls included.
+            e.after(Duration.ofSeconds(25));
+            String story = E2eServer.timeline(e.ticket(first));
+            assertEquals(4, story.split("has it from the hand-over at", -1).length - 1,
+                    "each of the first incident's pages found at Twilio, none placed again:\n" + story);
+            assertEquals(2, e.requests("Calls", PAT).size(), "one call to Pat per incident: " + e.requests("Calls", PAT));
+            assertEquals(2, e.requests("Calls", SAM).size(), "one call to Sam per incident: " + e.requests("Calls", SAM));
+            e.after(Duration.ofMinutes(2));
+            e.expectNothingElse();
+            assertEquals(8, e.twilio.requests().size(), "eight creates in all: " + e.twilio.requests());
         }
     }
 }

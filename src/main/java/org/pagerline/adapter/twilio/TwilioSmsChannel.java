@@ -52,24 +52,37 @@ public final class TwilioSmsChannel implements PageChannel {
     }
 
     /**
-     * Twilio's message list for this number from our number (newest first): a message with this
-     * page's text created since the unconfirmed hand-over (less {@link #SKEW} for clock skew).
+     * Twilio's message list for this number from our number: among the messages with this page's
+     * text created since the unconfirmed hand-over (less {@link #SKEW} for clock skew) that are not
+     * another page's, the one created closest to that hand-over.
      */
     @Override
-    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
+            java.util.function.Predicate<String> othersHave) {
         try {
-            for (Message m : Message.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
-                    .firstPage(client).getRecords()) {
-                if (page.text().equals(m.getBody()) && m.getDateCreated() != null
-                        && !m.getDateCreated().toInstant().isBefore(since.minus(SKEW))) {
-                    log.info("page {}: Twilio has it as {} ({}); not sent again", page.pageId(), m.getSid(), m.getStatus());
-                    return java.util.Optional.of(SendResult.accepted(m.getSid()));
-                }
-            }
-            return java.util.Optional.empty();
+            java.util.List<Message> records = Message.reader().setTo(new PhoneNumber(page.to())).setFrom(from)
+                    .setPageSize(50L).firstPage(client).getRecords();
+            java.util.Optional<Message> found = closest(records.stream()
+                    .filter(m -> page.text().equals(m.getBody()) && m.getDateCreated() != null), since, othersHave,
+                    Message::getSid, m -> m.getDateCreated().toInstant());
+            found.ifPresent(m -> log.info("page {}: Twilio has it as {} ({}); not sent again", page.pageId(), m.getSid(),
+                    m.getStatus()));
+            return found.map(m -> SendResult.accepted(m.getSid()));
         } catch (RuntimeException e) {
             return java.util.Optional.of(SendResult.temporary(null, "Twilio message list not read: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Of Twilio's records, the one created closest to {@code since} (not before it less {@link #SKEW})
+     * whose SID is not another page's: the hand-over began then, a later create for another page to
+     * the same number is not it.
+     */
+    static <T> java.util.Optional<T> closest(java.util.stream.Stream<T> records, java.time.Instant since,
+            java.util.function.Predicate<String> othersHave, java.util.function.Function<T, String> sid,
+            java.util.function.Function<T, java.time.Instant> created) {
+        return records.filter(r -> !created.apply(r).isBefore(since.minus(SKEW)) && !othersHave.test(sid.apply(r)))
+                .min(java.util.Comparator.comparing(r -> java.time.Duration.between(since, created.apply(r)).abs()));
     }
 
     /** How far Twilio's clock and ours may disagree. */

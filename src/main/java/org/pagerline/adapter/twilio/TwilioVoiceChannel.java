@@ -59,22 +59,23 @@ public final class TwilioVoiceChannel implements PageChannel {
     }
 
     /**
-     * Twilio's call list for this number from our number (newest first): a call created since the
-     * unconfirmed hand-over (less {@link TwilioSmsChannel#SKEW}); the dispatcher checks that no
-     * other page was handed over as that call.
+     * Twilio's call list for this number from our number: among the calls created since the
+     * unconfirmed hand-over (less {@link TwilioSmsChannel#SKEW}) that are not another page's, the one
+     * created closest to that hand-over. A call carries nothing of the page, so a call placed later
+     * for another page to the same number (already recorded as that page's) must be passed over,
+     * not taken for this one (which would then be placed a second time).
      */
     @Override
-    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since) {
+    public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
+            java.util.function.Predicate<String> othersHave) {
         try {
-            for (Call c : Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
-                    .firstPage(client).getRecords()) {
-                if (c.getDateCreated() != null
-                        && !c.getDateCreated().toInstant().isBefore(since.minus(TwilioSmsChannel.SKEW))) {
-                    log.info("page {}: Twilio has the call as {} ({}); not placed again", page.pageId(), c.getSid(), c.getStatus());
-                    return java.util.Optional.of(SendResult.accepted(c.getSid()));
-                }
-            }
-            return java.util.Optional.empty();
+            java.util.List<Call> records = Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
+                    .firstPage(client).getRecords();
+            java.util.Optional<Call> found = TwilioSmsChannel.closest(records.stream().filter(c -> c.getDateCreated() != null),
+                    since, othersHave, Call::getSid, c -> c.getDateCreated().toInstant());
+            found.ifPresent(c -> log.info("page {}: Twilio has the call as {} ({}); not placed again", page.pageId(),
+                    c.getSid(), c.getStatus()));
+            return found.map(c -> SendResult.accepted(c.getSid()));
         } catch (RuntimeException e) {
             return java.util.Optional.of(SendResult.temporary(null, "Twilio call list not read: " + e.getMessage()));
         }

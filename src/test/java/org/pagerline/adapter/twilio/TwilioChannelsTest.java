@@ -30,6 +30,9 @@ class TwilioChannelsTest {
                 "Urgent: Jo Caller (Acme) +12045559999, ticket 12. Reply 12a to acknowledge.", "vm-12", "12", 1);
     }
 
+    /** No provider id is another page's. */
+    private static final java.util.function.Predicate<String> NOBODY = sid -> false;
+
     @Test
     void smsPageIsSentWithTheRightFieldsAndStatusCallback() throws Exception {
         f = new TwilioFixture();
@@ -118,17 +121,30 @@ class TwilioChannelsTest {
     void aPageTwilioCreatedIsFoundInItsListsAndOneItDidNotCreateIsNot() throws Exception {
         f = new TwilioFixture();
         java.time.Instant before = java.time.Instant.now();
-        assertEquals(java.util.Optional.empty(), f.sms.lookUp(page(1, Channel.SMS), before), "nothing sent yet");
-        assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before), "nothing placed yet");
+        assertEquals(java.util.Optional.empty(), f.sms.lookUp(page(1, Channel.SMS), before, NOBODY), "nothing sent yet");
+        assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before, NOBODY), "nothing placed yet");
         String sms = f.sms.send(page(1, Channel.SMS)).providerId();
         String call = f.voice.send(page(2, Channel.VOICE)).providerId();
 
-        assertEquals(SendResult.accepted(sms), f.sms.lookUp(page(1, Channel.SMS), before).orElseThrow());
-        assertEquals(SendResult.accepted(call), f.voice.lookUp(page(2, Channel.VOICE), before).orElseThrow());
+        assertEquals(SendResult.accepted(sms), f.sms.lookUp(page(1, Channel.SMS), before, NOBODY).orElseThrow());
+        assertEquals(SendResult.accepted(call), f.voice.lookUp(page(2, Channel.VOICE), before, NOBODY).orElseThrow());
         OutgoingPage otherText = new OutgoingPage(3, 7, 12, Channel.SMS, TECH, "Ana Tech", "Another page", null, "12", 1);
-        assertEquals(java.util.Optional.empty(), f.sms.lookUp(otherText, before), "an SMS with another text is not this page");
-        assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before.plusSeconds(3600)),
+        assertEquals(java.util.Optional.empty(), f.sms.lookUp(otherText, before, NOBODY), "an SMS with another text is not this page");
+        assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before.plusSeconds(3600), NOBODY),
                 "a call created long before the hand-over is not this page's");
+    }
+
+    @Test
+    void aCallPlacedLaterForAnotherPageToTheSameNumberIsNotTakenForThisOne() throws Exception {
+        f = new TwilioFixture();
+        java.time.Instant before = java.time.Instant.now();
+        String mine = f.voice.send(page(2, Channel.VOICE)).providerId();
+        String others = f.voice.send(page(6, Channel.VOICE)).providerId();
+
+        assertEquals(SendResult.accepted(mine), f.voice.lookUp(page(2, Channel.VOICE), before, others::equals).orElseThrow(),
+                "the newer call is page 6's; this page's own is found");
+        assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before,
+                sid -> sid.equals(mine) || sid.equals(others)), "every call to the number is another page's");
     }
 
     @Test
