@@ -67,6 +67,11 @@ final class PagerlineServer implements AutoCloseable {
         return data.services();
     }
 
+    /** A connection from the server's own pool (tests that need to hold a lock as another user would). */
+    java.sql.Connection connection() throws java.sql.SQLException {
+        return data.database().dataSource().getConnection();
+    }
+
     int httpPort() {
         return http.port();
     }

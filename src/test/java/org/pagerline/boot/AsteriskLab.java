@@ -311,10 +311,12 @@ final class AsteriskLab {
         return sb.toString();
     }
 
-    /** A connection of the test's own to pagerline's database (to hold a lock, say). */
+    /**
+     * A connection of the test's own to pagerline's database (to hold a lock, say): from the
+     * server's pool, since nothing outside the server process may open its H2 file.
+     */
     java.sql.Connection database() throws java.sql.SQLException {
-        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("pagerline")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
+        return server.connection();
     }
 
     // --- the PBX ---------------------------------------------------------------------------------
