@@ -6,8 +6,8 @@ import java.time.Duration;
  * The Asterisk Manager Interface link: queue membership, queue events, and (when
  * {@code paging.voice-provider=asterisk}) voice pages placed with Originate. Off unless {@code ami.enabled}.
  *
- * <p>Dial-string templates take {@code {number}} (E.164 digits without '+') or {@code {phone}}
- * (E.164 with '+'): {@code PJSIP/{number}@trunk}, {@code Local/{phone}@pagerline-members}.
+ * <p>Dial-string templates: see {@link DialTemplate} ({@code {number}} E.164 digits without '+',
+ * {@code {phone}} with it), the same meaning as {@code line.dial-template}.
  *
  * @param password from PAGERLINE_AMI_PASSWORD only; never logged
  * @param reconnectInterval first wait before reconnecting; doubles after each failure up to {@code reconnectMax}
@@ -56,19 +56,11 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
     }
 
     public static String expand(String template, String e164) {
-        String digits = e164.startsWith("+") ? e164.substring(1) : e164;
-        return template.replace("{number}", digits).replace("{phone}", digits.isEmpty() ? "" : "+" + digits);
+        return DialTemplate.expand(template, e164);
     }
 
     private static String template(Settings s, String key, String dflt) {
-        String t = s.string(key, dflt);
-        if (!t.contains("{number}") && !t.contains("{phone}")) {
-            throw new ConfigException(key, "'" + t + "' has no {number} or {phone} placeholder");
-        }
-        if (!t.contains("/")) {
-            throw new ConfigException(key, "'" + t + "' is not a dial string (TECH/resource, e.g. PJSIP/{number}@trunk)");
-        }
-        return t;
+        return DialTemplate.read(s, key, dflt);
     }
 
     private static Duration positive(Settings s, String key, Duration dflt) {
