@@ -115,7 +115,8 @@ class PagingCallKeysE2ETest {
                     .atMenu("1").atPrompt("pagerline/page-spoke", "1").call(); // "If you spoke with the caller, press 1"
 
             assertTrue(commands.contains("STREAM FILE \"pagerline/page-connecting\" \"\""), commands.toString());
-            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60,g\""), commands.toString());
+            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60,gU(pagerline-page-answered^"
+                    + PageCallPeer.CHANNEL + ")\""), commands.toString());
             Incident i = e.incident(n);
             assertEquals(IncidentState.CALLED_BACK, i.state());
             assertEquals("Sam", i.ownerName());

@@ -1,5 +1,6 @@
 package org.pagerline.adapter.agi;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -55,11 +56,22 @@ public final class PagingCallScript implements AgiScript {
     /** How long "If you spoke with the caller, press 1" waits for the key after a call-back. */
     static final long SPOKE_TIMEOUT_MS = 8000;
     /**
-     * A call-back the technician ends by hanging up counts when it was bridged at least this long
-     * (ANSWEREDTIME): longer than a voicemail greeting someone hangs up on, shorter than any
-     * real conversation about an urgent issue.
+     * A call-back the technician ends by hanging up counts when it was bridged at least this long:
+     * longer than a voicemail greeting someone hangs up on, shorter than any real conversation
+     * about an urgent issue.
      */
     static final int SPOKE_SECONDS = org.pagerline.core.page.CallbackRule.SPOKE_SECONDS;
+    /**
+     * The subroutine (pagerline-page.conf) Dial's U() runs on the customer's leg as it answers:
+     * it stamps SHARED({@value #ANSWERED_VARIABLE}) on the technician's channel (named in ARG1)
+     * with Asterisk's clock. Not ANSWEREDTIME: after a Dial from an answered channel that is the
+     * age of the technician's own paging leg (app_dial: the caller's up time), intro and message
+     * included, so every call-back looked 20 s long.
+     */
+    static final String ANSWERED_CONTEXT = "pagerline-page-answered";
+    static final String ANSWERED_VARIABLE = "PAGERLINE_CALLBACK_ANSWERED";
+    /** Asterisk's clock, epoch seconds with milliseconds: the same clock the U() hook stamped. */
+    static final String CLOCK = "${STRFTIME(,,%s.%3q)}";
 
     private final PageResponses responses;
     private final UnaryOperator<String> dialString;
@@ -77,7 +89,7 @@ public final class PagingCallScript implements AgiScript {
 
     @Override
     public void service(AgiRequest request, AgiChannel channel) {
-        Call call = new Call(channel);
+        Call call = new Call(channel, request.getChannel());
         try {
             call.run();
         } catch (AgiHangupException | Gone e) {
@@ -99,12 +111,15 @@ public final class PagingCallScript implements AgiScript {
 
     private final class Call {
         private final AgiChannel channel;
+        /** This channel's name (agi_channel): where the answer hook stamps the call-back's answer. */
+        private final String channelName;
         Long pageId;
         /** A key the engine took (1, 4, 5) was pressed: the page is delivered; nothing more to report. */
         boolean settled;
 
-        Call(AgiChannel channel) {
+        Call(AgiChannel channel, String channelName) {
             this.channel = channel;
+            this.channelName = channelName;
         }
 
         void run() throws AgiException {
@@ -167,10 +182,12 @@ public final class PagingCallScript implements AgiScript {
          *
          * <p>The technician usually ends a finished call-back by hanging up, and then cannot be
          * asked (Dial answers -1, the channel is dead; GET VARIABLE still works on it). Then the
-         * bridged time decides: ANSWEREDTIME of at least {@link #SPOKE_SECONDS} s counts as
-         * spoken with the caller, a shorter one does not (a technician who hears a voicemail
-         * greeting hangs up within seconds). A technician who leaves a long voicemail message
-         * is counted too: the rule's known blind spot.
+         * bridged time decides: from the customer's answer (stamped by the U() hook, see
+         * {@link #ANSWERED_CONTEXT}) to now, both on Asterisk's clock; at least
+         * {@link #SPOKE_SECONDS} s counts as spoken with the caller, a shorter one (a technician
+         * who hears a voicemail greeting hangs up within seconds) or an unknown one does not.
+         * A technician who leaves a long voicemail message is counted too: the rule's known
+         * blind spot.
          *
          * <p>Not counted means the incident stays acknowledged by this technician (the call-back
          * timer stays on; replying with the code and "c" still counts it). When the Dial did not
@@ -178,7 +195,9 @@ public final class PagingCallScript implements AgiScript {
          * and that the incident is still theirs before the call ends.
          */
         private void callBack(String number) throws AgiException {
-            int dial = channel.exec("Dial", dialString.apply(number) + "," + dialSeconds + ",g");
+            String hook = channelName == null || channelName.isBlank() ? ""
+                    : "U(" + ANSWERED_CONTEXT + "^" + channelName + ")";
+            int dial = channel.exec("Dial", dialString.apply(number) + "," + dialSeconds + ",g" + hook);
             boolean technicianGone = dial == -1;
             String s = readVariable("DIALSTATUS");
             s = s == null ? "unknown" : s;
@@ -192,10 +211,10 @@ public final class PagingCallScript implements AgiScript {
                 return;
             }
             if (technicianGone) {
-                Long answered = parse(readVariable("ANSWEREDTIME"));
-                boolean spoke = answered != null && answered >= SPOKE_SECONDS;
+                Long connected = bridgedSeconds();
+                boolean spoke = connected != null && connected >= SPOKE_SECONDS;
                 responses.onConnected(pageId, spoke, "DIALSTATUS ANSWER, "
-                        + (answered == null ? "answered time unknown" : "answered " + answered + " s")
+                        + (connected == null ? "connected time unknown" : "connected " + connected + " s")
                         + ", the technician hung up" + (spoke ? "" : " (under " + SPOKE_SECONDS + " s: not counted)"));
                 return;
             }
@@ -217,6 +236,28 @@ public final class PagingCallScript implements AgiScript {
                 throw new Gone();
             }
             play(spoke ? "vm-goodbye" : "pagerline/page-not-reached", "");
+        }
+
+        /**
+         * Whole seconds from the customer's answer to now, on Asterisk's clock; null when the
+         * answer was not stamped (an old pagerline-page.conf) or cannot be read.
+         */
+        private Long bridgedSeconds() throws AgiException {
+            BigDecimal answeredAt = decimal(readVariable("SHARED(" + ANSWERED_VARIABLE + ")"));
+            if (answeredAt == null) {
+                return null;
+            }
+            String now;
+            try {
+                now = channel.getFullVariable(CLOCK);
+            } catch (AgiHangupException e) {
+                return null;
+            }
+            BigDecimal at = decimal(now);
+            if (at == null || at.compareTo(answeredAt) < 0) {
+                return null;
+            }
+            return at.subtract(answeredAt).longValue();
         }
 
         /** A channel variable, trimmed; null when unset, blank or unreadable (the channel is gone for good). */
@@ -289,6 +330,17 @@ public final class PagingCallScript implements AgiScript {
             } catch (AgiException | RuntimeException e) {
                 log.debug("paging call {}: hang-up after a fault failed: {}", pageId, e.getMessage());
             }
+        }
+    }
+
+    private static BigDecimal decimal(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
