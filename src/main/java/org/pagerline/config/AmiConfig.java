@@ -38,11 +38,29 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
                 template(s, "ami.page-dial-template", "PJSIP/{number}@trunk"),
                 s.string("ami.page-context", "pagerline-page"),
                 positive(s, "ami.page-ring-timeout", Duration.ofSeconds(30)),
-                s.raw("ami.page-caller-id").orElse(null));
+                callerId(s));
         if (c.reconnectMax.compareTo(c.reconnectInterval) < 0) {
             throw new ConfigException("ami.reconnect-max", "must be at least ami.reconnect-interval");
         }
         return c;
+    }
+
+    /** "Name" <number> or a bare number, as Originate's CallerID takes it. */
+    private static final java.util.regex.Pattern CALLER_ID =
+            java.util.regex.Pattern.compile("(?:\"[^\"<>]*\"\\s*|[^\"<>]*?\\s*)?<\\+?[0-9]{3,20}>|\\+?[0-9]{3,20}");
+
+    /**
+     * ami.page-caller-id: what the technician's phone (and, from the paging call, the customer's
+     * on a call-back) shows. Needs a number: Asterisk presents a caller ID with no number as
+     * "Anonymous". Whether it is needed at all is {@link PagerlineConfig}'s check.
+     */
+    private static String callerId(Settings s) {
+        String v = s.raw("ami.page-caller-id").map(String::trim).filter(x -> !x.isEmpty()).orElse(null);
+        if (v != null && !CALLER_ID.matcher(v).matches()) {
+            throw new ConfigException("ami.page-caller-id", "'" + v + "' has no number: use \"Help desk\" <+12045550100>"
+                    + " or +12045550100");
+        }
+        return v;
     }
 
     /** The queue member interface for a technician's phone. */

@@ -61,6 +61,8 @@ class PagingCallKeysE2ETest {
         for (var c : e.ami.actions("Originate")) {
             assertEquals("pagerline-page", c.get("Context"), c.toString());
             assertEquals("s", c.get("Exten"), c.toString());
+            // never anonymous: the paging call (and the call-back dialled from it) shows the desk's number
+            assertEquals("\"Help desk\" <+12045550100>", c.get("CallerID"), c.toString());
         }
         List<Page> voice = e.pages(n).stream().filter(p -> p.channel() == Channel.VOICE).toList();
         assertEquals(voice.stream().map(Page::id).sorted().toList(), calls.values().stream().sorted().toList(),
