@@ -136,6 +136,31 @@ class PagingCallKeysE2ETest {
     }
 
     @Test
+    void aTechnicianStillOnThePagingCallIsToldSomeoneElseTookItAndTheCallEnds() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.ASTERISK)) {
+            long n = pagedFirstStep(e);
+            long patsCall = originatedPages(e).get("PJSIP/12045550101@trunk");
+
+            // Pat listens to the page; while the intro plays, Sam takes the incident by SMS
+            List<String> commands = new PageCallPeer(e.agiPort).variable("PAGERLINE_PAGE_ID", Long.toString(patsCall))
+                    .meanwhile(2, () -> e.phone(SAM).reply(n + "a")).atMenu("", "", "").call();
+
+            assertEquals(1, commands.stream().filter(c -> c.startsWith("STREAM FILE \"pagerline/page-intro\"")).count(),
+                    commands.toString());
+            assertTrue(commands.stream().noneMatch(c -> c.startsWith("GET DATA")), "no menu, no repeats: " + commands);
+            assertTrue(commands.contains("STREAM FILE \"pagerline/page-taken\" \"\""), commands.toString());
+            assertEquals("HANGUP", commands.stream().filter(c -> !c.contains("AJ_AGISTATUS")).reduce((a, b) -> b).orElseThrow());
+            Incident i = e.incident(n);
+            assertEquals(IncidentState.ACKNOWLEDGED, i.state());
+            assertEquals("Sam", i.ownerName());
+            e.phone(PAT).expectSms("Sam took incident " + n);
+            e.expectNothingElse();
+            e.after(Duration.ofMinutes(10));
+            assertEquals(2, e.ami.actions("Originate").size(), "Pat's answered call is not retried");
+        }
+    }
+
+    @Test
     void fourOnATwilioPagingCallAcknowledgesToo() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
             long n = e.incidentOn(E2eServer.ticketOf(e.urgentVoicemail())).id();

@@ -110,6 +110,19 @@ public final class PageCallPeer {
         return dialEnds(status, technicianHangsUp);
     }
 
+    /**
+     * Runs {@code action} (something that happens elsewhere meanwhile, such as another technician
+     * acknowledging by SMS) once the script has sent {@code n} commands, before the n-th is answered.
+     */
+    public PageCallPeer meanwhile(int n, Runnable action) {
+        meanwhileAt = n;
+        meanwhile = action;
+        return this;
+    }
+
+    private int meanwhileAt = -1;
+    private Runnable meanwhile;
+
     /** The dialplan has no answer hook: Dial's U() stamps nothing. */
     public PageCallPeer noAnswerHook() {
         answerHook = false;
@@ -170,6 +183,9 @@ public final class PageCallPeer {
             try {
                 while ((line = in.readLine()) != null) {
                     commands.add(line);
+                    if (commands.size() == meanwhileAt) {
+                        meanwhile.run();
+                    }
                     if (hangUpAfter >= 0 && commands.size() > hangUpAfter) {
                         if (hangUpWithMinusOne) {
                             write(out, "200 result=-1\n");

@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * with the caller, press 1"), or a long answered one they end by hanging up, counts as connected
  * ({@link PageResponses#onConnected}); see {@code callBack}.
  *
+ * <p>Someone else may take the incident while this call plays (an SMS, another paging call, the
+ * CLI): before each part of the message (and so after each menu wait) the script asks
+ * {@link PageResponses#takenBy}; once taken, the technician hears pagerline/page-taken
+ * ("Another technician has already taken this page") and the call ends, reported DELIVERED (it
+ * was answered and heard: not retried). A part already playing is not cut short, so the longest
+ * wait is one part: the caller's recording (line.max-message) at worst.
+ *
  * <p>One instance serves every call; per-call state lives in {@link Call}. Never throws to
  * asterisk-java: a fault is logged, pagerline/page-unavailable is played, the page is reported as
  * a temporary failure (so it is tried again) and the call is ended.
@@ -41,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * page is no longer active"), pagerline/page-connecting, pagerline/page-acknowledged,
  * pagerline/page-passed-on, pagerline/page-unavailable ("The paging system cannot be reached right
  * now..."), pagerline/page-spoke ("If you spoke with the caller, press 1"),
- * pagerline/page-not-reached ("We could not reach the caller. The incident is still yours"); and Asterisk's own vm-goodbye.
+ * pagerline/page-not-reached ("We could not reach the caller. The incident is still yours"),
+ * pagerline/page-taken; and Asterisk's own vm-goodbye.
  */
 public final class PagingCallScript implements AgiScript {
     private static final Logger log = LoggerFactory.getLogger(PagingCallScript.class);
@@ -92,6 +100,11 @@ public final class PagingCallScript implements AgiScript {
         Call call = new Call(channel, request.getChannel());
         try {
             call.run();
+        } catch (TakenElsewhere e) {
+            log.info("paging call {}: {} took the incident meanwhile; telling the technician and ending the call",
+                    call.pageId, e.getMessage());
+            call.report(DeliveryReport.Outcome.DELIVERED, "answered; " + e.getMessage() + " took the incident meanwhile");
+            call.taken();
         } catch (AgiHangupException | Gone e) {
             log.info("paging call {}: the technician hung up{}", call.pageId, call.settled ? "" : " without a key");
             call.report(DeliveryReport.Outcome.NO_ANSWER, "answered, hung up without a key");
@@ -106,6 +119,13 @@ public final class PagingCallScript implements AgiScript {
     private static final class Gone extends RuntimeException {
         Gone() {
             super("hung up", null, false, false);
+        }
+    }
+
+    /** Someone else took the page's incident while this call played (the message names them). */
+    private static final class TakenElsewhere extends RuntimeException {
+        TakenElsewhere(String who) {
+            super(who, null, false, false);
         }
     }
 
@@ -284,16 +304,25 @@ public final class PagingCallScript implements AgiScript {
             }
         }
 
-        /** Plays the page once; the key pressed during it or at the menu, or "" for none. */
+        /**
+         * Plays the page once; the key pressed during it or at the menu, or "" for none. Before
+         * each part (and so after each menu wait) it asks whether someone else took the incident
+         * meanwhile: then {@link TakenElsewhere} ends the call, rather than the technician hearing
+         * the page out and twice more.
+         */
         private String message(PageBrief b) throws AgiException {
+            stillWanted();
             String k = play("pagerline/page-intro", KEYS);
             if (k.isEmpty()) {
+                stillWanted();
                 k = digit(channel.sayNumber(Long.toString(b.ticketId()), KEYS));
             }
             if (k.isEmpty() && b.recording() != null && !b.recording().isBlank()) {
+                stillWanted();
                 k = play(b.recording(), KEYS);
             }
             if (k.isEmpty()) {
+                stillWanted();
                 String d = channel.getData("pagerline/page-menu", MENU_TIMEOUT_MS, 1);
                 if ("-1".equals(d)) {
                     throw new Gone();
@@ -304,6 +333,30 @@ public final class PagingCallScript implements AgiScript {
                 }
             }
             return k;
+        }
+
+        /** Throws {@link TakenElsewhere} when someone else took the incident; a failed check is no answer. */
+        private void stillWanted() {
+            Optional<String> by;
+            try {
+                by = responses.takenBy(pageId);
+            } catch (RuntimeException e) {
+                log.warn("paging call {}: could not check whether the page was taken: {}", pageId, e.getMessage());
+                return;
+            }
+            if (by.isPresent()) {
+                throw new TakenElsewhere(by.get());
+            }
+        }
+
+        /** "Another technician has already taken this page", then hang up. */
+        void taken() {
+            try {
+                channel.streamFile("pagerline/page-taken", "");
+                channel.hangup();
+            } catch (AgiException | RuntimeException e) {
+                log.debug("paging call {}: could not say the page was taken: {}", pageId, e.getMessage());
+            }
         }
 
         private String play(String file, String keys) throws AgiException {

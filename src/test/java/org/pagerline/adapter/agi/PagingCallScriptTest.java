@@ -27,7 +27,16 @@ class PagingCallScriptTest {
     private static final List<String> keys = new CopyOnWriteArrayList<>();
     /** What the script reported: "page:OUTCOME" for deliveries, "page:connected|not connected:detail" for call-backs. */
     private static final List<String> reports = new CopyOnWriteArrayList<>();
+    /** takenBy answers "Sam Singh" from this check on (1 = the first); 0: never. */
+    private static volatile int takenFromCheck;
+    private static final java.util.concurrent.atomic.AtomicInteger takenChecks = new java.util.concurrent.atomic.AtomicInteger();
     private static final PageResponses engine = new PageResponses() {
+        @Override
+        public Optional<String> takenBy(long pageId) {
+            int n = takenChecks.incrementAndGet();
+            return takenFromCheck > 0 && n >= takenFromCheck ? Optional.of("Sam Singh") : Optional.empty();
+        }
+
         @Override
         public String onSmsReply(String fromE164, String body) {
             return "";
@@ -83,6 +92,8 @@ class PagingCallScriptTest {
     void clear() {
         keys.clear();
         reports.clear();
+        takenFromCheck = 0;
+        takenChecks.set(0);
     }
 
     private static PageCallPeer page42() {
@@ -192,6 +203,29 @@ class PagingCallScriptTest {
         cmds = page42().atMenu("1").dialEnds("NOANSWER", true).call();
         assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS NOANSWER"), reports);
         assertTrue(played(cmds).stream().noneMatch(NOT_REACHED::equals), "the technician is gone: " + cmds);
+    }
+
+    @Test
+    void aTechnicianStillListeningIsToldAnotherTookThePageBeforeTheNextPromptAndTheCallEnds() throws IOException {
+        takenFromCheck = 2; // someone else takes it while the intro plays
+        List<String> cmds = page42().call();
+
+        assertEquals(List.of("pagerline/page-intro", "pagerline/page-taken"), played(cmds),
+                "told at once, not after the message, the menu and two repeats");
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA")), cmds.toString());
+        assertTrue(keys.isEmpty(), keys.toString());
+        assertEquals(List.of("42:DELIVERED"), reports, "answered and heard: the page is settled, not retried");
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aPageTakenElsewhereWhileTheMenuWaitsEndsTheCallInsteadOfRepeating() throws IOException {
+        takenFromCheck = 5; // intro, ticket, recording, menu checked; taken during the menu's wait
+        List<String> cmds = page42().atMenu("").call();
+
+        assertEquals(1, cmds.stream().filter(c -> c.startsWith("GET DATA")).count(), cmds.toString());
+        assertEquals("pagerline/page-taken", played(cmds).get(played(cmds).size() - 1));
+        assertEquals(List.of("42:DELIVERED"), reports);
     }
 
     @Test
