@@ -1,0 +1,348 @@
+package org.pagerline.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Assumptions;
+import org.pagerline.config.PagerlineConfig;
+import org.pagerline.config.Settings;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.service.ClientService;
+import org.pagerline.service.RosterService;
+import org.pagerline.service.Services;
+import org.pagerline.testkit.Eventually;
+
+/**
+ * The *AsteriskIT suite's lab: a real Asterisk 22 with pagerline's dialplan installed as its README
+ * says ({@code scripts/asterisk-lab}), a carrier Asterisk behind the trunk, and ONE pagerline server
+ * (in this JVM, built by {@link Wiring#server} with the real clock) wired to it: FastAGI on the port the
+ * dialplan calls, AMI on with the shipped least-privilege user, voice pages through Asterisk. Shared
+ * by every test of the suite (started once, stopped when the JVM exits).
+ *
+ * <h2>Writing a scenario</h2>
+ * <pre>{@code
+ * AsteriskLab lab = AsteriskLab.get();                 // skips the test (one line) where ../shared/asterisk is absent
+ * String me = lab.newCaller();                          // a caller number no other test uses
+ * try (var tech = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(2)).pause(ofSeconds(4)).press("1")
+ *              .pause(ofSeconds(3)).hangUp(), me);      // Pat's phone, for calls presenting my caller ID
+ *      var call = lab.call(new Sipp.Caller(me)
+ *              .when("urgent-or-not").press("1")       // waits for pagerline's GET DATA pagerline/urgent-or-not
+ *              .when("priority").press("1"))) {
+ *     call.awaitSuccess(ofSeconds(90));
+ *     Ticket t = lab.ticketOf(me);                      // what pagerline recorded
+ * }
+ * }</pre>
+ * <ul>
+ * <li>{@link Sipp.Caller}: {@code when(prompt)} waits for pagerline to start asking with
+ * {@code pagerline/<prompt>} (or {@code "record"}: RECORD FILE), then {@code press}, {@code talk},
+ * {@code pause}, {@code hangUp}. The harness watches the PBX over AMI and cues the SIPp caller with an
+ * in-dialog NOTIFY, so keys are pressed while pagerline listens, however slow the machine.</li>
+ * <li>{@link Sipp.Phone}: a technician's phone: {@code answerAfter(d)} or {@code neverAnswer()},
+ * then timed steps from the answer. Registered at the carrier for one number, and (optionally) only
+ * for calls presenting one caller's number, so parallel tests ring their own phone for the same
+ * on-call technician. Paging calls carry no caller's number: register those phones with
+ * {@code forCaller = null} in an {@code @Isolated} test.</li>
+ * <li>Every call and phone is one SIPp process, bounded; events ("invite", "answered", "cue-...",
+ * "key-1", "hung-up", ...) with their instants in {@link Sipp.Run#events()}.</li>
+ * <li>The desk: {@link #PAT} primary, {@link #SAM} secondary, {@link #LEE} team lead, {@link #VAL} VP;
+ * the desk is closed (no opening hours) unless a test opens it ({@link #deskOpen}, under
+ * {@code @ResourceLock(DESK)}).</li>
+ * </ul>
+ */
+final class AsteriskLab {
+    static final String PAT = "+12045550101";
+    static final String SAM = "+12045550102";
+    static final String LEE = "+12045550103";
+    static final String VAL = "+12045550104";
+    /** The support line's number as dialled by callers (any number reaches [pagerline-inbound]). */
+    static final String SUPPORT_DID = "2045550100";
+    /** Resource lock for tests that change the desk's hours, policy or roster. */
+    static final String DESK = "pagerline-desk";
+    static final Duration RING_TIMEOUT = Duration.ofSeconds(12);
+
+    private static AsteriskLab shared;
+    private static String skipReason;
+
+    final Map<String, String> env;
+    final Path root;
+    final Path work;
+    final LabAmi ami;
+    final PagerlineServer server;
+    private final AtomicInteger callers = new AtomicInteger(150);
+    private final Map<String, Cues> cues = new ConcurrentHashMap<>();
+
+    /** The lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
+    static synchronized AsteriskLab get() {
+        if (shared == null && skipReason == null) {
+            try {
+                shared = start();
+            } catch (Skip s) {
+                skipReason = s.getMessage();
+                System.out.println("WARNING: " + skipReason);
+            } catch (IOException e) {
+                throw new UncheckedIOException("the Asterisk lab did not start: " + e.getMessage(), e);
+            }
+        }
+        Assumptions.assumeTrue(skipReason == null, skipReason);
+        return shared;
+    }
+
+    private static final class Skip extends Exception {
+        Skip(String m) {
+            super(m);
+        }
+    }
+
+    private static AsteriskLab start() throws IOException, Skip {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        String given = System.getenv("PAGERLINE_TEST_ASTERISK_LAB");
+        Path envFile;
+        boolean ours = false;
+        if (given != null && !given.isBlank()) {
+            envFile = Path.of(given).resolve("lab.env");
+            if (!Files.exists(envFile)) {
+                throw new IOException("PAGERLINE_TEST_ASTERISK_LAB=" + given + " has no lab.env (run scripts/asterisk-lab up " + given + ")");
+            }
+        } else {
+            Path shared = root.resolve("../shared/asterisk/setup").normalize();
+            if (!Files.isExecutable(shared)) {
+                throw new Skip("Asterisk suite skipped: no ../shared/asterisk here (a prebuilt Asterisk 22; see README, 'The Asterisk suite')");
+            }
+            Path dir = root.resolve("target/asterisk-lab");
+            String out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
+            envFile = dir.resolve("lab.env");
+            if (!Files.exists(envFile)) {
+                throw new IOException("scripts/asterisk-lab up did not finish:\n" + out);
+            }
+            ours = true;
+        }
+        Map<String, String> env = new HashMap<>();
+        for (String line : Files.readAllLines(envFile)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                env.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        AsteriskLab lab = new AsteriskLab(root, env);
+        if (ours) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                lab.server.close();
+                try {
+                    runScript(root, List.of("bash", "scripts/asterisk-lab", "down", env.get("LAB_DIR")), 60);
+                } catch (IOException e) {
+                    System.err.println("could not stop the Asterisk lab: " + e);
+                }
+            }));
+        } else {
+            Runtime.getRuntime().addShutdownHook(new Thread(lab.server::close));
+        }
+        return lab;
+    }
+
+    private AsteriskLab(Path root, Map<String, String> env) throws IOException {
+        this.root = root;
+        this.env = env;
+        this.work = root.resolve("target/asterisk-it");
+        Files.createDirectories(work);
+        Path data = Files.createTempDirectory(work, "pagerline-data-");
+        Map<String, String> file = new HashMap<>();
+        file.put("data.dir", data.toString());
+        file.put("http.port", "0");
+        file.put("agi.port", env.get("AGI_PORT"));
+        file.put("ami.enabled", "true");
+        file.put("ami.port", env.get("PBX_AMI_PORT"));
+        file.put("ami.username", env.get("AMI_USER"));
+        file.put("ami.reconnect-interval", "1s");
+        file.put("ami.reconcile-interval", "2s");
+        file.put("paging.voice-provider", "asterisk");
+        file.put("line.recordings-dir", env.get("SPOOL_DIR") + "/pagerline");
+        file.put("line.ring-timeout", RING_TIMEOUT.toSeconds() + "s");
+        file.put("scheduler.sweep-interval", "5s");
+        file.putAll(extraSettings());
+        Map<String, String> secrets = Map.of("PAGERLINE_AMI_PASSWORD", env.get("AMI_PASSWORD"));
+        server = Wiring.server(PagerlineConfig.from(new Settings(file, secrets)), Clock.systemUTC()).start();
+        desk();
+        ami = new LabAmi(Integer.parseInt(env.get("PBX_AMI_PORT")), env.get("ADMIN_AMI_USER"), env.get("ADMIN_AMI_PASSWORD"));
+        ami.onEvent(this::cue);
+        Eventually.await(Duration.ofSeconds(20), "pagerline's AMI login to the lab",
+                () -> cli("manager show connected").contains(env.get("AMI_USER")));
+    }
+
+    /** Settings a scenario class may need for the whole suite (kept here so they are in one place). */
+    private static Map<String, String> extraSettings() {
+        return Map.of("line.queue-wait-limit", "20s");
+    }
+
+    private void desk() {
+        RosterService roster = services().roster();
+        String start = LocalDate.now(ZoneId.of("America/Winnipeg")).minusDays(7).toString();
+        for (var p : List.of(Map.entry(Role.PRIMARY, Map.entry("Pat Lab", PAT)), Map.entry(Role.SECONDARY, Map.entry("Sam Lab", SAM)),
+                Map.entry(Role.TEAM_LEAD, Map.entry("Lee Lab", LEE)), Map.entry(Role.VP_SERVICE, Map.entry("Val Lab", VAL)))) {
+            String name = p.getValue().getKey();
+            roster.addTechnician(new RosterService.NewTechnician(name, p.getValue().getValue(), null, null, "America/Winnipeg"));
+            roster.setRotation(new RosterService.RotationSpec(p.getKey(), List.of(name), "1w", "08:00", "America/Winnipeg", start));
+        }
+    }
+
+    Services services() {
+        return server.services();
+    }
+
+    /** A caller number (E.164) no other test of this run uses; known as a client of "Lab Co". */
+    String newCaller() {
+        String n = String.format("+1204555%04d", callers.getAndIncrement());
+        services().clients().add(new ClientService.NewClient("Lab Co", "Caller " + n.substring(8), List.of(n)));
+        return n;
+    }
+
+    /** Places the call (SIPp through the trunk) and cues it as pagerline asks. */
+    Sipp.Run call(Sipp.Caller caller) throws IOException {
+        cues.put(caller.number(), new Cues(caller.cues));
+        return Sipp.call(caller, work, Integer.parseInt(env.get("PBX_SIP_PORT")), SUPPORT_DID);
+    }
+
+    /**
+     * Starts a technician's phone and tells the carrier to send it calls to its number: only calls
+     * presenting {@code forCaller}'s number, or any call to that number when it is null.
+     */
+    Sipp.Run phone(Sipp.Phone phone, String forCaller) throws IOException {
+        String key = digits(phone.number()) + (forCaller == null ? "" : "-" + digits(forCaller));
+        Sipp.Run run = Sipp.phone(phone, work, key);
+        carrier("database put labphone " + key + " " + run.port);
+        return run.onClose(() -> carrier("database del labphone " + key));
+    }
+
+    // --- what pagerline recorded ---------------------------------------------------------------------
+
+    /** The newest ticket of a caller (waits up to 10 s for it to exist). */
+    Ticket ticketOf(String caller) {
+        Eventually.await(Duration.ofSeconds(10), "a ticket for " + caller, () -> findTicket(caller).isPresent());
+        return findTicket(caller).orElseThrow();
+    }
+
+    Optional<Ticket> findTicket(String caller) {
+        return services().tickets().list(500).stream().filter(t -> caller.equals(t.callerNumber())).findFirst();
+    }
+
+    List<TicketEvent> timeline(String caller) {
+        return services().tickets().show(ticketOf(caller).id()).events();
+    }
+
+    /** The ticket's timeline as text, one "KIND detail" a line (for assertion messages). */
+    String timelineText(String caller) {
+        StringBuilder sb = new StringBuilder();
+        for (TicketEvent e : timeline(caller)) {
+            sb.append(e.kind()).append(' ').append(e.detail()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    // --- the PBX ---------------------------------------------------------------------------------
+
+    /** One PBX CLI command's output. */
+    String cli(String command) {
+        return asterisk(env.get("PBX_DIR"), command);
+    }
+
+    String carrier(String command) {
+        return asterisk(env.get("CARRIER_DIR"), command);
+    }
+
+    Path sounds() {
+        return Path.of(env.get("SOUNDS_DIR"));
+    }
+
+    Path spool() {
+        return Path.of(env.get("SPOOL_DIR"));
+    }
+
+    private String asterisk(String dir, String command) {
+        try {
+            return runScript(root, List.of(dir + "/bin/cli", command), 20);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // --- cues -------------------------------------------------------------------------------------
+
+    /** The prompts one caller waits for, in order; the next one is cued when pagerline starts it. */
+    private static final class Cues {
+        final List<String> prompts;
+        int next;
+
+        Cues(List<String> prompts) {
+            this.prompts = new ArrayList<>(prompts);
+        }
+    }
+
+    /** On the AMI reader thread: GET DATA / RECORD FILE on a caller's channel starts that caller's next cue. */
+    private void cue(Map<String, String> e) {
+        if (!"AGIExecStart".equals(e.get("Event")) || !"pagerline-inbound".equals(e.get("Context"))) {
+            return;
+        }
+        Cues c = cues.get(e.getOrDefault("CallerIDNum", ""));
+        String cmd = e.getOrDefault("Command", "");
+        if (c == null) {
+            return;
+        }
+        String asked = cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
+        synchronized (c) {
+            if (asked == null || c.next >= c.prompts.size()) {
+                return;
+            }
+            String want = c.prompts.get(c.next);
+            if (!asked.equals(want) && !asked.equals("pagerline/" + want)) {
+                return;
+            }
+            c.next++;
+        }
+        try {
+            ami.send(Map.of("Action", "PJSIPNotify", "Channel", e.get("Channel"), "Variable", "Event=pagerline-cue"));
+        } catch (IOException ex) {
+            System.err.println("could not cue " + e.get("Channel") + ": " + ex);
+        }
+    }
+
+    /** Listens to the lab PBX's AMI events (for measurements); remove when done. */
+    void onEvent(Consumer<Map<String, String>> l) {
+        ami.onEvent(l);
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    static String digits(String number) {
+        return number.replaceAll("[^0-9]", "");
+    }
+
+    static String runScript(Path dir, List<String> cmd, long seconds) throws IOException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " took over " + seconds + " s");
+            }
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}

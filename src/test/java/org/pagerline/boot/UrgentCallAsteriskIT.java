@@ -1,0 +1,43 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.ticket.Ticket;
+
+/** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
+@Execution(ExecutionMode.CONCURRENT)
+class UrgentCallAsteriskIT {
+
+    @Test
+    void anUnansweredUrgentCallEndsInARecordedMessageATicketAndAnIncident() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("1")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(7)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            assertTrue(pat.event("invite").isPresent(), "Pat's phone rang");
+            assertTrue(call.event("asterisk-hung-up").isPresent(), "pagerline said goodbye and hung up: " + call.events());
+
+            Ticket t = lab.ticketOf(me);
+            Incident incident = lab.services().incidents().list(500, false).stream()
+                    .filter(i -> i.ticketId() == t.id()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no incident for ticket " + t.id() + ":\n" + lab.timelineText(me)));
+            assertEquals(me, incident.callbackNumber());
+            Path wav = Path.of(incident.recording() + ".wav");
+            assertTrue(Files.exists(wav), "the message is on the PBX: " + wav);
+            assertTrue(Files.size(wav) > 8000 * 2 * 3, "at least 3 s of the caller's speech were recorded: " + Files.size(wav));
+        }
+    }
+}
