@@ -73,6 +73,8 @@ final class AsteriskLab {
     static final String VAL = "+12045550104";
     /** The support line's number as dialled by callers (any number reaches [pagerline-inbound]). */
     static final String SUPPORT_DID = "2045550100";
+    /** The caller ID of paging calls and call-backs (ami.page-caller-id): what the carrier sees them from. */
+    static final String DESK_NUMBER = "+12045550100";
     /** Resource lock for tests that change the desk's hours, policy or roster. */
     static final String DESK = "pagerline-desk";
     static final Duration RING_TIMEOUT = Duration.ofSeconds(12);
@@ -187,7 +189,9 @@ final class AsteriskLab {
 
     /** Settings a scenario class may need for the whole suite (kept here so they are in one place). */
     private static Map<String, String> extraSettings() {
-        return Map.of("line.queue-wait-limit", "20s");
+        return Map.of("line.queue-wait-limit", "20s",
+                // paging calls and the call-backs dialled from them present the desk's number
+                "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">");
     }
 
     private void desk() {
