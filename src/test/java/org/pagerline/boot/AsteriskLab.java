@@ -71,6 +71,9 @@ final class AsteriskLab {
     static final String SAM = "+12045550102";
     static final String LEE = "+12045550103";
     static final String VAL = "+12045550104";
+    /** A help-desk technician who signs in to the queue ({@link #openDesk}). */
+    static final String QUINN = "+12045550111";
+    static final String ZONE = "America/Winnipeg";
     /** The support line's number as dialled by callers (any number reaches [pagerline-inbound]). */
     static final String SUPPORT_DID = "2045550100";
     /** The caller ID of paging calls and call-backs (ami.page-caller-id): what the carrier sees them from. */
@@ -87,8 +90,11 @@ final class AsteriskLab {
     final Path work;
     final LabAmi ami;
     final PagerlineServer server;
+    /** pagerline's H2 database folder (the lab's server is in this JVM). */
+    final Path dataDir;
     private final AtomicInteger callers = new AtomicInteger(150);
     private final Map<String, Cues> cues = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> trails = new ConcurrentHashMap<>();
 
     /** The lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
     static synchronized AsteriskLab get() {
@@ -164,6 +170,7 @@ final class AsteriskLab {
         this.work = root.resolve("target/asterisk-it");
         Files.createDirectories(work);
         Path data = Files.createTempDirectory(work, "pagerline-data-");
+        this.dataDir = data;
         Map<String, String> file = new HashMap<>();
         file.put("data.dir", data.toString());
         file.put("http.port", "0");
@@ -183,6 +190,7 @@ final class AsteriskLab {
         desk();
         ami = new LabAmi(Integer.parseInt(env.get("PBX_AMI_PORT")), env.get("ADMIN_AMI_USER"), env.get("ADMIN_AMI_PASSWORD"));
         ami.onEvent(this::cue);
+        ami.onEvent(this::trail);
         Eventually.await(Duration.ofSeconds(20), "pagerline's AMI login to the lab",
                 () -> cli("manager show connected").contains(env.get("AMI_USER")));
     }
@@ -203,6 +211,33 @@ final class AsteriskLab {
             roster.addTechnician(new RosterService.NewTechnician(name, p.getValue().getValue(), null, null, "America/Winnipeg"));
             roster.setRotation(new RosterService.RotationSpec(p.getKey(), List.of(name), "1w", "08:00", "America/Winnipeg", start));
         }
+        roster.addTechnician(new RosterService.NewTechnician("Quinn Lab", QUINN, null, null, ZONE));
+        services().calendar().setHours("Mon-Sun 00:00-23:59", ZONE);
+        closeDesk();
+    }
+
+    /**
+     * Opens the desk (hours round the clock) with Quinn signed in to the queue, and waits until
+     * pagerline has made Quinn the helpdesk queue's member. Hold {@code @ResourceLock(DESK)}.
+     */
+    void openDesk() {
+        for (var h : services().calendar().holidays()) {
+            services().calendar().removeHoliday(h.date().toString());
+        }
+        services().queue().signIn("Quinn Lab");
+        Eventually.await(Duration.ofSeconds(20), "Quinn in the helpdesk queue",
+                () -> cli("queue show helpdesk").contains(digits(QUINN) + "@pagerline-members"));
+    }
+
+    /** Closes the desk (today and tomorrow are holidays) and signs Quinn out. The lab's default. */
+    void closeDesk() {
+        LocalDate today = LocalDate.now(ZoneId.of(ZONE));
+        for (LocalDate d : List.of(today, today.plusDays(1))) {
+            if (services().calendar().holidays().stream().noneMatch(h -> h.date().equals(d))) {
+                services().calendar().addHoliday(d.toString(), "lab: desk closed");
+            }
+        }
+        services().queue().signOut("Quinn Lab");
     }
 
     Services services() {
@@ -258,6 +293,12 @@ final class AsteriskLab {
         return sb.toString();
     }
 
+    /** A connection of the test's own to pagerline's database (to hold a lock, say). */
+    java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("pagerline")
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;LOCK_TIMEOUT=10000", "sa", "");
+    }
+
     // --- the PBX ---------------------------------------------------------------------------------
 
     /** One PBX CLI command's output. */
@@ -299,7 +340,8 @@ final class AsteriskLab {
 
     /** On the AMI reader thread: GET DATA / RECORD FILE on a caller's channel starts that caller's next cue. */
     private void cue(Map<String, String> e) {
-        if (!"AGIExecStart".equals(e.get("Event")) || !"pagerline-inbound".equals(e.get("Context"))) {
+        String event = e.get("Event");
+        if (!("AGIExecStart".equals(event) || "Newexten".equals(event)) || !"pagerline-inbound".equals(e.get("Context"))) {
             return;
         }
         Cues c = cues.get(e.getOrDefault("CallerIDNum", ""));
@@ -307,7 +349,8 @@ final class AsteriskLab {
         if (c == null) {
             return;
         }
-        String asked = cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
+        String asked = "Newexten".equals(event) ? "app:" + e.get("Application")
+                : cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
         synchronized (c) {
             if (asked == null || c.next >= c.prompts.size()) {
                 return;
@@ -323,6 +366,36 @@ final class AsteriskLab {
         } catch (IOException ex) {
             System.err.println("could not cue " + e.get("Channel") + ": " + ex);
         }
+    }
+
+    /** Newexten on a caller's channel in [pagerline-inbound]: "exten,priority App(data)". */
+    private void trail(Map<String, String> e) {
+        if ("Newexten".equals(e.get("Event")) && "pagerline-inbound".equals(e.get("Context"))) {
+            trails.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(e.get("Extension") + "," + e.get("Priority") + " " + e.get("Application") + "(" + e.get("AppData") + ")");
+        }
+    }
+
+    /** The dialplan steps a caller's channel took in [pagerline-inbound], in order ("exten,prio App(data)"). */
+    List<String> dialplan(String caller) {
+        return List.copyOf(trails.getOrDefault(caller, List.of()));
+    }
+
+    /** True if the caller was sent to the fallback voicemail. */
+    boolean reachedFallback(String caller) {
+        return dialplan(caller).stream().anyMatch(s -> s.startsWith("fallback,"));
+    }
+
+    /**
+     * PAGERLINE_RESULT as the dialplan saw it when the call ended (the h extension's NoOp), waiting
+     * up to 10 s for the h extension; "" if empty.
+     */
+    String resultAtHangup(String caller) {
+        Eventually.await(Duration.ofSeconds(10), "the h extension of " + caller + "'s call",
+                () -> dialplan(caller).stream().anyMatch(s -> s.startsWith("h,")));
+        String h = dialplan(caller).stream().filter(s -> s.startsWith("h,")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("result ([A-Z_]*),").matcher(h);
+        return m.find() ? m.group(1) : "?";
     }
 
     /** Listens to the lab PBX's AMI events (for measurements); remove when done. */

@@ -52,7 +52,8 @@ final class Sipp {
 
         /**
          * Waits until pagerline starts asking with this prompt (GET DATA pagerline/NAME), or starts
-         * recording ("record": RECORD FILE). At most 60 s.
+         * recording ("record": RECORD FILE), or the dialplan runs an application ("app:Record").
+         * At most 60 s.
          */
         Caller when(String prompt) {
             cues.add(prompt);

@@ -205,6 +205,17 @@ class DialplanLintTest {
     }
 
     @Test
+    void noStepNamesAFolderOfOneParticularInstallTheSpoolFollowsAsteriskConf() {
+        List<String> problems = new ArrayList<>();
+        forEachStep((ctx, ext, s) -> {
+            if (s.args() != null && s.args().matches("(?s).*/(var|etc|usr)/.*")) {
+                problems.add(s.where() + " " + s.app() + "(" + s.args() + "): a fixed path; use ${ASTSPOOLDIR} and friends");
+            }
+        });
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
     void everyGotoGosubAndDialSubroutineLandsOnAnExistingContextExtensionAndPriority() {
         List<String> problems = new ArrayList<>();
         forEachStep((ctx, ext, s) -> {

@@ -124,7 +124,10 @@ final class SupportCall {
         long ringSeconds = config.ringTimeout().toSeconds();
         calls.note(callId(), "RINGING", "ringing " + tech.name() + " (primary on call) at " + tech.phone()
                 + " for " + ringSeconds + " s; they must press 1 to accept");
-        String args = config.dialTarget(tech.phone()) + "," + ringSeconds + ",U(" + config.acceptContext()
+        // g: when the technician hangs up first the caller comes back to this script (Dial returns 0,
+        // DIALSTATUS ANSWER) instead of Dial returning -1 as if the caller had hung up, so the call is
+        // recorded as CONNECTED and the dialplan hangs up rather than taking it to the fallback.
+        String args = config.dialTarget(tech.phone()) + "," + ringSeconds + ",gU(" + config.acceptContext()
                 + "^" + callId() + "^" + tech.id() + ")";
         int rc = line.exec("Dial", args);
         boolean accepted = calls.acceptedBy(callId()).map(id -> id == tech.id()).orElse(false);
@@ -153,7 +156,9 @@ final class SupportCall {
         line.play(Prompt.JOINING_QUEUE);
         long limit = config.queueWaitLimit().toSeconds();
         calls.note(callId(), "QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
-        int rc = line.exec("Queue", config.queueName() + ",,,," + limit);
+        // c: when the technician hangs up first the caller comes back here (QUEUESTATUS CONTINUE)
+        // rather than Queue() returning -1 as if the caller had hung up (see ring()).
+        int rc = line.exec("Queue", config.queueName() + ",c,,," + limit);
         if (rc == -1) {
             throw new AgiHangupException();
         }
@@ -163,7 +168,8 @@ final class SupportCall {
             line.play(Prompt.QUEUE_WAIT_OVER);
             message(false, Prompt.PROMISE_SOON);
         } else {
-            calls.finish(callId(), CallOutcome.ANSWERED_IN_QUEUE, status == null || status.isBlank() ? "" : "QUEUESTATUS " + status);
+            calls.finish(callId(), CallOutcome.ANSWERED_IN_QUEUE,
+                    status == null || status.isBlank() || status.equals("CONTINUE") ? "" : "QUEUESTATUS " + status);
             line.set(VAR_RESULT, "QUEUE_ANSWERED");
         }
     }

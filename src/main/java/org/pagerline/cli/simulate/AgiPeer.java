@@ -236,11 +236,22 @@ public final class AgiPeer {
                         vars.put("QUEUESTATUS", "JOINEMPTY");
                         return "200 result=0";
                     default:
-                        vars.remove("QUEUESTATUS"); // answered and bridged: app_queue leaves it unset
+                        // answered and bridged, and the technician hung up first: app_queue goes on in
+                        // the dialplan only with option c; without it Queue() returns -1 as for a hang-up
+                        if (!options(args, 1).contains("c")) {
+                            return "200 result=-1";
+                        }
+                        vars.put("QUEUESTATUS", "CONTINUE");
                         return "200 result=0";
                 }
             }
             return "200 result=0";
+        }
+
+        /** The option letters of an application's argument {@code index} (0-based), without (...) parts. */
+        private static String options(String args, int index) {
+            String[] parts = args.split(",", -1);
+            return parts.length > index ? parts[index].replaceAll("\\([^)]*\\)", "") : "";
         }
 
         /** Rings the technician; with U(ctx^callId^techId) their leg runs the accept script first. */
@@ -262,6 +273,11 @@ public final class AgiPeer {
             // The technician's phone answered (a person or a voicemail): Dial says ANSWER either way.
             // If the accept subroutine set GOSUB_RESULT=CONTINUE, their leg was dropped and the caller goes on.
             vars.put("DIALSTATUS", "ANSWER");
+            if (t == CallerScript.Technician.ACCEPT && !options(args, 2).contains("g")) {
+                // bridged, then the technician hung up first: without option g Dial returns -1
+                // (as for a caller's hang-up) although the caller is still on the line
+                return "200 result=-1";
+            }
             return "200 result=0";
         }
     }

@@ -74,7 +74,7 @@ class SupportLineScenarioTest {
         assertNull(c.error(), c.error());
         assertTrue(c.closedByServer(), "pagerline closes the socket when done");
         String dial = c.commands().stream().filter(s -> s.startsWith("EXEC \"Dial\"")).findFirst().orElseThrow();
-        assertEquals("EXEC \"Dial\" \"PJSIP/12045550100@trunk,25,U(pagerline-accept^" + c.variable("PAGERLINE_CALL")
+        assertEquals("EXEC \"Dial\" \"PJSIP/12045550100@trunk,25,gU(pagerline-accept^" + c.variable("PAGERLINE_CALL")
                 + "^1)\"", dial);
         assertEquals("1", c.acceptLegs().get(0).variable("PAGERLINE_ACCEPTED"));
         assertEquals("CONNECTED", c.variable("PAGERLINE_RESULT"));
@@ -170,7 +170,7 @@ class SupportLineScenarioTest {
         rig(IN_HOURS);
         Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2").queue(QueueEnd.ANSWERED));
         int setTicket = c.commands().indexOf("SET VARIABLE \"PAGERLINE_TICKET\" \"" + c.variable("PAGERLINE_TICKET") + "\"");
-        int queue = c.commands().indexOf("EXEC \"Queue\" \"helpdesk,,,,600\"");
+        int queue = c.commands().indexOf("EXEC \"Queue\" \"helpdesk,c,,,600\"");
         assertTrue(setTicket >= 0 && queue > setTicket, c.commands().toString());
         assertEquals("QUEUE_ANSWERED", c.variable("PAGERLINE_RESULT"));
         assertEquals(CallOutcome.ANSWERED_IN_QUEUE, callOf(c).outcome());

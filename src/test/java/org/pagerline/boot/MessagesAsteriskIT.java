@@ -1,0 +1,63 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.ticket.Ticket;
+
+/** Messages left on the support line through a real Asterisk 22. */
+@Execution(ExecutionMode.CONCURRENT)
+class MessagesAsteriskIT {
+
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ)
+    void afterHoursTheCallerHearsTheHoursAndLeavesAMessageForTheNextBusinessDay() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
+                .when("after-hours-menu").press("1")
+                .when("callback-confirm").press("1")
+                .when("record").talk(ofSeconds(4)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            assertEquals("MESSAGE", lab.resultAtHangup(me));
+            assertFalse(lab.reachedFallback(me));
+            String timeline = lab.timelineText(me);
+            assertTrue(timeline.contains("HOURS_READ desk closed; hours read out"), timeline);
+            assertTrue(timeline.contains("MESSAGE_CHOSEN leaves a message for the next business day"), timeline);
+            Ticket t = lab.ticketOf(me);
+            var record = lab.services().calls().callsOf(t.id()).get(0);
+            assertEquals(CallOutcome.MESSAGE, record.outcome(), timeline);
+            assertTrue(Files.size(Path.of(record.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded");
+        }
+    }
+
+    @Test
+    void anUrgentCallerCanKeyInAnotherCallBackNumber() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("2045550177#")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(150));
+            assertEquals("VOICEMAIL", lab.resultAtHangup(me));
+            Ticket t = lab.ticketOf(me);
+            Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == t.id()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no incident:\n" + lab.timelineText(me)));
+            assertEquals("+12045550177", i.callbackNumber(), lab.timelineText(me));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.ticket.Ticket;
+
+/**
+ * Non-urgent callers in business hours, through app_queue on a real Asterisk 22. The desk is open
+ * and Quinn signed in for the class; its tests run one after the other (one queue member).
+ */
+@ResourceLock(AsteriskLab.DESK)
+@Execution(ExecutionMode.SAME_THREAD)
+class QueueAsteriskIT {
+
+    @BeforeAll
+    static void openTheDesk() {
+        AsteriskLab.get().openDesk();
+    }
+
+    @AfterAll
+    static void closeTheDesk() {
+        AsteriskLab.get().closeDesk();
+    }
+
+    @Test
+    void aQueueCallTheTechnicianEndsIsRecordedAsAnsweredWithoutTheFallback() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1)).talk(ofSeconds(3)).hangUp(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").thenWaitAtMost(ofSeconds(60)))) {
+            quinn.awaitSuccess(ofSeconds(60));
+            call.awaitSuccess(ofSeconds(30));
+            assertTrue(call.event("asterisk-hung-up").isPresent(), "the line hung up on the caller: " + call.events());
+            assertFalse(lab.reachedFallback(me), "a caller who was answered is not sent to the fallback voicemail:\n"
+                    + String.join("\n", lab.dialplan(me)));
+            assertEquals("QUEUE_ANSWERED", lab.resultAtHangup(me));
+            Ticket t = lab.ticketOf(me);
+            assertEquals(CallOutcome.ANSWERED_IN_QUEUE, lab.services().calls().callsOf(t.id()).get(0).outcome(), lab.timelineText(me));
+        }
+    }
+
+    @Test
+    void afterTheQueueWaitLimitTheCallerLeavesAMessage() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(4)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            assertTrue(quinn.event("invite").isPresent(), "Quinn's phone rang while the caller waited");
+            assertEquals("MESSAGE", lab.resultAtHangup(me));
+            String timeline = lab.timelineText(me);
+            assertTrue(timeline.contains("QUEUE_LEFT left the queue: TIMEOUT"), timeline);
+            Ticket t = lab.ticketOf(me);
+            assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
+            assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
+                    "a non-urgent message opens no incident");
+        }
+    }
+}
