@@ -46,7 +46,8 @@ class PagingCallAsteriskIT {
         Eventually.await(Duration.ofSeconds(60), "no paging call of an earlier test still up",
                 () -> !lab.cli("core show channels concise").contains("pagerline-page"));
         lab.onEvent(e -> {
-            if ("AGIExecStart".equals(e.get("Event")) && "pagerline-page".equals(e.get("Context"))) {
+            if ("AGIExecStart".equals(e.get("Event")) && ("pagerline-page".equals(e.get("Context"))
+                    || e.getOrDefault("Command", "").contains("Dial"))) {
                 agi.add(e);
             }
         });
@@ -99,6 +100,12 @@ class PagingCallAsteriskIT {
         Matcher m = Pattern.compile("(?m)^INVITE sip:[^\\n]*\\n(?:[^\\n]+\\n)*?(From:[^\\n]*)").matcher(all);
         assertTrue(m.find(), "no INVITE in " + log);
         return m.group(1).trim();
+    }
+
+    /** The Dial commands pagerline's scripts ran in a context, as Asterisk logged them. */
+    private List<String> dials(String context) {
+        return agi.stream().filter(e -> context.equals(e.get("Context")) && e.getOrDefault("Command", "").contains("Dial"))
+                .map(e -> e.get("Command")).toList();
     }
 
     private long played(String file) {
@@ -187,6 +194,49 @@ class PagingCallAsteriskIT {
                     + bridged + " s");
             assertEquals("Pat Lab", incident().ownerName());
             assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
+
+            // {number} is the digits without '+' in every template: the urgent Dial and the call-back alike
+            assertTrue(dials("pagerline-inbound").stream().anyMatch(d -> d.contains("PJSIP/" + AsteriskLab.digits(AsteriskLab.PAT)
+                    + "@trunk,")), dials("pagerline-inbound").toString());
+            assertTrue(dials("pagerline-page").stream().anyMatch(d -> d.contains("PJSIP/" + AsteriskLab.digits(me) + "@trunk,")),
+                    dials("pagerline-page").toString());
+            assertTrue(agi.stream().noneMatch(e -> e.getOrDefault("Command", "").contains("PJSIP/+")), agi.toString());
+        }
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpBeforeTheMessageIsPagedWithWordsThatSaySo() throws Exception {
+        String me = lab.newCaller();
+        // the caller hangs up when asked to confirm the call-back number (before the tone)
+        lab.onEvent(e -> {
+            if ("AGIExecStart".equals(e.get("Event")) && me.equals(e.get("CallerIDNum"))
+                    && e.getOrDefault("Command", "").contains("pagerline/callback-confirm")) {
+                try {
+                    lab.ami.send(Map.of("Action", "Hangup", "Channel", e.get("Channel")));
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        });
+        try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("2")
+                        .thenWaitAtMost(ofSeconds(60)))) {
+            call.awaitSuccess(ofSeconds(90));
+        }
+        long ticket = lab.ticketOf(me).id();
+        Eventually.await(Duration.ofSeconds(20), "the SMS pages of the incident", () -> lab.services().incidents()
+                .list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+                .map(i -> lab.services().incidents().show(i.id()).pages().stream()
+                        .anyMatch(p -> p.channel() == org.pagerline.core.page.Channel.SMS)).orElse(false));
+        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == ticket).findFirst()
+                .orElseThrow();
+        incident = i.id();
+        assertEquals(null, i.recording(), lab.timelineText(me));
+        for (var p : lab.services().incidents().show(i.id()).pages()) {
+            if (p.channel() == org.pagerline.core.page.Channel.SMS) {
+                assertFalse(p.text().contains("left an urgent message"), p.text());
+                assertTrue(p.text().contains("hung up before leaving a message"), p.text());
+            }
         }
     }
 
