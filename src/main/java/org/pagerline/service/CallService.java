@@ -162,6 +162,11 @@ public final class CallService implements CallEvents {
         });
     }
 
+    /** Asterisk's unique id of the caller's channel (agi_uniqueid), for the accept leg to look at the caller. */
+    public Optional<String> uniqueIdOf(long callId) {
+        return tx.inTransaction(s -> call(s, callId).map(CallRecord::asteriskUniqueId));
+    }
+
     public Optional<Long> acceptedBy(long callId) {
         return tx.inTransaction(s -> call(s, callId).map(CallRecord::acceptedBy));
     }

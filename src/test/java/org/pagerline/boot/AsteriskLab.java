@@ -332,6 +332,8 @@ final class AsteriskLab {
     private static final class Cues {
         final List<String> prompts;
         int next;
+        /** The caller's channel on the PBX, once seen. */
+        volatile String channel;
 
         Cues(List<String> prompts) {
             this.prompts = new ArrayList<>(prompts);
@@ -341,16 +343,28 @@ final class AsteriskLab {
     /** On the AMI reader thread: GET DATA / RECORD FILE on a caller's channel starts that caller's next cue. */
     private void cue(Map<String, String> e) {
         String event = e.get("Event");
-        if (!("AGIExecStart".equals(event) || "Newexten".equals(event)) || !"pagerline-inbound".equals(e.get("Context"))) {
+        if (!("AGIExecStart".equals(event) || "Newexten".equals(event))) {
             return;
         }
-        Cues c = cues.get(e.getOrDefault("CallerIDNum", ""));
+        boolean callerLeg = "pagerline-inbound".equals(e.get("Context"));
+        boolean techLeg = "pagerline-accept".equals(e.get("Context"));
+        if (!callerLeg && !techLeg) {
+            return;
+        }
+        // the technician's leg of the urgent Dial shows the caller as its connected line
+        Cues c = cues.get(e.getOrDefault(callerLeg ? "CallerIDNum" : "ConnectedLineNum", ""));
         String cmd = e.getOrDefault("Command", "");
         if (c == null) {
             return;
         }
+        if (callerLeg) {
+            c.channel = e.get("Channel");
+        }
         String asked = "Newexten".equals(event) ? "app:" + e.get("Application")
                 : cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
+        if (asked != null && techLeg) {
+            asked = "tech:" + asked.replace("pagerline/", "");
+        }
         synchronized (c) {
             if (asked == null || c.next >= c.prompts.size()) {
                 return;
@@ -362,7 +376,7 @@ final class AsteriskLab {
             c.next++;
         }
         try {
-            ami.send(Map.of("Action", "PJSIPNotify", "Channel", e.get("Channel"), "Variable", "Event=pagerline-cue"));
+            ami.send(Map.of("Action", "PJSIPNotify", "Channel", c.channel, "Variable", "Event=pagerline-cue"));
         } catch (IOException ex) {
             System.err.println("could not cue " + e.get("Channel") + ": " + ex);
         }
@@ -379,6 +393,12 @@ final class AsteriskLab {
     /** The dialplan steps a caller's channel took in [pagerline-inbound], in order ("exten,prio App(data)"). */
     List<String> dialplan(String caller) {
         return List.copyOf(trails.getOrDefault(caller, List.of()));
+    }
+
+    /** The caller's channel on the PBX (PJSIP/trunk-...), once pagerline has started with it. */
+    String channelOf(String caller) {
+        Cues c = cues.get(caller);
+        return c == null ? null : c.channel;
     }
 
     /** True if the caller was sent to the fallback voicemail. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.ticket.Ticket;
+import org.pagerline.testkit.Eventually;
 
 /** Calls that reach a technician, through a real Asterisk 22: how they end. */
 @Execution(ExecutionMode.CONCURRENT)
@@ -37,6 +38,33 @@ class ConnectedCallsAsteriskIT {
             assertEquals(CallOutcome.CONNECTED, c.outcome(), lab.timelineText(me));
             assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
                     "no incident for a call that was put through");
+        }
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpDuringTheAcceptPromptIsPagedForAndTheTechnicianIsToldTheCallerIsGone() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))
+                        .press("1").thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("1")
+                        .when("tech:accept-press-1").hangUp())) {
+            call.awaitSuccess(ofSeconds(60));
+            pat.awaitSuccess(ofSeconds(60));
+            assertTrue(pat.event("key-1").isPresent() && pat.event("far-end-hung-up").isPresent(), "Pat pressed 1: " + pat.events());
+            Ticket t = lab.ticketOf(me);
+            Eventually.await(ofSeconds(10), "the call's end on the ticket",
+                    () -> lab.services().calls().callsOf(t.id()).get(0).outcome() != null);
+            String timeline = lab.timelineText(me);
+            assertFalse(timeline.contains("talked to"), "not put through:\n" + timeline);
+            var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).findFirst()
+                    .orElseThrow(() -> new AssertionError("the caller who hung up gets an incident, as at ringing:\n" + timeline));
+            assertEquals(me, incident.callbackNumber());
+            assertTrue(incident.callbackDueAt() != null, "the call-back timer runs");
+            assertTrue(lab.cli("core show channels concise").lines().noneMatch(l -> l.contains(AsteriskLab.digits(me))),
+                    "nothing of the call is left on the PBX");
         }
     }
 }

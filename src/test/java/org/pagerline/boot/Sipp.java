@@ -52,8 +52,8 @@ final class Sipp {
 
         /**
          * Waits until pagerline starts asking with this prompt (GET DATA pagerline/NAME), or starts
-         * recording ("record": RECORD FILE), or the dialplan runs an application ("app:Record").
-         * At most 60 s.
+         * recording ("record": RECORD FILE), or the dialplan runs an application ("app:Record"),
+         * or the technician's leg of this call is asked ("tech:accept-press-1"). At most 60 s.
          */
         Caller when(String prompt) {
             cues.add(prompt);
@@ -287,7 +287,7 @@ final class Sipp {
         Path events = work.resolve(name + ".events");
         Files.deleteIfExists(events);
         String xml = resource("caller.xml");
-        String steps = steps(resource("caller-steps.xml"), c.steps, events);
+        String steps = steps(resource("caller-steps.xml"), c.steps, events, Map.of("number", c.number, "display", c.name));
         xml = fill(xml, Map.of("steps", steps, "events", events.toString(), "number", c.number, "name", c.name,
                 "cue_ms", "60000", "end_ms", Long.toString(c.lastWait.toMillis())));
         long bound = 60 + (c.cues.size() + 1) * 60L + c.lastWait.toSeconds();
@@ -303,7 +303,7 @@ final class Sipp {
         String answer = p.answerAfter == null
                 ? fill(fragment(fragments, "never-answer"), Map.of("ring_max_ms", "300000"))
                 : fill(fragment(fragments, "answer-after"), Map.of("answer_ms", Long.toString(Math.max(1, p.answerAfter.toMillis()))));
-        xml = fill(xml, Map.of("answer", answer, "steps", steps(fragments, p.steps, events), "events", events.toString(),
+        xml = fill(xml, Map.of("answer", answer, "steps", steps(fragments, p.steps, events, Map.of()), "events", events.toString(),
                 "end_ms", Long.toString(p.lastWait.toMillis())));
         return run(xml, work, name, List.of(), 420, "phone " + p.number, events);
     }
@@ -327,12 +327,13 @@ final class Sipp {
         return new Run(pr, events, log, what, port);
     }
 
-    private static String steps(String fragments, List<Step> steps, Path events) throws IOException {
+    private static String steps(String fragments, List<Step> steps, Path events, Map<String, String> call) throws IOException {
         StringBuilder sb = new StringBuilder();
         int n = 0;
         for (Step s : steps) {
             n++;
-            Map<String, String> f = new LinkedHashMap<>(s.fields());
+            Map<String, String> f = new LinkedHashMap<>(call);
+            f.putAll(s.fields());
             if (s.fragment().equals("key")) {
                 f.put("pcap", dtmf(f.get("key"), events.getParent()).toString());
             }
@@ -341,6 +342,9 @@ final class Sipp {
             f.putIfAbsent("name", s.fragment() + n);
             f.put("cue_ms", "60000");
             sb.append(fill(fragment(fragments, s.fragment()), f));
+        }
+        if (sb.indexOf("{{") >= 0) {
+            throw new IllegalStateException("a step field left unfilled: " + sb.substring(sb.indexOf("{{"), sb.indexOf("{{") + 30));
         }
         return sb.toString();
     }

@@ -35,6 +35,24 @@ public final class AcceptScript implements AgiScript {
         this.promptTimeoutMs = promptTimeoutMs;
     }
 
+    /**
+     * True if the caller's channel is gone or hanging up. While Dial runs this subroutine Asterisk
+     * keeps the caller's channel even after their BYE (so it "exists", its state still Up, and
+     * HANGUPCAUSE is no help: 16 on a live caller too); the hang-up source, which chan_pjsip records
+     * when the far end hangs up, is empty until then.
+     */
+    private boolean callerGone(AgiLine line, long callId) throws org.asteriskjava.fastagi.AgiException {
+        Optional<String> uid = calls.uniqueIdOf(callId);
+        if (uid.isEmpty()) {
+            return true;
+        }
+        if (!"1".equals(line.get("CHANNEL_EXISTS(" + uid.get() + ")"))) {
+            return true;
+        }
+        String source = line.get("IMPORT(" + uid.get() + ",CHANNEL(hangupsource))");
+        return source != null && !source.isBlank();
+    }
+
     @Override
     public void service(AgiRequest request, AgiChannel channel) {
         AgiLine line = new AgiLine(channel);
@@ -51,7 +69,13 @@ public final class AcceptScript implements AgiScript {
             line.play(Prompt.ACCEPT_INTRO);
             line.sayDigits(Long.toString(ticket.get()));
             Menu.Answer a = line.ask(Menus.ACCEPT, promptTimeoutMs);
-            if (a.kind() == Menu.Answer.Kind.CHOSEN && calls.accept(callId, techId)) {
+            if (a.kind() == Menu.Answer.Kind.CHOSEN && callerGone(line, callId)) {
+                // Asterisk keeps the caller's channel until this subroutine returns, so the call
+                // record cannot know yet: a caller who hung up meanwhile must not count as put through
+                calls.note(callId, "ACCEPT_TOO_LATE", "technician " + techId
+                        + " pressed 1, but the caller had hung up during the accept prompt");
+                line.play(Prompt.ACCEPT_GONE);
+            } else if (a.kind() == Menu.Answer.Kind.CHOSEN && calls.accept(callId, techId)) {
                 line.set(VAR_ACCEPTED, "1");
             } else if (a.kind() == Menu.Answer.Kind.CHOSEN) {
                 line.play(Prompt.ACCEPT_GONE);

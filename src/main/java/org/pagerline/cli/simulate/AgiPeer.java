@@ -174,6 +174,11 @@ public final class AgiPeer {
                 case "GET VARIABLE", "GET FULL":
                     String name = v.equals("GET FULL") ? cmd.arg(1) : cmd.arg(0);
                     String val = vars.get(name);
+                    if (name.startsWith("CHANNEL_EXISTS(")) {
+                        val = "1"; // the caller's channel: Asterisk keeps it while Dial runs
+                    } else if (name.startsWith("IMPORT(") && name.contains("hangupsource")) {
+                        val = CALLER_LEFT.equals(call.caller().hangupAt()) ? "PJSIP/trunk-00000001" : null;
+                    }
                     return List.of(val == null ? "200 result=0" : "200 result=1 (" + val + ")");
                 case "GET DATA":
                     String keys = nextPress();
@@ -248,6 +253,9 @@ public final class AgiPeer {
             return "200 result=0";
         }
 
+        /** Marks the technician's leg of a caller who hung up during the accept prompt. */
+        private static final String CALLER_LEFT = "caller-left-during-accept";
+
         /** The option letters of an application's argument {@code index} (0-based), without (...) parts. */
         private static String options(String args, int index) {
             String[] parts = args.split(",", -1);
@@ -265,7 +273,9 @@ public final class AgiPeer {
             if (m.find()) {
                 String[] parts = m.group(1).split("\\^");
                 List<String> legArgs = List.of(parts).subList(1, parts.length);
-                CallerScript tech = CallerScript.pressing(t == CallerScript.Technician.ACCEPT ? "1" : "");
+                boolean presses = t == CallerScript.Technician.ACCEPT || t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT;
+                CallerScript tech = CallerScript.pressing(presses ? "1" : "")
+                        .hangingUpAt(t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT ? CALLER_LEFT : null);
                 Conversation leg = AgiPeer.run(new Call(call.host(), call.port(), "accept", "+12045550000", "pagerline",
                         call.uniqueId() + "1", legArgs, tech, call.ioTimeout()));
                 conv.addAcceptLeg(leg);
@@ -273,6 +283,10 @@ public final class AgiPeer {
             // The technician's phone answered (a person or a voicemail): Dial says ANSWER either way.
             // If the accept subroutine set GOSUB_RESULT=CONTINUE, their leg was dropped and the caller goes on.
             vars.put("DIALSTATUS", "ANSWER");
+            if (t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT) {
+                hangUp(); // the caller was gone: Dial returns -1 once the subroutine is done
+                return "200 result=-1";
+            }
             if (t == CallerScript.Technician.ACCEPT && !options(args, 2).contains("g")) {
                 // bridged, then the technician hung up first: without option g Dial returns -1
                 // (as for a caller's hang-up) although the caller is still on the line

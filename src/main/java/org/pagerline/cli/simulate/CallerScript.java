@@ -33,6 +33,11 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
         ACCEPT,
         /** answers and presses nothing: a voicemail greeting, say */
         IGNORE,
+        /**
+         * answers and presses 1, but the caller has hung up during the accept prompt (Asterisk keeps the
+         * caller's channel until the accept subroutine returns; its hang-up source is then set)
+         */
+        ACCEPT_AFTER_CALLER_LEFT,
         /** rings out */
         NOANSWER,
         BUSY

@@ -89,6 +89,20 @@ class SupportLineScenarioTest {
     }
 
     @Test
+    void aTechnicianWhoPressesOneAfterTheCallerHungUpIsToldSoAndTheCallerIsPagedFor() {
+        rig(OUT_OF_HOURS).primary("Alice Tech", "+12045550100");
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1").technician(Technician.ACCEPT_AFTER_CALLER_LEFT));
+
+        Conversation leg = c.acceptLegs().get(0);
+        assertEquals("0", leg.variable("PAGERLINE_ACCEPTED"), "no acceptance for a caller who is gone");
+        assertTrue(leg.soundFiles().contains("pagerline/accept-gone"), "the technician hears that the caller is gone: " + leg.soundFiles());
+        TicketService.TicketView t = ticketOf(c);
+        assertFalse(kinds(t).contains("ACCEPTED"), timeline(t));
+        assertTrue(kinds(t).contains("ACCEPT_TOO_LATE"), timeline(t));
+        assertEquals(1, rig.incidents.opened().size(), "the caller gets an incident, as one who hung up while ringing:\n" + timeline(t));
+    }
+
+    @Test
     void urgentCallerLeavesAMessageWhenTheTechniciansVoicemailAnswers() {
         rig(IN_HOURS).primary("Alice Tech", "+12045550100");
         Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.IGNORE));
