@@ -80,6 +80,11 @@ final class AsteriskLab {
     static final String DESK_NUMBER = "+12045550100";
     /** Resource lock for tests that change the desk's hours, policy or roster. */
     static final String DESK = "pagerline-desk";
+    /**
+     * Resource lock on the installed prompts: a test that removes one holds it (READ_WRITE); tests
+     * whose calls play pagerline/connecting (the urgent path) hold it READ.
+     */
+    static final String PROMPTS = "pagerline-prompts";
     static final Duration RING_TIMEOUT = Duration.ofSeconds(12);
 
     private static AsteriskLab shared;

@@ -43,6 +43,7 @@ class MessagesAsteriskIT {
     }
 
     @Test
+    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
     void anUrgentCallerCanKeyInAnotherCallBackNumber() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();

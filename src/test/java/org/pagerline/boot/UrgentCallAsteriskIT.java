@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
 
 /** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class UrgentCallAsteriskIT {
 
     @Test
@@ -38,6 +41,20 @@ class UrgentCallAsteriskIT {
             Path wav = Path.of(incident.recording() + ".wav");
             assertTrue(Files.exists(wav), "the message is on the PBX: " + wav);
             assertTrue(Files.size(wav) > 8000 * 2 * 3, "at least 3 s of the caller's speech were recorded: " + Files.size(wav));
+        }
+    }
+
+    @Test
+    void whenTheTechniciansPhoneAnswersButNobodyPressesOneTheTicketSaysSo() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(2)).thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("2")
+                        .when("callback-confirm").hangUp())) {
+            call.awaitSuccess(ofSeconds(90));
+            assertTrue(pat.event("answered").isPresent(), "Pat's phone answered: " + pat.events());
+            String timeline = lab.timelineText(me);
+            assertTrue(timeline.contains("NOT_ACCEPTED Pat Lab's phone answered, but nobody pressed 1 to accept"), timeline);
         }
     }
 }

@@ -38,12 +38,23 @@ final class AgiLine {
     }
 
     void play(Prompt p) throws AgiException {
-        stillThere(channel.sendCommand(new StreamFileCommand(p.file(), "")), p.file());
+        playSound(p.file());
     }
 
-    /** A sound file by name (a core sound such as digits/day-1); like {@link #play(Prompt)}. */
+    /**
+     * A sound file by name (a prompt, or a core sound such as digits/day-1), through the Playback
+     * application rather than STREAM FILE: Asterisk 22 fails STREAM FILE of a missing file, and
+     * res_agi then ends the script with AGISTATUS=FAILURE (the dialplan's fallback) even though the
+     * script carried on. Playback of a missing file only warns and sets PLAYBACKSTATUS=FAILED;
+     * it returns -1 only when the caller hangs up.
+     */
     void playSound(String file) throws AgiException {
-        stillThere(channel.sendCommand(new StreamFileCommand(file, "")), file);
+        if (exec("Playback", file) == -1) {
+            throw new AgiHangupException();
+        }
+        if ("FAILED".equals(get("PLAYBACKSTATUS"))) {
+            LOG.warn("could not play {} (is the prompt installed?); going on without it", file);
+        }
     }
 
     void sayDigits(String digits) throws AgiException {

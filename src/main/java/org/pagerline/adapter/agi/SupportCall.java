@@ -145,8 +145,7 @@ final class SupportCall {
             line.set(VAR_RESULT, "CONNECTED");
             return true;
         }
-        calls.note(callId(), "NOT_ACCEPTED", tech.name() + " did not accept within " + ringSeconds + " s (DIALSTATUS "
-                + (status == null ? "unset" : status) + ")");
+        calls.note(callId(), "NOT_ACCEPTED", CallDecisions.notAcceptedText(tech.name(), status, ringSeconds));
         line.play(Prompt.NOBODY_ACCEPTED);
         return false;
     }

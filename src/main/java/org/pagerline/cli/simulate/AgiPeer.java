@@ -158,7 +158,10 @@ public final class AgiPeer {
                     return List.of("200 result=0");
                 case "STREAM FILE", "CONTROL STREAM":
                     if (call.caller().missingSounds().contains(cmd.arg(0))) {
-                        return List.of("200 result=-1 endpos=0"); // Asterisk: file not found
+                        // Asterisk 22: file not found. The script may go on, but res_agi counts the
+                        // command as failed and the dialplan later reads AGISTATUS=FAILURE.
+                        vars.put("AGISTATUS", "FAILURE");
+                        return List.of("200 result=-1 endpos=0");
                     }
                     return List.of("200 result=0 endpos=16000");
                 case "VERBOSE", "NOOP":
@@ -225,6 +228,11 @@ public final class AgiPeer {
             String args = cmd.arg(1);
             if (app.equalsIgnoreCase("Dial")) {
                 return dial(args);
+            }
+            if (app.equalsIgnoreCase("Playback")) {
+                // a file it cannot find: Playback warns, sets PLAYBACKSTATUS=FAILED and returns 0
+                vars.put("PLAYBACKSTATUS", call.caller().missingSounds().contains(args) ? "FAILED" : "SUCCESS");
+                return "200 result=0";
             }
             if (app.equalsIgnoreCase("Queue")) {
                 if (call.caller().hold() != null) {

@@ -87,9 +87,23 @@ public final class Conversation {
 
     /** The prompts played or asked, by sound file, in order. */
     public List<String> soundFiles() {
-        return exchanges().stream()
-                .filter(e -> e.command().verb().equals("STREAM FILE") || e.command().verb().equals("GET DATA"))
-                .map(e -> e.command().arg(0)).toList();
+        List<String> out = new ArrayList<>();
+        for (Exchange e : exchanges()) {
+            String f = playedFile(e.command());
+            if (f != null) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** The sound file a command plays (STREAM FILE, GET DATA, EXEC Playback), or null. */
+    static String playedFile(AgiCommandLine c) {
+        return switch (c.verb()) {
+            case "STREAM FILE", "GET DATA" -> c.arg(0);
+            case "EXEC" -> c.arg(0).equalsIgnoreCase("Playback") ? c.arg(1) : null;
+            default -> null;
+        };
     }
 
     /** A readable transcript: what pagerline did, in words where the prompt is known, and the replies. */
@@ -98,7 +112,8 @@ public final class Conversation {
         for (Exchange e : exchanges()) {
             AgiCommandLine c = e.command();
             String words = switch (c.verb()) {
-                case "STREAM FILE", "GET DATA" -> Prompt.byFile(c.arg(0)).map(p -> "  \"" + p.text() + "\"").orElse("");
+                case "STREAM FILE", "GET DATA", "EXEC" -> playedFile(c) == null ? ""
+                        : Prompt.byFile(playedFile(c)).map(p -> "  \"" + p.text() + "\"").orElse("");
                 case "SAY DIGITS" -> "  (says the digits " + c.arg(0) + ")";
                 case "VERBOSE" -> "  \"" + c.arg(0) + "\"";
                 default -> "";

@@ -43,6 +43,23 @@ public final class CallDecisions {
     }
 
     /**
+     * What the ticket says when the on-call technician was rung but not put through, by what
+     * happened (Dial's DIALSTATUS): their phone answered but nobody pressed 1 (a voicemail greeting,
+     * or they did not press it), it rang out, it was busy, or it could not be reached.
+     */
+    public static String notAcceptedText(String techName, String dialStatus, long ringSeconds) {
+        String status = norm(dialStatus);
+        return switch (status) {
+            case "ANSWER" -> techName + "'s phone answered, but nobody pressed 1 to accept (a voicemail greeting?)";
+            case "NOANSWER" -> techName + " did not answer within " + ringSeconds + " s";
+            case "BUSY" -> techName + "'s phone was busy";
+            case "CHANUNAVAIL", "CONGESTION" -> techName + " could not be reached (DIALSTATUS " + status + ")";
+            case "" -> techName + " was not put through (DIALSTATUS unset)";
+            default -> techName + " was not put through (DIALSTATUS " + status + ")";
+        };
+    }
+
+    /**
      * After {@code Queue()} returned with the caller still on the line: true when the caller
      * should leave a message (the wait limit passed, or the queue had nobody to take calls).
      * An empty status means a technician answered and the conversation is over.

@@ -67,4 +67,14 @@ class CallDecisionsTest {
         assertEquals("recording", CallStep.RECORDING.wireName());
         assertEquals(CallStep.MENU, CallStep.parse("Menu"));
     }
+
+    @Test
+    void aTechnicianNotPutThroughIsDescribedByWhatTheirPhoneDid() {
+        assertEquals("Pat's phone answered, but nobody pressed 1 to accept (a voicemail greeting?)",
+                CallDecisions.notAcceptedText("Pat", "ANSWER", 25));
+        assertEquals("Pat did not answer within 25 s", CallDecisions.notAcceptedText("Pat", "NOANSWER", 25));
+        assertEquals("Pat's phone was busy", CallDecisions.notAcceptedText("Pat", "busy", 25));
+        assertEquals("Pat could not be reached (DIALSTATUS CHANUNAVAIL)", CallDecisions.notAcceptedText("Pat", "CHANUNAVAIL", 25));
+        assertEquals("Pat was not put through (DIALSTATUS unset)", CallDecisions.notAcceptedText("Pat", null, 25));
+    }
 }

@@ -1,0 +1,41 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/** A PBX missing one of pagerline's prompts: the caller misses its words, never the call. */
+@Execution(ExecutionMode.CONCURRENT)
+class MissingPromptAsteriskIT {
+
+    @Test
+    @ResourceLock(AsteriskLab.PROMPTS)
+    void aMissingPromptCostsOnlyItsWords() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        Path wav = lab.sounds().resolve("pagerline/connecting.wav");
+        Path aside = wav.resolveSibling("connecting.wav.removed-by-test");
+        Files.move(wav, aside, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            String me = lab.newCaller();
+            try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))
+                            .press("1").pause(ofSeconds(2)).hangUp(), me);
+                    var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("1")
+                            .thenWaitAtMost(ofSeconds(40)))) {
+                pat.awaitSuccess(ofSeconds(60));
+                call.awaitSuccess(ofSeconds(60));
+            }
+            assertFalse(lab.reachedFallback(me), "no fallback for a missing prompt:\n" + String.join("\n", lab.dialplan(me)));
+            assertEquals("CONNECTED", lab.resultAtHangup(me), lab.timelineText(me));
+        } finally {
+            Files.move(aside, wav, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
