@@ -240,6 +240,25 @@ class PagingCallAsteriskIT {
         }
     }
 
+    @Test
+    void aPageWhoseRecordingIsGoneFromThePbxStillReachesTheMenuAndKey4() throws Exception {
+        // what PagingCallScriptTest.aRecordingAsteriskCannotPlayDoesNotEndThePage holds with the fake
+        String me = lab.newCaller();
+        // Pat answers late enough for the recording to be deleted first (a clean-up job, a full disk...)
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(25)).pause(ofSeconds(10)).press("4")
+                .thenWaitAtMost(ofSeconds(40)))) {
+            Incident opened = urgentMessage(me);
+            Files.delete(Path.of(opened.recording() + ".wav"));
+            pat.awaitSuccess(ofSeconds(120));
+
+            assertEquals(IncidentState.ACKNOWLEDGED, incident().state(), lab.timelineText(me));
+            assertEquals("Pat Lab", incident().ownerName());
+            // Asterisk answers STREAM FILE of the missing file with result=-1 and carries on (res_agi only
+            // marks AGISTATUS FAILURE for the end): the page goes on to the menu, as PageCallPeer plays it
+            assertEquals(0, played("pagerline/page-unavailable"), "the paging call did not fail: " + agi);
+        }
+    }
+
     private String fromHeaderCaller(String me) throws IOException {
         return fromHeaderAt(me);
     }
