@@ -50,10 +50,13 @@ import org.pagerline.testkit.Eventually;
  * }
  * }</pre>
  * <ul>
- * <li>{@link Sipp.Caller}: {@code when(prompt)} waits for pagerline to start asking with
- * {@code pagerline/<prompt>} (or {@code "record"}: RECORD FILE), then {@code press}, {@code talk},
- * {@code pause}, {@code hangUp}. The harness watches the PBX over AMI and cues the SIPp caller with an
- * in-dialog NOTIFY, so keys are pressed while pagerline listens, however slow the machine.</li>
+ * <li>{@link Sipp.Caller}: {@code when(cue)} waits for pagerline to start asking with
+ * {@code pagerline/<cue>} (GET DATA), or for {@code "record"} (RECORD FILE), {@code "app:Record"} (a
+ * dialplan application on the caller's channel, e.g. the fallback's Record), {@code "tech:accept-press-1"}
+ * (a prompt on the technician's leg of this call); then {@code press}, {@code talk}, {@code pause},
+ * {@code hangUp}. The harness watches the PBX over AMI and cues the SIPp caller with an in-dialog
+ * NOTIFY, so keys are pressed while pagerline listens, however slow the machine. Cues are taken in
+ * order; a cue that never comes fails the call after 60 s.</li>
  * <li>{@link Sipp.Phone}: a technician's phone: {@code answerAfter(d)} or {@code neverAnswer()},
  * then timed steps from the answer. Registered at the carrier for one number, and (optionally) only
  * for calls presenting one caller's number, so parallel tests ring their own phone for the same
@@ -61,9 +64,18 @@ import org.pagerline.testkit.Eventually;
  * {@code forCaller = null} in an {@code @Isolated} test.</li>
  * <li>Every call and phone is one SIPp process, bounded; events ("invite", "answered", "cue-...",
  * "key-1", "hung-up", ...) with their instants in {@link Sipp.Run#events()}.</li>
- * <li>The desk: {@link #PAT} primary, {@link #SAM} secondary, {@link #LEE} team lead, {@link #VAL} VP;
- * the desk is closed (no opening hours) unless a test opens it ({@link #deskOpen}, under
- * {@code @ResourceLock(DESK)}).</li>
+ * <li>The desk: {@link #PAT} primary, {@link #SAM} secondary, {@link #LEE} team lead, {@link #VAL} VP,
+ * {@link #QUINN} at the help desk. Closed (today and tomorrow are holidays) unless a test class holding
+ * {@code @ResourceLock(DESK)} opens it ({@link #openDesk}, Quinn signed in to the queue); a test that
+ * needs it closed holds {@code DESK} READ. Tests whose calls play pagerline/connecting hold
+ * {@code PROMPTS} READ (one test removes that prompt).</li>
+ * <li>What happened: {@link #ticketOf}, {@link #timelineText}, {@link #dialplan} (the caller's path
+ * through [pagerline-inbound]), {@link #reachedFallback}, {@link #resultAtHangup} (PAGERLINE_RESULT as
+ * the h extension saw it), {@link #services()} (pagerline's own services), {@link #cli} (the PBX),
+ * {@link #database()} (a connection of the test's own).</li>
+ * <li>Run one class: {@code mvn -o -B test-compile failsafe:integration-test failsafe:verify
+ * -Dit.test=UrgentCallAsteriskIT}; with {@code PAGERLINE_TEST_ASTERISK_LAB=DIR} it reuses a lab from
+ * {@code scripts/asterisk-lab up DIR} instead of setting one up in target/asterisk-lab.</li>
  * </ul>
  */
 final class AsteriskLab {
@@ -202,12 +214,11 @@ final class AsteriskLab {
 
     /** Settings a scenario class may need for the whole suite (kept here so they are in one place). */
     private static Map<String, String> extraSettings() {
-        return Map.of("line.queue-wait-limit", "20s",
-                // paging calls and the call-backs dialled from them present the desk's number
-                "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">",
-                // every test's incident pages the same Pat and Sam: the carriers' 10-a-phone limit
-                // would defer the pages of the tests that come later
-                "paging.rate-limit.pages", "1000");
+        // many calls to the same few technicians' phones in a few minutes: no deferral by the
+        // per-phone page rate limit (its own tests are elsewhere); paging calls and the call-backs
+        // dialled from them present the desk's number (ami.page-caller-id)
+        return Map.of("line.queue-wait-limit", "10s", "paging.rate-limit.pages", "1000",
+                "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">");
     }
 
     private void desk() {

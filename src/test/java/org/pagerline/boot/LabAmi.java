@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,10 +122,6 @@ final class LabAmi implements AutoCloseable {
         } catch (IOException e) {
             // closed
         }
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(10);
     }
 
     @Override

@@ -32,11 +32,13 @@ class QueueAsteriskIT {
         AsteriskLab.get().closeDesk();
     }
 
+    // Quinn talks past app_queue's hold-time report (queues.conf reportholdtime): a member who hangs
+    // up during it never reaches the caller, who goes on waiting.
     @Test
     void aQueueCallTheTechnicianEndsIsRecordedAsAnsweredWithoutTheFallback() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
-        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1)).talk(ofSeconds(3)).hangUp(), me);
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1)).talk(ofSeconds(7)).hangUp(), me);
                 var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").thenWaitAtMost(ofSeconds(60)))) {
             quinn.awaitSuccess(ofSeconds(60));
             call.awaitSuccess(ofSeconds(30));
@@ -56,10 +58,9 @@ class QueueAsteriskIT {
         try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).neverAnswer(), me);
                 var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
                         .when("callback-confirm").press("1")
-                        .when("record").talk(ofSeconds(4)).press("#"))) {
+                        .when("record").talk(ofSeconds(3)).hangUp())) {
             call.awaitSuccess(ofSeconds(120));
             assertTrue(quinn.event("invite").isPresent(), "Quinn's phone rang while the caller waited");
-            assertEquals("MESSAGE", lab.resultAtHangup(me));
             String timeline = lab.timelineText(me);
             assertTrue(timeline.contains("QUEUE_LEFT left the queue: TIMEOUT"), timeline);
             Ticket t = lab.ticketOf(me);

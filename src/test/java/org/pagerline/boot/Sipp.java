@@ -100,6 +100,7 @@ final class Sipp {
         private Duration answerAfter; // null: never answers
         private final List<Step> steps = new ArrayList<>();
         private Duration lastWait = Duration.ofSeconds(120);
+        private int calls = 1;
 
         Phone(String number) {
             this.number = number;
@@ -112,6 +113,12 @@ final class Sipp {
 
         Phone neverAnswer() {
             answerAfter = null;
+            return this;
+        }
+
+        /** Takes up to n calls (at once or one after another) instead of one; for benchmarks. */
+        Phone calls(int n) {
+            calls = n;
             return this;
         }
 
@@ -291,7 +298,8 @@ final class Sipp {
         xml = fill(xml, Map.of("steps", steps, "events", events.toString(), "number", c.number, "name", c.name,
                 "cue_ms", "60000", "end_ms", Long.toString(c.lastWait.toMillis())));
         long bound = 60 + (c.cues.size() + 1) * 60L + c.lastWait.toSeconds();
-        return run(xml, work, name, List.of("-s", dialled, "127.0.0.1:" + pbxSipPort), bound, "caller " + c.number, events);
+        return run(xml, work, name, List.of("-m", "1", "-l", "1", "-s", dialled, "127.0.0.1:" + pbxSipPort), bound,
+                "caller " + c.number, events);
     }
 
     static Run phone(Phone p, Path work, String label) throws IOException {
@@ -305,7 +313,8 @@ final class Sipp {
                 : fill(fragment(fragments, "answer-after"), Map.of("answer_ms", Long.toString(Math.max(1, p.answerAfter.toMillis()))));
         xml = fill(xml, Map.of("answer", answer, "steps", steps(fragments, p.steps, events, Map.of()), "events", events.toString(),
                 "end_ms", Long.toString(p.lastWait.toMillis())));
-        return run(xml, work, name, List.of(), 420, "phone " + p.number, events);
+        return run(xml, work, name, List.of("-m", Integer.toString(p.calls), "-l", Integer.toString(p.calls)),
+                p.calls == 1 ? 420 : 1800, "phone " + p.number, events);
     }
 
     private static Run run(String xml, Path work, String name, List<String> extra, long boundSeconds, String what, Path events)
@@ -317,7 +326,7 @@ final class Sipp {
         int media = freeMediaPort();
         Path log = work.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(), "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media), "-m", "1", "-l", "1",
+                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media),
                 "-timeout", boundSeconds + "s", "-timeout_error", "-nostdin", "-trace_err", "-error_file",
                 work.resolve(name + "-errors.log").toString(), "-trace_msg", "-message_file",
                 work.resolve(name + "-messages.log").toString()));
