@@ -143,7 +143,7 @@ class AmiQueueTest {
         f.clock.advance(Duration.ofSeconds(300));
         f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
                 "Position", "1", "Count", "0"));
-        f.drain();
+        awaitLeft("1700.2");
         f.clock.advance(AmiQueue.LEAVE_GRACE); // no answer follows the leave
         sweep();
         Eventually.await(LIMIT, "left told", () -> f.callEvents.size() == 6);
@@ -203,7 +203,7 @@ class AmiQueueTest {
         f.clock.advance(Duration.ofSeconds(600)); // line.queue-wait-limit: off to leave a message
         f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3", "Queue", "helpdesk",
                 "Position", "1", "Count", "0"));
-        f.drain();
+        awaitLeft("1700.3");
         f.clock.advance(AmiQueue.LEAVE_GRACE.minusSeconds(1));
         sweep();
         assertEquals(1, f.callEvents.size(), "an answer may still follow: " + f.callEvents);
@@ -228,6 +228,13 @@ class AmiQueueTest {
                 "CallerIDNum", "+1204555900" + position, "Queue", "helpdesk", "Position", Integer.toString(position),
                 "Count", Integer.toString(position)));
         Eventually.await(LIMIT, "join told", () -> f.callEvents.size() == before + 1);
+    }
+
+    /** Waits until the ami-worker has handled the caller's QueueCallerLeave (they are gone from the live view). */
+    private void awaitLeft(String uid) {
+        Eventually.await(LIMIT, uid + "'s leave handled",
+                () -> f.queue.view().callers().stream().noneMatch(c -> c.uniqueId().equals(uid)));
+        f.drain(); // the rest of that event's handling, on the same worker, is done too
     }
 
     /** Runs the leave sweep on the ami-worker now (it also runs every second by itself) and waits for it. */
