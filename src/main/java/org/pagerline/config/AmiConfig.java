@@ -6,8 +6,8 @@ import java.time.Duration;
  * The Asterisk Manager Interface link: queue membership, queue events, and (when
  * {@code paging.voice-provider=asterisk}) voice pages placed with Originate. Off unless {@code ami.enabled}.
  *
- * <p>Dial-string templates take {@code {number}} (E.164 digits without '+') or {@code {phone}}
- * (E.164 with '+'): {@code PJSIP/{number}@trunk}, {@code Local/{phone}@pagerline-members}.
+ * <p>Dial-string templates: see {@link DialTemplate} ({@code {number}} E.164 digits without '+',
+ * {@code {phone}} with it), the same meaning as {@code line.dial-template}.
  *
  * @param password from PAGERLINE_AMI_PASSWORD only; never logged
  * @param reconnectInterval first wait before reconnecting; doubles after each failure up to {@code reconnectMax}
@@ -38,11 +38,29 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
                 template(s, "ami.page-dial-template", "PJSIP/{number}@trunk"),
                 s.string("ami.page-context", "pagerline-page"),
                 positive(s, "ami.page-ring-timeout", Duration.ofSeconds(30)),
-                s.raw("ami.page-caller-id").orElse(null));
+                callerId(s));
         if (c.reconnectMax.compareTo(c.reconnectInterval) < 0) {
             throw new ConfigException("ami.reconnect-max", "must be at least ami.reconnect-interval");
         }
         return c;
+    }
+
+    /** "Name" <number> or a bare number, as Originate's CallerID takes it. */
+    private static final java.util.regex.Pattern CALLER_ID =
+            java.util.regex.Pattern.compile("(?:\"[^\"<>]*\"\\s*|[^\"<>]*?\\s*)?<\\+?[0-9]{3,20}>|\\+?[0-9]{3,20}");
+
+    /**
+     * ami.page-caller-id: what the technician's phone (and, from the paging call, the customer's
+     * on a call-back) shows. Needs a number: Asterisk presents a caller ID with no number as
+     * "Anonymous". Whether it is needed at all is {@link PagerlineConfig}'s check.
+     */
+    private static String callerId(Settings s) {
+        String v = s.raw("ami.page-caller-id").map(String::trim).filter(x -> !x.isEmpty()).orElse(null);
+        if (v != null && !CALLER_ID.matcher(v).matches()) {
+            throw new ConfigException("ami.page-caller-id", "'" + v + "' has no number: use \"Help desk\" <+12045550100>"
+                    + " or +12045550100");
+        }
+        return v;
     }
 
     /** The queue member interface for a technician's phone. */
@@ -56,19 +74,11 @@ public record AmiConfig(boolean enabled, String host, int port, String username,
     }
 
     public static String expand(String template, String e164) {
-        String digits = e164.startsWith("+") ? e164.substring(1) : e164;
-        return template.replace("{number}", digits).replace("{phone}", digits.isEmpty() ? "" : "+" + digits);
+        return DialTemplate.expand(template, e164);
     }
 
     private static String template(Settings s, String key, String dflt) {
-        String t = s.string(key, dflt);
-        if (!t.contains("{number}") && !t.contains("{phone}")) {
-            throw new ConfigException(key, "'" + t + "' has no {number} or {phone} placeholder");
-        }
-        if (!t.contains("/")) {
-            throw new ConfigException(key, "'" + t + "' is not a dial string (TECH/resource, e.g. PJSIP/{number}@trunk)");
-        }
-        return t;
+        return DialTemplate.read(s, key, dflt);
     }
 
     private static Duration positive(Settings s, String key, Duration dflt) {

@@ -9,7 +9,8 @@ import org.pagerline.core.call.Prompt;
 /**
  * The support line (FastAGI script "support-line").
  *
- * @param dialTemplate     Dial() target for the on-call technician; {number} becomes their E.164 number
+ * @param dialTemplate     Dial() target for the on-call technician ({@link DialTemplate}: {number} their E.164
+ *                         digits without '+', {phone} with it)
  * @param ringTimeout      how long the technician's phone rings (and they have to accept) before voicemail
  * @param acceptContext    the dialplan subroutine Dial's U() option runs on the technician's leg
  * @param ticketReuseWindow a caller's open ticket updated within this is reused instead of a new one
@@ -33,13 +34,7 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
 
 
     public static LineConfig from(Settings s) {
-        String template = s.string("line.dial-template", "PJSIP/{number}@trunk");
-        if (!template.contains("{number}")) {
-            throw new ConfigException("line.dial-template", "'" + template + "' must contain {number}");
-        }
-        if (template.contains(",")) {
-            throw new ConfigException("line.dial-template", "'" + template + "' must not contain ',' (Dial options are added by pagerline)");
-        }
+        String template = DialTemplate.read(s, "line.dial-template", "PJSIP/{number}@trunk");
         String accept = s.string("line.accept-context", "pagerline-accept");
         String queue = s.string("line.queue-name", "helpdesk");
         for (String[] kv : new String[][] {{"line.accept-context", accept}, {"line.queue-name", queue}}) {
@@ -109,6 +104,6 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
 
     /** The Dial() target for a technician's E.164 number. */
     public String dialTarget(String e164) {
-        return dialTemplate.replace("{number}", e164);
+        return DialTemplate.expand(dialTemplate, e164);
     }
 }

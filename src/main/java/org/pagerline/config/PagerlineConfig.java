@@ -13,6 +13,13 @@ public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfi
                 SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s),
                 LineConfig.from(s), PagingConfig.from(s));
         s.rejectUnknownKeys();
+        if (c.paging().voiceProvider() == PagingConfig.VoiceProvider.ASTERISK && c.ami().pageCallerId() == null) {
+            // Asterisk 22 sends an Originate without CallerID (and the call-back Dialled from it) as
+            // "Anonymous" <sip:anonymous@anonymous.invalid>: carriers and customers reject those.
+            throw new ConfigException("ami.page-caller-id", "is needed when paging.voice-provider=asterisk: without it"
+                    + " Asterisk sends paging calls and call-backs as anonymous, which carriers reject;"
+                    + " set the help desk's number, e.g. \"Help desk\" <+12045550100>");
+        }
         return c;
     }
 }

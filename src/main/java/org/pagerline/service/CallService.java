@@ -382,7 +382,8 @@ public final class CallService implements CallEvents {
                         rec = rec.withAbandoned(rec.abandonedPosition(), waited);
                     }
                 }
-                s.calls().update(rec);
+                // only the queue's own columns: the script's thread may be writing the rest right now
+                s.calls().recordQueue(rec.id(), rec.answeredBy(), rec.abandonedPosition(), rec.waitedSeconds());
                 s.tickets().addEvent(rec.ticketId(), now, k, detail);
                 return true;
             });

@@ -13,6 +13,16 @@ public interface PageResponses {
     /** What a voice page must say: who called, the recording, the ticket. Empty if no such page. */
     java.util.Optional<PageBrief> brief(long pageId);
 
+    /**
+     * Whether someone else has taken the page's incident meanwhile: their name (or what ended it),
+     * so a paging call still playing can say so and end; empty while it still waits for an answer
+     * (or was taken by this page's own technician). One read by primary key: cheap enough to ask
+     * between two prompts of a paging call.
+     */
+    default java.util.Optional<String> takenBy(long pageId) {
+        return java.util.Optional.empty();
+    }
+
     /** A key pressed on the paging call ("1", "4", "5", "*"). */
     KeyOutcome onPageKey(long pageId, String key);
 

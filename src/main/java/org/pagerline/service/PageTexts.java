@@ -32,8 +32,11 @@ final class PageTexts {
         if (channel == Channel.VOICE) {
             return spoken(i);
         }
-        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who() + " left an urgent message at "
-                + time(i.openedAt(), to.zone()) + "; " + callback(i) + ". Reply " + code + "a to take it, " + code
+        boolean message = i.recording() != null && !i.recording().isBlank();
+        return "pagerline " + prio(i) + "ticket " + i.ticketId() + ": " + i.who()
+                + (message ? " left an urgent message at " + time(i.openedAt(), to.zone())
+                        : " called urgently at " + time(i.openedAt(), to.zone()) + " and hung up before leaving a message")
+                + "; " + callback(i) + ". Reply " + code + "a to take it, " + code
                 + "c once you called, " + code + "e to pass it on.";
     }
 
@@ -41,7 +44,7 @@ final class PageTexts {
         String about = i.priority() == null ? "" : ", about " + i.priority().meaning();
         return "Urgent page from pagerline. " + i.who() + " called" + about + ". Ticket " + i.ticketId() + ". "
                 + (i.callbackNumber() == null ? "No call-back number was left. " : "Call-back number " + i.callbackNumber() + ". ")
-                + "Their message follows.";
+                + (i.recording() != null && !i.recording().isBlank() ? "Their message follows." : "No message was left.");
     }
 
     static final String KEYS = "Press 1 to acknowledge and be connected to the caller now, 4 to acknowledge, "

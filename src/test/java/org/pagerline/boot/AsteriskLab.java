@@ -91,6 +91,8 @@ final class AsteriskLab {
     static final String ZONE = "America/Winnipeg";
     /** The support line's number as dialled by callers (any number reaches [pagerline-inbound]). */
     static final String SUPPORT_DID = "2045550100";
+    /** The caller ID of paging calls and call-backs (ami.page-caller-id): what the carrier sees them from. */
+    static final String DESK_NUMBER = "+12045550100";
     /** Resource lock for tests that change the desk's hours, policy or roster. */
     static final String DESK = "pagerline-desk";
     /**
@@ -216,8 +218,10 @@ final class AsteriskLab {
     /** Settings a scenario class may need for the whole suite (kept here so they are in one place). */
     private static Map<String, String> extraSettings() {
         // many calls to the same few technicians' phones in a few minutes: no deferral by the
-        // per-phone page rate limit (its own tests are elsewhere)
-        return Map.of("line.queue-wait-limit", "10s", "paging.rate-limit.pages", "1000");
+        // per-phone page rate limit (its own tests are elsewhere); paging calls and the call-backs
+        // dialled from them present the desk's number (ami.page-caller-id)
+        return Map.of("line.queue-wait-limit", "10s", "paging.rate-limit.pages", "1000",
+                "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">");
     }
 
     private void desk() {

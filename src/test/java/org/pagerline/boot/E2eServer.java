@@ -92,6 +92,7 @@ final class E2eServer implements AutoCloseable {
                 file.put("ami.reconnect-interval", "50ms");
                 file.put("ami.reconnect-max", "200ms");
                 file.put("paging.voice-provider", "asterisk");
+                file.put("ami.page-caller-id", "\"Help desk\" <+12045550100>");
                 env.put("PAGERLINE_AMI_PASSWORD", "ami-secret");
             } else {
                 file.put("paging.voice-provider", "twilio");

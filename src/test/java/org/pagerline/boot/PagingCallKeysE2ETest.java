@@ -61,6 +61,8 @@ class PagingCallKeysE2ETest {
         for (var c : e.ami.actions("Originate")) {
             assertEquals("pagerline-page", c.get("Context"), c.toString());
             assertEquals("s", c.get("Exten"), c.toString());
+            // never anonymous: the paging call (and the call-back dialled from it) shows the desk's number
+            assertEquals("\"Help desk\" <+12045550100>", c.get("CallerID"), c.toString());
         }
         List<Page> voice = e.pages(n).stream().filter(p -> p.channel() == Channel.VOICE).toList();
         assertEquals(voice.stream().map(Page::id).sorted().toList(), calls.values().stream().sorted().toList(),
@@ -115,7 +117,8 @@ class PagingCallKeysE2ETest {
                     .atMenu("1").atPrompt("pagerline/page-spoke", "1").call(); // "If you spoke with the caller, press 1"
 
             assertTrue(commands.contains("STREAM FILE \"pagerline/page-connecting\" \"\""), commands.toString());
-            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60,g\""), commands.toString());
+            assertTrue(commands.contains("EXEC \"Dial\" \"PJSIP/" + CALLER.substring(1) + "@trunk,60,gU(pagerline-page-answered^"
+                    + PageCallPeer.CHANNEL + ")\""), commands.toString());
             Incident i = e.incident(n);
             assertEquals(IncidentState.CALLED_BACK, i.state());
             assertEquals("Sam", i.ownerName());
@@ -129,6 +132,31 @@ class PagingCallKeysE2ETest {
             e.after(Duration.ofHours(2));
             e.expectNothingElse();
             assertEquals(2, e.ami.actions("Originate").size());
+        }
+    }
+
+    @Test
+    void aTechnicianStillOnThePagingCallIsToldSomeoneElseTookItAndTheCallEnds() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.ASTERISK)) {
+            long n = pagedFirstStep(e);
+            long patsCall = originatedPages(e).get("PJSIP/12045550101@trunk");
+
+            // Pat listens to the page; while the intro plays, Sam takes the incident by SMS
+            List<String> commands = new PageCallPeer(e.agiPort).variable("PAGERLINE_PAGE_ID", Long.toString(patsCall))
+                    .meanwhile(2, () -> e.phone(SAM).reply(n + "a")).atMenu("", "", "").call();
+
+            assertEquals(1, commands.stream().filter(c -> c.startsWith("STREAM FILE \"pagerline/page-intro\"")).count(),
+                    commands.toString());
+            assertTrue(commands.stream().noneMatch(c -> c.startsWith("GET DATA")), "no menu, no repeats: " + commands);
+            assertTrue(commands.contains("STREAM FILE \"pagerline/page-taken\" \"\""), commands.toString());
+            assertEquals("HANGUP", commands.stream().filter(c -> !c.contains("AJ_AGISTATUS")).reduce((a, b) -> b).orElseThrow());
+            Incident i = e.incident(n);
+            assertEquals(IncidentState.ACKNOWLEDGED, i.state());
+            assertEquals("Sam", i.ownerName());
+            e.phone(PAT).expectSms("Sam took incident " + n);
+            e.expectNothingElse();
+            e.after(Duration.ofMinutes(10));
+            assertEquals(2, e.ami.actions("Originate").size(), "Pat's answered call is not retried");
         }
     }
 

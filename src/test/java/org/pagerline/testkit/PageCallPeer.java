@@ -35,8 +35,20 @@ public final class PageCallPeer {
     private boolean hangUpWithMinusOne;
     private String dialStatus = "ANSWER";
     private boolean hangUpDuringDial;
-    /** ANSWEREDTIME Dial sets when it ends ANSWERed (seconds bridged); null: not set. */
+    /** How long the caller and the technician were bridged when a Dial ends ANSWERed; null: not set. */
     private Integer answeredSeconds;
+    /**
+     * How long this (the technician's) channel had been up when its Dial started: the intro, the
+     * ticket, the message, the menu. Asterisk 22's ANSWEREDTIME after the Dial is the age of this
+     * channel's answer (app_dial's end_bridge_callback: ast_channel_get_up_time of the caller), so
+     * it is this plus the ringing plus the bridged time, never the bridged time alone.
+     */
+    private int legAgeAtDial = 20;
+    private static final int RING_SECONDS = 4;
+    /** The channel's name Asterisk gives the script (agi_channel). */
+    public static final String CHANNEL = "PJSIP/trunk-00000007";
+    /** Asterisk's clock (epoch seconds) when the customer answered the call-back. */
+    private static final String ANSWERED_AT = "1796186322.553";
     /** GET DATA answers for a given prompt file, ahead of {@link #menuKeys}; "-1": hangs up there. */
     private final Map<String, String> promptKeys = new HashMap<>();
     /** The channel is gone (hung up during a Dial): only dead-channel commands still work. */
@@ -99,6 +111,33 @@ public final class PageCallPeer {
     }
 
     /**
+     * Runs {@code action} (something that happens elsewhere meanwhile, such as another technician
+     * acknowledging by SMS) once the script has sent {@code n} commands, before the n-th is answered.
+     */
+    public PageCallPeer meanwhile(int n, Runnable action) {
+        meanwhileAt = n;
+        meanwhile = action;
+        return this;
+    }
+
+    private int meanwhileAt = -1;
+    private Runnable meanwhile;
+
+    /** The dialplan has no answer hook: Dial's U() stamps nothing. */
+    public PageCallPeer noAnswerHook() {
+        answerHook = false;
+        return this;
+    }
+
+    private boolean answerHook = true;
+
+    /** How long the technician's channel has been up when the Dial starts (default 20 s). */
+    public PageCallPeer legAgeAtDial(int seconds) {
+        legAgeAtDial = seconds;
+        return this;
+    }
+
+    /**
      * The answer to GET DATA with this prompt file: a key, "" (timed out with no key) or "-1"
      * (the technician hangs up at that prompt: {@code 200 result=-1}, then the channel is dead).
      */
@@ -117,7 +156,7 @@ public final class PageCallPeer {
                     agi_network: yes
                     agi_network_script: page
                     agi_request: agi://127.0.0.1:%d/page
-                    agi_channel: PJSIP/trunk-00000007
+                    agi_channel: %s
                     agi_language: en
                     agi_type: PJSIP
                     agi_uniqueid: 1700000000.7
@@ -137,13 +176,16 @@ public final class PageCallPeer {
                     agi_accountcode:\s
                     agi_threadid: 140000000000007
 
-                    """.formatted(port);
+                    """.formatted(port, CHANNEL);
             write(out, env);
             boolean hungUp = false;
             String line;
             try {
                 while ((line = in.readLine()) != null) {
                     commands.add(line);
+                    if (commands.size() == meanwhileAt) {
+                        meanwhile.run();
+                    }
                     if (hangUpAfter >= 0 && commands.size() > hangUpAfter) {
                         if (hangUpWithMinusOne) {
                             write(out, "200 result=-1\n");
@@ -186,10 +228,21 @@ public final class PageCallPeer {
         String verb = a.isEmpty() ? "" : a.get(0).toUpperCase();
         String verb2 = a.size() > 1 ? verb + " " + a.get(1).toUpperCase() : verb;
         if (verb.equals("EXEC") && a.size() > 1 && a.get(1).equalsIgnoreCase("Dial") && !dead) {
+            int bridged = answeredSeconds == null ? 0 : answeredSeconds;
             variables.put("DIALSTATUS", dialStatus);
-            variables.put("DIALEDTIME", Integer.toString(answeredSeconds == null ? 60 : answeredSeconds + 12));
+            // app_dial: both are this channel's own age (duration, up time), not the called leg's
+            variables.put("DIALEDTIME", Integer.toString(legAgeAtDial + 2 + RING_SECONDS + bridged));
             if ("ANSWER".equals(dialStatus)) {
-                variables.put("ANSWEREDTIME", Integer.toString(answeredSeconds == null ? 0 : answeredSeconds));
+                variables.put("ANSWEREDTIME", Integer.toString(legAgeAtDial + RING_SECONDS + bridged));
+                // Dial's U(context^channel) runs on the called leg as it answers; pagerline-page.conf's
+                // subroutine stamps SHARED(PAGERLINE_CALLBACK_ANSWERED) on the channel named in ARG1
+                java.util.regex.Matcher u = java.util.regex.Pattern.compile("U\\(pagerline-page-answered\\^([^)^]+)\\)")
+                        .matcher(a.size() > 2 ? a.get(2) : "");
+                if (answerHook && u.find() && u.group(1).equals(CHANNEL)) {
+                    variables.put("SHARED(PAGERLINE_CALLBACK_ANSWERED)", ANSWERED_AT);
+                    variables.put("${STRFTIME(,,%s.%3q)}", new java.math.BigDecimal(ANSWERED_AT)
+                            .add(java.math.BigDecimal.valueOf(bridged)).add(new java.math.BigDecimal("0.004")).toPlainString());
+                }
             }
             if (hangUpDuringDial) {
                 dead = true;
@@ -198,6 +251,11 @@ public final class PageCallPeer {
             return "200 result=0";
         }
         switch (verb2) {
+            case "GET FULL": {
+                // GET FULL VARIABLE expression: only the clock read is scripted
+                String v = a.size() > 3 ? variables.get(a.get(3)) : null;
+                return v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+            }
             case "GET VARIABLE": {
                 String v = variables.get(a.get(2));
                 return v == null ? "200 result=0" : "200 result=1 (" + v + ")";

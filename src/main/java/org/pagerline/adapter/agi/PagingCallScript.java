@@ -1,5 +1,6 @@
 package org.pagerline.adapter.agi;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -30,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * with the caller, press 1"), or a long answered one they end by hanging up, counts as connected
  * ({@link PageResponses#onConnected}); see {@code callBack}.
  *
+ * <p>Someone else may take the incident while this call plays (an SMS, another paging call, the
+ * CLI): before each part of the message (and so after each menu wait) the script asks
+ * {@link PageResponses#takenBy}; once taken, the technician hears pagerline/page-taken
+ * ("Another technician has already taken this page") and the call ends, reported DELIVERED (it
+ * was answered and heard: not retried). A part already playing is not cut short, so the longest
+ * wait is one part: the caller's recording (line.max-message) at worst.
+ *
  * <p>One instance serves every call; per-call state lives in {@link Call}. Never throws to
  * asterisk-java: a fault is logged, pagerline/page-unavailable is played, the page is reported as
  * a temporary failure (so it is tried again) and the call is ended.
@@ -40,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * page is no longer active"), pagerline/page-connecting, pagerline/page-acknowledged,
  * pagerline/page-passed-on, pagerline/page-unavailable ("The paging system cannot be reached right
  * now..."), pagerline/page-spoke ("If you spoke with the caller, press 1"),
- * pagerline/page-not-reached ("We could not reach the caller. The incident is still yours"); and Asterisk's own vm-goodbye.
+ * pagerline/page-not-reached ("We could not reach the caller. The incident is still yours"),
+ * pagerline/page-taken; and Asterisk's own vm-goodbye.
  */
 public final class PagingCallScript implements AgiScript {
     private static final Logger log = LoggerFactory.getLogger(PagingCallScript.class);
@@ -55,11 +64,22 @@ public final class PagingCallScript implements AgiScript {
     /** How long "If you spoke with the caller, press 1" waits for the key after a call-back. */
     static final long SPOKE_TIMEOUT_MS = 8000;
     /**
-     * A call-back the technician ends by hanging up counts when it was bridged at least this long
-     * (ANSWEREDTIME): longer than a voicemail greeting someone hangs up on, shorter than any
-     * real conversation about an urgent issue.
+     * A call-back the technician ends by hanging up counts when it was bridged at least this long:
+     * longer than a voicemail greeting someone hangs up on, shorter than any real conversation
+     * about an urgent issue.
      */
     static final int SPOKE_SECONDS = org.pagerline.core.page.CallbackRule.SPOKE_SECONDS;
+    /**
+     * The subroutine (pagerline-page.conf) Dial's U() runs on the customer's leg as it answers:
+     * it stamps SHARED({@value #ANSWERED_VARIABLE}) on the technician's channel (named in ARG1)
+     * with Asterisk's clock. Not ANSWEREDTIME: after a Dial from an answered channel that is the
+     * age of the technician's own paging leg (app_dial: the caller's up time), intro and message
+     * included, so every call-back looked 20 s long.
+     */
+    static final String ANSWERED_CONTEXT = "pagerline-page-answered";
+    static final String ANSWERED_VARIABLE = "PAGERLINE_CALLBACK_ANSWERED";
+    /** Asterisk's clock, epoch seconds with milliseconds: the same clock the U() hook stamped. */
+    static final String CLOCK = "${STRFTIME(,,%s.%3q)}";
 
     private final PageResponses responses;
     private final UnaryOperator<String> dialString;
@@ -77,9 +97,14 @@ public final class PagingCallScript implements AgiScript {
 
     @Override
     public void service(AgiRequest request, AgiChannel channel) {
-        Call call = new Call(channel);
+        Call call = new Call(channel, request.getChannel());
         try {
             call.run();
+        } catch (TakenElsewhere e) {
+            log.info("paging call {}: {} took the incident meanwhile; telling the technician and ending the call",
+                    call.pageId, e.getMessage());
+            call.report(DeliveryReport.Outcome.DELIVERED, "answered; " + e.getMessage() + " took the incident meanwhile");
+            call.taken();
         } catch (AgiHangupException | Gone e) {
             log.info("paging call {}: the technician hung up{}", call.pageId, call.settled ? "" : " without a key");
             call.report(DeliveryReport.Outcome.NO_ANSWER, "answered, hung up without a key");
@@ -97,14 +122,24 @@ public final class PagingCallScript implements AgiScript {
         }
     }
 
+    /** Someone else took the page's incident while this call played (the message names them). */
+    private static final class TakenElsewhere extends RuntimeException {
+        TakenElsewhere(String who) {
+            super(who, null, false, false);
+        }
+    }
+
     private final class Call {
         private final AgiChannel channel;
+        /** This channel's name (agi_channel): where the answer hook stamps the call-back's answer. */
+        private final String channelName;
         Long pageId;
         /** A key the engine took (1, 4, 5) was pressed: the page is delivered; nothing more to report. */
         boolean settled;
 
-        Call(AgiChannel channel) {
+        Call(AgiChannel channel, String channelName) {
             this.channel = channel;
+            this.channelName = channelName;
         }
 
         void run() throws AgiException {
@@ -167,10 +202,12 @@ public final class PagingCallScript implements AgiScript {
          *
          * <p>The technician usually ends a finished call-back by hanging up, and then cannot be
          * asked (Dial answers -1, the channel is dead; GET VARIABLE still works on it). Then the
-         * bridged time decides: ANSWEREDTIME of at least {@link #SPOKE_SECONDS} s counts as
-         * spoken with the caller, a shorter one does not (a technician who hears a voicemail
-         * greeting hangs up within seconds). A technician who leaves a long voicemail message
-         * is counted too: the rule's known blind spot.
+         * bridged time decides: from the customer's answer (stamped by the U() hook, see
+         * {@link #ANSWERED_CONTEXT}) to now, both on Asterisk's clock; at least
+         * {@link #SPOKE_SECONDS} s counts as spoken with the caller, a shorter one (a technician
+         * who hears a voicemail greeting hangs up within seconds) or an unknown one does not.
+         * A technician who leaves a long voicemail message is counted too: the rule's known
+         * blind spot.
          *
          * <p>Not counted means the incident stays acknowledged by this technician (the call-back
          * timer stays on; replying with the code and "c" still counts it). When the Dial did not
@@ -178,7 +215,9 @@ public final class PagingCallScript implements AgiScript {
          * and that the incident is still theirs before the call ends.
          */
         private void callBack(String number) throws AgiException {
-            int dial = channel.exec("Dial", dialString.apply(number) + "," + dialSeconds + ",g");
+            String hook = channelName == null || channelName.isBlank() ? ""
+                    : "U(" + ANSWERED_CONTEXT + "^" + channelName + ")";
+            int dial = channel.exec("Dial", dialString.apply(number) + "," + dialSeconds + ",g" + hook);
             boolean technicianGone = dial == -1;
             String s = readVariable("DIALSTATUS");
             s = s == null ? "unknown" : s;
@@ -192,10 +231,10 @@ public final class PagingCallScript implements AgiScript {
                 return;
             }
             if (technicianGone) {
-                Long answered = parse(readVariable("ANSWEREDTIME"));
-                boolean spoke = answered != null && answered >= SPOKE_SECONDS;
+                Long connected = bridgedSeconds();
+                boolean spoke = connected != null && connected >= SPOKE_SECONDS;
                 responses.onConnected(pageId, spoke, "DIALSTATUS ANSWER, "
-                        + (answered == null ? "answered time unknown" : "answered " + answered + " s")
+                        + (connected == null ? "connected time unknown" : "connected " + connected + " s")
                         + ", the technician hung up" + (spoke ? "" : " (under " + SPOKE_SECONDS + " s: not counted)"));
                 return;
             }
@@ -217,6 +256,28 @@ public final class PagingCallScript implements AgiScript {
                 throw new Gone();
             }
             play(spoke ? "vm-goodbye" : "pagerline/page-not-reached", "");
+        }
+
+        /**
+         * Whole seconds from the customer's answer to now, on Asterisk's clock; null when the
+         * answer was not stamped (an old pagerline-page.conf) or cannot be read.
+         */
+        private Long bridgedSeconds() throws AgiException {
+            BigDecimal answeredAt = decimal(readVariable("SHARED(" + ANSWERED_VARIABLE + ")"));
+            if (answeredAt == null) {
+                return null;
+            }
+            String now;
+            try {
+                now = channel.getFullVariable(CLOCK);
+            } catch (AgiHangupException e) {
+                return null;
+            }
+            BigDecimal at = decimal(now);
+            if (at == null || at.compareTo(answeredAt) < 0) {
+                return null;
+            }
+            return at.subtract(answeredAt).longValue();
         }
 
         /** A channel variable, trimmed; null when unset, blank or unreadable (the channel is gone for good). */
@@ -243,16 +304,25 @@ public final class PagingCallScript implements AgiScript {
             }
         }
 
-        /** Plays the page once; the key pressed during it or at the menu, or "" for none. */
+        /**
+         * Plays the page once; the key pressed during it or at the menu, or "" for none. Before
+         * each part (and so after each menu wait) it asks whether someone else took the incident
+         * meanwhile: then {@link TakenElsewhere} ends the call, rather than the technician hearing
+         * the page out and twice more.
+         */
         private String message(PageBrief b) throws AgiException {
+            stillWanted();
             String k = play("pagerline/page-intro", KEYS);
             if (k.isEmpty()) {
+                stillWanted();
                 k = digit(channel.sayNumber(Long.toString(b.ticketId()), KEYS));
             }
             if (k.isEmpty() && b.recording() != null && !b.recording().isBlank()) {
+                stillWanted();
                 k = play(b.recording(), KEYS);
             }
             if (k.isEmpty()) {
+                stillWanted();
                 String d = channel.getData("pagerline/page-menu", MENU_TIMEOUT_MS, 1);
                 if ("-1".equals(d)) {
                     throw new Gone();
@@ -263,6 +333,30 @@ public final class PagingCallScript implements AgiScript {
                 }
             }
             return k;
+        }
+
+        /** Throws {@link TakenElsewhere} when someone else took the incident; a failed check is no answer. */
+        private void stillWanted() {
+            Optional<String> by;
+            try {
+                by = responses.takenBy(pageId);
+            } catch (RuntimeException e) {
+                log.warn("paging call {}: could not check whether the page was taken: {}", pageId, e.getMessage());
+                return;
+            }
+            if (by.isPresent()) {
+                throw new TakenElsewhere(by.get());
+            }
+        }
+
+        /** "Another technician has already taken this page", then hang up. */
+        void taken() {
+            try {
+                channel.streamFile("pagerline/page-taken", "");
+                channel.hangup();
+            } catch (AgiException | RuntimeException e) {
+                log.debug("paging call {}: could not say the page was taken: {}", pageId, e.getMessage());
+            }
         }
 
         private String play(String file, String keys) throws AgiException {
@@ -289,6 +383,17 @@ public final class PagingCallScript implements AgiScript {
             } catch (AgiException | RuntimeException e) {
                 log.debug("paging call {}: hang-up after a fault failed: {}", pageId, e.getMessage());
             }
+        }
+    }
+
+    private static BigDecimal decimal(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return new BigDecimal(v.trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -61,6 +61,20 @@ public final class AmiQueue implements AmiSession.Listener {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Callers whose answer or abandon was told; their QueueCallerLeave says nothing more. */
     private final Set<String> concluded = new HashSet<>();
+    /**
+     * Callers whose QueueCallerLeave came before any answer or abandon: Asterisk 22 sends
+     * QueueCallerLeave before AgentConnect (app_queue leaves the queue, runs the member's gosub,
+     * then publishes AgentConnect), and QueueCallerAbandon before QueueCallerLeave. So a leave is
+     * told as "left unanswered" only once {@link #LEAVE_GRACE} has passed with neither; position
+     * and wait are those at the leave.
+     */
+    private final Map<String, Leaving> leaving = new LinkedHashMap<>();
+    /** How long a leave waits for the answer that may follow it before it counts as unanswered. */
+    static final Duration LEAVE_GRACE = Duration.ofSeconds(10);
+    /** How often leaves past their grace are told. */
+    static final Duration LEAVE_SWEEP = Duration.ofSeconds(1);
+
+    private record Leaving(Integer position, long heldSeconds, Instant at) {}
 
     public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock) {
         this.session = session;
@@ -74,6 +88,37 @@ public final class AmiQueue implements AmiSession.Listener {
     public void start() {
         session.addListener(this);
         session.every(config.reconcileInterval(), this::reconcile);
+        session.every(LEAVE_SWEEP, this::concludeLeaves);
+    }
+
+    /**
+     * Tells the leaves whose grace has passed with no answer or abandon as "left the queue
+     * unanswered". Runs on the ami-worker.
+     */
+    void concludeLeaves() {
+        Instant now = clock.instant();
+        var it = leaving.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Leaving> e = it.next();
+            Leaving l = e.getValue();
+            if (!l.at().plus(LEAVE_GRACE).isAfter(now)) {
+                it.remove();
+                tell(e.getKey(), "QUEUE_LEFT", "left the queue unanswered at position " + l.position()
+                        + " after " + span(l.heldSeconds()));
+            }
+        }
+    }
+
+    /**
+     * The caller's answer or abandon is being told: a leave held for it is settled (and returned),
+     * else their leave to come says nothing more.
+     */
+    private Optional<Leaving> conclude(String uniqueId) {
+        Leaving l = leaving.remove(uniqueId);
+        if (l == null) {
+            concluded.add(uniqueId);
+        }
+        return Optional.ofNullable(l);
     }
 
     /** Asks for a reconcile soon (on the worker thread). */
@@ -178,26 +223,31 @@ public final class AmiQueue implements AmiSession.Listener {
 
     @Override
     public void onEvent(ManagerEvent e) {
+        if (!leaving.isEmpty()) {
+            concludeLeaves();
+        }
         if (e instanceof QueueCallerJoinEvent j && mine(j.getQueue())) {
             int pos = j.getPosition() == null ? 0 : j.getPosition();
             queue.callerJoined(j.getUniqueId(), j.getQueue(), j.getCallerIdNum(), j.getCallerIdName(), pos);
             tell(j.getUniqueId(), "QUEUE_JOINED", "joined the queue at position " + pos
                     + (j.getCount() == null ? "" : " of " + j.getCount()));
         } else if (e instanceof QueueCallerAbandonEvent a && mine(a.getQueue())) {
-            concluded.add(a.getUniqueId());
+            Optional<Leaving> left = conclude(a.getUniqueId());
             String from = a.getOriginalPosition() != null && !a.getOriginalPosition().equals(a.getPosition())
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
             tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
-                    + " after " + span(a.getHoldTime() == null ? waited(a.getUniqueId()) : a.getHoldTime()) + from);
+                    + " after " + span(a.getHoldTime() != null ? a.getHoldTime()
+                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()))) + from);
         } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {
             String iface = c.getInterface() != null ? c.getInterface() : c.getAgentCalled();
             if (iface != null) {
                 queue.memberState(iface, name(iface, c.getMemberName()), "RINGING", false);
             }
         } else if (e instanceof AgentConnectEvent c && mine(c.getQueue())) {
-            concluded.add(c.getUniqueId());
+            Optional<Leaving> left = conclude(c.getUniqueId());
             String who = name(c.getInterface(), c.getMemberName());
-            long held = c.getHoldTime() == null ? waited(c.getUniqueId()) : c.getHoldTime();
+            long held = c.getHoldTime() != null ? c.getHoldTime()
+                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(c.getUniqueId()));
             if (c.getInterface() != null) {
                 queue.memberState(c.getInterface(), who, "IN_USE", false);
             }
@@ -206,8 +256,7 @@ public final class AmiQueue implements AmiSession.Listener {
             Optional<WaitingCaller> was = queue.callerLeft(l.getUniqueId());
             if (!concluded.remove(l.getUniqueId())) {
                 long held = was.map(w -> Duration.between(w.since(), clock.instant()).toSeconds()).orElse(0L);
-                tell(l.getUniqueId(), "QUEUE_LEFT", "left the queue unanswered at position " + l.getPosition()
-                        + " after " + span(held));
+                leaving.put(l.getUniqueId(), new Leaving(l.getPosition(), held, clock.instant()));
             }
         } else if (e instanceof QueueMemberStatusEvent s && mine(s.getQueue())) {
             queue.memberState(iface(s), name(iface(s), s.getMemberName()), QueueMember.deviceState(s.getStatus()),

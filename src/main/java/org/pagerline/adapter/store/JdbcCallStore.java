@@ -42,10 +42,15 @@ final class JdbcCallStore implements CallStore {
 
     @Override
     public void update(CallRecord c) {
-        db.update("UPDATE calls SET caller_id=?, ended_at=?, last_step=?, outcome=?, accepted_by=?, answered_by=?,"
-                        + " abandoned_position=?, waited_seconds=?, recording=? WHERE id=?",
-                c.callerId(), c.endedAt(), c.lastStep(), c.outcome(), c.acceptedBy(), c.answeredBy(),
-                c.abandonedPosition(), c.waitedSeconds(), c.recording(), c.id());
+        db.update("UPDATE calls SET caller_id=?, ended_at=?, last_step=?, outcome=?, accepted_by=?, recording=?"
+                        + " WHERE id=?",
+                c.callerId(), c.endedAt(), c.lastStep(), c.outcome(), c.acceptedBy(), c.recording(), c.id());
+    }
+
+    @Override
+    public void recordQueue(long callId, String answeredBy, Integer abandonedPosition, Long waitedSeconds) {
+        db.update("UPDATE calls SET answered_by=?, abandoned_position=?, waited_seconds=? WHERE id=?",
+                answeredBy, abandonedPosition, waitedSeconds, callId);
     }
 
     @Override

@@ -27,7 +27,16 @@ class PagingCallScriptTest {
     private static final List<String> keys = new CopyOnWriteArrayList<>();
     /** What the script reported: "page:OUTCOME" for deliveries, "page:connected|not connected:detail" for call-backs. */
     private static final List<String> reports = new CopyOnWriteArrayList<>();
+    /** takenBy answers "Sam Singh" from this check on (1 = the first); 0: never. */
+    private static volatile int takenFromCheck;
+    private static final java.util.concurrent.atomic.AtomicInteger takenChecks = new java.util.concurrent.atomic.AtomicInteger();
     private static final PageResponses engine = new PageResponses() {
+        @Override
+        public Optional<String> takenBy(long pageId) {
+            int n = takenChecks.incrementAndGet();
+            return takenFromCheck > 0 && n >= takenFromCheck ? Optional.of("Sam Singh") : Optional.empty();
+        }
+
         @Override
         public String onSmsReply(String fromE164, String body) {
             return "";
@@ -83,6 +92,8 @@ class PagingCallScriptTest {
     void clear() {
         keys.clear();
         reports.clear();
+        takenFromCheck = 0;
+        takenChecks.set(0);
     }
 
     private static PageCallPeer page42() {
@@ -145,17 +156,39 @@ class PagingCallScriptTest {
     @Test
     void aCallBackTheTechnicianEndsByHangingUpCountsOnlyWhenTheyWereConnectedAtLeast20Seconds() throws IOException {
         // Hanging up is how a technician ends a call-back; they cannot be asked any more, so the
-        // bridged time (ANSWEREDTIME, readable on the dead channel) decides.
+        // bridged time decides: from the customer's answer (stamped by Dial's U() hook) to the
+        // Dial's end, both read on the dead channel.
         List<String> cmds = page42().atMenu("1").dialEnds("ANSWER", true, 95).call();
 
-        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("GET VARIABLE") && c.contains("ANSWEREDTIME")), cmds.toString());
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("EXEC") && c.contains("Dial")
+                && c.contains(",gU(pagerline-page-answered^" + PageCallPeer.CHANNEL + ")")), cmds.toString());
         assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA") && c.contains(SPOKE)), cmds.toString());
-        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER, answered 95 s, the technician hung up"), reports);
+        assertEquals(List.of("42:DELIVERED", "42:connected:DIALSTATUS ANSWER, connected 95 s, the technician hung up"), reports);
 
         reports.clear();
         page42().atMenu("1").dialEnds("ANSWER", true, 8).call(); // heard a voicemail greeting, hung up
         assertEquals(List.of("42:DELIVERED",
-                "42:not connected:DIALSTATUS ANSWER, answered 8 s, the technician hung up (under 20 s: not counted)"), reports);
+                "42:not connected:DIALSTATUS ANSWER, connected 8 s, the technician hung up (under 20 s: not counted)"), reports);
+    }
+
+    @Test
+    void aShortCallBackIsNotCountedAlthoughTheTechniciansOwnCallIsOlderThan20Seconds() throws IOException {
+        // The page took 25 s to hear before key 1: ANSWEREDTIME after the Dial is 25 + 4 ringing
+        // + 5 bridged = 34 s, the technician's own leg. The customer was on the line 5 s.
+        page42().atMenu("1").legAgeAtDial(25).dialEnds("ANSWER", true, 5).call();
+
+        assertEquals(List.of("42:DELIVERED",
+                "42:not connected:DIALSTATUS ANSWER, connected 5 s, the technician hung up (under 20 s: not counted)"), reports);
+    }
+
+    @Test
+    void aCallBackWhoseAnswerTimeCannotBeReadIsNotCounted() throws IOException {
+        // An old pagerline-page.conf without the answer hook: nothing stamps the answer. ANSWEREDTIME
+        // (the technician's own leg, 44 s here) must not be taken for the call-back's length.
+        page42().atMenu("1").legAgeAtDial(35).dialEnds("ANSWER", true, 5).noAnswerHook().call();
+
+        assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS ANSWER, connected time unknown,"
+                + " the technician hung up (under 20 s: not counted)"), reports);
     }
 
     @Test
@@ -170,6 +203,29 @@ class PagingCallScriptTest {
         cmds = page42().atMenu("1").dialEnds("NOANSWER", true).call();
         assertEquals(List.of("42:DELIVERED", "42:not connected:DIALSTATUS NOANSWER"), reports);
         assertTrue(played(cmds).stream().noneMatch(NOT_REACHED::equals), "the technician is gone: " + cmds);
+    }
+
+    @Test
+    void aTechnicianStillListeningIsToldAnotherTookThePageBeforeTheNextPromptAndTheCallEnds() throws IOException {
+        takenFromCheck = 2; // someone else takes it while the intro plays
+        List<String> cmds = page42().call();
+
+        assertEquals(List.of("pagerline/page-intro", "pagerline/page-taken"), played(cmds),
+                "told at once, not after the message, the menu and two repeats");
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA")), cmds.toString());
+        assertTrue(keys.isEmpty(), keys.toString());
+        assertEquals(List.of("42:DELIVERED"), reports, "answered and heard: the page is settled, not retried");
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aPageTakenElsewhereWhileTheMenuWaitsEndsTheCallInsteadOfRepeating() throws IOException {
+        takenFromCheck = 5; // intro, ticket, recording, menu checked; taken during the menu's wait
+        List<String> cmds = page42().atMenu("").call();
+
+        assertEquals(1, cmds.stream().filter(c -> c.startsWith("GET DATA")).count(), cmds.toString());
+        assertEquals("pagerline/page-taken", played(cmds).get(played(cmds).size() - 1));
+        assertEquals(List.of("42:DELIVERED"), reports);
     }
 
     @Test

@@ -74,7 +74,7 @@ class SupportLineScenarioTest {
         assertNull(c.error(), c.error());
         assertTrue(c.closedByServer(), "pagerline closes the socket when done");
         String dial = c.commands().stream().filter(s -> s.startsWith("EXEC \"Dial\"")).findFirst().orElseThrow();
-        assertEquals("EXEC \"Dial\" \"PJSIP/+12045550100@trunk,25,gU(pagerline-accept^" + c.variable("PAGERLINE_CALL")
+        assertEquals("EXEC \"Dial\" \"PJSIP/12045550100@trunk,25,gU(pagerline-accept^" + c.variable("PAGERLINE_CALL")
                 + "^1)\"", dial);
         assertEquals("1", c.acceptLegs().get(0).variable("PAGERLINE_ACCEPTED"));
         assertEquals("CONNECTED", c.variable("PAGERLINE_RESULT"));

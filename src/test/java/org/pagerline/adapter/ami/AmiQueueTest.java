@@ -143,10 +143,104 @@ class AmiQueueTest {
         f.clock.advance(Duration.ofSeconds(300));
         f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
                 "Position", "1", "Count", "0"));
+        awaitLeft("1700.2");
+        f.clock.advance(AmiQueue.LEAVE_GRACE); // no answer follows the leave
+        sweep();
         Eventually.await(LIMIT, "left told", () -> f.callEvents.size() == 6);
         assertEquals("1700.2 QUEUE_LEFT left the queue unanswered at position 1 after 5m00s", f.callEvents.get(5));
         f.drain();
         assertTrue(f.queue.view().callers().isEmpty());
+    }
+
+    /** Asterisk 22's order for an answered caller: QueueCallerLeave, then AgentConnect. */
+    @Test
+    void anAnsweredCallerIsNotAlsoToldAsLeftUnansweredWhenTheLeaveComesBeforeTheAnswer() {
+        connectWithAlice();
+        join("1700.1", 1);
+        f.clock.advance(Duration.ofSeconds(42));
+        f.fake.emit(FakeAmi.event("AgentCalled", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "Local/12045550101@pagerline-members-0001;1", "Interface", ALICE, "MemberName", "Alice Tremblay"));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
+                "Position", "1", "Count", "0"));
+        f.fake.emit(FakeAmi.event("AgentConnect", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "Local/12045550101@pagerline-members-0001;1", "Interface", ALICE, "MemberName",
+                "Alice Tremblay", "HoldTime", "42", "RingTime", "3"));
+        Eventually.await(LIMIT, "answer told", () -> f.callEvents.size() == 2);
+        f.clock.advance(AmiQueue.LEAVE_GRACE.multipliedBy(3));
+        sweep();
+
+        assertEquals(List.of("1700.1 QUEUE_JOINED joined the queue at position 1 of 1",
+                "1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 42s in the queue"), f.callEvents);
+    }
+
+    /** The order older Asterisk versions used, and Asterisk 22's for an abandon: the leave comes last. */
+    @Test
+    void anAnsweredOrAbandonedCallerIsToldOnceWhenTheLeaveComesLast() {
+        connectWithAlice();
+        join("1700.1", 1);
+        join("1700.2", 2);
+        f.fake.emit(FakeAmi.event("AgentConnect", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "Interface", ALICE, "MemberName", "Alice Tremblay", "HoldTime", "7", "RingTime", "3"));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
+                "Position", "1", "Count", "1"));
+        f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
+                "Position", "1", "OriginalPosition", "2", "HoldTime", "30"));
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-2", "Uniqueid", "1700.2", "Queue", "helpdesk",
+                "Position", "1", "Count", "0"));
+        Eventually.await(LIMIT, "answer and abandon told", () -> f.callEvents.size() == 4);
+        f.clock.advance(AmiQueue.LEAVE_GRACE.multipliedBy(3));
+        sweep();
+
+        assertEquals(List.of("1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 7s in the queue",
+                "1700.2 QUEUE_ABANDONED hung up in the queue at position 1 after 30s (joined at position 2)"),
+                f.callEvents.subList(2, f.callEvents.size()));
+    }
+
+    @Test
+    void aCallerWhoLeavesWithNoAnswerIsToldAsLeftUnansweredWithThePositionAndWaitAtTheLeave() {
+        connectWithAlice();
+        join("1700.3", 1);
+        f.clock.advance(Duration.ofSeconds(600)); // line.queue-wait-limit: off to leave a message
+        f.fake.emit(FakeAmi.event("QueueCallerLeave", "Channel", "PJSIP/trunk-3", "Uniqueid", "1700.3", "Queue", "helpdesk",
+                "Position", "1", "Count", "0"));
+        awaitLeft("1700.3");
+        f.clock.advance(AmiQueue.LEAVE_GRACE.minusSeconds(1));
+        sweep();
+        assertEquals(1, f.callEvents.size(), "an answer may still follow: " + f.callEvents);
+
+        f.clock.advance(Duration.ofSeconds(1));
+        sweep();
+        assertEquals("1700.3 QUEUE_LEFT left the queue unanswered at position 1 after 10m00s", f.callEvents.get(1));
+        assertEquals(2, f.callEvents.size());
+    }
+
+    private void connectWithAlice() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
+        f.fake.start();
+        f.connect(f.fake.port());
+        Eventually.await(LIMIT, "Alice is a member", () -> f.fake.members().equals(Set.of(ALICE)));
+    }
+
+    private void join(String uid, int position) {
+        int before = f.callEvents.size();
+        f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-" + uid, "Uniqueid", uid,
+                "CallerIDNum", "+1204555900" + position, "Queue", "helpdesk", "Position", Integer.toString(position),
+                "Count", Integer.toString(position)));
+        Eventually.await(LIMIT, "join told", () -> f.callEvents.size() == before + 1);
+    }
+
+    /** Waits until the ami-worker has handled the caller's QueueCallerLeave (they are gone from the live view). */
+    private void awaitLeft(String uid) {
+        Eventually.await(LIMIT, uid + "'s leave handled",
+                () -> f.queue.view().callers().stream().noneMatch(c -> c.uniqueId().equals(uid)));
+        f.drain(); // the rest of that event's handling, on the same worker, is done too
+    }
+
+    /** Runs the leave sweep on the ami-worker now (it also runs every second by itself) and waits for it. */
+    private void sweep() {
+        f.session.submit(f.amiQueue::concludeLeaves);
+        f.drain();
     }
 
     @Test

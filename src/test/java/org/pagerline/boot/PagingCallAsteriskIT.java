@@ -1,0 +1,265 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.testkit.Eventually;
+
+/**
+ * Paging calls through a real Asterisk 22: an urgent caller leaves a message (a real SIP call), the
+ * engine pages Pat and Sam by AMI Originate into [pagerline-page], and the carrier rings their SIPp
+ * phones, which press keys as a technician would (RFC 4733).
+ *
+ * <p>Every paging call presents the desk's number (ami.page-caller-id), so the carrier cannot tell
+ * one test's pages from another's: this class runs alone ({@link Isolated}) and resolves every open
+ * incident first, so no earlier test's page rings these phones.
+ */
+@Isolated
+class PagingCallAsteriskIT {
+    private AsteriskLab lab;
+    private final List<Map<String, String>> agi = new CopyOnWriteArrayList<>();
+    private Long incident;
+
+    @BeforeEach
+    void quietDesk() {
+        lab = AsteriskLab.get();
+        resolveOpenIncidents();
+        Eventually.await(Duration.ofSeconds(60), "no paging call of an earlier test still up",
+                () -> !lab.cli("core show channels concise").contains("pagerline-page"));
+        lab.onEvent(e -> {
+            if ("AGIExecStart".equals(e.get("Event")) && ("pagerline-page".equals(e.get("Context"))
+                    || e.getOrDefault("Command", "").contains("Dial"))) {
+                agi.add(e);
+            }
+        });
+    }
+
+    @AfterEach
+    void stopPaging() {
+        resolveOpenIncidents();
+    }
+
+    private void resolveOpenIncidents() {
+        for (Incident i : lab.services().incidents().list(500, true)) {
+            lab.services().incidents().resolve(i.id());
+        }
+    }
+
+    /** A phone for paging calls (they come from the desk's number) to {@code number}. */
+    private Sipp.Run pagePhone(Sipp.Phone phone) throws IOException {
+        return lab.phone(phone, AsteriskLab.DESK_NUMBER);
+    }
+
+    /** An urgent caller nobody answers leaves a 7 s message: the incident that pages Pat and Sam. */
+    private Incident urgentMessage(String me) throws IOException {
+        try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("2")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(7)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+        }
+        long ticket = lab.ticketOf(me).id();
+        Eventually.await(Duration.ofSeconds(10), "an incident on ticket " + ticket, () -> lab.services().incidents()
+                .list(500, false).stream().anyMatch(i -> i.ticketId() == ticket));
+        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == ticket)
+                .findFirst().orElseThrow();
+        incident = i.id();
+        return i;
+    }
+
+    private Incident incident() {
+        return lab.services().incidents().show(incident).incident();
+    }
+
+    /** The INVITE's From header as the phone received it. */
+    private String fromHeaderAt(String number) throws IOException {
+        Path log = lab.work.resolve("phone-" + AsteriskLab.digits(number) + "-" + AsteriskLab.digits(AsteriskLab.DESK_NUMBER)
+                + "-messages.log");
+        String all = Files.readString(log, StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("(?m)^INVITE sip:[^\\n]*\\n(?:[^\\n]+\\n)*?(From:[^\\n]*)").matcher(all);
+        assertTrue(m.find(), "no INVITE in " + log);
+        return m.group(1).trim();
+    }
+
+    /** The Dial commands pagerline's scripts ran in a context, as Asterisk logged them. */
+    private List<String> dials(String context) {
+        return agi.stream().filter(e -> context.equals(e.get("Context")) && e.getOrDefault("Command", "").contains("Dial"))
+                .map(e -> e.get("Command")).toList();
+    }
+
+    private long played(String file) {
+        return agi.stream().filter(e -> e.getOrDefault("Command", "").contains(file)).count();
+    }
+
+    @Test
+    void aPagingCallShowsTheDesksNumberKey4TakesItAndTheOtherTechnicianIsToldAndHungUpOn() throws Exception {
+        String me = lab.newCaller();
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(4)).press("4")
+                        .thenWaitAtMost(ofSeconds(40)));
+                var sam = pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(90)))) {
+            Incident opened = urgentMessage(me);
+
+            pat.awaitSuccess(ofSeconds(90));
+            sam.awaitSuccess(ofSeconds(90));
+
+            // carriers refuse anonymous calls: the technicians' phones see the desk's number
+            for (String phone : List.of(AsteriskLab.PAT, AsteriskLab.SAM)) {
+                String from = fromHeaderAt(phone);
+                assertTrue(from.contains(AsteriskLab.DESK_NUMBER.substring(1)), from);
+                assertFalse(from.toLowerCase().contains("anonymous"), from);
+            }
+            Incident i = incident();
+            assertEquals(IncidentState.ACKNOWLEDGED, i.state(), lab.timelineText(me));
+            assertEquals("Pat Lab", i.ownerName());
+            assertTrue(lab.timelineText(me).contains("Pat Lab acknowledged incident " + opened.id()
+                    + " by key 4 on the paging call"), lab.timelineText(me));
+
+            // Sam, still listening, hears that it was taken and Asterisk hangs up: within one part of the message
+            Instant key = pat.event("key-4").orElseThrow();
+            Instant samEnded = sam.event("far-end-hung-up").orElseThrow(() -> new AssertionError("Sam's call: " + sam.events()));
+            long seconds = Duration.between(key, samEnded).toSeconds();
+            assertTrue(seconds >= 0 && seconds <= 15, "Sam's paging call ended " + seconds + " s after Pat's key 4");
+            assertTrue(played("pagerline/page-taken") >= 1, "Sam heard pagerline/page-taken: " + agi);
+        }
+    }
+
+    @Test
+    void starPlaysThePageAgainAndKey5PassesItOn() throws Exception {
+        String me = lab.newCaller();
+        // Sam has no phone here: the carrier answers busy
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(2)).press("*")
+                .pause(ofSeconds(4)).press("5").thenWaitAtMost(ofSeconds(40)))) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(90));
+
+            assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended the call after key 5: " + pat.events());
+            assertTrue(played("pagerline/page-intro") >= 2, "star started the page again: " + agi);
+            assertTrue(played("pagerline/page-passed-on") >= 1, "told it was passed on: " + agi);
+            String story = lab.timelineText(me);
+            assertTrue(story.contains("Pat Lab passed incident " + opened.id() + " on to the next step (key 5 on the paging call)"),
+                    story);
+            assertEquals(IncidentState.OPEN, incident().state(), "passed on, not taken");
+        }
+    }
+
+    @Test
+    void key1CallsTheCallerBackAndAShortCallBackIsNotCountedThoughThePagingCallWasLong() throws Exception {
+        String me = lab.newCaller();
+        // Pat listens 22 s (the message and the menu) before key 1, talks ~4 s with the caller, hangs up.
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(22)).press("1")
+                        .pause(ofSeconds(8)).hangUp().thenWaitAtMost(ofSeconds(10)));
+                var caller = lab.phone(new Sipp.Phone(me).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(60)),
+                        AsteriskLab.DESK_NUMBER)) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(90));
+            caller.awaitSuccess(ofSeconds(90));
+
+            Instant answered = caller.event("answered").orElseThrow(() -> new AssertionError("the caller's phone: "
+                    + caller.events()));
+            Instant hungUp = pat.event("hung-up").orElseThrow();
+            long bridged = Duration.between(answered, hungUp).toSeconds();
+            assertTrue(bridged < 10, "the call-back lasted " + bridged + " s");
+            assertTrue(fromHeaderCaller(me).contains(AsteriskLab.DESK_NUMBER.substring(1)),
+                    "the caller sees the desk's number: " + fromHeaderCaller(me));
+
+            Eventually.await(Duration.ofSeconds(10), "the call-back's result on the ticket",
+                    () -> lab.timelineText(me).contains("CALLBACK_NOT_CONNECTED") || incident().state() == IncidentState.CALLED_BACK);
+            String story = lab.timelineText(me);
+            assertEquals(IncidentState.ACKNOWLEDGED, incident().state(), "a " + bridged + " s call-back is not the call-back:\n"
+                    + story);
+            Matcher m = Pattern.compile("DIALSTATUS ANSWER, connected (\\d+) s, the technician hung up").matcher(story);
+            assertTrue(m.find(), story);
+            assertTrue(Math.abs(Long.parseLong(m.group(1)) - bridged) <= 2, "measured " + m.group(1) + " s, phones say "
+                    + bridged + " s");
+            assertEquals("Pat Lab", incident().ownerName());
+            assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
+
+            // {number} is the digits without '+' in every template: the urgent Dial and the call-back alike
+            assertTrue(dials("pagerline-inbound").stream().anyMatch(d -> d.contains("PJSIP/" + AsteriskLab.digits(AsteriskLab.PAT)
+                    + "@trunk,")), dials("pagerline-inbound").toString());
+            assertTrue(dials("pagerline-page").stream().anyMatch(d -> d.contains("PJSIP/" + AsteriskLab.digits(me) + "@trunk,")),
+                    dials("pagerline-page").toString());
+            assertTrue(agi.stream().noneMatch(e -> e.getOrDefault("Command", "").contains("PJSIP/+")), agi.toString());
+        }
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpBeforeTheMessageIsPagedWithWordsThatSaySo() throws Exception {
+        String me = lab.newCaller();
+        // the caller hangs up when asked to confirm the call-back number (before the tone)
+        lab.onEvent(e -> {
+            if ("AGIExecStart".equals(e.get("Event")) && me.equals(e.get("CallerIDNum"))
+                    && e.getOrDefault("Command", "").contains("pagerline/callback-confirm")) {
+                try {
+                    lab.ami.send(Map.of("Action", "Hangup", "Channel", e.get("Channel")));
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        });
+        try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("2")
+                        .thenWaitAtMost(ofSeconds(60)))) {
+            call.awaitSuccess(ofSeconds(90));
+        }
+        long ticket = lab.ticketOf(me).id();
+        Eventually.await(Duration.ofSeconds(20), "the SMS pages of the incident", () -> lab.services().incidents()
+                .list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+                .map(i -> lab.services().incidents().show(i.id()).pages().stream()
+                        .anyMatch(p -> p.channel() == org.pagerline.core.page.Channel.SMS)).orElse(false));
+        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == ticket).findFirst()
+                .orElseThrow();
+        incident = i.id();
+        assertEquals(null, i.recording(), lab.timelineText(me));
+        for (var p : lab.services().incidents().show(i.id()).pages()) {
+            if (p.channel() == org.pagerline.core.page.Channel.SMS) {
+                assertFalse(p.text().contains("left an urgent message"), p.text());
+                assertTrue(p.text().contains("hung up before leaving a message"), p.text());
+            }
+        }
+    }
+
+    @Test
+    void aPageWhoseRecordingIsGoneFromThePbxStillReachesTheMenuAndKey4() throws Exception {
+        // what PagingCallScriptTest.aRecordingAsteriskCannotPlayDoesNotEndThePage holds with the fake
+        String me = lab.newCaller();
+        // Pat answers late enough for the recording to be deleted first (a clean-up job, a full disk...)
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(25)).pause(ofSeconds(10)).press("4")
+                .thenWaitAtMost(ofSeconds(40)))) {
+            Incident opened = urgentMessage(me);
+            Files.delete(Path.of(opened.recording() + ".wav"));
+            pat.awaitSuccess(ofSeconds(120));
+
+            assertEquals(IncidentState.ACKNOWLEDGED, incident().state(), lab.timelineText(me));
+            assertEquals("Pat Lab", incident().ownerName());
+            // Asterisk answers STREAM FILE of the missing file with result=-1 and carries on (res_agi only
+            // marks AGISTATUS FAILURE for the end): the page goes on to the menu, as PageCallPeer plays it
+            assertEquals(0, played("pagerline/page-unavailable"), "the paging call did not fail: " + agi);
+        }
+    }
+
+    private String fromHeaderCaller(String me) throws IOException {
+        return fromHeaderAt(me);
+    }
+}
