@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import org.pagerline.testkit.Eventually;
  * incident first, so no earlier test's page rings these phones.
  */
 @Isolated
+@Tag("asterisk")
 class PagingCallAsteriskIT {
     private AsteriskLab lab;
     private final List<Map<String, String>> agi = new CopyOnWriteArrayList<>();

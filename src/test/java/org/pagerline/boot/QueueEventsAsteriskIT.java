@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import org.pagerline.testkit.Eventually;
  */
 @ResourceLock(AsteriskLab.DESK)
 @Execution(ExecutionMode.SAME_THREAD)
+@Tag("asterisk")
 class QueueEventsAsteriskIT {
 
     @BeforeAll
