@@ -126,6 +126,11 @@ public final class DatabaseOutage implements SQLExceptionOverride {
      * a deliberate close) is not an outage, and must not start reopening the database.
      */
     static boolean storeFailed(SQLException e) {
+        if (e.getErrorCode() != H2_GENERAL_ERROR && e.getErrorCode() != H2_DATABASE_IS_CLOSED) {
+            // H2 also puts an MVStoreException inside errors that are one statement's trouble, such
+            // as a row lock timeout (50200): those must not take the database away from every caller
+            return false;
+        }
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
                 return true;
