@@ -17,8 +17,8 @@ import org.pagerline.core.ticket.TicketSource;
 
 /** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
 @Tag("asterisk")
-// Alone: the fault it makes (a ticket row locked past the lock timeout) made a queue caller of a
-// test running beside it fail too, so that test saw no queue call.
+// Alone, so that the fault it makes (one ticket row locked past the lock timeout) stays its own.
+// (That fault once took the database away from every caller: LockTimeoutIsNotAnOutageTest.)
 @Isolated
 class FallbackAsteriskIT {
 
