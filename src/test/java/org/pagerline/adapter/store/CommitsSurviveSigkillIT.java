@@ -2,6 +2,7 @@ package org.pagerline.adapter.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,8 +91,10 @@ class CommitsSurviveSigkillIT {
         });
         reader.start();
         try {
-            assertTrue(ready.await(60, TimeUnit.SECONDS), "the harness opened the database: "
-                    + readQuietly(Path.of(args.get(0)).resolveSibling("harness.err")));
+            if (!ready.await(60, TimeUnit.SECONDS)) {
+                fail("the harness did not open the database within 60 s: "
+                        + readQuietly(Path.of(args.get(0)).resolveSibling("harness.err")) + "\n" + threadsOf(p));
+            }
             // the random moment: after a random number of acknowledged commits, mid-load
             org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(30), afterCommits + " commits",
                     () -> acked.size() >= afterCommits);
@@ -101,6 +104,19 @@ class CommitsSurviveSigkillIT {
             reader.join(10_000);
         }
         return Set.copyOf(acked);
+    }
+
+    /** The child's threads (jstack), for a failure message: where a start that never finished waits. */
+    private static String threadsOf(Process p) {
+        try {
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    Long.toString(p.pid())).redirectErrorStream(true).start();
+            String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            jstack.waitFor(20, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException | InterruptedException e) {
+            return "no thread dump: " + e;
+        }
     }
 
     private static String readQuietly(Path p) {
