@@ -40,10 +40,9 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             url = "jdbc:h2:retry:file:" + url.substring("jdbc:h2:file:".length());
         }
         String upper = url.toUpperCase(java.util.Locale.ROOT);
-        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT") && !upper.contains("AUTO_SERVER=TRUE")) {
+        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT")) {
             // H2's own shutdown hook would close the database beside ours, under a scheduler and
             // calls still finishing ("Database is already closed"): pagerline closes it, last.
-            // (H2 refuses this with AUTO_SERVER; PagerlineServer's signal handler covers that case.)
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
