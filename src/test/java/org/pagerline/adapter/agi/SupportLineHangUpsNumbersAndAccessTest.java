@@ -27,11 +27,12 @@ import org.pagerline.service.VoicemailIncident;
 import org.pagerline.testkit.LineRig;
 
 /**
- * The support line's fixes from the review of a6504de (findings 4, 8, 9, 13, 14, 15), through the
- * real FastAGI listener and a fake Asterisk over TCP. Monday 2026-11-23 10:00 Winnipeg is in
+ * The support line when callers hang up early, give awkward or refused numbers, or call from
+ * outside the allow list, and while the server stops: through the real FastAGI listener and a
+ * fake Asterisk over TCP. Monday 2026-11-23 10:00 Winnipeg is in
  * business hours, 21:00 is not; the desk's default hours are Monday to Friday 08:00-17:00.
  */
-class SupportLineReviewFixesTest {
+class SupportLineHangUpsNumbersAndAccessTest {
     static final String IN_HOURS = "2026-11-23T10:00:00-06:00";
     static final String OUT_OF_HOURS = "2026-11-23T21:00:00-06:00";
     static final String CALLER = "+12045550123";
