@@ -60,7 +60,7 @@ final class HoursCommand {
                 n.put("hours", c.describeHours());
                 ArrayNode ws = n.putArray("windows");
                 for (OpeningWindow w : c.windows()) {
-                    ws.add(Json.object().put("day", w.day().name()).put("open", w.open().toString()).put("close", w.close().toString()));
+                    ws.add(Json.object().put("day", w.day().name()).put("open", w.open().toString()).put("close", w.closeText()));
                 }
                 c.nextOpening(when).filter(x -> !open).ifPresent(x -> n.put("opensAt", x.toString()));
                 c.closesAt(when).ifPresent(x -> n.put("closesAt", x.toString()));
@@ -68,7 +68,8 @@ final class HoursCommand {
             } else {
                 parent.root.out().println(c.describeHours());
                 String state = open ? "open" : "closed";
-                String next = open ? c.closesAt(when).map(x -> ", closes " + Views.local(x, c.zone())).orElse("")
+                String next = open ? c.closesAt(when).map(x -> ", closes " + Views.local(x, c.zone()))
+                                .orElse(", open around the clock")
                         : c.nextOpening(when).map(x -> ", opens " + Views.local(x, c.zone())).orElse("");
                 parent.root.out().println((at == null ? "now" : Views.local(when, c.zone())) + ": " + state + next);
             }

@@ -27,7 +27,22 @@ final class JdbcCalendarStore implements CalendarStore {
     public List<OpeningWindow> openingWindows() {
         return db.list("SELECT day_of_week, opens, closes FROM business_hours ORDER BY day_of_week, opens",
                 rs -> new OpeningWindow(DayOfWeek.of(rs.getInt(1)), rs.getObject(2, LocalTime.class),
-                        rs.getObject(3, LocalTime.class)));
+                        fromColumn(rs.getObject(3, LocalTime.class))));
+    }
+
+    /**
+     * A TIME column cannot hold 24:00 (H2 refuses it) and the table checks closes > opens, so a window
+     * that runs to the end of its day is stored as closing at {@link #END_OF_DAY_COLUMN}; the command
+     * line takes only whole minutes, so that value means nothing else.
+     */
+    static final LocalTime END_OF_DAY_COLUMN = LocalTime.of(23, 59, 59);
+
+    private static LocalTime toColumn(OpeningWindow w) {
+        return w.untilMidnight() ? END_OF_DAY_COLUMN : w.close();
+    }
+
+    private static LocalTime fromColumn(LocalTime closes) {
+        return closes.isBefore(END_OF_DAY_COLUMN) ? closes : OpeningWindow.END_OF_DAY;
     }
 
     @Override
@@ -35,7 +50,7 @@ final class JdbcCalendarStore implements CalendarStore {
         db.update("DELETE FROM business_hours");
         List<Object[]> rows = new ArrayList<>();
         for (OpeningWindow w : windows) {
-            rows.add(new Object[] {w.day().getValue(), w.open(), w.close()});
+            rows.add(new Object[] {w.day().getValue(), w.open(), toColumn(w)});
         }
         db.batch("INSERT INTO business_hours (day_of_week, opens, closes) VALUES (?,?,?)", rows);
         if (db.update("UPDATE desk_settings SET setting_value=? WHERE name='zone'", zone.getId()) == 0) {

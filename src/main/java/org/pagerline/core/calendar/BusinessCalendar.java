@@ -25,6 +25,8 @@ public final class BusinessCalendar {
 
     /** How far ahead any search walks before giving up (holiday runs are finite, so this is generous). */
     private static final int SEARCH_DAYS = 366 * 10;
+    /** How far {@link #closesAt} follows a desk open across midnights before saying it does not close. */
+    static final int CONTINUOUS_DAYS = 400;
 
     private final ZoneId zone;
     private final List<OpeningWindow> windows;
@@ -93,9 +95,37 @@ public final class BusinessCalendar {
         return Optional.empty();
     }
 
-    /** When the stretch the desk is open in ends; empty if it is closed at {@code at}. */
+    /**
+     * When the desk, open at {@code at}, next closes: the end of its stretch, followed across midnight
+     * when the next day opens at 00:00 (a desk open "00:00-24:00" every day does not close at
+     * midnight). Empty if it is closed at {@code at}, or if it does not close within
+     * {@link #CONTINUOUS_DAYS} days (open around the clock).
+     */
     public Optional<Instant> closesAt(Instant at) {
-        return stretchAt(at).map(s -> s[1]);
+        Optional<Instant[]> first = stretchAt(at);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant end = first.get()[1];
+        for (int i = 0; i < CONTINUOUS_DAYS; i++) {
+            Optional<Instant[]> next = stretchAt(end); // the next day's stretch from 00:00, if it has one
+            if (next.isEmpty()) {
+                return Optional.of(end);
+            }
+            end = next.get()[1];
+        }
+        return Optional.empty();
+    }
+
+    /** True when the desk is open at every instant of the week (and closes only on holidays, if any). */
+    public boolean openAroundTheClock() {
+        for (DayOfWeek d : DayOfWeek.values()) {
+            List<LocalTime[]> h = byDay.get(d);
+            if (h.size() != 1 || !h.get(0)[0].equals(LocalTime.MIDNIGHT) || !h.get(0)[1].equals(OpeningWindow.END_OF_DAY)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -187,7 +217,9 @@ public final class BusinessCalendar {
         List<Instant[]> out = new ArrayList<>(2);
         for (LocalTime[] w : byDay.get(date.getDayOfWeek())) {
             Instant open = date.atTime(w[0]).atZone(zone).toInstant();
-            Instant close = date.atTime(w[1]).atZone(zone).toInstant();
+            // a closing 00:00 is 24:00: the next day's start (its first instant, even if a DST change moves it)
+            Instant close = w[1].equals(OpeningWindow.END_OF_DAY) ? date.plusDays(1).atStartOfDay(zone).toInstant()
+                    : date.atTime(w[1]).atZone(zone).toInstant();
             if (close.isAfter(open)) { // a window wholly inside a DST gap vanishes
                 out.add(new Instant[] {open, close});
             }
@@ -201,14 +233,17 @@ public final class BusinessCalendar {
                 .sorted(Comparator.comparing(OpeningWindow::open))
                 .toList();
         List<LocalTime[]> merged = new ArrayList<>();
+        List<Integer> closeMinutes = new ArrayList<>();
         for (OpeningWindow w : sorted) {
-            LocalTime[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && !w.open().isAfter(last[1])) {
-                if (w.close().isAfter(last[1])) {
-                    last[1] = w.close();
+            int last = closeMinutes.isEmpty() ? -1 : closeMinutes.get(closeMinutes.size() - 1);
+            if (last >= 0 && w.openMinute() <= last) {
+                if (w.closeMinute() > last) {
+                    merged.get(merged.size() - 1)[1] = w.close();
+                    closeMinutes.set(closeMinutes.size() - 1, w.closeMinute());
                 }
             } else {
                 merged.add(new LocalTime[] {w.open(), w.close()});
+                closeMinutes.add(w.closeMinute());
             }
         }
         return List.copyOf(merged);

@@ -53,6 +53,10 @@ final class HoursText {
     private static String hours(List<LocalTime[]> stretches) {
         List<String> parts = new ArrayList<>();
         for (LocalTime[] s : stretches) {
+            if (s[0].equals(LocalTime.MIDNIGHT) && s[1].equals(OpeningWindow.END_OF_DAY)) {
+                parts.add("around the clock");
+                continue;
+            }
             parts.add(time(s[0]) + " to " + time(s[1]));
         }
         return String.join(" and ", parts);
