@@ -108,7 +108,7 @@ public final class Wiring {
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
                 paging.callbackDeadline(), config.line().callbackRegions());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
-                tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
+                tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick));
     }
 

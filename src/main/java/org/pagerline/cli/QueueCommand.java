@@ -71,8 +71,9 @@ final class QueueCommand {
                 out.println(Json.write(toJson(v)));
                 return;
             }
-            out.println("desk: " + (v.deskOpen() ? "open" : "closed") + "   AMI: "
-                    + v.link().map(l -> l.state() + " since " + l.since()).orElse("never connected"));
+            out.println("desk: " + (v.deskOpen() ? "open" : "closed") + "   AMI: " + (!v.amiEnabled()
+                    ? "disabled (ami.enabled=false: pagerline does not manage the queue)"
+                    : v.link().map(l -> l.state() + " since " + l.since()).orElse("never connected")));
             out.println("callers waiting: " + v.callers().size());
             for (WaitingCaller c : v.callers()) {
                 out.printf("  %2d  %-16s %-24s waiting %s (since %s)%n", c.position(), orDash(c.callerNumber()),
@@ -94,8 +95,9 @@ final class QueueCommand {
             n.put("at", v.at().toString());
             n.put("deskOpen", v.deskOpen());
             ObjectNode link = n.putObject("ami");
-            link.put("state", v.link().map(l -> l.state()).orElse("never-connected"));
-            link.put("since", v.link().map(l -> l.since().toString()).orElse(null));
+            link.put("enabled", v.amiEnabled());
+            link.put("state", !v.amiEnabled() ? "disabled" : v.link().map(l -> l.state()).orElse("never-connected"));
+            link.put("since", !v.amiEnabled() ? null : v.link().map(l -> l.since().toString()).orElse(null));
             ArrayNode callers = n.putArray("callers");
             for (WaitingCaller c : v.callers()) {
                 ObjectNode o = callers.addObject();

@@ -25,18 +25,29 @@ public final class QueueService {
     private final Clock clock;
 
     public QueueService(Transactions tx, Clock clock) {
+        this(tx, clock, true);
+    }
+
+    /** @param amiEnabled false when ami.enabled is false: the queue view then says AMI is disabled */
+    public QueueService(Transactions tx, Clock clock, boolean amiEnabled) {
         this.tx = tx;
         this.clock = clock;
+        this.amiEnabled = amiEnabled;
     }
+
+    private final boolean amiEnabled;
 
     /** @param changed false when the technician already was in that state (nothing was written) */
     public record SignChange(Technician technician, boolean changed) {}
 
     public record SignedIn(Technician technician, Instant since) {}
 
-    /** Everything {@code queue show} prints. {@code link} is empty when no server has ever connected to AMI. */
+    /**
+     * Everything {@code queue show} prints. {@code link} is empty when no server has ever connected to
+     * AMI; {@code amiEnabled} is false when this pagerline does not use AMI at all (ami.enabled=false).
+     */
     public record QueueView(Instant at, boolean deskOpen, List<SignedIn> signedIn, List<WaitingCaller> callers,
-            List<QueueMember> members, Optional<QueueStore.Link> link) {}
+            List<QueueMember> members, Optional<QueueStore.Link> link, boolean amiEnabled) {}
 
     public SignChange signIn(String techRef) {
         Instant now = clock.instant();
@@ -77,7 +88,7 @@ public final class QueueService {
                 s.roster().technician(e.getKey()).ifPresent(t -> in.add(new SignedIn(t, e.getValue())));
             }
             return new QueueView(now, s.calendar().calendar().isOpen(now), in, s.queue().callers(),
-                    s.queue().members(), s.queue().link());
+                    s.queue().members(), s.queue().link(), amiEnabled);
         });
     }
 
