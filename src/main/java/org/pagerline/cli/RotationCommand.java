@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "rotation", mixinStandardHelpOptions = true, description = "Set and show each role's rotation.",
-        subcommands = {RotationCommand.Set.class, RotationCommand.Show.class})
+        subcommands = {RotationCommand.Set.class, RotationCommand.Show.class, RotationCommand.Remove.class})
 final class RotationCommand {
     @ParentCommand
     PagerlineCommand root;
@@ -101,6 +101,28 @@ final class RotationCommand {
             if (json) {
                 parent.root.out().println(Json.write(only != null && arr.size() == 1 ? arr.get(0) : arr));
             }
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove ROLE's rotation (refused while the escalation policy pages ROLE); its overrides are kept.")
+    static final class Remove implements Runnable {
+        @ParentCommand
+        RotationCommand parent;
+
+        @Parameters(paramLabel = "ROLE", description = "PRIMARY, SECONDARY, TEAM_LEAD or VP_SERVICE.")
+        String role;
+
+        @Override
+        public void run() {
+            RosterService.RotationRemoved r = parent.root.services().roster().removeRotation(Role.parse(role));
+            String kept = r.overridesKept().isEmpty() ? "it has no current or future overrides, so " + r.role()
+                    + " is now unfilled"
+                    : r.overridesKept().size() + " current or future override(s) of " + r.role() + " kept ("
+                            + String.join(", ", r.overridesKept().stream().map(o -> "#" + o.id() + " " + o.start() + " to "
+                                    + o.end()).toList()) + "): " + r.role() + " is filled during them, unfilled otherwise";
+            parent.root.out().println("rotation for " + r.role() + " removed; " + kept
+                    + "; the escalation policy does not page " + r.role());
         }
     }
 }

@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "tech", mixinStandardHelpOptions = true, description = "Add, list, show and remove technicians.",
-        subcommands = {TechCommand.Add.class, TechCommand.ListTechs.class, TechCommand.Show.class, TechCommand.Remove.class})
+@Command(name = "tech", mixinStandardHelpOptions = true, description = "Add, change, list, show and remove technicians.",
+        subcommands = {TechCommand.Add.class, TechCommand.Set.class, TechCommand.ListTechs.class, TechCommand.Show.class,
+            TechCommand.Remove.class})
 final class TechCommand {
     @ParentCommand
     PagerlineCommand root;
@@ -43,6 +44,56 @@ final class TechCommand {
             Technician t = parent.root.services().roster()
                     .addTechnician(new RosterService.NewTechnician(name, phone, sms, email, zone));
             parent.root.out().println(json ? Json.write(Views.tech(t)) : "added technician " + t.id() + ": " + t.name());
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change a technician's phone, SMS number, email or zone (checked as tech add checks them).")
+    static final class Set implements Runnable {
+        @ParentCommand
+        TechCommand parent;
+
+        @Parameters(paramLabel = "TECH", description = "Id or name.")
+        String ref;
+
+        @Option(names = "--phone", description = "New voice number, E.164 (+12045550123).")
+        String phone;
+
+        @Option(names = "--sms", description = "New SMS number, E.164; \"\" to text the voice number.")
+        String sms;
+
+        @Option(names = "--email", description = "New email address; \"\" to clear it.")
+        String email;
+
+        @Option(names = "--zone", description = "New time zone (e.g. America/Toronto).")
+        String zone;
+
+        @Option(names = "--json", description = "Print the technician as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            RosterService.TechnicianChanged c = parent.root.services().roster()
+                    .updateTechnician(ref, new RosterService.TechnicianChange(phone, sms, email, zone));
+            if (json) {
+                parent.root.out().println(Json.write(Views.tech(c.after())));
+                return;
+            }
+            Technician b = c.before();
+            Technician a = c.after();
+            List<String> changes = new java.util.ArrayList<>();
+            change(changes, "phone", b.phone(), a.phone());
+            change(changes, "SMS", b.textPhone(), a.textPhone());
+            change(changes, "email", b.email(), a.email());
+            change(changes, "zone", b.zone().getId(), a.zone().getId());
+            parent.root.out().println("technician " + a.id() + " (" + a.name() + "): "
+                    + (changes.isEmpty() ? "unchanged" : String.join(", ", changes)));
+        }
+
+        private static void change(List<String> out, String what, String before, String after) {
+            if (!java.util.Objects.equals(before, after)) {
+                out.add(what + " " + (before == null ? "-" : before) + " -> " + (after == null ? "-" : after));
+            }
         }
     }
 

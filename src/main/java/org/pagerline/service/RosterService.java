@@ -80,6 +80,63 @@ public final class RosterService {
         }
     }
 
+    /**
+     * What an admin types to change a technician ({@code tech set}): null leaves a field as it is; an
+     * empty SMS number or email clears it (texts then go to the voice number).
+     */
+    public record TechnicianChange(String phone, String smsPhone, String email, String zone) {
+        boolean isEmpty() {
+            return phone == null && smsPhone == null && email == null && zone == null;
+        }
+    }
+
+    /** The technician before and after a change. */
+    public record TechnicianChanged(Technician before, Technician after) {}
+
+    /**
+     * Changes a technician's phone, SMS number, email or zone, checked as {@link #addTechnician}
+     * checks them (E.164 by libphonenumber, a number another technician has is refused naming them,
+     * a known time zone). Pages already written keep the number they were written for.
+     */
+    public TechnicianChanged updateTechnician(String ref, TechnicianChange c) {
+        if (c == null || c.isEmpty()) {
+            throw new ValidationException("nothing to change: give --phone, --sms, --email or --zone");
+        }
+        String phone = c.phone() == null ? null : phones.requireE164(c.phone(), "phone");
+        String sms = c.smsPhone() == null || c.smsPhone().isBlank() ? null : phones.requireE164(c.smsPhone(), "SMS number");
+        String email = c.email() == null ? null : text(TextField.EMAIL, c.email());
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new ValidationException("email '" + email + "' is not an email address");
+        }
+        ZoneId zone = c.zone() == null ? null : zone(c.zone());
+        return tx.inTransaction(s -> {
+            Technician t = resolve(s.roster(), ref);
+            String newPhone = phone == null ? t.phone() : phone;
+            String newSms = c.smsPhone() == null ? t.smsPhone() : sms;
+            String newEmail = c.email() == null ? t.email() : email;
+            Technician after = new Technician(t.id(), t.name(), newPhone, newSms, newEmail, zone == null ? t.zone() : zone);
+            refuseTakenByAnother(s.roster(), newPhone, "phone", t.id());
+            if (newSms != null && !newSms.equals(newPhone)) {
+                refuseTakenByAnother(s.roster(), newSms, "SMS number", t.id());
+            }
+            s.roster().updateTechnician(after);
+            return new TechnicianChanged(t, after);
+        });
+    }
+
+    private static void refuseTakenByAnother(RosterStore roster, String e164, String what, long self) {
+        Optional<Technician> owner = roster.technicianByPhone(e164)
+                .filter(o -> o.id() != self)
+                .or(() -> roster.technicians().stream()
+                        .filter(o -> o.id() != self && (e164.equals(o.phone()) || e164.equals(o.smsPhone()))).findFirst());
+        if (owner.isPresent()) {
+            Technician o = owner.get();
+            String whose = e164.equals(o.phone()) ? "phone" : "SMS number";
+            throw new ValidationException(what + " " + e164 + " is already the " + whose + " of technician " + o.id()
+                    + " (" + o.name() + "); SMS replies are matched by number, so a number belongs to one technician");
+        }
+    }
+
     /** A free text checked by the domain's rules: trimmed, or null when blank. */
     static String text(TextField field, String value) {
         return core(() -> field.check(value));
@@ -143,6 +200,36 @@ public final class RosterService {
             Rotation r = core(() -> new Rotation(spec.role(), ids, shift, handoff, zone, start));
             s.roster().saveRotation(r, now);
             return r;
+        });
+    }
+
+    /** What removing a rotation did: the overrides of that role that are kept, and who is on call now. */
+    public record RotationRemoved(Role role, List<Override> overridesKept) {}
+
+    /**
+     * Removes ROLE's rotation. Refused while the escalation policy pages that role (naming the step):
+     * with no rotation the role would be unfilled and that step would page nobody. The role's current
+     * and future overrides are kept (during them the role is still filled); past ones are left as
+     * they are.
+     */
+    public RotationRemoved removeRotation(Role role) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            if (!s.roster().rotations().containsKey(role)) {
+                throw new NotFoundException("there is no rotation for " + role);
+            }
+            org.pagerline.core.incident.EscalationPolicy policy = EscalationEngine.policy(s);
+            for (int i = 0; i < policy.steps().size(); i++) {
+                org.pagerline.core.incident.EscalationPolicy.Step step = policy.steps().get(i);
+                if (step.targets().contains(new org.pagerline.core.incident.Target.OnCall(role))) {
+                    throw new ValidationException("the escalation policy still pages " + role + " at step " + (i + 1)
+                            + " (" + step + "); change it first with pagerline policy set");
+                }
+            }
+            s.roster().deleteRotation(role);
+            List<Override> kept = s.roster().overrides().stream()
+                    .filter(o -> o.role() == role && o.end().isAfter(now)).toList();
+            return new RotationRemoved(role, kept);
         });
     }
 

@@ -67,6 +67,18 @@ final class JdbcRosterStore implements RosterStore {
     }
 
     @java.lang.Override
+    public void updateTechnician(Technician t) {
+        db.update("UPDATE technicians SET phone=?, sms_phone=?, email=?, zone=? WHERE id=?", t.phone(), t.smsPhone(),
+                t.email(), t.zone().getId(), t.id());
+    }
+
+    @java.lang.Override
+    public boolean deleteRotation(Role role) {
+        db.update("DELETE FROM rotation_members WHERE role=?", role);
+        return db.update("DELETE FROM rotations WHERE role=?", role) > 0;
+    }
+
+    @java.lang.Override
     public List<Role> rotationsWith(long technicianId) {
         return db.list("SELECT DISTINCT role FROM rotation_members WHERE technician_id=? ORDER BY role",
                 rs -> Role.valueOf(rs.getString(1)), technicianId);

@@ -22,6 +22,9 @@ public interface RosterStore {
 
     void deleteTechnician(long id);
 
+    /** Replaces the technician's phone, SMS number, email and zone (by id; the name is kept). */
+    void updateTechnician(Technician t);
+
     /** The roles whose rotation lists this technician. */
     List<Role> rotationsWith(long technicianId);
 
@@ -29,6 +32,9 @@ public interface RosterStore {
 
     /** Replaces the role's rotation. */
     void saveRotation(Rotation rotation, java.time.Instant at);
+
+    /** Removes the role's rotation and its member list; false if it had none. */
+    boolean deleteRotation(Role role);
 
     List<Override> overrides();
 
