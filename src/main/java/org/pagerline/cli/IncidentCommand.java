@@ -105,8 +105,10 @@ final class IncidentCommand {
         public void run() {
             IncidentService.IncidentView v = parent.incidents().show(id);
             PrintWriter out = parent.out();
+            NextStep next = NextStep.of(v.incident(), parent.root.services());
             if (json) {
                 ObjectNode n = json(v.incident());
+                n.set("next", next.json());
                 ArrayNode pages = n.putArray("pages");
                 for (Page p : v.pages()) {
                     ObjectNode pn = pages.addObject();
@@ -130,6 +132,7 @@ final class IncidentCommand {
             }
             Incident i = v.incident();
             out.println(line(i));
+            out.println("  " + next.text(parent.root.services().calendar().calendar().zone()));
             out.println("  call back " + (i.callbackNumber() == null ? "-" : i.callbackNumber()) + " by " + i.callbackDueAt()
                     + (i.respondBy() == null ? "" : "; respond by " + i.respondBy()));
             out.println("pages:");
