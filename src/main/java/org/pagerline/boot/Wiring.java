@@ -47,6 +47,7 @@ import org.pagerline.service.HealthService;
 import org.pagerline.service.IncidentService;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageDispatcher;
+import org.pagerline.service.PageLog;
 import org.pagerline.service.PagingService;
 import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
@@ -109,7 +110,7 @@ public final class Wiring {
                 paging.callbackDeadline(), config.line().callbackRegions());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick));
+                new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock));
     }
 
     static DeliveryPolicy deliveryPolicy(PagingConfig p) {
@@ -130,7 +131,7 @@ public final class Wiring {
                 if (ami == null) {
                     throw new ConfigException("paging.voice-provider", "asterisk needs ami.enabled=true");
                 }
-                yield new AsteriskVoiceChannel(ami, config.ami(), services.paging(), services.clock()).start();
+                yield new AsteriskVoiceChannel(ami, config.ami(), responses(services), services.clock()).start();
             }
             case TWILIO -> require(twilio, Channel.VOICE, "paging.voice-provider");
         };
@@ -139,7 +140,14 @@ public final class Wiring {
             case TWILIO -> require(twilio, Channel.SMS, "paging.sms-provider");
         };
         log.info("pages go out by voice through {} and by SMS through {}", voice.name(), sms.name());
-        return Map.of(Channel.VOICE, voice, Channel.SMS, sms);
+        Map<Channel, PageChannel> all = Map.of(Channel.VOICE, voice, Channel.SMS, sms);
+        services.pageLog().attach(all); // page test sends through these
+        return all;
+    }
+
+    /** What the adapters report pages to: the paging service, with test pages ({@code page test}) kept apart. */
+    static org.pagerline.service.PageResponses responses(Services services) {
+        return services.pageLog().responses(services.paging());
     }
 
     private static PageChannel require(Map<Channel, PageChannel> twilio, Channel c, String key) {
@@ -162,7 +170,7 @@ public final class Wiring {
         var client = TwilioClients.restClient(tc);
         WebhookPaths urls = new WebhookPaths(tc.publicUrl());
         var ledger = new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION);
-        TwilioWebhooks.routes(tc, ledger, data.services().paging(), clock).forEach(http::route);
+        TwilioWebhooks.routes(tc, ledger, responses(data.services()), clock).forEach(http::route);
         Map<Channel, PageChannel> channels = new EnumMap<>(Channel.class);
         channels.put(Channel.SMS, new TwilioSmsChannel(client, tc.fromNumber(), urls));
         channels.put(Channel.VOICE, new TwilioVoiceChannel(client, tc.fromNumber(), urls));
@@ -234,7 +242,7 @@ public final class Wiring {
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
             scripts.put(AcceptScript.NAME, new AcceptScript(services.calls()));
-            scripts.put(PagingCallScript.NAME, new PagingCallScript(services.paging(), config.ami()::pageDialString,
+            scripts.put(PagingCallScript.NAME, new PagingCallScript(responses(services), config.ami()::pageDialString,
                     (int) config.ami().pageRingTimeout().toSeconds() * 2));
             AgiListener agi = new AgiListener(config.agi(), scripts);
 

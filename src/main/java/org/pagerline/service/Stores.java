@@ -28,4 +28,9 @@ public interface Stores {
     IncidentStore incidents();
 
     PageStore pages();
+
+    /** The page list and the test pages (the admin's view of paging). */
+    default org.pagerline.core.page.PageLogStore pageLog() {
+        throw new UnsupportedOperationException("no page log in this store");
+    }
 }
