@@ -60,7 +60,9 @@ final class SimulateCommand {
         @Override
         public Integer call() {
             String step = hangupAt == null ? null : CallStep.parse(hangupAt).wireName();
-            CallerScript caller = new CallerScript(CallerScript.parsePresses(press), step,
+            checkCallerId(from);
+            List<String> presses = CallerScript.parsePressesStrictly(press);
+            CallerScript caller = new CallerScript(presses, step,
                     parse(CallerScript.Technician.class, "--tech", tech), parse(CallerScript.QueueEnd.class, "--queue", queue), null);
             if (port < 1 || port > 65535 || timeoutSeconds < 1) {
                 throw Cli.invalid("--agi-port must be 1 to 65535 and --timeout positive");
@@ -80,7 +82,48 @@ final class SimulateCommand {
                     + "; PAGERLINE_RESULT=" + nz(c.variable("PAGERLINE_RESULT")) + ", ticket " + nz(c.variable("PAGERLINE_TICKET"))
                     + (c.variable("AJ_AGISTATUS") == null ? "" : ", AJ_AGISTATUS=" + c.variable("AJ_AGISTATUS"))
                     + (c.error() == null ? "" : "; warning: " + c.error()));
-            return c.error() == null ? Cli.OK : Cli.FAULT;
+            if (c.error() != null) {
+                return Cli.FAULT;
+            }
+            // what the caller was told to do and the call never asked of them: said after the run
+            List<String> unmet = new java.util.ArrayList<>();
+            if (step != null && !c.steps().contains(step)) {
+                unmet.add("--hangup-at " + step + ": the call never reached that step (it went "
+                        + (c.steps().isEmpty() ? "through no step" : String.join(", ", dedupe(c.steps()))) + ")");
+            }
+            if (c.pressesUsed() < presses.size()) {
+                List<String> left = presses.subList(c.pressesUsed(), presses.size()).stream()
+                        .map(p -> p.isEmpty() ? "_" : p).toList();
+                unmet.add("--press: " + left.size() + " answer(s) not used (" + String.join(",", left) + "): the call asked for "
+                        + c.pressesUsed());
+            }
+            if (!unmet.isEmpty()) {
+                throw Cli.invalid(String.join("; ", unmet));
+            }
+            return Cli.OK;
+        }
+
+        /** Consecutive repeats folded: a step set twice in a row is gone through once. */
+        private static List<String> dedupe(List<String> steps) {
+            List<String> out = new java.util.ArrayList<>();
+            for (String s : steps) {
+                if (out.isEmpty() || !out.get(out.size() - 1).equals(s)) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+
+        /** A caller ID is a number (E.164 or national; spaces, dots, dashes and brackets forgiven) or '' for withheld. */
+        static void checkCallerId(String from) {
+            if (from.isEmpty()) {
+                return;
+            }
+            String digits = from.replaceAll("[\\s().-]", "");
+            if (!digits.matches("\\+?[0-9]{2,15}")) {
+                throw Cli.invalid("--from '" + from + "' is not a phone number (E.164 like +12045550123, a national number,"
+                        + " or '' for a withheld number)");
+            }
         }
 
         private static <E extends Enum<E>> E parse(Class<E> type, String option, String text) {

@@ -36,7 +36,7 @@ class CommandLineThroughTheServerIT {
             assertTrue(server.log().contains("admin command 'tech add' from the command line: exit 0"), server.log());
             assertTrue(server.log().contains("admin command 'tech list' from the command line: exit 0"), server.log());
 
-            ServerProcess.CliResult call = ok(server.cli("simulate", "call", "--from", "+12045550199", "--press", "1,1,1,1",
+            ServerProcess.CliResult call = ok(server.cli("simulate", "call", "--from", "+12045550199", "--press", "1,1,1",
                     "--tech", "ignore", "--agi-port", Integer.toString(server.agiPort())));
             assertTrue(call.out().contains("PAGERLINE_RESULT=VOICEMAIL"), call.out());
             Eventually.await(Duration.ofSeconds(20), "the first pages", () -> server.log().contains(" to Bob Baker "));

@@ -170,6 +170,9 @@ public final class AgiPeer {
                     return List.of("200 result=6"); // up
                 case "SET VARIABLE":
                     vars.put(cmd.arg(0), cmd.arg(1));
+                    if (cmd.arg(0).equals("PAGERLINE_STEP")) {
+                        conv.step(cmd.arg(1));
+                    }
                     if (cmd.arg(0).equals("PAGERLINE_STEP") && cmd.arg(1).equalsIgnoreCase(String.valueOf(call.caller().hangupAt()))) {
                         pendingHangup = true;
                     }
@@ -220,7 +223,11 @@ public final class AgiPeer {
 
         private String nextPress() {
             List<String> p = call.caller().presses();
-            return press < p.size() ? p.get(press++) : "";
+            if (press < p.size()) {
+                conv.pressUsed();
+                return p.get(press++);
+            }
+            return "";
         }
 
         private String exec(AgiCommandLine cmd) {

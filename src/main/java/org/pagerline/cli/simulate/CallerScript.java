@@ -61,6 +61,35 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
     }
 
     /**
+     * Parses {@code --press} as {@link #parsePresses} does, refusing anything a phone cannot send:
+     * each answer is keys 0-9, * and # (a trailing # ends the answer), or '_' / '-' for silence.
+     *
+     * @throws IllegalArgumentException naming the answer and the key that is not a phone key
+     */
+    public static List<String> parsePressesStrictly(String text) {
+        if (text != null && !text.isEmpty()) {
+            String[] answers = text.contains(",") ? text.split(",", -1) : text.split("");
+            for (int i = 0; i < answers.length; i++) {
+                String a = answers[i].trim();
+                if (a.isEmpty() && text.contains(",")) {
+                    throw new IllegalArgumentException("--press: answer " + (i + 1) + " is empty (use _ for silence)");
+                }
+                if (a.equals("_") || a.equals("-")) {
+                    continue;
+                }
+                for (int k = 0; k < a.length(); k++) {
+                    char c = a.charAt(k);
+                    if (!(c >= '0' && c <= '9') && c != '*' && c != '#') {
+                        throw new IllegalArgumentException("--press: '" + c + "' in answer " + (i + 1) + " ('" + a
+                                + "') is not a phone key (0-9, * and #; _ for silence)");
+                    }
+                }
+            }
+        }
+        return parsePresses(text);
+    }
+
+    /**
      * Parses {@code --press}: comma-separated answers ("1,2,12045550199#") or, without commas,
      * one key per prompt ("121"); '_' or '-' is silence.
      */

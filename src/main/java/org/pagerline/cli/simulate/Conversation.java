@@ -22,6 +22,8 @@ public final class Conversation {
     private volatile boolean callerHungUp;
     private volatile boolean closedByServer;
     private volatile String error;
+    private volatile int pressesUsed;
+    private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
 
     void add(Exchange e) {
         exchanges.add(e);
@@ -29,6 +31,26 @@ public final class Conversation {
 
     void hungUp() {
         callerHungUp = true;
+    }
+
+    void pressUsed() {
+        pressesUsed++;
+    }
+
+    void step(String step) {
+        steps.add(step);
+    }
+
+    /** How many of the caller's answers ({@link CallerScript#presses}) a prompt took. */
+    public int pressesUsed() {
+        return pressesUsed;
+    }
+
+    /** The steps the call went through (PAGERLINE_STEP as pagerline set it), in order. */
+    public List<String> steps() {
+        synchronized (steps) {
+            return List.copyOf(steps);
+        }
     }
 
     void markClosedByServer() {
