@@ -1,6 +1,7 @@
 package org.pagerline.adapter.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -90,6 +91,45 @@ class PostgresStoreIT {
             } finally {
                 scheduler.close();
             }
+        }
+    }
+
+    @Test
+    void theAdminsPageLogAndAnAroundTheClockDeskWorkOnPostgresql() throws Exception {
+        MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
+        try (Database db = Database.open(config)) {
+            JdbcTransactions tx = new JdbcTransactions(db.dataSource());
+            CalendarService calendar = new CalendarService(tx);
+            calendar.setHours("Mon-Sun 00:00-24:00", "America/Winnipeg");
+            assertTrue(calendar.calendar().windows().stream().allMatch(w -> w.untilMidnight()), "24:00 read back as 24:00");
+            assertTrue(calendar.isOpen(Instant.parse("2026-11-24T05:59:30Z")) && calendar.isOpen(Instant.parse("2026-11-24T06:00:00Z")));
+
+            RosterService roster = new RosterService(tx, new PhoneNumbers("CA"), clock);
+            roster.addTechnician(new RosterService.NewTechnician("Alice Able", "+12045550101", null, null, "America/Winnipeg"));
+            roster.updateTechnician("Alice Able", new RosterService.TechnicianChange(null, "+12045550111", null, "UTC"));
+            org.pagerline.service.PageLog log = new org.pagerline.service.PageLog(tx, clock);
+            log.attach(Map.of(org.pagerline.core.page.Channel.SMS, new org.pagerline.service.PageChannel() {
+                @Override
+                public org.pagerline.core.page.Channel channel() {
+                    return org.pagerline.core.page.Channel.SMS;
+                }
+
+                @Override
+                public String name() {
+                    return "test-sms";
+                }
+
+                @Override
+                public org.pagerline.service.SendResult send(org.pagerline.service.OutgoingPage page) {
+                    return org.pagerline.service.SendResult.accepted("T-" + page.pageId());
+                }
+            }));
+            var sent = log.sendTest("Alice Able", org.pagerline.core.page.Channel.SMS);
+            assertEquals("+12045550111", sent.page().to());
+            assertEquals("T-" + (org.pagerline.service.PageLog.ID_BASE + sent.page().id()), sent.page().providerId());
+            assertEquals(List.of(sent.page()), log.list(null, Instant.parse("2026-11-23T08:00:00Z"), 10));
+            assertEquals(List.of(), log.list(null, Instant.parse("2026-11-23T10:00:00Z"), 10));
+            assertThrows(org.pagerline.service.NotFoundException.class, () -> log.list(99L, null, 10));
         }
     }
 }
