@@ -227,6 +227,11 @@ final class Sipp {
             return process.isAlive();
         }
 
+        /** SIPp's trace of the SIP messages this run sent and received. */
+        Path messagesLog() {
+            return log.resolveSibling(log.getFileName().toString().replace(".log", "-messages.log"));
+        }
+
         /** The steps done so far, name to the instant they happened (a repeated name gets "#2", "#3"...). */
         Map<String, Instant> events() {
             Map<String, Instant> m = new LinkedHashMap<>();
