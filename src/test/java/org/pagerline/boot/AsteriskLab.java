@@ -163,9 +163,7 @@ final class AsteriskLab {
         boolean ours = false;
         if (given != null && !given.isBlank()) {
             envFile = Path.of(given).resolve("lab.env");
-            if (!Files.exists(envFile)) {
-                throw new IOException("PAGERLINE_TEST_ASTERISK_LAB=" + given + " has no lab.env (run scripts/asterisk-lab up " + given + ")");
-            }
+            awaitLab(Path.of(given));
         } else {
             Path shared = root.resolve("../shared/asterisk/setup").normalize();
             if (!Files.isExecutable(shared)) {
@@ -200,6 +198,34 @@ final class AsteriskLab {
             Runtime.getRuntime().addShutdownHook(new Thread(lab.server::close));
         }
         return lab;
+    }
+
+    /**
+     * Waits for a lab that .ci/run is bringing up in the background (scripts/asterisk-lab up, its
+     * output in up.log, its exit status in up.rc once done) to write its lab.env; fails at once when
+     * there is neither lab.env nor such a start, or when the start failed.
+     */
+    private static void awaitLab(Path dir) throws IOException {
+        Path envFile = dir.resolve("lab.env");
+        Path rc = dir.resolve("up.rc");
+        Path log = dir.resolve("up.log");
+        if (!Files.exists(envFile) && !Files.exists(log)) {
+            throw new IOException("PAGERLINE_TEST_ASTERISK_LAB=" + dir + " has no lab.env (run scripts/asterisk-lab up " + dir + ")");
+        }
+        Eventually.await(Duration.ofMinutes(10), "the Asterisk lab in " + dir + " (scripts/asterisk-lab up, log " + log + ")", () -> {
+            if (Files.exists(envFile)) {
+                return true;
+            }
+            try {
+                if (Files.exists(rc) && !Files.readString(rc).isBlank() && !Files.exists(envFile)) {
+                    throw new IllegalStateException("scripts/asterisk-lab up " + dir + " failed (exit "
+                            + Files.readString(rc).strip() + "):\n" + Files.readString(log));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return false;
+        });
     }
 
     private AsteriskLab(Path root, Map<String, String> env) throws IOException {
