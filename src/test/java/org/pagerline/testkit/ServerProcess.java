@@ -50,12 +50,18 @@ public final class ServerProcess implements AutoCloseable {
 
     public ServerProcess start() throws IOException {
         process = launch(List.of("server"), log);
-        Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
-            }
-            return health().statusCode() == 200;
-        });
+        try {
+            Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
+                }
+                return health().statusCode() == 200;
+            });
+        } catch (AssertionError e) {
+            // the caller's try-with-resources never got this object: do not leave the server running
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
