@@ -14,12 +14,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
+import org.pagerline.adapter.ami.AsteriskVoiceChannel;
 import org.pagerline.config.PagerlineConfig;
+import org.pagerline.core.incident.Incident;
 import org.pagerline.config.Settings;
 import org.pagerline.core.roster.Role;
 import org.pagerline.core.ticket.Ticket;
@@ -60,8 +65,9 @@ import org.pagerline.testkit.Eventually;
  * <li>{@link Sipp.Phone}: a technician's phone: {@code answerAfter(d)} or {@code neverAnswer()},
  * then timed steps from the answer. Registered at the carrier for one number, and (optionally) only
  * for calls presenting one caller's number, so parallel tests ring their own phone for the same
- * on-call technician. Paging calls carry no caller's number: register those phones with
- * {@code forCaller = null} in an {@code @Isolated} test.</li>
+ * on-call technician. Paging calls all show the desk's number: a phone for them is registered with
+ * {@link #pagePhone} for the caller whose incident is paged, and rings only for that incident's
+ * pages (the harness tells the carrier whose page each call is).</li>
  * <li>Every call and phone is one SIPp process, bounded; events ("invite", "answered", "cue-...",
  * "key-1", "hung-up", ...) with their instants in {@link Sipp.Run#events()}.</li>
  * <li>The desk: {@link #PAT} primary, {@link #SAM} secondary, {@link #LEE} team lead, {@link #VAL} VP,
@@ -109,12 +115,24 @@ final class AsteriskLab {
     final Path root;
     final Path work;
     final LabAmi ami;
+    /** The harness's AMI connection to the carrier (its AstDB routes the calls to the SIPp phones). */
+    final LabAmi carrierAmi;
     final PagerlineServer server;
     /** pagerline's H2 database folder (the lab's server is in this JVM). */
     final Path dataDir;
     private final AtomicInteger callers = new AtomicInteger(150);
     private final Map<String, Cues> cues = new ConcurrentHashMap<>();
     private final Map<String, List<String>> trails = new ConcurrentHashMap<>();
+    /** Callers whose incidents' paging calls a test has a phone for ({@link #pagePhone}). */
+    private final Set<String> pageCallers = ConcurrentHashMap.newKeySet();
+    /** The PBX channels of the paging calls placed for each of those callers' incidents. */
+    private final Map<String, Set<String>> pagingChannels = new ConcurrentHashMap<>();
+    /** Tells the carrier whose page each paging call is, off the AMI reader thread. */
+    private final ExecutorService router = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "lab-page-router");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
     static synchronized AsteriskLab get() {
@@ -145,9 +163,7 @@ final class AsteriskLab {
         boolean ours = false;
         if (given != null && !given.isBlank()) {
             envFile = Path.of(given).resolve("lab.env");
-            if (!Files.exists(envFile)) {
-                throw new IOException("PAGERLINE_TEST_ASTERISK_LAB=" + given + " has no lab.env (run scripts/asterisk-lab up " + given + ")");
-            }
+            awaitLab(Path.of(given));
         } else {
             Path shared = root.resolve("../shared/asterisk/setup").normalize();
             if (!Files.isExecutable(shared)) {
@@ -184,6 +200,34 @@ final class AsteriskLab {
         return lab;
     }
 
+    /**
+     * Waits for a lab that .ci/run is bringing up in the background (scripts/asterisk-lab up, its
+     * output in up.log, its exit status in up.rc once done) to write its lab.env; fails at once when
+     * there is neither lab.env nor such a start, or when the start failed.
+     */
+    private static void awaitLab(Path dir) throws IOException {
+        Path envFile = dir.resolve("lab.env");
+        Path rc = dir.resolve("up.rc");
+        Path log = dir.resolve("up.log");
+        if (!Files.exists(envFile) && !Files.exists(log)) {
+            throw new IOException("PAGERLINE_TEST_ASTERISK_LAB=" + dir + " has no lab.env (run scripts/asterisk-lab up " + dir + ")");
+        }
+        Eventually.await(Duration.ofMinutes(10), "the Asterisk lab in " + dir + " (scripts/asterisk-lab up, log " + log + ")", () -> {
+            if (Files.exists(envFile)) {
+                return true;
+            }
+            try {
+                if (Files.exists(rc) && !Files.readString(rc).isBlank() && !Files.exists(envFile)) {
+                    throw new IllegalStateException("scripts/asterisk-lab up " + dir + " failed (exit "
+                            + Files.readString(rc).strip() + "):\n" + Files.readString(log));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return false;
+        });
+    }
+
     private AsteriskLab(Path root, Map<String, String> env) throws IOException {
         this.root = root;
         this.env = env;
@@ -209,8 +253,15 @@ final class AsteriskLab {
         server = Wiring.server(PagerlineConfig.from(new Settings(file, secrets)), Clock.systemUTC()).start();
         desk();
         ami = new LabAmi(Integer.parseInt(env.get("PBX_AMI_PORT")), env.get("ADMIN_AMI_USER"), env.get("ADMIN_AMI_PASSWORD"));
+        String carrierAmiPort = env.get("CARRIER_AMI_PORT");
+        if (carrierAmiPort == null) {
+            throw new IOException("the lab's lab.env has no CARRIER_AMI_PORT: set it up again with scripts/asterisk-lab up");
+        }
+        carrierAmi = new LabAmi(Integer.parseInt(carrierAmiPort), env.get("ADMIN_AMI_USER"), env.get("ADMIN_AMI_PASSWORD"));
+        dbPut("lab", "page-caller-id", digits(DESK_NUMBER));
         ami.onEvent(this::cue);
         ami.onEvent(this::trail);
+        ami.onEvent(this::routePage);
         Eventually.await(Duration.ofSeconds(20), "pagerline's AMI login to the lab",
                 () -> cli("manager show connected").contains(env.get("AMI_USER")));
     }
@@ -286,8 +337,86 @@ final class AsteriskLab {
     Sipp.Run phone(Sipp.Phone phone, String forCaller) throws IOException {
         String key = digits(phone.number()) + (forCaller == null ? "" : "-" + digits(forCaller));
         Sipp.Run run = Sipp.phone(phone, work, key);
-        carrier("database put labphone " + key + " " + run.port);
-        return run.onClose(() -> carrier("database del labphone " + key));
+        dbPut("labphone", key, Integer.toString(run.port));
+        return run.onClose(() -> dbDel("labphone", key));
+    }
+
+    /**
+     * Starts a technician's phone for the paging calls of {@code caller}'s incident only. Every
+     * paging call shows the desk's number, so the carrier cannot tell them apart by themselves: the
+     * harness watches the PBX set PAGERLINE_PAGE_ID on each paging call, finds whose incident the
+     * page is, and tells the carrier by the call's SIP Call-ID ({@link #routePage}). So tests that
+     * page the same on-call technicians run side by side, each ringing only its own phones.
+     */
+    Sipp.Run pagePhone(Sipp.Phone phone, String caller) throws IOException {
+        String key = digits(phone.number()) + "-" + digits(caller);
+        pageCallers.add(caller);
+        Sipp.Run run = Sipp.phone(phone, work, "page-" + key);
+        dbPut("labpage", key, Integer.toString(run.port));
+        return run.onClose(() -> dbDel("labpage", key));
+    }
+
+    /** The PBX channels (PJSIP/trunk-...) of the paging calls placed for {@code caller}'s incident so far. */
+    Set<String> pagingChannelsOf(String caller) {
+        return Set.copyOf(pagingChannels.getOrDefault(caller, Set.of()));
+    }
+
+    /** On the AMI reader thread: a paging call was just created (its INVITE leaves after this event). */
+    private void routePage(Map<String, String> e) {
+        if ("VarSet".equals(e.get("Event")) && AsteriskVoiceChannel.PAGE_ID_VARIABLE.equals(e.get("Variable"))) {
+            String channel = e.get("Channel");
+            long page = Long.parseLong(e.get("Value"));
+            router.execute(() -> {
+                try {
+                    String callId = ami.getvar(channel, "CHANNEL(pjsip,call-id)");
+                    String caller = callerOfPage(page);
+                    if (caller != null) {
+                        pagingChannels.computeIfAbsent(caller, k -> ConcurrentHashMap.newKeySet()).add(channel);
+                    }
+                    if (callId != null) {
+                        dbPut("labcall", callId, caller == null ? "-" : digits(caller));
+                    }
+                } catch (IOException | RuntimeException ex) {
+                    System.err.println("lab: could not route page " + page + " on " + channel + ": " + ex);
+                }
+            });
+        }
+    }
+
+    /** Of the callers with a page phone, the one whose incident {@code pageId} belongs to; null if none. */
+    private String callerOfPage(long pageId) {
+        for (String caller : pageCallers) {
+            Optional<Ticket> t = findTicket(caller);
+            if (t.isEmpty()) {
+                continue;
+            }
+            for (Incident i : services().incidents().list(500, false)) {
+                if (i.ticketId() == t.get().id()
+                        && services().incidents().show(i.id()).pages().stream().anyMatch(p -> p.id() == pageId)) {
+                    return caller;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void dbPut(String family, String key, String value) {
+        carrierDb(Map.of("Action", "DBPut", "Family", family, "Key", key, "Val", value));
+    }
+
+    private void dbDel(String family, String key) {
+        carrierDb(Map.of("Action", "DBDel", "Family", family, "Key", key));
+    }
+
+    private void carrierDb(Map<String, String> action) {
+        try {
+            Map<String, String> r = carrierAmi.action(action);
+            if (!"Success".equals(r.get("Response"))) {
+                throw new IllegalStateException("the carrier refused " + action + ": " + r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     // --- what pagerline recorded ---------------------------------------------------------------------
@@ -445,6 +574,10 @@ final class AsteriskLab {
     /** Listens to the lab PBX's AMI events (for measurements); remove when done. */
     void onEvent(Consumer<Map<String, String>> l) {
         ami.onEvent(l);
+    }
+
+    void removeEventListener(Consumer<Map<String, String>> l) {
+        ami.removeListener(l);
     }
 
     // ------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ import org.pagerline.service.TicketService;
 import org.pagerline.service.VoicemailIncident;
 import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.ChildJvm;
 
 /**
  * The real server in a child JVM, paging an incident on a fast policy through the log channel,
@@ -125,10 +126,9 @@ class EngineKillIT {
     }
 
     private static Process start(Path config, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "org.pagerline.boot.Main", "--config", config.toString(), "server")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> cmd = ChildJvm.java("256m");
+        cmd.addAll(List.of("org.pagerline.boot.Main", "--config", config.toString(), "server"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static void awaitUp(Path log) {

@@ -12,14 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.pagerline.core.ticket.TicketSource;
 
 /** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
 @Tag("asterisk")
-// Alone, so that the fault it makes (one ticket row locked past the lock timeout) stays its own.
-// (That fault once took the database away from every caller: LockTimeoutIsNotAnOutageTest.)
-@Isolated
+// Side by side with the others: the fault it makes (its own caller's ticket row locked past the lock
+// timeout) is that one call's. It once took the database away from every caller, which is why this
+// ran alone; LockTimeoutIsNotAnOutageTest now holds that a lock timeout is no outage.
+@Execution(ExecutionMode.CONCURRENT)
 class FallbackAsteriskIT {
 
     @Test

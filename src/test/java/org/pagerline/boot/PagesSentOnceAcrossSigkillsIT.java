@@ -34,6 +34,7 @@ import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeTwilio;
 import org.pagerline.testkit.Ports;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.ChildJvm;
 
 /**
  * The real server in a child JVM pages 15 incidents (60 SMS and calls) through a fake Twilio that
@@ -148,9 +149,9 @@ class PagesSentOnceAcrossSigkillsIT {
     }
 
     private static Process start(Path config, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "org.pagerline.boot.Main", "--config", config.toString(), "server")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> cmd = ChildJvm.java("256m");
+        cmd.addAll(List.of("org.pagerline.boot.Main", "--config", config.toString(), "server"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("PAGERLINE_TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN);
         return pb.start();
     }

@@ -13,14 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.testkit.Eventually;
@@ -30,45 +35,56 @@ import org.pagerline.testkit.Eventually;
  * engine pages Pat and Sam by AMI Originate into [pagerline-page], and the carrier rings their SIPp
  * phones, which press keys as a technician would (RFC 4733).
  *
- * <p>Every paging call presents the desk's number (ami.page-caller-id), so the carrier cannot tell
- * one test's pages from another's: this class runs alone ({@link Isolated}) and resolves every open
- * incident first, so no earlier test's page rings these phones.
+ * <p>Every paging call presents the desk's number (ami.page-caller-id). Each test's phones ring only
+ * for its own incident's pages ({@link AsteriskLab#pagePhone}), and what Asterisk ran is read on this
+ * test's own channels only, so these tests run side by side with each other and with the rest of
+ * the suite; each resolves its own incident at the end.
  */
-@Isolated
 @Tag("asterisk")
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class PagingCallAsteriskIT {
     private AsteriskLab lab;
-    private final List<Map<String, String>> agi = new CopyOnWriteArrayList<>();
+    /** This test's caller: the urgent message's, whose incident is paged. */
+    private String me;
+    /** AGI commands Asterisk ran in [pagerline-page] and every Dial; see {@link #mine()}. */
+    private final List<Map<String, String>> agiSeen = new CopyOnWriteArrayList<>();
+    private final Consumer<Map<String, String>> listener = e -> {
+        if ("AGIExecStart".equals(e.get("Event")) && ("pagerline-page".equals(e.get("Context"))
+                || e.getOrDefault("Command", "").contains("Dial"))) {
+            agiSeen.add(e);
+        }
+    };
     private Long incident;
 
     @BeforeEach
-    void quietDesk() {
+    void watchThePbx() {
         lab = AsteriskLab.get();
-        resolveOpenIncidents();
-        Eventually.await(Duration.ofSeconds(60), "no paging call of an earlier test still up",
-                () -> !lab.cli("core show channels concise").contains("pagerline-page"));
-        lab.onEvent(e -> {
-            if ("AGIExecStart".equals(e.get("Event")) && ("pagerline-page".equals(e.get("Context"))
-                    || e.getOrDefault("Command", "").contains("Dial"))) {
-                agi.add(e);
-            }
-        });
+        me = lab.newCaller();
+        lab.onEvent(listener);
     }
 
     @AfterEach
     void stopPaging() {
-        resolveOpenIncidents();
-    }
-
-    private void resolveOpenIncidents() {
-        for (Incident i : lab.services().incidents().list(500, true)) {
-            lab.services().incidents().resolve(i.id());
+        lab.removeEventListener(listener);
+        if (incident != null) {
+            lab.services().incidents().resolve(incident);
         }
     }
 
-    /** A phone for paging calls (they come from the desk's number) to {@code number}. */
+    /**
+     * Of what Asterisk ran, this test's: on the paging calls of its incident, and its caller's own
+     * channel (the urgent Dial in [pagerline-inbound] shows the caller's number).
+     */
+    private List<Map<String, String>> mine() {
+        Set<String> pages = lab.pagingChannelsOf(me);
+        return agiSeen.stream().filter(e -> pages.contains(e.get("Channel"))
+                || "pagerline-inbound".equals(e.get("Context")) && me.equals(e.get("CallerIDNum"))).toList();
+    }
+
+    /** A phone for the paging calls of this test's incident to {@code number}. */
     private Sipp.Run pagePhone(Sipp.Phone phone) throws IOException {
-        return lab.phone(phone, AsteriskLab.DESK_NUMBER);
+        return lab.pagePhone(phone, me);
     }
 
     /** An urgent caller nobody answers leaves a 7 s message: the incident that pages Pat and Sam. */
@@ -95,9 +111,8 @@ class PagingCallAsteriskIT {
     }
 
     /** The INVITE's From header as the phone received it. */
-    private String fromHeaderAt(String number) throws IOException {
-        Path log = lab.work.resolve("phone-" + AsteriskLab.digits(number) + "-" + AsteriskLab.digits(AsteriskLab.DESK_NUMBER)
-                + "-messages.log");
+    private static String fromHeaderAt(Sipp.Run phone) throws IOException {
+        Path log = phone.messagesLog();
         String all = Files.readString(log, StandardCharsets.ISO_8859_1);
         Matcher m = Pattern.compile("(?m)^INVITE sip:[^\\n]*\\n(?:[^\\n]+\\n)*?(From:[^\\n]*)").matcher(all);
         assertTrue(m.find(), "no INVITE in " + log);
@@ -106,17 +121,16 @@ class PagingCallAsteriskIT {
 
     /** The Dial commands pagerline's scripts ran in a context, as Asterisk logged them. */
     private List<String> dials(String context) {
-        return agi.stream().filter(e -> context.equals(e.get("Context")) && e.getOrDefault("Command", "").contains("Dial"))
+        return mine().stream().filter(e -> context.equals(e.get("Context")) && e.getOrDefault("Command", "").contains("Dial"))
                 .map(e -> e.get("Command")).toList();
     }
 
     private long played(String file) {
-        return agi.stream().filter(e -> e.getOrDefault("Command", "").contains(file)).count();
+        return mine().stream().filter(e -> e.getOrDefault("Command", "").contains(file)).count();
     }
 
     @Test
     void aPagingCallShowsTheDesksNumberKey4TakesItAndTheOtherTechnicianIsToldAndHungUpOn() throws Exception {
-        String me = lab.newCaller();
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(4)).press("4")
                         .thenWaitAtMost(ofSeconds(40)));
                 var sam = pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(90)))) {
@@ -126,7 +140,7 @@ class PagingCallAsteriskIT {
             sam.awaitSuccess(ofSeconds(90));
 
             // carriers refuse anonymous calls: the technicians' phones see the desk's number
-            for (String phone : List.of(AsteriskLab.PAT, AsteriskLab.SAM)) {
+            for (Sipp.Run phone : List.of(pat, sam)) {
                 String from = fromHeaderAt(phone);
                 assertTrue(from.contains(AsteriskLab.DESK_NUMBER.substring(1)), from);
                 assertFalse(from.toLowerCase().contains("anonymous"), from);
@@ -142,13 +156,12 @@ class PagingCallAsteriskIT {
             Instant samEnded = sam.event("far-end-hung-up").orElseThrow(() -> new AssertionError("Sam's call: " + sam.events()));
             long seconds = Duration.between(key, samEnded).toSeconds();
             assertTrue(seconds >= 0 && seconds <= 15, "Sam's paging call ended " + seconds + " s after Pat's key 4");
-            assertTrue(played("pagerline/page-taken") >= 1, "Sam heard pagerline/page-taken: " + agi);
+            assertTrue(played("pagerline/page-taken") >= 1, "Sam heard pagerline/page-taken: " + mine());
         }
     }
 
     @Test
     void starPlaysThePageAgainAndKey5PassesItOn() throws Exception {
-        String me = lab.newCaller();
         // Sam has no phone here: the carrier answers busy
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(2)).press("*")
                 .pause(ofSeconds(4)).press("5").thenWaitAtMost(ofSeconds(40)))) {
@@ -156,8 +169,8 @@ class PagingCallAsteriskIT {
             pat.awaitSuccess(ofSeconds(90));
 
             assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended the call after key 5: " + pat.events());
-            assertTrue(played("pagerline/page-intro") >= 2, "star started the page again: " + agi);
-            assertTrue(played("pagerline/page-passed-on") >= 1, "told it was passed on: " + agi);
+            assertTrue(played("pagerline/page-intro") >= 2, "star started the page again: " + mine());
+            assertTrue(played("pagerline/page-passed-on") >= 1, "told it was passed on: " + mine());
             String story = lab.timelineText(me);
             assertTrue(story.contains("Pat Lab passed incident " + opened.id() + " on to the next step (key 5 on the paging call)"),
                     story);
@@ -167,7 +180,6 @@ class PagingCallAsteriskIT {
 
     @Test
     void key1CallsTheCallerBackAndAShortCallBackIsNotCountedThoughThePagingCallWasLong() throws Exception {
-        String me = lab.newCaller();
         // Pat listens 22 s (the message and the menu) before key 1, talks ~4 s with the caller, hangs up.
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(22)).press("1")
                         .pause(ofSeconds(8)).hangUp().thenWaitAtMost(ofSeconds(10)));
@@ -182,8 +194,8 @@ class PagingCallAsteriskIT {
             Instant hungUp = pat.event("hung-up").orElseThrow();
             long bridged = Duration.between(answered, hungUp).toSeconds();
             assertTrue(bridged < 10, "the call-back lasted " + bridged + " s");
-            assertTrue(fromHeaderCaller(me).contains(AsteriskLab.DESK_NUMBER.substring(1)),
-                    "the caller sees the desk's number: " + fromHeaderCaller(me));
+            assertTrue(fromHeaderAt(caller).contains(AsteriskLab.DESK_NUMBER.substring(1)),
+                    "the caller sees the desk's number: " + fromHeaderAt(caller));
 
             Eventually.await(Duration.ofSeconds(10), "the call-back's result on the ticket",
                     () -> lab.timelineText(me).contains("CALLBACK_NOT_CONNECTED") || incident().state() == IncidentState.CALLED_BACK);
@@ -202,13 +214,12 @@ class PagingCallAsteriskIT {
                     + "@trunk,")), dials("pagerline-inbound").toString());
             assertTrue(dials("pagerline-page").stream().anyMatch(d -> d.contains("PJSIP/" + AsteriskLab.digits(me) + "@trunk,")),
                     dials("pagerline-page").toString());
-            assertTrue(agi.stream().noneMatch(e -> e.getOrDefault("Command", "").contains("PJSIP/+")), agi.toString());
+            assertTrue(mine().stream().noneMatch(e -> e.getOrDefault("Command", "").contains("PJSIP/+")), mine().toString());
         }
     }
 
     @Test
     void anUrgentCallerWhoHangsUpBeforeTheMessageIsPagedWithWordsThatSaySo() throws Exception {
-        String me = lab.newCaller();
         // the caller hangs up when asked to confirm the call-back number (before the tone)
         lab.onEvent(e -> {
             if ("AGIExecStart".equals(e.get("Event")) && me.equals(e.get("CallerIDNum"))
@@ -245,7 +256,6 @@ class PagingCallAsteriskIT {
     @Test
     void aPageWhoseRecordingIsGoneFromThePbxStillReachesTheMenuAndKey4() throws Exception {
         // what PagingCallScriptTest.aRecordingAsteriskCannotPlayDoesNotEndThePage holds with the fake
-        String me = lab.newCaller();
         // Pat answers late enough for the recording to be deleted first (a clean-up job, a full disk...)
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(25)).pause(ofSeconds(10)).press("4")
                 .thenWaitAtMost(ofSeconds(40)))) {
@@ -257,11 +267,7 @@ class PagingCallAsteriskIT {
             assertEquals("Pat Lab", incident().ownerName());
             // Asterisk answers STREAM FILE of the missing file with result=-1 and carries on (res_agi only
             // marks AGISTATUS FAILURE for the end): the page goes on to the menu, as PageCallPeer plays it
-            assertEquals(0, played("pagerline/page-unavailable"), "the paging call did not fail: " + agi);
+            assertEquals(0, played("pagerline/page-unavailable"), "the paging call did not fail: " + mine());
         }
-    }
-
-    private String fromHeaderCaller(String me) throws IOException {
-        return fromHeaderAt(me);
     }
 }

@@ -227,6 +227,11 @@ final class Sipp {
             return process.isAlive();
         }
 
+        /** SIPp's trace of the SIP messages this run sent and received. */
+        Path messagesLog() {
+            return log.resolveSibling(log.getFileName().toString().replace(".log", "-messages.log"));
+        }
+
         /** The steps done so far, name to the instant they happened (a repeated name gets "#2", "#3"...). */
         Map<String, Instant> events() {
             Map<String, Instant> m = new LinkedHashMap<>();
@@ -322,18 +327,58 @@ final class Sipp {
         Files.createDirectories(work);
         Path scenario = work.resolve(name + ".xml");
         Files.writeString(scenario, xml);
-        int port = freeUdpPort();
-        int media = freeMediaPort();
         Path log = work.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(), "-i", "127.0.0.1", "-p",
-                Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media),
-                "-timeout", boundSeconds + "s", "-timeout_error", "-nostdin", "-trace_err", "-error_file",
-                work.resolve(name + "-errors.log").toString(), "-trace_msg", "-message_file",
-                work.resolve(name + "-messages.log").toString()));
-        cmd.addAll(extra);
-        Process pr = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve(name + "-screen.log").toFile()).start();
-        return new Run(pr, events, log, what, port);
+        for (int attempt = 1; ; attempt++) {
+            int port = freeUdpPort();
+            int media = freeMediaPort();
+            List<String> cmd = new ArrayList<>(List.of("sipp", "-sf", scenario.toString(), "-i", "127.0.0.1", "-p",
+                    Integer.toString(port), "-mi", "127.0.0.1", "-mp", Integer.toString(media),
+                    "-timeout", boundSeconds + "s", "-timeout_error", "-nostdin", "-trace_err", "-error_file",
+                    work.resolve(name + "-errors.log").toString(), "-trace_msg", "-message_file",
+                    work.resolve(name + "-messages.log").toString()));
+            cmd.addAll(extra);
+            Process pr = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(work.resolve(name + "-screen.log").toFile()).start();
+            // A port found free may be taken before SIPp binds it (any process's ephemeral UDP port,
+            // an Asterisk's RTP port): SIPp then exits at once, and gets other ports.
+            if (attempt == 5 || !couldNotBind(pr, port)) {
+                return new Run(pr, events, log, what, port);
+            }
+        }
+    }
+
+    /** SIPp's exit status when it cannot bind a socket it was given. */
+    private static final int SIPP_BIND_FAILED = 254;
+
+    /**
+     * True if SIPp exited at its start because one of its ports was taken; false once it holds its
+     * SIP port (or exited otherwise, which {@link Run#await} reports). Bounded: 10 s.
+     */
+    private static boolean couldNotBind(Process p, int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (System.nanoTime() < deadline) {
+                if (p.waitFor(20, TimeUnit.MILLISECONDS)) {
+                    return p.exitValue() == SIPP_BIND_FAILED;
+                }
+                if (!udpFree(port)) {
+                    // held: by SIPp, or by another process, and then SIPp exits in a moment (its
+                    // media ports are bound next to the SIP one)
+                    return p.waitFor(300, TimeUnit.MILLISECONDS) && p.exitValue() == SIPP_BIND_FAILED;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private static boolean udpFree(int port) {
+        try (DatagramSocket s = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String steps(String fragments, List<Step> steps, Path events, Map<String, String> call) throws IOException {

@@ -9,13 +9,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.testkit.ServerProcess;
+import org.pagerline.testkit.ChildJvm;
 
 /**
  * How {@code pagerline server} starts and stops, in a child JVM: a settings file that is not there,
@@ -109,11 +109,7 @@ class StartupAndShutdownIT {
     }
 
     private Run run(List<String> args, Map<String, String> env) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        List<String> cmd = ChildJvm.java("256m");
         cmd.add("org.pagerline.boot.Main");
         cmd.addAll(args);
         Path out = dir.resolve("out-" + System.nanoTime() + ".log");

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,11 +39,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs {@code pagerline ARGS} with this config in a child JVM; returns the process. */
     public Process launch(List<String> args, Path output) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        List<String> cmd = ChildJvm.java("256m");
         cmd.add("org.pagerline.boot.Main");
         cmd.add("--config");
         cmd.add(config.toString());
@@ -55,12 +50,18 @@ public final class ServerProcess implements AutoCloseable {
 
     public ServerProcess start() throws IOException {
         process = launch(List.of("server"), log);
-        Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
-            }
-            return health().statusCode() == 200;
-        });
+        try {
+            Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
+                }
+                return health().statusCode() == 200;
+            });
+        } catch (AssertionError e) {
+            // the caller's try-with-resources never got this object: do not leave the server running
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
@@ -92,11 +93,7 @@ public final class ServerProcess implements AutoCloseable {
      * through the running server's admin socket, or on the database itself when no server runs.
      */
     public CliResult cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        List<String> cmd = ChildJvm.java("256m");
         cmd.add("org.pagerline.boot.Main");
         cmd.add("--config");
         cmd.add(config.toString());

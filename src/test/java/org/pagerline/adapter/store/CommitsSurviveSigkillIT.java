@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.config.DatabaseConfig;
 import org.pagerline.config.Settings;
+import org.pagerline.testkit.ChildJvm;
 
 /**
  * Every commit acknowledged before a SIGKILL is there after it. A child JVM opens the H2 file as
@@ -69,8 +70,8 @@ class CommitsSurviveSigkillIT {
 
     /** Starts the harness, reads its acknowledgements, SIGKILLs it once {@code afterCommits} commits are acknowledged. */
     private static Set<Long> runAndKill(List<String> args, int afterCommits) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-cp", System.getProperty("java.class.path"), CommitLoad.class.getName()));
+        List<String> cmd = ChildJvm.java("128m");
+        cmd.add(CommitLoad.class.getName());
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(Path.of(args.get(0)).resolveSibling("harness.err").toFile())).start();
         Set<Long> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
