@@ -290,10 +290,16 @@ final class SupportCall {
         live.call().note(calls.now(), kind, detail);
     }
 
-    /** A step that matters: kept on the call, and what the call gathered so far is saved (off this thread). */
+    /**
+     * The caller reached a step: kept on the call object. What the call gathered is saved (off this
+     * thread, batched with the other calls') before the long waits on Asterisk (Dial, Queue, the
+     * recording) and at the end; a hang-up at any step saves everything up to it.
+     */
     private void enter(CallStep s) throws AgiException {
         live.call().enter(s);
-        calls.save(live);
+        if (s == CallStep.RECORDING) {
+            calls.save(live);
+        }
         line.set(VAR_STEP, s.wireName());
     }
 
