@@ -179,6 +179,29 @@ public final class CallService implements CallEvents, AutoCloseable {
         });
     }
 
+    /**
+     * The call is over (the caller has hung up or heard everything): saves the rest of what it
+     * gathered and waits for the commit, so the connection closes only once the call's whole
+     * timeline is in the database. The caller waits for nothing here.
+     */
+    public void saveLast(LiveCall live) {
+        live.takeSaveFailure(); // reported already; the last lines still go in
+        if (!live.call().hasProgress()) {
+            return;
+        }
+        Call.Progress p = live.call().takeProgress();
+        try {
+            journal.await(s -> {
+                writeProgress(s, p);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
+                    p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
+                            .toString()), e.toString(), e);
+        }
+    }
+
     /** Writes one save: the call row, the ticket's priority and call-back number, then the lines in order. */
     private static void writeProgress(Stores s, Call.Progress p) {
         CallOutcome outcome = p.outcome();

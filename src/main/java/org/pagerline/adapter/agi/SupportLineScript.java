@@ -55,8 +55,9 @@ public final class SupportLineScript implements AgiScript {
             tellDialplanToTakeOver(line);
         } finally {
             if (call.started()) {
-                // the rest of what the call gathered (its end, the last lines): saved off this thread
-                record(() -> calls.save(call.live()), call);
+                // the rest of what the call gathered (its end, the last lines), committed before the
+                // connection closes: nobody listens any more, and the timeline is whole once it does
+                record(() -> calls.saveLast(call.live()), call);
             }
             call.closeLogContext(); // pooled threads must not carry this call's ticket into the next
         }
