@@ -23,8 +23,8 @@ import org.pagerline.service.LiveCall;
  * ({@link org.pagerline.core.call.Call}, in the {@link LiveCall} that {@link CallService#start}
  * returns), which the shared {@link SupportLineScript} must not hold. Decisions come from the core
  * ({@link CallDecisions}, {@link Menus}); facts go on the call object as they are known, and the
- * call service saves them off this thread at each step and before each wait on Asterisk
- * ({@link CallService#save}).
+ * call service saves them off this thread before each long wait on Asterisk (Dial, Queue, the
+ * recording; {@link CallService#save}), and the rest when the call is over.
  */
 final class SupportCall {
     /** Channel variables the dialplan reads (see asterisk-dialplan/README.md). */
