@@ -47,6 +47,12 @@ final class PagerlineServer implements AutoCloseable {
 
     PagerlineServer start() {
         try {
+            // calls a killed server left live end as cut off before new ones come in
+            data.services().calls().endCallsLeftLive();
+        } catch (RuntimeException e) {
+            log.warn("could not end the calls a stopped server left live: {}", e.toString());
+        }
+        try {
             agi.start();
             http.start();
             scheduler.start();
@@ -138,6 +144,7 @@ final class PagerlineServer implements AutoCloseable {
             ami.close();
         }
         agi.close();
+        data.services().calls().close(); // the calls' last lines, before the database closes
         scheduler.close();
         engine.close();
         data.close();

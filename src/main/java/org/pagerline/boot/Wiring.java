@@ -106,11 +106,20 @@ public final class Wiring {
         PagingConfig paging = config.paging();
         TicketService tickets = new TicketService(tx, clock);
         IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
-        CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
-                paging.callbackDeadline(), config.line().callbackRegions());
+        CallService calls = new CallService(tx, phones, incidents, clock, config.line().ticketReuseWindow(),
+                paging.callbackDeadline(), config.line().callbackRegions(), hostName());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock));
+    }
+
+    /** This machine's name, for the support line's server runs (calls a killed server left live are ended by the next start here). */
+    static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     static DeliveryPolicy deliveryPolicy(PagingConfig p) {

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.pagerline.core.calendar.BusinessCalendar;
+import org.pagerline.core.call.Call;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.call.CallStep;
@@ -18,28 +20,41 @@ import org.pagerline.core.roster.Role;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
 import org.pagerline.core.ticket.TicketSource;
 import org.pagerline.core.ticket.TicketStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The support line's bookkeeping: every call gets a ticket (new, or the caller's open one from the
- * last hours) and a call record keyed by Asterisk's unique id; every step the caller takes lands on
- * the ticket's timeline as it happens, so a hang-up at any point leaves what was gathered. The
- * FastAGI scripts decide nothing here: they ask the core for decisions and report what happened.
+ * The support line's bookkeeping. Every call gets a ticket (new, or the caller's open one from the
+ * last hours) and a call record keyed by Asterisk's unique id, in one transaction at its start
+ * ({@link #start}), which also reads the desk (open or not, who is primary): what the caller waits
+ * for is read and written once. From then on the call's object ({@link Call}, in {@link LiveCall})
+ * gathers steps and timeline lines in memory, and {@link #save} hands what changed to the
+ * {@link CallJournal}, which writes it off the caller's thread, batched with the other calls'
+ * (one commit for many). The urgent voicemail and its incident, the urgent hang-up's incident and a
+ * technician's accept are written through the same journal and waited for. Lines a stopped or
+ * killed server had not saved are never lost silently: its live calls end as
+ * {@link CallOutcome#CUT_OFF} with a line saying so, at the stop or at the next start.
  * Also receives the AMI helper's queue events ({@link CallEvents}).
  */
-public final class CallService implements CallEvents {
+public final class CallService implements CallEvents, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
     private final Transactions tx;
-    private final TicketService tickets;
     private final PhoneNumbers phones;
     private final IncidentOpener incidents;
     private final Clock clock;
     private final Duration reuseWindow;
     private final Duration callbackDeadline;
     private final Set<String> callbackRegions;
+    /**
+     * The one writer of the calls' starts and progress: H2 writes a chunk per commit whatever its
+     * size, so one stream of commits, each carrying every call's waiting work, costs least.
+     */
+    private final CallJournal journal;
+    private final String runHost;
+    private final String run;
 
     /**
      * @param callbackDeadline the urgent caller is called back this long after the message
@@ -48,114 +63,212 @@ public final class CallService implements CallEvents {
      */
     public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
             Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions) {
+        this(tx, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, "local");
+    }
+
+    /**
+     * @param host names this machine in the calls' server run ("host|random id"): a start ends as
+     *             cut off only the calls that earlier runs on the same host left live
+     */
+    public CallService(Transactions tx, PhoneNumbers phones, IncidentOpener incidents, Clock clock,
+            Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions, String host) {
         this.tx = tx;
-        this.tickets = tickets;
         this.phones = phones;
         this.incidents = incidents;
         this.clock = clock;
         this.reuseWindow = reuseWindow;
         this.callbackDeadline = callbackDeadline;
         this.callbackRegions = Set.copyOf(callbackRegions);
+        this.journal = new CallJournal(tx);
+        this.runHost = host.replace('|', '_') + "|";
+        this.run = runHost + UUID.randomUUID();
     }
-
-    /**
-     * A call as the script sees it once it has started.
-     *
-     * @param callerE164 the caller ID as an E.164 number, when it is one
-     */
-    public record CallStart(long callId, long ticketId, String callerId, Optional<String> callerE164,
-            Optional<Client> client, boolean reusedTicket) {}
 
     /** What the desk looks like right now: open or not, who is primary, the calendar for read-outs. */
     public record Situation(Instant now, boolean deskOpen, Optional<Technician> primary, BusinessCalendar calendar) {}
 
     /**
-     * Starts (or, for a unique id seen before, resumes) a call: identifies the caller and opens or
-     * reuses their ticket. Throws {@link ValidationException} without writing anything when
-     * Asterisk gave no unique id.
+     * Starts (or, for a unique id seen before, resumes) a call, in one transaction: identifies the
+     * caller, opens or reuses their ticket, records the call and reads the desk. Waits for the
+     * commit, which it shares with the other calls starting at the same moment. Throws
+     * {@link ValidationException} without writing anything when Asterisk gave no unique id.
      */
-    public CallStart start(String uniqueId, String channel, String callerIdNum, String callerIdName) {
+    public LiveCall start(String uniqueId, String channel, String callerIdNum, String callerIdName) {
         if (uniqueId == null || uniqueId.isBlank() || uniqueId.length() > 64) {
             throw new ValidationException("the call has no usable agi_uniqueid");
         }
         String raw = CallerIdText.number(callerIdNum);
         String cidName = CallerIdText.name(callerIdName);
         Optional<String> e164 = phones.toE164(raw);
-        Optional<CallRecord> seen = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId));
-        if (seen.isPresent()) {
-            CallRecord c = seen.get();
-            tickets.addEvent(c.ticketId(), "CALL_RESUMED", "the dialplan handed the same call to pagerline again");
-            return new CallStart(c.id(), c.ticketId(), raw, e164, Optional.empty(), true);
-        }
-        Optional<Client> client = e164.flatMap(n -> tx.inTransaction(s -> s.clients().findByPhone(n)));
-        String name = client.map(Client::contactName).orElse(blankToNull(cidName));
-        String company = client.map(Client::company).orElse(null);
-        String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
-        String shownName = cidName;
         String shownChannel = CallerIdText.channel(channel);
-        Ticket t = tickets.openOrReuse(TicketSource.PHONE, number, name, company, reuseWindow);
         Instant now = clock.instant();
-        boolean reused = !t.openedAt().equals(now);
-        CallRecord call = tx.inTransaction(s -> {
+        return journal.await(s -> {
+            Situation situation = situation(s, now);
+            Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
+            if (seen.isPresent()) {
+                CallRecord c = seen.get();
+                s.tickets().addEvent(c.ticketId(), now, "CALL_RESUMED", "the dialplan handed the same call to pagerline again");
+                Call call = new Call(c.id(), c.ticketId(), c.lastStep() == null ? CallStep.GREETING : c.lastStep());
+                return new LiveCall(call, uniqueId, raw, e164, Optional.empty(), true, situation);
+            }
+            Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
+            String name = client.map(Client::contactName).orElse(blankToNull(cidName));
+            String company = client.map(Client::company).orElse(null);
+            String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+            Ticket t = TicketService.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
+            boolean reused = !t.openedAt().equals(now);
             CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
-                    null, null, null, null, null));
-            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, shownName)
+                    null, null, null, null, null), run);
+            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, cidName)
                     + (shownChannel.isEmpty() ? "" : " on " + shownChannel));
-            return c;
-        });
-        return new CallStart(call.id(), t.id(), raw, e164, client, reused);
-    }
-
-    public Situation situation() {
-        Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            BusinessCalendar cal = s.calendar().calendar();
-            Optional<OnCallShift> primary = RosterService.onCall(s.roster(), now).getOrDefault(Role.PRIMARY, Optional.empty());
-            return new Situation(now, cal.isOpen(now), primary.map(OnCallShift::technician), cal);
+            return new LiveCall(new Call(c.id(), t.id(), CallStep.GREETING), uniqueId, raw, e164, client, reused, situation);
         });
     }
 
-    /** The caller reached this step (kept on the call record: where a hang-up happened). */
-    public void step(long callId, CallStep step) {
-        tx.run(s -> call(s, callId).ifPresent(c -> s.calls().update(c.withStep(step))));
+    /**
+     * The desk for a start. The starts the journal writes together share one transaction, so they
+     * share one reading of the calendar and the roster (the primary's shift holds until its
+     * {@code until}): a third of a start's statements, read once per batch instead of per call.
+     */
+    private synchronized Situation situation(Stores s, Instant now) {
+        if (s != deskStores) {
+            deskStores = s;
+            deskCalendar = s.calendar().calendar();
+            deskPrimary = null;
+        }
+        if (deskPrimary == null || deskPrimary.isEmpty() || !now.isBefore(deskPrimary.get().until())) {
+            deskPrimary = RosterService.onCall(s.roster(), now).getOrDefault(Role.PRIMARY, Optional.empty());
+        }
+        return new Situation(now, deskCalendar.isOpen(now), deskPrimary.map(OnCallShift::technician), deskCalendar);
     }
 
-    /** Adds a line to the call's ticket timeline. */
-    public void note(long callId, String kind, String detail) {
-        Instant now = clock.instant();
-        tx.run(s -> call(s, callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, kind, detail)));
+    /** The desk as read in the transaction {@link #deskStores} (see {@link #situation}). */
+    private Stores deskStores;
+    private BusinessCalendar deskCalendar;
+    private Optional<OnCallShift> deskPrimary;
+
+    /** The instant for the call's next line. */
+    public Instant now() {
+        return clock.instant();
     }
 
-    public void urgency(long callId, boolean urgent, boolean defaulted) {
-        note(callId, "URGENCY", (urgent ? "urgent" : "not urgent") + (defaulted ? " (no valid key pressed; default taken)" : ""));
+    /**
+     * Hands what the call gathered since the last save to the journal, which writes it off this
+     * thread. Throws if an earlier save of this call failed (the caller then goes to the
+     * dialplan's fallback: the lines that could not be saved are in the log).
+     */
+    public void save(LiveCall live) {
+        RuntimeException failed = live.takeSaveFailure();
+        if (failed != null) {
+            throw new IllegalStateException("the call's progress could not be saved: " + failed.getMessage(), failed);
+        }
+        if (!live.call().hasProgress()) {
+            return;
+        }
+        Call.Progress p = live.call().takeProgress();
+        journal.submit(s -> {
+            writeProgress(s, p);
+            return null;
+        }, (v, e) -> {
+            if (e != null) {
+                live.saveFailed(e);
+                log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
+                        p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
+                                .toString()), e.toString(), e);
+            }
+        });
     }
 
-    public void priority(long callId, Priority p, boolean defaulted) {
-        Instant now = clock.instant();
-        tx.run(s -> call(s, callId).ifPresent(c -> {
+    /**
+     * The call is over (the caller has hung up or heard everything): saves the rest of what it
+     * gathered and waits for the commit, so the connection closes only once the call's whole
+     * timeline is in the database. The caller waits for nothing here.
+     */
+    public void saveLast(LiveCall live) {
+        live.takeSaveFailure(); // reported already; the last lines still go in
+        if (!live.call().hasProgress()) {
+            return;
+        }
+        Call.Progress p = live.call().takeProgress();
+        try {
+            journal.await(s -> {
+                writeProgress(s, p);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
+                    p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
+                            .toString()), e.toString(), e);
+        }
+    }
+
+    /** Writes one save: the call row, the ticket's priority and call-back number, then the lines in order. */
+    private static void writeProgress(Stores s, Call.Progress p) {
+        CallOutcome outcome = p.outcome();
+        String answeredBy = null;
+        if (outcome == CallOutcome.HUNG_UP && p.lastStep() == CallStep.QUEUE) {
+            // the queue events (AMI, written through this journal too) say whether someone answered
+            answeredBy = s.calls().find(p.callId()).map(CallRecord::answeredBy).orElse(null);
+            outcome = Call.savedOutcome(p, answeredBy);
+        }
+        boolean endsNow = s.calls().saveProgress(p.callId(), p.lastStep(), p.recording(), outcome, p.endedAt());
+        if (p.raisePriority() != null || p.callbackNumber() != null) {
             TicketStore ts = s.tickets();
-            ts.find(c.ticketId()).ifPresent(t -> {
-                if (t.priority() == null || p.compareTo(t.priority()) < 0) {
-                    ts.update(t.withPriority(p).touchedAt(now));
+            ts.find(p.ticketId()).ifPresent(t -> {
+                Ticket u = t;
+                if (p.raisePriority() != null && (t.priority() == null || p.raisePriority().compareTo(t.priority()) < 0)) {
+                    u = u.withPriority(p.raisePriority());
+                }
+                if (p.callbackNumber() != null) {
+                    u = u.withCallback(p.callbackNumber());
+                }
+                if (u != t) {
+                    ts.update(u.touchedAt(p.lines().isEmpty() ? t.updatedAt() : p.lines().get(p.lines().size() - 1).at()));
                 }
             });
-            ts.addEvent(c.ticketId(), now, "PRIORITY", p + ": " + p.meaning()
-                    + (defaulted ? " (no valid key pressed; default taken)" : ""));
-        }));
+        }
+        List<TicketEvent> lines = new java.util.ArrayList<>(p.lines().size());
+        for (Call.Line l : p.lines()) {
+            if (l.ending() && !endsNow) {
+                continue; // the call had ended already: the first ending wins
+            }
+            if (l.ending() && outcome != p.outcome()) {
+                lines.add(new TicketEvent(0, p.ticketId(), l.at(), "CALL_ENDED", "answered in the queue by " + answeredBy));
+                continue;
+            }
+            lines.add(new TicketEvent(0, p.ticketId(), l.at(), l.kind(), l.detail()));
+        }
+        s.tickets().addEvents(p.ticketId(), lines);
+    }
+
+    /**
+     * A line on the timeline of a call this thread does not serve (the accept leg's), written
+     * through the journal in order with the call's own lines. Never blocks.
+     */
+    public void note(long callId, String kind, String detail) {
+        Instant now = clock.instant();
+        journal.submit(s -> {
+            s.calls().find(callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, kind, detail));
+            return null;
+        }, (v, e) -> {
+            if (e != null) {
+                log.error("call {}: could not save the line {}: {}", callId, LogText.of(kind + ": " + detail), e.toString(), e);
+            }
+        });
     }
 
     /**
      * The technician pressed the accept key (accept script). True if the call is still live and
-     * nobody accepted it before; then the technician is recorded against it.
+     * nobody accepted it before (a compare-and-set); then the technician is recorded against it.
+     * Waits for the write: the caller's script reads it when Dial returns.
      */
     public boolean accept(long callId, long technicianId) {
         Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            Optional<CallRecord> c = call(s, callId);
-            if (c.isEmpty() || c.get().outcome() != null || c.get().acceptedBy() != null) {
+        return journal.await(s -> {
+            Optional<CallRecord> c = s.calls().find(callId);
+            if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
             }
-            s.calls().update(c.get().withAcceptedBy(technicianId));
             String who = s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId);
             s.tickets().addEvent(c.get().ticketId(), now, "ACCEPTED", who + " pressed 1 to accept the call");
             return true;
@@ -164,27 +277,17 @@ public final class CallService implements CallEvents {
 
     /** Asterisk's unique id of the caller's channel (agi_uniqueid), for the accept leg to look at the caller. */
     public Optional<String> uniqueIdOf(long callId) {
-        return tx.inTransaction(s -> call(s, callId).map(CallRecord::asteriskUniqueId));
+        return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::asteriskUniqueId));
     }
 
+    /** Who accepted the call (read by the caller's script when Dial returns). */
     public Optional<Long> acceptedBy(long callId) {
-        return tx.inTransaction(s -> call(s, callId).map(CallRecord::acceptedBy));
+        return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::acceptedBy));
     }
 
     /** The ticket number spoken to the technician on the accept call. */
     public Optional<Long> ticketOf(long callId) {
-        return tx.inTransaction(s -> call(s, callId).map(CallRecord::ticketId));
-    }
-
-    /** Sets the ticket's call-back number (E.164), or records that there is none. */
-    public void callback(long callId, String e164, String how) {
-        Instant now = clock.instant();
-        tx.run(s -> call(s, callId).ifPresent(c -> {
-            if (e164 != null) {
-                s.tickets().find(c.ticketId()).ifPresent(t -> s.tickets().update(t.withCallback(e164).touchedAt(now)));
-            }
-            s.tickets().addEvent(c.ticketId(), now, "CALLBACK_NUMBER", e164 == null ? "no call-back number: " + how : e164 + " (" + how + ")");
-        }));
+        return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::ticketId));
     }
 
     /** Reads a keyed-in or caller-ID number as E.164; empty when it is not a number we can call. */
@@ -194,44 +297,53 @@ public final class CallService implements CallEvents {
 
     /**
      * Whether pagerline may call {@code e164} back: empty if so, else why not (premium-rate,
-     * shared-cost or UAN, or a country outside line.callback-regions). A refusal is noted on the
-     * ticket so the technician sees what the caller tried.
+     * shared-cost or UAN, or a country outside line.callback-regions). A question only: the script
+     * notes a refusal on the call.
      */
-    public Optional<String> callbackRefusal(long callId, String e164) {
-        Optional<String> why = phones.callbackRefusal(e164, callbackRegions);
-        why.ifPresent(w -> note(callId, "CALLBACK_REFUSED", w + "; the caller was asked for another number"));
-        return why;
+    public Optional<String> callbackRefusal(String e164) {
+        return phones.callbackRefusal(e164, callbackRegions);
+    }
+
+    /** Out-of-hours message: the call-back deadline is the next business day's opening (from the desk read at the start). */
+    public Instant nextBusinessDayDeadline(LiveCall live, Instant now) {
+        return live.situation().calendar().nextBusinessDayStart(now);
     }
 
     /**
-     * The caller left a message. On the urgent path this opens an incident (which starts the
-     * paging) and sets the call-back deadline; a failure to open it is recorded, never thrown:
-     * the caller must still hear their ticket number.
+     * The caller left a message; the call ends as a message. On the urgent path the voicemail and
+     * the incident it opens (which starts the paging, with the call-back deadline) are written in
+     * one piece and waited for: never a saved urgent message nobody is paged for. A failure to open
+     * it is recorded, never thrown: the caller must still hear their ticket number. A non-urgent
+     * message is saved like any other progress.
      *
      * @param seconds length of the recording, when Asterisk said (endpos / 8000)
      */
-    public void messageLeft(long callId, String recording, long seconds, boolean hungUpWhileRecording,
-            boolean urgent, Priority priority) {
+    public void messageLeft(LiveCall live, String recording, long seconds, boolean hungUpWhileRecording, boolean urgent,
+            Priority priority) {
+        Call call = live.call();
         Instant now = clock.instant();
-        String detail = recording + " (" + seconds + " s"
-                + (hungUpWhileRecording ? ", caller hung up while recording; kept" : "") + ")";
+        call.voicemail(now, recording, seconds, hungUpWhileRecording);
+        call.finish(now, urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE,
+                hungUpWhileRecording ? "the caller hung up at the end of the message" : "message left");
         if (!urgent) {
-            tx.run(s -> saveVoicemail(s, callId, recording, detail, now));
+            save(live);
             return;
         }
-        // The voicemail and its incident commit together: never a saved urgent message nobody is paged for.
+        Call.Progress p = call.takeProgress();
         try {
-            tx.run(s -> {
-                CallRecord rec = saveVoicemail(s, callId, recording, detail, now);
-                openIncident(s, rec.ticketId(), priority, recording, now);
+            journal.await(s -> {
+                writeProgress(s, p);
+                openIncident(s, p.ticketId(), priority, recording, now);
+                return null;
             });
             incidents.afterCommit();
         } catch (RuntimeException e) {
-            log.error("could not open an incident for call {}: {}", callId, e.toString(), e);
-            tx.run(s -> {
-                CallRecord rec = saveVoicemail(s, callId, recording, detail, now);
-                s.tickets().addEvent(rec.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
+            log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
+            journal.await(s -> {
+                writeProgress(s, p);
+                s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
                         + e.getMessage() + "; call the caller back by hand");
+                return null;
             });
         }
     }
@@ -240,47 +352,53 @@ public final class CallService implements CallEvents {
      * The urgent caller chose the priority, then hung up before leaving a message (while the
      * technician's phone rang, at the call-back number or before the tone): they are paged for all
      * the same, with no recording. The call-back number is the one already given, else the caller
-     * ID when it is a number we may call. Recording the hang-up and opening the incident commit
-     * together. Never throws.
+     * ID when it is a number we may call. Recording the hang-up and opening the incident are
+     * written together. Never throws.
      */
-    public void urgentHungUpBeforeMessage(long callId, CallStep at, Priority priority) {
+    public void urgentHungUpBeforeMessage(LiveCall live, Priority priority) {
+        Call call = live.call();
         Instant now = clock.instant();
+        boolean ends = call.hungUp(now);
+        Call.Progress p = call.takeProgress();
+        if (!ends || call.recording() != null) {
+            journal.submit(s -> {
+                writeProgress(s, p);
+                return null;
+            }, (v, e) -> { });
+            return; // ended or messaged already: nothing to add
+        }
         try {
-            tx.run(s -> {
-                CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
-                if (rec.outcome() != null || rec.recording() != null) {
-                    return; // ended or messaged already: nothing to add
-                }
-                s.calls().update(rec.ended(now, CallOutcome.HUNG_UP));
-                s.tickets().addEvent(rec.ticketId(), now, "HUNG_UP", "caller hung up during " + at.wireName());
-                Ticket t = s.tickets().find(rec.ticketId()).orElseThrow();
+            journal.await(s -> {
+                writeProgress(s, p);
+                Ticket t = s.tickets().find(p.ticketId()).orElseThrow();
                 String callback = t.callbackNumber();
                 if (callback == null) {
-                    callback = phones.toE164(rec.callerId())
+                    callback = phones.toE164(live.callerId())
                             .filter(n -> phones.callbackRefusal(n, callbackRegions).isEmpty()).orElse(null);
                     if (callback != null) {
                         s.tickets().update(t.withCallback(callback).touchedAt(now));
                     }
                 }
-                s.tickets().addEvent(rec.ticketId(), now, "NO_MESSAGE", "urgent caller hung up before leaving a message;"
+                s.tickets().addEvent(p.ticketId(), now, "NO_MESSAGE", "urgent caller hung up before leaving a message;"
                         + " paging anyway with no recording; call back "
                         + (callback == null ? "impossible: no usable caller ID" : callback));
-                openIncident(s, rec.ticketId(), priority, null, now);
+                openIncident(s, p.ticketId(), priority, null, now);
+                return null;
             });
             incidents.afterCommit();
         } catch (RuntimeException e) {
-            log.error("could not open an incident for call {} (urgent hang-up): {}", callId, e.toString(), e);
-            hungUp(callId, at);
-            note(callId, "INCIDENT_FAILED", "urgent caller hung up before the message and the incident could not be"
-                    + " opened: " + e.getMessage() + "; call the caller back by hand");
+            log.error("could not open an incident for call {} (urgent hang-up): {}", live.callId(), e.toString(), e);
+            try {
+                journal.await(s -> {
+                    writeProgress(s, p);
+                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "urgent caller hung up before the message"
+                            + " and the incident could not be opened: " + e.getMessage() + "; call the caller back by hand");
+                    return null;
+                });
+            } catch (RuntimeException again) {
+                log.error("could not record the urgent hang-up of call {}: {}", live.callId(), again.toString(), again);
+            }
         }
-    }
-
-    private static CallRecord saveVoicemail(Stores s, long callId, String recording, String detail, Instant now) {
-        CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
-        s.calls().update(rec.withRecording(recording));
-        s.tickets().addEvent(rec.ticketId(), now, "VOICEMAIL", detail);
-        return rec;
     }
 
     /**
@@ -304,69 +422,71 @@ public final class CallService implements CallEvents {
         }
     }
 
-    /** Out-of-hours message: the call-back deadline is the next business day's opening. */
-    public Instant nextBusinessDayDeadline(long callId) {
-        Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            CallRecord c = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
-            Instant due = s.calendar().calendar().nextBusinessDayStart(now);
-            s.tickets().addEvent(c.ticketId(), now, "CALLBACK_DUE", "call the caller back on the next business day, by " + due);
-            return due;
-        });
-    }
-
-    /** The call ended normally. */
-    public void finish(long callId, CallOutcome outcome, String detail) {
-        end(callId, outcome, "CALL_ENDED", outcome.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                + (detail == null || detail.isBlank() ? "" : ": " + detail));
-    }
-
-    /** The caller hung up; what was gathered stays on the ticket. */
-    public void hungUp(long callId, CallStep at) {
-        Optional<CallRecord> c = find(callId);
-        if (at == CallStep.QUEUE && c.isPresent() && c.get().answeredBy() != null) {
-            // the queue events said who answered: the caller hung up after talking, not in the queue
-            end(callId, CallOutcome.ANSWERED_IN_QUEUE, "CALL_ENDED", "answered in the queue by " + c.get().answeredBy());
-            return;
-        }
-        end(callId, CallOutcome.HUNG_UP, "HUNG_UP", "caller hung up during " + at.wireName());
-    }
-
-    /** pagerline could not serve the call; the dialplan takes over (fallback voicemail). */
-    public void failed(long callId, String why) {
-        end(callId, CallOutcome.FAILED, "CALL_FAILED", why + "; the dialplan's fallback voicemail takes the call");
-    }
-
-    private void end(long callId, CallOutcome outcome, String kind, String detail) {
-        Instant now = clock.instant();
-        tx.run(s -> call(s, callId).ifPresent(c -> {
-            if (c.outcome() != null) {
-                return; // already ended: the first ending wins
-            }
-            s.calls().update(c.ended(now, outcome));
-            s.tickets().addEvent(c.ticketId(), now, kind, detail);
-        }));
-    }
-
     public Optional<CallRecord> find(long callId) {
-        return tx.inTransaction(s -> call(s, callId));
+        return tx.inTransaction(s -> s.calls().find(callId));
     }
 
     public List<CallRecord> callsOf(long ticketId) {
         return tx.inTransaction(s -> s.calls().forTicket(ticketId));
     }
 
+    /** Waits until everything handed to the journal so far is written (tests; the stop). */
+    public boolean awaitSaved(Duration max) {
+        return journal.awaitWritten(max);
+    }
+
+    /**
+     * At a start: the calls that earlier server runs on this host left live (a kill, or a stop
+     * that could not wait for them) end as cut off, with a line saying where. Returns how many.
+     */
+    public int endCallsLeftLive() {
+        return endUnfinished(runHost, run, "pagerline stopped during the call, at or after the ");
+    }
+
+    private int endUnfinished(String runPrefix, String except, String why) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            List<CallRecord> left = s.calls().unfinished(runPrefix, except);
+            for (CallRecord c : left) {
+                CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
+                if (s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
+                    s.tickets().addEvent(c.ticketId(), now, "CALL_CUT_OFF", why + at.wireName() + " step; lines after"
+                            + " the last one above may be missing (the dialplan's fallback took the caller)");
+                }
+            }
+            if (!left.isEmpty()) {
+                log.warn("{} call(s) left live by a stopped server ended as cut off", left.size());
+            }
+            return left.size();
+        });
+    }
+
+    /**
+     * The stop, once the FastAGI listener has drained: writes everything handed in, then ends the
+     * calls of this run still live (their scripts could not finish in the drain time) as cut off.
+     */
+    @Override
+    public void close() {
+        journal.close();
+        try {
+            endUnfinished(run, null, "pagerline stopped during the call, at or after the ");
+        } catch (RuntimeException e) {
+            log.warn("could not end the calls still live at the stop: {}", e.toString());
+        }
+    }
+
     /**
      * AMI queue events, by the caller channel's unique id: appended to the ticket's timeline;
-     * abandon position and wait and who answered are also kept on the call. Unknown ids are
-     * logged and ignored. Never throws (the AMI dispatch thread must not die).
+     * abandon position and wait and who answered are also kept on the call. Written through the
+     * journal, in order with the call's own lines; unknown ids are logged and ignored. Never
+     * blocks, never throws (the AMI dispatch thread must not die).
      */
     @java.lang.Override
     public void onQueueEvent(String asteriskUniqueId, String kind, String detail) {
         try {
             Instant now = clock.instant();
             String k = kind == null || kind.isBlank() ? "QUEUE_EVENT" : kind.trim().toUpperCase(Locale.ROOT);
-            boolean known = tx.inTransaction(s -> {
+            journal.submit(s -> {
                 Optional<CallRecord> c = asteriskUniqueId == null ? Optional.empty() : s.calls().findByUniqueId(asteriskUniqueId);
                 if (c.isEmpty()) {
                     return false;
@@ -382,21 +502,20 @@ public final class CallService implements CallEvents {
                         rec = rec.withAbandoned(rec.abandonedPosition(), waited);
                     }
                 }
-                // only the queue's own columns: the script's thread may be writing the rest right now
+                // only the queue's own columns: the call's progress writes the rest
                 s.calls().recordQueue(rec.id(), rec.answeredBy(), rec.abandonedPosition(), rec.waitedSeconds());
                 s.tickets().addEvent(rec.ticketId(), now, k, detail);
                 return true;
+            }, (known, e) -> {
+                if (e != null) {
+                    log.error("queue event {} for call {} not recorded: {}", k, LogText.of(asteriskUniqueId), e.toString(), e);
+                } else if (!Boolean.TRUE.equals(known)) {
+                    log.info("queue event {} for unknown call {} ignored", k, LogText.of(asteriskUniqueId));
+                }
             });
-            if (!known) {
-                log.info("queue event {} for unknown call {} ignored", k, asteriskUniqueId);
-            }
         } catch (RuntimeException e) {
-            log.error("queue event {} for call {} not recorded: {}", kind, asteriskUniqueId, e.toString(), e);
+            log.error("queue event {} for call {} not recorded: {}", kind, LogText.of(asteriskUniqueId), e.toString(), e);
         }
-    }
-
-    private static Optional<CallRecord> call(Stores s, long callId) {
-        return s.calls().find(callId);
     }
 
     private static String describeCaller(String number, Optional<Client> client, String callerIdName) {

@@ -29,22 +29,26 @@ public final class TicketService {
      */
     public Ticket openOrReuse(TicketSource source, String callerNumber, String callerName, String company, Duration reuseWithin) {
         Instant now = clock.instant();
+        return tx.inTransaction(s -> openOrReuse(s, now, source, callerNumber, callerName, company, reuseWithin));
+    }
+
+    /** As {@link #openOrReuse(TicketSource, String, String, String, Duration)}, inside the caller's transaction. */
+    static Ticket openOrReuse(Stores s, Instant now, TicketSource source, String callerNumber, String callerName,
+            String company, Duration reuseWithin) {
         boolean identifiable = callerNumber != null && !callerNumber.isBlank() && !"unknown".equalsIgnoreCase(callerNumber)
                 && !"anonymous".equalsIgnoreCase(callerNumber);
-        return tx.inTransaction(s -> {
-            if (identifiable) {
-                Optional<Ticket> open = s.tickets().findOpenByCaller(callerNumber, now.minus(reuseWithin));
-                if (open.isPresent()) {
-                    Ticket t = open.get();
-                    s.tickets().addEvent(t.id(), now, "REOPENED_BY_CALL", "the caller called again");
-                    return s.tickets().find(t.id()).orElseThrow();
-                }
+        if (identifiable) {
+            Optional<Ticket> open = s.tickets().findOpenByCaller(callerNumber, now.minus(reuseWithin));
+            if (open.isPresent()) {
+                Ticket t = open.get();
+                s.tickets().addEvent(t.id(), now, "REOPENED_BY_CALL", "the caller called again");
+                return s.tickets().find(t.id()).orElseThrow();
             }
-            Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, null, callerNumber,
-                    callerName, company, null, null));
-            s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")");
-            return t;
-        });
+        }
+        Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, null, callerNumber,
+                callerName, company, null, null));
+        s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")");
+        return t;
     }
 
     public TicketEvent addEvent(long ticketId, String kind, String detail) {

@@ -1,5 +1,7 @@
 package org.pagerline.service;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -15,5 +17,27 @@ public interface Transactions {
             work.accept(s);
             return null;
         });
+    }
+
+    /** What one piece of {@link #inOneCommit} came to: its result, or what it threw (then {@code value} is null). */
+    record Result(Object value, RuntimeException failure) {}
+
+    /**
+     * Runs the pieces in order in one transaction, each under a savepoint of its own: a piece that
+     * throws is undone alone, the others commit together in one commit (a group commit: one write
+     * to the database file for many callers' work). Returns one result per piece; when the commit
+     * itself fails, every piece gets that failure. The default (for stand-ins) gives each piece a
+     * transaction of its own.
+     */
+    default List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
+        List<Result> out = new ArrayList<>(pieces.size());
+        for (Function<Stores, ?> piece : pieces) {
+            try {
+                out.add(new Result(inTransaction(piece::apply), null));
+            } catch (RuntimeException e) {
+                out.add(new Result(null, e));
+            }
+        }
+        return out;
     }
 }

@@ -109,7 +109,8 @@ final class E2eServer implements AutoCloseable {
         ami = fakeAmi;
         server = s;
         twilio.webhooksTo(PUBLIC_URL, URI.create("http://127.0.0.1:" + server.httpPort()));
-        asterisk = new FakeAsterisk("127.0.0.1", agiPort);
+        asterisk = new FakeAsterisk("127.0.0.1", agiPort, Duration.ofSeconds(10),
+                () -> server.services().calls().awaitSaved(Duration.ofSeconds(30)));
         desk();
         if (ami != null) {
             // real async I/O: the AMI login happens in the background after start

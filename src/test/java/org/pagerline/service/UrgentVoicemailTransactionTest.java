@@ -15,9 +15,9 @@ import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.TestDatabase;
 
 /**
- * Review finding 5: an urgent voicemail and its incident commit together. The database "goes
- * away" right after the first commit that holds the VOICEMAIL event; before the fix that commit
- * held only the voicemail, leaving a saved urgent message nobody would ever be paged for.
+ * An urgent voicemail and its incident commit together. The database "goes away" right after the
+ * first commit that holds the VOICEMAIL event; had that commit held only the voicemail, a saved
+ * urgent message would be left that nobody is ever paged for.
  */
 class UrgentVoicemailTransactionTest {
     final TestDatabase db = TestDatabase.inMemory();
@@ -57,13 +57,15 @@ class UrgentVoicemailTransactionTest {
         IncidentService incidents = new IncidentService(tx, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
         CallService calls = new CallService(tx, tickets, new PhoneNumbers("CA"), incidents, clock, Duration.ofHours(4),
                 Duration.ofMinutes(30), Set.of("CA", "US"));
-        CallService.CallStart start = calls.start("1763900000.1", "PJSIP/trunk-1", "+12045550123", "Jane");
-        calls.callback(start.callId(), "+12045550123", "caller ID, confirmed");
+        LiveCall start = calls.start("1763900000.1", "PJSIP/trunk-1", "+12045550123", "Jane");
+        start.call().callback(clock.instant(), "+12045550123", "caller ID, confirmed");
 
         try {
-            calls.messageLeft(start.callId(), "/var/spool/asterisk/pagerline/ticket-1-call-1", 20, false, true, Priority.P1);
+            calls.messageLeft(start, "/var/spool/asterisk/pagerline/ticket-1-call-1", 20, false, true, Priority.P1);
         } catch (RuntimeException expected) {
             // the fallback bookkeeping cannot reach the database either
+        } finally {
+            calls.close();
         }
 
         List<String> kinds = real.inTransaction(s -> s.tickets().events(start.ticketId())).stream()

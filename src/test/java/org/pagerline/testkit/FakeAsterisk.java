@@ -28,15 +28,26 @@ public final class FakeAsterisk {
     private final int port;
     private final AtomicLong uids = new AtomicLong(1763900000L * 1000);
     private final Duration ioTimeout;
+    private final Runnable afterCall;
 
     public FakeAsterisk(String host, int port) {
         this(host, port, Duration.ofSeconds(10));
     }
 
     public FakeAsterisk(String host, int port, Duration ioTimeout) {
+        this(host, port, ioTimeout, () -> { });
+    }
+
+    /**
+     * @param afterCall run when a call is over (pagerline closed the connection), before the
+     *                  conversation is returned: the line rig waits there until the call's last
+     *                  lines are saved, so a test reads the whole timeline
+     */
+    public FakeAsterisk(String host, int port, Duration ioTimeout, Runnable afterCall) {
         this.host = host;
         this.port = port;
         this.ioTimeout = ioTimeout;
+        this.afterCall = afterCall;
     }
 
     /** A fresh Asterisk-style unique id ("1763900000.17"). */
@@ -51,7 +62,9 @@ public final class FakeAsterisk {
     }
 
     public Conversation call(String script, String callerId, String uniqueId, List<String> args, CallerScript caller) {
-        return AgiPeer.run(new AgiPeer.Call(host, port, script, callerId, null, uniqueId, args, caller, ioTimeout));
+        Conversation c = AgiPeer.run(new AgiPeer.Call(host, port, script, callerId, null, uniqueId, args, caller, ioTimeout));
+        afterCall.run();
+        return c;
     }
 
     /** The environment lines for a support-line call from {@code callerId}. */

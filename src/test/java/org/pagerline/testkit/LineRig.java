@@ -63,7 +63,7 @@ public final class LineRig implements AutoCloseable {
                 SupportLineScript.NAME, new SupportLineScript(calls, config),
                 AcceptScript.NAME, new AcceptScript(calls, 1000)));
         listener.start();
-        this.asterisk = new FakeAsterisk("127.0.0.1", port);
+        this.asterisk = new FakeAsterisk("127.0.0.1", port, Duration.ofSeconds(10), this::awaitSaved);
     }
 
     /** At {@code isoInstant} (e.g. "2026-11-23T10:00:00-06:00"), in-memory database. */
@@ -88,6 +88,13 @@ public final class LineRig implements AutoCloseable {
         return t;
     }
 
+    /** Waits until the calls' progress handed to the journal so far is written. */
+    public void awaitSaved() {
+        if (!calls.awaitSaved(Duration.ofSeconds(30))) {
+            throw new AssertionError("the calls' progress was not written within 30 s");
+        }
+    }
+
     public Duration promptTimeout() {
         return config.promptTimeout();
     }
@@ -95,6 +102,7 @@ public final class LineRig implements AutoCloseable {
     @Override
     public void close() {
         listener.close();
+        calls.close();
         db.close();
     }
 }

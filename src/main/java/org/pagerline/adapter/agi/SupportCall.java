@@ -16,12 +16,15 @@ import org.pagerline.core.call.Route;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.service.CallService;
+import org.pagerline.service.LiveCall;
 
 /**
- * One caller's conversation with the support line: the per-call state (step, urgency, priority)
- * that the shared {@link SupportLineScript} must not hold. Decisions come from the core
- * ({@link CallDecisions}, {@link Menus}); every fact goes to the ticket through {@link CallService}
- * the moment it is known.
+ * One caller's conversation with the support line. The call's state lives in its call object
+ * ({@link org.pagerline.core.call.Call}, in the {@link LiveCall} that {@link CallService#start}
+ * returns), which the shared {@link SupportLineScript} must not hold. Decisions come from the core
+ * ({@link CallDecisions}, {@link Menus}); facts go on the call object as they are known, and the
+ * call service saves them off this thread before each long wait on Asterisk (Dial, Queue, the
+ * recording; {@link CallService#save}), and the rest when the call is over.
  */
 final class SupportCall {
     /** Channel variables the dialplan reads (see asterisk-dialplan/README.md). */
@@ -34,9 +37,7 @@ final class SupportCall {
     private final LineConfig config;
     private final AgiRequest request;
     private final AgiLine line;
-    private CallService.CallStart start;
-    private CallStep step = CallStep.GREETING;
-    private Priority priority;
+    private LiveCall live;
     /** Set once an urgent caller has chosen the priority; cleared when they are put through or their message is saved. */
     private boolean owesUrgentPage;
 
@@ -49,15 +50,20 @@ final class SupportCall {
 
     /** True once the call has a ticket (so a hang-up or fault can be recorded on it). */
     boolean started() {
-        return start != null;
+        return live != null;
+    }
+
+    /** The call being served; null before {@link #started()}. */
+    LiveCall live() {
+        return live;
     }
 
     long callId() {
-        return start.callId();
+        return live.callId();
     }
 
     CallStep step() {
-        return step;
+        return live == null ? CallStep.GREETING : live.call().step();
     }
 
     /** True if the caller chose urgent and a priority but has neither been put through nor left a message. */
@@ -66,7 +72,7 @@ final class SupportCall {
     }
 
     Priority priority() {
-        return priority;
+        return live.call().priority();
     }
 
     /** The ticket id in this call's log lines, from the moment the ticket exists; closed by the script. */
@@ -80,19 +86,19 @@ final class SupportCall {
     }
 
     void run() throws AgiException {
-        start = calls.start(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(), request.getCallerIdName());
-        logContext = org.pagerline.service.LogContext.ticket(start.ticketId());
-        line.set(VAR_TICKET, Long.toString(start.ticketId()));
-        line.set(VAR_CALL, Long.toString(start.callId()));
+        live = calls.start(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(), request.getCallerIdName());
+        logContext = org.pagerline.service.LogContext.ticket(live.ticketId());
+        line.set(VAR_TICKET, Long.toString(live.ticketId()));
+        line.set(VAR_CALL, Long.toString(live.callId()));
         enter(CallStep.GREETING);
         line.answer();
         line.play(Prompt.GREETING);
-        CallService.Situation now = calls.situation();
+        CallService.Situation now = live.situation();
 
         enter(CallStep.URGENCY);
         Menu.Answer a = line.ask(Menus.URGENCY, timeout());
         boolean urgent = CallDecisions.urgent(a.key());
-        calls.urgency(callId(), urgent, a.kind() == Menu.Answer.Kind.DEFAULTED);
+        live.call().urgency(calls.now(), urgent, a.kind() == Menu.Answer.Kind.DEFAULTED);
         switch (CallDecisions.route(urgent, now.deskOpen(), now.primary().isPresent())) {
             case QUEUE -> queue();
             case AFTER_HOURS -> afterHours(now);
@@ -103,8 +109,7 @@ final class SupportCall {
     private void urgent(CallService.Situation now) throws AgiException {
         enter(CallStep.PRIORITY);
         Menu.Answer p = line.ask(Menus.PRIORITY, timeout());
-        priority = CallDecisions.priority(p.key());
-        calls.priority(callId(), priority, p.kind() == Menu.Answer.Kind.DEFAULTED);
+        live.call().priority(calls.now(), CallDecisions.priority(p.key()), p.kind() == Menu.Answer.Kind.DEFAULTED);
         owesUrgentPage = true;
         if (CallDecisions.route(true, now.deskOpen(), now.primary().isPresent()) == Route.RING_PRIMARY) {
             if (ring(now.primary().get())) {
@@ -112,7 +117,7 @@ final class SupportCall {
                 return;
             }
         } else {
-            calls.note(callId(), "NO_ONE_ON_CALL", "no primary technician is on call; taking a message");
+            note("NO_ONE_ON_CALL", "no primary technician is on call; taking a message");
         }
         message(true, Prompt.promiseWithin(config.callbackDeadline()).orElse(Prompt.PROMISE_30_MINUTES));
     }
@@ -122,8 +127,9 @@ final class SupportCall {
         enter(CallStep.RINGING);
         line.play(Prompt.CONNECTING);
         long ringSeconds = config.ringTimeout().toSeconds();
-        calls.note(callId(), "RINGING", "ringing " + tech.name() + " (primary on call) at " + tech.phone()
+        note("RINGING", "ringing " + tech.name() + " (primary on call) at " + tech.phone()
                 + " for " + ringSeconds + " s; they must press 1 to accept");
+        calls.save(live); // before the wait: the accept leg's lines come after these
         // g: when the technician hangs up first the caller comes back to this script (Dial returns 0,
         // DIALSTATUS ANSWER) instead of Dial returning -1 as if the caller had hung up, so the call is
         // recorded as CONNECTED and the dialplan hangs up rather than taking it to the fallback.
@@ -134,18 +140,19 @@ final class SupportCall {
         if (rc == -1) {
             if (accepted) { // talked, then the caller hung up: a finished call, not an abandoned one
                 owesUrgentPage = false;
-                calls.finish(callId(), CallOutcome.CONNECTED, "talked to " + tech.name());
+                live.call().finish(calls.now(), CallOutcome.CONNECTED, "talked to " + tech.name());
                 return true;
             }
             throw new AgiHangupException();
         }
         String status = line.get("DIALSTATUS");
         if (CallDecisions.connected(status, accepted)) {
-            calls.finish(callId(), CallOutcome.CONNECTED, "talked to " + tech.name());
+            live.call().finish(calls.now(), CallOutcome.CONNECTED, "talked to " + tech.name());
+            calls.save(live);
             line.set(VAR_RESULT, "CONNECTED");
             return true;
         }
-        calls.note(callId(), "NOT_ACCEPTED", CallDecisions.notAcceptedText(tech.name(), status, ringSeconds));
+        note("NOT_ACCEPTED", CallDecisions.notAcceptedText(tech.name(), status, ringSeconds));
         line.play(Prompt.NOBODY_ACCEPTED);
         return false;
     }
@@ -154,7 +161,8 @@ final class SupportCall {
         enter(CallStep.QUEUE);
         line.play(Prompt.JOINING_QUEUE);
         long limit = config.queueWaitLimit().toSeconds();
-        calls.note(callId(), "QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
+        note("QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
+        calls.save(live); // before the wait: the queue's AMI events come after these
         // c: when the technician hangs up first the caller comes back here (QUEUESTATUS CONTINUE)
         // rather than Queue() returning -1 as if the caller had hung up (see ring()).
         int rc = line.exec("Queue", config.queueName() + ",c,,," + limit);
@@ -163,12 +171,13 @@ final class SupportCall {
         }
         String status = line.get("QUEUESTATUS");
         if (CallDecisions.queueLeadsToMessage(status)) {
-            calls.note(callId(), "QUEUE_LEFT", "left the queue: " + status + "; taking a message");
+            note("QUEUE_LEFT", "left the queue: " + status + "; taking a message");
             line.play(Prompt.QUEUE_WAIT_OVER);
             message(false, Prompt.PROMISE_SOON);
         } else {
-            calls.finish(callId(), CallOutcome.ANSWERED_IN_QUEUE,
+            live.call().finish(calls.now(), CallOutcome.ANSWERED_IN_QUEUE,
                     status == null || status.isBlank() || status.equals("CONTINUE") ? "" : "QUEUESTATUS " + status);
+            calls.save(live);
             line.set(VAR_RESULT, "QUEUE_ANSWERED");
         }
     }
@@ -181,15 +190,17 @@ final class SupportCall {
         }
         String hours = now.calendar().describeHours();
         line.verbose(hours);
-        calls.note(callId(), "HOURS_READ", "desk closed; hours read out: " + hours);
+        note("HOURS_READ", "desk closed; hours read out: " + hours);
         enter(CallStep.MENU);
         Menu.Answer a = line.ask(Menus.AFTER_HOURS, timeout());
         if (CallDecisions.afterHoursUrgent(a.key())) {
-            calls.urgency(callId(), true, false);
+            live.call().urgency(calls.now(), true, false);
             urgent(now);
         } else {
-            Instant due = calls.nextBusinessDayDeadline(callId());
-            calls.note(callId(), "MESSAGE_CHOSEN", "leaves a message for the next business day (by " + due + ")"
+            Instant at = calls.now();
+            Instant due = calls.nextBusinessDayDeadline(live, at);
+            live.call().note(at, "CALLBACK_DUE", "call the caller back on the next business day, by " + due);
+            note("MESSAGE_CHOSEN", "leaves a message for the next business day (by " + due + ")"
                     + (a.kind() == Menu.Answer.Kind.DEFAULTED ? "; no valid key pressed, default taken" : ""));
             message(false, Prompt.PROMISE_NEXT_DAY);
         }
@@ -201,30 +212,27 @@ final class SupportCall {
         callback();
         enter(CallStep.RECORDING);
         line.play(Prompt.RECORD_AFTER_TONE);
-        String file = config.recordingsDir() + "/ticket-" + start.ticketId() + "-call-" + callId();
+        String file = config.recordingsDir() + "/ticket-" + live.ticketId() + "-call-" + callId();
         AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
         owesUrgentPage = false; // the message (even cut short by a hang-up) opens the incident
-        calls.messageLeft(callId(), file, rec.seconds(), rec.hungUp(), urgent, priority);
         // The message is what matters: the call counts as ended well even if the caller hangs up now.
-        calls.finish(callId(), urgent ? CallOutcome.URGENT_VOICEMAIL : CallOutcome.MESSAGE,
-                rec.hungUp() ? "the caller hung up at the end of the message" : "message left");
+        calls.messageLeft(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
         if (rec.hungUp()) {
             return;
         }
         enter(CallStep.TICKET);
         line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(Prompt.YOUR_TICKET);
-        line.sayDigits(Long.toString(start.ticketId()));
+        line.sayDigits(Long.toString(live.ticketId()));
         line.play(promise);
         line.play(Prompt.GOODBYE);
-        calls.note(callId(), "TOLD", "ticket number and call-back promise read out");
+        note("TOLD", "ticket number and call-back promise read out");
         line.hangup();
     }
 
     /** The caller confirms their caller ID or keys in another number (validated, three tries). */
     private void callback() throws AgiException {
-        String callerNumber = start.callerE164()
-                .filter(n -> calls.callbackRefusal(callId(), n).isEmpty()).orElse(null);
+        String callerNumber = live.callerE164().filter(n -> refusal(n).isEmpty()).orElse(null);
         if (callerNumber != null) {
             Menu.Tries tries = Menu.Tries.FIRST;
             while (true) {
@@ -240,7 +248,7 @@ final class SupportCall {
                 }
                 if (a.settled()) {
                     if (a.key() == '1') {
-                        calls.callback(callId(), callerNumber, a.kind() == Menu.Answer.Kind.DEFAULTED
+                        live.call().callback(calls.now(), callerNumber, a.kind() == Menu.Answer.Kind.DEFAULTED
                                 ? "caller ID; no valid key pressed" : "caller ID, confirmed");
                         return;
                     }
@@ -252,25 +260,46 @@ final class SupportCall {
         for (int i = 0; i < Menus.TRIES; i++) {
             String digits = line.getData(Prompt.CALLBACK_ENTER, Math.max(timeout(), 10_000), 15);
             var number = CallDecisions.plausibleNumber(digits) ? calls.callbackNumber(digits) : java.util.Optional.<String>empty();
-            if (number.isPresent() && calls.callbackRefusal(callId(), number.get()).isPresent()) {
+            if (number.isPresent() && refusal(number.get()).isPresent()) {
                 line.play(Prompt.CALLBACK_REFUSED); // premium-rate or abroad: tell them, ask again
                 continue;
             }
             if (number.isPresent()) {
                 line.play(Prompt.CALLBACK_IS);
                 line.sayDigits(number.get().replace("+", ""));
-                calls.callback(callId(), number.get(), "keyed in");
+                live.call().callback(calls.now(), number.get(), "keyed in");
                 return;
             }
             line.play(digits.isEmpty() ? Prompt.NO_INPUT : Prompt.CALLBACK_INVALID);
         }
-        calls.callback(callId(), callerNumber, callerNumber != null ? "caller ID; no valid number keyed in"
+        live.call().callback(calls.now(), callerNumber, callerNumber != null ? "caller ID; no valid number keyed in"
                 : "caller ID withheld or refused, and no valid number keyed in");
     }
 
+    /**
+     * Whether the number may be called back (empty if so); a refusal is noted on the call so the
+     * technician sees what the caller tried.
+     */
+    private java.util.Optional<String> refusal(String e164) {
+        java.util.Optional<String> why = calls.callbackRefusal(e164);
+        why.ifPresent(w -> note("CALLBACK_REFUSED", w + "; the caller was asked for another number"));
+        return why;
+    }
+
+    private void note(String kind, String detail) {
+        live.call().note(calls.now(), kind, detail);
+    }
+
+    /**
+     * The caller reached a step: kept on the call object. What the call gathered is saved (off this
+     * thread, batched with the other calls') before the long waits on Asterisk (Dial, Queue, the
+     * recording) and at the end; a hang-up at any step saves everything up to it.
+     */
     private void enter(CallStep s) throws AgiException {
-        step = s;
-        calls.step(callId(), s);
+        live.call().enter(s);
+        if (s == CallStep.RECORDING) {
+            calls.save(live);
+        }
         line.set(VAR_STEP, s.wireName());
     }
 

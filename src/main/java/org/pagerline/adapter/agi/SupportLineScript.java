@@ -39,9 +39,9 @@ public final class SupportLineScript implements AgiScript {
         } catch (AgiHangupException e) {
             if (call.started() && call.owesUrgentPage()) {
                 // urgent and prioritised, but gone before the message: page anyway (no recording)
-                record(() -> calls.urgentHungUpBeforeMessage(call.callId(), call.step(), call.priority()), call);
+                record(() -> calls.urgentHungUpBeforeMessage(call.live(), call.priority()), call);
             } else if (call.started()) {
-                record(() -> calls.hungUp(call.callId(), call.step()), call);
+                call.live().call().hungUp(calls.now());
             }
         } catch (ValidationException e) {
             log.warn("support-line call refused: {} (channel {})", LogText.of(e.getMessage()), LogText.of(request.getChannel()));
@@ -50,10 +50,15 @@ public final class SupportLineScript implements AgiScript {
             log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), LogText.of(request.getChannel()),
                     LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
             if (call.started()) {
-                record(() -> calls.failed(call.callId(), "pagerline fault at " + call.step().wireName() + ": " + e), call);
+                call.live().call().failed(calls.now(), "pagerline fault at " + call.step().wireName() + ": " + e);
             }
             tellDialplanToTakeOver(line);
         } finally {
+            if (call.started()) {
+                // the rest of what the call gathered (its end, the last lines), committed before the
+                // connection closes: nobody listens any more, and the timeline is whole once it does
+                record(() -> calls.saveLast(call.live()), call);
+            }
             call.closeLogContext(); // pooled threads must not carry this call's ticket into the next
         }
     }

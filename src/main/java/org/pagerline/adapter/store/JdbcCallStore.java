@@ -31,13 +31,46 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
-    public CallRecord insert(CallRecord c) {
+    public CallRecord insert(CallRecord c, String serverRun) {
         long id = db.insert("INSERT INTO calls (asterisk_uid, ticket_id, caller_id, started_at, ended_at, last_step,"
-                        + " outcome, accepted_by, answered_by, abandoned_position, waited_seconds, recording)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + " outcome, accepted_by, answered_by, abandoned_position, waited_seconds, recording, server_run)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 c.asteriskUniqueId(), c.ticketId(), c.callerId(), c.startedAt(), c.endedAt(), c.lastStep(), c.outcome(),
-                c.acceptedBy(), c.answeredBy(), c.abandonedPosition(), c.waitedSeconds(), c.recording());
-        return find(id).orElseThrow();
+                c.acceptedBy(), c.answeredBy(), c.abandonedPosition(), c.waitedSeconds(), c.recording(), serverRun);
+        return new CallRecord(id, c.asteriskUniqueId(), c.ticketId(), c.callerId(), c.startedAt(), c.endedAt(),
+                c.lastStep(), c.outcome(), c.acceptedBy(), c.answeredBy(), c.abandonedPosition(), c.waitedSeconds(),
+                c.recording());
+    }
+
+    @Override
+    public boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
+            java.time.Instant endedAt) {
+        if (outcome == null) {
+            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording) WHERE id=?", lastStep, recording,
+                    callId);
+            return true;
+        }
+        int n = db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording), outcome=?, ended_at=?"
+                + " WHERE id=? AND outcome IS NULL", lastStep, recording, outcome, endedAt, callId);
+        if (n == 0) { // ended before: the first end stands; the step and a recording still go in
+            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording) WHERE id=?", lastStep, recording,
+                    callId);
+        }
+        return n > 0;
+    }
+
+    @Override
+    public boolean accept(long callId, long technicianId) {
+        return db.update("UPDATE calls SET accepted_by=? WHERE id=? AND accepted_by IS NULL AND outcome IS NULL",
+                technicianId, callId) > 0;
+    }
+
+    @Override
+    public List<CallRecord> unfinished(String runPrefix, String except) {
+        String sql = "SELECT " + COLS + " FROM calls WHERE outcome IS NULL AND SUBSTRING(server_run FROM 1 FOR "
+                + runPrefix.length() + ")=?";
+        return except == null ? db.list(sql + " ORDER BY id", JdbcCallStore::row, runPrefix)
+                : db.list(sql + " AND server_run<>? ORDER BY id", JdbcCallStore::row, runPrefix, except);
     }
 
     @Override

@@ -72,6 +72,22 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
+    public void addEvents(long ticketId, List<TicketEvent> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        Instant newest = lines.get(0).at();
+        List<Object[]> rows = new java.util.ArrayList<>(lines.size());
+        for (TicketEvent e : lines) {
+            String d = e.detail().length() > 2000 ? e.detail().substring(0, 1997) + "..." : e.detail();
+            rows.add(new Object[] {ticketId, e.at(), e.kind(), d});
+            newest = e.at().isAfter(newest) ? e.at() : newest;
+        }
+        db.batch("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", rows);
+        db.update("UPDATE tickets SET updated_at=? WHERE id=? AND updated_at<?", newest, ticketId, newest);
+    }
+
+    @Override
     public List<TicketEvent> events(long ticketId) {
         return db.list("SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=? ORDER BY id",
                 rs -> new TicketEvent(rs.getLong("id"), rs.getLong("ticket_id"), Jdbc.instant(rs, "occurred_at"),

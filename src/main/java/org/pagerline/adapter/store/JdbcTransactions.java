@@ -48,6 +48,42 @@ public final class JdbcTransactions implements Transactions {
         }
     }
 
+    @Override
+    public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
+        java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Stores stores = new JdbcStores(new Jdbc(c));
+                for (Function<Stores, ?> piece : pieces) {
+                    java.sql.Savepoint sp = c.setSavepoint();
+                    try {
+                        out.add(new Result(piece.apply(stores), null));
+                    } catch (RuntimeException e) {
+                        c.rollback(sp); // this piece alone; a broken connection throws and fails them all
+                        out.add(new Result(null, e));
+                    }
+                }
+                c.commit();
+            } catch (RuntimeException | Error | SQLException e) {
+                rollbackQuietly(c, e);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+            c.setAutoCommit(true);
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
+            java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());
+            pieces.forEach(p -> failed.add(new Result(null, failure)));
+            return failed;
+        }
+    }
+
     private static void rollbackQuietly(Connection c, Throwable cause) {
         try {
             c.rollback();

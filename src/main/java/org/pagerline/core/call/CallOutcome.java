@@ -13,5 +13,11 @@ public enum CallOutcome {
     /** The caller hung up before the call reached an end; the step is on the call record. */
     HUNG_UP,
     /** pagerline could not serve the call (the dialplan's fallback took a voicemail). */
-    FAILED
+    FAILED,
+    /**
+     * pagerline stopped (or was killed) while the call ran: set at the stop for the calls still
+     * live, or at the next start for those a killed server left; the timeline says so, so lines
+     * the server had not saved yet are never lost silently.
+     */
+    CUT_OFF
 }

@@ -7,7 +7,34 @@ import java.util.Optional;
 public interface CallStore {
 
     /** Inserts (the id is ignored) and returns the call with its id. */
-    CallRecord insert(CallRecord call);
+    default CallRecord insert(CallRecord call) {
+        return insert(call, null);
+    }
+
+    /**
+     * Inserts a call served by the server run {@code serverRun} (see {@link #unfinished}), and
+     * returns it with its id.
+     */
+    CallRecord insert(CallRecord call, String serverRun);
+
+    /**
+     * Saves a live call's progress: its step, its recording once there is one, and its end (the
+     * first end saved wins; a later one changes nothing). Never who accepted it nor the queue's
+     * fields. True if the call had not ended before.
+     */
+    boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome, java.time.Instant endedAt);
+
+    /**
+     * Compare-and-set: records that {@code technicianId} accepted the call, if it is still live
+     * and nobody accepted it before. True if this did it.
+     */
+    boolean accept(long callId, long technicianId);
+
+    /**
+     * Calls with no end whose server run starts with {@code runPrefix} and is not {@code except}
+     * (null: any): the calls a stopped or killed server left live.
+     */
+    List<CallRecord> unfinished(String runPrefix, String except);
 
     /**
      * Saves the fields the call's FastAGI script owns: caller id, end, last step, outcome, who

@@ -23,6 +23,16 @@ public interface TicketStore {
 
     TicketEvent addEvent(long ticketId, Instant at, String kind, String detail);
 
+    /**
+     * Adds lines to one ticket's timeline in the given order (their ids are ignored); the ticket's
+     * updated_at moves once, to the newest line's instant. For a caller that saves a batch.
+     */
+    default void addEvents(long ticketId, List<TicketEvent> lines) {
+        for (TicketEvent e : lines) {
+            addEvent(ticketId, e.at(), e.kind(), e.detail());
+        }
+    }
+
     /** Oldest first. */
     List<TicketEvent> events(long ticketId);
 }

@@ -96,6 +96,7 @@ class SupportLineHangupAndGarbageTest {
         assertTrue(commands.size() < 20, commands.toString());
         var ticket = rig.tickets.list(10);
         assertEquals(1, ticket.size());
+        waitForOutcome(ticket.get(0).id()); // saved off the call's thread, as it ends
         CallRecord call = rig.calls.callsOf(ticket.get(0).id()).get(0);
         assertNotNull(call.outcome(), "the call record is closed: " + rig.tickets.show(ticket.get(0).id()).events());
         assertServesANormalCall();

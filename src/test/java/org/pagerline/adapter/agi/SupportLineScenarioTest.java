@@ -300,6 +300,7 @@ class SupportLineScenarioTest {
                 CallerScript.pressing("2").queue(QueueEnd.HANGUP));
         rig.calls.onQueueEvent(uid, "QUEUE_ABANDONED", "abandoned at position 3 after 4m12s");
         rig.calls.onQueueEvent("no-such-call", "QUEUE_JOINED", "joined at position 1");
+        rig.awaitSaved(); // AMI events are written off the AMI thread, in order with the calls' lines
         CallRecord call = callOf(c);
         assertEquals(3, call.abandonedPosition());
         assertEquals(252L, call.waitedSeconds());

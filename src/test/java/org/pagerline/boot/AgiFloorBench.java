@@ -1,0 +1,715 @@
+package org.pagerline.boot;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.SimpleMappingStrategy;
+import org.asteriskjava.fastagi.command.AbstractAgiCommand;
+import org.pagerline.cli.simulate.AgiCommandLine;
+import org.pagerline.config.PagerlineConfig;
+import org.pagerline.config.Settings;
+import org.pagerline.core.roster.Role;
+import org.pagerline.service.RosterService;
+import org.pagerline.testkit.Ports;
+
+/**
+ * The support line under load beside its floor, in one run (loopback only; not a test: it never
+ * runs in {@code mvn verify}). Run with {@code scripts/bench-agi [seconds-per-run=6]}.
+ *
+ * <p>pagerline is started as {@code pagerline server} starts it ({@link Wiring#server}: the H2 file
+ * database in a fresh data directory with its generated password and WRITE_DELAY=0, Quartz's JDBC
+ * store, the engine, the log page channel; with {@code PAGERLINE_TEST_PG_URL} set, a second
+ * pagerline runs on PostgreSQL in a schema of its own). The floor is asterisk-java's own
+ * {@link DefaultAgiServer} with a script that sends, for each path, the very command lines
+ * pagerline sent on that path (captured from pagerline's first call of it) and does nothing else.
+ *
+ * <p>A load generator plays Asterisk over TCP on one NIO thread: each of N callers places a call,
+ * answers every command as Asterisk 22 would (keys for GET DATA, DIALSTATUS NOANSWER, the queue
+ * answered at once, RECORD FILE's endpos), and places the next when the server closes the
+ * connection. Paths: message (out of hours, leaves a message), urgent (P1, the technician does not
+ * answer, voicemail and incident), queue (in hours, answered). "AGI command" is the time from
+ * writing a reply (or the environment) to reading the next command: what a caller hears as silence.
+ * CPU per call is the process's CPU time over the run less the generator thread's, per call.
+ * Then 2,000 calls are held in the queue at once (arriving at 500/s, leaving at 500/s) on each.
+ */
+public final class AgiFloorBench {
+    static final String WARM_UP_OUT_OF_HOURS = "2026-11-23T21:00:00-06:00";
+    static final String WARM_UP_IN_HOURS = "2026-11-24T10:00:00-06:00";
+    static final String OUT_OF_HOURS = "2026-11-24T21:00:00-06:00";
+    static final String IN_HOURS = "2026-11-25T10:00:00-06:00";
+    static final String OUT_OF_HOURS_AGAIN = "2026-11-25T21:00:00-06:00";
+
+    enum Path0 {
+        MESSAGE(OUT_OF_HOURS, "2", "1", "1"), QUEUE(IN_HOURS, "2"), URGENT(OUT_OF_HOURS_AGAIN, "1", "1", "1");
+
+        final String at;
+        final List<String> presses;
+
+        Path0(String at, String... presses) {
+            this.at = at;
+            this.presses = List.of(presses);
+        }
+
+        String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A clock set to a chosen moment that then runs at the real pace; moved forward between runs. */
+    static final class BenchClock extends Clock {
+        private volatile Duration offset = Duration.ZERO;
+
+        void set(String iso) {
+            offset = Duration.between(Instant.now(), java.time.OffsetDateTime.parse(iso).toInstant());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.now().plus(offset);
+        }
+    }
+
+    /** A command line sent as is. */
+    static final class RawCommand extends AbstractAgiCommand {
+        private static final long serialVersionUID = 1L;
+        private final String line;
+
+        RawCommand(String line) {
+            this.line = line;
+        }
+
+        @Override
+        public String buildCommand() {
+            return line;
+        }
+    }
+
+    /** The floor's script: the command lines pagerline sent on this path, nothing else. */
+    static final class FloorScript implements AgiScript {
+        final Map<String, List<String>> lines = new ConcurrentHashMap<>();
+
+        @Override
+        public void service(AgiRequest request, AgiChannel channel) throws AgiException {
+            List<String> script = lines.get(request.getScript());
+            for (String l : script) {
+                channel.sendCommand(new RawCommand(l));
+            }
+        }
+    }
+
+    /** One server under test. */
+    record Target(String name, int port, String script, AutoCloseable stop) {}
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
+        int held = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        if (seconds < 2 || seconds > 60 || held < 1 || held > 2000) {
+            throw new IllegalArgumentException("seconds-per-run 2..60, held 1..2000");
+        }
+        System.setProperty("pagerline.log.level", "WARN");
+        System.out.printf("machine: %d cores, load average %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                loadAverage(), System.getProperty("java.version"));
+        List<Row> rows = new ArrayList<>();
+        BenchClock clock = new BenchClock();
+        Path dir = Files.createTempDirectory("bench-agi");
+        List<Target> pagerlines = new ArrayList<>();
+        pagerlines.add(pagerline("pagerline (H2 file)", dir.resolve("h2"), Map.of(), clock));
+        String pg = System.getenv("PAGERLINE_TEST_PG_URL");
+        String schema = "bench_agi_" + ProcessHandle.current().pid();
+        if (pg != null && !pg.isBlank()) {
+            try (Connection c = DriverManager.getConnection(pg, "pagerline_test", "pagerline_test");
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+            Map<String, String> env = Map.of("PAGERLINE_DB_PASSWORD", "pagerline_test");
+            pagerlines.add(pagerline("pagerline (PostgreSQL)", dir.resolve("pg"), Map.of("db.url",
+                    pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema, "db.user", "pagerline_test"), clock,
+                    env));
+        }
+        FloorScript floorScript = new FloorScript();
+        Target floor = floor(floorScript);
+        try {
+            Generator gen = new Generator();
+            // warm-up, not counted: the first seconds of a fresh server (the JIT, the pool, H2's caches)
+            // are not its steady state. The clock only moves forward, and the urgent path (the only one
+            // that opens incidents, which the engine then escalates) comes last.
+            for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE)) {
+                clock.set(path == Path0.MESSAGE ? WARM_UP_OUT_OF_HOURS : WARM_UP_IN_HOURS);
+                for (Target p : pagerlines) {
+                    floorScript.lines.putIfAbsent(path.wire(), gen.capture(p, path));
+                }
+                for (Target t : targets(pagerlines, floor)) {
+                    gen.run(t, path, 50, 4);
+                }
+            }
+            for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE, Path0.URGENT)) {
+                clock.set(path.at);
+                for (Target p : pagerlines) {
+                    List<String> lines = gen.capture(p, path);
+                    floorScript.lines.putIfAbsent(path.wire(), lines);
+                }
+                // warm-up, not counted: the JIT compiles both servers' paths
+                for (Target t : targets(pagerlines, floor)) {
+                    gen.run(t, path, 50, 2);
+                }
+                for (int n : new int[] {50, 500}) {
+                    for (Target t : targets(pagerlines, floor)) {
+                        rows.add(gen.run(t, path, n, seconds));
+                        System.out.println(rows.get(rows.size() - 1));
+                    }
+                }
+                if (path == Path0.QUEUE) {
+                    for (Target t : targets(pagerlines, floor)) {
+                        rows.add(gen.hold(t, held));
+                        System.out.println(rows.get(rows.size() - 1));
+                    }
+                }
+            }
+        } finally {
+            for (Target t : pagerlines) {
+                t.stop().close();
+            }
+            floor.stop().close();
+            if (pg != null && !pg.isBlank()) {
+                try (Connection c = DriverManager.getConnection(pg, "pagerline_test", "pagerline_test");
+                        Statement st = c.createStatement()) {
+                    st.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+            }
+        }
+        report(rows);
+        System.out.printf("load average at the end: %s%n", loadAverage());
+    }
+
+    private static List<Target> targets(List<Target> pagerlines, Target floor) {
+        List<Target> all = new ArrayList<>(pagerlines);
+        all.add(floor);
+        return all;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static Target pagerline(String name, Path data, Map<String, String> extra, BenchClock clock) throws Exception {
+        return pagerline(name, data, extra, clock, Map.of());
+    }
+
+    private static Target pagerline(String name, Path data, Map<String, String> extra, BenchClock clock,
+            Map<String, String> env) throws Exception {
+        int agiPort = Ports.free();
+        Map<String, String> file = new HashMap<>();
+        file.put("data.dir", data.toString());
+        file.put("http.port", "0");
+        file.put("agi.port", Integer.toString(agiPort));
+        file.putAll(extra);
+        clock.set(WARM_UP_OUT_OF_HOURS);
+        PagerlineServer server = Wiring.server(PagerlineConfig.from(new Settings(file, env)), clock).start();
+        RosterService roster = server.services().roster();
+        int i = 0;
+        for (Role r : Role.values()) {
+            String tech = "Tech " + r.name().toLowerCase(Locale.ROOT);
+            roster.addTechnician(new RosterService.NewTechnician(tech, "+1204555010" + i++, null, null, "America/Winnipeg"));
+            roster.setRotation(new RosterService.RotationSpec(r, List.of(tech), "1w", "08:00", "America/Winnipeg", "2026-11-01"));
+        }
+        return new Target(name, agiPort, "support-line", server::close);
+    }
+
+    private static Target floor(FloorScript script) throws Exception {
+        int port = Ports.free();
+        SimpleMappingStrategy mapping = new SimpleMappingStrategy();
+        Map<String, AgiScript> m = new HashMap<>();
+        for (Path0 p : Path0.values()) {
+            m.put(p.wire(), script);
+        }
+        mapping.setMappings(m);
+        DefaultAgiServer server = new DefaultAgiServer(mapping);
+        server.setAddress(InetAddress.getLoopbackAddress());
+        server.setPort(port);
+        server.setPoolSize(20);
+        server.setMaximumPoolSize(2000); // as pagerline's agi.max-calls (asterisk-java's own 500 would refuse the held calls)
+        Thread t = new Thread(() -> {
+            try {
+                server.startup();
+            } catch (IOException | IllegalStateException e) {
+                System.err.println("floor: " + e);
+            }
+        }, "floor-accept");
+        t.setDaemon(true);
+        t.start();
+        // asterisk-java gives no signal once bound (a probe connection would run no script and log an error)
+        Thread.sleep(500);
+        return new Target("asterisk-java DefaultAgiServer (floor)", port, null, server::shutdown);
+    }
+
+    /** One measured run. */
+    record Row(String server, String path, int concurrent, long calls, long failed, double seconds, long[] sortedNanos,
+            double cpuMsPerCall, long refused) {
+        double callsPerSecond() {
+            return calls / seconds;
+        }
+
+        double pct(double p) {
+            if (sortedNanos.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(i, sortedNanos.length - 1))] / 1e6;
+        }
+
+        double max() {
+            return sortedNanos.length == 0 ? 0 : sortedNanos[sortedNanos.length - 1] / 1e6;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%-40s %-7s %5d callers: %7d calls (%d failed%s), %7.0f calls/s, AGI command"
+                            + " p50 %.2f / p99 %.2f / max %.1f ms (%d commands), CPU %.2f ms/call",
+                    server, path, concurrent, calls, failed, refused >= 0 ? ", " + refused + " refused" : "", callsPerSecond(),
+                    pct(50), pct(99), max(), sortedNanos.length, cpuMsPerCall);
+        }
+    }
+
+    private static void report(List<Row> rows) {
+        System.out.println();
+        System.out.println("| server | path | concurrent callers | calls/s | AGI command p50 / p99 / max (ms) | CPU per call (ms) |"
+                + " p99 vs floor | calls/s vs floor | CPU vs floor |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        boolean met = true;
+        for (Row r : rows) {
+            Row f = rows.stream().filter(x -> x.server().contains("floor") && x.path().equals(r.path())
+                    && x.concurrent() == r.concurrent()).findFirst().orElse(null);
+            boolean isFloor = r.server().contains("floor");
+            String ratios = isFloor || f == null ? "| | | |" : String.format(Locale.ROOT, "| %.2fx | %.2fx | %.1fx |",
+                    r.pct(99) / Math.max(f.pct(99), 1e-6), r.callsPerSecond() / Math.max(f.callsPerSecond(), 1e-6),
+                    r.cpuMsPerCall() / Math.max(f.cpuMsPerCall(), 1e-6));
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2f / %.2f / %.1f | %.2f %s%n", r.server(), r.path(),
+                    r.path().equals("held") ? r.concurrent() + " held (" + r.refused() + " refused)" : Integer.toString(r.concurrent()),
+                    r.callsPerSecond(), r.pct(50), r.pct(99), r.max(), r.cpuMsPerCall(), ratios);
+            if (!isFloor && f != null && r.concurrent() == 500) {
+                boolean ok = r.pct(99) <= 2 * f.pct(99) && r.pct(99) < 50 && r.callsPerSecond() >= 0.5 * f.callsPerSecond();
+                met &= ok;
+            }
+            if (!isFloor && r.path().equals("held")) {
+                met &= r.refused() == 0 && r.failed() == 0 && r.pct(99) < 100;
+            }
+        }
+        System.out.println();
+        System.out.println("targets (500 callers: p99 <= 2x floor and < 50 ms, calls/s >= half the floor's;"
+                + " 2,000 held: none refused, p99 < 100 ms): " + (met ? "MET" : "NOT MET"));
+    }
+
+    /** Asterisk's side of many calls at once, on one NIO thread. */
+    static final class Generator {
+        private long uid = 1_763_900_000_000L;
+        private long callerSeq;
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        /** One call's connection and its caller's state. */
+        final class Conn {
+            final SocketChannel ch;
+            final Path0 path;
+            final ByteBuffer in = ByteBuffer.allocate(4096);
+            final StringBuilder partial = new StringBuilder();
+            final Map<String, String> vars = new HashMap<>();
+            final List<String> captured;
+            int press;
+            long lastWrite;
+            boolean holding;
+            boolean hungUp;
+
+            Conn(SocketChannel ch, Path0 path, List<String> captured) {
+                this.ch = ch;
+                this.path = path;
+                this.captured = captured;
+            }
+        }
+
+        /** Runs one call of {@code path} against pagerline and returns the command lines it sent. */
+        List<String> capture(Target t, Path0 path) throws IOException {
+            List<String> lines = new ArrayList<>();
+            Run r = new Run(t, path, 1, 0, lines);
+            r.loop(1, TimeUnit.SECONDS.toNanos(30), 0);
+            if (r.completed != 1) {
+                throw new IllegalStateException(t.name() + ": the " + path.wire() + " path did not end as expected: " + r.vars
+                        + " " + lines);
+            }
+            System.out.printf("%s, %s path: %d AGI commands per call%n", t.name(), path.wire(), lines.size());
+            return lines;
+        }
+
+        Row run(Target t, Path0 path, int concurrent, int seconds) throws IOException {
+            Run r = new Run(t, path, concurrent, 0, null);
+            return r.measure(seconds);
+        }
+
+        Row hold(Target t, int calls) throws IOException {
+            Run r = new Run(t, Path0.QUEUE, calls, calls, null);
+            return r.measureHeld();
+        }
+
+        /** A batch of calls against one server. */
+        final class Run {
+            final Target t;
+            final Path0 path;
+            final int concurrent;
+            final int toHold;
+            final List<String> capture;
+            final Selector sel;
+            final List<Long> nanos = new ArrayList<>(1 << 20);
+            long completed;
+            long failed;
+            long refused;
+            boolean measuring;
+            boolean placing = true;
+            int live;
+            final List<Conn> holding = new ArrayList<>();
+            Map<String, String> vars = Map.of();
+
+            Run(Target t, Path0 path, int concurrent, int toHold, List<String> capture) throws IOException {
+                this.t = t;
+                this.path = path;
+                this.concurrent = concurrent;
+                this.toHold = toHold;
+                this.capture = capture;
+                this.sel = Selector.open();
+            }
+
+            Row measure(int seconds) throws IOException {
+                long t0 = System.nanoTime();
+                // ramp up at 500 new callers a second (a PBX does not open 500 sockets in one instant)
+                long rampEnd = t0 + TimeUnit.MILLISECONDS.toNanos(concurrent * 2L);
+                long end = rampEnd + TimeUnit.SECONDS.toNanos(seconds);
+                long genCpu0 = 0;
+                long cpu0 = 0;
+                long completed0 = 0;
+                int placed = 0;
+                while (System.nanoTime() < end) {
+                    long now = System.nanoTime();
+                    if (!measuring && now >= rampEnd) {
+                        measuring = true;
+                        genCpu0 = threads.getCurrentThreadCpuTime();
+                        cpu0 = os.getProcessCpuTime();
+                        completed0 = completed;
+                    }
+                    while (placed < concurrent && now >= t0 + placed * 2_000_000L) {
+                        place();
+                        placed++;
+                    }
+                    step(1);
+                }
+                long cpu = os.getProcessCpuTime() - cpu0 - (threads.getCurrentThreadCpuTime() - genCpu0);
+                long calls = completed - completed0;
+                measuring = false;
+                placing = false;
+                drain();
+                return row(calls, seconds, cpu);
+            }
+
+            Row measureHeld() throws IOException {
+                long t0 = System.nanoTime();
+                measuring = true;
+                long cpu0 = os.getProcessCpuTime();
+                long genCpu0 = threads.getCurrentThreadCpuTime();
+                int placed = 0;
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+                while ((placed < toHold || holding.size() + refused + failed < toHold) && System.nanoTime() < deadline) {
+                    long now = System.nanoTime();
+                    while (placed < toHold && now >= t0 + placed * 2_000_000L) {
+                        place();
+                        placed++;
+                    }
+                    step(1);
+                }
+                int maxHeld = holding.size();
+                long r0 = System.nanoTime();
+                int released = 0;
+                List<Conn> toRelease = new ArrayList<>(holding);
+                holding.clear();
+                while ((released < toRelease.size() || live > 0) && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(30)) {
+                    long now = System.nanoTime();
+                    while (released < toRelease.size() && now >= r0 + released * 2_000_000L) {
+                        Conn c = toRelease.get(released++);
+                        c.holding = false;
+                        c.vars.put("QUEUESTATUS", "CONTINUE");
+                        send(c, "200 result=0");
+                    }
+                    step(1);
+                }
+                long cpu = os.getProcessCpuTime() - cpu0 - (threads.getCurrentThreadCpuTime() - genCpu0);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long[] sorted = sorted();
+                System.out.printf("%s: %d of %d calls held at once%n", t.name(), maxHeld, toHold);
+                return new Row(t.name(), "held", toHold, completed, failed + (toHold - maxHeld - refused), secs, sorted,
+                        completed == 0 ? 0 : cpu / 1e6 / completed, refused);
+            }
+
+            private Row row(long calls, int seconds, long cpu) {
+                return new Row(t.name(), path.wire(), concurrent, calls, failed, seconds, sorted(),
+                        calls == 0 ? 0 : cpu / 1e6 / calls, -1);
+            }
+
+            private long[] sorted() {
+                long[] a = nanos.stream().mapToLong(Long::longValue).toArray();
+                Arrays.sort(a);
+                return a;
+            }
+
+            void loop(int calls, long maxNanos, int unused) throws IOException {
+                long end = System.nanoTime() + maxNanos;
+                for (int i = 0; i < calls; i++) {
+                    place();
+                }
+                placing = false;
+                while (live > 0 && System.nanoTime() < end) {
+                    step(50);
+                }
+            }
+
+            private void drain() throws IOException {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (live > 0 && System.nanoTime() < end) {
+                    step(10);
+                }
+                for (SelectionKey k : sel.keys()) {
+                    k.channel().close();
+                }
+                sel.close();
+            }
+
+            void place() throws IOException {
+                // non-blocking connect: a server slow to accept must not stall the other calls' replies
+                SocketChannel ch = SocketChannel.open();
+                Conn c = new Conn(ch, path, capture);
+                try {
+                    ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                    ch.configureBlocking(false);
+                    if (ch.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port()))) {
+                        ch.register(sel, SelectionKey.OP_READ, c);
+                        opened(c);
+                    } else {
+                        ch.register(sel, SelectionKey.OP_CONNECT, c);
+                    }
+                } catch (IOException e) {
+                    refused++;
+                    ch.close();
+                    return;
+                }
+                live++;
+            }
+
+            /** Connected: Asterisk sends the environment. */
+            void opened(Conn c) throws IOException {
+                String id = (uid++ / 1000) + "." + (uid % 1000);
+                String caller = String.format(Locale.ROOT, "+1204556%04d", callerSeq++ % 10_000);
+                String script = t.script() == null ? path.wire() : t.script();
+                StringBuilder env = new StringBuilder();
+                for (String l : List.of("agi_network: yes", "agi_network_script: " + script,
+                        "agi_request: agi://127.0.0.1:" + t.port() + "/" + script, "agi_channel: PJSIP/trunk-" + id,
+                        "agi_language: en", "agi_type: PJSIP", "agi_uniqueid: " + id, "agi_version: 22.1.0",
+                        "agi_callerid: " + caller, "agi_calleridname: Bench Caller", "agi_callingpres: 0",
+                        "agi_callingani2: 0", "agi_callington: 0", "agi_callingtns: 0", "agi_dnid: 2042721451",
+                        "agi_rdnis: unknown", "agi_context: pagerline-inbound", "agi_extension: s", "agi_priority: 3",
+                        "agi_enhanced: 0.0", "agi_accountcode: ", "agi_threadid: 140245263857216")) {
+                    env.append(l).append('\n');
+                }
+                env.append('\n');
+                write(c, env.toString());
+            }
+
+            void step(long timeoutMs) throws IOException {
+                sel.select(timeoutMs);
+                Iterator<SelectionKey> it = sel.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    Conn c = (Conn) k.attachment();
+                    if (k.isValid() && k.isConnectable()) {
+                        try {
+                            c.ch.finishConnect();
+                            k.interestOps(SelectionKey.OP_READ);
+                            opened(c);
+                        } catch (IOException e) {
+                            k.cancel();
+                            c.ch.close();
+                            live--;
+                            refused++;
+                            if (placing && toHold == 0 && capture == null) {
+                                place();
+                            }
+                        }
+                        continue;
+                    }
+                    int n;
+                    try {
+                        n = c.ch.read(c.in);
+                    } catch (IOException e) {
+                        n = -1;
+                    }
+                    long now = System.nanoTime();
+                    if (n < 0) {
+                        end(c, k);
+                        continue;
+                    }
+                    c.in.flip();
+                    while (c.in.hasRemaining()) {
+                        char ch = (char) c.in.get();
+                        if (ch == '\n') {
+                            String line = c.partial.toString();
+                            c.partial.setLength(0);
+                            if (!line.isBlank()) {
+                                if (measuring) {
+                                    nanos.add(now - c.lastWrite);
+                                }
+                                answer(c, line);
+                            }
+                        } else {
+                            c.partial.append(ch);
+                        }
+                    }
+                    c.in.clear();
+                }
+            }
+
+            private void end(Conn c, SelectionKey k) throws IOException {
+                k.cancel();
+                c.ch.close();
+                live--;
+                String result = c.vars.get("PAGERLINE_RESULT");
+                // the floor sends pagerline's own SET VARIABLE PAGERLINE_RESULT lines too
+                boolean ok = result != null && switch (path) {
+                    case MESSAGE -> result.equals("MESSAGE");
+                    case URGENT -> result.equals("VOICEMAIL");
+                    case QUEUE -> result.equals("QUEUE_ANSWERED");
+                };
+                if (ok) {
+                    if (measuring || capture != null || toHold > 0) {
+                        completed++;
+                    }
+                } else if (measuring || capture != null || toHold > 0) {
+                    if (c.press == 0 && c.vars.isEmpty()) {
+                        refused++;
+                    } else {
+                        failed++;
+                    }
+                }
+                vars = c.vars;
+                if (placing && toHold == 0 && capture == null) {
+                    place();
+                }
+            }
+
+            private void answer(Conn c, String line) throws IOException {
+                if (c.captured != null) {
+                    c.captured.add(line);
+                }
+                AgiCommandLine cmd = AgiCommandLine.parse(line);
+                String v = cmd.verb();
+                String reply;
+                switch (v) {
+                    case "ANSWER", "SAY DIGITS" -> reply = "200 result=0";
+                    case "VERBOSE" -> reply = "200 result=1";
+                    case "CHANNEL STATUS" -> reply = "200 result=6";
+                    case "SET VARIABLE" -> {
+                        c.vars.put(cmd.arg(0), cmd.arg(1));
+                        reply = "200 result=1";
+                    }
+                    case "GET VARIABLE" -> {
+                        String val = c.vars.get(cmd.arg(0));
+                        reply = val == null ? "200 result=0" : "200 result=1 (" + val + ")";
+                    }
+                    case "GET DATA" -> {
+                        String keys = c.press < c.path.presses.size() ? c.path.presses.get(c.press++) : "";
+                        reply = keys.isEmpty() ? "200 result= (timeout)" : "200 result=" + keys;
+                    }
+                    case "RECORD FILE" -> reply = "200 result=0 (timeout) endpos=40000";
+                    case "HANGUP" -> {
+                        c.hungUp = true;
+                        reply = "200 result=1";
+                    }
+                    case "EXEC" -> {
+                        String app = cmd.arg(0);
+                        if (app.equalsIgnoreCase("Playback")) {
+                            c.vars.put("PLAYBACKSTATUS", "SUCCESS");
+                        } else if (app.equalsIgnoreCase("Dial")) {
+                            c.vars.put("DIALSTATUS", "NOANSWER");
+                        } else if (app.equalsIgnoreCase("Queue")) {
+                            if (toHold > 0) {
+                                c.holding = true;
+                                holding.add(c);
+                                return; // answered when released
+                            }
+                            c.vars.put("QUEUESTATUS", "CONTINUE");
+                        }
+                        reply = "200 result=0";
+                    }
+                    default -> reply = "510 Invalid or unknown command";
+                }
+                send(c, reply);
+            }
+
+            private void send(Conn c, String reply) throws IOException {
+                write(c, reply + "\n");
+            }
+
+            private void write(Conn c, String s) throws IOException {
+                ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+                long spin = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                try {
+                    while (b.hasRemaining() && System.nanoTime() < spin) {
+                        c.ch.write(b);
+                    }
+                } catch (IOException e) {
+                    // the server closed it: read() sees the end
+                }
+                c.lastWrite = System.nanoTime();
+            }
+        }
+    }
+}
