@@ -8,6 +8,7 @@ import org.pagerline.core.incident.IncidentStore;
 import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
+import org.pagerline.core.web.WebStore;
 
 /** Every store, bound to one open transaction. Handed to the work given to {@link Transactions}. */
 public interface Stores {
@@ -28,4 +29,7 @@ public interface Stores {
     IncidentStore incidents();
 
     PageStore pages();
+
+    /** Staff accounts, browser sessions, portal links and attachments (the web). */
+    WebStore web();
 }
