@@ -24,6 +24,7 @@ import org.pagerline.service.Services;
             SimulateCommand.class,
             IncidentCommand.class,
             PolicyCommand.class,
+            UserCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {

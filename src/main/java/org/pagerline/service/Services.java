@@ -6,4 +6,5 @@ import java.time.Clock;
 public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets,
         QueueService queue,
         ClientService clients, CallService calls,
-        IncidentService incidents, PagingService paging) {}
+        IncidentService incidents, PagingService paging,
+        org.pagerline.service.web.WebAdmin web) {}

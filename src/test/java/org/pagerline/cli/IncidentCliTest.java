@@ -16,7 +16,7 @@ import org.pagerline.testkit.PagingHarness;
 /** pagerline incident ... and pagerline policy ..., as an admin types them. */
 class IncidentCliTest {
     final PagingHarness h = new PagingHarness().withDefaultRoster();
-    final Services services = new Services(h.clock, h.roster, new CalendarService(h.tx), h.tickets, null, null, null, h.incidents, h.paging);
+    final Services services = new Services(h.clock, h.roster, new CalendarService(h.tx), h.tickets, null, null, null, h.incidents, h.paging, null);
     String out;
     String err;
 

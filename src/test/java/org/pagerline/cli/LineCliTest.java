@@ -14,7 +14,7 @@ import org.pagerline.testkit.LineRig;
 /** client, ticket and simulate commands against the real listener and database. */
 class LineCliTest {
     final LineRig rig = LineRig.at("2026-11-23T21:00:00-06:00");
-    final Services services = new Services(rig.clock, rig.roster, new CalendarService(rig.tx), rig.tickets, null, rig.clients, rig.calls, null, null);
+    final Services services = new Services(rig.clock, rig.roster, new CalendarService(rig.tx), rig.tickets, null, rig.clients, rig.calls, null, null, null);
     final StringWriter out = new StringWriter();
     final StringWriter err = new StringWriter();
 

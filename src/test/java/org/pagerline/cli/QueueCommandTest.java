@@ -27,7 +27,7 @@ class QueueCommandTest {
     private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00-06:00");
     private final QueueService queue = new QueueService(tx, clock);
     private final Services services = new Services(clock, new RosterService(tx, new PhoneNumbers("CA"), clock),
-            new CalendarService(tx), new TicketService(tx, clock), queue, null, null, null, null);
+            new CalendarService(tx), new TicketService(tx, clock), queue, null, null, null, null, null);
     private String out;
     private String err;
 

@@ -51,6 +51,7 @@ public final class HttpEndpoint implements AutoCloseable {
     private final Map<String, Handler> routes = new LinkedHashMap<>();
     private Javalin app;
     private ServerConnector connector;
+    private final java.util.List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpEndpoint(HttpConfig config) {
         this.config = config;
@@ -231,8 +232,20 @@ public final class HttpEndpoint implements AutoCloseable {
         return connector == null ? config.port() : connector.getLocalPort();
     }
 
+    /** Something that lives as long as the server's routes do (the console's live views); closed after it. */
+    public void closeWith(AutoCloseable part) {
+        closeWith.add(part);
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable part : closeWith) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("HTTP: {} did not stop cleanly: {}", part, e.toString());
+            }
+        }
         if (app != null) {
             try {
                 app.stop();

@@ -68,25 +68,6 @@ public final class PortalDesk {
         this.sendOff = sendOff;
     }
 
-    /** A client contact's email address for the portal (one contact, one address); null clears it. */
-    public void setEmail(long clientId, String email) {
-        String e = email == null || email.isBlank() ? null : normalEmail(email);
-        tx.run(s -> {
-            s.clients().find(clientId).orElseThrow(() -> new NotFoundException("no client with id " + clientId));
-            if (e != null) {
-                Optional<Long> owner = s.web().clientByEmail(e);
-                if (owner.isPresent() && owner.get() != clientId) {
-                    throw new ValidationException("email " + e + " already belongs to client " + owner.get());
-                }
-            }
-            s.web().setClientEmail(clientId, e);
-        });
-    }
-
-    public Optional<String> email(long clientId) {
-        return tx.inTransaction(s -> s.web().clientEmail(clientId));
-    }
-
     static String normalEmail(String email) {
         String e = WebText.check(TextField.EMAIL, email);
         if (e == null || !EMAIL.matcher(e).matches()) {

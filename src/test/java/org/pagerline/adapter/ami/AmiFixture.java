@@ -31,7 +31,7 @@ final class AmiFixture implements AutoCloseable {
     final MutableClock clock = MutableClock.at(MONDAY_10AM);
     final RosterService roster = new RosterService(tx, new PhoneNumbers("CA"), clock);
     final QueueService queue = new QueueService(tx, clock);
-    final Services services = new Services(clock, roster, new CalendarService(tx), new TicketService(tx, clock), queue, null, null, null, null);
+    final Services services = new Services(clock, roster, new CalendarService(tx), new TicketService(tx, clock), queue, null, null, null, null, null);
     final List<String> callEvents = new CopyOnWriteArrayList<>();
     final CallEvents calls = (uid, kind, detail) -> callEvents.add(uid + " " + kind + " " + detail);
     final FakeAmi fake = new FakeAmi("pagerline", SECRET, "helpdesk");

@@ -113,7 +113,6 @@ public final class WebApp implements AutoCloseable {
     }
 
     private void define() {
-        route("/", Access.PUBLIC, ctx -> redirect(ctx, "/portal"), null);
         // console
         route("/console/signin", Access.PUBLIC, this::staffSignInPage, this::staffSignIn);
         route("/console/signout", Access.STAFF, null, this::staffSignOut);
