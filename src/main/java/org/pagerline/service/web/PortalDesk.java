@@ -50,6 +50,9 @@ public final class PortalDesk {
     static final String DESCRIPTION = "DESCRIPTION";
     private static final Set<String> CUSTOMER_KINDS = Set.of("OPENED", DESCRIPTION, PORTAL_REPLY, STAFF_REPLY, WAITING,
             "TAKEN", "CLOSED", "RESOLVED", "REOPENED", "ATTACHMENT");
+    /** The one time format for people: {@code Mon 2026-12-07 09:15 CST}, in the desk's zone. */
+    static final java.time.format.DateTimeFormatter PEOPLE_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("EEE yyyy-MM-dd HH:mm zzz", Locale.ENGLISH);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
 
     private final Transactions tx;
@@ -168,7 +171,8 @@ public final class PortalDesk {
             Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, TicketSource.PORTAL, p, null, name,
                     who.company(), callback, summary));
             s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (portal) by " + name + " of " + who.company() + ", "
-                    + p + " (" + p.meaning() + "); call back on " + callback + "; contact by " + now.plus(CONTACT_WITHIN));
+                    + p + " (" + p.meaning() + "); call back on " + callback + "; contact by "
+                    + PEOPLE_TIME.format(now.plus(CONTACT_WITHIN).atZone(s.calendar().calendar().zone())));
             s.tickets().addEvent(t.id(), now, DESCRIPTION, description);
             attach(s, t.id(), files, now);
             return t;

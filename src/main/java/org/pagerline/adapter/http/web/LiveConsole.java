@@ -92,6 +92,12 @@ final class LiveConsole implements AutoCloseable {
     /** One look: renders and sends when the desk changed or {@link #REFRESH} has passed. */
     void tick() {
         synchronized (tickLock) {
+            if (clients.isEmpty()) {
+                // nobody watching: no query; the next page renders afresh
+                current.clear();
+                lastPrint = "";
+                return;
+            }
             String print = fingerprint.get();
             Instant now = clock.instant();
             boolean due = Duration.between(lastRender, now).compareTo(REFRESH) >= 0;
@@ -118,15 +124,13 @@ final class LiveConsole implements AutoCloseable {
 
     /** The views as last rendered (for a page's first paint). */
     Map<String, String> views() {
-        if (current.isEmpty()) {
-            synchronized (tickLock) {
-                if (current.isEmpty()) {
-                    current.putAll(render.get());
-                    lastRender = clock.instant();
-                }
+        synchronized (tickLock) {
+            if (current.isEmpty()) {
+                current.putAll(render.get());
+                lastRender = clock.instant();
             }
+            return new LinkedHashMap<>(current);
         }
-        return current;
     }
 
     private void send(SseClient c, String event, String html) {

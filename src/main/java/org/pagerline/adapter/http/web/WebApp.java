@@ -103,6 +103,11 @@ public final class WebApp implements AutoCloseable {
         return live.connected();
     }
 
+    /** The live views as last sent to the browsers (for tests and the benchmark). */
+    Map<String, String> liveViews() {
+        return live.views();
+    }
+
     @Override
     public void close() {
         live.close();
@@ -343,7 +348,7 @@ public final class WebApp implements AutoCloseable {
     }
 
     /** The live views, rendered for every staff browser at once (no per-person content in them). */
-    private Map<String, String> renderViews() {
+    Map<String, String> renderViews() {
         Chrome c = new Chrome("", null, null, null, false, zone(), clock.instant());
         ConsoleDesk.Desk d = console.desk();
         Map<String, String> out = new LinkedHashMap<>();

@@ -46,7 +46,7 @@ import org.pagerline.testkit.TestDatabase;
 final class WebRig implements AutoCloseable {
     static final String PASSWORD = "correct horse battery";
     final MutableClock clock = MutableClock.at("2026-11-23T15:00:00Z");
-    final TestDatabase db = TestDatabase.inMemory();
+    final TestDatabase db;
     final Services services;
     final HttpEndpoint http;
     final WebApp web;
@@ -60,6 +60,11 @@ final class WebRig implements AutoCloseable {
     }
 
     WebRig(Duration livePeriod) {
+        this(livePeriod, TestDatabase.inMemory(), 64);
+    }
+
+    WebRig(Duration livePeriod, TestDatabase database, int connectionsPerAddress) {
+        db = database;
         int port = Ports.free();
         base = "http://127.0.0.1:" + port;
         PagerlineConfig config = PagerlineConfig.from(Settings.ofMap(Map.of("http.port", Integer.toString(port),
@@ -74,7 +79,8 @@ final class WebRig implements AutoCloseable {
         web = new WebApp(config.web(), services, new ConsoleDesk(db.transactions(), clock, services), portal,
                 services.web().staff(), new WebSessions(db.transactions(), clock, tokens, Duration.ofHours(12)), tokens,
                 clock, Path.of("target/no-recordings"), livePeriod);
-        http = new HttpEndpoint(new HttpConfig("127.0.0.1", port));
+        http = new HttpEndpoint(new HttpConfig("127.0.0.1", port, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                connectionsPerAddress, 16));
         web.register(http);
         web.start();
         http.start();
