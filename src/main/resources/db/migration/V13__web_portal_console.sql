@@ -51,3 +51,6 @@ CREATE TABLE ticket_attachments (
     added_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX ticket_attachments_ticket ON ticket_attachments (ticket_id, id);
+
+-- The console lists open tickets in the order received (the first 200 of them): read in this order.
+CREATE INDEX tickets_opened_order ON tickets (opened_at, id);

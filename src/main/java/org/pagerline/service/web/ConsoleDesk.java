@@ -148,8 +148,11 @@ public final class ConsoleDesk {
     public List<IncidentLine> incidents() {
         Instant now = clock.instant();
         List<Incident> live = services.incidents().list(50, true);
+        if (live.isEmpty()) {
+            return List.of();
+        }
+        EscalationPolicy policy = services.incidents().policy();
         return tx.inTransaction(s -> {
-            EscalationPolicy policy = services.incidents().policy();
             Map<Role, Optional<OnCallShift>> onCall = RosterService.onCall(s.roster(), now);
             List<IncidentLine> out = new ArrayList<>();
             for (Incident i : live) {

@@ -167,13 +167,7 @@ final class LiveConsole implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         senders.shutdownNow();
-        for (SseClient c : clients) {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // closing
-            }
-        }
+        // the streams end with their connections when the server stops
         clients.clear();
     }
 }

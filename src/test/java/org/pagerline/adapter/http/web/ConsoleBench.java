@@ -81,15 +81,23 @@ public final class ConsoleBench {
                     cookie = c.getValue();
                 }
             }
-            HttpClient sse = HttpClient.newHttpClient();
+            HttpClient sse = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            System.out.println("session cookie found: " + (cookie != null));
             Map<Integer, String> last = new ConcurrentHashMap<>();
             AtomicInteger events = new AtomicInteger();
             List<CompletableFuture<?>> streams = new ArrayList<>();
             for (int i = 0; i < consoles; i++) {
                 int id = i;
-                HttpRequest r = HttpRequest.newBuilder(URI.create(rig.base + "/console/events")).header("Cookie",
+                HttpRequest r = HttpRequest.newBuilder(URI.create(rig.base + "/console/events")).header("Accept", "text/event-stream").header("Cookie",
                         "pl_console=" + cookie).build();
-                streams.add(sse.sendAsync(r, HttpResponse.BodyHandlers.ofLines()).thenAccept(resp -> {
+                streams.add(sse.sendAsync(r, HttpResponse.BodyHandlers.ofLines()).whenComplete((x, err) -> {
+                    if (err != null && id == 0) {
+                        System.out.println("live console 0: " + err);
+                    }
+                }).thenAccept(resp -> {
+                    if (resp.statusCode() != 200 && id == 0) {
+                        System.out.println("live console 0 answered " + resp.statusCode());
+                    }
                     String[] event = {null};
                     resp.body().forEach(line -> {
                         if (line.startsWith("event:")) {
@@ -124,7 +132,7 @@ public final class ConsoleBench {
                 reach[i] = System.nanoTime() - s;
             }
             Thread.sleep(1500);
-            String server = rig.web.liveViews().get("tickets").replace("\r", "").replace("\n", " ");
+            String server = rig.web.liveViews().get("tickets").replace("\r", "").replace("\n", " ").trim();
             long same = last.values().stream().filter(server::equals).count();
             System.out.println("(3) " + consoles + " live consoles, " + changes + " changes: " + same + " of " + consoles
                     + " end on the server's last view (" + events.get() + " ticket-view events received)");

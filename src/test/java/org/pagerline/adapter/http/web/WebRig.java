@@ -166,8 +166,8 @@ final class WebRig implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
         web.close();
+        http.close();
         db.close();
     }
 }
