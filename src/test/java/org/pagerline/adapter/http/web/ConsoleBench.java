@@ -119,9 +119,10 @@ public final class ConsoleBench {
                 long s = System.nanoTime();
                 Ticket t = rig.services.tickets().openOrReuse(TicketSource.PHONE, "+1204666" + String.format("%04d", i),
                         "Live " + i, "Acme Ltd", Duration.ZERO);
-                rig.services.tickets().close(t.id() - tickets / 2 + i, "closed by the bench");
-                String mark = "/console/tickets/" + (t.id() - tickets / 2 + i) + "\"";
-                // every console stops listing the ticket just closed
+                long oldest = i + 1; // the first in the order received: at the top of every console's list
+                rig.services.tickets().close(oldest, "closed by the bench");
+                String mark = "/console/tickets/" + oldest + "\"";
+                // every console stops listing the ticket just closed (and so gets a new view)
                 while (System.nanoTime() < deadline + Duration.ofSeconds(120).toNanos()) {
                     boolean all = last.size() == consoles && last.values().stream().noneMatch(v -> v.contains(mark));
                     if (all) {
