@@ -16,6 +16,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (UserPassword.wanted(args)) {
+            try {
+                args = UserPassword.hashed(args, System.getenv(), System.console(), System.in);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                System.err.println("error: " + e.getMessage());
+                System.exit(Cli.USAGE);
+            }
+        }
         boolean server = "server".equals(AdminClient.command(args));
         if (!server) {
             int status = AdminClient.run(args, System.getenv(), System.out, System.err);

@@ -21,6 +21,7 @@ import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.ami.AsteriskVoiceChannel;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
+import org.pagerline.adapter.http.web.WebApp;
 import org.pagerline.adapter.log.LogPageChannel;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
@@ -55,6 +56,16 @@ import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
+import org.pagerline.service.web.ClientEmails;
+import org.pagerline.service.web.ConsoleDesk;
+import org.pagerline.service.web.WebAdmin;
+import org.pagerline.service.web.IncidentLinks;
+import org.pagerline.service.web.Passwords;
+import org.pagerline.service.web.PortalDesk;
+import org.pagerline.service.web.SmsLinkSender;
+import org.pagerline.service.web.StaffAccounts;
+import org.pagerline.service.web.Tokens;
+import org.pagerline.service.web.WebSessions;
 
 /**
  * The one place the object graph is built. No DI framework, no statics: everything is made
@@ -110,7 +121,8 @@ public final class Wiring {
                 paging.callbackDeadline(), config.line().callbackRegions(), hostName());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock));
+                new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock),
+                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)));
     }
 
     /** This machine's name, for the support line's server runs (calls a killed server left live are ended by the next start here). */
@@ -187,6 +199,34 @@ public final class Wiring {
         return channels;
     }
 
+    /** The SMS pages carry a link to their incident's console page. */
+    static Map<Channel, PageChannel> withIncidentLinks(Map<Channel, PageChannel> channels, PagerlineConfig config) {
+        Map<Channel, PageChannel> out = new EnumMap<>(Channel.class);
+        channels.forEach((c, ch) -> out.put(c, IncidentLinks.around(ch, config.web().publicUrl())));
+        return out;
+    }
+
+    /**
+     * The staff console and the client portal: sign-in links go by SMS to the contact's directory
+     * phone (mail intake, when it lands, can give an email {@link org.pagerline.service.web.LinkSender}).
+     */
+    static WebApp web(PagerlineConfig config, Data data, Clock clock, PageChannel sms) {
+        Tokens tokens = new Tokens();
+        Services services = data.services();
+        java.util.concurrent.ExecutorService linkSends = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "portal-links");
+            t.setDaemon(true);
+            return t;
+        });
+        PortalDesk portal = new PortalDesk(data.tx(), clock, new PhoneNumbers("CA"), tokens, new SmsLinkSender(sms), linkSends);
+        WebApp web = new WebApp(config.web(), services, new ConsoleDesk(data.tx(), clock, services), portal,
+                services.web().staff(),
+                new WebSessions(data.tx(), clock, tokens, config.web().sessionIdle()), tokens, clock,
+                java.nio.file.Path.of(config.line().recordingsDir()), Duration.ofSeconds(1));
+        web.start();
+        return web;
+    }
+
     private static void requireFree(String key, String bind, int port) {
         if (port == 0) {
             return;
@@ -241,7 +281,8 @@ public final class Wiring {
             Services services = data.services();
             http = new HttpEndpoint(config.http());
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
-            Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
+            Map<Channel, PageChannel> channels = withIncidentLinks(channels(config, ami, twilio(config, data, clock, http),
+                    services), config);
             EscalationEngine engine = engine(data, config.paging(), channels, clock);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
                     config.scheduler(), engine::runDue);
@@ -264,6 +305,9 @@ public final class Wiring {
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
+            WebApp web = web(config, data, clock, channels.get(Channel.SMS));
+            web.register(http);
+            http.closeWith(web);
             commands.ready(services);
             return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
         } catch (RuntimeException e) {

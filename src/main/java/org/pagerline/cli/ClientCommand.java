@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "The client directory: callers are identified by caller ID against it.",
-        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
+        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class,
+            ClientEmailCommand.class})
 final class ClientCommand {
     @ParentCommand
     PagerlineCommand root;

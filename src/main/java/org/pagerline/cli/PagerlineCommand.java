@@ -25,6 +25,7 @@ import org.pagerline.service.Services;
             IncidentCommand.class,
             PolicyCommand.class,
             PageCommand.class,
+            UserCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class PagerlineCommand implements Runnable {

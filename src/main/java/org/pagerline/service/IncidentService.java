@@ -178,8 +178,13 @@ public final class IncidentService implements IncidentOpener {
     public record Response(boolean changed, String message) {}
 
     public Response acknowledge(long id, String techRef) {
+        return acknowledge(id, techRef, "CLI");
+    }
+
+    /** As {@link #acknowledge(long, String)}; {@code via} names the way in on the timeline ("the console"). */
+    public Response acknowledge(long id, String techRef, String via) {
         Technician t = technician(techRef);
-        Acknowledgements.Outcome o = acks.acknowledge(id, t, "CLI");
+        Acknowledgements.Outcome o = acks.acknowledge(id, t, via);
         return switch (o.result()) {
             case DONE -> new Response(true, "incident " + id + " acknowledged by " + t.name() + "; paging stopped"
                     + " (the call-back timer runs until " + o.incident().callbackDueAt() + ")");

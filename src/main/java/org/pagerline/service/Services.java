@@ -6,11 +6,12 @@ import java.time.Clock;
 public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets,
         QueueService queue,
         ClientService clients, CallService calls,
-        IncidentService incidents, PagingService paging, PageLog pageLog) {
+        IncidentService incidents, PagingService paging, PageLog pageLog,
+        org.pagerline.service.web.WebAdmin web) {
 
-    /** Without the page log (tests that do not list or test pages). */
+    /** Only the core services (tests of one door: no page log, no web). */
     public Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets, QueueService queue,
             ClientService clients, CallService calls, IncidentService incidents, PagingService paging) {
-        this(clock, roster, calendar, tickets, queue, clients, calls, incidents, paging, null);
+        this(clock, roster, calendar, tickets, queue, clients, calls, incidents, paging, null, null);
     }
 }

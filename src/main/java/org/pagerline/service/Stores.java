@@ -8,6 +8,7 @@ import org.pagerline.core.incident.IncidentStore;
 import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
+import org.pagerline.core.web.WebStore;
 
 /** Every store, bound to one open transaction. Handed to the work given to {@link Transactions}. */
 public interface Stores {
@@ -33,4 +34,7 @@ public interface Stores {
     default org.pagerline.core.page.PageLogStore pageLog() {
         throw new UnsupportedOperationException("no page log in this store");
     }
+
+    /** Staff accounts, browser sessions, portal links and attachments (the web). */
+    WebStore web();
 }

@@ -45,10 +45,13 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /** The largest request body read (Javalin's maxRequestSize); handlers may set a lower limit. */
     static final int MAX_BODY = 1024 * 1024;
+    /** The largest multipart form (the portal's attachments) read. */
+    static final int MAX_MULTIPART = 27 * 1024 * 1024;
     private final HttpConfig config;
     private final Map<String, Handler> routes = new LinkedHashMap<>();
     private Javalin app;
     private ServerConnector connector;
+    private final java.util.List<AutoCloseable> closeWith = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HttpEndpoint(HttpConfig config) {
         this.config = config;
@@ -59,7 +62,8 @@ public final class HttpEndpoint implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("routes are added before start()");
         }
-        if (!PLAIN_PATH.matcher(path).matches()) {
+        // a "{name}" segment takes one plain segment (the web pages' ids); anything else is exact
+        if (!PLAIN_PATH.matcher(path.replaceAll("/\\{[a-z]+\\}", "/x")).matches()) {
             throw new IllegalArgumentException("not a plain path: " + path);
         }
         routes.put(path, handler);
@@ -84,6 +88,10 @@ public final class HttpEndpoint implements AutoCloseable {
             c.router.treatMultipleSlashesAsSingleSlash = false;
             c.router.caseInsensitiveRoutes = false;
             c.http.maxRequestSize = MAX_BODY;
+            // portal attachments: files of up to 5 MB, a whole form of up to MAX_MULTIPART
+            c.jetty.multipartConfig.maxFileSize(5, io.javalin.config.SizeUnit.MB);
+            c.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
+            c.jetty.multipartConfig.maxTotalRequestSize(MAX_MULTIPART, io.javalin.config.SizeUnit.BYTES);
             c.jetty.threadPool = threads;
             c.jetty.modifyHttpConfiguration(h -> {
                 h.setSendServerVersion(false);
@@ -143,7 +151,9 @@ public final class HttpEndpoint implements AutoCloseable {
     private void readBodyInTime(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         boolean chunked = "chunked".equalsIgnoreCase(ctx.req().getHeader("Transfer-Encoding"));
-        if ((declared <= 0 && !chunked) || declared > MAX_BODY) {
+        String type = ctx.req().getContentType();
+        boolean multipart = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data");
+        if ((declared <= 0 && !chunked) || declared > (multipart ? MAX_MULTIPART : MAX_BODY)) {
             return;
         }
         EndPoint ep = ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
@@ -154,7 +164,13 @@ public final class HttpEndpoint implements AutoCloseable {
             ep.close();
         }, config.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            ctx.bodyAsBytes();
+            if (multipart) {
+                ctx.req().getParts(); // read (and kept by the servlet request) within the deadline
+            } else {
+                ctx.bodyAsBytes();
+            }
+        } catch (jakarta.servlet.ServletException | IOException | IllegalStateException e) {
+            log.debug("HTTP {} {}: multipart form not read ({})", ctx.req().getMethod(), LogText.of(ctx.path()), e.toString());
         } finally {
             deadline.cancel();
         }
@@ -216,8 +232,20 @@ public final class HttpEndpoint implements AutoCloseable {
         return connector == null ? config.port() : connector.getLocalPort();
     }
 
+    /** Something that lives as long as the server's routes do (the console's live views); closed after it. */
+    public void closeWith(AutoCloseable part) {
+        closeWith.add(part);
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable part : closeWith) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("HTTP: {} did not stop cleanly: {}", part, e.toString());
+            }
+        }
         if (app != null) {
             try {
                 app.stop();

@@ -12,6 +12,7 @@ import org.pagerline.core.incident.IncidentStore;
 import org.pagerline.core.page.PageStore;
 import org.pagerline.core.roster.RosterStore;
 import org.pagerline.core.ticket.TicketStore;
+import org.pagerline.core.web.WebStore;
 import org.pagerline.service.Stores;
 import org.pagerline.service.Transactions;
 
@@ -142,6 +143,11 @@ public final class JdbcTransactions implements Transactions {
         @Override
         public org.pagerline.core.page.PageLogStore pageLog() {
             return new JdbcPageLogStore(db);
+        }
+
+        @Override
+        public WebStore web() {
+            return new JdbcWebStore(db);
         }
     }
 }

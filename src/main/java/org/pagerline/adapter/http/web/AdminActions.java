@@ -1,0 +1,112 @@
+package org.pagerline.adapter.http.web;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.pagerline.core.roster.Role;
+import org.pagerline.service.RosterService;
+import org.pagerline.service.Services;
+import org.pagerline.service.ValidationException;
+
+/**
+ * The admin pages' changes: each calls the same service method as its command-line twin
+ * ({@code tech add}, {@code rotation set}, {@code override add|remove}, {@code hours set},
+ * {@code holiday add|remove}, {@code policy set}), so the rules are the command line's, checked
+ * in one place. Returns what was done, in a sentence.
+ */
+final class AdminActions {
+    private final Services services;
+    private final Clock clock;
+
+    AdminActions(Services services, Clock clock) {
+        this.services = services;
+        this.clock = clock;
+    }
+
+    String apply(String what, Function<String, String> form) {
+        return switch (what) {
+            case "technicians" -> {
+                var t = services.roster().addTechnician(new RosterService.NewTechnician(form.apply("name"),
+                        form.apply("phone"), blank(form.apply("sms")), blank(form.apply("email")),
+                        blank(form.apply("zone")) == null ? "America/Winnipeg" : form.apply("zone")));
+                yield "technician " + t.id() + " added: " + t.name();
+            }
+            case "rotations" -> {
+                Role r = role(form.apply("role"));
+                List<String> members = Arrays.stream(nz(form.apply("members")).split(",")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList();
+                var rot = services.roster().setRotation(new RosterService.RotationSpec(r, members,
+                        blank(form.apply("shift")) == null ? "1w" : form.apply("shift"),
+                        blank(form.apply("handoff")) == null ? "09:00" : form.apply("handoff"),
+                        blank(form.apply("zone")) == null ? "America/Winnipeg" : form.apply("zone"),
+                        blank(form.apply("start"))));
+                yield "rotation for " + r + " set: " + rot.memberIds().size() + " member(s)";
+            }
+            case "overrides" -> {
+                ZoneId desk = services.calendar().calendar().zone();
+                var o = services.roster().addOverride(role(form.apply("role")), form.apply("tech"),
+                        local("from", form.apply("from"), desk), local("until", form.apply("until"), desk));
+                yield "override " + o.id() + " added";
+            }
+            case "overrides-remove" -> {
+                long id = number("override", form.apply("id"));
+                services.roster().removeOverride(id);
+                yield "override " + id + " removed";
+            }
+            case "hours" -> "business hours set: "
+                    + services.calendar().setHours(form.apply("week"), blank(form.apply("zone"))).describeHours();
+            case "holidays" -> {
+                var h = services.calendar().addHoliday(form.apply("date"), form.apply("name"));
+                yield "holiday added: " + h.date() + " " + h.name();
+            }
+            case "holidays-remove" -> {
+                services.calendar().removeHoliday(form.apply("date"));
+                yield "holiday removed: " + form.apply("date");
+            }
+            case "policy" -> {
+                List<String> steps = Arrays.stream(nz(form.apply("steps")).split("\n")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList();
+                yield "escalation policy set: " + services.incidents().setPolicy(steps, blank(form.apply("repeat")));
+            }
+            default -> throw new org.pagerline.service.NotFoundException("no admin action " + what);
+        };
+    }
+
+    private static Role role(String s) {
+        try {
+            return Role.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage());
+        }
+    }
+
+    private static long number(String what, String s) {
+        try {
+            return Long.parseLong(nz(s).trim());
+        } catch (NumberFormatException e) {
+            throw new ValidationException(what + " id '" + s + "' is not a number");
+        }
+    }
+
+    /** A browser's datetime-local value (2026-11-23T03:00), in the desk's zone. */
+    private static Instant local(String field, String s, ZoneId zone) {
+        try {
+            return LocalDateTime.parse(nz(s).trim()).atZone(zone).toInstant();
+        } catch (DateTimeException e) {
+            throw new ValidationException(field + " '" + s + "' is not a date and time (2026-11-23T03:00)");
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,74 @@
+package org.pagerline.core.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port: what the portal and console keep: staff accounts, browser sessions, portal sign-in links,
+ * client contacts' email addresses and portal attachments. Implementations run inside a transaction.
+ */
+public interface WebStore {
+
+    /** Inserts (the id is ignored); returns it with its id. */
+    StaffUser insertStaff(StaffUser user);
+
+    /** By name, ignoring case. */
+    Optional<StaffUser> staffByName(String name);
+
+    Optional<StaffUser> staff(long id);
+
+    List<StaffUser> staffList();
+
+    void saveSession(WebSession session);
+
+    Optional<WebSession> session(String tokenHash);
+
+    /** Moves the idle expiry on. */
+    void touchSession(String tokenHash, Instant expiresAt);
+
+    void deleteSession(String tokenHash);
+
+    /** Every session of this subject (a password change, a removed client). */
+    int deleteSessions(WebSession.Kind kind, long subjectId);
+
+    int deleteExpiredSessions(Instant now);
+
+    /** A new single-use sign-in link for a client contact. */
+    void saveLink(String tokenHash, long clientId, Instant createdAt, Instant expiresAt);
+
+    /**
+     * Uses the link: marks it used only if unused and not expired at {@code now} (a conditional
+     * update: of two racing uses exactly one wins). The client id when this use won.
+     */
+    Optional<Long> useLink(String tokenHash, Instant now);
+
+    /** Links asked for this client since {@code since} (the per-address rate limit survives restarts). */
+    int linksSince(long clientId, Instant since);
+
+    /** Sets (or with null clears) a client contact's email address, stored lower-cased. */
+    void setClientEmail(long clientId, String email);
+
+    Optional<Long> clientByEmail(String email);
+
+    Optional<String> clientEmail(long clientId);
+
+    long insertAttachment(long ticketId, String fileName, String contentType, byte[] bytes, Instant at);
+
+    List<Attachment> attachments(long ticketId);
+
+    Optional<Attachment> attachment(long id);
+
+    Optional<byte[]> attachmentBytes(long id);
+
+    /** Open tickets (neither CLOSED nor RESOLVED) in the order received, at most {@code limit}. */
+    List<TicketRow> openTickets(int limit);
+
+    int openTicketCount();
+
+    /** A company's tickets (company matched ignoring case), newest first. */
+    List<TicketRow> companyTickets(String company, int limit);
+
+    /** A fingerprint of everything the console's live views show: it changes when any of it does. */
+    String consoleFingerprint();
+}

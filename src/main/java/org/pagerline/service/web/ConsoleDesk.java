@@ -1,0 +1,350 @@
+package org.pagerline.service.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pagerline.core.calendar.BusinessCalendar;
+import org.pagerline.core.call.CallRecord;
+import org.pagerline.core.incident.EscalationPolicy;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.RespondBy;
+import org.pagerline.core.incident.Target;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.roster.OnCallShift;
+import org.pagerline.core.roster.Role;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.core.text.TextField;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.web.Attachment;
+import org.pagerline.core.web.StaffUser;
+import org.pagerline.core.web.TicketRow;
+import org.pagerline.service.IncidentService;
+import org.pagerline.service.NotFoundException;
+import org.pagerline.service.QueueService;
+import org.pagerline.service.RosterService;
+import org.pagerline.service.Services;
+import org.pagerline.service.Transactions;
+import org.pagerline.service.ValidationException;
+
+/**
+ * The staff console's side of the desk: what its live views show (a read model of its own, one
+ * transaction per view) and the actions a signed-in staff member takes, each written to the
+ * ticket's timeline with their name. Ticket states and clocks belong to the ticket's life; until
+ * they exist, "take", "wait" and the like are timeline lines and the respond-by clock shown is
+ * worked out from the priority ({@link RespondBy}), as the incident's own is.
+ */
+public final class ConsoleDesk {
+    /** How many open tickets the console list shows (the count says how many more there are). */
+    public static final int TICKET_LIST_LIMIT = 200;
+    private final Transactions tx;
+    private final Clock clock;
+    private final Services services;
+
+    public ConsoleDesk(Transactions tx, Clock clock, Services services) {
+        this.tx = tx;
+        this.clock = clock;
+        this.services = services;
+    }
+
+    // --- What the live views show -------------------------------------------------------------
+
+    /** How close a clock is to its deadline. */
+    public enum Urgency {
+        /** More than a quarter of the time left. */
+        OK,
+        /** A quarter or less of the time left. */
+        NEAR,
+        /** Past due. */
+        BREACHED,
+        /** No clock (no priority yet). */
+        NONE
+    }
+
+    /** One deadline as shown: what it is, when it falls due, how close it is. */
+    public record DueClock(String what, Instant due, Urgency urgency) {}
+
+    public record OpenTicket(TicketRow ticket, DueClock clock) {}
+
+    public record TicketList(Instant at, List<OpenTicket> tickets, int total) {}
+
+    public record PageLine(Instant at, String who, String channel, String kind, String state, int attempts, String error) {}
+
+    /** An incident with its escalation: who was paged when, how, and who is next when. */
+    public record IncidentLine(Incident incident, List<PageLine> pages, String next, Instant nextAt) {}
+
+    public record OnCallLine(Role role, String now, Instant until, String next) {}
+
+    public record Desk(Instant at, QueueService.QueueView queue, TicketList tickets, List<IncidentLine> incidents,
+            List<OnCallLine> onCall) {}
+
+    /** Changes whenever anything the live views show does (one cheap query). */
+    public String fingerprint() {
+        return tx.inTransaction(s -> s.web().consoleFingerprint());
+    }
+
+    public QueueService.QueueView queue() {
+        return services.queue().view();
+    }
+
+    public TicketList openTickets() {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            BusinessCalendar desk = s.calendar().calendar();
+            List<OpenTicket> out = new ArrayList<>();
+            for (TicketRow t : s.web().openTickets(TICKET_LIST_LIMIT)) {
+                out.add(new OpenTicket(t, clockOf(t, desk, now)));
+            }
+            return new TicketList(now, out, s.web().openTicketCount());
+        });
+    }
+
+    /**
+     * The respond-by clock from the priority table (24x7 for P1/P2, business hours otherwise);
+     * portal and email tickets: the six-hour contact target, whatever the priority.
+     */
+    static DueClock clockOf(TicketRow t, BusinessCalendar desk, Instant now) {
+        Priority p = priority(t.priority());
+        Instant due;
+        String what;
+        if ("PORTAL".equals(t.source()) || "EMAIL".equals(t.source())) {
+            due = t.openedAt().plus(PortalDesk.CONTACT_WITHIN);
+            what = "contact by";
+        } else if (p != null) {
+            due = RespondBy.of(p, p.roundTheClock() ? null : desk, t.openedAt());
+            what = "respond by";
+        } else {
+            return new DueClock("no priority yet", null, Urgency.NONE);
+        }
+        return new DueClock(what, due, urgency(t.openedAt(), due, now));
+    }
+
+    static Urgency urgency(Instant from, Instant due, Instant now) {
+        if (due == null) {
+            return Urgency.NONE;
+        }
+        if (!now.isBefore(due)) {
+            return Urgency.BREACHED;
+        }
+        Duration whole = Duration.between(from, due);
+        Duration left = Duration.between(now, due);
+        return left.multipliedBy(4).compareTo(whole) <= 0 ? Urgency.NEAR : Urgency.OK;
+    }
+
+    static Priority priority(String word) {
+        try {
+            return word == null ? null : Priority.parse(word);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    public List<IncidentLine> incidents() {
+        Instant now = clock.instant();
+        List<Incident> live = services.incidents().list(50, true);
+        if (live.isEmpty()) {
+            return List.of();
+        }
+        EscalationPolicy policy = services.incidents().policy();
+        return tx.inTransaction(s -> {
+            Map<Role, Optional<OnCallShift>> onCall = RosterService.onCall(s.roster(), now);
+            List<IncidentLine> out = new ArrayList<>();
+            for (Incident i : live) {
+                List<PageLine> pages = new ArrayList<>();
+                for (Page p : s.pages().forIncident(i.id())) {
+                    pages.add(new PageLine(p.sentAt() != null ? p.sentAt() : p.createdAt(), p.technicianName(),
+                            p.channel().name(), p.kind().name(), p.state().name(), p.attempts(), p.lastError()));
+                }
+                String next = null;
+                if (i.nextEscalationAt() != null && i.nextStep() >= 0 && i.nextStep() < policy.steps().size()) {
+                    List<String> who = new ArrayList<>();
+                    for (Target t : policy.steps().get(i.nextStep()).targets()) {
+                        who.add(describe(t, onCall, s));
+                    }
+                    next = "step " + (i.nextStep() + 1) + ": " + String.join(", ", who);
+                }
+                out.add(new IncidentLine(i, pages, next, i.nextEscalationAt()));
+            }
+            return out;
+        });
+    }
+
+    private static String describe(Target t, Map<Role, Optional<OnCallShift>> onCall, org.pagerline.service.Stores s) {
+        if (t instanceof Target.OnCall o) {
+            return o.role().name() + onCall.getOrDefault(o.role(), Optional.empty())
+                    .map(sh -> " (" + sh.technician().name() + ")").orElse(" (nobody on call)");
+        }
+        if (t instanceof Target.Named n) {
+            return n.name();
+        }
+        if (t instanceof Target.Technician id) {
+            return s.roster().technician(id.id()).map(Technician::name).orElse("#" + id.id());
+        }
+        return t.toString();
+    }
+
+    public List<OnCallLine> onCall() {
+        Instant now = clock.instant();
+        Map<Role, Optional<OnCallShift>> current = services.roster().onCall(now);
+        List<OnCallLine> out = new ArrayList<>();
+        Map<Role, Optional<OnCallShift>> sorted = new EnumMap<>(Role.class);
+        sorted.putAll(current);
+        for (Map.Entry<Role, Optional<OnCallShift>> e : sorted.entrySet()) {
+            Optional<OnCallShift> sh = e.getValue();
+            String next = null;
+            if (sh.isPresent()) {
+                next = services.roster().onCall(sh.get().until()).getOrDefault(e.getKey(), Optional.empty())
+                        .map(n -> n.technician().name()).orElse("nobody");
+            }
+            out.add(new OnCallLine(e.getKey(), sh.map(x -> x.technician().name()).orElse(null),
+                    sh.map(OnCallShift::until).orElse(null), next));
+        }
+        return out;
+    }
+
+    public Desk desk() {
+        return new Desk(clock.instant(), queue(), openTickets(), incidents(), onCall());
+    }
+
+    // --- A ticket's page ----------------------------------------------------------------------
+
+    /** A recording of one of the ticket's calls (played from {@code /console/recordings/{callId}}). */
+    public record Recording(long callId, Instant at, String name) {}
+
+    public record TicketPage(Ticket ticket, DueClock clock, List<TicketEvent> timeline, List<Recording> recordings,
+            List<Attachment> attachments, List<Incident> incidents) {}
+
+    public TicketPage ticket(long id) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            Ticket t = s.tickets().find(id).orElseThrow(() -> new NotFoundException("no ticket with id " + id));
+            List<Recording> recs = new ArrayList<>();
+            for (CallRecord c : s.calls().forTicket(id)) {
+                if (c.recording() != null && !c.recording().isBlank()) {
+                    recs.add(new Recording(c.id(), c.startedAt(), c.recording()));
+                }
+            }
+            List<Incident> incidents = new ArrayList<>();
+            for (Incident i : s.incidents().list(1000, false)) {
+                if (i.ticketId() == id) {
+                    incidents.add(i);
+                }
+            }
+            TicketRow row = new TicketRow(t.id(), t.openedAt(), t.updatedAt(), t.status().name(), t.source().name(),
+                    t.priority() == null ? null : t.priority().name(), t.callerName(), t.callerNumber(), t.company(),
+                    t.summary());
+            DueClock c = row.open() ? clockOf(row, s.calendar().calendar(), now) : new DueClock("closed", null, Urgency.NONE);
+            List<TicketEvent> timeline = new ArrayList<>(s.tickets().events(id));
+            timeline.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
+            return new TicketPage(t, c, timeline, recs, s.web().attachments(id), incidents);
+        });
+    }
+
+    /** The recording file of a call, by the call's id: only a recording a call of some ticket has. */
+    public Optional<String> recordingOf(long callId) {
+        return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::recording).filter(r -> !r.isBlank()));
+    }
+
+    public Optional<Attachment> attachment(long id) {
+        return tx.inTransaction(s -> s.web().attachment(id));
+    }
+
+    public Optional<byte[]> attachmentBytes(long id) {
+        return tx.inTransaction(s -> s.web().attachmentBytes(id));
+    }
+
+    // --- Actions, each on the timeline with who took it ---------------------------------------
+
+    /** What an action did, in a sentence for the page. */
+    public record Done(boolean changed, String message) {}
+
+    public Done take(long ticketId, StaffUser who) {
+        requireOpen(ticketId);
+        services.tickets().addEvent(ticketId, "TAKEN", who.name() + " took the ticket (console)");
+        return new Done(true, "you took ticket " + ticketId);
+    }
+
+    public Done note(long ticketId, StaffUser who, String text) {
+        String body = WebText.body("note", text, 1800);
+        if (body == null) {
+            throw new ValidationException("the note is empty");
+        }
+        services.tickets().addEvent(ticketId, "NOTE", who.name() + " (internal note): " + body);
+        return new Done(true, "note added to ticket " + ticketId);
+    }
+
+    /** A reply to the customer: shown on the portal's timeline of the ticket. */
+    public Done reply(long ticketId, StaffUser who, String text) {
+        String body = WebText.body("reply", text, 1800);
+        if (body == null) {
+            throw new ValidationException("the reply is empty");
+        }
+        services.tickets().addEvent(ticketId, PortalDesk.STAFF_REPLY, who.name() + ": " + body);
+        return new Done(true, "reply added to ticket " + ticketId);
+    }
+
+    public Done waitOnCustomer(long ticketId, StaffUser who, String why) {
+        requireOpen(ticketId);
+        String body = WebText.body("reason", why, 500);
+        services.tickets().addEvent(ticketId, PortalDesk.WAITING, who.name() + " is waiting on the customer"
+                + (body == null ? "" : ": " + body));
+        return new Done(true, "ticket " + ticketId + " is waiting on the customer");
+    }
+
+    public Done resolve(long ticketId, StaffUser who, String how) {
+        String body = WebText.body("resolution", how, 500);
+        Ticket before = services.tickets().find(ticketId);
+        if (!new TicketRow(before.id(), null, null, before.status().name(), null, null, null, null, null, null).open()) {
+            return new Done(false, "ticket " + ticketId + " is already closed; nothing changed");
+        }
+        services.tickets().close(ticketId, "resolved by " + who.name() + " (console)" + (body == null ? "" : ": " + body));
+        return new Done(true, "ticket " + ticketId + " resolved");
+    }
+
+    /** Acknowledges an incident as the technician of the same name as the staff account. */
+    public Done acknowledge(long incidentId, StaffUser who) {
+        Technician t = technicianOf(who);
+        IncidentService.Response r = services.incidents().acknowledge(incidentId, String.valueOf(t.id()), "the console");
+        return new Done(r.changed(), r.message());
+    }
+
+    public Done queueSignIn(StaffUser who) {
+        Technician t = technicianOf(who);
+        QueueService.SignChange c = services.queue().signIn(String.valueOf(t.id()));
+        return new Done(c.changed(), c.changed() ? t.name() + " signed in to the queue" : t.name() + " was already signed in");
+    }
+
+    public Done queueSignOut(StaffUser who) {
+        Technician t = technicianOf(who);
+        QueueService.SignChange c = services.queue().signOut(String.valueOf(t.id()));
+        return new Done(c.changed(), c.changed() ? t.name() + " signed out of the queue" : t.name() + " was not signed in");
+    }
+
+    /** The roster's technician with the account's name; a clear error for an account that is not one. */
+    public Technician technicianOf(StaffUser who) {
+        return tx.inTransaction(s -> s.roster().technicianByName(who.name()).orElseThrow(() -> new ValidationException(
+                "your account '" + who.name() + "' is not a technician on the roster (add one with the same name)")));
+    }
+
+    public Optional<Technician> technicianIfAny(StaffUser who) {
+        return tx.inTransaction(s -> s.roster().technicianByName(who.name()));
+    }
+
+    private void requireOpen(long ticketId) {
+        Ticket t = services.tickets().find(ticketId);
+        if ("CLOSED".equals(t.status().name()) || "RESOLVED".equals(t.status().name())) {
+            throw new ValidationException("ticket " + ticketId + " is closed");
+        }
+    }
+
+    /** Unused text fields are checked by the same rules as everywhere (kept for the admin pages). */
+    static String line(TextField f, String v) {
+        return WebText.check(f, v);
+    }
+}

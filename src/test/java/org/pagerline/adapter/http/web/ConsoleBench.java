@@ -1,0 +1,151 @@
+package org.pagerline.adapter.http.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketStatus;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * The console under load (scripts/bench-console): an H2 file database with 10,000 open tickets;
+ * (1) server time to build the live views (one query a view, rendered once for every browser),
+ * (2) a staff browser's GET /console and GET /console/views/tickets, (3) 200 live consoles
+ * connected while tickets open and close: every console ends on the server's last view (no lost
+ * update), and how long a change takes to reach all 200. Not part of {@code mvn verify}.
+ */
+public final class ConsoleBench {
+    public static void main(String[] args) throws Exception {
+        int tickets = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int consoles = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int changes = args.length > 2 ? Integer.parseInt(args[2]) : 50;
+        Path dir = Files.createTempDirectory("console-bench");
+        try (WebRig rig = new WebRig(Duration.ofMillis(250), TestDatabase.fileIn(dir), consoles + 50)) {
+            Instant t0 = rig.clock.instant();
+            for (int done = 0; done < tickets; done += 1000) {
+                int from = done;
+                rig.db.transactions().run(s -> {
+                    for (int i = from; i < Math.min(tickets, from + 1000); i++) {
+                        s.tickets().insert(new Ticket(0, t0.minusSeconds(tickets - i), t0, TicketStatus.OPEN, TicketSource.PHONE,
+                                org.pagerline.core.ticket.Priority.values()[i % 5], "+1204555" + String.format("%04d", i % 10000),
+                                "Caller " + i, "Company " + (i % 50), null, "summary of ticket " + i));
+                    }
+                });
+            }
+            System.out.println(tickets + " open tickets in " + dir);
+
+            long[] render = new long[200];
+            for (int i = 0; i < 20; i++) {
+                rig.web.renderViews();
+            }
+            for (int i = 0; i < render.length; i++) {
+                long s = System.nanoTime();
+                rig.web.renderViews();
+                render[i] = System.nanoTime() - s;
+            }
+            print("(1) live views built (4 views, " + tickets + " open tickets)", render);
+
+            WebRig.Browser b = rig.new Browser().staff("Tess Tech");
+            for (String path : List.of("/console", "/console/views/tickets")) {
+                long[] page = new long[500];
+                for (int i = 0; i < 50; i++) {
+                    b.get(path);
+                }
+                for (int i = 0; i < page.length; i++) {
+                    long s = System.nanoTime();
+                    if (b.get(path).statusCode() != 200) {
+                        throw new AssertionError(path);
+                    }
+                    page[i] = System.nanoTime() - s;
+                }
+                print("(2) GET " + path + " round trip on loopback", page);
+            }
+
+            // (3) live consoles
+            String cookie = null;
+            for (var c : ((java.net.CookieManager) b.client.cookieHandler().orElseThrow()).getCookieStore().getCookies()) {
+                if (c.getName().equals("pl_console")) {
+                    cookie = c.getValue();
+                }
+            }
+            HttpClient sse = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            System.out.println("session cookie found: " + (cookie != null));
+            Map<Integer, String> last = new ConcurrentHashMap<>();
+            AtomicInteger events = new AtomicInteger();
+            List<CompletableFuture<?>> streams = new ArrayList<>();
+            for (int i = 0; i < consoles; i++) {
+                int id = i;
+                HttpRequest r = HttpRequest.newBuilder(URI.create(rig.base + "/console/events")).header("Accept", "text/event-stream").header("Cookie",
+                        "pl_console=" + cookie).build();
+                streams.add(sse.sendAsync(r, HttpResponse.BodyHandlers.ofLines()).whenComplete((x, err) -> {
+                    if (err != null && id == 0) {
+                        System.out.println("live console 0: " + err);
+                    }
+                }).thenAccept(resp -> {
+                    if (resp.statusCode() != 200 && id == 0) {
+                        System.out.println("live console 0 answered " + resp.statusCode());
+                    }
+                    String[] event = {null};
+                    resp.body().forEach(line -> {
+                        if (line.startsWith("event:")) {
+                            event[0] = line.substring(6).trim();
+                        } else if (line.startsWith("data:") && "tickets".equals(event[0])) {
+                            last.put(id, line.substring(5).trim());
+                            events.incrementAndGet();
+                        }
+                    });
+                }));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (rig.web.liveClients() < consoles && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            System.out.println("live consoles connected: " + rig.web.liveClients());
+            long[] reach = new long[changes];
+            for (int i = 0; i < changes; i++) {
+                long s = System.nanoTime();
+                Ticket t = rig.services.tickets().openOrReuse(TicketSource.PHONE, "+1204666" + String.format("%04d", i),
+                        "Live " + i, "Acme Ltd", Duration.ZERO);
+                long oldest = i + 1; // the first in the order received: at the top of every console's list
+                rig.services.tickets().close(oldest, "closed by the bench");
+                String mark = "/console/tickets/" + oldest + "\"";
+                // every console stops listing the ticket just closed (and so gets a new view)
+                while (System.nanoTime() < deadline + Duration.ofSeconds(120).toNanos()) {
+                    boolean all = last.size() == consoles && last.values().stream().noneMatch(v -> v.contains(mark));
+                    if (all) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+                reach[i] = System.nanoTime() - s;
+            }
+            Thread.sleep(1500);
+            String server = rig.web.liveViews().get("tickets").replace("\r", "").replace("\n", " ").trim();
+            long same = last.values().stream().filter(server::equals).count();
+            System.out.println("(3) " + consoles + " live consoles, " + changes + " changes: " + same + " of " + consoles
+                    + " end on the server's last view (" + events.get() + " ticket-view events received)");
+            print("(3) change committed -> on all " + consoles + " consoles", reach);
+            streams.forEach(f -> f.cancel(true));
+        }
+    }
+
+    static void print(String what, long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        System.out.printf("%s: n=%d p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", what, s.length, s[s.length / 2] / 1e6,
+                s[(int) (s.length * 0.9)] / 1e6, s[(int) Math.min(s.length - 1, s.length * 0.99)] / 1e6, s[s.length - 1] / 1e6);
+    }
+}

@@ -1,0 +1,198 @@
+package org.pagerline.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pagerline.boot.E2eServer.CALLER;
+import static org.pagerline.boot.E2eServer.LEE;
+import static org.pagerline.boot.E2eServer.PAT;
+import static org.pagerline.boot.E2eServer.SAM;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.pagerline.cli.simulate.Conversation;
+import org.pagerline.core.directory.Client;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.web.StaffRole;
+import org.pagerline.service.web.Passwords;
+import org.pagerline.testkit.Chromium;
+import org.pagerline.testkit.FakePhone;
+import org.pagerline.testkit.Ports;
+
+/**
+ * The console and the portal in a real Chromium (Debian's, headless, through Selenium), against
+ * the whole server ({@link E2eServer}: FastAGI callers, Twilio faked over HTTP). Live views are
+ * checked without a reload: a marker set in the page's JavaScript must survive the update.
+ * Screenshots of each page go to target/screenshots/.
+ */
+@Timeout(120)
+class ConsoleAndPortalBrowserIT {
+    static final String PASSWORD = "pat's long password";
+    @TempDir
+    Path dir;
+    @TempDir
+    Path profile;
+    E2eServer e;
+    ChromeDriver browser;
+    String base;
+    Path recordings;
+
+    @BeforeEach
+    void start() throws Exception {
+        Chromium.assumeInstalled();
+        int port = Ports.free();
+        base = "http://127.0.0.1:" + port;
+        recordings = Files.createDirectories(dir.resolve("recordings"));
+        e = E2eServer.start(dir.resolve("data"), E2eServer.Voice.TWILIO, Map.of("http.port", Integer.toString(port),
+                "http.public-url", base, "line.recordings-dir", recordings.toString()));
+        e.services().web().staff().add("Pat", StaffRole.TECH, new Passwords().hash(PASSWORD.toCharArray()));
+        browser = Chromium.start(profile);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (e != null) {
+            e.close();
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    private void signInAsPat() {
+        browser.get(base + "/console");
+        assertTrue(browser.getCurrentUrl().endsWith("/console/signin"), browser.getCurrentUrl());
+        Chromium.screenshot(browser, "console-signin");
+        browser.findElement(By.id("name")).sendKeys("Pat");
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("signin")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/console"));
+        browser.executeScript("window.__notReloaded = 42;");
+    }
+
+    private void assertNotReloaded() {
+        assertEquals(42L, browser.executeScript("return window.__notReloaded;"), "the page was reloaded");
+    }
+
+    @Test
+    void aTechnicianSeesAnUrgentCallArriveLiveAcknowledgesItThereAndThePagesStop() throws Exception {
+        signInAsPat();
+        Chromium.screenshot(browser, "console-desk-empty");
+
+        Conversation call = e.urgentVoicemail();
+        long ticket = E2eServer.ticketOf(call);
+        long n = e.incidentOn(ticket).id();
+        waiting().until(d -> !d.findElements(By.id("incident-" + n)).isEmpty());
+        assertNotReloaded();
+
+        // the paging SMS carries the incident page's address
+        FakePhone pat = e.phone(PAT);
+        FakePhone sam = e.phone(SAM);
+        String sms = pat.expectSms("Reply " + n + "a").text();
+        assertTrue(sms.contains(base + "/console/incidents/" + n), sms);
+        sam.expectSms("Reply " + n + "a");
+        pat.expectCall();
+        sam.expectCall();
+
+        // a caller joins the queue: the queue view changes without a reload
+        e.services().queue().callerJoined("uid-77", "helpdesk", "+12045550177", "Quinn Queue", 1);
+        waiting().until(d -> d.findElement(By.id("queue")).getText().contains("Quinn Queue"));
+        assertNotReloaded();
+        Chromium.screenshot(browser, "console-desk-live");
+
+        browser.findElement(By.cssSelector("#incident-" + n + " button.ack")).click();
+        waiting().until(d -> e.incident(n).state() == IncidentState.ACKNOWLEDGED);
+        waiting().until(d -> d.findElement(By.id("flash")).getText().contains("acknowledged by Pat"));
+        assertEquals("Pat", e.incident(n).ownerName());
+        assertTrue(E2eServer.timeline(e.ticket(ticket)).contains("Pat acknowledged incident " + n + " by the console"),
+                E2eServer.timeline(e.ticket(ticket)));
+        sam.expectSms("Pat took incident " + n);
+        // the pages stop: no team lead at 5 minutes, no VP, no new cycle
+        e.after(Duration.ofMinutes(5));
+        e.after(Duration.ofMinutes(15));
+        e.expectNothingElse();
+        assertTrue(e.requests("Messages", LEE).isEmpty(), "the team lead was paged after the acknowledgement");
+
+        // the ticket page plays the caller's message
+        String rec = e.incident(n).recording();
+        Files.write(Path.of(rec + ".wav"), silence(1));
+        browser.get(base + "/console/tickets/" + ticket);
+        waiting().until(d -> ((Number) ((ChromeDriver) d).executeScript(
+                "var a = document.querySelector('audio.recording'); return a ? a.readyState : -1;")).intValue() >= 1);
+        Chromium.screenshot(browser, "console-ticket");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(base + "/console/incidents/" + n);
+        Chromium.screenshot(browser, "console-incident-phone");
+    }
+
+    @Test
+    void aClientSignsInByLinkFilesATicketAndItAppearsOnTheConsoleWithoutReload() throws Exception {
+        Client jane = e.services().clients().list().get(0);
+        e.services().web().emails().set(Long.toString(jane.id()), "jane@acme.example");
+        signInAsPat();
+        String console = browser.getWindowHandle();
+
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(base + "/portal");
+        assertTrue(browser.getCurrentUrl().endsWith("/portal/signin"), browser.getCurrentUrl());
+        browser.findElement(By.id("email")).sendKeys("jane@acme.example");
+        browser.findElement(By.id("send-link")).click();
+        waiting().until(d -> !d.findElements(By.id("link-sent")).isEmpty());
+        Chromium.screenshot(browser, "portal-signin");
+        // no mail configured: the link goes by SMS to her directory phone
+        String text = e.phone(CALLER).expectSms("sign in").text();
+        Matcher m = Pattern.compile("(http://\\S+/portal/link/\\S+)").matcher(text);
+        assertTrue(m.find(), text);
+        browser.get(m.group(1));
+        browser.findElement(By.id("use-link")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/portal"));
+        browser.findElement(By.id("new-ticket")).click();
+        browser.findElement(By.id("description")).sendKeys("The office printer prints blank pages.");
+        browser.findElement(By.id("priority-P4")).click();
+        Path file = Files.writeString(dir.resolve("error-log.txt"), "E-1234 fuser");
+        browser.findElement(By.id("files")).sendKeys(file.toString());
+        Chromium.screenshot(browser, "portal-new-ticket");
+        browser.findElement(By.id("submit-ticket")).click();
+        waiting().until(d -> d.getCurrentUrl().matches(".*/portal/tickets/\\d+"));
+        long ticket = Long.parseLong(browser.getCurrentUrl().replaceAll(".*/", ""));
+        assertTrue(browser.findElement(By.id("portal-flash")).getText().contains("within 6 hours"));
+        assertTrue(browser.getPageSource().contains("error-log.txt"));
+        Chromium.screenshot(browser, "portal-ticket");
+        assertEquals("PORTAL", e.ticket(ticket).ticket().source().name());
+
+        browser.switchTo().window(console);
+        waiting().until(d -> !d.findElements(By.cssSelector("#ticket-list a[href='/console/tickets/" + ticket + "']"))
+                .isEmpty());
+        assertNotReloaded();
+        Chromium.screenshot(browser, "console-desk-portal-ticket");
+    }
+
+    /** {@code seconds} of 8 kHz 16-bit mono silence as a WAV file (what Asterisk records). */
+    static byte[] silence(int seconds) {
+        int samples = 8000 * seconds;
+        ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + samples * 2).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(samples * 2);
+        return b.array();
+    }
+}
