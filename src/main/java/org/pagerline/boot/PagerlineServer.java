@@ -29,6 +29,8 @@ final class PagerlineServer implements AutoCloseable {
     /** Null when ami.enabled is false. */
     private final AmiSession ami;
     private final AdminEndpoint admin;
+    /** Email intake and the mail outbox (set by the wiring); null in servers built without it. */
+    private volatile org.pagerline.adapter.mail.MailRunner mail;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     /** Set once every part has started: a start that fails stops quietly. */
@@ -45,6 +47,11 @@ final class PagerlineServer implements AutoCloseable {
         this.http = http;
     }
 
+    PagerlineServer withMail(org.pagerline.adapter.mail.MailRunner runner) {
+        this.mail = runner;
+        return this;
+    }
+
     PagerlineServer start() {
         try {
             agi.start();
@@ -56,6 +63,9 @@ final class PagerlineServer implements AutoCloseable {
         }
         if (ami != null) {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
+        }
+        if (mail != null) {
+            mail.start(); // connects in the background, like AMI
         }
         up = true;
         engine.kick(); // catch up at once on anything that fell due while the server was down
@@ -138,6 +148,9 @@ final class PagerlineServer implements AutoCloseable {
             ami.close();
         }
         agi.close();
+        if (mail != null) {
+            mail.close();
+        }
         scheduler.close();
         engine.close();
         data.close();

@@ -22,6 +22,12 @@ import org.pagerline.adapter.ami.AsteriskVoiceChannel;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.log.LogPageChannel;
+import org.pagerline.adapter.mail.FileAttachments;
+import org.pagerline.adapter.mail.ImapInbox;
+import org.pagerline.adapter.mail.LogMailSender;
+import org.pagerline.adapter.mail.MailRunner;
+import org.pagerline.adapter.mail.MimeReader;
+import org.pagerline.adapter.mail.SmtpSender;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
@@ -32,6 +38,7 @@ import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
 import org.pagerline.config.ConfigException;
+import org.pagerline.config.MailConfig;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.PagingConfig;
 import org.pagerline.config.TwilioConfig;
@@ -54,6 +61,8 @@ import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
+import org.pagerline.service.intake.EmailIntake;
+import org.pagerline.service.intake.MailOutbox;
 
 /**
  * The one place the object graph is built. No DI framework, no statics: everything is made
@@ -64,6 +73,8 @@ public final class Wiring {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Wiring.class);
     /** How long handled Twilio webhooks are remembered for replay protection. */
     static final Duration WEBHOOK_RETENTION = Duration.ofDays(30);
+    /** The promise to email and portal requesters (PRODUCT.md): contacted within six hours. */
+    static final Duration EMAIL_ACK_WITHIN = Duration.ofHours(6);
 
     private Wiring() {}
 
@@ -109,7 +120,35 @@ public final class Wiring {
                 paging.callbackDeadline(), config.line().callbackRegions());
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick));
+                new PagingService(tx, clock, deliveryPolicy(paging), kick), emailIntake(config.mail(), tx, tickets, clock));
+    }
+
+    /** Email intake over the store; attachments go to mail.attachments-dir. */
+    static EmailIntake emailIntake(MailConfig m, Transactions tx, TicketService tickets, Clock clock) {
+        return new EmailIntake(tx, tickets, new FileAttachments(m.attachmentsDir()), new MimeReader(m.attachmentMaxBytes()), clock,
+                new EmailIntake.Settings(m.address(),
+                m.name(), m.messageIdDomain(), EMAIL_ACK_WITHIN, m.replyCap(), m.replyCapWindow(), m.tellStateChanges(),
+                m.requestKeptFor(), m.phoneRegion()));
+    }
+
+    /**
+     * The server's mail: with mail.enabled the IMAP reader and SMTP sender, otherwise only the
+     * outgoing pass, which logs what {@code simulate email} would have sent.
+     */
+    static MailRunner mail(PagerlineConfig config, Data data, Clock clock) {
+        MailConfig m = config.mail();
+        EmailIntake intake = data.services().mail();
+        SmtpSender smtp = m.enabled() ? new SmtpSender(m) : null;
+        MailOutbox outbox = new MailOutbox(data.tx(), smtp == null ? new LogMailSender() : smtp, clock);
+        java.util.concurrent.atomic.AtomicReference<MailRunner> runner = new java.util.concurrent.atomic.AtomicReference<>();
+        ImapInbox inbox = m.enabled() ? new ImapInbox(m, intake, new MimeReader(m.attachmentMaxBytes()), clock,
+                () -> runner.get().kick()) : null;
+        runner.set(new MailRunner(inbox, smtp, intake, outbox, m.pollInterval()));
+        intake.onQueued(runner.get()::kick);
+        if (m.enabled()) {
+            log.info("mail configured: {}", m);
+        }
+        return runner.get();
     }
 
     static DeliveryPolicy deliveryPolicy(PagingConfig p) {
@@ -246,9 +285,13 @@ public final class Wiring {
                 new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
+            MailRunner mail = mail(config, data, clock);
+            if (config.mail().enabled()) {
+                checks.add(new HealthService.Check("mail", mail::isUp));
+            }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             commands.ready(services);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin).withMail(mail);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "The client directory: callers are identified by caller ID against it.",
-        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
+        subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class, ClientCommand.Email.class})
 final class ClientCommand {
     @ParentCommand
     PagerlineCommand root;
@@ -54,6 +54,36 @@ final class ClientCommand {
             Client c = parent.root.services().clients().add(new ClientService.NewClient(company, contact, phones));
             parent.root.out().println(json ? Json.write(json(c)) : "added client " + c.id() + ": " + c.contactName()
                     + " (" + c.company() + ")");
+        }
+    }
+
+    @Command(name = "email", mixinStandardHelpOptions = true,
+            description = {"Give a client contact an email address: mail from it opens a ticket without asking for facts.",
+                    "Example: pagerline client email 3 jane@acme.example"})
+    static final class Email implements Runnable {
+        @ParentCommand
+        ClientCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Client id (pagerline client list).")
+        String id;
+
+        @Parameters(index = "1", paramLabel = "ADDRESS", description = "Email address.")
+        String address;
+
+        @Override
+        public void run() {
+            long n;
+            try {
+                n = Long.parseLong(id.trim());
+            } catch (NumberFormatException e) {
+                throw Cli.invalid("client id '" + id + "' is not a number (see pagerline client list)");
+            }
+            var mail = parent.root.services().mail();
+            if (mail == null) {
+                throw new IllegalStateException("email intake is not available in this process");
+            }
+            mail.addContactEmail(n, address);
+            parent.root.out().println("client " + n + " writes from " + address.strip().toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -6,4 +6,11 @@ import java.time.Clock;
 public record Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets,
         QueueService queue,
         ClientService clients, CallService calls,
-        IncidentService incidents, PagingService paging) {}
+        IncidentService incidents, PagingService paging, org.pagerline.service.intake.EmailIntake mail) {
+
+    /** Without email intake (tests of other doors). */
+    public Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets, QueueService queue,
+            ClientService clients, CallService calls, IncidentService incidents, PagingService paging) {
+        this(clock, roster, calendar, tickets, queue, clients, calls, incidents, paging, null);
+    }
+}

@@ -28,4 +28,7 @@ public interface Stores {
     IncidentStore incidents();
 
     PageStore pages();
+
+    /** Email intake's own state: threading, handled messages, the mail outbox. */
+    org.pagerline.core.mail.MailStore mail();
 }

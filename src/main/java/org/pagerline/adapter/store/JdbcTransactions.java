@@ -102,5 +102,10 @@ public final class JdbcTransactions implements Transactions {
         public PageStore pages() {
             return new JdbcPageStore(db);
         }
+
+        @Override
+        public org.pagerline.core.mail.MailStore mail() {
+            return new JdbcMailStore(db);
+        }
     }
 }
