@@ -306,8 +306,9 @@ public final class ImapInbox implements AutoCloseable {
             lock.notifyAll();
         }
         closeQuietly(); // ends an IDLE in progress
+        log.debug("mail: closed the mailbox, waiting for the reader");
         for (Thread t : new Thread[] {thread, watchdog}) {
-            if (t != null) {
+            if (t != null && t != Thread.currentThread()) {
                 try {
                     t.join(10_000);
                 } catch (InterruptedException e) {

@@ -214,12 +214,12 @@ public record RequesterFacts(String name, String company, List<String> phones, S
 
         String desc = String.join("\n", described);
         String prosePart = prose;
-        if (wordCount(prosePart) >= 3) {
+        if (described(prosePart)) {
             desc = desc.isEmpty() ? prosePart : desc + "\n" + prosePart;
         }
         if (desc.isEmpty()) {
             String subj = strippedSubject(subject);
-            if (wordCount(subj) >= 3) {
+            if (described(subj)) {
                 desc = subj;
             }
         }
@@ -248,6 +248,16 @@ public record RequesterFacts(String name, String company, List<String> phones, S
         }
         String[] w = v.strip().split("\\s+");
         return w.length >= 2 && w.length <= 5 && Character.isLetter(w[0].charAt(0)) && Character.isLetter(w[w.length - 1].charAt(0));
+    }
+
+    /**
+     * Enough to say what the problem is: three words, or (for scripts written without spaces, such
+     * as Japanese) twelve letters.
+     */
+    private static boolean described(String s) {
+        return wordCount(s) >= 3 || (s != null && s.codePoints().filter(Character::isLetter).count() >= 12
+                && s.codePoints().anyMatch(c -> Character.UnicodeScript.of(c) != Character.UnicodeScript.LATIN
+                        && Character.isLetter(c)));
     }
 
     private static int wordCount(String s) {

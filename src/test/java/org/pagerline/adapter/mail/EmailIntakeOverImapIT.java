@@ -62,7 +62,7 @@ class EmailIntakeOverImapIT {
         }
     }
 
-    static String mail(String from, String subject, String body, String... headers) {
+    public static String mail(String from, String subject, String body, String... headers) {
         StringBuilder b = new StringBuilder();
         b.append("From: ").append(from).append('\n');
         b.append("To: ").append(MailRig.DESK).append('\n');
@@ -301,14 +301,16 @@ class EmailIntakeOverImapIT {
     void aCrashBetweenFetchAndCommitLosesNothingAndDuplicatesNothing() {
         rig();
         AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
         rig.start(m -> {
             if (calls.incrementAndGet() == 1) {
                 rig.stop(); // the process is gone: nothing after this point happens in this run
+                gone.set(true);
                 throw new IllegalStateException("crash before commit");
             }
         });
         rig.deliver(mail("jane@acme.test", "Printer jammed", COMPLETE));
-        Eventually.await(WAIT, "the crash", () -> calls.get() >= 1);
+        Eventually.await(WAIT, "the crash", gone::get);
         assertEquals(0, tickets().size());
         assertEquals(0, rig.sentTo("jane@acme.test").size());
         rig.start(); // the restart

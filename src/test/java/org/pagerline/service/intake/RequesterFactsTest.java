@@ -97,4 +97,16 @@ class RequesterFactsTest {
         assertTrue(both.complete(), both.missing().toString());
         assertEquals("No mail has arrived since 9 this morning.", both.description());
     }
+
+    @Test
+    void aDescriptionInAScriptWithoutSpacesCounts() {
+        RequesterFacts f = RequesterFacts.parse("", "Name: Jane Smith\nCompany: Acme\nPhone: +12045550123\nプリンターが動きません。紙詰まりです。", "CA");
+        assertTrue(f.complete(), f.missing().toString());
+    }
+
+    @Test
+    void twoWordsAreNotADescription() {
+        RequesterFacts f = RequesterFacts.parse("", "Name: Jane Smith\nCompany: Acme\nPhone: +12045550123\nPlease help", "CA");
+        assertEquals(List.of(RequesterFacts.Missing.DESCRIPTION), f.missing());
+    }
 }
