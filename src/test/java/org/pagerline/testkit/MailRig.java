@@ -50,6 +50,9 @@ public final class MailRig implements AutoCloseable {
     /** @param tls IMAPS and SMTPS (GreenMail's self-signed certificate, trusted through mail.tls-trust) */
     public MailRig(Path dir, boolean tls) {
         this.dir = dir;
+        if (tls) {
+            serverCertificate(dir.resolve("greenmail-tls.p12"));
+        }
         ServerSetup[] setups = tls
                 ? new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS), new ServerSetup(0, "127.0.0.1",
                         ServerSetup.PROTOCOL_IMAPS)}
@@ -67,6 +70,31 @@ public final class MailRig implements AutoCloseable {
     }
 
     private final boolean tls;
+
+    /**
+     * A key pair for GreenMail's TLS servers whose certificate names 127.0.0.1 (GreenMail's own has
+     * no subject alternative name, and pagerline checks the server's identity).
+     */
+    private static void serverCertificate(Path file) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                    "-alias", "greenmail", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
+                    "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed: " + out);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        System.setProperty("greenmail.tls.keystore.file", file.toString());
+        System.setProperty("greenmail.tls.keystore.password", "changeit");
+        System.setProperty("greenmail.tls.key.password", "changeit");
+    }
 
     /** Rebuilds the config (and intake) with these mail.* keys on top of the rig's. */
     public MailRig configure(Map<String, String> keys) {

@@ -133,6 +133,15 @@ class EmailIntakeOverImapIT {
     }
 
     @Test
+    void overTlsBothWaysACompleteMailIsAcknowledged() throws Exception {
+        rig = new MailRig(dir, true);
+        rig.start();
+        rig.deliver(mail("jane@acme.test", "Printer jammed", COMPLETE));
+        Ticket t = awaitTicket(1);
+        assertTrue(MailRig.body(awaitAnswer("jane@acme.test", 1)).contains("ticket #" + t.id()));
+    }
+
+    @Test
     void anIncompleteMailGetsOneReplyNamingExactlyWhatIsMissingAndTheReplyWithTheFactsOpensTheTicket() throws Exception {
         rig().start();
         rig.deliver(mail("jane@acme.test", "Laptop", "Name: Jane Smith\n\nMy laptop will not start since the update last night.\n"));
