@@ -128,7 +128,12 @@ public final class MailRig implements AutoCloseable {
 
     /** Starts pagerline's mail (reader, sender) as the server does; {@code beforeCommit} may throw to simulate a crash. */
     public void start(Consumer<InboundMail> beforeCommit) {
-        running = org.pagerline.adapter.mail.MailTestAccess.runner(config, intake, tx, beforeCommit);
+        start(beforeCommit, n -> {});
+    }
+
+    /** As {@link #start(Consumer)}, telling {@code fetchToCommit} each message's nanoseconds from fetch to commit. */
+    public void start(Consumer<InboundMail> beforeCommit, java.util.function.LongConsumer fetchToCommit) {
+        running = org.pagerline.adapter.mail.MailTestAccess.runner(config, intake, tx, beforeCommit, fetchToCommit);
         // the first connection marks what was already in the mailbox as old: wait for it
         Eventually.await(Duration.ofSeconds(20), "pagerline connected to the mailbox", this::isUp);
     }

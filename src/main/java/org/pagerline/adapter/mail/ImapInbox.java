@@ -44,6 +44,8 @@ public final class ImapInbox implements AutoCloseable {
     private final Runnable afterHandled;
     /** Test hook: runs inside the transaction, before the commit (a fault here is a crash before commit). */
     private final Consumer<InboundMail> beforeCommit;
+    /** Benchmark hook: nanoseconds from the start of a message's fetch to its commit. */
+    private final java.util.function.LongConsumer fetchToCommit;
     private final Object lock = new Object();
     private final String mailboxName;
     private volatile boolean running;
@@ -55,11 +57,12 @@ public final class ImapInbox implements AutoCloseable {
     private Thread watchdog;
 
     public ImapInbox(MailConfig config, EmailIntake intake, MimeReader reader, Clock clock, Runnable afterHandled) {
-        this(config, intake, reader, clock, afterHandled, m -> {});
+        this(config, intake, reader, clock, afterHandled, m -> {}, n -> {});
     }
 
     ImapInbox(MailConfig config, EmailIntake intake, MimeReader reader, Clock clock, Runnable afterHandled,
-            Consumer<InboundMail> beforeCommit) {
+            Consumer<InboundMail> beforeCommit, java.util.function.LongConsumer fetchToCommit) {
+        this.fetchToCommit = fetchToCommit;
         this.config = config;
         this.intake = intake;
         this.reader = reader;
@@ -151,7 +154,7 @@ public final class ImapInbox implements AutoCloseable {
                 // the server renumbered the folder: read everything again; Message-IDs keep handled mail
                 // from being handled twice, and mail received before the first connection stays unanswered
                 log.warn("mail: UIDVALIDITY of {} changed ({} -> {}): reading the folder again", mailboxName, m.uidValidity(), validity);
-                st.setLastUid(mailboxName, validity, 0);
+                st.renumbered(mailboxName, validity);
                 return new MailStore.Mailbox(mailboxName, m.firstConnectedAt(), validity, 0, 0);
             }
             return m;
@@ -179,6 +182,7 @@ public final class ImapInbox implements AutoCloseable {
     }
 
     private void handle(IMAPFolder f, MailStore.Mailbox mb, Message m, long uid) throws MessagingException, IOException {
+        long fetchStart = System.nanoTime();
         String key = mb.name() + "|" + mb.uidValidity() + "|" + uid;
         int attempts = intake.attempt(key);
         Instant received = m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant();
@@ -210,6 +214,7 @@ public final class ImapInbox implements AutoCloseable {
                 mark.accept(st);
             });
         }
+        fetchToCommit.accept(System.nanoTime() - fetchStart);
         log.info("mail: UID {} {} from {}: {}{}", uid, mail.messageId(), mail.from(), r.outcome(),
                 r.ticketId() == null ? "" : " (ticket " + r.ticketId() + ")");
         try {

@@ -190,6 +190,11 @@ final class JdbcMailStore implements MailStore {
     }
 
     @Override
+    public void renumbered(String name, long uidValidity) {
+        db.update("UPDATE mail_mailboxes SET uid_validity=?, first_uid=0, last_uid=0 WHERE name=?", uidValidity, name);
+    }
+
+    @Override
     public int attempt(String key, Instant at) {
         String k = cut(key, 500);
         if (db.update("UPDATE mail_attempts SET attempts=attempts+1, last_at=? WHERE message_key=?", at, k) == 0) {

@@ -79,6 +79,12 @@ public interface MailStore {
 
     void setLastUid(String name, long uidValidity, long lastUid);
 
+    /**
+     * The server renumbered the folder (new UIDVALIDITY): everything is read again from UID 1, and
+     * only mail received before the first connection counts as old (first_uid 0).
+     */
+    void renumbered(String name, long uidValidity);
+
     /** Counts one more start on a message and returns the count (the crash-loop guard). */
     int attempt(String key, Instant at);
 }

@@ -14,11 +14,16 @@ public final class MailTestAccess {
     private MailTestAccess() {}
 
     public static MailRunner runner(MailConfig config, EmailIntake intake, Transactions tx, Consumer<InboundMail> beforeCommit) {
+        return runner(config, intake, tx, beforeCommit, n -> {});
+    }
+
+    public static MailRunner runner(MailConfig config, EmailIntake intake, Transactions tx, Consumer<InboundMail> beforeCommit,
+            java.util.function.LongConsumer fetchToCommit) {
         SmtpSender smtp = new SmtpSender(config);
         MailOutbox outbox = new MailOutbox(tx, smtp, Clock.systemUTC());
         AtomicReference<MailRunner> runner = new AtomicReference<>();
         ImapInbox inbox = new ImapInbox(config, intake, new MimeReader(config.attachmentMaxBytes()), Clock.systemUTC(),
-                () -> runner.get().kick(), beforeCommit);
+                () -> runner.get().kick(), beforeCommit, fetchToCommit);
         runner.set(new MailRunner(inbox, smtp, intake, outbox, config.pollInterval()));
         intake.onQueued(runner.get()::kick);
         return runner.get().start();
