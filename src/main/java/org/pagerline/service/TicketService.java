@@ -54,11 +54,16 @@ public final class TicketService {
      */
     public Ticket openFromEmail(Stores s, Instant at, String name, String company, List<String> phones, String summary) {
         String text = summary == null ? null : summary.length() > 1000 ? summary.substring(0, 997) + "..." : summary;
-        Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, name, company,
+        Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, cut(name), cut(company),
                 phones.isEmpty() ? null : phones.get(0), text));
         s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)"
                 + (phones.size() > 1 ? "; call-back numbers " + String.join(", ", phones) : ""));
         return t;
+    }
+
+    /** What a stranger wrote as their name or company, within the columns' 200 characters. */
+    private static String cut(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 197) + "...";
     }
 
     /**

@@ -102,4 +102,15 @@ class SimulateEmailCliTest {
         assertEquals(2, CliHarness.run(services, "client", "email", "1", "nope").exit());
         assertEquals(2, CliHarness.run(services, "client", "email", "99", "a@b.test").exit());
     }
+
+    @Test
+    void aCompanyLongerThanTheTicketKeepsStillOpensATicket() throws Exception {
+        String company = "Acme " + "Very Long Holdings ".repeat(20);
+        CliHarness.Result r = CliHarness.run(services, "simulate", "email", "--from", "jane@acme.test", "--subject", "VPN down",
+                "--body-file", file("a.txt", "Name: Jane Smith\nCompany: " + company + "\nPhone: +12045550123\nThe VPN refuses my password.\n")
+                        .toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("ticket opened, ticket 1"), r.out());
+        assertTrue(services.tickets().find(1).company().startsWith("Acme Very Long Holdings"));
+    }
 }

@@ -1,5 +1,6 @@
 package org.pagerline.adapter.mail;
 
+import jakarta.mail.FetchProfile;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImapInbox implements AutoCloseable {
     static final int MAX_ATTEMPTS = 3;
+    private static final int PREFETCH = 100;
     private static final Logger log = LoggerFactory.getLogger(ImapInbox.class);
     private final MailConfig config;
     private final EmailIntake intake;
@@ -164,10 +166,20 @@ public final class ImapInbox implements AutoCloseable {
     private MailStore.Mailbox readNew(IMAPFolder f, MailStore.Mailbox mb) throws MessagingException, IOException {
         long last = mb.lastUid();
         Message[] msgs = f.getMessagesByUID(last + 1, UIDFolder.MAXUID);
-        for (Message m : msgs) {
+        for (int i = 0; i < msgs.length; i++) {
             if (!running) {
                 break;
             }
+            if (i % PREFETCH == 0) {
+                // UIDs and received dates for the next batch in one round trip, not one per message
+                Message[] batch = java.util.Arrays.stream(msgs, i, Math.min(msgs.length, i + PREFETCH))
+                        .filter(java.util.Objects::nonNull).toArray(Message[]::new);
+                FetchProfile fp = new FetchProfile();
+                fp.add(UIDFolder.FetchProfileItem.UID);
+                fp.add(FetchProfile.Item.ENVELOPE);
+                f.fetch(batch, fp);
+            }
+            Message m = msgs[i];
             if (m == null) {
                 continue;
             }

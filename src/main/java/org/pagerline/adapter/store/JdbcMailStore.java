@@ -82,7 +82,7 @@ final class JdbcMailStore implements MailStore {
     @Override
     public long insertRequest(Request r, Instant at) {
         return db.insert("INSERT INTO mail_requests (sender, opened_at, updated_at, subject, full_name, company, phones, description,"
-                        + " ticket_id) VALUES (?,?,?,?,?,?,?,?,?)", r.sender(), at, at, cut(r.subject(), 1000), cut(r.fullName(), 200),
+                        + " ticket_id) VALUES (?,?,?,?,?,?,?,?,?)", cut(r.sender(), 320), at, at, cut(r.subject(), 1000), cut(r.fullName(), 200),
                 cut(r.company(), 200), cut(String.join(",", r.phones()), 500), cut(r.description(), BODY_MAX), r.ticketId());
     }
 
@@ -96,7 +96,7 @@ final class JdbcMailStore implements MailStore {
     @Override
     public void insertMailTicket(MailTicket t) {
         db.update("INSERT INTO mail_tickets (ticket_id, requester, ack_due, told_status) VALUES (?,?,?,?)",
-                t.ticketId(), t.requester(), t.ackDue(), t.toldStatus());
+                t.ticketId(), cut(t.requester(), 320), t.ackDue(), t.toldStatus());
     }
 
     @Override

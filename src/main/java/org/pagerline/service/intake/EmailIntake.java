@@ -189,7 +189,7 @@ public final class EmailIntake {
     /** Records the email address of a directory contact: mail from it needs no facts. */
     public void addContactEmail(long clientId, String address) {
         String a = address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
-        if (!a.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        if (a.length() > 320 || !a.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new ValidationException("email '" + address + "' is not an address such as jane@acme.example");
         }
         tx.run(s -> {
