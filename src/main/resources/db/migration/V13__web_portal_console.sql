@@ -33,12 +33,7 @@ CREATE TABLE portal_links (
 );
 CREATE INDEX portal_links_client ON portal_links (client_id, created_at);
 
--- A client contact's email address (the portal signs in by it; lower-cased; one address, one contact).
-CREATE TABLE client_emails (
-    client_id  BIGINT       NOT NULL PRIMARY KEY REFERENCES clients (id) ON DELETE CASCADE,
-    email      VARCHAR(320) NOT NULL,
-    CONSTRAINT client_emails_email UNIQUE (email)
-);
+-- Client contacts' email addresses (the portal signs in by them) are in client_emails, made by V12.
 
 -- Files attached to portal tickets and replies.
 CREATE TABLE ticket_attachments (

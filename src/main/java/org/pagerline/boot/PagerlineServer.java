@@ -29,6 +29,8 @@ final class PagerlineServer implements AutoCloseable {
     /** Null when ami.enabled is false. */
     private final AmiSession ami;
     private final AdminEndpoint admin;
+    /** Email intake and the mail outbox (set by the wiring); null in servers built without it. */
+    private volatile org.pagerline.adapter.mail.MailRunner mail;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     /** Set once every part has started: a start that fails stops quietly. */
@@ -43,6 +45,11 @@ final class PagerlineServer implements AutoCloseable {
         this.scheduler = scheduler;
         this.agi = agi;
         this.http = http;
+    }
+
+    PagerlineServer withMail(org.pagerline.adapter.mail.MailRunner runner) {
+        this.mail = runner;
+        return this;
     }
 
     PagerlineServer start() {
@@ -62,6 +69,9 @@ final class PagerlineServer implements AutoCloseable {
         }
         if (ami != null) {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
+        }
+        if (mail != null) {
+            mail.start(); // connects in the background, like AMI
         }
         up = true;
         engine.kick(); // catch up at once on anything that fell due while the server was down
@@ -145,6 +155,9 @@ final class PagerlineServer implements AutoCloseable {
         }
         agi.close();
         data.services().calls().close(); // the calls' last lines, before the database closes
+        if (mail != null) {
+            mail.close();
+        }
         scheduler.close();
         engine.close();
         data.close();

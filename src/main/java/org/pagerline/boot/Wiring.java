@@ -23,6 +23,12 @@ import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.http.web.WebApp;
 import org.pagerline.adapter.log.LogPageChannel;
+import org.pagerline.adapter.mail.FileAttachments;
+import org.pagerline.adapter.mail.ImapInbox;
+import org.pagerline.adapter.mail.LogMailSender;
+import org.pagerline.adapter.mail.MailRunner;
+import org.pagerline.adapter.mail.MimeReader;
+import org.pagerline.adapter.mail.SmtpSender;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
@@ -33,6 +39,7 @@ import org.pagerline.adapter.twilio.TwilioVoiceChannel;
 import org.pagerline.adapter.twilio.TwilioWebhooks;
 import org.pagerline.adapter.twilio.WebhookPaths;
 import org.pagerline.config.ConfigException;
+import org.pagerline.config.MailConfig;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.config.PagingConfig;
 import org.pagerline.config.TwilioConfig;
@@ -66,6 +73,8 @@ import org.pagerline.service.web.SmsLinkSender;
 import org.pagerline.service.web.StaffAccounts;
 import org.pagerline.service.web.Tokens;
 import org.pagerline.service.web.WebSessions;
+import org.pagerline.service.intake.EmailIntake;
+import org.pagerline.service.intake.MailOutbox;
 
 /**
  * The one place the object graph is built. No DI framework, no statics: everything is made
@@ -76,6 +85,8 @@ public final class Wiring {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Wiring.class);
     /** How long handled Twilio webhooks are remembered for replay protection. */
     static final Duration WEBHOOK_RETENTION = Duration.ofDays(30);
+    /** The promise to email and portal requesters (PRODUCT.md): contacted within six hours. */
+    static final Duration EMAIL_ACK_WITHIN = Duration.ofHours(6);
 
     private Wiring() {}
 
@@ -122,7 +133,8 @@ public final class Wiring {
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock),
-                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)));
+                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)),
+                emailIntake(config.mail(), tx, tickets, clock));
     }
 
     /** This machine's name, for the support line's server runs (calls a killed server left live are ended by the next start here). */
@@ -132,6 +144,34 @@ public final class Wiring {
         } catch (java.io.IOException e) {
             return "localhost";
         }
+    }
+
+    /** Email intake over the store; attachments go to mail.attachments-dir. */
+    static EmailIntake emailIntake(MailConfig m, Transactions tx, TicketService tickets, Clock clock) {
+        return new EmailIntake(tx, tickets, new FileAttachments(m.attachmentsDir()), new MimeReader(m.attachmentMaxBytes()), clock,
+                new EmailIntake.Settings(m.address(),
+                m.name(), m.messageIdDomain(), EMAIL_ACK_WITHIN, m.replyCap(), m.replyCapWindow(), m.tellStateChanges(),
+                m.requestKeptFor(), m.phoneRegion()));
+    }
+
+    /**
+     * The server's mail: with mail.enabled the IMAP reader and SMTP sender, otherwise only the
+     * outgoing pass, which logs what {@code simulate email} would have sent.
+     */
+    static MailRunner mail(PagerlineConfig config, Data data, Clock clock) {
+        MailConfig m = config.mail();
+        EmailIntake intake = data.services().mail();
+        SmtpSender smtp = m.enabled() ? new SmtpSender(m) : null;
+        MailOutbox outbox = new MailOutbox(data.tx(), smtp == null ? new LogMailSender() : smtp, clock);
+        java.util.concurrent.atomic.AtomicReference<MailRunner> runner = new java.util.concurrent.atomic.AtomicReference<>();
+        ImapInbox inbox = m.enabled() ? new ImapInbox(m, intake, new MimeReader(m.attachmentMaxBytes()), clock,
+                () -> runner.get().kick()) : null;
+        runner.set(new MailRunner(inbox, smtp, intake, outbox, m.pollInterval()));
+        intake.onQueued(runner.get()::kick);
+        if (m.enabled()) {
+            log.info("mail configured: {}", m);
+        }
+        return runner.get();
     }
 
     static DeliveryPolicy deliveryPolicy(PagingConfig p) {
@@ -304,12 +344,16 @@ public final class Wiring {
                 new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
             }
+            MailRunner mail = mail(config, data, clock);
+            if (config.mail().enabled()) {
+                checks.add(new HealthService.Check("mail", mail::isUp));
+            }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             WebApp web = web(config, data, clock, channels.get(Channel.SMS));
             web.register(http);
             http.closeWith(web);
             commands.ready(services);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin).withMail(mail);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();

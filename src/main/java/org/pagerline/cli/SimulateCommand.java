@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code pagerline simulate call}: try the support line without a PBX. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, description = "Try the line without a PBX.",
-        subcommands = {SimulateCommand.Call.class})
+        subcommands = {SimulateCommand.Call.class, SimulateEmail.class})
 final class SimulateCommand {
     @ParentCommand
     PagerlineCommand root;

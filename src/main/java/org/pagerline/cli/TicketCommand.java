@@ -113,6 +113,35 @@ final class TicketCommand {
                     cn.put("waitedSeconds", c.waitedSeconds());
                     cn.put("recording", c.recording());
                 }
+                var thread = s.mail() == null ? null : s.mail().thread(n);
+                if (thread != null && thread.mailTicket() != null) {
+                    o.put("requesterEmail", thread.mailTicket().requester());
+                    o.put("ackDue", thread.mailTicket().ackDue().toString());
+                }
+                ArrayNode ms = o.putArray("emails");
+                if (thread != null) {
+                    for (var m : thread.messages()) {
+                        ObjectNode mn = ms.addObject();
+                        mn.put("at", m.at().toString());
+                        mn.put("direction", m.incoming() ? "in" : "out");
+                        mn.put("messageId", m.messageId());
+                        mn.put("from", m.from());
+                        mn.put("to", m.to());
+                        mn.put("subject", m.subject());
+                        mn.put("body", m.body());
+                        mn.put("outcome", m.outcome());
+                        mn.put("flags", m.flags());
+                        mn.put("sendState", m.sendState());
+                    }
+                    ArrayNode as = o.putArray("attachments");
+                    for (String[] a : thread.attachments()) {
+                        ObjectNode an = as.addObject();
+                        an.put("name", a[0]);
+                        an.put("size", Long.parseLong(a[1]));
+                        an.put("storedAt", a[2]);
+                        an.put("refused", a[3]);
+                    }
+                }
                 ArrayNode es = o.putArray("events");
                 for (TicketEvent e : v.events()) {
                     ObjectNode en = es.addObject();
@@ -135,6 +164,27 @@ final class TicketCommand {
                         + (c.outcome() == null ? "in progress at " + (c.lastStep() == null ? "?" : c.lastStep().wireName())
                         : c.outcome().name().toLowerCase() + " at " + (c.lastStep() == null ? "?" : c.lastStep().wireName()))
                         + (c.recording() == null ? "" : ", message " + c.recording()));
+            }
+            var thread = s.mail() == null ? null : s.mail().thread(n);
+            if (thread != null && thread.mailTicket() != null) {
+                out.println("  email     " + thread.mailTicket().requester() + ", acknowledge by "
+                        + Views.local(thread.mailTicket().ackDue(), zone));
+            }
+            if (thread != null && !thread.messages().isEmpty()) {
+                out.println("  email thread:");
+                for (var m : thread.messages()) {
+                    out.println(String.format("    %s  %s %s  %s%s%s", Views.local(m.at(), zone), m.incoming() ? "from" : "to  ",
+                            m.incoming() ? nz(m.from()) : nz(m.to()), nz(m.subject()),
+                            m.incoming() ? "" : " (" + (m.sendState() == null ? "?" : m.sendState().toLowerCase()) + ")",
+                            m.flags() == null ? "" : " [" + m.flags() + "]"));
+                    String body = m.body() == null ? "" : m.body().strip();
+                    for (String line : (body.length() > 600 ? body.substring(0, 600) + " ..." : body).split("\\r?\\n")) {
+                        out.println("        | " + line);
+                    }
+                }
+                for (String[] a : thread.attachments()) {
+                    out.println("    attachment " + a[0] + " (" + a[1] + " bytes) " + (a[3] != null ? "REFUSED: " + a[3] : a[2]));
+                }
             }
             out.println("  timeline:");
             for (TicketEvent e : v.events()) {

@@ -7,11 +7,12 @@ public record Services(Clock clock, RosterService roster, CalendarService calend
         QueueService queue,
         ClientService clients, CallService calls,
         IncidentService incidents, PagingService paging, PageLog pageLog,
-        org.pagerline.service.web.WebAdmin web) {
+        org.pagerline.service.web.WebAdmin web,
+        org.pagerline.service.intake.EmailIntake mail) {
 
-    /** Only the core services (tests of one door: no page log, no web). */
+    /** Only the core services (tests of one door: no page log, web or mail). */
     public Services(Clock clock, RosterService roster, CalendarService calendar, TicketService tickets, QueueService queue,
             ClientService clients, CallService calls, IncidentService incidents, PagingService paging) {
-        this(clock, roster, calendar, tickets, queue, clients, calls, incidents, paging, null, null);
+        this(clock, roster, calendar, tickets, queue, clients, calls, incidents, paging, null, null, null);
     }
 }

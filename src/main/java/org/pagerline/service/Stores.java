@@ -37,4 +37,7 @@ public interface Stores {
 
     /** Staff accounts, browser sessions, portal links and attachments (the web). */
     WebStore web();
+
+    /** Email intake's own state: threading, handled messages, the mail outbox. */
+    org.pagerline.core.mail.MailStore mail();
 }

@@ -51,6 +51,40 @@ public final class TicketService {
         return t;
     }
 
+    /**
+     * A ticket from an email whose facts are complete (or whose sender is a known contact), opened
+     * inside the caller's transaction (the mail that led to it is recorded in the same commit).
+     * Source EMAIL; the first number is the call-back number, every number is on the timeline.
+     */
+    public Ticket openFromEmail(Stores s, Instant at, String name, String company, List<String> phones, String summary) {
+        String text = summary == null ? null : summary.length() > 1000 ? summary.substring(0, 997) + "..." : summary;
+        Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, cut(name), cut(company),
+                phones.isEmpty() ? null : phones.get(0), text));
+        s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)"
+                + (phones.size() > 1 ? "; call-back numbers " + String.join(", ", phones) : ""));
+        return t;
+    }
+
+    /** What a stranger wrote as their name or company, within the columns' 200 characters. */
+    private static String cut(String s) {
+        return s == null || s.length() <= 200 ? s : s.substring(0, 197) + "...";
+    }
+
+    /**
+     * The requester wrote again on this ticket (an email reply). For now a timeline line; the
+     * ticket's state model (issue 10) turns this into resume (waiting on customer) or reopen.
+     */
+    public void customerReplied(Stores s, long id, String text) {
+        require(s, id);
+        String t = text == null ? "" : text.strip();
+        s.tickets().addEvent(id, clock.instant(), "CUSTOMER_REPLIED", t.length() > 300 ? t.substring(0, 297) + "..." : t);
+    }
+
+    /** As {@link #customerReplied(Stores, long, String)}, in a transaction of its own. */
+    public void customerReplied(long id, String text) {
+        tx.run(s -> customerReplied(s, id, text));
+    }
+
     public TicketEvent addEvent(long ticketId, String kind, String detail) {
         Instant now = clock.instant();
         return tx.inTransaction(s -> {

@@ -149,5 +149,10 @@ public final class JdbcTransactions implements Transactions {
         public WebStore web() {
             return new JdbcWebStore(db);
         }
+
+        @Override
+        public org.pagerline.core.mail.MailStore mail() {
+            return new JdbcMailStore(db);
+        }
     }
 }

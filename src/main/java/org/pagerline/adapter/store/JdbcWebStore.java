@@ -122,7 +122,7 @@ final class JdbcWebStore implements WebStore {
 
     @Override
     public Optional<String> clientEmail(long clientId) {
-        return db.one("SELECT email FROM client_emails WHERE client_id=?", rs -> rs.getString(1), clientId);
+        return db.one("SELECT email FROM client_emails WHERE client_id=? ORDER BY email FETCH FIRST 1 ROWS ONLY", rs -> rs.getString(1), clientId);
     }
 
     private static Attachment attachment(ResultSet rs) throws SQLException {
