@@ -86,7 +86,7 @@ class EngineAndDispatcherStallTest {
         AtomicReference<String> answer = new AtomicReference<>();
         // While the engine decides the second incident, Pat acknowledges the first (already decided).
         Transactions tx = hookedOnLock(second, () -> {
-            CompletableFuture<String> ack = CompletableFuture.supplyAsync(() -> h.paging.onSmsReply(PAT, first + "a"), side);
+            CompletableFuture<String> ack = CompletableFuture.supplyAsync(() -> h.sms(PAT, first + "a"), side);
             try {
                 answer.set(ack.get(5, TimeUnit.SECONDS));
             } catch (Exception e) {

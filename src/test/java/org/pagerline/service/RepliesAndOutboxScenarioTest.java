@@ -52,7 +52,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aBareCIsTheCallBackOnTheIncidentYouTookNotTheNewestOpenOne() {
         long twelve = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, twelve + "a");
+        h.sms(PAT, twelve + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + twelve);
 
@@ -62,7 +62,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(PAT, thirteen);
         h.expectPaged(SAM, thirteen);
 
-        String answer = h.paging.onSmsReply(PAT, "c");   // Pat called Jane back (incident 12)
+        String answer = h.sms(PAT, "c");   // Pat called Jane back (incident 12)
         assertTrue(answer.contains("call-back on incident " + twelve + " recorded"), answer);
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
         assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "13 still needs someone");
@@ -79,17 +79,17 @@ class RepliesAndOutboxScenarioTest {
             h.expectPaged(PAT, id);
             h.expectPaged(SAM, id);
         }
-        String pass = h.paging.onSmsReply(SAM, "e");
+        String pass = h.sms(SAM, "e");
         assertTrue(pass.contains("which incident?") && pass.contains(thirteen + ", " + twelve) && pass.contains(thirteen + "e"),
                 pass);
-        String take = h.paging.onSmsReply(PAT, "a");      // a bare 'a' takes the newest open page, and says which
+        String take = h.sms(PAT, "a");      // a bare 'a' takes the newest open page, and says which
         assertTrue(take.contains("incident " + thirteen + " is yours"), take);
-        h.paging.onSmsReply(PAT, twelve + "a");
+        h.sms(PAT, twelve + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + thirteen);
         h.expectSms(SAM, "Pat took incident " + twelve);
 
-        String cb = h.paging.onSmsReply(PAT, "c");        // Pat holds both: which one was called back?
+        String cb = h.sms(PAT, "c");        // Pat holds both: which one was called back?
         assertTrue(cb.contains("which incident?") && cb.contains(thirteen + "c"), cb);
         assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(twelve).incident().state());
         assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(thirteen).incident().state());
@@ -105,7 +105,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectCall(SAM);
         long patsCall = h.incidents.show(twelve).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
-        h.paging.onPageKey(patsCall, "1");                // Pat takes 12 on the call and is put through
+        h.key(patsCall, "1");                // Pat takes 12 on the call and is put through
         h.paging.onConnected(patsCall, true, "ANSWER");
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
         h.pass();
@@ -118,7 +118,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(SAM, thirteen);
 
         for (int twice = 0; twice < 2; twice++) {          // habit: "c" once more, or twice
-            String answer = h.paging.onSmsReply(PAT, "c");
+            String answer = h.sms(PAT, "c");
             assertTrue(answer.contains("changes nothing") && answer.contains("incident " + thirteen + " ")
                     && answer.contains("reply " + thirteen + "c"), answer);
             assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "nobody called John back");
@@ -140,7 +140,7 @@ class RepliesAndOutboxScenarioTest {
             tight.pass();                                  // 13's pages to Pat are held by the rate limit
             assertTrue(tight.incidents.show(thirteen).pages().stream().allMatch(p -> p.state() == PageState.PENDING));
 
-            String take = tight.paging.onSmsReply(PAT, "a"); // Pat answers the only page Pat has seen
+            String take = tight.sms(PAT, "a"); // Pat answers the only page Pat has seen
             assertTrue(take.contains("incident " + twelve + " is yours"), take);
             assertEquals(IncidentState.ACKNOWLEDGED, tight.incidents.show(twelve).incident().state());
             assertEquals(IncidentState.OPEN, tight.incidents.show(thirteen).incident().state());
@@ -154,7 +154,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aSecondUrgentVoicemailUpdatesTheIncidentAndTellsTheOwner() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");
 
@@ -189,7 +189,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aCallerWhoCallsAgainWithNoMessageIsToldAsSuchNotAsAnotherMessage() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
 
@@ -233,7 +233,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aSecondVoicemailRacingTheCallBackOpensANewIncidentInsteadOfJoiningTheClosedOne() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
 
@@ -242,7 +242,7 @@ class RepliesAndOutboxScenarioTest {
         VoicemailIncident again = new VoicemailIncident(t.id(), Priority.P2, PagingHarness.CALLER, "Jane Doe", "Acme",
                 PagingHarness.CALLER, "/var/spool/asterisk/voicemail/urgent/msg0002", h.clock.instant());
         long joined = h.tx.inTransaction(s -> h.incidents.openFromVoicemail(
-                raceAfterIncidentRead(s, () -> h.paging.onSmsReply(PAT, id + "c")), again));
+                raceAfterIncidentRead(s, () -> h.sms(PAT, id + "c")), again));
 
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
         assertTrue(joined != id, "the new message must not join an incident already called back");
@@ -298,7 +298,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(PagingHarness.VAL, id);
         h.expectPaged(PAT, id);
         h.expectCall(SAM);
-        assertTrue(h.paging.onSmsReply(SAM, "START").contains("texts to this phone are back on"));
+        assertTrue(h.sms(SAM, "START").contains("texts to this phone are back on"));
     }
 
     // --- #20: nothing pending goes out once the caller is called back ---------------------------
@@ -316,13 +316,13 @@ class RepliesAndOutboxScenarioTest {
                 tight.expectPaged(PAT, id);
             }
             tight.clock.advance(Duration.ofMinutes(1));
-            tight.paging.onSmsReply(PAT, "a");             // 28 min: Pat takes it
+            tight.sms(PAT, "a");             // 28 min: Pat takes it
             tight.after(Duration.ofMinutes(2));            // 30 min: the late call-back notice, held by the limit
             Page late = tight.incidents.show(id).pages().stream()
                     .filter(p -> p.kind() == PageKind.NOTICE && p.state() == PageState.PENDING).findFirst().orElseThrow();
             assertTrue(late.text().contains("LATE"), late.text());
 
-            String cb = tight.paging.onSmsReply(PAT, "c");  // 30 min: Pat has called back
+            String cb = tight.sms(PAT, "c");  // 30 min: Pat has called back
             assertTrue(cb.contains("recorded"), cb);
             tight.after(Duration.ofMinutes(10));           // the held notice never goes
             assertEquals(PageState.CANCELLED, tight.incidents.show(id).pages().stream()
@@ -335,8 +335,8 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void theWhoTookItNoticeStillGoesWhenTheCallBackFollowsAtOnce() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
-        h.paging.onSmsReply(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
+        h.sms(PAT, id + "a");
+        h.sms(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
         h.incidents.resolve(id);

@@ -8,6 +8,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.core.page.PageKey;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.KeyOutcome;
@@ -165,7 +166,7 @@ public final class PagingCallScript implements AgiScript {
                     }
                     continue;
                 }
-                KeyOutcome outcome = responses.onPageKey(pageId, key);
+                KeyOutcome outcome = responses.onPageKey(pageId, PageKey.of(key));
                 log.info("paging call {}: key {} -> {}", pageId, key, outcome.say());
                 if (outcome.connectTo() != null || outcome.hangUp()) {
                     report(DeliveryReport.Outcome.DELIVERED, "answered, key " + key + " pressed");

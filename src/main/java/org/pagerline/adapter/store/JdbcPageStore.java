@@ -155,6 +155,24 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind) {
+        if (numbers.isEmpty()) {
+            return Optional.empty();
+        }
+        String in = String.join(",", numbers.stream().map(n -> "?").toList());
+        List<Object> args = new java.util.ArrayList<>(numbers);
+        args.add(kind);
+        return db.one("SELECT " + COLS + " FROM pages WHERE to_number IN (" + in + ") AND kind=? AND claimed_at IS NOT NULL"
+                + " AND bundle_of IS NULL ORDER BY claimed_at DESC, id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row,
+                args.toArray());
+    }
+
+    @Override
+    public List<Page> carriedBy(long pageId) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE bundle_of=? ORDER BY id", JdbcPageStore::row, pageId);
+    }
+
+    @Override
     public Optional<Instant> nextPending() {
         return db.list("SELECT MIN(next_attempt_at) AS m FROM pages WHERE state='PENDING'", rs -> Jdbc.instant(rs, "m"))
                 .stream().filter(java.util.Objects::nonNull).findFirst();

@@ -60,6 +60,15 @@ public interface PageStore {
     /** Ids of OPEN incidents with a PAGE-kind page already handed over (claimed) to any of these numbers, newest first. */
     List<Long> openIncidentsPagedTo(List<String> numbers);
 
+    /**
+     * The newest page of {@code kind} handed over as itself (claimed, not carried inside another) to
+     * any of these numbers: what a reply such as "aa" answers.
+     */
+    Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind);
+
+    /** The pages that went out inside page {@code pageId} (a bundle), oldest first. */
+    List<Page> carriedBy(long pageId);
+
     /** Earliest next_attempt_at of PENDING pages, or empty. */
     Optional<Instant> nextPending();
 

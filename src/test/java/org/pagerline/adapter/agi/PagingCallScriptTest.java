@@ -38,7 +38,8 @@ class PagingCallScriptTest {
         }
 
         @Override
-        public String onSmsReply(String fromE164, String body) {
+        public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+        String body = command.words();
             return "";
         }
 
@@ -52,7 +53,8 @@ class PagingCallScriptTest {
         }
 
         @Override
-        public KeyOutcome onPageKey(long pageId, String key) {
+        public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey pressed) {
+        String key = pressed.digit();
             keys.add(pageId + ":" + key);
             return switch (key) {
                 case "1" -> new KeyOutcome("acknowledged; connecting you to the caller", CALLER, true);
