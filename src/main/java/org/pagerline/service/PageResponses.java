@@ -44,9 +44,22 @@ public interface PageResponses {
     /** A delivery result from a provider. */
     void onDelivery(DeliveryReport report);
 
-    /** What the paging call plays. */
+    /**
+     * What the paging call plays. {@code waiting}: how many urgent incidents this call carries (1
+     * for a plain page; more for a bundle, whose call plays the first one's message and takes key 9
+     * for all of them).
+     */
     record PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
-            String callbackNumber) {}
+            String callbackNumber, int waiting) {
+        public PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
+                String callbackNumber) {
+            this(pageId, incidentId, ticketId, spokenIntro, recording, callbackNumber, 1);
+        }
+
+        public boolean bundle() {
+            return waiting > 1;
+        }
+    }
 
     /**
      * The answer to a key press.

@@ -227,8 +227,12 @@ public final class PagingService implements PageResponses {
 
     @Override
     public Optional<PageBrief> brief(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i ->
-                new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i), i.recording(), i.callbackNumber()))));
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i -> {
+            int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
+                    .filter(id -> id != i.id()).distinct().count();
+            return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
+                    i.callbackNumber(), waiting);
+        })));
     }
 
     @Override

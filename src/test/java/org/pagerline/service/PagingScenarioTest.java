@@ -288,22 +288,25 @@ class PagingScenarioTest {
     }
 
     @Test
-    void theRateLimitDefersButNeverDrops() {
+    void theRateLimitHoldsOnlyWhatCanWaitNeverAnUrgentPage() {
         try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
             tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
             tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
             long id = tight.voicemail(Priority.P3);
             tight.pass();
             tight.expectPaged(PAT, id);                // 2 pages to Pat's phone: the limit
-            tight.after(Duration.ofMinutes(1));        // the next cycle: held back
-            var held = tight.incidents.show(id).pages().stream().filter(p -> p.state() == PageState.PENDING).toList();
-            assertEquals(2, held.size(), "both pages held back, not dropped");
+            tight.after(Duration.ofMinutes(1));        // the next cycle: urgent, so it goes all the same
+            tight.expectPaged(PAT, id);
+            tight.voicemail(Priority.P3);              // the caller again: a notice that can wait
+            tight.pass();
+            var held = tight.incidents.show(id).pages().stream().filter(p -> p.state() == PageState.PENDING
+                    && p.kind() == org.pagerline.core.page.PageKind.NOTICE).toList();
+            assertEquals(1, held.size(), "the notice is held back, not dropped");
             assertTrue(tight.incidents.show(id).timeline().stream().map(TicketEvent::kind).anyMatch("PAGE_DEFERRED"::equals));
-            tight.clock.advance(Duration.ofMinutes(9));
-            tight.pass();                              // 10 min after the first pages: the held ones go
-            var sms = tight.expectSms(PAT, "Reply " + id + "a");
+            tight.sms(PAT, id + "a");                  // Pat takes it: that confirmation is the SMS reply itself
+            tight.after(Duration.ofMinutes(10));       // 10 min after the second pages: the held notice goes
+            var sms = tight.expectSms(PAT, "ANOTHER urgent message");
             assertEquals(held.get(0).id(), sms.page().pageId());
-            tight.expectCall(PAT);
             tight.incidents.resolve(id);
         }
         h.expectNothingElse();
