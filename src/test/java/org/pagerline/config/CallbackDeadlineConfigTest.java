@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Review findings 16 (one call-back deadline key) and 13/14's new keys. */
+/** One call-back deadline key for the engine, the line and the ticket; the call-back regions and agi.allow keys. */
 class CallbackDeadlineConfigTest {
 
     @Test

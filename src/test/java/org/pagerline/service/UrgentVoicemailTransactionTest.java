@@ -15,7 +15,7 @@ import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.TestDatabase;
 
 /**
- * Review finding 5: an urgent voicemail and its incident commit together. The database "goes
+ * An urgent voicemail and its incident commit together. The database "goes
  * away" right after the first commit that holds the VOICEMAIL event; before the fix that commit
  * held only the voicemail, leaving a saved urgent message nobody would ever be paged for.
  */
