@@ -242,6 +242,7 @@ public final class PageDispatcher {
                 if (unwanted.isPresent()) {
                     String why = "no result since " + p.claimedAt() + "; not sent again: " + unwanted.get();
                     s.pages().markFailed(p.id(), why);
+                    s.pages().releaseCarried(p.id(), now);   // a bundle's other incidents still want their pages
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_FAILED", DeliveryOutcomes.describe(p) + " had " + why);
                     log.info("page {} ({}) was left SENDING since {}; not sent again: {}", p.id(),
                             DeliveryOutcomes.describe(p), p.claimedAt(), unwanted.get());

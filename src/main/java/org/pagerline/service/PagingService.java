@@ -145,12 +145,12 @@ public final class PagingService implements PageResponses {
     }
 
     /**
-     * "aa": every incident of the newest page handed to this phone, as of that page (a bundle: the
-     * page and those it carried; a single page: its one incident). Each is acknowledged on its own;
+     * "aa": every incident of the newest text page handed to this phone, as of that page (a bundle:
+     * the page and those it carried; a single page: its one incident). Each is acknowledged on its own;
      * the answer says which are now theirs and which someone else had already taken.
      */
     private String acknowledgeAll(Technician t, List<String> numbers) {
-        List<Long> ids = tx.inTransaction(s -> s.pages().newestHandedOverTo(numbers, PageKind.PAGE)
+        List<Long> ids = tx.inTransaction(s -> s.pages().newestHandedOverTo(numbers, PageKind.PAGE, org.pagerline.core.page.Channel.SMS)
                 .map(p -> {
                     List<Long> all = new ArrayList<>();
                     all.add(p.incidentId());
@@ -198,8 +198,7 @@ public final class PagingService implements PageResponses {
         long id = newest.id();
         String became = newest.state() == org.pagerline.core.incident.IncidentState.OPEN
                 ? "incident " + id + " (ticket " + newest.ticketId() + ", " + newest.who() + ") still awaits someone"
-                : "incident " + id + " is already " + newest.state().name().toLowerCase().replace('_', ' ')
-                        + (newest.ownerName() == null ? "" : " (" + newest.ownerName() + ")");
+                : "incident " + id + " is already " + IncidentLife.standing(newest);
         return "pagerline: you hold no incident awaiting a call-back, so a bare 'c' changes nothing; your newest page: "
                 + became + ". If you called that caller back, reply " + id + "c.";
     }

@@ -190,14 +190,16 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind) {
+    public Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind, Channel channel) {
         if (numbers.isEmpty()) {
             return Optional.empty();
         }
         String in = String.join(",", numbers.stream().map(n -> "?").toList());
         List<Object> args = new java.util.ArrayList<>(numbers);
         args.add(kind);
-        return db.one("SELECT " + COLS + " FROM pages WHERE to_number IN (" + in + ") AND kind=? AND claimed_at IS NOT NULL"
+        args.add(channel);
+        return db.one("SELECT " + COLS + " FROM pages WHERE to_number IN (" + in + ") AND kind=? AND channel=?"
+                + " AND claimed_at IS NOT NULL"
                 + " AND bundle_of IS NULL ORDER BY claimed_at DESC, id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row,
                 args.toArray());
     }

@@ -86,10 +86,10 @@ public interface PageStore {
     List<Long> openIncidentsPagedTo(List<String> numbers);
 
     /**
-     * The newest page of {@code kind} handed over as itself (claimed, not carried inside another) to
-     * any of these numbers: what a reply such as "aa" answers.
+     * The newest page of {@code kind} on {@code channel} handed over as itself (claimed, not carried
+     * inside another) to any of these numbers: what a reply such as "aa" answers.
      */
-    Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind);
+    Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind, Channel channel);
 
     /** The pages that went out inside page {@code pageId} (a bundle), oldest first. */
     List<Page> carriedBy(long pageId);
