@@ -24,6 +24,17 @@ public record SmsCommand(Action action, String code, String words) {
         this(action, code, null);
     }
 
+    /** Two replies are equal when they mean the same: the words they were written in do not count. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SmsCommand c && c.action == action && java.util.Objects.equals(c.code, code);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(action, code);
+    }
+
     public static SmsCommand parse(String body) {
         SmsCommand c = meaning(body);
         return new SmsCommand(c.action(), c.code(), body);
