@@ -288,7 +288,8 @@ public final class Wiring {
             return t;
         });
         PageDispatcher dispatcher = new PageDispatcher(data.tx(), clock, channels,
-                new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders);
+                new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders)
+                .withBundleGaps(p.bundleGaps());
         return new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
     }
 

@@ -1,6 +1,7 @@
 package org.pagerline.config;
 
 import java.time.Duration;
+import org.pagerline.core.page.BundleGaps;
 
 /**
  * Paging: the call-back deadline, retries, the per-phone rate limit, and which provider carries
@@ -12,10 +13,11 @@ import java.time.Duration;
  * @param retryMaxAttempts hand-overs per page before moving to the other channel
  * @param rateLimitPages at most this many pages to one phone per rateLimitWindow (more are deferred)
  * @param sendTimeout a page claimed for sending this long ago with no result is re-sent (crash recovery)
+ * @param bundleGaps how urgent messages to one phone are paced and bundled (never by the rate limit)
  */
 public record PagingConfig(Duration callbackDeadline, Duration slaWarning, Duration retryBackoff, Duration retryMaxBackoff,
         int retryMaxAttempts, int rateLimitPages, Duration rateLimitWindow, Duration sendTimeout, int sendThreads,
-        VoiceProvider voiceProvider, SmsProvider smsProvider) {
+        VoiceProvider voiceProvider, SmsProvider smsProvider, BundleGaps bundleGaps) {
 
     public enum VoiceProvider { LOG, ASTERISK, TWILIO }
 
@@ -37,7 +39,9 @@ public record PagingConfig(Duration callbackDeadline, Duration slaWarning, Durat
                 positive(s, "paging.send-timeout", Duration.ofSeconds(60)),
                 s.integer("paging.send-threads", 8, 1, 64),
                 s.choice("paging.voice-provider", VoiceProvider.class, VoiceProvider.LOG),
-                s.choice("paging.sms-provider", SmsProvider.class, SmsProvider.LOG));
+                s.choice("paging.sms-provider", SmsProvider.class, SmsProvider.LOG),
+                new BundleGaps(s.duration("paging.bundle.sms-gap", BundleGaps.defaults().sms()),
+                        s.duration("paging.bundle.voice-gap", BundleGaps.defaults().voice())));
     }
 
     private static Duration positive(Settings s, String key, Duration dflt) {

@@ -2,23 +2,35 @@ package org.pagerline.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import org.pagerline.core.incident.IncidentLife;
+import org.pagerline.core.incident.IncidentLife.Effect;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.roster.Technician;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acknowledge, called back, pass it on: shared by every route in (SMS, paging-call keys, CLI).
- * Each is one transaction built on a conditional UPDATE, so two racing acknowledgements leave
- * exactly one owner; the loser, and any late or repeated response, changes nothing and is told why.
+ * Carries out the incident's transitions ({@link IncidentLife}) for every route in (SMS,
+ * paging-call keys, CLI, a second voicemail): read the incident, decide, save it with one
+ * compare-and-set on its version, and carry out what follows in the same transaction. On a
+ * conflict (someone saved it between the read and the save) it reads again and decides again, so
+ * of two racing acknowledgements exactly one wins and the other is answered as late.
  */
 final class Acknowledgements {
     private static final Logger log = LoggerFactory.getLogger(Acknowledgements.class);
+    /** Rereads after a conflict before giving up: each conflict means someone else's change landed. */
+    private static final int ATTEMPTS = 20;
     private final Transactions tx;
     private final Clock clock;
     private final Runnable kick;
@@ -41,80 +53,127 @@ final class Acknowledgements {
 
     record Outcome(Result result, Incident incident) {}
 
+    static IncidentLife.Actor actor(Technician t) {
+        return new IncidentLife.Actor(t.id(), t.name());
+    }
+
     Outcome acknowledge(long incidentId, Technician who, String via) {
-        Instant now = clock.instant();
-        Outcome o = tx.inTransaction(s -> {
-            if (s.incidents().acknowledge(incidentId, who.id(), who.name(), now)) {
-                Incident i = s.incidents().find(incidentId).orElseThrow();
-                int cancelled = s.pages().cancelPending(incidentId);
-                s.tickets().addEvent(i.ticketId(), now, "ACKNOWLEDGED", who.name() + " acknowledged incident " + i.id()
-                        + " by " + via + (cancelled > 0 ? "; " + cancelled + " pending page(s) cancelled" : ""));
-                tellOthers(s, i, who, now);
-                return new Outcome(Result.DONE, i);
-            }
-            return stale(s, incidentId, who, via, "acknowledgement", now);
-        });
-        if (o.result() == Result.DONE) {
-            kick.run();
-        }
-        return o;
+        return change(incidentId, (i, now) -> IncidentLife.acknowledge(i, actor(who), via, now));
     }
 
     Outcome calledBack(long incidentId, Technician who, String via) {
+        return change(incidentId, (i, now) -> IncidentLife.calledBack(i, actor(who), via, now));
+    }
+
+    /** Pass it on, as of the page {@code asOf} was sent for (null: as of the current step). */
+    Outcome passOn(long incidentId, IncidentLife.AsOf asOf, Technician who, String via) {
+        return change(incidentId, (s, i, now) -> IncidentLife.passOn(i, asOf, EscalationEngine.policy(s).steps().size(),
+                actor(who), via, now));
+    }
+
+    Outcome resolve(long incidentId) {
+        return change(incidentId, (i, now) -> IncidentLife.resolve(i, now));
+    }
+
+    interface Decide {
+        IncidentLife.Outcome decide(Stores s, Incident i, Instant now);
+    }
+
+    interface SimpleDecide extends Decide {
+        IncidentLife.Outcome decide(Incident i, Instant now);
+
+        @Override
+        default IncidentLife.Outcome decide(Stores s, Incident i, Instant now) {
+            return decide(i, now);
+        }
+    }
+
+    private Outcome change(long incidentId, SimpleDecide d) {
+        return change(incidentId, (Decide) d);
+    }
+
+    private Outcome change(long incidentId, Decide d) {
         Instant now = clock.instant();
         Outcome o = tx.inTransaction(s -> {
-            Incident before = s.incidents().find(incidentId).orElse(null);
-            if (s.incidents().calledBack(incidentId, who.id(), who.name(), now)) {
-                Incident i = s.incidents().find(incidentId).orElseThrow();
-                int cancelled = s.pages().cancelPendingAll(incidentId);   // late call-back and SLA notices too
-                s.tickets().addEvent(i.ticketId(), now, "CALLED_BACK", who.name() + " called the caller back (" + via + ")"
-                        + (cancelled > 0 ? "; " + cancelled + " pending page(s) and notice(s) cancelled" : ""));
-                if (before != null && before.state() == IncidentState.OPEN) {
-                    tellOthers(s, i, who, now);
+            Optional<IncidentLife.Outcome> r = decideAndSave(s, incidentId, i -> d.decide(s, i, now), now);
+            if (r.isEmpty()) {
+                return new Outcome(Result.NO_SUCH_INCIDENT, null);
+            }
+            IncidentLife.Outcome life = r.get();
+            if (!life.changed()) {
+                Incident i = life.incident();
+                log.info("late or repeated response for incident {} changed nothing (incident is {}, owner {})", i.id(),
+                        i.state(), i.ownerName());
+            }
+            return new Outcome(switch (life.result()) {
+                case DONE -> Result.DONE;
+                case ALREADY_YOURS -> Result.ALREADY_YOURS;
+                case STALE -> Result.STALE;
+            }, life.incident());
+        });
+        if (o.result() == Result.DONE) {
+            kick.run();
+        }
+        return o;
+    }
+
+    /**
+     * Inside the caller's transaction: read, decide, compare-and-set, carry out the effects; on a
+     * conflict read again and decide again. Empty when there is no such incident. The returned
+     * outcome's incident is the one now stored (its version as saved).
+     */
+    static Optional<IncidentLife.Outcome> decideAndSave(Stores s, long incidentId,
+            Function<Incident, IncidentLife.Outcome> decide, Instant now) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<Incident> read = s.incidents().find(incidentId);
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            IncidentLife.Outcome o = decide.apply(read.get());
+            if (o.changed()) {
+                if (!s.incidents().save(o.incident())) {
+                    log.debug("incident {} changed under us (version {}); reading it again", incidentId,
+                            read.get().version());
+                    continue;
                 }
-                return new Outcome(Result.DONE, i);
+                o = new IncidentLife.Outcome(o.result(), o.incident().edit().version(o.incident().version() + 1).build(),
+                        o.effects());
             }
-            return stale(s, incidentId, who, via, "call-back", now);
-        });
-        if (o.result() == Result.DONE) {
-            kick.run();
+            carryOut(s, o, now);
+            return Optional.of(o);
         }
-        return o;
+        throw new IllegalStateException("incident " + incidentId + " kept changing; gave up after " + ATTEMPTS + " reads");
     }
 
-    Outcome passOn(long incidentId, Technician who, String via) {
-        Instant now = clock.instant();
-        Outcome o = tx.inTransaction(s -> {
-            if (s.incidents().escalateNow(incidentId, now)) {
-                Incident i = s.incidents().find(incidentId).orElseThrow();
-                s.tickets().addEvent(i.ticketId(), now, "PASSED_ON", who.name() + " passed incident " + i.id()
-                        + " on to the next step (" + via + ")");
-                return new Outcome(Result.DONE, i);
+    /** The effects of a transition, in order, in the caller's transaction. */
+    static void carryOut(Stores s, IncidentLife.Outcome o, Instant now) {
+        Incident i = o.incident();
+        int cancelled = 0;
+        List<String> told = new ArrayList<>();
+        for (Effect e : o.effects()) {
+            if (e instanceof Effect.CancelPending c) {
+                cancelled += c.notices() ? s.pages().cancelPendingAll(i.id()) : s.pages().cancelPending(i.id());
+            } else if (e instanceof Effect.TellWhoTook t) {
+                tellOthers(s, i, t.by(), now);
+            } else if (e instanceof Effect.TellVoicemailAgain v) {
+                told.addAll(tellVoicemailAgain(s, i, v, now));
+            } else if (e instanceof Effect.CloseTicket) {
+                closeTicket(s, i, now);
+            } else if (e instanceof Effect.Timeline t) {
+                String then = switch (t.then()) {
+                    case NOTHING -> "";
+                    case PAGES_CANCELLED -> cancelled > 0 ? "; " + cancelled + " pending page(s) cancelled" : "";
+                    case PAGES_AND_NOTICES_CANCELLED -> cancelled > 0
+                            ? "; " + cancelled + " pending page(s) and notice(s) cancelled" : "";
+                    case WHO_WAS_TOLD -> "; told " + (told.isEmpty() ? "nobody yet" : String.join(", ", told));
+                };
+                s.tickets().addEvent(i.ticketId(), now, t.kind(), t.text() + then);
             }
-            return stale(s, incidentId, who, via, "pass-it-on", now);
-        });
-        if (o.result() == Result.DONE) {
-            kick.run();
         }
-        return o;
-    }
-
-    private Outcome stale(Stores s, long incidentId, Technician who, String via, String what, Instant now) {
-        Incident i = s.incidents().find(incidentId).orElse(null);
-        if (i == null) {
-            return new Outcome(Result.NO_SUCH_INCIDENT, null);
-        }
-        boolean mine = i.ownerId() != null && i.ownerId() == who.id();
-        log.info("late or repeated {} for incident {} from {} by {} (incident is {}, owner {})", what, incidentId,
-                who.name(), via, i.state(), i.ownerName());
-        s.tickets().addEvent(i.ticketId(), now, "LATE_RESPONSE", who.name() + "'s " + what + " by " + via
-                + " changed nothing: the incident is " + i.state().name().toLowerCase().replace('_', ' ')
-                + (i.ownerName() == null ? "" : " (" + i.ownerName() + ")"));
-        return new Outcome(mine && i.state() != IncidentState.RESOLVED ? Result.ALREADY_YOURS : Result.STALE, i);
     }
 
     /** An SMS (voice if opted out) to everyone else paged for the incident: who took it. */
-    private static void tellOthers(Stores s, Incident i, Technician who, Instant now) {
+    private static void tellOthers(Stores s, Incident i, IncidentLife.Actor who, Instant now) {
         Set<Long> others = new LinkedHashSet<>();
         for (Page p : s.pages().forIncident(i.id())) {
             if (p.kind() == PageKind.PAGE && p.technicianId() != null && p.technicianId() != who.id()) {
@@ -124,6 +183,34 @@ final class Acknowledgements {
         for (long id : others) {
             s.roster().technician(id).ifPresent(t ->
                     PageWriter.write(s, i, t, PageKind.NOTICE, PageTexts.taken(i, who.name()), Page.TAKEN_STEP, i.cycle(), now));
+        }
+    }
+
+    /** The people working the incident hear that the caller called again: the owner once acknowledged, else all paged. */
+    private static List<String> tellVoicemailAgain(Stores s, Incident i, Effect.TellVoicemailAgain v, Instant now) {
+        Set<Long> who = new LinkedHashSet<>();
+        if (i.state() == IncidentState.ACKNOWLEDGED && i.ownerId() != null) {
+            who.add(i.ownerId());
+        } else {
+            for (Page p : s.pages().forIncident(i.id())) {
+                if (p.kind() == PageKind.PAGE && p.technicianId() != null) {
+                    who.add(p.technicianId());
+                }
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (long id : who) {
+            s.roster().technician(id).ifPresent(t -> names.add(PageWriter.write(s, i, t, PageKind.NOTICE,
+                    PageTexts.voicemailAgain(i, v.before(), v.message()), Page.OTHER_STEP, i.cycle(), now)));
+        }
+        return names;
+    }
+
+    private static void closeTicket(Stores s, Incident i, Instant now) {
+        Ticket t = s.tickets().find(i.ticketId()).orElseThrow();
+        if (t.status() != TicketStatus.CLOSED) {
+            s.tickets().update(t.withStatus(TicketStatus.CLOSED).touchedAt(now));
+            s.tickets().addEvent(t.id(), now, "CLOSED", "closed: incident " + i.id() + " resolved");
         }
     }
 }

@@ -41,6 +41,17 @@ final class DeliveryOutcomes {
 
     /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
+        // the pages it carried (a bundle) did not reach the phone either: they go again on their own
+        int released = s.pages().releaseCarried(page.id(), now);
+        if (released > 0) {
+            s.tickets().addEvent(page.ticketId(), now, "PAGE_RETRY", describe(page) + " carried " + released
+                    + " other page(s); they are sent again");
+        }
+        Optional<Instant> wake = decide(s, page, failure, why, now);
+        return wake.isEmpty() && released > 0 ? Optional.of(now) : wake;
+    }
+
+    private Optional<Instant> decide(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
         String what = describe(page);
         Optional<Incident> incident = s.incidents().find(page.incidentId());
         Optional<String> unwanted = unwanted(page, incident);

@@ -145,7 +145,14 @@ public final class EscalationEngine implements AutoCloseable {
         }
         try (LogContext ctx = LogContext.of(locked.get().ticketId(), id)) {
             Escalator.Decision d = escalator.decide(locked.get(), policy, now);
-            s.incidents().saveSchedule(d.incident());
+            if (d.incident().equals(locked.get())) {
+                return true;   // nothing moved: nothing to save
+            }
+            // the row is locked, so the compare-and-set holds; it fails only if the lock was not honoured
+            if (!s.incidents().save(d.incident())) {
+                log.warn("incident {} changed while locked; the next pass decides again", id);
+                return false;
+            }
             for (Escalator.Due due : d.due()) {
                 write(s, d.incident(), due, onCall, now);
             }

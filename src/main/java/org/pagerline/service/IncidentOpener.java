@@ -4,7 +4,7 @@ package org.pagerline.service;
  * Port between the support line and paging: an urgent voicemail opens an incident (state OPEN)
  * on its ticket, which starts the paging cycle. Returns the incident id.
  *
- * <p>Added for review finding 5: {@link #openFromVoicemail(Stores, VoicemailIncident)} opens it
+ * <p>{@link #openFromVoicemail(Stores, VoicemailIncident)} opens it
  * inside the caller's transaction, so the voicemail and its incident commit together (or neither
  * does); the caller calls {@link #afterCommit()} once that transaction has committed so paging
  * starts at once. The defaults keep a plain opener (a test double) working as before.

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentLife;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.incident.RespondBy;
 import org.pagerline.core.incident.Target;
@@ -64,11 +65,9 @@ public final class IncidentService implements IncidentOpener {
         Instant now = clock.instant();
         Ticket t = s.tickets().find(v.ticketId())
                 .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
-        // Locked and read again: a "12c" or the engine's SLA decision may have landed since the first read.
-        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id())
-                .flatMap(i -> s.incidents().lock(i.id())).filter(IncidentService::live);
+        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
         if (existing.isPresent()) {
-            Optional<Long> joined = voicemailAgain(s, t, existing.get(), v, now);
+            Optional<Long> joined = voicemailAgain(s, t, existing.get().id(), v, now);
             if (joined.isPresent()) {
                 return joined.get();
             }
@@ -84,9 +83,9 @@ public final class IncidentService implements IncidentOpener {
             s.tickets().update(updated.touchedAt(now));
         }
         EscalationPolicy policy = EscalationEngine.policy(s);
-        Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), v.callerNumber(),
+        Incident i = s.incidents().insert(Incident.open(t.id(), v.priority(), new Incident.Caller(v.callerNumber(),
                 first(v.callerName(), t.callerName()), first(v.company(), t.company()),
-                first(v.callbackNumber(), t.callbackNumber()), v.recording(), v.leftAt(), now,
+                first(v.callbackNumber(), t.callbackNumber()), v.recording()), v.leftAt(), now,
                 policy.steps().get(0).delay(), callbackDeadline,
                 respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()), slaWarning));
         s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
@@ -101,19 +100,20 @@ public final class IncidentService implements IncidentOpener {
     }
 
     /**
-     * A second urgent voicemail on an incident still awaiting its call-back: the incident takes the
-     * newest recording and call-back number and a higher priority, and the people working it hear
-     * about it (the owner once acknowledged; while still OPEN, everyone paged so far). Empty when
-     * the incident no longer awaits its call-back (the caller then opens a new one). {@code before}
-     * is read under the incident's row lock.
+     * A second urgent voicemail on an incident still awaiting its call-back joins it
+     * ({@link IncidentLife#voicemailAgain}: newest recording and call-back number, a higher
+     * priority, the people working it told). Empty when the incident no longer awaits its
+     * call-back (the caller then opens a new one).
      */
-    private Optional<Long> voicemailAgain(Stores s, Ticket t, Incident before, VoicemailIncident v, Instant now) {
-        Incident i = before.withVoicemail(v.priority(), v.callbackNumber(), v.recording(),
-                respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()), slaWarning);
-        if (!s.incidents().saveVoicemailDetails(i, i.priority() != before.priority())) {
+    private Optional<Long> voicemailAgain(Stores s, Ticket t, long incidentId, VoicemailIncident v, Instant now) {
+        IncidentLife.Voicemail again = new IncidentLife.Voicemail(v.priority(), v.callbackNumber(), v.recording(),
+                respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()));
+        Optional<IncidentLife.Outcome> o = Acknowledgements.decideAndSave(s, incidentId,
+                i -> IncidentLife.voicemailAgain(i, again, slaWarning, now), now);
+        if (o.isEmpty() || !o.get().changed()) {
             return Optional.empty();
         }
-        boolean hasMessage = v.recording() != null && !v.recording().isBlank();
+        Incident i = o.get().incident();
         Ticket updated = t;
         if (i.priority() != null && i.priority() != t.priority()) {
             updated = updated.withPriority(i.priority());
@@ -124,27 +124,6 @@ public final class IncidentService implements IncidentOpener {
         if (updated != t) {
             s.tickets().update(updated.touchedAt(now));
         }
-        java.util.Set<Long> told = new java.util.LinkedHashSet<>();
-        if (i.state() == IncidentState.ACKNOWLEDGED && i.ownerId() != null) {
-            told.add(i.ownerId());
-        } else {
-            for (Page p : s.pages().forIncident(i.id())) {
-                if (p.kind() == org.pagerline.core.page.PageKind.PAGE && p.technicianId() != null) {
-                    told.add(p.technicianId());
-                }
-            }
-        }
-        List<String> names = new java.util.ArrayList<>();
-        for (long techId : told) {
-            s.roster().technician(techId).ifPresent(tech -> names.add(PageWriter.write(s, i, tech,
-                    org.pagerline.core.page.PageKind.NOTICE, PageTexts.voicemailAgain(i, before, hasMessage), Page.OTHER_STEP,
-                    i.cycle(), now)));
-        }
-        String changed = (i.priority() != before.priority() ? "; priority now " + i.priority() : "")
-                + (java.util.Objects.equals(i.callbackNumber(), before.callbackNumber()) ? "" : "; call back on "
-                        + i.callbackNumber());
-        s.tickets().addEvent(t.id(), now, "VOICEMAIL_AGAIN", (hasMessage ? "another urgent voicemail ("
-                + v.recording() + ")" : "another urgent call with no message") + " joins incident " + i.id() + changed + "; told " + (names.isEmpty() ? "nobody yet" : String.join(", ", names)));
         return Optional.of(i.id());
     }
 
@@ -188,9 +167,7 @@ public final class IncidentService implements IncidentOpener {
         return switch (o.result()) {
             case DONE -> new Response(true, "incident " + id + " acknowledged by " + t.name() + "; paging stopped"
                     + " (the call-back timer runs until " + o.incident().callbackDueAt() + ")");
-            case ALREADY_YOURS -> new Response(false, "incident " + id + " is already acknowledged by " + t.name()
-                    + "; nothing changed");
-            case STALE -> new Response(false, stale(o.incident()));
+            case ALREADY_YOURS, STALE -> new Response(false, IncidentLife.already(o.incident()));
             case NO_SUCH_INCIDENT -> throw new NotFoundException("no incident with id " + id);
         };
     }
@@ -200,35 +177,18 @@ public final class IncidentService implements IncidentOpener {
         Acknowledgements.Outcome o = acks.calledBack(id, t, "CLI");
         return switch (o.result()) {
             case DONE -> new Response(true, "incident " + id + ": call-back by " + t.name() + " recorded; all timers stopped");
-            case ALREADY_YOURS, STALE -> new Response(false, stale(o.incident()));
+            case ALREADY_YOURS, STALE -> new Response(false, IncidentLife.already(o.incident()));
             case NO_SUCH_INCIDENT -> throw new NotFoundException("no incident with id " + id);
         };
     }
 
     public Response resolve(long id) {
-        Instant now = clock.instant();
-        Response r = tx.inTransaction(s -> {
-            Incident i = require(s, id);
-            if (!s.incidents().resolve(id, now)) {
-                return new Response(false, "incident " + id + " is already resolved; nothing changed");
-            }
-            int cancelled = s.pages().cancelPendingAll(id);
-            s.tickets().addEvent(i.ticketId(), now, "RESOLVED", "incident " + id + " resolved"
-                    + (cancelled > 0 ? "; " + cancelled + " pending page(s) and notice(s) cancelled" : ""));
-            Ticket t = s.tickets().find(i.ticketId()).orElseThrow();
-            if (t.status() != TicketStatus.CLOSED) {
-                s.tickets().update(t.withStatus(TicketStatus.CLOSED).touchedAt(now));
-                s.tickets().addEvent(t.id(), now, "CLOSED", "closed: incident " + id + " resolved");
-            }
-            return new Response(true, "incident " + id + " resolved; ticket " + i.ticketId() + " closed");
-        });
-        return r;
-    }
-
-    static String stale(Incident i) {
-        String state = i.state().name().toLowerCase().replace('_', ' ');
-        return "incident " + i.id() + " is already " + state + (i.ownerName() == null ? "" : " (" + i.ownerName() + ")")
-                + "; nothing changed";
+        Acknowledgements.Outcome o = acks.resolve(id);
+        return switch (o.result()) {
+            case DONE -> new Response(true, "incident " + id + " resolved; ticket " + o.incident().ticketId() + " closed");
+            case ALREADY_YOURS, STALE -> new Response(false, IncidentLife.already(o.incident()));
+            case NO_SUCH_INCIDENT -> throw new NotFoundException("no incident with id " + id);
+        };
     }
 
     public EscalationPolicy policy() {

@@ -16,7 +16,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pagerline.core.page.BundleGaps;
 import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageState;
@@ -53,6 +55,7 @@ public final class PageDispatcher {
     private final Clock clock;
     private final Map<Channel, PageChannel> channels;
     private final RateLimit rateLimit;
+    private volatile BundleGaps bundleGaps = BundleGaps.defaults();
     private final Duration sendTimeout;
     private final DeliveryOutcomes outcomes;
     private final ExecutorService senders;
@@ -96,6 +99,12 @@ public final class PageDispatcher {
         this.senders = senders;
         this.senderThreads = senders instanceof ThreadPoolExecutor pool ? Math.max(1, pool.getMaximumPoolSize()) : BATCH;
         this.passWait = passWait;
+    }
+
+    /** Wiring: the pace of urgent messages to one phone (default {@link BundleGaps#defaults()}). */
+    public PageDispatcher withBundleGaps(BundleGaps gaps) {
+        this.bundleGaps = gaps;
+        return this;
     }
 
     public Duration sendTimeout() {
@@ -233,6 +242,7 @@ public final class PageDispatcher {
                 if (unwanted.isPresent()) {
                     String why = "no result since " + p.claimedAt() + "; not sent again: " + unwanted.get();
                     s.pages().markFailed(p.id(), why);
+                    s.pages().releaseCarried(p.id(), now);   // a bundle's other incidents still want their pages
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_FAILED", DeliveryOutcomes.describe(p) + " had " + why);
                     log.info("page {} ({}) was left SENDING since {}; not sent again: {}", p.id(),
                             DeliveryOutcomes.describe(p), p.claimedAt(), unwanted.get());
@@ -247,7 +257,21 @@ public final class PageDispatcher {
                 out.add(claimed(p, now));
             }
         }
+        java.util.Set<Long> carried = new java.util.HashSet<>();
         for (Page p : out.size() >= limit ? List.<Page>of() : s.pages().duePending(now, limit - out.size())) {
+            if (carried.contains(p.id())) {
+                continue;   // already went out inside a bundle this round
+            }
+            if (urgent(p)) {
+                claimUrgent(s, p, now, carried).ifPresent(out::add);
+                continue;
+            }
+            if (p.step() == Page.TAKEN_STEP) {   // who took it, by voice: never held
+                if (s.pages().claim(p.id(), PageState.PENDING, null, now)) {
+                    out.add(claimed(p, now));
+                }
+                continue;
+            }
             Optional<Instant> defer = rateLimit.deferUntil(
                     s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages()));
             if (defer.isPresent()) {
@@ -268,9 +292,87 @@ public final class PageDispatcher {
     }
 
     private static Page claimed(Page p, Instant now) {
+        return claimed(p, p.text(), now);
+    }
+
+    private static Page claimed(Page p, String text, Instant now) {
         return new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(),
-                p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(), p.fallback(), PageState.SENDING, p.attempts() + 1,
+                p.kind(), p.replyCode(), text, p.step(), p.cycle(), p.fallback(), PageState.SENDING, p.attempts() + 1,
                 p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError());
+    }
+
+    /**
+     * Urgent: a page asking for an acknowledgement, or (by SMS) who took an incident. Never held by
+     * the rate limit; paced by the bundle gap instead. A who-took-it notice by voice (the phone
+     * opted out of texts) simply goes.
+     */
+    private static boolean urgent(Page p) {
+        return p.kind() == PageKind.PAGE || (p.step() == Page.TAKEN_STEP && p.channel() == Channel.SMS);
+    }
+
+    /**
+     * An urgent message due to a phone. A page: at once if no urgent message about another incident
+     * went to that phone on that channel within the bundle gap, else held until the gap is over (at
+     * most one gap; two messages about one incident, such as a step and a late call-back, are not
+     * paced against each other). A
+     * who-took-it notice: at once, always. When it goes, everything urgent pending for that phone
+     * and channel goes with it as ONE message (the carrier: the first page asking for an
+     * acknowledgement, else the first notice), the others carried by it.
+     */
+    private Optional<Page> claimUrgent(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
+        Duration gap = bundleGaps.of(p.channel());
+        if (p.kind() == PageKind.PAGE) {   // a who-took-it notice is never held: it goes at once
+            Optional<Instant> last = gap.isZero() ? Optional.empty()
+                    : s.pages().lastUrgentHandOver(p.to(), p.channel(), now.minus(gap), p.incidentId());
+            if (last.isPresent() && last.get().plus(gap).isAfter(now)) {
+                Instant at = last.get().plus(gap);
+                s.pages().reschedule(p.id(), at, null);
+                if (p.attempts() == 0 && p.nextAttemptAt() != null && !p.nextAttemptAt().isAfter(p.createdAt())) {
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_HELD", DeliveryOutcomes.describe(p) + " goes at " + at
+                            + " with whatever else is urgent for that phone then: one urgent "
+                            + (p.channel() == Channel.SMS ? "text" : "call") + " per " + gap.toSeconds() + " s to one phone");
+                }
+                return Optional.empty();
+            }
+        }
+        List<Page> all = new ArrayList<>();
+        all.add(p);
+        for (Page m : gap.isZero() ? List.<Page>of() : s.pages().pendingUrgentTo(p.to(), p.channel(), p.incidentId())) {
+            if (p.channel() == Channel.VOICE && m.kind() != PageKind.PAGE) {
+                continue;   // a paging call carries pages only
+            }
+            if (m.attempts() > 0) {
+                continue;   // a retry keeps its own schedule (and may first have to ask the provider)
+            }
+            all.add(m);
+        }
+        Page carrier = all.stream().filter(x -> x.kind() == PageKind.PAGE).findFirst().orElse(p);
+        if (!s.pages().claim(carrier.id(), PageState.PENDING, null, now)) {
+            return Optional.empty();
+        }
+        if (all.size() == 1) {
+            return Optional.of(claimed(carrier, now));
+        }
+        List<Page> mates = new ArrayList<>();
+        for (Page m : all) {
+            if (m.id() != carrier.id() && s.pages().carry(m.id(), carrier.id(), now)) {
+                mates.add(m);
+                carried.add(m.id());
+            }
+        }
+        if (mates.isEmpty()) {
+            return Optional.of(claimed(carrier, now));
+        }
+        List<Page> inBundle = new ArrayList<>(List.of(carrier));
+        inBundle.addAll(mates);
+        String text = carrier.channel() == Channel.SMS ? PageTexts.bundle(s, inBundle) : carrier.text();
+        s.pages().rewrite(carrier.id(), text);
+        for (Page m : mates) {
+            s.tickets().addEvent(m.ticketId(), now, "PAGE_BUNDLED", DeliveryOutcomes.describe(m) + " goes out inside page "
+                    + carrier.id() + " (one " + (carrier.channel() == Channel.SMS ? "text" : "call") + " for "
+                    + inBundle.stream().map(Page::incidentId).distinct().count() + " incidents)");
+        }
+        return Optional.of(claimed(carrier, text, now));
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.pagerline.service;
 
+import org.pagerline.core.page.PageKey;
+import org.pagerline.core.page.SmsCommand;
+
 /**
  * Port, implemented by the paging service and called by adapters: what people paged do about a
  * page. Adapters only translate (an SMS body, a DTMF digit, a status callback) and hand over.
@@ -7,8 +10,11 @@ package org.pagerline.service;
  */
 public interface PageResponses {
 
-    /** An SMS from {@code fromE164}. Returns the reply to text back (never null). */
-    String onSmsReply(String fromE164, String body);
+    /**
+     * An SMS from {@code fromE164}, as the adapter read its words ({@link SmsCommand#parse}). Returns
+     * the reply to text back (never null; empty for a sender who is not a technician).
+     */
+    String onSmsReply(String fromE164, SmsCommand command);
 
     /** What a voice page must say: who called, the recording, the ticket. Empty if no such page. */
     java.util.Optional<PageBrief> brief(long pageId);
@@ -23,8 +29,8 @@ public interface PageResponses {
         return java.util.Optional.empty();
     }
 
-    /** A key pressed on the paging call ("1", "4", "5", "*"). */
-    KeyOutcome onPageKey(long pageId, String key);
+    /** A key pressed on the paging call, as the adapter read it ({@link PageKey#of}). */
+    KeyOutcome onPageKey(long pageId, PageKey key);
 
     /**
      * How the call-back dialled after key 1 ({@link KeyOutcome#connectTo}) ended: {@code connected}
@@ -38,9 +44,22 @@ public interface PageResponses {
     /** A delivery result from a provider. */
     void onDelivery(DeliveryReport report);
 
-    /** What the paging call plays. */
+    /**
+     * What the paging call plays. {@code waiting}: how many urgent incidents this call carries (1
+     * for a plain page; more for a bundle, whose call plays the first one's message and takes key 9
+     * for all of them).
+     */
     record PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
-            String callbackNumber) {}
+            String callbackNumber, int waiting) {
+        public PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
+                String callbackNumber) {
+            this(pageId, incidentId, ticketId, spokenIntro, recording, callbackNumber, 1);
+        }
+
+        public boolean bundle() {
+            return waiting > 1;
+        }
+    }
 
     /**
      * The answer to a key press.

@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
 import org.pagerline.core.roster.Technician;
 
 /** The words of every page and reply. One place, so the wording stays consistent. */
@@ -40,6 +42,13 @@ final class PageTexts {
                 + "c once you called, " + code + "e to pass it on.";
     }
 
+    /** What a paging call carrying {@code waiting} incidents says first: their number, key 9, then the first one. */
+    static String spoken(Incident i, int waiting) {
+        return waiting <= 1 ? spoken(i) : "Urgent page from pagerline. " + waiting + " urgent incidents are waiting for"
+                + " you. Press 9 at any time to take them all. The first one: " + spoken(i).substring(
+                        "Urgent page from pagerline. ".length());
+    }
+
     static String spoken(Incident i) {
         String about = i.priority() == null ? "" : ", about " + i.priority().meaning();
         return "Urgent page from pagerline. " + i.who() + " called" + about + ". Ticket " + i.ticketId() + ". "
@@ -63,6 +72,66 @@ final class PageTexts {
                     + time(i.respondBy(), to.zone()) + " MISSED; " + i.who() + " not called back (" + owner + ").";
             case STEP -> page(i, Channel.SMS, to);
         };
+    }
+
+    /**
+     * One text for several urgent messages to one phone (a bundle): who took which incidents, then
+     * the incidents still asking for someone. "pagerline: Pat took incidents 12, 13 (no action needed).
+     * 3 urgent incidents: 14 Acme P1, 15 Zeta P2, 16 Jane Doe P3; reply 14a, or aa to take all."
+     * With one incident asking, its own page's words follow.
+     */
+    static String bundle(Stores s, java.util.List<Page> pages) {
+        java.util.Map<String, java.util.List<Long>> took = new java.util.LinkedHashMap<>();
+        java.util.List<Incident> asking = new java.util.ArrayList<>();
+        Technician to = null;
+        for (Page p : pages) {
+            Incident i = s.incidents().find(p.incidentId()).orElse(null);
+            if (i == null) {
+                continue;
+            }
+            if (to == null && p.technicianId() != null) {
+                to = s.roster().technician(p.technicianId()).orElse(null);
+            }
+            if (p.kind() == PageKind.PAGE) {
+                if (asking.stream().noneMatch(a -> a.id() == i.id())) {
+                    asking.add(i);
+                }
+            } else {
+                java.util.List<Long> ids = took.computeIfAbsent(i.ownerName() == null ? "someone" : i.ownerName(),
+                        k -> new java.util.ArrayList<>());
+                if (!ids.contains(i.id())) {
+                    ids.add(i.id());
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder("pagerline: ");
+        if (!took.isEmpty()) {
+            b.append(String.join("; ", took.entrySet().stream().map(e -> e.getKey() + " took incident"
+                    + (e.getValue().size() == 1 ? " " : "s ") + String.join(", ",
+                    e.getValue().stream().sorted().map(String::valueOf).toList())).toList())).append(" (no action needed).");
+            if (!asking.isEmpty()) {
+                b.append(' ');
+            }
+        }
+        if (asking.size() == 1) {
+            String one = to == null ? "" : page(asking.get(0), Channel.SMS, to);
+            b.append(took.isEmpty() ? one.substring("pagerline ".length()) : one);
+        } else if (!asking.isEmpty()) {
+            asking.sort(java.util.Comparator.comparingLong(Incident::id));
+            b.append(asking.size()).append(" urgent incidents: ").append(String.join(", ", asking.stream()
+                    .map(i -> i.id() + " " + label(i) + (i.priority() == null ? "" : " " + i.priority().name())).toList()))
+                    .append("; reply ").append(asking.get(0).id()).append("a, or aa to take all.");
+        }
+        return b.toString();
+    }
+
+    /** An incident in a list: its company, else the caller. */
+    private static String label(Incident i) {
+        if (i.company() != null && !i.company().isBlank()) {
+            return i.company();
+        }
+        return i.callerName() != null && !i.callerName().isBlank() ? i.callerName()
+                : i.callerNumber() == null ? "unknown caller" : i.callerNumber();
     }
 
     static String taken(Incident i, String by) {

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pagerline.core.incident.Incident;
+import org.pagerline.core.incident.IncidentLife;
+import org.pagerline.core.page.PageKey;
+import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.SmsCommand;
@@ -39,14 +42,13 @@ public final class PagingService implements PageResponses {
             + " works while only one incident awaits you.";
 
     @Override
-    public String onSmsReply(String fromE164, String body) {
+    public String onSmsReply(String fromE164, SmsCommand cmd) {
         Optional<Technician> sender = tx.inTransaction(s -> s.roster().technicianByPhone(fromE164));
         if (sender.isEmpty()) {
             log.info("SMS from unknown number {} ignored", fromE164);
             return "";
         }
         Technician t = sender.get();
-        SmsCommand cmd = SmsCommand.parse(body);
         Instant now = clock.instant();
         switch (cmd.action()) {
             case STOP:
@@ -59,6 +61,8 @@ public final class PagingService implements PageResponses {
             case HELP:
             case UNKNOWN:
                 return HELP;
+            case ACKNOWLEDGE_ALL:
+                return acknowledgeAll(t, numbers(t, fromE164));
             default:
                 break;
         }
@@ -81,10 +85,11 @@ public final class PagingService implements PageResponses {
         if (incidentId == null) {
             return "pagerline: you have no page to answer. " + HELP.substring("pagerline: ".length());
         }
+        long id = incidentId;
         Acknowledgements.Outcome o = switch (cmd.action()) {
-            case ACKNOWLEDGE -> acks.acknowledge(incidentId, t, "SMS");
-            case CALLED_BACK -> acks.calledBack(incidentId, t, "SMS");
-            default -> acks.passOn(incidentId, t, "SMS");
+            case ACKNOWLEDGE -> acks.acknowledge(id, t, "SMS");
+            case CALLED_BACK -> acks.calledBack(id, t, "SMS");
+            default -> acks.passOn(id, asOfNewestPage(id, numbers(t, fromE164)), t, "SMS");
         };
         return smsAnswer(cmd.action(), o, incidentId);
     }
@@ -104,7 +109,7 @@ public final class PagingService implements PageResponses {
      * newest page handed to them, so a late reply is answered with what became of it.
      */
     private Meant meant(Technician t, String from, SmsCommand.Action action) {
-        List<String> numbers = new ArrayList<>(List.of(t.phone(), t.textPhone(), from)).stream().distinct().toList();
+        List<String> numbers = numbers(t, from);
         return tx.inTransaction(s -> {
             List<Long> c = action == SmsCommand.Action.CALLED_BACK ? s.incidents().acknowledgedBy(t.id())
                     : s.pages().openIncidentsPagedTo(numbers);
@@ -124,6 +129,67 @@ public final class PagingService implements PageResponses {
         });
     }
 
+    private static List<String> numbers(Technician t, String from) {
+        return new ArrayList<>(List.of(t.phone(), t.textPhone(), from)).stream().distinct().toList();
+    }
+
+    /**
+     * The step an SMS pass-on speaks for: that of the newest page of the incident handed over to
+     * the sender (what they are answering); null (the current step) when they were never paged for it.
+     */
+    private IncidentLife.AsOf asOfNewestPage(long incidentId, List<String> numbers) {
+        return tx.inTransaction(s -> s.pages().forIncident(incidentId).stream()
+                .filter(p -> p.kind() == PageKind.PAGE && p.claimedAt() != null && numbers.contains(p.to()))
+                .reduce((a, b) -> b)
+                .map(p -> new IncidentLife.AsOf(p.step(), p.cycle())).orElse(null));
+    }
+
+    /**
+     * "aa": every incident of the newest text page handed to this phone, as of that page (a bundle:
+     * the page and those it carried; a single page: its one incident). Each is acknowledged on its own;
+     * the answer says which are now theirs and which someone else had already taken.
+     */
+    private String acknowledgeAll(Technician t, List<String> numbers) {
+        List<Long> ids = tx.inTransaction(s -> s.pages().newestHandedOverTo(numbers, PageKind.PAGE, org.pagerline.core.page.Channel.SMS)
+                .map(p -> {
+                    List<Long> all = new ArrayList<>();
+                    all.add(p.incidentId());
+                    for (Page c : s.pages().carriedBy(p.id())) {
+                        if (!all.contains(c.incidentId())) {
+                            all.add(c.incidentId());
+                        }
+                    }
+                    return all;
+                }).orElse(List.of()));
+        if (ids.isEmpty()) {
+            return "pagerline: you have no page to answer. " + HELP.substring("pagerline: ".length());
+        }
+        List<Incident> mine = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (long id : ids) {
+            Acknowledgements.Outcome o = acks.acknowledge(id, t, "SMS (aa, all of the page)");
+            if (o.result() == Acknowledgements.Result.DONE || o.result() == Acknowledgements.Result.ALREADY_YOURS) {
+                mine.add(o.incident());
+            } else if (o.incident() != null) {
+                others.add(IncidentLife.already(o.incident()));
+            }
+        }
+        StringBuilder b = new StringBuilder("pagerline: ");
+        if (mine.isEmpty()) {
+            b.append("none of them changed: ");
+        } else {
+            b.append(mine.size() == 1 ? "incident " : mine.size() + " incidents ").append("yours: ");
+            b.append(String.join("; ", mine.stream().map(i -> i.id() + " " + i.who() + " on "
+                    + (i.callbackNumber() == null ? "(no number)" : i.callbackNumber())).toList()));
+            b.append(". Reply ").append(mine.get(0).id()).append("c (and so on) once called back.");
+            if (!others.isEmpty()) {
+                b.append(" ");
+            }
+        }
+        b.append(String.join("; ", others));
+        return b.toString().trim();
+    }
+
     /** A bare "c" from someone holding no acknowledged incident: changes nothing, asks for the code. */
     private static String bareCallBackWithoutIncident(Incident newest) {
         if (newest == null) {
@@ -132,8 +198,7 @@ public final class PagingService implements PageResponses {
         long id = newest.id();
         String became = newest.state() == org.pagerline.core.incident.IncidentState.OPEN
                 ? "incident " + id + " (ticket " + newest.ticketId() + ", " + newest.who() + ") still awaits someone"
-                : "incident " + id + " is already " + newest.state().name().toLowerCase().replace('_', ' ')
-                        + (newest.ownerName() == null ? "" : " (" + newest.ownerName() + ")");
+                : "incident " + id + " is already " + IncidentLife.standing(newest);
         return "pagerline: you hold no incident awaiting a call-back, so a bare 'c' changes nothing; your newest page: "
                 + became + ". If you called that caller back, reply " + id + "c.";
     }
@@ -152,17 +217,21 @@ public final class PagingService implements PageResponses {
                     default -> "pagerline: passing incident " + id + " on to the next person now.";
                 };
             case ALREADY_YOURS:
-                return "pagerline: you already have incident " + id + "; nothing changed."
+                return "pagerline: " + IncidentLife.already(i) + "."
                         + (action == SmsCommand.Action.CALLED_BACK ? "" : " Reply " + id + "c once you have called back.");
             default:
-                return "pagerline: " + IncidentService.stale(i) + ".";
+                return "pagerline: " + IncidentLife.already(i) + ".";
         }
     }
 
     @Override
     public Optional<PageBrief> brief(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i ->
-                new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i), i.recording(), i.callbackNumber()))));
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i -> {
+            int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
+                    .filter(id -> id != i.id()).distinct().count();
+            return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
+                    i.callbackNumber(), waiting);
+        })));
     }
 
     @Override
@@ -175,7 +244,7 @@ public final class PagingService implements PageResponses {
     }
 
     @Override
-    public KeyOutcome onPageKey(long pageId, String key) {
+    public KeyOutcome onPageKey(long pageId, PageKey key) {
         Optional<Page> page = tx.inTransaction(s -> s.pages().find(pageId));
         if (page.isEmpty() || page.get().technicianId() == null) {
             return new KeyOutcome("Sorry, this page is not known. Goodbye.", null, true);
@@ -184,11 +253,11 @@ public final class PagingService implements PageResponses {
         if (tech.isEmpty()) {
             return new KeyOutcome("Sorry, this page is not known. Goodbye.", null, true);
         }
-        long incidentId = page.get().incidentId();
+        Page p = page.get();
+        long incidentId = p.incidentId();
         Technician t = tech.get();
-        String k = key == null ? "" : key.trim();
-        switch (k) {
-            case "1": {
+        switch (key) {
+            case CONNECT_ME: {
                 Acknowledgements.Outcome o = acks.acknowledge(incidentId, t, "key 1 on the paging call");
                 if (o.result() != Acknowledgements.Result.DONE && o.result() != Acknowledgements.Result.ALREADY_YOURS) {
                     return staleKey(o);
@@ -201,7 +270,7 @@ public final class PagingService implements PageResponses {
                 // Acknowledged only: the call-back counts once the Dial connects (onConnected).
                 return new KeyOutcome("Acknowledged. Connecting you to the caller now.", number, false);
             }
-            case "4": {
+            case ACKNOWLEDGE: {
                 Acknowledgements.Outcome o = acks.acknowledge(incidentId, t, "key 4 on the paging call");
                 if (o.result() == Acknowledgements.Result.DONE || o.result() == Acknowledgements.Result.ALREADY_YOURS) {
                     Incident i = o.incident();
@@ -211,12 +280,34 @@ public final class PagingService implements PageResponses {
                 }
                 return staleKey(o);
             }
-            case "5": {
-                Acknowledgements.Outcome o = acks.passOn(incidentId, t, "key 5 on the paging call");
+            case ACKNOWLEDGE_ALL: {
+                List<Long> ids = tx.inTransaction(s -> {
+                    List<Long> all = new ArrayList<>(List.of(incidentId));
+                    s.pages().carriedBy(pageId).stream().map(Page::incidentId).filter(id -> !all.contains(id))
+                            .forEach(all::add);
+                    return all;
+                });
+                List<String> mine = new ArrayList<>();
+                for (long id : ids) {
+                    Acknowledgements.Outcome o = acks.acknowledge(id, t, "key 9 on the paging call (all it carries)");
+                    if (o.result() == Acknowledgements.Result.DONE || o.result() == Acknowledgements.Result.ALREADY_YOURS) {
+                        mine.add(Long.toString(id));
+                    }
+                }
+                if (mine.isEmpty()) {
+                    return new KeyOutcome("These incidents were already taken. Nothing changed. Goodbye.", null, true);
+                }
+                return new KeyOutcome("Acknowledged. " + (mine.size() == 1 ? "Incident " + mine.get(0) + " is"
+                        : "Incidents " + String.join(", ", mine) + " are") + " yours; the callers' numbers are in"
+                        + " your text messages. Goodbye.", null, true);
+            }
+            case PASS_ON: {
+                Acknowledgements.Outcome o = acks.passOn(incidentId, new IncidentLife.AsOf(p.step(), p.cycle()), t,
+                        "key 5 on the paging call");
                 return o.result() == Acknowledgements.Result.DONE
                         ? new KeyOutcome("Passing it on to the next person. Goodbye.", null, true) : staleKey(o);
             }
-            case "*": {
+            case REPEAT: {
                 Optional<PageBrief> b = brief(pageId);
                 return new KeyOutcome(b.map(PageBrief::spokenIntro).orElse("") + " " + PageTexts.KEYS, null, false);
             }
@@ -251,10 +342,9 @@ public final class PagingService implements PageResponses {
         if (o.incident() == null) {
             return new KeyOutcome("Sorry, this incident is not known. Goodbye.", null, true);
         }
-        Incident i = o.incident();
-        String by = i.ownerName() == null ? "" : " by " + i.ownerName();
-        return new KeyOutcome("This incident is already " + i.state().name().toLowerCase().replace('_', ' ') + by
-                + ". Nothing changed. Thank you. Goodbye.", null, true);
+        String already = IncidentLife.already(o.incident());
+        return new KeyOutcome(Character.toUpperCase(already.charAt(0)) + already.substring(1).replace("; nothing changed",
+                ". Nothing changed") + ". Thank you. Goodbye.", null, true);
     }
 
     private static String spell(String number) {

@@ -189,7 +189,7 @@ public final class PagingBench {
             String from = k % 2 == 0 ? "+12045550101" : "+12045550102";
             results.add(pool.submit(() -> {
                 long t0 = System.nanoTime();
-                String answer = paging.onSmsReply(from, id + "a");
+                String answer = paging.onSmsReply(from, org.pagerline.core.page.SmsCommand.parse(id + "a"));
                 if (!answer.contains("is yours")) {
                     throw new IllegalStateException("unexpected answer: " + answer);
                 }
@@ -218,9 +218,9 @@ public final class PagingBench {
                     Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, TicketSource.PHONE, Priority.P3,
                             "+1204666" + String.format("%04d", k % 10000), "Bulk " + k, "Acme", "+12045559999", null));
                     Instant due = base.plusMillis((long) k * spreadSeconds * 1000 / n);
-                    Incident i = s.incidents().insert(Incident.open(t.id(), Priority.P3, t.callerNumber(), t.callerName(),
-                            "Acme", "+12045559999", "rec", now, now, Duration.ZERO, Duration.ofHours(6), null, Duration.ofMinutes(15))
-                            .escalated(1, 0, due));
+                    Incident i = s.incidents().insert(Incident.open(t.id(), Priority.P3, new Incident.Caller(t.callerNumber(),
+                            t.callerName(), "Acme", "+12045559999", "rec"), now, now, Duration.ZERO, Duration.ofHours(6), null,
+                            Duration.ofMinutes(15)).edit().escalation(1, 0, due).build());
                     dueOf.put(i.id(), due);
                 }
             });

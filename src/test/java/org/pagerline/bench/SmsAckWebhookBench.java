@@ -163,7 +163,8 @@ public final class SmsAckWebhookBench {
     /** Answers every SMS at once, as an engine with nothing to do would. Replace with the real engine. */
     static final class InstantResponses implements PageResponses {
         @Override
-        public String onSmsReply(String fromE164, String body) {
+        public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+        String body = command.words();
             return "Ticket " + body.replaceAll("[^0-9]", "") + " acknowledged. Thank you.";
         }
 
@@ -173,7 +174,8 @@ public final class SmsAckWebhookBench {
         }
 
         @Override
-        public KeyOutcome onPageKey(long pageId, String key) {
+        public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey pressed) {
+        String key = pressed.digit();
             return new KeyOutcome("", null, true);
         }
 

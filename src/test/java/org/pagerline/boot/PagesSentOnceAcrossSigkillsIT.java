@@ -99,6 +99,8 @@ class PagesSentOnceAcrossSigkillsIT {
             Files.writeString(config, String.join("\n", "data.dir=" + data, "http.port=" + Ports.free(), "agi.port=0",
                     "scheduler.sweep-interval=1s", "paging.send-timeout=3s", "paging.send-threads=4",
                     "paging.rate-limit.pages=1000", "twilio.account-sid=" + FakeTwilio.ACCOUNT_SID,
+                    // every page its own hand-over (no bundles): this counts creates per page
+                    "paging.bundle.sms-gap=0s", "paging.bundle.voice-gap=0s",
                     "twilio.from-number=+12045550100", "twilio.public-url=https://pager.example.com",
                     "twilio.api-url=" + twilio.apiUrl(), "twilio.timeout=2500ms", "paging.sms-provider=twilio",
                     "paging.voice-provider=twilio", ""));

@@ -71,7 +71,9 @@ class SlowTwilioGetsEachPageOnceE2ETest {
 
     @Test
     void aCallPlacedSinceForAnotherIncidentIsNotTakenForThePageWhoseAnswerCameTooLate() throws Exception {
-        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO, Map.of("twilio.timeout", "1s"))) {
+        // no bundle gaps: the second incident's call must go to the same phones at once, as its own call
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO, Map.of("twilio.timeout", "1s",
+                "paging.bundle.sms-gap", "0s", "paging.bundle.voice-gap", "0s"))) {
             // Twilio is slow for the first incident's four creates: it has them, pagerline does not know.
             e.twilio.clock(e.clock::instant).answerAfter(Duration.ofSeconds(2), d -> { });
             long first = E2eServer.ticketOf(e.urgentVoicemail());

@@ -67,14 +67,14 @@ class StaleForgedAndRepeatedAcksE2ETest {
 
             // Sam again (a new message): politely told, nothing changes.
             String again = sam.reply(n + "a");
-            assertTrue(again.contains("you already have incident " + n + "; nothing changed"), again);
+            assertTrue(again.contains("incident " + n + " is already acknowledged by Sam; nothing changed"), again);
             // Pat, late, with a bare "a" for the newest page to their phone: told who has it.
             String late = pat.reply("a");
-            assertTrue(late.contains("incident " + n + " is already acknowledged (Sam); nothing changed"), late);
+            assertTrue(late.contains("incident " + n + " is already acknowledged by Sam; nothing changed"), late);
             // An admin from the command line: the same.
             E2eServer.CliResult cli = e.cli("incident", "ack", Long.toString(n), "--tech", "Pat");
             assertEquals(0, cli.exit(), cli.err());
-            assertTrue(cli.out().contains("incident " + n + " is already acknowledged (Sam); nothing changed"), cli.out());
+            assertTrue(cli.out().contains("incident " + n + " is already acknowledged by Sam; nothing changed"), cli.out());
 
             Incident i = e.incident(n);
             assertEquals(IncidentState.ACKNOWLEDGED, i.state());

@@ -44,7 +44,7 @@ class IncidentCliTest {
         assertEquals(0, run("incident", "ack", Long.toString(id), "--tech", "Sam"));
         assertTrue(out.contains("acknowledged by Sam; paging stopped"), out);
         assertEquals(0, run("incident", "ack", Long.toString(id), "--tech", "Pat"));
-        assertTrue(out.contains("already acknowledged (Sam); nothing changed"), out);
+        assertTrue(out.contains("already acknowledged by Sam; nothing changed"), out);
         h.pass();
         h.expectSms(PAT, "Sam took incident " + id);
 

@@ -44,7 +44,7 @@ class BusinessHoursSlaScenarioTest {
         long id = h.voicemail(p);
         h.pass();
         h.expectPaged(PAT, id);
-        h.paging.onSmsReply(PAT, "a");
+        h.sms(PAT, "a");
         h.pass();
         return id;
     }
@@ -73,7 +73,7 @@ class BusinessHoursSlaScenarioTest {
         for (String phone : List.of(PAT, LEE, VAL)) {
             h.expectSms(phone, "LATE");
         }
-        h.paging.onSmsReply(PAT, id + "c");
+        h.sms(PAT, id + "c");
         h.after(Duration.ofHours(1));
         h.expectNothingElse();
     }
@@ -87,7 +87,7 @@ class BusinessHoursSlaScenarioTest {
         onlyLateNoticesUntil(TUESDAY_11_00.minus(Duration.ofMinutes(30)));  // Monday 10:45 passes quietly
         h.after(Duration.ofMinutes(15));
         h.expectSms(LEE, "respond-by deadline 16:00 is near");
-        h.paging.onSmsReply(PAT, id + "c");
+        h.sms(PAT, id + "c");
         h.after(Duration.ofMinutes(30));                                     // called back: no MISSED
     }
 
@@ -100,7 +100,7 @@ class BusinessHoursSlaScenarioTest {
         onlyLateNoticesUntil(due.minus(Duration.ofMinutes(30)));
         h.after(Duration.ofMinutes(15));                                     // Friday 17:45 desk time
         h.expectSms(LEE, "respond-by deadline 23:00 is near");
-        h.paging.onSmsReply(PAT, id + "c");
+        h.sms(PAT, id + "c");
         h.after(Duration.ofMinutes(30));
     }
 

@@ -196,7 +196,7 @@ class DispatcherNoDoubleSendTest {
             e.runDue();
             h.expectCall(PAT);
             h.expectPaged(SAM, id);
-            h.paging.onSmsReply(SAM, id + "a");          // Sam takes it while the SMS to Pat hangs
+            h.sms(SAM, id + "a");          // Sam takes it while the SMS to Pat hangs
 
             h.clock.advance(Duration.ofSeconds(61));
             e.runDue();                                  // past the send timeout: the page to Pat is not wanted now

@@ -56,7 +56,7 @@ class PagingScenarioTest {
     void anSmsAckStopsThePagingAndTellsTheOthersWhoTookIt() {
         long id = h.voicemailPagingPatAndSam(Priority.P2);
 
-        String answer = h.paging.onSmsReply(SAM, id + "a");
+        String answer = h.sms(SAM, id + "a");
         assertTrue(answer.contains("incident " + id + " is yours"), answer);
         assertTrue(answer.contains(CALLER), answer);
         h.pass();
@@ -73,15 +73,15 @@ class PagingScenarioTest {
     @Test
     void aRepeatedOrStaleAckIsAnsweredAndChangesNothing() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, "a");                 // bare 'a': the newest page to Pat
+        h.sms(PAT, "a");                 // bare 'a': the newest page to Pat
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
 
-        String again = h.paging.onSmsReply(PAT, id + "a");
-        assertTrue(again.contains("you already have incident " + id), again);
-        String late = h.paging.onSmsReply(SAM, "4");
-        assertTrue(late.contains("already acknowledged (Pat)"), late);
-        String key = h.paging.onPageKey(h.incidents.show(id).pages().stream()
+        String again = h.sms(PAT, id + "a");
+        assertTrue(again.contains("incident " + id + " is already acknowledged by Pat; nothing changed"), again);
+        String late = h.sms(SAM, "4");
+        assertTrue(late.contains("already acknowledged by Pat"), late);
+        String key = h.key(h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(SAM) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id(), "4").say();
         assertTrue(key.contains("already acknowledged by Pat"), key);
         h.pass();                                      // and nobody is told anything new
@@ -92,16 +92,16 @@ class PagingScenarioTest {
     @Test
     void unknownSendersAreIgnoredAndGibberishGetsHelp() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        assertEquals("", h.paging.onSmsReply("+15145550000", id + "a"));
-        assertTrue(h.paging.onSmsReply(PAT, "what?").contains("12a to take"));
-        assertTrue(h.paging.onSmsReply(PAT, "999a").contains("no incident 999"));
+        assertEquals("", h.sms("+15145550000", id + "a"));
+        assertTrue(h.sms(PAT, "what?").contains("12a to take"));
+        assertTrue(h.sms(PAT, "999a").contains("no incident 999"));
         assertEquals(IncidentState.OPEN, h.incidents.show(id).incident().state());
     }
 
     @Test
     void theCallbackTimerEscalatesWiderAt30MinutesEvenAfterAnAck() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");
 
@@ -113,7 +113,7 @@ class PagingScenarioTest {
         h.expectNothingElse();
         assertTrue(timeline(id).stream().anyMatch(l -> l.contains("not called back within 30 min")));
 
-        String cb = h.paging.onSmsReply(PAT, id + "c");
+        String cb = h.sms(PAT, id + "c");
         assertTrue(cb.contains("call-back on incident " + id + " recorded"), cb);
         h.after(Duration.ofMinutes(60));               // nothing more: it was called back
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
@@ -128,7 +128,7 @@ class PagingScenarioTest {
         assertTrue(brief.spokenIntro().contains("Jane Doe (Acme) called, about company-wide outage"), brief.spokenIntro());
         assertEquals("/var/spool/asterisk/voicemail/urgent/msg0001", brief.recording());
 
-        var out = h.paging.onPageKey(patCall, "1");
+        var out = h.key(patCall, "1");
         assertEquals(CALLER, out.connectTo());
         assertFalse(out.hangUp());
         h.pass();
@@ -149,7 +149,7 @@ class PagingScenarioTest {
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
 
-        h.paging.onPageKey(patCall, "1");
+        h.key(patCall, "1");
         h.paging.onConnected(patCall, false, "DIALSTATUS BUSY");
         h.pass();
         h.expectSms(SAM, "Pat took");
@@ -169,11 +169,48 @@ class PagingScenarioTest {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
         long patCall = h.incidents.show(id).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
-        assertTrue(h.paging.onPageKey(patCall, "5").hangUp());
+        assertTrue(h.key(patCall, "5").hangUp());
         h.pass();
         h.expectPaged(LEE, id);                        // the team lead now, not in 5 minutes
         h.after(Duration.ofMinutes(5));
         h.expectPaged(VAL, id);
+    }
+
+    @Test
+    void aPassOnFromAnEarlierStepsPageIsAlreadyDoneAndPagesNobodyMore() {
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
+        long patCall = voicePageTo(id, PAT);
+        long samCall = voicePageTo(id, SAM);
+        assertTrue(h.key(patCall, "5").hangUp());   // Pat passes it on: the team lead now
+        h.pass();
+        h.expectPaged(LEE, id);
+
+        var late = h.key(samCall, "5");             // Sam's 5 from the same (step 1) page
+        assertTrue(late.hangUp());
+        assertTrue(late.say().contains("already passed on"), late.say());
+        h.pass();
+        h.expectNothingElse();                                   // the VP is not paged at once
+        h.after(Duration.ofMinutes(5));                          // but on time, 5 minutes after the team lead
+        h.expectPaged(VAL, id);
+        assertTrue(timeline(id).stream().anyMatch(l -> l.startsWith("LATE_RESPONSE: Sam's pass-it-on")),
+                timeline(id).toString());
+    }
+
+    @Test
+    void anSmsPassOnFromAnEarlierStepsPageIsAlreadyDoneToo() {
+        long id = h.voicemailPagingPatAndSam(Priority.P3);
+        h.sms(PAT, id + "e");
+        h.pass();
+        h.expectPaged(LEE, id);
+        String late = h.sms(SAM, id + "e");
+        assertTrue(late.contains("already passed on"), late);
+        h.pass();
+        h.expectNothingElse();
+    }
+
+    private long voicePageTo(long incident, String phone) {
+        return h.incidents.show(incident).pages().stream()
+                .filter(p -> p.to().equals(phone) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
     }
 
     @Test
@@ -198,7 +235,7 @@ class PagingScenarioTest {
         h.phones.script(Channel.SMS, LEE, SendResult.permanent("21610", "recipient sent STOP"));
         long id = h.voicemailPagingPatAndSam(Priority.P3);
         // The SLA page to the team lead is an SMS-only notice; use pass-it-on to reach Lee's step quickly.
-        h.paging.onSmsReply(PAT, id + "e");
+        h.sms(PAT, id + "e");
         h.pass();
         h.expectSms(LEE, id + "a");                    // refused for good...
         h.expectCall(LEE);                             // ...and the call in the same step stands
@@ -210,7 +247,7 @@ class PagingScenarioTest {
     void aFailedNoticeFallsBackToVoice() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
         h.phones.script(Channel.SMS, SAM, SendResult.permanent("21610", "recipient sent STOP"));
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");                  // refused for good
         h.expectCall(SAM);                             // so Sam hears it by voice
@@ -231,11 +268,11 @@ class PagingScenarioTest {
     @Test
     void stopMeansNoMoreTextsOnlyCallsUntilStart() {
         long id = h.voicemail(Priority.P3);
-        assertTrue(h.paging.onSmsReply(SAM, "STOP").contains("no more texts"));
+        assertTrue(h.sms(SAM, "STOP").contains("no more texts"));
         h.pass();
         h.expectPaged(PAT, id);
         h.expectCall(SAM);                             // no SMS to Sam
-        h.paging.onSmsReply(SAM, "start");
+        h.sms(SAM, "start");
         h.after(Duration.ofMinutes(20));               // the server was paused: every step due since goes now
         h.expectPaged(LEE, id);                        // team lead (due at 5)
         h.expectPaged(VAL, id);                        // VP (due at 10)
@@ -251,22 +288,25 @@ class PagingScenarioTest {
     }
 
     @Test
-    void theRateLimitDefersButNeverDrops() {
+    void theRateLimitHoldsOnlyWhatCanWaitNeverAnUrgentPage() {
         try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
             tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
             tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
             long id = tight.voicemail(Priority.P3);
             tight.pass();
             tight.expectPaged(PAT, id);                // 2 pages to Pat's phone: the limit
-            tight.after(Duration.ofMinutes(1));        // the next cycle: held back
-            var held = tight.incidents.show(id).pages().stream().filter(p -> p.state() == PageState.PENDING).toList();
-            assertEquals(2, held.size(), "both pages held back, not dropped");
+            tight.after(Duration.ofMinutes(1));        // the next cycle: urgent, so it goes all the same
+            tight.expectPaged(PAT, id);
+            tight.voicemail(Priority.P3);              // the caller again: a notice that can wait
+            tight.pass();
+            var held = tight.incidents.show(id).pages().stream().filter(p -> p.state() == PageState.PENDING
+                    && p.kind() == org.pagerline.core.page.PageKind.NOTICE).toList();
+            assertEquals(1, held.size(), "the notice is held back, not dropped");
             assertTrue(tight.incidents.show(id).timeline().stream().map(TicketEvent::kind).anyMatch("PAGE_DEFERRED"::equals));
-            tight.clock.advance(Duration.ofMinutes(9));
-            tight.pass();                              // 10 min after the first pages: the held ones go
-            var sms = tight.expectSms(PAT, "Reply " + id + "a");
+            tight.sms(PAT, id + "a");                  // Pat takes it: that confirmation is the SMS reply itself
+            tight.after(Duration.ofMinutes(10));       // 10 min after the second pages: the held notice goes
+            var sms = tight.expectSms(PAT, "ANOTHER urgent message");
             assertEquals(held.get(0).id(), sms.page().pageId());
-            tight.expectCall(PAT);
             tight.incidents.resolve(id);
         }
         h.expectNothingElse();
@@ -278,7 +318,7 @@ class PagingScenarioTest {
         long id = h.voicemail(Priority.P1);
         h.pass();
         h.expectPaged(PAT, id);
-        h.paging.onSmsReply(PAT, "a");
+        h.sms(PAT, "a");
         h.pass();
         for (int late = 30; late <= 90; late += 30) {  // not called back: late at 30, and again each 30 min
             h.after(Duration.ofMinutes(30));
@@ -294,7 +334,7 @@ class PagingScenarioTest {
         for (String phone : List.of(PAT, LEE, VAL)) {
             h.expectSms(phone, "LATE");
         }
-        h.paging.onSmsReply(PAT, id + "c");
+        h.sms(PAT, id + "c");
         h.after(Duration.ofHours(2));
         assertNull(h.incidents.show(id).incident().nextDue());
     }
@@ -307,7 +347,7 @@ class PagingScenarioTest {
         h.after(Duration.ofHours(1));
         assertEquals(org.pagerline.core.ticket.TicketStatus.CLOSED,
                 h.tickets.find(h.incidents.show(id).incident().ticketId()).status());
-        String late = h.paging.onSmsReply(SAM, id + "a");
+        String late = h.sms(SAM, id + "a");
         assertTrue(late.contains("already resolved"), late);
     }
 

@@ -28,7 +28,7 @@ class RacingAcksTest {
             for (String phone : List.of(PAT, SAM)) {
                 answers.add(two.submit(() -> {
                     go.await();
-                    return h.paging.onSmsReply(phone, id + "a");
+                    return h.sms(phone, id + "a");
                 }));
             }
             go.countDown();

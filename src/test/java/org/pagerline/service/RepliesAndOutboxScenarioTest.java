@@ -52,7 +52,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aBareCIsTheCallBackOnTheIncidentYouTookNotTheNewestOpenOne() {
         long twelve = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, twelve + "a");
+        h.sms(PAT, twelve + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + twelve);
 
@@ -62,7 +62,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(PAT, thirteen);
         h.expectPaged(SAM, thirteen);
 
-        String answer = h.paging.onSmsReply(PAT, "c");   // Pat called Jane back (incident 12)
+        String answer = h.sms(PAT, "c");   // Pat called Jane back (incident 12)
         assertTrue(answer.contains("call-back on incident " + twelve + " recorded"), answer);
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
         assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "13 still needs someone");
@@ -75,21 +75,21 @@ class RepliesAndOutboxScenarioTest {
         long twelve = h.voicemail(Priority.P3);
         long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
         h.pass();
-        for (long id : List.of(twelve, thirteen)) {
-            h.expectPaged(PAT, id);
-            h.expectPaged(SAM, id);
+        for (String phone : List.of(PAT, SAM)) {       // one text and one call each, for both incidents
+            h.expectSms(phone, "2 urgent incidents: " + twelve + " Acme P3, " + thirteen + " Initech P3; reply " + twelve
+                    + "a, or aa to take all.");
+            h.expectCall(phone);
         }
-        String pass = h.paging.onSmsReply(SAM, "e");
+        String pass = h.sms(SAM, "e");
         assertTrue(pass.contains("which incident?") && pass.contains(thirteen + ", " + twelve) && pass.contains(thirteen + "e"),
                 pass);
-        String take = h.paging.onSmsReply(PAT, "a");      // a bare 'a' takes the newest open page, and says which
+        String take = h.sms(PAT, "a");      // a bare 'a' takes the newest open page, and says which
         assertTrue(take.contains("incident " + thirteen + " is yours"), take);
-        h.paging.onSmsReply(PAT, twelve + "a");
+        h.sms(PAT, twelve + "a");
         h.pass();
-        h.expectSms(SAM, "Pat took incident " + thirteen);
-        h.expectSms(SAM, "Pat took incident " + twelve);
+        h.expectSms(SAM, "Pat took incidents " + twelve + ", " + thirteen + " (no action needed)");   // one text
 
-        String cb = h.paging.onSmsReply(PAT, "c");        // Pat holds both: which one was called back?
+        String cb = h.sms(PAT, "c");        // Pat holds both: which one was called back?
         assertTrue(cb.contains("which incident?") && cb.contains(thirteen + "c"), cb);
         assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(twelve).incident().state());
         assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(thirteen).incident().state());
@@ -105,7 +105,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectCall(SAM);
         long patsCall = h.incidents.show(twelve).pages().stream()
                 .filter(p -> p.to().equals(PAT) && p.channel() == Channel.VOICE).findFirst().orElseThrow().id();
-        h.paging.onPageKey(patsCall, "1");                // Pat takes 12 on the call and is put through
+        h.key(patsCall, "1");                // Pat takes 12 on the call and is put through
         h.paging.onConnected(patsCall, true, "ANSWER");
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(twelve).incident().state());
         h.pass();
@@ -118,7 +118,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(SAM, thirteen);
 
         for (int twice = 0; twice < 2; twice++) {          // habit: "c" once more, or twice
-            String answer = h.paging.onSmsReply(PAT, "c");
+            String answer = h.sms(PAT, "c");
             assertTrue(answer.contains("changes nothing") && answer.contains("incident " + thirteen + " ")
                     && answer.contains("reply " + thirteen + "c"), answer);
             assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "nobody called John back");
@@ -135,17 +135,19 @@ class RepliesAndOutboxScenarioTest {
             long twelve = tight.voicemail(Priority.P3);
             tight.pass();
             tight.expectPaged(PAT, twelve);
-            tight.clock.advance(Duration.ofMinutes(1));
+            tight.clock.advance(Duration.ofSeconds(10));
             long thirteen = voicemailFrom(tight, "+12045558888", "John Roe", Priority.P3);
-            tight.pass();                                  // 13's pages to Pat are held by the rate limit
+            tight.pass();                                  // 13's pages to Pat wait for the bundle gap
             assertTrue(tight.incidents.show(thirteen).pages().stream().allMatch(p -> p.state() == PageState.PENDING));
 
-            String take = tight.paging.onSmsReply(PAT, "a"); // Pat answers the only page Pat has seen
+            String take = tight.sms(PAT, "a"); // Pat answers the only page Pat has seen
             assertTrue(take.contains("incident " + twelve + " is yours"), take);
             assertEquals(IncidentState.ACKNOWLEDGED, tight.incidents.show(twelve).incident().state());
             assertEquals(IncidentState.OPEN, tight.incidents.show(thirteen).incident().state());
-            tight.after(Duration.ofMinutes(5));            // the limit frees up: 13 reaches Pat
-            tight.expectPaged(PAT, thirteen);
+            tight.after(Duration.ofSeconds(20));           // 30 s after 12's text: 13's text (urgent: the limit
+            tight.expectSms(PAT, "Reply " + thirteen + "a"); // of 2 is spent, but it does not hold urgent pages)
+            tight.after(Duration.ofSeconds(30));           // 60 s after 12's call: 13's call
+            tight.expectCall(PAT);
         }
     }
 
@@ -154,7 +156,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aSecondUrgentVoicemailUpdatesTheIncidentAndTellsTheOwner() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took");
 
@@ -189,7 +191,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aCallerWhoCallsAgainWithNoMessageIsToldAsSuchNotAsAnotherMessage() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
 
@@ -233,7 +235,7 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void aSecondVoicemailRacingTheCallBackOpensANewIncidentInsteadOfJoiningTheClosedOne() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
+        h.sms(PAT, id + "a");
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
 
@@ -242,7 +244,7 @@ class RepliesAndOutboxScenarioTest {
         VoicemailIncident again = new VoicemailIncident(t.id(), Priority.P2, PagingHarness.CALLER, "Jane Doe", "Acme",
                 PagingHarness.CALLER, "/var/spool/asterisk/voicemail/urgent/msg0002", h.clock.instant());
         long joined = h.tx.inTransaction(s -> h.incidents.openFromVoicemail(
-                raceAfterIncidentRead(s, () -> h.paging.onSmsReply(PAT, id + "c")), again));
+                raceAfterIncidentRead(s, () -> h.sms(PAT, id + "c")), again));
 
         assertEquals(IncidentState.CALLED_BACK, h.incidents.show(id).incident().state());
         assertTrue(joined != id, "the new message must not join an incident already called back");
@@ -298,7 +300,7 @@ class RepliesAndOutboxScenarioTest {
         h.expectPaged(PagingHarness.VAL, id);
         h.expectPaged(PAT, id);
         h.expectCall(SAM);
-        assertTrue(h.paging.onSmsReply(SAM, "START").contains("texts to this phone are back on"));
+        assertTrue(h.sms(SAM, "START").contains("texts to this phone are back on"));
     }
 
     // --- #20: nothing pending goes out once the caller is called back ---------------------------
@@ -316,13 +318,13 @@ class RepliesAndOutboxScenarioTest {
                 tight.expectPaged(PAT, id);
             }
             tight.clock.advance(Duration.ofMinutes(1));
-            tight.paging.onSmsReply(PAT, "a");             // 28 min: Pat takes it
+            tight.sms(PAT, "a");             // 28 min: Pat takes it
             tight.after(Duration.ofMinutes(2));            // 30 min: the late call-back notice, held by the limit
             Page late = tight.incidents.show(id).pages().stream()
                     .filter(p -> p.kind() == PageKind.NOTICE && p.state() == PageState.PENDING).findFirst().orElseThrow();
             assertTrue(late.text().contains("LATE"), late.text());
 
-            String cb = tight.paging.onSmsReply(PAT, "c");  // 30 min: Pat has called back
+            String cb = tight.sms(PAT, "c");  // 30 min: Pat has called back
             assertTrue(cb.contains("recorded"), cb);
             tight.after(Duration.ofMinutes(10));           // the held notice never goes
             assertEquals(PageState.CANCELLED, tight.incidents.show(id).pages().stream()
@@ -335,8 +337,8 @@ class RepliesAndOutboxScenarioTest {
     @Test
     void theWhoTookItNoticeStillGoesWhenTheCallBackFollowsAtOnce() {
         long id = h.voicemailPagingPatAndSam(Priority.P3);
-        h.paging.onSmsReply(PAT, id + "a");
-        h.paging.onSmsReply(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
+        h.sms(PAT, id + "a");
+        h.sms(PAT, id + "c");                 // before the engine ran: the notice to Sam is pending
         h.pass();
         h.expectSms(SAM, "Pat took incident " + id);
         h.incidents.resolve(id);

@@ -126,6 +126,16 @@ public final class PagingHarness implements AutoCloseable {
         return id;
     }
 
+    /** An SMS from {@code from} with these words, read as the SMS adapter reads them; the reply. */
+    public String sms(String from, String body) {
+        return paging.onSmsReply(from, org.pagerline.core.page.SmsCommand.parse(body));
+    }
+
+    /** A key pressed on paging call {@code pageId}, read as the voice adapters read it. */
+    public org.pagerline.service.PageResponses.KeyOutcome key(long pageId, String digit) {
+        return paging.onPageKey(pageId, org.pagerline.core.page.PageKey.of(digit));
+    }
+
     public void expectNothingElse() {
         phones.assertAllExpected();
     }

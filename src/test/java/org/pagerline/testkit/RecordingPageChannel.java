@@ -93,6 +93,13 @@ public final class RecordingPageChannel {
         }
     }
 
+    /** Every hand-over not yet taken, now counted as expected (for scenarios that check them in bulk). */
+    public synchronized List<Sent> drain() {
+        List<Sent> left = List.copyOf(unexpected);
+        unexpected.clear();
+        return left;
+    }
+
     public synchronized List<Sent> all() {
         return List.copyOf(all);
     }

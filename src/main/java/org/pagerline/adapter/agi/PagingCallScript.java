@@ -8,6 +8,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.core.page.PageKey;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.KeyOutcome;
@@ -56,6 +57,8 @@ public final class PagingCallScript implements AgiScript {
     public static final String NAME = "page";
     public static final String PAGE_ID_VARIABLE = "PAGERLINE_PAGE_ID";
     static final String KEYS = "145*";
+    /** A paging call carrying several incidents (a bundle) also takes 9: take them all. */
+    static final String BUNDLE_KEYS = "1459*";
     /** The message once plus two repeats with no key, then goodbye. */
     static final int SILENT_ROUNDS = 3;
     /** Guards against a loop of repeats (a stuck key, a confused engine). */
@@ -165,7 +168,7 @@ public final class PagingCallScript implements AgiScript {
                     }
                     continue;
                 }
-                KeyOutcome outcome = responses.onPageKey(pageId, key);
+                KeyOutcome outcome = responses.onPageKey(pageId, PageKey.of(key));
                 log.info("paging call {}: key {} -> {}", pageId, key, outcome.say());
                 if (outcome.connectTo() != null || outcome.hangUp()) {
                     report(DeliveryReport.Outcome.DELIVERED, "answered, key " + key + " pressed");
@@ -178,7 +181,7 @@ public final class PagingCallScript implements AgiScript {
                 }
                 if (outcome.hangUp()) {
                     play(switch (key) {
-                        case "1", "4" -> "pagerline/page-acknowledged";
+                        case "1", "4", "9" -> "pagerline/page-acknowledged";
                         case "5" -> "pagerline/page-passed-on";
                         default -> "vm-goodbye";
                     }, "");
@@ -311,15 +314,26 @@ public final class PagingCallScript implements AgiScript {
          * the page out and twice more.
          */
         private String message(PageBrief b) throws AgiException {
+            String keys = b.bundle() ? BUNDLE_KEYS : KEYS;
             stillWanted();
-            String k = play("pagerline/page-intro", KEYS);
+            String k = "";
+            if (b.bundle()) {
+                // "3" "urgent incidents are waiting for you. Press 9 at any time to take them all. The first one:"
+                k = digit(channel.sayNumber(Integer.toString(b.waiting()), keys));
+                if (k.isEmpty()) {
+                    k = play("pagerline/page-several", keys);
+                }
+            }
+            if (k.isEmpty()) {
+                k = play("pagerline/page-intro", keys);
+            }
             if (k.isEmpty()) {
                 stillWanted();
-                k = digit(channel.sayNumber(Long.toString(b.ticketId()), KEYS));
+                k = digit(channel.sayNumber(Long.toString(b.ticketId()), keys));
             }
             if (k.isEmpty() && b.recording() != null && !b.recording().isBlank()) {
                 stillWanted();
-                k = play(b.recording(), KEYS);
+                k = play(b.recording(), keys);
             }
             if (k.isEmpty()) {
                 stillWanted();
@@ -328,7 +342,7 @@ public final class PagingCallScript implements AgiScript {
                     throw new Gone();
                 }
                 k = d == null ? "" : d.trim();
-                if (!k.isEmpty() && KEYS.indexOf(k.charAt(0)) < 0) {
+                if (!k.isEmpty() && keys.indexOf(k.charAt(0)) < 0) {
                     return k; // a wrong key goes to the engine, which answers it
                 }
             }

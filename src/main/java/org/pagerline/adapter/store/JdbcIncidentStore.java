@@ -13,7 +13,7 @@ import org.pagerline.core.ticket.Priority;
 final class JdbcIncidentStore implements IncidentStore {
     private static final String COLS = "id, ticket_id, state, priority, caller_number, caller_name, company, callback_number,"
             + " recording, opened_at, next_step, cycle_no, next_escalation_at, callback_due_at, respond_by, sla_check_at,"
-            + " sla_stage, owner_id, owner_name, acknowledged_at, called_back_at, resolved_at";
+            + " sla_stage, owner_id, owner_name, acknowledged_at, called_back_at, resolved_at, version";
     private final Jdbc db;
 
     JdbcIncidentStore(Jdbc db) {
@@ -22,14 +22,17 @@ final class JdbcIncidentStore implements IncidentStore {
 
     private static Incident row(ResultSet rs) throws SQLException {
         String p = rs.getString("priority");
-        return new Incident(rs.getLong("id"), rs.getLong("ticket_id"), IncidentState.valueOf(rs.getString("state")),
-                p == null ? null : Priority.valueOf(p), rs.getString("caller_number"), rs.getString("caller_name"),
-                rs.getString("company"), rs.getString("callback_number"), rs.getString("recording"),
-                Jdbc.instant(rs, "opened_at"), rs.getInt("next_step"), rs.getInt("cycle_no"),
-                Jdbc.instant(rs, "next_escalation_at"), Jdbc.instant(rs, "callback_due_at"), Jdbc.instant(rs, "respond_by"),
-                Jdbc.instant(rs, "sla_check_at"), rs.getInt("sla_stage"), Jdbc.nullableLong(rs, "owner_id"),
-                rs.getString("owner_name"), Jdbc.instant(rs, "acknowledged_at"), Jdbc.instant(rs, "called_back_at"),
-                Jdbc.instant(rs, "resolved_at"));
+        Long ownerId = Jdbc.nullableLong(rs, "owner_id");
+        return new Incident(rs.getLong("id"), rs.getLong("ticket_id"), rs.getLong("version"),
+                IncidentState.valueOf(rs.getString("state")), p == null ? null : Priority.valueOf(p),
+                new Incident.Caller(rs.getString("caller_number"), rs.getString("caller_name"), rs.getString("company"),
+                        rs.getString("callback_number"), rs.getString("recording")),
+                new Incident.Escalation(rs.getInt("next_step"), rs.getInt("cycle_no"), Jdbc.instant(rs, "next_escalation_at")),
+                new Incident.Deadlines(Jdbc.instant(rs, "callback_due_at"), Jdbc.instant(rs, "respond_by"),
+                        Jdbc.instant(rs, "sla_check_at"), rs.getInt("sla_stage")),
+                ownerId == null ? null : new Incident.Owner(ownerId, rs.getString("owner_name")),
+                new Incident.Times(Jdbc.instant(rs, "opened_at"), Jdbc.instant(rs, "acknowledged_at"),
+                        Jdbc.instant(rs, "called_back_at"), Jdbc.instant(rs, "resolved_at")));
     }
 
     @Override
@@ -40,7 +43,7 @@ final class JdbcIncidentStore implements IncidentStore {
                 i.ticketId(), i.state(), i.priority(), i.callerNumber(), i.callerName(), i.company(), i.callbackNumber(),
                 i.recording(), i.openedAt(), i.nextStep(), i.cycle(), i.nextEscalationAt(), i.callbackDueAt(),
                 i.respondBy(), i.slaCheckAt(), i.slaStage());
-        return i.withId(id);
+        return i.edit().id(id).build();
     }
 
     @Override
@@ -61,28 +64,19 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
-    public boolean saveVoicemailDetails(Incident i, boolean priorityRose) {
-        if (priorityRose) {
-            return db.update("UPDATE incidents SET priority=?, callback_number=?, recording=?, respond_by=?, sla_check_at=?,"
-                    + " sla_stage=? WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
-                    i.priority(), i.callbackNumber(), i.recording(), i.respondBy(), i.slaCheckAt(), i.slaStage(),
-                    i.id()) == 1;
-        }
-        // the engine owns the service-level schedule: leave sla_check_at as it stands
-        return db.update("UPDATE incidents SET callback_number=?, recording=? WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')",
-                i.callbackNumber(), i.recording(), i.id()) == 1;
-    }
-
-    @Override
     public Optional<Incident> lock(long id) {
         return db.one("SELECT " + COLS + " FROM incidents WHERE id=? FOR UPDATE", JdbcIncidentStore::row, id);
     }
 
     @Override
-    public void saveSchedule(Incident i) {
-        db.update("UPDATE incidents SET next_step=?, cycle_no=?, next_escalation_at=?, callback_due_at=?, sla_check_at=?,"
-                        + " sla_stage=? WHERE id=?",
-                i.nextStep(), i.cycle(), i.nextEscalationAt(), i.callbackDueAt(), i.slaCheckAt(), i.slaStage(), i.id());
+    public boolean save(Incident i) {
+        return db.update("UPDATE incidents SET state=?, priority=?, callback_number=?, recording=?, next_step=?, cycle_no=?,"
+                        + " next_escalation_at=?, callback_due_at=?, respond_by=?, sla_check_at=?, sla_stage=?, owner_id=?,"
+                        + " owner_name=?, acknowledged_at=?, called_back_at=?, resolved_at=?, version=version+1"
+                        + " WHERE id=? AND version=?",
+                i.state(), i.priority(), i.callbackNumber(), i.recording(), i.nextStep(), i.cycle(), i.nextEscalationAt(),
+                i.callbackDueAt(), i.respondBy(), i.slaCheckAt(), i.slaStage(), i.ownerId(), i.ownerName(),
+                i.acknowledgedAt(), i.calledBackAt(), i.resolvedAt(), i.id(), i.version()) == 1;
     }
 
     @Override
@@ -112,31 +106,6 @@ final class JdbcIncidentStore implements IncidentStore {
     private Instant min(String col) {
         return db.list("SELECT MIN(" + col + ") AS m FROM incidents", rs -> Jdbc.instant(rs, "m")).stream()
                 .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-    }
-
-    @Override
-    public boolean acknowledge(long id, long ownerId, String ownerName, Instant at) {
-        return db.update("UPDATE incidents SET state='ACKNOWLEDGED', owner_id=?, owner_name=?, acknowledged_at=?,"
-                + " next_escalation_at=NULL WHERE id=? AND state='OPEN'", ownerId, ownerName, at, id) == 1;
-    }
-
-    @Override
-    public boolean calledBack(long id, long technicianId, String technicianName, Instant at) {
-        return db.update("UPDATE incidents SET state='CALLED_BACK', owner_id=COALESCE(owner_id, ?),"
-                + " owner_name=COALESCE(owner_name, ?), acknowledged_at=COALESCE(acknowledged_at, ?), called_back_at=?,"
-                + " next_escalation_at=NULL, callback_due_at=NULL, sla_check_at=NULL"
-                + " WHERE id=? AND state IN ('OPEN','ACKNOWLEDGED')", technicianId, technicianName, at, at, id) == 1;
-    }
-
-    @Override
-    public boolean resolve(long id, Instant at) {
-        return db.update("UPDATE incidents SET state='RESOLVED', resolved_at=?, next_escalation_at=NULL,"
-                + " callback_due_at=NULL, sla_check_at=NULL WHERE id=? AND state<>'RESOLVED'", at, id) == 1;
-    }
-
-    @Override
-    public boolean escalateNow(long id, Instant at) {
-        return db.update("UPDATE incidents SET next_escalation_at=? WHERE id=? AND state='OPEN'", at, id) == 1;
     }
 
     @Override

@@ -62,8 +62,9 @@ final class JdbcPageStore implements PageStore {
     @Override
     public List<Page> duePending(Instant now, int limit) {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
-                // pages before notices: under the rate limit a new page must not wait behind a notice
-                + " ORDER BY CASE WHEN kind='PAGE' THEN 0 ELSE 1 END, next_attempt_at, id"
+                // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
+                + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
+                + " ELSE 2 END, next_attempt_at, id"
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now);
     }
 
@@ -85,8 +86,42 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public Optional<Instant> nthNewestHandOver(String to, Instant since, int n) {
-        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>? ORDER BY claimed_at DESC"
+        // a page carried inside another (a bundle) was no hand-over of its own
+        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>? AND bundle_of IS NULL"
+                + " ORDER BY claimed_at DESC"
                 + " OFFSET " + Math.max(0, n - 1) + " ROWS FETCH FIRST 1 ROWS ONLY", rs -> Jdbc.instant(rs, "claimed_at"), to, since);
+    }
+
+    private static final String URGENT = "(kind='PAGE' OR (kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + "))";
+
+    @Override
+    public Optional<Instant> lastUrgentHandOver(String to, Channel channel, Instant since, long otherThanIncident) {
+        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND channel=? AND claimed_at>? AND bundle_of IS NULL"
+                + " AND incident_id<>? AND " + URGENT + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY",
+                rs -> Jdbc.instant(rs, "claimed_at"), to, channel, since, otherThanIncident);
+    }
+
+    @Override
+    public List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE to_number=? AND channel=? AND state='PENDING' AND incident_id<>?"
+                + " AND " + URGENT + " ORDER BY id", JdbcPageStore::row, to, channel, otherThanIncident);
+    }
+
+    @Override
+    public boolean carry(long pageId, long carrierId, Instant at) {
+        return db.update("UPDATE pages SET state='SENT', bundle_of=?, claimed_at=?, sent_at=?, next_attempt_at=NULL,"
+                + " attempts=attempts+1 WHERE id=? AND state='PENDING'", carrierId, at, at, pageId) == 1;
+    }
+
+    @Override
+    public int releaseCarried(long carrierId, Instant at) {
+        return db.update("UPDATE pages SET state='PENDING', bundle_of=NULL, claimed_at=NULL, sent_at=NULL, next_attempt_at=?"
+                + " WHERE bundle_of=? AND state='SENT'", at, carrierId);
+    }
+
+    @Override
+    public void rewrite(long pageId, String text) {
+        db.update("UPDATE pages SET body=? WHERE id=?", text.length() > 1000 ? text.substring(0, 997) + "..." : text, pageId);
     }
 
     @Override
@@ -152,6 +187,26 @@ final class JdbcPageStore implements PageStore {
         }
         return db.one("SELECT " + COLS + " FROM pages WHERE kind='PAGE' AND to_number IN (" + in + ")"
                 + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row, args);
+    }
+
+    @Override
+    public Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind, Channel channel) {
+        if (numbers.isEmpty()) {
+            return Optional.empty();
+        }
+        String in = String.join(",", numbers.stream().map(n -> "?").toList());
+        List<Object> args = new java.util.ArrayList<>(numbers);
+        args.add(kind);
+        args.add(channel);
+        return db.one("SELECT " + COLS + " FROM pages WHERE to_number IN (" + in + ") AND kind=? AND channel=?"
+                + " AND claimed_at IS NOT NULL"
+                + " AND bundle_of IS NULL ORDER BY claimed_at DESC, id DESC FETCH FIRST 1 ROWS ONLY", JdbcPageStore::row,
+                args.toArray());
+    }
+
+    @Override
+    public List<Page> carriedBy(long pageId) {
+        return db.list("SELECT " + COLS + " FROM pages WHERE bundle_of=? ORDER BY id", JdbcPageStore::row, pageId);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.pagerline.adapter.twilio;
 
 import java.util.regex.Pattern;
+import org.pagerline.core.page.SmsCommand;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.LogText;
 import org.pagerline.service.WebhookLedger;
@@ -39,7 +40,7 @@ public final class SmsWebhook extends SignedWebhook {
             log.info("SMS {} ignored: sender '{}' is not an E.164 number", LogText.of(r.field("MessageSid")), LogText.of(masked(from)));
             return Twiml.emptyMessaging();
         }
-        String reply = responses.onSmsReply(from, r.field("Body"));
+        String reply = responses.onSmsReply(from, SmsCommand.parse(r.field("Body")));
         if (reply == null || reply.isEmpty()) {
             log.info("SMS {} from {} ignored (not a technician's number)", LogText.of(r.field("MessageSid")), masked(from));
             return Twiml.emptyMessaging();

@@ -6,6 +6,7 @@ import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
+import org.pagerline.core.page.PageKey;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.KeyOutcome;
 import org.pagerline.service.WebhookLedger;
@@ -58,7 +59,7 @@ public final class VoiceKeyWebhook extends SignedWebhook {
             return Twiml.xml(new VoiceResponse.Builder().redirect(again).build());
         }
         ledger.mark(pressedKey(r.field("CallSid")));
-        KeyOutcome outcome = responses.onPageKey(page, digits.substring(0, 1));
+        KeyOutcome outcome = responses.onPageKey(page, PageKey.of(digits.substring(0, 1)));
         VoiceResponse.Builder twiml = new VoiceResponse.Builder();
         if (outcome.say() != null && !outcome.say().isBlank()) {
             twiml.say(new Say.Builder(outcome.say()).build());

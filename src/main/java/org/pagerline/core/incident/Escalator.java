@@ -47,7 +47,7 @@ public final class Escalator {
             // Catch up on every step that fell due (after a pause or a restart), but never more than one
             // cycle's worth: after a long outage the schedule starts again from now instead of a burst.
             if (i.nextEscalationAt().plus(policy.cycleLength()).isBefore(now)) {
-                i = i.escalated(i.nextStep(), i.cycle(), now);
+                i = i.edit().nextEscalationAt(now).build();
             }
             for (int fired = 0; fired < policy.steps().size() && isDue(i.nextEscalationAt(), now); fired++) {
                 int step = Math.min(i.nextStep(), policy.steps().size() - 1); // the policy may have shrunk
@@ -58,10 +58,10 @@ public final class Escalator {
                     next = 0;
                     cycle++;
                 }
-                i = i.escalated(next, cycle, i.nextEscalationAt().plus(policy.gapAfter(step)));
+                i = i.edit().escalation(next, cycle, i.nextEscalationAt().plus(policy.gapAfter(step))).build();
             }
         } else if (i.state() != IncidentState.OPEN && i.nextEscalationAt() != null) {
-            i = i.escalated(i.nextStep(), i.cycle(), null);
+            i = i.edit().nextEscalationAt(null).build();
         }
         if (isDue(i.callbackDueAt(), now)) {
             if (i.state().awaitsCallback()) {
@@ -71,21 +71,21 @@ public final class Escalator {
                 }
                 who.addAll(policy.everyone());
                 due.add(new Due(Kind.CALLBACK_LATE, who, -1, i.cycle()));
-                i = i.withCallbackDue(now.plus(callbackRenag));
+                i = i.edit().callbackDueAt(now.plus(callbackRenag)).build();
             } else {
-                i = i.withCallbackDue(null);
+                i = i.edit().callbackDueAt(null).build();
             }
         }
         if (isDue(i.slaCheckAt(), now)) {
             if (!i.state().awaitsCallback()) {
-                i = i.withSla(null, i.slaStage());
+                i = i.edit().sla(null, i.slaStage()).build();
             } else if (i.slaStage() == 0 && now.isBefore(i.respondBy())) {
                 due.add(new Due(Kind.SLA_APPROACHING, List.of(Target.role(Role.TEAM_LEAD)), -1, i.cycle()));
-                i = i.withSla(i.respondBy(), 1);
+                i = i.edit().sla(i.respondBy(), 1).build();
             } else {
                 due.add(new Due(Kind.SLA_MISSED, List.of(Target.role(Role.TEAM_LEAD), Target.role(Role.VP_SERVICE)), -1,
                         i.cycle()));
-                i = i.withSla(null, 2);
+                i = i.edit().sla(null, 2).build();
             }
         }
         return new Decision(i, due);

@@ -18,43 +18,21 @@ public interface IncidentStore {
     /** Ids of ACKNOWLEDGED incidents owned by {@code ownerId} (awaiting their call-back), newest first. */
     List<Long> acknowledgedBy(long ownerId);
 
-    /**
-     * Saves what a later voicemail changes: priority, call-back number, recording, and the
-     * service-level columns (respond-by, next check) only when {@code priorityRose}. Only while the
-     * incident still awaits its call-back (OPEN or ACKNOWLEDGED); false when it no longer does.
-     * The caller holds the incident's row lock ({@link #lock}).
-     */
-    boolean saveVoicemailDetails(Incident incident, boolean priorityRose);
-
     /** Reads and locks the row until the transaction ends (SELECT ... FOR UPDATE). */
     Optional<Incident> lock(long id);
 
-    /** Saves the escalation columns (step, cycle, the due instants, SLA stage) of an incident. */
-    void saveSchedule(Incident incident);
+    /**
+     * The only write of an incident after its insert: every column that can change, if the stored
+     * version is still {@code changed.version()}, the one it was read at (compare-and-set); the stored
+     * version goes up by one. False when someone else saved it meanwhile: read it again, decide again.
+     */
+    boolean save(Incident changed);
 
     /** Ids of incidents with any due column at or before {@code now}, earliest first. */
     List<Long> dueIds(Instant now, int limit);
 
     /** The earliest due column over all incidents, or empty. */
     Optional<Instant> nextDue();
-
-    /**
-     * OPEN to ACKNOWLEDGED by {@code ownerId}, only if still OPEN (a conditional update: of two
-     * racing acknowledgements exactly one wins). Stops the paging. True if this call won.
-     */
-    boolean acknowledge(long id, long ownerId, String ownerName, Instant at);
-
-    /**
-     * To CALLED_BACK from OPEN or ACKNOWLEDGED (setting the owner if none yet). Stops every timer.
-     * True if this call changed it.
-     */
-    boolean calledBack(long id, long technicianId, String technicianName, Instant at);
-
-    /** To RESOLVED from any other state; stops every timer. True if this call changed it. */
-    boolean resolve(long id, Instant at);
-
-    /** Moves the next step to {@code at} if the incident is OPEN ("pass it on"). */
-    boolean escalateNow(long id, Instant at);
 
     /** Newest first; {@code openOnly} keeps OPEN and ACKNOWLEDGED. */
     List<Incident> list(int limit, boolean openOnly);

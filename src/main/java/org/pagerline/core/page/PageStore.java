@@ -34,6 +34,31 @@ public interface PageStore {
      */
     Optional<Instant> nthNewestHandOver(String to, Instant since, int n);
 
+    /**
+     * When the newest urgent message (a PAGE, or a who-took-it notice) about another incident than
+     * {@code otherThanIncident} went to {@code to} on {@code channel} after {@code since}, handed
+     * over as itself (not carried in a bundle): what the bundle gap counts from.
+     */
+    Optional<Instant> lastUrgentHandOver(String to, Channel channel, Instant since, long otherThanIncident);
+
+    /**
+     * PENDING urgent messages (PAGEs and who-took-it notices) to {@code to} on {@code channel} about
+     * other incidents than {@code otherThanIncident}, oldest first.
+     */
+    List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident);
+
+    /**
+     * A PENDING page goes out inside page {@code carrierId} (a bundle): SENT, handed over at
+     * {@code at}, carried by it. False if it was no longer PENDING.
+     */
+    boolean carry(long pageId, long carrierId, Instant at);
+
+    /** The pages carried by a page whose hand-over failed go back to PENDING at {@code at}; returns how many. */
+    int releaseCarried(long carrierId, Instant at);
+
+    /** The words of a page, as it is about to be sent (a bundle's text). */
+    void rewrite(long pageId, String text);
+
     /** Back to PENDING at {@code at} (deferred or retry); {@code error} may be null. */
     void reschedule(long id, Instant at, String error);
 
@@ -59,6 +84,15 @@ public interface PageStore {
 
     /** Ids of OPEN incidents with a PAGE-kind page already handed over (claimed) to any of these numbers, newest first. */
     List<Long> openIncidentsPagedTo(List<String> numbers);
+
+    /**
+     * The newest page of {@code kind} on {@code channel} handed over as itself (claimed, not carried
+     * inside another) to any of these numbers: what a reply such as "aa" answers.
+     */
+    Optional<Page> newestHandedOverTo(List<String> numbers, PageKind kind, Channel channel);
+
+    /** The pages that went out inside page {@code pageId} (a bundle), oldest first. */
+    List<Page> carriedBy(long pageId);
 
     /** Earliest next_attempt_at of PENDING pages, or empty. */
     Optional<Instant> nextPending();

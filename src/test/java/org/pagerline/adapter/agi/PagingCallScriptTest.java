@@ -38,7 +38,8 @@ class PagingCallScriptTest {
         }
 
         @Override
-        public String onSmsReply(String fromE164, String body) {
+        public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+        String body = command.words();
             return "";
         }
 
@@ -47,16 +48,20 @@ class PagingCallScriptTest {
             if (pageId == 66) {
                 throw new IllegalStateException("database unreachable");
             }
+            if (pageId == 43) {   // a bundle: three incidents in one paging call
+                return Optional.of(new PageBrief(43, 7, 1234, "Urgent page", "pagerline/vm/ticket-1234", CALLER, 3));
+            }
             return pageId == 42 ? Optional.of(new PageBrief(42, 7, 1234, "Urgent page", "pagerline/vm/ticket-1234", CALLER))
                     : Optional.empty();
         }
 
         @Override
-        public KeyOutcome onPageKey(long pageId, String key) {
+        public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey pressed) {
+        String key = pressed.digit();
             keys.add(pageId + ":" + key);
             return switch (key) {
                 case "1" -> new KeyOutcome("acknowledged; connecting you to the caller", CALLER, true);
-                case "4" -> new KeyOutcome("acknowledged", null, true);
+                case "4", "9" -> new KeyOutcome("acknowledged", null, true);
                 case "5" -> new KeyOutcome("passed on", null, true);
                 default -> new KeyOutcome("again", null, false);
             };
@@ -115,6 +120,20 @@ class PagingCallScriptTest {
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("SAY NUMBER") && c.contains("1234") && c.contains("145*")), cmds.toString());
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("STREAM FILE") && c.contains("ticket-1234") && c.contains("145*")),
                 "keys must count while the recording plays: " + cmds);
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aPagingCallCarryingSeveralIncidentsSaysHowManyAndKey9TakesThemAll() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "43").atMenu("9").call();
+
+        assertEquals(List.of("43:9"), keys);
+        assertEquals(List.of("43:DELIVERED"), reports);
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("SAY NUMBER \"3\"") && c.contains("1459*")), cmds.toString());
+        assertEquals(List.of("pagerline/page-several", "pagerline/page-intro", "pagerline/vm/ticket-1234",
+                "pagerline/page-acknowledged"), played(cmds));
+        assertTrue(cmds.stream().anyMatch(c -> c.startsWith("STREAM FILE") && c.contains("ticket-1234") && c.contains("1459*")),
+                "9 counts while the recording plays: " + cmds);
         assertTrue(endsWithHangUp(cmds), cmds.toString());
     }
 

@@ -27,7 +27,8 @@ class AsteriskVoiceChannelTest {
     private final List<DeliveryReport> reports = new CopyOnWriteArrayList<>();
     private final PageResponses responses = new PageResponses() {
         @Override
-        public String onSmsReply(String fromE164, String body) {
+        public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+        String body = command.words();
             return "";
         }
 
@@ -37,7 +38,8 @@ class AsteriskVoiceChannelTest {
         }
 
         @Override
-        public KeyOutcome onPageKey(long pageId, String key) {
+        public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey pressed) {
+        String key = pressed.digit();
             return new KeyOutcome("", null, true);
         }
 

@@ -31,7 +31,8 @@ final class RecordingPageResponses implements PageResponses {
     };
 
     @Override
-    public String onSmsReply(String fromE164, String body) {
+    public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+        String body = command.words();
         smsReplies.add(new SmsReply(fromE164, body));
         return smsAnswer.apply(fromE164, body);
     }
@@ -42,7 +43,8 @@ final class RecordingPageResponses implements PageResponses {
     }
 
     @Override
-    public KeyOutcome onPageKey(long pageId, String key) {
+    public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey pressed) {
+        String key = pressed.digit();
         keys.add(new Key(pageId, key));
         return keyAnswer.apply(pageId, key);
     }

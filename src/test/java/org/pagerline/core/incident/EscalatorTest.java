@@ -20,7 +20,8 @@ class EscalatorTest {
     static Incident open(Priority p) {
         // the 24x7 deadline only: the business-hours ones are in RespondByTest and the paging scenarios
         Instant respondBy = p != null && p.roundTheClock() ? RespondBy.of(p, null, T0) : null;
-        return Incident.open(1, p, "+1", "Jane", "Acme", "+1", "rec", T0, T0, Duration.ZERO, Duration.ofMinutes(30),
+        return Incident.open(1, p, new Incident.Caller("+1", "Jane", "Acme", "+1", "rec"), T0, T0, Duration.ZERO,
+                Duration.ofMinutes(30),
                 respondBy, Duration.ofMinutes(15));
     }
 
@@ -61,7 +62,7 @@ class EscalatorTest {
         assertEquals(2, shortGap.due().stream().filter(d -> d.kind() == Escalator.Kind.STEP).count());   // lead and VP
         assertEquals(at(20), shortGap.incident().nextEscalationAt());
 
-        Incident quiet = i.withCallbackDue(null);
+        Incident quiet = i.edit().callbackDueAt(null).build();
         Escalator.Decision longGap = escalator.decide(quiet, policy, at(300));
         assertEquals(1, longGap.due().size());                          // one step, not a burst of fifteen
         assertEquals(at(305), longGap.incident().nextEscalationAt());
@@ -69,8 +70,8 @@ class EscalatorTest {
 
     @Test
     void theCallbackTimerRunsOnAfterAnAckAndReachesOwnerLeadAndVp() {
-        Incident acked = new Incident(1, 1, IncidentState.ACKNOWLEDGED, Priority.P3, "+1", "Jane", "Acme", "+1", "rec", T0,
-                1, 0, null, at(30), null, null, 0, 7L, "Pat", at(1), null, null);
+        Incident acked = open(Priority.P3).edit().state(IncidentState.ACKNOWLEDGED).escalation(1, 0, null)
+                .owner(new Incident.Owner(7, "Pat")).acknowledgedAt(at(1)).build();
         Escalator.Decision d = escalator.decide(acked, policy, at(30));
         assertEquals(1, d.due().size());
         Escalator.Due late = d.due().get(0);
@@ -82,7 +83,7 @@ class EscalatorTest {
 
     @Test
     void p1WarnsTheLeadBeforeTheTwoHourDeadlineThenTellsTheVp() {
-        Incident i = open(Priority.P1).withCallbackDue(null).escalated(0, 0, null);
+        Incident i = open(Priority.P1).edit().callbackDueAt(null).nextEscalationAt(null).build();
         assertEquals(at(105), i.slaCheckAt());
         Escalator.Decision warn = escalator.decide(i, policy, at(105));
         assertEquals(Escalator.Kind.SLA_APPROACHING, warn.due().get(0).kind());

@@ -23,6 +23,8 @@ class PageRulesTest {
         for (String bare : List.of("a", "ACK", "4", "ok.")) {
             assertEquals(new SmsCommand(SmsCommand.Action.ACKNOWLEDGE, null), SmsCommand.parse(bare), bare);
         }
+        assertEquals(new SmsCommand(SmsCommand.Action.ACKNOWLEDGE_ALL, null), SmsCommand.parse("AA"));   // all of the page
+        assertEquals(new SmsCommand(SmsCommand.Action.ACKNOWLEDGE_ALL, null), SmsCommand.parse("aa."));
         assertEquals(SmsCommand.Action.STOP, SmsCommand.parse("STOP").action());
         assertEquals(SmsCommand.Action.START, SmsCommand.parse("Start").action());
         assertEquals(SmsCommand.Action.UNKNOWN, SmsCommand.parse("12x").action());

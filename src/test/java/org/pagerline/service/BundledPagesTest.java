@@ -1,0 +1,127 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pagerline.testkit.PagingHarness.PAT;
+import static org.pagerline.testkit.PagingHarness.SAM;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.PagingHarness;
+
+/** Several open incidents for one phone go out as one page; "aa" and key 9 take all of that page. */
+class BundledPagesTest {
+    final PagingHarness h = new PagingHarness().withDefaultRoster();
+
+    @AfterEach
+    void close() {
+        h.close();
+    }
+
+    private long voicemail(String caller, String company, Priority p) {
+        var t = h.tickets.openOrReuse(org.pagerline.core.ticket.TicketSource.PHONE, caller, "Someone", company,
+                Duration.ofHours(1));
+        return h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), p, caller, "Someone", company, caller,
+                "/var/spool/asterisk/voicemail/urgent/" + company, h.clock.instant()));
+    }
+
+    private IncidentState state(long id) {
+        return h.incidents.show(id).incident().state();
+    }
+
+    @Test
+    void aaTakesEveryIncidentOfTheBundleAsOfThatPageAndNotOneThatCameAfter() {
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+        h.pass();
+        for (String phone : java.util.List.of(PAT, SAM)) {
+            h.expectSms(phone, "pagerline: 2 urgent incidents: " + acme + " Acme P1, " + zeta + " Zeta P2; reply " + acme
+                    + "a, or aa to take all.");
+            h.expectCall(phone);
+        }
+        h.clock.advance(Duration.ofSeconds(5));
+        long initech = voicemail("+12045557003", "Initech", Priority.P3);   // after the bundle: held for the gap
+        h.pass();
+        h.expectNothingElse();
+
+        String answer = h.sms(PAT, "aa");
+        assertTrue(answer.startsWith("pagerline: 2 incidents yours: " + acme + " Someone (Acme) on +12045557001; " + zeta),
+                answer);
+        assertEquals(IncidentState.ACKNOWLEDGED, state(acme));
+        assertEquals(IncidentState.ACKNOWLEDGED, state(zeta));
+        assertEquals(IncidentState.OPEN, state(initech), "not in the page Pat answered");
+        h.pass();
+        // Sam hears at once who took both, in one text that also carries the incident still open
+        var sam = h.expectSms(SAM, "Pat took incidents " + acme + ", " + zeta + " (no action needed)");
+        assertTrue(sam.page().text().contains("Reply " + initech + "a"), sam.page().text());
+        h.after(Duration.ofSeconds(25));                    // 30 s after the bundle: Initech reaches Pat
+        h.expectSms(PAT, "Reply " + initech + "a");
+        h.after(Duration.ofSeconds(30));                    // and the calls, 60 s after the first ones
+        h.expectCall(PAT);
+        h.expectCall(SAM);
+
+        String again = h.sms(PAT, "aa");                    // the newest page to Pat is now Initech's alone
+        assertTrue(again.contains("incident yours: " + initech), again);
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + initech);
+    }
+
+    @Test
+    void key9OnABundledPagingCallTakesThemAllAndTheCallSaysHowMany() {
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+        h.pass();
+        h.expectSms(PAT, "2 urgent incidents");
+        h.expectSms(SAM, "2 urgent incidents");
+        long call = h.expectCall(PAT).page().pageId();
+        h.expectCall(SAM);
+        var brief = h.paging.brief(call).orElseThrow();
+        assertEquals(2, brief.waiting());
+        assertTrue(brief.spokenIntro().startsWith("Urgent page from pagerline. 2 urgent incidents are waiting for you."
+                + " Press 9 at any time to take them all. The first one: Someone (Acme) called"), brief.spokenIntro());
+
+        var out = h.key(call, "9");
+        assertTrue(out.hangUp());
+        assertTrue(out.say().contains("Incidents " + acme + ", " + zeta + " are yours"), out.say());
+        assertEquals(IncidentState.ACKNOWLEDGED, state(acme));
+        assertEquals(IncidentState.ACKNOWLEDGED, state(zeta));
+        h.pass();
+        h.expectSms(SAM, "Pat took incidents " + acme + ", " + zeta);
+    }
+
+    @Test
+    void key4OnABundledPagingCallTakesOnlyTheOnePlayed() {
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+        h.pass();
+        h.expectSms(PAT, "2 urgent incidents");
+        h.expectSms(SAM, "2 urgent incidents");
+        long call = h.expectCall(PAT).page().pageId();
+        h.expectCall(SAM);
+        assertTrue(h.key(call, "4").say().contains("Incident " + acme + " is yours"));
+        assertEquals(IncidentState.ACKNOWLEDGED, state(acme));
+        assertEquals(IncidentState.OPEN, state(zeta));
+        h.pass();
+        h.expectSms(SAM, "Pat took incident " + acme);
+    }
+
+    @Test
+    void aFailedBundleSendsItsIncidentsAgain() {
+        h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+        h.pass();
+        h.expectSms(PAT, "2 urgent incidents");             // refused for now
+        h.expectSms(SAM, "2 urgent incidents");
+        h.expectCall(PAT);
+        h.expectCall(SAM);
+        h.after(PagingHarness.BACKOFF);                     // the retry carries both again
+        var again = h.expectSms(PAT, "2 urgent incidents: " + acme + " Acme P1, " + zeta + " Zeta P2");
+        assertFalse(again.page().text().isEmpty());
+    }
+}
