@@ -33,6 +33,9 @@ final class PagerlineServer implements AutoCloseable {
     private volatile boolean closed;
     /** Set once every part has started: a start that fails stops quietly. */
     private volatile boolean up;
+    private ServerMark mark;
+    /** Null unless the database is an H2 file. */
+    private java.nio.file.Path markFile;
 
     PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
             AmiSession ami, AdminEndpoint admin) {
@@ -45,10 +48,20 @@ final class PagerlineServer implements AutoCloseable {
         this.http = http;
     }
 
+    /** Wiring only: the mark written beside an H2 database file while this server runs (none for PostgreSQL). */
+    PagerlineServer markedAs(ServerMark mark, java.nio.file.Path markFile) {
+        this.mark = mark;
+        this.markFile = markFile;
+        return this;
+    }
+
     PagerlineServer start() {
         try {
             agi.start();
             http.start();
+            if (markFile != null) {
+                mark.write(markFile);
+            }
             scheduler.start();
         } catch (RuntimeException e) {
             close();
@@ -96,6 +109,8 @@ final class PagerlineServer implements AutoCloseable {
             server = Wiring.server(config, clock).start();
         } catch (org.pagerline.config.ConfigException e) {
             throw e; // a bad setting or a port in use: the command line says it in one line, exit status 2
+        } catch (ServerMark.AlreadyRunning e) {
+            throw e; // one line naming the other server (host, pid, ports), exit status 1
         } catch (java.io.IOException | RuntimeException e) {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
@@ -140,6 +155,9 @@ final class PagerlineServer implements AutoCloseable {
         agi.close();
         scheduler.close();
         engine.close();
+        if (markFile != null) {
+            ServerMark.remove(markFile);
+        }
         data.close();
         if (up) {
             log.info("pagerline stopped");

@@ -197,13 +197,19 @@ public final class Wiring {
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
+        java.nio.file.Path dataDir = config.database().dataDir();
+        // H2 is single-node: a second server on one H2 file is refused first, naming the one that runs
+        java.util.Optional<java.nio.file.Path> markFile = ServerMark.fileFor(config.database());
+        markFile.flatMap(ServerMark::read).filter(ServerMark::running).ifPresent(m -> {
+            throw new ServerMark.AlreadyRunning(m.refusal());
+        });
+        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
+            throw new ServerMark.AlreadyRunning("a pagerline server is already running with the data directory " + dataDir
+                    + " (its admin socket answers); each node needs a data.dir of its own");
+        }
         // a port in use is said in one line before anything opens (the listeners bind again for real)
         requireFree("agi.port", config.agi().bind(), config.agi().port());
         requireFree("http.port", config.http().bind(), config.http().port());
-        java.nio.file.Path dataDir = config.database().dataDir();
-        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
-            throw new IllegalStateException("a pagerline server is already running on " + dataDir);
-        }
         DataDirectory.secure(dataDir);
         // The admin socket comes first, so that from now until the stop the command line finds the
         // server there (never the database file held with nobody answering); a command that arrives
@@ -248,7 +254,10 @@ public final class Wiring {
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             commands.ready(services);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
+            ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
+                    config.http().bind() + ":" + config.http().port(), dataDir);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin)
+                    .markedAs(mark, markFile.orElse(null));
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
