@@ -21,6 +21,8 @@ import org.pagerline.adapter.ami.AmiSession;
 import org.pagerline.adapter.ami.AsteriskVoiceChannel;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
+import org.pagerline.adapter.http.MetricsHandler;
+import org.pagerline.adapter.metrics.PrometheusMetrics;
 import org.pagerline.adapter.log.LogPageChannel;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.Database;
@@ -44,6 +46,8 @@ import org.pagerline.service.ClientService;
 import org.pagerline.service.EngineKick;
 import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.HealthService;
+import org.pagerline.service.Metrics;
+import org.pagerline.service.OutboxDepth;
 import org.pagerline.service.IncidentService;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageDispatcher;
@@ -90,10 +94,15 @@ public final class Wiring {
      * wait with {@code Backend.ServerStarted}, so the command goes to that server instead.
      */
     static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp) {
+        return openData(config, clock, serverUp, Metrics.NONE);
+    }
+
+    private static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp,
+            Metrics metrics) {
         Database db = DatabaseOpener.open(config.database(), serverUp);
         Transactions tx = new JdbcTransactions(db.dataSource());
         EngineKick kick = new EngineKick();
-        return new Data(db, tx, services(config, tx, clock, kick), kick);
+        return new Data(db, tx, services(config, tx, clock, kick, metrics), kick);
     }
 
     /**
@@ -101,15 +110,21 @@ public final class Wiring {
      * graph the server runs rather than a copy of it.
      */
     public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick) {
+        return services(config, tx, clock, kick, Metrics.NONE);
+    }
+
+    /** As above, counting what happens in {@code metrics} (the server's /metrics). */
+    public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick, Metrics metrics) {
         PhoneNumbers phones = new PhoneNumbers("CA");
         PagingConfig paging = config.paging();
         TicketService tickets = new TicketService(tx, clock);
-        IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
+        IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick,
+                metrics);
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
-                paging.callbackDeadline(), config.line().callbackRegions());
+                paging.callbackDeadline(), config.line().callbackRegions(), metrics);
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick));
+                new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics));
     }
 
     static DeliveryPolicy deliveryPolicy(PagingConfig p) {
@@ -185,6 +200,11 @@ public final class Wiring {
 
     /** The engine over the outbox: the dispatcher with its send pool, and the pass Quartz wakes. */
     static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock) {
+        return engine(data, p, channels, clock, Metrics.NONE);
+    }
+
+    static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock,
+            Metrics metrics) {
         ExecutorService senders = Executors.newFixedThreadPool(p.sendThreads(), r -> {
             Thread t = new Thread(r, "page-send");
             t.setDaemon(true);
@@ -192,7 +212,10 @@ public final class Wiring {
         });
         PageDispatcher dispatcher = new PageDispatcher(data.tx(), clock, channels,
                 new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders);
-        return new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
+        dispatcher.attachMetrics(metrics);
+        EscalationEngine engine = new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
+        engine.attachMetrics(metrics);
+        return engine;
     }
 
     /** Everything the server runs, built but not started. */
@@ -216,9 +239,10 @@ public final class Wiring {
         // while the server is starting waits for it.
         Backends.ServerCommands commands = new Backends.ServerCommands();
         AdminEndpoint admin = new AdminEndpoint(dataDir, commands).start();
+        PrometheusMetrics metrics = new PrometheusMetrics();
         Data data;
         try {
-            data = openData(config, clock);
+            data = openData(config, clock, () -> false, metrics);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
@@ -231,7 +255,7 @@ public final class Wiring {
             http = new HttpEndpoint(config.http());
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
             Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
-            EscalationEngine engine = engine(data, config.paging(), channels, clock);
+            EscalationEngine engine = engine(data, config.paging(), channels, clock, metrics);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
                     config.scheduler(), engine::runDue);
             engine.attachWakeUps(scheduler);
@@ -249,10 +273,14 @@ public final class Wiring {
                     new HealthService.Check("scheduler", scheduler::isUp),
                     new HealthService.Check("agi", agi::isUp)));
             if (ami != null) {
-                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock).start();
+                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
+                metrics.connection("ami", ami::isUp);
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
+            OutboxDepth outbox = new OutboxDepth(data.tx());
+            metrics.outbox(outbox::pages);
+            http.route("/metrics", new MetricsHandler(config.metrics(), metrics::scrape));
             commands.ready(services);
             ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
                     config.http().bind() + ":" + config.http().port(), dataDir);

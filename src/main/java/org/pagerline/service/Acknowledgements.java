@@ -1,6 +1,7 @@
 package org.pagerline.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -24,10 +25,18 @@ final class Acknowledgements {
     private final Runnable kick;
 
     Acknowledgements(Transactions tx, Clock clock, Runnable kick) {
+        this(tx, clock, kick, Metrics.NONE);
+    }
+
+    Acknowledgements(Transactions tx, Clock clock, Runnable kick, Metrics metrics) {
         this.tx = tx;
         this.clock = clock;
         this.kick = kick;
+        this.metrics = metrics;
     }
+
+    /** Counts the time to acknowledge and to call back, once the change has committed. */
+    private final Metrics metrics;
 
     enum Result {
         /** This response changed the incident. */
@@ -55,6 +64,7 @@ final class Acknowledgements {
             return stale(s, incidentId, who, via, "acknowledgement", now);
         });
         if (o.result() == Result.DONE) {
+            metrics.acknowledged(Duration.between(o.incident().openedAt(), now));
             kick.run();
         }
         return o;
@@ -77,6 +87,7 @@ final class Acknowledgements {
             return stale(s, incidentId, who, via, "call-back", now);
         });
         if (o.result() == Result.DONE) {
+            metrics.calledBack(Duration.between(o.incident().openedAt(), now));
             kick.run();
         }
         return o;

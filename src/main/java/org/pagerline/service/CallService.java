@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class CallService implements CallEvents {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
     private final Transactions tx;
+    /** Counts calls by outcome once the ending has committed. */
+    private final Metrics metrics;
     private final TicketService tickets;
     private final PhoneNumbers phones;
     private final IncidentOpener incidents;
@@ -48,6 +50,12 @@ public final class CallService implements CallEvents {
      */
     public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
             Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions) {
+        this(tx, tickets, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, Metrics.NONE);
+    }
+
+    public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
+            Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions, Metrics metrics) {
+        this.metrics = metrics;
         this.tx = tx;
         this.tickets = tickets;
         this.phones = phones;
@@ -246,12 +254,15 @@ public final class CallService implements CallEvents {
     public void urgentHungUpBeforeMessage(long callId, CallStep at, Priority priority) {
         Instant now = clock.instant();
         try {
+            boolean[] ended = {false};
             tx.run(s -> {
+                ended[0] = false;
                 CallRecord rec = call(s, callId).orElseThrow(() -> new NotFoundException("no call " + callId));
                 if (rec.outcome() != null || rec.recording() != null) {
                     return; // ended or messaged already: nothing to add
                 }
                 s.calls().update(rec.ended(now, CallOutcome.HUNG_UP));
+                ended[0] = true;
                 s.tickets().addEvent(rec.ticketId(), now, "HUNG_UP", "caller hung up during " + at.wireName());
                 Ticket t = s.tickets().find(rec.ticketId()).orElseThrow();
                 String callback = t.callbackNumber();
@@ -267,6 +278,9 @@ public final class CallService implements CallEvents {
                         + (callback == null ? "impossible: no usable caller ID" : callback));
                 openIncident(s, rec.ticketId(), priority, null, now);
             });
+            if (ended[0]) {
+                metrics.call(CallOutcome.HUNG_UP);
+            }
             incidents.afterCommit();
         } catch (RuntimeException e) {
             log.error("could not open an incident for call {} (urgent hang-up): {}", callId, e.toString(), e);
@@ -339,13 +353,17 @@ public final class CallService implements CallEvents {
 
     private void end(long callId, CallOutcome outcome, String kind, String detail) {
         Instant now = clock.instant();
-        tx.run(s -> call(s, callId).ifPresent(c -> {
+        boolean ended = tx.inTransaction(s -> call(s, callId).map(c -> {
             if (c.outcome() != null) {
-                return; // already ended: the first ending wins
+                return false; // already ended: the first ending wins
             }
             s.calls().update(c.ended(now, outcome));
             s.tickets().addEvent(c.ticketId(), now, kind, detail);
-        }));
+            return true;
+        }).orElse(false));
+        if (ended) {
+            metrics.call(outcome);
+        }
     }
 
     public Optional<CallRecord> find(long callId) {

@@ -60,6 +60,13 @@ public final class EscalationEngine implements AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
+    /** Wiring only: where pass durations, step lateness and service-level notices are counted. */
+    public void attachMetrics(Metrics m) {
+        this.metrics = m;
+    }
+
+    private volatile Metrics metrics = Metrics.NONE;
+
     /** Wiring only: where the engine asks to be woken (Quartz). Until then it is not woken. */
     public void attachWakeUps(WakeUps w) {
         this.wakeUps = w;
@@ -86,6 +93,7 @@ public final class EscalationEngine implements AutoCloseable {
     /** The idempotent pass. */
     public PassResult runDue() {
         passLock.lock();
+        long started = System.nanoTime();
         try {
             int decided = 0;
             int sent = 0;
@@ -108,6 +116,7 @@ public final class EscalationEngine implements AutoCloseable {
             }
             return new PassResult(decided, sent, next);
         } finally {
+            metrics.enginePass(Duration.ofNanos(System.nanoTime() - started));
             passLock.unlock();
         }
     }
@@ -149,6 +158,7 @@ public final class EscalationEngine implements AutoCloseable {
             for (Escalator.Due due : d.due()) {
                 write(s, d.incident(), due, onCall, now);
             }
+            count(locked.get(), d.due(), now);
             return true;
         }
     }
@@ -178,6 +188,23 @@ public final class EscalationEngine implements AutoCloseable {
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled)));
         if (paged.isEmpty()) {
             log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);
+        }
+    }
+
+    /**
+     * Step lateness (once per decision: from the due instant of the step that fell due) and
+     * service-level notices. Counted as decided; a rolled-back decision is decided and counted again.
+     */
+    private void count(Incident before, List<Escalator.Due> due, Instant now) {
+        if (before.nextEscalationAt() != null && due.stream().anyMatch(x -> x.kind() == Escalator.Kind.STEP)) {
+            metrics.stepLateness(Duration.between(before.nextEscalationAt(), now));
+        }
+        for (Escalator.Due x : due) {
+            if (x.kind() == Escalator.Kind.SLA_APPROACHING) {
+                metrics.slaWarning(before.priority(), "respond-by");
+            } else if (x.kind() == Escalator.Kind.SLA_MISSED) {
+                metrics.slaBreach(before.priority(), "respond-by");
+            }
         }
     }
 

@@ -33,6 +33,7 @@ import org.pagerline.core.queue.QueueMember;
 import org.pagerline.core.queue.WaitingCaller;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.service.CallEvents;
+import org.pagerline.service.Metrics;
 import org.pagerline.service.QueueService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class AmiQueue implements AmiSession.Listener {
     private final QueueService queue;
     private final CallEvents calls;
     private final Clock clock;
+    private final Metrics metrics;
     /** Member interface to technician name, from the last reconcile. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Callers whose answer or abandon was told; their QueueCallerLeave says nothing more. */
@@ -77,6 +79,13 @@ public final class AmiQueue implements AmiSession.Listener {
     private record Leaving(Integer position, long heldSeconds, Instant at) {}
 
     public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock) {
+        this(session, config, queue, calls, clock, Metrics.NONE);
+    }
+
+    /** @param metrics counts each caller's wait in the queue, answered or abandoned */
+    public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.session = session;
         this.config = config;
         this.queue = queue;
@@ -103,6 +112,7 @@ public final class AmiQueue implements AmiSession.Listener {
             Leaving l = e.getValue();
             if (!l.at().plus(LEAVE_GRACE).isAfter(now)) {
                 it.remove();
+                metrics.queueWait(Duration.ofSeconds(l.heldSeconds()), false);
                 tell(e.getKey(), "QUEUE_LEFT", "left the queue unanswered at position " + l.position()
                         + " after " + span(l.heldSeconds()));
             }
@@ -235,9 +245,11 @@ public final class AmiQueue implements AmiSession.Listener {
             Optional<Leaving> left = conclude(a.getUniqueId());
             String from = a.getOriginalPosition() != null && !a.getOriginalPosition().equals(a.getPosition())
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
+            long held = a.getHoldTime() != null ? a.getHoldTime()
+                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()));
+            metrics.queueWait(Duration.ofSeconds(held), false);
             tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
-                    + " after " + span(a.getHoldTime() != null ? a.getHoldTime()
-                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()))) + from);
+                    + " after " + span(held) + from);
         } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {
             String iface = c.getInterface() != null ? c.getInterface() : c.getAgentCalled();
             if (iface != null) {
@@ -251,6 +263,7 @@ public final class AmiQueue implements AmiSession.Listener {
             if (c.getInterface() != null) {
                 queue.memberState(c.getInterface(), who, "IN_USE", false);
             }
+            metrics.queueWait(Duration.ofSeconds(held), true);
             tell(c.getUniqueId(), "QUEUE_ANSWERED", "answered by " + who + " after " + span(held) + " in the queue");
         } else if (e instanceof QueueCallerLeaveEvent l && mine(l.getQueue())) {
             Optional<WaitingCaller> was = queue.callerLeft(l.getUniqueId());
