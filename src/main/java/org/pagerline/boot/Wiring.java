@@ -25,6 +25,7 @@ import org.pagerline.adapter.http.MetricsHandler;
 import org.pagerline.adapter.metrics.PrometheusMetrics;
 import org.pagerline.adapter.log.LogPageChannel;
 import org.pagerline.adapter.quartz.QuartzScheduler;
+import org.pagerline.adapter.store.AdvisoryLock;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
 import org.pagerline.adapter.store.JdbcWebhookLedger;
@@ -47,6 +48,7 @@ import org.pagerline.service.EngineKick;
 import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.HealthService;
 import org.pagerline.service.Metrics;
+import org.pagerline.service.OneAtATime;
 import org.pagerline.service.OutboxDepth;
 import org.pagerline.service.IncidentService;
 import org.pagerline.service.PageChannel;
@@ -273,7 +275,10 @@ public final class Wiring {
                     new HealthService.Check("scheduler", scheduler::isUp),
                     new HealthService.Check("agi", agi::isUp)));
             if (ami != null) {
-                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics).start();
+                // several nodes share one Asterisk: one at a time changes its queue members
+                OneAtATime alone = data.database().isPostgres() ? new AdvisoryLock(data.database().dataSource())
+                        : OneAtATime.ALONE;
+                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics, alone).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
                 metrics.connection("ami", ami::isUp);
             }

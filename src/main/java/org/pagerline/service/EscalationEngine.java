@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * moves its due column in the same transaction as its pages, running the pass twice, or after a
  * crash, pages nothing twice and loses nothing.
  *
- * <p>Passes never overlap (a lock): Quartz wake-ups, the sweep and {@link #kick()} all funnel here.
+ * <p>Passes never overlap within a node (a lock): Quartz wake-ups, the sweep and {@link #kick()} all
+ * funnel here. Across nodes on one PostgreSQL, each due incident is claimed with
+ * {@code FOR UPDATE SKIP LOCKED} ({@code IncidentStore.claimDue}), so one node decides each step and
+ * the others move on; the outbox's claims are conditional updates, which hold across nodes too.
  */
 public final class EscalationEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EscalationEngine.class);
@@ -148,7 +151,8 @@ public final class EscalationEngine implements AutoCloseable {
 
     private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
             Instant now) {
-        Optional<Incident> locked = s.incidents().lock(id);
+        // another node (or a response) holds it, or it is no longer due: not this pass's to decide
+        Optional<Incident> locked = s.incidents().claimDue(id, now);
         if (locked.isEmpty()) {
             return false;
         }

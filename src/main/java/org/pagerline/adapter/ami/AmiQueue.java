@@ -34,6 +34,7 @@ import org.pagerline.core.queue.WaitingCaller;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.service.CallEvents;
 import org.pagerline.service.Metrics;
+import org.pagerline.service.OneAtATime;
 import org.pagerline.service.QueueService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class AmiQueue implements AmiSession.Listener {
     private final CallEvents calls;
     private final Clock clock;
     private final Metrics metrics;
+    private final OneAtATime alone;
     /** Member interface to technician name, from the last reconcile. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Callers whose answer or abandon was told; their QueueCallerLeave says nothing more. */
@@ -79,13 +81,17 @@ public final class AmiQueue implements AmiSession.Listener {
     private record Leaving(Integer position, long heldSeconds, Instant at) {}
 
     public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock) {
-        this(session, config, queue, calls, clock, Metrics.NONE);
+        this(session, config, queue, calls, clock, Metrics.NONE, OneAtATime.ALONE);
     }
 
-    /** @param metrics counts each caller's wait in the queue, answered or abandoned */
+    /**
+     * @param metrics counts each caller's wait in the queue, answered or abandoned
+     * @param alone   lets one node at a time change the members (several nodes share one Asterisk)
+     */
     public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock,
-            Metrics metrics) {
+            Metrics metrics, OneAtATime alone) {
         this.metrics = metrics;
+        this.alone = alone;
         this.session = session;
         this.config = config;
         this.queue = queue;
@@ -147,11 +153,24 @@ public final class AmiQueue implements AmiSession.Listener {
         queue.link(false);
     }
 
-    /** Makes Asterisk's members the wanted set; refreshes the live view. Quietly skips while AMI is down. */
+    /**
+     * Makes Asterisk's members the wanted set; refreshes the live view. Quietly skips while AMI is
+     * down, and while another node is reconciling the same queue (its result is the same).
+     */
     void reconcile() {
         if (!session.isUp()) {
             return;
         }
+        try {
+            if (!alone.tryRun("ami-queue-members:" + config.queue(), this::reconcileNow)) {
+                log.debug("queue {}: another node is reconciling the members now", config.queue());
+            }
+        } catch (RuntimeException e) {
+            log.warn("queue {}: reconcile failed: {}", config.queue(), e.getMessage());
+        }
+    }
+
+    private void reconcileNow() {
         try {
             Map<String, String> wanted = new LinkedHashMap<>();
             for (Technician t : queue.wantedMembers()) {

@@ -79,6 +79,12 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Optional<Incident> claimDue(long id, Instant now) {
+        return db.one("SELECT " + COLS + " FROM incidents WHERE id=? AND (next_escalation_at<=? OR callback_due_at<=?"
+                + " OR sla_check_at<=?) FOR UPDATE SKIP LOCKED", JdbcIncidentStore::row, id, now, now, now);
+    }
+
+    @Override
     public void saveSchedule(Incident i) {
         db.update("UPDATE incidents SET next_step=?, cycle_no=?, next_escalation_at=?, callback_due_at=?, sla_check_at=?,"
                         + " sla_stage=? WHERE id=?",

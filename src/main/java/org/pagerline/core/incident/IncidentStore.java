@@ -29,6 +29,14 @@ public interface IncidentStore {
     /** Reads and locks the row until the transaction ends (SELECT ... FOR UPDATE). */
     Optional<Incident> lock(long id);
 
+    /**
+     * For the engine: reads and locks the incident if it is still due at {@code now} and no other
+     * transaction holds its row ({@code FOR UPDATE SKIP LOCKED}); empty otherwise. Of two nodes'
+     * passes that find it due, one decides it; the other moves on rather than wait, and finds it no
+     * longer due once the first has committed.
+     */
+    Optional<Incident> claimDue(long id, Instant now);
+
     /** Saves the escalation columns (step, cycle, the due instants, SLA stage) of an incident. */
     void saveSchedule(Incident incident);
 
