@@ -48,7 +48,6 @@ import org.pagerline.service.EngineKick;
 import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.HealthService;
 import org.pagerline.service.Metrics;
-import org.pagerline.service.OneAtATime;
 import org.pagerline.service.OutboxDepth;
 import org.pagerline.service.IncidentService;
 import org.pagerline.service.PageChannel;
@@ -275,10 +274,13 @@ public final class Wiring {
                     new HealthService.Check("scheduler", scheduler::isUp),
                     new HealthService.Check("agi", agi::isUp)));
             if (ami != null) {
-                // several nodes share one Asterisk: one at a time changes its queue members
-                OneAtATime alone = data.database().isPostgres() ? new AdvisoryLock(data.database().dataSource())
-                        : OneAtATime.ALONE;
-                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics, alone).start();
+                // several nodes share one Asterisk: one at a time changes its queue members, and each
+                // queue event is written on the ticket by the first node to claim it
+                AmiQueue.Nodes nodes = data.database().isPostgres()
+                        ? new AmiQueue.Nodes(new AdvisoryLock(data.database().dataSource()),
+                                new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION))
+                        : AmiQueue.Nodes.SINGLE;
+                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics, nodes).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
                 metrics.connection("ami", ami::isUp);
             }
