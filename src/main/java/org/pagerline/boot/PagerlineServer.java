@@ -34,6 +34,7 @@ final class PagerlineServer implements AutoCloseable {
     /** Set once every part has started: a start that fails stops quietly. */
     private volatile boolean up;
     private ServerMark mark;
+    private AutoCloseable metrics;
     /** Null unless the database is an H2 file. */
     private java.nio.file.Path markFile;
 
@@ -52,6 +53,12 @@ final class PagerlineServer implements AutoCloseable {
     PagerlineServer markedAs(ServerMark mark, java.nio.file.Path markFile) {
         this.mark = mark;
         this.markFile = markFile;
+        return this;
+    }
+
+    /** Wiring only: the metrics registry, closed last (its JVM listeners would outlive the server). */
+    PagerlineServer withMetrics(AutoCloseable metrics) {
+        this.metrics = metrics;
         return this;
     }
 
@@ -159,6 +166,13 @@ final class PagerlineServer implements AutoCloseable {
             ServerMark.remove(markFile);
         }
         data.close();
+        if (metrics != null) {
+            try {
+                metrics.close();
+            } catch (Exception e) {
+                log.debug("metrics registry did not close cleanly: {}", e.getMessage());
+            }
+        }
         if (up) {
             log.info("pagerline stopped");
         }

@@ -247,6 +247,7 @@ public final class Wiring {
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
+            metrics.close();
             throw e;
         }
         OutageLogFilter.install(data.database().outage());
@@ -292,7 +293,7 @@ public final class Wiring {
             ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
                     config.http().bind() + ":" + config.http().port(), dataDir);
             return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin)
-                    .markedAs(mark, markFile.orElse(null));
+                    .markedAs(mark, markFile.orElse(null)).withMetrics(metrics);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
@@ -300,6 +301,7 @@ public final class Wiring {
                 http.close();
             }
             data.close();
+            metrics.close();
             throw e;
         }
     }
