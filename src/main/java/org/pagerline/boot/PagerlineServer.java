@@ -35,6 +35,10 @@ final class PagerlineServer implements AutoCloseable {
     private volatile boolean closed;
     /** Set once every part has started: a start that fails stops quietly. */
     private volatile boolean up;
+    private ServerMark mark;
+    private AutoCloseable metrics;
+    /** Null unless the database is an H2 file. */
+    private java.nio.file.Path markFile;
 
     PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
             AmiSession ami, AdminEndpoint admin) {
@@ -52,6 +56,19 @@ final class PagerlineServer implements AutoCloseable {
         return this;
     }
 
+    /** Wiring only: the mark written beside an H2 database file while this server runs (none for PostgreSQL). */
+    PagerlineServer markedAs(ServerMark mark, java.nio.file.Path markFile) {
+        this.mark = mark;
+        this.markFile = markFile;
+        return this;
+    }
+
+    /** Wiring only: the metrics registry, closed last (its JVM listeners would outlive the server). */
+    PagerlineServer withMetrics(AutoCloseable metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
     PagerlineServer start() {
         try {
             // calls a killed server left live end as cut off before new ones come in
@@ -62,6 +79,9 @@ final class PagerlineServer implements AutoCloseable {
         try {
             agi.start();
             http.start();
+            if (markFile != null) {
+                mark.write(markFile);
+            }
             scheduler.start();
         } catch (RuntimeException e) {
             close();
@@ -112,6 +132,8 @@ final class PagerlineServer implements AutoCloseable {
             server = Wiring.server(config, clock).start();
         } catch (org.pagerline.config.ConfigException e) {
             throw e; // a bad setting or a port in use: the command line says it in one line, exit status 2
+        } catch (ServerMark.AlreadyRunning e) {
+            throw e; // one line naming the other server (host, pid, ports), exit status 1
         } catch (java.io.IOException | RuntimeException e) {
             log.error("pagerline could not start: {}", e.getMessage(), e);
             return 1;
@@ -160,7 +182,17 @@ final class PagerlineServer implements AutoCloseable {
         }
         scheduler.close();
         engine.close();
+        if (markFile != null) {
+            ServerMark.remove(markFile);
+        }
         data.close();
+        if (metrics != null) {
+            try {
+                metrics.close();
+            } catch (Exception e) {
+                log.debug("metrics registry did not close cleanly: {}", e.getMessage());
+            }
+        }
         if (up) {
             log.info("pagerline stopped");
         }

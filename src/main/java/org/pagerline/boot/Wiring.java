@@ -22,6 +22,8 @@ import org.pagerline.adapter.ami.AsteriskVoiceChannel;
 import org.pagerline.adapter.http.HealthHandler;
 import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.http.web.WebApp;
+import org.pagerline.adapter.http.MetricsHandler;
+import org.pagerline.adapter.metrics.PrometheusMetrics;
 import org.pagerline.adapter.log.LogPageChannel;
 import org.pagerline.adapter.mail.FileAttachments;
 import org.pagerline.adapter.mail.ImapInbox;
@@ -30,6 +32,7 @@ import org.pagerline.adapter.mail.MailRunner;
 import org.pagerline.adapter.mail.MimeReader;
 import org.pagerline.adapter.mail.SmtpSender;
 import org.pagerline.adapter.quartz.QuartzScheduler;
+import org.pagerline.adapter.store.AdvisoryLock;
 import org.pagerline.adapter.store.Database;
 import org.pagerline.adapter.store.JdbcTransactions;
 import org.pagerline.adapter.store.JdbcWebhookLedger;
@@ -52,6 +55,8 @@ import org.pagerline.service.ClientService;
 import org.pagerline.service.EngineKick;
 import org.pagerline.service.EscalationEngine;
 import org.pagerline.service.HealthService;
+import org.pagerline.service.Metrics;
+import org.pagerline.service.OutboxDepth;
 import org.pagerline.service.IncidentService;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageDispatcher;
@@ -113,10 +118,15 @@ public final class Wiring {
      * wait with {@code Backend.ServerStarted}, so the command goes to that server instead.
      */
     static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp) {
+        return openData(config, clock, serverUp, Metrics.NONE);
+    }
+
+    private static Data openData(PagerlineConfig config, Clock clock, java.util.function.BooleanSupplier serverUp,
+            Metrics metrics) {
         Database db = DatabaseOpener.open(config.database(), serverUp);
         Transactions tx = new JdbcTransactions(db.dataSource());
         EngineKick kick = new EngineKick();
-        return new Data(db, tx, services(config, tx, clock, kick), kick);
+        return new Data(db, tx, services(config, tx, clock, kick, metrics), kick);
     }
 
     /**
@@ -124,20 +134,26 @@ public final class Wiring {
      * graph the server runs rather than a copy of it.
      */
     public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick) {
+        return services(config, tx, clock, kick, Metrics.NONE);
+    }
+
+    /** As above, counting what happens in {@code metrics} (the server's /metrics). */
+    public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick, Metrics metrics) {
         PhoneNumbers phones = new PhoneNumbers("CA");
         PagingConfig paging = config.paging();
         TicketService tickets = new TicketService(tx, clock);
-        IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
+        IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick,
+                metrics);
         CallService calls = new CallService(tx, phones, incidents, clock, config.line().ticketReuseWindow(),
-                paging.callbackDeadline(), config.line().callbackRegions(), hostName());
+                paging.callbackDeadline(), config.line().callbackRegions(), hostName() + ":" + config.agi().port(), metrics);
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick), new PageLog(tx, clock),
+                new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics), new PageLog(tx, clock),
                 new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)),
                 emailIntake(config.mail(), tx, tickets, clock));
     }
 
-    /** This machine's name, for the support line's server runs (calls a killed server left live are ended by the next start here). */
+    /** This machine's name; with the FastAGI port it names this node in the calls' server runs (calls a killed node left live are ended by its next start, never by another node's). */
     static String hostName() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
@@ -282,6 +298,11 @@ public final class Wiring {
 
     /** The engine over the outbox: the dispatcher with its send pool, and the pass Quartz wakes. */
     static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock) {
+        return engine(data, p, channels, clock, Metrics.NONE);
+    }
+
+    static EscalationEngine engine(Data data, PagingConfig p, Map<Channel, PageChannel> channels, Clock clock,
+            Metrics metrics) {
         ExecutorService senders = Executors.newFixedThreadPool(p.sendThreads(), r -> {
             Thread t = new Thread(r, "page-send");
             t.setDaemon(true);
@@ -290,30 +311,41 @@ public final class Wiring {
         PageDispatcher dispatcher = new PageDispatcher(data.tx(), clock, channels,
                 new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders)
                 .withBundleGaps(p.bundleGaps());
-        return new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
+        dispatcher.attachMetrics(metrics);
+        EscalationEngine engine = new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
+        engine.attachMetrics(metrics);
+        return engine;
     }
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {
+        java.nio.file.Path dataDir = config.database().dataDir();
+        // H2 is single-node: a second server on one H2 file is refused first, naming the one that runs
+        java.util.Optional<java.nio.file.Path> markFile = ServerMark.fileFor(config.database());
+        markFile.flatMap(ServerMark::read).filter(ServerMark::running).ifPresent(m -> {
+            throw new ServerMark.AlreadyRunning(m.refusal());
+        });
+        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
+            throw new ServerMark.AlreadyRunning("a pagerline server is already running with the data directory " + dataDir
+                    + " (its admin socket answers); each node needs a data.dir of its own");
+        }
         // a port in use is said in one line before anything opens (the listeners bind again for real)
         requireFree("agi.port", config.agi().bind(), config.agi().port());
         requireFree("http.port", config.http().bind(), config.http().port());
-        java.nio.file.Path dataDir = config.database().dataDir();
-        if (AdminClient.answers(dataDir.resolve(AdminEndpoint.SOCKET_FILE))) {
-            throw new IllegalStateException("a pagerline server is already running on " + dataDir);
-        }
         DataDirectory.secure(dataDir);
         // The admin socket comes first, so that from now until the stop the command line finds the
         // server there (never the database file held with nobody answering); a command that arrives
         // while the server is starting waits for it.
         Backends.ServerCommands commands = new Backends.ServerCommands();
         AdminEndpoint admin = new AdminEndpoint(dataDir, commands).start();
+        PrometheusMetrics metrics = new PrometheusMetrics();
         Data data;
         try {
-            data = openData(config, clock);
+            data = openData(config, clock, () -> false, metrics);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
+            metrics.close();
             throw e;
         }
         OutageLogFilter.install(data.database().outage());
@@ -324,7 +356,7 @@ public final class Wiring {
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
             Map<Channel, PageChannel> channels = withIncidentLinks(channels(config, ami, twilio(config, data, clock, http),
                     services), config);
-            EscalationEngine engine = engine(data, config.paging(), channels, clock);
+            EscalationEngine engine = engine(data, config.paging(), channels, clock, metrics);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
                     config.scheduler(), engine::runDue);
             engine.attachWakeUps(scheduler);
@@ -342,19 +374,33 @@ public final class Wiring {
                     new HealthService.Check("scheduler", scheduler::isUp),
                     new HealthService.Check("agi", agi::isUp)));
             if (ami != null) {
-                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock).start();
+                // several nodes share one Asterisk: one at a time changes its queue members, and each
+                // queue event is written on the ticket by the first node to claim it
+                AmiQueue.Nodes nodes = data.database().isPostgres()
+                        ? new AmiQueue.Nodes(new AdvisoryLock(data.database().dataSource()),
+                                new JdbcWebhookLedger(data.database().dataSource(), clock, WEBHOOK_RETENTION))
+                        : AmiQueue.Nodes.SINGLE;
+                new AmiQueue(ami, config.ami(), services.queue(), services.calls(), clock, metrics, nodes).start();
                 checks.add(new HealthService.Check("ami", ami::isUp));
+                metrics.connection("ami", ami::isUp);
             }
             MailRunner mail = mail(config, data, clock);
             if (config.mail().enabled()) {
                 checks.add(new HealthService.Check("mail", mail::isUp));
+                metrics.connection("mail", mail::isUp);
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             WebApp web = web(config, data, clock, channels.get(Channel.SMS));
             web.register(http);
             http.closeWith(web);
+            OutboxDepth outbox = new OutboxDepth(data.tx());
+            metrics.outbox(outbox::pages);
+            http.route("/metrics", new MetricsHandler(config.metrics(), metrics::scrape));
             commands.ready(services);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin).withMail(mail);
+            ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
+                    config.http().bind() + ":" + config.http().port(), dataDir);
+            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin).withMail(mail)
+                    .markedAs(mark, markFile.orElse(null)).withMetrics(metrics);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();
@@ -362,6 +408,7 @@ public final class Wiring {
                 http.close();
             }
             data.close();
+            metrics.close();
             throw e;
         }
     }

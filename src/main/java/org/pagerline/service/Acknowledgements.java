@@ -1,6 +1,7 @@
 package org.pagerline.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,10 +37,18 @@ final class Acknowledgements {
     private final Runnable kick;
 
     Acknowledgements(Transactions tx, Clock clock, Runnable kick) {
+        this(tx, clock, kick, Metrics.NONE);
+    }
+
+    Acknowledgements(Transactions tx, Clock clock, Runnable kick, Metrics metrics) {
         this.tx = tx;
         this.clock = clock;
         this.kick = kick;
+        this.metrics = metrics;
     }
+
+    /** Counts the time to acknowledge and to call back, once the change has committed. */
+    private final Metrics metrics;
 
     enum Result {
         /** This response changed the incident. */
@@ -58,11 +67,19 @@ final class Acknowledgements {
     }
 
     Outcome acknowledge(long incidentId, Technician who, String via) {
-        return change(incidentId, (i, now) -> IncidentLife.acknowledge(i, actor(who), via, now));
+        Outcome o = change(incidentId, (i, now) -> IncidentLife.acknowledge(i, actor(who), via, now));
+        if (o.result() == Result.DONE) {
+            metrics.acknowledged(Duration.between(o.incident().openedAt(), clock.instant()));
+        }
+        return o;
     }
 
     Outcome calledBack(long incidentId, Technician who, String via) {
-        return change(incidentId, (i, now) -> IncidentLife.calledBack(i, actor(who), via, now));
+        Outcome o = change(incidentId, (i, now) -> IncidentLife.calledBack(i, actor(who), via, now));
+        if (o.result() == Result.DONE) {
+            metrics.calledBack(Duration.between(o.incident().openedAt(), clock.instant()));
+        }
+        return o;
     }
 
     /** Pass it on, as of the page {@code asOf} was sent for (null: as of the current step). */

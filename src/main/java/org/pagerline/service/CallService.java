@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class CallService implements CallEvents, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallService.class);
     private final Transactions tx;
+    /** Counts calls by outcome (as their ending is written). */
+    private final Metrics metrics;
     private final PhoneNumbers phones;
     private final IncidentOpener incidents;
     private final Clock clock;
@@ -63,7 +65,7 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
             Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions) {
-        this(tx, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, "local");
+        this(tx, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, "local", Metrics.NONE);
     }
 
     /**
@@ -71,7 +73,8 @@ public final class CallService implements CallEvents, AutoCloseable {
      *             cut off only the calls that earlier runs on the same host left live
      */
     public CallService(Transactions tx, PhoneNumbers phones, IncidentOpener incidents, Clock clock,
-            Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions, String host) {
+            Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions, String host, Metrics metrics) {
+        this.metrics = metrics;
         this.tx = tx;
         this.phones = phones;
         this.incidents = incidents;
@@ -203,7 +206,7 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /** Writes one save: the call row, the ticket's priority and call-back number, then the lines in order. */
-    private static void writeProgress(Stores s, Call.Progress p) {
+    private void writeProgress(Stores s, Call.Progress p) {
         CallOutcome outcome = p.outcome();
         String answeredBy = null;
         if (outcome == CallOutcome.HUNG_UP && p.lastStep() == CallStep.QUEUE) {
@@ -212,6 +215,10 @@ public final class CallService implements CallEvents, AutoCloseable {
             outcome = Call.savedOutcome(p, answeredBy);
         }
         boolean endsNow = s.calls().saveProgress(p.callId(), p.lastStep(), p.recording(), outcome, p.endedAt());
+        if (endsNow && outcome != null) {
+            // counted as the ending is written, in the journal's commit (a piece that fails is logged loudly)
+            metrics.call(outcome);
+        }
         if (p.raisePriority() != null || p.callbackNumber() != null) {
             TicketStore ts = s.tickets();
             ts.find(p.ticketId()).ifPresent(t -> {

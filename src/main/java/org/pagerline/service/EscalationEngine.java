@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * moves its due column in the same transaction as its pages, running the pass twice, or after a
  * crash, pages nothing twice and loses nothing.
  *
- * <p>Passes never overlap (a lock): Quartz wake-ups, the sweep and {@link #kick()} all funnel here.
+ * <p>Passes never overlap within a node (a lock): Quartz wake-ups, the sweep and {@link #kick()} all
+ * funnel here. Across nodes on one PostgreSQL, each due incident is claimed with
+ * {@code FOR UPDATE SKIP LOCKED} ({@code IncidentStore.claimDue}), so one node decides each step and
+ * the others move on; the outbox's claims are conditional updates, which hold across nodes too.
  */
 public final class EscalationEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EscalationEngine.class);
@@ -60,6 +63,13 @@ public final class EscalationEngine implements AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
+    /** Wiring only: where pass durations, step lateness and service-level notices are counted. */
+    public void attachMetrics(Metrics m) {
+        this.metrics = m;
+    }
+
+    private volatile Metrics metrics = Metrics.NONE;
+
     /** Wiring only: where the engine asks to be woken (Quartz). Until then it is not woken. */
     public void attachWakeUps(WakeUps w) {
         this.wakeUps = w;
@@ -86,6 +96,7 @@ public final class EscalationEngine implements AutoCloseable {
     /** The idempotent pass. */
     public PassResult runDue() {
         passLock.lock();
+        long started = System.nanoTime();
         try {
             int decided = 0;
             int sent = 0;
@@ -108,6 +119,7 @@ public final class EscalationEngine implements AutoCloseable {
             }
             return new PassResult(decided, sent, next);
         } finally {
+            metrics.enginePass(Duration.ofNanos(System.nanoTime() - started));
             passLock.unlock();
         }
     }
@@ -139,7 +151,8 @@ public final class EscalationEngine implements AutoCloseable {
 
     private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
             Instant now) {
-        Optional<Incident> locked = s.incidents().lock(id);
+        // another node (or a response) holds it, or it is no longer due: not this pass's to decide
+        Optional<Incident> locked = s.incidents().claimDue(id, now);
         if (locked.isEmpty()) {
             return false;
         }
@@ -156,6 +169,7 @@ public final class EscalationEngine implements AutoCloseable {
             for (Escalator.Due due : d.due()) {
                 write(s, d.incident(), due, onCall, now);
             }
+            count(locked.get(), d.due(), now);
             return true;
         }
     }
@@ -185,6 +199,23 @@ public final class EscalationEngine implements AutoCloseable {
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled)));
         if (paged.isEmpty()) {
             log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);
+        }
+    }
+
+    /**
+     * Step lateness (once per decision: from the due instant of the step that fell due) and
+     * service-level notices. Counted as decided; a rolled-back decision is decided and counted again.
+     */
+    private void count(Incident before, List<Escalator.Due> due, Instant now) {
+        if (before.nextEscalationAt() != null && due.stream().anyMatch(x -> x.kind() == Escalator.Kind.STEP)) {
+            metrics.stepLateness(Duration.between(before.nextEscalationAt(), now));
+        }
+        for (Escalator.Due x : due) {
+            if (x.kind() == Escalator.Kind.SLA_APPROACHING) {
+                metrics.slaWarning(before.priority(), "respond-by");
+            } else if (x.kind() == Escalator.Kind.SLA_MISSED) {
+                metrics.slaBreach(before.priority(), "respond-by");
+            }
         }
     }
 

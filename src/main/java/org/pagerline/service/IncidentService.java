@@ -33,12 +33,17 @@ public final class IncidentService implements IncidentOpener {
     private final Acknowledgements acks;
 
     public IncidentService(Transactions tx, Clock clock, Duration callbackDeadline, Duration slaWarning, Runnable kick) {
+        this(tx, clock, callbackDeadline, slaWarning, kick, Metrics.NONE);
+    }
+
+    public IncidentService(Transactions tx, Clock clock, Duration callbackDeadline, Duration slaWarning, Runnable kick,
+            Metrics metrics) {
         this.tx = tx;
         this.clock = clock;
         this.callbackDeadline = callbackDeadline;
         this.slaWarning = slaWarning;
         this.kick = kick;
-        this.acks = new Acknowledgements(tx, clock, kick);
+        this.acks = new Acknowledgements(tx, clock, kick, metrics);
     }
 
     /** An incident with its pages and its ticket's timeline. */

@@ -111,6 +111,17 @@ public final class PageDispatcher {
         return sendTimeout;
     }
 
+    /** Wiring only: where hand-over results are counted (pages by channel and result). */
+    public void attachMetrics(Metrics m) {
+        this.metrics = m;
+    }
+
+    private volatile Metrics metrics = Metrics.NONE;
+
+    private void count(Sent r) {
+        metrics.page(r.page().channel(), r.result().status().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
         int sent = 0;
@@ -168,6 +179,7 @@ public final class PageDispatcher {
             // One transaction for the whole batch's results: the hand-overs already happened, outside it.
             Instant at = clock.instant();
             tx.run(s -> results.forEach(r -> record(s, r, at)));
+            results.forEach(this::count);
             if (Thread.currentThread().isInterrupted()) {
                 return sent;
             }
@@ -198,6 +210,7 @@ public final class PageDispatcher {
                 Optional<Page> now = s.pages().find(late.page().id());
                 if (now.isPresent() && sameClaim(now.get(), late.page())) {
                     record(s, late, at);
+                    count(late);
                 } else {
                     log.info("late result for page {} ignored: it was claimed again since ({})", late.page().id(),
                             late.result().status());

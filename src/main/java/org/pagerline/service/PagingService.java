@@ -30,10 +30,14 @@ public final class PagingService implements PageResponses {
     private final DeliveryOutcomes outcomes;
 
     public PagingService(Transactions tx, Clock clock, DeliveryPolicy delivery, Runnable kick) {
+        this(tx, clock, delivery, kick, Metrics.NONE);
+    }
+
+    public PagingService(Transactions tx, Clock clock, DeliveryPolicy delivery, Runnable kick, Metrics metrics) {
         this.tx = tx;
         this.clock = clock;
         this.kick = kick;
-        this.acks = new Acknowledgements(tx, clock, kick);
+        this.acks = new Acknowledgements(tx, clock, kick, metrics);
         this.outcomes = new DeliveryOutcomes(delivery);
     }
 

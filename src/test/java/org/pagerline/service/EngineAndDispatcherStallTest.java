@@ -52,7 +52,7 @@ class EngineAndDispatcherStallTest {
                 new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), Duration.ofSeconds(60), senders, passWait);
     }
 
-    /** Transactions whose incident store runs {@code hook} when the engine locks {@code incident}. */
+    /** Transactions whose incident store runs {@code hook} when the engine locks (claims) {@code incident}. */
     private Transactions hookedOnLock(long incident, Runnable hook) {
         AtomicBoolean fired = new AtomicBoolean();
         return new Transactions() {
@@ -64,7 +64,7 @@ class EngineAndDispatcherStallTest {
             private Stores hooked(Stores s) {
                 IncidentStore incidents = (IncidentStore) Proxy.newProxyInstance(getClass().getClassLoader(),
                         new Class<?>[] {IncidentStore.class}, (proxy, m, args) -> {
-                            if (m.getName().equals("lock") && args[0].equals(incident) && fired.compareAndSet(false, true)) {
+                            if ((m.getName().equals("lock") || m.getName().equals("claimDue")) && args[0].equals(incident) && fired.compareAndSet(false, true)) {
                                 hook.run();
                             }
                             try {

@@ -22,6 +22,7 @@ public final class ServerProcess implements AutoCloseable {
     private final int httpPort;
     private final int agiPort;
     private Process process;
+    private final Map<String, String> env = new java.util.HashMap<>();
 
     public ServerProcess(Path dir, Map<String, String> extraSettings) throws IOException {
         this.dir = dir;
@@ -37,6 +38,12 @@ public final class ServerProcess implements AutoCloseable {
         Files.writeString(config, sb.toString());
     }
 
+    /** An environment variable for the server and the commands run with {@link #cli} (secrets: the database password...). */
+    public ServerProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** Runs {@code pagerline ARGS} with this config in a child JVM; returns the process. */
     public Process launch(List<String> args, Path output) throws IOException {
         List<String> cmd = ChildJvm.java("256m");
@@ -44,12 +51,24 @@ public final class ServerProcess implements AutoCloseable {
         cmd.add("--config");
         cmd.add(config.toString());
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     public ServerProcess start() throws IOException {
+        return begin().awaitUp();
+    }
+
+    /** Launches the server and returns at once (start several side by side, then {@link #awaitUp}). */
+    public ServerProcess begin() throws IOException {
         process = launch(List.of("server"), log);
+        return this;
+    }
+
+    /** Waits (bounded) until the launched server answers 200 on /health; stops it if it never does. */
+    public ServerProcess awaitUp() {
         try {
             Eventually.await(Duration.ofSeconds(60), "server health on port " + httpPort, () -> {
                 if (!process.isAlive()) {
@@ -58,7 +77,7 @@ public final class ServerProcess implements AutoCloseable {
                 return health().statusCode() == 200;
             });
         } catch (AssertionError e) {
-            // the caller's try-with-resources never got this object: do not leave the server running
+            // the caller's try-with-resources may never get this object: do not leave the server running
             process.destroyForcibly();
             throw e;
         }
@@ -100,7 +119,9 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli", ".out");
         Path err = Files.createTempFile(dir, "cli", ".err");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("pagerline " + String.join(" ", args) + " did not finish within 120 s");

@@ -33,6 +33,9 @@ import org.pagerline.core.queue.QueueMember;
 import org.pagerline.core.queue.WaitingCaller;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.service.CallEvents;
+import org.pagerline.service.Metrics;
+import org.pagerline.service.OneAtATime;
+import org.pagerline.service.WebhookLedger;
 import org.pagerline.service.QueueService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,10 @@ public final class AmiQueue implements AmiSession.Listener {
     private final QueueService queue;
     private final CallEvents calls;
     private final Clock clock;
+    private final Metrics metrics;
+    private final OneAtATime alone;
+    /** Null with one node. */
+    private final WebhookLedger events;
     /** Member interface to technician name, from the last reconcile. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     /** Callers whose answer or abandon was told; their QueueCallerLeave says nothing more. */
@@ -77,6 +84,27 @@ public final class AmiQueue implements AmiSession.Listener {
     private record Leaving(Integer position, long heldSeconds, Instant at) {}
 
     public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock) {
+        this(session, config, queue, calls, clock, Metrics.NONE, Nodes.SINGLE);
+    }
+
+    /**
+     * What several pagerline nodes connected to one Asterisk share.
+     *
+     * @param members lets one node at a time change the queue members
+     * @param events  every node receives every AMI event: the first node to claim a caller's event
+     *                ("ami-queue:" + unique id + ":" + kind) writes it on the ticket and counts it
+     */
+    public record Nodes(OneAtATime members, WebhookLedger events) {
+        /** One node: nothing to share. */
+        public static final Nodes SINGLE = new Nodes(OneAtATime.ALONE, null);
+    }
+
+    /** @param metrics counts each caller's wait in the queue, answered or abandoned */
+    public AmiQueue(AmiSession session, AmiConfig config, QueueService queue, CallEvents calls, Clock clock,
+            Metrics metrics, Nodes nodes) {
+        this.metrics = metrics;
+        this.alone = nodes.members();
+        this.events = nodes.events();
         this.session = session;
         this.config = config;
         this.queue = queue;
@@ -103,8 +131,10 @@ public final class AmiQueue implements AmiSession.Listener {
             Leaving l = e.getValue();
             if (!l.at().plus(LEAVE_GRACE).isAfter(now)) {
                 it.remove();
-                tell(e.getKey(), "QUEUE_LEFT", "left the queue unanswered at position " + l.position()
-                        + " after " + span(l.heldSeconds()));
+                if (tell(e.getKey(), "QUEUE_LEFT", "left the queue unanswered at position " + l.position()
+                        + " after " + span(l.heldSeconds()))) {
+                    metrics.queueWait(Duration.ofSeconds(l.heldSeconds()), false);
+                }
             }
         }
     }
@@ -137,11 +167,24 @@ public final class AmiQueue implements AmiSession.Listener {
         queue.link(false);
     }
 
-    /** Makes Asterisk's members the wanted set; refreshes the live view. Quietly skips while AMI is down. */
+    /**
+     * Makes Asterisk's members the wanted set; refreshes the live view. Quietly skips while AMI is
+     * down, and while another node is reconciling the same queue (its result is the same).
+     */
     void reconcile() {
         if (!session.isUp()) {
             return;
         }
+        try {
+            if (!alone.tryRun("ami-queue-members:" + config.queue(), this::reconcileNow)) {
+                log.debug("queue {}: another node is reconciling the members now", config.queue());
+            }
+        } catch (RuntimeException e) {
+            log.warn("queue {}: reconcile failed: {}", config.queue(), e.getMessage());
+        }
+    }
+
+    private void reconcileNow() {
         try {
             Map<String, String> wanted = new LinkedHashMap<>();
             for (Technician t : queue.wantedMembers()) {
@@ -235,9 +278,12 @@ public final class AmiQueue implements AmiSession.Listener {
             Optional<Leaving> left = conclude(a.getUniqueId());
             String from = a.getOriginalPosition() != null && !a.getOriginalPosition().equals(a.getPosition())
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
-            tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
-                    + " after " + span(a.getHoldTime() != null ? a.getHoldTime()
-                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()))) + from);
+            long held = a.getHoldTime() != null ? a.getHoldTime()
+                    : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()));
+            if (tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
+                    + " after " + span(held) + from)) {
+                metrics.queueWait(Duration.ofSeconds(held), false);
+            }
         } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {
             String iface = c.getInterface() != null ? c.getInterface() : c.getAgentCalled();
             if (iface != null) {
@@ -251,7 +297,9 @@ public final class AmiQueue implements AmiSession.Listener {
             if (c.getInterface() != null) {
                 queue.memberState(c.getInterface(), who, "IN_USE", false);
             }
-            tell(c.getUniqueId(), "QUEUE_ANSWERED", "answered by " + who + " after " + span(held) + " in the queue");
+            if (tell(c.getUniqueId(), "QUEUE_ANSWERED", "answered by " + who + " after " + span(held) + " in the queue")) {
+                metrics.queueWait(Duration.ofSeconds(held), true);
+            }
         } else if (e instanceof QueueCallerLeaveEvent l && mine(l.getQueue())) {
             Optional<WaitingCaller> was = queue.callerLeft(l.getUniqueId());
             if (!concluded.remove(l.getUniqueId())) {
@@ -273,11 +321,18 @@ public final class AmiQueue implements AmiSession.Listener {
         return config.queue().equals(q);
     }
 
-    private void tell(String uniqueId, String kind, String detail) {
+    /** Writes the event on the caller's ticket; false when another node has it (several nodes, one Asterisk). */
+    private boolean tell(String uniqueId, String kind, String detail) {
         try {
+            if (events != null && uniqueId != null && events.claim("ami-queue:" + uniqueId + ":" + kind).isPresent()) {
+                log.debug("queue event {} for call {}: another node has it", kind, uniqueId);
+                return false;
+            }
             calls.onQueueEvent(uniqueId, kind, detail);
+            return true;
         } catch (RuntimeException ex) {
             log.error("queue event {} for call {} not recorded: {}", kind, uniqueId, ex.getMessage(), ex);
+            return false;
         }
     }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Quartz with its persistent JDBC job store in pagerline's own database. It holds no business
  * state: each trigger only wakes the engine's idempotent pass ({@link DuePassJob}), at a due
- * instant or on the periodic sweep. Triggers survive a restart; a trigger whose instant passed
+ * instant or on the periodic sweep. On PostgreSQL it runs clustered (every node one member), on
+ * H2 alone (H2 is single-node). Triggers survive a restart; a trigger whose instant passed
  * while the server was down fires at once (misfire: fire now).
  */
 public final class QuartzScheduler implements WakeUps, AutoCloseable {
@@ -73,6 +74,15 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
         // A trigger later than this counts as misfired (then: fire now). The misfire handler also
         // polls the store at this interval, so it is kept at Quartz's default rather than seconds.
         p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        if (postgres) {
+            // Two or more nodes on one PostgreSQL: one Quartz cluster. Each trigger fires on one node;
+            // a node that stops checking in (killed) has its triggers recovered by another after
+            // about the check-in interval. Node clocks must agree (NTP): Quartz compares check-in times.
+            p.setProperty("org.quartz.jobStore.isClustered", "true");
+            p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+            p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+            p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        }
         return p;
     }
 

@@ -80,6 +80,12 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Optional<Incident> claimDue(long id, Instant now) {
+        return db.one("SELECT " + COLS + " FROM incidents WHERE id=? AND (next_escalation_at<=? OR callback_due_at<=?"
+                + " OR sla_check_at<=?) FOR UPDATE SKIP LOCKED", JdbcIncidentStore::row, id, now, now, now);
+    }
+
+    @Override
     public List<Long> dueIds(Instant now, int limit) {
         // three indexed range scans rather than one OR that no index serves
         return db.list("SELECT id FROM (SELECT id, next_escalation_at AS due FROM incidents WHERE next_escalation_at<=?"

@@ -259,4 +259,9 @@ final class JdbcPageStore implements PageStore {
     public void optIn(String phone) {
         db.update("DELETE FROM sms_opt_outs WHERE phone=?", phone);
     }
+
+    @Override
+    public long countInState(PageState state) {
+        return db.one("SELECT COUNT(*) FROM pages WHERE state=?", rs -> rs.getLong(1), state.name()).orElse(0L);
+    }
 }

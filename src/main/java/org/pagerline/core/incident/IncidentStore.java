@@ -28,6 +28,14 @@ public interface IncidentStore {
      */
     boolean save(Incident changed);
 
+    /**
+     * For the engine: reads and locks the incident if it is still due at {@code now} and no other
+     * transaction holds its row ({@code FOR UPDATE SKIP LOCKED}); empty otherwise. Of two nodes'
+     * passes that find it due, one decides it; the other moves on rather than wait, and finds it no
+     * longer due once the first has committed.
+     */
+    Optional<Incident> claimDue(long id, Instant now);
+
     /** Ids of incidents with any due column at or before {@code now}, earliest first. */
     List<Long> dueIds(Instant now, int limit);
 

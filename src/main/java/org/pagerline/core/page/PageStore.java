@@ -121,4 +121,7 @@ public interface PageStore {
     void optOut(String phone, Instant at);
 
     void optIn(String phone);
+
+    /** How many pages are in {@code state} (the outbox depth /metrics reports). */
+    long countInState(PageState state);
 }
