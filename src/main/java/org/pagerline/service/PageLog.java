@@ -121,8 +121,8 @@ public final class PageLog {
     public PageResponses responses(PageResponses paging) {
         return new PageResponses() {
             @Override
-            public String onSmsReply(String fromE164, String body) {
-                return paging.onSmsReply(fromE164, body);
+            public String onSmsReply(String fromE164, org.pagerline.core.page.SmsCommand command) {
+                return paging.onSmsReply(fromE164, command);
             }
 
             @Override
@@ -141,11 +141,11 @@ public final class PageLog {
             }
 
             @Override
-            public KeyOutcome onPageKey(long pageId, String key) {
+            public KeyOutcome onPageKey(long pageId, org.pagerline.core.page.PageKey key) {
                 if (!isTest(pageId)) {
                     return paging.onPageKey(pageId, key);
                 }
-                delivered(pageId - ID_BASE, PageState.DELIVERED, "answered, key " + key + " pressed");
+                delivered(pageId - ID_BASE, PageState.DELIVERED, "answered, " + (key == org.pagerline.core.page.PageKey.OTHER ? "a key" : "key " + key.digit()) + " pressed");
                 return new KeyOutcome("Test page received. Goodbye.", null, true);
             }
 
