@@ -9,6 +9,7 @@ import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.service.EscalationEngine;
+import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
     private final Wiring.Data data;
     private final EscalationEngine engine;
+    /** The tickets' service-level clocks (warnings, breaches, the automatic close). */
+    private final TicketClockEngine ticketClocks;
     private final QuartzScheduler scheduler;
     private final AgiListener agi;
     private final HttpEndpoint http;
@@ -34,8 +37,9 @@ final class PagerlineServer implements AutoCloseable {
     /** Set once every part has started: a start that fails stops quietly. */
     private volatile boolean up;
 
-    PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
-            AmiSession ami, AdminEndpoint admin) {
+    PagerlineServer(Wiring.Data data, EscalationEngine engine, TicketClockEngine ticketClocks, QuartzScheduler scheduler,
+            AgiListener agi, HttpEndpoint http, AmiSession ami, AdminEndpoint admin) {
+        this.ticketClocks = ticketClocks;
         this.ami = ami;
         this.admin = admin;
         this.data = data;
@@ -58,6 +62,7 @@ final class PagerlineServer implements AutoCloseable {
             ami.start(); // connects in the background: a down Asterisk never stops pagerline starting
         }
         up = true;
+        ticketClocks.kick();
         engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
@@ -81,6 +86,7 @@ final class PagerlineServer implements AutoCloseable {
      * End-to-end tests move a fake clock and then call this instead of waiting for a timer.
      */
     EscalationEngine.PassResult runEnginePass() {
+        ticketClocks.runDue();
         return engine.runDue();
     }
 
@@ -139,6 +145,7 @@ final class PagerlineServer implements AutoCloseable {
         }
         agi.close();
         scheduler.close();
+        ticketClocks.close();
         engine.close();
         data.close();
         if (up) {

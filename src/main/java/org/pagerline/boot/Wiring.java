@@ -52,6 +52,7 @@ import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
+import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 
@@ -103,11 +104,12 @@ public final class Wiring {
     public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick) {
         PhoneNumbers phones = new PhoneNumbers("CA");
         PagingConfig paging = config.paging();
-        TicketService tickets = new TicketService(tx, clock);
+        TicketService tickets = new TicketService(tx, clock, config.tickets().warningLead(),
+                config.tickets().autoCloseAfter(), kick);
         IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick);
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
                 paging.callbackDeadline(), config.line().callbackRegions());
-        return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
+        return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx, tickets::recomputeAll),
                 tickets, new QueueService(tx, clock), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick));
     }
@@ -226,10 +228,18 @@ public final class Wiring {
             AmiSession ami = config.ami().enabled() ? new AmiSession(config.ami()) : null;
             Map<Channel, PageChannel> channels = channels(config, ami, twilio(config, data, clock, http), services);
             EscalationEngine engine = engine(data, config.paging(), channels, clock);
+            TicketClockEngine ticketClocks = new TicketClockEngine(data.tx(), clock, services.tickets(), engine::kick);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
-                    config.scheduler(), engine::runDue);
+                    config.scheduler(), () -> {
+                        ticketClocks.runDue();
+                        engine.runDue();
+                    });
             engine.attachWakeUps(scheduler);
-            data.kick().attach(engine::kick);
+            ticketClocks.attachWakeUps(scheduler);
+            data.kick().attach(() -> {
+                engine.kick();
+                ticketClocks.kick();
+            });
 
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
@@ -248,7 +258,7 @@ public final class Wiring {
             }
             http.route("/health", new HealthHandler(new HealthService(checks)));
             commands.ready(services);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin);
+            return new PagerlineServer(data, engine, ticketClocks, scheduler, agi, http, ami, admin);
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();

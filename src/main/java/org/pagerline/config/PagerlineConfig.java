@@ -6,12 +6,12 @@ package org.pagerline.config;
  */
 public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler,
         AmiConfig ami, TwilioConfig twilio, LineConfig line,
-        PagingConfig paging) {
+        PagingConfig paging, TicketConfig tickets) {
 
     public static PagerlineConfig from(Settings s) {
         PagerlineConfig c = new PagerlineConfig(DatabaseConfig.from(s), HttpConfig.from(s), AgiConfig.from(s),
                 SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s),
-                LineConfig.from(s), PagingConfig.from(s));
+                LineConfig.from(s), PagingConfig.from(s), TicketConfig.from(s));
         s.rejectUnknownKeys();
         if (c.paging().voiceProvider() == PagingConfig.VoiceProvider.ASTERISK && c.ami().pageCallerId() == null) {
             // Asterisk 22 sends an Originate without CallerID (and the call-back Dialled from it) as

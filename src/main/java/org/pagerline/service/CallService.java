@@ -294,6 +294,7 @@ public final class CallService implements CallEvents {
             s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
                     + " (" + callbackDeadline.toMinutes() + "-minute promise)");
         }
+        tickets.callbackPromised(s, ticketId, now, callbackDeadline);
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
