@@ -5,6 +5,7 @@
 -- Set only by TicketService (TicketLife's transitions), one compare-and-set on version per change.
 ALTER TABLE tickets ADD COLUMN state VARCHAR(24) DEFAULT 'NEW' NOT NULL;  -- TicketState; status mirrors it (CLOSED or OPEN)
 ALTER TABLE tickets ADD COLUMN version BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE tickets ADD COLUMN life_priority VARCHAR(4);                  -- the priority the clocks follow; priority (also written by the call flow) is adopted when it differs
 ALTER TABLE tickets ADD COLUMN owner_id BIGINT;                           -- technician who took it
 ALTER TABLE tickets ADD COLUMN owner_name VARCHAR(200);
 ALTER TABLE tickets ADD COLUMN requester_email VARCHAR(254);              -- email and portal doors

@@ -24,8 +24,8 @@ import org.pagerline.core.ticket.TicketStore;
 final class JdbcTicketStore implements TicketStore {
     private static final String COLS = "id, opened_at, updated_at, status, source, priority, caller_number, caller_name,"
             + " company, callback_number, summary";
-    private static final String LIFE_COLS = "id, source, opened_at, state, owner_id, owner_name, priority, resolved_at,"
-            + " closed_at, auto_close_at, version";
+    private static final String LIFE_COLS = "id, source, opened_at, state, owner_id, owner_name, priority, life_priority,"
+            + " resolved_at, closed_at, auto_close_at, version";
     private static final String CLOCK_COLS = "ticket_id, clock, started_at, priority, promise_seconds, due_at, warn_at,"
             + " met_at, warned_at, breached_at, stopped_at";
     private final Jdbc db;
@@ -109,18 +109,20 @@ final class JdbcTicketStore implements TicketStore {
     // ---- life ----
 
     private record LifeRow(long id, TicketSource source, Instant openedAt, TicketState state, Long ownerId,
-            String ownerName, Priority priority, Instant resolvedAt, Instant closedAt, Instant autoCloseAt, long version) {
+            String ownerName, Priority priority, Priority rowPriority, Instant resolvedAt, Instant closedAt,
+            Instant autoCloseAt, long version) {
         TicketLife with(List<SlaClock> clocks, List<Pause> pauses) {
             return new TicketLife(id, source, openedAt, state, ownerId, ownerName, priority, resolvedAt, closedAt,
-                    autoCloseAt, version, clocks, pauses);
+                    autoCloseAt, version, clocks, pauses, rowPriority);
         }
     }
 
     private static LifeRow lifeRow(ResultSet rs) throws SQLException {
         String p = rs.getString("priority");
+        String lp = rs.getString("life_priority");
         return new LifeRow(rs.getLong("id"), TicketSource.valueOf(rs.getString("source")), Jdbc.instant(rs, "opened_at"),
                 TicketState.valueOf(rs.getString("state")), Jdbc.nullableLong(rs, "owner_id"), rs.getString("owner_name"),
-                p == null ? null : Priority.valueOf(p), Jdbc.instant(rs, "resolved_at"), Jdbc.instant(rs, "closed_at"),
+                lp == null ? null : Priority.valueOf(lp), p == null ? null : Priority.valueOf(p), Jdbc.instant(rs, "resolved_at"), Jdbc.instant(rs, "closed_at"),
                 Jdbc.instant(rs, "auto_close_at"), rs.getLong("version"));
     }
 
@@ -153,11 +155,11 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public boolean saveLife(TicketLife l, Instant nextCheck, Instant at) {
-        int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, resolved_at=?,"
+        int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, life_priority=?, resolved_at=?,"
                         + " closed_at=?, auto_close_at=?, sla_check_at=?, version=version+1,"
                         + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?",
                 l.state(), l.state() == TicketState.CLOSED ? TicketStatus.CLOSED : TicketStatus.OPEN, l.ownerId(),
-                l.ownerName(), l.priority(), l.resolvedAt(), l.closedAt(), l.autoCloseAt(), nextCheck, at, at,
+                l.ownerName(), l.priority(), l.priority(), l.resolvedAt(), l.closedAt(), l.autoCloseAt(), nextCheck, at, at,
                 l.ticketId(), l.version());
         if (n == 0) {
             return false;

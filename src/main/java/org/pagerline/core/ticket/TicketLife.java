@@ -17,14 +17,25 @@ import org.pagerline.core.text.DeskTime;
  * @param ownerId the technician who took it (null: nobody yet)
  * @param autoCloseAt when a RESOLVED ticket closes by itself; null otherwise
  * @param version the row version the compare-and-set expects
+ * @param priority the priority this life's clocks follow (the last change it made or adopted)
+ * @param rowPriority the priority on the ticket row, which the support line's menu and the incident
+ *                    also write; when it differs, {@link #reconcile} adopts it
  */
 public record TicketLife(long ticketId, TicketSource source, Instant openedAt, TicketState state, Long ownerId,
         String ownerName, Priority priority, Instant resolvedAt, Instant closedAt, Instant autoCloseAt, long version,
-        List<SlaClock> clocks, List<Pause> pauses) {
+        List<SlaClock> clocks, List<Pause> pauses, Priority rowPriority) {
 
     public TicketLife {
         clocks = List.copyOf(clocks);
         pauses = List.copyOf(pauses);
+    }
+
+    /** A life whose row priority is its own (what every transition returns). */
+    public TicketLife(long ticketId, TicketSource source, Instant openedAt, TicketState state, Long ownerId,
+            String ownerName, Priority priority, Instant resolvedAt, Instant closedAt, Instant autoCloseAt, long version,
+            List<SlaClock> clocks, List<Pause> pauses) {
+        this(ticketId, source, openedAt, state, ownerId, ownerName, priority, resolvedAt, closedAt, autoCloseAt, version,
+                clocks, pauses, priority);
     }
 
     /** One line for the ticket's timeline. */
@@ -272,14 +283,13 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
             }
             return ok(with(state, ownerId, ownerName, cs, pauses), lines);
         }
-        Priority clocksAt = clock(ClockKind.RESPOND).map(SlaClock::priority).orElse(null);
-        if (priority == null || priority == clocksAt) {
+        if (rowPriority == null || rowPriority == priority) {
             return ok(this, List.of());
         }
-        List<Line> lines = new ArrayList<>();
-        TicketLife l = withPriority(priority, levels, lines);
-        return new Result(l, List.copyOf(lines), null, new PriorityChange(clocksAt, priority, "the support line",
-                "the caller chose it"), List.of());
+        List<Line> lines = new ArrayList<>();   // the support line wrote its own PRIORITY line
+        TicketLife l = withPriority(rowPriority, levels, lines);
+        return new Result(l, List.copyOf(lines), null, new PriorityChange(priority, rowPriority, "the support line",
+                "chosen on the call"), List.of());
     }
 
     private TicketLife withPriority(Priority to, ServiceLevels levels, List<Line> lines) {
