@@ -139,6 +139,7 @@ public final class TicketClockEngine implements AutoCloseable {
             return null;
         }
         TicketLife.Result rec = stored.get().reconcile(now, levels);
+        rec = callBackOnTheIncident(s, id, rec, levels, now);
         TicketLife.Result r = rec.life().due(now, levels);
         TicketLife after = r.life();
         if (!s.tickets().saveLife(after, after.nextCheck(), now)) {
@@ -163,6 +164,36 @@ public final class TicketClockEngine implements AutoCloseable {
             s.tickets().addPriorityChange(id, now, c.from(), c.to(), c.by(), c.why());
         }
         return r.notices().size();
+    }
+
+    /**
+     * The urgent line's call-back promise is kept on the incident (a key on the paging call, an SMS
+     * "12c", the CLI): once no incident on the ticket awaits its call-back, the ticket's contact and
+     * respond clocks are met as of the recorded call-back (or now, when the incident was resolved
+     * without one).
+     */
+    private static TicketLife.Result callBackOnTheIncident(Stores s, long id, TicketLife.Result rec, ServiceLevels levels,
+            Instant now) {
+        TicketLife l = rec.life();
+        Optional<org.pagerline.core.ticket.SlaClock> promise = l.clock(org.pagerline.core.ticket.ClockKind.CONTACT)
+                .filter(c -> c.live() && c.promise() != null);
+        if (promise.isEmpty() || s.incidents().awaitingCallbackOnTicket(id).isPresent()) {
+            return rec;
+        }
+        List<org.pagerline.core.ticket.TicketEvent> events = s.tickets().events(id).stream()
+                .filter(e -> !e.at().isBefore(promise.get().startedAt())).toList();
+        if (events.stream().noneMatch(e -> e.kind().equals("INCIDENT_OPENED") || e.kind().equals("VOICEMAIL_AGAIN"))) {
+            return rec;   // no incident took the promise on (it failed to open): the clock runs, someone must call back by hand
+        }
+        Instant at = events.stream().filter(e -> e.kind().equals("CALLED_BACK"))
+                .map(org.pagerline.core.ticket.TicketEvent::at).reduce((a, b) -> b).orElse(now);
+        TicketLife.Result c = l.contacted("the incident's owner", "the call-back was recorded on the incident", at, levels);
+        if (c.refused()) {
+            return rec;
+        }
+        List<TicketLife.Line> lines = new ArrayList<>(rec.lines());
+        lines.addAll(c.lines());
+        return new TicketLife.Result(c.life(), lines, null, rec.priorityChange(), List.of());
     }
 
     /** Writes one warning or breach to the outbox; returns whom it reaches, for the timeline. */

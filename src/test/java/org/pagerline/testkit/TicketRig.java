@@ -129,6 +129,10 @@ public final class TicketRig implements AutoCloseable {
         return phones.take(Channel.SMS, to, text);
     }
 
+    public RecordingPageChannel.Sent expectCall(String to) {
+        return phones.take(Channel.VOICE, to, "");
+    }
+
     public void expectNothingElse() {
         phones.assertAllExpected();
     }
