@@ -161,7 +161,10 @@ public final class PagingService implements PageResponses {
 
     @Override
     public Optional<PageBrief> brief(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i ->
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> p.incidentId() == 0
+                // a ticket's service-level notice by voice (the phone opted out of texts): it says its own words
+                ? Optional.of(new PageBrief(pageId, 0, p.ticketId(), p.text(), null, null))
+                : s.incidents().find(p.incidentId()).map(i ->
                 new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i), i.recording(), i.callbackNumber()))));
     }
 
