@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class TicketClockEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TicketClockEngine.class);
     private static final int BATCH = 200;
+    /** Tickets decided per transaction. */
+    private static final int GROUP = 20;
     static final Duration NEAR = Duration.ofSeconds(2);
     private final Transactions tx;
     private final Clock clock;
@@ -95,7 +97,7 @@ public final class TicketClockEngine implements AutoCloseable {
         try {
             int decided = 0;
             int notices = 0;
-            for (int round = 0; round < 100; round++) {
+            for (int round = 0; round < 1000; round++) {
                 Instant now = clock.instant();
                 List<Long> ids = tx.inTransaction(s -> s.tickets().clockDue(now, BATCH));
                 if (ids.isEmpty()) {
@@ -103,23 +105,34 @@ public final class TicketClockEngine implements AutoCloseable {
                 }
                 record Context(ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall) {}
                 Context c = tx.inTransaction(s -> new Context(tickets.levels(s), RosterService.onCall(s.roster(), now)));
-                for (long id : ids) {
-                    try (LogContext ctx = LogContext.ticket(id)) {
-                        Integer n = tx.inTransaction(s -> decideOne(s, id, c.levels(), c.onCall(), now));
-                        if (n != null) {
-                            decided++;
-                            notices += n;
-                        }
+                // A few tickets per transaction (each with its own compare-and-set), and the outbox sent after
+                // each group: a warning waits for its group's commit, never for the whole pass.
+                for (int from = 0; from < ids.size(); from += GROUP) {
+                    List<Long> group = ids.subList(from, Math.min(ids.size(), from + GROUP));
+                    int[] done;
+                    try {
+                        done = tx.inTransaction(s -> decideGroup(s, group, c.levels(), c.onCall(), now));
                     } catch (RuntimeException e) {
-                        log.error("ticket {}: clock decision failed; the next pass retries", id, e);
+                        done = new int[2];
+                        for (long id : group) {   // one of them failed: each on its own, so the others go on
+                            try (LogContext ctx = LogContext.ticket(id)) {
+                                int[] one = tx.inTransaction(s -> decideGroup(s, List.of(id), c.levels(), c.onCall(), now));
+                                done[0] += one[0];
+                                done[1] += one[1];
+                            } catch (RuntimeException again) {
+                                log.error("ticket {}: clock decision failed; the next pass retries", id, again);
+                            }
+                        }
+                    }
+                    decided += done[0];
+                    notices += done[1];
+                    if (done[1] > 0) {
+                        dispatch.run();
                     }
                 }
                 if (ids.size() < BATCH) {
                     break;
                 }
-            }
-            if (notices > 0) {
-                dispatch.run();
             }
             Instant next = tx.inTransaction(s -> s.tickets().nextClockCheck().orElse(null));
             if (next != null) {
@@ -132,18 +145,39 @@ public final class TicketClockEngine implements AutoCloseable {
         }
     }
 
-    /** One ticket, inside its transaction; null when its version moved (the next pass decides again). */
-    private Integer decideOne(Stores s, long id, ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall, Instant now) {
-        Optional<TicketLife> stored = s.tickets().life(id);
-        if (stored.isEmpty()) {
-            return null;
+    /** Several tickets in one transaction; returns {tickets decided, notices written}. */
+    private int[] decideGroup(Stores s, List<Long> ids, ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall,
+            Instant now) {
+        int[] done = new int[2];
+        for (TicketLife stored : s.tickets().lives(ids)) {
+            try (LogContext ctx = LogContext.ticket(stored.ticketId())) {
+                Integer n = decideOne(s, stored, levels, onCall, now);
+                if (n != null) {
+                    done[0]++;
+                    done[1] += n;
+                }
+            }
         }
-        TicketLife.Result rec = stored.get().reconcile(now, levels);
+        return done;
+    }
+
+    /** One ticket, inside the transaction; null when its version moved (the next pass decides again). */
+    private Integer decideOne(Stores s, TicketLife stored, ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall,
+            Instant now) {
+        long id = stored.ticketId();
+        TicketLife.Result rec = stored.reconcile(now, levels);
         rec = callBackOnTheIncident(s, id, rec, levels, now);
         TicketLife.Result r = rec.life().due(now, levels);
         TicketLife after = r.life();
-        if (!s.tickets().saveLife(after, after.nextCheck(), now)) {
+        boolean onlyClocks = after.state() == stored.state() && after.pauses().equals(stored.pauses())
+                && java.util.Objects.equals(after.ownerId(), stored.ownerId()) && after.priority() == stored.priority()
+                && after.clocks().stream().map(org.pagerline.core.ticket.SlaClock::kind).toList()
+                        .equals(stored.clocks().stream().map(org.pagerline.core.ticket.SlaClock::kind).toList());
+        if (!(onlyClocks ? s.tickets().saveClocks(after, after.nextCheck()) : s.tickets().saveLife(after, after.nextCheck(), now))) {
             return null;
+        }
+        if (r.notices().isEmpty() && r.lines().isEmpty() && rec.lines().isEmpty() && rec.priorityChange() == null) {
+            return 0;
         }
         Ticket t = s.tickets().find(id).orElseThrow();
         List<TicketLife.Line> lines = new ArrayList<>(rec.lines());

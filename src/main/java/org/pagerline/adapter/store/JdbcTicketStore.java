@@ -187,6 +187,36 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
+    public boolean saveClocks(TicketLife l, Instant nextCheck) {
+        if (db.update("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", nextCheck,
+                l.ticketId(), l.version()) == 0) {
+            return false;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (SlaClock c : l.clocks()) {
+            rows.add(new Object[] {c.state(), c.priority(), c.dueAt(), c.warnAt(), c.metAt(), c.warnedAt(), c.breachedAt(),
+                c.stoppedAt(), l.ticketId(), c.kind()});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("UPDATE ticket_clocks SET clock_state=?, priority=?, due_at=?, warn_at=?, met_at=?, warned_at=?,"
+                    + " breached_at=?, stopped_at=? WHERE ticket_id=? AND clock=?", rows);
+        }
+        return true;
+    }
+
+    @Override
+    public List<TicketLife> lives(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder in = new StringBuilder("id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            in.append(i == 0 ? "" : ",").append(ids.get(i).longValue());
+        }
+        return lives(in.append(')').toString(), "id", Integer.MAX_VALUE);
+    }
+
+    @Override
     public List<Long> saveDeadlines(List<TicketLife> lives) {
         List<Object[]> tickets = new ArrayList<>(lives.size());
         for (TicketLife l : lives) {

@@ -38,6 +38,16 @@ public interface TicketStore {
      */
     boolean saveLife(TicketLife life, Instant nextCheck, Instant at);
 
+    /**
+     * The clocks' columns and {@code sla_check_at} of a life whose state, owner, priority, pauses and
+     * set of clocks are as stored (the engine's warnings and breaches): the same compare-and-set as
+     * {@link #saveLife}, fewer writes.
+     */
+    boolean saveClocks(TicketLife life, Instant nextCheck);
+
+    /** The lives of these tickets (any order; missing ids left out). */
+    List<TicketLife> lives(List<Long> ids);
+
     /** Several lives' deadlines at once (a calendar change): clocks' due and warning instants and sla_check_at, each only if its version still matches; returns the ids that did not match. */
     List<Long> saveDeadlines(List<TicketLife> lives);
 
