@@ -307,13 +307,16 @@ public final class TicketService {
                 }
             }
             List<Long> missed = s.tickets().saveDeadlines(changed);
+            java.util.Set<Long> skip = new java.util.HashSet<>(missed);
+            List<TicketEvent> events = new ArrayList<>();
             for (TicketLife l : changed) {
-                if (!missed.contains(l.ticketId())) {
+                if (!skip.contains(l.ticketId())) {
                     for (TicketLife.Line line : lines.get(l.ticketId())) {
-                        s.tickets().addEvent(l.ticketId(), now, line.kind(), line.detail());
+                        events.add(new TicketEvent(0, l.ticketId(), now, line.kind(), line.detail()));
                     }
                 }
             }
+            s.tickets().addEvents(events);
             for (long id : missed) {   // changed meanwhile: once more, one by one
                 changeIn(s, id, now, (l, lv2) -> l.calendarChanged(lv2));
             }

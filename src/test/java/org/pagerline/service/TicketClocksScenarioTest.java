@@ -123,7 +123,7 @@ class TicketClocksScenarioTest {
             assertEquals(desk("2026-12-08T16:00"), d.clocks().stream().filter(c -> c.kind() == ClockKind.RESOLVE)
                     .findFirst().orElseThrow().dueAt());
             assertTrue(d.timeline().stream().anyMatch(e -> e.kind().equals("CLOCK_MOVED")
-                    && e.detail().contains("the desk calendar changed; due Tue 2026-12-08 16:00 CST")), d.timeline().toString());
+                    && e.detail().contains("the desk calendar changed: ") && e.detail().contains("resolve due Tue 2026-12-08 16:00 CST (was Mon 2026-12-07 16:00 CST)")), d.timeline().toString());
             r.at("2026-12-07T10:30");   // the old respond warning instant: a holiday now, nothing
             r.at("2026-12-07T15:00");   // nor the old resolve warning instant
             r.at("2026-12-08T10:30");   // respond: Friday 1 h + Tuesday 3 h = 11:00

@@ -99,6 +99,18 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
+    public void addEvents(List<TicketEvent> events) {
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (TicketEvent e : events) {
+            String d = e.detail().length() > 2000 ? e.detail().substring(0, 1997) + "..." : e.detail();
+            rows.add(new Object[] {e.ticketId(), e.at(), e.kind(), d});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", rows);
+        }
+    }
+
+    @Override
     public List<TicketEvent> events(long ticketId) {
         return db.list("SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=?"
                         + " ORDER BY occurred_at, id",
@@ -232,7 +244,9 @@ final class JdbcTicketStore implements TicketStore {
                 continue;
             }
             for (SlaClock c : l.clocks()) {
-                clocks.add(new Object[] {c.state(), c.dueAt(), c.warnAt(), l.ticketId(), c.kind()});
+                if (c.live()) {
+                    clocks.add(new Object[] {c.state(), c.dueAt(), c.warnAt(), l.ticketId(), c.kind()});
+                }
             }
         }
         if (!clocks.isEmpty()) {

@@ -351,18 +351,19 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         return ok(l, lines);
     }
 
-    /** The calendar changed (a holiday, new hours): every live deadline is worked out again. */
+    /** The calendar changed (a holiday, new hours): every live deadline is worked out again (one timeline line). */
     public Result calendarChanged(ServiceLevels levels) {
         TicketLife l = recompute(levels);
-        List<Line> lines = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
         for (SlaClock c : l.clocks()) {
             Optional<SlaClock> was = clock(c.kind());
             if (c.live() && was.isPresent() && !Objects.equals(was.get().dueAt(), c.dueAt()) && c.dueAt() != null) {
-                lines.add(new Line("CLOCK_MOVED", c.kind().words() + ": the desk calendar changed; due "
-                        + DeskTime.format(c.dueAt(), levels.time().zone()) + " (was "
-                        + DeskTime.format(was.get().dueAt(), levels.time().zone()) + ")"));
+                moved.add(c.kind().words() + " due " + DeskTime.format(c.dueAt(), levels.time().zone()) + " (was "
+                        + DeskTime.format(was.get().dueAt(), levels.time().zone()) + ")");
             }
         }
+        List<Line> lines = moved.isEmpty() ? List.of()
+                : List.of(new Line("CLOCK_MOVED", "the desk calendar changed: " + String.join("; ", moved)));
         return ok(l, lines);
     }
 

@@ -23,6 +23,9 @@ public interface TicketStore {
 
     TicketEvent addEvent(long ticketId, Instant at, String kind, String detail);
 
+    /** Many timeline lines at once (ticket id, at, kind, detail; the id is ignored). */
+    void addEvents(List<TicketEvent> events);
+
     /** The timeline, sorted by time (then by the order written). */
     List<TicketEvent> events(long ticketId);
 
