@@ -380,17 +380,26 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         List<Notice> notices = new ArrayList<>();
         List<SlaClock> cs = new ArrayList<>();
         for (SlaClock c : l.clocks()) {
+            // The urgent line's call-back promise is escalated by its incident (the policy's steps, the LATE
+            // notice to everyone): the ticket records its warning and breach but pages nobody a second time.
+            boolean incidentTells = c.promise() != null;
             if (c.live() && c.breachedAt() == null && c.dueAt() != null && !now.isBefore(c.dueAt())) {
                 c = c.breached(now);
-                notices.add(new Notice(c.kind(), true, c.dueAt()));
+                if (!incidentTells) {
+                    notices.add(new Notice(c.kind(), true, c.dueAt()));
+                }
                 lines.add(new Line("SLA_BREACHED", c.kind().words() + ": missed, due "
-                        + DeskTime.format(c.dueAt(), levels.time().zone()) + "; team lead and VP told"));
+                        + DeskTime.format(c.dueAt(), levels.time().zone()) + (incidentTells
+                        ? "; the incident's escalation tells the people" : "; team lead and VP told")));
             } else if (c.live() && c.breachedAt() == null && c.warnedAt() == null && c.warnAt() != null
                     && !now.isBefore(c.warnAt())) {
                 c = c.warned(now);
-                notices.add(new Notice(c.kind(), false, c.dueAt()));
+                if (!incidentTells) {
+                    notices.add(new Notice(c.kind(), false, c.dueAt()));
+                }
                 lines.add(new Line("SLA_WARNING", c.kind().words() + ": due " + DeskTime.format(c.dueAt(), levels.time().zone())
-                        + " (" + DeskTime.duration(levels.remaining(c, l.pauses(), now)) + " left); team lead warned"));
+                        + " (" + DeskTime.duration(levels.remaining(c, l.pauses(), now)) + " left); "
+                        + (incidentTells ? "the incident is paging" : "team lead warned")));
             }
             cs.add(c);
         }
