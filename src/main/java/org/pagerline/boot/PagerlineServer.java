@@ -9,6 +9,7 @@ import org.pagerline.adapter.http.HttpEndpoint;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.PagerlineConfig;
 import org.pagerline.service.EscalationEngine;
+import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.Services;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,8 @@ final class PagerlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PagerlineServer.class);
     private final Wiring.Data data;
     private final EscalationEngine engine;
+    /** The tickets' service-level clocks (warnings, breaches, the automatic close). */
+    private final TicketClockEngine ticketClocks;
     private final QuartzScheduler scheduler;
     private final AgiListener agi;
     private final HttpEndpoint http;
@@ -40,8 +43,9 @@ final class PagerlineServer implements AutoCloseable {
     /** Null unless the database is an H2 file. */
     private java.nio.file.Path markFile;
 
-    PagerlineServer(Wiring.Data data, EscalationEngine engine, QuartzScheduler scheduler, AgiListener agi, HttpEndpoint http,
-            AmiSession ami, AdminEndpoint admin) {
+    PagerlineServer(Wiring.Data data, EscalationEngine engine, TicketClockEngine ticketClocks, QuartzScheduler scheduler,
+            AgiListener agi, HttpEndpoint http, AmiSession ami, AdminEndpoint admin) {
+        this.ticketClocks = ticketClocks;
         this.ami = ami;
         this.admin = admin;
         this.data = data;
@@ -94,6 +98,7 @@ final class PagerlineServer implements AutoCloseable {
             mail.start(); // connects in the background, like AMI
         }
         up = true;
+        ticketClocks.kick();
         engine.kick(); // catch up at once on anything that fell due while the server was down
         log.info("pagerline is up");
         return this;
@@ -117,6 +122,7 @@ final class PagerlineServer implements AutoCloseable {
      * End-to-end tests move a fake clock and then call this instead of waiting for a timer.
      */
     EscalationEngine.PassResult runEnginePass() {
+        ticketClocks.runDue();
         return engine.runDue();
     }
 
@@ -181,6 +187,7 @@ final class PagerlineServer implements AutoCloseable {
             mail.close();
         }
         scheduler.close();
+        ticketClocks.close();
         engine.close();
         if (markFile != null) {
             ServerMark.remove(markFile);

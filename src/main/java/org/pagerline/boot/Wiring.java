@@ -66,6 +66,7 @@ import org.pagerline.service.PhoneNumbers;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
+import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.service.web.ClientEmails;
@@ -141,12 +142,13 @@ public final class Wiring {
     public static Services services(PagerlineConfig config, Transactions tx, Clock clock, EngineKick kick, Metrics metrics) {
         PhoneNumbers phones = new PhoneNumbers("CA");
         PagingConfig paging = config.paging();
-        TicketService tickets = new TicketService(tx, clock);
+        TicketService tickets = new TicketService(tx, clock, config.tickets().warningLead(),
+                config.tickets().autoCloseAfter(), kick);
         IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick,
                 metrics);
-        CallService calls = new CallService(tx, phones, incidents, clock, config.line().ticketReuseWindow(),
+        CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
                 paging.callbackDeadline(), config.line().callbackRegions(), hostName() + ":" + config.agi().port(), metrics);
-        return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx),
+        return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx, tickets::recomputeAll),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics), new PageLog(tx, clock),
                 new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)),
@@ -357,10 +359,18 @@ public final class Wiring {
             Map<Channel, PageChannel> channels = withIncidentLinks(channels(config, ami, twilio(config, data, clock, http),
                     services), config);
             EscalationEngine engine = engine(data, config.paging(), channels, clock, metrics);
+            TicketClockEngine ticketClocks = new TicketClockEngine(data.tx(), clock, services.tickets(), engine::kick);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
-                    config.scheduler(), engine::runDue);
+                    config.scheduler(), () -> {
+                        ticketClocks.runDue();
+                        engine.runDue();
+                    });
             engine.attachWakeUps(scheduler);
-            data.kick().attach(engine::kick);
+            ticketClocks.attachWakeUps(scheduler);
+            data.kick().attach(() -> {
+                engine.kick();
+                ticketClocks.kick();
+            });
 
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
@@ -399,7 +409,7 @@ public final class Wiring {
             commands.ready(services);
             ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
                     config.http().bind() + ":" + config.http().port(), dataDir);
-            return new PagerlineServer(data, engine, scheduler, agi, http, ami, admin).withMail(mail)
+            return new PagerlineServer(data, engine, ticketClocks, scheduler, agi, http, ami, admin).withMail(mail)
                     .markedAs(mark, markFile.orElse(null)).withMetrics(metrics);
         } catch (RuntimeException e) {
             commands.failed(e);

@@ -3,7 +3,7 @@ package org.pagerline.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import org.pagerline.core.text.DeskTime;
 import java.util.Locale;
 import org.pagerline.core.roster.Override;
 import org.pagerline.core.roster.Rotation;
@@ -11,7 +11,6 @@ import org.pagerline.core.roster.Technician;
 
 /** How roster objects look as JSON and as text. */
 final class Views {
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm zzz", Locale.ENGLISH);
 
     private Views() {}
 
@@ -52,7 +51,8 @@ final class Views {
         return n;
     }
 
+    /** The one time format for people ({@link DeskTime}): {@code Mon 2026-12-07 09:15 CST}. */
     static String local(Instant i, ZoneId zone) {
-        return LOCAL.format(i.atZone(zone));
+        return DeskTime.format(i, zone);
     }
 }

@@ -6,13 +6,15 @@ package org.pagerline.config;
  */
 public record PagerlineConfig(DatabaseConfig database, HttpConfig http, AgiConfig agi, SchedulerConfig scheduler,
         AmiConfig ami, TwilioConfig twilio, LineConfig line,
-        PagingConfig paging, WebConfig web, MailConfig mail, MetricsConfig metrics) {
+        PagingConfig paging, WebConfig web, MailConfig mail, MetricsConfig metrics,
+        TicketConfig tickets) {
 
     public static PagerlineConfig from(Settings s) {
         HttpConfig http = HttpConfig.from(s);
         PagerlineConfig c = new PagerlineConfig(DatabaseConfig.from(s), http, AgiConfig.from(s),
                 SchedulerConfig.from(s), AmiConfig.from(s), TwilioConfig.from(s),
-                LineConfig.from(s), PagingConfig.from(s), WebConfig.from(s, http), MailConfig.from(s), MetricsConfig.from(s));
+                LineConfig.from(s), PagingConfig.from(s), WebConfig.from(s, http), MailConfig.from(s), MetricsConfig.from(s),
+                TicketConfig.from(s));
         s.rejectUnknownKeys();
         if (c.paging().voiceProvider() == PagingConfig.VoiceProvider.ASTERISK && c.ami().pageCallerId() == null) {
             // Asterisk 22 sends an Originate without CallerID (and the call-back Dialled from it) as

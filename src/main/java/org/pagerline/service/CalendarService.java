@@ -12,9 +12,16 @@ import org.pagerline.core.text.TextField;
 /** The desk's hours and holidays. Read from the database each time, so CLI edits apply at once. */
 public final class CalendarService {
     private final Transactions tx;
+    private final Runnable afterChange;
 
     public CalendarService(Transactions tx) {
+        this(tx, () -> { });
+    }
+
+    /** @param afterChange run after the hours or holidays changed (tickets' deadlines are worked out again) */
+    public CalendarService(Transactions tx, Runnable afterChange) {
         this.tx = tx;
+        this.afterChange = afterChange;
     }
 
     public BusinessCalendar calendar() {
@@ -24,11 +31,13 @@ public final class CalendarService {
     /** @param week e.g. "Mon-Fri 08:00-17:00"; @param zone null keeps the current zone */
     public BusinessCalendar setHours(String week, String zone) {
         List<OpeningWindow> windows = RosterService.core(() -> OpeningWindow.parseWeek(week));
-        return tx.inTransaction(s -> {
+        BusinessCalendar cal = tx.inTransaction(s -> {
             ZoneId z = zone == null || zone.isBlank() ? s.calendar().deskZone() : RosterService.zone(zone);
             s.calendar().saveHours(z, windows);
             return s.calendar().calendar();
         });
+        afterChange.run();
+        return cal;
     }
 
     public Holiday addHoliday(String date, String name) {
@@ -44,6 +53,7 @@ public final class CalendarService {
                 throw new ValidationException("a holiday already stands on " + d);
             }
         });
+        afterChange.run();
         return h;
     }
 
@@ -59,6 +69,7 @@ public final class CalendarService {
                 throw new NotFoundException("no holiday on " + d);
             }
         });
+        afterChange.run();
     }
 
     public boolean isOpen(Instant at) {

@@ -44,6 +44,8 @@ public final class CallService implements CallEvents, AutoCloseable {
     private final Transactions tx;
     /** Counts calls by outcome (as their ending is written). */
     private final Metrics metrics;
+    /** The tickets' life: a call opens or reuses its ticket, an urgent message starts its call-back clock. */
+    private final TicketService tickets;
     private final PhoneNumbers phones;
     private final IncidentOpener incidents;
     private final Clock clock;
@@ -65,16 +67,17 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents,
             Clock clock, Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions) {
-        this(tx, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, "local", Metrics.NONE);
+        this(tx, tickets, phones, incidents, clock, reuseWindow, callbackDeadline, callbackRegions, "local", Metrics.NONE);
     }
 
     /**
      * @param host names this machine in the calls' server run ("host|random id"): a start ends as
      *             cut off only the calls that earlier runs on the same host left live
      */
-    public CallService(Transactions tx, PhoneNumbers phones, IncidentOpener incidents, Clock clock,
+    public CallService(Transactions tx, TicketService tickets, PhoneNumbers phones, IncidentOpener incidents, Clock clock,
             Duration reuseWindow, Duration callbackDeadline, Set<String> callbackRegions, String host, Metrics metrics) {
         this.metrics = metrics;
+        this.tickets = tickets;
         this.tx = tx;
         this.phones = phones;
         this.incidents = incidents;
@@ -105,7 +108,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         Optional<String> e164 = phones.toE164(raw);
         String shownChannel = CallerIdText.channel(channel);
         Instant now = clock.instant();
-        return journal.await(s -> {
+        LiveCall live = journal.await(s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
@@ -118,7 +121,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             String name = client.map(Client::contactName).orElse(blankToNull(cidName));
             String company = client.map(Client::company).orElse(null);
             String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
-            Ticket t = TicketService.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
+            Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
             boolean reused = !t.openedAt().equals(now);
             CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
                     null, null, null, null, null), run);
@@ -126,6 +129,10 @@ public final class CallService implements CallEvents, AutoCloseable {
                     + (shownChannel.isEmpty() ? "" : " on " + shownChannel));
             return new LiveCall(new Call(c.id(), t.id(), CallStep.GREETING), uniqueId, raw, e164, client, reused, situation);
         });
+        if (live.reusedTicket()) {
+            tickets.afterCommit(); // a reused ticket may have resumed or reopened: its clocks moved (a new one has none yet)
+        }
+        return live;
     }
 
     /**
@@ -419,6 +426,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
                     + " (" + callbackDeadline.toMinutes() + "-minute promise)");
         }
+        tickets.callbackPromised(s, ticketId, now, callbackDeadline);
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));

@@ -117,6 +117,9 @@ final class DeliveryOutcomes {
      * OPEN, or a notice (other than "X took it") of an incident that no longer awaits a call-back.
      */
     static Optional<String> unwanted(Page page, Optional<Incident> incident) {
+        if (page.incidentId() == 0) {
+            return Optional.empty();   // a ticket's service-level notice: no incident behind it, always wanted
+        }
         if (page.kind() == PageKind.PAGE && incident.map(i -> i.state() != IncidentState.OPEN).orElse(true)) {
             return Optional.of("the incident is no longer open");
         }

@@ -230,12 +230,15 @@ public final class PagingService implements PageResponses {
 
     @Override
     public Optional<PageBrief> brief(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId()).map(i -> {
-            int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
-                    .filter(id -> id != i.id()).distinct().count();
-            return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
-                    i.callbackNumber(), waiting);
-        })));
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> p.incidentId() == 0
+                // a ticket's service-level notice by voice (the phone opted out of texts): it says its own words
+                ? Optional.of(new PageBrief(pageId, 0, p.ticketId(), p.text(), null, null))
+                : s.incidents().find(p.incidentId()).map(i -> {
+                    int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
+                            .filter(id -> id != i.id()).distinct().count();
+                    return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
+                            i.callbackNumber(), waiting);
+                })));
     }
 
     @Override

@@ -3,37 +3,168 @@ package org.pagerline.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.pagerline.core.calendar.BusinessCalendar;
+import org.pagerline.core.roster.Technician;
+import org.pagerline.core.text.TextField;
+import org.pagerline.core.ticket.ClockKind;
+import org.pagerline.core.ticket.ClockState;
+import org.pagerline.core.ticket.CountedTime;
+import org.pagerline.core.ticket.Pause;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Requester;
+import org.pagerline.core.ticket.ServiceLevels;
+import org.pagerline.core.ticket.SlaClock;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketLife;
 import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketState;
 import org.pagerline.core.ticket.TicketStatus;
+import org.pagerline.core.ticket.TicketStore;
 
-/** Tickets and their timelines. Every call creates one, or updates the caller's recent open one. */
+/**
+ * Tickets: the desk's unit of work, for every door (phone, email, portal, CLI). This service is
+ * the only writer of a ticket's life: each change loads the life, asks {@link TicketLife} (pure)
+ * what the event does, and saves it with one compare-and-set on the ticket's version, with the
+ * timeline lines in the same transaction; a change refused (a closed ticket put on hold, a
+ * priority it already has) throws {@link ValidationException} and writes nothing.
+ *
+ * <p>The API the doors call:
+ * <ul>
+ *   <li>{@link #open(TicketSource, Requester, Priority, String)}: a new ticket from email, the portal or the CLI;</li>
+ *   <li>{@link #customerReplied(long, String, String)}: the customer came back (mail reply, portal message): resumes or reopens;</li>
+ *   <li>{@link #contacted(long, String, String)}: the desk reached the customer (meets contact and respond);</li>
+ *   <li>{@link #take}, {@link #note}, {@link #waitOnCustomer}, {@link #resume}, {@link #resolve},
+ *       {@link #close(long, String, String)}, {@link #reopen}, {@link #changePriority};</li>
+ *   <li>reads: {@link #detail(long)} (a ticket with every clock and its timeline) and {@link #queue(int)}.</li>
+ * </ul>
+ * The phone door (CallService) keeps {@link #openOrReuse} and {@link #callbackPromised}.
+ */
 public final class TicketService {
+    /** Who a change is recorded against when no technician is named (the command line). */
+    public static final String ADMIN = "admin";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TicketService.class);
     private final Transactions tx;
     private final Clock clock;
+    private final Map<ClockKind, Duration> warningLead;
+    private final Duration autoCloseAfter;
+    private final Runnable kick;
 
+    /** With the default warning leads (contact 1 h, respond 30 min, resolve 1 h) and a 72 h quiet time. */
     public TicketService(Transactions tx, Clock clock) {
-        this.tx = tx;
-        this.clock = clock;
+        this(tx, clock, Map.of(ClockKind.CONTACT, Duration.ofHours(1), ClockKind.RESPOND, Duration.ofMinutes(30),
+                ClockKind.RESOLVE, Duration.ofHours(1)), Duration.ofHours(72), () -> { });
     }
 
-    /** A ticket with its timeline, oldest event first. */
+    /**
+     * @param warningLead    per clock, how long before its deadline the team lead is warned (sla.warning.*)
+     * @param autoCloseAfter a resolved ticket closes after this quiet time (ticket.auto-close-after)
+     * @param kick           wakes the ticket engine after a change (deadlines moved)
+     */
+    public TicketService(Transactions tx, Clock clock, Map<ClockKind, Duration> warningLead, Duration autoCloseAfter,
+            Runnable kick) {
+        this.tx = tx;
+        this.clock = clock;
+        this.warningLead = Map.copyOf(new EnumMap<>(warningLead));
+        this.autoCloseAfter = autoCloseAfter;
+        this.kick = kick;
+    }
+
+    /** A ticket with its timeline, sorted by time. */
     public record TicketView(Ticket ticket, List<TicketEvent> events) {}
+
+    /** One clock as people read it. {@code remaining} is counted time left (negative once past). */
+    public record ClockView(ClockKind kind, ClockState state, String target, Instant startedAt, Instant dueAt,
+            Instant warnAt, Duration remaining, Instant metAt, Instant warnedAt, Instant breachedAt, Instant stoppedAt,
+            List<TicketEvent> history) {}
+
+    /** The read model of {@code ticket show}. */
+    public record TicketDetail(Ticket ticket, TicketState state, Long ownerId, String ownerName, String requesterEmail,
+            long version, List<ClockView> clocks, List<Pause> pauses, List<TicketStore.PriorityChangeRecord> priorityChanges,
+            List<TicketEvent> timeline, ZoneId zone, Instant asOf) {}
+
+    /** One line of {@code ticket queue}: an open ticket in the order received, with its next deadline. */
+    public record QueueRow(long id, Instant openedAt, Duration age, Priority priority, TicketState state, String ownerName,
+            ClockKind nextClock, Instant nextDue, ClockState nextClockState, String who) {}
+
+    /** The queue, with the desk zone its times are shown in. */
+    public record Queue(List<QueueRow> rows, ZoneId zone, Instant asOf) {}
+
+    // ---- the doors ----
+
+    /**
+     * A new ticket from a door that knows the requester and the problem (email, portal, CLI):
+     * NEW, with its clocks started (contact for email and portal; respond and resolve when a
+     * priority is given, else once one is set).
+     *
+     * @throws ValidationException a text too long or with control characters, or nothing to go on
+     */
+    public TicketDetail open(TicketSource source, Requester requester, Priority priority, String description) {
+        if (source == null) {
+            throw new ValidationException("a ticket needs its source (PHONE, EMAIL, PORTAL or CLI)");
+        }
+        Requester r = requester == null ? new Requester(null, null, null, null) : requester;
+        String name = RosterService.text(TextField.CONTACT_NAME, r.name());
+        String company = RosterService.text(TextField.COMPANY, r.company());
+        String email = RosterService.text(TextField.EMAIL, r.email());
+        String phone = r.phone() == null || r.phone().isBlank() ? null : r.phone().trim();
+        if (phone != null && (phone.length() > 20 || !phone.matches("\\+[0-9]{6,19}"))) {
+            throw new ValidationException("requester phone '" + phone + "' is not an E.164 number (e.g. +12045550199)");
+        }
+        String text = description == null ? "" : description.strip().replaceAll("[\\p{Cc}&&[^\\n]]|[\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", " ");
+        if (text.isEmpty()) {
+            throw new ValidationException("a ticket needs a description of the problem");
+        }
+        Instant now = clock.instant();
+        long id = tx.inTransaction(s -> {
+            Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, priority, phone, name, company,
+                    phone, text.length() > 1000 ? text.substring(0, 997) + "..." : text));
+            if (email != null) {
+                s.tickets().setRequesterEmail(t.id(), email);
+            }
+            s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")"
+                    + (priority == null ? "" : ", " + priority + " " + priority.meaning()));
+            s.tickets().addEvent(t.id(), now, "DESCRIPTION", text);
+            ServiceLevels lv = levels(s);
+            TicketLife.Result res = TicketLife.opened(t.id(), source, priority, now, lv);
+            TicketLife before = s.tickets().life(t.id()).orElseThrow();
+            save(s, before, res, now);
+            if (priority != null) {
+                s.tickets().addPriorityChange(t.id(), now, null, priority, name == null ? source.name().toLowerCase()
+                        : name, "chosen when the ticket was opened");
+            }
+            return t.id();
+        });
+        kick.run();
+        return detail(id);
+    }
 
     /**
      * The caller's open ticket updated within {@code reuseWithin}, or a new one. Unknown or
-     * withheld caller IDs always get a new ticket: two strangers must not share one.
+     * withheld caller IDs always get a new ticket: two strangers must not share one. A call on a
+     * ticket waiting on the customer resumes it; on a resolved one reopens it.
      */
     public Ticket openOrReuse(TicketSource source, String callerNumber, String callerName, String company, Duration reuseWithin) {
         Instant now = clock.instant();
-        return tx.inTransaction(s -> openOrReuse(s, now, source, callerNumber, callerName, company, reuseWithin));
+        Ticket out = tx.inTransaction(s -> openOrReuse(s, now, source, callerNumber, callerName, company, reuseWithin));
+        kick.run();
+        return out;
     }
 
-    /** As {@link #openOrReuse(TicketSource, String, String, String, Duration)}, inside the caller's transaction. */
-    static Ticket openOrReuse(Stores s, Instant now, TicketSource source, String callerNumber, String callerName,
+    /**
+     * As {@link #openOrReuse(TicketSource, String, String, String, Duration)}, inside the caller's
+     * transaction (the support line's start). Never fails the call for a clock: a reused ticket
+     * whose clocks keep changing under it is still returned (the next change or engine pass
+     * catches up). The caller wakes the ticket engine after its commit ({@link #afterCommit}).
+     */
+    public Ticket openOrReuse(Stores s, Instant now, TicketSource source, String callerNumber, String callerName,
             String company, Duration reuseWithin) {
         boolean identifiable = callerNumber != null && !callerNumber.isBlank() && !"unknown".equalsIgnoreCase(callerNumber)
                 && !"anonymous".equalsIgnoreCase(callerNumber);
@@ -41,6 +172,20 @@ public final class TicketService {
             Optional<Ticket> open = s.tickets().findOpenByCaller(callerNumber, now.minus(reuseWithin));
             if (open.isPresent()) {
                 Ticket t = open.get();
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    try {
+                        changeIn(s, t.id(), now, (l, lv) -> {
+                            TicketLife.Result r = l.customerReplied("a new call", now, lv);
+                            List<TicketLife.Line> lines = new ArrayList<>(r.lines());
+                            lines.set(0, new TicketLife.Line("REOPENED_BY_CALL", "the caller called again"));
+                            return new TicketLife.Result(r.life(), lines, null, null, List.of());
+                        });
+                        return s.tickets().find(t.id()).orElseThrow();
+                    } catch (VersionMoved raced) {
+                        // the engine saved the ticket meanwhile (read committed): read it again
+                    }
+                }
+                LOG.warn("ticket {}: the new call could not be put on its clocks (the ticket kept changing)", t.id());
                 s.tickets().addEvent(t.id(), now, "REOPENED_BY_CALL", "the caller called again");
                 return s.tickets().find(t.id()).orElseThrow();
             }
@@ -48,20 +193,28 @@ public final class TicketService {
         Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, null, callerNumber,
                 callerName, company, null, null));
         s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")");
+        save(s, s.tickets().life(t.id()).orElseThrow(), TicketLife.opened(t.id(), source, null, now, levels(s)), now);
         return t;
+    }
+
+    /** Wakes the ticket engine after a commit that changed tickets through the in-transaction methods. */
+    public void afterCommit() {
+        kick.run();
     }
 
     /**
      * A ticket from an email whose facts are complete (or whose sender is a known contact), opened
      * inside the caller's transaction (the mail that led to it is recorded in the same commit).
-     * Source EMAIL; the first number is the call-back number, every number is on the timeline.
+     * Source EMAIL, NEW, its 6-hour contact clock started; the first number is the call-back
+     * number, every number is on the timeline.
      */
     public Ticket openFromEmail(Stores s, Instant at, String name, String company, List<String> phones, String summary) {
         String text = summary == null ? null : summary.length() > 1000 ? summary.substring(0, 997) + "..." : summary;
-        Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, cut(name), cut(company),
-                phones.isEmpty() ? null : phones.get(0), text));
+        Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, cut(name),
+                cut(company), phones.isEmpty() ? null : phones.get(0), text));
         s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)"
                 + (phones.size() > 1 ? "; call-back numbers " + String.join(", ", phones) : ""));
+        save(s, s.tickets().life(t.id()).orElseThrow(), TicketLife.opened(t.id(), TicketSource.EMAIL, null, at, levels(s)), at);
         return t;
     }
 
@@ -71,19 +224,178 @@ public final class TicketService {
     }
 
     /**
-     * The requester wrote again on this ticket (an email reply). For now a timeline line; the
-     * ticket's state model (issue 10) turns this into resume (waiting on customer) or reopen.
+     * Inside the caller's transaction (email intake): the requester wrote again on this ticket; a
+     * ticket waiting on them resumes, a resolved or closed one reopens.
      */
     public void customerReplied(Stores s, long id, String text) {
-        require(s, id);
+        Instant now = clock.instant();
         String t = text == null ? "" : text.strip();
-        s.tickets().addEvent(id, clock.instant(), "CUSTOMER_REPLIED", t.length() > 300 ? t.substring(0, 297) + "..." : t);
+        String shown = t.length() > 300 ? t.substring(0, 297) + "..." : t;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, id, now, (l, lv) -> {
+                    TicketLife.Result r = l.customerReplied("an email reply", now, lv);
+                    List<TicketLife.Line> lines = new ArrayList<>(r.lines());
+                    lines.set(0, new TicketLife.Line("CUSTOMER_REPLIED", shown));
+                    return new TicketLife.Result(r.life(), lines, null, null, List.of());
+                });
+                return;
+            } catch (VersionMoved raced) {
+                // the engine saved the ticket meanwhile: read it again
+            }
+        }
+        LOG.warn("ticket {}: the customer's reply could not be put on its clocks (the ticket kept changing)", id);
+        s.tickets().addEvent(id, now, "CUSTOMER_REPLIED", shown);
     }
 
-    /** As {@link #customerReplied(Stores, long, String)}, in a transaction of its own. */
-    public void customerReplied(long id, String text) {
-        tx.run(s -> customerReplied(s, id, text));
+    /**
+     * Inside the support line's transaction: the urgent line promised a call-back within
+     * {@code promise} of {@code at} (the ticket's contact clock, wall clock). A second message while
+     * the promise runs joins it.
+     */
+    public void callbackPromised(Stores s, long ticketId, Instant at, Duration promise) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, ticketId, at, (l, lv) -> l.callbackPromised(at, promise, lv));
+                return;
+            } catch (VersionMoved raced) {
+                // the engine saved the ticket meanwhile (read committed): read it again
+            }
+        }
+        // never fail the caller's voicemail for a clock: the next change or engine pass catches up
+        LOG.warn("ticket {}: the call-back promise could not be put on its clock (the ticket kept changing)", ticketId);
     }
+
+    /** The customer came back by {@code via} (an email reply, a portal message): noted; resumes or reopens the ticket. */
+    public TicketDetail customerReplied(long id, String via, String text) {
+        String how = via == null || via.isBlank() ? "a message" : via.strip();
+        return change(id, (l, lv, now) -> {
+            TicketLife.Result r = l.customerReplied(how, now, lv);
+            if (text == null || text.isBlank()) {
+                return r;
+            }
+            List<TicketLife.Line> lines = new ArrayList<>(r.lines());
+            lines.set(0, new TicketLife.Line("CUSTOMER_REPLIED", "the customer came back (" + how + "): " + text.strip()));
+            return new TicketLife.Result(r.life(), lines, null, null, List.of());
+        });
+    }
+
+    // ---- the desk ----
+
+    /** A technician takes the ticket (owner); a NEW ticket is acknowledged. */
+    public TicketDetail take(long id, String techRef) {
+        Technician t = technician(techRef);
+        return change(id, (l, lv, now) -> l.take(t.id(), t.name(), now, lv));
+    }
+
+    /** An internal note (never shown to the customer); changes no state. */
+    public TicketDetail note(long id, String byRef, String text) {
+        String who = who(byRef);
+        String body = RosterService.text(TextField.TICKET_NOTE, text);
+        if (body == null) {
+            throw new ValidationException("the note is empty");
+        }
+        return change(id, (l, lv, now) -> new TicketLife.Result(l, List.of(new TicketLife.Line("NOTE", who + ": " + body)),
+                null, null, List.of()));
+    }
+
+    /** The desk reached the customer (a call-back, a reply): contact and respond are met. */
+    public TicketDetail contacted(long id, String byRef, String how) {
+        String who = who(byRef);
+        String h = RosterService.text(TextField.TICKET_NOTE, how);
+        return change(id, (l, lv, now) -> l.contacted(who, h, now, lv));
+    }
+
+    /** Waiting on the customer: the resolve clock pauses. */
+    public TicketDetail waitOnCustomer(long id, String byRef, String why) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, why);
+        return change(id, (l, lv, now) -> l.waitOnCustomer(who, w, now, lv));
+    }
+
+    /** Back in progress after waiting: the resolve clock runs again, the paused business time given back. */
+    public TicketDetail resume(long id, String byRef, String why) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, why);
+        return change(id, (l, lv, now) -> l.resume(who, w, now, lv));
+    }
+
+    public TicketDetail resolve(long id, String byRef, String summary) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, summary);
+        return change(id, (l, lv, now) -> l.resolve(who, w, now, lv));
+    }
+
+    /** Closes the ticket (from any state but closed); unmet clocks stop. */
+    public TicketDetail close(long id, String byRef, String why) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, why);
+        return change(id, (l, lv, now) -> l.close(who, w, now, lv));
+    }
+
+    /** As before this model: closes with a reason, and a ticket already closed is left as it is. */
+    public Ticket close(long id, String why) {
+        TicketDetail d = detail(id);
+        if (d.state() != TicketState.CLOSED) {
+            close(id, null, why);
+        }
+        return find(id);
+    }
+
+    public TicketDetail reopen(long id, String byRef, String why) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, why);
+        return change(id, (l, lv, now) -> l.reopen(who, w, now, lv));
+    }
+
+    /** A new priority with who and why (both kept); respond and resolve are worked out again from the ticket's history. */
+    public TicketDetail changePriority(long id, Priority p, String byRef, String why) {
+        String who = who(byRef);
+        String w = RosterService.text(TextField.TICKET_NOTE, why);
+        if (w == null) {
+            throw new ValidationException("say why the priority changes (--why)");
+        }
+        return change(id, (l, lv, now) -> l.changePriority(p, who, w, now, lv));
+    }
+
+    /**
+     * The desk calendar changed (hours, a holiday): every ticket not closed gets its deadlines worked
+     * out again from its history. Returns how many tickets' deadlines moved.
+     */
+    public int recomputeAll() {
+        Instant now = clock.instant();
+        int moved = tx.inTransaction(s -> {
+            ServiceLevels lv = levels(s);
+            List<TicketLife> changed = new ArrayList<>();
+            Map<Long, List<TicketLife.Line>> lines = new java.util.HashMap<>();
+            for (TicketLife l : s.tickets().livesNotClosed()) {
+                TicketLife.Result r = l.calendarChanged(lv);
+                if (!r.life().equals(l)) {
+                    changed.add(r.life());
+                    lines.put(l.ticketId(), r.lines());
+                }
+            }
+            List<Long> missed = s.tickets().saveDeadlines(changed);
+            java.util.Set<Long> skip = new java.util.HashSet<>(missed);
+            List<TicketEvent> events = new ArrayList<>();
+            for (TicketLife l : changed) {
+                if (!skip.contains(l.ticketId())) {
+                    for (TicketLife.Line line : lines.get(l.ticketId())) {
+                        events.add(new TicketEvent(0, l.ticketId(), now, line.kind(), line.detail()));
+                    }
+                }
+            }
+            s.tickets().addEvents(events);
+            for (long id : missed) {   // changed meanwhile: once more, one by one
+                changeIn(s, id, now, (l, lv2) -> l.calendarChanged(lv2));
+            }
+            return changed.size();
+        });
+        kick.run();
+        return moved;
+    }
+
+    // ---- reads ----
 
     public TicketEvent addEvent(long ticketId, String kind, String detail) {
         Instant now = clock.instant();
@@ -105,18 +417,145 @@ public final class TicketService {
         return tx.inTransaction(s -> s.tickets().list(limit));
     }
 
-    public Ticket close(long id, String why) {
+    /** A ticket with every clock (deadlines as of now, on today's calendar), its priority changes and its timeline. */
+    public TicketDetail detail(long id) {
         Instant now = clock.instant();
         return tx.inTransaction(s -> {
             Ticket t = require(s, id);
-            if (t.status() == TicketStatus.CLOSED) {
-                return t;
+            ServiceLevels lv = levels(s);
+            TicketLife l = s.tickets().life(id).orElseThrow();
+            l = l.reconcile(now, lv).life().recompute(lv);
+            List<TicketEvent> timeline = s.tickets().events(id);
+            List<ClockView> clocks = new ArrayList<>();
+            for (SlaClock c : l.clocks()) {
+                String word = c.kind().words() + ":";
+                List<TicketEvent> history = timeline.stream().filter(e -> (e.kind().startsWith("CLOCK_")
+                        || e.kind().startsWith("SLA_")) && e.detail().startsWith(word)).toList();
+                clocks.add(new ClockView(c.kind(), c.state(), lv.target(c).words(), c.startedAt(), c.dueAt(), c.warnAt(),
+                        c.live() ? lv.remaining(c, l.pauses(), now) : null, c.metAt(), c.warnedAt(), c.breachedAt(),
+                        c.stoppedAt(), history));
             }
-            Ticket closed = t.withStatus(TicketStatus.CLOSED).touchedAt(now);
-            s.tickets().update(closed);
-            s.tickets().addEvent(id, now, "CLOSED", why == null || why.isBlank() ? "closed" : why);
-            return closed;
+            return new TicketDetail(t, l.state(), l.ownerId(), l.ownerName(), s.tickets().requesterEmail(id).orElse(null),
+                    l.version(), clocks, l.pauses(), s.tickets().priorityChanges(id), timeline, lv.time().zone(), now);
         });
+    }
+
+    /** Open tickets (not resolved or closed) in the order received, each with its next deadline and clock. */
+    public Queue queue(int limit) {
+        Instant now = clock.instant();
+        return tx.inTransaction(s -> {
+            ServiceLevels lv = levels(s);
+            List<TicketLife> lives = s.tickets().openLives(limit);
+            Map<Long, Ticket> facts = new java.util.HashMap<>();
+            List<QueueRow> rows = new ArrayList<>(lives.size());
+            for (TicketLife raw : lives) {
+                TicketLife l = raw.reconcile(now, lv).life().recompute(lv);
+                Ticket t = facts.computeIfAbsent(l.ticketId(), k -> s.tickets().find(k).orElseThrow());
+                Optional<SlaClock> next = l.nextDue();
+                rows.add(new QueueRow(l.ticketId(), l.openedAt(), Duration.between(l.openedAt(), now), l.priority(), l.state(),
+                        l.ownerName(), next.map(SlaClock::kind).orElse(null), next.map(SlaClock::dueAt).orElse(null),
+                        next.map(SlaClock::state).orElse(null), who(t)));
+            }
+            return new Queue(rows, lv.time().zone(), now);
+        });
+    }
+
+    private static String who(Ticket t) {
+        String name = t.callerName() != null ? t.callerName() : t.callerNumber() != null ? t.callerNumber() : "unknown";
+        return t.company() == null ? name : name + " (" + t.company() + ")";
+    }
+
+    // ---- the engine's side (TicketClockEngine) ----
+
+    ServiceLevels levels(Stores s) {
+        return levels(s.calendar().calendar());
+    }
+
+    ServiceLevels levels(BusinessCalendar cal) {
+        return new ServiceLevels(new CountedTime(cal), ServiceLevels.CONTACT_WITHIN, warningLead, autoCloseAfter);
+    }
+
+    /** What the engine's decision (or any event) changes, saved with the compare-and-set; false when the version moved. */
+    static boolean save(Stores s, TicketLife before, TicketLife.Result r, Instant now) {
+        if (!r.changed(before) && r.lines().isEmpty()) {
+            return true;
+        }
+        if (!r.life().equals(before) && !s.tickets().saveLife(r.life(), r.life().nextCheck(), now)) {
+            return false;
+        }
+        for (TicketLife.Line line : r.lines()) {
+            s.tickets().addEvent(before.ticketId(), now, line.kind(), line.detail());
+        }
+        if (r.priorityChange() != null) {
+            TicketLife.PriorityChange c = r.priorityChange();
+            s.tickets().addPriorityChange(before.ticketId(), now, c.from(), c.to(), c.by(), c.why());
+        }
+        return true;
+    }
+
+    // ---- internals ----
+
+    @FunctionalInterface
+    private interface Event {
+        TicketLife.Result apply(TicketLife life, ServiceLevels levels, Instant now);
+    }
+
+    /** Thrown inside a transaction when the compare-and-set lost: the transaction rolls back and the change is tried again. */
+    private static final class VersionMoved extends RuntimeException {
+        VersionMoved() {
+            super("the ticket changed meanwhile", null, false, false);
+        }
+    }
+
+    private TicketDetail change(long id, Event event) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                tx.run(s -> {
+                    Instant now = clock.instant();
+                    changeIn(s, id, now, (l, lv) -> event.apply(l, lv, now));
+                });
+                kick.run();
+                return detail(id);
+            } catch (VersionMoved raced) {
+                // someone else's change landed first: read again and decide again
+            }
+        }
+        throw new IllegalStateException("ticket " + id + " kept changing under this change; try again");
+    }
+
+    /** Inside a transaction: load, reconcile, decide, save with the compare-and-set (throws VersionMoved when it lost). */
+    private void changeIn(Stores s, long id, Instant now, java.util.function.BiFunction<TicketLife, ServiceLevels,
+            TicketLife.Result> event) {
+        ServiceLevels lv = levels(s);
+        TicketLife stored = s.tickets().life(id).orElseThrow(() -> new NotFoundException("no ticket with id " + id));
+        TicketLife.Result rec = stored.reconcile(now, lv);
+        TicketLife.Result r = event.apply(rec.life(), lv);
+        if (r.refused()) {
+            throw new ValidationException(r.refusal());
+        }
+        List<TicketLife.Line> lines = new ArrayList<>(rec.lines());
+        lines.addAll(r.lines());
+        TicketLife.Result both = new TicketLife.Result(r.life(), lines, null,
+                r.priorityChange() != null ? r.priorityChange() : rec.priorityChange(), r.notices());
+        if (rec.priorityChange() != null && r.priorityChange() != null) {
+            TicketLife.PriorityChange c = rec.priorityChange();
+            s.tickets().addPriorityChange(id, now, c.from(), c.to(), c.by(), c.why());
+        }
+        if (!save(s, stored, both, now)) {
+            throw new VersionMoved();
+        }
+    }
+
+    private Technician technician(String ref) {
+        if (ref == null || ref.isBlank()) {
+            throw new ValidationException("name the technician (--tech)");
+        }
+        return tx.inTransaction(s -> RosterService.resolve(s.roster(), ref));
+    }
+
+    /** A technician's name when one is named (they must exist), else {@link #ADMIN}. */
+    private String who(String ref) {
+        return ref == null || ref.isBlank() ? ADMIN : technician(ref).name();
     }
 
     static Ticket require(Stores s, long id) {

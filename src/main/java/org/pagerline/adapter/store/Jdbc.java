@@ -112,6 +112,19 @@ final class Jdbc {
         }
     }
 
+    /** A batch, with each row's update count. */
+    int[] batchCounts(String sql, List<Object[]> rows) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                bind(ps, row);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        } catch (SQLException e) {
+            throw new StoreException(sql, e);
+        }
+    }
+
     void execute(String sql) {
         try (Statement st = c.createStatement()) {
             st.execute(sql);

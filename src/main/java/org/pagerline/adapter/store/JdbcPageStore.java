@@ -39,7 +39,7 @@ final class JdbcPageStore implements PageStore {
         return db.insert("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
                         + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
                         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(), p.kind(),
+                p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(), p.kind(),
                 p.replyCode(), body, p.step(), p.cycle(), p.fallback(), p.state(), p.attempts(), p.createdAt(),
                 p.nextAttemptAt());
     }

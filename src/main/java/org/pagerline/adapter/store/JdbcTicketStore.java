@@ -2,19 +2,32 @@ package org.pagerline.adapter.store;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.pagerline.core.ticket.ClockKind;
+import org.pagerline.core.ticket.Pause;
 import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.SlaClock;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketLife;
 import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketState;
 import org.pagerline.core.ticket.TicketStatus;
 import org.pagerline.core.ticket.TicketStore;
 
 final class JdbcTicketStore implements TicketStore {
     private static final String COLS = "id, opened_at, updated_at, status, source, priority, caller_number, caller_name,"
             + " company, callback_number, summary";
+    private static final String LIFE_COLS = "id, source, opened_at, state, owner_id, owner_name, priority, life_priority,"
+            + " resolved_at, closed_at, auto_close_at, version";
+    private static final String CLOCK_COLS = "ticket_id, clock, started_at, priority, promise_seconds, due_at, warn_at,"
+            + " met_at, warned_at, breached_at, stopped_at";
     private final Jdbc db;
 
     JdbcTicketStore(Jdbc db) {
@@ -38,12 +51,26 @@ final class JdbcTicketStore implements TicketStore {
         return find(id).orElseThrow();
     }
 
+    /**
+     * Saves the ticket's facts. A priority another path sets here (the support line's menu) or a
+     * close (an incident resolved) is picked up by the ticket's life: the engine looks at the
+     * ticket at once ({@code sla_check_at}) and its clocks follow.
+     */
     @Override
     public void update(Ticket t) {
+        Optional<Ticket> before = find(t.id());
+        boolean lifeMoved = before.isPresent() && (before.get().priority() != t.priority() || before.get().status() != t.status());
         db.update("UPDATE tickets SET updated_at=?, status=?, source=?, priority=?, caller_number=?, caller_name=?,"
                         + " company=?, callback_number=?, summary=? WHERE id=?",
                 t.updatedAt(), t.status(), t.source(), t.priority(), t.callerNumber(), t.callerName(), t.company(),
                 t.callbackNumber(), t.summary(), t.id());
+        if (t.status() == TicketStatus.CLOSED) {
+            db.update("UPDATE tickets SET state='CLOSED', closed_at=?, auto_close_at=NULL WHERE id=? AND state<>'CLOSED'",
+                    t.updatedAt(), t.id());
+        }
+        if (lifeMoved) {
+            db.update("UPDATE tickets SET sla_check_at=? WHERE id=?", t.updatedAt(), t.id());
+        }
     }
 
     @Override
@@ -88,9 +115,238 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
+    public void addEvents(List<TicketEvent> events) {
+        List<Object[]> rows = new ArrayList<>(events.size());
+        for (TicketEvent e : events) {
+            String d = e.detail().length() > 2000 ? e.detail().substring(0, 1997) + "..." : e.detail();
+            rows.add(new Object[] {e.ticketId(), e.at(), e.kind(), d});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", rows);
+        }
+    }
+
+    @Override
     public List<TicketEvent> events(long ticketId) {
-        return db.list("SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=? ORDER BY id",
+        return db.list("SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=?"
+                        + " ORDER BY occurred_at, id",
                 rs -> new TicketEvent(rs.getLong("id"), rs.getLong("ticket_id"), Jdbc.instant(rs, "occurred_at"),
                         rs.getString("kind"), rs.getString("detail")), ticketId);
+    }
+
+    // ---- life ----
+
+    private record LifeRow(long id, TicketSource source, Instant openedAt, TicketState state, Long ownerId,
+            String ownerName, Priority priority, Priority rowPriority, Instant resolvedAt, Instant closedAt,
+            Instant autoCloseAt, long version) {
+        TicketLife with(List<SlaClock> clocks, List<Pause> pauses) {
+            return new TicketLife(id, source, openedAt, state, ownerId, ownerName, priority, resolvedAt, closedAt,
+                    autoCloseAt, version, clocks, pauses, rowPriority);
+        }
+    }
+
+    private static LifeRow lifeRow(ResultSet rs) throws SQLException {
+        String p = rs.getString("priority");
+        String lp = rs.getString("life_priority");
+        return new LifeRow(rs.getLong("id"), TicketSource.valueOf(rs.getString("source")), Jdbc.instant(rs, "opened_at"),
+                TicketState.valueOf(rs.getString("state")), Jdbc.nullableLong(rs, "owner_id"), rs.getString("owner_name"),
+                lp == null ? null : Priority.valueOf(lp), p == null ? null : Priority.valueOf(p), Jdbc.instant(rs, "resolved_at"), Jdbc.instant(rs, "closed_at"),
+                Jdbc.instant(rs, "auto_close_at"), rs.getLong("version"));
+    }
+
+    private static SlaClock clockRow(ResultSet rs) throws SQLException {
+        String p = rs.getString("priority");
+        Long promise = Jdbc.nullableLong(rs, "promise_seconds");
+        return new SlaClock(ClockKind.valueOf(rs.getString("clock")), Jdbc.instant(rs, "started_at"),
+                p == null ? null : Priority.valueOf(p), promise == null ? null : Duration.ofSeconds(promise),
+                Jdbc.instant(rs, "due_at"), Jdbc.instant(rs, "warn_at"), Jdbc.instant(rs, "met_at"),
+                Jdbc.instant(rs, "warned_at"), Jdbc.instant(rs, "breached_at"), Jdbc.instant(rs, "stopped_at"));
+    }
+
+    private static Pause pauseRow(ResultSet rs) throws SQLException {
+        return new Pause(Jdbc.instant(rs, "paused_at"), Jdbc.instant(rs, "resumed_at"), rs.getString("reason"));
+    }
+
+    @Override
+    public Optional<TicketLife> life(long ticketId) {
+        Optional<LifeRow> r = db.one("SELECT " + LIFE_COLS + " FROM tickets WHERE id=?", JdbcTicketStore::lifeRow, ticketId);
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        List<SlaClock> clocks = new ArrayList<>(db.list("SELECT " + CLOCK_COLS + " FROM ticket_clocks WHERE ticket_id=?",
+                JdbcTicketStore::clockRow, ticketId));
+        clocks.sort(java.util.Comparator.comparing(SlaClock::kind));
+        List<Pause> pauses = db.list("SELECT paused_at, resumed_at, reason FROM ticket_pauses WHERE ticket_id=?"
+                + " ORDER BY paused_at", JdbcTicketStore::pauseRow, ticketId);
+        return Optional.of(r.get().with(clocks, pauses));
+    }
+
+    @Override
+    public boolean saveLife(TicketLife l, Instant nextCheck, Instant at) {
+        int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, life_priority=?, resolved_at=?,"
+                        + " closed_at=?, auto_close_at=?, sla_check_at=?, version=version+1,"
+                        + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?",
+                l.state(), l.state() == TicketState.CLOSED ? TicketStatus.CLOSED : TicketStatus.OPEN, l.ownerId(),
+                l.ownerName(), l.priority(), l.priority(), l.resolvedAt(), l.closedAt(), l.autoCloseAt(), nextCheck, at, at,
+                l.ticketId(), l.version());
+        if (n == 0) {
+            return false;
+        }
+        db.update("DELETE FROM ticket_clocks WHERE ticket_id=?", l.ticketId());
+        List<Object[]> rows = new ArrayList<>();
+        for (SlaClock c : l.clocks()) {
+            rows.add(new Object[] {l.ticketId(), c.kind(), c.state(), c.startedAt(), c.priority(),
+                c.promise() == null ? null : c.promise().toSeconds(), c.dueAt(), c.warnAt(), c.metAt(), c.warnedAt(),
+                c.breachedAt(), c.stoppedAt()});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("INSERT INTO ticket_clocks (ticket_id, clock, clock_state, started_at, priority, promise_seconds,"
+                    + " due_at, warn_at, met_at, warned_at, breached_at, stopped_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        }
+        db.update("DELETE FROM ticket_pauses WHERE ticket_id=?", l.ticketId());
+        List<Object[]> ps = new ArrayList<>();
+        for (Pause p : l.pauses()) {
+            ps.add(new Object[] {l.ticketId(), p.from(), p.until(), p.reason()});
+        }
+        if (!ps.isEmpty()) {
+            db.batch("INSERT INTO ticket_pauses (ticket_id, paused_at, resumed_at, reason) VALUES (?,?,?,?)", ps);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean saveClocks(TicketLife l, Instant nextCheck) {
+        if (db.update("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", nextCheck,
+                l.ticketId(), l.version()) == 0) {
+            return false;
+        }
+        List<Object[]> rows = new ArrayList<>();
+        for (SlaClock c : l.clocks()) {
+            rows.add(new Object[] {c.state(), c.priority(), c.dueAt(), c.warnAt(), c.metAt(), c.warnedAt(), c.breachedAt(),
+                c.stoppedAt(), l.ticketId(), c.kind()});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("UPDATE ticket_clocks SET clock_state=?, priority=?, due_at=?, warn_at=?, met_at=?, warned_at=?,"
+                    + " breached_at=?, stopped_at=? WHERE ticket_id=? AND clock=?", rows);
+        }
+        return true;
+    }
+
+    @Override
+    public List<TicketLife> lives(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        StringBuilder in = new StringBuilder("id IN (");
+        for (int i = 0; i < ids.size(); i++) {
+            in.append(i == 0 ? "" : ",").append(ids.get(i).longValue());
+        }
+        return lives(in.append(')').toString(), "id", Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<Long> saveDeadlines(List<TicketLife> lives) {
+        List<Object[]> tickets = new ArrayList<>(lives.size());
+        for (TicketLife l : lives) {
+            tickets.add(new Object[] {l.nextCheck(), l.ticketId(), l.version()});
+        }
+        int[] counts = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", tickets);
+        List<Long> missed = new ArrayList<>();
+        List<Object[]> clocks = new ArrayList<>();
+        for (int i = 0; i < lives.size(); i++) {
+            TicketLife l = lives.get(i);
+            if (counts[i] == 0) {
+                missed.add(l.ticketId());
+                continue;
+            }
+            for (SlaClock c : l.clocks()) {
+                if (c.live()) {
+                    clocks.add(new Object[] {c.state(), c.dueAt(), c.warnAt(), l.ticketId(), c.kind()});
+                }
+            }
+        }
+        if (!clocks.isEmpty()) {
+            db.batch("UPDATE ticket_clocks SET clock_state=?, due_at=?, warn_at=? WHERE ticket_id=? AND clock=?", clocks);
+        }
+        return missed;
+    }
+
+    @Override
+    public List<TicketLife> livesNotClosed() {
+        return lives("state<>'CLOSED'", "id", Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<TicketLife> openLives(int limit) {
+        return lives("state NOT IN ('RESOLVED','CLOSED')", "opened_at, id", limit);
+    }
+
+    private List<TicketLife> lives(String where, String order, int limit) {
+        List<LifeRow> rows = db.list("SELECT " + LIFE_COLS + " FROM tickets WHERE " + where + " ORDER BY " + order
+                + (limit == Integer.MAX_VALUE ? "" : " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY"), JdbcTicketStore::lifeRow);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<SlaClock>> clocks = new HashMap<>();
+        Map<Long, List<Pause>> pauses = new HashMap<>();
+        String in = " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")";
+        db.list("SELECT " + CLOCK_COLS + " FROM ticket_clocks" + in, rs -> {
+            clocks.computeIfAbsent(rs.getLong("ticket_id"), k -> new ArrayList<>()).add(clockRow(rs));
+            return null;
+        });
+        db.list("SELECT ticket_id, paused_at, resumed_at, reason FROM ticket_pauses" + in + " ORDER BY paused_at", rs -> {
+            pauses.computeIfAbsent(rs.getLong("ticket_id"), k -> new ArrayList<>()).add(pauseRow(rs));
+            return null;
+        });
+        List<TicketLife> out = new ArrayList<>(rows.size());
+        for (LifeRow r : rows) {
+            List<SlaClock> cs = clocks.getOrDefault(r.id(), new ArrayList<>());
+            cs.sort(java.util.Comparator.comparing(SlaClock::kind));
+            out.add(r.with(cs, pauses.getOrDefault(r.id(), List.of())));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> clockDue(Instant now, int limit) {
+        return db.list("SELECT id FROM tickets WHERE sla_check_at<=? ORDER BY sla_check_at FETCH FIRST "
+                + Math.max(1, limit) + " ROWS ONLY", rs -> rs.getLong(1), now);
+    }
+
+    @Override
+    public Optional<Instant> nextClockCheck() {
+        return db.list("SELECT MIN(sla_check_at) AS m FROM tickets", rs -> Jdbc.instant(rs, "m"))
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
+    public void addPriorityChange(long ticketId, Instant at, Priority from, Priority to, String by, String why) {
+        db.insert("INSERT INTO ticket_priority_changes (ticket_id, changed_at, old_priority, new_priority, changed_by,"
+                + " reason) VALUES (?,?,?,?,?,?)", ticketId, at, from, to, cut(by, 200), cut(why, 500));
+    }
+
+    @Override
+    public List<PriorityChangeRecord> priorityChanges(long ticketId) {
+        return db.list("SELECT changed_at, old_priority, new_priority, changed_by, reason FROM ticket_priority_changes"
+                + " WHERE ticket_id=? ORDER BY changed_at, id", rs -> {
+                    String from = rs.getString("old_priority");
+                    return new PriorityChangeRecord(Jdbc.instant(rs, "changed_at"), from == null ? null : Priority.valueOf(from),
+                            Priority.valueOf(rs.getString("new_priority")), rs.getString("changed_by"), rs.getString("reason"));
+                }, ticketId);
+    }
+
+    @Override
+    public void setRequesterEmail(long ticketId, String email) {
+        db.update("UPDATE tickets SET requester_email=? WHERE id=?", email, ticketId);
+    }
+
+    @Override
+    public Optional<String> requesterEmail(long ticketId) {
+        return db.list("SELECT requester_email FROM tickets WHERE id=?", rs -> rs.getString(1), ticketId)
+                .stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 }

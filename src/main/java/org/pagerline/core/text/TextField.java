@@ -18,7 +18,9 @@ public enum TextField {
     CONTACT_NAME("contact name", 200),
     HOLIDAY_NAME("holiday name", 200),
     /** The escalation policy in its stored text form (steps, named technicians, repeat). */
-    ESCALATION_POLICY("escalation policy", 2000);
+    ESCALATION_POLICY("escalation policy", 2000),
+    /** A ticket's internal note, a reason (wait, resolve, close, priority) or how the customer was reached. */
+    TICKET_NOTE("ticket note", 1500);
 
     private final String label;
     private final int maxLength;

@@ -38,8 +38,9 @@ public enum Priority {
     }
 
     /**
-     * Resolution target. For business-hours levels this is business time: one business day is
-     * taken as the desk's nine-hour day (P3, P5), two as eighteen hours (P4).
+     * Resolution target on a nine-hour desk day. The tickets' resolve clock does not use it: it
+     * takes the business day from the desk's own hours and P5's "next business day" from the
+     * calendar ({@link ServiceLevels}).
      */
     public Duration resolveWithin() {
         return resolveWithin;

@@ -33,6 +33,58 @@ public interface TicketStore {
         }
     }
 
-    /** Oldest first. */
+    /** Many timeline lines at once (ticket id, at, kind, detail; the id is ignored). */
+    void addEvents(List<TicketEvent> events);
+
+    /** The timeline, sorted by time (then by the order written). */
     List<TicketEvent> events(long ticketId);
+
+    // ---- the ticket's life (TicketService only) ----
+
+    /** The ticket's life: state, owner, priority, clocks, pauses and version. */
+    Optional<TicketLife> life(long ticketId);
+
+    /**
+     * Saves a life with one compare-and-set: only if the row still has {@code life.version()};
+     * bumps the version, sets {@code sla_check_at} to {@code nextCheck}, replaces clocks and pauses.
+     * False (nothing written) when someone changed the ticket since it was read.
+     */
+    boolean saveLife(TicketLife life, Instant nextCheck, Instant at);
+
+    /**
+     * The clocks' columns and {@code sla_check_at} of a life whose state, owner, priority, pauses and
+     * set of clocks are as stored (the engine's warnings and breaches): the same compare-and-set as
+     * {@link #saveLife}, fewer writes.
+     */
+    boolean saveClocks(TicketLife life, Instant nextCheck);
+
+    /** The lives of these tickets (any order; missing ids left out). */
+    List<TicketLife> lives(List<Long> ids);
+
+    /** Several lives' deadlines at once (a calendar change): clocks' due and warning instants and sla_check_at, each only if its version still matches; returns the ids that did not match. */
+    List<Long> saveDeadlines(List<TicketLife> lives);
+
+    /** The lives of every ticket not CLOSED (a calendar change recomputes them). */
+    List<TicketLife> livesNotClosed();
+
+    /** Lives of the tickets still open for the desk (not RESOLVED or CLOSED), in the order received. */
+    List<TicketLife> openLives(int limit);
+
+    /** Tickets whose {@code sla_check_at} has come, earliest first. */
+    List<Long> clockDue(Instant now, int limit);
+
+    /** The earliest {@code sla_check_at}. */
+    Optional<Instant> nextClockCheck();
+
+    void addPriorityChange(long ticketId, Instant at, Priority from, Priority to, String by, String why);
+
+    /** Oldest first. */
+    List<PriorityChangeRecord> priorityChanges(long ticketId);
+
+    /** A priority change as kept. */
+    record PriorityChangeRecord(Instant at, Priority from, Priority to, String by, String why) {}
+
+    void setRequesterEmail(long ticketId, String email);
+
+    Optional<String> requesterEmail(long ticketId);
 }

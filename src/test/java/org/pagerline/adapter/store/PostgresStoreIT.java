@@ -80,6 +80,15 @@ class PostgresStoreIT {
             assertEquals(List.of("OPENED", "REOPENED_BY_CALL"),
                     tickets.show(id).events().stream().map(e -> e.kind()).toList());
 
+            // a ticket's life and clocks: compare-and-set saves, bulk reads, the recompute after a holiday
+            long mail = tickets.open(TicketSource.EMAIL, new org.pagerline.core.ticket.Requester("Jane Doe", "Acme",
+                    "+12045559999", "jane@acme.example"), org.pagerline.core.ticket.Priority.P3, "Printer jammed").ticket().id();
+            tickets.take(mail, "Alice Able");
+            tickets.waitOnCustomer(mail, "Alice Able", "asked for the model");
+            assertEquals(1, tickets.queue(10).rows().stream().filter(r -> r.id() == mail).count());
+            assertTrue(tickets.recomputeAll() >= 0);
+            assertEquals(org.pagerline.core.ticket.TicketState.WAITING_ON_CUSTOMER, tickets.detail(mail).state());
+
             AtomicInteger passes = new AtomicInteger();
             QuartzScheduler scheduler = new QuartzScheduler(db.dataSource(), true,
                     new SchedulerConfig(Duration.ofHours(1), 2), passes::incrementAndGet);

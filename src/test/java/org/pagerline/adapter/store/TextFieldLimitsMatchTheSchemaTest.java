@@ -21,12 +21,13 @@ class TextFieldLimitsMatchTheSchemaTest {
     private static final Map<TextField, List<String>> COLUMNS = Map.of(
             TextField.TECHNICIAN_NAME, List.of("TECHNICIANS.NAME", "TECHNICIANS.NAME_KEY", "INCIDENTS.OWNER_NAME",
                     "PAGES.TECHNICIAN_NAME", "QUEUE_MEMBERS.TECHNICIAN_NAME"),
-            TextField.EMAIL, List.of("TECHNICIANS.EMAIL"),
+            TextField.EMAIL, List.of("TECHNICIANS.EMAIL", "TICKETS.REQUESTER_EMAIL"),
             TextField.COMPANY, List.of("CLIENTS.COMPANY", "TICKETS.COMPANY", "INCIDENTS.COMPANY"),
             TextField.CONTACT_NAME, List.of("CLIENTS.CONTACT_NAME", "TICKETS.CALLER_NAME", "INCIDENTS.CALLER_NAME",
                     "QUEUE_CALLERS.CALLER_NAME"),
             TextField.HOLIDAY_NAME, List.of("HOLIDAYS.NAME"),
-            TextField.ESCALATION_POLICY, List.of("ESCALATION_POLICIES.SPEC"));
+            TextField.ESCALATION_POLICY, List.of("ESCALATION_POLICIES.SPEC"),
+            TextField.TICKET_NOTE, List.of("TICKET_EVENTS.DETAIL"));
 
     @Test
     void every_column_holds_the_longest_text_its_field_allows() throws Exception {

@@ -1,0 +1,136 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pagerline.testkit.TicketRig.LEE;
+import static org.pagerline.testkit.TicketRig.VAL;
+import static org.pagerline.testkit.TicketRig.desk;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.ClockKind;
+import org.pagerline.core.ticket.ClockState;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Requester;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketState;
+import org.pagerline.testkit.TicketRig;
+
+/**
+ * Warnings and breaches as a runbook, on the moved clock: the team lead is warned the lead time
+ * before each deadline, team lead and VP are told when one is missed, once per clock, restart or
+ * not; nothing is paged over a weekend; a resolved ticket closes itself after the quiet time.
+ */
+class TicketClocksScenarioTest {
+    @TempDir
+    Path dir;
+
+    static Requester jane() {
+        return new Requester("Jane Doe", "Acme", "+12045559999", "jane@acme.example");
+    }
+
+    private static ClockState state(TicketService.TicketDetail d, ClockKind k) {
+        return d.clocks().stream().filter(c -> c.kind() == k).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void anEmailOpenedFridayAfternoonIsWarnedAndMissedOnMondayOnlyOncePerClock() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-05T12:00");   // the weekend: nothing
+            r.at("2026-12-07T10:29");
+            r.at("2026-12-07T10:30");   // respond: 4 h (Friday 1 h + Monday 3 h) due 11:00, warned 30 min before
+            r.expectSms(LEE, "ticket " + id + " (Jane Doe, Acme): respond target due Mon 2026-12-07 11:00 CST; nobody has taken it");
+            r.at("2026-12-07T10:40");
+            r.tickets.take(id, "Pat");  // an email's contact clock is met by taking it (it would have warned at 11:00)
+            r.at("2026-12-07T11:00");
+            r.expectSms(LEE, "respond target MISSED, due Mon 2026-12-07 11:00 CST; owner Pat, acknowledged");
+            r.expectSms(VAL, "respond target MISSED");
+            r.at("2026-12-07T11:10");
+            r.tickets.contacted(id, "Pat", "phoned Jane");
+            r.at("2026-12-07T14:59");
+            r.at("2026-12-07T15:00");   // resolve: 1 business day, due 16:00, warned an hour before
+            r.expectSms(LEE, "P3 ticket " + id + " (Jane Doe, Acme): resolve target due Mon 2026-12-07 16:00 CST; owner Pat, in progress");
+            r.restart();
+            r.at("2026-12-07T15:01");   // restarted: the warning is not sent again
+            r.at("2026-12-07T16:00");
+            r.expectSms(LEE, "resolve target MISSED");
+            r.expectSms(VAL, "resolve target MISSED");
+            r.restart();
+            r.at("2026-12-07T16:30");   // and neither is the breach
+            TicketService.TicketDetail d = r.tickets.detail(id);
+            assertEquals(ClockState.MET, state(d, ClockKind.CONTACT));
+            assertEquals(ClockState.BREACHED, state(d, ClockKind.RESPOND));
+            assertEquals(ClockState.BREACHED, state(d, ClockKind.RESOLVE));
+            List<String> kinds = d.timeline().stream().map(e -> e.kind()).toList();
+            assertEquals(2, kinds.stream().filter("SLA_WARNING"::equals).count(), kinds.toString());
+            assertEquals(2, kinds.stream().filter("SLA_BREACHED"::equals).count(), kinds.toString());
+            assertTrue(d.timeline().stream().anyMatch(e -> e.detail().contains("team lead warned: paging Lee (sms)")),
+                    d.timeline().toString());
+
+            r.tickets.resolve(id, "Pat", "cleared the jam");
+            r.at("2026-12-10T16:29");   // 72 h of quiet not yet over
+            assertEquals(TicketState.RESOLVED, r.tickets.detail(id).state());
+            r.at("2026-12-10T16:31");
+            assertEquals(TicketState.CLOSED, r.tickets.detail(id).state());
+        }
+    }
+
+    @Test
+    void aWarningDecidedBeforeACrashIsSentOnceAfterTheRestart() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-07T09:00")) {
+            long id = r.tickets.open(TicketSource.PORTAL, jane(), null, "VPN drops every hour").ticket().id();
+            r.pass();
+            r.clock.set(desk("2026-12-07T14:00"));   // contact: 6 business hours, due 15:00, warned 14:00
+            r.restartWithoutSending();                 // decided and written, then the process died
+            r.pass();
+            r.expectSms(LEE, "ticket " + id + " (Jane Doe, Acme): contact target due Mon 2026-12-07 15:00 CST");
+            r.at("2026-12-07T14:05");
+            r.restart();
+            r.at("2026-12-07T14:10");
+            r.expectNothingElse();
+        }
+    }
+
+    @Test
+    void waitingOnTheCustomerOverTheWeekendKeepsTheResolveClockQuietAndGivesTheTimeBack() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-03T09:00")) {
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "Outlook will not start").ticket().id();
+            r.tickets.take(id, "Pat");
+            r.at("2026-12-03T12:00");
+            r.tickets.waitOnCustomer(id, "Pat", "asked for the error text");
+            r.at("2026-12-04T09:00");   // the old deadline (Friday 09:00) passes quietly: the clock is paused
+            r.at("2026-12-07T10:00");
+            r.tickets.customerReplied(id, "email", "here is the error");
+            TicketService.TicketDetail d = r.tickets.detail(id);
+            assertEquals(TicketState.IN_PROGRESS, d.state());
+            assertEquals(desk("2026-12-07T16:00"), d.clocks().stream().filter(c -> c.kind() == ClockKind.RESOLVE)
+                    .findFirst().orElseThrow().dueAt(), "3 h Thursday + 6 h from Monday 10:00");
+            r.at("2026-12-07T15:00");
+            r.expectSms(LEE, "resolve target due Mon 2026-12-07 16:00 CST; owner Pat, in progress");
+        }
+    }
+
+    @Test
+    void aHolidayAddedAfterOpeningMovesEveryOpenDeadline() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            long id = r.tickets.open(TicketSource.CLI, jane(), Priority.P3, "New starter needs a laptop").ticket().id();
+            r.calendar.addHoliday("2026-12-07", "Storm day");
+            TicketService.TicketDetail d = r.tickets.detail(id);
+            assertEquals(desk("2026-12-08T16:00"), d.clocks().stream().filter(c -> c.kind() == ClockKind.RESOLVE)
+                    .findFirst().orElseThrow().dueAt());
+            assertTrue(d.timeline().stream().anyMatch(e -> e.kind().equals("CLOCK_MOVED")
+                    && e.detail().contains("the desk calendar changed: ") && e.detail().contains("resolve due Tue 2026-12-08 16:00 CST (was Mon 2026-12-07 16:00 CST)")), d.timeline().toString());
+            r.at("2026-12-07T10:30");   // the old respond warning instant: a holiday now, nothing
+            r.at("2026-12-07T15:00");   // nor the old resolve warning instant
+            r.at("2026-12-08T10:30");   // respond: Friday 1 h + Tuesday 3 h = 11:00
+            r.expectSms(LEE, "respond target due Tue 2026-12-08 11:00 CST");
+            r.tickets.contacted(id, "Sam", "called back");
+            r.at("2026-12-08T15:00");
+            r.expectSms(LEE, "resolve target due Tue 2026-12-08 16:00 CST");
+        }
+    }
+}
