@@ -241,7 +241,8 @@ final class TicketCommand {
                     + (c.recording() == null ? "" : ", message " + c.recording()));
         }
         if (thread != null && thread.mailTicket() != null) {
-            out.println("  email     " + thread.mailTicket().requester());
+            out.println("  email     " + thread.mailTicket().requester() + ", acknowledge by "
+                    + DeskTime.format(thread.mailTicket().ackDue(), zone));
         }
         if (thread != null && !thread.messages().isEmpty()) {
             out.println("  email thread:");
