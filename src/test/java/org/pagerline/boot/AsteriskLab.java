@@ -270,8 +270,11 @@ final class AsteriskLab {
     private static Map<String, String> extraSettings() {
         // many calls to the same few technicians' phones in a few minutes: no deferral by the
         // per-phone page rate limit (its own tests are elsewhere); paging calls and the call-backs
-        // dialled from them present the desk's number (ami.page-caller-id)
+        // dialled from them present the desk's number (ami.page-caller-id); no bundle gaps: the suite's
+        // classes page the same four phones side by side, and each test must get its own incident's call
+        // (the carrier routes a paging call to the test whose incident it carries)
         return Map.of("line.queue-wait-limit", "10s", "paging.rate-limit.pages", "1000",
+                "paging.bundle.sms-gap", "0s", "paging.bundle.voice-gap", "0s",
                 "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">");
     }
 

@@ -174,6 +174,9 @@ class FailoverOnPostgresIT {
         settings.put("paging.send-timeout", "3s");
         settings.put("paging.send-threads", "8");
         settings.put("paging.rate-limit.pages", "1000");
+        // every page its own hand-over (no bundles): the test counts hand-overs per page
+        settings.put("paging.bundle.sms-gap", "0s");
+        settings.put("paging.bundle.voice-gap", "0s");
         settings.put("twilio.account-sid", FakeTwilio.ACCOUNT_SID);
         settings.put("twilio.from-number", "+12045550100");
         settings.put("twilio.public-url", PUBLIC_URL);

@@ -166,7 +166,8 @@ class TwoEnginesOnOnePostgresIT {
             ExecutorService senders) {
         DeliveryPolicy delivery = new DeliveryPolicy(Duration.ofSeconds(30), Duration.ofMinutes(5), 3);
         PageDispatcher d = new PageDispatcher(tx, clock, phones.channels(), new RateLimit(1000, Duration.ofMinutes(10)),
-                delivery, Duration.ofSeconds(60), senders);
+                delivery, Duration.ofSeconds(60), senders)
+                .withBundleGaps(new org.pagerline.core.page.BundleGaps(Duration.ZERO, Duration.ZERO)); // each page its own hand-over
         return new EscalationEngine(tx, clock, Duration.ofMinutes(30), d);
     }
 
