@@ -76,7 +76,9 @@ class ConsoleAndPortalBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(15));
+        // a form's post loads the next page: an element read meanwhile may be of the old one
+        return (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     private void signInAsPat() {
