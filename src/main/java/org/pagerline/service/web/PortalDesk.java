@@ -150,7 +150,8 @@ public final class PortalDesk {
     /**
      * Files a ticket (source PORTAL) for the contact's company: the required facts (full name, a
      * call-back number, a description), a priority P1-P5, and up to {@link #MAX_ATTACHMENTS} files.
-     * Worked in the order received; the contact target is {@link #CONTACT_WITHIN}.
+     * Worked in the order received; opened through {@link TicketService#open}, so its contact clock
+     * (six business hours) runs from now.
      */
     public Ticket submit(Client who, NewTicket n) {
         String name = WebText.check(TextField.CONTACT_NAME, n.name());
