@@ -276,7 +276,8 @@ public final class Wiring {
             t.setDaemon(true);
             return t;
         });
-        PortalDesk portal = new PortalDesk(data.tx(), clock, new PhoneNumbers("CA"), tokens, new SmsLinkSender(sms), linkSends);
+        PortalDesk portal = new PortalDesk(data.tx(), clock, new PhoneNumbers("CA"), tokens, new SmsLinkSender(sms), linkSends,
+                services.tickets());
         WebApp web = new WebApp(config.web(), services, new ConsoleDesk(data.tx(), clock, services), portal,
                 services.web().staff(),
                 new WebSessions(data.tx(), clock, tokens, config.web().sessionIdle()), tokens, clock,

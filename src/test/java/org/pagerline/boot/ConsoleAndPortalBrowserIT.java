@@ -28,6 +28,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pagerline.cli.simulate.Conversation;
 import org.pagerline.core.directory.Client;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.ticket.TicketState;
 import org.pagerline.core.web.StaffRole;
 import org.pagerline.service.web.Passwords;
 import org.pagerline.testkit.Chromium;
@@ -75,7 +76,9 @@ class ConsoleAndPortalBrowserIT {
     }
 
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, Duration.ofSeconds(15));
+        // a form's post loads the next page: an element read meanwhile may be of the old one
+        return (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(15))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     private void signInAsPat() {
@@ -152,6 +155,7 @@ class ConsoleAndPortalBrowserIT {
         String console = browser.getWindowHandle();
 
         browser.switchTo().newWindow(WindowType.TAB);
+        String portal = browser.getWindowHandle();
         browser.get(base + "/portal");
         assertTrue(browser.getCurrentUrl().endsWith("/portal/signin"), browser.getCurrentUrl());
         browser.findElement(By.id("email")).sendKeys("jane@acme.example");
@@ -184,6 +188,30 @@ class ConsoleAndPortalBrowserIT {
                 .isEmpty());
         assertNotReloaded();
         Chromium.screenshot(browser, "console-desk-portal-ticket");
+        // the list shows the ticket's state and its own contact clock (six business hours)
+        String row = browser.findElement(By.xpath("//table[@id='ticket-list']//a[@href='/console/tickets/" + ticket
+                + "']/ancestor::tr")).getText();
+        assertTrue(row.contains("new") && row.contains("contact by"), row);
+        var contact = e.services().tickets().detail(ticket).clocks().stream()
+                .filter(k -> k.kind() == org.pagerline.core.ticket.ClockKind.CONTACT).findFirst().orElseThrow();
+        assertEquals(org.pagerline.core.ticket.ClockState.RUNNING, contact.state());
+
+        // Pat puts it to wait on the customer; Jane's reply on the portal resumes it
+        browser.get(base + "/console/tickets/" + ticket);
+        browser.findElement(By.cssSelector("form[action$='/wait'] input[name='text']")).sendKeys("which printer?");
+        browser.findElement(By.id("wait")).click();
+        waiting().until(d -> d.findElement(By.id("ticket-status")).getText().equals("waiting on customer"));
+        assertEquals(TicketState.WAITING_ON_CUSTOMER, e.services().tickets().detail(ticket).state());
+        browser.findElement(By.id("wait")).click();
+        waiting().until(d -> d.findElement(By.id("flash")).getText().contains("already waiting on the customer"));
+
+        browser.switchTo().window(portal);
+        browser.get(base + "/portal/tickets/" + ticket);
+        browser.findElement(By.id("portal-reply")).sendKeys("The HP on the second floor.");
+        browser.findElement(By.id("send-reply")).click();
+        waiting().until(d -> d.findElement(By.id("portal-state")).getText().equals("in progress"));
+        assertEquals(TicketState.IN_PROGRESS, e.services().tickets().detail(ticket).state());
+        assertTrue(browser.findElement(By.id("portal-timeline")).getText().contains("The HP on the second floor."));
     }
 
     /** {@code seconds} of 8 kHz 16-bit mono silence as a WAV file (what Asterisk records). */

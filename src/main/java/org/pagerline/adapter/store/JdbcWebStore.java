@@ -153,24 +153,24 @@ final class JdbcWebStore implements WebStore {
         return db.one("SELECT content FROM ticket_attachments WHERE id=?", rs -> rs.getBytes(1), id);
     }
 
-    private static final String TICKET_COLUMNS = "SELECT id, opened_at, updated_at, status, source, priority, caller_name,"
+    private static final String TICKET_COLUMNS = "SELECT id, opened_at, updated_at, state, source, priority, caller_name,"
             + " caller_number, company, summary FROM tickets ";
 
     private static TicketRow ticketRow(ResultSet rs) throws SQLException {
         return new TicketRow(rs.getLong("id"), Jdbc.instant(rs, "opened_at"), Jdbc.instant(rs, "updated_at"),
-                rs.getString("status"), rs.getString("source"), rs.getString("priority"), rs.getString("caller_name"),
+                rs.getString("state"), rs.getString("source"), rs.getString("priority"), rs.getString("caller_name"),
                 rs.getString("caller_number"), rs.getString("company"), rs.getString("summary"));
     }
 
     @Override
     public List<TicketRow> openTickets(int limit) {
-        return db.list(TICKET_COLUMNS + "WHERE status NOT IN ('CLOSED','RESOLVED') ORDER BY opened_at, id"
+        return db.list(TICKET_COLUMNS + "WHERE state NOT IN ('CLOSED','RESOLVED') ORDER BY opened_at, id"
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcWebStore::ticketRow);
     }
 
     @Override
     public int openTicketCount() {
-        return db.one("SELECT COUNT(*) FROM tickets WHERE status NOT IN ('CLOSED','RESOLVED')", rs -> rs.getInt(1))
+        return db.one("SELECT COUNT(*) FROM tickets WHERE state NOT IN ('CLOSED','RESOLVED')", rs -> rs.getInt(1))
                 .orElse(0);
     }
 
@@ -186,7 +186,7 @@ final class JdbcWebStore implements WebStore {
         // ticket, incident and page decision writes one), a page's delivery state, the queue,
         // who is signed in, the roster.
         return db.one("SELECT (SELECT COALESCE(MAX(id),0) FROM ticket_events) || '/' ||"
-                + " (SELECT COUNT(*) FROM tickets WHERE status NOT IN ('CLOSED','RESOLVED')) || '/' ||"
+                + " (SELECT COUNT(*) FROM tickets WHERE state NOT IN ('CLOSED','RESOLVED')) || '/' ||"
                 + " (SELECT COUNT(*) || ':' || COALESCE(SUM(attempts * 7 + CASE state WHEN 'PENDING' THEN 1"
                 + " WHEN 'SENDING' THEN 2 WHEN 'SENT' THEN 3 WHEN 'DELIVERED' THEN 4 WHEN 'FAILED' THEN 5 ELSE 6 END),0)"
                 + " FROM pages WHERE incident_id IN (SELECT id FROM incidents WHERE state IN ('OPEN','ACKNOWLEDGED'))) || '/' ||"

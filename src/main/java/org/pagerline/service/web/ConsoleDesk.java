@@ -5,23 +5,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.pagerline.core.calendar.BusinessCalendar;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Incident;
-import org.pagerline.core.incident.RespondBy;
 import org.pagerline.core.incident.Target;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Role;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.core.text.TextField;
+import org.pagerline.core.ticket.ClockState;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketState;
 import org.pagerline.core.web.Attachment;
 import org.pagerline.core.web.StaffUser;
 import org.pagerline.core.web.TicketRow;
@@ -30,15 +31,16 @@ import org.pagerline.service.NotFoundException;
 import org.pagerline.service.QueueService;
 import org.pagerline.service.RosterService;
 import org.pagerline.service.Services;
+import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.service.ValidationException;
 
 /**
  * The staff console's side of the desk: what its live views show (a read model of its own, one
  * transaction per view) and the actions a signed-in staff member takes, each written to the
- * ticket's timeline with their name. Ticket states and clocks belong to the ticket's life; until
- * they exist, "take", "wait" and the like are timeline lines and the respond-by clock shown is
- * worked out from the priority ({@link RespondBy}), as the incident's own is.
+ * ticket's timeline with their name. Ticket states and clocks belong to the ticket's life: "take",
+ * "note", "wait" and "resolve" are {@link TicketService} transitions, and the clocks shown are the
+ * ticket's own (contact, respond, resolve), never a guess from the priority.
  */
 public final class ConsoleDesk {
     /** How many open tickets the console list shows (the count says how many more there are). */
@@ -70,7 +72,8 @@ public final class ConsoleDesk {
     /** One deadline as shown: what it is, when it falls due, how close it is. */
     public record DueClock(String what, Instant due, Urgency urgency) {}
 
-    public record OpenTicket(TicketRow ticket, DueClock clock) {}
+    /** An open ticket of the list: its facts, its state in the ticket's life, its next deadline. */
+    public record OpenTicket(TicketRow ticket, TicketState state, DueClock clock) {}
 
     public record TicketList(Instant at, List<OpenTicket> tickets, int total) {}
 
@@ -93,48 +96,79 @@ public final class ConsoleDesk {
         return services.queue().view();
     }
 
+    /**
+     * The open tickets in the order received, each with its next deadline from the ticket's own
+     * clocks ({@link TicketService#queue}); the state shown is the ticket's {@link TicketState}.
+     */
     public TicketList openTickets() {
-        Instant now = clock.instant();
+        TicketService.Queue q = services.tickets().queue(TICKET_LIST_LIMIT);
+        Instant now = q.asOf();
         return tx.inTransaction(s -> {
-            BusinessCalendar desk = s.calendar().calendar();
-            List<OpenTicket> out = new ArrayList<>();
+            Map<Long, TicketRow> facts = new HashMap<>();
             for (TicketRow t : s.web().openTickets(TICKET_LIST_LIMIT)) {
-                out.add(new OpenTicket(t, clockOf(t, desk, now)));
+                facts.put(t.id(), t);
+            }
+            List<OpenTicket> out = new ArrayList<>();
+            for (TicketService.QueueRow r : q.rows()) {
+                TicketRow t = facts.get(r.id());
+                if (t != null) {   // else closed between the two reads
+                    out.add(new OpenTicket(t, r.state(), clockOf(r, now)));
+                }
             }
             return new TicketList(now, out, s.web().openTicketCount());
         });
     }
 
-    /**
-     * The respond-by clock from the priority table (24x7 for P1/P2, business hours otherwise);
-     * portal and email tickets: the six-hour contact target, whatever the priority.
-     */
-    static DueClock clockOf(TicketRow t, BusinessCalendar desk, Instant now) {
-        Priority p = priority(t.priority());
-        Instant due;
-        String what;
-        if ("PORTAL".equals(t.source()) || "EMAIL".equals(t.source())) {
-            due = t.openedAt().plus(PortalDesk.CONTACT_WITHIN);
-            what = "contact by";
-        } else if (p != null) {
-            due = RespondBy.of(p, p.roundTheClock() ? null : desk, t.openedAt());
-            what = "respond by";
-        } else {
-            return new DueClock("no priority yet", null, Urgency.NONE);
+    /** The ticket's next deadline as the queue has it: which clock, when, how close (warned = near). */
+    static DueClock clockOf(TicketService.QueueRow r, Instant now) {
+        if (r.nextClock() == null || r.nextDue() == null) {
+            return new DueClock(r.priority() == null ? "no priority yet" : "no clock running", null, Urgency.NONE);
         }
-        return new DueClock(what, due, urgency(t.openedAt(), due, now));
+        return new DueClock(r.nextClock().words() + " by", r.nextDue(), urgency(r.nextClockState(), r.nextDue(), now));
     }
 
-    static Urgency urgency(Instant from, Instant due, Instant now) {
+    /** The next live clock of a ticket's detail (none once met, stopped or paused). */
+    static DueClock clockOf(TicketService.TicketDetail d, Instant now) {
+        TicketService.ClockView next = null;
+        for (TicketService.ClockView c : d.clocks()) {
+            if (c.metAt() == null && c.stoppedAt() == null && c.dueAt() != null
+                    && (next == null || c.dueAt().isBefore(next.dueAt()))) {
+                next = c;
+            }
+        }
+        if (next == null) {
+            return new DueClock(d.state().open() ? (d.ticket().priority() == null ? "no priority yet" : "no clock running")
+                    : d.state().words(), null, Urgency.NONE);
+        }
+        Urgency u = urgency(next.state(), next.dueAt(), now);
+        if (u == Urgency.OK && next.warnAt() != null && !now.isBefore(next.warnAt())) {
+            u = Urgency.NEAR;
+        }
+        return new DueClock(next.kind().words() + " by", next.dueAt(), u);
+    }
+
+    /** Every clock of the ticket, as the ticket page lists them. */
+    static List<DueClock> clocksOf(TicketService.TicketDetail d, Instant now) {
+        List<DueClock> out = new ArrayList<>();
+        for (TicketService.ClockView c : d.clocks()) {
+            boolean live = c.metAt() == null && c.stoppedAt() == null;
+            Urgency u = live ? urgency(c.state(), c.dueAt(), now) : Urgency.NONE;
+            if (u == Urgency.OK && c.warnAt() != null && !now.isBefore(c.warnAt())) {
+                u = Urgency.NEAR;
+            }
+            out.add(new DueClock(c.kind().words() + " (" + c.target() + "): " + c.state().words(), c.dueAt(), u));
+        }
+        return out;
+    }
+
+    static Urgency urgency(ClockState state, Instant due, Instant now) {
         if (due == null) {
             return Urgency.NONE;
         }
-        if (!now.isBefore(due)) {
+        if (state == ClockState.BREACHED || !now.isBefore(due)) {
             return Urgency.BREACHED;
         }
-        Duration whole = Duration.between(from, due);
-        Duration left = Duration.between(now, due);
-        return left.multipliedBy(4).compareTo(whole) <= 0 ? Urgency.NEAR : Urgency.OK;
+        return state == ClockState.WARNED ? Urgency.NEAR : Urgency.OK;
     }
 
     static Priority priority(String word) {
@@ -217,13 +251,14 @@ public final class ConsoleDesk {
     /** A recording of one of the ticket's calls (played from {@code /console/recordings/{callId}}). */
     public record Recording(long callId, Instant at, String name) {}
 
-    public record TicketPage(Ticket ticket, DueClock clock, List<TicketEvent> timeline, List<Recording> recordings,
-            List<Attachment> attachments, List<Incident> incidents) {}
+    /** A ticket's page: its state ({@link TicketState}), its next deadline and every clock from the ticket's life. */
+    public record TicketPage(Ticket ticket, TicketState state, String ownerName, DueClock clock, List<DueClock> clocks,
+            List<TicketEvent> timeline, List<Recording> recordings, List<Attachment> attachments, List<Incident> incidents) {}
 
     public TicketPage ticket(long id) {
-        Instant now = clock.instant();
+        TicketService.TicketDetail d = services.tickets().detail(id);
+        Instant now = d.asOf();
         return tx.inTransaction(s -> {
-            Ticket t = s.tickets().find(id).orElseThrow(() -> new NotFoundException("no ticket with id " + id));
             List<Recording> recs = new ArrayList<>();
             for (CallRecord c : s.calls().forTicket(id)) {
                 if (c.recording() != null && !c.recording().isBlank()) {
@@ -236,13 +271,10 @@ public final class ConsoleDesk {
                     incidents.add(i);
                 }
             }
-            TicketRow row = new TicketRow(t.id(), t.openedAt(), t.updatedAt(), t.status().name(), t.source().name(),
-                    t.priority() == null ? null : t.priority().name(), t.callerName(), t.callerNumber(), t.company(),
-                    t.summary());
-            DueClock c = row.open() ? clockOf(row, s.calendar().calendar(), now) : new DueClock("closed", null, Urgency.NONE);
-            List<TicketEvent> timeline = new ArrayList<>(s.tickets().events(id));
+            List<TicketEvent> timeline = new ArrayList<>(d.timeline());
             timeline.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
-            return new TicketPage(t, c, timeline, recs, s.web().attachments(id), incidents);
+            return new TicketPage(d.ticket(), d.state(), d.ownerName(), clockOf(d, now), clocksOf(d, now), timeline, recs,
+                    s.web().attachments(id), incidents);
         });
     }
 
@@ -264,18 +296,24 @@ public final class ConsoleDesk {
     /** What an action did, in a sentence for the page. */
     public record Done(boolean changed, String message) {}
 
+    /**
+     * Takes the ticket ({@link TicketService#take}): the account's technician becomes its owner; a
+     * refusal (a closed ticket, an account that is no technician) is a {@link ValidationException}.
+     */
     public Done take(long ticketId, StaffUser who) {
-        requireOpen(ticketId);
-        services.tickets().addEvent(ticketId, "TAKEN", who.name() + " took the ticket (console)");
-        return new Done(true, "you took ticket " + ticketId);
+        Technician t = technicianOf(who);
+        TicketService.TicketDetail d = services.tickets().take(ticketId, String.valueOf(t.id()));
+        return new Done(true, "you took ticket " + ticketId + " (" + d.state().words() + ")");
     }
 
+    /** An internal note ({@link TicketService#note}), with the staff member's name. */
     public Done note(long ticketId, StaffUser who, String text) {
-        String body = WebText.body("note", text, 1800);
+        String body = WebText.body("note", text, NOTE_MAX);
         if (body == null) {
             throw new ValidationException("the note is empty");
         }
-        services.tickets().addEvent(ticketId, "NOTE", who.name() + " (internal note): " + body);
+        Optional<Technician> t = technicianIfAny(who);
+        services.tickets().note(ticketId, t.map(x -> String.valueOf(x.id())).orElse(null), byName(who, t, body));
         return new Done(true, "note added to ticket " + ticketId);
     }
 
@@ -289,22 +327,34 @@ public final class ConsoleDesk {
         return new Done(true, "reply added to ticket " + ticketId);
     }
 
+    /** Waiting on the customer ({@link TicketService#waitOnCustomer}): the resolve clock pauses. */
     public Done waitOnCustomer(long ticketId, StaffUser who, String why) {
-        requireOpen(ticketId);
         String body = WebText.body("reason", why, 500);
-        services.tickets().addEvent(ticketId, PortalDesk.WAITING, who.name() + " is waiting on the customer"
-                + (body == null ? "" : ": " + body));
+        Optional<Technician> t = technicianIfAny(who);
+        services.tickets().waitOnCustomer(ticketId, t.map(x -> String.valueOf(x.id())).orElse(null), byName(who, t, body));
         return new Done(true, "ticket " + ticketId + " is waiting on the customer");
     }
 
+    /** Resolved ({@link TicketService#resolve}): every running clock is met; it closes after the quiet time. */
     public Done resolve(long ticketId, StaffUser who, String how) {
         String body = WebText.body("resolution", how, 500);
-        Ticket before = services.tickets().find(ticketId);
-        if (!new TicketRow(before.id(), null, null, before.status().name(), null, null, null, null, null, null).open()) {
-            return new Done(false, "ticket " + ticketId + " is already closed; nothing changed");
-        }
-        services.tickets().close(ticketId, "resolved by " + who.name() + " (console)" + (body == null ? "" : ": " + body));
+        Optional<Technician> t = technicianIfAny(who);
+        services.tickets().resolve(ticketId, t.map(x -> String.valueOf(x.id())).orElse(null), byName(who, t, body));
         return new Done(true, "ticket " + ticketId + " resolved");
+    }
+
+    /** Internal notes are kept within the ticket model's note length. */
+    static final int NOTE_MAX = 1500 - 120;
+
+    /**
+     * The text the ticket's life records: a technician's own name is the "who" of the line; any other
+     * staff account (an admin, a lead with no roster entry) is named in the text, marked as the console.
+     */
+    private static String byName(StaffUser who, Optional<Technician> t, String text) {
+        if (t.isPresent()) {
+            return text;
+        }
+        return who.name() + " (console)" + (text == null ? "" : ": " + text);
     }
 
     /** Acknowledges an incident as the technician of the same name as the staff account. */
@@ -334,13 +384,6 @@ public final class ConsoleDesk {
 
     public Optional<Technician> technicianIfAny(StaffUser who) {
         return tx.inTransaction(s -> s.roster().technicianByName(who.name()));
-    }
-
-    private void requireOpen(long ticketId) {
-        Ticket t = services.tickets().find(ticketId);
-        if ("CLOSED".equals(t.status().name()) || "RESOLVED".equals(t.status().name())) {
-            throw new ValidationException("ticket " + ticketId + " is closed");
-        }
     }
 
     /** Unused text fields are checked by the same rules as everywhere (kept for the admin pages). */

@@ -16,11 +16,15 @@ import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketEvent;
 import org.pagerline.core.ticket.TicketSource;
-import org.pagerline.core.ticket.TicketStatus;
+import org.pagerline.core.ticket.ClockKind;
+import org.pagerline.core.ticket.Requester;
+import org.pagerline.core.ticket.TicketLife;
+import org.pagerline.core.ticket.TicketState;
 import org.pagerline.core.web.Attachment;
 import org.pagerline.core.web.TicketRow;
 import org.pagerline.service.NotFoundException;
 import org.pagerline.service.PhoneNumbers;
+import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.service.ValidationException;
 import org.slf4j.Logger;
@@ -48,8 +52,11 @@ public final class PortalDesk {
     public static final String STAFF_REPLY = "REPLY";
     public static final String WAITING = "WAITING_ON_CUSTOMER";
     static final String DESCRIPTION = "DESCRIPTION";
-    private static final Set<String> CUSTOMER_KINDS = Set.of("OPENED", DESCRIPTION, PORTAL_REPLY, STAFF_REPLY, WAITING,
-            "TAKEN", "CLOSED", "RESOLVED", "REOPENED", "ATTACHMENT");
+    /** The portal's own line on a new ticket: who filed it, the call-back number, the contact-by time. */
+    static final String FILED = "FILED_ON_PORTAL";
+    private static final Set<String> CUSTOMER_KINDS = Set.of("OPENED", FILED, DESCRIPTION, PORTAL_REPLY, STAFF_REPLY,
+            WAITING, "TAKEN", "ACKNOWLEDGED", "IN_PROGRESS", "CONTACTED", "CUSTOMER_REPLIED", "CLOSED", "RESOLVED",
+            "REOPENED", "ATTACHMENT");
     /** The one time format for people: {@code Mon 2026-12-07 09:15 CST}, in the desk's zone. */
     static final java.time.format.DateTimeFormatter PEOPLE_TIME = java.time.format.DateTimeFormatter
             .ofPattern("EEE yyyy-MM-dd HH:mm zzz", Locale.ENGLISH);
@@ -61,8 +68,12 @@ public final class PortalDesk {
     private final Tokens tokens;
     private final LinkSender sender;
     private final Executor sendOff;
+    private final TicketService tickets;
 
-    public PortalDesk(Transactions tx, Clock clock, PhoneNumbers phones, Tokens tokens, LinkSender sender, Executor sendOff) {
+    /** @param tickets the ticket's life: a portal ticket is opened, and a client's reply recorded, through it */
+    public PortalDesk(Transactions tx, Clock clock, PhoneNumbers phones, Tokens tokens, LinkSender sender, Executor sendOff,
+            TicketService tickets) {
+        this.tickets = tickets;
         this.tx = tx;
         this.clock = clock;
         this.phones = phones;
@@ -139,7 +150,8 @@ public final class PortalDesk {
     /**
      * Files a ticket (source PORTAL) for the contact's company: the required facts (full name, a
      * call-back number, a description), a priority P1-P5, and up to {@link #MAX_ATTACHMENTS} files.
-     * Worked in the order received; the contact target is {@link #CONTACT_WITHIN}.
+     * Worked in the order received; opened through {@link TicketService#open}, so its contact clock
+     * (six business hours) runs from now.
      */
     public Ticket submit(Client who, NewTicket n) {
         String name = WebText.check(TextField.CONTACT_NAME, n.name());
@@ -164,19 +176,21 @@ public final class PortalDesk {
             throw new ValidationException("the description is missing");
         }
         List<Upload> files = checkFiles(n.files());
+        String email = tx.inTransaction(s -> s.web().clientEmail(who.id())).orElse(null);
+        // the ticket's life opens it: NEW, its six-hour contact clock (and respond/resolve from the priority) running
+        TicketService.TicketDetail d = tickets.open(TicketSource.PORTAL, new Requester(name, who.company(), callback, email),
+                p, description);
+        long id = d.ticket().id();
+        Instant contactBy = d.clocks().stream().filter(c -> c.kind() == ClockKind.CONTACT).map(TicketService.ClockView::dueAt)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            String summary = description.length() > 200 ? description.substring(0, 200) : description;
-            summary = summary.replace('\n', ' ');
-            Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, TicketSource.PORTAL, p, null, name,
-                    who.company(), callback, summary));
-            s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (portal) by " + name + " of " + who.company() + ", "
-                    + p + " (" + p.meaning() + "); call back on " + callback + "; contact by "
-                    + PEOPLE_TIME.format(now.plus(CONTACT_WITHIN).atZone(s.calendar().calendar().zone())));
-            s.tickets().addEvent(t.id(), now, DESCRIPTION, description);
-            attach(s, t.id(), files, now);
-            return t;
+        tx.run(s -> {
+            s.tickets().addEvent(id, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", " + p + " ("
+                    + p.meaning() + "); call back on " + callback + (contactBy == null ? ""
+                    : "; contact by " + PEOPLE_TIME.format(contactBy.atZone(d.zone()))));
+            attach(s, id, files, now);
         });
+        return tickets.find(id);
     }
 
     private static List<Upload> checkFiles(List<Upload> files) {
@@ -226,7 +240,8 @@ public final class PortalDesk {
         return tx.inTransaction(s -> s.web().companyTickets(who.company(), 200));
     }
 
-    public record PortalTicket(Ticket ticket, List<TicketEvent> timeline, List<Attachment> attachments) {}
+    /** A ticket as its client sees it; {@code state} is the ticket's {@link TicketState}. */
+    public record PortalTicket(Ticket ticket, TicketState state, List<TicketEvent> timeline, List<Attachment> attachments) {}
 
     /** A ticket of the contact's company, with the customer's timeline; not found for any other company's. */
     public PortalTicket ticket(Client who, long id) {
@@ -239,7 +254,8 @@ public final class PortalDesk {
                 }
             }
             lines.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
-            return new PortalTicket(t, lines, s.web().attachments(id));
+            return new PortalTicket(t, s.tickets().life(id).map(TicketLife::state).orElse(TicketState.NEW), lines,
+                    s.web().attachments(id));
         });
     }
 
@@ -249,27 +265,24 @@ public final class PortalDesk {
                 .filter(t -> sameCompany(t, who)).isPresent()));
     }
 
-    /** A reply from the contact: on the timeline (customer-visible); a closed ticket opens again. */
+    /**
+     * A reply from the contact, through the ticket's life ({@link TicketService#customerReplied(long, String, String)}):
+     * on the timeline (customer-visible); a ticket waiting on the customer resumes, a resolved or closed one reopens.
+     */
     public void reply(Client who, long id, String text, List<Upload> files) {
         String body = WebText.body("reply", text, MAX_DESCRIPTION);
         List<Upload> checked = checkFiles(files);
         if (body == null && checked.isEmpty()) {
             throw new ValidationException("the reply is empty");
         }
-        Instant now = clock.instant();
-        tx.run(s -> {
-            Ticket t = ownTicket(s, who, id);
-            if (body != null) {
-                s.tickets().addEvent(id, now, PORTAL_REPLY, who.contactName() + ": " + body);
-            }
-            attach(s, id, checked, now);
-            if (t.status() == TicketStatus.CLOSED) {
-                s.tickets().update(t.withStatus(TicketStatus.OPEN).touchedAt(now));
-                s.tickets().addEvent(id, now, "REOPENED", "reopened by " + who.contactName() + "'s reply on the portal");
-            } else {
-                s.tickets().update(t.touchedAt(now));
-            }
-        });
+        tx.inTransaction(s -> ownTicket(s, who, id));
+        // the ticket's life: a ticket waiting on the customer resumes, a resolved or closed one reopens
+        tickets.customerReplied(id, "the portal", body == null ? who.contactName() + " sent "
+                + (checked.size() == 1 ? "a file" : checked.size() + " files") : who.contactName() + ": " + body);
+        if (!checked.isEmpty()) {
+            Instant now = clock.instant();
+            tx.run(s -> attach(s, id, checked, now));
+        }
     }
 
     private static Ticket ownTicket(org.pagerline.service.Stores s, Client who, long id) {

@@ -381,14 +381,22 @@ public final class WebApp implements AutoCloseable {
         StaffUser u = ctx.attribute("user");
         long id = id(ctx, "id");
         String text = ctx.formParam("text");
-        ConsoleDesk.Done done = switch (ctx.pathParam("action")) {
-            case "take" -> console.take(id, u);
-            case "note" -> console.note(id, u, text);
-            case "reply" -> console.reply(id, u, text);
-            case "wait" -> console.waitOnCustomer(id, u, text);
-            case "resolve" -> console.resolve(id, u, text);
-            default -> throw new NotFoundException("no such action");
-        };
+        ConsoleDesk.Done done;
+        try {
+            done = switch (ctx.pathParam("action")) {
+                case "take" -> console.take(id, u);
+                case "note" -> console.note(id, u, text);
+                case "reply" -> console.reply(id, u, text);
+                case "wait" -> console.waitOnCustomer(id, u, text);
+                case "resolve" -> console.resolve(id, u, text);
+                default -> throw new NotFoundException("no such action");
+            };
+        } catch (ValidationException refused) {
+            // the ticket's life said no (a closed ticket, already waiting...): said on the ticket's page
+            putFlash(ctx, "not done: " + refused.getMessage());
+            redirect(ctx, "/console/tickets/" + id);
+            return;
+        }
         log.info("web: {} on ticket {}: {}", u.name(), id, done.message());
         live.nudge();
         putFlash(ctx, done.message());

@@ -38,7 +38,7 @@ class WebAuthorisationMatrixTest {
         rig = new WebRig();
         var t = rig.services.tickets();
         var filed = new PortalDesk(rig.db.transactions(), rig.clock, new org.pagerline.service.PhoneNumbers("CA"),
-                new org.pagerline.service.web.Tokens(), (c, e, l) -> "", Runnable::run)
+                new org.pagerline.service.web.Tokens(), (c, e, l) -> "", Runnable::run, t)
                 .submit(rig.jane, new PortalDesk.NewTicket("Jane Doe", "+12045550123", "P4", "printer jammed",
                         List.of(new PortalDesk.Upload("jam.txt", "text/plain", "paper".getBytes()))));
         ticket = filed.id();

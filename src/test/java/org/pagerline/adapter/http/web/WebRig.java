@@ -75,7 +75,7 @@ final class WebRig implements AutoCloseable {
                 (client, email, link) -> {
                     links.add(link);
                     return "test";
-                }, Runnable::run);
+                }, Runnable::run, services.tickets());
         web = new WebApp(config.web(), services, new ConsoleDesk(db.transactions(), clock, services), portal,
                 services.web().staff(), new WebSessions(db.transactions(), clock, tokens, Duration.ofHours(12)), tokens,
                 clock, Path.of("target/no-recordings"), livePeriod);
