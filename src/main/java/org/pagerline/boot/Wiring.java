@@ -361,6 +361,7 @@ public final class Wiring {
                     services), config);
             EscalationEngine engine = engine(data, config.paging(), channels, clock, metrics);
             TicketClockEngine ticketClocks = new TicketClockEngine(data.tx(), clock, services.tickets(), engine::kick);
+            ticketClocks.attachMetrics(metrics);
             QuartzScheduler scheduler = new QuartzScheduler(data.database().dataSource(), data.database().isPostgres(),
                     config.scheduler(), () -> {
                         ticketClocks.runDue();

@@ -68,6 +68,28 @@ public final class TicketClockEngine implements AutoCloseable {
         this.dispatch = dispatch;
     }
 
+    /** Counts service-level warnings and breaches (by priority and clock), once their notices have committed. */
+    private volatile Metrics metrics = Metrics.NONE;
+
+    /** Wiring only: the server's metrics. */
+    public void attachMetrics(Metrics m) {
+        this.metrics = m;
+    }
+
+    /** A notice written in a transaction, counted once that transaction has committed. */
+    private record Told(org.pagerline.core.ticket.Priority priority, TicketLife.Notice notice) {}
+
+    private void count(List<Told> told) {
+        for (Told t : told) {
+            String target = t.notice().clock().name().toLowerCase(java.util.Locale.ROOT);
+            if (t.notice().breach()) {
+                metrics.slaBreach(t.priority(), target);
+            } else {
+                metrics.slaWarning(t.priority(), target);
+            }
+        }
+    }
+
     /** Wiring only: where the engine asks to be woken (Quartz). */
     public void attachWakeUps(WakeUps w) {
         this.wakeUps = w;
@@ -111,12 +133,22 @@ public final class TicketClockEngine implements AutoCloseable {
                     List<Long> group = ids.subList(from, Math.min(ids.size(), from + GROUP));
                     int[] done;
                     try {
-                        done = tx.inTransaction(s -> decideGroup(s, group, c.levels(), c.onCall(), now));
+                        List<Told> told = new ArrayList<>();
+                        done = tx.inTransaction(s -> {
+                            told.clear();
+                            return decideGroup(s, group, c.levels(), c.onCall(), now, told);
+                        });
+                        count(told);
                     } catch (RuntimeException e) {
                         done = new int[2];
                         for (long id : group) {   // one of them failed: each on its own, so the others go on
                             try (LogContext ctx = LogContext.ticket(id)) {
-                                int[] one = tx.inTransaction(s -> decideGroup(s, List.of(id), c.levels(), c.onCall(), now));
+                                List<Told> told = new ArrayList<>();
+                                int[] one = tx.inTransaction(s -> {
+                                    told.clear();
+                                    return decideGroup(s, List.of(id), c.levels(), c.onCall(), now, told);
+                                });
+                                count(told);
                                 done[0] += one[0];
                                 done[1] += one[1];
                             } catch (RuntimeException again) {
@@ -147,11 +179,11 @@ public final class TicketClockEngine implements AutoCloseable {
 
     /** Several tickets in one transaction; returns {tickets decided, notices written}. */
     private int[] decideGroup(Stores s, List<Long> ids, ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall,
-            Instant now) {
+            Instant now, List<Told> told) {
         int[] done = new int[2];
         for (TicketLife stored : s.tickets().lives(ids)) {
             try (LogContext ctx = LogContext.ticket(stored.ticketId())) {
-                Integer n = decideOne(s, stored, levels, onCall, now);
+                Integer n = decideOne(s, stored, levels, onCall, now, told);
                 if (n != null) {
                     done[0]++;
                     done[1] += n;
@@ -163,7 +195,7 @@ public final class TicketClockEngine implements AutoCloseable {
 
     /** One ticket, inside the transaction; null when its version moved (the next pass decides again). */
     private Integer decideOne(Stores s, TicketLife stored, ServiceLevels levels, Map<Role, Optional<OnCallShift>> onCall,
-            Instant now) {
+            Instant now, List<Told> counted) {
         long id = stored.ticketId();
         TicketLife.Result rec = stored.reconcile(now, levels);
         rec = callBackOnTheIncident(s, id, rec, levels, now);
@@ -184,6 +216,7 @@ public final class TicketClockEngine implements AutoCloseable {
         List<String> told = new ArrayList<>();
         for (TicketLife.Notice n : r.notices()) {
             told.add(notify(s, t, after, n, levels, onCall, now));
+            counted.add(new Told(after.priority(), n));
         }
         int k = 0;
         for (TicketLife.Line line : r.lines()) {

@@ -113,4 +113,18 @@ class SimulateEmailCliTest {
         assertTrue(r.out().contains("ticket opened, ticket 1"), r.out());
         assertTrue(services.tickets().find(1).company().startsWith("Acme Very Long Holdings"));
     }
+
+    @Test
+    void aMailOnFridayAfternoonIsPromisedTheContactClocksDueInstantOnMonday() throws Exception {
+        clock.set(java.time.Instant.parse("2026-12-04T22:00:00Z")); // Fri 16:00 CST; the desk is Mon-Fri 08-17
+        CliHarness.Result r = CliHarness.run(services, "simulate", "email", "--from", "jane@acme.test", "--subject", "VPN down",
+                "--body-file", file("a.txt", "Name: Jane Smith\nCompany: Acme\nPhone: +12045550123\nThe VPN refuses my password.\n")
+                        .toString());
+        assertEquals(0, r.exit(), r.err());
+        // 1 business hour on Friday, 5 on Monday: the mail and the ticket's contact clock name the same instant
+        assertTrue(r.out().contains("A technician will contact you by Mon 2026-12-07 13:00 CST (within 6 hours of business time)."),
+                r.out());
+        r = CliHarness.run(services, "ticket", "show", "1");
+        assertTrue(r.out().contains("contact  running   due Mon 2026-12-07 13:00 CST"), r.out());
+    }
 }

@@ -326,10 +326,15 @@ public final class EmailIntake {
             summary = summary.isEmpty() ? description : summary + ": " + description;
             Instant received = m.receivedAt() == null ? now : m.receivedAt();
             Ticket t = tickets.openFromEmail(s, now, facts.name(), facts.company(), facts.phones(), summary);
-            Instant ackDue = received.plus(settings.ackWithin());
+            // the promise is the ticket's contact clock (6 business hours on the desk calendar): the
+            // mail names its due instant, so the customer and the desk see one deadline
+            Instant ackDue = s.tickets().life(t.id()).flatMap(l -> l.clock(org.pagerline.core.ticket.ClockKind.CONTACT))
+                    .map(org.pagerline.core.ticket.SlaClock::dueAt).orElse(received.plus(settings.ackWithin()));
+            java.time.ZoneId zone = s.calendar().calendar().zone();
             mail.insertMailTicket(new MailStore.MailTicket(t.id(), m.from(), ackDue, t.status().name()));
             s.tickets().addEvent(t.id(), now, "ACK_DUE", "email from " + m.from() + (contact.isPresent() ? " (known contact)" : "")
-                    + ": acknowledge by " + ackDue + " (" + hours(settings.ackWithin()) + " after it was received)");
+                    + ": contact by " + org.pagerline.core.text.DeskTime.format(ackDue, zone) + " (within "
+                    + hours(settings.ackWithin()) + " of business time)");
             if (request != null) {
                 mail.updateRequest(new MailStore.Request(request.id(), request.sender(), request.openedAt(), request.subject(),
                         facts.name(), facts.company(), facts.phones(), facts.description(), t.id()), now);
@@ -339,7 +344,9 @@ public final class EmailIntake {
             flagMalformed(s, t.id(), m);
             List<OutgoingMail> out = new ArrayList<>();
             reply(s, m, "ACK", MailTexts.replySubject(subject, t.id()),
-                    MailTexts.acknowledgement(t.id(), facts.name(), hours(settings.ackWithin()), settings.signature()), t.id(), null, out);
+                    MailTexts.acknowledgement(t.id(), facts.name(),
+                            org.pagerline.core.text.DeskTime.format(ackDue, zone) + " (within " + hours(settings.ackWithin())
+                            + " of business time)", settings.signature()), t.id(), null, out);
             return new Result(Outcome.TICKET_OPENED, t.id(), out);
         }
         long reqId;

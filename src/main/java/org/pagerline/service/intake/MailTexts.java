@@ -16,10 +16,10 @@ final class MailTexts {
         return base;
     }
 
-    static String acknowledgement(long ticketId, String name, String ackWithinWords, String signature) {
+    static String acknowledgement(long ticketId, String name, String contactBy, String signature) {
         return "Hello" + (name == null ? "" : " " + name) + ",\n\n"
                 + "Thank you for your message. We have opened ticket #" + ticketId + " for it.\n\n"
-                + "A technician will contact you within " + ackWithinWords + ".\n\n"
+                + "A technician will contact you by " + contactBy + ".\n\n"
                 + "To add anything, reply to this message (keep [#" + ticketId + "] in the subject).\n\n"
                 + "-- \n" + signature + "\n";
     }
