@@ -444,6 +444,15 @@ final class TicketCommand {
         }
     }
 
+    /** A change by someone (--by, default admin) with a reason for the timeline (--why). */
+    abstract static class ByWhy extends Change {
+        @Option(names = "--by", description = "Technician (id or name); default admin.")
+        String by;
+
+        @Option(names = "--why", description = "Why (for the timeline; for wait: what the customer was asked for).")
+        String why;
+    }
+
     @Command(name = "take", mixinStandardHelpOptions = true, description = "A technician takes the ticket (owner); a new ticket is acknowledged.")
     static final class Take extends Change {
         @Option(names = "--tech", required = true, description = "Who takes it (id or name).")
@@ -486,13 +495,7 @@ final class TicketCommand {
 
     @Command(name = "wait", mixinStandardHelpOptions = true,
             description = "Wait on the customer: the resolve clock pauses (its business time is given back).")
-    static final class Wait extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
-        @Option(names = "--why", description = "What the customer was asked for.")
-        String why;
-
+    static final class Wait extends ByWhy {
         @Override
         TicketService.TicketDetail apply(TicketService t, long n) {
             return t.waitOnCustomer(n, by, why);
@@ -500,13 +503,7 @@ final class TicketCommand {
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Back in progress after waiting: the resolve clock runs again.")
-    static final class Resume extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
-        @Option(names = "--why", description = "Why.")
-        String why;
-
+    static final class Resume extends ByWhy {
         @Override
         TicketService.TicketDetail apply(TicketService t, long n) {
             return t.resume(n, by, why);
@@ -529,13 +526,7 @@ final class TicketCommand {
     }
 
     @Command(name = "close", mixinStandardHelpOptions = true, description = "Close the ticket; unmet clocks stop.")
-    static final class Close extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
-        @Option(names = "--why", description = "Why.")
-        String why;
-
+    static final class Close extends ByWhy {
         @Override
         TicketService.TicketDetail apply(TicketService t, long n) {
             return t.close(n, by, why);
@@ -544,13 +535,7 @@ final class TicketCommand {
 
     @Command(name = "reopen", mixinStandardHelpOptions = true,
             description = "Reopen a resolved or closed ticket: in progress, the resolve clock counts again.")
-    static final class Reopen extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
-        @Option(names = "--why", description = "Why.")
-        String why;
-
+    static final class Reopen extends ByWhy {
         @Override
         TicketService.TicketDetail apply(TicketService t, long n) {
             return t.reopen(n, by, why);
