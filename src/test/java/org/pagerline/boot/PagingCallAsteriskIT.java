@@ -66,6 +66,9 @@ class PagingCallAsteriskIT {
 
     @AfterEach
     void stopPaging() {
+        if (lab == null) {
+            return; // no lab on this machine: the test was skipped before it began
+        }
         lab.removeEventListener(listener);
         if (incident != null) {
             lab.services().incidents().resolve(incident);
