@@ -274,8 +274,21 @@ class FailoverOnPostgresIT {
             List<Long> lost = new ArrayList<>(sent);
             lost.removeAll(creates.keySet());
             assertEquals(List.of(), lost, "pages marked sent that never reached Twilio");
-            assertEquals(0, count(st, "SELECT COUNT(*) FROM pages WHERE state NOT IN ('SENT','DELIVERED','CANCELLED')"),
-                    "no page left pending, sending or failed");
+            List<String> left = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT id, incident_id, ticket_id, kind, channel, to_number, state, attempts,"
+                    + " last_error FROM pages WHERE state NOT IN ('SENT','DELIVERED','CANCELLED')"
+                    // a page the killed node left SENDING whose incident was acknowledged meanwhile is settled as
+                    // not sent again (FAILED with its reason, as DispatcherNoDoubleSendTest holds): not lost
+                    + " AND NOT (state='FAILED' AND last_error LIKE '%not sent again: the incident is no longer open%'"
+                    + " AND incident_id IN (SELECT id FROM incidents WHERE acknowledged_at IS NOT NULL))"
+                    + " ORDER BY id")) {
+                while (rs.next()) {
+                    left.add("page " + rs.getLong(1) + " (incident " + rs.getObject(2) + ", ticket " + rs.getLong(3) + ", "
+                            + rs.getString(4) + " " + rs.getString(5) + " to " + rs.getString(6) + "): " + rs.getString(7)
+                            + " after " + rs.getInt(8) + " attempt(s), " + rs.getString(9));
+                }
+            }
+            assertEquals(List.of(), left, "no page left pending, sending or failed");
             int twice = (int) creates.values().stream().filter(n -> n == 2).count();
             assertTrue(creates.values().stream().allMatch(n -> n <= 2), "no page reached Twilio more than twice: " + creates);
             int resent = count(st, "SELECT COUNT(*) FROM ticket_events WHERE kind='PAGE_RESENT'");
