@@ -57,13 +57,7 @@ public final class JdbcTransactions implements Transactions {
             try {
                 Stores stores = new JdbcStores(new Jdbc(c));
                 for (Function<Stores, ?> piece : pieces) {
-                    java.sql.Savepoint sp = c.setSavepoint();
-                    try {
-                        out.add(new Result(piece.apply(stores), null));
-                    } catch (RuntimeException e) {
-                        c.rollback(sp); // this piece alone; a broken connection throws and fails them all
-                        out.add(new Result(null, e));
-                    }
+                    out.add(piece(c, stores, piece));
                 }
                 c.commit();
             } catch (RuntimeException | Error | SQLException e) {
@@ -83,6 +77,41 @@ public final class JdbcTransactions implements Transactions {
             pieces.forEach(p -> failed.add(new Result(null, failure)));
             return failed;
         }
+    }
+
+    /** How often a piece chosen as a deadlock victim is tried again before it is reported failed. */
+    static final int CONFLICT_ATTEMPTS = 3;
+
+    /**
+     * One piece under its own savepoint. A piece that lost a deadlock (or a serialization conflict)
+     * to another transaction, such as another node's or the ticket engine's on the same rows, is rolled
+     * back to its savepoint and tried again: the winner has gone on, so the retry usually finds its
+     * rows free. Any other failure fails this piece alone.
+     */
+    private static Result piece(Connection c, Stores stores, Function<Stores, ?> piece) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            java.sql.Savepoint sp = c.setSavepoint();
+            try {
+                Object v = piece.apply(stores);
+                c.releaseSavepoint(sp);
+                return new Result(v, null);
+            } catch (RuntimeException e) {
+                c.rollback(sp); // this piece alone; a broken connection throws and fails them all
+                if (attempt >= CONFLICT_ATTEMPTS || !lostAConflict(e)) {
+                    return new Result(null, e);
+                }
+            }
+        }
+    }
+
+    /** A deadlock victim or a serialization failure (SQLSTATE 40P01, 40001): worth trying again at once. */
+    static boolean lostAConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void rollbackQuietly(Connection c, Throwable cause) {
