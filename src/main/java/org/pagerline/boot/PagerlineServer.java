@@ -126,6 +126,11 @@ final class PagerlineServer implements AutoCloseable {
         return engine.runDue();
     }
 
+    /** Tests: how urgent messages to one phone are paced and bundled from now on. */
+    void bundleGaps(org.pagerline.core.page.BundleGaps gaps) {
+        engine.dispatcher().withBundleGaps(gaps);
+    }
+
     /** Wake-ups the engine has asked Quartz for and that have not fired yet. */
     int pendingWakeUps() {
         return scheduler.pendingWakeUps();

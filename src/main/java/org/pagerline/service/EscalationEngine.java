@@ -63,6 +63,11 @@ public final class EscalationEngine implements AutoCloseable {
         this.dispatcher = dispatcher;
     }
 
+    /** The dispatcher this engine's passes hand pages to (tests change its bundle gaps while a server runs). */
+    public PageDispatcher dispatcher() {
+        return dispatcher;
+    }
+
     /** Wiring only: where pass durations, step lateness and service-level notices are counted. */
     public void attachMetrics(Metrics m) {
         this.metrics = m;
