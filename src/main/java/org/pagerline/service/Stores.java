@@ -31,9 +31,7 @@ public interface Stores {
     PageStore pages();
 
     /** The page list and the test pages (the admin's view of paging). */
-    default org.pagerline.core.page.PageLogStore pageLog() {
-        throw new UnsupportedOperationException("no page log in this store");
-    }
+    org.pagerline.core.page.PageLogStore pageLog();
 
     /** Staff accounts, browser sessions, portal links and attachments (the web). */
     WebStore web();
