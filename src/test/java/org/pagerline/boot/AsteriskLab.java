@@ -163,7 +163,10 @@ final class AsteriskLab {
         boolean ours = false;
         if (given != null && !given.isBlank()) {
             envFile = Path.of(given).resolve("lab.env");
-            awaitLab(Path.of(given));
+            String cannot = awaitLab(Path.of(given));
+            if (cannot != null) {
+                throw new Skip("Asterisk suite skipped: " + cannot);
+            }
         } else {
             Path shared = root.resolve("../shared/asterisk/setup").normalize();
             if (!Files.isExecutable(shared)) {
@@ -172,6 +175,10 @@ final class AsteriskLab {
             Path dir = root.resolve("target/asterisk-lab");
             String out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
             envFile = dir.resolve("lab.env");
+            String cannot = cannotRunHere(out);
+            if (!Files.exists(envFile) && cannot != null) {
+                throw new Skip("Asterisk suite skipped: " + cannot);
+            }
             if (!Files.exists(envFile)) {
                 throw new IOException("scripts/asterisk-lab up did not finish:\n" + out);
             }
@@ -205,7 +212,16 @@ final class AsteriskLab {
      * output in up.log, its exit status in up.rc once done) to write its lab.env; fails at once when
      * there is neither lab.env nor such a start, or when the start failed.
      */
-    private static void awaitLab(Path dir) throws IOException {
+    /** The line scripts/asterisk-lab prints when it exits 3 (this machine cannot run the lab), or null. */
+    private static String cannotRunHere(String output) {
+        return output.lines().filter(l -> l.startsWith(CANNOT_RUN_HERE)).findFirst()
+                .map(l -> l.substring(CANNOT_RUN_HERE.length())).orElse(null);
+    }
+
+    private static final String CANNOT_RUN_HERE = "asterisk-lab: cannot run here: ";
+
+    /** @return why this machine cannot run the lab (its start exited 3), or null once lab.env is there */
+    private static String awaitLab(Path dir) throws IOException {
         Path envFile = dir.resolve("lab.env");
         Path rc = dir.resolve("up.rc");
         Path log = dir.resolve("up.log");
@@ -218,6 +234,9 @@ final class AsteriskLab {
             }
             try {
                 if (Files.exists(rc) && !Files.readString(rc).isBlank() && !Files.exists(envFile)) {
+                    if (Files.readString(rc).strip().equals("3") && cannotRunHere(Files.readString(log)) != null) {
+                        return true;
+                    }
                     throw new IllegalStateException("scripts/asterisk-lab up " + dir + " failed (exit "
                             + Files.readString(rc).strip() + "):\n" + Files.readString(log));
                 }
@@ -226,6 +245,7 @@ final class AsteriskLab {
             }
             return false;
         });
+        return Files.exists(envFile) ? null : cannotRunHere(Files.readString(log));
     }
 
     private AsteriskLab(Path root, Map<String, String> env) throws IOException {
