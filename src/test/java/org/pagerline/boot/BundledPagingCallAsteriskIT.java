@@ -59,6 +59,9 @@ class BundledPagingCallAsteriskIT {
 
     @AfterEach
     void backToNoGaps() {
+        if (lab == null) {
+            return; // skipped: no lab on this machine
+        }
         lab.server.bundleGaps(new BundleGaps(Duration.ZERO, Duration.ZERO));
         lab.removeEventListener(listener);
         for (long id : incidents) {

@@ -12,8 +12,8 @@ import org.pagerline.config.Settings;
 
 /**
  * A schema of its own on the PostgreSQL that {@code PAGERLINE_TEST_PG_URL} names (CI sets it up:
- * scripts/postgres-for-tests), so tests run side by side (and beside PostgresStoreIT, which
- * recreates {@code public}) without meeting. Dropped at close. Without the variable, the test is
+ * scripts/postgres-for-tests), so tests run side by side (and runs of the suite beside each other,
+ * on one server) without meeting. Dropped at close. Without the variable, the test is
  * skipped.
  */
 public final class PgSchema implements AutoCloseable {

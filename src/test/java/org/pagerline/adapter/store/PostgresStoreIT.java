@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.config.DatabaseConfig;
 import org.pagerline.config.SchedulerConfig;
-import org.pagerline.config.Settings;
+import org.pagerline.testkit.PgSchema;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Role;
 import org.pagerline.service.CalendarService;
@@ -38,17 +37,19 @@ import org.pagerline.testkit.MutableClock;
 class PostgresStoreIT {
     private DatabaseConfig config;
 
+    private PgSchema schema;
+
+    /** A schema of its own: runs beside the other PostgreSQL tests (and other runs on one server) */
     @BeforeEach
     void freshSchema() throws Exception {
-        String url = System.getenv("PAGERLINE_TEST_PG_URL");
-        Assumptions.assumeTrue(url != null && !url.isBlank(),
-                "PAGERLINE_TEST_PG_URL not set: run scripts/postgres-for-tests (CI does)");
-        config = DatabaseConfig.from(new Settings(Map.of("db.url", url, "db.user", "pagerline_test"),
-                Map.of("PAGERLINE_DB_PASSWORD", "pagerline_test")));
-        try (Connection c = DriverManager.getConnection(url, "pagerline_test", "pagerline_test");
-                Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS public CASCADE");
-            st.execute("CREATE SCHEMA public");
+        schema = PgSchema.fresh();
+        config = schema.config();
+    }
+
+    @AfterEach
+    void dropSchema() throws Exception {
+        if (schema != null) {
+            schema.close();
         }
     }
 
