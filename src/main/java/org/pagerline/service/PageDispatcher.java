@@ -247,6 +247,7 @@ public final class PageDispatcher {
     }
 
     private List<Page> claim(Stores s, Instant now, int limit) {
+        s.pages().holdClaims();   // other nodes' claim passes: before this one, or after it, never beside it
         List<Page> out = new ArrayList<>();
         for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {

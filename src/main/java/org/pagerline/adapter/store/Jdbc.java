@@ -21,6 +21,15 @@ final class Jdbc {
         this.c = c;
     }
 
+    /** True on PostgreSQL (several nodes may share it), false on H2 (one node). */
+    boolean postgres() {
+        try {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new StoreException("database product name", e);
+        }
+    }
+
     @FunctionalInterface
     interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;

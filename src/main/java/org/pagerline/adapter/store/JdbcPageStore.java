@@ -59,6 +59,19 @@ final class JdbcPageStore implements PageStore {
         return db.list("SELECT " + COLS + " FROM pages WHERE incident_id=? ORDER BY id", JdbcPageStore::row, incidentId);
     }
 
+    /** The claim lock's key: {@code pg_advisory_xact_lock} keys share one space per database. */
+    static final long CLAIM_LOCK = AdvisoryLock.key("outbox-claims");
+
+    @Override
+    public void holdClaims() {
+        if (db.postgres()) {
+            // a transaction-scoped lock: released by the claim transaction's commit or rollback, or
+            // by the connection's end if the node dies; taken before the first read, so the reads
+            // that follow (READ COMMITTED) see every claim the other nodes committed
+            db.list("SELECT pg_advisory_xact_lock(?)", rs -> 1, CLAIM_LOCK);
+        }
+    }
+
     @Override
     public List<Page> duePending(Instant now, int limit) {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"

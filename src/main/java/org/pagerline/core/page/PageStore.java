@@ -16,6 +16,15 @@ public interface PageStore {
 
     List<Page> forIncident(long incidentId);
 
+    /**
+     * Waits for, then holds until this transaction ends, the outbox's claim lock, before anything
+     * is read: the claim passes of several nodes on one database then run one after another, so
+     * each sees the hand-overs the others claimed (the per-phone rate limit and the bundle gap count
+     * them) and none defers or re-claims a page another has just claimed. One node (H2, which is
+     * single-node): nothing to wait for.
+     */
+    void holdClaims();
+
     /** PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first. */
     List<Page> duePending(Instant now, int limit);
 
