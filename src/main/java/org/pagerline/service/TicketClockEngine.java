@@ -81,7 +81,7 @@ public final class TicketClockEngine implements AutoCloseable {
 
     private void count(List<Told> told) {
         for (Told t : told) {
-            String target = t.notice().clock().name().toLowerCase(java.util.Locale.ROOT);
+            String target = t.notice().clock().words();   // the label PrometheusMetrics registers at start
             if (t.notice().breach()) {
                 metrics.slaBreach(t.priority(), target);
             } else {

@@ -37,7 +37,7 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PrometheusMetrics.class);
     /** Page hand-over results, as the dispatcher reports them. */
     public static final List<String> PAGE_RESULTS = List.of("accepted", "temporary_failure", "unknown", "permanent_failure");
-    /** The incident's own service-level target; the ticket clocks add theirs when they first count. */
+    /** The incident's own service-level target; the ticket clocks' are their {@code ClockKind.words()}. */
     public static final String RESPOND_BY = "respond-by";
     private static final Duration[] SLOS = {Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
         Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
@@ -80,6 +80,11 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
         for (Priority p : Priority.values()) {
             sla("warnings", p, RESPOND_BY);
             sla("breaches", p, RESPOND_BY);
+            for (org.pagerline.core.ticket.ClockKind clock : org.pagerline.core.ticket.ClockKind.values()) {
+                // the ticket clocks' targets (TicketClockEngine counts them under ClockKind.words())
+                sla("warnings", p, clock.words());
+                sla("breaches", p, clock.words());
+            }
         }
         toAck = slo("pagerline.time.to.acknowledge", "From an incident's opening to its acknowledgement", SLOS);
         toCallback = slo("pagerline.time.to.callback", "From an incident's opening to the caller's call-back", SLOS);
