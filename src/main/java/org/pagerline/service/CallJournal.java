@@ -1,11 +1,12 @@
 package org.pagerline.service;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -14,12 +15,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The support line's writer: the calls' progress (steps, timeline lines, the end) is handed here
- * and written off the callers' threads, in the order it was handed in, by one thread that takes
- * everything waiting and writes it in one transaction ({@link Transactions#inOneCommit}: one
- * commit for many calls, each piece under a savepoint of its own so one failure stays its own).
- * The steps that must be saved before the caller goes on (the urgent voicemail with its incident,
- * a technician's accept) are handed in the same way and waited for ({@link #await}), so they are
- * written in order with the lines before them.
+ * and written off the callers' threads by one thread that takes everything waiting and writes it
+ * in one transaction ({@link Transactions#inOneCommit}: one commit for many calls, each piece under
+ * a savepoint of its own so one failure stays its own). The steps that must be saved before the
+ * caller goes on (the urgent voicemail with its incident, a technician's accept) are handed in the
+ * same way and waited for ({@link #await}).
+ *
+ * <p>Two lanes. What a caller is waiting for (a call's start: the ticket they will hear; the urgent
+ * voicemail with its incident; a technician's accept) goes in the first lane and is written before
+ * the rest, in a commit of its own: a start never waits behind a backlog of other calls' timeline
+ * lines. The rest (progress handed in before a long wait on Asterisk, a call's last lines, AMI queue
+ * events) is written in the order handed in, at most {@link #MAX_REST} pieces a commit (a quarter
+ * of a longer backlog). When both lanes wait they take turns, so a start waits for one such commit
+ * at most and a stream of starts cannot hold back the calls under way. Order within a call holds
+ * across the lanes: each piece names its call (its Asterisk unique id), and a piece put in the
+ * first lane takes its call's pieces still waiting in the rest along, ahead of it.
  *
  * <p>The thread starts with the first piece of work (the command line never starts it). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
@@ -27,27 +37,51 @@ import org.slf4j.LoggerFactory;
  */
 final class CallJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallJournal.class);
-    /** At most this many pieces per transaction. */
+    /** At most this many pieces of the first lane per transaction. */
     static final int MAX_BATCH = 256;
+    /**
+     * At most this many pieces of the rest per transaction (about 10 ms of H2 work on a quiet core),
+     * or a quarter of a longer backlog: what a start handed in meanwhile waits for.
+     */
+    static final int MAX_REST = 32;
 
-    /** A piece of work and who hears how it went (value, or the failure). */
-    record Entry(Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {}
+    /** Which lane a piece goes in. */
+    enum Lane {
+        /** A caller (or a technician) waits for it: written first, with its call's earlier pieces. */
+        WAITED_FOR,
+        /** Everything else, in the order handed in. */
+        REST
+    }
+
+    /**
+     * A piece of work, the call it belongs to (null: none, or one this node cannot name) and who
+     * hears how it went (value, or the failure).
+     */
+    record Entry(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {}
 
     private final Transactions tx;
-    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Entry> first = new ArrayDeque<>();
+    private final ArrayDeque<Entry> rest = new ArrayDeque<>();
     private final Object lock = new Object();
     private Thread writer;
     private boolean closed;
     private long handedIn;
     private long written;
+    /** Whether the writer's last commit was of the first lane (the lanes take turns when both wait). */
+    private boolean lastFromFirst;
 
     CallJournal(Transactions tx) {
         this.tx = tx;
     }
 
-    /** Hands work in; it is written after everything handed in before it. Never blocks. */
-    void submit(Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
-        Entry e = new Entry(work, done);
+    /** Hands work in, in the rest lane; it is written after everything handed in before it. Never blocks. */
+    void submit(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        submit(Lane.REST, call, work, done);
+    }
+
+    /** Hands work in. Never blocks. */
+    void submit(Lane lane, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        Entry e = new Entry(call, work, done);
         synchronized (lock) {
             if (!closed) {
                 if (writer == null) {
@@ -56,18 +90,43 @@ final class CallJournal implements AutoCloseable {
                     writer.start();
                 }
                 handedIn++;
-                queue.add(e);
+                if (lane == Lane.WAITED_FOR) {
+                    if (call != null) {
+                        takeAlong(call);
+                    }
+                    first.add(e);
+                } else {
+                    rest.add(e);
+                }
+                lock.notifyAll();
                 return;
             }
         }
         write(List.of(e)); // stopped: on this thread
     }
 
+    /** Moves the call's pieces still waiting in the rest to the end of the first lane, in their order. */
+    private void takeAlong(String call) {
+        for (Iterator<Entry> i = rest.iterator(); i.hasNext(); ) {
+            Entry r = i.next();
+            if (call.equals(r.call())) {
+                i.remove();
+                first.add(r);
+            }
+        }
+    }
+
+    /** Hands work in, in the first lane, and waits until it is committed (or failed: then throws what it threw). */
+    @SuppressWarnings("unchecked")
+    <T> T await(String call, Function<Stores, T> work) {
+        return await(Lane.WAITED_FOR, call, work);
+    }
+
     /** Hands work in and waits until it is committed (or failed: then throws what it threw). */
     @SuppressWarnings("unchecked")
-    <T> T await(Function<Stores, T> work) {
+    <T> T await(Lane lane, String call, Function<Stores, T> work) {
         CompletableFuture<Object> f = new CompletableFuture<>();
-        submit(work, (v, e) -> {
+        submit(lane, call, work, (v, e) -> {
             if (e != null) {
                 f.completeExceptionally(e);
             } else {
@@ -108,29 +167,37 @@ final class CallJournal implements AutoCloseable {
     private void loop() {
         List<Entry> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
-            try {
-                Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    synchronized (lock) {
-                        if (closed && queue.isEmpty()) {
-                            return;
-                        }
+            synchronized (lock) {
+                while (first.isEmpty() && rest.isEmpty()) {
+                    if (closed) {
+                        return;
                     }
-                    continue;
+                    try {
+                        lock.wait(200);
+                    } catch (InterruptedException e) {
+                        // only the stop interrupts, and it waits for the lanes to drain first
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-                synchronized (lock) {
-                    written += batch.size();
-                    lock.notifyAll();
+                // the lanes take turns when both wait: a stream of starts must not hold back the
+                // lines (and the ends) of the calls already under way
+                boolean fromFirst = !first.isEmpty() && (rest.isEmpty() || !lastFromFirst);
+                lastFromFirst = fromFirst;
+                ArrayDeque<Entry> from = fromFirst ? first : rest;
+                // a backlog of the rest is written in bigger commits (a commit's cost is mostly its
+                // own: H2 writes every page it touched), still a quarter of what waits at most
+                int max = fromFirst ? MAX_BATCH : Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4));
+                while (!from.isEmpty() && batch.size() < max) {
+                    batch.add(from.poll());
                 }
-                batch.clear();
-            } catch (InterruptedException e) {
-                // only the stop interrupts, and it waits for the queue to drain first
-                Thread.currentThread().interrupt();
-                return;
             }
+            write(batch);
+            synchronized (lock) {
+                written += batch.size();
+                lock.notifyAll();
+            }
+            batch.clear();
         }
     }
 
@@ -158,6 +225,7 @@ final class CallJournal implements AutoCloseable {
         synchronized (lock) {
             closed = true;
             t = writer;
+            lock.notifyAll();
         }
         if (t != null) {
             try {

@@ -107,8 +107,12 @@ public final class CallService implements CallEvents, AutoCloseable {
         String cidName = CallerIdText.name(callerIdName);
         Optional<String> e164 = phones.toE164(raw);
         String shownChannel = CallerIdText.channel(channel);
-        Instant now = clock.instant();
-        LiveCall live = journal.await(s -> {
+        // The database keeps microseconds: a ticket opened now must read back as opened now, or it
+        // looked reused (the ticket engine woken for every new call) and its life was saved a second
+        // time for a difference in nanoseconds.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        // the first lane: the caller hears nothing more until the ticket is committed
+        LiveCall live = journal.await(uniqueId, s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
@@ -176,7 +180,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             return;
         }
         Call.Progress p = live.call().takeProgress();
-        journal.submit(s -> {
+        journal.submit(live.asteriskUniqueId(), s -> {
             writeProgress(s, p);
             return null;
         }, (v, e) -> {
@@ -201,7 +205,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
         Call.Progress p = live.call().takeProgress();
         try {
-            journal.await(s -> {
+            // nobody listens now: in the order handed in, behind what the callers are waiting for
+            journal.await(CallJournal.Lane.REST, live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 return null;
             });
@@ -261,7 +266,7 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public void note(long callId, String kind, String detail) {
         Instant now = clock.instant();
-        journal.submit(s -> {
+        journal.submit(null, s -> {
             s.calls().find(callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, kind, detail));
             return null;
         }, (v, e) -> {
@@ -278,7 +283,7 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public boolean accept(long callId, long technicianId) {
         Instant now = clock.instant();
-        return journal.await(s -> {
+        return journal.await(null, s -> {
             Optional<CallRecord> c = s.calls().find(callId);
             if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
@@ -345,7 +350,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
         Call.Progress p = call.takeProgress();
         try {
-            journal.await(s -> {
+            journal.await(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 openIncident(s, p.ticketId(), priority, recording, now);
                 return null;
@@ -353,7 +358,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             incidents.afterCommit();
         } catch (RuntimeException e) {
             log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
-            journal.await(s -> {
+            journal.await(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
                         + e.getMessage() + "; call the caller back by hand");
@@ -375,14 +380,14 @@ public final class CallService implements CallEvents, AutoCloseable {
         boolean ends = call.hungUp(now);
         Call.Progress p = call.takeProgress();
         if (!ends || call.recording() != null) {
-            journal.submit(s -> {
+            journal.submit(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 return null;
             }, (v, e) -> { });
             return; // ended or messaged already: nothing to add
         }
         try {
-            journal.await(s -> {
+            journal.await(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 Ticket t = s.tickets().find(p.ticketId()).orElseThrow();
                 String callback = t.callbackNumber();
@@ -403,7 +408,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("could not open an incident for call {} (urgent hang-up): {}", live.callId(), e.toString(), e);
             try {
-                journal.await(s -> {
+                journal.await(live.asteriskUniqueId(), s -> {
                     writeProgress(s, p);
                     s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "urgent caller hung up before the message"
                             + " and the incident could not be opened: " + e.getMessage() + "; call the caller back by hand");
@@ -501,7 +506,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         try {
             Instant now = clock.instant();
             String k = kind == null || kind.isBlank() ? "QUEUE_EVENT" : kind.trim().toUpperCase(Locale.ROOT);
-            journal.submit(s -> {
+            journal.submit(asteriskUniqueId, s -> {
                 Optional<CallRecord> c = asteriskUniqueId == null ? Optional.empty() : s.calls().findByUniqueId(asteriskUniqueId);
                 if (c.isEmpty()) {
                     return false;

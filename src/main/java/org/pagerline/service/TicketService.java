@@ -472,8 +472,22 @@ public final class TicketService {
     }
 
     ServiceLevels levels(BusinessCalendar cal) {
-        return new ServiceLevels(new CountedTime(cal), ServiceLevels.CONTACT_WITHIN, warningLead, autoCloseAfter);
+        LevelsFor last = lastLevels;
+        if (last != null && last.calendar() == cal) {
+            return last.levels();
+        }
+        ServiceLevels lv = new ServiceLevels(new CountedTime(cal), ServiceLevels.CONTACT_WITHIN, warningLead, autoCloseAfter);
+        lastLevels = new LevelsFor(cal, lv);
+        return lv;
     }
+
+    /**
+     * The service levels built for one reading of the calendar: a transaction reads the calendar
+     * once (the call journal's carries many calls' clocks), so its calls share them too.
+     */
+    private record LevelsFor(BusinessCalendar calendar, ServiceLevels levels) {}
+
+    private volatile LevelsFor lastLevels;
 
     /** What the engine's decision (or any event) changes, saved with the compare-and-set; false when the version moved. */
     static boolean save(Stores s, TicketLife before, TicketLife.Result r, Instant now) {

@@ -26,14 +26,51 @@ public final class JdbcTransactions implements Transactions {
 
     @Override
     public <T> T inTransaction(Function<Stores, T> work) {
+        try {
+            return committed(c -> work.apply(new JdbcStores(new Jdbc(c))));
+        } catch (SQLException e) {
+            throw new StoreException("transaction", e);
+        }
+    }
+
+    @Override
+    public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
+        try {
+            return committed(c -> {
+                Stores stores = new JdbcStores(new Jdbc(c));
+                java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
+                for (Function<Stores, ?> piece : pieces) {
+                    out.add(piece(c, stores, piece));
+                }
+                return out;
+            });
+        } catch (SQLException | RuntimeException e) {
+            RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
+            java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());
+            pieces.forEach(p -> failed.add(new Result(null, failure)));
+            return failed;
+        }
+    }
+
+    /** Work on one pooled connection. */
+    @FunctionalInterface
+    private interface OnConnection<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * One transaction on a pooled connection: the work, then the commit; when either throws, the
+     * rollback (its own failure kept as suppressed: the one that matters is the work's, not a later
+     * one from the same broken connection). The connection goes back to the pool in auto-commit.
+     */
+    private <T> T committed(OnConnection<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             T result;
             try {
-                result = work.apply(new JdbcStores(new Jdbc(c)));
+                result = work.apply(c);
                 c.commit();
             } catch (RuntimeException | Error | SQLException e) {
-                // the failure that matters is this one, not a later one from the same broken connection
                 rollbackQuietly(c, e);
                 try {
                     c.setAutoCommit(true);
@@ -44,38 +81,6 @@ public final class JdbcTransactions implements Transactions {
             }
             c.setAutoCommit(true);
             return result;
-        } catch (SQLException e) {
-            throw new StoreException("transaction", e);
-        }
-    }
-
-    @Override
-    public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
-        java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Stores stores = new JdbcStores(new Jdbc(c));
-                for (Function<Stores, ?> piece : pieces) {
-                    out.add(piece(c, stores, piece));
-                }
-                c.commit();
-            } catch (RuntimeException | Error | SQLException e) {
-                rollbackQuietly(c, e);
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
-            }
-            c.setAutoCommit(true);
-            return out;
-        } catch (SQLException | RuntimeException e) {
-            RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
-            java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());
-            pieces.forEach(p -> failed.add(new Result(null, failure)));
-            return failed;
         }
     }
 
@@ -124,6 +129,8 @@ public final class JdbcTransactions implements Transactions {
 
     private static final class JdbcStores implements Stores {
         private final Jdbc db;
+        /** One per transaction: the calendar is read once in it (see {@link OneReadingCalendarStore}). */
+        private OneReadingCalendarStore calendar;
 
         JdbcStores(Jdbc db) {
             this.db = db;
@@ -136,7 +143,10 @@ public final class JdbcTransactions implements Transactions {
 
         @Override
         public CalendarStore calendar() {
-            return new JdbcCalendarStore(db);
+            if (calendar == null) {
+                calendar = new OneReadingCalendarStore(new JdbcCalendarStore(db));
+            }
+            return calendar;
         }
 
         @Override

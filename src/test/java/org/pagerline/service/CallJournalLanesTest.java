@@ -1,0 +1,116 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a caller waits for (a call's start, the urgent voicemail) is written before the timeline
+ * lines of other calls handed in earlier, in a commit of its own; a call's own pieces keep their
+ * order whichever lane they are in; the rest keeps the order it was handed in, and when both lanes
+ * wait they take turns, so a stream of starts cannot hold back the calls under way.
+ */
+class CallJournalLanesTest {
+    /** Records each commit's pieces (by the label each piece returns); each commit waits to be let go. */
+    private static final class StepByStepCommits implements Transactions {
+        final List<List<Object>> commits = new ArrayList<>();
+        final Semaphore entered = new Semaphore(0);
+        final Semaphore go = new Semaphore(0);
+
+        @Override
+        public <T> T inTransaction(Function<Stores, T> work) {
+            throw new UnsupportedOperationException("the journal writes through inOneCommit");
+        }
+
+        @Override
+        public List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
+            List<Object> labels = new ArrayList<>();
+            List<Result> out = new ArrayList<>();
+            for (Function<Stores, ?> p : pieces) {
+                Object v = p.apply(null);
+                labels.add(v);
+                out.add(new Result(v, null));
+            }
+            synchronized (this) {
+                commits.add(labels);
+            }
+            entered.release();
+            try {
+                go.tryAcquire(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return out;
+        }
+
+        /** Waits until the writer is inside its next commit. */
+        void inCommit() throws InterruptedException {
+            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS), "the journal did not commit");
+        }
+    }
+
+    private static Function<Stores, ?> piece(String label) {
+        return s -> label;
+    }
+
+    @Test
+    void aStartIsWrittenBeforeOtherCallsLinesAndACallKeepsItsOrder() throws Exception {
+        StepByStepCommits tx = new StepByStepCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("X", piece("x1"), (v, e) -> { });
+            tx.inCommit();
+            journal.submit("Y", piece("y1"), (v, e) -> { });
+            journal.submit("X", piece("x2"), (v, e) -> { });
+            journal.submit("Z", piece("z1"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x3, waited for"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start of S"), (v, e) -> { });
+            journal.submit("Y", piece("y2"), (v, e) -> { });
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S"), List.of("y1", "z1", "y2")),
+                tx.commits);
+    }
+
+    @Test
+    void startsArrivingAllTheTimeTakeTurnsWithTheCallsUnderWay() throws Exception {
+        StepByStepCommits tx = new StepByStepCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("A", piece("a: last lines"), (v, e) -> { });
+            tx.inCommit();
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S1", piece("start 1"), (v, e) -> { });
+            journal.submit("B", piece("b: last lines"), (v, e) -> { });
+            tx.go.release();
+            tx.inCommit(); // start 1
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
+            tx.go.release();
+            tx.inCommit(); // b's turn, though start 2 waits
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertEquals(List.of(List.of("a: last lines"), List.of("start 1"), List.of("b: last lines"), List.of("start 2")),
+                tx.commits);
+    }
+
+    @Test
+    void theRestIsWrittenInCommitsOfBoundedSizeSoAStartNeverWaitsLong() throws Exception {
+        StepByStepCommits tx = new StepByStepCommits();
+        tx.go.release(1000);
+        try (CallJournal journal = new CallJournal(tx)) {
+            for (int i = 0; i < 3 * CallJournal.MAX_REST; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertTrue(tx.commits.size() >= 3, "at most " + CallJournal.MAX_REST + " pieces a commit: " + tx.commits.size());
+        assertTrue(tx.commits.stream().allMatch(c -> c.size() <= CallJournal.MAX_REST));
+        assertEquals("line 0", tx.commits.get(0).get(0));
+    }
+}
