@@ -69,6 +69,7 @@ import org.pagerline.service.Services;
 import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
+import org.pagerline.service.web.AttemptLimits;
 import org.pagerline.service.web.ClientEmails;
 import org.pagerline.service.web.ConsoleDesk;
 import org.pagerline.service.web.EmailLinkSender;
@@ -152,7 +153,7 @@ public final class Wiring {
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx, tickets::recomputeAll),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics), new PageLog(tx, clock),
-                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)),
+                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx), new AttemptLimits(tx, clock)),
                 emailIntake(config.mail(), tx, tickets, clock));
     }
 
