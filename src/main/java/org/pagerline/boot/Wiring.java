@@ -69,8 +69,10 @@ import org.pagerline.service.Services;
 import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
+import org.pagerline.service.web.AttemptLimits;
 import org.pagerline.service.web.ClientEmails;
 import org.pagerline.service.web.ConsoleDesk;
+import org.pagerline.service.web.EmailLinkSender;
 import org.pagerline.service.web.WebAdmin;
 import org.pagerline.service.web.IncidentLinks;
 import org.pagerline.service.web.Passwords;
@@ -151,7 +153,7 @@ public final class Wiring {
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx, tickets::recomputeAll),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
                 new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics), new PageLog(tx, clock),
-                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx)),
+                new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx), new AttemptLimits(tx, clock)),
                 emailIntake(config.mail(), tx, tickets, clock));
     }
 
@@ -265,9 +267,18 @@ public final class Wiring {
     }
 
     /**
-     * The staff console and the client portal: sign-in links go by SMS to the contact's directory
-     * phone (mail intake, when it lands, can give an email {@link org.pagerline.service.web.LinkSender}).
+     * How portal sign-in links reach a contact: by email (SMTP, mail.smtp.*) when mail is configured
+     * (mail.enabled), else by SMS to the contact's directory phone.
      */
+    static org.pagerline.service.web.LinkSender linkSender(PagerlineConfig config, Clock clock, PageChannel sms) {
+        MailConfig m = config.mail();
+        if (m.enabled()) {
+            return new EmailLinkSender(new SmtpSender(m), clock, m.messageIdDomain());
+        }
+        return new SmsLinkSender(sms);
+    }
+
+    /** The staff console and the client portal. */
     static WebApp web(PagerlineConfig config, Data data, Clock clock, PageChannel sms) {
         Tokens tokens = new Tokens();
         Services services = data.services();
@@ -276,7 +287,7 @@ public final class Wiring {
             t.setDaemon(true);
             return t;
         });
-        PortalDesk portal = new PortalDesk(data.tx(), clock, new PhoneNumbers("CA"), tokens, new SmsLinkSender(sms), linkSends,
+        PortalDesk portal = new PortalDesk(data.tx(), clock, new PhoneNumbers("CA"), tokens, linkSender(config, clock, sms), linkSends,
                 services.tickets());
         WebApp web = new WebApp(config.web(), services, new ConsoleDesk(data.tx(), clock, services), portal,
                 services.web().staff(),

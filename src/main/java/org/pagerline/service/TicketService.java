@@ -107,6 +107,18 @@ public final class TicketService {
      * @throws ValidationException a text too long or with control characters, or nothing to go on
      */
     public TicketDetail open(TicketSource source, Requester requester, Priority priority, String description) {
+        Instant now = clock.instant();
+        long id = tx.inTransaction(s -> open(s, now, source, requester, priority, description));
+        kick.run();
+        return detail(id);
+    }
+
+    /**
+     * As {@link #open(TicketSource, Requester, Priority, String)}, inside the caller's transaction
+     * (the portal's ticket commits with its files): the new ticket's id. The caller wakes the
+     * ticket engine after its commit ({@link #afterCommit}).
+     */
+    public long open(Stores s, Instant now, TicketSource source, Requester requester, Priority priority, String description) {
         if (source == null) {
             throw new ValidationException("a ticket needs its source (PHONE, EMAIL, PORTAL or CLI)");
         }
@@ -122,28 +134,23 @@ public final class TicketService {
         if (text.isEmpty()) {
             throw new ValidationException("a ticket needs a description of the problem");
         }
-        Instant now = clock.instant();
-        long id = tx.inTransaction(s -> {
-            Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, priority, phone, name, company,
-                    phone, text.length() > 1000 ? text.substring(0, 997) + "..." : text));
-            if (email != null) {
-                s.tickets().setRequesterEmail(t.id(), email);
-            }
-            s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")"
-                    + (priority == null ? "" : ", " + priority + " " + priority.meaning()));
-            s.tickets().addEvent(t.id(), now, "DESCRIPTION", text);
-            ServiceLevels lv = levels(s);
-            TicketLife.Result res = TicketLife.opened(t.id(), source, priority, now, lv);
-            TicketLife before = s.tickets().life(t.id()).orElseThrow();
-            save(s, before, res, now);
-            if (priority != null) {
-                s.tickets().addPriorityChange(t.id(), now, null, priority, name == null ? source.name().toLowerCase()
-                        : name, "chosen when the ticket was opened");
-            }
-            return t.id();
-        });
-        kick.run();
-        return detail(id);
+        Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, priority, phone, name, company,
+                phone, text.length() > 1000 ? text.substring(0, 997) + "..." : text));
+        if (email != null) {
+            s.tickets().setRequesterEmail(t.id(), email);
+        }
+        s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")"
+                + (priority == null ? "" : ", " + priority + " " + priority.meaning()));
+        s.tickets().addEvent(t.id(), now, "DESCRIPTION", text);
+        ServiceLevels lv = levels(s);
+        TicketLife.Result res = TicketLife.opened(t.id(), source, priority, now, lv);
+        TicketLife before = s.tickets().life(t.id()).orElseThrow();
+        save(s, before, res, now);
+        if (priority != null) {
+            s.tickets().addPriorityChange(t.id(), now, null, priority, name == null ? source.name().toLowerCase()
+                    : name, "chosen when the ticket was opened");
+        }
+        return t.id();
     }
 
     /**
@@ -268,8 +275,29 @@ public final class TicketService {
 
     /** The customer came back by {@code via} (an email reply, a portal message): noted; resumes or reopens the ticket. */
     public TicketDetail customerReplied(long id, String via, String text) {
+        return change(id, customerCameBack(via, text));
+    }
+
+    /**
+     * As {@link #customerReplied(long, String, String)}, inside the caller's transaction (a portal
+     * reply commits with its files). The caller wakes the ticket engine after its commit.
+     */
+    public void customerReplied(Stores s, long id, Instant now, String via, String text) {
+        Event e = customerCameBack(via, text);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, id, now, (l, lv) -> e.apply(l, lv, now));
+                return;
+            } catch (VersionMoved raced) {
+                // the engine saved the ticket meanwhile (read committed): read it again
+            }
+        }
+        throw new IllegalStateException("ticket " + id + " kept changing under this reply; try again");
+    }
+
+    private static Event customerCameBack(String via, String text) {
         String how = via == null || via.isBlank() ? "a message" : via.strip();
-        return change(id, (l, lv, now) -> {
+        return (l, lv, now) -> {
             TicketLife.Result r = l.customerReplied(how, now, lv);
             if (text == null || text.isBlank()) {
                 return r;
@@ -277,7 +305,7 @@ public final class TicketService {
             List<TicketLife.Line> lines = new ArrayList<>(r.lines());
             lines.set(0, new TicketLife.Line("CUSTOMER_REPLIED", "the customer came back (" + how + "): " + text.strip()));
             return new TicketLife.Result(r.life(), lines, null, null, List.of());
-        });
+        };
     }
 
     // ---- the desk ----
@@ -420,24 +448,27 @@ public final class TicketService {
     /** A ticket with every clock (deadlines as of now, on today's calendar), its priority changes and its timeline. */
     public TicketDetail detail(long id) {
         Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            Ticket t = require(s, id);
-            ServiceLevels lv = levels(s);
-            TicketLife l = s.tickets().life(id).orElseThrow();
-            l = l.reconcile(now, lv).life().recompute(lv);
-            List<TicketEvent> timeline = s.tickets().events(id);
-            List<ClockView> clocks = new ArrayList<>();
-            for (SlaClock c : l.clocks()) {
-                String word = c.kind().words() + ":";
-                List<TicketEvent> history = timeline.stream().filter(e -> (e.kind().startsWith("CLOCK_")
-                        || e.kind().startsWith("SLA_")) && e.detail().startsWith(word)).toList();
-                clocks.add(new ClockView(c.kind(), c.state(), lv.target(c).words(), c.startedAt(), c.dueAt(), c.warnAt(),
-                        c.live() ? lv.remaining(c, l.pauses(), now) : null, c.metAt(), c.warnedAt(), c.breachedAt(),
-                        c.stoppedAt(), history));
-            }
-            return new TicketDetail(t, l.state(), l.ownerId(), l.ownerName(), s.tickets().requesterEmail(id).orElse(null),
-                    l.version(), clocks, l.pauses(), s.tickets().priorityChanges(id), timeline, lv.time().zone(), now);
-        });
+        return tx.inTransaction(s -> detail(s, id, now));
+    }
+
+    /** As {@link #detail(long)}, as of {@code now}, inside the caller's transaction. */
+    public TicketDetail detail(Stores s, long id, Instant now) {
+        Ticket t = require(s, id);
+        ServiceLevels lv = levels(s);
+        TicketLife l = s.tickets().life(id).orElseThrow();
+        l = l.reconcile(now, lv).life().recompute(lv);
+        List<TicketEvent> timeline = s.tickets().events(id);
+        List<ClockView> clocks = new ArrayList<>();
+        for (SlaClock c : l.clocks()) {
+            String word = c.kind().words() + ":";
+            List<TicketEvent> history = timeline.stream().filter(e -> (e.kind().startsWith("CLOCK_")
+                    || e.kind().startsWith("SLA_")) && e.detail().startsWith(word)).toList();
+            clocks.add(new ClockView(c.kind(), c.state(), lv.target(c).words(), c.startedAt(), c.dueAt(), c.warnAt(),
+                    c.live() ? lv.remaining(c, l.pauses(), now) : null, c.metAt(), c.warnedAt(), c.breachedAt(),
+                    c.stoppedAt(), history));
+        }
+        return new TicketDetail(t, l.state(), l.ownerId(), l.ownerName(), s.tickets().requesterEmail(id).orElse(null),
+                l.version(), clocks, l.pauses(), s.tickets().priorityChanges(id), timeline, lv.time().zone(), now);
     }
 
     /** Open tickets (not resolved or closed) in the order received, each with its next deadline and clock. */

@@ -214,6 +214,51 @@ class ConsoleAndPortalBrowserIT {
         assertTrue(browser.findElement(By.id("portal-timeline")).getText().contains("The HP on the second floor."));
     }
 
+    @Test
+    void anAdminEditsATechnicianAndATechnicianReadsAndAnswersAnEmailTicketsThread() throws Exception {
+        e.services().web().staff().add("Ada", StaffRole.ADMIN, new Passwords().hash(PASSWORD.toCharArray()));
+        browser.get(base + "/console/signin");
+        browser.findElement(By.id("name")).sendKeys("Ada");
+        browser.findElement(By.id("password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("signin")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/console"));
+        browser.get(base + "/console/admin");
+        long sam = e.services().roster().technician("Sam").id();
+        browser.findElement(By.cssSelector("#tech-" + sam + " summary")).click();
+        var phone = browser.findElement(By.cssSelector("#tech-" + sam + " input[name='phone']"));
+        phone.clear();
+        phone.sendKeys(PAT); // Pat's number: refused as tech set refuses it
+        browser.findElement(By.cssSelector("#tech-" + sam + " button.tech-save")).click();
+        waiting().until(d -> d.findElement(By.id("admin-flash")).getText().contains("is already the phone of technician"));
+        assertEquals(SAM, e.services().roster().technician("Sam").phone());
+        browser.findElement(By.cssSelector("#tech-" + sam + " summary")).click();
+        var email = browser.findElement(By.cssSelector("#tech-" + sam + " input[name='email']"));
+        email.clear();
+        email.sendKeys("sam@desk.example");
+        Chromium.screenshot(browser, "console-admin-edit-technician");
+        browser.findElement(By.cssSelector("#tech-" + sam + " button.tech-save")).click();
+        waiting().until(d -> d.findElement(By.id("admin-flash")).getText().contains("email sam@desk.example"));
+        assertEquals("sam@desk.example", e.services().roster().technician("Sam").email());
+        assertEquals(SAM, e.services().roster().technician("Sam").phone());
+        browser.findElement(By.cssSelector("form[action='/console/signout'] button")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/console/signin"));
+
+        String raw = "From: Jane Doe <jane@acme.example>\r\nTo: help@desk.test\r\nSubject: Printer jammed\r\n"
+                + "Message-ID: <b-1@acme.example>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+                + "Name: Jane Doe\r\nCompany: Acme Ltd\r\nPhone: +1 204 555 0123\r\nThe printer on floor 2 shows a paper jam.\r\n";
+        long ticket = e.services().mail().handleRaw(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)).ticketId();
+        signInAsPat();
+        browser.get(base + "/console/tickets/" + ticket);
+        String thread = browser.findElement(By.id("mail-thread")).getText();
+        assertTrue(thread.contains("Printer jammed") && thread.contains("paper jam"), thread);
+        browser.findElement(By.id("reply-text")).sendKeys("Open the side door and pull the sheet out.");
+        browser.findElement(By.id("reply")).click();
+        waiting().until(d -> d.findElement(By.id("flash")).getText().contains("emailed to jane@acme.example"));
+        waiting().until(d -> d.findElements(By.cssSelector("#mail-thread li.mail-out")).stream()
+                .anyMatch(li -> li.getText().contains("Open the side door")));
+        Chromium.screenshot(browser, "console-ticket-email-thread");
+    }
+
     /** {@code seconds} of 8 kHz 16-bit mono silence as a WAV file (what Asterisk records). */
     static byte[] silence(int seconds) {
         int samples = 8000 * seconds;

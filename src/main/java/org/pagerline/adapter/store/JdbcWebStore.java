@@ -107,6 +107,26 @@ final class JdbcWebStore implements WebStore {
     }
 
     @Override
+    public int attemptsSince(String bucket, Instant since) {
+        return db.one("SELECT COUNT(*) FROM web_attempts WHERE bucket=? AND at>=?", rs -> rs.getInt(1), bucket, since).orElse(0);
+    }
+
+    @Override
+    public void addAttempt(String bucket, Instant at) {
+        db.update("INSERT INTO web_attempts (bucket, at) VALUES (?,?)", bucket, at);
+    }
+
+    @Override
+    public void clearAttempts(String bucket) {
+        db.update("DELETE FROM web_attempts WHERE bucket=?", bucket);
+    }
+
+    @Override
+    public int deleteAttemptsBefore(Instant before) {
+        return db.update("DELETE FROM web_attempts WHERE at<?", before);
+    }
+
+    @Override
     public void setClientEmail(long clientId, String email) {
         db.update("DELETE FROM client_emails WHERE client_id=?", clientId);
         if (email != null) {

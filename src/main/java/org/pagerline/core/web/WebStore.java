@@ -46,6 +46,16 @@ public interface WebStore {
     /** Links asked for this client since {@code since} (the per-address rate limit survives restarts). */
     int linksSince(long clientId, Instant since);
 
+    /** Attempts counted in a rate limit's bucket at or after {@code since}. */
+    int attemptsSince(String bucket, Instant since);
+
+    void addAttempt(String bucket, Instant at);
+
+    void clearAttempts(String bucket);
+
+    /** Forgets attempts before {@code before} (older than every window). */
+    int deleteAttemptsBefore(Instant before);
+
     /** Sets (or with null clears) a client contact's email address, stored lower-cased. */
     void setClientEmail(long clientId, String email);
 

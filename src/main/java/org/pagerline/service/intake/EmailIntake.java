@@ -207,6 +207,30 @@ public final class EmailIntake {
     }
 
     /**
+     * A staff member's reply to the requester of an email ticket, queued inside the caller's
+     * transaction (the reply's timeline line commits with it), threaded to the ticket's last
+     * message. Empty when the ticket did not come by email. Call {@link #sendQueued} after commit.
+     */
+    public Optional<String> queueStaffReply(Stores s, long ticketId, String body, Instant now) {
+        Optional<MailStore.MailTicket> mt = s.mail().mailTicket(ticketId);
+        if (mt.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ThreadEntry> thread = s.mail().thread(ticketId);
+        String last = thread.isEmpty() ? null : thread.get(thread.size() - 1).messageId();
+        String subject = thread.stream().filter(ThreadEntry::incoming).map(ThreadEntry::subject).findFirst().orElse(null);
+        s.mail().queue("REPLY", newMessageId(), settings.ownAddress(), mt.get().requester(),
+                MailTexts.replySubject(subject, ticketId), MailTexts.staffReply(ticketId, body, settings.signature()), last, last,
+                ticketId, null, now);
+        return Optional.of(mt.get().requester());
+    }
+
+    /** After a commit that queued mail: the server's mail runner sends it now. */
+    public void sendQueued() {
+        onQueued.run();
+    }
+
+    /**
      * Tells requesters of email tickets each change of state since they were last told (when
      * configured; otherwise only remembers the state). Idempotent: run it as often as wanted.
      */

@@ -37,6 +37,11 @@ final class MailTexts {
         return b.toString();
     }
 
+    static String staffReply(long ticketId, String body, String signature) {
+        return "Hello,\n\n" + body + "\n\n"
+                + "To answer, reply to this message (keep [#" + ticketId + "] in the subject).\n\n-- \n" + signature + "\n";
+    }
+
     static String stateSubject(long ticketId, String status) {
         return "[#" + ticketId + "] Your ticket is now " + words(status);
     }

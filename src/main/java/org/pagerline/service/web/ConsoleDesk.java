@@ -13,6 +13,7 @@ import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.Target;
+import org.pagerline.core.mail.ThreadEntry;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Role;
@@ -253,7 +254,14 @@ public final class ConsoleDesk {
 
     /** A ticket's page: its state ({@link TicketState}), its next deadline and every clock from the ticket's life. */
     public record TicketPage(Ticket ticket, TicketState state, String ownerName, DueClock clock, List<DueClock> clocks,
-            List<TicketEvent> timeline, List<Recording> recordings, List<Attachment> attachments, List<Incident> incidents) {}
+            List<TicketEvent> timeline, List<Recording> recordings, List<Attachment> attachments, List<Incident> incidents,
+            List<MailLine> mail, List<String> mailAttachments) {}
+
+    /**
+     * One message of the ticket's email thread, in or out: who to whom, the subject and the text;
+     * {@code state} is what intake did with a message in, or the send state of one out.
+     */
+    public record MailLine(Instant at, boolean incoming, String from, String to, String subject, String body, String state) {}
 
     public TicketPage ticket(long id) {
         TicketService.TicketDetail d = services.tickets().detail(id);
@@ -273,9 +281,24 @@ public final class ConsoleDesk {
             }
             List<TicketEvent> timeline = new ArrayList<>(d.timeline());
             timeline.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
+            List<MailLine> mail = new ArrayList<>();
+            for (ThreadEntry m : s.mail().thread(id)) {
+                String state = m.incoming() ? words(m.outcome()) + (m.flags() == null ? "" : "; " + m.flags())
+                        : words(m.outcome()) + ", " + (m.sendState() == null ? "pending" : words(m.sendState()))
+                        + (m.flags() == null ? "" : ": " + m.flags());
+                mail.add(new MailLine(m.at(), m.incoming(), m.from(), m.to(), m.subject(), m.body(), state));
+            }
+            List<String> mailFiles = new ArrayList<>();
+            for (String[] a : s.mail().attachments(id)) {
+                mailFiles.add(a[0] + " (" + a[1] + " bytes" + (a[3] == null ? ", kept" : ", refused: " + a[3]) + ")");
+            }
             return new TicketPage(d.ticket(), d.state(), d.ownerName(), clockOf(d, now), clocksOf(d, now), timeline, recs,
-                    s.web().attachments(id), incidents);
+                    s.web().attachments(id), incidents, mail, mailFiles);
         });
+    }
+
+    private static String words(String code) {
+        return code == null ? "" : code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** The recording file of a call, by the call's id: only a recording a call of some ticket has. */
@@ -317,13 +340,27 @@ public final class ConsoleDesk {
         return new Done(true, "note added to ticket " + ticketId);
     }
 
-    /** A reply to the customer: shown on the portal's timeline of the ticket. */
+    /**
+     * A reply to the customer: shown on the portal's timeline of the ticket and, for a ticket that
+     * came by email, mailed to its requester (queued in the same commit as the timeline line,
+     * threaded to the ticket's last message).
+     */
     public Done reply(long ticketId, StaffUser who, String text) {
         String body = WebText.body("reply", text, 1800);
         if (body == null) {
             throw new ValidationException("the reply is empty");
         }
-        services.tickets().addEvent(ticketId, PortalDesk.STAFF_REPLY, who.name() + ": " + body);
+        Instant now = clock.instant();
+        Optional<String> mailedTo = tx.inTransaction(s -> {
+            s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
+            s.tickets().addEvent(ticketId, now, PortalDesk.STAFF_REPLY, who.name() + ": " + body);
+            return services.mail() == null ? Optional.<String>empty()
+                    : services.mail().queueStaffReply(s, ticketId, body, now);
+        });
+        if (mailedTo.isPresent()) {
+            services.mail().sendQueued();
+            return new Done(true, "reply added to ticket " + ticketId + " and emailed to " + mailedTo.get());
+        }
         return new Done(true, "reply added to ticket " + ticketId);
     }
 

@@ -176,20 +176,23 @@ public final class PortalDesk {
             throw new ValidationException("the description is missing");
         }
         List<Upload> files = checkFiles(n.files());
-        String email = tx.inTransaction(s -> s.web().clientEmail(who.id())).orElse(null);
-        // the ticket's life opens it: NEW, its six-hour contact clock (and respond/resolve from the priority) running
-        TicketService.TicketDetail d = tickets.open(TicketSource.PORTAL, new Requester(name, who.company(), callback, email),
-                p, description);
-        long id = d.ticket().id();
-        Instant contactBy = d.clocks().stream().filter(c -> c.kind() == ClockKind.CONTACT).map(TicketService.ClockView::dueAt)
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         Instant now = clock.instant();
-        tx.run(s -> {
-            s.tickets().addEvent(id, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", " + p + " ("
+        // one commit: the ticket, its portal line and its files; a failure leaves none of them
+        long id = tx.inTransaction(s -> {
+            String email = s.web().clientEmail(who.id()).orElse(null);
+            // the ticket's life opens it: NEW, its six-hour contact clock (and respond/resolve from the priority) running
+            long t = tickets.open(s, now, TicketSource.PORTAL, new Requester(name, who.company(), callback, email), p,
+                    description);
+            TicketService.TicketDetail d = tickets.detail(s, t, now);
+            Instant contactBy = d.clocks().stream().filter(c -> c.kind() == ClockKind.CONTACT)
+                    .map(TicketService.ClockView::dueAt).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            s.tickets().addEvent(t, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", " + p + " ("
                     + p.meaning() + "); call back on " + callback + (contactBy == null ? ""
                     : "; contact by " + PEOPLE_TIME.format(contactBy.atZone(d.zone()))));
-            attach(s, id, files, now);
+            attach(s, t, files, now);
+            return t;
         });
+        tickets.afterCommit();
         return tickets.find(id);
     }
 
@@ -275,14 +278,16 @@ public final class PortalDesk {
         if (body == null && checked.isEmpty()) {
             throw new ValidationException("the reply is empty");
         }
-        tx.inTransaction(s -> ownTicket(s, who, id));
-        // the ticket's life: a ticket waiting on the customer resumes, a resolved or closed one reopens
-        tickets.customerReplied(id, "the portal", body == null ? who.contactName() + " sent "
-                + (checked.size() == 1 ? "a file" : checked.size() + " files") : who.contactName() + ": " + body);
-        if (!checked.isEmpty()) {
-            Instant now = clock.instant();
-            tx.run(s -> attach(s, id, checked, now));
-        }
+        Instant now = clock.instant();
+        // one commit: the reply and its files
+        tx.run(s -> {
+            ownTicket(s, who, id);
+            // the ticket's life: a ticket waiting on the customer resumes, a resolved or closed one reopens
+            tickets.customerReplied(s, id, now, "the portal", body == null ? who.contactName() + " sent "
+                    + (checked.size() == 1 ? "a file" : checked.size() + " files") : who.contactName() + ": " + body);
+            attach(s, id, checked, now);
+        });
+        tickets.afterCommit();
     }
 
     private static Ticket ownTicket(org.pagerline.service.Stores s, Client who, long id) {

@@ -1,4 +1,7 @@
 package org.pagerline.service.web;
 
-/** What the command line runs for the web: staff accounts and the contacts' email addresses. */
-public record WebAdmin(StaffAccounts staff, ClientEmails emails) {}
+/**
+ * What the command line and the web share: staff accounts, the contacts' email addresses, and the
+ * sign-in rate limits' counts.
+ */
+public record WebAdmin(StaffAccounts staff, ClientEmails emails, AttemptLimits limits) {}

@@ -15,7 +15,7 @@ import org.pagerline.service.ValidationException;
 
 /**
  * The admin pages' changes: each calls the same service method as its command-line twin
- * ({@code tech add}, {@code rotation set}, {@code override add|remove}, {@code hours set},
+ * ({@code tech add|set|remove}, {@code rotation set}, {@code override add|remove}, {@code hours set},
  * {@code holiday add|remove}, {@code policy set}), so the rules are the command line's, checked
  * in one place. Returns what was done, in a sentence.
  */
@@ -35,6 +35,19 @@ final class AdminActions {
                         form.apply("phone"), blank(form.apply("sms")), blank(form.apply("email")),
                         blank(form.apply("zone")) == null ? "America/Winnipeg" : form.apply("zone")));
                 yield "technician " + t.id() + " added: " + t.name();
+            }
+            case "technicians-edit" -> {
+                // the form shows every field filled in: an empty SMS number or email clears it, as with tech set
+                var c = services.roster().updateTechnician(nz(form.apply("id")).trim(), new RosterService.TechnicianChange(
+                        blank(form.apply("phone")), nz(form.apply("sms")).trim(), nz(form.apply("email")).trim(),
+                        blank(form.apply("zone"))));
+                var a = c.after();
+                yield "technician " + a.id() + " (" + a.name() + ") now: phone " + a.phone() + ", SMS " + a.textPhone()
+                        + ", email " + (a.email() == null ? "-" : a.email()) + ", zone " + a.zone().getId();
+            }
+            case "technicians-remove" -> {
+                var t = services.roster().removeTechnician(nz(form.apply("id")).trim());
+                yield "technician " + t.id() + " removed: " + t.name();
             }
             case "rotations" -> {
                 Role r = role(form.apply("role"));

@@ -28,6 +28,7 @@ import org.pagerline.core.web.WebSession;
 import org.pagerline.service.NotFoundException;
 import org.pagerline.service.Services;
 import org.pagerline.service.ValidationException;
+import org.pagerline.service.web.AttemptLimits;
 import org.pagerline.service.web.ConsoleDesk;
 import org.pagerline.service.web.PortalDesk;
 import org.pagerline.service.web.StaffAccounts;
@@ -54,9 +55,9 @@ public final class WebApp implements AutoCloseable {
     private final Path recordingsDir;
     private final Templates templates = new Templates();
     private final LiveConsole live;
-    private final RateLimiter signInByName;
-    private final RateLimiter signInByAddress;
-    private final RateLimiter linksByAddress;
+    private final AttemptLimits.Limit signInByName;
+    private final AttemptLimits.Limit signInByAddress;
+    private final AttemptLimits.Limit linksByAddress;
     private final Map<String, String> flash = new ConcurrentHashMap<>();
     private final Map<String, Route> routes = new LinkedHashMap<>();
 
@@ -77,9 +78,11 @@ public final class WebApp implements AutoCloseable {
         this.security = new WebSecurity(config, sessions, tokens);
         this.clock = clock;
         this.recordingsDir = recordingsDir;
-        this.signInByName = new RateLimiter(clock, 5, Duration.ofMinutes(15));
-        this.signInByAddress = new RateLimiter(clock, 60, Duration.ofMinutes(15));
-        this.linksByAddress = new RateLimiter(clock, 20, Duration.ofMinutes(15));
+        // counted in the database: the limits hold across a restart and across nodes
+        AttemptLimits limits = services.web().limits();
+        this.signInByName = limits.limit("staff sign-in by name", 5, Duration.ofMinutes(15));
+        this.signInByAddress = limits.limit("staff sign-in by address", 60, Duration.ofMinutes(15));
+        this.linksByAddress = limits.limit("portal links by address", 20, Duration.ofMinutes(15));
         this.live = new LiveConsole(console::fingerprint, this::renderViews, clock, livePeriod);
         define();
     }

@@ -80,6 +80,14 @@ class WebAuthorisationMatrixTest {
         r.add(new Row("GET", "/console/admin", "/console/admin", null, 303, 303, 303, 403, 403, 200));
         r.add(new Row("POST", "/console/admin/{what}", "/console/admin/holidays", Map.of("date", "2026-12-25", "name",
                 "Christmas"), 401, 401, 401, 403, 403, 303));
+        // technicians are edited and removed by admins only (no technician 999999: refused on the admin page, 400)
+        r.add(new Row("POST", "/console/admin/{what}", "/console/admin/technicians-edit", Map.of("id", "999999", "phone",
+                "+12045550188"), 401, 401, 401, 403, 403, 400));
+        r.add(new Row("POST", "/console/admin/{what}", "/console/admin/technicians-remove", Map.of("id", "999999"),
+                401, 401, 401, 403, 403, 400));
+        // a reply on the ticket (an email ticket's is mailed too)
+        r.add(new Row("POST", "/console/tickets/{id}/{action}", "/console/tickets/" + T + "/reply", Map.of("text", "on it"),
+                401, 401, 401, 303, 303, 303));
         r.add(new Row("GET", "/portal/signin", "/portal/signin", null, 200, 200, 200, 200, 200, 200));
         r.add(new Row("POST", "/portal/signin", "/portal/signin", Map.of("email", "x@y.example"), 200, 200, 200, 200, 200, 200));
         r.add(new Row("GET", "/portal/link/{token}", "/portal/link/abc", null, 200, 200, 200, 200, 200, 200));
