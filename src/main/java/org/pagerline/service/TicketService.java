@@ -197,6 +197,26 @@ public final class TicketService {
         return t;
     }
 
+    /**
+     * Inside the acknowledgement's transaction: {@code who} acknowledged (or called back) incident
+     * {@code incidentId} of this ticket, by any route (a key on the paging call, an SMS, the
+     * console, the CLI). The ticket is acknowledged as theirs ({@link TicketLife#acknowledgedOnIncident}).
+     * Never fails the acknowledgement for the ticket: if the ticket keeps changing under it, that is
+     * logged and the acknowledgement stands.
+     */
+    public void acknowledgedOnIncident(Stores s, long ticketId, long incidentId, Technician who, Instant at) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, ticketId, at, (l, lv) -> l.acknowledgedOnIncident(who.id(), who.name(), incidentId, at, lv));
+                return;
+            } catch (VersionMoved raced) {
+                // the engine saved the ticket meanwhile (read committed): read it again
+            }
+        }
+        LOG.warn("ticket {}: incident {}'s acknowledgement could not be put on the ticket (the ticket kept changing)",
+                ticketId, incidentId);
+    }
+
     /** Wakes the ticket engine after a commit that changed tickets through the in-transaction methods. */
     public void afterCommit() {
         kick.run();
