@@ -77,7 +77,10 @@ class UrgentIncidentAndItsTicketTest {
             assertEquals("Pat", d.ownerName());
             long incident = l.incidents().list(10, false).get(0).id();
             assertTrue(d.timeline().stream().anyMatch(e -> e.kind().equals("TAKEN")
-                    && e.detail().equals("Pat took the ticket by acknowledging incident " + incident)), d.timeline().toString());
+                    && e.detail().equals("Pat took the ticket by acknowledging incident " + incident + "; ticket acknowledged")),
+                    d.timeline().toString());
+            assertEquals(1, d.timeline().stream().filter(e -> e.kind().equals("ACKNOWLEDGED")).count(),
+                    "one ACKNOWLEDGED line, the incident's: " + d.timeline());
             assertEquals(ClockState.RUNNING, clock(d, ClockKind.CONTACT).state(),
                     "the call-back promise is kept by calling back, not by acknowledging");
 

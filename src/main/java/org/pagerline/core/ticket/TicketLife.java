@@ -133,9 +133,16 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         if (r.refused() || r.lines().isEmpty()) {
             return r;
         }
-        List<Line> lines = new ArrayList<>(r.lines());
-        lines.set(0, new Line("TAKEN", techName + " took the ticket by acknowledging incident " + incidentId
-                + (ownerName == null || Objects.equals(ownerId, techId) ? "" : " (from " + ownerName + ")")));
+        // One ACKNOWLEDGED line per acknowledgement on the timeline (the incident's, naming the route): the
+        // ticket's own says it was taken, and acknowledged with it when it was new.
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line("TAKEN", techName + " took the ticket by acknowledging incident " + incidentId
+                + (state == TicketState.NEW ? "; ticket acknowledged" : "")));
+        for (Line l : r.lines().subList(1, r.lines().size())) {
+            if (!l.kind().equals(TicketState.ACKNOWLEDGED.name())) {
+                lines.add(l);
+            }
+        }
         return ok(r.life(), lines);
     }
 
