@@ -328,33 +328,6 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
-    public List<Long> saveDeadlines(List<TicketLife> lives) {
-        List<Object[]> tickets = new ArrayList<>(lives.size());
-        for (TicketLife l : lives) {
-            tickets.add(new Object[] {l.nextCheck(), l.ticketId(), l.version()});
-        }
-        int[] counts = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", tickets);
-        List<Long> missed = new ArrayList<>();
-        List<Object[]> clocks = new ArrayList<>();
-        for (int i = 0; i < lives.size(); i++) {
-            TicketLife l = lives.get(i);
-            if (counts[i] == 0) {
-                missed.add(l.ticketId());
-                continue;
-            }
-            for (SlaClock c : l.clocks()) {
-                if (c.live()) {
-                    clocks.add(new Object[] {c.state(), c.dueAt(), c.warnAt(), l.ticketId(), c.kind()});
-                }
-            }
-        }
-        if (!clocks.isEmpty()) {
-            db.batch("UPDATE ticket_clocks SET clock_state=?, due_at=?, warn_at=? WHERE ticket_id=? AND clock=?", clocks);
-        }
-        return missed;
-    }
-
-    @Override
     public List<TicketLife> livesNotClosed() {
         return lives("state<>'CLOSED'", "id", Integer.MAX_VALUE);
     }

@@ -59,7 +59,7 @@ public interface TicketStore {
     boolean saveClocks(TicketLife life, Instant nextCheck);
 
     /**
-     * The engine's decisions for many tickets at once: for each, the same compare-and-set as
+     * Many tickets' clocks at once (the engine's decisions, a calendar change): for each, the same compare-and-set as
      * {@link #saveClocks(TicketLife, Instant)} (its {@code before} version), the clocks that
      * changed, and {@code updated_at} moved to {@code touchedAt} when the decision adds timeline
      * lines (null: not moved). Returns the ids whose version had moved (nothing written for them).
@@ -82,8 +82,6 @@ public interface TicketStore {
     /** The lives of these tickets (any order; missing ids left out). */
     List<TicketLife> lives(List<Long> ids);
 
-    /** Several lives' deadlines at once (a calendar change): clocks' due and warning instants and sla_check_at, each only if its version still matches; returns the ids that did not match. */
-    List<Long> saveDeadlines(List<TicketLife> lives);
 
     /** The lives of every ticket not CLOSED (a calendar change recomputes them). */
     List<TicketLife> livesNotClosed();
