@@ -147,12 +147,12 @@ public final class Wiring {
         TicketService tickets = new TicketService(tx, clock, config.tickets().warningLead(),
                 config.tickets().autoCloseAfter(), kick);
         IncidentService incidents = new IncidentService(tx, clock, paging.callbackDeadline(), paging.slaWarning(), kick,
-                metrics);
+                metrics, tickets);
         CallService calls = new CallService(tx, tickets, phones, incidents, clock, config.line().ticketReuseWindow(),
                 paging.callbackDeadline(), config.line().callbackRegions(), hostName() + ":" + config.agi().port(), metrics);
         return new Services(clock, new RosterService(tx, phones, clock), new CalendarService(tx, tickets::recomputeAll),
                 tickets, new QueueService(tx, clock, config.ami().enabled()), new ClientService(tx, phones, clock), calls, incidents,
-                new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics), new PageLog(tx, clock),
+                new PagingService(tx, clock, deliveryPolicy(paging), kick, metrics, tickets), new PageLog(tx, clock),
                 new WebAdmin(new StaffAccounts(tx, clock, new Passwords()), new ClientEmails(tx), new AttemptLimits(tx, clock)),
                 emailIntake(config.mail(), tx, tickets, clock));
     }

@@ -444,11 +444,14 @@ final class TicketCommand {
         }
     }
 
-    /** A change by someone (--by, default admin) with a reason for the timeline (--why). */
-    abstract static class ByWhy extends Change {
+    /** A change made by someone: --by, a technician, default admin (every change but take, which names its --tech). */
+    abstract static class By extends Change {
         @Option(names = "--by", description = "Technician (id or name); default admin.")
         String by;
+    }
 
+    /** A change by someone with a reason for the timeline (--why). */
+    abstract static class ByWhy extends By {
         @Option(names = "--why", description = "Why (for the timeline; for wait: what the customer was asked for).")
         String why;
     }
@@ -465,12 +468,9 @@ final class TicketCommand {
     }
 
     @Command(name = "note", mixinStandardHelpOptions = true, description = "Add an internal note to the timeline.")
-    static final class Note extends Change {
+    static final class Note extends By {
         @Parameters(index = "1..*", paramLabel = "TEXT", description = "The note.")
         List<String> words;
-
-        @Option(names = "--by", description = "Technician writing it (id or name); default admin.")
-        String by;
 
         @Override
         TicketService.TicketDetail apply(TicketService t, long n) {
@@ -480,10 +480,7 @@ final class TicketCommand {
 
     @Command(name = "contact", mixinStandardHelpOptions = true,
             description = "Record that the customer was contacted (called back, answered): contact and respond are met.")
-    static final class Contact extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
+    static final class Contact extends By {
         @Option(names = "--how", description = "How, e.g. 'called back, rebooted the router'.")
         String how;
 
@@ -512,10 +509,7 @@ final class TicketCommand {
 
     @Command(name = "resolve", mixinStandardHelpOptions = true,
             description = "Resolved: the resolve clock is met; the ticket closes after ticket.auto-close-after of quiet.")
-    static final class Resolve extends Change {
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
-
+    static final class Resolve extends By {
         @Option(names = "--summary", description = "What fixed it.")
         String summary;
 
@@ -544,12 +538,9 @@ final class TicketCommand {
 
     @Command(name = "priority", mixinStandardHelpOptions = true,
             description = "Change the priority (who and why are kept); respond and resolve are worked out again from the ticket's history.")
-    static final class PriorityChange extends Change {
+    static final class PriorityChange extends By {
         @Parameters(index = "1", paramLabel = "PRIORITY", description = "P1 to P5.")
         String priority;
-
-        @Option(names = "--by", description = "Technician (id or name); default admin.")
-        String by;
 
         @Option(names = "--why", required = true, description = "Why it changes.")
         String why;

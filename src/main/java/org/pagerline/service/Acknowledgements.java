@@ -35,16 +35,15 @@ final class Acknowledgements {
     private final Transactions tx;
     private final Clock clock;
     private final Runnable kick;
+    /** The incident's ticket follows its acknowledgement, in the same transaction. */
+    private final TicketService tickets;
 
-    Acknowledgements(Transactions tx, Clock clock, Runnable kick) {
-        this(tx, clock, kick, Metrics.NONE);
-    }
-
-    Acknowledgements(Transactions tx, Clock clock, Runnable kick, Metrics metrics) {
+    Acknowledgements(Transactions tx, Clock clock, Runnable kick, Metrics metrics, TicketService tickets) {
         this.tx = tx;
         this.clock = clock;
         this.kick = kick;
         this.metrics = metrics;
+        this.tickets = tickets;
     }
 
     /** Counts the time to acknowledge and to call back, once the change has committed. */
@@ -66,16 +65,23 @@ final class Acknowledgements {
         return new IncidentLife.Actor(t.id(), t.name());
     }
 
+    /** Acknowledged: the incident is theirs, and so is its ticket (acknowledged in the same transaction). */
     Outcome acknowledge(long incidentId, Technician who, String via) {
-        Outcome o = change(incidentId, (i, now) -> IncidentLife.acknowledge(i, actor(who), via, now));
+        Outcome o = change(incidentId, (i, now) -> IncidentLife.acknowledge(i, actor(who), via, now), ticketTakenBy(who));
         if (o.result() == Result.DONE) {
             metrics.acknowledged(Duration.between(o.incident().openedAt(), clock.instant()));
         }
         return o;
     }
 
+    /** What a change that took the incident does to its ticket, in the same transaction. */
+    private AfterDone ticketTakenBy(Technician who) {
+        return (s, i, now) -> tickets.acknowledgedOnIncident(s, i.ticketId(), i.id(), who, now);
+    }
+
+    /** Called back (an OPEN incident is taken by the caller-back, and so is its ticket). */
     Outcome calledBack(long incidentId, Technician who, String via) {
-        Outcome o = change(incidentId, (i, now) -> IncidentLife.calledBack(i, actor(who), via, now));
+        Outcome o = change(incidentId, (i, now) -> IncidentLife.calledBack(i, actor(who), via, now), ticketTakenBy(who));
         if (o.result() == Result.DONE) {
             metrics.calledBack(Duration.between(o.incident().openedAt(), clock.instant()));
         }
@@ -105,11 +111,24 @@ final class Acknowledgements {
         }
     }
 
+    /** What follows a change that was DONE, in its transaction (after the incident's own effects). */
+    interface AfterDone {
+        void apply(Stores s, Incident saved, Instant now);
+    }
+
     private Outcome change(long incidentId, SimpleDecide d) {
-        return change(incidentId, (Decide) d);
+        return change(incidentId, (Decide) d, null);
+    }
+
+    private Outcome change(long incidentId, SimpleDecide d, AfterDone after) {
+        return change(incidentId, (Decide) d, after);
     }
 
     private Outcome change(long incidentId, Decide d) {
+        return change(incidentId, d, null);
+    }
+
+    private Outcome change(long incidentId, Decide d, AfterDone after) {
         Instant now = clock.instant();
         Outcome o = tx.inTransaction(s -> {
             Optional<IncidentLife.Outcome> r = decideAndSave(s, incidentId, i -> d.decide(s, i, now), now);
@@ -117,6 +136,9 @@ final class Acknowledgements {
                 return new Outcome(Result.NO_SUCH_INCIDENT, null);
             }
             IncidentLife.Outcome life = r.get();
+            if (life.changed() && after != null) {
+                after.apply(s, life.incident(), now);
+            }
             if (!life.changed()) {
                 Incident i = life.incident();
                 log.info("late or repeated response for incident {} changed nothing (incident is {}, owner {})", i.id(),

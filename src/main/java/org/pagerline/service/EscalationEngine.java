@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Escalator;
@@ -43,14 +40,8 @@ public final class EscalationEngine implements AutoCloseable {
     private final Escalator escalator;
     private final PageDispatcher dispatcher;
     private final Duration callbackDeadline;
-    private volatile WakeUps wakeUps = due -> { };
     private final ReentrantLock passLock = new ReentrantLock();
-    private final AtomicBoolean kickQueued = new AtomicBoolean();
-    private final java.util.concurrent.ScheduledExecutorService kicker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "engine-kick");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PassKicker kicker;
 
     /** What one pass did. */
     public record PassResult(int incidentsDecided, int pagesSent, Instant nextDue) {}
@@ -61,6 +52,7 @@ public final class EscalationEngine implements AutoCloseable {
         this.callbackDeadline = callbackDeadline;
         this.escalator = new Escalator(callbackDeadline);
         this.dispatcher = dispatcher;
+        this.kicker = new PassKicker("engine-kick", this::runDue, log, "engine pass failed; the next wake-up or sweep retries");
     }
 
     /** The dispatcher this engine's passes hand pages to (tests change its bundle gaps while a server runs). */
@@ -77,25 +69,12 @@ public final class EscalationEngine implements AutoCloseable {
 
     /** Wiring only: where the engine asks to be woken (Quartz). Until then it is not woken. */
     public void attachWakeUps(WakeUps w) {
-        this.wakeUps = w;
+        kicker.attachWakeUps(w);
     }
 
     /** A pass soon, on the engine's own thread; kicks while one is queued coalesce. */
     public void kick() {
-        if (kickQueued.compareAndSet(false, true)) {
-            try {
-                kicker.execute(() -> {
-                    kickQueued.set(false);
-                    try {
-                        runDue();
-                    } catch (RuntimeException e) {
-                        log.error("engine pass failed; the next wake-up or sweep retries", e);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                kickQueued.set(false);
-            }
-        }
+        kicker.kick();
     }
 
     /** The idempotent pass. */
@@ -118,9 +97,8 @@ public final class EscalationEngine implements AutoCloseable {
                 }
             }
             if (next != null) {
-                Instant now = clock.instant();
                 // past-due work this pass could not do (a send still in flight) is retried shortly, not in a tight loop
-                wakeAt(next.isAfter(now) ? next : now.plusMillis(500), now);
+                kicker.wakeAt(next, clock.instant());
             }
             return new PassResult(decided, sent, next);
         } finally {
@@ -237,37 +215,6 @@ public final class EscalationEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Wake-ups more than {@link #NEAR} ahead go to Quartz (persistent); nearer ones to an in-process
-     * timer, because a Quartz JDBC trigger costs several transactions and dense due instants would
-     * queue behind them. Losing an in-process timer in a crash loses nothing: start-up runs a pass,
-     * and the sweep runs on.
-     */
-    private void wakeAt(Instant due, Instant now) {
-        Duration in = Duration.between(now, due);
-        if (in.compareTo(NEAR) > 0) {
-            wakeUps.wakeAt(due);
-            return;
-        }
-        long at = due.toEpochMilli();
-        long pending = timerAt.get();
-        if (pending > now.toEpochMilli() - 1000 && pending <= at) {
-            return;   // an earlier in-process wake-up is already set; its pass will look further
-        }
-        timerAt.set(at);
-        try {
-            kicker.schedule(() -> {
-                timerAt.compareAndSet(at, 0);
-                kick();
-            }, Math.max(0, in.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // shutting down
-        }
-    }
-
-    static final Duration NEAR = Duration.ofSeconds(2);
-    private final java.util.concurrent.atomic.AtomicLong timerAt = new java.util.concurrent.atomic.AtomicLong();
-
     /** The earliest due instant: a due column, a page's (re)try, a send timing out. */
     private Instant nextDue() {
         return tx.inTransaction(s -> {
@@ -284,11 +231,6 @@ public final class EscalationEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        kicker.shutdown();
-        try {
-            kicker.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        kicker.close();
     }
 }

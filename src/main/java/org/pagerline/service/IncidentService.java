@@ -36,14 +36,21 @@ public final class IncidentService implements IncidentOpener {
         this(tx, clock, callbackDeadline, slaWarning, kick, Metrics.NONE);
     }
 
+    /** With the tickets on the default service levels ({@link TicketService#TicketService(Transactions, Clock)}). */
     public IncidentService(Transactions tx, Clock clock, Duration callbackDeadline, Duration slaWarning, Runnable kick,
             Metrics metrics) {
+        this(tx, clock, callbackDeadline, slaWarning, kick, metrics, new TicketService(tx, clock));
+    }
+
+    /** @param tickets acknowledges an incident's ticket with the incident */
+    public IncidentService(Transactions tx, Clock clock, Duration callbackDeadline, Duration slaWarning, Runnable kick,
+            Metrics metrics, TicketService tickets) {
         this.tx = tx;
         this.clock = clock;
         this.callbackDeadline = callbackDeadline;
         this.slaWarning = slaWarning;
         this.kick = kick;
-        this.acks = new Acknowledgements(tx, clock, kick, metrics);
+        this.acks = new Acknowledgements(tx, clock, kick, metrics, tickets);
     }
 
     /** An incident with its pages and its ticket's timeline. */

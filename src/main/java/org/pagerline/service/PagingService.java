@@ -33,11 +33,18 @@ public final class PagingService implements PageResponses {
         this(tx, clock, delivery, kick, Metrics.NONE);
     }
 
+    /** With the tickets on the default service levels ({@link TicketService#TicketService(Transactions, Clock)}). */
     public PagingService(Transactions tx, Clock clock, DeliveryPolicy delivery, Runnable kick, Metrics metrics) {
+        this(tx, clock, delivery, kick, metrics, new TicketService(tx, clock));
+    }
+
+    /** @param tickets acknowledges an incident's ticket with the incident */
+    public PagingService(Transactions tx, Clock clock, DeliveryPolicy delivery, Runnable kick, Metrics metrics,
+            TicketService tickets) {
         this.tx = tx;
         this.clock = clock;
         this.kick = kick;
-        this.acks = new Acknowledgements(tx, clock, kick, metrics);
+        this.acks = new Acknowledgements(tx, clock, kick, metrics, tickets);
         this.outcomes = new DeliveryOutcomes(delivery);
     }
 

@@ -204,6 +204,26 @@ public final class TicketService {
         return t;
     }
 
+    /**
+     * Inside the acknowledgement's transaction: {@code who} acknowledged (or called back) incident
+     * {@code incidentId} of this ticket, by any route (a key on the paging call, an SMS, the
+     * console, the CLI). The ticket is acknowledged as theirs ({@link TicketLife#acknowledgedOnIncident}).
+     * Never fails the acknowledgement for the ticket: if the ticket keeps changing under it, that is
+     * logged and the acknowledgement stands.
+     */
+    public void acknowledgedOnIncident(Stores s, long ticketId, long incidentId, Technician who, Instant at) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, ticketId, at, (l, lv) -> l.acknowledgedOnIncident(who.id(), who.name(), incidentId, at, lv));
+                return;
+            } catch (VersionMoved raced) {
+                // the engine saved the ticket meanwhile (read committed): read it again
+            }
+        }
+        LOG.warn("ticket {}: incident {}'s acknowledgement could not be put on the ticket (the ticket kept changing)",
+                ticketId, incidentId);
+    }
+
     /** Wakes the ticket engine after a commit that changed tickets through the in-transaction methods. */
     public void afterCommit() {
         kick.run();
@@ -394,22 +414,24 @@ public final class TicketService {
         Instant now = clock.instant();
         int moved = tx.inTransaction(s -> {
             ServiceLevels lv = levels(s);
-            List<TicketLife> changed = new ArrayList<>();
-            Map<Long, List<TicketLife.Line>> lines = new java.util.HashMap<>();
-            for (TicketLife l : s.tickets().livesNotClosed()) {
-                TicketLife.Result r = l.calendarChanged(lv);
-                if (!r.life().equals(l)) {
-                    changed.add(r.life());
-                    lines.put(l.ticketId(), r.lines());
-                }
+            // Set-based: every life read in three queries, worked out in memory (pure, so on every core), the
+            // moved clocks written back with JDBC batches (each ticket's compare-and-set on its version), in
+            // this one transaction.
+            record Moved(TicketLife before, TicketLife.Result after) {}
+            List<Moved> changed = s.tickets().livesNotClosed().parallelStream()
+                    .map(l -> new Moved(l, l.calendarChanged(lv)))
+                    .filter(m -> !m.after().life().equals(m.before()))
+                    .toList();
+            List<TicketStore.ClockSave> saves = new ArrayList<>(changed.size());
+            for (Moved m : changed) {
+                saves.add(new TicketStore.ClockSave(m.before(), m.after().life(), m.after().life().nextCheck(), null));
             }
-            List<Long> missed = s.tickets().saveDeadlines(changed);
-            java.util.Set<Long> skip = new java.util.HashSet<>(missed);
+            java.util.Set<Long> missed = new java.util.HashSet<>(s.tickets().saveClocks(saves));
             List<TicketEvent> events = new ArrayList<>();
-            for (TicketLife l : changed) {
-                if (!skip.contains(l.ticketId())) {
-                    for (TicketLife.Line line : lines.get(l.ticketId())) {
-                        events.add(new TicketEvent(0, l.ticketId(), now, line.kind(), line.detail()));
+            for (Moved m : changed) {
+                if (!missed.contains(m.before().ticketId())) {
+                    for (TicketLife.Line line : m.after().lines()) {
+                        events.add(new TicketEvent(0, m.before().ticketId(), now, line.kind(), line.detail()));
                     }
                 }
             }

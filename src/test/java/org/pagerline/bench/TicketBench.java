@@ -70,6 +70,22 @@ public final class TicketBench {
         Runtime.getRuntime().halt(0);
     }
 
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the live threads whose names start with {@code prefix}. */
+    static long threadCpu(String prefix) {
+        var threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(prefix)) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
     static double load() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
@@ -153,11 +169,19 @@ public final class TicketBench {
         }
         System.out.printf("    %d tickets written; first warning due in %d ms%n", warnOf.size(),
                 Duration.between(clock.instant(), base).toMillis());
+        long cpu0 = processCpuNanos();
         clocks[0].kick();
         long deadline = System.currentTimeMillis() + (spread + 120) * 1000L;
         while (HANDED.size() < warnOf.size() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
+        // CPU, not wall time: on a machine shared with other builds the lateness says more about the load than
+        // about the code; what each warning costs in CPU does not (its threads' own time, load or not)
+        long cpu = processCpuNanos() - cpu0;
+        System.out.printf("    CPU while handing over: whole process %.0f ms; ticket-clocks thread %.0f ms, paging engine"
+                + " (dispatcher) thread %.0f ms, sender threads %.0f ms: %.2f ms of CPU per warning handed over (%d)%n",
+                cpu / 1e6, threadCpu("ticket-clocks") / 1e6, threadCpu("engine-kick") / 1e6, threadCpu("pool-") / 1e6,
+                HANDED.isEmpty() ? 0.0 : cpu / 1e6 / HANDED.size(), HANDED.size());
         List<Double> ms = new ArrayList<>();
         int missing = 0;
         for (Map.Entry<Long, Instant> e : warnOf.entrySet()) {

@@ -138,4 +138,21 @@ class TicketCliTest {
         assertEquals(2, run("ticket", "wait", "1"));
         assertEquals("error: ticket 1 is closed; reopen it first", err.trim());
     }
+
+    @Test
+    void contactAndResolveNameTheirTechnicianWithByLikeEveryOtherChange() {
+        assertEquals(0, run("ticket", "open", "--name", "Jane Doe", "--priority", "P3", "--description", "Printer jammed"));
+        assertEquals(2, run("ticket", "contact", "1", "--by", "Nobody", "--how", "phoned"));
+        assertTrue(err.contains("Nobody"), err);
+        assertEquals(2, run("ticket", "resolve", "1", "--by", "Nobody"));
+        assertTrue(err.contains("Nobody"), err);
+        assertEquals(0, run("ticket", "show", "1"));
+        assertTrue(out.contains("NEW"), "a refused --by changed nothing: " + out);
+
+        assertEquals(0, run("ticket", "contact", "1", "--by", "Sam", "--how", "phoned Jane"));
+        assertEquals(0, run("ticket", "resolve", "1", "--by", "Pat", "--summary", "new fuser"));
+        assertEquals(0, run("ticket", "show", "1"));
+        assertTrue(out.contains("Sam contacted the customer: phoned Jane"), out);
+        assertTrue(out.contains("resolved (Pat: new fuser)"), out);
+    }
 }

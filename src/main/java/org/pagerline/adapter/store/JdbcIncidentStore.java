@@ -58,6 +58,21 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public java.util.Set<Long> ticketsWithIncidentRespondBy(java.util.Collection<Long> ticketIds) {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        if (ticketIds.isEmpty()) {
+            return out;
+        }
+        StringBuilder in = new StringBuilder();
+        for (long id : ticketIds) {
+            in.append(in.length() == 0 ? "" : ",").append(id);
+        }
+        db.list("SELECT DISTINCT ticket_id FROM incidents WHERE ticket_id IN (" + in + ")"
+                + " AND state IN ('OPEN','ACKNOWLEDGED') AND respond_by IS NOT NULL", rs -> out.add(rs.getLong(1)));
+        return out;
+    }
+
+    @Override
     public List<Long> acknowledgedBy(long ownerId) {
         return db.list("SELECT id FROM incidents WHERE state='ACKNOWLEDGED' AND owner_id=? ORDER BY id DESC",
                 rs -> rs.getLong(1), ownerId);

@@ -45,6 +45,22 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public void insertAll(List<Page> pages) {
+        List<Object[]> rows = new java.util.ArrayList<>(pages.size());
+        for (Page p : pages) {
+            String body = p.text().length() > 1000 ? p.text().substring(0, 997) + "..." : p.text();
+            rows.add(new Object[] {p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(),
+                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), body, p.step(), p.cycle(), p.fallback(),
+                p.state(), p.attempts(), p.createdAt(), p.nextAttemptAt()});
+        }
+        if (!rows.isEmpty()) {
+            db.batch("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
+                    + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        }
+    }
+
+    @Override
     public Optional<Page> find(long id) {
         return db.one("SELECT " + COLS + " FROM pages WHERE id=?", JdbcPageStore::row, id);
     }

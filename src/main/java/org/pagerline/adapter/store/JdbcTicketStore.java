@@ -233,6 +233,89 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
+    public List<Long> saveClocks(List<ClockSave> saves) {
+        // in id order: two passes (two nodes) locking the same rows lock them in the same order
+        List<ClockSave> sorted = new ArrayList<>(saves);
+        sorted.sort(java.util.Comparator.comparingLong(c -> c.before().ticketId()));
+        List<ClockSave> touched = new ArrayList<>();
+        List<ClockSave> quiet = new ArrayList<>();
+        for (ClockSave c : sorted) {
+            (c.touchedAt() == null ? quiet : touched).add(c);
+        }
+        java.util.Set<Long> missed = new java.util.HashSet<>();
+        List<Object[]> rows = new ArrayList<>();
+        for (ClockSave c : touched) {
+            rows.add(new Object[] {c.nextCheck(), c.touchedAt(), c.touchedAt(), c.before().ticketId(), c.before().version()});
+        }
+        if (!rows.isEmpty()) {
+            int[] n = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1,"
+                    + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?", rows);
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] == 0) {
+                    missed.add(touched.get(i).before().ticketId());
+                }
+            }
+        }
+        rows = new ArrayList<>();
+        for (ClockSave c : quiet) {
+            rows.add(new Object[] {c.nextCheck(), c.before().ticketId(), c.before().version()});
+        }
+        if (!rows.isEmpty()) {
+            int[] n = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", rows);
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] == 0) {
+                    missed.add(quiet.get(i).before().ticketId());
+                }
+            }
+        }
+        List<Object[]> clocks = new ArrayList<>();
+        for (ClockSave c : sorted) {
+            if (missed.contains(c.before().ticketId())) {
+                continue;
+            }
+            for (SlaClock k : c.after().clocks()) {
+                if (!c.before().clock(k.kind()).equals(Optional.of(k))) {
+                    clocks.add(new Object[] {k.state(), k.priority(), k.dueAt(), k.warnAt(), k.metAt(), k.warnedAt(),
+                        k.breachedAt(), k.stoppedAt(), c.after().ticketId(), k.kind()});
+                }
+            }
+        }
+        if (!clocks.isEmpty()) {
+            db.batch("UPDATE ticket_clocks SET clock_state=?, priority=?, due_at=?, warn_at=?, met_at=?, warned_at=?,"
+                    + " breached_at=?, stopped_at=? WHERE ticket_id=? AND clock=?", clocks);
+        }
+        List<Long> out = new ArrayList<>();
+        for (ClockSave c : saves) {
+            if (missed.contains(c.before().ticketId())) {
+                out.add(c.before().ticketId());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> claimClockDue(Instant now, int limit) {
+        return db.list("SELECT id FROM tickets WHERE sla_check_at<=? ORDER BY sla_check_at, id FETCH FIRST "
+                + Math.max(1, limit) + " ROWS ONLY FOR UPDATE SKIP LOCKED", rs -> rs.getLong(1), now);
+    }
+
+    @Override
+    public Map<Long, Ticket> findAll(java.util.Collection<Long> ids) {
+        Map<Long, Ticket> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        StringBuilder in = new StringBuilder();
+        for (long id : ids) {
+            in.append(in.length() == 0 ? "" : ",").append(id);
+        }
+        for (Ticket t : db.list("SELECT " + COLS + " FROM tickets WHERE id IN (" + in + ")", JdbcTicketStore::row)) {
+            out.put(t.id(), t);
+        }
+        return out;
+    }
+
+    @Override
     public List<TicketLife> lives(List<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();
@@ -242,33 +325,6 @@ final class JdbcTicketStore implements TicketStore {
             in.append(i == 0 ? "" : ",").append(ids.get(i).longValue());
         }
         return lives(in.append(')').toString(), "id", Integer.MAX_VALUE);
-    }
-
-    @Override
-    public List<Long> saveDeadlines(List<TicketLife> lives) {
-        List<Object[]> tickets = new ArrayList<>(lives.size());
-        for (TicketLife l : lives) {
-            tickets.add(new Object[] {l.nextCheck(), l.ticketId(), l.version()});
-        }
-        int[] counts = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1 WHERE id=? AND version=?", tickets);
-        List<Long> missed = new ArrayList<>();
-        List<Object[]> clocks = new ArrayList<>();
-        for (int i = 0; i < lives.size(); i++) {
-            TicketLife l = lives.get(i);
-            if (counts[i] == 0) {
-                missed.add(l.ticketId());
-                continue;
-            }
-            for (SlaClock c : l.clocks()) {
-                if (c.live()) {
-                    clocks.add(new Object[] {c.state(), c.dueAt(), c.warnAt(), l.ticketId(), c.kind()});
-                }
-            }
-        }
-        if (!clocks.isEmpty()) {
-            db.batch("UPDATE ticket_clocks SET clock_state=?, due_at=?, warn_at=? WHERE ticket_id=? AND clock=?", clocks);
-        }
-        return missed;
     }
 
     @Override

@@ -15,6 +15,12 @@ public interface IncidentStore {
     /** The ticket's incident still awaiting a call-back (OPEN or ACKNOWLEDGED), if any. */
     Optional<Incident> awaitingCallbackOnTicket(long ticketId);
 
+    /**
+     * Of these tickets, those with an incident awaiting its call-back that carries a respond-by
+     * deadline (the incident tells that deadline: the ticket's respond clock pages nobody).
+     */
+    java.util.Set<Long> ticketsWithIncidentRespondBy(java.util.Collection<Long> ticketIds);
+
     /** Ids of ACKNOWLEDGED incidents owned by {@code ownerId} (awaiting their call-back), newest first. */
     List<Long> acknowledgedBy(long ownerId);
 

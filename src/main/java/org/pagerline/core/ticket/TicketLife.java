@@ -118,6 +118,34 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         return ok(with(s, techId, techName, cs, pauses), lines);
     }
 
+    /**
+     * A technician acknowledged (or called back) the ticket's urgent-line incident: a ticket nobody
+     * owns is theirs, as if they had taken it (a NEW ticket is ACKNOWLEDGED; a contact clock that is
+     * an acknowledgement target is met). The urgent line's call-back promise is not: it is met by
+     * the call-back. A ticket the desk already owns keeps its owner; a resolved or closed one is
+     * left alone (the incident's own timeline line says who acknowledged).
+     */
+    public Result acknowledgedOnIncident(long techId, String techName, long incidentId, Instant at, ServiceLevels levels) {
+        if (!state.open() || (ownerId != null && state != TicketState.NEW)) {
+            return ok(this, List.of());
+        }
+        Result r = take(techId, techName, at, levels);
+        if (r.refused() || r.lines().isEmpty()) {
+            return r;
+        }
+        // One ACKNOWLEDGED line per acknowledgement on the timeline (the incident's, naming the route): the
+        // ticket's own says it was taken, and acknowledged with it when it was new.
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line("TAKEN", techName + " took the ticket by acknowledging incident " + incidentId
+                + (state == TicketState.NEW ? "; ticket acknowledged" : "")));
+        for (Line l : r.lines().subList(1, r.lines().size())) {
+            if (!l.kind().equals(TicketState.ACKNOWLEDGED.name())) {
+                lines.add(l);
+            }
+        }
+        return ok(r.life(), lines);
+    }
+
     /** The customer was contacted (called back, answered by mail or on the portal): contact and respond are met. */
     public Result contacted(String who, String how, Instant at, ServiceLevels levels) {
         if (!state.open()) {
@@ -375,6 +403,18 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
      * pointless), and the automatic close of a resolved ticket after the quiet time.
      */
     public Result due(Instant now, ServiceLevels levels) {
+        return due(now, levels, false);
+    }
+
+    /**
+     * As {@link #due(Instant, ServiceLevels)}, on a ticket whose urgent-line incident may tell the
+     * respond deadline itself. {@code incidentTellsRespond}: an incident on this ticket awaits its
+     * call-back and carries a respond-by deadline, whose approaching and missed notices it sends
+     * (team lead, then team lead and VP; cancelled at once when the call-back is recorded). The
+     * ticket then records its respond warning and breach (clock state, timeline) and pages nobody:
+     * one deadline, told once.
+     */
+    public Result due(Instant now, ServiceLevels levels, boolean incidentTellsRespond) {
         TicketLife l = recompute(levels);
         List<Line> lines = new ArrayList<>();
         List<Notice> notices = new ArrayList<>();
@@ -382,15 +422,18 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         for (SlaClock c : l.clocks()) {
             // The urgent line's call-back promise is escalated by its incident (the policy's steps, the LATE
             // notice to everyone): the ticket records its warning and breach but pages nobody a second time.
-            boolean incidentTells = c.promise() != null;
+            boolean promise = c.promise() != null;
+            boolean respondByIncident = incidentTellsRespond && c.kind() == ClockKind.RESPOND;
+            boolean incidentTells = promise || respondByIncident;
             if (c.live() && c.breachedAt() == null && c.dueAt() != null && !now.isBefore(c.dueAt())) {
                 c = c.breached(now);
                 if (!incidentTells) {
                     notices.add(new Notice(c.kind(), true, c.dueAt()));
                 }
                 lines.add(new Line("SLA_BREACHED", c.kind().words() + ": missed, due "
-                        + DeskTime.format(c.dueAt(), levels.time().zone()) + (incidentTells
-                        ? "; the incident's escalation tells the people" : "; team lead and VP told")));
+                        + DeskTime.format(c.dueAt(), levels.time().zone()) + (promise
+                        ? "; the incident's escalation tells the people" : respondByIncident
+                        ? "; the incident's respond-by notice tells team lead and VP" : "; team lead and VP told")));
             } else if (c.live() && c.breachedAt() == null && c.warnedAt() == null && c.warnAt() != null
                     && !now.isBefore(c.warnAt())) {
                 c = c.warned(now);
@@ -399,7 +442,8 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
                 }
                 lines.add(new Line("SLA_WARNING", c.kind().words() + ": due " + DeskTime.format(c.dueAt(), levels.time().zone())
                         + " (" + DeskTime.duration(levels.remaining(c, l.pauses(), now)) + " left); "
-                        + (incidentTells ? "the incident is paging" : "team lead warned")));
+                        + (promise ? "the incident is paging" : respondByIncident
+                        ? "the incident's respond-by notice tells the team lead" : "team lead warned")));
             }
             cs.add(c);
         }

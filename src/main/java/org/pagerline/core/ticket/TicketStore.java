@@ -58,11 +58,30 @@ public interface TicketStore {
      */
     boolean saveClocks(TicketLife life, Instant nextCheck);
 
+    /**
+     * Many tickets' clocks at once (the engine's decisions, a calendar change): for each, the same compare-and-set as
+     * {@link #saveClocks(TicketLife, Instant)} (its {@code before} version), the clocks that
+     * changed, and {@code updated_at} moved to {@code touchedAt} when the decision adds timeline
+     * lines (null: not moved). Returns the ids whose version had moved (nothing written for them).
+     */
+    List<Long> saveClocks(List<ClockSave> saves);
+
+    /** One ticket's clock decision, for {@link #saveClocks(List)}. */
+    record ClockSave(TicketLife before, TicketLife after, Instant nextCheck, Instant touchedAt) {}
+
+    /**
+     * Claims up to {@code limit} tickets whose {@code sla_check_at} has come, earliest first, for
+     * the caller's transaction: their rows stay locked until it ends, and rows another
+     * transaction holds (another node's pass, a change in progress) are skipped, not waited for.
+     */
+    List<Long> claimClockDue(Instant now, int limit);
+
+    /** These tickets' facts by id (missing ids left out). */
+    java.util.Map<Long, Ticket> findAll(java.util.Collection<Long> ids);
+
     /** The lives of these tickets (any order; missing ids left out). */
     List<TicketLife> lives(List<Long> ids);
 
-    /** Several lives' deadlines at once (a calendar change): clocks' due and warning instants and sla_check_at, each only if its version still matches; returns the ids that did not match. */
-    List<Long> saveDeadlines(List<TicketLife> lives);
 
     /** The lives of every ticket not CLOSED (a calendar change recomputes them). */
     List<TicketLife> livesNotClosed();

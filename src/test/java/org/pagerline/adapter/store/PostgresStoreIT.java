@@ -90,6 +90,21 @@ class PostgresStoreIT {
             assertTrue(tickets.recomputeAll() >= 0);
             assertEquals(org.pagerline.core.ticket.TicketState.WAITING_ON_CUSTOMER, tickets.detail(mail).state());
 
+            // the ticket clock engine's batch: claimed FOR UPDATE SKIP LOCKED, written with JDBC batches, once
+            roster.setRotation(new RosterService.RotationSpec(Role.TEAM_LEAD, List.of("Alice Able"), "1w", "08:00",
+                    "America/Winnipeg", "2026-11-01"));
+            long p1 = tickets.open(TicketSource.CLI, new org.pagerline.core.ticket.Requester("John Roe", "Zeta", null, null),
+                    org.pagerline.core.ticket.Priority.P1, "Site down").ticket().id();
+            clock.advance(Duration.ofMinutes(90));   // P1 respond: 2 h, the team lead warned 30 min before
+            try (org.pagerline.service.TicketClockEngine engine = new org.pagerline.service.TicketClockEngine(tx, clock,
+                    tickets, () -> { })) {
+                assertEquals(1, engine.runDue().notices(), "the P1's respond warning");
+                assertEquals(0, engine.runDue().notices(), "told once");
+            }
+            assertTrue(tickets.detail(p1).timeline().stream().anyMatch(e -> e.kind().equals("SLA_WARNING")
+                    && e.detail().endsWith("team lead warned: paging Alice Able (sms)")), tickets.detail(p1).timeline().toString());
+            assertEquals(1, tx.inTransaction(s -> s.pages().duePending(clock.instant(), 10)).size(), "its notice in the outbox");
+
             AtomicInteger passes = new AtomicInteger();
             QuartzScheduler scheduler = new QuartzScheduler(db.dataSource(), true,
                     new SchedulerConfig(Duration.ofHours(1), 2), passes::incrementAndGet);
