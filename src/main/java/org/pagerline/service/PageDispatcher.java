@@ -236,7 +236,10 @@ public final class PageDispatcher {
                     continue;
                 }
                 Page p = found.get();
+                // a page created after that hand-over is another page under the same id (H2 was also seen to hand
+                // out an identity value again after a kill): not this one
                 Optional<HandOverJournal.Entry> first = e.getValue().stream().filter(x -> x.attempt() > p.attempts())
+                        .filter(x -> !p.createdAt().isAfter(x.claimedAt()))
                         .min(java.util.Comparator.comparing(HandOverJournal.Entry::claimedAt));
                 if (first.isEmpty() || s.pages().unconfirmedSince(p.id()).isPresent()) {
                     continue;

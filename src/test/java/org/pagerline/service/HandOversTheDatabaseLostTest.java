@@ -153,4 +153,22 @@ class HandOversTheDatabaseLostTest {
         assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), creates.toString());
         assertEquals(List.of(), lookUps, "nothing to ask: the database has every hand-over");
     }
+
+    @Test
+    void aHandOverJournaledBeforeAPageWasCreatedIsAnotherPageUnderTheSameIdAndNotAskedFor() {
+        // an earlier run's hand-overs under ids 1 to 10, from before these pages existed (H2 was seen to
+        // hand identity values out again after a kill)
+        List<HandOverJournal.Entry> earlier = new ArrayList<>();
+        for (long pageId = 1; pageId <= 10; pageId++) {
+            earlier.add(new HandOverJournal.Entry(pageId, 1, h.clock.instant().minusSeconds(60)));
+        }
+        new HandOverFile(dir.resolve("handovers.log")).handingOver(earlier);
+        long id = h.voicemail(Priority.P3);
+        try (EscalationEngine run = newRun()) {
+            run.runDue();
+        }
+        assertEquals(List.of(), lookUps, "nothing asked for: that hand-over was not this page's");
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1) && creates.size() == 4, creates.toString());
+        assertTrue(pages(id).stream().allMatch(p -> p.id() <= 10), "the pages took journaled ids: " + pages(id));
+    }
 }
