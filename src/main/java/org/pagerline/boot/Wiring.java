@@ -34,6 +34,7 @@ import org.pagerline.adapter.mail.SmtpSender;
 import org.pagerline.adapter.quartz.QuartzScheduler;
 import org.pagerline.adapter.store.AdvisoryLock;
 import org.pagerline.adapter.store.Database;
+import org.pagerline.adapter.store.HandOverFile;
 import org.pagerline.adapter.store.JdbcTransactions;
 import org.pagerline.adapter.store.JdbcWebhookLedger;
 import org.pagerline.adapter.twilio.TwilioClients;
@@ -325,11 +326,19 @@ public final class Wiring {
         PageDispatcher dispatcher = new PageDispatcher(data.tx(), clock, channels,
                 new RateLimit(p.rateLimitPages(), p.rateLimitWindow()), deliveryPolicy(p), p.sendTimeout(), senders)
                 .withBundleGaps(p.bundleGaps());
+        if (data.database().config().isH2File()) {
+            // H2 was seen to come back from a SIGKILL without committed work: hand-overs are also kept
+            // beside it, so a page the lost work had handed over is asked for before it is sent again
+            dispatcher.withJournal(new HandOverFile(data.database().config().dataDir().resolve(HANDOVER_JOURNAL)));
+        }
         dispatcher.attachMetrics(metrics);
         EscalationEngine engine = new EscalationEngine(data.tx(), clock, p.callbackDeadline(), dispatcher);
         engine.attachMetrics(metrics);
         return engine;
     }
+
+    /** The hand-over journal's file in the data directory (H2 only). */
+    static final String HANDOVER_JOURNAL = "handovers.log";
 
     /** Everything the server runs, built but not started. */
     static PagerlineServer server(PagerlineConfig config, Clock clock) throws java.io.IOException {

@@ -101,6 +101,15 @@ public final class PageDispatcher {
         this.passWait = passWait;
     }
 
+    /** Where hand-overs are recorded outside the database (none unless wired). */
+    private volatile HandOverJournal journal = HandOverJournal.NONE;
+
+    /** Wiring: the hand-over journal, read back at this dispatcher's first pass (see {@link HandOverJournal}). */
+    public PageDispatcher withJournal(HandOverJournal j) {
+        this.journal = j;
+        return this;
+    }
+
     /** Wiring: the pace of urgent messages to one phone (default {@link BundleGaps#defaults()}). */
     public PageDispatcher withBundleGaps(BundleGaps gaps) {
         this.bundleGaps = gaps;
@@ -124,6 +133,9 @@ public final class PageDispatcher {
 
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
+        if (journalRead.compareAndSet(false, true)) {
+            askForHandOversTheDatabaseLost();
+        }
         int sent = 0;
         while (sent < MAX_PER_PASS) {
             // Claim only what can start sending now: a claim queued behind hung sends would run out its
@@ -139,6 +151,7 @@ public final class PageDispatcher {
             if (claimed.isEmpty()) {
                 break;
             }
+            journal(claimed);
             List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
                 String recording = recordings.get(p.incidentId());   // read now: the map is cleared next round
@@ -189,6 +202,77 @@ public final class PageDispatcher {
             }
         }
         return sent;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean journalRead = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Once, before this dispatcher's first claim: a page the journal says an earlier run handed over,
+     * which the database has PENDING with fewer attempts than that hand-over counted, lost its claim
+     * in a crash (the database came back without committed work). It is marked as an unconfirmed
+     * send from that hand-over on, so its next attempt asks the provider first, as for a page left
+     * SENDING. Acting only on PENDING pages with a lower count makes this safe to do at every start.
+     */
+    private void askForHandOversTheDatabaseLost() {
+        List<HandOverJournal.Entry> entries;
+        try {
+            entries = journal.entries();
+        } catch (RuntimeException e) {
+            log.error("the hand-over journal could not be read ({}); pages the database lost in a crash may be sent twice",
+                    e.getMessage());
+            return;
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<Long, List<HandOverJournal.Entry>> byPage = new java.util.LinkedHashMap<>();
+        entries.forEach(e -> byPage.computeIfAbsent(e.pageId(), k -> new ArrayList<>()).add(e));
+        Instant now = clock.instant();
+        int lost = tx.inTransaction(s -> {
+            int n = 0;
+            for (Map.Entry<Long, List<HandOverJournal.Entry>> e : byPage.entrySet()) {
+                Optional<Page> found = s.pages().find(e.getKey());
+                if (found.isEmpty() || found.get().state() != PageState.PENDING) {
+                    continue;
+                }
+                Page p = found.get();
+                // a page created after that hand-over is another page under the same id (H2 was also seen to hand
+                // out an identity value again after a kill): not this one
+                Optional<HandOverJournal.Entry> first = e.getValue().stream().filter(x -> x.attempt() > p.attempts())
+                        .filter(x -> !p.createdAt().isAfter(x.claimedAt()))
+                        .min(java.util.Comparator.comparing(HandOverJournal.Entry::claimedAt));
+                if (first.isEmpty() || s.pages().unconfirmedSince(p.id()).isPresent()) {
+                    continue;
+                }
+                s.pages().markUnconfirmed(p.id(), first.get().claimedAt());
+                s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p) + " was handed over at "
+                        + first.get().claimedAt() + " by a run that stopped, but the database came back without it:"
+                        + " sending it again unless the provider has it");
+                log.warn("page {} ({}) was handed over at {} (attempt {}) but the database has it PENDING after {}"
+                        + " attempt(s): committed work was lost in a crash; the provider is asked before any resend",
+                        p.id(), DeliveryOutcomes.describe(p), first.get().claimedAt(), first.get().attempt(), p.attempts());
+                n++;
+            }
+            return n;
+        });
+        if (lost > 0) {
+            log.warn("the database came back without {} hand-over(s) the last run made (see the journal, {} entries)",
+                    lost, entries.size());
+        }
+    }
+
+    /**
+     * Records the claimed pages' hand-overs outside the database, before any goes to its channel. A
+     * journal that cannot be written does not stop the paging: it is logged, and the pages go.
+     */
+    private void journal(List<Page> claimed) {
+        try {
+            journal.handingOver(claimed.stream()
+                    .map(p -> new HandOverJournal.Entry(p.id(), p.attempts(), p.claimedAt())).toList());
+        } catch (RuntimeException e) {
+            log.error("the hand-over journal was not written ({}); these pages go anyway, but a crash now could send"
+                    + " them twice if the database also loses their claims", e.getMessage());
+        }
     }
 
     /**

@@ -1,0 +1,174 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.adapter.store.HandOverFile;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.RateLimit;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.PagingHarness;
+
+/**
+ * A crash after which the database comes back without the last run's work (H2 was seen to do this
+ * after a SIGKILL: a whole run's claims and results gone, the pages PENDING again): pages that run
+ * handed over are asked for at the provider by the next run, found there and not sent a second time.
+ */
+class HandOversTheDatabaseLostTest {
+    @TempDir
+    Path dir;
+    final PagingHarness h = new PagingHarness().withDefaultRoster();
+    final List<ExecutorService> pools = new ArrayList<>();
+    /** The provider: every create, by page, and every look-up. */
+    final Map<Long, List<String>> creates = new ConcurrentHashMap<>();
+    final List<Long> lookUps = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() {
+        pools.forEach(ExecutorService::shutdownNow);
+        h.close();
+    }
+
+    /** A fresh process's dispatcher: its own sender pool, the journal in the data directory. */
+    private EscalationEngine newRun() {
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        pools.add(senders);
+        PageDispatcher d = new PageDispatcher(h.tx, h.clock, provider(), new RateLimit(10, Duration.ofMinutes(10)),
+                new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), Duration.ofSeconds(60), senders,
+                Duration.ofSeconds(5)).withJournal(new HandOverFile(dir.resolve("handovers.log")));
+        return new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), d);
+    }
+
+    /** Accepts every create at once; its lists hold what it created, by page. */
+    private Map<Channel, PageChannel> provider() {
+        Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
+        for (Channel c : Channel.values()) {
+            m.put(c, new PageChannel() {
+                @Override
+                public Channel channel() {
+                    return c;
+                }
+
+                @Override
+                public String name() {
+                    return "provider-" + c.name().toLowerCase();
+                }
+
+                @Override
+                public SendResult send(OutgoingPage page) {
+                    List<String> mine = creates.computeIfAbsent(page.pageId(), k -> new CopyOnWriteArrayList<>());
+                    String sid = "SID-" + page.pageId() + "-" + (mine.size() + 1);
+                    mine.add(sid);
+                    return SendResult.accepted(sid);
+                }
+
+                @Override
+                public Optional<SendResult> lookUp(OutgoingPage page, Instant since, Predicate<String> othersHave) {
+                    lookUps.add(page.pageId());
+                    List<String> mine = creates.getOrDefault(page.pageId(), List.of());
+                    return mine.isEmpty() ? Optional.empty() : Optional.of(SendResult.accepted(mine.get(0)));
+                }
+            });
+        }
+        return m;
+    }
+
+    private List<Page> pages(long incident) {
+        return h.incidents.show(incident).pages();
+    }
+
+    /** Puts the pages back as the database had them before the run's claims: what H2 came back with. */
+    private void databaseLosesTheRunsWork(List<Page> before) throws Exception {
+        try (Connection c = h.db.database().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE pages SET state='PENDING', attempts=?, claimed_at=NULL, sent_at=NULL, provider_id=NULL,"
+                        + " next_attempt_at=? WHERE id=?")) {
+            for (Page p : before) {
+                ps.setInt(1, p.attempts());
+                ps.setTimestamp(2, Timestamp.from(p.nextAttemptAt()));
+                ps.setLong(3, p.id());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void pagesHandedOverBeforeACrashThatTheDatabaseForgotAreFoundAtTheProviderNotSentAgain() throws Exception {
+        long id = h.voicemail(Priority.P3);            // four pages: SMS and call to Pat and to Sam
+        try (EscalationEngine killed = newRun()) {
+            killed.runDue();                           // claimed, handed over, results written
+        }
+        List<Page> handed = pages(id);
+        assertTrue(handed.stream().allMatch(p -> p.state() == PageState.SENT), handed.toString());
+        databaseLosesTheRunsWork(handed.stream().map(p -> new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(),
+                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(),
+                p.fallback(), PageState.PENDING, 0, p.createdAt(), p.createdAt(), null, null, null, null)).toList());
+        assertTrue(pages(id).stream().allMatch(p -> p.state() == PageState.PENDING), "the crash took the claims back");
+
+        h.clock.advance(Duration.ofSeconds(5));        // the next run starts
+        try (EscalationEngine next = newRun()) {
+            next.runDue();
+        }
+
+        assertEquals(4, creates.size(), creates.toString());
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page created once at the provider: " + creates);
+        assertTrue(pages(id).stream().allMatch(p -> p.state() == PageState.SENT), pages(id).toString());
+        String story = h.incidents.show(id).timeline().toString();
+        assertEquals(4, story.split("has it from the hand-over at", -1).length - 1, story);
+        assertEquals(4, story.split("the database came back without it", -1).length - 1, story);
+    }
+
+    @Test
+    void aRestartAfterHandOversTheDatabaseKeptAsksTheProviderNothing() {
+        long id = h.voicemail(Priority.P3);
+        try (EscalationEngine first = newRun()) {
+            first.runDue();
+        }
+        h.clock.advance(Duration.ofSeconds(5));
+        try (EscalationEngine next = newRun()) {
+            next.runDue();
+        }
+        assertTrue(pages(id).stream().allMatch(p -> p.state() == PageState.SENT), pages(id).toString());
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), creates.toString());
+        assertEquals(List.of(), lookUps, "nothing to ask: the database has every hand-over");
+    }
+
+    @Test
+    void aHandOverJournaledBeforeAPageWasCreatedIsAnotherPageUnderTheSameIdAndNotAskedFor() {
+        // an earlier run's hand-overs under ids 1 to 10, from before these pages existed (H2 was seen to
+        // hand identity values out again after a kill)
+        List<HandOverJournal.Entry> earlier = new ArrayList<>();
+        for (long pageId = 1; pageId <= 10; pageId++) {
+            earlier.add(new HandOverJournal.Entry(pageId, 1, h.clock.instant().minusSeconds(60)));
+        }
+        new HandOverFile(dir.resolve("handovers.log")).handingOver(earlier);
+        long id = h.voicemail(Priority.P3);
+        try (EscalationEngine run = newRun()) {
+            run.runDue();
+        }
+        assertEquals(List.of(), lookUps, "nothing asked for: that hand-over was not this page's");
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1) && creates.size() == 4, creates.toString());
+        assertTrue(pages(id).stream().allMatch(p -> p.id() <= 10), "the pages took journaled ids: " + pages(id));
+    }
+}
