@@ -171,7 +171,8 @@ public final class TicketBench {
                 Duration.between(clock.instant(), base).toMillis());
         long cpu0 = processCpuNanos();
         clocks[0].kick();
-        long deadline = System.currentTimeMillis() + (spread + 120) * 1000L;
+        // until a minute after the last warning is due (the first is due minutes after the start)
+        long deadline = System.currentTimeMillis() + Duration.between(clock.instant(), base).toMillis() + (spread + 60) * 1000L;
         while (HANDED.size() < warnOf.size() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
