@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeAmi;
+import org.pagerline.testkit.PrometheusText;
 
 /**
  * /metrics after a runbook scenario through the real server: an urgent voicemail, four pages, the
@@ -130,19 +131,6 @@ class MetricsAfterAnUrgentCallE2ETest {
 
     /** The value of the sample named {@code name} whose labels include these pairs (NaN when absent). */
     static double value(String text, String name, String... labels) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
-                continue;
-            }
-            String head = line.substring(0, line.lastIndexOf(' '));
-            boolean all = true;
-            for (int i = 0; i < labels.length; i += 2) {
-                all &= head.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
-            }
-            if (all) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return Double.NaN;
+        return PrometheusText.value(text, name, labels);
     }
 }

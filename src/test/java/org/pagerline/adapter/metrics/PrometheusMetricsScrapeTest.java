@@ -11,6 +11,7 @@ import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.PageState;
 import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.PrometheusText;
 
 /**
  * What /metrics answers, meter by meter, read from the text a Prometheus scrape gets: the meters
@@ -78,19 +79,6 @@ class PrometheusMetricsScrapeTest {
 
     /** The value of the sample named {@code name} whose labels include these pairs (NaN when absent). */
     static double value(String text, String name, String... labels) {
-        for (String line : text.split("\n")) {
-            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
-                continue;
-            }
-            String head = line.substring(0, line.lastIndexOf(' '));
-            boolean all = true;
-            for (int i = 0; i < labels.length; i += 2) {
-                all &= head.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
-            }
-            if (all) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return Double.NaN;
+        return PrometheusText.value(text, name, labels);
     }
 }
