@@ -345,7 +345,11 @@ final class JdbcTicketStore implements TicketStore {
         }
         Map<Long, List<SlaClock>> clocks = new HashMap<>();
         Map<Long, List<Pause>> pauses = new HashMap<>();
-        String in = " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")";
+        // every matching ticket's clocks when all are read (the holiday recompute); else only the rows read
+        // (the queue's first 200 of 10,000 open tickets must not read 30,000 clocks)
+        String in = limit == Integer.MAX_VALUE ? " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")"
+                : " WHERE ticket_id IN (" + rows.stream().map(r -> Long.toString(r.id()))
+                        .collect(java.util.stream.Collectors.joining(",")) + ")";
         db.list("SELECT " + CLOCK_COLS + " FROM ticket_clocks" + in, rs -> {
             clocks.computeIfAbsent(rs.getLong("ticket_id"), k -> new ArrayList<>()).add(clockRow(rs));
             return null;
