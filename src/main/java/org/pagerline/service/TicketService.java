@@ -179,18 +179,14 @@ public final class TicketService {
             Optional<Ticket> open = s.tickets().findOpenByCaller(callerNumber, now.minus(reuseWithin));
             if (open.isPresent()) {
                 Ticket t = open.get();
-                for (int attempt = 0; attempt < 3; attempt++) {
-                    try {
-                        changeIn(s, t.id(), now, (l, lv) -> {
-                            TicketLife.Result r = l.customerReplied("a new call", now, lv);
-                            List<TicketLife.Line> lines = new ArrayList<>(r.lines());
-                            lines.set(0, new TicketLife.Line("REOPENED_BY_CALL", "the caller called again"));
-                            return new TicketLife.Result(r.life(), lines, null, null, List.of());
-                        });
-                        return s.tickets().find(t.id()).orElseThrow();
-                    } catch (VersionMoved raced) {
-                        // the engine saved the ticket meanwhile (read committed): read it again
-                    }
+                boolean changed = changeInRetrying(s, t.id(), now, (l, lv) -> {
+                    TicketLife.Result r = l.customerReplied("a new call", now, lv);
+                    List<TicketLife.Line> lines = new ArrayList<>(r.lines());
+                    lines.set(0, new TicketLife.Line("REOPENED_BY_CALL", "the caller called again"));
+                    return new TicketLife.Result(r.life(), lines, null, null, List.of());
+                });
+                if (changed) {
+                    return s.tickets().find(t.id()).orElseThrow();
                 }
                 LOG.warn("ticket {}: the new call could not be put on its clocks (the ticket kept changing)", t.id());
                 s.tickets().addEvent(t.id(), now, "REOPENED_BY_CALL", "the caller called again");
@@ -212,13 +208,8 @@ public final class TicketService {
      * logged and the acknowledgement stands.
      */
     public void acknowledgedOnIncident(Stores s, long ticketId, long incidentId, Technician who, Instant at) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                changeIn(s, ticketId, at, (l, lv) -> l.acknowledgedOnIncident(who.id(), who.name(), incidentId, at, lv));
-                return;
-            } catch (VersionMoved raced) {
-                // the engine saved the ticket meanwhile (read committed): read it again
-            }
+        if (changeInRetrying(s, ticketId, at, (l, lv) -> l.acknowledgedOnIncident(who.id(), who.name(), incidentId, at, lv))) {
+            return;
         }
         LOG.warn("ticket {}: incident {}'s acknowledgement could not be put on the ticket (the ticket kept changing)",
                 ticketId, incidentId);
@@ -258,18 +249,14 @@ public final class TicketService {
         Instant now = clock.instant();
         String t = text == null ? "" : text.strip();
         String shown = t.length() > 300 ? t.substring(0, 297) + "..." : t;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                changeIn(s, id, now, (l, lv) -> {
-                    TicketLife.Result r = l.customerReplied("an email reply", now, lv);
-                    List<TicketLife.Line> lines = new ArrayList<>(r.lines());
-                    lines.set(0, new TicketLife.Line("CUSTOMER_REPLIED", shown));
-                    return new TicketLife.Result(r.life(), lines, null, null, List.of());
-                });
-                return;
-            } catch (VersionMoved raced) {
-                // the engine saved the ticket meanwhile: read it again
-            }
+        boolean changed = changeInRetrying(s, id, now, (l, lv) -> {
+            TicketLife.Result r = l.customerReplied("an email reply", now, lv);
+            List<TicketLife.Line> lines = new ArrayList<>(r.lines());
+            lines.set(0, new TicketLife.Line("CUSTOMER_REPLIED", shown));
+            return new TicketLife.Result(r.life(), lines, null, null, List.of());
+        });
+        if (changed) {
+            return;
         }
         LOG.warn("ticket {}: the customer's reply could not be put on its clocks (the ticket kept changing)", id);
         s.tickets().addEvent(id, now, "CUSTOMER_REPLIED", shown);
@@ -281,13 +268,8 @@ public final class TicketService {
      * the promise runs joins it.
      */
     public void callbackPromised(Stores s, long ticketId, Instant at, Duration promise) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                changeIn(s, ticketId, at, (l, lv) -> l.callbackPromised(at, promise, lv));
-                return;
-            } catch (VersionMoved raced) {
-                // the engine saved the ticket meanwhile (read committed): read it again
-            }
+        if (changeInRetrying(s, ticketId, at, (l, lv) -> l.callbackPromised(at, promise, lv))) {
+            return;
         }
         // never fail the caller's voicemail for a clock: the next change or engine pass catches up
         LOG.warn("ticket {}: the call-back promise could not be put on its clock (the ticket kept changing)", ticketId);
@@ -304,13 +286,8 @@ public final class TicketService {
      */
     public void customerReplied(Stores s, long id, Instant now, String via, String text) {
         Event e = customerCameBack(via, text);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                changeIn(s, id, now, (l, lv) -> e.apply(l, lv, now));
-                return;
-            } catch (VersionMoved raced) {
-                // the engine saved the ticket meanwhile (read committed): read it again
-            }
+        if (changeInRetrying(s, id, now, (l, lv) -> e.apply(l, lv, now))) {
+            return;
         }
         throw new IllegalStateException("ticket " + id + " kept changing under this reply; try again");
     }
@@ -588,6 +565,24 @@ public final class TicketService {
             }
         }
         throw new IllegalStateException("ticket " + id + " kept changing under this change; try again");
+    }
+
+    /**
+     * {@link #changeIn} inside the caller's transaction, read and decided again when the
+     * compare-and-set lost (the engine saved the ticket meanwhile: read committed), up to 3 times.
+     * @return false when the ticket kept changing under it (the caller decides what that means)
+     */
+    private boolean changeInRetrying(Stores s, long id, Instant now, java.util.function.BiFunction<TicketLife, ServiceLevels,
+            TicketLife.Result> event) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                changeIn(s, id, now, event);
+                return true;
+            } catch (VersionMoved raced) {
+                // read it again
+            }
+        }
+        return false;
     }
 
     /** Inside a transaction: load, reconcile, decide, save with the compare-and-set (throws VersionMoved when it lost). */
