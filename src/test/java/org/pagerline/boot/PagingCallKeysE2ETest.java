@@ -141,9 +141,10 @@ class PagingCallKeysE2ETest {
             long n = pagedFirstStep(e);
             long patsCall = originatedPages(e).get("PJSIP/12045550101@trunk");
 
-            // Pat listens to the page; while the intro plays, Sam takes the incident by SMS
+            // Pat listens to the page; while the intro plays (the 3rd command, after the node mark and
+            // the page id), Sam takes the incident by SMS
             List<String> commands = new PageCallPeer(e.agiPort).variable("PAGERLINE_PAGE_ID", Long.toString(patsCall))
-                    .meanwhile(2, () -> e.phone(SAM).reply(n + "a")).atMenu("", "", "").call();
+                    .meanwhile(3, () -> e.phone(SAM).reply(n + "a")).atMenu("", "", "").call();
 
             assertEquals(1, commands.stream().filter(c -> c.startsWith("STREAM FILE \"pagerline/page-intro\"")).count(),
                     commands.toString());

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The FastAGI listener Asterisk connects to. Scripts are named by the AGI URL path
  * ({@code agi://host/support-line} runs the script mapped to "support-line"). asterisk-java
- * serves each live call on its own pool thread; the pool's ceiling is {@code agi.max-calls}.
+ * serves each live call on its own pool thread; the pool's ceiling is {@code agi.max-calls}. Every
+ * script first marks the channel as reached ({@link NodeMark}): what the dialplan's failover to the
+ * next node reads.
  */
 public final class AgiListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgiListener.class);
@@ -30,7 +32,9 @@ public final class AgiListener implements AutoCloseable {
     public AgiListener(AgiConfig config, Map<String, AgiScript> scripts) {
         this.config = config;
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
-        mapping.setMappings(Map.copyOf(scripts));
+        Map<String, AgiScript> marked = new java.util.HashMap<>();
+        scripts.forEach((name, script) -> marked.put(name, new NodeMark(script)));
+        mapping.setMappings(Map.copyOf(marked));
         watchdog = new SilenceWatchdog(config.environmentTimeout(), config.replyTimeout());
         server = new Server(mapping, config, watchdog);
         try {

@@ -124,6 +124,15 @@ class PagingCallScriptTest {
     }
 
     @Test
+    void thePagingCallIsMarkedWithThisNodesAddressBeforeAnythingIsPlayedSoTheDialplanNeverTriesASecondNode()
+            throws IOException {
+        List<String> cmds = page42().atMenu("4").call();
+
+        assertEquals("SET VARIABLE \"PAGERLINE_NODE\" \"127.0.0.1:" + port + "\"", cmds.get(0), cmds.toString());
+        assertEquals(List.of("42:DELIVERED"), reports);
+    }
+
+    @Test
     void aPagingCallCarryingSeveralIncidentsSaysHowManyAndKey9TakesThemAll() throws IOException {
         List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "43").atMenu("9").call();
 

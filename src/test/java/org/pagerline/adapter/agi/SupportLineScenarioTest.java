@@ -181,6 +181,22 @@ class SupportLineScenarioTest {
         assertEquals(Priority.P3, rig.incidents.opened().get(0).priority());
     }
 
+    /**
+     * The shipped dialplan tries the next FastAGI address only while PAGERLINE_NODE is empty: the
+     * caller's call and the technician's accept leg are marked before pagerline says anything, so a
+     * call that fails later goes to the fallback instead of starting again on another node.
+     */
+    @Test
+    void theCallAndTheAcceptLegAreMarkedWithThisNodesAddressBeforeAnythingIsSaid() {
+        rig(OUT_OF_HOURS).primary("Alice Tech", "+12045550100");
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "2").technician(Technician.ACCEPT));
+
+        String mark = "SET VARIABLE \"PAGERLINE_NODE\" \"127.0.0.1:" + rig.port + "\"";
+        assertEquals(mark, c.commands().get(0), c.commands().toString());
+        assertEquals(mark, c.acceptLegs().get(0).commands().get(0), c.acceptLegs().get(0).commands().toString());
+        assertEquals("CONNECTED", c.variable("PAGERLINE_RESULT"));
+    }
+
     @Test
     void unfilledPrimaryGoesStraightToTheMessage() {
         rig(OUT_OF_HOURS);
