@@ -263,6 +263,14 @@ class DialplanLintTest {
         assertNone("dialplan destinations that do not exist", problems);
     }
 
+    /** The one form of every AGI() in the shipped files: the next untried address of [pagerline-agi-hosts]. */
+    static final Pattern FAILOVER_AGI = Pattern.compile("^agi://\\$\\{SHIFT\\(PAGERLINE_AGI_UNTRIED\\)}/([A-Za-z0-9_-]+)(,.*)?$");
+    /** The context whose s,1 returns pagerline's FastAGI address(es): the one line an administrator edits. */
+    static final String HOSTS = "pagerline-agi-hosts";
+    static final String ASK_HOSTS = HOSTS + ",s,1";
+    static final String FIRST_TRY = "PAGERLINE_AGI_UNTRIED=${GOSUB_RETVAL}";
+    static final String NEXT_TRY = "$[\"${PAGERLINE_NODE}\" = \"\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
+
     @Test
     void everyAgiUrlNamesAScriptPagerlineRegistersAtItsDefaultAddress() {
         Set<String> registered = Set.of(SupportLineScript.NAME, AcceptScript.NAME, PagingCallScript.NAME);
@@ -270,31 +278,81 @@ class DialplanLintTest {
         String address = agi.bind() + ":" + agi.port();
         List<String> problems = new ArrayList<>();
         Set<String> used = new TreeSet<>();
+        Dialplan.Extension hosts = dialplan.find(HOSTS, "s");
+        List<String> hostSteps = hosts == null ? List.of()
+                : hosts.steps().stream().map(x -> x.priority() + " " + x.app() + "(" + x.args() + ")").toList();
+        if (!List.of("1 Return(" + address + ")").equals(hostSteps)) {
+            problems.add("[" + HOSTS + "] s must be the one step 1,Return(" + address + ") (pagerline's default"
+                    + " agi.bind:agi.port, which Install step 1 rewrites), not " + hostSteps);
+        }
         forEachStep((ctx, ext, s) -> {
             if (!s.app().equals("AGI")) {
                 return;
             }
-            Matcher m = AGI_URL.matcher(s.args());
-            if (!m.find()) {
-                problems.add(s.where() + ": AGI(" + s.args() + ") is not a FastAGI URL agi://host:port/script");
+            Matcher m = FAILOVER_AGI.matcher(s.args());
+            if (!m.matches()) {
+                problems.add(s.where() + ": AGI(" + s.args() + ") is not agi://${SHIFT(PAGERLINE_AGI_UNTRIED)}/script: the"
+                        + " address must come from [" + HOSTS + "], so that a second node is tried");
                 return;
             }
-            used.add(m.group(2));
-            if (!registered.contains(m.group(2))) {
-                problems.add(s.where() + ": AGI script '" + m.group(2) + "' is not one pagerline registers " + registered);
-            }
-            if (!m.group(1).equals(address)) {
-                problems.add(s.where() + ": AGI address " + m.group(1) + " is not pagerline's default agi.bind:agi.port " + address);
+            used.add(m.group(1));
+            if (!registered.contains(m.group(1))) {
+                problems.add(s.where() + ": AGI script '" + m.group(1) + "' is not one pagerline registers " + registered);
             }
         });
         assertNone("AGI URLs that reach no pagerline script", problems);
         assertEquals(new TreeSet<>(registered), used, "every script pagerline registers is reached from the dialplan");
     }
 
+    /**
+     * Each AGI() starts from the whole list (the two steps before it: Gosub to [pagerline-agi-hosts]
+     * and keep what it returned; no [globals], whose merging across included files depends on the
+     * Asterisk version, and no address written in the AGI() itself), carries a label, and is followed
+     * by the step that goes back to it only while PAGERLINE_NODE is empty (no pagerline began the
+     * call: see NodeMark) and an address is left. Retrying on AGISTATUS alone would run a call
+     * that failed half-way through again on the next node.
+     */
+    @Test
+    void everyAgiTriesTheNextAddressOnlyWhileNoPagerlineHasBegunTheCall() {
+        List<String> problems = new ArrayList<>();
+        for (Dialplan.Context c : dialplan.contexts.values()) {
+            for (Dialplan.Extension e : c.extensions().values()) {
+                List<Dialplan.Step> steps = e.steps();
+                for (int i = 0; i < steps.size(); i++) {
+                    Dialplan.Step s = steps.get(i);
+                    if (!s.app().equals("AGI")) {
+                        continue;
+                    }
+                    Dialplan.Step ask = i > 1 ? steps.get(i - 2) : null;
+                    Dialplan.Step before = i > 0 ? steps.get(i - 1) : null;
+                    Dialplan.Step after = i + 1 < steps.size() ? steps.get(i + 1) : null;
+                    if (ask == null || !ask.app().equals("Gosub") || !ask.args().equals(ASK_HOSTS)
+                            || before == null || !before.app().equals("Set") || !before.args().equals(FIRST_TRY)) {
+                        problems.add(s.where() + ": the two steps before AGI() must be Gosub(" + ASK_HOSTS + ") and Set("
+                                + FIRST_TRY + ")");
+                    }
+                    if (s.label() == null) {
+                        problems.add(s.where() + ": AGI() needs a label for the retry to go back to");
+                    } else if (after == null || !after.app().equals("GotoIf") || !after.args().equals(NEXT_TRY + s.label())) {
+                        problems.add(s.where() + ": the step after AGI() must be GotoIf(" + NEXT_TRY + s.label() + ")");
+                    }
+                }
+            }
+        }
+        assertNone("AGI() steps that do not fail over to the next node, or fail over too eagerly", problems);
+    }
+
     @Test
     void everyVariableTheDialplanBranchesOnIsSetByPagerlineOrAsteriskWithTheValuesCompared() throws Exception {
         Map<String, Set<String>> known = new LinkedHashMap<>(PLATFORM_VARIABLES);
         known.putAll(scriptVariables());
+        // what the dialplan sets itself (the untried FastAGI addresses), any value
+        forEachStep((ctx, ext, s) -> {
+            Matcher set = Pattern.compile("^([A-Za-z0-9_]+)=").matcher(s.args());
+            if (s.app().equals("Set") && set.find()) {
+                known.putIfAbsent(set.group(1), Set.of());
+            }
+        });
         List<String> problems = new ArrayList<>();
         forEachStep((ctx, ext, s) -> {
             if (!List.of("GotoIf", "GosubIf", "ExecIf").contains(s.app())) {
@@ -635,7 +693,7 @@ class DialplanLintTest {
     static Map<String, Set<String>> scriptVariables() throws Exception {
         Map<String, Set<String>> vars = new LinkedHashMap<>();
         String src = javaSources();
-        for (String cls : List.of("SupportCall", "SupportLineScript", "AcceptScript", "PagingCallScript")) {
+        for (String cls : List.of("SupportCall", "SupportLineScript", "AcceptScript", "PagingCallScript", "NodeMark")) {
             for (Field f : Class.forName("org.pagerline.adapter.agi." + cls).getDeclaredFields()) {
                 if (f.getType() == String.class && Modifier.isStatic(f.getModifiers())
                         && (f.getName().startsWith("VAR_") || f.getName().endsWith("_VARIABLE"))) {
@@ -654,7 +712,7 @@ class DialplanLintTest {
             }
         }
         // the ids are numbers, not an enumeration
-        for (String v : List.of("PAGERLINE_TICKET", "PAGERLINE_CALL", "PAGERLINE_PAGE_ID")) {
+        for (String v : List.of("PAGERLINE_TICKET", "PAGERLINE_CALL", "PAGERLINE_PAGE_ID", "PAGERLINE_NODE")) {
             vars.computeIfPresent(v, (k, x) -> new TreeSet<>());
         }
         return vars;
