@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two lanes. What a caller is waiting for (a call's start: the ticket they will hear; the urgent
  * voicemail with its incident; a technician's accept) goes in the first lane and is written before
- * the rest, in a commit of its own: a start never waits behind a backlog of other calls' timeline
- * lines. The rest (progress handed in before a long wait on Asterisk, a call's last lines, AMI queue
- * events) is written in the order handed in, at most {@link #MAX_REST} pieces a commit (a quarter
- * of a longer backlog). When both lanes wait they take turns, so a start waits for one such commit
- * at most and a stream of starts cannot hold back the calls under way. Order within a call holds
+ * the rest: a start never waits behind a backlog of other calls' timeline lines. The rest (progress
+ * handed in before a long wait on Asterisk, a call's last lines, AMI queue events) is written in the
+ * order handed in. Each commit carries everything waiting in the first lane, then at most
+ * {@link #MAX_REST} pieces of the rest (a quarter of a longer backlog when no start waits), so a
+ * start waits for the commit under way and its own, and a stream of starts cannot hold back the
+ * calls under way either. Order within a call holds
  * across the lanes: each piece names its call (its Asterisk unique id), and a piece put in the
  * first lane takes its call's pieces still waiting in the rest along, ahead of it.
  *
@@ -67,8 +68,6 @@ final class CallJournal implements AutoCloseable {
     private boolean closed;
     private long handedIn;
     private long written;
-    /** Whether the writer's last commit was of the first lane (the lanes take turns when both wait). */
-    private boolean lastFromFirst;
 
     CallJournal(Transactions tx) {
         this.tx = tx;
@@ -180,16 +179,15 @@ final class CallJournal implements AutoCloseable {
                         return;
                     }
                 }
-                // the lanes take turns when both wait: a stream of starts must not hold back the
-                // lines (and the ends) of the calls already under way
-                boolean fromFirst = !first.isEmpty() && (rest.isEmpty() || !lastFromFirst);
-                lastFromFirst = fromFirst;
-                ArrayDeque<Entry> from = fromFirst ? first : rest;
-                // a backlog of the rest is written in bigger commits (a commit's cost is mostly its
-                // own: H2 writes every page it touched), still a quarter of what waits at most
-                int max = fromFirst ? MAX_BATCH : Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4));
-                while (!from.isEmpty() && batch.size() < max) {
-                    batch.add(from.poll());
+                // one commit per round: whatever waits in the first lane, ahead of a bounded share of
+                // the rest. A commit's cost is mostly its own (H2 writes every page it touched), so a
+                // start rides along with the calls' lines instead of waiting for a commit of them first.
+                while (!first.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(first.poll());
+                }
+                int maxRest = batch.isEmpty() ? Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4)) : MAX_REST;
+                for (int taken = 0; taken < maxRest && !rest.isEmpty(); taken++) {
+                    batch.add(rest.poll());
                 }
             }
             write(batch);

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a caller waits for (a call's start, the urgent voicemail) is written before the timeline
- * lines of other calls handed in earlier, in a commit of its own; a call's own pieces keep their
- * order whichever lane they are in; the rest keeps the order it was handed in, and when both lanes
- * wait they take turns, so a stream of starts cannot hold back the calls under way.
+ * lines of other calls handed in earlier, at the head of the next commit, which also carries a
+ * bounded share of the rest; a call's own pieces keep their order whichever lane they are in; the
+ * rest keeps the order it was handed in, and a stream of starts cannot hold it back.
  */
 class CallJournalLanesTest {
     /** Records each commit's pieces (by the label each piece returns); each commit waits to be let go. */
@@ -75,12 +75,11 @@ class CallJournalLanesTest {
             tx.go.release(10);
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
         }
-        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S"), List.of("y1", "z1", "y2")),
-                tx.commits);
+        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.commits);
     }
 
     @Test
-    void startsArrivingAllTheTimeTakeTurnsWithTheCallsUnderWay() throws Exception {
+    void startsArrivingAllTheTimeNeverHoldBackTheCallsUnderWay() throws Exception {
         StepByStepCommits tx = new StepByStepCommits();
         try (CallJournal journal = new CallJournal(tx)) {
             journal.submit("A", piece("a: last lines"), (v, e) -> { });
@@ -88,15 +87,33 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.WAITED_FOR, "S1", piece("start 1"), (v, e) -> { });
             journal.submit("B", piece("b: last lines"), (v, e) -> { });
             tx.go.release();
-            tx.inCommit(); // start 1
+            tx.inCommit(); // start 1, and b's lines with it
             journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
-            tx.go.release();
-            tx.inCommit(); // b's turn, though start 2 waits
             tx.go.release(10);
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
         }
-        assertEquals(List.of(List.of("a: last lines"), List.of("start 1"), List.of("b: last lines"), List.of("start 2")),
+        assertEquals(List.of(List.of("a: last lines"), List.of("start 1", "b: last lines"), List.of("start 2")),
                 tx.commits);
+    }
+
+    @Test
+    void aStartWaitsBehindABoundedShareOfALongBacklog() throws Exception {
+        StepByStepCommits tx = new StepByStepCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("A", piece("a"), (v, e) -> { });
+            tx.inCommit();
+            for (int i = 0; i < 4 * CallJournal.MAX_REST; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start"), (v, e) -> { });
+            tx.go.release(1000);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        List<Object> withStart = tx.commits.get(1);
+        assertEquals("start", withStart.get(0), "the start heads the next commit");
+        assertEquals(1 + CallJournal.MAX_REST, withStart.size(), "and waits behind " + CallJournal.MAX_REST + " lines at most");
+        assertEquals("line 0", withStart.get(1));
+        assertEquals(4 * CallJournal.MAX_REST + 2, tx.commits.stream().mapToInt(List::size).sum(), "nothing lost");
     }
 
     @Test
