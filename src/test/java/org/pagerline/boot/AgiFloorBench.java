@@ -256,6 +256,11 @@ public final class AgiFloorBench {
         file.put("data.dir", data.toString());
         file.put("http.port", "0");
         file.put("agi.port", Integer.toString(agiPort));
+        String h2Settings = System.getenv().getOrDefault("BENCH_H2_SETTINGS", "");
+        if (!h2Settings.isBlank() && extra.isEmpty()) {
+            // an experiment: the server's default H2 URL with more settings (";CACHE_SIZE=65536")
+            file.put("db.url", "jdbc:h2:file:" + data.resolve("pagerline") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000" + h2Settings);
+        }
         file.putAll(extra);
         clock.set(WARM_UP_OUT_OF_HOURS);
         PagerlineServer server = Wiring.server(PagerlineConfig.from(new Settings(file, env)), clock).start();
