@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
@@ -36,8 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class EscalationEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EscalationEngine.class);
     private static final int BATCH = 200;
-    /** Incidents decided in one commit (each under its own savepoint). */
-    static final int DECIDED_PER_COMMIT = 16;
     private final Transactions tx;
     private final Clock clock;
     private final Escalator escalator;
@@ -119,30 +116,13 @@ public final class EscalationEngine implements AutoCloseable {
                 break;
             }
             // The policy and who is on call are read once per batch; then each incident is locked, decided
-            // and written under a savepoint of its own, DECIDED_PER_COMMIT of them a commit: a commit's
-            // cost is mostly its own (a burst of urgent voicemails cost one commit each), and an
-            // acknowledgement arriving meanwhile waits for that many incidents' writes at most, never
-            // for the whole batch (H2 gives up on a lock after a while). One that fails is logged and
-            // stays due; the others stand.
+            // and written in its own short transaction, so an acknowledgement arriving meanwhile waits for
+            // one incident's writes at most, never for the whole batch (H2 gives up on a lock after a while).
             record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
             Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
-            for (int from = 0; from < ids.size(); from += DECIDED_PER_COMMIT) {
-                List<Long> group = ids.subList(from, Math.min(ids.size(), from + DECIDED_PER_COMMIT));
-                List<Transactions.Result> results = tx.inOneCommit(group.stream()
-                        .<Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now))
-                        .toList());
-                RuntimeException commitFailed = results.get(0).failure();
-                if (commitFailed != null && group.size() > 1 && results.stream().allMatch(r -> r.failure() == commitFailed)) {
-                    throw commitFailed; // the transaction itself (the database): the pass fails, as a wake-up retries
-                }
-                for (int i = 0; i < group.size(); i++) {
-                    Transactions.Result r = results.get(i);
-                    if (r.failure() != null) {
-                        log.error("incident {}: deciding its due step failed; the next pass tries again: {}", group.get(i),
-                                r.failure().toString(), r.failure());
-                    } else if (Boolean.TRUE.equals(r.value())) {
-                        decided++;
-                    }
+            for (long id : ids) {
+                if (tx.inTransaction(s -> decideOne(s, id, c.policy(), c.onCall(), now))) {
+                    decided++;
                 }
             }
             if (ids.size() < BATCH) {
