@@ -206,17 +206,23 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public void saveLast(LiveCall live) {
         live.takeSaveFailure(); // reported already; the last lines still go in
-        if (!live.call().hasProgress()) {
-            return;
-        }
-        Call.Progress p = live.call().takeProgress();
+        // Waited for even with nothing left to add: an earlier save of this call may still be on its
+        // way, and the connection (and then Asterisk's channel) must not close before it is written.
+        // The journal writes a call's pieces in order, so this one is written after it.
+        Call.Progress p = live.call().hasProgress() ? live.call().takeProgress() : null;
         try {
             // nobody listens now: in the order handed in, behind what the callers are waiting for
             journal.await(CallJournal.Lane.REST, live.asteriskUniqueId(), s -> {
-                writeProgress(s, p);
+                if (p != null) {
+                    writeProgress(s, p);
+                }
                 return null;
             });
         } catch (RuntimeException e) {
+            if (p == null) {
+                log.error("call {}: its last save could not be waited for: {}", live.callId(), e.toString(), e);
+                return;
+            }
             log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
                     p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
                             .toString()), e.toString(), e);
