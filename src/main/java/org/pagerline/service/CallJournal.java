@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -15,23 +18,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The support line's writer: the calls' progress (steps, timeline lines, the end) is handed here
- * and written off the callers' threads by one thread that takes everything waiting and writes it
- * in one transaction ({@link Transactions#inOneCommit}: one commit for many calls, each piece under
- * a savepoint of its own so one failure stays its own). The steps that must be saved before the
+ * and written off the callers' threads by writer threads, each taking what waits and writing it in
+ * one transaction ({@link Transactions#inOneCommit}: one commit for many calls, each piece under a
+ * savepoint of its own so one failure stays its own). The steps that must be saved before the
  * caller goes on (the urgent voicemail with its incident, a technician's accept) are handed in the
  * same way and waited for ({@link #await}).
  *
  * <p>Two lanes. What a caller is waiting for (a call's start: the ticket they will hear; the urgent
  * voicemail with its incident; a technician's accept) goes in the first lane and is written before
- * the rest, in a commit of its own: a start never waits behind a backlog of other calls' timeline
- * lines. The rest (progress handed in before a long wait on Asterisk, a call's last lines, AMI queue
- * events) is written in the order handed in, at most {@link #MAX_REST} pieces a commit (a quarter
- * of a longer backlog). When both lanes wait they take turns, so a start waits for one such commit
- * at most and a stream of starts cannot hold back the calls under way. Order within a call holds
- * across the lanes: each piece names its call (its Asterisk unique id), and a piece put in the
- * first lane takes its call's pieces still waiting in the rest along, ahead of it.
+ * the rest: a start never waits behind a backlog of other calls' timeline lines. The rest (progress
+ * handed in before a long wait on Asterisk, a call's last lines, AMI queue events) is written in the
+ * order handed in. Each commit carries everything waiting in the first lane, then at most
+ * {@link #MAX_REST} pieces of the rest (a quarter of a longer backlog when no start waits), so a
+ * start waits for the commits under way and its own, and a stream of starts cannot hold back the
+ * calls under way either.
  *
- * <p>The thread starts with the first piece of work (the command line never starts it). After
+ * <p>Order within a call holds across the lanes and the writers: each piece names its call (its
+ * Asterisk unique id); a piece put in the first lane takes its call's pieces still waiting in the
+ * rest along, ahead of it; and no writer takes a call's piece while an earlier one of that call is
+ * being written or still waits. The first lane's pieces decide (which open ticket a number reuses,
+ * whether a voicemail joins an incident), so one writer at a time writes them; the other writes
+ * calls' lines meanwhile.
+ *
+ * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
  * the caller's own thread, so nothing handed in late is dropped.
  */
@@ -57,21 +66,39 @@ final class CallJournal implements AutoCloseable {
      * A piece of work, the call it belongs to (null: none, or one this node cannot name) and who
      * hears how it went (value, or the failure).
      */
-    record Entry(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {}
+    record Entry(long seq, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {}
 
     private final Transactions tx;
+    private final int writerCount;
     private final ArrayDeque<Entry> first = new ArrayDeque<>();
     private final ArrayDeque<Entry> rest = new ArrayDeque<>();
     private final Object lock = new Object();
-    private Thread writer;
+    private final List<Thread> writers = new ArrayList<>();
+    /** The calls with a piece in a writer's transaction now: their next pieces wait for it. */
+    private final Set<String> callsBeingWritten = new HashSet<>();
+    /** The sequence numbers of the pieces handed in and not yet written (waiting or being written). */
+    private final TreeSet<Long> unwritten = new TreeSet<>();
+    /** Whether a writer's transaction now holds pieces of the first lane (one writer at a time does). */
+    private boolean firstLaneBeingWritten;
     private boolean closed;
     private long handedIn;
-    private long written;
-    /** Whether the writer's last commit was of the first lane (the lanes take turns when both wait). */
-    private boolean lastFromFirst;
 
+    /** One writer: every piece is written in the order its lane hands it over. */
     CallJournal(Transactions tx) {
+        this(tx, 1);
+    }
+
+    /**
+     * @param writers how many transactions may be written at once. More than one: a call's pieces
+     *                still commit one after another in their order (a piece waits while an earlier
+     *                one of its call is being written), other calls' pieces commit side by side.
+     */
+    CallJournal(Transactions tx, int writers) {
+        if (writers < 1 || writers > 16) {
+            throw new IllegalArgumentException("call journal writers 1..16, not " + writers);
+        }
         this.tx = tx;
+        this.writerCount = writers;
     }
 
     /** Hands work in, in the rest lane; it is written after everything handed in before it. Never blocks. */
@@ -81,15 +108,16 @@ final class CallJournal implements AutoCloseable {
 
     /** Hands work in. Never blocks. */
     void submit(Lane lane, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
-        Entry e = new Entry(call, work, done);
         synchronized (lock) {
+            Entry e = new Entry(++handedIn, call, work, done);
             if (!closed) {
-                if (writer == null) {
-                    writer = new Thread(this::loop, "call-journal");
-                    writer.setDaemon(true);
-                    writer.start();
+                while (writers.size() < writerCount) {
+                    Thread t = new Thread(this::loop, "call-journal-" + (writers.size() + 1));
+                    t.setDaemon(true);
+                    writers.add(t);
+                    t.start();
                 }
-                handedIn++;
+                unwritten.add(e.seq());
                 if (lane == Lane.WAITED_FOR) {
                     if (call != null) {
                         takeAlong(call);
@@ -102,7 +130,8 @@ final class CallJournal implements AutoCloseable {
                 return;
             }
         }
-        write(List.of(e)); // stopped: on this thread
+        // stopped: on this thread (the writers have drained what was handed in before)
+        write(List.of(new Entry(0, call, work, done)));
     }
 
     /** Moves the call's pieces still waiting in the rest to the end of the first lane, in their order. */
@@ -148,7 +177,7 @@ final class CallJournal implements AutoCloseable {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (lock) {
             long target = handedIn;
-            while (written < target) {
+            while (!unwritten.isEmpty() && unwritten.first() <= target) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -167,9 +196,16 @@ final class CallJournal implements AutoCloseable {
     private void loop() {
         List<Entry> batch = new ArrayList<>(MAX_BATCH);
         while (true) {
+            boolean withFirstLane;
             synchronized (lock) {
-                while (first.isEmpty() && rest.isEmpty()) {
-                    if (closed) {
+                while (true) {
+                    int fromFirst = take(batch);
+                    if (!batch.isEmpty()) {
+                        withFirstLane = fromFirst > 0;
+                        firstLaneBeingWritten |= withFirstLane;
+                        break;
+                    }
+                    if (closed && first.isEmpty() && rest.isEmpty()) {
                         return;
                     }
                     try {
@@ -180,24 +216,73 @@ final class CallJournal implements AutoCloseable {
                         return;
                     }
                 }
-                // the lanes take turns when both wait: a stream of starts must not hold back the
-                // lines (and the ends) of the calls already under way
-                boolean fromFirst = !first.isEmpty() && (rest.isEmpty() || !lastFromFirst);
-                lastFromFirst = fromFirst;
-                ArrayDeque<Entry> from = fromFirst ? first : rest;
-                // a backlog of the rest is written in bigger commits (a commit's cost is mostly its
-                // own: H2 writes every page it touched), still a quarter of what waits at most
-                int max = fromFirst ? MAX_BATCH : Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4));
-                while (!from.isEmpty() && batch.size() < max) {
-                    batch.add(from.poll());
+            }
+            try {
+                write(batch);
+            } finally {
+                synchronized (lock) {
+                    for (Entry e : batch) {
+                        unwritten.remove(e.seq());
+                        if (e.call() != null) {
+                            callsBeingWritten.remove(e.call());
+                        }
+                    }
+                    if (withFirstLane) {
+                        firstLaneBeingWritten = false;
+                    }
+                    lock.notifyAll();
                 }
+                batch.clear();
             }
-            write(batch);
-            synchronized (lock) {
-                written += batch.size();
-                lock.notifyAll();
+        }
+    }
+
+    /**
+     * Under the lock: fills {@code batch} for one commit and returns how many of its pieces came
+     * from the first lane. Whatever waits in the first lane goes ahead of a bounded share of the
+     * rest: a commit's cost is mostly its own (H2 writes each touched page), so a start rides along
+     * with the lines instead of waiting for a commit of them first.
+     *
+     * <p>With more than one writer: the first lane (starts, urgent voicemails with their incidents,
+     * accepts: the pieces that decide, such as which open ticket a caller's number reuses) is written
+     * by one writer at a time, so two such decisions never race in two open transactions; and a
+     * call's pieces are never taken while an earlier one of the same call is being written or still
+     * waits (they keep their place).
+     */
+    private int take(List<Entry> batch) {
+        Set<String> mine = new HashSet<>();
+        Set<String> held = new HashSet<>();
+        if (!firstLaneBeingWritten) {
+            takeFrom(first, MAX_BATCH, batch, mine, held);
+        }
+        int fromFirst = batch.size();
+        // a call with a piece still in the first lane (not looked at, or held) keeps its later pieces waiting
+        for (Entry e : first) {
+            if (e.call() != null) {
+                held.add(e.call());
             }
-            batch.clear();
+        }
+        if (batch.size() < MAX_BATCH) {
+            int maxRest = batch.isEmpty() ? Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4)) : MAX_REST;
+            takeFrom(rest, batch.size() + maxRest, batch, mine, held);
+        }
+        callsBeingWritten.addAll(mine);
+        return fromFirst;
+    }
+
+    private void takeFrom(ArrayDeque<Entry> lane, int upTo, List<Entry> batch, Set<String> mine, Set<String> held) {
+        for (Iterator<Entry> i = lane.iterator(); i.hasNext() && batch.size() < upTo; ) {
+            Entry e = i.next();
+            String call = e.call();
+            if (call != null && (callsBeingWritten.contains(call) || held.contains(call))) {
+                held.add(call);
+                continue;
+            }
+            i.remove();
+            batch.add(e);
+            if (call != null) {
+                mine.add(call);
+            }
         }
     }
 
@@ -221,20 +306,22 @@ final class CallJournal implements AutoCloseable {
     /** Writes what is waiting, then stops the thread; later work is written on its caller's thread. */
     @Override
     public void close() {
-        Thread t;
+        List<Thread> ts;
         synchronized (lock) {
             closed = true;
-            t = writer;
+            ts = List.copyOf(writers);
             lock.notifyAll();
         }
-        if (t != null) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (Thread t : ts) {
             try {
-                t.join(TimeUnit.SECONDS.toMillis(30));
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             if (t.isAlive()) {
                 log.warn("call journal: still writing after 30 s; stopping without waiting");
+                return;
             }
         }
     }

@@ -76,7 +76,7 @@ final class PassKicker implements AutoCloseable {
     void wakeAt(Instant due, Instant now) {
         Instant at = due.isAfter(now) ? due : now.plusMillis(500);
         Duration in = Duration.between(now, at);
-        if (in.compareTo(NEAR) > 0) {
+        if (in.compareTo(NEAR) > 0 || wakeUps.takesNearWakeUps()) {
             wakeUps.wakeAt(at);
             return;
         }

@@ -69,6 +69,13 @@ public final class AgiFloorBench {
     static final String IN_HOURS = "2026-11-25T10:00:00-06:00";
     static final String OUT_OF_HOURS_AGAIN = "2026-11-25T21:00:00-06:00";
 
+    /** BENCH_PATHS (e.g. "message,urgent"): only these paths are measured (all three when unset). */
+    static final List<String> ONLY_PATHS = System.getenv().getOrDefault("BENCH_PATHS", "").isBlank() ? List.of()
+            : List.of(System.getenv("BENCH_PATHS").toLowerCase(Locale.ROOT).split(","));
+    /** BENCH_CALLERS (e.g. "500"): the concurrent callers measured (50 and 500 when unset). */
+    static final int[] CONCURRENCIES = Arrays.stream(System.getenv().getOrDefault("BENCH_CALLERS", "50,500").split(","))
+            .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+
     enum Path0 {
         MESSAGE(OUT_OF_HOURS, "2", "1", "1"), QUEUE(IN_HOURS, "2"), URGENT(OUT_OF_HOURS_AGAIN, "1", "1", "1");
 
@@ -143,8 +150,8 @@ public final class AgiFloorBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         int held = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
-        if (seconds < 2 || seconds > 60 || held < 1 || held > 2000) {
-            throw new IllegalArgumentException("seconds-per-run 2..60, held 1..2000");
+        if (seconds < 2 || seconds > 60 || held < 0 || held > 2000) {
+            throw new IllegalArgumentException("seconds-per-run 2..60, held 0..2000 (0: none)");
         }
         System.setProperty("pagerline.log.level", "WARN");
         System.out.printf("machine: %d cores, load average %s, Java %s%n", Runtime.getRuntime().availableProcessors(),
@@ -183,6 +190,9 @@ public final class AgiFloorBench {
                 }
             }
             for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE, Path0.URGENT)) {
+                if (!ONLY_PATHS.isEmpty() && !ONLY_PATHS.contains(path.wire())) {
+                    continue;
+                }
                 clock.set(path.at);
                 for (Target p : pagerlines) {
                     List<String> lines = gen.capture(p, path);
@@ -192,13 +202,13 @@ public final class AgiFloorBench {
                 for (Target t : targets(pagerlines, floor)) {
                     gen.run(t, path, 50, 2);
                 }
-                for (int n : new int[] {50, 500}) {
+                for (int n : CONCURRENCIES) {
                     for (Target t : targets(pagerlines, floor)) {
                         rows.add(gen.run(t, path, n, seconds));
                         System.out.println(rows.get(rows.size() - 1));
                     }
                 }
-                if (path == Path0.QUEUE) {
+                if (path == Path0.QUEUE && held > 0) {
                     for (Target t : targets(pagerlines, floor)) {
                         rows.add(gen.hold(t, held));
                         System.out.println(rows.get(rows.size() - 1));
@@ -246,6 +256,11 @@ public final class AgiFloorBench {
         file.put("data.dir", data.toString());
         file.put("http.port", "0");
         file.put("agi.port", Integer.toString(agiPort));
+        String h2Settings = System.getenv().getOrDefault("BENCH_H2_SETTINGS", "");
+        if (!h2Settings.isBlank() && extra.isEmpty()) {
+            // an experiment: the server's default H2 URL with more settings (";CACHE_SIZE=65536")
+            file.put("db.url", "jdbc:h2:file:" + data.resolve("pagerline") + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000" + h2Settings);
+        }
         file.putAll(extra);
         clock.set(WARM_UP_OUT_OF_HOURS);
         PagerlineServer server = Wiring.server(PagerlineConfig.from(new Settings(file, env)), clock).start();

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a caller waits for (a call's start, the urgent voicemail) is written before the timeline
- * lines of other calls handed in earlier, in a commit of its own; a call's own pieces keep their
- * order whichever lane they are in; the rest keeps the order it was handed in, and when both lanes
- * wait they take turns, so a stream of starts cannot hold back the calls under way.
+ * lines of other calls handed in earlier, at the head of the next commit, which also carries a
+ * bounded share of the rest; a call's own pieces keep their order whichever lane they are in; the
+ * rest keeps the order it was handed in, and a stream of starts cannot hold it back.
  */
 class CallJournalLanesTest {
     /** Records each commit's pieces (by the label each piece returns); each commit waits to be let go. */
@@ -75,12 +75,11 @@ class CallJournalLanesTest {
             tx.go.release(10);
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
         }
-        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S"), List.of("y1", "z1", "y2")),
-                tx.commits);
+        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.commits);
     }
 
     @Test
-    void startsArrivingAllTheTimeTakeTurnsWithTheCallsUnderWay() throws Exception {
+    void startsArrivingAllTheTimeNeverHoldBackTheCallsUnderWay() throws Exception {
         StepByStepCommits tx = new StepByStepCommits();
         try (CallJournal journal = new CallJournal(tx)) {
             journal.submit("A", piece("a: last lines"), (v, e) -> { });
@@ -88,15 +87,33 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.WAITED_FOR, "S1", piece("start 1"), (v, e) -> { });
             journal.submit("B", piece("b: last lines"), (v, e) -> { });
             tx.go.release();
-            tx.inCommit(); // start 1
+            tx.inCommit(); // start 1, and b's lines with it
             journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
-            tx.go.release();
-            tx.inCommit(); // b's turn, though start 2 waits
             tx.go.release(10);
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
         }
-        assertEquals(List.of(List.of("a: last lines"), List.of("start 1"), List.of("b: last lines"), List.of("start 2")),
+        assertEquals(List.of(List.of("a: last lines"), List.of("start 1", "b: last lines"), List.of("start 2")),
                 tx.commits);
+    }
+
+    @Test
+    void aStartWaitsBehindABoundedShareOfALongBacklog() throws Exception {
+        StepByStepCommits tx = new StepByStepCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("A", piece("a"), (v, e) -> { });
+            tx.inCommit();
+            for (int i = 0; i < 4 * CallJournal.MAX_REST; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start"), (v, e) -> { });
+            tx.go.release(1000);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        List<Object> withStart = tx.commits.get(1);
+        assertEquals("start", withStart.get(0), "the start heads the next commit");
+        assertEquals(1 + CallJournal.MAX_REST, withStart.size(), "and waits behind " + CallJournal.MAX_REST + " lines at most");
+        assertEquals("line 0", withStart.get(1));
+        assertEquals(4 * CallJournal.MAX_REST + 2, tx.commits.stream().mapToInt(List::size).sum(), "nothing lost");
     }
 
     @Test
@@ -112,5 +129,97 @@ class CallJournalLanesTest {
         assertTrue(tx.commits.size() >= 3, "at most " + CallJournal.MAX_REST + " pieces a commit: " + tx.commits.size());
         assertTrue(tx.commits.stream().allMatch(c -> c.size() <= CallJournal.MAX_REST));
         assertEquals("line 0", tx.commits.get(0).get(0));
+    }
+
+    /** Each commit's pieces as they enter it, and a gate each commit waits at (two writers: two commits at once). */
+    private static final class ConcurrentCommits implements Transactions {
+        final java.util.concurrent.BlockingQueue<List<Object>> entered = new java.util.concurrent.LinkedBlockingQueue<>();
+        final List<List<Object>> committed = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Semaphore go = new Semaphore(0);
+
+        @Override
+        public <T> T inTransaction(Function<Stores, T> work) {
+            throw new UnsupportedOperationException("the journal writes through inOneCommit");
+        }
+
+        @Override
+        public List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
+            List<Object> labels = new ArrayList<>();
+            List<Result> out = new ArrayList<>();
+            for (Function<Stores, ?> p : pieces) {
+                Object v = p.apply(null);
+                labels.add(v);
+                out.add(new Result(v, null));
+            }
+            entered.add(labels);
+            try {
+                go.tryAcquire(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            committed.add(labels);
+            return out;
+        }
+
+        List<Object> nextCommit() throws InterruptedException {
+            List<Object> c = entered.poll(10, TimeUnit.SECONDS);
+            assertTrue(c != null, "no writer began a commit");
+            return c;
+        }
+    }
+
+    @Test
+    void twoWritersWriteOtherCallsSideBySideButACallsPiecesOneAfterAnother() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit("X", piece("x1"), (v, e) -> { });
+            assertEquals(List.of("x1"), tx.nextCommit());
+            journal.submit("X", piece("x2"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "Y", piece("start of Y"), (v, e) -> { });
+            // the second writer takes Y's start while x1 is still being written, and leaves x2 behind it
+            assertEquals(List.of("start of Y"), tx.nextCommit());
+            tx.go.release(); // one of the two commits ends
+            tx.go.release(); // and the other
+            assertEquals(List.of("x2"), tx.nextCommit());
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        int x1 = tx.committed.indexOf(List.of("x1"));
+        int x2 = tx.committed.indexOf(List.of("x2"));
+        assertTrue(x1 >= 0 && x2 > x1, "x2 committed after x1: " + tx.committed);
+    }
+
+    @Test
+    void aCallsWaitedForPieceStaysBehindItsEarlierLinesBeingWrittenElsewhere() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit("X", piece("x: greeting"), (v, e) -> { });
+            assertEquals(List.of("x: greeting"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x: urgent voicemail"), (v, e) -> { });
+            journal.submit("Z", piece("z1"), (v, e) -> { });
+            assertEquals(List.of("z1"), tx.nextCommit(), "the free writer takes another call's line, not x's next piece");
+            tx.go.release(2);
+            assertEquals(List.of("x: urgent voicemail"), tx.nextCommit());
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void twoStartsAreNeverDecidedInTwoOpenTransactions() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit(CallJournal.Lane.WAITED_FOR, "A", piece("start of A"), (v, e) -> { });
+            assertEquals(List.of("start of A"), tx.nextCommit());
+            // B calls from the same number: had its start been written beside A's, neither would see
+            // the other's new ticket, and the caller would have two
+            journal.submit(CallJournal.Lane.WAITED_FOR, "B", piece("start of B"), (v, e) -> { });
+            journal.submit("C", piece("c: lines"), (v, e) -> { });
+            assertEquals(List.of("c: lines"), tx.nextCommit(), "the free writer takes the lines, not B's start");
+            tx.go.release(2);
+            assertEquals(List.of("start of B"), tx.nextCommit());
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
     }
 }

@@ -23,6 +23,7 @@ import org.pagerline.service.RosterService;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.service.VoicemailIncident;
+import org.pagerline.service.WakeUps;
 
 /**
  * A paging scenario, runbook style: people on call, a voicemail, the clock moved by hand, the
@@ -59,7 +60,18 @@ public final class PagingHarness implements AutoCloseable {
         PageDispatcher dispatcher = new PageDispatcher(tx, clock, phones.channels(), limit, delivery,
                 Duration.ofSeconds(60), senders);
         engine = new EscalationEngine(tx, clock, Duration.ofMinutes(30), dispatcher);
-        engine.attachWakeUps(wakeUps::add);
+        // every wake-up, near ones too, is only recorded: the scenario moves the clock and runs each pass
+        engine.attachWakeUps(new WakeUps() {
+            @Override
+            public void wakeAt(Instant due) {
+                wakeUps.add(due);
+            }
+
+            @Override
+            public boolean takesNearWakeUps() {
+                return true;
+            }
+        });
     }
 
     /** A technician on call for {@code role} (a one-person weekly rotation). */

@@ -35,20 +35,27 @@ public final class JdbcTransactions implements Transactions {
 
     @Override
     public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
-        try {
-            return committed(c -> {
-                Stores stores = new JdbcStores(new Jdbc(c));
-                java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
-                for (Function<Stores, ?> piece : pieces) {
-                    out.add(piece(c, stores, piece));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return committed(c -> {
+                    Stores stores = new JdbcStores(new Jdbc(c));
+                    java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
+                    for (Function<Stores, ?> piece : pieces) {
+                        out.add(piece(c, stores, piece));
+                    }
+                    return out;
+                });
+            } catch (SQLException | RuntimeException e) {
+                // H2 rolls a deadlock victim's whole transaction back (PostgreSQL only its statement):
+                // nothing of this commit stands, so all of it is tried again
+                if (attempt < CONFLICT_ATTEMPTS && lostAConflict(e)) {
+                    continue;
                 }
-                return out;
-            });
-        } catch (SQLException | RuntimeException e) {
-            RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
-            java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());
-            pieces.forEach(p -> failed.add(new Result(null, failure)));
-            return failed;
+                RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
+                java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());
+                pieces.forEach(p -> failed.add(new Result(null, failure)));
+                return failed;
+            }
         }
     }
 
@@ -101,7 +108,16 @@ public final class JdbcTransactions implements Transactions {
                 c.releaseSavepoint(sp);
                 return new Result(v, null);
             } catch (RuntimeException e) {
-                c.rollback(sp); // this piece alone; a broken connection throws and fails them all
+                try {
+                    c.rollback(sp); // this piece alone; a broken connection throws and fails them all
+                } catch (SQLException gone) {
+                    // the database rolled the whole transaction back under the piece (H2 does for a
+                    // deadlock victim): the piece's own failure says why, and whether to try it all again
+                    SQLException whole = new SQLException("the transaction was rolled back under one of its pieces: "
+                            + e.getMessage(), gone.getSQLState(), e);
+                    whole.addSuppressed(gone);
+                    throw whole;
+                }
                 if (attempt >= CONFLICT_ATTEMPTS || !lostAConflict(e)) {
                     return new Result(null, e);
                 }
