@@ -14,6 +14,7 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
+import org.pagerline.testkit.Eventually;
 
 /** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
 @Tag("asterisk")
@@ -55,6 +56,10 @@ class UrgentCallAsteriskIT {
                         .when("callback-confirm").hangUp())) {
             call.awaitSuccess(ofSeconds(90));
             assertTrue(pat.event("answered").isPresent(), "Pat's phone answered: " + pat.events());
+            // the caller hung up: SIPp is done before pagerline has seen the hang-up and ended the call
+            long ticket = lab.ticketOf(me).id();
+            Eventually.await(ofSeconds(20), "pagerline ending the call",
+                    () -> lab.services().calls().callsOf(ticket).stream().allMatch(c -> c.outcome() != null));
             String timeline = lab.timelineText(me);
             assertTrue(timeline.contains("NOT_ACCEPTED Pat Lab's phone answered, but nobody pressed 1 to accept"), timeline);
         }
