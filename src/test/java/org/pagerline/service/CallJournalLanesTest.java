@@ -18,120 +18,7 @@ import org.junit.jupiter.api.Test;
  * rest keeps the order it was handed in, and a stream of starts cannot hold it back.
  */
 class CallJournalLanesTest {
-    /** Records each commit's pieces (by the label each piece returns); each commit waits to be let go. */
-    private static final class StepByStepCommits implements Transactions {
-        final List<List<Object>> commits = new ArrayList<>();
-        final Semaphore entered = new Semaphore(0);
-        final Semaphore go = new Semaphore(0);
-
-        @Override
-        public <T> T inTransaction(Function<Stores, T> work) {
-            throw new UnsupportedOperationException("the journal writes through inOneCommit");
-        }
-
-        @Override
-        public List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
-            List<Object> labels = new ArrayList<>();
-            List<Result> out = new ArrayList<>();
-            for (Function<Stores, ?> p : pieces) {
-                Object v = p.apply(null);
-                labels.add(v);
-                out.add(new Result(v, null));
-            }
-            synchronized (this) {
-                commits.add(labels);
-            }
-            entered.release();
-            try {
-                go.tryAcquire(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return out;
-        }
-
-        /** Waits until the writer is inside its next commit. */
-        void inCommit() throws InterruptedException {
-            assertTrue(entered.tryAcquire(10, TimeUnit.SECONDS), "the journal did not commit");
-        }
-    }
-
-    private static Function<Stores, ?> piece(String label) {
-        return s -> label;
-    }
-
-    @Test
-    void aStartIsWrittenBeforeOtherCallsLinesAndACallKeepsItsOrder() throws Exception {
-        StepByStepCommits tx = new StepByStepCommits();
-        try (CallJournal journal = new CallJournal(tx)) {
-            journal.submit("X", piece("x1"), (v, e) -> { });
-            tx.inCommit();
-            journal.submit("Y", piece("y1"), (v, e) -> { });
-            journal.submit("X", piece("x2"), (v, e) -> { });
-            journal.submit("Z", piece("z1"), (v, e) -> { });
-            journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x3, waited for"), (v, e) -> { });
-            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start of S"), (v, e) -> { });
-            journal.submit("Y", piece("y2"), (v, e) -> { });
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
-        }
-        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.commits);
-    }
-
-    @Test
-    void startsArrivingAllTheTimeNeverHoldBackTheCallsUnderWay() throws Exception {
-        StepByStepCommits tx = new StepByStepCommits();
-        try (CallJournal journal = new CallJournal(tx)) {
-            journal.submit("A", piece("a: last lines"), (v, e) -> { });
-            tx.inCommit();
-            journal.submit(CallJournal.Lane.WAITED_FOR, "S1", piece("start 1"), (v, e) -> { });
-            journal.submit("B", piece("b: last lines"), (v, e) -> { });
-            tx.go.release();
-            tx.inCommit(); // start 1, and b's lines with it
-            journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
-        }
-        assertEquals(List.of(List.of("a: last lines"), List.of("start 1", "b: last lines"), List.of("start 2")),
-                tx.commits);
-    }
-
-    @Test
-    void aStartWaitsBehindABoundedShareOfALongBacklog() throws Exception {
-        StepByStepCommits tx = new StepByStepCommits();
-        try (CallJournal journal = new CallJournal(tx)) {
-            journal.submit("A", piece("a"), (v, e) -> { });
-            tx.inCommit();
-            for (int i = 0; i < 4 * CallJournal.MAX_REST; i++) {
-                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
-            }
-            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start"), (v, e) -> { });
-            tx.go.release(1000);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
-        }
-        List<Object> withStart = tx.commits.get(1);
-        assertEquals("start", withStart.get(0), "the start heads the next commit");
-        assertEquals(1 + CallJournal.MAX_REST, withStart.size(), "and waits behind " + CallJournal.MAX_REST + " lines at most");
-        assertEquals("line 0", withStart.get(1));
-        assertEquals(4 * CallJournal.MAX_REST + 2, tx.commits.stream().mapToInt(List::size).sum(), "nothing lost");
-    }
-
-    @Test
-    void theRestIsWrittenInCommitsOfBoundedSizeSoAStartNeverWaitsLong() throws Exception {
-        StepByStepCommits tx = new StepByStepCommits();
-        tx.go.release(1000);
-        try (CallJournal journal = new CallJournal(tx)) {
-            for (int i = 0; i < 3 * CallJournal.MAX_REST; i++) {
-                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
-            }
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
-        }
-        assertTrue(tx.commits.size() >= 3, "at most " + CallJournal.MAX_REST + " pieces a commit: " + tx.commits.size());
-        assertTrue(tx.commits.stream().allMatch(c -> c.size() <= CallJournal.MAX_REST));
-        assertEquals("line 0", tx.commits.get(0).get(0));
-    }
-
-    /** Each commit's pieces as they enter it, and a gate each commit waits at (two writers: two commits at once). */
+    /** Each commit's pieces as they enter it, and a gate each commit waits at (with two writers, two commits at once). */
     private static final class ConcurrentCommits implements Transactions {
         final java.util.concurrent.BlockingQueue<List<Object>> entered = new java.util.concurrent.LinkedBlockingQueue<>();
         final List<List<Object>> committed = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -166,6 +53,81 @@ class CallJournalLanesTest {
             assertTrue(c != null, "no writer began a commit");
             return c;
         }
+    }
+
+    private static Function<Stores, ?> piece(String label) {
+        return s -> label;
+    }
+
+    @Test
+    void aStartIsWrittenBeforeOtherCallsLinesAndACallKeepsItsOrder() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("X", piece("x1"), (v, e) -> { });
+            tx.nextCommit();
+            journal.submit("Y", piece("y1"), (v, e) -> { });
+            journal.submit("X", piece("x2"), (v, e) -> { });
+            journal.submit("Z", piece("z1"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x3, waited for"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start of S"), (v, e) -> { });
+            journal.submit("Y", piece("y2"), (v, e) -> { });
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.committed);
+    }
+
+    @Test
+    void startsArrivingAllTheTimeNeverHoldBackTheCallsUnderWay() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("A", piece("a: last lines"), (v, e) -> { });
+            tx.nextCommit();
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S1", piece("start 1"), (v, e) -> { });
+            journal.submit("B", piece("b: last lines"), (v, e) -> { });
+            tx.go.release();
+            tx.nextCommit(); // start 1, and b's lines with it
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertEquals(List.of(List.of("a: last lines"), List.of("start 1", "b: last lines"), List.of("start 2")),
+                tx.committed);
+    }
+
+    @Test
+    void aStartWaitsBehindABoundedShareOfALongBacklog() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("A", piece("a"), (v, e) -> { });
+            tx.nextCommit();
+            for (int i = 0; i < 4 * CallJournal.MAX_REST; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start"), (v, e) -> { });
+            tx.go.release(1000);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        List<Object> withStart = tx.committed.get(1);
+        assertEquals("start", withStart.get(0), "the start heads the next commit");
+        assertEquals(1 + CallJournal.MAX_REST, withStart.size(), "and waits behind " + CallJournal.MAX_REST + " lines at most");
+        assertEquals("line 0", withStart.get(1));
+        assertEquals(4 * CallJournal.MAX_REST + 2, tx.committed.stream().mapToInt(List::size).sum(), "nothing lost");
+    }
+
+    @Test
+    void theRestIsWrittenInCommitsOfBoundedSizeSoAStartNeverWaitsLong() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        tx.go.release(1000);
+        try (CallJournal journal = new CallJournal(tx)) {
+            for (int i = 0; i < 3 * CallJournal.MAX_REST; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        assertTrue(tx.committed.size() >= 3, "at most " + CallJournal.MAX_REST + " pieces a commit: " + tx.committed.size());
+        assertTrue(tx.committed.stream().allMatch(c -> c.size() <= CallJournal.MAX_REST));
+        assertEquals("line 0", tx.committed.get(0).get(0));
     }
 
     @Test
