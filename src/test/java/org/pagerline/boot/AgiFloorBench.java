@@ -76,6 +76,14 @@ public final class AgiFloorBench {
     static final int[] CONCURRENCIES = Arrays.stream(System.getenv().getOrDefault("BENCH_CALLERS", "50,500").split(","))
             .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
 
+    /**
+     * BENCH_PACED=1: the generator answers as Asterisk takes its time (a prompt played, keys pressed,
+     * a message recorded, a phone ringing unanswered, a wait in the queue: {@link Generator#pace}),
+     * so N callers bring the load an outage brings instead of calling back to back. Calls then last
+     * about a minute: give seconds-per-run of 40 or more.
+     */
+    static final boolean PACED = "1".equals(System.getenv("BENCH_PACED"));
+
     enum Path0 {
         MESSAGE(OUT_OF_HOURS, "2", "1", "1"), QUEUE(IN_HOURS, "2"), URGENT(OUT_OF_HOURS_AGAIN, "1", "1", "1");
 
@@ -202,6 +210,7 @@ public final class AgiFloorBench {
                 for (Target t : targets(pagerlines, floor)) {
                     gen.run(t, path, 50, 2);
                 }
+                gen.pacing = PACED;
                 for (int n : CONCURRENCIES) {
                     for (Target t : targets(pagerlines, floor)) {
                         quiesce();
@@ -209,6 +218,7 @@ public final class AgiFloorBench {
                         System.out.println(rows.get(rows.size() - 1));
                     }
                 }
+                gen.pacing = false;
                 if (path == Path0.QUEUE && held > 0) {
                     for (Target t : targets(pagerlines, floor)) {
                         quiesce();
@@ -407,6 +417,27 @@ public final class AgiFloorBench {
             }
         }
 
+        /** Whether replies are paced now (BENCH_PACED, measured runs only: the warm-ups are for the JIT). */
+        boolean pacing;
+
+        /** How long Asterisk takes to answer this command on a real call (ms). */
+        static long pace(AgiCommandLine cmd) {
+            String app = cmd.verb().equals("EXEC") ? cmd.arg(0).toLowerCase(Locale.ROOT) : "";
+            return switch (cmd.verb()) {
+                case "STREAM FILE" -> 2_500;   // a prompt
+                case "GET DATA" -> 4_000;      // a prompt, then the caller's key
+                case "SAY DIGITS" -> 2_000;    // a ticket number read out
+                case "RECORD FILE" -> 15_000;  // a message left
+                case "EXEC" -> switch (app) {
+                    case "playback" -> 2_500;
+                    case "dial" -> 15_000;     // the technician's phone rings, unanswered
+                    case "queue" -> 20_000;    // a wait in the queue
+                    default -> 0;
+                };
+                default -> 0;                  // variables, verbose, answer: at once
+            };
+        }
+
         /** Runs one call of {@code path} against pagerline and returns the command lines it sent. */
         List<String> capture(Target t, Path0 path) throws IOException {
             List<String> lines = new ArrayList<>();
@@ -446,6 +477,9 @@ public final class AgiFloorBench {
             boolean placing = true;
             int live;
             final List<Conn> holding = new ArrayList<>();
+            /** Paced replies not yet due: {when (nanoTime), connection, reply}. */
+            final java.util.PriorityQueue<Object[]> due = new java.util.PriorityQueue<>(
+                    java.util.Comparator.comparingLong(x -> (Long) x[0]));
             Map<String, String> vars = Map.of();
 
             Run(Target t, Path0 path, int concurrent, int toHold, List<String> capture) throws IOException {
@@ -549,7 +583,8 @@ public final class AgiFloorBench {
             }
 
             private void drain() throws IOException {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                // paced calls last a minute: they are hung up rather than waited for
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(PACED ? 1 : 60);
                 while (live > 0 && System.nanoTime() < end) {
                     step(10);
                 }
@@ -600,6 +635,14 @@ public final class AgiFloorBench {
             }
 
             void step(long timeoutMs) throws IOException {
+                long now0 = System.nanoTime();
+                while (!due.isEmpty() && (Long) due.peek()[0] <= now0) {
+                    Object[] d = due.poll();
+                    Conn c = (Conn) d[1];
+                    if (c.ch.isOpen()) {
+                        send(c, (String) d[2]);
+                    }
+                }
                 sel.select(timeoutMs);
                 Iterator<SelectionKey> it = sel.selectedKeys().iterator();
                 while (it.hasNext()) {
@@ -726,6 +769,11 @@ public final class AgiFloorBench {
                         reply = "200 result=0";
                     }
                     default -> reply = "510 Invalid or unknown command";
+                }
+                long ms = pacing && c.captured == null ? pace(cmd) : 0;
+                if (ms > 0) {
+                    due.add(new Object[] {System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), c, reply});
+                    return;
                 }
                 send(c, reply);
             }
