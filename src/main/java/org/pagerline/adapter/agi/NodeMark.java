@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every script's first command: {@code SET VARIABLE PAGERLINE_NODE <this node's FastAGI address>},
- * before the script itself says or records anything. The shipped dialplan tries the next
- * {@code agi://} address of {@code PAGERLINE_AGI_HOSTS} only while this variable is empty: then no
- * pagerline began the call (the connection was refused, timed out, or was closed before a command),
+ * before the script itself says or records anything. The shipped dialplan tries the next address
+ * of its {@code [pagerline-agi-hosts]} list ({@code PAGERLINE_AGI_UNTRIED}) only while this
+ * variable is empty: then no pagerline began the call (the connection was refused, timed out, or
+ * was closed before a command),
  * and trying another node cannot make the caller hear anything twice. Once it is set, a call that
  * ends badly (AGISTATUS FAILURE: the script failed, or a command failed, mid-call) goes to the
  * dialplan's own fallback, never to a second run of a half-done call. The value (the address
