@@ -417,6 +417,9 @@ public final class AgiFloorBench {
             }
         }
 
+        /** A paced reply, sent at {@code at} (nanoTime). */
+        record Reply(long at, Conn conn, String line) {}
+
         /** Whether replies are paced now (BENCH_PACED, measured runs only: the warm-ups are for the JIT). */
         boolean pacing;
 
@@ -477,9 +480,9 @@ public final class AgiFloorBench {
             boolean placing = true;
             int live;
             final List<Conn> holding = new ArrayList<>();
-            /** Paced replies not yet due: {when (nanoTime), connection, reply}. */
-            final java.util.PriorityQueue<Object[]> due = new java.util.PriorityQueue<>(
-                    java.util.Comparator.comparingLong(x -> (Long) x[0]));
+            /** Paced replies not yet due, soonest first. */
+            final java.util.PriorityQueue<Reply> due = new java.util.PriorityQueue<>(
+                    java.util.Comparator.comparingLong(Reply::at));
             Map<String, String> vars = Map.of();
 
             Run(Target t, Path0 path, int concurrent, int toHold, List<String> capture) throws IOException {
@@ -636,11 +639,10 @@ public final class AgiFloorBench {
 
             void step(long timeoutMs) throws IOException {
                 long now0 = System.nanoTime();
-                while (!due.isEmpty() && (Long) due.peek()[0] <= now0) {
-                    Object[] d = due.poll();
-                    Conn c = (Conn) d[1];
-                    if (c.ch.isOpen()) {
-                        send(c, (String) d[2]);
+                while (!due.isEmpty() && due.peek().at() <= now0) {
+                    Reply d = due.poll();
+                    if (d.conn().ch.isOpen()) {
+                        send(d.conn(), d.line());
                     }
                 }
                 sel.select(timeoutMs);
@@ -772,7 +774,7 @@ public final class AgiFloorBench {
                 }
                 long ms = pacing && c.captured == null ? pace(cmd) : 0;
                 if (ms > 0) {
-                    due.add(new Object[] {System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), c, reply});
+                    due.add(new Reply(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), c, reply));
                     return;
                 }
                 send(c, reply);

@@ -2,6 +2,7 @@ package org.pagerline.adapter.agi;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -32,7 +33,7 @@ public final class AgiListener implements AutoCloseable {
     public AgiListener(AgiConfig config, Map<String, AgiScript> scripts) {
         this.config = config;
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
-        Map<String, AgiScript> marked = new java.util.HashMap<>();
+        Map<String, AgiScript> marked = new HashMap<>();
         scripts.forEach((name, script) -> marked.put(name, new NodeMark(script)));
         mapping.setMappings(Map.copyOf(marked));
         watchdog = new SilenceWatchdog(config.environmentTimeout(), config.replyTimeout());
