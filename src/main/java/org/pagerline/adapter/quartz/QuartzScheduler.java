@@ -12,6 +12,7 @@ import org.pagerline.service.WakeUps;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -95,10 +96,13 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
                             .withIntervalInMilliseconds(config.sweepInterval().toMillis()).repeatForever()
                             .withMisfireHandlingInstructionNextWithRemainingCount())
                     .build();
-            if (scheduler.checkExists(SWEEP)) {
-                scheduler.rescheduleJob(SWEEP, sweep);
-            } else {
+            // Scheduled, or (a restart, or another node starting at the same moment on PostgreSQL)
+            // replaced: checking first and then scheduling raced between two nodes, and the slower
+            // one refused to start ("one already exists with this identification").
+            try {
                 scheduler.scheduleJob(sweep);
+            } catch (ObjectAlreadyExistsException there) {
+                scheduler.rescheduleJob(SWEEP, sweep);
             }
             scheduler.start();
             log.info("scheduler started (sweep every {})", config.sweepInterval());
@@ -119,7 +123,7 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
                     .startAt(Date.from(due))
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build());
-        } catch (org.quartz.ObjectAlreadyExistsException raced) {
+        } catch (ObjectAlreadyExistsException raced) {
             // another thread scheduled the same instant: that is the point
         } catch (SchedulerException e) {
             // the periodic sweep still catches the work; say so and go on
