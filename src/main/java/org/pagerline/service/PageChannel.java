@@ -21,12 +21,16 @@ public interface PageChannel {
      * a TEMPORARY_FAILURE when the provider could not be asked (try later, still without sending).
      * Channels whose provider cannot be asked return empty: the page is sent again, as before.
      *
-     * <p>A provider's record that {@code othersHave} (its id is already another page's) is never
-     * this page's: the look-up passes over it to the next candidate, so that a message or call made
-     * since for another page to the same number does not hide this page's own.
+     * <p>A provider's record that {@code mayBeAnothers} (given its id and when the provider created
+     * it) is or may be another page's is never taken for this one: the look-up passes over it to the
+     * next candidate. A record already another page's is passed over so that a message or call made
+     * since for another page to the same number does not hide this page's own; one that another
+     * unaccounted hand-over to the same number could have made is passed over because taking it
+     * could mark this page sent while it never went (the page is sent again instead: at most one
+     * duplicate, never a lost page).
      */
     default java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
-            java.util.function.Predicate<String> othersHave) {
+            java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers) {
         return java.util.Optional.empty();
     }
 }

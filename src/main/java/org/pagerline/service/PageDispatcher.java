@@ -502,7 +502,7 @@ public final class PageDispatcher {
         if (unconfirmed.isPresent()) {
             Optional<SendResult> found;
             try {
-                found = channel.lookUp(out, unconfirmed.get(), providerId -> !providerIdFree(providerId, p.id()));
+                found = channel.lookUp(out, unconfirmed.get(), (providerId, created) -> mayBeAnothers(p, providerId, created));
             } catch (RuntimeException e) {
                 found = Optional.of(SendResult.temporary(null, channel.name() + " could not be asked: " + e.getMessage()));
             }
@@ -527,6 +527,38 @@ public final class PageDispatcher {
             r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
         }
         return new Sent(p, channel.name(), r);
+    }
+
+    /**
+     * How far a provider's clock and ours may disagree: a record it created at {@code t} may come
+     * from a hand-over claimed up to the send timeout plus this before {@code t}, or up to this after.
+     */
+    static final Duration PROVIDER_CLOCK_SKEW = Duration.ofMinutes(1);
+
+    /**
+     * Whether a provider record (its id, when the provider created it) is or may be another page's
+     * than {@code p}: already recorded as another's, or made in a window where another hand-over to
+     * the same number on the same channel (for a text, with the same words) is unaccounted for. A
+     * call carries nothing of its page, so two calls in flight to one phone at a crash cannot be
+     * told apart: then neither is taken, and the page is placed again (at most one duplicate)
+     * rather than marked sent on a call that rang for another page.
+     */
+    private boolean mayBeAnothers(Page p, String providerId, Instant created) {
+        if (!providerIdFree(providerId, p.id())) {
+            return true;
+        }
+        if (created == null) {
+            return true;
+        }
+        String body = p.channel() == Channel.SMS ? p.text() : null;
+        boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,
+                created.minus(sendTimeout).minus(PROVIDER_CLOCK_SKEW), created.plus(PROVIDER_CLOCK_SKEW)));
+        if (ambiguous) {
+            log.info("page {}: the provider's {} to {} ({}, made at {}) could be another page's in flight then too;"
+                    + " not taken for this one", p.id(), p.channel() == Channel.SMS ? "message" : "call", p.to(),
+                    providerId, created);
+        }
+        return ambiguous;
     }
 
     private boolean providerIdFree(String providerId, long pageId) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +85,7 @@ class HandOversTheDatabaseLostTest {
                 }
 
                 @Override
-                public Optional<SendResult> lookUp(OutgoingPage page, Instant since, Predicate<String> othersHave) {
+                public Optional<SendResult> lookUp(OutgoingPage page, Instant since, BiPredicate<String, Instant> mayBeAnothers) {
                     lookUps.add(page.pageId());
                     List<String> mine = creates.getOrDefault(page.pageId(), List.of());
                     return mine.isEmpty() ? Optional.empty() : Optional.of(SendResult.accepted(mine.get(0)));

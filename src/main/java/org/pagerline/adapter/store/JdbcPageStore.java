@@ -268,6 +268,19 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
+            Instant createdBy) {
+        String sql = "SELECT id FROM pages WHERE to_number=? AND channel=? AND id<>? AND bundle_of IS NULL"
+                + " AND claimed_at>=? AND created_at<=?"
+                + " AND (state='SENDING' OR attempts>1 OR provider_id IS NULL"
+                + " OR id IN (SELECT page_id FROM unconfirmed_sends))"
+                + (body == null ? "" : " AND body=?") + " FETCH FIRST 1 ROWS ONLY";
+        Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, createdBy}
+                : new Object[] {to, channel, pageId, claimedFrom, createdBy, body};
+        return db.one(sql, rs -> rs.getLong(1), args).isPresent();
+    }
+
+    @Override
     public void clearUnconfirmed(long pageId) {
         db.update("DELETE FROM unconfirmed_sends WHERE page_id=?", pageId);
     }

@@ -58,12 +58,12 @@ public final class TwilioSmsChannel implements PageChannel {
      */
     @Override
     public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
-            java.util.function.Predicate<String> othersHave) {
+            java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers) {
         try {
             java.util.List<Message> records = Message.reader().setTo(new PhoneNumber(page.to())).setFrom(from)
                     .setPageSize(50L).firstPage(client).getRecords();
             java.util.Optional<Message> found = closest(records.stream()
-                    .filter(m -> page.text().equals(m.getBody()) && m.getDateCreated() != null), since, othersHave,
+                    .filter(m -> page.text().equals(m.getBody()) && m.getDateCreated() != null), since, mayBeAnothers,
                     Message::getSid, m -> m.getDateCreated().toInstant());
             found.ifPresent(m -> log.info("page {}: Twilio has it as {} ({}); not sent again", page.pageId(), m.getSid(),
                     m.getStatus()));
@@ -75,13 +75,15 @@ public final class TwilioSmsChannel implements PageChannel {
 
     /**
      * Of Twilio's records, the one created closest to {@code since} (not before it less {@link #SKEW})
-     * whose SID is not another page's: the hand-over began then, a later create for another page to
-     * the same number is not it.
+     * that is not, or may not be, another page's (the dispatcher decides, from the SID and when it
+     * was made): the hand-over began then, a later create for another page to the same number is
+     * not it.
      */
     static <T> java.util.Optional<T> closest(java.util.stream.Stream<T> records, java.time.Instant since,
-            java.util.function.Predicate<String> othersHave, java.util.function.Function<T, String> sid,
+            java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers, java.util.function.Function<T, String> sid,
             java.util.function.Function<T, java.time.Instant> created) {
-        return records.filter(r -> !created.apply(r).isBefore(since.minus(SKEW)) && !othersHave.test(sid.apply(r)))
+        return records.filter(r -> !created.apply(r).isBefore(since.minus(SKEW)))
+                .filter(r -> !mayBeAnothers.test(sid.apply(r), created.apply(r)))
                 .min(java.util.Comparator.comparing(r -> java.time.Duration.between(since, created.apply(r)).abs()));
     }
 

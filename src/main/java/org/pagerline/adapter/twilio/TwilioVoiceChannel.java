@@ -60,19 +60,19 @@ public final class TwilioVoiceChannel implements PageChannel {
 
     /**
      * Twilio's call list for this number from our number: among the calls created since the
-     * unconfirmed hand-over (less {@link TwilioSmsChannel#SKEW}) that are not another page's, the one
-     * created closest to that hand-over. A call carries nothing of the page, so a call placed later
-     * for another page to the same number (already recorded as that page's) must be passed over,
-     * not taken for this one (which would then be placed a second time).
+     * unconfirmed hand-over (less {@link TwilioSmsChannel#SKEW}) that are not, and may not be,
+     * another page's, the one created closest to that hand-over. A call carries nothing of the page:
+     * a call placed for another page to the same number (recorded as that page's, or made while
+     * another hand-over to the number was in flight) must be passed over, not taken for this one.
      */
     @Override
     public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
-            java.util.function.Predicate<String> othersHave) {
+            java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers) {
         try {
             java.util.List<Call> records = Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
                     .firstPage(client).getRecords();
             java.util.Optional<Call> found = TwilioSmsChannel.closest(records.stream().filter(c -> c.getDateCreated() != null),
-                    since, othersHave, Call::getSid, c -> c.getDateCreated().toInstant());
+                    since, mayBeAnothers, Call::getSid, c -> c.getDateCreated().toInstant());
             found.ifPresent(c -> log.info("page {}: Twilio has the call as {} ({}); not placed again", page.pageId(),
                     c.getSid(), c.getStatus()));
             return found.map(c -> SendResult.accepted(c.getSid()));

@@ -127,6 +127,17 @@ public interface PageStore {
     /** No page other than {@code pageId} was handed over as {@code providerId}. */
     boolean providerIdFree(String providerId, long pageId);
 
+    /**
+     * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
+     * when {@code body} is not null), existed by {@code createdBy}, was claimed at or after
+     * {@code claimedFrom}, and has a hand-over not accounted for by a provider id: still sending,
+     * more than one attempt, or no provider id. Such a hand-over could have made a provider record
+     * created in that window, so the record cannot be told to be {@code pageId}'s. A page carried
+     * in a bundle made no hand-over of its own.
+     */
+    boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
+            Instant createdBy);
+
     /** The provider answered for this page (it has it, or it does not): nothing left to confirm. */
     void clearUnconfirmed(long pageId);
 

@@ -2,7 +2,7 @@ package org.pagerline.service.web;
 
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.pagerline.core.page.Channel;
 import org.pagerline.service.OutgoingPage;
 import org.pagerline.service.PageChannel;
@@ -50,7 +50,7 @@ public final class IncidentLinks implements PageChannel {
     }
 
     @Override
-    public Optional<SendResult> lookUp(OutgoingPage page, Instant since, Predicate<String> othersHave) {
-        return sms.lookUp(linked(page, publicUrl), since, othersHave);
+    public Optional<SendResult> lookUp(OutgoingPage page, Instant since, BiPredicate<String, Instant> mayBeAnothers) {
+        return sms.lookUp(linked(page, publicUrl), since, mayBeAnothers);
     }
 }

@@ -31,7 +31,7 @@ class TwilioChannelsTest {
     }
 
     /** No provider id is another page's. */
-    private static final java.util.function.Predicate<String> NOBODY = sid -> false;
+    private static final java.util.function.BiPredicate<String, java.time.Instant> NOBODY = (sid, created) -> false;
 
     @Test
     void smsPageIsSentWithTheRightFieldsAndStatusCallback() throws Exception {
@@ -141,10 +141,10 @@ class TwilioChannelsTest {
         String mine = f.voice.send(page(2, Channel.VOICE)).providerId();
         String others = f.voice.send(page(6, Channel.VOICE)).providerId();
 
-        assertEquals(SendResult.accepted(mine), f.voice.lookUp(page(2, Channel.VOICE), before, others::equals).orElseThrow(),
+        assertEquals(SendResult.accepted(mine), f.voice.lookUp(page(2, Channel.VOICE), before, (sid, created) -> others.equals(sid)).orElseThrow(),
                 "the newer call is page 6's; this page's own is found");
         assertEquals(java.util.Optional.empty(), f.voice.lookUp(page(2, Channel.VOICE), before,
-                sid -> sid.equals(mine) || sid.equals(others)), "every call to the number is another page's");
+                (sid, created) -> sid.equals(mine) || sid.equals(others)), "every call to the number is another page's");
     }
 
     @Test

@@ -1,0 +1,198 @@
+package org.pagerline.adapter.twilio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.page.BundleGaps;
+import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.RateLimit;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.service.EscalationEngine;
+import org.pagerline.service.OutgoingPage;
+import org.pagerline.service.PageChannel;
+import org.pagerline.service.PageDispatcher;
+import org.pagerline.service.SendResult;
+import org.pagerline.service.VoicemailIncident;
+import org.pagerline.testkit.FakeTwilio;
+import org.pagerline.testkit.PagingHarness;
+
+/**
+ * A node dies while several paging calls to one phone are in flight: some reached Twilio, some did
+ * not. A call carries nothing of its page in Twilio's list, so the node that carries on cannot tell
+ * whose call is whose; it must place the call again rather than take another page's call for this
+ * one (that page would be marked sent and never ring). Twilio here is the fake, the channels and
+ * the dispatcher are the real ones, on one clock.
+ */
+class CallsInFlightAtACrashTest {
+    private static final Pattern PAGE = Pattern.compile("page=(\\d+)");
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
+
+    final PagingHarness h = new PagingHarness().withDefaultRoster();
+    final TwilioFixture f;
+    final CountDownLatch killed = new CountDownLatch(1);
+    final List<ExecutorService> pools = new ArrayList<>();
+
+    CallsInFlightAtACrashTest() throws Exception {
+        f = new TwilioFixture();
+        f.twilio.clock(h.clock::instant);
+    }
+
+    @AfterEach
+    void close() {
+        killed.countDown();
+        pools.forEach(ExecutorService::shutdownNow);
+        f.close();
+        h.close();
+    }
+
+    private PageDispatcher dispatcher(Map<Channel, PageChannel> channels) {
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        pools.add(senders);
+        return new PageDispatcher(h.tx, h.clock, channels, new RateLimit(100, Duration.ofMinutes(10)),
+                new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), SEND_TIMEOUT, senders,
+                Duration.ofMillis(300)).withBundleGaps(new BundleGaps(Duration.ZERO, Duration.ZERO));
+    }
+
+    /** The node that dies: its texts go, its calls hang; of the calls, those {@code reaching} says reach Twilio first. */
+    private Map<Channel, PageChannel> dyingNode(java.util.function.Predicate<OutgoingPage> reaching) {
+        Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
+        m.put(Channel.SMS, f.sms);
+        m.put(Channel.VOICE, new PageChannel() {
+            @Override
+            public Channel channel() {
+                return Channel.VOICE;
+            }
+
+            @Override
+            public String name() {
+                return "twilio-voice";
+            }
+
+            @Override
+            public SendResult send(OutgoingPage page) {
+                if (reaching.test(page)) {
+                    f.voice.send(page);   // Twilio creates the call; the answer never gets written
+                }
+                try {
+                    killed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("the node was killed");
+            }
+        });
+        return m;
+    }
+
+    private Map<Channel, PageChannel> twilio() {
+        Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
+        m.put(Channel.SMS, f.sms);
+        m.put(Channel.VOICE, f.voice);
+        return m;
+    }
+
+    @Test
+    void everyCallInFlightToOnePhoneAtACrashRingsForItsOwnPageAndNoneTakesAnothersCall() {
+        long first = voicemail("+12045559001");
+        long second = voicemail("+12045559002");
+        List<Long> incidents = List.of(first, second);
+        // the dying node: of the two calls to Pat only the second incident's reaches Twilio; both calls to Sam do
+        try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
+                dispatcher(dyingNode(p -> !p.to().equals(PagingHarness.PAT) || p.incidentId() == second)))) {
+            dying.runDue();
+        }
+        assertEquals(3, calls().size(), "three calls reached Twilio before the node died: " + calls());
+
+        h.clock.advance(SEND_TIMEOUT.plusSeconds(1));
+        dispatcher(twilio()).dispatchDue();   // the node that carries on
+
+        Map<Long, List<String>> byPage = calls();
+        List<String> wrong = new ArrayList<>();
+        for (long incident : incidents) {
+            for (Page p : h.incidents.show(incident).pages()) {
+                if (p.channel() != Channel.VOICE) {
+                    continue;
+                }
+                List<String> own = byPage.getOrDefault(p.id(), List.of());
+                assertTrue(!own.isEmpty(), "page " + p.id() + " (incident " + incident + ", call to " + p.to()
+                        + ") never reached Twilio; it is " + p.state() + " as " + p.providerId() + "; calls: " + byPage);
+                assertTrue(own.size() <= 2, "page " + p.id() + " placed " + own.size() + " times");
+                assertEquals(PageState.SENT, p.state(), "page " + p.id());
+                if (!own.contains(p.providerId())) {
+                    wrong.add("page " + p.id() + " recorded as " + p.providerId() + ", its calls are " + own);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "each page recorded as one of its own calls");
+    }
+
+    @Test
+    void aLoneCallInFlightAtACrashIsFoundAtTwilioAndNotPlacedAgainBesideCallsAlreadyAccountedFor() {
+        long earlier = voicemail("+12045559001");
+        try (EscalationEngine healthy = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), dispatcher(twilio()))) {
+            healthy.runDue();   // Pat's and Sam's calls for the earlier incident, each recorded with its SID
+        }
+        h.clock.advance(Duration.ofSeconds(10));
+        long later = voicemail("+12045559002");
+        try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
+                dispatcher(dyingNode(p -> true)))) {
+            dying.runDue();   // both calls for the later incident reach Twilio; their answers are lost
+        }
+        assertEquals(4, calls().size(), calls().toString());
+
+        h.clock.advance(SEND_TIMEOUT.plusSeconds(1));
+        dispatcher(twilio()).dispatchDue();
+
+        Map<Long, List<String>> byPage = calls();
+        for (long incident : List.of(earlier, later)) {
+            for (Page p : h.incidents.show(incident).pages()) {
+                if (p.channel() == Channel.VOICE) {
+                    assertEquals(List.of(p.providerId()), byPage.get(p.id()), "page " + p.id() + " (incident " + incident
+                            + "): placed once, recorded as its own call");
+                }
+            }
+        }
+        assertTrue(h.incidents.show(later).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
+                && e.detail().contains("has it from the hand-over")), h.incidents.show(later).timeline().toString());
+    }
+
+    /** An urgent voicemail from {@code caller} (each caller its own ticket and incident). */
+    private long voicemail(String caller) {
+        Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, caller, "Jo Caller", "Acme", Duration.ofHours(1));
+        return h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P2, caller, "Jo Caller", "Acme", caller,
+                "/var/spool/asterisk/voicemail/urgent/msg" + caller.substring(8), h.clock.instant()));
+    }
+
+    /** Twilio's calls by the page their status callback names, SIDs in order. */
+    private Map<Long, List<String>> calls() {
+        Map<Long, List<String>> out = new TreeMap<>();
+        for (FakeTwilio.ApiRequest r : f.twilio.requests()) {
+            if (!r.kind().equals("Calls")) {
+                continue;
+            }
+            Matcher m = PAGE.matcher(r.statusCallback());
+            assertTrue(m.find(), r.toString());
+            out.computeIfAbsent(Long.parseLong(m.group(1)), k -> new ArrayList<>()).add(r.sid());
+        }
+        return out;
+    }
+}
