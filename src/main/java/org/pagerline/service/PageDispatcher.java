@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * timeout and about to be) is skipped. A page left SENDING whose incident no longer wants it (a
  * PAGE of an incident no longer OPEN, a notice nobody needs any more) is marked FAILED instead of
  * re-sent.
+ *
+ * <p>Paging calls to one phone are handed over one at a time, on every node: a call carries nothing
+ * of its page in the provider's list, so after a crash with two calls to one phone in flight, the
+ * look-up could not tell whose a call was. A second call to a phone waits (a round or so, a hand-
+ * over takes well under a second) while one is SENDING. Texts carry their words, so they need not
+ * wait. Should a look-up still meet a record it cannot attribute (a call made while another hand-
+ * over to that phone had an unknown outcome), it takes it for no page: the pages are sent again.
  */
 public final class PageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -151,6 +158,7 @@ public final class PageDispatcher {
             if (claimed.isEmpty()) {
                 break;
             }
+            boolean callsWaiting = heldForBusyPhone.get() > 0;
             journal(claimed);
             List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
@@ -197,8 +205,8 @@ public final class PageDispatcher {
                 return sent;
             }
             sent += claimed.size();
-            if (claimed.size() < limit) {
-                break;
+            if (claimed.size() < limit && !callsWaiting) {
+                break;   // a call held behind another to its phone is claimed in the next round, once that one is written
             }
         }
         return sent;
@@ -330,8 +338,12 @@ public final class PageDispatcher {
         return true;
     }
 
+    /** Calls the last {@link #claim} left PENDING because another call to their phone was being handed over. */
+    private final AtomicInteger heldForBusyPhone = new AtomicInteger();
+
     private List<Page> claim(Stores s, Instant now, int limit) {
         s.pages().holdClaims();   // other nodes' claim passes: before this one, or after it, never beside it
+        heldForBusyPhone.set(0);
         List<Page> out = new ArrayList<>();
         for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
@@ -356,9 +368,17 @@ public final class PageDispatcher {
             }
         }
         java.util.Set<Long> carried = new java.util.HashSet<>();
-        for (Page p : out.size() >= limit ? List.<Page>of() : s.pages().duePending(now, limit - out.size())) {
+        // more than the free threads: calls held behind another to their phone leave room for others
+        for (Page p : out.size() >= limit ? List.<Page>of() : s.pages().duePending(now, 4 * (limit - out.size()))) {
+            if (out.size() >= limit) {
+                break;
+            }
             if (carried.contains(p.id())) {
                 continue;   // already went out inside a bundle this round
+            }
+            if (p.channel() == Channel.VOICE && s.pages().handOverInFlight(p.to(), Channel.VOICE, p.id())) {
+                heldForBusyPhone.incrementAndGet();   // one call to a phone at a time (see the class comment)
+                continue;
             }
             if (urgent(p)) {
                 claimUrgent(s, p, now, carried).ifPresent(out::add);
@@ -501,10 +521,16 @@ public final class PageDispatcher {
         Optional<Instant> unconfirmed = tx.inTransaction(s -> s.pages().unconfirmedSince(p.id()));
         if (unconfirmed.isPresent()) {
             Optional<SendResult> found;
+            List<String> unattributable = new ArrayList<>();
             try {
-                found = channel.lookUp(out, unconfirmed.get(), (providerId, created) -> mayBeAnothers(p, providerId, created));
+                found = channel.lookUp(out, unconfirmed.get(),
+                        (providerId, created) -> mayBeAnothers(p, providerId, created, unattributable));
             } catch (RuntimeException e) {
                 found = Optional.of(SendResult.temporary(null, channel.name() + " could not be asked: " + e.getMessage()));
+            }
+            if (!unattributable.isEmpty()) {
+                Instant at = clock.instant();
+                tx.run(s -> unattributable.forEach(id -> s.pages().markUnattributable(id, p.id(), at)));
             }
             if (found.isPresent() && found.get().status() != SendResult.Status.ACCEPTED) {
                 return new Sent(p, channel.name(), found.get());   // not asked: retry later, still unsent
@@ -541,9 +567,10 @@ public final class PageDispatcher {
      * the same number on the same channel (for a text, with the same words) is unaccounted for. A
      * call carries nothing of its page, so two calls in flight to one phone at a crash cannot be
      * told apart: then neither is taken, and the page is placed again (at most one duplicate)
-     * rather than marked sent on a call that rang for another page.
+     * rather than marked sent on a call that rang for another page. Such a record is added to
+     * {@code unattributable}, and kept from every later look-up.
      */
-    private boolean mayBeAnothers(Page p, String providerId, Instant created) {
+    private boolean mayBeAnothers(Page p, String providerId, Instant created, List<String> unattributable) {
         if (!providerIdFree(providerId, p.id())) {
             return true;
         }
@@ -554,7 +581,8 @@ public final class PageDispatcher {
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,
                 created.minus(sendTimeout).minus(PROVIDER_CLOCK_SKEW), created.plus(PROVIDER_CLOCK_SKEW)));
         if (ambiguous) {
-            log.info("page {}: the provider's {} to {} ({}, made at {}) could be another page's in flight then too;"
+            unattributable.add(providerId);   // nobody's now: whose it was cannot be known
+            log.warn("page {}: the provider's {} to {} ({}, made at {}) could be another page's in flight then too;"
                     + " not taken for this one", p.id(), p.channel() == Channel.SMS ? "message" : "call", p.to(),
                     providerId, created);
         }

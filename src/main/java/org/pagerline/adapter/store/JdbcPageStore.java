@@ -264,7 +264,24 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public boolean providerIdFree(String providerId, long pageId) {
-        return db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isEmpty();
+        return db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isEmpty()
+                && db.one("SELECT page_id FROM unattributed_provider_records WHERE provider_id=?", rs -> rs.getLong(1),
+                        providerId).isEmpty();
+    }
+
+    @Override
+    public void markUnattributable(String providerId, long pageId, Instant at) {
+        if (db.one("SELECT page_id FROM unattributed_provider_records WHERE provider_id=?", rs -> rs.getLong(1), providerId)
+                .isEmpty()) {
+            db.update("INSERT INTO unattributed_provider_records (provider_id, page_id, noted_at) VALUES (?,?,?)", providerId,
+                    pageId, at);
+        }
+    }
+
+    @Override
+    public boolean handOverInFlight(String to, Channel channel, long pageId) {
+        return db.one("SELECT id FROM pages WHERE to_number=? AND channel=? AND state='SENDING' AND id<>?"
+                + " FETCH FIRST 1 ROWS ONLY", rs -> rs.getLong(1), to, channel, pageId).isPresent();
     }
 
     @Override
@@ -272,8 +289,7 @@ final class JdbcPageStore implements PageStore {
             Instant createdBy) {
         String sql = "SELECT id FROM pages WHERE to_number=? AND channel=? AND id<>? AND bundle_of IS NULL"
                 + " AND claimed_at>=? AND created_at<=?"
-                + " AND (state='SENDING' OR attempts>1 OR provider_id IS NULL"
-                + " OR id IN (SELECT page_id FROM unconfirmed_sends))"
+                + " AND (state='SENDING' OR id IN (SELECT page_id FROM unconfirmed_sends))"
                 + (body == null ? "" : " AND body=?") + " FETCH FIRST 1 ROWS ONLY";
         Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, createdBy}
                 : new Object[] {to, channel, pageId, claimedFrom, createdBy, body};

@@ -124,16 +124,25 @@ public interface PageStore {
     /** When the page's oldest unconfirmed hand-over began, if it has one. */
     Optional<Instant> unconfirmedSince(long pageId);
 
-    /** No page other than {@code pageId} was handed over as {@code providerId}. */
+    /**
+     * No page other than {@code pageId} was handed over as {@code providerId}, and no look-up
+     * passed it over as impossible to attribute ({@link #markUnattributable}).
+     */
     boolean providerIdFree(String providerId, long pageId);
+
+    /** A provider record {@code pageId}'s look-up could not tell to be its own or another's: never taken for any page. */
+    void markUnattributable(String providerId, long pageId, Instant at);
+
+    /** Another page than {@code pageId} to {@code to} on {@code channel} is being handed over now (SENDING). */
+    boolean handOverInFlight(String to, Channel channel, long pageId);
 
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
      * when {@code body} is not null), existed by {@code createdBy}, was claimed at or after
-     * {@code claimedFrom}, and has a hand-over not accounted for by a provider id: still sending,
-     * more than one attempt, or no provider id. Such a hand-over could have made a provider record
-     * created in that window, so the record cannot be told to be {@code pageId}'s. A page carried
-     * in a bundle made no hand-over of its own.
+     * {@code claimedFrom}, and has a hand-over whose outcome is unknown: still sending, or
+     * unconfirmed. Such a hand-over could have made a provider record created in that window, so
+     * the record cannot be told to be {@code pageId}'s. A page carried in a bundle made no
+     * hand-over of its own.
      */
     boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
             Instant createdBy);
