@@ -158,7 +158,8 @@ public final class PageDispatcher {
             if (claimed.isEmpty()) {
                 break;
             }
-            boolean callsWaiting = heldForBusyPhone.get() > 0;
+            // a call placed now may hold others to its phone: one more round once it is written
+            boolean callsWaiting = heldForBusyPhone.get() > 0 || claimed.stream().anyMatch(p -> p.channel() == Channel.VOICE);
             journal(claimed);
             List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
@@ -304,6 +305,10 @@ public final class PageDispatcher {
                     record(s, late, at);
                     count(late);
                 } else {
+                    if (late.result().status() == SendResult.Status.ACCEPTED) {
+                        // that hand-over did reach the provider: its record is this page's, never another's
+                        s.pages().noteProviderRecord(late.result().providerId(), late.page().id(), at);
+                    }
                     log.info("late result for page {} ignored: it was claimed again since ({})", late.page().id(),
                             late.result().status());
                 }
@@ -351,6 +356,8 @@ public final class PageDispatcher {
                 Optional<String> unwanted = DeliveryOutcomes.unwanted(p, s.incidents().find(p.incidentId()));
                 if (unwanted.isPresent()) {
                     String why = "no result since " + p.claimedAt() + "; not sent again: " + unwanted.get();
+                    // its hand-over may have reached the provider: a record made then may be this page's
+                    s.pages().markUnconfirmed(p.id(), p.claimedAt());
                     s.pages().markFailed(p.id(), why);
                     s.pages().releaseCarried(p.id(), now);   // a bundle's other incidents still want their pages
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_FAILED", DeliveryOutcomes.describe(p) + " had " + why);
@@ -384,7 +391,7 @@ public final class PageDispatcher {
                 claimUrgent(s, p, now, carried).ifPresent(out::add);
                 continue;
             }
-            if (p.step() == Page.TAKEN_STEP) {   // who took it, by voice: never held
+            if (p.step() == Page.TAKEN_STEP) {   // who took it, by voice: never held by the rate limit
                 if (s.pages().claim(p.id(), PageState.PENDING, null, now)) {
                     out.add(claimed(p, now));
                 }
@@ -530,7 +537,12 @@ public final class PageDispatcher {
             }
             if (!unattributable.isEmpty()) {
                 Instant at = clock.instant();
-                tx.run(s -> unattributable.forEach(id -> s.pages().markUnattributable(id, p.id(), at)));
+                try {
+                    tx.run(s -> unattributable.forEach(id -> s.pages().noteProviderRecord(id, null, at)));
+                } catch (RuntimeException e) {
+                    // the look-up still passed them over; only a later look-up of another page could miss that
+                    log.error("page {}: could not note provider records {} as nobody's: {}", p.id(), unattributable, e.toString());
+                }
             }
             if (found.isPresent() && found.get().status() != SendResult.Status.ACCEPTED) {
                 return new Sent(p, channel.name(), found.get());   // not asked: retry later, still unsent
@@ -574,8 +586,8 @@ public final class PageDispatcher {
         if (!providerIdFree(providerId, p.id())) {
             return true;
         }
-        if (created == null) {
-            return true;
+        if (created == null || created.isAfter(p.claimedAt().plus(PROVIDER_CLOCK_SKEW))) {
+            return true;   // made after this claim began: no earlier hand-over of this page made it
         }
         String body = p.channel() == Channel.SMS ? p.text() : null;
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,
@@ -609,6 +621,7 @@ public final class PageDispatcher {
         String via = sent.via();
         switch (r.status()) {
             case ACCEPTED -> {
+                s.pages().noteProviderRecord(r.providerId(), p.id(), now);   // kept even if a retry replaces it on the page
                 s.pages().markSent(p.id(), r.providerId(), now);
                 s.pages().clearUnconfirmed(p.id());
                 if (sent.foundSince() != null) {

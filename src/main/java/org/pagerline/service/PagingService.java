@@ -376,6 +376,10 @@ public final class PagingService implements PageResponses {
                 return false;
             }
             Page p = found.get();
+            if (r.pageId() > 0 && r.providerId() != null) {
+                // the record is this page's even if its hand-over's answer is never written (see PageStore)
+                s.pages().noteProviderRecord(r.providerId(), p.id(), now);
+            }
             switch (p.state()) {
                 case SENDING, SENT -> { }
                 default -> {

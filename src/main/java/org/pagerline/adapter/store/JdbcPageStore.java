@@ -91,6 +91,10 @@ final class JdbcPageStore implements PageStore {
     @Override
     public List<Page> duePending(Instant now, int limit) {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
+                // a call to a phone another call is being placed to waits (one call per phone at a time), and
+                // leaves its place in this read to pages for other phones
+                + " AND NOT (channel='VOICE' AND to_number IN (SELECT to_number FROM pages WHERE state='SENDING'"
+                + " AND channel='VOICE'))"
                 // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
                 + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
                 + " ELSE 2 END, next_attempt_at, id"
@@ -264,17 +268,24 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public boolean providerIdFree(String providerId, long pageId) {
-        return db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isEmpty()
-                && db.one("SELECT page_id FROM unattributed_provider_records WHERE provider_id=?", rs -> rs.getLong(1),
-                        providerId).isEmpty();
+        if (db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isPresent()) {
+            return false;
+        }
+        // noted: this page's (free), another page's, or nobody's (NULL: a look-up could not tell)
+        return db.list("SELECT page_id FROM provider_records WHERE provider_id=?", rs -> rs.getObject(1, Long.class),
+                providerId).stream().allMatch(id -> id != null && id == pageId);
     }
 
     @Override
-    public void markUnattributable(String providerId, long pageId, Instant at) {
-        if (db.one("SELECT page_id FROM unattributed_provider_records WHERE provider_id=?", rs -> rs.getLong(1), providerId)
-                .isEmpty()) {
-            db.update("INSERT INTO unattributed_provider_records (provider_id, page_id, noted_at) VALUES (?,?,?)", providerId,
-                    pageId, at);
+    public void noteProviderRecord(String providerId, Long pageId, Instant at) {
+        if (providerId == null || providerId.isBlank()) {
+            return;
+        }
+        // a plain insert, never a conflict that could fail the transaction it is part of; once per page
+        boolean noted = db.list("SELECT page_id FROM provider_records WHERE provider_id=?", rs -> rs.getObject(1, Long.class),
+                providerId).stream().anyMatch(id -> java.util.Objects.equals(id, pageId));
+        if (!noted) {
+            db.update("INSERT INTO provider_records (provider_id, page_id, noted_at) VALUES (?,?,?)", providerId, pageId, at);
         }
     }
 
@@ -286,13 +297,13 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
-            Instant createdBy) {
-        String sql = "SELECT id FROM pages WHERE to_number=? AND channel=? AND id<>? AND bundle_of IS NULL"
-                + " AND claimed_at>=? AND created_at<=?"
-                + " AND (state='SENDING' OR id IN (SELECT page_id FROM unconfirmed_sends))"
+            Instant claimedBy) {
+        String sql = "SELECT id FROM pages WHERE to_number=? AND channel=? AND id<>? AND bundle_of IS NULL AND claimed_at>=?"
+                + " AND ((state='SENDING' AND claimed_at<=?)"
+                + " OR id IN (SELECT page_id FROM unconfirmed_sends WHERE since<=?))"
                 + (body == null ? "" : " AND body=?") + " FETCH FIRST 1 ROWS ONLY";
-        Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, createdBy}
-                : new Object[] {to, channel, pageId, claimedFrom, createdBy, body};
+        Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy}
+                : new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, body};
         return db.one(sql, rs -> rs.getLong(1), args).isPresent();
     }
 

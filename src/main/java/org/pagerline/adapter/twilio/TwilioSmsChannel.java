@@ -61,7 +61,7 @@ public final class TwilioSmsChannel implements PageChannel {
             java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers) {
         try {
             java.util.List<Message> records = Message.reader().setTo(new PhoneNumber(page.to())).setFrom(from)
-                    .setPageSize(50L).firstPage(client).getRecords();
+                    .setPageSize(1000L).firstPage(client).getRecords();
             java.util.Optional<Message> found = closest(records.stream()
                     .filter(m -> page.text().equals(m.getBody()) && m.getDateCreated() != null), since, mayBeAnothers,
                     Message::getSid, m -> m.getDateCreated().toInstant());

@@ -69,7 +69,7 @@ public final class TwilioVoiceChannel implements PageChannel {
     public java.util.Optional<SendResult> lookUp(OutgoingPage page, java.time.Instant since,
             java.util.function.BiPredicate<String, java.time.Instant> mayBeAnothers) {
         try {
-            java.util.List<Call> records = Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(50L)
+            java.util.List<Call> records = Call.reader().setTo(new PhoneNumber(page.to())).setFrom(from).setPageSize(1000L)
                     .firstPage(client).getRecords();
             java.util.Optional<Call> found = TwilioSmsChannel.closest(records.stream().filter(c -> c.getDateCreated() != null),
                     since, mayBeAnothers, Call::getSid, c -> c.getDateCreated().toInstant());

@@ -28,7 +28,10 @@ public interface PageStore {
      */
     void holdClaims();
 
-    /** PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first. */
+    /**
+     * PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first;
+     * without calls to a phone that a call is being placed to now (SENDING).
+     */
     List<Page> duePending(Instant now, int limit);
 
     /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
@@ -125,27 +128,32 @@ public interface PageStore {
     Optional<Instant> unconfirmedSince(long pageId);
 
     /**
-     * No page other than {@code pageId} was handed over as {@code providerId}, and no look-up
-     * passed it over as impossible to attribute ({@link #markUnattributable}).
+     * No page other than {@code pageId} was ever handed over as {@code providerId} (its provider id
+     * now, or one {@link #noteProviderRecord noted} before), and no look-up found it impossible to
+     * attribute.
      */
     boolean providerIdFree(String providerId, long pageId);
 
-    /** A provider record {@code pageId}'s look-up could not tell to be its own or another's: never taken for any page. */
-    void markUnattributable(String providerId, long pageId, Instant at);
+    /**
+     * Notes that the provider's record {@code providerId} is {@code pageId}'s hand-over, or, with
+     * {@code pageId} null, that a look-up could not tell whose it is (it is then nobody's, for good).
+     * Never fails for a record noted before or at the same moment; noting it twice is harmless.
+     */
+    void noteProviderRecord(String providerId, Long pageId, Instant at);
 
     /** Another page than {@code pageId} to {@code to} on {@code channel} is being handed over now (SENDING). */
     boolean handOverInFlight(String to, Channel channel, long pageId);
 
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
-     * when {@code body} is not null), existed by {@code createdBy}, was claimed at or after
-     * {@code claimedFrom}, and has a hand-over whose outcome is unknown: still sending, or
-     * unconfirmed. Such a hand-over could have made a provider record created in that window, so
-     * the record cannot be told to be {@code pageId}'s. A page carried in a bundle made no
-     * hand-over of its own.
+     * when {@code body} is not null), has a hand-over whose outcome is unknown that began between
+     * {@code claimedFrom} and {@code claimedBy}: SENDING under a claim in that window, or
+     * unconfirmed since no later than {@code claimedBy} and claimed at or after {@code claimedFrom}.
+     * Such a hand-over could have made a provider record created then, so the record cannot be
+     * told to be {@code pageId}'s. A page carried in a bundle made no hand-over of its own.
      */
     boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
-            Instant createdBy);
+            Instant claimedBy);
 
     /** The provider answered for this page (it has it, or it does not): nothing left to confirm. */
     void clearUnconfirmed(long pageId);

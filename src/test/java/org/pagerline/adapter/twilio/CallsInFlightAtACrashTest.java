@@ -31,7 +31,9 @@ import org.pagerline.service.OutgoingPage;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.PageDispatcher;
 import org.pagerline.service.SendResult;
+import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.VoicemailIncident;
+import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeTwilio;
 import org.pagerline.testkit.PagingHarness;
 
@@ -122,7 +124,12 @@ class CallsInFlightAtACrashTest {
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
                 dispatcher(dyingNode(p -> false)))) {
             dying.runDue();
+            // the hung senders' requests are on their way: wait for both first calls, then make sure no third comes
+            Eventually.await(Duration.ofSeconds(10), "the first calls to Pat and Sam", () -> calls().size() >= 2);
+            dying.runDue();
         }
+        assertEquals(1, count("SELECT COUNT(*) FROM pages WHERE channel='VOICE' AND state='SENDING' AND to_number=?",
+                PagingHarness.PAT), "one call to Pat in flight");
         Map<String, Integer> perPhone = new TreeMap<>();
         f.twilio.requests().stream().filter(r -> r.kind().equals("Calls")).forEach(r -> perPhone.merge(r.to(), 1, Integer::sum));
         assertEquals(Map.of(PagingHarness.PAT, 1, PagingHarness.SAM, 1), perPhone,
@@ -139,8 +146,10 @@ class CallsInFlightAtACrashTest {
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
                 dispatcher(dyingNode(p -> p.to().equals(PagingHarness.PAT) && p.incidentId() == first)))) {
             dying.runDue();
+            Eventually.await(Duration.ofSeconds(10), "the second incident's call to Pat at Twilio",
+                    () -> calls().containsKey(voicePage(second, PagingHarness.PAT).id()));
         }
-        assertEquals(1, calls().getOrDefault(voicePage(second, PagingHarness.PAT).id(), List.of()).size(), calls().toString());
+        assertEquals(1, calls().get(voicePage(second, PagingHarness.PAT).id()).size(), calls().toString());
         assertEquals(List.of(), calls().getOrDefault(voicePage(first, PagingHarness.PAT).id(), List.of()));
 
         h.clock.advance(SEND_TIMEOUT.plusSeconds(1));
@@ -165,6 +174,59 @@ class CallsInFlightAtACrashTest {
             }
         }
         assertEquals(List.of(), wrong, "each page recorded as one of its own calls");
+        Page secondToPat = voicePage(second, PagingHarness.PAT);
+        assertEquals(2, byPage.get(secondToPat.id()).size(), "the call that could be either page's was taken for neither");
+        assertEquals(1, count("SELECT COUNT(*) FROM provider_records WHERE page_id IS NULL AND provider_id=?",
+                byPage.get(secondToPat.id()).get(0)), "and is nobody's for good");
+    }
+
+    @Test
+    void aCallWhosePageHasSinceBeenPlacedAgainIsNeverTakenForAnotherPage() {
+        Map<Channel, PageChannel> patTimesOut = new EnumMap<>(Channel.class);
+        patTimesOut.put(Channel.SMS, f.sms);
+        patTimesOut.put(Channel.VOICE, new PageChannel() {
+            @Override
+            public Channel channel() {
+                return Channel.VOICE;
+            }
+
+            @Override
+            public String name() {
+                return "twilio-voice";
+            }
+
+            @Override
+            public SendResult send(OutgoingPage page) {
+                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
+            }
+        });
+        long first = voicemail("+12045559001");
+        PageDispatcher healthy = dispatcher(twilio());
+        healthy.dispatchDue();   // nothing yet: the engine decides the step
+        try (EscalationEngine e = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), healthy)) {
+            e.runDue();
+        }
+        Page firstToPat = voicePage(first, PagingHarness.PAT);
+        String busyCall = firstToPat.providerId();
+        // Pat's phone was busy: Twilio says so, and the page is placed again after the back-off
+        h.paging.onDelivery(new DeliveryReport(firstToPat.id(), busyCall, DeliveryReport.Outcome.NO_ANSWER, null, "busy"));
+        h.clock.advance(PagingHarness.BACKOFF.plusSeconds(1));
+        healthy.dispatchDue();
+        assertEquals(2, calls().get(firstToPat.id()).size(), calls().toString());
+
+        // a second incident's call to Pat times out, not reaching Twilio; its retry asks Twilio first
+        long second = voicemail("+12045559002");
+        try (EscalationEngine e = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), dispatcher(patTimesOut))) {
+            e.runDue();
+        }
+        h.clock.advance(PagingHarness.BACKOFF.plusSeconds(1));
+        healthy.dispatchDue();
+
+        Page secondToPat = voicePage(second, PagingHarness.PAT);
+        List<String> own = calls().getOrDefault(secondToPat.id(), List.of());
+        assertEquals(1, own.size(), "the second incident's call to Pat was placed (the busy call is the first page's): "
+                + calls());
+        assertEquals(own.get(0), secondToPat.providerId());
     }
 
     @Test
@@ -178,8 +240,8 @@ class CallsInFlightAtACrashTest {
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
                 dispatcher(dyingNode(p -> false)))) {
             dying.runDue();   // both calls for the later incident reach Twilio; their answers are lost
+            Eventually.await(Duration.ofSeconds(10), "the later incident's two calls at Twilio", () -> calls().size() >= 4);
         }
-        assertEquals(4, calls().size(), calls().toString());
 
         h.clock.advance(SEND_TIMEOUT.plusSeconds(1));
         dispatcher(twilio()).dispatchDue();
@@ -207,6 +269,22 @@ class CallsInFlightAtACrashTest {
         Ticket t = h.tickets.openOrReuse(TicketSource.PHONE, caller, "Jo Caller", "Acme", Duration.ofHours(1));
         return h.incidents.openFromVoicemail(new VoicemailIncident(t.id(), Priority.P2, caller, "Jo Caller", "Acme", caller,
                 "/var/spool/asterisk/voicemail/urgent/msg" + caller.substring(8), h.clock.instant()));
+    }
+
+    /** One number from the database. */
+    private long count(String sql, Object... args) {
+        try (java.sql.Connection c = h.db.database().dataSource().getConnection();
+                java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                st.setObject(i + 1, args[i]);
+            }
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Twilio's calls by the page their status callback names, SIDs in order. */
