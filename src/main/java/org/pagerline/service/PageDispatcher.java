@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * <p>Paging calls to one phone are handed over one at a time, on every node: a call carries nothing
  * of its page in the provider's list, so after a crash with two calls to one phone in flight, the
  * look-up could not tell whose a call was. A second call to a phone waits (a round or so, a hand-
- * over takes well under a second) while one is SENDING. Texts carry their words, so they need not
+ * over takes well under a second) while one is SENDING under a live claim (made within the pass
+ * wait); a call left SENDING longer (a hung channel, a dead node) does not hold the phone, so a new
+ * incident's call is not delayed until the send timeout. Texts carry their words, so they need not
  * wait. Should a look-up still meet a record it cannot attribute (a call made while another hand-
  * over to that phone had an unknown outcome), it takes it for no page: the pages are sent again.
  */
@@ -375,15 +377,24 @@ public final class PageDispatcher {
             }
         }
         java.util.Set<Long> carried = new java.util.HashSet<>();
+        // phones a call goes to in this round (the read below already leaves out phones a live call is placed to)
+        java.util.Set<String> called = new java.util.HashSet<>();
+        int noted = 0;
         // more than the free threads: calls held behind another to their phone leave room for others
-        for (Page p : out.size() >= limit ? List.<Page>of() : s.pages().duePending(now, 4 * (limit - out.size()))) {
+        for (Page p : out.size() >= limit ? List.<Page>of()
+                : s.pages().duePending(now, now.minus(passWait), 4 * (limit - out.size()))) {
             if (out.size() >= limit) {
                 break;
+            }
+            for (; noted < out.size(); noted++) {
+                if (out.get(noted).channel() == Channel.VOICE) {
+                    called.add(out.get(noted).to());
+                }
             }
             if (carried.contains(p.id())) {
                 continue;   // already went out inside a bundle this round
             }
-            if (p.channel() == Channel.VOICE && s.pages().handOverInFlight(p.to(), Channel.VOICE, p.id())) {
+            if (p.channel() == Channel.VOICE && called.contains(p.to())) {
                 heldForBusyPhone.incrementAndGet();   // one call to a phone at a time (see the class comment)
                 continue;
             }
@@ -531,7 +542,7 @@ public final class PageDispatcher {
             List<String> unattributable = new ArrayList<>();
             try {
                 found = channel.lookUp(out, unconfirmed.get(),
-                        (providerId, created) -> mayBeAnothers(p, providerId, created, unattributable));
+                        (providerId, created) -> mayBeAnothers(p, unconfirmed.get(), providerId, created, unattributable));
             } catch (RuntimeException e) {
                 found = Optional.of(SendResult.temporary(null, channel.name() + " could not be asked: " + e.getMessage()));
             }
@@ -547,7 +558,7 @@ public final class PageDispatcher {
             if (found.isPresent() && found.get().status() != SendResult.Status.ACCEPTED) {
                 return new Sent(p, channel.name(), found.get());   // not asked: retry later, still unsent
             }
-            if (found.isPresent() && !providerIdFree(found.get().providerId(), p.id())) {
+            if (found.isPresent() && !providerIdFree(found.get().providerId(), p.id(), unconfirmed.get())) {
                 found = Optional.empty();   // that message or call is another page's
             }
             if (found.isPresent()) {
@@ -582,12 +593,12 @@ public final class PageDispatcher {
      * rather than marked sent on a call that rang for another page. Such a record is added to
      * {@code unattributable}, and kept from every later look-up.
      */
-    private boolean mayBeAnothers(Page p, String providerId, Instant created, List<String> unattributable) {
-        if (!providerIdFree(providerId, p.id())) {
-            return true;
-        }
+    private boolean mayBeAnothers(Page p, Instant since, String providerId, Instant created, List<String> unattributable) {
         if (created == null || created.isAfter(p.claimedAt().plus(PROVIDER_CLOCK_SKEW))) {
             return true;   // made after this claim began: no earlier hand-over of this page made it
+        }
+        if (!providerIdFree(providerId, p.id(), since)) {
+            return true;
         }
         String body = p.channel() == Channel.SMS ? p.text() : null;
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,
@@ -601,8 +612,8 @@ public final class PageDispatcher {
         return ambiguous;
     }
 
-    private boolean providerIdFree(String providerId, long pageId) {
-        return providerId == null || tx.inTransaction(s -> s.pages().providerIdFree(providerId, pageId));
+    private boolean providerIdFree(String providerId, long pageId, Instant since) {
+        return providerId == null || tx.inTransaction(s -> s.pages().providerIdFree(providerId, pageId, since));
     }
 
     private static String emptyToNull(String s) {

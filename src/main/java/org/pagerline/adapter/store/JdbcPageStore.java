@@ -89,16 +89,16 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public List<Page> duePending(Instant now, int limit) {
+    public List<Page> duePending(Instant now, Instant liveClaimsSince, int limit) {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
                 // a call to a phone another call is being placed to waits (one call per phone at a time), and
                 // leaves its place in this read to pages for other phones
                 + " AND NOT (channel='VOICE' AND to_number IN (SELECT to_number FROM pages WHERE state='SENDING'"
-                + " AND channel='VOICE'))"
+                + " AND channel='VOICE' AND claimed_at>?))"
                 // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
                 + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
                 + " ELSE 2 END, next_attempt_at, id"
-                + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now);
+                + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now, liveClaimsSince);
     }
 
     @Override
@@ -267,13 +267,14 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public boolean providerIdFree(String providerId, long pageId) {
+    public boolean providerIdFree(String providerId, long pageId, Instant since) {
         if (db.one("SELECT id FROM pages WHERE provider_id=? AND id<>?", rs -> rs.getLong(1), providerId, pageId).isPresent()) {
             return false;
         }
-        // noted: this page's (free), another page's, or nobody's (NULL: a look-up could not tell)
-        return db.list("SELECT page_id FROM provider_records WHERE provider_id=?", rs -> rs.getObject(1, Long.class),
-                providerId).stream().allMatch(id -> id != null && id == pageId);
+        // noted: another page's or nobody's (NULL: a look-up could not tell), or this page's from an
+        // answer before the unknown hand-over began (an earlier hand-over's record, not that one's)
+        return db.one("SELECT provider_id FROM provider_records WHERE provider_id=? AND (page_id IS NULL OR page_id<>?"
+                + " OR noted_at<?) FETCH FIRST 1 ROWS ONLY", rs -> rs.getString(1), providerId, pageId, since).isEmpty();
     }
 
     @Override
@@ -290,20 +291,17 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public boolean handOverInFlight(String to, Channel channel, long pageId) {
-        return db.one("SELECT id FROM pages WHERE to_number=? AND channel=? AND state='SENDING' AND id<>?"
-                + " FETCH FIRST 1 ROWS ONLY", rs -> rs.getLong(1), to, channel, pageId).isPresent();
-    }
-
-    @Override
     public boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
             Instant claimedBy) {
-        String sql = "SELECT id FROM pages WHERE to_number=? AND channel=? AND id<>? AND bundle_of IS NULL AND claimed_at>=?"
-                + " AND ((state='SENDING' AND claimed_at<=?)"
-                + " OR id IN (SELECT page_id FROM unconfirmed_sends WHERE since<=?))"
-                + (body == null ? "" : " AND body=?") + " FETCH FIRST 1 ROWS ONLY";
-        Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy}
-                : new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, body};
+        // an unconfirmed hand-over may have no claim on the page any more (the database lost it: see
+        // PageDispatcher's hand-over journal): its since counts then
+        String sql = "SELECT p.id FROM pages p WHERE p.to_number=? AND p.channel=? AND p.id<>? AND p.bundle_of IS NULL"
+                + " AND ((p.state='SENDING' AND p.claimed_at>=? AND p.claimed_at<=?)"
+                + " OR EXISTS (SELECT 1 FROM unconfirmed_sends u WHERE u.page_id=p.id AND u.since<=?"
+                + " AND GREATEST(COALESCE(p.claimed_at, u.since), u.since)>=?))"
+                + (body == null ? "" : " AND p.body=?") + " FETCH FIRST 1 ROWS ONLY";
+        Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, claimedFrom}
+                : new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, claimedFrom, body};
         return db.one(sql, rs -> rs.getLong(1), args).isPresent();
     }
 

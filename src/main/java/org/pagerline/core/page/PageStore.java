@@ -30,9 +30,11 @@ public interface PageStore {
 
     /**
      * PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first;
-     * without calls to a phone that a call is being placed to now (SENDING).
+     * without calls to a phone that a call is being placed to now (SENDING under a claim made
+     * after {@code liveClaimsSince}; an older claim is a hung or dead node's, and does not hold
+     * the phone).
      */
-    List<Page> duePending(Instant now, int limit);
+    List<Page> duePending(Instant now, Instant liveClaimsSince, int limit);
 
     /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
     List<Page> staleSending(Instant claimedBefore, int limit);
@@ -128,11 +130,13 @@ public interface PageStore {
     Optional<Instant> unconfirmedSince(long pageId);
 
     /**
-     * No page other than {@code pageId} was ever handed over as {@code providerId} (its provider id
-     * now, or one {@link #noteProviderRecord noted} before), and no look-up found it impossible to
-     * attribute.
+     * Whether {@code providerId} may be the record of {@code pageId}'s hand-over begun at
+     * {@code since} whose outcome is unknown: no page other than {@code pageId} was ever handed
+     * over as it (its provider id now, or one {@link #noteProviderRecord noted}), no look-up found
+     * it impossible to attribute, and it is not this page's own record from an earlier hand-over
+     * whose answer came before {@code since} (a call that was busy, say, and is being retried).
      */
-    boolean providerIdFree(String providerId, long pageId);
+    boolean providerIdFree(String providerId, long pageId, Instant since);
 
     /**
      * Notes that the provider's record {@code providerId} is {@code pageId}'s hand-over, or, with
@@ -140,9 +144,6 @@ public interface PageStore {
      * Never fails for a record noted before or at the same moment; noting it twice is harmless.
      */
     void noteProviderRecord(String providerId, Long pageId, Instant at);
-
-    /** Another page than {@code pageId} to {@code to} on {@code channel} is being handed over now (SENDING). */
-    boolean handOverInFlight(String to, Channel channel, long pageId);
 
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,

@@ -103,7 +103,7 @@ class PostgresStoreIT {
             }
             assertTrue(tickets.detail(p1).timeline().stream().anyMatch(e -> e.kind().equals("SLA_WARNING")
                     && e.detail().endsWith("team lead warned: paging Alice Able (sms)")), tickets.detail(p1).timeline().toString());
-            assertEquals(1, tx.inTransaction(s -> s.pages().duePending(clock.instant(), 10)).size(), "its notice in the outbox");
+            assertEquals(1, tx.inTransaction(s -> s.pages().duePending(clock.instant(), clock.instant(), 10)).size(), "its notice in the outbox");
 
             AtomicInteger passes = new AtomicInteger();
             QuartzScheduler scheduler = new QuartzScheduler(db.dataSource(), true,

@@ -66,20 +66,33 @@ class CallsInFlightAtACrashTest {
         h.close();
     }
 
+    /** A live node's dispatcher: it waits for its hand-overs (Twilio answers at once) before writing them. */
     private PageDispatcher dispatcher(Map<Channel, PageChannel> channels) {
+        return dispatcher(channels, Duration.ofSeconds(10));
+    }
+
+    private PageDispatcher dispatcher(Map<Channel, PageChannel> channels, Duration passWait) {
         ExecutorService senders = Executors.newFixedThreadPool(8);
         pools.add(senders);
         return new PageDispatcher(h.tx, h.clock, channels, new RateLimit(100, Duration.ofMinutes(10)),
                 new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), SEND_TIMEOUT, senders,
-                Duration.ofMillis(300)).withBundleGaps(new BundleGaps(Duration.ZERO, Duration.ZERO));
+                passWait).withBundleGaps(new BundleGaps(Duration.ZERO, Duration.ZERO));
     }
 
-    /**
-     * The node that dies: its texts go; a call {@code timesOut} picks gets no answer from Twilio in
-     * time (an unknown outcome) and never reached it; every other call reaches Twilio and then hangs
-     * until the node is killed, its answer never written.
-     */
-    private Map<Channel, PageChannel> dyingNode(java.util.function.Predicate<OutgoingPage> timesOut) {
+    /** What becomes of a call the dying node hands over. */
+    enum Fate {
+        /** Twilio creates it; the node hangs until it is killed, the answer never written. */
+        REACHES_AND_HANGS,
+        /** The node hangs before the request leaves it. */
+        HANGS,
+        /** Twilio creates it, but its answer comes too late: an unknown outcome. */
+        REACHES_THEN_TIMES_OUT,
+        /** The request never reaches Twilio, and the node gets no answer: an unknown outcome. */
+        TIMES_OUT
+    }
+
+    /** The node that dies, waiting only 300 ms for its hung hand-overs: its texts go; its calls meet {@code fate}. */
+    private PageDispatcher dyingNode(java.util.function.Function<OutgoingPage, Fate> fate) {
         Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
         m.put(Channel.SMS, f.sms);
         m.put(Channel.VOICE, new PageChannel() {
@@ -95,10 +108,13 @@ class CallsInFlightAtACrashTest {
 
             @Override
             public SendResult send(OutgoingPage page) {
-                if (timesOut.test(page)) {
+                Fate it = fate.apply(page);
+                if (it == Fate.REACHES_AND_HANGS || it == Fate.REACHES_THEN_TIMES_OUT) {
+                    f.voice.send(page);   // Twilio creates the call
+                }
+                if (it == Fate.REACHES_THEN_TIMES_OUT || it == Fate.TIMES_OUT) {
                     return SendResult.unknown("read timed out");
                 }
-                f.voice.send(page);   // Twilio creates the call; the answer never gets written
                 try {
                     killed.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
@@ -107,7 +123,7 @@ class CallsInFlightAtACrashTest {
                 throw new IllegalStateException("the node was killed");
             }
         });
-        return m;
+        return dispatcher(m, Duration.ofMillis(300));
     }
 
     private Map<Channel, PageChannel> twilio() {
@@ -122,7 +138,7 @@ class CallsInFlightAtACrashTest {
         voicemail("+12045559001");
         voicemail("+12045559002");
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
-                dispatcher(dyingNode(p -> false)))) {
+                dyingNode(p -> Fate.REACHES_AND_HANGS))) {
             dying.runDue();
             // the hung senders' requests are on their way: wait for both first calls, then make sure no third comes
             Eventually.await(Duration.ofSeconds(10), "the first calls to Pat and Sam", () -> calls().size() >= 2);
@@ -137,6 +153,82 @@ class CallsInFlightAtACrashTest {
     }
 
     @Test
+    void aCallHungPastThePassWaitNoLongerHoldsThePhone() {
+        voicemail("+12045559001");
+        voicemail("+12045559002");
+        try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
+                dyingNode(p -> Fate.REACHES_AND_HANGS))) {
+            dying.runDue();
+            Eventually.await(Duration.ofSeconds(10), "the first calls to Pat and Sam", () -> calls().size() >= 2);
+            h.clock.advance(Duration.ofSeconds(1));   // past the dying node's 300 ms pass wait: those calls are hung
+            dying.runDue();
+            Eventually.await(Duration.ofSeconds(10), "the second incident's calls", () -> calls().size() >= 4);
+        }
+        assertEquals(2, count("SELECT COUNT(*) FROM pages WHERE channel='VOICE' AND state='SENDING' AND to_number=?",
+                PagingHarness.PAT), "a hung call does not keep the next incident's call from Pat until the send timeout");
+    }
+
+    @Test
+    void aTimedOutCallThatReachedTwilioIsNotTakenForTheHungCallThatDidNot() {
+        long first = voicemail("+12045559001");
+        long second = voicemail("+12045559002");
+        // the first incident's call to Pat reaches Twilio but times out (retried later, asking first); the second
+        // incident's call to Pat then hangs before reaching Twilio, and the node dies
+        try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), dyingNode(p ->
+                !p.to().equals(PagingHarness.PAT) ? Fate.REACHES_AND_HANGS
+                        : p.incidentId() == first ? Fate.REACHES_THEN_TIMES_OUT : Fate.HANGS))) {
+            dying.runDue();
+            Eventually.await(Duration.ofSeconds(10), "the second incident's call to Pat claimed", () -> count(
+                    "SELECT COUNT(*) FROM pages WHERE channel='VOICE' AND state='SENDING' AND to_number=?", PagingHarness.PAT) == 1);
+        }
+        assertEquals(1, calls().get(voicePage(first, PagingHarness.PAT).id()).size(), calls().toString());
+
+        h.clock.advance(SEND_TIMEOUT.plusSeconds(1));
+        dispatcher(twilio()).dispatchDue();
+
+        Map<Long, List<String>> byPage = everyCallRangForItsOwnPage(List.of(first, second));
+        assertEquals(1, byPage.get(voicePage(second, PagingHarness.PAT).id()).size(), byPage.toString());
+    }
+
+    @Test
+    void aRetryWhoseOutcomeIsUnknownIsNotTakenForThePagesOwnEarlierCall() {
+        Map<Channel, PageChannel> patTimesOut = new EnumMap<>(Channel.class);
+        patTimesOut.put(Channel.SMS, f.sms);
+        patTimesOut.put(Channel.VOICE, new PageChannel() {
+            @Override
+            public Channel channel() {
+                return Channel.VOICE;
+            }
+
+            @Override
+            public String name() {
+                return "twilio-voice";
+            }
+
+            @Override
+            public SendResult send(OutgoingPage page) {
+                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
+            }
+        });
+        long first = voicemail("+12045559001");
+        PageDispatcher healthy = dispatcher(twilio());
+        try (EscalationEngine e = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), healthy)) {
+            e.runDue();
+        }
+        Page toPat = voicePage(first, PagingHarness.PAT);
+        String busyCall = toPat.providerId();
+        h.paging.onDelivery(new DeliveryReport(toPat.id(), busyCall, DeliveryReport.Outcome.NO_ANSWER, null, "busy"));
+        h.clock.advance(PagingHarness.BACKOFF.plusSeconds(1));
+        dispatcher(patTimesOut).dispatchDue();   // the retry's outcome is unknown: it never reached Twilio
+        h.clock.advance(PagingHarness.BACKOFF.multipliedBy(2).plusSeconds(1));   // the back-off doubles
+        healthy.dispatchDue();                   // asks Twilio first: the busy call is the first attempt's, not this one's
+
+        List<String> own = calls().get(toPat.id());
+        assertEquals(2, own.size(), "the retry rang: " + calls());
+        assertEquals(own.get(1), voicePage(first, PagingHarness.PAT).providerId());
+    }
+
+    @Test
     void aCallThatCouldBeEitherOfTwoPagesIsTakenForNeitherAndBothRingForTheirOwn() {
         long first = voicemail("+12045559001");
         long second = voicemail("+12045559002");
@@ -144,7 +236,7 @@ class CallsInFlightAtACrashTest {
         // the dying node: its first call to Pat times out without reaching Twilio (retried later, asking Twilio
         // first); the second incident's call to Pat then reaches Twilio, and the node dies before writing it
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
-                dispatcher(dyingNode(p -> p.to().equals(PagingHarness.PAT) && p.incidentId() == first)))) {
+                dyingNode(p -> p.to().equals(PagingHarness.PAT) && p.incidentId() == first ? Fate.TIMES_OUT : Fate.REACHES_AND_HANGS))) {
             dying.runDue();
             Eventually.await(Duration.ofSeconds(10), "the second incident's call to Pat at Twilio",
                     () -> calls().containsKey(voicePage(second, PagingHarness.PAT).id()));
@@ -156,24 +248,7 @@ class CallsInFlightAtACrashTest {
         PageDispatcher carriesOn = dispatcher(twilio());
         carriesOn.dispatchDue();   // the node that carries on: the hung call is asked for, the timed-out one retried
 
-        Map<Long, List<String>> byPage = calls();
-        List<String> wrong = new ArrayList<>();
-        for (long incident : incidents) {
-            for (Page p : h.incidents.show(incident).pages()) {
-                if (p.channel() != Channel.VOICE) {
-                    continue;
-                }
-                List<String> own = byPage.getOrDefault(p.id(), List.of());
-                assertTrue(!own.isEmpty(), "page " + p.id() + " (incident " + incident + ", call to " + p.to()
-                        + ") never reached Twilio; it is " + p.state() + " as " + p.providerId() + "; calls: " + byPage);
-                assertTrue(own.size() <= 2, "page " + p.id() + " placed " + own.size() + " times");
-                assertEquals(PageState.SENT, p.state(), "page " + p.id());
-                if (!own.contains(p.providerId())) {
-                    wrong.add("page " + p.id() + " recorded as " + p.providerId() + ", its calls are " + own);
-                }
-            }
-        }
-        assertEquals(List.of(), wrong, "each page recorded as one of its own calls");
+        Map<Long, List<String>> byPage = everyCallRangForItsOwnPage(incidents);
         Page secondToPat = voicePage(second, PagingHarness.PAT);
         assertEquals(2, byPage.get(secondToPat.id()).size(), "the call that could be either page's was taken for neither");
         assertEquals(1, count("SELECT COUNT(*) FROM provider_records WHERE page_id IS NULL AND provider_id=?",
@@ -238,7 +313,7 @@ class CallsInFlightAtACrashTest {
         h.clock.advance(Duration.ofSeconds(10));
         long later = voicemail("+12045559002");
         try (EscalationEngine dying = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30),
-                dispatcher(dyingNode(p -> false)))) {
+                dyingNode(p -> Fate.REACHES_AND_HANGS))) {
             dying.runDue();   // both calls for the later incident reach Twilio; their answers are lost
             Eventually.await(Duration.ofSeconds(10), "the later incident's two calls at Twilio", () -> calls().size() >= 4);
         }
@@ -257,6 +332,29 @@ class CallsInFlightAtACrashTest {
         }
         assertTrue(h.incidents.show(later).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
                 && e.detail().contains("has it from the hand-over")), h.incidents.show(later).timeline().toString());
+    }
+
+    /** Every voice page of these incidents reached Twilio (at most twice) and is SENT as one of its own calls. */
+    private Map<Long, List<String>> everyCallRangForItsOwnPage(List<Long> incidents) {
+        Map<Long, List<String>> byPage = calls();
+        List<String> wrong = new ArrayList<>();
+        for (long incident : incidents) {
+            for (Page p : h.incidents.show(incident).pages()) {
+                if (p.channel() != Channel.VOICE) {
+                    continue;
+                }
+                List<String> own = byPage.getOrDefault(p.id(), List.of());
+                assertTrue(!own.isEmpty(), "page " + p.id() + " (incident " + incident + ", call to " + p.to()
+                        + ") never reached Twilio; it is " + p.state() + " as " + p.providerId() + "; calls: " + byPage);
+                assertTrue(own.size() <= 2, "page " + p.id() + " placed " + own.size() + " times");
+                assertEquals(PageState.SENT, p.state(), "page " + p.id());
+                if (!own.contains(p.providerId())) {
+                    wrong.add("page " + p.id() + " recorded as " + p.providerId() + ", its calls are " + own);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong, "each page recorded as one of its own calls");
+        return byPage;
     }
 
     private Page voicePage(long incident, String to) {
