@@ -126,6 +126,28 @@ class CallsInFlightAtACrashTest {
         return dispatcher(m, Duration.ofMillis(300));
     }
 
+    /** A live node whose calls to Pat time out without reaching Twilio (unknown outcomes); the rest go. */
+    private Map<Channel, PageChannel> patCallsTimeOut() {
+        Map<Channel, PageChannel> m = twilio();
+        m.put(Channel.VOICE, new PageChannel() {
+            @Override
+            public Channel channel() {
+                return Channel.VOICE;
+            }
+
+            @Override
+            public String name() {
+                return "twilio-voice";
+            }
+
+            @Override
+            public SendResult send(OutgoingPage page) {
+                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
+            }
+        });
+        return m;
+    }
+
     private Map<Channel, PageChannel> twilio() {
         Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
         m.put(Channel.SMS, f.sms);
@@ -192,24 +214,7 @@ class CallsInFlightAtACrashTest {
 
     @Test
     void aRetryWhoseOutcomeIsUnknownIsNotTakenForThePagesOwnEarlierCall() {
-        Map<Channel, PageChannel> patTimesOut = new EnumMap<>(Channel.class);
-        patTimesOut.put(Channel.SMS, f.sms);
-        patTimesOut.put(Channel.VOICE, new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.VOICE;
-            }
-
-            @Override
-            public String name() {
-                return "twilio-voice";
-            }
-
-            @Override
-            public SendResult send(OutgoingPage page) {
-                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
-            }
-        });
+        Map<Channel, PageChannel> patTimesOut = patCallsTimeOut();
         long first = voicemail("+12045559001");
         PageDispatcher healthy = dispatcher(twilio());
         try (EscalationEngine e = new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), healthy)) {
@@ -257,24 +262,7 @@ class CallsInFlightAtACrashTest {
 
     @Test
     void aCallWhosePageHasSinceBeenPlacedAgainIsNeverTakenForAnotherPage() {
-        Map<Channel, PageChannel> patTimesOut = new EnumMap<>(Channel.class);
-        patTimesOut.put(Channel.SMS, f.sms);
-        patTimesOut.put(Channel.VOICE, new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.VOICE;
-            }
-
-            @Override
-            public String name() {
-                return "twilio-voice";
-            }
-
-            @Override
-            public SendResult send(OutgoingPage page) {
-                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
-            }
-        });
+        Map<Channel, PageChannel> patTimesOut = patCallsTimeOut();
         long first = voicemail("+12045559001");
         PageDispatcher healthy = dispatcher(twilio());
         healthy.dispatchDue();   // nothing yet: the engine decides the step
