@@ -160,8 +160,9 @@ public final class PageDispatcher {
             if (claimed.isEmpty()) {
                 break;
             }
-            // a call placed now may hold others to its phone: one more round once it is written
-            boolean callsWaiting = heldForBusyPhone.get() > 0 || claimed.stream().anyMatch(p -> p.channel() == Channel.VOICE);
+            // a call placed now may hold others to its phone (a round holds calls only behind its own): one more
+            // round once it is written
+            boolean callsWaiting = claimed.stream().anyMatch(p -> p.channel() == Channel.VOICE);
             journal(claimed);
             List<CompletableFuture<Sent>> running = new ArrayList<>();
             for (Page p : claimed) {
@@ -345,12 +346,8 @@ public final class PageDispatcher {
         return true;
     }
 
-    /** Calls the last {@link #claim} left PENDING because another call to their phone was being handed over. */
-    private final AtomicInteger heldForBusyPhone = new AtomicInteger();
-
     private List<Page> claim(Stores s, Instant now, int limit) {
         s.pages().holdClaims();   // other nodes' claim passes: before this one, or after it, never beside it
-        heldForBusyPhone.set(0);
         List<Page> out = new ArrayList<>();
         for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
@@ -377,25 +374,19 @@ public final class PageDispatcher {
             }
         }
         java.util.Set<Long> carried = new java.util.HashSet<>();
-        // phones a call goes to in this round (the read below already leaves out phones a live call is placed to)
-        java.util.Set<String> called = new java.util.HashSet<>();
-        int noted = 0;
         // more than the free threads: calls held behind another to their phone leave room for others
         for (Page p : out.size() >= limit ? List.<Page>of()
                 : s.pages().duePending(now, now.minus(passWait), 4 * (limit - out.size()))) {
             if (out.size() >= limit) {
                 break;
             }
-            for (; noted < out.size(); noted++) {
-                if (out.get(noted).channel() == Channel.VOICE) {
-                    called.add(out.get(noted).to());
-                }
-            }
             if (carried.contains(p.id())) {
                 continue;   // already went out inside a bundle this round
             }
-            if (p.channel() == Channel.VOICE && called.contains(p.to())) {
-                heldForBusyPhone.incrementAndGet();   // one call to a phone at a time (see the class comment)
+            // one call to a phone at a time (see the class comment): the read leaves out phones a live call is
+            // placed to; this round's own calls are in out
+            if (p.channel() == Channel.VOICE
+                    && out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to()))) {
                 continue;
             }
             if (urgent(p)) {

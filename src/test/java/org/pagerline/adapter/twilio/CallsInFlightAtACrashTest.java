@@ -93,41 +93,31 @@ class CallsInFlightAtACrashTest {
 
     /** The node that dies, waiting only 300 ms for its hung hand-overs: its texts go; its calls meet {@code fate}. */
     private PageDispatcher dyingNode(java.util.function.Function<OutgoingPage, Fate> fate) {
-        Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
-        m.put(Channel.SMS, f.sms);
-        m.put(Channel.VOICE, new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.VOICE;
+        return dispatcher(twilioCallsBy(page -> {
+            Fate it = fate.apply(page);
+            if (it == Fate.REACHES_AND_HANGS || it == Fate.REACHES_THEN_TIMES_OUT) {
+                f.voice.send(page);   // Twilio creates the call
             }
-
-            @Override
-            public String name() {
-                return "twilio-voice";
+            if (it == Fate.REACHES_THEN_TIMES_OUT || it == Fate.TIMES_OUT) {
+                return SendResult.unknown("read timed out");
             }
-
-            @Override
-            public SendResult send(OutgoingPage page) {
-                Fate it = fate.apply(page);
-                if (it == Fate.REACHES_AND_HANGS || it == Fate.REACHES_THEN_TIMES_OUT) {
-                    f.voice.send(page);   // Twilio creates the call
-                }
-                if (it == Fate.REACHES_THEN_TIMES_OUT || it == Fate.TIMES_OUT) {
-                    return SendResult.unknown("read timed out");
-                }
-                try {
-                    killed.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IllegalStateException("the node was killed");
+            try {
+                killed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        });
-        return dispatcher(m, Duration.ofMillis(300));
+            throw new IllegalStateException("the node was killed");
+        }), Duration.ofMillis(300));
     }
 
     /** A live node whose calls to Pat time out without reaching Twilio (unknown outcomes); the rest go. */
     private Map<Channel, PageChannel> patCallsTimeOut() {
+        return twilioCallsBy(page -> page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out")
+                : f.voice.send(page));
+    }
+
+    /** Twilio's SMS channel, and a voice channel named as Twilio's whose hand-overs {@code send} plays. */
+    private Map<Channel, PageChannel> twilioCallsBy(java.util.function.Function<OutgoingPage, SendResult> send) {
         Map<Channel, PageChannel> m = twilio();
         m.put(Channel.VOICE, new PageChannel() {
             @Override
@@ -142,7 +132,7 @@ class CallsInFlightAtACrashTest {
 
             @Override
             public SendResult send(OutgoingPage page) {
-                return page.to().equals(PagingHarness.PAT) ? SendResult.unknown("read timed out") : f.voice.send(page);
+                return send.apply(page);
             }
         });
         return m;
