@@ -144,8 +144,7 @@ public final class TicketService {
         s.tickets().addEvent(t.id(), now, "DESCRIPTION", text);
         ServiceLevels lv = levels(s);
         TicketLife.Result res = TicketLife.opened(t.id(), source, priority, now, lv);
-        TicketLife before = s.tickets().life(t.id()).orElseThrow();
-        save(s, before, res, now);
+        save(s, s.tickets().insertedLife(t), res, now);
         if (priority != null) {
             s.tickets().addPriorityChange(t.id(), now, null, priority, name == null ? source.name().toLowerCase()
                     : name, "chosen when the ticket was opened");
@@ -196,7 +195,7 @@ public final class TicketService {
         Ticket t = s.tickets().insert(new Ticket(0, now, now, TicketStatus.OPEN, source, null, callerNumber,
                 callerName, company, null, null));
         s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")");
-        save(s, s.tickets().life(t.id()).orElseThrow(), TicketLife.opened(t.id(), source, null, now, levels(s)), now);
+        save(s, s.tickets().insertedLife(t), TicketLife.opened(t.id(), source, null, now, levels(s)), now);
         return t;
     }
 
@@ -232,7 +231,7 @@ public final class TicketService {
                 cut(company), phones.isEmpty() ? null : phones.get(0), text));
         s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)"
                 + (phones.size() > 1 ? "; call-back numbers " + String.join(", ", phones) : ""));
-        save(s, s.tickets().life(t.id()).orElseThrow(), TicketLife.opened(t.id(), TicketSource.EMAIL, null, at, levels(s)), at);
+        save(s, s.tickets().insertedLife(t), TicketLife.opened(t.id(), TicketSource.EMAIL, null, at, levels(s)), at);
         return t;
     }
 

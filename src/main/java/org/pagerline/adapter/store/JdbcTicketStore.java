@@ -48,7 +48,18 @@ final class JdbcTicketStore implements TicketStore {
                         + " caller_name, company, callback_number, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 t.openedAt(), t.updatedAt(), t.status(), t.source(), t.priority(), t.callerNumber(), t.callerName(),
                 t.company(), t.callbackNumber(), t.summary());
-        return find(id).orElseThrow();
+        // as a read-back would return it (the columns keep microseconds), without the read
+        return new Ticket(id, micros(t.openedAt()), micros(t.updatedAt()), t.status(), t.source(), t.priority(),
+                t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary());
+    }
+
+    /** As the columns keep it: to the microsecond, rounded half up (H2 and PostgreSQL's driver both round). */
+    private static Instant micros(Instant at) {
+        if (at == null) {
+            return null;
+        }
+        Instant down = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return at.getNano() % 1000 >= 500 ? down.plusNanos(1000) : down;
     }
 
     /**

@@ -45,6 +45,16 @@ public interface TicketStore {
     Optional<TicketLife> life(long ticketId);
 
     /**
+     * The life a ticket just {@link #insert inserted} has, without reading it back: NEW, nobody's,
+     * version 0, no clocks or pauses, its row's priority not yet adopted. (A new ticket's first
+     * save compares against this; reading it back cost three queries on every call's start.)
+     */
+    default TicketLife insertedLife(Ticket inserted) {
+        return new TicketLife(inserted.id(), inserted.source(), inserted.openedAt(), TicketState.NEW, null, null, null,
+                null, null, null, 0, java.util.List.of(), java.util.List.of(), inserted.priority());
+    }
+
+    /**
      * Saves a life with one compare-and-set: only if the row still has {@code life.version()};
      * bumps the version, sets {@code sla_check_at} to {@code nextCheck}, replaces clocks and pauses.
      * False (nothing written) when someone changed the ticket since it was read.

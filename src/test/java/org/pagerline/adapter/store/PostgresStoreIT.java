@@ -157,4 +157,20 @@ class PostgresStoreIT {
             assertThrows(org.pagerline.service.NotFoundException.class, () -> log.list(99L, null, 10));
         }
     }
+
+    /** As on H2 (ANewTicketIsKnownWithoutReadingItBackTest): a new ticket is what reading it back would give. */
+    @Test
+    void aNewTicketIsWhatReadingItBackGivesOnPostgresql() throws Exception {
+        Instant at = Instant.parse("2026-12-03T03:04:05.123456789Z");
+        try (Database db = Database.open(config)) {
+            new JdbcTransactions(db.dataSource()).inTransaction(s -> {
+                org.pagerline.core.ticket.Ticket t = s.tickets().insert(new org.pagerline.core.ticket.Ticket(0, at, at,
+                        org.pagerline.core.ticket.TicketStatus.OPEN, TicketSource.PORTAL, org.pagerline.core.ticket.Priority.P2,
+                        "+12045550199", "Pat Doe", "Acme", null, null));
+                assertEquals(s.tickets().find(t.id()).orElseThrow(), t);
+                assertEquals(s.tickets().life(t.id()).orElseThrow(), s.tickets().insertedLife(t));
+                return null;
+            });
+        }
+    }
 }
