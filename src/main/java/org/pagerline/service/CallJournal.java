@@ -63,10 +63,53 @@ final class CallJournal implements AutoCloseable {
     }
 
     /**
-     * A piece of work, the call it belongs to (null: none, or one this node cannot name) and who
-     * hears how it went (value, or the failure).
+     * Work that can take in a later piece of its call handed in while it still waits in the rest
+     * lane: the two are written as one (a call's progress saved twice before a writer got to it
+     * is one update of its row and one batch of its lines, not two).
      */
-    record Entry(long seq, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {}
+    interface Joinable extends Function<Stores, Object> {
+        /**
+         * Takes {@code later} in if it can: then what {@code later} would write is written by this
+         * piece, in its place. Called under the journal's lock, never once a writer took this piece.
+         */
+        boolean join(Joinable later);
+    }
+
+    /**
+     * A piece of work, the call it belongs to (null: none, or one this node cannot name) and who
+     * hears how it went (value, or the failure): more than one when later pieces joined it.
+     */
+    static final class Entry {
+        private final long seq;
+        private final String call;
+        private final Function<Stores, ?> work;
+        private BiConsumer<Object, RuntimeException> done;
+        /** Waiting in the rest lane (where a later piece of its call may join it); under the lock. */
+        private boolean inRest;
+
+        Entry(long seq, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+            this.seq = seq;
+            this.call = call;
+            this.work = work;
+            this.done = done;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        String call() {
+            return call;
+        }
+
+        Function<Stores, ?> work() {
+            return work;
+        }
+
+        BiConsumer<Object, RuntimeException> done() {
+            return done;
+        }
+    }
 
     private final Transactions tx;
     private final int writerCount;
@@ -78,6 +121,10 @@ final class CallJournal implements AutoCloseable {
     private final Set<String> callsBeingWritten = new HashSet<>();
     /** The sequence numbers of the pieces handed in and not yet written (waiting or being written). */
     private final TreeSet<Long> unwritten = new TreeSet<>();
+    /** Each call's last piece handed in, while it waits (a later piece may join it only then). */
+    private final java.util.Map<String, Entry> lastOfCall = new java.util.HashMap<>();
+    /** How many pieces joined an earlier one instead of being written on their own. */
+    private long joined;
     /** Whether a writer's transaction now holds pieces of the first lane (one writer at a time does). */
     private boolean firstLaneBeingWritten;
     private boolean closed;
@@ -109,6 +156,9 @@ final class CallJournal implements AutoCloseable {
     /** Hands work in. Never blocks. */
     void submit(Lane lane, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
         synchronized (lock) {
+            if (!closed && lane == Lane.REST && joined(call, work, done)) {
+                return;
+            }
             Entry e = new Entry(++handedIn, call, work, done);
             if (!closed) {
                 while (writers.size() < writerCount) {
@@ -118,12 +168,16 @@ final class CallJournal implements AutoCloseable {
                     t.start();
                 }
                 unwritten.add(e.seq());
+                if (call != null) {
+                    lastOfCall.put(call, e);
+                }
                 if (lane == Lane.WAITED_FOR) {
                     if (call != null) {
                         takeAlong(call);
                     }
                     first.add(e);
                 } else {
+                    e.inRest = true;
                     rest.add(e);
                 }
                 lock.notifyAll();
@@ -134,12 +188,38 @@ final class CallJournal implements AutoCloseable {
         write(List.of(new Entry(0, call, work, done)));
     }
 
+    /**
+     * Under the lock: whether the work joined the call's last piece, still waiting in the rest lane
+     * (then its {@code done} hears how that piece went). Only the call's last piece: joining an
+     * earlier one would write this work before pieces of the call handed in after that one.
+     */
+    private boolean joined(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        if (call == null || !(work instanceof Joinable later)) {
+            return false;
+        }
+        Entry last = lastOfCall.get(call);
+        if (last == null || !last.inRest || !(last.work() instanceof Joinable earlier) || !earlier.join(later)) {
+            return false;
+        }
+        last.done = last.done.andThen(done);
+        joined++;
+        return true;
+    }
+
+    /** How many pieces were written as part of an earlier piece of their call (tests). */
+    long joinedPieces() {
+        synchronized (lock) {
+            return joined;
+        }
+    }
+
     /** Moves the call's pieces still waiting in the rest to the end of the first lane, in their order. */
     private void takeAlong(String call) {
         for (Iterator<Entry> i = rest.iterator(); i.hasNext(); ) {
             Entry r = i.next();
             if (call.equals(r.call())) {
                 i.remove();
+                r.inRest = false;
                 first.add(r);
             }
         }
@@ -225,6 +305,7 @@ final class CallJournal implements AutoCloseable {
                         unwritten.remove(e.seq());
                         if (e.call() != null) {
                             callsBeingWritten.remove(e.call());
+                            lastOfCall.remove(e.call(), e);
                         }
                     }
                     if (withFirstLane) {
@@ -279,6 +360,7 @@ final class CallJournal implements AutoCloseable {
                 continue;
             }
             i.remove();
+            e.inRest = false;
             batch.add(e);
             if (call != null) {
                 mine.add(call);

@@ -186,10 +186,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             return;
         }
         Call.Progress p = live.call().takeProgress();
-        journal.submit(live.asteriskUniqueId(), s -> {
-            writeProgress(s, p);
-            return null;
-        }, (v, e) -> {
+        journal.submit(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
             if (e != null) {
                 live.saveFailed(e);
                 log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
@@ -212,12 +209,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         Call.Progress p = live.call().hasProgress() ? live.call().takeProgress() : null;
         try {
             // nobody listens now: in the order handed in, behind what the callers are waiting for
-            journal.await(CallJournal.Lane.REST, live.asteriskUniqueId(), s -> {
-                if (p != null) {
-                    writeProgress(s, p);
-                }
-                return null;
-            });
+            journal.await(CallJournal.Lane.REST, live.asteriskUniqueId(), new ProgressPiece(p));
         } catch (RuntimeException e) {
             if (p == null) {
                 log.error("call {}: its last save could not be waited for: {}", live.callId(), e.toString(), e);
@@ -226,6 +218,48 @@ public final class CallService implements CallEvents, AutoCloseable {
             log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
                     p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
                             .toString()), e.toString(), e);
+        }
+    }
+
+    /**
+     * A save of a call's progress, in the rest lane. A later save of the same call handed in while
+     * this one still waits joins it ({@link Call.Progress#then}): under load the call's steps before
+     * the recording, its message and its last lines become one update of the call row and one batch
+     * of lines instead of three. Null progress: nothing to add (the last save waits for the others).
+     */
+    private final class ProgressPiece implements CallJournal.Joinable {
+        /** What this piece writes; fixed once a writer takes it (joins happen only before). */
+        private Call.Progress progress;
+
+        ProgressPiece(Call.Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public boolean join(CallJournal.Joinable later) {
+            if (!(later instanceof ProgressPiece next)) {
+                return false;
+            }
+            if (next.progress == null) {
+                return true;
+            }
+            if (progress == null) {
+                progress = next.progress;
+                return true;
+            }
+            if (!progress.canTake(next.progress)) {
+                return false;
+            }
+            progress = progress.then(next.progress);
+            return true;
+        }
+
+        @Override
+        public Object apply(Stores s) {
+            if (progress != null) {
+                writeProgress(s, progress);
+            }
+            return null;
         }
     }
 
@@ -460,6 +494,11 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     public List<CallRecord> callsOf(long ticketId) {
         return tx.inTransaction(s -> s.calls().forTicket(ticketId));
+    }
+
+    /** How many saves were written as part of an earlier save of their call that still waited (tests). */
+    long savesJoined() {
+        return journal.joinedPieces();
     }
 
     /** Waits until everything handed to the journal so far is written (tests; the stop). */

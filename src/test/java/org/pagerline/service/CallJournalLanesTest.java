@@ -77,6 +77,51 @@ class CallJournalLanesTest {
         assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.committed);
     }
 
+    /** A piece that takes in later joinable pieces of its call: its label lists what it writes. */
+    private static final class Saves implements CallJournal.Joinable {
+        final List<String> labels = new ArrayList<>();
+
+        Saves(String label) {
+            labels.add(label);
+        }
+
+        @Override
+        public boolean join(CallJournal.Joinable later) {
+            if (later instanceof Saves s) {
+                labels.addAll(s.labels);
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public Object apply(Stores s) {
+            return String.join("+", labels);
+        }
+    }
+
+    @Test
+    void aCallsSaveJoinsItsLastPieceStillWaitingButNeverOneHandedInBeforeAnotherPieceOfTheCall() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        List<Object> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("X", piece("x0"), (v, e) -> { });
+            tx.nextCommit(); // the writer is busy: what follows waits
+            journal.submit("X", new Saves("x1"), (v, e) -> heard.add("x1 heard " + v));
+            journal.submit("X", new Saves("x2"), (v, e) -> heard.add("x2 heard " + v));
+            journal.submit("X", piece("queue event"), (v, e) -> { });
+            journal.submit("X", new Saves("x3"), (v, e) -> heard.add("x3 heard " + v));
+            journal.submit("Y", new Saves("y1"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "Y", piece("y start"), (v, e) -> { });
+            journal.submit("Y", new Saves("y2"), (v, e) -> { });
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            assertEquals(1, journal.joinedPieces(), "only x2 joined (x1); x3 came after the queue event, y2 after y's start");
+        }
+        assertEquals(List.of(List.of("x0"), List.of("y1", "y start", "x1+x2", "queue event", "x3", "y2")), tx.committed);
+        assertEquals(List.of("x1 heard x1+x2", "x2 heard x1+x2", "x3 heard x3"), heard);
+    }
+
     @Test
     void startsArrivingAllTheTimeNeverHoldBackTheCallsUnderWay() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();

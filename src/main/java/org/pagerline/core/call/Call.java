@@ -38,6 +38,45 @@ public final class Call {
         public boolean ended() {
             return outcome != null;
         }
+
+        /**
+         * Whether {@link #then} can write this progress and {@code later} (the same call's, taken
+         * after it) as one with the very result of writing them one after the other. Not when this
+         * one ended in a hang-up and the call moved on after it: such an ending is judged by the
+         * step it is saved at ({@link #savedOutcome}).
+         */
+        public boolean canTake(Progress later) {
+            return later.callId == callId
+                    && !(outcome == CallOutcome.HUNG_UP && later.lastStep != lastStep);
+        }
+
+        /**
+         * This progress and {@code later} as one: what writing the two one after the other leaves,
+         * written once. The row as {@code later} has it (the call as it stands) but the first
+         * ending, which wins (a later ending line is left out, as its own write would leave it),
+         * the lines of both in order, the more urgent priority, the latest call-back number.
+         *
+         * @throws IllegalArgumentException when {@link #canTake} says no
+         */
+        public Progress then(Progress later) {
+            if (!canTake(later)) {
+                throw new IllegalArgumentException("call " + callId + "'s progress cannot take call " + later.callId
+                        + "'s after " + outcome);
+            }
+            List<Line> all = new ArrayList<>(lines.size() + later.lines.size());
+            all.addAll(lines);
+            for (Line l : later.lines) {
+                if (!(l.ending() && ended())) {
+                    all.add(l);
+                }
+            }
+            Priority raise = later.raisePriority == null ? raisePriority
+                    : raisePriority == null || later.raisePriority.compareTo(raisePriority) < 0 ? later.raisePriority
+                    : raisePriority;
+            return new Progress(callId, ticketId, later.lastStep, ended() ? outcome : later.outcome,
+                    ended() ? endedAt : later.endedAt, later.recording != null ? later.recording : recording, raise,
+                    later.callbackNumber != null ? later.callbackNumber : callbackNumber, all);
+        }
     }
 
     private final long id;
