@@ -127,11 +127,14 @@ final class JdbcPageStore implements PageStore {
 
     private static final String URGENT = "(kind='PAGE' OR (kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + "))";
 
+    /** Read through the index pages_to_unbundled (V18): never the pages carried inside bundles. */
+    static final String LAST_URGENT_HAND_OVER = "SELECT claimed_at FROM pages WHERE to_number=? AND channel=?"
+            + " AND claimed_at>? AND bundle_of IS NULL AND incident_id<>? AND " + URGENT
+            + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY";
+
     @Override
     public Optional<Instant> lastUrgentHandOver(String to, Channel channel, Instant since, long otherThanIncident) {
-        return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND channel=? AND claimed_at>? AND bundle_of IS NULL"
-                + " AND incident_id<>? AND " + URGENT + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY",
-                rs -> Jdbc.instant(rs, "claimed_at"), to, channel, since, otherThanIncident);
+        return db.one(LAST_URGENT_HAND_OVER, rs -> Jdbc.instant(rs, "claimed_at"), to, channel, since, otherThanIncident);
     }
 
     @Override
