@@ -70,11 +70,9 @@ public final class Call {
                     all.add(l);
                 }
             }
-            Priority raise = later.raisePriority == null ? raisePriority
-                    : raisePriority == null || later.raisePriority.compareTo(raisePriority) < 0 ? later.raisePriority
-                    : raisePriority;
             return new Progress(callId, ticketId, later.lastStep, ended() ? outcome : later.outcome,
-                    ended() ? endedAt : later.endedAt, later.recording != null ? later.recording : recording, raise,
+                    ended() ? endedAt : later.endedAt, later.recording != null ? later.recording : recording,
+                    moreUrgent(raisePriority, later.raisePriority),
                     later.callbackNumber != null ? later.callbackNumber : callbackNumber, all);
         }
     }
@@ -164,7 +162,7 @@ public final class Call {
     /** The urgent caller's priority: the ticket takes it unless it already has a more urgent one. */
     public void priority(Instant at, Priority p, boolean defaulted) {
         priority = p;
-        raisePriority = raisePriority == null || p.compareTo(raisePriority) < 0 ? p : raisePriority;
+        raisePriority = moreUrgent(raisePriority, p);
         note(at, "PRIORITY", p + ": " + p.meaning() + (defaulted ? " (no valid key pressed; default taken)" : ""));
     }
 
@@ -214,6 +212,11 @@ public final class Call {
         rowChanged = true;
         pending.add(new Line(at, kind, detail, true));
         return true;
+    }
+
+    /** The more urgent of two priorities (P1 before P5); either may be null (none). */
+    private static Priority moreUrgent(Priority a, Priority b) {
+        return a == null || (b != null && b.compareTo(a) < 0) ? b : a;
     }
 
     /** What changed since the last time, and forgets it (the caller writes it). */
