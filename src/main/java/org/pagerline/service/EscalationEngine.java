@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine: one idempotent pass, {@link #runDue()}. It finds incidents whose due column has
  * come, decides with the {@link Escalator}, and writes the moved-on incident and its pages to the
- * outbox in one transaction per incident; then the {@link PageDispatcher} sends the outbox outside any
- * transaction; then the engine asks to be woken at the next due instant. Because every decision
- * moves its due column in the same transaction as its pages, running the pass twice, or after a
- * crash, pages nothing twice and loses nothing.
+ * outbox in one transaction (shared by a few due incidents, each under a savepoint of its own);
+ * then the {@link PageDispatcher} sends the outbox outside any transaction; then the engine asks
+ * to be woken at the next due instant. Because every decision moves its due column in the same
+ * transaction as its pages, running the pass twice, or after a crash, pages nothing twice and
+ * loses nothing.
  *
  * <p>Passes never overlap within a node (a lock): Quartz wake-ups, the sweep and {@link #kick()} all
  * funnel here. Across nodes on one PostgreSQL, each due incident is claimed with
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class EscalationEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EscalationEngine.class);
     private static final int BATCH = 200;
+    /** Due incidents decided per commit. */
+    static final int PER_COMMIT = 32;
     private final Transactions tx;
     private final Clock clock;
     private final Escalator escalator;
@@ -115,14 +118,26 @@ public final class EscalationEngine implements AutoCloseable {
             if (ids.isEmpty()) {
                 break;
             }
-            // The policy and who is on call are read once per batch; then each incident is locked, decided
-            // and written in its own short transaction, so an acknowledgement arriving meanwhile waits for
-            // one incident's writes at most, never for the whole batch (H2 gives up on a lock after a while).
+            // The policy and who is on call are read once per batch; then the incidents are locked, decided
+            // and written PER_COMMIT at a time, each under a savepoint of its own: one commit (on H2 one write
+            // of the database file) for many decisions, an acknowledgement arriving meanwhile waits for a few
+            // incidents' writes at most (H2 gives up on a lock after a while), and an incident that cannot be
+            // decided is undone alone and logged: it does not hold back the others' pages.
             record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
             Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
-            for (long id : ids) {
-                if (tx.inTransaction(s -> decideOne(s, id, c.policy(), c.onCall(), now))) {
-                    decided++;
+            for (int from = 0; from < ids.size(); from += PER_COMMIT) {
+                List<Long> group = ids.subList(from, Math.min(ids.size(), from + PER_COMMIT));
+                List<Transactions.Result> results = tx.inOneCommit(group.stream()
+                        .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now))
+                        .toList());
+                for (int i = 0; i < results.size(); i++) {
+                    Transactions.Result r = results.get(i);
+                    if (r.failure() != null) {
+                        log.error("incident {} could not be decided ({}); the next pass tries again", group.get(i),
+                                r.failure().toString(), r.failure());
+                    } else if (Boolean.TRUE.equals(r.value())) {
+                        decided++;
+                    }
                 }
             }
             if (ids.size() < BATCH) {

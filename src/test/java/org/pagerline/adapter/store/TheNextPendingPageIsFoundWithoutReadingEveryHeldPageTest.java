@@ -1,0 +1,92 @@
+package org.pagerline.adapter.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketStatus;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * After every pass the engine asks when the outbox next has a page due. In an outage thousands of
+ * pages wait PENDING, held by the bundle gap until the next urgent call to their phone: the answer
+ * must come from the first of them, not from reading them all on every pass. On the H2 file: the
+ * answer, and how many rows H2 read to give it.
+ */
+class TheNextPendingPageIsFoundWithoutReadingEveryHeldPageTest {
+    private static final Instant NOW = Instant.parse("2026-12-03T04:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theEarliestPendingPageIsReadFromTheIndexNotFromTheThousandHeldPages() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
+            // H2 plans a statement once, on the table as it is then: asked first while there are no pages
+            assertTrue(rowsRead(asker) <= 1);
+            assertEquals(Optional.empty(), db.transactions().inTransaction(s -> s.pages().nextPending()));
+            long ticket = db.transactions().inTransaction(s -> s.tickets().insert(new Ticket(0, NOW, NOW,
+                    TicketStatus.OPEN, TicketSource.PHONE, null, "+12045550199", null, null, null, null)).id());
+            try (Connection c = db.database().dataSource().getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (id, ticket_id, state, opened_at,"
+                        + " next_step, cycle_no, sla_stage) VALUES (?,?,'OPEN',?,0,0,0)")) {
+                    for (long i = 1; i <= 2000; i++) {
+                        ps.setLong(1, i);
+                        ps.setLong(2, ticket);
+                        ps.setObject(3, at(0));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO pages (id, incident_id, ticket_id, channel,"
+                        + " to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
+                        + " claimed_at, next_attempt_at) VALUES (?,?,?,'VOICE','+12045550101','PAGE','1','page',0,0,FALSE,?,?,?,?,?)")) {
+                    // 1,000 pages already sent, and 1,000 held: the earliest goes 25 s from now, the rest 40 s
+                    for (long i = 1; i <= 2000; i++) {
+                        boolean sent = i <= 1000;
+                        ps.setLong(1, i);
+                        ps.setLong(2, i);
+                        ps.setLong(3, ticket);
+                        ps.setString(4, sent ? "SENT" : "PENDING");
+                        ps.setInt(5, sent ? 1 : 0);
+                        ps.setObject(6, at(-30));
+                        ps.setObject(7, sent ? at(-20) : null);
+                        ps.setObject(8, sent ? null : at(i == 1500 ? 25 : 40));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+
+            assertEquals(Optional.of(NOW.plusSeconds(25)), db.transactions().inTransaction(s -> s.pages().nextPending()));
+            assertTrue(rowsRead(asker) <= 5, "rows read for the next pending page");
+        }
+    }
+
+    /** How many rows H2 read to answer nextPending's statement (EXPLAIN ANALYZE's scanCount). */
+    private static int rowsRead(Connection c) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE " + JdbcPageStore.NEXT_PENDING);
+                ResultSet rs = ps.executeQuery()) {
+            assertTrue(rs.next());
+            Matcher m = Pattern.compile("scanCount: (\\d+)").matcher(rs.getString(1));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0; // an empty table: no count shown
+        }
+    }
+
+    private static OffsetDateTime at(int secondsFromNow) {
+        return NOW.plusSeconds(secondsFromNow).atOffset(ZoneOffset.UTC);
+    }
+}
