@@ -526,9 +526,10 @@ public final class TicketService {
         if (!r.life().equals(before) && !s.tickets().saveLife(r.life(), r.life().nextCheck(), now)) {
             return false;
         }
-        for (TicketLife.Line line : r.lines()) {
-            s.tickets().addEvent(before.ticketId(), now, line.kind(), line.detail());
-        }
+        // one batch and one touch of the ticket's updated_at for all the lines, not a pair of statements each
+        s.tickets().addEvents(before.ticketId(), r.lines().stream()
+                .map(line -> new TicketEvent(0, before.ticketId(), now, line.kind(), line.detail()))
+                .toList());
         if (r.priorityChange() != null) {
             TicketLife.PriorityChange c = r.priorityChange();
             s.tickets().addPriorityChange(before.ticketId(), now, c.from(), c.to(), c.by(), c.why());
