@@ -130,6 +130,17 @@ public final class EscalationEngine implements AutoCloseable {
                 List<Transactions.Result> results = tx.inOneCommit(group.stream()
                         .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now))
                         .toList());
+                RuntimeException commitFailed = results.isEmpty() ? null : results.get(0).failure();
+                for (Transactions.Result r : results) {
+                    commitFailed = r.failure() == commitFailed ? commitFailed : null;
+                }
+                if (commitFailed != null) {
+                    // the commit itself failed (the database went away, a full disk): one line, no stack trace (the
+                    // database's own line says why); the incidents stay due and the next pass decides them
+                    log.error("{} due incident(s) could not be decided: {}; the next pass tries again", group.size(),
+                            rootCause(commitFailed));
+                    return decided;
+                }
                 for (int i = 0; i < results.size(); i++) {
                     Transactions.Result r = results.get(i);
                     if (r.failure() != null) {
@@ -215,6 +226,14 @@ public final class EscalationEngine implements AutoCloseable {
                 metrics.slaBreach(before.priority(), "respond-by");
             }
         }
+    }
+
+    private static String rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c == t ? t.toString() : t + " (" + c + ")";
     }
 
     static EscalationPolicy policy(Stores s) {

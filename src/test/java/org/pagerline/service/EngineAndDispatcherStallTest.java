@@ -149,6 +149,54 @@ class EngineAndDispatcherStallTest {
         }
     }
 
+    @Test
+    void aCommitThatFailsUnderEveryIncidentIsOneLogLineWithoutAStackTrace() {
+        long first = h.voicemail(Priority.P3);
+        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        AtomicBoolean databaseGone = new AtomicBoolean(true);
+        // the database goes away under the decisions' commit: every piece gets the commit's one failure
+        Transactions tx = new Transactions() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+                return h.tx.inTransaction(work);
+            }
+
+            @Override
+            public java.util.List<Result> inOneCommit(java.util.List<? extends java.util.function.Function<Stores, ?>> pieces) {
+                if (!databaseGone.get()) {
+                    return h.tx.inOneCommit(pieces);
+                }
+                RuntimeException gone = new IllegalStateException("database error in: transaction",
+                        new IllegalStateException("The database has been closed [90098]"));
+                return pieces.stream().map(p -> new Result(null, gone)).toList();
+            }
+        };
+        ch.qos.logback.classic.Logger engineLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(EscalationEngine.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        engineLog.addAppender(logs);
+        try (EscalationEngine e = engine(tx, dispatcher(tx, h.phones.channels(), Duration.ofSeconds(5)))) {
+            e.runDue();
+            var errors = logs.list.stream().filter(x -> x.getLevel() == ch.qos.logback.classic.Level.ERROR).toList();
+            assertEquals(1, errors.size(), errors.toString());
+            assertTrue(errors.get(0).getFormattedMessage().contains("2 due incident(s) could not be decided")
+                    && errors.get(0).getFormattedMessage().contains("90098"), errors.get(0).getFormattedMessage());
+            assertEquals(null, errors.get(0).getThrowableProxy(), "no stack trace: the database's own line says why");
+            h.expectNothingElse();
+            assertTrue(h.incidents.show(first).pages().isEmpty() && h.incidents.show(second).pages().isEmpty());
+
+            databaseGone.set(false);                     // back: the next pass decides both
+            assertEquals(2, e.runDue().incidentsDecided());
+            // both decided in one pass: one text to each phone names both, and the calls carry both
+            h.expectSms(PAT, "2 urgent incidents");
+            h.expectCall(PAT);
+            h.expectSms(SAM, "2 urgent incidents");
+            h.expectCall(SAM);
+        } finally {
+            engineLog.detachAppender(logs);
+        }
+    }
+
     /** A channel whose first SMS to Pat hangs until {@code release}, then answers {@code late}. */
     private java.util.Map<Channel, PageChannel> hangingFirstSmsToPat(CountDownLatch release, SendResult late) {
         PageChannel sms = h.phones.channel(Channel.SMS);
