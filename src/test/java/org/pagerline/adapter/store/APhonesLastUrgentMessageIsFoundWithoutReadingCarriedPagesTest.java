@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.core.page.Channel;
-import org.pagerline.core.ticket.Ticket;
-import org.pagerline.core.ticket.TicketSource;
-import org.pagerline.core.ticket.TicketStatus;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -40,19 +34,8 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
             // H2 plans a statement once, on the table as it is then, and keeps the plan for the session:
             // asked first while there are no pages, as a server asks on its first page
             assertTrue(rowsRead(asker) <= 1);
-            long ticket = db.transactions().inTransaction(s -> s.tickets().insert(new Ticket(0, NOW, NOW,
-                    TicketStatus.OPEN, TicketSource.PHONE, null, "+12045550199", null, null, null, null)).id());
+            long ticket = H2RowsRead.ticketWithIncidents(db, 1002, NOW);
             try (Connection c = db.database().dataSource().getConnection()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (id, ticket_id, state, opened_at,"
-                        + " next_step, cycle_no, sla_stage) VALUES (?,?,'OPEN',?,0,0,0)")) {
-                    for (long i = 1; i <= 1002; i++) {
-                        ps.setLong(1, i);
-                        ps.setLong(2, ticket);
-                        ps.setObject(3, at(0));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO pages (id, incident_id, ticket_id, channel,"
                         + " to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
                         + " claimed_at, bundle_of) VALUES (?,?,?,'VOICE',?,'PAGE','1','page',0,0,FALSE,'SENT',1,?,?,?)")) {
@@ -74,20 +57,9 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
         }
     }
 
-    /** How many rows H2 read to answer lastUrgentHandOver's statement for Pat (EXPLAIN ANALYZE's scanCount). */
+    /** How many rows H2 read to answer lastUrgentHandOver's statement for Pat. */
     private static int rowsRead(Connection c) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE " + JdbcPageStore.LAST_URGENT_HAND_OVER)) {
-            ps.setString(1, PAT);
-            ps.setString(2, Channel.VOICE.name());
-            ps.setObject(3, at(-60));
-            ps.setLong(4, 999_999);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                String plan = rs.getString(1);
-                Matcher m = Pattern.compile("scanCount: (\\d+)").matcher(plan);
-                return m.find() ? Integer.parseInt(m.group(1)) : 0; // an empty table: no count shown
-            }
-        }
+        return H2RowsRead.of(c, JdbcPageStore.LAST_URGENT_HAND_OVER, PAT, Channel.VOICE.name(), at(-60), 999_999L);
     }
 
     private static void page(PreparedStatement ps, long id, long incident, long ticket, int secondsFromNow, Long carrier)

@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pagerline.core.ticket.Ticket;
-import org.pagerline.core.ticket.TicketSource;
-import org.pagerline.core.ticket.TicketStatus;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -38,19 +32,8 @@ class TheNextPendingPageIsFoundWithoutReadingEveryHeldPageTest {
             // H2 plans a statement once, on the table as it is then: asked first while there are no pages
             assertTrue(rowsRead(asker) <= 1);
             assertEquals(Optional.empty(), db.transactions().inTransaction(s -> s.pages().nextPending()));
-            long ticket = db.transactions().inTransaction(s -> s.tickets().insert(new Ticket(0, NOW, NOW,
-                    TicketStatus.OPEN, TicketSource.PHONE, null, "+12045550199", null, null, null, null)).id());
+            long ticket = H2RowsRead.ticketWithIncidents(db, 2000, NOW);
             try (Connection c = db.database().dataSource().getConnection()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO incidents (id, ticket_id, state, opened_at,"
-                        + " next_step, cycle_no, sla_stage) VALUES (?,?,'OPEN',?,0,0,0)")) {
-                    for (long i = 1; i <= 2000; i++) {
-                        ps.setLong(1, i);
-                        ps.setLong(2, ticket);
-                        ps.setObject(3, at(0));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO pages (id, incident_id, ticket_id, channel,"
                         + " to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
                         + " claimed_at, next_attempt_at) VALUES (?,?,?,'VOICE','+12045550101','PAGE','1','page',0,0,FALSE,?,?,?,?,?)")) {
@@ -76,14 +59,9 @@ class TheNextPendingPageIsFoundWithoutReadingEveryHeldPageTest {
         }
     }
 
-    /** How many rows H2 read to answer nextPending's statement (EXPLAIN ANALYZE's scanCount). */
+    /** How many rows H2 read to answer nextPending's statement. */
     private static int rowsRead(Connection c) throws java.sql.SQLException {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN ANALYZE " + JdbcPageStore.NEXT_PENDING);
-                ResultSet rs = ps.executeQuery()) {
-            assertTrue(rs.next());
-            Matcher m = Pattern.compile("scanCount: (\\d+)").matcher(rs.getString(1));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0; // an empty table: no count shown
-        }
+        return H2RowsRead.of(c, JdbcPageStore.NEXT_PENDING);
     }
 
     private static OffsetDateTime at(int secondsFromNow) {
