@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * look-up could not tell whose a call was. A second call to a phone waits (a round or so, a hand-
  * over takes well under a second) while one is SENDING under a live claim (made within the pass
  * wait); a call left SENDING longer (a hung channel, a dead node) does not hold the phone, so a new
- * incident's call is not delayed until the send timeout. Texts carry their words, so they need not
+ * incident's call is not delayed until the send timeout. A call left SENDING by a run that
+ * stopped (claimed before this dispatcher's first pass) holds its phone until it is looked up
+ * ({@link #phonesWithACallLeftInFlight}). Texts carry their words, so they need not
  * wait. Should a look-up still meet a record it cannot attribute (a call made while another hand-
  * over to that phone had an unknown outcome), it takes it for no page: the pages are sent again.
  */
@@ -143,6 +145,7 @@ public final class PageDispatcher {
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
         if (journalRead.compareAndSet(false, true)) {
+            firstPass = clock.instant();
             askForHandOversTheDatabaseLost();
         }
         int sent = 0;
@@ -373,6 +376,7 @@ public final class PageDispatcher {
                 out.add(claimed(p, now));
             }
         }
+        java.util.Set<String> heldByAStoppedRun = phonesWithACallLeftInFlight(s, now);
         java.util.Set<Long> carried = new java.util.HashSet<>();
         // more than the free threads: calls held behind another to their phone leave room for others
         for (Page p : out.size() >= limit ? List.<Page>of()
@@ -385,8 +389,8 @@ public final class PageDispatcher {
             }
             // one call to a phone at a time (see the class comment): the read leaves out phones a live call is
             // placed to; this round's own calls are in out
-            if (p.channel() == Channel.VOICE
-                    && out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to()))) {
+            if (p.channel() == Channel.VOICE && (heldByAStoppedRun.contains(p.to())
+                    || out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to())))) {
                 continue;
             }
             if (urgent(p)) {
@@ -417,6 +421,31 @@ public final class PageDispatcher {
         }
         return out;
     }
+
+    /**
+     * The phones a paging call claimed before this dispatcher's first pass is still SENDING to (a
+     * run that stopped mid-hand-over, or another node), within its send timeout. Its outcome is
+     * unknown until the send timeout passes and it is looked up at the provider; a second call to
+     * that phone meanwhile would leave the look-up unable to tell the two apart, and both pages
+     * would be sent again (a duplicate call). Calls this dispatcher makes itself hold a phone only
+     * for the pass wait, as before: a hand-over that hangs here does not delay another incident.
+     */
+    private java.util.Set<String> phonesWithACallLeftInFlight(Stores s, Instant now) {
+        Instant first = firstPass;
+        java.util.Set<String> phones = new java.util.HashSet<>();
+        if (first == null || !now.isBefore(first.plus(sendTimeout))) {
+            return phones;   // every claim made before this dispatcher started is past its send timeout by now
+        }
+        for (Page p : s.pages().staleSending(first, BATCH)) {
+            if (p.channel() == Channel.VOICE) {
+                phones.add(p.to());
+            }
+        }
+        return phones;
+    }
+
+    /** This dispatcher's first pass (claims made before it belong to a run that stopped, or to another node). */
+    private volatile Instant firstPass;
 
     private static Page claimed(Page p, Instant now) {
         return claimed(p, p.text(), now);

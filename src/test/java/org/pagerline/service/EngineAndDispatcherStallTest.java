@@ -197,6 +197,39 @@ class EngineAndDispatcherStallTest {
         }
     }
 
+    @Test
+    void aCallLeftInFlightByARunThatStoppedHoldsItsPhoneUntilItIsLookedUp() throws Exception {
+        long a = h.voicemail(Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, a);
+        h.expectPaged(SAM, a);
+        // as if the run that placed it had been killed mid-hand-over 2 s ago: Pat's call for incident a is SENDING
+        try (java.sql.Connection c = h.db.database().dataSource().getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("UPDATE pages SET state='SENDING', sent_at=NULL,"
+                        + " provider_id=NULL, claimed_at=? WHERE incident_id=? AND channel='VOICE' AND to_number=?")) {
+            ps.setObject(1, h.clock.instant().minusSeconds(2).atOffset(java.time.ZoneOffset.UTC));
+            ps.setLong(2, a);
+            ps.setString(3, PAT);
+            assertEquals(1, ps.executeUpdate());
+        }
+        long b = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        // the next run: a fresh dispatcher (no bundle gaps, so only the call in flight can hold Pat's phone)
+        PageDispatcher next = dispatcher(h.tx, h.phones.channels(), Duration.ofMillis(500))
+                .withBundleGaps(new org.pagerline.core.page.BundleGaps(Duration.ZERO, Duration.ZERO));
+        try (EscalationEngine e = engine(h.tx, next)) {
+            e.runDue();
+            h.expectSms(PAT, "Reply " + b + "a");
+            h.expectPaged(SAM, b);
+            h.expectNothingElse();     // no second call to Pat while the first one's outcome is unknown
+            assertEquals(PageState.PENDING, voiceToPat(b));
+        }
+    }
+
+    private PageState voiceToPat(long incident) {
+        return h.incidents.show(incident).pages().stream().filter(p -> p.channel() == Channel.VOICE && p.to().equals(PAT))
+                .findFirst().orElseThrow().state();
+    }
+
     /** A channel whose first SMS to Pat hangs until {@code release}, then answers {@code late}. */
     private java.util.Map<Channel, PageChannel> hangingFirstSmsToPat(CountDownLatch release, SendResult late) {
         PageChannel sms = h.phones.channel(Channel.SMS);
