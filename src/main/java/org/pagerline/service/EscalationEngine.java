@@ -130,11 +130,9 @@ public final class EscalationEngine implements AutoCloseable {
                 List<Transactions.Result> results = tx.inOneCommit(group.stream()
                         .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now))
                         .toList());
+                // inOneCommit hands every piece the same failure when the commit itself failed
                 RuntimeException commitFailed = results.isEmpty() ? null : results.get(0).failure();
-                for (Transactions.Result r : results) {
-                    commitFailed = r.failure() == commitFailed ? commitFailed : null;
-                }
-                if (commitFailed != null) {
+                if (commitFailed != null && results.stream().allMatch(r -> r.failure() == commitFailed)) {
                     // the commit itself failed (the database went away, a full disk): one line, no stack trace (the
                     // database's own line says why); the incidents stay due and the next pass decides them
                     log.error("{} due incident(s) could not be decided: {}; the next pass tries again", group.size(),

@@ -144,8 +144,7 @@ public final class PageDispatcher {
 
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
-        if (journalRead.compareAndSet(false, true)) {
-            firstPass = clock.instant();
+        if (firstPass.compareAndSet(null, clock.instant())) {
             askForHandOversTheDatabaseLost();
         }
         int sent = 0;
@@ -218,8 +217,6 @@ public final class PageDispatcher {
         }
         return sent;
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean journalRead = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Once, before this dispatcher's first claim: a page the journal says an earlier run handed over,
@@ -431,7 +428,7 @@ public final class PageDispatcher {
      * for the pass wait, as before: a hand-over that hangs here does not delay another incident.
      */
     private java.util.Set<String> phonesWithACallLeftInFlight(Stores s, Instant now) {
-        Instant first = firstPass;
+        Instant first = firstPass.get();
         java.util.Set<String> phones = new java.util.HashSet<>();
         if (first == null || !now.isBefore(first.plus(sendTimeout))) {
             return phones;   // every claim made before this dispatcher started is past its send timeout by now
@@ -444,8 +441,11 @@ public final class PageDispatcher {
         return phones;
     }
 
-    /** This dispatcher's first pass (claims made before it belong to a run that stopped, or to another node). */
-    private volatile Instant firstPass;
+    /**
+     * This dispatcher's first pass (claims made before it belong to a run that stopped, or to another
+     * node); set once, when that pass reads the hand-over journal.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> firstPass = new java.util.concurrent.atomic.AtomicReference<>();
 
     private static Page claimed(Page p, Instant now) {
         return claimed(p, p.text(), now);

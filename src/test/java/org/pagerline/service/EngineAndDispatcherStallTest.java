@@ -73,33 +73,34 @@ class EngineAndDispatcherStallTest {
             }
 
             private Stores hooked(Stores s) {
-                IncidentStore incidents = (IncidentStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {IncidentStore.class}, (proxy, m, args) -> {
-                            if ((m.getName().equals("lock") || m.getName().equals("claimDue")) && args[0].equals(incident) && fired.compareAndSet(false, true)) {
-                                hook.run();
-                            }
-                            try {
-                                return m.invoke(s.incidents(), args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
-                org.pagerline.core.page.PageStore pages = (org.pagerline.core.page.PageStore) Proxy.newProxyInstance(
-                        getClass().getClassLoader(), new Class<?>[] {org.pagerline.core.page.PageStore.class}, (proxy, m, args) -> {
-                            if (m.getName().equals("holdClaims")) {
-                                beforeClaim.run();
-                            }
-                            try {
-                                return m.invoke(s.pages(), args);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        });
+                IncidentStore incidents = before(IncidentStore.class, s.incidents(), (m, args) -> {
+                    if ((m.equals("lock") || m.equals("claimDue")) && args[0].equals(incident) && fired.compareAndSet(false, true)) {
+                        hook.run();
+                    }
+                });
+                org.pagerline.core.page.PageStore pages = before(org.pagerline.core.page.PageStore.class, s.pages(), (m, args) -> {
+                    if (m.equals("holdClaims")) {
+                        beforeClaim.run();
+                    }
+                });
                 return (Stores) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Stores.class},
                         (proxy, m, args) -> m.getName().equals("incidents") ? incidents
                                 : m.getName().equals("pages") ? pages : m.invoke(s, args));
             }
         };
+    }
+
+    /** {@code target} as {@code type}, running {@code before} (method name, arguments) ahead of each call. */
+    private static <T> T before(Class<T> type, T target, java.util.function.BiConsumer<String, Object[]> before) {
+        return type.cast(Proxy.newProxyInstance(EngineAndDispatcherStallTest.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, m, args) -> {
+                    before.accept(m.getName(), args);
+                    try {
+                        return m.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                }));
     }
 
     @Test
@@ -118,9 +119,8 @@ class EngineAndDispatcherStallTest {
         try (EscalationEngine e = engine(tx, dispatcher(tx, h.phones.channels(), Duration.ofSeconds(5)))) {
             e.runDue();
         }
-        AtomicReference<String> answer = new AtomicReference<>(ack.get().get(10, TimeUnit.SECONDS));
-        assertTrue(answer.get().contains("incident " + first + " is yours"),
-                "the ack was taken: " + answer.get());
+        String answer = ack.get().get(10, TimeUnit.SECONDS);
+        assertTrue(answer.contains("incident " + first + " is yours"), "the ack was taken: " + answer);
         assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(first).incident().state());
         h.expectPaged(PAT, second);
         // the first incident's pages were cancelled before sending; Sam's one text says who took it and pages the second
@@ -221,13 +221,8 @@ class EngineAndDispatcherStallTest {
             h.expectSms(PAT, "Reply " + b + "a");
             h.expectPaged(SAM, b);
             h.expectNothingElse();     // no second call to Pat while the first one's outcome is unknown
-            assertEquals(PageState.PENDING, voiceToPat(b));
+            assertEquals(PageState.PENDING, patsPageState(b, Channel.VOICE));
         }
-    }
-
-    private PageState voiceToPat(long incident) {
-        return h.incidents.show(incident).pages().stream().filter(p -> p.channel() == Channel.VOICE && p.to().equals(PAT))
-                .findFirst().orElseThrow().state();
     }
 
     /** A channel whose first SMS to Pat hangs until {@code release}, then answers {@code late}. */
@@ -261,8 +256,8 @@ class EngineAndDispatcherStallTest {
         return java.util.Map.of(Channel.SMS, hanging, Channel.VOICE, h.phones.channel(Channel.VOICE));
     }
 
-    private PageState smsToPatState(long incident) {
-        return h.incidents.show(incident).pages().stream().filter(p -> p.channel() == Channel.SMS && p.to().equals(PAT))
+    private PageState patsPageState(long incident, Channel channel) {
+        return h.incidents.show(incident).pages().stream().filter(p -> p.channel() == channel && p.to().equals(PAT))
                 .findFirst().orElseThrow().state();
     }
 
@@ -275,9 +270,9 @@ class EngineAndDispatcherStallTest {
             e.runDue();                                    // returns although the SMS to Pat hangs
             h.expectCall(PAT);
             h.expectPaged(SAM, id);
-            assertEquals(PageState.SENDING, smsToPatState(id));
+            assertEquals(PageState.SENDING, patsPageState(id, Channel.SMS));
             release.countDown();                           // the provider answers, late
-            Eventually.await(Duration.ofSeconds(10), "the late hand-over written", () -> smsToPatState(id) == PageState.SENT);
+            Eventually.await(Duration.ofSeconds(10), "the late hand-over written", () -> patsPageState(id, Channel.SMS) == PageState.SENT);
             h.clock.advance(Duration.ofSeconds(61));
             e.runDue();                                    // past the send timeout: nothing to re-send
             assertTrue(h.incidents.show(id).timeline().stream().noneMatch(ev -> ev.kind().equals("PAGE_RESENT")));
@@ -304,7 +299,7 @@ class EngineAndDispatcherStallTest {
             release.countDown();                           // the first attempt's answer, far too late, changes nothing
             senders.shutdown();                            // lets the hung send return and its result be handled
             Eventually.await(Duration.ofSeconds(10), "the hung send finished", senders::isTerminated);
-            assertEquals(PageState.SENT, smsToPatState(id));
+            assertEquals(PageState.SENT, patsPageState(id, Channel.SMS));
             assertEquals("fake-" + again.page().pageId() + "-2", h.incidents.show(id).pages().stream()
                     .filter(p -> p.id() == again.page().pageId()).findFirst().orElseThrow().providerId());
         }
