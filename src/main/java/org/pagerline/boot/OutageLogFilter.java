@@ -8,6 +8,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.pagerline.adapter.store.DatabaseOutage;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * While H2 has closed the database (a full disk), every caller, engine pass and Quartz thread
@@ -15,6 +16,10 @@ import org.slf4j.Marker;
  * back the lines whose exception the outage already accounts for ({@link DatabaseOutage#explains})
  * and counts them; the outage itself logs the condition once a minute. Lines without such an
  * exception, and the failure that closed the database, are logged as usual.
+ *
+ * <p>A line whose exception met H2's closed database before the outage was declared (a few ms
+ * race between the statement whose write failed and the others) is logged as one line: its own
+ * message and H2's, without the stack trace.
  */
 final class OutageLogFilter extends TurboFilter {
     private final DatabaseOutage outage;
@@ -47,6 +52,14 @@ final class OutageLogFilter extends TurboFilter {
         }
         if (thrown != null && level.isGreaterOrEqual(Level.INFO) && outage.explains(thrown)) {
             outage.heldBack();
+            return FilterReply.DENY;
+        }
+        String closed = thrown == null || !level.isGreaterOrEqual(Level.INFO) ? null : DatabaseOutage.closedDatabase(thrown);
+        if (closed != null) {
+            // the same line without its throwable, which this filter then lets through
+            String message = MessageFormatter.arrayFormat(format, params, null).getMessage();
+            logger.log(marker, Logger.FQCN, Level.toLocationAwareLoggerInteger(level),
+                    message + " [" + closed + "; stack trace left out]", null, null);
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;

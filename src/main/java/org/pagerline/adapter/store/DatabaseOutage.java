@@ -114,6 +114,22 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         return false;
     }
 
+    /**
+     * H2's "the database has been closed" (or "called at shutdown") in {@code t}'s causes, as one
+     * line; null when there is none. A statement can meet the closed database a few ms before the
+     * statement whose write failed reports it and the outage is declared; a stack trace then says
+     * nothing the message does not, so the server's log keeps this line instead.
+     */
+    public static String closedDatabase(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException s
+                    && (s.getErrorCode() == H2_DATABASE_IS_CLOSED || s.getErrorCode() == H2_DATABASE_CALLED_AT_SHUTDOWN)) {
+                return String.valueOf(s.getMessage()).lines().findFirst().orElse("").replaceFirst(";? ?SQL statement:$", "");
+            }
+        }
+        return null;
+    }
+
     /** The log filter held a line back; counted in the next report. */
     public void heldBack() {
         heldBack.incrementAndGet();
