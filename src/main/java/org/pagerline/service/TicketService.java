@@ -423,11 +423,12 @@ public final class TicketService {
 
     // ---- reads ----
 
-    public TicketEvent addEvent(long ticketId, String kind, String detail) {
+    public void addEvent(long ticketId, String kind, String detail) {
         Instant now = clock.instant();
-        return tx.inTransaction(s -> {
+        tx.inTransaction(s -> {
             require(s, ticketId);
-            return s.tickets().addEvent(ticketId, now, kind, detail);
+            s.tickets().addEvent(ticketId, now, kind, detail);
+            return null;
         });
     }
 

@@ -16,9 +16,27 @@ import java.util.Optional;
 /** Small JDBC helpers shared by the stores: parameters, row mapping, SQLException unwrapping. */
 final class Jdbc {
     private final Connection c;
+    private final TimelineLines timeline = new TimelineLines();
 
     Jdbc(Connection c) {
         this.c = c;
+    }
+
+    /** The timeline lines this transaction has added and not yet written. */
+    TimelineLines timeline() {
+        return timeline;
+    }
+
+    /** Writes the timeline lines added so far (before a commit or a savepoint's release). */
+    void writeTimeline() {
+        timeline.write(this);
+    }
+
+    /** Lines not yet written reach the database before a statement that could see them. */
+    private void before(String sql) {
+        if (timeline.pendingFor(sql)) {
+            timeline.write(this);
+        }
     }
 
     /** True on PostgreSQL (several nodes may share it), false on H2 (one node). */
@@ -65,6 +83,7 @@ final class Jdbc {
     }
 
     <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
+        before(sql);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
@@ -85,6 +104,7 @@ final class Jdbc {
     }
 
     int update(String sql, Object... args) {
+        before(sql);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
@@ -95,6 +115,7 @@ final class Jdbc {
 
     /** Runs an INSERT and returns the generated id. */
     long insert(String sql, Object... args) {
+        before(sql);
         try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
             bind(ps, args);
             ps.executeUpdate();
@@ -110,6 +131,7 @@ final class Jdbc {
     }
 
     void batch(String sql, List<Object[]> rows) {
+        before(sql);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Object[] row : rows) {
                 bind(ps, row);
@@ -123,6 +145,7 @@ final class Jdbc {
 
     /** A batch, with each row's update count. */
     int[] batchCounts(String sql, List<Object[]> rows) {
+        before(sql);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Object[] row : rows) {
                 bind(ps, row);
@@ -135,6 +158,7 @@ final class Jdbc {
     }
 
     void execute(String sql) {
+        before(sql);
         try (Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {

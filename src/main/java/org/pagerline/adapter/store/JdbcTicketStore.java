@@ -102,38 +102,21 @@ final class JdbcTicketStore implements TicketStore {
     }
 
     @Override
-    public TicketEvent addEvent(long ticketId, Instant at, String kind, String detail) {
-        String d = detail == null ? "" : detail.length() > 2000 ? detail.substring(0, 1997) + "..." : detail;
-        long id = db.insert("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", ticketId, at, kind, d);
-        db.update("UPDATE tickets SET updated_at=? WHERE id=? AND updated_at<?", at, ticketId, at);
-        return new TicketEvent(id, ticketId, at, kind, d);
+    public void addEvent(long ticketId, Instant at, String kind, String detail) {
+        db.timeline().add(ticketId, at, kind, detail, true);
     }
 
     @Override
     public void addEvents(long ticketId, List<TicketEvent> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        Instant newest = lines.get(0).at();
-        List<Object[]> rows = new java.util.ArrayList<>(lines.size());
         for (TicketEvent e : lines) {
-            String d = e.detail().length() > 2000 ? e.detail().substring(0, 1997) + "..." : e.detail();
-            rows.add(new Object[] {ticketId, e.at(), e.kind(), d});
-            newest = e.at().isAfter(newest) ? e.at() : newest;
+            db.timeline().add(ticketId, e.at(), e.kind(), e.detail(), true);
         }
-        db.batch("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", rows);
-        db.update("UPDATE tickets SET updated_at=? WHERE id=? AND updated_at<?", newest, ticketId, newest);
     }
 
     @Override
     public void addEvents(List<TicketEvent> events) {
-        List<Object[]> rows = new ArrayList<>(events.size());
         for (TicketEvent e : events) {
-            String d = e.detail().length() > 2000 ? e.detail().substring(0, 1997) + "..." : e.detail();
-            rows.add(new Object[] {e.ticketId(), e.at(), e.kind(), d});
-        }
-        if (!rows.isEmpty()) {
-            db.batch("INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)", rows);
+            db.timeline().add(e.ticketId(), e.at(), e.kind(), e.detail(), false);
         }
     }
 

@@ -27,7 +27,12 @@ public final class JdbcTransactions implements Transactions {
     @Override
     public <T> T inTransaction(Function<Stores, T> work) {
         try {
-            return committed(c -> work.apply(new JdbcStores(new Jdbc(c))));
+            return committed(c -> {
+                Jdbc db = new Jdbc(c);
+                T result = work.apply(new JdbcStores(db));
+                db.writeTimeline();
+                return result;
+            });
         } catch (SQLException e) {
             throw new StoreException("transaction", e);
         }
@@ -38,10 +43,11 @@ public final class JdbcTransactions implements Transactions {
         for (int attempt = 1; ; attempt++) {
             try {
                 return committed(c -> {
-                    Stores stores = new JdbcStores(new Jdbc(c));
+                    Jdbc db = new Jdbc(c);
+                    Stores stores = new JdbcStores(db);
                     java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
                     for (Function<Stores, ?> piece : pieces) {
-                        out.add(piece(c, stores, piece));
+                        out.add(piece(c, db, stores, piece));
                     }
                     return out;
                 });
@@ -100,14 +106,16 @@ public final class JdbcTransactions implements Transactions {
      * back to its savepoint and tried again: the winner has gone on, so the retry usually finds its
      * rows free. Any other failure fails this piece alone.
      */
-    private static Result piece(Connection c, Stores stores, Function<Stores, ?> piece) throws SQLException {
+    private static Result piece(Connection c, Jdbc db, Stores stores, Function<Stores, ?> piece) throws SQLException {
         for (int attempt = 1; ; attempt++) {
             java.sql.Savepoint sp = c.setSavepoint();
             try {
                 Object v = piece.apply(stores);
+                db.writeTimeline();   // the piece's lines stand or fall with it
                 c.releaseSavepoint(sp);
                 return new Result(v, null);
             } catch (RuntimeException e) {
+                db.timeline().discard();
                 try {
                     c.rollback(sp); // this piece alone; a broken connection throws and fails them all
                 } catch (SQLException gone) {

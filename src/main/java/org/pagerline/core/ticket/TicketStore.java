@@ -21,19 +21,20 @@ public interface TicketStore {
     /** Newest first. */
     List<Ticket> list(int limit);
 
-    TicketEvent addEvent(long ticketId, Instant at, String kind, String detail);
+    /**
+     * Adds a line to the ticket's timeline and moves its updated_at to {@code at} (never back). The
+     * transaction's lines may be written together, before it commits; anything read in the same
+     * transaction sees them.
+     */
+    void addEvent(long ticketId, Instant at, String kind, String detail);
 
     /**
      * Adds lines to one ticket's timeline in the given order (their ids are ignored); the ticket's
      * updated_at moves once, to the newest line's instant. For a caller that saves a batch.
      */
-    default void addEvents(long ticketId, List<TicketEvent> lines) {
-        for (TicketEvent e : lines) {
-            addEvent(ticketId, e.at(), e.kind(), e.detail());
-        }
-    }
+    void addEvents(long ticketId, List<TicketEvent> lines);
 
-    /** Many timeline lines at once (ticket id, at, kind, detail; the id is ignored). */
+    /** Many timeline lines at once (ticket id, at, kind, detail; the id is ignored); updated_at is not moved. */
     void addEvents(List<TicketEvent> events);
 
     /** The timeline, sorted by time (then by the order written). */

@@ -46,7 +46,10 @@ public final class CommitLoad {
             Thread w = new Thread(() -> {
                 while (true) {
                     long n = next.incrementAndGet();
-                    tx.inTransaction(s -> s.tickets().addEvent(t.id(), Clock.systemUTC().instant(), "LOAD", "n=" + n));
+                    tx.inTransaction(s -> {
+                        s.tickets().addEvent(t.id(), Clock.systemUTC().instant(), "LOAD", "n=" + n);
+                        return n;
+                    });
                     synchronized (out) {
                         out.println("ack " + n);
                         out.flush();

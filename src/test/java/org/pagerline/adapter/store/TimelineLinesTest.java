@@ -1,0 +1,110 @@
+package org.pagerline.adapter.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketStatus;
+import org.pagerline.service.Stores;
+import org.pagerline.service.Transactions;
+import org.pagerline.testkit.TestDatabase;
+
+/** A transaction's timeline lines, written together at its end, on the H2 file as the server opens it. */
+class TimelineLinesTest {
+    static final Instant AT = Instant.parse("2026-12-03T03:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoTransactionsAddingLinesToTheSameTicketsInOppositeOrdersBothCommit() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long one = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            long two = tx.inTransaction(s -> newTicket(s, "+12045550102"));
+            // both have added their first line before either adds its second (a page claim and a
+            // call's save touching the same two tickets): written as they came, that is a deadlock
+            CyclicBarrier bothAddedTheirFirst = new CyclicBarrier(2);
+            CompletableFuture<Void> a = CompletableFuture.runAsync(() -> lines(tx, "A", bothAddedTheirFirst, one, two));
+            CompletableFuture<Void> b = CompletableFuture.runAsync(() -> lines(tx, "B", bothAddedTheirFirst, two, one));
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+            for (long t : List.of(one, two)) {
+                List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream().map(TicketEvent::kind)
+                        .filter(k -> k.startsWith("LINE_")).sorted().toList();
+                assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t);
+            }
+        }
+    }
+
+    @Test
+    void linesAddedEarlierInTheTransactionAreSeenByItsReads() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            Instant later = AT.plusSeconds(90);
+            tx.inTransaction(s -> {
+                s.tickets().addEvent(t, later, "PAGE_HELD", "held");
+                assertEquals(List.of("PAGE_HELD"), s.tickets().events(t).stream().map(TicketEvent::kind).toList());
+                assertEquals(later, s.tickets().find(t).orElseThrow().updatedAt(), "the ticket's updated_at moved with its line");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aPieceRolledBackTakesItsLinesWithItAndTheOthersStand() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            List<Transactions.Result> results = tx.inOneCommit(List.of(
+                    s -> {
+                        s.tickets().addEvent(t, AT.plusSeconds(1), "FIRST", "stands");
+                        return 1;
+                    },
+                    s -> {
+                        s.tickets().addEvent(t, AT.plusSeconds(2), "UNDONE", "its piece failed");
+                        throw new IllegalStateException("the piece failed after adding its line");
+                    },
+                    s -> {
+                        s.tickets().addEvent(t, AT.plusSeconds(3), "THIRD", "stands");
+                        return 3;
+                    }));
+            assertNull(results.get(0).failure());
+            assertNotNull(results.get(1).failure());
+            assertNull(results.get(2).failure());
+            assertEquals(List.of("FIRST", "THIRD"), tx.inTransaction(s -> s.tickets().events(t)).stream()
+                    .map(TicketEvent::kind).toList());
+            assertEquals(AT.plusSeconds(3), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt());
+        }
+    }
+
+    private static void lines(Transactions tx, String who, CyclicBarrier barrier, long first, long second) {
+        tx.inTransaction(s -> {
+            s.tickets().addEvent(first, AT.plusSeconds(10), "LINE_" + who, "first");
+            try {
+                barrier.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the other transaction never added its first line", e);
+            }
+            s.tickets().addEvent(second, AT.plusSeconds(11), "LINE_" + who, "second");
+            return null;
+        });
+    }
+
+    private static long newTicket(Stores s, String caller) {
+        return s.tickets().insert(new Ticket(0, AT, AT, TicketStatus.OPEN, TicketSource.PHONE, null, caller, "Caller", null,
+                null, null)).id();
+    }
+}
