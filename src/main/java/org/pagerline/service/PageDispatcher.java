@@ -158,7 +158,9 @@ public final class PageDispatcher {
             }
             Instant now = clock.instant();
             recordings.clear();
-            List<Page> claimed = tx.inTransaction(s -> claim(s, now, limit));
+            // a claim or a record that lost a deadlock (a call's save on the same tickets) is tried
+            // again: failing, it would end the pass, or leave sent pages SENDING to be looked up later
+            List<Page> claimed = tx.inTransactionRetryingConflicts(s -> claim(s, now, limit));
             if (claimed.isEmpty()) {
                 break;
             }
@@ -205,7 +207,10 @@ public final class PageDispatcher {
             results.removeIf(java.util.Objects::isNull);
             // One transaction for the whole batch's results: the hand-overs already happened, outside it.
             Instant at = clock.instant();
-            tx.run(s -> results.forEach(r -> record(s, r, at)));
+            tx.inTransactionRetryingConflicts(s -> {
+                results.forEach(r -> record(s, r, at));
+                return null;
+            });
             results.forEach(this::count);
             if (Thread.currentThread().isInterrupted()) {
                 return sent;

@@ -19,6 +19,16 @@ public interface Transactions {
         });
     }
 
+    /**
+     * {@link #inTransaction}, run again in full (at most a few times) when the database chose it as
+     * a deadlock's victim or failed it on a serialization conflict: the winner has gone on, so the
+     * next try usually finds its rows free. Only for work that touches nothing but the stores (no
+     * hand-over, no message, nothing that must not happen twice). The default (for stand-ins) runs it once.
+     */
+    default <T> T inTransactionRetryingConflicts(Function<Stores, T> work) {
+        return inTransaction(work);
+    }
+
     /** What one piece of {@link #inOneCommit} came to: its result, or what it threw (then {@code value} is null). */
     record Result(Object value, RuntimeException failure) {}
 

@@ -304,4 +304,45 @@ class EngineAndDispatcherStallTest {
                     .filter(p -> p.id() == again.page().pageId()).findFirst().orElseThrow().providerId());
         }
     }
+
+    @Test
+    void aClaimAndARecordThatLoseADeadlockAreRunAgainAndThePagesGoOutOnce() {
+        long id = h.voicemail(Priority.P3);
+        AtomicBoolean claimLost = new AtomicBoolean();
+        AtomicBoolean recordLost = new AtomicBoolean();
+        // the database picks the dispatcher as a deadlock's victim once while it claims, and once while it
+        // writes what the channels said (a call's save on the same tickets, say): both are run again
+        Transactions tx = new Transactions() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+                return h.tx.inTransaction(s -> work.apply(losing(s)));
+            }
+
+            @Override
+            public <T> T inTransactionRetryingConflicts(java.util.function.Function<Stores, T> work) {
+                return h.tx.inTransactionRetryingConflicts(s -> work.apply(losing(s)));
+            }
+
+            private Stores losing(Stores s) {
+                org.pagerline.core.page.PageStore pages = before(org.pagerline.core.page.PageStore.class, s.pages(), (m, args) -> {
+                    if (m.equals("holdClaims") && claimLost.compareAndSet(false, true)
+                            || m.equals("markSent") && recordLost.compareAndSet(false, true)) {
+                        throw new IllegalStateException("database error (40001)",
+                                new java.sql.SQLException("Deadlock detected. The current transaction was rolled back.", "40001"));
+                    }
+                });
+                return (Stores) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Stores.class},
+                        (proxy, m, args) -> m.getName().equals("pages") ? pages : m.invoke(s, args));
+            }
+        };
+        try (EscalationEngine e = engine(tx, dispatcher(tx, h.phones.channels(), Duration.ofSeconds(5)))) {
+            e.runDue();
+        }
+        assertTrue(claimLost.get() && recordLost.get(), "both conflicts happened");
+        h.expectPaged(PAT, id);
+        h.expectPaged(SAM, id);
+        h.expectNothingElse();
+        assertEquals(PageState.SENT, patsPageState(id, Channel.SMS), "what the channel said was written");
+        assertEquals(PageState.SENT, patsPageState(id, Channel.VOICE));
+    }
 }

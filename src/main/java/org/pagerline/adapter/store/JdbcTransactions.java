@@ -39,6 +39,19 @@ public final class JdbcTransactions implements Transactions {
     }
 
     @Override
+    public <T> T inTransactionRetryingConflicts(Function<Stores, T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return inTransaction(work);
+            } catch (RuntimeException e) {
+                if (attempt >= CONFLICT_ATTEMPTS || !lostAConflict(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
     public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
         for (int attempt = 1; ; attempt++) {
             try {

@@ -62,6 +62,37 @@ class ARealH2DeadlockLosesNothingTest {
         }
     }
 
+    @Test
+    void aTransactionThatLostADeadlockIsRunAgainInFull() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            Instant at = Instant.parse("2026-12-02T03:00:00Z");
+            long one = tx.inTransaction(s -> newTicket(s, at, "+12045550101"));
+            long two = tx.inTransaction(s -> newTicket(s, at, "+12045550102"));
+            CyclicBarrier bothHoldTheirFirst = new CyclicBarrier(2);
+            AtomicInteger tries = new AtomicInteger();
+            AtomicBoolean aFirstTry = new AtomicBoolean(true);
+            AtomicBoolean bFirstTry = new AtomicBoolean(true);
+            // a page claim and a record of sent pages, say: two lines each, the tickets in opposite orders
+            CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> tx.inTransactionRetryingConflicts(s -> {
+                line(one, "A", at, bothHoldTheirFirst, aFirstTry, tries).apply(s);
+                return line(two, "A", at, null, null, tries).apply(s);
+            }));
+            CompletableFuture<Object> b = CompletableFuture.supplyAsync(() -> tx.inTransactionRetryingConflicts(s -> {
+                line(two, "B", at, bothHoldTheirFirst, bFirstTry, tries).apply(s);
+                return line(one, "B", at, null, null, tries).apply(s);
+            }));
+            assertEquals("A", a.get(60, TimeUnit.SECONDS));
+            assertEquals("B", b.get(60, TimeUnit.SECONDS));
+            assertTrue(tries.get() > 4, "the two transactions deadlocked and one was run again (" + tries.get() + " lines added)");
+            for (long t : List.of(one, two)) {
+                List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream()
+                        .map(e -> e.kind()).filter(k -> k.startsWith("LINE_")).sorted().toList();
+                assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t + ": each transaction's line, once");
+            }
+        }
+    }
+
     private static long newTicket(Stores s, Instant at, String caller) {
         return s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.PHONE, null, caller, "Caller", null,
                 null, null)).id();
