@@ -262,6 +262,11 @@ public final class PageDispatcher {
                     continue;
                 }
                 s.pages().markUnconfirmed(p.id(), first.get().claimedAt());
+                // what the provider accepted those hand-overs as: that record is this page's, whatever else
+                // went to the same phone then
+                e.getValue().stream().filter(x -> x.attempt() > p.attempts() && x.providerId() != null)
+                        .filter(x -> !p.createdAt().isAfter(x.claimedAt()))
+                        .forEach(x -> s.pages().noteProviderRecord(x.providerId(), p.id(), x.claimedAt()));
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p) + " was handed over at "
                         + first.get().claimedAt() + " by a run that stopped, but the database came back without it:"
                         + " sending it again unless the provider has it");
@@ -289,6 +294,20 @@ public final class PageDispatcher {
         } catch (RuntimeException e) {
             log.error("the hand-over journal was not written ({}); these pages go anyway, but a crash now could send"
                     + " them twice if the database also loses their claims", e.getMessage());
+        }
+    }
+
+    /**
+     * Adds the provider's id for an accepted hand-over to the journal, before the database has it: if
+     * the database then loses the result, the next run knows which of the provider's calls is this
+     * page's. Not written: logged, and the look-up falls back to telling records apart by time.
+     */
+    private void journalAccepted(Page p, String providerId) {
+        try {
+            journal.handingOver(List.of(new HandOverJournal.Entry(p.id(), p.attempts(), p.claimedAt(), providerId)));
+        } catch (RuntimeException e) {
+            log.error("page {}: the provider's id {} was not added to the hand-over journal ({})", p.id(), providerId,
+                    e.getMessage());
         }
     }
 
@@ -600,6 +619,9 @@ public final class PageDispatcher {
             log.warn("channel {} threw for page {}: {}", channel.name(), p.id(), e.toString());
             r = SendResult.temporary(null, channel.name() + " failed: " + e.getMessage());
         }
+        if (r.status() == SendResult.Status.ACCEPTED && r.providerId() != null) {
+            journalAccepted(p, r.providerId());
+        }
         return new Sent(p, channel.name(), r);
     }
 
@@ -624,6 +646,9 @@ public final class PageDispatcher {
         }
         if (!providerIdFree(providerId, p.id(), since)) {
             return true;
+        }
+        if (providerId != null && tx.inTransaction(s -> s.pages().providerRecordNotedAs(providerId, p.id()))) {
+            return false;   // the journal has it as this page's hand-over (the database lost the result)
         }
         String body = p.channel() == Channel.SMS ? p.text() : null;
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,

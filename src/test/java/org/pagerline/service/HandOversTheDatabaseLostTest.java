@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.adapter.store.HandOverFile;
+import org.pagerline.core.page.BundleGaps;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
@@ -53,12 +54,61 @@ class HandOversTheDatabaseLostTest {
 
     /** A fresh process's dispatcher: its own sender pool, the journal in the data directory. */
     private EscalationEngine newRun() {
+        return newRun(provider(), BundleGaps.defaults());
+    }
+
+    private EscalationEngine newRun(Map<Channel, PageChannel> provider, BundleGaps gaps) {
         ExecutorService senders = Executors.newFixedThreadPool(4);
         pools.add(senders);
-        PageDispatcher d = new PageDispatcher(h.tx, h.clock, provider(), new RateLimit(10, Duration.ofMinutes(10)),
+        PageDispatcher d = new PageDispatcher(h.tx, h.clock, provider, new RateLimit(10, Duration.ofMinutes(10)),
                 new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), Duration.ofSeconds(60), senders,
-                Duration.ofSeconds(5)).withJournal(new HandOverFile(dir.resolve("handovers.log")));
+                Duration.ofSeconds(5)).withJournal(new HandOverFile(dir.resolve("handovers.log"))).withBundleGaps(gaps);
         return new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), d);
+    }
+
+    /** A provider record as Twilio lists it: its id, the number it went to, when it was created. */
+    record Made(String sid, String to, Instant created) {}
+
+    /**
+     * Like Twilio: a call carries nothing of its page, so a look-up lists everything made to the
+     * page's number on that channel and takes the closest record the dispatcher does not rule out.
+     */
+    private Map<Channel, PageChannel> providerListingByNumber(Map<Channel, List<Made>> made) {
+        Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
+        java.util.concurrent.atomic.AtomicInteger sids = new java.util.concurrent.atomic.AtomicInteger();
+        for (Channel c : Channel.values()) {
+            made.put(c, new CopyOnWriteArrayList<>());
+            m.put(c, new PageChannel() {
+                @Override
+                public Channel channel() {
+                    return c;
+                }
+
+                @Override
+                public String name() {
+                    return "provider-" + c.name().toLowerCase();
+                }
+
+                @Override
+                public SendResult send(OutgoingPage page) {
+                    List<String> mine = creates.computeIfAbsent(page.pageId(), k -> new CopyOnWriteArrayList<>());
+                    String sid = c.name().charAt(0) + "A" + sids.incrementAndGet();
+                    mine.add(sid);
+                    made.get(c).add(new Made(sid, page.to(), h.clock.instant()));
+                    return SendResult.accepted(sid);
+                }
+
+                @Override
+                public Optional<SendResult> lookUp(OutgoingPage page, Instant since, BiPredicate<String, Instant> mayBeAnothers) {
+                    lookUps.add(page.pageId());
+                    return made.get(c).stream().filter(r -> r.to().equals(page.to()))
+                            .filter(r -> !mayBeAnothers.test(r.sid(), r.created()))
+                            .min(java.util.Comparator.comparing(r -> Duration.between(since, r.created()).abs()))
+                            .map(r -> SendResult.accepted(r.sid()));
+                }
+            });
+        }
+        return m;
     }
 
     /** Accepts every create at once; its lists hold what it created, by page. */
@@ -137,6 +187,39 @@ class HandOversTheDatabaseLostTest {
         String story = h.incidents.show(id).timeline().toString();
         assertEquals(4, story.split("has it from the hand-over at", -1).length - 1, story);
         assertEquals(4, story.split("the database came back without it", -1).length - 1, story);
+    }
+
+    @Test
+    void twoCallsToOnePhoneThatTheDatabaseForgotAreEachFoundAsTheirOwnNotPlacedAgain() throws Exception {
+        // two incidents, every page its own hand-over: Pat and Sam each get two calls at the same moment
+        long first = h.voicemail(Priority.P3);
+        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        Map<Channel, List<Made>> made = new EnumMap<>(Channel.class);
+        Map<Channel, PageChannel> provider = providerListingByNumber(made);
+        BundleGaps none = new BundleGaps(Duration.ZERO, Duration.ZERO);
+        try (EscalationEngine killed = newRun(provider, none)) {
+            killed.runDue();
+        }
+        List<Page> handed = new ArrayList<>(pages(first));
+        handed.addAll(pages(second));
+        assertEquals(8, handed.size(), handed.toString());
+        assertTrue(handed.stream().allMatch(p -> p.state() == PageState.SENT), handed.toString());
+        databaseLosesTheRunsWork(handed.stream().map(p -> new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(),
+                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(),
+                p.fallback(), PageState.PENDING, 0, p.createdAt(), p.createdAt(), null, null, null, null)).toList());
+
+        h.clock.advance(Duration.ofSeconds(5));
+        try (EscalationEngine next = newRun(provider, none)) {
+            next.runDue();
+        }
+
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page made once at the provider: " + creates);
+        for (long incident : List.of(first, second)) {
+            for (Page p : pages(incident)) {
+                assertEquals(PageState.SENT, p.state(), p.toString());
+                assertEquals(creates.get(p.id()).get(0), p.providerId(), "page " + p.id() + " has its own call or text");
+            }
+        }
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.pagerline.service.HandOverJournal;
 
 /**
  * The hand-over journal as a file beside the database ({@code handovers.log} in {@code data.dir},
- * owner-only): one line per hand-over, {@code <page id> <attempt> <claimed at>}, appended with one
+ * owner-only): one line per hand-over, {@code <page id> <attempt> <claimed at>}, and one more with
+ * {@code <provider id>} at its end once the provider accepted it, appended with one
  * write per batch. A write is in the operating system's hands when it returns, so it survives the
  * process being killed (like H2's own commits, it is not forced to the disk). Nothing is removed
  * while it is small: H2 was seen to lose a whole run's work, so entries are kept across runs; past
@@ -44,7 +45,14 @@ public final class HandOverFile implements HandOverJournal {
         }
         StringBuilder lines = new StringBuilder();
         for (Entry e : entries) {
-            lines.append(e.pageId()).append(' ').append(e.attempt()).append(' ').append(e.claimedAt()).append('\n');
+            if (e.providerId() != null && !e.providerId().matches("\\S+")) {
+                continue;   // one field per word: an id with spaces could not be read back (no provider has one)
+            }
+            lines.append(e.pageId()).append(' ').append(e.attempt()).append(' ').append(e.claimedAt());
+            if (e.providerId() != null) {
+                lines.append(' ').append(e.providerId());
+            }
+            lines.append('\n');
         }
         try {
             if (Files.exists(file) && Files.size(file) > maxBytes) {
@@ -80,11 +88,12 @@ public final class HandOverFile implements HandOverJournal {
     /** A line as written, or empty for one torn by a kill mid-write. */
     static java.util.Optional<Entry> parse(String line) {
         String[] f = line.trim().split(" ");
-        if (f.length != 3) {
+        if (f.length != 3 && f.length != 4) {
             return java.util.Optional.empty();
         }
         try {
-            return java.util.Optional.of(new Entry(Long.parseLong(f[0]), Integer.parseInt(f[1]), Instant.parse(f[2])));
+            return java.util.Optional.of(new Entry(Long.parseLong(f[0]), Integer.parseInt(f[1]), Instant.parse(f[2]),
+                    f.length == 4 ? f[3] : null));
         } catch (RuntimeException torn) {
             return java.util.Optional.empty();
         }

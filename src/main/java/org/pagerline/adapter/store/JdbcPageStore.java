@@ -301,6 +301,12 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public boolean providerRecordNotedAs(String providerId, long pageId) {
+        return db.one("SELECT 1 FROM provider_records WHERE provider_id=? AND page_id=? FETCH FIRST 1 ROWS ONLY",
+                rs -> rs.getInt(1), providerId, pageId).isPresent();
+    }
+
+    @Override
     public boolean otherUnaccountedHandOver(long pageId, String to, Channel channel, String body, Instant claimedFrom,
             Instant claimedBy) {
         // an unconfirmed hand-over may have no claim on the page any more (the database lost it: see

@@ -145,6 +145,9 @@ public interface PageStore {
      */
     void noteProviderRecord(String providerId, Long pageId, Instant at);
 
+    /** Whether {@code providerId} was {@link #noteProviderRecord noted} as {@code pageId}'s own hand-over. */
+    boolean providerRecordNotedAs(String providerId, long pageId);
+
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
      * when {@code body} is not null), has a hand-over whose outcome is unknown that began between

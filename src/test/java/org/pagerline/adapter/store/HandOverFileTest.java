@@ -34,6 +34,16 @@ class HandOverFileTest {
     }
 
     @Test
+    void whatTheProviderAcceptedAHandOverAsIsReadBackBesideTheHandOver() {
+        Path file = dir.resolve("handovers.log");
+        HandOverFile journal = new HandOverFile(file);
+        journal.handingOver(List.of(new Entry(15, 1, T)));
+        journal.handingOver(List.of(new Entry(15, 1, T, "CA0123456789abcdef"), new Entry(16, 1, T, "an id with spaces")));
+        assertEquals(List.of(new Entry(15, 1, T), new Entry(15, 1, T, "CA0123456789abcdef")), journal.entries(),
+                "an id that could not be read back as one word is left out");
+    }
+
+    @Test
     void pastItsSizeTheOlderHalfIsDroppedAndTheNewestEntriesKept() {
         Path file = dir.resolve("handovers.log");
         HandOverFile journal = new HandOverFile(file, 2_000);
