@@ -66,6 +66,25 @@ class HandOversTheDatabaseLostTest {
         return new EscalationEngine(h.tx, h.clock, Duration.ofMinutes(30), d);
     }
 
+    /** One of the test provider's channels: its name says which. */
+    private abstract static class ProviderChannel implements PageChannel {
+        final Channel c;
+
+        ProviderChannel(Channel c) {
+            this.c = c;
+        }
+
+        @Override
+        public Channel channel() {
+            return c;
+        }
+
+        @Override
+        public String name() {
+            return "provider-" + c.name().toLowerCase();
+        }
+    }
+
     /** A provider record as Twilio lists it: its id, the number it went to, when it was created. */
     record Made(String sid, String to, Instant created) {}
 
@@ -78,17 +97,7 @@ class HandOversTheDatabaseLostTest {
         java.util.concurrent.atomic.AtomicInteger sids = new java.util.concurrent.atomic.AtomicInteger();
         for (Channel c : Channel.values()) {
             made.put(c, new CopyOnWriteArrayList<>());
-            m.put(c, new PageChannel() {
-                @Override
-                public Channel channel() {
-                    return c;
-                }
-
-                @Override
-                public String name() {
-                    return "provider-" + c.name().toLowerCase();
-                }
-
+            m.put(c, new ProviderChannel(c) {
                 @Override
                 public SendResult send(OutgoingPage page) {
                     List<String> mine = creates.computeIfAbsent(page.pageId(), k -> new CopyOnWriteArrayList<>());
@@ -115,17 +124,7 @@ class HandOversTheDatabaseLostTest {
     private Map<Channel, PageChannel> provider() {
         Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
         for (Channel c : Channel.values()) {
-            m.put(c, new PageChannel() {
-                @Override
-                public Channel channel() {
-                    return c;
-                }
-
-                @Override
-                public String name() {
-                    return "provider-" + c.name().toLowerCase();
-                }
-
+            m.put(c, new ProviderChannel(c) {
                 @Override
                 public SendResult send(OutgoingPage page) {
                     List<String> mine = creates.computeIfAbsent(page.pageId(), k -> new CopyOnWriteArrayList<>());

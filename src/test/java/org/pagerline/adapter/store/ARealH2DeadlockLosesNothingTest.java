@@ -31,18 +31,20 @@ import org.pagerline.testkit.TestDatabase;
 class ARealH2DeadlockLosesNothingTest {
     @TempDir
     Path dir;
+    final Instant at = Instant.parse("2026-12-02T03:00:00Z");
+    /** Both commits (or transactions) hold their first ticket's row before either goes on: the deadlock. */
+    final CyclicBarrier bothHoldTheirFirst = new CyclicBarrier(2);
+    /** Lines added, over every try. */
+    final AtomicInteger tries = new AtomicInteger();
+    final AtomicBoolean aFirstTry = new AtomicBoolean(true);
+    final AtomicBoolean bFirstTry = new AtomicBoolean(true);
 
     @Test
     void bothCommitsOfADeadlockAreWrittenInFull() throws Exception {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
-            Instant at = Instant.parse("2026-12-02T03:00:00Z");
             long one = tx.inTransaction(s -> newTicket(s, at, "+12045550101"));
             long two = tx.inTransaction(s -> newTicket(s, at, "+12045550102"));
-            CyclicBarrier bothHoldTheirFirst = new CyclicBarrier(2);
-            AtomicInteger tries = new AtomicInteger();
-            AtomicBoolean aFirstTry = new AtomicBoolean(true);
-            AtomicBoolean bFirstTry = new AtomicBoolean(true);
             CompletableFuture<List<Transactions.Result>> a = CompletableFuture.supplyAsync(() -> tx.inOneCommit(List.of(
                     line(one, "A", at, bothHoldTheirFirst, aFirstTry, tries), line(two, "A", at, null, null, tries))));
             CompletableFuture<List<Transactions.Result>> b = CompletableFuture.supplyAsync(() -> tx.inOneCommit(List.of(
@@ -54,11 +56,7 @@ class ARealH2DeadlockLosesNothingTest {
                 assertNull(r.failure(), () -> "B's lines: " + r.failure());
             }
             assertTrue(tries.get() > 4, "the two commits deadlocked and one was tried again (" + tries.get() + " pieces run)");
-            for (long t : List.of(one, two)) {
-                List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream()
-                        .map(e -> e.kind()).filter(k -> k.startsWith("LINE_")).sorted().toList();
-                assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t + ": each commit's line, once");
-            }
+            eachTicketHasOneLineFromEach(tx, one, two);
         }
     }
 
@@ -66,13 +64,8 @@ class ARealH2DeadlockLosesNothingTest {
     void aTransactionThatLostADeadlockIsRunAgainInFull() throws Exception {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
-            Instant at = Instant.parse("2026-12-02T03:00:00Z");
             long one = tx.inTransaction(s -> newTicket(s, at, "+12045550101"));
             long two = tx.inTransaction(s -> newTicket(s, at, "+12045550102"));
-            CyclicBarrier bothHoldTheirFirst = new CyclicBarrier(2);
-            AtomicInteger tries = new AtomicInteger();
-            AtomicBoolean aFirstTry = new AtomicBoolean(true);
-            AtomicBoolean bFirstTry = new AtomicBoolean(true);
             // a page claim and a record of sent pages, say: two lines each, the tickets in opposite orders
             CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> tx.inTransactionRetryingConflicts(s -> {
                 line(one, "A", at, bothHoldTheirFirst, aFirstTry, tries).apply(s);
@@ -85,11 +78,16 @@ class ARealH2DeadlockLosesNothingTest {
             assertEquals("A", a.get(60, TimeUnit.SECONDS));
             assertEquals("B", b.get(60, TimeUnit.SECONDS));
             assertTrue(tries.get() > 4, "the two transactions deadlocked and one was run again (" + tries.get() + " lines added)");
-            for (long t : List.of(one, two)) {
-                List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream()
-                        .map(e -> e.kind()).filter(k -> k.startsWith("LINE_")).sorted().toList();
-                assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t + ": each transaction's line, once");
-            }
+            eachTicketHasOneLineFromEach(tx, one, two);
+        }
+    }
+
+    /** Both tickets hold A's line and B's, once each, whatever was tried again. */
+    private static void eachTicketHasOneLineFromEach(Transactions tx, long one, long two) {
+        for (long t : List.of(one, two)) {
+            List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream()
+                    .map(e -> e.kind()).filter(k -> k.startsWith("LINE_")).sorted().toList();
+            assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t + ": each side's line, once");
         }
     }
 
