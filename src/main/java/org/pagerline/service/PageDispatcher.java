@@ -249,6 +249,14 @@ public final class PageDispatcher {
             int n = 0;
             for (Map.Entry<Long, List<HandOverJournal.Entry>> e : byPage.entrySet()) {
                 Optional<Page> found = s.pages().find(e.getKey());
+                if (found.isPresent() && found.get().state() == PageState.SENDING) {
+                    // left SENDING: its claim survived, its result did not; what the provider accepted its
+                    // hand-overs as is this page's when the look-up comes
+                    Page left = found.get();
+                    e.getValue().stream().filter(x -> x.providerId() != null && !left.createdAt().isAfter(x.claimedAt()))
+                            .forEach(x -> s.pages().noteProviderRecord(x.providerId(), left.id(), x.claimedAt()));
+                    continue;
+                }
                 if (found.isEmpty() || found.get().state() != PageState.PENDING) {
                     continue;
                 }

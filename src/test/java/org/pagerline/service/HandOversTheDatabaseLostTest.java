@@ -222,6 +222,39 @@ class HandOversTheDatabaseLostTest {
     }
 
     @Test
+    void twoCallsToOnePhoneLeftSendingWithTheirResultsLostAreEachFoundAsTheirOwn() throws Exception {
+        long first = h.voicemail(Priority.P3);
+        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        Map<Channel, List<Made>> made = new EnumMap<>(Channel.class);
+        Map<Channel, PageChannel> provider = providerListingByNumber(made);
+        BundleGaps none = new BundleGaps(Duration.ZERO, Duration.ZERO);
+        try (EscalationEngine killed = newRun(provider, none)) {
+            killed.runDue();
+        }
+        // the claims survived the crash, the results did not: every page SENDING under its claim
+        try (Connection c = h.db.database().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE pages SET state='SENDING', sent_at=NULL, provider_id=NULL WHERE incident_id IN (?,?)")) {
+            ps.setLong(1, first);
+            ps.setLong(2, second);
+            assertEquals(8, ps.executeUpdate());
+            c.createStatement().executeUpdate("DELETE FROM provider_records");   // written with the results
+        }
+
+        h.clock.advance(Duration.ofSeconds(61));       // past the send timeout: the next run looks them up
+        try (EscalationEngine next = newRun(provider, none)) {
+            next.runDue();
+        }
+
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page made once at the provider: " + creates);
+        for (long incident : List.of(first, second)) {
+            for (Page p : pages(incident)) {
+                assertEquals(PageState.SENT, p.state(), p.toString());
+                assertEquals(creates.get(p.id()).get(0), p.providerId(), "page " + p.id() + " has its own call or text");
+            }
+        }
+    }
+
+    @Test
     void aRestartAfterHandOversTheDatabaseKeptAsksTheProviderNothing() {
         long id = h.voicemail(Priority.P3);
         try (EscalationEngine first = newRun()) {
