@@ -252,9 +252,7 @@ public final class PageDispatcher {
                 if (found.isPresent() && found.get().state() == PageState.SENDING) {
                     // left SENDING: its claim survived, its result did not; what the provider accepted its
                     // hand-overs as is this page's when the look-up comes
-                    Page left = found.get();
-                    e.getValue().stream().filter(x -> x.providerId() != null && !left.createdAt().isAfter(x.claimedAt()))
-                            .forEach(x -> s.pages().noteProviderRecord(x.providerId(), left.id(), x.claimedAt()));
+                    noteWhatTheProviderAccepted(s, found.get(), e.getValue(), 0);
                     continue;
                 }
                 if (found.isEmpty() || found.get().state() != PageState.PENDING) {
@@ -270,11 +268,7 @@ public final class PageDispatcher {
                     continue;
                 }
                 s.pages().markUnconfirmed(p.id(), first.get().claimedAt());
-                // what the provider accepted those hand-overs as: that record is this page's, whatever else
-                // went to the same phone then
-                e.getValue().stream().filter(x -> x.attempt() > p.attempts() && x.providerId() != null)
-                        .filter(x -> !p.createdAt().isAfter(x.claimedAt()))
-                        .forEach(x -> s.pages().noteProviderRecord(x.providerId(), p.id(), x.claimedAt()));
+                noteWhatTheProviderAccepted(s, p, e.getValue(), p.attempts());
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_RESENT", DeliveryOutcomes.describe(p) + " was handed over at "
                         + first.get().claimedAt() + " by a run that stopped, but the database came back without it:"
                         + " sending it again unless the provider has it");
@@ -303,6 +297,16 @@ public final class PageDispatcher {
             log.error("the hand-over journal was not written ({}); these pages go anyway, but a crash now could send"
                     + " them twice if the database also loses their claims", e.getMessage());
         }
+    }
+
+    /**
+     * Notes the provider ids the journal has for {@code p}'s hand-overs after attempt {@code after}
+     * as {@code p}'s records, whatever else went to the same phone then (one journaled under the same
+     * id before the page existed is another page's).
+     */
+    private static void noteWhatTheProviderAccepted(Stores s, Page p, List<HandOverJournal.Entry> entries, int after) {
+        entries.stream().filter(x -> x.attempt() > after && x.providerId() != null && !p.createdAt().isAfter(x.claimedAt()))
+                .forEach(x -> s.pages().noteProviderRecord(x.providerId(), p.id(), x.claimedAt()));
     }
 
     /**

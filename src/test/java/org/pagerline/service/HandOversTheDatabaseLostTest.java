@@ -85,6 +85,30 @@ class HandOversTheDatabaseLostTest {
         }
     }
 
+    /** Every page its own hand-over. */
+    static final BundleGaps NO_BUNDLES = new BundleGaps(Duration.ZERO, Duration.ZERO);
+
+    /** Two incidents paged by one run, every page its own hand-over: Pat and Sam each get two calls at once. */
+    private List<Long> twoIncidentsPagedWithoutBundles(Map<Channel, PageChannel> provider) {
+        long first = h.voicemail(Priority.P3);
+        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        try (EscalationEngine killed = newRun(provider, NO_BUNDLES)) {
+            killed.runDue();
+        }
+        return List.of(first, second);
+    }
+
+    /** Each page was made once at the provider and is SENT as that record, its own call or text. */
+    private void eachPageMadeOnceAndSentAsItsOwn(List<Long> incidents) {
+        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page made once at the provider: " + creates);
+        for (long incident : incidents) {
+            for (Page p : pages(incident)) {
+                assertEquals(PageState.SENT, p.state(), p.toString());
+                assertEquals(creates.get(p.id()).get(0), p.providerId(), "page " + p.id() + " has its own call or text");
+            }
+        }
+    }
+
     /** A provider record as Twilio lists it: its id, the number it went to, when it was created. */
     record Made(String sid, String to, Instant created) {}
 
@@ -92,7 +116,8 @@ class HandOversTheDatabaseLostTest {
      * Like Twilio: a call carries nothing of its page, so a look-up lists everything made to the
      * page's number on that channel and takes the closest record the dispatcher does not rule out.
      */
-    private Map<Channel, PageChannel> providerListingByNumber(Map<Channel, List<Made>> made) {
+    private Map<Channel, PageChannel> providerListingByNumber() {
+        Map<Channel, List<Made>> made = new EnumMap<>(Channel.class);
         Map<Channel, PageChannel> m = new EnumMap<>(Channel.class);
         java.util.concurrent.atomic.AtomicInteger sids = new java.util.concurrent.atomic.AtomicInteger();
         for (Channel c : Channel.values()) {
@@ -148,16 +173,22 @@ class HandOversTheDatabaseLostTest {
         return h.incidents.show(incident).pages();
     }
 
-    /** Puts the pages back as the database had them before the run's claims: what H2 came back with. */
-    private void databaseLosesTheRunsWork(List<Page> before) throws Exception {
+    /** Puts the pages back as they were created, before the run's claims: what H2 came back with. */
+    private void databaseLosesTheRunsWork(List<Page> handed) throws Exception {
         try (Connection c = h.db.database().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE pages SET state='PENDING', attempts=?, claimed_at=NULL, sent_at=NULL, provider_id=NULL,"
+                "UPDATE pages SET state='PENDING', attempts=0, claimed_at=NULL, sent_at=NULL, provider_id=NULL,"
                         + " next_attempt_at=? WHERE id=?")) {
-            for (Page p : before) {
-                ps.setInt(1, p.attempts());
-                ps.setTimestamp(2, Timestamp.from(p.nextAttemptAt()));
-                ps.setLong(3, p.id());
+            for (Page p : handed) {
+                ps.setTimestamp(1, Timestamp.from(p.createdAt()));
+                ps.setLong(2, p.id());
                 ps.executeUpdate();
+            }
+            // the provider records the run noted were written with its results
+            try (PreparedStatement notes = c.prepareStatement("DELETE FROM provider_records WHERE page_id=?")) {
+                for (Page p : handed) {
+                    notes.setLong(1, p.id());
+                    notes.executeUpdate();
+                }
             }
         }
     }
@@ -170,9 +201,7 @@ class HandOversTheDatabaseLostTest {
         }
         List<Page> handed = pages(id);
         assertTrue(handed.stream().allMatch(p -> p.state() == PageState.SENT), handed.toString());
-        databaseLosesTheRunsWork(handed.stream().map(p -> new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(),
-                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(),
-                p.fallback(), PageState.PENDING, 0, p.createdAt(), p.createdAt(), null, null, null, null)).toList());
+        databaseLosesTheRunsWork(handed);
         assertTrue(pages(id).stream().allMatch(p -> p.state() == PageState.PENDING), "the crash took the claims back");
 
         h.clock.advance(Duration.ofSeconds(5));        // the next run starts
@@ -190,68 +219,40 @@ class HandOversTheDatabaseLostTest {
 
     @Test
     void twoCallsToOnePhoneThatTheDatabaseForgotAreEachFoundAsTheirOwnNotPlacedAgain() throws Exception {
-        // two incidents, every page its own hand-over: Pat and Sam each get two calls at the same moment
-        long first = h.voicemail(Priority.P3);
-        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
-        Map<Channel, List<Made>> made = new EnumMap<>(Channel.class);
-        Map<Channel, PageChannel> provider = providerListingByNumber(made);
-        BundleGaps none = new BundleGaps(Duration.ZERO, Duration.ZERO);
-        try (EscalationEngine killed = newRun(provider, none)) {
-            killed.runDue();
-        }
-        List<Page> handed = new ArrayList<>(pages(first));
-        handed.addAll(pages(second));
+        Map<Channel, PageChannel> provider = providerListingByNumber();
+        List<Long> incidents = twoIncidentsPagedWithoutBundles(provider);
+        List<Page> handed = incidents.stream().flatMap(i -> pages(i).stream()).toList();
         assertEquals(8, handed.size(), handed.toString());
         assertTrue(handed.stream().allMatch(p -> p.state() == PageState.SENT), handed.toString());
-        databaseLosesTheRunsWork(handed.stream().map(p -> new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(),
-                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), p.text(), p.step(), p.cycle(),
-                p.fallback(), PageState.PENDING, 0, p.createdAt(), p.createdAt(), null, null, null, null)).toList());
+        databaseLosesTheRunsWork(handed);
 
         h.clock.advance(Duration.ofSeconds(5));
-        try (EscalationEngine next = newRun(provider, none)) {
+        try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
             next.runDue();
         }
 
-        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page made once at the provider: " + creates);
-        for (long incident : List.of(first, second)) {
-            for (Page p : pages(incident)) {
-                assertEquals(PageState.SENT, p.state(), p.toString());
-                assertEquals(creates.get(p.id()).get(0), p.providerId(), "page " + p.id() + " has its own call or text");
-            }
-        }
+        eachPageMadeOnceAndSentAsItsOwn(incidents);
     }
 
     @Test
     void twoCallsToOnePhoneLeftSendingWithTheirResultsLostAreEachFoundAsTheirOwn() throws Exception {
-        long first = h.voicemail(Priority.P3);
-        long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
-        Map<Channel, List<Made>> made = new EnumMap<>(Channel.class);
-        Map<Channel, PageChannel> provider = providerListingByNumber(made);
-        BundleGaps none = new BundleGaps(Duration.ZERO, Duration.ZERO);
-        try (EscalationEngine killed = newRun(provider, none)) {
-            killed.runDue();
-        }
+        Map<Channel, PageChannel> provider = providerListingByNumber();
+        List<Long> incidents = twoIncidentsPagedWithoutBundles(provider);
         // the claims survived the crash, the results did not: every page SENDING under its claim
         try (Connection c = h.db.database().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE pages SET state='SENDING', sent_at=NULL, provider_id=NULL WHERE incident_id IN (?,?)")) {
-            ps.setLong(1, first);
-            ps.setLong(2, second);
+            ps.setLong(1, incidents.get(0));
+            ps.setLong(2, incidents.get(1));
             assertEquals(8, ps.executeUpdate());
             c.createStatement().executeUpdate("DELETE FROM provider_records");   // written with the results
         }
 
         h.clock.advance(Duration.ofSeconds(61));       // past the send timeout: the next run looks them up
-        try (EscalationEngine next = newRun(provider, none)) {
+        try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
             next.runDue();
         }
 
-        assertTrue(creates.values().stream().allMatch(l -> l.size() == 1), "each page made once at the provider: " + creates);
-        for (long incident : List.of(first, second)) {
-            for (Page p : pages(incident)) {
-                assertEquals(PageState.SENT, p.state(), p.toString());
-                assertEquals(creates.get(p.id()).get(0), p.providerId(), "page " + p.id() + " has its own call or text");
-            }
-        }
+        eachPageMadeOnceAndSentAsItsOwn(incidents);
     }
 
     @Test

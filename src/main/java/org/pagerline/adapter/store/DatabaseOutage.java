@@ -124,7 +124,7 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException s
                     && (s.getErrorCode() == H2_DATABASE_IS_CLOSED || s.getErrorCode() == H2_DATABASE_CALLED_AT_SHUTDOWN)) {
-                return String.valueOf(s.getMessage()).lines().findFirst().orElse("").replaceFirst(";? ?SQL statement:$", "");
+                return firstLine(s);
             }
         }
         return null;
@@ -228,8 +228,13 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceFirst(";? ?SQL statement:$", "");
+        String first = firstLine(e);
         return root == e ? first : first + "; cause: " + root;
+    }
+
+    /** The first line of {@code e}'s message, without H2's trailing "SQL statement:". */
+    private static String firstLine(Throwable e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("").replaceFirst(";? ?SQL statement:$", "");
     }
 
     void close() {

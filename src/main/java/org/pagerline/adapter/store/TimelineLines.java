@@ -39,10 +39,6 @@ final class TimelineLines {
         return !lines.isEmpty() && SEES_THEM.matcher(sql).find();
     }
 
-    boolean isEmpty() {
-        return lines.isEmpty();
-    }
-
     /** Writes the lines added since the last write; each ticket's keep their order. */
     void write(Jdbc db) {
         if (lines.isEmpty()) {
