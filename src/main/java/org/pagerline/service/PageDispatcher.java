@@ -48,14 +48,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Paging calls to one phone are handed over one at a time, on every node: a call carries nothing
  * of its page in the provider's list, so after a crash with two calls to one phone in flight, the
- * look-up could not tell whose a call was. A second call to a phone waits (a round or so, a hand-
- * over takes well under a second) while one is SENDING under a live claim (made within the pass
- * wait); a call left SENDING longer (a hung channel, a dead node) does not hold the phone, so a new
- * incident's call is not delayed until the send timeout. A call left SENDING by a run that
- * stopped (claimed before this dispatcher's first pass) holds its phone until it is looked up
- * ({@link #phonesWithACallLeftInFlight}). Texts carry their words, so they need not
- * wait. Should a look-up still meet a record it cannot attribute (a call made while another hand-
- * over to that phone had an unknown outcome), it takes it for no page: the pages are sent again.
+ * look-up could not tell whose a call was, and both pages would be placed again. A call to a phone
+ * waits while another is SENDING to it under a live claim (made within the send timeout): until
+ * that hand-over's result is written (a hand-over takes well under a second; a hung one ends at the
+ * channel's own timeout), or, for a run that stopped mid-hand-over or a dead node, until the send
+ * timeout passes and the call is looked up. Calls left SENDING by a crash are looked up one per
+ * phone at a time, for the same reason. Texts carry their words, so they need not wait. Should a
+ * look-up still meet a record it cannot attribute (a call made while another hand-over to that
+ * phone had an unknown outcome, such as a read timeout), it takes it for no page: the pages are sent
+ * again.
  */
 public final class PageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -385,7 +386,16 @@ public final class PageDispatcher {
     private List<Page> claim(Stores s, Instant now, int limit) {
         s.pages().holdClaims();   // other nodes' claim passes: before this one, or after it, never beside it
         List<Page> out = new ArrayList<>();
+        java.util.Set<String> beingCalled = null;   // read once, when a call was left SENDING
         for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
+            if (p.channel() == Channel.VOICE) {
+                if (beingCalled == null) {
+                    beingCalled = new java.util.HashSet<>(s.pages().phonesBeingCalled(now.minus(sendTimeout)));
+                }
+                if (!beingCalled.add(p.to())) {
+                    continue;   // another call to that phone is in flight, or looked up this round: after it
+                }
+            }
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
                 // the claim holds the row: nobody writes a late result between this check and the decision
                 Optional<String> unwanted = DeliveryOutcomes.unwanted(p, s.incidents().find(p.incidentId()));
@@ -409,11 +419,10 @@ public final class PageDispatcher {
                 out.add(claimed(p, now));
             }
         }
-        java.util.Set<String> heldByAStoppedRun = phonesWithACallLeftInFlight(s, now);
         java.util.Set<Long> carried = new java.util.HashSet<>();
         // more than the free threads: calls held behind another to their phone leave room for others
         for (Page p : out.size() >= limit ? List.<Page>of()
-                : s.pages().duePending(now, now.minus(passWait), 4 * (limit - out.size()))) {
+                : s.pages().duePending(now, now.minus(sendTimeout), 4 * (limit - out.size()))) {
             if (out.size() >= limit) {
                 break;
             }
@@ -422,8 +431,7 @@ public final class PageDispatcher {
             }
             // one call to a phone at a time (see the class comment): the read leaves out phones a live call is
             // placed to; this round's own calls are in out
-            if (p.channel() == Channel.VOICE && (heldByAStoppedRun.contains(p.to())
-                    || out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to())))) {
+            if (p.channel() == Channel.VOICE && out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to()))) {
                 continue;
             }
             if (urgent(p)) {
@@ -455,32 +463,7 @@ public final class PageDispatcher {
         return out;
     }
 
-    /**
-     * The phones a paging call claimed before this dispatcher's first pass is still SENDING to (a
-     * run that stopped mid-hand-over, or another node), within its send timeout. Its outcome is
-     * unknown until the send timeout passes and it is looked up at the provider; a second call to
-     * that phone meanwhile would leave the look-up unable to tell the two apart, and both pages
-     * would be sent again (a duplicate call). Calls this dispatcher makes itself hold a phone only
-     * for the pass wait, as before: a hand-over that hangs here does not delay another incident.
-     */
-    private java.util.Set<String> phonesWithACallLeftInFlight(Stores s, Instant now) {
-        Instant first = firstPass.get();
-        java.util.Set<String> phones = new java.util.HashSet<>();
-        if (first == null || !now.isBefore(first.plus(sendTimeout))) {
-            return phones;   // every claim made before this dispatcher started is past its send timeout by now
-        }
-        for (Page p : s.pages().staleSending(first, BATCH)) {
-            if (p.channel() == Channel.VOICE) {
-                phones.add(p.to());
-            }
-        }
-        return phones;
-    }
-
-    /**
-     * This dispatcher's first pass (claims made before it belong to a run that stopped, or to another
-     * node); set once, when that pass reads the hand-over journal.
-     */
+    /** This dispatcher's first pass; set once, when that pass reads the hand-over journal. */
     private final java.util.concurrent.atomic.AtomicReference<Instant> firstPass = new java.util.concurrent.atomic.AtomicReference<>();
 
     private static Page claimed(Page p, Instant now) {
@@ -661,6 +644,9 @@ public final class PageDispatcher {
         }
         if (providerId != null && tx.inTransaction(s -> s.pages().providerRecordNotedAs(providerId, p.id()))) {
             return false;   // the journal has it as this page's hand-over (the database lost the result)
+        }
+        if (tx.inTransaction(s -> s.pages().providerRecordNotedSince(p.id(), since))) {
+            return true;    // the journal has another record as that hand-over's: this one is not this page's
         }
         String body = p.channel() == Channel.SMS ? p.text() : null;
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,

@@ -3,6 +3,7 @@ package org.pagerline.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -45,6 +46,11 @@ class HandOversTheDatabaseLostTest {
     /** The provider: every create, by page, and every look-up. */
     final Map<Long, List<String>> creates = new ConcurrentHashMap<>();
     final List<Long> lookUps = new CopyOnWriteArrayList<>();
+    /** When set, a call's look-up waits up to 1 s for another to the same phone: those that met one. */
+    volatile boolean watchOverlappingLookUps;
+    final List<String> overlappingLookUps = new CopyOnWriteArrayList<>();
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> lookingUp = new ConcurrentHashMap<>();
+    final Map<String, java.util.concurrent.CountDownLatch> secondLookUp = new ConcurrentHashMap<>();
 
     @AfterEach
     void close() {
@@ -58,7 +64,11 @@ class HandOversTheDatabaseLostTest {
     }
 
     private EscalationEngine newRun(Map<Channel, PageChannel> provider, BundleGaps gaps) {
-        ExecutorService senders = Executors.newFixedThreadPool(4);
+        return newRun(provider, gaps, 4);
+    }
+
+    private EscalationEngine newRun(Map<Channel, PageChannel> provider, BundleGaps gaps, int senderThreads) {
+        ExecutorService senders = Executors.newFixedThreadPool(senderThreads);
         pools.add(senders);
         PageDispatcher d = new PageDispatcher(h.tx, h.clock, provider, new RateLimit(10, Duration.ofMinutes(10)),
                 new DeliveryPolicy(PagingHarness.BACKOFF, Duration.ofMinutes(5), 3), Duration.ofSeconds(60), senders,
@@ -135,6 +145,9 @@ class HandOversTheDatabaseLostTest {
                 @Override
                 public Optional<SendResult> lookUp(OutgoingPage page, Instant since, BiPredicate<String, Instant> mayBeAnothers) {
                     lookUps.add(page.pageId());
+                    if (watchOverlappingLookUps && c == Channel.VOICE) {
+                        watchForAnotherLookUp(page.to());
+                    }
                     return made.get(c).stream().filter(r -> r.to().equals(page.to()))
                             .filter(r -> !mayBeAnothers.test(r.sid(), r.created()))
                             .min(java.util.Comparator.comparing(r -> Duration.between(since, r.created()).abs()))
@@ -143,6 +156,23 @@ class HandOversTheDatabaseLostTest {
             });
         }
         return m;
+    }
+
+    /** Gives a second look-up of a call to {@code to} up to 1 s to come while this one runs; notes one that does. */
+    private void watchForAnotherLookUp(String to) {
+        var inFlight = lookingUp.computeIfAbsent(to, k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (inFlight.incrementAndGet() > 1) {
+            overlappingLookUps.add(to);
+        }
+        try {
+            var second = secondLookUp.computeIfAbsent(to, k -> new java.util.concurrent.CountDownLatch(2));
+            second.countDown();
+            second.await(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     /** Accepts every create at once; its lists hold what it created, by page. */
@@ -248,6 +278,33 @@ class HandOversTheDatabaseLostTest {
         }
 
         h.clock.advance(Duration.ofSeconds(61));       // past the send timeout: the next run looks them up
+        watchOverlappingLookUps = true;
+        try (EscalationEngine next = newRun(provider, NO_BUNDLES, 8)) {   // room for all eight in one round
+            next.runDue();
+        }
+
+        eachPageMadeOnceAndSentAsItsOwn(incidents);
+        assertEquals(List.of(), overlappingLookUps, "the calls left to one phone are looked up one at a time");
+    }
+
+    @Test
+    void aCallCutOffBeforeTheProviderAnsweredIsFoundAsItsOwnBesideAnEarlierCallTheJournalKept() throws Exception {
+        Map<Channel, PageChannel> provider = providerListingByNumber();
+        List<Long> incidents = twoIncidentsPagedWithoutBundles(provider);
+        List<Page> handed = incidents.stream().flatMap(i -> pages(i).stream()).toList();
+        // the second incident's call to Pat went after the first's was written; the kill came before the
+        // provider's answer to it reached the journal (the provider made the call), and the database came
+        // back without the run's work: the first call is known by the journal's id, the second by nothing
+        Page cutOff = handed.stream().filter(p -> p.incidentId() == incidents.get(1) && p.channel() == Channel.VOICE
+                && p.to().equals(PagingHarness.PAT)).findFirst().orElseThrow();
+        Path journal = dir.resolve("handovers.log");
+        List<String> kept = Files.readAllLines(journal).stream()
+                .filter(l -> !(l.startsWith(cutOff.id() + " ") && l.trim().split(" ").length == 4)).toList();
+        assertEquals(1, Files.readAllLines(journal).size() - kept.size(), "the cut-off call's answer left out of the journal");
+        Files.write(journal, kept);
+        databaseLosesTheRunsWork(handed);
+
+        h.clock.advance(Duration.ofSeconds(5));
         try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
             next.runDue();
         }

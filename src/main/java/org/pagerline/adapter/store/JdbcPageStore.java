@@ -102,6 +102,12 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public java.util.Set<String> phonesBeingCalled(Instant claimedAfter) {
+        return new java.util.HashSet<>(db.list("SELECT DISTINCT to_number FROM pages WHERE state='SENDING' AND channel='VOICE'"
+                + " AND claimed_at>?", rs -> rs.getString(1), claimedAfter));
+    }
+
+    @Override
     public List<Page> staleSending(Instant claimedBefore, int limit) {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='SENDING' AND claimed_at<? ORDER BY claimed_at, id"
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, claimedBefore);
@@ -304,6 +310,12 @@ final class JdbcPageStore implements PageStore {
     public boolean providerRecordNotedAs(String providerId, long pageId) {
         return db.one("SELECT 1 FROM provider_records WHERE provider_id=? AND page_id=? FETCH FIRST 1 ROWS ONLY",
                 rs -> rs.getInt(1), providerId, pageId).isPresent();
+    }
+
+    @Override
+    public boolean providerRecordNotedSince(long pageId, Instant since) {
+        return db.one("SELECT 1 FROM provider_records WHERE page_id=? AND noted_at>=? FETCH FIRST 1 ROWS ONLY",
+                rs -> rs.getInt(1), pageId, since).isPresent();
     }
 
     @Override

@@ -31,10 +31,12 @@ public interface PageStore {
     /**
      * PENDING pages due at or before {@code now}: PAGE kind before NOTICE, then earliest first;
      * without calls to a phone that a call is being placed to now (SENDING under a claim made
-     * after {@code liveClaimsSince}; an older claim is a hung or dead node's, and does not hold
-     * the phone).
+     * after {@code liveClaimsSince}, the send timeout ago; an older claim is looked up first).
      */
     List<Page> duePending(Instant now, Instant liveClaimsSince, int limit);
+
+    /** The numbers a paging call is SENDING to under a claim made after {@code claimedAfter}. */
+    java.util.Set<String> phonesBeingCalled(Instant claimedAfter);
 
     /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
     List<Page> staleSending(Instant claimedBefore, int limit);
@@ -147,6 +149,12 @@ public interface PageStore {
 
     /** Whether {@code providerId} was {@link #noteProviderRecord noted} as {@code pageId}'s own hand-over. */
     boolean providerRecordNotedAs(String providerId, long pageId);
+
+    /**
+     * Whether a provider record is {@link #noteProviderRecord noted} as {@code pageId}'s from a
+     * hand-over at or after {@code since}: its hand-over of unknown outcome is accounted for.
+     */
+    boolean providerRecordNotedSince(long pageId, Instant since);
 
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
