@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * look-up could not tell whose a call was, and both pages would be placed again. A call to a phone
  * waits while another is SENDING to it under a live claim (made within the send timeout): until
  * that hand-over's result is written (a hand-over takes well under a second; a hung one ends at the
- * channel's own timeout), or, for a run that stopped mid-hand-over or a dead node, until the send
- * timeout passes and the call is looked up. Calls left SENDING by a crash are looked up one per
+ * channel's own timeouts), or, when no result comes (a run that stopped mid-hand-over, a dead node,
+ * a result that could not be written), until the send timeout passes and the call is looked up. Calls left SENDING by a crash are looked up one per
  * phone at a time, for the same reason. Texts carry their words, so they need not wait. Should a
  * look-up still meet a record it cannot attribute (a call made while another hand-over to that
  * phone had an unknown outcome, such as a read timeout), it takes it for no page: the pages are sent
@@ -145,7 +145,7 @@ public final class PageDispatcher {
 
     /** Claims and sends everything due; returns how many pages were handed to a channel. */
     public int dispatchDue() {
-        if (firstPass.compareAndSet(null, clock.instant())) {
+        if (firstPass.compareAndSet(false, true)) {
             askForHandOversTheDatabaseLost();
         }
         int sent = 0;
@@ -386,13 +386,21 @@ public final class PageDispatcher {
     private List<Page> claim(Stores s, Instant now, int limit) {
         s.pages().holdClaims();   // other nodes' claim passes: before this one, or after it, never beside it
         List<Page> out = new ArrayList<>();
-        java.util.Set<String> beingCalled = null;   // read once, when a call was left SENDING
-        for (Page p : s.pages().staleSending(now.minus(sendTimeout), limit)) {
+        // phones with a call whose outcome is unknown: one in flight under a live claim (read once, when a
+        // call was left SENDING), or left SENDING past the send timeout and not yet looked up
+        java.util.Set<String> unsettled = new java.util.HashSet<>();
+        boolean liveRead = false;
+        // more rows than the free threads: calls left to one phone, looked up one at a time, leave room for others
+        for (Page p : s.pages().staleSending(now.minus(sendTimeout), 4 * limit)) {
+            if (out.size() >= limit) {
+                break;
+            }
             if (p.channel() == Channel.VOICE) {
-                if (beingCalled == null) {
-                    beingCalled = new java.util.HashSet<>(s.pages().phonesBeingCalled(now.minus(sendTimeout)));
+                if (!liveRead) {
+                    unsettled.addAll(s.pages().phonesBeingCalled(now.minus(sendTimeout)));
+                    liveRead = true;
                 }
-                if (!beingCalled.add(p.to())) {
+                if (!unsettled.add(p.to())) {
                     continue;   // another call to that phone is in flight, or looked up this round: after it
                 }
             }
@@ -431,7 +439,8 @@ public final class PageDispatcher {
             }
             // one call to a phone at a time (see the class comment): the read leaves out phones a live call is
             // placed to; this round's own calls are in out
-            if (p.channel() == Channel.VOICE && out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to()))) {
+            if (p.channel() == Channel.VOICE && (unsettled.contains(p.to())
+                    || out.stream().anyMatch(o -> o.channel() == Channel.VOICE && o.to().equals(p.to())))) {
                 continue;
             }
             if (urgent(p)) {
@@ -463,8 +472,8 @@ public final class PageDispatcher {
         return out;
     }
 
-    /** This dispatcher's first pass; set once, when that pass reads the hand-over journal. */
-    private final java.util.concurrent.atomic.AtomicReference<Instant> firstPass = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Whether this dispatcher's first pass began (it reads the hand-over journal). */
+    private final java.util.concurrent.atomic.AtomicBoolean firstPass = new java.util.concurrent.atomic.AtomicBoolean();
 
     private static Page claimed(Page p, Instant now) {
         return claimed(p, p.text(), now);
@@ -645,8 +654,8 @@ public final class PageDispatcher {
         if (providerId != null && tx.inTransaction(s -> s.pages().providerRecordNotedAs(providerId, p.id()))) {
             return false;   // the journal has it as this page's hand-over (the database lost the result)
         }
-        if (tx.inTransaction(s -> s.pages().providerRecordNotedSince(p.id(), since))) {
-            return true;    // the journal has another record as that hand-over's: this one is not this page's
+        if (tx.inTransaction(s -> s.pages().providerRecordNotedAt(p.id(), since))) {
+            return true;    // the journal has another record as that very hand-over's: this one is not this page's
         }
         String body = p.channel() == Channel.SMS ? p.text() : null;
         boolean ambiguous = tx.inTransaction(s -> s.pages().otherUnaccountedHandOver(p.id(), p.to(), p.channel(), body,

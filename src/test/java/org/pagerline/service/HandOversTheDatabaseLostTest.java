@@ -289,27 +289,56 @@ class HandOversTheDatabaseLostTest {
 
     @Test
     void aCallCutOffBeforeTheProviderAnsweredIsFoundAsItsOwnBesideAnEarlierCallTheJournalKept() throws Exception {
+        callCutOffBesideAnEarlierCallTheJournalKept(false);
+    }
+
+    @Test
+    void aCallCutOffBeforeTheProviderAnsweredIsFoundAsItsOwnWhenItIsLookedUpFirst() throws Exception {
+        callCutOffBesideAnEarlierCallTheJournalKept(true);
+    }
+
+    /**
+     * The second incident's call to Pat went after the first's was written; the kill came before the
+     * provider's answer to it reached the journal (the provider made the call), and the database came
+     * back without the run's work: the first call is known by the journal's id, the second by nothing.
+     * {@code cutOffFirst}: the cut-off call is looked up before the earlier one (as when that one is a
+     * retry, due later).
+     */
+    private void callCutOffBesideAnEarlierCallTheJournalKept(boolean cutOffFirst) throws Exception {
         Map<Channel, PageChannel> provider = providerListingByNumber();
         List<Long> incidents = twoIncidentsPagedWithoutBundles(provider);
         List<Page> handed = incidents.stream().flatMap(i -> pages(i).stream()).toList();
-        // the second incident's call to Pat went after the first's was written; the kill came before the
-        // provider's answer to it reached the journal (the provider made the call), and the database came
-        // back without the run's work: the first call is known by the journal's id, the second by nothing
-        Page cutOff = handed.stream().filter(p -> p.incidentId() == incidents.get(1) && p.channel() == Channel.VOICE
-                && p.to().equals(PagingHarness.PAT)).findFirst().orElseThrow();
+        Page earlier = voiceToPat(handed, incidents.get(0));
+        Page cutOff = voiceToPat(handed, incidents.get(1));
         Path journal = dir.resolve("handovers.log");
         List<String> kept = Files.readAllLines(journal).stream()
                 .filter(l -> !(l.startsWith(cutOff.id() + " ") && l.trim().split(" ").length == 4)).toList();
         assertEquals(1, Files.readAllLines(journal).size() - kept.size(), "the cut-off call's answer left out of the journal");
         Files.write(journal, kept);
         databaseLosesTheRunsWork(handed);
+        if (cutOffFirst) {
+            try (Connection c = h.db.database().dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement("UPDATE pages SET next_attempt_at=? WHERE id=?")) {
+                ps.setTimestamp(1, Timestamp.from(earlier.createdAt().plusSeconds(1)));
+                ps.setLong(2, earlier.id());
+                assertEquals(1, ps.executeUpdate());
+            }
+        }
 
         h.clock.advance(Duration.ofSeconds(5));
+        List<Long> askedFirst = new ArrayList<>();
         try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
             next.runDue();
         }
+        lookUps.stream().filter(id -> id == earlier.id() || id == cutOff.id()).findFirst().ifPresent(askedFirst::add);
 
         eachPageMadeOnceAndSentAsItsOwn(incidents);
+        assertEquals(List.of(cutOffFirst ? cutOff.id() : earlier.id()), askedFirst, "the order the two calls were looked up in");
+    }
+
+    private static Page voiceToPat(List<Page> pages, long incident) {
+        return pages.stream().filter(p -> p.incidentId() == incident && p.channel() == Channel.VOICE
+                && p.to().equals(PagingHarness.PAT)).findFirst().orElseThrow();
     }
 
     @Test

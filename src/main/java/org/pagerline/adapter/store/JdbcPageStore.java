@@ -94,7 +94,7 @@ final class JdbcPageStore implements PageStore {
                 // a call to a phone another call is being placed to waits (one call per phone at a time), and
                 // leaves its place in this read to pages for other phones
                 + " AND NOT (channel='VOICE' AND to_number IN (SELECT to_number FROM pages WHERE state='SENDING'"
-                + " AND channel='VOICE' AND claimed_at>?))"
+                + " AND channel='VOICE' AND claimed_at>=?))"
                 // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
                 + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
                 + " ELSE 2 END, next_attempt_at, id"
@@ -104,7 +104,7 @@ final class JdbcPageStore implements PageStore {
     @Override
     public java.util.Set<String> phonesBeingCalled(Instant claimedAfter) {
         return new java.util.HashSet<>(db.list("SELECT DISTINCT to_number FROM pages WHERE state='SENDING' AND channel='VOICE'"
-                + " AND claimed_at>?", rs -> rs.getString(1), claimedAfter));
+                + " AND claimed_at>=?", rs -> rs.getString(1), claimedAfter));
     }
 
     @Override
@@ -313,9 +313,9 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public boolean providerRecordNotedSince(long pageId, Instant since) {
-        return db.one("SELECT 1 FROM provider_records WHERE page_id=? AND noted_at>=? FETCH FIRST 1 ROWS ONLY",
-                rs -> rs.getInt(1), pageId, since).isPresent();
+    public boolean providerRecordNotedAt(long pageId, Instant handedOverAt) {
+        return db.one("SELECT 1 FROM provider_records WHERE page_id=? AND noted_at=? FETCH FIRST 1 ROWS ONLY",
+                rs -> rs.getInt(1), pageId, handedOverAt).isPresent();
     }
 
     @Override
@@ -327,6 +327,9 @@ final class JdbcPageStore implements PageStore {
                 + " AND ((p.state='SENDING' AND p.claimed_at>=? AND p.claimed_at<=?)"
                 + " OR EXISTS (SELECT 1 FROM unconfirmed_sends u WHERE u.page_id=p.id AND u.since<=?"
                 + " AND GREATEST(COALESCE(p.claimed_at, u.since), u.since)>=?))"
+                // accounted for: the journal has the provider's record of the very hand-over whose outcome is unknown
+                + " AND NOT EXISTS (SELECT 1 FROM provider_records r WHERE r.page_id=p.id AND r.noted_at="
+                + "COALESCE((SELECT u2.since FROM unconfirmed_sends u2 WHERE u2.page_id=p.id), p.claimed_at))"
                 + (body == null ? "" : " AND p.body=?") + " FETCH FIRST 1 ROWS ONLY";
         Object[] args = body == null ? new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, claimedFrom}
                 : new Object[] {to, channel, pageId, claimedFrom, claimedBy, claimedBy, claimedFrom, body};

@@ -35,7 +35,7 @@ public interface PageStore {
      */
     List<Page> duePending(Instant now, Instant liveClaimsSince, int limit);
 
-    /** The numbers a paging call is SENDING to under a claim made after {@code claimedAfter}. */
+    /** The numbers a paging call is SENDING to under a claim made at or after {@code claimedAfter}. */
     java.util.Set<String> phonesBeingCalled(Instant claimedAfter);
 
     /** SENDING pages claimed before {@code claimedBefore}: left over by a crash (or a hung send). */
@@ -151,10 +151,11 @@ public interface PageStore {
     boolean providerRecordNotedAs(String providerId, long pageId);
 
     /**
-     * Whether a provider record is {@link #noteProviderRecord noted} as {@code pageId}'s from a
-     * hand-over at or after {@code since}: its hand-over of unknown outcome is accounted for.
+     * Whether a provider record is {@link #noteProviderRecord noted} as {@code pageId}'s hand-over
+     * claimed at {@code handedOverAt} (the journal's, when the database lost the result): that
+     * hand-over, whose outcome was unknown, is accounted for.
      */
-    boolean providerRecordNotedSince(long pageId, Instant since);
+    boolean providerRecordNotedAt(long pageId, Instant handedOverAt);
 
     /**
      * Whether a page other than {@code pageId}, to {@code to} on {@code channel} (with this body,
