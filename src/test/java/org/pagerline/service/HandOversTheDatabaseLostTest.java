@@ -51,6 +51,13 @@ class HandOversTheDatabaseLostTest {
     final List<String> overlappingLookUps = new CopyOnWriteArrayList<>();
     final Map<String, java.util.concurrent.atomic.AtomicInteger> lookingUp = new ConcurrentHashMap<>();
     final Map<String, java.util.concurrent.CountDownLatch> secondLookUp = new ConcurrentHashMap<>();
+    /** For the listing provider: what its next hand-overs of an incident's call to Pat meet (default: accepted). */
+    final Map<Long, java.util.Deque<Fate>> patCallFates = new ConcurrentHashMap<>();
+    /** For the listing provider: records it has made but does not list yet (its lists lag). */
+    final java.util.Set<String> unlisted = ConcurrentHashMap.newKeySet();
+
+    /** A hand-over whose answer never comes: the provider made the call, or the request never reached it. */
+    enum Fate { MADE_UNKNOWN, LOST_UNKNOWN }
 
     @AfterEach
     void close() {
@@ -135,11 +142,17 @@ class HandOversTheDatabaseLostTest {
             m.put(c, new ProviderChannel(c) {
                 @Override
                 public SendResult send(OutgoingPage page) {
+                    java.util.Deque<Fate> fates = c == Channel.VOICE && page.to().equals(PagingHarness.PAT)
+                            ? patCallFates.get(page.incidentId()) : null;
+                    Fate fate = fates == null ? null : fates.poll();
+                    if (fate == Fate.LOST_UNKNOWN) {
+                        return SendResult.unknown("read timed out");
+                    }
                     List<String> mine = creates.computeIfAbsent(page.pageId(), k -> new CopyOnWriteArrayList<>());
                     String sid = c.name().charAt(0) + "A" + sids.incrementAndGet();
                     mine.add(sid);
                     made.get(c).add(new Made(sid, page.to(), h.clock.instant()));
-                    return SendResult.accepted(sid);
+                    return fate == Fate.MADE_UNKNOWN ? SendResult.unknown("read timed out") : SendResult.accepted(sid);
                 }
 
                 @Override
@@ -148,7 +161,7 @@ class HandOversTheDatabaseLostTest {
                     if (watchOverlappingLookUps && c == Channel.VOICE) {
                         watchForAnotherLookUp(page.to());
                     }
-                    return made.get(c).stream().filter(r -> r.to().equals(page.to()))
+                    return made.get(c).stream().filter(r -> r.to().equals(page.to()) && !unlisted.contains(r.sid()))
                             .filter(r -> !mayBeAnothers.test(r.sid(), r.created()))
                             .min(java.util.Comparator.comparing(r -> Duration.between(since, r.created()).abs()))
                             .map(r -> SendResult.accepted(r.sid()));
@@ -334,6 +347,70 @@ class HandOversTheDatabaseLostTest {
 
         eachPageMadeOnceAndSentAsItsOwn(incidents);
         assertEquals(List.of(cutOffFirst ? cutOff.id() : earlier.id()), askedFirst, "the order the two calls were looked up in");
+    }
+
+    @Test
+    void aPagesEarlierCallIsNotTakenForAnotherPageWhenTheJournalHasOnlyItsLaterCall() throws Exception {
+        Map<Channel, PageChannel> provider = providerListingByNumber();
+        // the first incident's call to Pat is made but its answer never comes; 20 s later the second's never
+        // reaches the provider and gets no answer either: both outcomes unknown, each retried after the back-off
+        long first = h.voicemail(Priority.P3);
+        patCallFates.put(first, new java.util.ArrayDeque<>(List.of(Fate.MADE_UNKNOWN)));
+        Page a;
+        Page b;
+        Instant firstUnknown;
+        try (EscalationEngine live = newRun(provider, NO_BUNDLES)) {
+            live.runDue();
+            a = voiceToPat(pages(first), first);
+            firstUnknown = a.claimedAt();
+            h.clock.advance(Duration.ofSeconds(20));
+            long second = RepliesAndOutboxScenarioTest.voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+            patCallFates.put(second, new java.util.ArrayDeque<>(List.of(Fate.LOST_UNKNOWN)));
+            live.runDue();
+            b = voiceToPat(pages(second), second);
+            assertEquals(List.of(PageState.PENDING, PageState.PENDING), List.of(voiceToPat(pages(first), first).state(),
+                    b.state()), pages(first) + " " + pages(second));
+            // the provider's lists lag: the first page's retry (due before the second's) does not see its
+            // earlier call, and the call is made again
+            unlisted.add(creates.get(a.id()).get(0));
+            h.clock.advance(PagingHarness.BACKOFF.minusSeconds(5));
+            live.runDue();
+            assertEquals(PageState.PENDING, voiceToPat(pages(second), second).state(), "the second page's retry is not due yet");
+        }
+        Page retried = voiceToPat(pages(first), first);
+        assertEquals(2, creates.get(a.id()).size(), "the retry made a second call: " + creates);
+        // the kill came once the journal had the second call's id; the database lost that answer
+        try (Connection c = h.db.database().dataSource().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pages SET state='SENDING', sent_at=NULL, provider_id=NULL WHERE id=?")) {
+                ps.setLong(1, a.id());
+                assertEquals(1, ps.executeUpdate());
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM provider_records WHERE page_id=?")) {
+                ps.setLong(1, a.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("MERGE INTO unconfirmed_sends (page_id, since) KEY (page_id) VALUES (?,?)")) {
+                ps.setLong(1, a.id());
+                ps.setTimestamp(2, Timestamp.from(firstUnknown));
+                ps.executeUpdate();
+            }
+        }
+        unlisted.clear();
+        patCallFates.clear();
+
+        h.clock.advance(Duration.ofSeconds(61));   // past the send timeout: the next run looks both up
+        try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
+            next.runDue();
+        }
+
+        Page aNow = voiceToPat(pages(first), first);
+        Page bNow = voiceToPat(pages(b.incidentId()), b.incidentId());
+        assertEquals(creates.get(a.id()).get(1), aNow.providerId(), "the first page is its journaled call");
+        assertEquals(PageState.SENT, bNow.state(), pages(b.incidentId()).toString());
+        assertEquals(List.of(bNow.providerId()), creates.get(b.id()),
+                "the second page never reached the provider: it is placed, not marked sent on the first page's earlier call");
+        assertEquals(retried.attempts(), aNow.attempts() - 1, "the first page was looked up, not placed a third time");
     }
 
     private static Page voiceToPat(List<Page> pages, long incident) {
