@@ -52,11 +52,11 @@ import org.slf4j.LoggerFactory;
  * waits while another is SENDING to it under a live claim (made within the send timeout): until
  * that hand-over's result is written (a hand-over takes well under a second; a hung one ends at the
  * channel's own timeouts), or, when no result comes (a run that stopped mid-hand-over, a dead node,
- * a result that could not be written), until the send timeout passes and the call is looked up. Calls left SENDING by a crash are looked up one per
- * phone at a time, for the same reason. Texts carry their words, so they need not wait. Should a
- * look-up still meet a record it cannot attribute (a call made while another hand-over to that
- * phone had an unknown outcome, such as a read timeout), it takes it for no page: the pages are sent
- * again.
+ * a result that could not be written), until the send timeout passes and the call is looked up.
+ * Calls left SENDING by a crash are looked up one per phone at a time, for the same reason. Texts
+ * carry their words, so they need not wait. Should a look-up still meet a record it cannot
+ * attribute (a call made while another hand-over to that phone had an unknown outcome, such as a
+ * read timeout), it takes it for no page: the pages are sent again.
  */
 public final class PageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);

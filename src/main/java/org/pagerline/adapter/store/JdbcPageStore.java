@@ -93,18 +93,20 @@ final class JdbcPageStore implements PageStore {
         return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
                 // a call to a phone another call is being placed to waits (one call per phone at a time), and
                 // leaves its place in this read to pages for other phones
-                + " AND NOT (channel='VOICE' AND to_number IN (SELECT to_number FROM pages WHERE state='SENDING'"
-                + " AND channel='VOICE' AND claimed_at>=?))"
+                + " AND NOT (channel='VOICE' AND to_number IN (" + BEING_CALLED + "))"
                 // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
                 + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
                 + " ELSE 2 END, next_attempt_at, id"
                 + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now, liveClaimsSince);
     }
 
+    /** The numbers a paging call is being placed to under a claim made at or after the one parameter. */
+    private static final String BEING_CALLED = "SELECT to_number FROM pages WHERE state='SENDING' AND channel='VOICE'"
+            + " AND claimed_at>=?";
+
     @Override
     public java.util.Set<String> phonesBeingCalled(Instant claimedAfter) {
-        return new java.util.HashSet<>(db.list("SELECT DISTINCT to_number FROM pages WHERE state='SENDING' AND channel='VOICE'"
-                + " AND claimed_at>=?", rs -> rs.getString(1), claimedAfter));
+        return new java.util.HashSet<>(db.list(BEING_CALLED, rs -> rs.getString(1), claimedAfter));
     }
 
     @Override
