@@ -37,6 +37,7 @@ import org.pagerline.service.SendResult;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
 import org.pagerline.service.VoicemailIncident;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -65,17 +66,7 @@ public final class PagingBench {
         Path dir = Files.createTempDirectory("pagerline-bench");
         Clock clock = Clock.systemUTC();
         ExecutorService senders = Executors.newFixedThreadPool(8);
-        PageChannel fake = new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.SMS;
-            }
-
-            @Override
-            public String name() {
-                return "timestamp";
-            }
-
+        PageChannel fake = new NamedPageChannel(Channel.SMS, "timestamp") {
             @Override
             public SendResult send(OutgoingPage p) {
                 FIRST.putIfAbsent(p.incidentId(), new long[] {System.currentTimeMillis(), System.nanoTime()});

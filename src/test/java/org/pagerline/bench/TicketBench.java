@@ -36,6 +36,7 @@ import org.pagerline.service.SendResult;
 import org.pagerline.service.TicketClockEngine;
 import org.pagerline.service.TicketService;
 import org.pagerline.service.Transactions;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -111,17 +112,7 @@ public final class TicketBench {
         Path dir = Files.createTempDirectory("pagerline-ticket-bench");
         Clock clock = Clock.systemUTC();
         ExecutorService senders = Executors.newFixedThreadPool(8);
-        PageChannel fake = new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.SMS;
-            }
-
-            @Override
-            public String name() {
-                return "timestamp";
-            }
-
+        PageChannel fake = new NamedPageChannel(Channel.SMS, "timestamp") {
             @Override
             public SendResult send(OutgoingPage p) {
                 HANDED.putIfAbsent(p.ticketId(), System.currentTimeMillis());

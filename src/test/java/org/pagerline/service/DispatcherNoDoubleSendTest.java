@@ -25,6 +25,7 @@ import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.RateLimit;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.testkit.Eventually;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -59,17 +60,7 @@ class DispatcherNoDoubleSendTest {
     private Map<Channel, PageChannel> hangingChannels(Map<Long, AtomicInteger> handedOver) {
         Map<Channel, PageChannel> m = new java.util.EnumMap<>(Channel.class);
         for (Channel c : Channel.values()) {
-            m.put(c, new PageChannel() {
-                @Override
-                public Channel channel() {
-                    return c;
-                }
-
-                @Override
-                public String name() {
-                    return "slow-" + c.name().toLowerCase();
-                }
-
+            m.put(c, new NamedPageChannel(c, "slow-" + c.name().toLowerCase()) {
                 @Override
                 public SendResult send(OutgoingPage page) {
                     handedOver.computeIfAbsent(page.pageId(), k -> new AtomicInteger()).incrementAndGet();
@@ -175,17 +166,7 @@ class DispatcherNoDoubleSendTest {
         PageChannel hanging = hangingChannels(handedOver).get(Channel.SMS);
         PageChannel sms = h.phones.channel(Channel.SMS);
         channels.put(Channel.VOICE, h.phones.channel(Channel.VOICE));
-        channels.put(Channel.SMS, new PageChannel() {   // the first SMS to Pat hangs; the rest go through
-            @Override
-            public Channel channel() {
-                return Channel.SMS;
-            }
-
-            @Override
-            public String name() {
-                return "sms";
-            }
-
+        channels.put(Channel.SMS, new NamedPageChannel(Channel.SMS, "sms") {   // the first SMS to Pat hangs; the rest go through
             @Override
             public SendResult send(OutgoingPage page) {
                 return page.to().equals(PAT) && handedOver.isEmpty() ? hanging.send(page) : sms.send(page);

@@ -25,6 +25,7 @@ import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.RateLimit;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.testkit.Eventually;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -229,17 +230,7 @@ class EngineAndDispatcherStallTest {
     private java.util.Map<Channel, PageChannel> hangingFirstSmsToPat(CountDownLatch release, SendResult late) {
         PageChannel sms = h.phones.channel(Channel.SMS);
         AtomicBoolean hung = new AtomicBoolean();
-        PageChannel hanging = new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.SMS;
-            }
-
-            @Override
-            public String name() {
-                return "hanging-sms";
-            }
-
+        PageChannel hanging = new NamedPageChannel(Channel.SMS, "hanging-sms") {
             @Override
             public SendResult send(OutgoingPage page) {
                 if (page.to().equals(PAT) && hung.compareAndSet(false, true)) {

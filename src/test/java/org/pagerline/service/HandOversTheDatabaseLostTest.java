@@ -31,6 +31,7 @@ import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.RateLimit;
 import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -84,21 +85,9 @@ class HandOversTheDatabaseLostTest {
     }
 
     /** One of the test provider's channels: its name says which. */
-    private abstract static class ProviderChannel implements PageChannel {
-        final Channel c;
-
+    private abstract static class ProviderChannel extends NamedPageChannel {
         ProviderChannel(Channel c) {
-            this.c = c;
-        }
-
-        @Override
-        public Channel channel() {
-            return c;
-        }
-
-        @Override
-        public String name() {
-            return "provider-" + c.name().toLowerCase();
+            super(c, "provider-" + c.name().toLowerCase());
         }
     }
 

@@ -44,17 +44,7 @@ public final class RecordingPageChannel {
     }
 
     public PageChannel channel(Channel c) {
-        return new PageChannel() {
-            @Override
-            public Channel channel() {
-                return c;
-            }
-
-            @Override
-            public String name() {
-                return "fake-" + c.name().toLowerCase();
-            }
-
+        return new NamedPageChannel(c, "fake-" + c.name().toLowerCase()) {
             @Override
             public SendResult send(OutgoingPage page) {
                 synchronized (RecordingPageChannel.this) {

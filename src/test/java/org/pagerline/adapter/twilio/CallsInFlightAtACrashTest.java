@@ -35,6 +35,7 @@ import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.VoicemailIncident;
 import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.FakeTwilio;
+import org.pagerline.testkit.NamedPageChannel;
 import org.pagerline.testkit.PagingHarness;
 
 /**
@@ -119,17 +120,7 @@ class CallsInFlightAtACrashTest {
     /** Twilio's SMS channel, and a voice channel named as Twilio's whose hand-overs {@code send} plays. */
     private Map<Channel, PageChannel> twilioCallsBy(java.util.function.Function<OutgoingPage, SendResult> send) {
         Map<Channel, PageChannel> m = twilio();
-        m.put(Channel.VOICE, new PageChannel() {
-            @Override
-            public Channel channel() {
-                return Channel.VOICE;
-            }
-
-            @Override
-            public String name() {
-                return "twilio-voice";
-            }
-
+        m.put(Channel.VOICE, new NamedPageChannel(Channel.VOICE, "twilio-voice") {
             @Override
             public SendResult send(OutgoingPage page) {
                 return send.apply(page);

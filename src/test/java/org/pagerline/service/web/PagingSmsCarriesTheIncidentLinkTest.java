@@ -10,20 +10,11 @@ import org.pagerline.core.page.Channel;
 import org.pagerline.service.OutgoingPage;
 import org.pagerline.service.PageChannel;
 import org.pagerline.service.SendResult;
+import org.pagerline.testkit.NamedPageChannel;
 
 class PagingSmsCarriesTheIncidentLinkTest {
     static PageChannel recording(Channel c, List<OutgoingPage> sent) {
-        return new PageChannel() {
-            @Override
-            public Channel channel() {
-                return c;
-            }
-
-            @Override
-            public String name() {
-                return "test";
-            }
-
+        return new NamedPageChannel(c, "test") {
             @Override
             public SendResult send(OutgoingPage page) {
                 sent.add(page);
