@@ -3,7 +3,8 @@ package org.pagerline.adapter.agi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -80,33 +81,62 @@ final class SilenceWatchdog implements AutoCloseable {
         }
     }
 
-    /** How long Asterisk may take to answer this command line, beyond which it has gone silent. */
+    /**
+     * How long Asterisk may take to answer this command line, beyond which it has gone silent.
+     * Runs on every command the line sends, so it reads the words in place (no regular expression:
+     * splitting each line was a tenth of the FastAGI threads' own time at 500 callers).
+     */
     long replyAllowance(String command) {
-        String[] words = command.trim().split("\\s+");
-        String verb = words[0].toUpperCase(Locale.ROOT);
-        String second = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
-        if ("EXEC".equals(verb)) {
+        List<String> words = words(command, 6);
+        if (words.isEmpty()) {
+            return replyNanos;
+        }
+        String verb = words.get(0);
+        String second = words.size() > 1 ? words.get(1) : "";
+        if ("EXEC".equalsIgnoreCase(verb)) {
             return NONE;
         }
-        if ("RECORD".equals(verb) && "FILE".equals(second)) {
+        if ("RECORD".equalsIgnoreCase(verb) && "FILE".equalsIgnoreCase(second)) {
             return plus(millisAt(words, 5)); // RECORD FILE name format escape timeout ...
         }
-        if ("GET".equals(verb) && "DATA".equals(second) || "WAIT".equals(verb) && "FOR".equals(second)) {
+        if ("GET".equalsIgnoreCase(verb) && "DATA".equalsIgnoreCase(second)
+                || "WAIT".equalsIgnoreCase(verb) && "FOR".equalsIgnoreCase(second)) {
             return plus(millisAt(words, 3)); // GET DATA file timeout max / WAIT FOR DIGIT timeout
         }
         return replyNanos;
+    }
+
+    /** The first {@code max} words of a command line, split at runs of whitespace. */
+    static List<String> words(String line, int max) {
+        List<String> out = new ArrayList<>(max);
+        int n = line.length();
+        int i = 0;
+        while (out.size() < max) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            out.add(line.substring(start, i));
+        }
+        return out;
     }
 
     private long plus(long millis) {
         return millis < 0 ? NONE : replyNanos + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    private static long millisAt(String[] words, int i) {
-        if (i >= words.length) {
+    private static long millisAt(List<String> words, int i) {
+        if (i >= words.size()) {
             return 0;
         }
         try {
-            return Long.parseLong(words[i].replace("\"", ""));
+            return Long.parseLong(words.get(i).replace("\"", ""));
         } catch (NumberFormatException e) {
             return 0;
         }
@@ -140,7 +170,8 @@ final class SilenceWatchdog implements AutoCloseable {
         /** Set by the connection's own thread on each state change; read by the sweeper. NONE: no deadline. */
         private volatile long deadline;
         private volatile boolean environmentDone;
-        private volatile String waitingFor = "its AGI environment";
+        /** The command line whose reply is awaited; null: the AGI environment. */
+        private volatile String waitingFor;
         private String pending;
 
         Watched(SocketConnectionFacade inner, long deadline) {
@@ -177,7 +208,7 @@ final class SilenceWatchdog implements AutoCloseable {
             pending = null;
             if (command != null && environmentDone) {
                 long allowance = replyAllowance(command);
-                waitingFor = "the reply to " + command.trim();
+                waitingFor = command; // "the reply to ..." is written only if the connection goes silent
                 deadline = allowance == NONE ? NONE : nanoTime.getAsLong() + allowance;
             }
             inner.flush();
@@ -187,7 +218,8 @@ final class SilenceWatchdog implements AutoCloseable {
             if (!live.remove(this)) {
                 return;
             }
-            closedOne(getRemoteAddress(), waitingFor);
+            String command = waitingFor;
+            closedOne(getRemoteAddress(), command == null ? "its AGI environment" : "the reply to " + command.trim());
             try {
                 inner.close();
             } catch (IOException e) {

@@ -23,4 +23,15 @@ class SilenceWatchdogTest {
             assertEquals(REPLY.toNanos(), w.replyAllowance("SET VARIABLE \"PAGERLINE_STEP\" \"urgency\""));
         }
     }
+
+    @Test
+    void aCommandIsReadWhateverItsCaseAndSpacingAndALineWithoutWordsGetsTheReplyLimit() {
+        try (SilenceWatchdog w = new SilenceWatchdog(Duration.ofSeconds(5), REPLY)) {
+            assertEquals(REPLY.plusSeconds(4).toNanos(), w.replyAllowance("  get \t data  \"pagerline/menu\"   4000 1\n"));
+            assertEquals(SilenceWatchdog.NONE, w.replyAllowance("exec Dial PJSIP/100"));
+            assertEquals(REPLY.plusSeconds(2).toNanos(), w.replyAllowance("Record File x wav # \"2000\""), "a quoted limit");
+            assertEquals(REPLY.toNanos(), w.replyAllowance("RECORD FILE x"), "no limit given: the reply limit alone");
+            assertEquals(REPLY.toNanos(), w.replyAllowance(" \n"));
+        }
+    }
 }
