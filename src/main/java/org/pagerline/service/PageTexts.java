@@ -3,6 +3,7 @@ package org.pagerline.service;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.page.Channel;
@@ -81,11 +82,13 @@ final class PageTexts {
      * With one incident asking, its own page's words follow.
      */
     static String bundle(Stores s, java.util.List<Page> pages) {
-        java.util.Map<String, java.util.List<Long>> took = new java.util.LinkedHashMap<>();
-        java.util.List<Incident> asking = new java.util.ArrayList<>();
+        // sets and one read per incident: an outage's bundle carries hundreds of pages
+        java.util.Map<String, java.util.Set<Long>> took = new java.util.LinkedHashMap<>();
+        java.util.Map<Long, Incident> askingById = new java.util.LinkedHashMap<>();
+        java.util.Map<Long, Optional<Incident>> read = new java.util.HashMap<>();
         Technician to = null;
         for (Page p : pages) {
-            Incident i = s.incidents().find(p.incidentId()).orElse(null);
+            Incident i = read.computeIfAbsent(p.incidentId(), id -> s.incidents().find(id)).orElse(null);
             if (i == null) {
                 continue;
             }
@@ -93,17 +96,13 @@ final class PageTexts {
                 to = s.roster().technician(p.technicianId()).orElse(null);
             }
             if (p.kind() == PageKind.PAGE) {
-                if (asking.stream().noneMatch(a -> a.id() == i.id())) {
-                    asking.add(i);
-                }
+                askingById.putIfAbsent(i.id(), i);
             } else {
-                java.util.List<Long> ids = took.computeIfAbsent(i.ownerName() == null ? "someone" : i.ownerName(),
-                        k -> new java.util.ArrayList<>());
-                if (!ids.contains(i.id())) {
-                    ids.add(i.id());
-                }
+                took.computeIfAbsent(i.ownerName() == null ? "someone" : i.ownerName(), k -> new java.util.LinkedHashSet<>())
+                        .add(i.id());
             }
         }
+        java.util.List<Incident> asking = new java.util.ArrayList<>(askingById.values());
         StringBuilder b = new StringBuilder("pagerline: ");
         if (!took.isEmpty()) {
             b.append(String.join("; ", took.entrySet().stream().map(e -> e.getKey() + " took incident"
