@@ -59,10 +59,11 @@ public final class CallService implements CallEvents, AutoCloseable {
     private final CallJournal journal;
     /**
      * Transactions the journal writes at once. One writer was the line's bottleneck at 500 callers
-     * (one core busy in H2 while callers waited on it); two let the calls' lines commit beside the
-     * starts, which stay one commit at a time (see {@link CallJournal}).
+     * (one core busy in H2 while callers waited on it). Three: the starts, the urgent voicemails
+     * with their incidents, and the calls' lines each commit beside the others, and each of the
+     * first two stays one commit at a time (see {@link CallJournal}).
      */
-    static final int JOURNAL_WRITERS = 2;
+    static final int JOURNAL_WRITERS = 3;
     private final String runHost;
     private final String run;
 
@@ -117,8 +118,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         // looked reused (the ticket engine woken for every new call) and its life was saved a second
         // time for a difference in nanoseconds.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        // the first lane: the caller hears nothing more until the ticket is committed
-        LiveCall live = journal.await(uniqueId, s -> {
+        // the starts' lane: the caller hears nothing more until the ticket is committed
+        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {

@@ -176,6 +176,63 @@ class CallJournalLanesTest {
     }
 
     @Test
+    void withTwoWritersAStartIsCommittedWithoutOtherCallsLinesWhichTheOtherWriterTakes() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        int backlog = 2 * CallJournal.MAX_REST;
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit("A", piece("a"), (v, e) -> { });
+            assertEquals(List.of("a"), tx.nextCommit());
+            journal.submit("B", piece("b"), (v, e) -> { });
+            assertEquals(List.of("b"), tx.nextCommit()); // both writers busy now
+            for (int i = 0; i < backlog; i++) {
+                journal.submit("C" + i, piece("line " + i), (v, e) -> { });
+            }
+            journal.submit(CallJournal.Lane.START, "S", piece("start"), (v, e) -> { });
+            tx.go.release(); // the first writer free takes the start, and nothing of the backlog with it
+            assertEquals(List.of("start"), tx.nextCommit());
+            tx.go.release(); // the other takes the backlog meanwhile
+            assertEquals("line 0", tx.nextCommit().get(0));
+            tx.go.release(1000);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        List<Object> lines = tx.committed.stream().flatMap(List::stream).filter(l -> l.toString().startsWith("line"))
+                .toList();
+        assertEquals(backlog, lines.size(), "nothing lost");
+        assertEquals(backlog, new java.util.HashSet<>(lines).size(), "nothing written twice");
+    }
+
+    @Test
+    void aStartIsCommittedBesideAnUrgentVoicemailStillBeingWrittenNotAfterIt() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit(CallJournal.Lane.WAITED_FOR, "V", piece("voicemail and incident"), (v, e) -> { });
+            assertEquals(List.of("voicemail and incident"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.START, "S", piece("start"), (v, e) -> { });
+            assertEquals(List.of("start"), tx.nextCommit(), "taken while the incident's commit is still open");
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void aCallsVoicemailWaitsBehindItsOwnStartStillQueuedWhileOtherWorkGoesOn() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 2)) {
+            journal.submit(CallJournal.Lane.START, "Y", piece("start of Y"), (v, e) -> { });
+            assertEquals(List.of("start of Y"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.START, "X", piece("start of X"), (v, e) -> { }); // waits: starts are one commit at a time
+            journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("voicemail of X"), (v, e) -> { });
+            journal.submit("Z", piece("z lines"), (v, e) -> { });
+            assertEquals(List.of("z lines"), tx.nextCommit(), "X's voicemail is not taken before X's start");
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+        }
+        int start = tx.committed.indexOf(List.of("start of X"));
+        int voicemail = tx.committed.indexOf(List.of("voicemail of X"));
+        assertTrue(start >= 0 && voicemail > start, "X's voicemail after X's start: " + tx.committed);
+    }
+
+    @Test
     void twoWritersWriteOtherCallsSideBySideButACallsPiecesOneAfterAnother() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
         try (CallJournal journal = new CallJournal(tx, 2)) {
