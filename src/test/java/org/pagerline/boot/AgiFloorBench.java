@@ -72,6 +72,19 @@ public final class AgiFloorBench {
     /** BENCH_PATHS (e.g. "message,urgent"): only these paths are measured (all three when unset). */
     static final List<String> ONLY_PATHS = System.getenv().getOrDefault("BENCH_PATHS", "").isBlank() ? List.of()
             : List.of(System.getenv("BENCH_PATHS").toLowerCase(Locale.ROOT).split(","));
+    /** BENCH_BY_COMMAND=1: after each run, the five commands of a call a caller waits longest for. */
+    static final boolean BY_COMMAND = System.getenv("BENCH_BY_COMMAND") != null;
+
+    /**
+     * Which command a line is: the verb, and for a variable, an application or a menu the first
+     * argument ("SET VARIABLE PAGERLINE_TICKET"); not the digits said or the file recorded.
+     */
+    static String commandName(String line) {
+        AgiCommandLine cmd = AgiCommandLine.parse(line);
+        boolean named = List.of("SET VARIABLE", "GET VARIABLE", "EXEC", "GET DATA").contains(cmd.verb());
+        return cmd.verb() + (named && !cmd.args().isEmpty() ? " " + cmd.arg(0) : "");
+    }
+
     /** BENCH_CALLERS (e.g. "500"): the concurrent callers measured (50 and 500 when unset). */
     static final int[] CONCURRENCIES = Arrays.stream(System.getenv().getOrDefault("BENCH_CALLERS", "50,500").split(","))
             .mapToInt(x -> Integer.parseInt(x.trim())).toArray();
@@ -421,6 +434,8 @@ public final class AgiFloorBench {
             final Map<String, String> vars = new HashMap<>();
             final List<String> captured;
             int press;
+            /** How many command lines the server has sent on this call (BENCH_BY_COMMAND). */
+            int commands;
             long lastWrite;
             boolean holding;
             boolean hungUp;
@@ -488,6 +503,8 @@ public final class AgiFloorBench {
             final List<String> capture;
             final Selector sel;
             final List<Long> nanos = new ArrayList<>(1 << 20);
+            /** BENCH_BY_COMMAND: the waits by the command's place in the call ("3 SET VARIABLE PAGERLINE_TICKET"). */
+            final Map<String, List<Long>> byCommand = BY_COMMAND ? new HashMap<>() : null;
             long completed;
             long failed;
             long refused;
@@ -579,8 +596,25 @@ public final class AgiFloorBench {
             }
 
             private Row row(long calls, int seconds, long cpu) {
+                printSlowestCommands();
                 return new Row(t.name(), path.wire(), concurrent, calls, failed, seconds, sorted(),
                         calls == 0 ? 0 : cpu / 1e6 / calls, -1);
+            }
+
+            /** BENCH_BY_COMMAND: the five commands of a call with the longest p99 wait before them. */
+            private void printSlowestCommands() {
+                if (byCommand == null || byCommand.isEmpty()) {
+                    return;
+                }
+                long total = nanos.stream().mapToLong(Long::longValue).sum();
+                System.out.printf("slowest commands, %s, %s path, %d callers (wait before the command, ms):%n", t.name(),
+                        path.wire(), concurrent);
+                byCommand.entrySet().stream().map(e -> {
+                    long[] a = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
+                    return new Object[] {e.getKey(), a[a.length / 2] / 1e6, a[Math.min(a.length - 1, (int) (a.length * 0.99))] / 1e6,
+                            100.0 * Arrays.stream(a).sum() / Math.max(1, total)};
+                }).sorted((x, y) -> Double.compare((double) y[2], (double) x[2])).limit(5).forEach(r -> System.out.printf(
+                        "  %-48s p50 %8.2f  p99 %8.2f  %5.1f %% of all waiting%n", r));
             }
 
             private long[] sorted() {
@@ -702,7 +736,12 @@ public final class AgiFloorBench {
                             if (!line.isBlank()) {
                                 if (measuring) {
                                     nanos.add(now - c.lastWrite);
+                                    if (byCommand != null) {
+                                        byCommand.computeIfAbsent(c.commands + " " + commandName(line), x -> new ArrayList<>())
+                                                .add(now - c.lastWrite);
+                                    }
                                 }
+                                c.commands++;
                                 answer(c, line);
                             }
                         } else {
