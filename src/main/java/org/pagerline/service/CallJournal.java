@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * before the rest: the calls' starts (the ticket they will hear, the routing) in one; the urgent
  * voicemail with its incident and a technician's accept in the first lane. The rest (progress
  * handed in before a long wait on Asterisk, a call's last lines, AMI queue events) is written in
- * the order handed in. With more than one writer (the server has three) each commit takes one
- * lane, the starts first: a start waits for the starts' commit under way and its own, never for an
- * incident being opened or for other calls' lines, which other writers write meanwhile. With one
+ * the order handed in. With more than one writer (the server has four) each commit takes one
+ * lane, the starts first: a start waits for a starts' commit under way and its own, never for an
+ * incident being opened or for other calls' lines, which other writers write meanwhile; two
+ * writers may write starts at once, never two starts of one caller's number. With one
  * writer, each commit carries the starts and the first lane, then at most {@link #MAX_REST} pieces
  * of the rest, so a stream of starts cannot hold back the calls under way. A commit of the rest
  * alone carries at most {@link #MAX_REST} pieces, or a quarter of a longer backlog.
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * Asterisk unique id); a piece put in a waited-for lane takes its call's pieces still waiting in
  * the lanes after it along, ahead of it; and no writer takes a call's piece while an earlier one of
  * that call is being written or still waits. The waited-for lanes' pieces decide (which open
- * ticket a number reuses, whether a voicemail joins an incident), so one writer at a time writes
- * each of them.
+ * ticket a number reuses, whether a voicemail joins an incident): the first lane is written by one
+ * writer at a time, and a start names its caller's number, which no two open transactions hold.
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
@@ -90,13 +91,20 @@ final class CallJournal implements AutoCloseable {
         private final long seq;
         private final String call;
         private final Function<Stores, ?> work;
+        /** What a start decides on (its caller's number): two starts with one key are never written at once. */
+        private final String key;
         private BiConsumer<Object, RuntimeException> done;
         /** Waiting in the rest lane (where a later piece of its call may join it); under the lock. */
         private boolean inRest;
 
         Entry(long seq, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+            this(seq, call, null, work, done);
+        }
+
+        Entry(long seq, String call, String key, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
             this.seq = seq;
             this.call = call;
+            this.key = key;
             this.work = work;
             this.done = done;
         }
@@ -127,6 +135,8 @@ final class CallJournal implements AutoCloseable {
     private final List<Thread> writers = new ArrayList<>();
     /** The calls with a piece in a writer's transaction now: their next pieces wait for it. */
     private final Set<String> callsBeingWritten = new HashSet<>();
+    /** The keys of the starts in writers' transactions now: a start with one of them waits. */
+    private final Set<String> keysBeingWritten = new HashSet<>();
     /** The sequence numbers of the pieces handed in and not yet written (waiting or being written). */
     private final TreeSet<Long> unwritten = new TreeSet<>();
     /** Each call's last piece handed in, while it waits (a later piece may join it only then). */
@@ -135,8 +145,13 @@ final class CallJournal implements AutoCloseable {
     private long joined;
     /** Whether a writer's transaction now holds pieces of the first lane (one writer at a time does). */
     private boolean firstLaneBeingWritten;
-    /** Whether a writer's transaction now holds starts (one writer at a time does). */
-    private boolean startsBeingWritten;
+    /** How many writers' transactions now hold starts (at most {@link #START_WRITERS}). */
+    private int startWriters;
+    /**
+     * How many writers may write starts at once, with more than one writer: starts with different
+     * keys (callers' numbers) decide nothing together, so two commits of them can run side by side.
+     */
+    static final int START_WRITERS = 2;
     private boolean closed;
     private long handedIn;
 
@@ -165,11 +180,19 @@ final class CallJournal implements AutoCloseable {
 
     /** Hands work in. Never blocks. */
     void submit(Lane lane, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        submit(lane, call, null, work, done);
+    }
+
+    /**
+     * Hands work in; {@code key} (a start's: its caller's number) keeps it out of a transaction
+     * while another piece with that key is being written. Never blocks.
+     */
+    void submit(Lane lane, String call, String key, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
         synchronized (lock) {
             if (!closed && lane == Lane.REST && joined(call, work, done)) {
                 return;
             }
-            Entry e = new Entry(++handedIn, call, work, done);
+            Entry e = new Entry(++handedIn, call, key, work, done);
             if (!closed) {
                 while (writers.size() < writerCount) {
                     Thread t = new Thread(this::loop, "call-journal-" + (writers.size() + 1));
@@ -248,10 +271,15 @@ final class CallJournal implements AutoCloseable {
     }
 
     /** Hands work in and waits until it is committed (or failed: then throws what it threw). */
-    @SuppressWarnings("unchecked")
     <T> T await(Lane lane, String call, Function<Stores, T> work) {
+        return await(lane, call, null, work);
+    }
+
+    /** Hands keyed work in and waits until it is committed (or failed: then throws what it threw). */
+    @SuppressWarnings("unchecked")
+    <T> T await(Lane lane, String call, String key, Function<Stores, T> work) {
         CompletableFuture<Object> f = new CompletableFuture<>();
-        submit(lane, call, work, (v, e) -> {
+        submit(lane, call, key, work, (v, e) -> {
             if (e != null) {
                 f.completeExceptionally(e);
             } else {
@@ -298,7 +326,7 @@ final class CallJournal implements AutoCloseable {
                     lanes = take(batch);
                     if (!batch.isEmpty()) {
                         firstLaneBeingWritten |= (lanes & FIRST) != 0;
-                        startsBeingWritten |= (lanes & STARTS) != 0;
+                        startWriters += (lanes & STARTS) != 0 ? 1 : 0;
                         break;
                     }
                     if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty()) {
@@ -323,12 +351,15 @@ final class CallJournal implements AutoCloseable {
                             callsBeingWritten.remove(e.call());
                             lastOfCall.remove(e.call(), e);
                         }
+                        if (e.key != null) {
+                            keysBeingWritten.remove(e.key);
+                        }
                     }
                     if ((lanes & FIRST) != 0) {
                         firstLaneBeingWritten = false;
                     }
                     if ((lanes & STARTS) != 0) {
-                        startsBeingWritten = false;
+                        startWriters--;
                     }
                     lock.notifyAll();
                 }
@@ -345,22 +376,23 @@ final class CallJournal implements AutoCloseable {
      * Under the lock: fills {@code batch} for one commit and says which of the waited-for lanes it
      * holds pieces of ({@link #STARTS}, {@link #FIRST}). With one writer, the starts and whatever
      * waits in the first lane go ahead of a bounded share of the rest, so the rest is never held
-     * back by them. With more, a commit takes one lane: the starts if no other writer holds some,
-     * else the first lane on the same terms, else the rest. So a start never waits while a commit
-     * writes an urgent voicemail's incident or other calls' lines (at 500 urgent callers its wait
-     * went from p50 about 900 ms to about 110 ms; README, "The support line under load").
+     * back by them. With more, a commit takes one lane: the starts if fewer than
+     * {@link #START_WRITERS} writers hold some, else the first lane if no other writer does, else
+     * the rest. So a start never waits while a commit writes an urgent voicemail's incident or other
+     * calls' lines (at 500 urgent callers its wait went from p50 about 900 ms to about 110 ms;
+     * README, "The support line under load").
      *
-     * <p>Each of the waited-for lanes (starts: which open ticket a caller's number reuses; the first
-     * lane: urgent voicemails with their incidents, accepts) is written by one writer at a time, so
-     * two such decisions never race in two open transactions; and a call's pieces are never taken
-     * while an earlier one of the same call is being written or still waits (they keep their place).
+     * <p>No two decisions race in two open transactions: two starts of one caller's number (which
+     * open ticket it reuses) are never written at once, nor two pieces of the first lane (urgent
+     * voicemails with their incidents, accepts); and a call's pieces are never taken while an
+     * earlier one of the same call is being written or still waits (they keep their place).
      */
     private int take(List<Entry> batch) {
         Set<String> mine = new HashSet<>();
         Set<String> held = new HashSet<>();
         int lanes = 0;
-        if (!startsBeingWritten) {
-            takeFrom(starts, MAX_BATCH, batch, mine, held);
+        if (startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
+            takeStarts(batch, mine, held);
             lanes |= batch.isEmpty() ? 0 : STARTS;
         }
         heldBy(starts, held); // a call's later pieces wait behind its start
@@ -378,6 +410,39 @@ final class CallJournal implements AutoCloseable {
         }
         callsBeingWritten.addAll(mine);
         return lanes;
+    }
+
+    /**
+     * Takes starts in their order, up to {@link #MAX_BATCH}, leaving those whose call or key is in
+     * another writer's transaction, and any later start of that call or key, where they are.
+     */
+    private void takeStarts(List<Entry> batch, Set<String> mine, Set<String> held) {
+        Set<String> heldKeys = new HashSet<>();
+        Set<String> myKeys = new HashSet<>();
+        for (Iterator<Entry> i = starts.iterator(); i.hasNext() && batch.size() < MAX_BATCH; ) {
+            Entry e = i.next();
+            String call = e.call();
+            boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call));
+            boolean keyWaits = e.key != null && (keysBeingWritten.contains(e.key) || heldKeys.contains(e.key));
+            if (callWaits || keyWaits) {
+                if (call != null) {
+                    held.add(call);
+                }
+                if (e.key != null) {
+                    heldKeys.add(e.key);
+                }
+                continue;
+            }
+            i.remove();
+            batch.add(e);
+            if (call != null) {
+                mine.add(call);
+            }
+            if (e.key != null) {
+                myKeys.add(e.key);
+            }
+        }
+        keysBeingWritten.addAll(myKeys);
     }
 
     /** Adds the calls with a piece waiting in {@code lane} (not taken, or held) to {@code held}. */

@@ -59,11 +59,11 @@ public final class CallService implements CallEvents, AutoCloseable {
     private final CallJournal journal;
     /**
      * Transactions the journal writes at once. One writer was the line's bottleneck at 500 callers
-     * (one core busy in H2 while callers waited on it). Three: the starts, the urgent voicemails
-     * with their incidents, and the calls' lines each commit beside the others, and each of the
-     * first two stays one commit at a time (see {@link CallJournal}).
+     * (one core busy in H2 while callers waited on it). Four: the starts (two commits at once, never
+     * two of one caller's number), the urgent voicemails with their incidents (one commit at a
+     * time), and the calls' lines each commit beside the others (see {@link CallJournal}).
      */
-    static final int JOURNAL_WRITERS = 3;
+    static final int JOURNAL_WRITERS = 4;
     private final String runHost;
     private final String run;
 
@@ -118,8 +118,10 @@ public final class CallService implements CallEvents, AutoCloseable {
         // looked reused (the ticket engine woken for every new call) and its life was saved a second
         // time for a difference in nanoseconds.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        // the starts' lane: the caller hears nothing more until the ticket is committed
-        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, s -> {
+        // the starts' lane, keyed by the number whose open ticket it may reuse: the caller hears
+        // nothing more until the ticket is committed
+        String key = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, key, s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
@@ -131,7 +133,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
             String name = client.map(Client::contactName).orElse(blankToNull(cidName));
             String company = client.map(Client::company).orElse(null);
-            String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+            String number = key;
             Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
             boolean reused = !t.openedAt().equals(now);
             CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
@@ -151,22 +153,37 @@ public final class CallService implements CallEvents, AutoCloseable {
      * share one reading of the calendar and the roster (the primary's shift holds until its
      * {@code until}): a third of a start's statements, read once per batch instead of per call.
      */
-    private synchronized Situation situation(Stores s, Instant now) {
-        if (s != deskStores) {
-            deskStores = s;
-            deskCalendar = s.calendar().calendar();
-            deskPrimary = null;
+    private Situation situation(Stores s, Instant now) {
+        DeskReading d;
+        synchronized (desks) {
+            d = desks.get(s);
+            if (d == null) {
+                if (desks.size() >= 8) {
+                    desks.clear(); // the transactions read before are over; two or three are open at once
+                }
+                d = new DeskReading();
+                desks.put(s, d);
+            }
         }
-        if (deskPrimary == null || deskPrimary.isEmpty() || !now.isBefore(deskPrimary.get().until())) {
-            deskPrimary = RosterService.onCall(s.roster(), now).getOrDefault(Role.PRIMARY, Optional.empty());
+        synchronized (d) { // one transaction is one writer's: never contended
+            if (d.calendar == null) {
+                d.calendar = s.calendar().calendar();
+            }
+            if (d.primary == null || d.primary.isEmpty() || !now.isBefore(d.primary.get().until())) {
+                d.primary = RosterService.onCall(s.roster(), now).getOrDefault(Role.PRIMARY, Optional.empty());
+            }
+            return new Situation(now, d.calendar.isOpen(now), d.primary.map(OnCallShift::technician), d.calendar);
         }
-        return new Situation(now, deskCalendar.isOpen(now), deskPrimary.map(OnCallShift::technician), deskCalendar);
     }
 
-    /** The desk as read in the transaction {@link #deskStores} (see {@link #situation}). */
-    private Stores deskStores;
-    private BusinessCalendar deskCalendar;
-    private Optional<OnCallShift> deskPrimary;
+    /** The desk as read in one transaction (see {@link #situation}). */
+    private static final class DeskReading {
+        private BusinessCalendar calendar;
+        private Optional<OnCallShift> primary;
+    }
+
+    /** Each open start transaction's reading of the desk, by its stores (identity: one per transaction). */
+    private final java.util.Map<Stores, DeskReading> desks = new java.util.IdentityHashMap<>();
 
     /** The instant for the call's next line. */
     public Instant now() {

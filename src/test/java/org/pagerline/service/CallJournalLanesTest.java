@@ -215,12 +215,37 @@ class CallJournalLanesTest {
     }
 
     @Test
+    void startsOfTwoNumbersAreWrittenSideBySideButTwoStartsOfOneNumberOneAfterTheOther() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 4)) {
+            journal.submit(CallJournal.Lane.START, "A", "+12045550101", piece("start of A"), (v, e) -> { });
+            assertEquals(List.of("start of A"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.START, "B", "+12045550101", piece("start of B, same number"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.START, "C", "+12045550199", piece("start of C"), (v, e) -> { });
+            assertEquals(List.of("start of C"), tx.nextCommit(), "another number's start beside A's; B's waits for A's");
+            journal.submit(CallJournal.Lane.START, "D", "+12045550177", piece("start of D"), (v, e) -> { });
+            journal.submit("E", piece("e lines"), (v, e) -> { });
+            assertEquals(List.of("e lines"), tx.nextCommit(), "two writers on starts at most: D waits, the lines go");
+            tx.go.release(); // one of the three commits ends
+            List<Object> next = tx.nextCommit();
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            assertTrue(next.contains("start of D") || next.contains("start of B, same number"), "a start is taken next: " + next);
+        }
+        int a = tx.committed.indexOf(List.of("start of A"));
+        int b = tx.committed.stream().filter(c -> c.contains("start of B, same number")).findFirst()
+                .map(tx.committed::indexOf).orElse(-1);
+        assertTrue(a >= 0 && b > a, "B's start after A's: " + tx.committed);
+    }
+
+    @Test
     void aCallsVoicemailWaitsBehindItsOwnStartStillQueuedWhileOtherWorkGoesOn() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
         try (CallJournal journal = new CallJournal(tx, 2)) {
-            journal.submit(CallJournal.Lane.START, "Y", piece("start of Y"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.START, "Y", "+12045550101", piece("start of Y"), (v, e) -> { });
             assertEquals(List.of("start of Y"), tx.nextCommit());
-            journal.submit(CallJournal.Lane.START, "X", piece("start of X"), (v, e) -> { }); // waits: starts are one commit at a time
+            // waits: the same number's start is being written
+            journal.submit(CallJournal.Lane.START, "X", "+12045550101", piece("start of X"), (v, e) -> { });
             journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("voicemail of X"), (v, e) -> { });
             journal.submit("Z", piece("z lines"), (v, e) -> { });
             assertEquals(List.of("z lines"), tx.nextCommit(), "X's voicemail is not taken before X's start");
