@@ -38,10 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order within a call holds across the lanes and the writers: each piece names its call (its
  * Asterisk unique id); a piece put in a waited-for lane takes its call's pieces still waiting in
- * the lanes after it along, ahead of it; and no writer takes a call's piece while an earlier one of
- * that call is being written or still waits. The waited-for lanes' pieces decide (which open
- * ticket a number reuses, whether a voicemail joins an incident): the first lane is written by one
- * writer at a time, and a start names its caller's number, which no two open transactions hold.
+ * the rest along, ahead of it; and no writer takes a call's piece while an earlier one of that call
+ * is being written or still waits, in any lane (a resumed call's new start waits for its voicemail
+ * still in the first lane). The waited-for lanes never hold every writer: the rest, where the
+ * calls' last saves wait with their connections, always has one. The waited-for lanes' pieces
+ * decide (which open ticket a number reuses, whether a voicemail joins an incident): the first
+ * lane is written by one writer at a time, and a start names its caller's number, which no two
+ * open transactions hold.
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
@@ -192,7 +195,8 @@ final class CallJournal implements AutoCloseable {
             if (!closed && lane == Lane.REST && joined(call, work, done)) {
                 return;
             }
-            Entry e = new Entry(++handedIn, call, key, work, done);
+            // a key orders starts only: on another lane it would free a start's key when written
+            Entry e = new Entry(++handedIn, call, lane == Lane.START ? key : null, work, done);
             if (!closed) {
                 while (writers.size() < writerCount) {
                     Thread t = new Thread(this::loop, "call-journal-" + (writers.size() + 1));
@@ -206,7 +210,8 @@ final class CallJournal implements AutoCloseable {
                 }
                 if (lane == Lane.START) {
                     if (call != null) {
-                        takeAlong(call, first, starts);
+                        // its earlier pieces in the rest go ahead of it; one still in the first lane
+                        // (a resumed call's voicemail) keeps its lane and the start waits for it
                         takeAlong(call, rest, starts);
                     }
                     starts.add(e);
@@ -391,22 +396,27 @@ final class CallJournal implements AutoCloseable {
         Set<String> mine = new HashSet<>();
         Set<String> held = new HashSet<>();
         int lanes = 0;
-        if (startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
-            takeStarts(batch, mine, held);
+        // the waited-for lanes never hold every writer: the rest (the calls' last saves, which hold
+        // their connections) always has one
+        boolean room = writerCount == 1 || startWriters + (firstLaneBeingWritten ? 1 : 0) < writerCount - 1;
+        if (room && startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
+            // a start waits for its call's earlier pieces still in the first lane (a resumed call's)
+            takeStarts(batch, mine, earliest(first));
             lanes |= batch.isEmpty() ? 0 : STARTS;
         }
-        heldBy(starts, held); // a call's later pieces wait behind its start
         if (writerCount == 1 || batch.isEmpty()) {
             int before = batch.size();
-            if (!firstLaneBeingWritten) {
-                takeFrom(first, MAX_BATCH, batch, mine, held);
+            if (room && !firstLaneBeingWritten) {
+                // and a first-lane piece for its call's earlier start still waiting
+                takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts));
                 lanes |= batch.size() > before ? FIRST : 0;
             }
             heldBy(first, held);
         }
+        heldBy(starts, held); // the rest of a call comes after its start and first-lane pieces
         if (batch.size() < MAX_BATCH && (writerCount == 1 || batch.isEmpty())) {
             int maxRest = batch.isEmpty() ? Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4)) : MAX_REST;
-            takeFrom(rest, batch.size() + maxRest, batch, mine, held);
+            takeFrom(rest, batch.size() + maxRest, batch, mine, held, java.util.Map.of());
         }
         callsBeingWritten.addAll(mine);
         return lanes;
@@ -416,13 +426,15 @@ final class CallJournal implements AutoCloseable {
      * Takes starts in their order, up to {@link #MAX_BATCH}, leaving those whose call or key is in
      * another writer's transaction, and any later start of that call or key, where they are.
      */
-    private void takeStarts(List<Entry> batch, Set<String> mine, Set<String> held) {
+    private void takeStarts(List<Entry> batch, Set<String> mine, java.util.Map<String, Long> earlierElsewhere) {
+        Set<String> held = new HashSet<>();
         Set<String> heldKeys = new HashSet<>();
         Set<String> myKeys = new HashSet<>();
         for (Iterator<Entry> i = starts.iterator(); i.hasNext() && batch.size() < MAX_BATCH; ) {
             Entry e = i.next();
             String call = e.call();
-            boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call));
+            boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call)
+                    || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq());
             boolean keyWaits = e.key != null && (keysBeingWritten.contains(e.key) || heldKeys.contains(e.key));
             if (callWaits || keyWaits) {
                 if (call != null) {
@@ -445,6 +457,17 @@ final class CallJournal implements AutoCloseable {
         keysBeingWritten.addAll(myKeys);
     }
 
+    /** The lowest sequence number waiting in {@code lane}, by call. */
+    private static java.util.Map<String, Long> earliest(ArrayDeque<Entry> lane) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (Entry e : lane) {
+            if (e.call() != null) {
+                out.merge(e.call(), e.seq(), Math::min);
+            }
+        }
+        return out;
+    }
+
     /** Adds the calls with a piece waiting in {@code lane} (not taken, or held) to {@code held}. */
     private static void heldBy(ArrayDeque<Entry> lane, Set<String> held) {
         for (Entry e : lane) {
@@ -454,11 +477,18 @@ final class CallJournal implements AutoCloseable {
         }
     }
 
-    private void takeFrom(ArrayDeque<Entry> lane, int upTo, List<Entry> batch, Set<String> mine, Set<String> held) {
+    /**
+     * Takes pieces of {@code lane} in their order, leaving those whose call is being written,
+     * held, or has an earlier piece waiting in another lane ({@code earlierElsewhere}: the lowest
+     * sequence number waiting there, by call), and the call's later pieces with them.
+     */
+    private void takeFrom(ArrayDeque<Entry> lane, int upTo, List<Entry> batch, Set<String> mine, Set<String> held,
+            java.util.Map<String, Long> earlierElsewhere) {
         for (Iterator<Entry> i = lane.iterator(); i.hasNext() && batch.size() < upTo; ) {
             Entry e = i.next();
             String call = e.call();
-            if (call != null && (callsBeingWritten.contains(call) || held.contains(call))) {
+            if (call != null && (callsBeingWritten.contains(call) || held.contains(call)
+                    || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq())) {
                 held.add(call);
                 continue;
             }
