@@ -401,7 +401,7 @@ final class CallJournal implements AutoCloseable {
         boolean room = writerCount == 1 || startWriters + (firstLaneBeingWritten ? 1 : 0) < writerCount - 1;
         if (room && startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
             // a start waits for its call's earlier pieces still in the first lane (a resumed call's)
-            takeStarts(batch, mine, earliest(first));
+            takeFrom(starts, MAX_BATCH, batch, mine, new HashSet<>(), earliest(first));
             lanes |= batch.isEmpty() ? 0 : STARTS;
         }
         if (writerCount == 1 || batch.isEmpty()) {
@@ -420,41 +420,6 @@ final class CallJournal implements AutoCloseable {
         }
         callsBeingWritten.addAll(mine);
         return lanes;
-    }
-
-    /**
-     * Takes starts in their order, up to {@link #MAX_BATCH}, leaving those whose call or key is in
-     * another writer's transaction, and any later start of that call or key, where they are.
-     */
-    private void takeStarts(List<Entry> batch, Set<String> mine, java.util.Map<String, Long> earlierElsewhere) {
-        Set<String> held = new HashSet<>();
-        Set<String> heldKeys = new HashSet<>();
-        Set<String> myKeys = new HashSet<>();
-        for (Iterator<Entry> i = starts.iterator(); i.hasNext() && batch.size() < MAX_BATCH; ) {
-            Entry e = i.next();
-            String call = e.call();
-            boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call)
-                    || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq());
-            boolean keyWaits = e.key != null && (keysBeingWritten.contains(e.key) || heldKeys.contains(e.key));
-            if (callWaits || keyWaits) {
-                if (call != null) {
-                    held.add(call);
-                }
-                if (e.key != null) {
-                    heldKeys.add(e.key);
-                }
-                continue;
-            }
-            i.remove();
-            batch.add(e);
-            if (call != null) {
-                mine.add(call);
-            }
-            if (e.key != null) {
-                myKeys.add(e.key);
-            }
-        }
-        keysBeingWritten.addAll(myKeys);
     }
 
     /** The lowest sequence number waiting in {@code lane}, by call. */
@@ -480,16 +445,27 @@ final class CallJournal implements AutoCloseable {
     /**
      * Takes pieces of {@code lane} in their order, leaving those whose call is being written,
      * held, or has an earlier piece waiting in another lane ({@code earlierElsewhere}: the lowest
-     * sequence number waiting there, by call), and the call's later pieces with them.
+     * sequence number waiting there, by call), and the call's later pieces with them; and a start
+     * whose key is in another writer's transaction, and the later starts with that key (two starts
+     * with one key may share this batch: one transaction writes them in order).
      */
     private void takeFrom(ArrayDeque<Entry> lane, int upTo, List<Entry> batch, Set<String> mine, Set<String> held,
             java.util.Map<String, Long> earlierElsewhere) {
+        Set<String> heldKeys = new HashSet<>();
+        Set<String> myKeys = new HashSet<>();
         for (Iterator<Entry> i = lane.iterator(); i.hasNext() && batch.size() < upTo; ) {
             Entry e = i.next();
             String call = e.call();
-            if (call != null && (callsBeingWritten.contains(call) || held.contains(call)
-                    || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq())) {
-                held.add(call);
+            boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call)
+                    || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq());
+            boolean keyWaits = e.key != null && (keysBeingWritten.contains(e.key) || heldKeys.contains(e.key));
+            if (callWaits || keyWaits) {
+                if (call != null) {
+                    held.add(call);
+                }
+                if (e.key != null) {
+                    heldKeys.add(e.key);
+                }
                 continue;
             }
             i.remove();
@@ -498,7 +474,11 @@ final class CallJournal implements AutoCloseable {
             if (call != null) {
                 mine.add(call);
             }
+            if (e.key != null) {
+                myKeys.add(e.key);
+            }
         }
+        keysBeingWritten.addAll(myKeys);
     }
 
     private void write(List<Entry> batch) {

@@ -120,8 +120,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         // the starts' lane, keyed by the number whose open ticket it may reuse: the caller hears
         // nothing more until the ticket is committed
-        String key = e164.orElse(raw.isEmpty() ? "unknown" : raw);
-        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, key, s -> {
+        String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, number, s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
@@ -133,7 +133,6 @@ public final class CallService implements CallEvents, AutoCloseable {
             Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
             String name = client.map(Client::contactName).orElse(blankToNull(cidName));
             String company = client.map(Client::company).orElse(null);
-            String number = key;
             Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
             boolean reused = !t.openedAt().equals(now);
             CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
