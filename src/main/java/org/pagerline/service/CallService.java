@@ -101,12 +101,21 @@ public final class CallService implements CallEvents, AutoCloseable {
     public record Situation(Instant now, boolean deskOpen, Optional<Technician> primary, BusinessCalendar calendar) {}
 
     /**
-     * Starts (or, for a unique id seen before, resumes) a call, in one transaction: identifies the
-     * caller, opens or reuses their ticket, records the call and reads the desk. Waits for the
-     * commit, which it shares with the other calls starting at the same moment. Throws
-     * {@link ValidationException} without writing anything when Asterisk gave no unique id.
+     * Starts (or, for a unique id seen before, resumes) a call and waits for its commit: {@link #begin}
+     * then {@link StartingCall#await}.
      */
     public LiveCall start(String uniqueId, String channel, String callerIdNum, String callerIdName) {
+        return begin(uniqueId, channel, callerIdNum, callerIdName).await();
+    }
+
+    /**
+     * Starts (or, for a unique id seen before, resumes) a call, in one transaction: identifies the
+     * caller, opens or reuses their ticket, records the call and reads the desk. Does not wait: the
+     * journal commits it, with the other calls starting at the same moment, while the line answers
+     * and plays the greeting, and {@link StartingCall#await} hands the call over once it is committed.
+     * Throws {@link ValidationException} at once, writing nothing, when Asterisk gave no unique id.
+     */
+    public StartingCall begin(String uniqueId, String channel, String callerIdNum, String callerIdName) {
         if (uniqueId == null || uniqueId.isBlank() || uniqueId.length() > 64) {
             throw new ValidationException("the call has no usable agi_uniqueid");
         }
@@ -121,7 +130,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         // the starts' lane, keyed by the number whose open ticket it may reuse: the caller hears
         // nothing more until the ticket is committed
         String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
-        LiveCall live = journal.await(CallJournal.Lane.START, uniqueId, number, s -> {
+        java.util.concurrent.CompletableFuture<LiveCall> committed = new java.util.concurrent.CompletableFuture<>();
+        journal.submit(CallJournal.Lane.START, uniqueId, number, s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
@@ -140,11 +150,24 @@ public final class CallService implements CallEvents, AutoCloseable {
             s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, cidName)
                     + (shownChannel.isEmpty() ? "" : " on " + shownChannel));
             return new LiveCall(new Call(c.id(), t.id(), CallStep.GREETING), uniqueId, raw, e164, client, reused, situation);
+        }, (v, e) -> {
+            if (e != null) {
+                committed.completeExceptionally(e);
+                return;
+            }
+            LiveCall live = (LiveCall) v;
+            committed.complete(live);
+            if (live.reusedTicket()) {
+                // a reused ticket may have resumed or reopened: its clocks moved (a new one has none yet)
+                try {
+                    tickets.afterCommit();
+                } catch (RuntimeException k) {
+                    log.warn("call {}: the ticket engine could not be woken for ticket {}: {}", live.callId(),
+                            live.ticketId(), k.toString());
+                }
+            }
         });
-        if (live.reusedTicket()) {
-            tickets.afterCommit(); // a reused ticket may have resumed or reopened: its clocks moved (a new one has none yet)
-        }
-        return live;
+        return new StartingCall(committed);
     }
 
     /**
@@ -392,16 +415,28 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The caller left a message; the call ends as a message. On the urgent path the voicemail and
-     * the incident it opens (which starts the paging, with the call-back deadline) are written in
-     * one piece and waited for: never a saved urgent message nobody is paged for. A failure to open
-     * it is recorded, never thrown: the caller must still hear their ticket number. A non-urgent
-     * message is saved like any other progress.
+     * The caller left a message; the call ends as a message. {@link #leaveMessage}, waited for.
      *
      * @param seconds length of the recording, when Asterisk said (endpos / 8000)
      */
     public void messageLeft(LiveCall live, String recording, long seconds, boolean hungUpWhileRecording, boolean urgent,
             Priority priority) {
+        leaveMessage(live, recording, seconds, hungUpWhileRecording, urgent, priority).await();
+    }
+
+    /**
+     * The caller left a message; the call ends as a message. On the urgent path the voicemail and
+     * the incident it opens (which starts the paging, with the call-back deadline) are one piece of
+     * the journal: never a saved urgent message nobody is paged for. It is committed while the
+     * caller hears their ticket number; {@link SavingMessage#await} waits for it before the
+     * call-back promise is told. A failure to open the incident is recorded on the ticket, never
+     * thrown: the caller must still hear their ticket number. A non-urgent message is saved like
+     * any other progress (nothing to wait for).
+     *
+     * @param seconds length of the recording, when Asterisk said (endpos / 8000)
+     */
+    public SavingMessage leaveMessage(LiveCall live, String recording, long seconds, boolean hungUpWhileRecording,
+            boolean urgent, Priority priority) {
         Call call = live.call();
         Instant now = clock.instant();
         call.voicemail(now, recording, seconds, hungUpWhileRecording);
@@ -409,25 +444,39 @@ public final class CallService implements CallEvents, AutoCloseable {
                 hungUpWhileRecording ? "the caller hung up at the end of the message" : "message left");
         if (!urgent) {
             save(live);
-            return;
+            return SavingMessage.SAVED;
         }
         Call.Progress p = call.takeProgress();
-        try {
-            journal.await(live.asteriskUniqueId(), s -> {
-                writeProgress(s, p);
-                openIncident(s, p.ticketId(), priority, recording, now);
-                return null;
-            });
-            incidents.afterCommit();
-        } catch (RuntimeException e) {
+        java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
+            writeProgress(s, p);
+            openIncident(s, p.ticketId(), priority, recording, now);
+            return null;
+        }, (v, e) -> {
+            if (e == null) {
+                settled.complete(null);
+                try {
+                    incidents.afterCommit();
+                } catch (RuntimeException k) {
+                    log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
+                }
+                return;
+            }
             log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
-            journal.await(live.asteriskUniqueId(), s -> {
+            journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
                         + e.getMessage() + "; call the caller back by hand");
                 return null;
+            }, (v2, again) -> {
+                if (again != null) {
+                    log.error("call {} (ticket {}): could not record that its incident failed: {}", live.callId(),
+                            p.ticketId(), again.toString(), again);
+                }
+                settled.complete(null);
             });
-        }
+        });
+        return new SavingMessage(settled);
     }
 
     /**

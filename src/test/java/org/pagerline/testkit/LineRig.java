@@ -38,15 +38,18 @@ public final class LineRig implements AutoCloseable {
     public final FakeAsterisk asterisk;
 
     private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
-        this(isoInstant, db, maxCalls, lineSettings, Map.of());
+        this(isoInstant, db, maxCalls, lineSettings, Map.of(), t -> t);
     }
 
-    /** @param agiSettings agi.* keys (e.g. agi.allow); bind and port are the rig's own */
+    /**
+     * @param agiSettings agi.* keys (e.g. agi.allow); bind and port are the rig's own
+     * @param around      wraps the database's transactions (a test holding commits back)
+     */
     private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings,
-            Map<String, String> agiSettings) {
+            Map<String, String> agiSettings, java.util.function.UnaryOperator<Transactions> around) {
         this.clock = MutableClock.at(isoInstant);
         this.db = db;
-        this.tx = db.transactions();
+        this.tx = around.apply(db.transactions());
         PhoneNumbers phones = new PhoneNumbers("CA");
         this.config = LineConfig.from(Settings.ofMap(lineSettings));
         this.tickets = new TicketService(tx, clock);
@@ -77,7 +80,12 @@ public final class LineRig implements AutoCloseable {
 
     /** In-memory database, with agi.* settings for the listener (agi.allow, agi.drain-time). */
     public static LineRig withAgi(String isoInstant, Map<String, String> agiSettings) {
-        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of(), agiSettings);
+        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of(), agiSettings, t -> t);
+    }
+
+    /** In-memory database whose transactions go through {@code around} (e.g. to hold commits back). */
+    public static LineRig withTransactions(String isoInstant, java.util.function.UnaryOperator<Transactions> around) {
+        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of(), Map.of(), around);
     }
 
     /** Adds a technician and makes them the primary on call (one-person weekly rotation). */

@@ -17,6 +17,11 @@ import org.pagerline.core.roster.Technician;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LiveCall;
+import org.pagerline.service.LogText;
+import org.pagerline.service.SavingMessage;
+import org.pagerline.service.StartingCall;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One caller's conversation with the support line. The call's state lives in its call object
@@ -27,6 +32,7 @@ import org.pagerline.service.LiveCall;
  * recording; {@link CallService#save}), and the rest when the call is over.
  */
 final class SupportCall {
+    private static final Logger log = LoggerFactory.getLogger(SupportCall.class);
     /** Channel variables the dialplan reads (see asterisk-dialplan/README.md). */
     static final String VAR_RESULT = "PAGERLINE_RESULT";
     static final String VAR_STEP = "PAGERLINE_STEP";
@@ -38,6 +44,8 @@ final class SupportCall {
     private final AgiRequest request;
     private final AgiLine line;
     private LiveCall live;
+    /** The call's start while the journal commits it (see {@link #run}); null before and once taken. */
+    private StartingCall starting;
     /** Set once an urgent caller has chosen the priority; cleared when they are put through or their message is saved. */
     private boolean owesUrgentPage;
 
@@ -48,9 +56,28 @@ final class SupportCall {
         this.line = line;
     }
 
-    /** True once the call has a ticket (so a hang-up or fault can be recorded on it). */
+    /**
+     * True once the call has a ticket (so a hang-up or fault can be recorded on it). A start still
+     * being committed is waited for here: a caller who hung up during the greeting still has the
+     * hang-up on their ticket.
+     */
     boolean started() {
+        if (live == null && starting != null) {
+            try {
+                live = takeStart();
+            } catch (RuntimeException e) { // nothing of the start was written, so there is nothing to record on
+                log.error("support-line call {}: its start could not be written: {}", LogText.of(request.getUniqueId()),
+                        LogText.of(e.toString()), e);
+            }
+        }
         return live != null;
+    }
+
+    /** The call once its start is committed; throws what the start threw. */
+    private LiveCall takeStart() {
+        StartingCall s = starting;
+        starting = null;
+        return s.await();
     }
 
     /** The call being served; null before {@link #started()}. */
@@ -86,13 +113,17 @@ final class SupportCall {
     }
 
     void run() throws AgiException {
-        live = calls.start(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(), request.getCallerIdName());
+        starting = calls.begin(request.getUniqueId(), request.getChannel(), request.getCallerIdNumber(),
+                request.getCallerIdName());
+        // the ticket is committed while the caller is answered and greeted: they wait for nothing
+        line.set(VAR_STEP, CallStep.GREETING.wireName());
+        line.answer();
+        line.play(Prompt.GREETING);
+        live = takeStart();
+        live.call().enter(CallStep.GREETING);
         logContext = org.pagerline.service.LogContext.ticket(live.ticketId());
         line.set(VAR_TICKET, Long.toString(live.ticketId()));
         line.set(VAR_CALL, Long.toString(live.callId()));
-        enter(CallStep.GREETING);
-        line.answer();
-        line.play(Prompt.GREETING);
         CallService.Situation now = live.situation();
 
         enter(CallStep.URGENCY);
@@ -216,14 +247,16 @@ final class SupportCall {
         AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
         owesUrgentPage = false; // the message (even cut short by a hang-up) opens the incident
         // The message is what matters: the call counts as ended well even if the caller hangs up now.
-        calls.messageLeft(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
+        // It is committed (urgent: with its incident) while the caller hears their ticket number.
+        SavingMessage saving = calls.leaveMessage(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
         if (rec.hungUp()) {
-            return;
+            return; // the call's last save is written after it
         }
         enter(CallStep.TICKET);
         line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(Prompt.YOUR_TICKET);
         line.sayDigits(Long.toString(live.ticketId()));
+        saving.await(); // the promise only once the message (and whom it pages) is committed
         line.play(promise);
         line.play(Prompt.GOODBYE);
         note("TOLD", "ticket number and call-back promise read out");

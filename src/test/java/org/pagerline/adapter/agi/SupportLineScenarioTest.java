@@ -161,7 +161,9 @@ class SupportLineScenarioTest {
         var warnings = logs.list.stream().filter(e -> e.getFormattedMessage().contains("could not play pagerline/")).toList();
         assertEquals(3, warnings.size(), "each missing prompt is logged");
         for (var w : warnings) {
-            assertEquals(c.variable("PAGERLINE_TICKET"), w.getMDCPropertyMap().get("ticket"), "the log line names the ticket");
+            if (!w.getFormattedMessage().contains("pagerline/greeting")) { // the greeting plays while the ticket is written
+                assertEquals(c.variable("PAGERLINE_TICKET"), w.getMDCPropertyMap().get("ticket"), "the log line names the ticket");
+            }
         }
 
         assertNull(c.error(), c.error());
