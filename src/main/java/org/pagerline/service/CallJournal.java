@@ -492,7 +492,7 @@ final class CallJournal implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             try {
                 batch.get(i).done().accept(results.get(i).value(), results.get(i).failure());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) { // NOPMD: the batch's other callers must still hear, and the writer live on
                 log.error("call journal: a completion failed: {}", e.toString(), e);
             }
         }

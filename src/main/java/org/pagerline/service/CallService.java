@@ -156,15 +156,15 @@ public final class CallService implements CallEvents, AutoCloseable {
                 return;
             }
             LiveCall live = (LiveCall) v;
-            committed.complete(live);
-            if (live.reusedTicket()) {
-                // a reused ticket may have resumed or reopened: its clocks moved (a new one has none yet)
-                try {
-                    tickets.afterCommit();
-                } catch (RuntimeException k) {
-                    log.warn("call {}: the ticket engine could not be woken for ticket {}: {}", live.callId(),
-                            live.ticketId(), k.toString());
+            try {
+                if (live.reusedTicket()) {
+                    tickets.afterCommit(); // a reused ticket may have resumed or reopened: its clocks moved (a new one has none yet)
                 }
+            } catch (RuntimeException k) {
+                log.warn("call {}: the ticket engine could not be woken for ticket {}: {}", live.callId(),
+                        live.ticketId(), k.toString());
+            } finally {
+                committed.complete(live);
             }
         });
         return new StartingCall(committed);
@@ -454,27 +454,33 @@ public final class CallService implements CallEvents, AutoCloseable {
             return null;
         }, (v, e) -> {
             if (e == null) {
-                settled.complete(null);
                 try {
                     incidents.afterCommit();
                 } catch (RuntimeException k) {
                     log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
+                } finally {
+                    settled.complete(null);
                 }
                 return;
             }
-            log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
-            journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
-                writeProgress(s, p);
-                s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
-                        + e.getMessage() + "; call the caller back by hand");
-                return null;
-            }, (v2, again) -> {
-                if (again != null) {
-                    log.error("call {} (ticket {}): could not record that its incident failed: {}", live.callId(),
-                            p.ticketId(), again.toString(), again);
-                }
-                settled.complete(null);
-            });
+            try {
+                log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
+                journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
+                    writeProgress(s, p);
+                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
+                            + e.getMessage() + "; call the caller back by hand");
+                    return null;
+                }, (v2, again) -> {
+                    if (again == null) {
+                        settled.complete(null); // on the ticket: the caller still hears their number and the promise
+                    } else {
+                        // nothing of the message is saved: the caller goes to the dialplan's fallback voicemail
+                        settled.completeExceptionally(again);
+                    }
+                });
+            } catch (RuntimeException | Error again) { // NOPMD: the caller's thread waits on it
+                settled.completeExceptionally(again);
+            }
         });
         return new SavingMessage(settled);
     }

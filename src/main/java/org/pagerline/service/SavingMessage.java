@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A message the journal is committing ({@link CallService#leaveMessage}): on the urgent path the
  * voicemail with the incident it opens. The caller hears their ticket number meanwhile;
- * {@link #await} holds the call-back promise until the message is committed, or its failure is
- * on the ticket. Never throws: a failure is logged and recorded where it happens.
+ * {@link #await} holds the call-back promise until the message is committed, or the incident's
+ * failure is on the ticket (then the promise is told all the same: someone must call back by hand).
  */
 public final class SavingMessage {
     /** A message with nothing to wait for (a non-urgent one, saved like any other progress). */
@@ -18,8 +18,22 @@ public final class SavingMessage {
         this.settled = settled;
     }
 
-    /** Waits until the message (and its incident) is committed, or its failure is recorded. */
+    /**
+     * Waits until the message (and its incident) is committed, or the incident's failure is on the
+     * ticket. Throws when nothing of the message could be saved (logged already): the caller then
+     * belongs to the dialplan's fallback voicemail, not to a promise nobody will keep.
+     */
     public void await() {
-        settled.join();
+        try {
+            settled.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 }

@@ -77,6 +77,26 @@ class CallJournalLanesTest {
         assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.committed);
     }
 
+    @Test
+    void aCompletionThatThrowsAnErrorNeitherSilencesTheRestOfItsBatchNorStopsTheWriter() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        List<Object> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("X", piece("x1"), (v, e) -> { });
+            tx.nextCommit();
+            journal.submit("Y", piece("y1"), (v, e) -> {
+                throw new AssertionError("a completion gone wrong");
+            });
+            journal.submit("Z", piece("z1"), (v, e) -> heard.add(v));
+            tx.go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            journal.submit("Z", piece("z2"), (v, e) -> heard.add(v));
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)), "the one writer still writes");
+        }
+        assertEquals(List.of(List.of("x1"), List.of("y1", "z1"), List.of("z2")), tx.committed);
+        assertEquals(List.of("z1", "z2"), heard, "the caller after the failed completion heard how its piece went");
+    }
+
     /** A piece that takes in later joinable pieces of its call: its label lists what it writes. */
     private static final class Saves implements CallJournal.Joinable {
         final List<String> labels = new ArrayList<>();

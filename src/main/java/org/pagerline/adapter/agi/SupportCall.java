@@ -46,6 +46,8 @@ final class SupportCall {
     private LiveCall live;
     /** The call's start while the journal commits it (see {@link #run}); null before and once taken. */
     private StartingCall starting;
+    /** The call's message while the journal commits it (see {@link #message}); null before and once waited for. */
+    private SavingMessage saving;
     /** Set once an urgent caller has chosen the priority; cleared when they are put through or their message is saved. */
     private boolean owesUrgentPage;
 
@@ -73,11 +75,30 @@ final class SupportCall {
         return live != null;
     }
 
-    /** The call once its start is committed; throws what the start threw. */
+    /** The call once its start is committed, at the greeting (a resumed call too); throws what the start threw. */
     private LiveCall takeStart() {
         StartingCall s = starting;
         starting = null;
-        return s.await();
+        LiveCall l = s.await();
+        l.call().enter(CallStep.GREETING);
+        return l;
+    }
+
+    /**
+     * Waits for the call's message (urgent: with its incident) still being committed, so that the
+     * call's last save is written after it, whatever came of it. Never throws: a failure is logged
+     * where it happens.
+     */
+    void settleMessage() {
+        SavingMessage m = saving;
+        saving = null;
+        if (m != null) {
+            try {
+                m.await();
+            } catch (RuntimeException e) {
+                // nothing of the message was saved; CallService logged why
+            }
+        }
     }
 
     /** The call being served; null before {@link #started()}. */
@@ -120,7 +141,6 @@ final class SupportCall {
         line.answer();
         line.play(Prompt.GREETING);
         live = takeStart();
-        live.call().enter(CallStep.GREETING);
         logContext = org.pagerline.service.LogContext.ticket(live.ticketId());
         line.set(VAR_TICKET, Long.toString(live.ticketId()));
         line.set(VAR_CALL, Long.toString(live.callId()));
@@ -248,15 +268,20 @@ final class SupportCall {
         owesUrgentPage = false; // the message (even cut short by a hang-up) opens the incident
         // The message is what matters: the call counts as ended well even if the caller hangs up now.
         // It is committed (urgent: with its incident) while the caller hears their ticket number.
-        SavingMessage saving = calls.leaveMessage(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
+        saving = calls.leaveMessage(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
         if (rec.hungUp()) {
-            return; // the call's last save is written after it
+            return; // the script waits for it before the call's last save
         }
         enter(CallStep.TICKET);
-        line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(Prompt.YOUR_TICKET);
         line.sayDigits(Long.toString(live.ticketId()));
-        saving.await(); // the promise only once the message (and whom it pages) is committed
+        // the result and the promise only once the message is committed (urgent: with its incident,
+        // or the incident's failure on the ticket); when nothing could be saved this throws, and
+        // the dialplan's fallback voicemail takes the caller
+        SavingMessage m = saving;
+        saving = null;
+        m.await();
+        line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(promise);
         line.play(Prompt.GOODBYE);
         note("TOLD", "ticket number and call-back promise read out");

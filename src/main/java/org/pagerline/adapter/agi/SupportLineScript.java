@@ -54,6 +54,7 @@ public final class SupportLineScript implements AgiScript {
             }
             tellDialplanToTakeOver(line);
         } finally {
+            call.settleMessage(); // its message (and incident, or their failure) goes in before the last save
             if (call.started()) {
                 // the rest of what the call gathered (its end, the last lines), committed before the
                 // connection closes: nobody listens any more, and the timeline is whole once it does

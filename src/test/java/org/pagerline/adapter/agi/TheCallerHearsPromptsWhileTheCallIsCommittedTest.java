@@ -2,12 +2,14 @@ package org.pagerline.adapter.agi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,29 +94,76 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             assertTrue(held.awaitHolding(), "the voicemail and its incident are still waiting for their commit");
             assertTrue(whileCommitting.contains("EXEC Playback pagerline/your-ticket"), whileCommitting.toString());
             assertTrue(rig.incidents.opened().isEmpty(), "no incident is committed yet");
+            s.setSoTimeout(500);
+            try {
+                fail("the promise came before the message was committed: " + in.readLine());
+            } catch (SocketTimeoutException expected) {
+                s.setSoTimeout(10_000); // silent while held, as it should be
+            }
 
             held.release();
             String next = plain(answer(in, out));
-            assertEquals("EXEC Playback pagerline/promise-30-minutes", next, "the promise once the incident is committed");
+            assertEquals("SET VARIABLE PAGERLINE_RESULT VOICEMAIL", next, "the result once the incident is committed");
+            assertEquals("EXEC Playback pagerline/promise-30-minutes", plain(answer(in, out)), "and then the promise");
+            assertTrue(whileCommitting.stream().noneMatch(x -> x.contains("PAGERLINE_RESULT")), whileCommitting.toString());
             assertEquals(1, rig.incidents.opened().size(), "the message opened its incident");
         }
     }
 
-    /** {@link #answer}, arming {@code held} as the recording starts. */
-    private static String answer(BufferedReader in, Writer out, HeldCommits held) throws Exception {
-        String command = answer(in, out);
-        if (command.startsWith("RECORD FILE")) {
-            held.arm();
+    @Test
+    void anUrgentMessageThatCouldNotBeSavedAtAllIsNeverPromisedAndTheFallbackTakesTheCaller() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false));
+        try (Socket s = new Socket("127.0.0.1", rig.port)) {
+            s.setSoTimeout(10_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            out.write(String.join("\n", rig.asterisk.environment("+12045550123", "1763900000.33")) + "\n\n");
+            out.flush();
+            List<String> after = new ArrayList<>();
+            boolean recorded = false;
+            String c;
+            while ((c = in.readLine()) != null) {
+                if (c.startsWith("RECORD FILE")) {
+                    held.failFromNow(); // the message, its incident and the line saying it failed: none can be written
+                    recorded = true;
+                }
+                if (recorded) {
+                    after.add(plain(c));
+                }
+                out.write((c.startsWith("GET VARIABLE") ? "200 result=1 (SUCCESS)" : c.startsWith("GET DATA") ? "200 result=1"
+                        : c.startsWith("RECORD FILE") ? "200 result=35 (dtmf) endpos=40000" : "200 result=0") + "\n");
+                out.flush();
+                if (c.contains("HANGUP") || after.contains("EXEC Playback pagerline/trouble")) {
+                    break;
+                }
+            }
+            assertTrue(after.contains("SET VARIABLE PAGERLINE_RESULT FAILED"), "the dialplan's fallback takes over: " + after);
+            assertTrue(!after.contains("SET VARIABLE PAGERLINE_RESULT VOICEMAIL"), "never said saved: " + after);
+            assertTrue(after.stream().noneMatch(x -> x.contains("promise")), "nobody promised a call-back: " + after);
         }
-        return command;
+    }
+
+    /** {@link #answer}, holding the commits from the recording's end on (armed before its reply goes). */
+    private static String answer(BufferedReader in, Writer out, HeldCommits held) throws Exception {
+        return answer(in, out, command -> {
+            if (command.startsWith("RECORD FILE")) {
+                held.arm();
+            }
+        });
     }
 
     /** Reads one command and replies as Asterisk does when all is well. */
     private static String answer(BufferedReader in, Writer out) throws Exception {
+        return answer(in, out, command -> { });
+    }
+
+    private static String answer(BufferedReader in, Writer out, java.util.function.Consumer<String> beforeReply)
+            throws Exception {
         String command = in.readLine();
         if (command == null) {
             throw new AssertionError("pagerline closed the connection");
         }
+        beforeReply.accept(command);
         String reply;
         if (command.startsWith("GET VARIABLE")) {
             reply = "200 result=1 (SUCCESS)";
@@ -158,6 +207,13 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             armed = true;
         }
 
+        /** From now on every commit fails, as with the database gone. */
+        private volatile boolean failing;
+
+        void failFromNow() {
+            failing = true;
+        }
+
         @Override
         public <T> T inTransaction(Function<Stores, T> work) {
             return inner.inTransaction(work);
@@ -170,6 +226,10 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
         @Override
         public List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
+            if (failing) {
+                IllegalStateException gone = new IllegalStateException("the database is gone");
+                return pieces.stream().map(p -> new Result(null, gone)).toList();
+            }
             if (!armed) {
                 return inner.inOneCommit(pieces);
             }
