@@ -40,9 +40,13 @@ class CallJournalLanesTest {
             }
             entered.add(labels);
             try {
-                go.tryAcquire(10, TimeUnit.SECONDS);
+                if (!go.tryAcquire(10, TimeUnit.SECONDS)) {
+                    // never counted as committed: the test's check of the commits then fails
+                    throw new IllegalStateException("the test never let this commit go: " + labels);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while held: " + labels, e);
             }
             committed.add(labels);
             return out;
