@@ -48,16 +48,10 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     void theGreetingPlaysBeforeTheStartIsCommittedAndTheTicketNumberAfter() throws Exception {
         rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t));
         rig.primary("Alice Tech", "+12045550100");
-        try (Socket s = new Socket("127.0.0.1", rig.port)) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
-            out.write(String.join("\n", rig.asterisk.environment("+12045550123", "1763900000.31")) + "\n\n");
-            out.flush();
-
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.31")) {
             List<String> beforeCommit = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                beforeCommit.add(plain(answer(in, out)));
+                beforeCommit.add(line.next());
             }
             assertEquals(List.of("SET VARIABLE PAGERLINE_STEP greeting", "ANSWER", "EXEC Playback pagerline/greeting",
                     "GET VARIABLE PLAYBACKSTATUS"), beforeCommit.subList(1, 5), "answered and greeted first");
@@ -66,7 +60,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             assertTrue(rig.tickets.list(10).isEmpty(), "no ticket is committed yet");
 
             held.release();
-            String next = plain(answer(in, out));
+            String next = line.next();
             long ticket = rig.tickets.list(10).get(0).id();
             assertEquals("SET VARIABLE PAGERLINE_TICKET " + ticket, next, "the ticket number once it is committed");
         }
@@ -75,36 +69,18 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     @Test
     void anUrgentCallerHearsTheirTicketNumberWhileTheMessageIsCommittedAndThePromiseAfter() throws Exception {
         rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false)); // nobody on call: a message
-        try (Socket s = new Socket("127.0.0.1", rig.port)) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
-            out.write(String.join("\n", rig.asterisk.environment("+12045550123", "1763900000.32")) + "\n\n");
-            out.flush();
-            String c;
-            do { // urgent (1), P1 (1), the caller ID confirmed (1), then the message
-                c = plain(answer(in, out, held));
-            } while (!c.startsWith("RECORD FILE"));
-
-            List<String> whileCommitting = new ArrayList<>();
-            do {
-                c = plain(answer(in, out));
-                whileCommitting.add(c);
-            } while (!c.startsWith("SAY DIGITS"));
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.32")) {
+            // urgent (1), P1 (1), the caller ID confirmed (1), then the message; held from its end on
+            line.nextUntil("RECORD FILE", held::arm);
+            List<String> whileCommitting = line.nextUntil("SAY DIGITS", () -> { });
             assertTrue(held.awaitHolding(), "the voicemail and its incident are still waiting for their commit");
             assertTrue(whileCommitting.contains("EXEC Playback pagerline/your-ticket"), whileCommitting.toString());
             assertTrue(rig.incidents.opened().isEmpty(), "no incident is committed yet");
-            s.setSoTimeout(500);
-            try {
-                fail("the promise came before the message was committed: " + in.readLine());
-            } catch (SocketTimeoutException expected) {
-                s.setSoTimeout(10_000); // silent while held, as it should be
-            }
+            line.assertSilentFor(500, "the promise came before the message was committed");
 
             held.release();
-            String next = plain(answer(in, out));
-            assertEquals("SET VARIABLE PAGERLINE_RESULT VOICEMAIL", next, "the result once the incident is committed");
-            assertEquals("EXEC Playback pagerline/promise-30-minutes", plain(answer(in, out)), "and then the promise");
+            assertEquals("SET VARIABLE PAGERLINE_RESULT VOICEMAIL", line.next(), "the result once the incident is committed");
+            assertEquals("EXEC Playback pagerline/promise-30-minutes", line.next(), "and then the promise");
             assertTrue(whileCommitting.stream().noneMatch(x -> x.contains("PAGERLINE_RESULT")), whileCommitting.toString());
             assertEquals(1, rig.incidents.opened().size(), "the message opened its incident");
         }
@@ -113,75 +89,94 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     @Test
     void anUrgentMessageThatCouldNotBeSavedAtAllIsNeverPromisedAndTheFallbackTakesTheCaller() throws Exception {
         rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false));
-        try (Socket s = new Socket("127.0.0.1", rig.port)) {
-            s.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
-            out.write(String.join("\n", rig.asterisk.environment("+12045550123", "1763900000.33")) + "\n\n");
-            out.flush();
-            List<String> after = new ArrayList<>();
-            boolean recorded = false;
-            String c;
-            while ((c = in.readLine()) != null) {
-                if (c.startsWith("RECORD FILE")) {
-                    held.failFromNow(); // the message, its incident and the line saying it failed: none can be written
-                    recorded = true;
-                }
-                if (recorded) {
-                    after.add(plain(c));
-                }
-                out.write((c.startsWith("GET VARIABLE") ? "200 result=1 (SUCCESS)" : c.startsWith("GET DATA") ? "200 result=1"
-                        : c.startsWith("RECORD FILE") ? "200 result=35 (dtmf) endpos=40000" : "200 result=0") + "\n");
-                out.flush();
-                if (c.contains("HANGUP") || after.contains("EXEC Playback pagerline/trouble")) {
-                    break;
-                }
-            }
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.33")) {
+            // the message, its incident and the line saying it failed: none can be written
+            line.nextUntil("RECORD FILE", held::failFromNow);
+            List<String> after = line.nextUntil("EXEC Playback pagerline/trouble", () -> { });
             assertTrue(after.contains("SET VARIABLE PAGERLINE_RESULT FAILED"), "the dialplan's fallback takes over: " + after);
             assertTrue(!after.contains("SET VARIABLE PAGERLINE_RESULT VOICEMAIL"), "never said saved: " + after);
             assertTrue(after.stream().noneMatch(x -> x.contains("promise")), "nobody promised a call-back: " + after);
         }
     }
 
-    /** {@link #answer}, holding the commits from the recording's end on (armed before its reply goes). */
-    private static String answer(BufferedReader in, Writer out, HeldCommits held) throws Exception {
-        return answer(in, out, command -> {
-            if (command.startsWith("RECORD FILE")) {
-                held.arm();
+    /** Asterisk's side of one call over FastAGI: every command answered as when all is well, the caller pressing 1. */
+    private static final class AsteriskSide implements AutoCloseable {
+        private final Socket socket;
+        private final BufferedReader in;
+        private final Writer out;
+
+        AsteriskSide(LineRig rig, String uniqueId) throws Exception {
+            socket = new Socket("127.0.0.1", rig.port);
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8);
+            out.write(String.join("\n", rig.asterisk.environment("+12045550123", uniqueId)) + "\n\n");
+            out.flush();
+        }
+
+        /** The next command (its arguments unquoted), answered. */
+        String next() throws Exception {
+            return next(() -> { });
+        }
+
+        /** The next command, with {@code beforeReply} run before it is answered. */
+        private String next(Runnable beforeReply) throws Exception {
+            String command = in.readLine();
+            if (command == null) {
+                throw new AssertionError("pagerline closed the connection");
             }
-        });
-    }
-
-    /** Reads one command and replies as Asterisk does when all is well. */
-    private static String answer(BufferedReader in, Writer out) throws Exception {
-        return answer(in, out, command -> { });
-    }
-
-    private static String answer(BufferedReader in, Writer out, java.util.function.Consumer<String> beforeReply)
-            throws Exception {
-        String command = in.readLine();
-        if (command == null) {
-            throw new AssertionError("pagerline closed the connection");
+            return answer(command, beforeReply);
         }
-        beforeReply.accept(command);
-        String reply;
-        if (command.startsWith("GET VARIABLE")) {
-            reply = "200 result=1 (SUCCESS)";
-        } else if (command.startsWith("GET DATA")) {
-            reply = "200 result=1"; // the caller presses 1
-        } else if (command.startsWith("RECORD FILE")) {
-            reply = "200 result=35 (dtmf) endpos=40000"; // five seconds, ended with #
-        } else {
-            reply = "200 result=0";
-        }
-        out.write(reply + "\n");
-        out.flush();
-        return command;
-    }
 
-    /** asterisk-java quotes arguments; the checks compare the words. */
-    private static String plain(String command) {
-        return command.replace("\"", "").trim();
+        /** Commands answered up to the first that starts with {@code prefix} (included); {@code beforeItsReply} runs before that one's reply. */
+        List<String> nextUntil(String prefix, Runnable beforeItsReply) throws Exception {
+            List<String> seen = new ArrayList<>();
+            while (true) {
+                String c = in.readLine();
+                if (c == null) {
+                    throw new AssertionError("pagerline closed the connection before " + prefix + ": " + seen);
+                }
+                String plain = c.replace("\"", "").trim();
+                boolean last = plain.startsWith(prefix);
+                seen.add(answer(c, last ? beforeItsReply : () -> { }));
+                if (last) {
+                    return seen;
+                }
+            }
+        }
+
+        /** Answers {@code command} as Asterisk does when all is well; returns it with its arguments unquoted. */
+        private String answer(String command, Runnable beforeReply) throws Exception {
+            beforeReply.run();
+            String reply;
+            if (command.startsWith("GET VARIABLE")) {
+                reply = "200 result=1 (SUCCESS)";
+            } else if (command.startsWith("GET DATA")) {
+                reply = "200 result=1"; // the caller presses 1
+            } else if (command.startsWith("RECORD FILE")) {
+                reply = "200 result=35 (dtmf) endpos=40000"; // five seconds, ended with #
+            } else {
+                reply = "200 result=0";
+            }
+            out.write(reply + "\n");
+            out.flush();
+            return command.replace("\"", "").trim(); // asterisk-java quotes arguments; the checks compare the words
+        }
+
+        /** Nothing comes from pagerline for {@code millis}. */
+        void assertSilentFor(int millis, String otherwise) throws Exception {
+            socket.setSoTimeout(millis);
+            try {
+                fail(otherwise + ": " + in.readLine());
+            } catch (SocketTimeoutException expected) {
+                socket.setSoTimeout(10_000);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
     }
 
     /** The database's transactions, with the journal's commits held back until {@link #release}. */
