@@ -197,8 +197,23 @@ final class CallJournal implements AutoCloseable {
      * while another piece with that key is being written. Never blocks.
      */
     void submit(Lane lane, String call, String key, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        submit(lane, call, key, work, done, lane != Lane.REST);
+    }
+
+    /**
+     * @param waitedFor someone waits for it (every piece of the waited-for lanes, and an awaited
+     *                  piece of the rest): wake the writers. The rest's other pieces wake none: an
+     *                  idle writer woken on the caller's thread takes the core the line was about to
+     *                  answer on (about half a millisecond before each Dial, paced), so the writers
+     *                  find them on their own within {@link #IDLE_PICKUP_MS}.
+     */
+    private void submit(Lane lane, String call, String key, Function<Stores, ?> work,
+            BiConsumer<Object, RuntimeException> done, boolean waitedFor) {
         synchronized (lock) {
             if (!closed && lane == Lane.REST && joined(call, work, done)) {
+                if (waitedFor) {
+                    lock.notifyAll();
+                }
                 return;
             }
             // a key orders starts only: on another lane it would free a start's key when written
@@ -230,11 +245,7 @@ final class CallJournal implements AutoCloseable {
                     e.inRest = true;
                     rest.add(e);
                 }
-                if (lane != Lane.REST) {
-                    // Someone waits for it. The rest is not waited for (a last save wakes them in
-                    // await): an idle writer woken on the caller's thread takes the core the line
-                    // was about to answer on (about half a millisecond before each Dial, paced), so
-                    // the writers find the rest on their own within REST_PICKUP_MS.
+                if (waitedFor) {
                     lock.notifyAll();
                 }
                 return;
@@ -302,15 +313,23 @@ final class CallJournal implements AutoCloseable {
             } else {
                 f.complete(v);
             }
-        });
-        synchronized (lock) {
-            lock.notifyAll(); // waited for, in whatever lane: a writer now (submit wakes none for the rest)
-        }
+        }, true);
+        return (T) join(f);
+    }
+
+    /**
+     * Waits for a piece's completion ({@link #await}, and the calls' {@link StartingCall} and
+     * {@link SavingMessage}); throws what it failed with, unwrapped.
+     */
+    static <T> T join(CompletableFuture<T> f) {
         try {
-            return (T) f.join();
+            return f.join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw e;
         }

@@ -128,7 +128,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         // time for a difference in nanoseconds.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         // the starts' lane, keyed by the number whose open ticket it may reuse: the caller hears
-        // nothing more until the ticket is committed
+        // the greeting meanwhile, and nothing after it until the ticket is committed
         String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
         java.util.concurrent.CompletableFuture<LiveCall> committed = new java.util.concurrent.CompletableFuture<>();
         journal.submit(CallJournal.Lane.START, uniqueId, number, s -> {

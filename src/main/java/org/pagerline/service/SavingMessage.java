@@ -24,16 +24,6 @@ public final class SavingMessage {
      * belongs to the dialplan's fallback voicemail, not to a promise nobody will keep.
      */
     public void await() {
-        try {
-            settled.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        CallJournal.join(settled);
     }
 }

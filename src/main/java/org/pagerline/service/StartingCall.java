@@ -1,7 +1,6 @@
 package org.pagerline.service;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A call whose start ({@link CallService#begin}) the journal is committing. The line answers and
@@ -19,16 +18,6 @@ public final class StartingCall {
      * of it was written). May be called again: the same call, or the same failure.
      */
     public LiveCall await() {
-        try {
-            return committed.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
+        return CallJournal.join(committed);
     }
 }

@@ -90,8 +90,7 @@ final class SupportCall {
      * where it happens.
      */
     void settleMessage() {
-        SavingMessage m = saving;
-        saving = null;
+        SavingMessage m = takeMessage();
         if (m != null) {
             try {
                 m.await();
@@ -99,6 +98,13 @@ final class SupportCall {
                 // nothing of the message was saved; CallService logged why
             }
         }
+    }
+
+    /** The call's message still being committed (null if none), waited for only once. */
+    private SavingMessage takeMessage() {
+        SavingMessage m = saving;
+        saving = null;
+        return m;
     }
 
     /** The call being served; null before {@link #started()}. */
@@ -278,9 +284,7 @@ final class SupportCall {
         // the result and the promise only once the message is committed (urgent: with its incident,
         // or the incident's failure on the ticket); when nothing could be saved this throws, and
         // the dialplan's fallback voicemail takes the caller
-        SavingMessage m = saving;
-        saving = null;
-        m.await();
+        takeMessage().await();
         line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(promise);
         line.play(Prompt.GOODBYE);
