@@ -52,6 +52,19 @@ class CallJournalLanesTest {
             return out;
         }
 
+        /** Lets every held commit go and waits until the journal has written everything handed in. */
+        void letAllGo(CallJournal journal) {
+            go.release(10);
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)), "the journal wrote what was handed in");
+        }
+
+        /** {@code earlier} and {@code later} were each committed on its own, in that order. */
+        void assertCommittedInOrder(String earlier, String later, String what) {
+            int a = committed.indexOf(List.of(earlier));
+            int b = committed.indexOf(List.of(later));
+            assertTrue(a >= 0 && b > a, what + ": " + committed);
+        }
+
         List<Object> nextCommit() throws InterruptedException {
             List<Object> c = entered.poll(10, TimeUnit.SECONDS);
             assertTrue(c != null, "no writer began a commit");
@@ -75,8 +88,7 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x3, waited for"), (v, e) -> { });
             journal.submit(CallJournal.Lane.WAITED_FOR, "S", piece("start of S"), (v, e) -> { });
             journal.submit("Y", piece("y2"), (v, e) -> { });
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
         assertEquals(List.of(List.of("x1"), List.of("x2", "x3, waited for", "start of S", "y1", "z1", "y2")), tx.committed);
     }
@@ -92,8 +104,7 @@ class CallJournalLanesTest {
                 throw new AssertionError("a completion gone wrong");
             });
             journal.submit("Z", piece("z1"), (v, e) -> heard.add(v));
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
             journal.submit("Z", piece("z2"), (v, e) -> heard.add(v));
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)), "the one writer still writes");
         }
@@ -138,8 +149,7 @@ class CallJournalLanesTest {
             journal.submit("Y", new Saves("y1"), (v, e) -> { });
             journal.submit(CallJournal.Lane.WAITED_FOR, "Y", piece("y start"), (v, e) -> { });
             journal.submit("Y", new Saves("y2"), (v, e) -> { });
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
             assertEquals(1, journal.joinedPieces(), "only x2 joined (x1); x3 came after the queue event, y2 after y's start");
         }
         assertEquals(List.of(List.of("x0"), List.of("y1", "y start", "x1+x2", "queue event", "x3", "y2")), tx.committed);
@@ -157,8 +167,7 @@ class CallJournalLanesTest {
             tx.go.release();
             tx.nextCommit(); // start 1, and b's lines with it
             journal.submit(CallJournal.Lane.WAITED_FOR, "S2", piece("start 2"), (v, e) -> { });
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
         assertEquals(List.of(List.of("a: last lines"), List.of("start 1", "b: last lines"), List.of("start 2")),
                 tx.committed);
@@ -233,8 +242,7 @@ class CallJournalLanesTest {
             assertEquals(List.of("voicemail and incident"), tx.nextCommit());
             journal.submit(CallJournal.Lane.START, "S", piece("start"), (v, e) -> { });
             assertEquals(List.of("start"), tx.nextCommit(), "taken while the incident's commit is still open");
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
     }
 
@@ -250,8 +258,7 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.START, "D", "+12045550177", piece("start of D"), (v, e) -> { });
             journal.submit("E", piece("e lines"), (v, e) -> { });
             assertEquals(List.of("e lines"), tx.nextCommit(), "two writers on starts at most: D waits, the lines go");
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
         int a = tx.committed.indexOf(List.of("start of A"));
         int b = tx.committed.stream().filter(c -> c.contains("start of B, same number")).findFirst()
@@ -268,8 +275,7 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.START, "S2", "+12045550102", piece("start 2"), (v, e) -> { });
             journal.submit("R", piece("r lines"), (v, e) -> { });
             assertEquals(List.of("r lines"), tx.nextCommit(), "the other writer takes the lines, not start 2");
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
         assertTrue(tx.committed.contains(List.of("start 2")), "nothing lost: " + tx.committed);
     }
@@ -284,12 +290,9 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.START, "X", "+12045550101", piece("X handed in again"), (v, e) -> { });
             journal.submit("R", piece("r lines"), (v, e) -> { });
             assertEquals(List.of("r lines"), tx.nextCommit(), "X's new start does not go ahead of X's voicemail");
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
-        int voicemail = tx.committed.indexOf(List.of("voicemail of X"));
-        int again = tx.committed.indexOf(List.of("X handed in again"));
-        assertTrue(voicemail >= 0 && again > voicemail, "the start after the voicemail, each on its own: " + tx.committed);
+        tx.assertCommittedInOrder("voicemail of X", "X handed in again", "the start after the voicemail, each on its own");
     }
 
     @Test
@@ -303,12 +306,9 @@ class CallJournalLanesTest {
             journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("voicemail of X"), (v, e) -> { });
             journal.submit("Z", piece("z lines"), (v, e) -> { });
             assertEquals(List.of("z lines"), tx.nextCommit(), "X's voicemail is not taken before X's start");
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
-        int start = tx.committed.indexOf(List.of("start of X"));
-        int voicemail = tx.committed.indexOf(List.of("voicemail of X"));
-        assertTrue(start >= 0 && voicemail > start, "X's voicemail after X's start: " + tx.committed);
+        tx.assertCommittedInOrder("start of X", "voicemail of X", "X's voicemail after X's start");
     }
 
     @Test
@@ -324,12 +324,9 @@ class CallJournalLanesTest {
             tx.go.release(); // one of the two commits ends
             tx.go.release(); // and the other
             assertEquals(List.of("x2"), tx.nextCommit());
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
-        int x1 = tx.committed.indexOf(List.of("x1"));
-        int x2 = tx.committed.indexOf(List.of("x2"));
-        assertTrue(x1 >= 0 && x2 > x1, "x2 committed after x1: " + tx.committed);
+        tx.assertCommittedInOrder("x1", "x2", "x2 committed after x1");
     }
 
     @Test
@@ -343,8 +340,7 @@ class CallJournalLanesTest {
             assertEquals(List.of("z1"), tx.nextCommit(), "the free writer takes another call's line, not x's next piece");
             tx.go.release(2);
             assertEquals(List.of("x: urgent voicemail"), tx.nextCommit());
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
     }
 
@@ -361,8 +357,7 @@ class CallJournalLanesTest {
             assertEquals(List.of("c: lines"), tx.nextCommit(), "the free writer takes the lines, not B's start");
             tx.go.release(2);
             assertEquals(List.of("start of B"), tx.nextCommit());
-            tx.go.release(10);
-            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
+            tx.letAllGo(journal);
         }
     }
 }
