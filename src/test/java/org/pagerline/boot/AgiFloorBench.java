@@ -74,6 +74,8 @@ public final class AgiFloorBench {
             : List.of(System.getenv("BENCH_PATHS").toLowerCase(Locale.ROOT).split(","));
     /** BENCH_BY_COMMAND=1: after each run, the five commands of a call a caller waits longest for. */
     static final boolean BY_COMMAND = System.getenv("BENCH_BY_COMMAND") != null;
+    /** BENCH_BY_THREAD=1: after each run, the CPU per call by thread group (the rest: GC, JIT, the VM). */
+    static final boolean BY_THREAD = System.getenv("BENCH_BY_THREAD") != null;
 
     /**
      * Which command a line is: the verb, and for a variable, an application or a menu the first
@@ -210,6 +212,7 @@ public final class AgiFloorBench {
                     gen.run(t, path, 50, 4);
                 }
             }
+            settle(gen, pagerlines, floor, clock);
             for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE, Path0.URGENT)) {
                 if (!ONLY_PATHS.isEmpty() && !ONLY_PATHS.contains(path.wire())) {
                     continue;
@@ -224,6 +227,7 @@ public final class AgiFloorBench {
                     gen.run(t, path, 50, 2);
                 }
                 gen.pacing = PACED;
+                gen.counted = true;
                 for (int n : CONCURRENCIES) {
                     for (Target t : targets(pagerlines, floor)) {
                         quiesce();
@@ -232,6 +236,7 @@ public final class AgiFloorBench {
                     }
                 }
                 gen.pacing = false;
+                gen.counted = false;
                 if (path == Path0.QUEUE && held > 0) {
                     for (Target t : targets(pagerlines, floor)) {
                         quiesce();
@@ -267,6 +272,46 @@ public final class AgiFloorBench {
      * path's incidents are paged for a while after the last call) must not be counted against the
      * next server measured.
      */
+    /**
+     * Warm-up until the JIT has settled, not counted: a server that has been up a while has its
+     * paths compiled. On this machine C2 compiled for about 40 s after a fresh start, a core's worth
+     * at times, and a run inside that counted the compiling against the server measured first.
+     * Rounds of the message and queue paths at the most callers measured, on every server, until a round's
+     * compiling is under a tenth of one core (at most {@link #SETTLE_MAX_SECONDS}).
+     */
+    static void settle(Generator gen, List<Target> pagerlines, Target floor, BenchClock clock) throws IOException {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        long compiling = 0;
+        int rounds = 0;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(SETTLE_MAX_SECONDS)) {
+            long c0 = jit.getTotalCompilationTime();
+            long r0 = System.nanoTime();
+            for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE)) {
+                clock.set(path == Path0.MESSAGE ? WARM_UP_OUT_OF_HOURS : WARM_UP_IN_HOURS);
+                for (Target t : targets(pagerlines, floor)) {
+                    gen.run(t, path, SETTLE_CALLERS, 2);
+                }
+            }
+            rounds++;
+            compiling = jit.getTotalCompilationTime() - c0;
+            if (compiling * 10 < TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r0)) {
+                break;
+            }
+        }
+        System.out.printf("warm-up until the JIT settled: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
+                rounds, (System.nanoTime() - t0) / 1e9, compiling);
+    }
+
+    /** Concurrent callers in the warm-up's rounds: the most measured, so the JIT sees the paths a busy line takes. */
+    static final int SETTLE_CALLERS = Arrays.stream(CONCURRENCIES).max().orElse(50);
+
+    /** The longest warm-up {@link #settle} runs. */
+    static final int SETTLE_MAX_SECONDS = 90;
+
     static void quiesce() throws InterruptedException {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -453,6 +498,9 @@ public final class AgiFloorBench {
         /** Whether replies are paced now (BENCH_PACED, measured runs only: the warm-ups are for the JIT). */
         boolean pacing;
 
+        /** Whether the run is counted: only then are its breakdowns (BENCH_BY_COMMAND, BENCH_BY_THREAD) printed. */
+        boolean counted;
+
         /** How long Asterisk takes to answer this command on a real call (ms). */
         static long pace(AgiCommandLine cmd) {
             String app = cmd.verb().equals("EXEC") ? cmd.arg(0).toLowerCase(Locale.ROOT) : "";
@@ -542,6 +590,8 @@ public final class AgiFloorBench {
                         genCpu0 = threads.getCurrentThreadCpuTime();
                         cpu0 = os.getProcessCpuTime();
                         completed0 = completed;
+                        threadCpu0 = BY_THREAD ? threadCpu() : Map.of();
+                        vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
                     }
                     while (placed < concurrent && now >= t0 + placed * 2_000_000L) {
                         place();
@@ -551,6 +601,9 @@ public final class AgiFloorBench {
                 }
                 long cpu = os.getProcessCpuTime() - cpu0 - (threads.getCurrentThreadCpuTime() - genCpu0);
                 long calls = completed - completed0;
+                if (BY_THREAD && counted) {
+                    printThreadCpu(threadCpu0, cpu, calls);
+                }
                 measuring = false;
                 placing = false;
                 drain();
@@ -601,9 +654,83 @@ public final class AgiFloorBench {
                         calls == 0 ? 0 : cpu / 1e6 / calls, -1);
             }
 
+            private Map<Long, long[]> threadCpu0 = Map.of();
+            private Map<String, Long> vmTicks0 = Map.of();
+
+            /**
+             * The JVM's own threads' CPU (GC, the JIT's compilers, the VM thread), in clock ticks by
+             * group, from /proc (Linux only; ThreadMXBean does not see them). Empty elsewhere.
+             */
+            private Map<String, Long> vmThreadTicks() {
+                Map<String, Long> m = new HashMap<>();
+                java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+                if (tasks == null) {
+                    return m;
+                }
+                for (java.io.File task : tasks) {
+                    try {
+                        String comm = java.nio.file.Files.readString(task.toPath().resolve("comm")).trim();
+                        String group = comm.startsWith("C2 Compiler") ? "JIT C2" : comm.startsWith("C1 Compiler") ? "JIT C1"
+                                : comm.startsWith("G1") || comm.startsWith("GC Thread") ? "GC" : comm.equals("VM Thread") ? "VM Thread"
+                                : null;
+                        if (group == null) {
+                            continue;
+                        }
+                        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        m.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime, stime
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+                return m;
+            }
+            private final Map<Long, String> threadNames = new HashMap<>();
+
+            /** Each live thread's CPU time so far, by id (names kept aside: a thread may end before the run does). */
+            private Map<Long, long[]> threadCpu() {
+                Map<Long, long[]> m = new HashMap<>();
+                for (long id : threads.getAllThreadIds()) {
+                    long c = threads.getThreadCpuTime(id);
+                    java.lang.management.ThreadInfo i = threads.getThreadInfo(id);
+                    if (c >= 0 && i != null) {
+                        m.put(id, new long[] {c});
+                        threadNames.put(id, i.getThreadName().replaceAll("[0-9]+", "#"));
+                    }
+                }
+                return m;
+            }
+
+            /** BENCH_BY_THREAD: the run's CPU per call by thread group, largest first; the generator's is left out. */
+            private void printThreadCpu(Map<Long, long[]> before, long processCpu, long calls) {
+                Map<String, Long> byGroup = new java.util.TreeMap<>();
+                long javaThreads = 0;
+                long self = Thread.currentThread().getId();
+                for (Map.Entry<Long, long[]> e : threadCpu().entrySet()) {
+                    if (e.getKey() == self) {
+                        continue;
+                    }
+                    long d = e.getValue()[0] - before.getOrDefault(e.getKey(), new long[] {0})[0];
+                    byGroup.merge(threadNames.get(e.getKey()), d, Long::sum);
+                    javaThreads += d;
+                }
+                long vm = 0;
+                for (Map.Entry<String, Long> e : vmThreadTicks().entrySet()) {
+                    long d = (e.getValue() - vmTicks0.getOrDefault(e.getKey(), 0L)) * 10_000_000L; // USER_HZ 100
+                    byGroup.merge("[" + e.getKey() + "]", d, Long::sum);
+                    vm += d;
+                }
+                byGroup.put("(the rest: threads that ended, the VM's not named above)", processCpu - javaThreads - vm);
+                StringBuilder b = new StringBuilder(t.name() + " " + path.wire() + " " + concurrent + ": CPU per call by thread:");
+                byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() > 0)
+                        .forEach(e -> b.append(String.format("%n    %-45s %6.3f ms", e.getKey(), e.getValue() / 1e6 / Math.max(calls, 1))));
+                System.out.println(b);
+            }
+
             /** BENCH_BY_COMMAND: the five commands of a call with the longest p99 wait before them. */
             private void printSlowestCommands() {
-                if (byCommand == null || byCommand.isEmpty()) {
+                if (byCommand == null || byCommand.isEmpty() || !counted) {
                     return;
                 }
                 long total = nanos.stream().mapToLong(Long::longValue).sum();
