@@ -4,15 +4,10 @@ import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.command.AnswerCommand;
-import org.asteriskjava.fastagi.command.ExecCommand;
 import org.asteriskjava.fastagi.command.GetDataCommand;
-import org.asteriskjava.fastagi.command.GetVariableCommand;
 import org.asteriskjava.fastagi.command.HangupCommand;
 import org.asteriskjava.fastagi.command.RecordFileCommand;
-import org.asteriskjava.fastagi.command.SayDigitsCommand;
-import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.asteriskjava.fastagi.command.StreamFileCommand;
-import org.asteriskjava.fastagi.command.VerboseCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Prompt;
@@ -58,21 +53,21 @@ final class AgiLine {
     }
 
     void sayDigits(String digits) throws AgiException {
-        stillThere(channel.sendCommand(new SayDigitsCommand(digits)), "digits " + digits);
+        stillThere(channel.sendCommand(AgiText.sayDigits(digits)), "digits " + digits);
     }
 
     /** For words the desk has no sound file for (the opening hours): Asterisk's console and the transcript. */
     void verbose(String text) throws AgiException {
-        channel.sendCommand(new VerboseCommand(text.replace('"', '\''), 3));
+        channel.sendCommand(AgiText.verbose(text.replace('"', '\''), 3));
     }
 
     void set(String name, String value) throws AgiException {
-        channel.sendCommand(new SetVariableCommand(name, value));
+        channel.sendCommand(AgiText.set(name, value));
     }
 
     /** A channel variable, or null when unset. */
     String get(String name) throws AgiException {
-        AgiReply r = channel.sendCommand(new GetVariableCommand(name));
+        AgiReply r = channel.sendCommand(AgiText.get(name));
         return r.getResultCode() == 1 ? r.getExtra() : null;
     }
 
@@ -106,7 +101,7 @@ final class AgiLine {
 
     /** Runs a dialplan application; its return value. -1 (the caller hung up) is returned, not raised. */
     int exec(String app, String args) throws AgiException {
-        return channel.sendCommand(new ExecCommand(app, args)).getResultCode();
+        return channel.sendCommand(AgiText.exec(app, args)).getResultCode();
     }
 
     /**
