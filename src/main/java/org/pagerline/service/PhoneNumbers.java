@@ -46,12 +46,49 @@ public final class PhoneNumbers {
         if (input == null || input.isBlank()) {
             return Optional.empty();
         }
+        String s = input.trim();
+        PhoneNumber quick = international(s);
+        if (quick != null && UTIL.isValidNumber(quick)) {
+            return Optional.of(s); // already E.164: "+", the country code, the national number
+        }
         try {
-            PhoneNumber n = UTIL.parse(input.trim(), defaultRegion);
+            PhoneNumber n = UTIL.parse(s, defaultRegion);
             return UTIL.isValidNumber(n) ? Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164)) : Optional.empty();
         } catch (NumberParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A number already in E.164 form ("+", a known country code, a national number with no leading
+     * zero, 8-16 characters in all) read without libphonenumber's general parser, whose regular
+     * expressions were most of a call's number work: a caller ID from a trunk is in this form.
+     * Null for anything else, which the parser reads. Used only when the result is a valid number,
+     * where the parser reads the same number.
+     */
+    static PhoneNumber international(String s) {
+        int n = s.length();
+        if (n < 8 || n > 16 || s.charAt(0) != '+') {
+            return null;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
+            }
+        }
+        // country calling codes are prefix-free: the first known one is the only one
+        for (int len = 1; len <= 3; len++) {
+            int cc = Integer.parseInt(s, 1, 1 + len, 10);
+            if ("ZZ".equals(UTIL.getRegionCodeForCountryCode(cc))) {
+                continue; // not a calling code ("001" for the non-geographic ones is)
+            }
+            if (s.charAt(1 + len) == '0') {
+                return null; // a leading zero (Italy and others) is the parser's to read
+            }
+            return new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(s, 1 + len, n, 10));
+        }
+        return null;
     }
 
     /**
@@ -61,7 +98,8 @@ public final class PhoneNumbers {
      */
     public Optional<String> callbackRefusal(String e164, Set<String> regions) {
         try {
-            PhoneNumber n = UTIL.parse(e164, "ZZ");
+            PhoneNumber quick = international(e164);
+            PhoneNumber n = quick != null && UTIL.isValidNumber(quick) ? quick : UTIL.parse(e164, "ZZ");
             String region = UTIL.getRegionCodeForNumber(n);
             PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(n);
             switch (type) {
