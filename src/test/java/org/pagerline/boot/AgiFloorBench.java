@@ -211,8 +211,9 @@ public final class AgiFloorBench {
                 for (Target t : targets(pagerlines, floor)) {
                     gen.run(t, path, 50, 4);
                 }
+                settle(gen, pagerlines, floor, path, SETTLE_MAX_SECONDS / 2);
             }
-            settle(gen, pagerlines, floor, clock);
+
             for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE, Path0.URGENT)) {
                 if (!ONLY_PATHS.isEmpty() && !ONLY_PATHS.contains(path.wire())) {
                     continue;
@@ -222,9 +223,14 @@ public final class AgiFloorBench {
                     List<String> lines = gen.capture(p, path);
                     floorScript.lines.putIfAbsent(path.wire(), lines);
                 }
-                // warm-up, not counted: the JIT compiles both servers' paths
-                for (Target t : targets(pagerlines, floor)) {
-                    gen.run(t, path, 50, 2);
+                // warm-up, not counted: the JIT compiles both servers' paths (the urgent path's own
+                // code, the incidents and the paging, until it has settled)
+                if (path == Path0.URGENT) {
+                    settle(gen, pagerlines, floor, path, SETTLE_MAX_SECONDS / 2);
+                } else {
+                    for (Target t : targets(pagerlines, floor)) {
+                        gen.run(t, path, 50, 2);
+                    }
                 }
                 gen.pacing = PACED;
                 gen.counted = true;
@@ -268,18 +274,14 @@ public final class AgiFloorBench {
     }
 
     /**
-     * Waits (60 s at most) until this process is idle: a server's work after its run (the urgent
-     * path's incidents are paged for a while after the last call) must not be counted against the
-     * next server measured.
-     */
-    /**
      * Warm-up until the JIT has settled, not counted: a server that has been up a while has its
      * paths compiled. On this machine C2 compiled for about 40 s after a fresh start, a core's worth
      * at times, and a run inside that counted the compiling against the server measured first.
-     * Rounds of the message and queue paths at the most callers measured, on every server, until a round's
-     * compiling is under a tenth of one core (at most {@link #SETTLE_MAX_SECONDS}).
+     * Rounds of one path at the most callers measured, on every server, until a round's compiling
+     * is under a tenth of one core, at most {@code maxSeconds} (the clock is the caller's to set).
      */
-    static void settle(Generator gen, List<Target> pagerlines, Target floor, BenchClock clock) throws IOException {
+    static void settle(Generator gen, List<Target> pagerlines, Target floor, Path0 path, int maxSeconds)
+            throws IOException {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return;
@@ -287,14 +289,11 @@ public final class AgiFloorBench {
         long t0 = System.nanoTime();
         long compiling = 0;
         int rounds = 0;
-        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(SETTLE_MAX_SECONDS)) {
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(maxSeconds)) {
             long c0 = jit.getTotalCompilationTime();
             long r0 = System.nanoTime();
-            for (Path0 path : List.of(Path0.MESSAGE, Path0.QUEUE)) {
-                clock.set(path == Path0.MESSAGE ? WARM_UP_OUT_OF_HOURS : WARM_UP_IN_HOURS);
-                for (Target t : targets(pagerlines, floor)) {
-                    gen.run(t, path, SETTLE_CALLERS, 2);
-                }
+            for (Target t : targets(pagerlines, floor)) {
+                gen.run(t, path, SETTLE_CALLERS, 2);
             }
             rounds++;
             compiling = jit.getTotalCompilationTime() - c0;
@@ -302,16 +301,21 @@ public final class AgiFloorBench {
                 break;
             }
         }
-        System.out.printf("warm-up until the JIT settled: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
-                rounds, (System.nanoTime() - t0) / 1e9, compiling);
+        System.out.printf("warm-up, %s path, until the JIT settled: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
+                path.wire(), rounds, (System.nanoTime() - t0) / 1e9, compiling);
     }
 
     /** Concurrent callers in the warm-up's rounds: the most measured, so the JIT sees the paths a busy line takes. */
     static final int SETTLE_CALLERS = Arrays.stream(CONCURRENCIES).max().orElse(50);
 
-    /** The longest warm-up {@link #settle} runs. */
+    /** The longest warm-up: the message and queue paths have half each, the urgent path half again. */
     static final int SETTLE_MAX_SECONDS = 90;
 
+    /**
+     * Waits (60 s at most) until this process is idle: a server's work after its run (the urgent
+     * path's incidents are paged for a while after the last call) must not be counted against the
+     * next server measured.
+     */
     static void quiesce() throws InterruptedException {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

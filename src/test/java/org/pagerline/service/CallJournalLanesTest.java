@@ -23,6 +23,8 @@ class CallJournalLanesTest {
         final java.util.concurrent.BlockingQueue<List<Object>> entered = new java.util.concurrent.LinkedBlockingQueue<>();
         final List<List<Object>> committed = java.util.Collections.synchronizedList(new ArrayList<>());
         final Semaphore go = new Semaphore(0);
+        /** Each commit's beginning and end, in order: "begin [a]", "commit [a]". */
+        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public <T> T inTransaction(Function<Stores, T> work) {
@@ -38,6 +40,7 @@ class CallJournalLanesTest {
                 labels.add(v);
                 out.add(new Result(v, null));
             }
+            events.add("begin " + labels);
             entered.add(labels);
             try {
                 if (!go.tryAcquire(10, TimeUnit.SECONDS)) {
@@ -48,6 +51,7 @@ class CallJournalLanesTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while held: " + labels, e);
             }
+            events.add("commit " + labels);
             committed.add(labels);
             return out;
         }
@@ -209,21 +213,20 @@ class CallJournalLanesTest {
     }
 
     @Test
-    void withTwoWritersAStartIsCommittedWithoutOtherCallsLinesWhichTheOtherWriterTakes() throws Exception {
+    void withTwoWritersAStartIsCommittedWithoutOtherCallsLinesWhichTheRestsWriterTakesNext() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
         int backlog = 2 * CallJournal.MAX_REST;
         try (CallJournal journal = new CallJournal(tx, 2)) {
             journal.submit("A", piece("a"), (v, e) -> { });
-            assertEquals(List.of("a"), tx.nextCommit());
-            journal.submit("B", piece("b"), (v, e) -> { });
-            assertEquals(List.of("b"), tx.nextCommit()); // both writers busy now
+            assertEquals(List.of("a"), tx.nextCommit()); // one writer holds the rest
             for (int i = 0; i < backlog; i++) {
                 journal.submit("C" + i, piece("line " + i), (v, e) -> { });
             }
             journal.submit(CallJournal.Lane.START, "S", piece("start"), (v, e) -> { });
-            tx.go.release(); // the first writer free takes the start, and nothing of the backlog with it
+            // the other writer takes the start, and nothing of the backlog with it
             assertEquals(List.of("start"), tx.nextCommit());
-            tx.go.release(); // the other takes the backlog meanwhile
+            tx.go.release(2);
+            // the backlog, once the rest's writer is free
             assertEquals("line 0", tx.nextCommit().get(0));
             tx.go.release(1000);
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)));
@@ -232,6 +235,35 @@ class CallJournalLanesTest {
                 .toList();
         assertEquals(backlog, lines.size(), "nothing lost");
         assertEquals(backlog, new java.util.HashSet<>(lines).size(), "nothing written twice");
+    }
+
+    @Test
+    void theRestIsWrittenByOneWriterAtATimeSoWhatComesMeanwhileGoesInItsNextCommitTogether() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 4)) {
+            journal.submit("A", piece("a"), (v, e) -> { });
+            assertEquals(List.of("a"), tx.nextCommit());
+            List<String> ends = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                journal.submit("E" + i, piece("end " + i), (v, e) -> { });
+                ends.add("end " + i);
+            }
+            // a call's last save is waited for: it wakes the writers, and three are free
+            Thread last = new Thread(() -> journal.await(CallJournal.Lane.REST, "L", piece("last save")));
+            last.start();
+            ends.add("last save");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.unwrittenPieces() < 12 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // until the last save is handed in (it never blocks before that)
+            }
+            tx.go.release();
+            assertEquals(ends, tx.nextCommit(), "the lines handed in while the rest's commit was open, in one commit");
+            tx.go.release();
+            last.join(10_000);
+            assertEquals(List.of("begin [a]", "commit [a]", "begin " + ends, "commit " + ends), tx.events,
+                    "the second commit of the rest began once the first was written, though three writers were free");
+            tx.letAllGo(journal);
+        }
     }
 
     @Test
@@ -336,8 +368,8 @@ class CallJournalLanesTest {
             journal.submit("X", piece("x: greeting"), (v, e) -> { });
             assertEquals(List.of("x: greeting"), tx.nextCommit());
             journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x: urgent voicemail"), (v, e) -> { });
-            journal.submit("Z", piece("z1"), (v, e) -> { });
-            assertEquals(List.of("z1"), tx.nextCommit(), "the free writer takes another call's line, not x's next piece");
+            journal.submit(CallJournal.Lane.START, "Z", piece("z: start"), (v, e) -> { });
+            assertEquals(List.of("z: start"), tx.nextCommit(), "the free writer takes another call's start, not x's next piece");
             tx.go.release(2);
             assertEquals(List.of("x: urgent voicemail"), tx.nextCommit());
             tx.letAllGo(journal);
