@@ -15,6 +15,14 @@ import java.util.Optional;
 
 /** Small JDBC helpers shared by the stores: parameters, row mapping, SQLException unwrapping. */
 final class Jdbc {
+    /**
+     * The lower bound of a range scan on a nullable indexed instant ({@code col>=? AND col<=?}). H2
+     * keeps NULLs first in an index and, given only an upper bound, reads every NULL before the
+     * first value: every closed ticket and incident on each clock and escalation pass (24,557 rows
+     * read for none due, 61 ms, after a 500-caller run). No instant pagerline writes is earlier.
+     */
+    static final Instant EARLIEST = Instant.EPOCH;
+
     private final Connection c;
     private final TimelineLines timeline = new TimelineLines();
 

@@ -103,11 +103,9 @@ final class JdbcIncidentStore implements IncidentStore {
     @Override
     public List<Long> dueIds(Instant now, int limit) {
         // three indexed range scans rather than one OR that no index serves
-        return db.list("SELECT id FROM (SELECT id, next_escalation_at AS due FROM incidents WHERE next_escalation_at<=?"
-                        + " UNION ALL SELECT id, callback_due_at FROM incidents WHERE callback_due_at<=?"
-                        + " UNION ALL SELECT id, sla_check_at FROM incidents WHERE sla_check_at<=?) d"
-                        + " GROUP BY id ORDER BY MIN(due), id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
-                rs -> rs.getLong(1), now, now, now);
+        // (each from Jdbc.EARLIEST: never the NULLs of closed incidents)
+        return db.list(DUE + " GROUP BY id ORDER BY MIN(due), id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                rs -> rs.getLong(1), Jdbc.EARLIEST, now, Jdbc.EARLIEST, now, Jdbc.EARLIEST, now);
     }
 
     @Override
@@ -125,8 +123,18 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     private Instant min(String col) {
-        return db.list("SELECT MIN(" + col + ") AS m FROM incidents", rs -> Jdbc.instant(rs, "m")).stream()
-                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        return db.list(first(col), rs -> Jdbc.instant(rs, col), Jdbc.EARLIEST).stream().findFirst().orElse(null);
+    }
+
+    /** The incidents due, by each of their three instants (the lower bound: {@link Jdbc#EARLIEST}). */
+    static final String DUE = "SELECT id FROM (SELECT id, next_escalation_at AS due FROM incidents"
+            + " WHERE next_escalation_at>=? AND next_escalation_at<=?"
+            + " UNION ALL SELECT id, callback_due_at FROM incidents WHERE callback_due_at>=? AND callback_due_at<=?"
+            + " UNION ALL SELECT id, sla_check_at FROM incidents WHERE sla_check_at>=? AND sla_check_at<=?) d";
+
+    /** The earliest of an indexed instant (a MIN() would read the NULLs of closed incidents first). */
+    static String first(String col) {
+        return "SELECT " + col + " FROM incidents WHERE " + col + ">=? ORDER BY " + col + " FETCH FIRST 1 ROW ONLY";
     }
 
     @Override

@@ -289,8 +289,8 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public List<Long> claimClockDue(Instant now, int limit) {
-        return db.list("SELECT id FROM tickets WHERE sla_check_at<=? ORDER BY sla_check_at, id FETCH FIRST "
-                + Math.max(1, limit) + " ROWS ONLY FOR UPDATE SKIP LOCKED", rs -> rs.getLong(1), now);
+        return db.list(CLOCK_DUE + " ORDER BY sla_check_at, id FETCH FIRST " + Math.max(1, limit)
+                + " ROWS ONLY FOR UPDATE SKIP LOCKED", rs -> rs.getLong(1), Jdbc.EARLIEST, now);
     }
 
     @Override
@@ -363,15 +363,20 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public List<Long> clockDue(Instant now, int limit) {
-        return db.list("SELECT id FROM tickets WHERE sla_check_at<=? ORDER BY sla_check_at FETCH FIRST "
-                + Math.max(1, limit) + " ROWS ONLY", rs -> rs.getLong(1), now);
+        return db.list(CLOCK_DUE + " ORDER BY sla_check_at FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY",
+                rs -> rs.getLong(1), Jdbc.EARLIEST, now);
     }
 
     @Override
     public Optional<Instant> nextClockCheck() {
-        return db.list("SELECT MIN(sla_check_at) AS m FROM tickets", rs -> Jdbc.instant(rs, "m"))
-                .stream().filter(java.util.Objects::nonNull).findFirst();
+        return db.list(NEXT_CLOCK_CHECK, rs -> Jdbc.instant(rs, "sla_check_at"), Jdbc.EARLIEST).stream().findFirst();
     }
+
+    /** Tickets whose clocks are due (from {@link Jdbc#EARLIEST}, to now): never the NULLs of closed tickets. */
+    static final String CLOCK_DUE = "SELECT id FROM tickets WHERE sla_check_at>=? AND sla_check_at<=?";
+    /** The first clock check (a MIN() would read the NULLs first, as {@link #CLOCK_DUE} without its lower bound). */
+    static final String NEXT_CLOCK_CHECK = "SELECT sla_check_at FROM tickets WHERE sla_check_at>=?"
+            + " ORDER BY sla_check_at FETCH FIRST 1 ROW ONLY";
 
     @Override
     public void addPriorityChange(long ticketId, Instant at, Priority from, Priority to, String by, String why) {
