@@ -68,8 +68,8 @@ public final class PhoneNumbers {
      */
     static PhoneNumber international(String s) {
         int n = s.length();
-        if (n < 8 || n > 16 || s.charAt(0) != '+') {
-            return null;
+        if (n < 8 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
+            return null; // no calling code begins with 0 ("+00..." is an international prefix: the parser's)
         }
         for (int i = 1; i < n; i++) {
             char c = s.charAt(i);

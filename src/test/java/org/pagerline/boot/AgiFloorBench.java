@@ -284,6 +284,9 @@ public final class AgiFloorBench {
             throws IOException {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            for (Target t : targets(pagerlines, floor)) {
+                gen.run(t, path, 50, 2); // no way to tell when the JIT has settled: the short warm-up
+            }
             return;
         }
         long t0 = System.nanoTime();
@@ -662,8 +665,8 @@ public final class AgiFloorBench {
             private Map<String, Long> vmTicks0 = Map.of();
 
             /**
-             * The JVM's own threads' CPU (GC, the JIT's compilers, the VM thread), in clock ticks by
-             * group, from /proc (Linux only; ThreadMXBean does not see them). Empty elsewhere.
+             * The JVM's own threads' CPU (GC, the JIT's compilers, the VM thread), in clock ticks, keyed
+             * "group/thread id", from /proc (Linux only; ThreadMXBean does not see them). Empty elsewhere.
              */
             private Map<String, Long> vmThreadTicks() {
                 Map<String, Long> m = new HashMap<>();
@@ -682,14 +685,14 @@ public final class AgiFloorBench {
                         }
                         String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        m.merge(group, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime, stime
+                        // by thread: the JVM ends idle compiler threads, whose CPU must not leave the group's total
+                        m.put(group + "/" + task.getName(), Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime, stime
                     } catch (IOException | RuntimeException e) {
                         // the thread ended meanwhile
                     }
                 }
                 return m;
             }
-            private final Map<Long, String> threadNames = new HashMap<>();
 
             /** Each live thread's CPU time so far, by id (names kept aside: a thread may end before the run does). */
             private Map<Long, long[]> threadCpu() {
@@ -720,8 +723,9 @@ public final class AgiFloorBench {
                 }
                 long vm = 0;
                 for (Map.Entry<String, Long> e : vmThreadTicks().entrySet()) {
+                    // a thread that ended is left out (its share is in "the rest"), a new one counted from 0
                     long d = (e.getValue() - vmTicks0.getOrDefault(e.getKey(), 0L)) * 10_000_000L; // USER_HZ 100
-                    byGroup.merge("[" + e.getKey() + "]", d, Long::sum);
+                    byGroup.merge("[" + e.getKey().substring(0, e.getKey().indexOf('/')) + "]", d, Long::sum);
                     vm += d;
                 }
                 byGroup.put("(the rest: threads that ended, the VM's not named above)", processCpu - javaThreads - vm);

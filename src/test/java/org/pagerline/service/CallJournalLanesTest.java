@@ -368,8 +368,9 @@ class CallJournalLanesTest {
             journal.submit("X", piece("x: greeting"), (v, e) -> { });
             assertEquals(List.of("x: greeting"), tx.nextCommit());
             journal.submit(CallJournal.Lane.WAITED_FOR, "X", piece("x: urgent voicemail"), (v, e) -> { });
-            journal.submit(CallJournal.Lane.START, "Z", piece("z: start"), (v, e) -> { });
-            assertEquals(List.of("z: start"), tx.nextCommit(), "the free writer takes another call's start, not x's next piece");
+            journal.submit(CallJournal.Lane.WAITED_FOR, "Z", piece("z: urgent voicemail"), (v, e) -> { });
+            assertEquals(List.of("z: urgent voicemail"), tx.nextCommit(),
+                    "the free writer takes another call's waited-for piece, not x's next one");
             tx.go.release(2);
             assertEquals(List.of("x: urgent voicemail"), tx.nextCommit());
             tx.letAllGo(journal);

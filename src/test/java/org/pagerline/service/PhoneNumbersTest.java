@@ -59,7 +59,7 @@ class PhoneNumbersTest {
     @Test
     void anythingNotPlainE164IsLeftToTheParser() {
         for (String s : List.of("2045550123", "+1 204 555 0123", "+1-204-555-0123", "+12", "+12045550123456789",
-                "tel:+12045550123", "+\uff11\uff12\uff10\uff14\uff15\uff15\uff15\uff10\uff11\uff12\uff13")) {
+                "tel:+12045550123", "+012045550123", "+0012025550123", "+\uff11\uff12\uff10\uff14\uff15\uff15\uff15\uff10\uff11\uff12\uff13")) {
             assertNull(PhoneNumbers.international(s), s);
         }
         assertNull(PhoneNumbers.international("+390669812345"), "a national number with a leading zero");
@@ -68,6 +68,9 @@ class PhoneNumbersTest {
         assertEquals(Optional.of("+12045550123"), phones.toE164("2045550123"));
         assertEquals(Optional.of("+390669812345"), phones.toE164("+390669812345"));
         assertEquals(Optional.empty(), phones.toE164("+12"));
+        // no calling code begins with 0: read as the parser reads it (+1 204... would be wrong)
+        assertEquals(Optional.empty(), phones.toE164("+012045550123"));
+        assertEquals(Optional.of("+12025550123"), new PhoneNumbers("DE").toE164("+0012025550123"));
     }
 
     @Test
@@ -77,5 +80,6 @@ class PhoneNumbersTest {
         assertTrue(phones.callbackRefusal("+19005550123", regions).orElseThrow().contains("premium-rate"));
         assertTrue(phones.callbackRefusal("+442079460000", regions).orElseThrow().contains("GB, outside the call-back regions"));
         assertTrue(phones.callbackRefusal("+1204", regions).isPresent());
+        assertTrue(phones.callbackRefusal("+012045550123", regions).orElseThrow().contains("not a phone number"));
     }
 }
