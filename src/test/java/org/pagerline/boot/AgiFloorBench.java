@@ -694,6 +694,8 @@ public final class AgiFloorBench {
                 return m;
             }
 
+            private final Map<Long, String> threadNames = new HashMap<>();
+
             /** Each live thread's CPU time so far, by id (names kept aside: a thread may end before the run does). */
             private Map<Long, long[]> threadCpu() {
                 Map<Long, long[]> m = new HashMap<>();

@@ -73,8 +73,9 @@ class ClockPassesReadTheDueNotEveryClosedRowTest {
             assertEquals(Optional.of(NOW.minusSeconds(30)), db.transactions().inTransaction(s -> s.incidents().nextDue()));
             Object earliest = Jdbc.EARLIEST.atOffset(ZoneOffset.UTC);
             Object now = NOW.atOffset(ZoneOffset.UTC);
-            assertTrue(H2RowsRead.of(asker, JdbcIncidentStore.DUE, earliest, now, earliest, now, earliest, now) <= 3,
-                    "rows read for the due incidents, over the three parts");
+            // each part reads at most its due row and the next; the union, what the parts found
+            assertTrue(H2RowsRead.of(asker, JdbcIncidentStore.DUE, earliest, now, earliest, now, earliest, now) <= 10,
+                    "rows read for the due incidents, over the three parts and their union");
             for (String col : List.of("next_escalation_at", "callback_due_at", "sla_check_at")) {
                 assertTrue(H2RowsRead.of(asker, JdbcIncidentStore.first(col), earliest) <= 2, "rows read for the first " + col);
             }
