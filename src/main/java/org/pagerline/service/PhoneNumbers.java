@@ -47,8 +47,7 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
         String s = input.trim();
-        PhoneNumber quick = international(s);
-        if (quick != null && UTIL.isValidNumber(quick)) {
+        if (international(s) != null) {
             return Optional.of(s); // already E.164: "+", the country code, the national number
         }
         try {
@@ -63,8 +62,8 @@ public final class PhoneNumbers {
      * A number already in E.164 form ("+", a known country code, a national number with no leading
      * zero, 8-16 characters in all) read without libphonenumber's general parser, whose regular
      * expressions were most of a call's number work: a caller ID from a trunk is in this form.
-     * Null for anything else, which the parser reads. Used only when the result is a valid number,
-     * where the parser reads the same number.
+     * Null for anything else, which the parser reads, and for a reading that is not a valid number
+     * (a valid one is the number the parser reads).
      */
     static PhoneNumber international(String s) {
         int n = s.length();
@@ -86,7 +85,8 @@ public final class PhoneNumbers {
             if (s.charAt(1 + len) == '0') {
                 return null; // a leading zero (Italy and others) is the parser's to read
             }
-            return new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(s, 1 + len, n, 10));
+            PhoneNumber read = new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(s, 1 + len, n, 10));
+            return UTIL.isValidNumber(read) ? read : null;
         }
         return null;
     }
@@ -99,7 +99,7 @@ public final class PhoneNumbers {
     public Optional<String> callbackRefusal(String e164, Set<String> regions) {
         try {
             PhoneNumber quick = international(e164);
-            PhoneNumber n = quick != null && UTIL.isValidNumber(quick) ? quick : UTIL.parse(e164, "ZZ");
+            PhoneNumber n = quick != null ? quick : UTIL.parse(e164, "ZZ");
             String region = UTIL.getRegionCodeForNumber(n);
             PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(n);
             switch (type) {

@@ -74,7 +74,7 @@ public final class AgiFloorBench {
             : List.of(System.getenv("BENCH_PATHS").toLowerCase(Locale.ROOT).split(","));
     /** BENCH_BY_COMMAND=1: after each run, the five commands of a call a caller waits longest for. */
     static final boolean BY_COMMAND = System.getenv("BENCH_BY_COMMAND") != null;
-    /** BENCH_BY_THREAD=1: after each run, the CPU per call by thread group (the rest: GC, JIT, the VM). */
+    /** BENCH_BY_THREAD=1: after each counted run, the CPU per call by thread group, the JVM's own (GC, JIT) too. */
     static final boolean BY_THREAD = System.getenv("BENCH_BY_THREAD") != null;
 
     /**
@@ -228,9 +228,7 @@ public final class AgiFloorBench {
                 if (path == Path0.URGENT) {
                     settle(gen, pagerlines, floor, path, SETTLE_MAX_SECONDS / 2);
                 } else {
-                    for (Target t : targets(pagerlines, floor)) {
-                        gen.run(t, path, 50, 2);
-                    }
+                    shortWarmUp(gen, pagerlines, floor, path);
                 }
                 gen.pacing = PACED;
                 gen.counted = true;
@@ -284,9 +282,7 @@ public final class AgiFloorBench {
             throws IOException {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            for (Target t : targets(pagerlines, floor)) {
-                gen.run(t, path, 50, 2); // no way to tell when the JIT has settled: the short warm-up
-            }
+            shortWarmUp(gen, pagerlines, floor, path); // no way to tell when the JIT has settled
             return;
         }
         long t0 = System.nanoTime();
@@ -306,6 +302,13 @@ public final class AgiFloorBench {
         }
         System.out.printf("warm-up, %s path, until the JIT settled: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
                 path.wire(), rounds, (System.nanoTime() - t0) / 1e9, compiling);
+    }
+
+    /** 2 s of the path at 50 callers on every server, not counted. */
+    static void shortWarmUp(Generator gen, List<Target> pagerlines, Target floor, Path0 path) throws IOException {
+        for (Target t : targets(pagerlines, floor)) {
+            gen.run(t, path, 50, 2);
+        }
     }
 
     /** Concurrent callers in the warm-up's rounds: the most measured, so the JIT sees the paths a busy line takes. */
@@ -661,7 +664,7 @@ public final class AgiFloorBench {
                         calls == 0 ? 0 : cpu / 1e6 / calls, -1);
             }
 
-            private Map<Long, long[]> threadCpu0 = Map.of();
+            private Map<Long, Long> threadCpu0 = Map.of();
             private Map<String, Long> vmTicks0 = Map.of();
 
             /**
@@ -697,13 +700,13 @@ public final class AgiFloorBench {
             private final Map<Long, String> threadNames = new HashMap<>();
 
             /** Each live thread's CPU time so far, by id (names kept aside: a thread may end before the run does). */
-            private Map<Long, long[]> threadCpu() {
-                Map<Long, long[]> m = new HashMap<>();
+            private Map<Long, Long> threadCpu() {
+                Map<Long, Long> m = new HashMap<>();
                 for (long id : threads.getAllThreadIds()) {
                     long c = threads.getThreadCpuTime(id);
                     java.lang.management.ThreadInfo i = threads.getThreadInfo(id);
                     if (c >= 0 && i != null) {
-                        m.put(id, new long[] {c});
+                        m.put(id, c);
                         threadNames.put(id, i.getThreadName().replaceAll("[0-9]+", "#"));
                     }
                 }
@@ -711,15 +714,15 @@ public final class AgiFloorBench {
             }
 
             /** BENCH_BY_THREAD: the run's CPU per call by thread group, largest first; the generator's is left out. */
-            private void printThreadCpu(Map<Long, long[]> before, long processCpu, long calls) {
+            private void printThreadCpu(Map<Long, Long> before, long processCpu, long calls) {
                 Map<String, Long> byGroup = new java.util.TreeMap<>();
                 long javaThreads = 0;
                 long self = Thread.currentThread().getId();
-                for (Map.Entry<Long, long[]> e : threadCpu().entrySet()) {
+                for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
                     if (e.getKey() == self) {
                         continue;
                     }
-                    long d = e.getValue()[0] - before.getOrDefault(e.getKey(), new long[] {0})[0];
+                    long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
                     byGroup.merge(threadNames.get(e.getKey()), d, Long::sum);
                     javaThreads += d;
                 }

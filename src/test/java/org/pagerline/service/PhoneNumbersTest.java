@@ -43,7 +43,7 @@ class PhoneNumbersTest {
         int quick = 0;
         for (String e164 : examples()) {
             PhoneNumber q = PhoneNumbers.international(e164);
-            if (q != null && UTIL.isValidNumber(q)) {
+            if (q != null) { // read quickly only when valid
                 quick++;
                 assertEquals(UTIL.parse(e164, "ZZ"), q, e164);
             }

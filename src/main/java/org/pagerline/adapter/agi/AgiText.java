@@ -20,49 +20,38 @@ final class AgiText implements AgiCommand {
     /** {@code EXEC app "args"}, as {@code new ExecCommand(app, args)}; no arguments: "". */
     static AgiText exec(String app, String args) {
         java.util.Objects.requireNonNull(args, "args (\"\" for none)"); // asterisk-java would send the word null
-        StringBuilder b = new StringBuilder(16 + app.length() + args.length());
-        b.append("EXEC ");
-        quote(b, app);
-        b.append(' ');
-        quote(b, args);
-        return new AgiText(b.toString());
+        return new AgiText(text("EXEC", app, args));
     }
 
     /** As {@code new SetVariableCommand(name, value)}. */
     static AgiText set(String name, String value) {
-        StringBuilder b = new StringBuilder(20 + name.length() + (value == null ? 0 : value.length()));
-        b.append("SET VARIABLE ");
-        quote(b, name);
-        b.append(' ');
-        quote(b, value);
-        return new AgiText(b.toString());
+        return new AgiText(text("SET VARIABLE", name, value));
     }
 
     /** As {@code new GetVariableCommand(name)}. */
     static AgiText get(String name) {
-        StringBuilder b = new StringBuilder(16 + name.length());
-        b.append("GET VARIABLE ");
-        quote(b, name);
-        return new AgiText(b.toString());
+        return new AgiText(text("GET VARIABLE", name));
     }
 
     /** As {@code new SayDigitsCommand(digits)}: no escape digits. */
     static AgiText sayDigits(String digits) {
-        StringBuilder b = new StringBuilder(16 + digits.length());
-        b.append("SAY DIGITS ");
-        quote(b, digits);
-        b.append(' ');
-        quote(b, "");
-        return new AgiText(b.toString());
+        return new AgiText(text("SAY DIGITS", digits, ""));
     }
 
     /** As {@code new VerboseCommand(message, level)}. */
     static AgiText verbose(String message, int level) {
-        StringBuilder b = new StringBuilder(16 + message.length());
-        b.append("VERBOSE ");
-        quote(b, message);
-        b.append(' ').append(level);
-        return new AgiText(b.toString());
+        return new AgiText(text("VERBOSE", message) + " " + level);
+    }
+
+    /** The verb, then each argument quoted, a space before each. */
+    private static String text(String verb, String... args) {
+        StringBuilder b = new StringBuilder(verb.length() + 48);
+        b.append(verb);
+        for (String a : args) {
+            b.append(' ');
+            quote(b, a);
+        }
+        return b.toString();
     }
 
     /**

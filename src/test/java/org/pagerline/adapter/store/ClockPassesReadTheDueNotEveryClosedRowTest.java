@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.core.ticket.TicketStatus;
 import org.pagerline.testkit.TestDatabase;
 
 /**
@@ -31,9 +34,6 @@ class ClockPassesReadTheDueNotEveryClosedRowTest {
     void dueTicketsAndTheNextClockCheckAreReadWithoutTheClosedTickets() throws Exception {
         try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
             // 2,000 closed tickets (no clock check), one due a minute ago, one due in an hour
-            long closed = H2RowsRead.ticketWithIncidents(db, 2000, NOW.minusSeconds(86_400));
-            long due;
-            long later;
             try (Connection c = db.database().dataSource().getConnection();
                     PreparedStatement ps = c.prepareStatement("INSERT INTO tickets (opened_at, updated_at, status, source,"
                             + " caller_number, sla_check_at) VALUES (?,?,'OPEN','PHONE','+12045550100',?)")) {
@@ -45,11 +45,8 @@ class ClockPassesReadTheDueNotEveryClosedRowTest {
                 }
                 ps.executeBatch();
             }
-            due = setCheck(db, "tickets", closed, NOW.minusSeconds(60));
-            later = db.transactions().inTransaction(s -> s.tickets().insert(new org.pagerline.core.ticket.Ticket(0, NOW,
-                    NOW, org.pagerline.core.ticket.TicketStatus.OPEN, org.pagerline.core.ticket.TicketSource.PHONE, null,
-                    "+12045550101", null, null, null, null)).id());
-            setCheck(db, "tickets", later, NOW.plusSeconds(3600));
+            long due = setCheck(db, "tickets", openTicket(db, "+12045550102"), NOW.minusSeconds(60));
+            setCheck(db, "tickets", openTicket(db, "+12045550101"), NOW.plusSeconds(3600));
 
             assertEquals(List.of(due), db.transactions().inTransaction(s -> s.tickets().claimClockDue(NOW, 10)));
             assertEquals(List.of(due), db.transactions().inTransaction(s -> s.tickets().clockDue(NOW, 10)));
@@ -80,6 +77,11 @@ class ClockPassesReadTheDueNotEveryClosedRowTest {
                 assertTrue(H2RowsRead.of(asker, JdbcIncidentStore.first(col), earliest) <= 2, "rows read for the first " + col);
             }
         }
+    }
+
+    private static long openTicket(TestDatabase db, String number) {
+        return db.transactions().inTransaction(s -> s.tickets().insert(new Ticket(0, NOW, NOW, TicketStatus.OPEN,
+                TicketSource.PHONE, null, number, null, null, null, null)).id());
     }
 
     private static long setCheck(TestDatabase db, String table, long id, Instant at) throws Exception {
