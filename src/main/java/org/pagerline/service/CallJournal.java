@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * Asterisk unique id); a piece put in a waited-for lane takes its call's pieces still waiting in
  * the rest along, ahead of it; and no writer takes a call's piece while an earlier one of that call
  * is being written or still waits, in any lane (a resumed call's new start waits for its voicemail
- * still in the first lane). The waited-for lanes never hold every writer: the rest, where the
- * calls' last saves wait with their connections, always has one. The waited-for lanes' pieces
- * decide (which open ticket a number reuses, whether a voicemail joins an incident): the first
- * lane is written by one writer at a time, and a start names its caller's number, which no two
- * open transactions hold.
+ * still in the first lane). The waited-for lanes never hold every writer: the rest always has
+ * one. The waited-for lanes' pieces decide (which open ticket a number reuses, whether a voicemail
+ * joins an incident): the first lane is written by one writer at a time, and a start names its
+ * caller's number, which no two open transactions hold. A call's last save is handed to the rest
+ * without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
@@ -68,6 +68,13 @@ final class CallJournal implements AutoCloseable {
      * or a quarter of a longer backlog: what a start handed in meanwhile waits for.
      */
     static final int MAX_REST = 32;
+    /**
+     * How many pieces of the rest may wait before a call's last save waits for them to shrink
+     * ({@link #submitOrWaitWhileBehind}): a few seconds of the rest at 500 callers, a few MB of heap.
+     */
+    static final int REST_BACKLOG = 2048;
+    /** The longest a last save waits while the rest is behind. */
+    static final long BEHIND_WAIT_MS = 10_000;
 
     /** Which lane a piece goes in. */
     enum Lane {
@@ -171,6 +178,8 @@ final class CallJournal implements AutoCloseable {
     static final int START_WRITERS = 2;
     private boolean closed;
     private long handedIn;
+    /** How many times a last save waited for the rest's backlog to shrink (tests). */
+    private long behindWaits;
 
     /** One writer: every piece is written in the order its lane hands it over. */
     CallJournal(Transactions tx) {
@@ -193,6 +202,34 @@ final class CallJournal implements AutoCloseable {
     /** Hands work in, in the rest lane; it is written after everything handed in before it. Never blocks. */
     void submit(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
         submit(Lane.REST, call, work, done);
+    }
+
+    /**
+     * Hands work in, in the rest lane, like {@link #submit(String, Function, BiConsumer)}, but first,
+     * while more than {@link #REST_BACKLOG} pieces of the rest wait, waits (at most
+     * {@link #BEHIND_WAIT_MS}) for a commit to take some: a call's last save, which nobody listens
+     * for, so a database that cannot keep up slows the calls' ends instead of filling the heap.
+     */
+    void submitOrWaitWhileBehind(String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BEHIND_WAIT_MS);
+            if (!closed && rest.size() > REST_BACKLOG) {
+                behindWaits++;
+            }
+            while (!closed && rest.size() > REST_BACKLOG) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break; // a writer stuck on the database must not hold the line's threads for ever
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        submit(Lane.REST, call, null, work, done, false);
     }
 
     /** Hands work in. Never blocks. */
@@ -285,6 +322,13 @@ final class CallJournal implements AutoCloseable {
     int unwrittenPieces() {
         synchronized (lock) {
             return unwritten.size();
+        }
+    }
+
+    /** How many times a last save waited while the rest was behind (tests). */
+    long behindWaits() {
+        synchronized (lock) {
+            return behindWaits;
         }
     }
 
@@ -450,8 +494,8 @@ final class CallJournal implements AutoCloseable {
         Set<String> mine = new HashSet<>();
         Set<String> held = new HashSet<>();
         int lanes = 0;
-        // the waited-for lanes never hold every writer: the rest (the calls' last saves, which hold
-        // their connections) always has one
+        // the waited-for lanes never hold every writer: the rest (where the calls' last saves wait
+        // when it is behind) always has one
         boolean room = writerCount == 1 || startWriters + (firstLaneBeingWritten ? 1 : 0) < writerCount - 1;
         if (room && startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
             // a start waits for its call's earlier pieces still in the first lane (a resumed call's)

@@ -237,35 +237,35 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The call is over (the caller has hung up or heard everything): saves the rest of what it
-     * gathered and waits for the commit, so the connection closes only once the call's whole
-     * timeline is in the database. The caller waits for nothing here.
+     * The call is over (the caller has hung up or heard everything): hands the rest of what it
+     * gathered to the journal, which writes it after the call's earlier pieces, and returns at once,
+     * so the connection (and Asterisk's channel) closes without waiting on the database. Only while
+     * the journal is behind by more than {@link CallJournal#REST_BACKLOG} pieces does it wait for the
+     * backlog to shrink: a database that cannot keep up slows the calls' ends rather than filling the
+     * heap. Lost only if the server dies before the writer gets to it (milliseconds): the call then
+     * stays live in the database, and the next start on this host ends it as cut off, with a line
+     * saying where ({@link #endCallsLeftLive}).
      */
     public void saveLast(LiveCall live) {
         live.takeSaveFailure(); // reported already; the last lines still go in
-        // Waited for even with nothing left to add: an earlier save of this call may still be on its
-        // way, and the connection (and then Asterisk's channel) must not close before it is written.
-        // The journal writes a call's pieces in order, so this one is written after it.
-        Call.Progress p = live.call().hasProgress() ? live.call().takeProgress() : null;
-        try {
-            // nobody listens now: in the order handed in, behind what the callers are waiting for
-            journal.await(CallJournal.Lane.REST, live.asteriskUniqueId(), new ProgressPiece(p));
-        } catch (RuntimeException e) {
-            if (p == null) {
-                log.error("call {}: its last save could not be waited for: {}", live.callId(), e.toString(), e);
-                return;
-            }
-            log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
-                    p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
-                            .toString()), e.toString(), e);
+        if (!live.call().hasProgress()) {
+            return; // the earlier saves are on their way, in order
         }
+        Call.Progress p = live.call().takeProgress();
+        journal.submitOrWaitWhileBehind(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
+            if (e != null) {
+                log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
+                        p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
+                                .toString()), e.toString(), e);
+            }
+        });
     }
 
     /**
      * A save of a call's progress, in the rest lane. A later save of the same call handed in while
      * this one still waits joins it ({@link Call.Progress#then}): under load the call's steps before
      * the recording, its message and its last lines become one update of the call row and one batch
-     * of lines instead of three. Null progress: nothing to add (the last save waits for the others).
+     * of lines instead of three.
      */
     private final class ProgressPiece implements CallJournal.Joinable {
         /** What this piece writes; fixed once a writer takes it (joins happen only before). */
@@ -277,17 +277,7 @@ public final class CallService implements CallEvents, AutoCloseable {
 
         @Override
         public boolean join(CallJournal.Joinable later) {
-            if (!(later instanceof ProgressPiece next)) {
-                return false;
-            }
-            if (next.progress == null) {
-                return true;
-            }
-            if (progress == null) {
-                progress = next.progress;
-                return true;
-            }
-            if (!progress.canTake(next.progress)) {
+            if (!(later instanceof ProgressPiece next) || !progress.canTake(next.progress)) {
                 return false;
             }
             progress = progress.then(next.progress);
@@ -296,9 +286,7 @@ public final class CallService implements CallEvents, AutoCloseable {
 
         @Override
         public Object apply(Stores s) {
-            if (progress != null) {
-                writeProgress(s, progress);
-            }
+            writeProgress(s, progress);
             return null;
         }
     }

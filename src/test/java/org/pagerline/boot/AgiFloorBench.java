@@ -601,6 +601,8 @@ public final class AgiFloorBench {
                         cpu0 = os.getProcessCpuTime();
                         completed0 = completed;
                         threadCpu0 = BY_THREAD ? threadCpu() : Map.of();
+                        allocated0 = BY_THREAD ? allocated() : Map.of();
+                        gc0 = BY_THREAD ? gcPauses() : new long[2];
                         vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
                     }
                     while (placed < concurrent && now >= t0 + placed * 2_000_000L) {
@@ -613,6 +615,7 @@ public final class AgiFloorBench {
                 long calls = completed - completed0;
                 if (BY_THREAD && counted) {
                     printThreadCpu(threadCpu0, cpu, calls);
+                    printAllocated(calls, seconds);
                 }
                 measuring = false;
                 placing = false;
@@ -666,6 +669,57 @@ public final class AgiFloorBench {
 
             private Map<Long, Long> threadCpu0 = Map.of();
             private Map<String, Long> vmTicks0 = Map.of();
+            private Map<Long, Long> allocated0 = Map.of();
+            private long[] gc0 = new long[2];
+
+            /** Each live thread's bytes allocated so far, by id (HotSpot's ThreadMXBean; empty elsewhere). */
+            private Map<Long, Long> allocated() {
+                Map<Long, Long> m = new HashMap<>();
+                if (threads instanceof com.sun.management.ThreadMXBean hs) {
+                    for (long id : threads.getAllThreadIds()) {
+                        long b = hs.getThreadAllocatedBytes(id);
+                        if (b >= 0) {
+                            m.put(id, b);
+                        }
+                    }
+                }
+                return m;
+            }
+
+            /** The collections so far and the milliseconds they took, over every collector. */
+            private static long[] gcPauses() {
+                long n = 0;
+                long ms = 0;
+                for (java.lang.management.GarbageCollectorMXBean g : ManagementFactory.getGarbageCollectorMXBeans()) {
+                    n += Math.max(0, g.getCollectionCount());
+                    ms += Math.max(0, g.getCollectionTime());
+                }
+                return new long[] {n, ms};
+            }
+
+            /**
+             * BENCH_BY_THREAD: the run's heap allocation per call by thread group, and the collections
+             * it caused: each pause stops every caller's thread, so their share of the run is about
+             * the share of commands that wait for one.
+             */
+            private void printAllocated(long calls, int seconds) {
+                long[] gc = gcPauses();
+                Map<String, Long> byGroup = new java.util.TreeMap<>();
+                long self = Thread.currentThread().getId();
+                for (Map.Entry<Long, Long> e : allocated().entrySet()) {
+                    String name = threadNames.get(e.getKey());
+                    if (e.getKey() != self && name != null) {
+                        byGroup.merge(name, e.getValue() - allocated0.getOrDefault(e.getKey(), 0L), Long::sum);
+                    }
+                }
+                StringBuilder b = new StringBuilder(String.format("%s %s %d: %d collections, %d ms (%.1f %% of the run); "
+                        + "allocated per call by thread:", t.name(), path.wire(), concurrent, gc[0] - gc0[0], gc[1] - gc0[1],
+                        (gc[1] - gc0[1]) / (seconds * 10.0)));
+                byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() >= 1024L * Math.max(calls, 1) / 100)
+                        .forEach(e -> b.append(String.format("%n    %-45s %8.1f KB", e.getKey(), e.getValue() / 1024.0 / Math.max(calls, 1))));
+                System.out.println(b);
+            }
 
             /**
              * The JVM's own threads' CPU (GC, the JIT's compilers, the VM thread), in clock ticks, keyed

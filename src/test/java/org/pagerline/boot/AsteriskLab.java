@@ -447,7 +447,15 @@ final class AsteriskLab {
     /** The newest ticket of a caller (waits up to 10 s for it to exist). */
     Ticket ticketOf(String caller) {
         Eventually.await(Duration.ofSeconds(10), "a ticket for " + caller, () -> findTicket(caller).isPresent());
+        awaitCallsSaved();
         return findTicket(caller).orElseThrow();
+    }
+
+    /** Waits until what the calls handed to pagerline's journal so far is written (a call's last lines follow its end). */
+    void awaitCallsSaved() {
+        if (!services().calls().awaitSaved(Duration.ofSeconds(10))) {
+            throw new AssertionError("the calls' lines were not written within 10 s");
+        }
     }
 
     Optional<Ticket> findTicket(String caller) {
@@ -455,6 +463,7 @@ final class AsteriskLab {
     }
 
     List<TicketEvent> timeline(String caller) {
+        awaitCallsSaved();
         return services().tickets().show(ticketOf(caller).id()).events();
     }
 

@@ -98,6 +98,36 @@ class CallJournalLanesTest {
     }
 
     @Test
+    void aLastSaveGoesInAtOnceUnlessTheRestIsBehindThenItWaitsForACommitToTakeSome() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx)) {
+            journal.submit("X", piece("x1"), (v, e) -> { });
+            tx.nextCommit(); // held: everything below waits in the rest
+            for (int i = 0; i < CallJournal.REST_BACKLOG; i++) {
+                journal.submit("C" + i, piece("c" + i), (v, e) -> { });
+            }
+            journal.submitOrWaitWhileBehind("L1", piece("last of L1"), (v, e) -> { }); // the backlog is full, not over
+            assertEquals(0, journal.behindWaits(), "not behind: handed in at once");
+
+            java.util.concurrent.CompletableFuture<Void> late = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> journal.submitOrWaitWhileBehind("L2", piece("last of L2"), (v, e) -> { }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (journal.behindWaits() < 1 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(1, journal.behindWaits(), "with the backlog full, the last save waits");
+            assertTrue(!late.isDone(), "and is not handed in while the commit is held");
+
+            tx.go.release(1_000);
+            late.get(10, TimeUnit.SECONDS); // a commit took some of the backlog
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(10)), "the journal wrote what was handed in");
+        }
+        List<Object> all = tx.committed.stream().flatMap(List::stream).toList();
+        assertEquals(CallJournal.REST_BACKLOG + 3, all.size(), "nothing lost");
+        assertTrue(all.indexOf("last of L1") < all.indexOf("last of L2"), "in the order handed in");
+    }
+
+    @Test
     void aCompletionThatThrowsAnErrorNeitherSilencesTheRestOfItsBatchNorStopsTheWriter() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
         List<Object> heard = java.util.Collections.synchronizedList(new ArrayList<>());

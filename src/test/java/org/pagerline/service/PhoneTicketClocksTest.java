@@ -42,6 +42,7 @@ class PhoneTicketClocksTest {
             r.clock.set(desk("2026-12-05T03:10"));
             calls.messageLeft(call, "urgent/msg0001", 20, false, true, Priority.P2);
             calls.saveLast(call);
+            assertTrue(calls.awaitSaved(Duration.ofSeconds(10)), "the call's last lines written");
             r.pass();
             r.expectSms(PAT, "left an urgent message");
             r.expectCall(PAT);

@@ -118,11 +118,13 @@ class SavesWaitingTogetherAreWrittenAsOneTest {
         gate.open = null;
         g.release(100);
         j.last().get(10, TimeUnit.SECONDS);
+        assertTrue(joined.awaitSaved(Duration.ofSeconds(10)));
         assertEquals(1, joined.savesJoined(), "the last save joined the message's, which still waited");
 
         CallService oneByOne = calls(db.transactions());
         Done o = messageCall(oneByOne, "1764730000.2", "+12045550124", null);
         o.last().get(10, TimeUnit.SECONDS);
+        assertTrue(oneByOne.awaitSaved(Duration.ofSeconds(10)));
         assertEquals(0, oneByOne.savesJoined());
 
         List<String> joinedLines = timeline(joined, db, j.live().ticketId());

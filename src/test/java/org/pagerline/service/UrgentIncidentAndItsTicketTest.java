@@ -53,6 +53,7 @@ class UrgentIncidentAndItsTicketTest {
         l.calls().save(call);
         l.calls().messageLeft(call, "urgent/msg0001", 20, false, true, p);
         l.calls().saveLast(call);
+        assertTrue(l.calls().awaitSaved(Duration.ofSeconds(10)), "the call's last lines written");
         return call.ticketId();
     }
 

@@ -56,8 +56,8 @@ public final class SupportLineScript implements AgiScript {
         } finally {
             call.settleMessage(); // its message (and incident, or their failure) goes in before the last save
             if (call.started()) {
-                // the rest of what the call gathered (its end, the last lines), committed before the
-                // connection closes: nobody listens any more, and the timeline is whole once it does
+                // the rest of what the call gathered (its end, the last lines), handed to the journal:
+                // nobody listens any more, so the connection closes without waiting for the commit
                 record(() -> calls.saveLast(call.live()), call);
             }
             call.closeLogContext(); // pooled threads must not carry this call's ticket into the next

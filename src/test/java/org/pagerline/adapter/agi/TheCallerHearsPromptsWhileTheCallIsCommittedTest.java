@@ -99,6 +99,25 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
         }
     }
 
+    @Test
+    void theConnectionClosesWithoutWaitingForTheCallsLastLinesWhichAreWrittenAfter() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false)); // nobody on call: a message
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.34")) {
+            // the message and its incident are committed; what the call gathers after them is held
+            line.nextUntil("EXEC Playback pagerline/promise-30-minutes", held::arm);
+            line.untilClosed(); // within the socket's 10 s: before, the connection stayed open until the commit
+            assertTrue(held.awaitHolding(), "the call's last lines are still waiting for their commit");
+            long ticket = rig.tickets.list(10).get(0).id();
+            assertTrue(rig.tickets.show(ticket).events().stream().noneMatch(e -> e.kind().equals("TOLD")),
+                    "the call's last line (the promise read out) is not committed yet");
+
+            held.release();
+            rig.awaitSaved();
+            assertTrue(rig.tickets.show(ticket).events().stream().anyMatch(e -> e.kind().equals("TOLD")),
+                    "the call's last line, written after the connection closed");
+        }
+    }
+
     /** Asterisk's side of one call over FastAGI: every command answered as when all is well, the caller pressing 1. */
     private static final class AsteriskSide implements AutoCloseable {
         private final Socket socket;
@@ -143,6 +162,15 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
                     return seen;
                 }
             }
+        }
+
+        /** Commands answered until pagerline closes the connection (a read timing out fails). */
+        List<String> untilClosed() throws Exception {
+            List<String> seen = new ArrayList<>();
+            for (String c = in.readLine(); c != null; c = in.readLine()) {
+                seen.add(answer(c, () -> { }));
+            }
+            return seen;
         }
 
         /** Answers {@code command} as Asterisk does when all is well; returns it with its arguments unquoted. */
