@@ -428,6 +428,7 @@ public final class PageDispatcher {
             }
         }
         java.util.Set<Long> carried = new java.util.HashSet<>();
+        java.util.Map<String, Instant> atLimit = new java.util.HashMap<>();
         // more than the free threads: calls held behind another to their phone leave room for others
         for (Page p : out.size() >= limit ? List.<Page>of()
                 : s.pages().duePending(now, now.minus(sendTimeout), 4 * (limit - out.size()))) {
@@ -453,9 +454,11 @@ public final class PageDispatcher {
                 }
                 continue;
             }
-            Optional<Instant> defer = rateLimit.deferUntil(
-                    s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages()));
+            // a phone at its limit stays there for the rest of this pass: asked once, not once per notice
+            Optional<Instant> defer = Optional.ofNullable(atLimit.get(p.to())).or(() -> rateLimit.deferUntil(
+                    s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages())));
             if (defer.isPresent()) {
+                atLimit.put(p.to(), defer.get());
                 s.pages().reschedule(p.id(), defer.get(), null);
                 s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "
                         + defer.get() + ": at most " + rateLimit.pages() + " pages per " + rateLimit.window().toMinutes()

@@ -3,6 +3,7 @@ package org.pagerline.adapter.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.pagerline.core.page.Channel;
@@ -90,19 +91,50 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public List<Page> duePending(Instant now, Instant liveClaimsSince, int limit) {
-        return db.list("SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
-                // a call to a phone another call is being placed to waits (one call per phone at a time), and
-                // leaves its place in this read to pages for other phones
-                + " AND NOT (channel='VOICE' AND to_number IN (" + BEING_CALLED + "))"
-                // who-took-it notices first (never held behind pages), then pages, then the notices that can wait
-                + " ORDER BY CASE WHEN kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + " THEN 0 WHEN kind='PAGE' THEN 1"
-                + " ELSE 2 END, next_attempt_at, id"
-                + " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY", JdbcPageStore::row, now, liveClaimsSince);
+        int n = Math.max(1, limit);
+        // who-took-it notices first (never held behind pages), then pages, then the notices that can
+        // wait; each class oldest first, read through pages_due_by_class (V19) only as far as needed
+        List<Page> out = new ArrayList<>(db.list(dueOfStep(PageKind.NOTICE, Page.TAKEN_STEP, n), JdbcPageStore::row,
+                now, liveClaimsSince));
+        if (out.size() < n) {
+            // a handful at any time (each goes at once, or with its phone's bundle): sorted
+            out.addAll(db.list(DUE + " AND kind='PAGE'" + ORDER_DUE + (n - out.size()) + " ROWS ONLY", JdbcPageStore::row,
+                    now, liveClaimsSince));
+        }
+        if (out.size() < n) {
+            int left = n - out.size();
+            // notices not caused by a policy step (late call-back, service level, "left ANOTHER urgent
+            // message"): the many, in index order; and those of policy steps (0 and up), few: sorted
+            List<Page> notices = new ArrayList<>(db.list(dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, left),
+                    JdbcPageStore::row, now, liveClaimsSince));
+            notices.addAll(db.list(DUE + " AND kind='NOTICE' AND step_no>=0" + ORDER_DUE + left + " ROWS ONLY",
+                    JdbcPageStore::row, now, liveClaimsSince));
+            notices.sort(java.util.Comparator.comparing(Page::nextAttemptAt).thenComparing(Page::id));
+            out.addAll(notices.subList(0, Math.min(left, notices.size())));
+        }
+        return out;
     }
 
     /** The numbers a paging call is being placed to under a claim made at or after the one parameter. */
     private static final String BEING_CALLED = "SELECT to_number FROM pages WHERE state='SENDING' AND channel='VOICE'"
             + " AND claimed_at>=?";
+
+    /**
+     * Due and pending, leaving out a call to a phone another call is being placed to (one call per
+     * phone at a time): it leaves its place in this read to pages for other phones.
+     */
+    private static final String DUE = "SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
+            + " AND NOT (channel='VOICE' AND to_number IN (" + BEING_CALLED + "))";
+    private static final String ORDER_DUE = " ORDER BY next_attempt_at, id FETCH FIRST ";
+
+    /**
+     * The due pages of one kind and step, oldest first, read in pages_due_by_class's order (H2 reads
+     * an index in order only for an ORDER BY naming its columns from the first): stops at {@code n}.
+     */
+    static String dueOfStep(PageKind kind, int step, int n) {
+        return DUE + " AND kind='" + kind.name() + "' AND step_no=" + step
+                + " ORDER BY state, kind, step_no, next_attempt_at, id FETCH FIRST " + n + " ROWS ONLY";
+    }
 
     @Override
     public java.util.Set<String> phonesBeingCalled(Instant claimedAfter) {

@@ -1,0 +1,72 @@
+package org.pagerline.adapter.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageKind;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * The paging dispatcher's claim pass runs every few seconds and takes a few due pages at a time:
+ * who-took-it notices first, then pages asking for an acknowledgement, then the notices that can
+ * wait, each class oldest first. In an outage the rate-limited notices to the people on call ("left
+ * ANOTHER urgent message") run into thousands, all due again each time the limit's window moves:
+ * a pass must read what it can take, not every due notice to sort them. On the H2 file: the order,
+ * and how many rows H2 read.
+ */
+class ClaimPassReadsWhatItCanTakeNotEveryDueNoticeTest {
+    private static final Instant NOW = Instant.parse("2026-12-04T03:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePassTakesEachClassOldestFirstAndReadsOnlyAsFarAsItsLimit() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
+            long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
+            try (Connection c = db.database().dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement("INSERT INTO pages (incident_id, ticket_id, channel, to_number,"
+                            + " kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
+                            + " next_attempt_at) VALUES (1,?,'SMS','+12045550100',?,'1a',?,?,0,FALSE,'PENDING',0,?,?)")) {
+                // 3,000 rate-limited notices, due over the last 3,000 s, the oldest first
+                for (int i = 0; i < 3000; i++) {
+                    add(ps, ticket, PageKind.NOTICE, "another " + i, Page.OTHER_STEP, NOW.minusSeconds(3000 - i));
+                }
+                add(ps, ticket, PageKind.NOTICE, "late call-back, step 1", 1, NOW.minusSeconds(2999).plusMillis(500));
+                add(ps, ticket, PageKind.PAGE, "page", 0, NOW.minusSeconds(10));
+                add(ps, ticket, PageKind.NOTICE, "taken", Page.TAKEN_STEP, NOW.minusSeconds(5));
+                add(ps, ticket, PageKind.NOTICE, "not due yet", Page.OTHER_STEP, NOW.plusSeconds(60));
+                ps.executeBatch();
+            }
+            List<String> first = db.transactions().inTransaction(s -> s.pages().duePending(NOW, NOW.minusSeconds(60), 5))
+                    .stream().map(Page::text).toList();
+            assertEquals(List.of("taken", "page", "another 0", "another 1", "late call-back, step 1"), first);
+
+            Object now = NOW.atOffset(ZoneOffset.UTC);
+            Object since = NOW.minusSeconds(60).atOffset(ZoneOffset.UTC);
+            int rows = H2RowsRead.of(asker, JdbcPageStore.dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, 5), now, since);
+            assertTrue(rows <= 10, "rows read for five of the 3,000 due notices: " + rows);
+        }
+    }
+
+    private static void add(PreparedStatement ps, long ticket, PageKind kind, String text, int step, Instant due)
+            throws SQLException {
+        ps.setLong(1, ticket);
+        ps.setString(2, kind.name());
+        ps.setString(3, text);
+        ps.setInt(4, step);
+        ps.setObject(5, due.atOffset(ZoneOffset.UTC));
+        ps.setObject(6, due.atOffset(ZoneOffset.UTC));
+        ps.addBatch();
+    }
+}
