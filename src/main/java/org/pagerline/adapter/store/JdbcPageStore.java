@@ -93,13 +93,12 @@ final class JdbcPageStore implements PageStore {
     public List<Page> duePending(Instant now, Instant liveClaimsSince, int limit) {
         int n = Math.max(1, limit);
         // who-took-it notices first (never held behind pages), then pages, then the notices that can
-        // wait; each class oldest first, read through pages_due_by_class (V19) only as far as needed
+        // wait; each class oldest first, read in an index's order only as far as needed
         List<Page> out = new ArrayList<>(db.list(dueOfStep(PageKind.NOTICE, Page.TAKEN_STEP, n), JdbcPageStore::row,
                 now, liveClaimsSince));
         if (out.size() < n) {
-            // a handful at any time (each goes at once, or with its phone's bundle): sorted
-            out.addAll(db.list(DUE + " AND kind='PAGE'" + ORDER_DUE + (n - out.size()) + " ROWS ONLY", JdbcPageStore::row,
-                    now, liveClaimsSince));
+            // across the policy's steps, through pages_due_by_kind (V20): hundreds wait out a bundle gap in an outage
+            out.addAll(db.list(dueOfKind(PageKind.PAGE, n - out.size()), JdbcPageStore::row, now, liveClaimsSince));
         }
         if (out.size() < n) {
             int left = n - out.size();
@@ -107,8 +106,8 @@ final class JdbcPageStore implements PageStore {
             // message"): the many, in index order; and those of policy steps (0 and up), few: sorted
             List<Page> notices = new ArrayList<>(db.list(dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, left),
                     JdbcPageStore::row, now, liveClaimsSince));
-            notices.addAll(db.list(DUE + " AND kind='NOTICE' AND step_no>=0" + ORDER_DUE + left + " ROWS ONLY",
-                    JdbcPageStore::row, now, liveClaimsSince));
+            notices.addAll(db.list(DUE + " AND kind='NOTICE' AND step_no>=0 ORDER BY next_attempt_at, id FETCH FIRST "
+                    + left + " ROWS ONLY", JdbcPageStore::row, now, liveClaimsSince));
             notices.sort(java.util.Comparator.comparing(Page::nextAttemptAt).thenComparing(Page::id));
             out.addAll(notices.subList(0, Math.min(left, notices.size())));
         }
@@ -125,7 +124,6 @@ final class JdbcPageStore implements PageStore {
      */
     private static final String DUE = "SELECT " + COLS + " FROM pages WHERE state='PENDING' AND next_attempt_at<=?"
             + " AND NOT (channel='VOICE' AND to_number IN (" + BEING_CALLED + "))";
-    private static final String ORDER_DUE = " ORDER BY next_attempt_at, id FETCH FIRST ";
 
     /**
      * The due pages of one kind and step, oldest first, read in pages_due_by_class's order (H2 reads
@@ -134,6 +132,12 @@ final class JdbcPageStore implements PageStore {
     static String dueOfStep(PageKind kind, int step, int n) {
         return DUE + " AND kind='" + kind.name() + "' AND step_no=" + step
                 + " ORDER BY state, kind, step_no, next_attempt_at, id FETCH FIRST " + n + " ROWS ONLY";
+    }
+
+    /** The due pages of one kind, oldest first across steps, read in pages_due_by_kind's order: stops at {@code n}. */
+    static String dueOfKind(PageKind kind, int n) {
+        return DUE + " AND kind='" + kind.name() + "' ORDER BY state, kind, next_attempt_at, id FETCH FIRST " + n
+                + " ROWS ONLY";
     }
 
     @Override

@@ -24,8 +24,11 @@ import org.pagerline.testkit.TestDatabase;
  * a pass must read what it can take, not every due notice to sort them. On the H2 file: the order,
  * and how many rows H2 read.
  */
-class ClaimPassReadsWhatItCanTakeNotEveryDueNoticeTest {
+class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
     private static final Instant NOW = Instant.parse("2026-12-04T03:00:00Z");
+    private static final String INSERT = "INSERT INTO pages (incident_id, ticket_id, channel, to_number, kind, reply_code,"
+            + " body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
+            + " VALUES (1,?,'SMS','+12045550100',?,'1a',?,?,0,FALSE,'PENDING',0,?,?)";
 
     @TempDir
     Path dir;
@@ -35,9 +38,7 @@ class ClaimPassReadsWhatItCanTakeNotEveryDueNoticeTest {
         try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
             long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
             try (Connection c = db.database().dataSource().getConnection();
-                    PreparedStatement ps = c.prepareStatement("INSERT INTO pages (incident_id, ticket_id, channel, to_number,"
-                            + " kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
-                            + " next_attempt_at) VALUES (1,?,'SMS','+12045550100',?,'1a',?,?,0,FALSE,'PENDING',0,?,?)")) {
+                    PreparedStatement ps = c.prepareStatement(INSERT)) {
                 // 3,000 rate-limited notices, due over the last 3,000 s, the oldest first
                 for (int i = 0; i < 3000; i++) {
                     add(ps, ticket, PageKind.NOTICE, "another " + i, Page.OTHER_STEP, NOW.minusSeconds(3000 - i));
@@ -56,6 +57,29 @@ class ClaimPassReadsWhatItCanTakeNotEveryDueNoticeTest {
             Object since = NOW.minusSeconds(60).atOffset(ZoneOffset.UTC);
             int rows = H2RowsRead.of(asker, JdbcPageStore.dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, 5), now, since);
             assertTrue(rows <= 10, "rows read for five of the 3,000 due notices: " + rows);
+        }
+    }
+
+    @Test
+    void pagesWaitingOutABundleGapAreReadOldestFirstAcrossStepsAndOnlyAsFarAsTheLimit() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
+            long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
+            try (Connection c = db.database().dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement(INSERT)) {
+                // 2,000 pages of steps 0 and 1, due over the last 2,000 s, and the notices behind them
+                for (int i = 0; i < 2000; i++) {
+                    add(ps, ticket, PageKind.PAGE, "page " + i, i % 2, NOW.minusSeconds(2000 - i));
+                }
+                add(ps, ticket, PageKind.NOTICE, "notice", Page.OTHER_STEP, NOW.minusSeconds(4000));
+                ps.executeBatch();
+            }
+            List<String> first = db.transactions().inTransaction(s -> s.pages().duePending(NOW, NOW.minusSeconds(60), 3))
+                    .stream().map(Page::text).toList();
+            assertEquals(List.of("page 0", "page 1", "page 2"), first, "pages before the older notice, oldest first");
+
+            int rows = H2RowsRead.of(asker, JdbcPageStore.dueOfKind(PageKind.PAGE, 3), NOW.atOffset(ZoneOffset.UTC),
+                    NOW.minusSeconds(60).atOffset(ZoneOffset.UTC));
+            assertTrue(rows <= 6, "rows read for three of the 2,000 due pages: " + rows);
         }
     }
 
