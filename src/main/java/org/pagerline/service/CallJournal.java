@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
- * {@link #close()} (the server's stop, once the FastAGI listener has drained) work is written on
- * the caller's own thread, so nothing handed in late is dropped.
+ * {@link #close()} (the server's stop, once the FastAGI listener has drained) the writers write
+ * what waits, and what is handed in meanwhile waits with it, in its lane's order; once they have
+ * stopped, work is written on the caller's own thread, so nothing handed in late is dropped.
  */
 final class CallJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallJournal.class);
@@ -177,6 +178,8 @@ final class CallJournal implements AutoCloseable {
      */
     static final int START_WRITERS = 2;
     private boolean closed;
+    /** Writers whose loop has not ended: after {@link #close()} they still drain the lanes. */
+    private int writersRunning;
     private long handedIn;
     /** How many times a last save waited for the rest's backlog to shrink (tests). */
     private long behindWaits;
@@ -255,7 +258,10 @@ final class CallJournal implements AutoCloseable {
     private void submit(Lane lane, String call, String key, Function<Stores, ?> work,
             BiConsumer<Object, RuntimeException> done, boolean waitedFor) {
         synchronized (lock) {
-            if (!closed && lane == Lane.REST && joined(call, work, done)) {
+            // after close() the writers still drain what waits: what comes meanwhile waits with it, in
+            // its lane's order; only once they have stopped is it written on this thread
+            boolean queue = !closed || writersRunning > 0;
+            if (queue && lane == Lane.REST && joined(call, work, done)) {
                 if (waitedFor) {
                     lock.notifyAll();
                 }
@@ -263,11 +269,12 @@ final class CallJournal implements AutoCloseable {
             }
             // a key orders starts only: on another lane it would free a start's key when written
             Entry e = new Entry(++handedIn, call, lane == Lane.START ? key : null, work, done);
-            if (!closed) {
-                while (writers.size() < writerCount) {
+            if (queue) {
+                while (!closed && writers.size() < writerCount) {
                     Thread t = new Thread(this::loop, "call-journal-" + (writers.size() + 1));
                     t.setDaemon(true);
                     writers.add(t);
+                    writersRunning++;
                     t.start();
                 }
                 unwritten.add(e.seq());
@@ -296,7 +303,7 @@ final class CallJournal implements AutoCloseable {
                 return;
             }
         }
-        // stopped: on this thread (the writers have drained what was handed in before)
+        // stopped: on this thread (the writers have written everything handed in before)
         write(List.of(new Entry(0, call, work, done)));
     }
 
@@ -322,6 +329,13 @@ final class CallJournal implements AutoCloseable {
     int unwrittenPieces() {
         synchronized (lock) {
             return unwritten.size();
+        }
+    }
+
+    /** Whether {@link #close()} has begun (tests). */
+    boolean closing() {
+        synchronized (lock) {
+            return closed;
         }
     }
 
@@ -429,6 +443,7 @@ final class CallJournal implements AutoCloseable {
                         break;
                     }
                     if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty()) {
+                        writersRunning--; // under the lock: a piece handed in from now on is written by its caller
                         return;
                     }
                     try {
@@ -436,6 +451,7 @@ final class CallJournal implements AutoCloseable {
                     } catch (InterruptedException e) {
                         // only the stop interrupts, and it waits for the lanes to drain first
                         Thread.currentThread().interrupt();
+                        writersRunning--;
                         return;
                     }
                 }

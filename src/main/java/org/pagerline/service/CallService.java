@@ -242,9 +242,9 @@ public final class CallService implements CallEvents, AutoCloseable {
      * so the connection (and Asterisk's channel) closes without waiting on the database. Only while
      * the journal is behind by more than {@link CallJournal#REST_BACKLOG} pieces does it wait for the
      * backlog to shrink: a database that cannot keep up slows the calls' ends rather than filling the
-     * heap. Lost only if the server dies before the writer gets to it (milliseconds): the call then
-     * stays live in the database, and the next start on this host ends it as cut off, with a line
-     * saying where ({@link #endCallsLeftLive}).
+     * heap. Lost only if the server dies before the writer gets to it (milliseconds; seconds while
+     * the journal is behind): the call then stays live in the database, and the next start on this
+     * host ends it as cut off, with a line saying where ({@link #endCallsLeftLive}).
      */
     public void saveLast(LiveCall live) {
         live.takeSaveFailure(); // reported already; the last lines still go in

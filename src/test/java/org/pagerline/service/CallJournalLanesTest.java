@@ -119,12 +119,38 @@ class CallJournalLanesTest {
             assertTrue(!late.isDone(), "and is not handed in while the commit is held");
 
             tx.go.release(1_000);
-            late.get(10, TimeUnit.SECONDS); // a commit took some of the backlog
+            late.get(5, TimeUnit.SECONDS); // a commit took some of the backlog (its own wait would end after 10 s)
             assertTrue(journal.awaitWritten(Duration.ofSeconds(10)), "the journal wrote what was handed in");
         }
         List<Object> all = tx.committed.stream().flatMap(List::stream).toList();
         assertEquals(CallJournal.REST_BACKLOG + 3, all.size(), "nothing lost");
         assertTrue(all.indexOf("last of L1") < all.indexOf("last of L2"), "in the order handed in");
+    }
+
+    @Test
+    void whatIsHandedInWhileTheStopDrainsTheLanesWaitsBehindTheCallsEarlierPieces() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        CallJournal journal = new CallJournal(tx);
+        journal.submit("X", piece("x1"), (v, e) -> { });
+        tx.nextCommit(); // held
+        journal.submit("X", piece("x2"), (v, e) -> { });
+        java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(journal::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!stop.isDone() && System.nanoTime() < deadline && !journalClosed(journal)) {
+            Thread.onSpinWait();
+        }
+        assertTrue(journalClosed(journal), "the stop began");
+        // a call's last save handed in while the writer still drains: queued, not written on this thread
+        // ahead of x2 (that write would wait at the held commit's gate)
+        java.util.concurrent.CompletableFuture.runAsync(() -> journal.submitOrWaitWhileBehind("X", piece("x3"), (v, e) -> { }))
+                .get(5, TimeUnit.SECONDS);
+        tx.go.release(10);
+        stop.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(List.of("x1"), List.of("x2", "x3")), tx.committed, "in the order handed in, by the writer");
+    }
+
+    private static boolean journalClosed(CallJournal journal) {
+        return journal.closing();
     }
 
     @Test

@@ -106,8 +106,7 @@ final class JdbcPageStore implements PageStore {
             // message"): the many, in index order; and those of policy steps (0 and up), few: sorted
             List<Page> notices = new ArrayList<>(db.list(dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, left),
                     JdbcPageStore::row, now, liveClaimsSince));
-            notices.addAll(db.list(DUE + " AND kind='NOTICE' AND step_no>=0 ORDER BY next_attempt_at, id FETCH FIRST "
-                    + left + " ROWS ONLY", JdbcPageStore::row, now, liveClaimsSince));
+            notices.addAll(db.list(duePolicyStepNotices(), JdbcPageStore::row, now, liveClaimsSince));
             notices.sort(java.util.Comparator.comparing(Page::nextAttemptAt).thenComparing(Page::id));
             out.addAll(notices.subList(0, Math.min(left, notices.size())));
         }
@@ -132,6 +131,15 @@ final class JdbcPageStore implements PageStore {
     static String dueOfStep(PageKind kind, int step, int n) {
         return DUE + " AND kind='" + kind.name() + "' AND step_no=" + step
                 + " ORDER BY state, kind, step_no, next_attempt_at, id FETCH FIRST " + n + " ROWS ONLY";
+    }
+
+    /**
+     * The due notices of the policy's steps (a late call-back after an acknowledgement, steps 0 and
+     * up): few at any time. All of them, as a range of pages_due_by_class (ordered by its columns,
+     * or H2 sorts every due notice instead), step by step; {@link #duePending} orders them by time.
+     */
+    static String duePolicyStepNotices() {
+        return DUE + " AND kind='NOTICE' AND step_no>=0 ORDER BY state, kind, step_no, next_attempt_at, id";
     }
 
     /** The due pages of one kind, oldest first across steps, read in pages_due_by_kind's order: stops at {@code n}. */

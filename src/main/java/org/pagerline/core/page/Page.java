@@ -19,13 +19,6 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
         PageState state, int attempts, Instant createdAt, Instant nextAttemptAt, Instant claimedAt, Instant sentAt,
         String providerId, String lastError) {
 
-    public Page {
-        if (step < TAKEN_STEP) {
-            // the dispatcher reads notices by step: TAKEN_STEP, OTHER_STEP, then the policy's steps (0 and up)
-            throw new IllegalArgumentException("page step " + step + ": a policy step (0 and up), OTHER_STEP or TAKEN_STEP");
-        }
-    }
-
     /** {@code step} of a page no policy step caused: late call-back and service-level notices. */
     public static final int OTHER_STEP = -1;
     /** {@code step} of the notice telling the others who took the incident (kept when the rest is cancelled). */

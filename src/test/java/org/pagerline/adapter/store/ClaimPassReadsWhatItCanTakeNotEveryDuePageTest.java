@@ -57,6 +57,10 @@ class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
             Object since = NOW.minusSeconds(60).atOffset(ZoneOffset.UTC);
             int rows = H2RowsRead.of(asker, JdbcPageStore.dueOfStep(PageKind.NOTICE, Page.OTHER_STEP, 5), now, since);
             assertTrue(rows <= 10, "rows read for five of the 3,000 due notices: " + rows);
+            int taken = H2RowsRead.of(asker, JdbcPageStore.dueOfStep(PageKind.NOTICE, Page.TAKEN_STEP, 5), now, since);
+            assertTrue(taken <= 2, "rows read for the one who-took-it notice: " + taken);
+            int policy = H2RowsRead.of(asker, JdbcPageStore.duePolicyStepNotices(), now, since);
+            assertTrue(policy <= 2, "rows read for the one notice of a policy step: " + policy);
         }
     }
 
