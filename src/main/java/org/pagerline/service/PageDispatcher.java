@@ -460,9 +460,13 @@ public final class PageDispatcher {
             if (defer.isPresent()) {
                 atLimit.put(p.to(), defer.get());
                 s.pages().reschedule(p.id(), defer.get(), null);
-                s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "
-                        + defer.get() + ": at most " + rateLimit.pages() + " pages per " + rateLimit.window().toMinutes()
-                        + " min to one phone");
+                // said once, at its first deferral: in an outage a notice is deferred again each time
+                // the window moves, and its ticket would carry a line for every one
+                if (p.attempts() == 0 && p.nextAttemptAt() != null && !p.nextAttemptAt().isAfter(p.createdAt())) {
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "
+                            + defer.get() + ": at most " + rateLimit.pages() + " pages per " + rateLimit.window().toMinutes()
+                            + " min to one phone (deferred again, without a line here, until it can go)");
+                }
                 continue;
             }
             if (s.pages().claim(p.id(), PageState.PENDING, null, now)) {

@@ -288,6 +288,35 @@ class PagingScenarioTest {
     }
 
     @Test
+    void aNoticeDeferredAgainAndAgainSaysSoOnItsTicketOnce() {
+        try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
+            tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
+            tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
+            long id = tight.voicemail(Priority.P3);
+            tight.pass();
+            tight.expectPaged(PAT, id);
+            tight.voicemail(Priority.P3);              // the caller again: a notice that can wait, and Pat is at the limit
+            tight.pass();
+            for (int minute = 1; minute <= 14; minute++) {
+                tight.after(Duration.ofMinutes(1));    // each cycle pages Pat (urgent: never held), keeping the phone at its limit
+                tight.expectPaged(PAT, id);
+            }
+            var held = tight.incidents.show(id).pages().stream().filter(p -> p.state() == PageState.PENDING
+                    && p.kind() == org.pagerline.core.page.PageKind.NOTICE).toList();
+            assertEquals(1, held.size(), "the notice is still held back, not dropped");
+            assertTrue(held.get(0).nextAttemptAt().isAfter(held.get(0).createdAt().plus(Duration.ofMinutes(10))),
+                    "deferred more than once: " + held.get(0));
+            long deferred = tight.incidents.show(id).timeline().stream().map(TicketEvent::kind).filter("PAGE_DEFERRED"::equals)
+                    .count();
+            assertEquals(1, deferred, "one line for the notice's deferral, not one per pass that deferred it again");
+            tight.sms(PAT, id + "a");                  // taken: the cycles stop, and the window empties
+            tight.after(Duration.ofMinutes(12));       // (before the 30-minute call-back promise runs late)
+            tight.expectSms(PAT, "ANOTHER urgent message");
+            tight.incidents.resolve(id);
+        }
+    }
+
+    @Test
     void theRateLimitHoldsOnlyWhatCanWaitNeverAnUrgentPage() {
         try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
             tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);

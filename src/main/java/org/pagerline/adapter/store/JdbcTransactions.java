@@ -47,6 +47,7 @@ public final class JdbcTransactions implements Transactions {
                 if (attempt >= CONFLICT_ATTEMPTS || !lostAConflict(e)) {
                     throw e;
                 }
+                pauseBeforeTryingAgain(attempt);
             }
         }
     }
@@ -68,6 +69,7 @@ public final class JdbcTransactions implements Transactions {
                 // H2 rolls a deadlock victim's whole transaction back (PostgreSQL only its statement):
                 // nothing of this commit stands, so all of it is tried again
                 if (attempt < CONFLICT_ATTEMPTS && lostAConflict(e)) {
+                    pauseBeforeTryingAgain(attempt);
                     continue;
                 }
                 RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
@@ -111,7 +113,21 @@ public final class JdbcTransactions implements Transactions {
     }
 
     /** How often a piece chosen as a deadlock victim is tried again before it is reported failed. */
-    static final int CONFLICT_ATTEMPTS = 3;
+    static final int CONFLICT_ATTEMPTS = 5;
+
+    /**
+     * A random pause (up to 5 ms times the attempt) before a transaction that lost a deadlock runs
+     * again. Two transactions taking the same rows in opposite orders that both lost (H2 may roll
+     * both back) and ran again at once met again in the same order: on a loaded machine three
+     * attempts in a row deadlocked, and the work was reported failed.
+     */
+    private static void pauseBeforeTryingAgain(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /**
      * One piece under its own savepoint. A piece that lost a deadlock (or a serialization conflict)
@@ -142,6 +158,7 @@ public final class JdbcTransactions implements Transactions {
                 if (attempt >= CONFLICT_ATTEMPTS || !lostAConflict(e)) {
                     return new Result(null, e);
                 }
+                pauseBeforeTryingAgain(attempt);
             }
         }
     }
