@@ -229,9 +229,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         journal.submit(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
             if (e != null) {
                 live.saveFailed(e);
-                log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
-                        p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
-                                .toString()), e.toString(), e);
+                logUnsaved(p, e);
             }
         });
     }
@@ -254,11 +252,16 @@ public final class CallService implements CallEvents, AutoCloseable {
         Call.Progress p = live.call().takeProgress();
         journal.submitOrWaitWhileBehind(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
             if (e != null) {
-                log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
-                        p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
-                                .toString()), e.toString(), e);
+                logUnsaved(p, e);
             }
         });
+    }
+
+    /** A save that failed, with the lines it held (they are nowhere else now). */
+    private static void logUnsaved(Call.Progress p, RuntimeException e) {
+        log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),
+                p.lines().size(), LogText.of(p.lines().stream().map(l -> l.kind() + ": " + l.detail()).toList()
+                        .toString()), e.toString(), e);
     }
 
     /**

@@ -462,7 +462,7 @@ public final class PageDispatcher {
                 s.pages().reschedule(p.id(), defer.get(), null);
                 // said once, at its first deferral: in an outage a notice is deferred again each time
                 // the window moves, and its ticket would carry a line for every one
-                if (p.attempts() == 0 && p.nextAttemptAt() != null && !p.nextAttemptAt().isAfter(p.createdAt())) {
+                if (p.neverPutOff()) {
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_DEFERRED", DeliveryOutcomes.describe(p) + " deferred to "
                             + defer.get() + ": at most " + rateLimit.pages() + " pages per " + rateLimit.window().toMinutes()
                             + " min to one phone (deferred again, without a line here, until it can go)");
@@ -518,7 +518,7 @@ public final class PageDispatcher {
             if (last.isPresent() && last.get().plus(gap).isAfter(now)) {
                 Instant at = last.get().plus(gap);
                 s.pages().reschedule(p.id(), at, null);
-                if (p.attempts() == 0 && p.nextAttemptAt() != null && !p.nextAttemptAt().isAfter(p.createdAt())) {
+                if (p.neverPutOff()) {
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_HELD", DeliveryOutcomes.describe(p) + " goes at " + at
                             + " with whatever else is urgent for that phone then: one urgent "
                             + (p.channel() == Channel.SMS ? "text" : "call") + " per " + gap.toSeconds() + " s to one phone");

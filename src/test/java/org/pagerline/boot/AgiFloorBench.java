@@ -704,20 +704,11 @@ public final class AgiFloorBench {
              */
             private void printAllocated(long calls, int seconds) {
                 long[] gc = gcPauses();
-                Map<String, Long> byGroup = new java.util.TreeMap<>();
-                long self = Thread.currentThread().getId();
-                for (Map.Entry<Long, Long> e : allocated().entrySet()) {
-                    String name = threadNames.get(e.getKey());
-                    if (e.getKey() != self && name != null) {
-                        byGroup.merge(name, e.getValue() - allocated0.getOrDefault(e.getKey(), 0L), Long::sum);
-                    }
-                }
+                Map<String, Long> byGroup = byGroup(allocated(), allocated0);
                 StringBuilder b = new StringBuilder(String.format("%s %s %d: %d collections, %d ms (%.1f %% of the run); "
                         + "allocated per call by thread:", t.name(), path.wire(), concurrent, gc[0] - gc0[0], gc[1] - gc0[1],
                         (gc[1] - gc0[1]) / (seconds * 10.0)));
-                byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .filter(e -> e.getValue() >= 1024L * Math.max(calls, 1) / 100)
-                        .forEach(e -> b.append(String.format("%n    %-45s %8.1f KB", e.getKey(), e.getValue() / 1024.0 / Math.max(calls, 1))));
+                appendLargestFirst(b, byGroup, 1024L * Math.max(calls, 1) / 100, "%8.1f KB", 1024.0 * Math.max(calls, 1));
                 System.out.println(b);
             }
 
@@ -769,17 +760,8 @@ public final class AgiFloorBench {
 
             /** BENCH_BY_THREAD: the run's CPU per call by thread group, largest first; the generator's is left out. */
             private void printThreadCpu(Map<Long, Long> before, long processCpu, long calls) {
-                Map<String, Long> byGroup = new java.util.TreeMap<>();
-                long javaThreads = 0;
-                long self = Thread.currentThread().getId();
-                for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
-                    if (e.getKey() == self) {
-                        continue;
-                    }
-                    long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
-                    byGroup.merge(threadNames.get(e.getKey()), d, Long::sum);
-                    javaThreads += d;
-                }
+                Map<String, Long> byGroup = byGroup(threadCpu(), before);
+                long javaThreads = byGroup.values().stream().mapToLong(Long::longValue).sum();
                 long vm = 0;
                 for (Map.Entry<String, Long> e : vmThreadTicks().entrySet()) {
                     // a thread that ended is left out (its share is in "the rest"), a new one counted from 0
@@ -789,10 +771,29 @@ public final class AgiFloorBench {
                 }
                 byGroup.put("(the rest: threads that ended, the VM's not named above)", processCpu - javaThreads - vm);
                 StringBuilder b = new StringBuilder(t.name() + " " + path.wire() + " " + concurrent + ": CPU per call by thread:");
-                byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                        .filter(e -> e.getValue() > 0)
-                        .forEach(e -> b.append(String.format("%n    %-45s %6.3f ms", e.getKey(), e.getValue() / 1e6 / Math.max(calls, 1))));
+                appendLargestFirst(b, byGroup, 1, "%6.3f ms", 1e6 * Math.max(calls, 1));
                 System.out.println(b);
+            }
+
+            /** Each thread group's growth of a per-thread count since {@code before}; the generator's own thread left out. */
+            private Map<String, Long> byGroup(Map<Long, Long> now, Map<Long, Long> before) {
+                Map<String, Long> out = new java.util.TreeMap<>();
+                long self = Thread.currentThread().getId();
+                for (Map.Entry<Long, Long> e : now.entrySet()) {
+                    String name = threadNames.get(e.getKey()); // named by threadCpu(), which every run reads
+                    if (e.getKey() != self && name != null) {
+                        out.merge(name, e.getValue() - before.getOrDefault(e.getKey(), 0L), Long::sum);
+                    }
+                }
+                return out;
+            }
+
+            /** One line per group, largest first, those of at least {@code atLeast}, each divided by {@code per}. */
+            private static void appendLargestFirst(StringBuilder b, Map<String, Long> byGroup, long atLeast, String format,
+                    double per) {
+                byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .filter(e -> e.getValue() >= atLeast)
+                        .forEach(e -> b.append(String.format("%n    %-45s " + format, e.getKey(), e.getValue() / per)));
             }
 
             /** BENCH_BY_COMMAND: the five commands of a call with the longest p99 wait before them. */

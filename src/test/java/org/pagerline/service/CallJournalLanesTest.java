@@ -136,10 +136,10 @@ class CallJournalLanesTest {
         journal.submit("X", piece("x2"), (v, e) -> { });
         java.util.concurrent.CompletableFuture<Void> stop = java.util.concurrent.CompletableFuture.runAsync(journal::close);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!stop.isDone() && System.nanoTime() < deadline && !journalClosed(journal)) {
+        while (!stop.isDone() && System.nanoTime() < deadline && !journal.closing()) {
             Thread.onSpinWait();
         }
-        assertTrue(journalClosed(journal), "the stop began");
+        assertTrue(journal.closing(), "the stop began");
         // a call's last save handed in while the writer still drains: queued, not written on this thread
         // ahead of x2 (that write would wait at the held commit's gate)
         java.util.concurrent.CompletableFuture.runAsync(() -> journal.submitOrWaitWhileBehind("X", piece("x3"), (v, e) -> { }))
@@ -147,10 +147,6 @@ class CallJournalLanesTest {
         tx.go.release(10);
         stop.get(10, TimeUnit.SECONDS);
         assertEquals(List.of(List.of("x1"), List.of("x2", "x3")), tx.committed, "in the order handed in, by the writer");
-    }
-
-    private static boolean journalClosed(CallJournal journal) {
-        return journal.closing();
     }
 
     @Test

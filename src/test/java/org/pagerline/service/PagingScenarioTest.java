@@ -287,11 +287,17 @@ class PagingScenarioTest {
         }
     }
 
+    /** At most 2 messages per 10 min to a phone; Pat alone on call, paged again each minute until someone takes it. */
+    private static PagingHarness tightWithPat() {
+        PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)));
+        tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
+        tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
+        return tight;
+    }
+
     @Test
     void aNoticeDeferredAgainAndAgainSaysSoOnItsTicketOnce() {
-        try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
-            tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
-            tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
+        try (PagingHarness tight = tightWithPat()) {
             long id = tight.voicemail(Priority.P3);
             tight.pass();
             tight.expectPaged(PAT, id);
@@ -318,9 +324,7 @@ class PagingScenarioTest {
 
     @Test
     void theRateLimitHoldsOnlyWhatCanWaitNeverAnUrgentPage() {
-        try (PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)))) {
-            tight.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
-            tight.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
+        try (PagingHarness tight = tightWithPat()) {
             long id = tight.voicemail(Priority.P3);
             tight.pass();
             tight.expectPaged(PAT, id);                // 2 pages to Pat's phone: the limit

@@ -31,6 +31,14 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
                 cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null);
     }
 
+    /**
+     * Never tried and never rescheduled since it was made: holding it back now is its first wait
+     * (the one its ticket is told of; later waits are not repeated there).
+     */
+    public boolean neverPutOff() {
+        return attempts == 0 && nextAttemptAt != null && !nextAttemptAt.isAfter(createdAt);
+    }
+
     public static Channel other(Channel c) {
         return c == Channel.SMS ? Channel.VOICE : Channel.SMS;
     }

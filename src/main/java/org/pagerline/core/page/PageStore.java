@@ -31,8 +31,9 @@ public interface PageStore {
     /**
      * PENDING pages due at or before {@code now}, at most {@code limit}: who-took-it notices, then
      * PAGE kind, then the other notices, each earliest first; read only as far as the limit (in an
-     * outage thousands of rate-limited notices may be due at once); without calls to a phone that a call is being placed to now (SENDING under a claim made
-     * after {@code liveClaimsSince}, the send timeout ago; an older claim is looked up first).
+     * outage thousands of rate-limited notices may be due at once); without calls to a phone that
+     * a call is being placed to now (SENDING under a claim made after {@code liveClaimsSince}, the
+     * send timeout ago; an older claim is looked up first).
      */
     List<Page> duePending(Instant now, Instant liveClaimsSince, int limit);
 

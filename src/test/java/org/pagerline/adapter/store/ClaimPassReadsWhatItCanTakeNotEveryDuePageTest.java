@@ -36,9 +36,7 @@ class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
     @Test
     void thePassTakesEachClassOldestFirstAndReadsOnlyAsFarAsItsLimit() throws Exception {
         try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
-            long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
-            try (Connection c = db.database().dataSource().getConnection();
-                    PreparedStatement ps = c.prepareStatement(INSERT)) {
+            insertPages(db, (ps, ticket) -> {
                 // 3,000 rate-limited notices, due over the last 3,000 s, the oldest first
                 for (int i = 0; i < 3000; i++) {
                     add(ps, ticket, PageKind.NOTICE, "another " + i, Page.OTHER_STEP, NOW.minusSeconds(3000 - i));
@@ -47,8 +45,7 @@ class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
                 add(ps, ticket, PageKind.PAGE, "page", 0, NOW.minusSeconds(10));
                 add(ps, ticket, PageKind.NOTICE, "taken", Page.TAKEN_STEP, NOW.minusSeconds(5));
                 add(ps, ticket, PageKind.NOTICE, "not due yet", Page.OTHER_STEP, NOW.plusSeconds(60));
-                ps.executeBatch();
-            }
+            });
             List<String> first = db.transactions().inTransaction(s -> s.pages().duePending(NOW, NOW.minusSeconds(60), 5))
                     .stream().map(Page::text).toList();
             assertEquals(List.of("taken", "page", "another 0", "another 1", "late call-back, step 1"), first);
@@ -67,16 +64,13 @@ class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
     @Test
     void pagesWaitingOutABundleGapAreReadOldestFirstAcrossStepsAndOnlyAsFarAsTheLimit() throws Exception {
         try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
-            long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
-            try (Connection c = db.database().dataSource().getConnection();
-                    PreparedStatement ps = c.prepareStatement(INSERT)) {
+            insertPages(db, (ps, ticket) -> {
                 // 2,000 pages of steps 0 and 1, due over the last 2,000 s, and the notices behind them
                 for (int i = 0; i < 2000; i++) {
                     add(ps, ticket, PageKind.PAGE, "page " + i, i % 2, NOW.minusSeconds(2000 - i));
                 }
                 add(ps, ticket, PageKind.NOTICE, "notice", Page.OTHER_STEP, NOW.minusSeconds(4000));
-                ps.executeBatch();
-            }
+            });
             List<String> first = db.transactions().inTransaction(s -> s.pages().duePending(NOW, NOW.minusSeconds(60), 3))
                     .stream().map(Page::text).toList();
             assertEquals(List.of("page 0", "page 1", "page 2"), first, "pages before the older notice, oldest first");
@@ -85,6 +79,20 @@ class ClaimPassReadsWhatItCanTakeNotEveryDuePageTest {
                     NOW.minusSeconds(60).atOffset(ZoneOffset.UTC));
             assertTrue(rows <= 6, "rows read for three of the 2,000 due pages: " + rows);
         }
+    }
+
+    /** Pages of one incident on one ticket, as {@code rows} adds them to the insert, in one batch. */
+    private static void insertPages(TestDatabase db, Rows rows) throws SQLException {
+        long ticket = H2RowsRead.ticketWithIncidents(db, 1, NOW.minusSeconds(3600));
+        try (Connection c = db.database().dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            rows.add(ps, ticket);
+            ps.executeBatch();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Rows {
+        void add(PreparedStatement ps, long ticket) throws SQLException;
     }
 
     private static void add(PreparedStatement ps, long ticket, PageKind kind, String text, int step, Instant due)
