@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * the order handed in. With more than one writer (the server has four) each commit takes one
  * lane, the starts first: a start waits for a starts' commit under way and its own, never for an
  * incident being opened or for other calls' lines, which other writers write meanwhile; two
- * writers may write starts at once, never two starts of one caller's number. The rest is written
+ * writers may write starts at once, never two starts of one caller's number, and two the first
+ * lane, never two pieces of one ticket. The rest is written
  * by one writer at a time: what is handed in while its commit is open goes in its next commit,
  * together (H2 serialises every page a commit changed, whatever the commit's size; at 500 callers
  * the rest's commits, taken by whichever writer woke first, averaged four pieces). With one
@@ -45,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * is being written or still waits, in any lane (a resumed call's new start waits for its voicemail
  * still in the first lane). The waited-for lanes never hold every writer: the rest always has
  * one. The waited-for lanes' pieces decide (which open ticket a number reuses, whether a voicemail
- * joins an incident): the first lane is written by one writer at a time, and a start names its
- * caller's number, which no two open transactions hold. A call's last save is handed to the rest
- * without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
+ * joins the ticket's incident): a first-lane piece names its ticket (an accept its call) and a
+ * start its caller's number, and no two open transactions hold one key; a first-lane piece handed
+ * in with no key is written while no other first-lane piece is. A call's last save is handed to
+ * the rest without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) the writers write
@@ -111,20 +113,27 @@ final class CallJournal implements AutoCloseable {
         private final long seq;
         private final String call;
         private final Function<Stores, ?> work;
-        /** What a start decides on (its caller's number): two starts with one key are never written at once. */
+        /**
+         * What a waited-for piece decides on: a start's caller's number, a first-lane piece's ticket
+         * (or call); two pieces of one lane with one key are never written at once.
+         */
         private final String key;
+        /** In the first lane: its key is among the first lane's, not the starts'. */
+        private final boolean firstLane;
         private BiConsumer<Object, RuntimeException> done;
         /** Waiting in the rest lane (where a later piece of its call may join it); under the lock. */
         private boolean inRest;
 
         Entry(long seq, String call, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
-            this(seq, call, null, work, done);
+            this(seq, call, null, false, work, done);
         }
 
-        Entry(long seq, String call, String key, Function<Stores, ?> work, BiConsumer<Object, RuntimeException> done) {
+        Entry(long seq, String call, String key, boolean firstLane, Function<Stores, ?> work,
+                BiConsumer<Object, RuntimeException> done) {
             this.seq = seq;
             this.call = call;
             this.key = key;
+            this.firstLane = firstLane;
             this.work = work;
             this.done = done;
         }
@@ -157,14 +166,16 @@ final class CallJournal implements AutoCloseable {
     private final Set<String> callsBeingWritten = new HashSet<>();
     /** The keys of the starts in writers' transactions now: a start with one of them waits. */
     private final Set<String> keysBeingWritten = new HashSet<>();
+    /** The keys of the first lane's pieces in writers' transactions now (tickets): a piece with one of them waits. */
+    private final Set<String> firstKeysBeingWritten = new HashSet<>();
     /** The sequence numbers of the pieces handed in and not yet written (waiting or being written). */
     private final TreeSet<Long> unwritten = new TreeSet<>();
     /** Each call's last piece handed in, while it waits (a later piece may join it only then). */
     private final java.util.Map<String, Entry> lastOfCall = new java.util.HashMap<>();
     /** How many pieces joined an earlier one instead of being written on their own. */
     private long joined;
-    /** Whether a writer's transaction now holds pieces of the first lane (one writer at a time does). */
-    private boolean firstLaneBeingWritten;
+    /** How many writers' transactions now hold pieces of the first lane (at most {@link #FIRST_WRITERS}). */
+    private int firstWriters;
     /**
      * Whether a writer's transaction now holds pieces of the rest (one writer at a time does, with
      * more than one writer): what is handed in meanwhile goes in its next commit, together.
@@ -177,6 +188,19 @@ final class CallJournal implements AutoCloseable {
      * keys (callers' numbers) decide nothing together, so two commits of them can run side by side.
      */
     static final int START_WRITERS = 2;
+    /**
+     * How many writers may write the first lane at once, with more than one writer: its pieces
+     * decide per ticket (whether an urgent voicemail joins the ticket's incident), so pieces with
+     * different keys go side by side; at 500 urgent callers one writer at a time was the line's
+     * slowest wait (the caller's promise waited p50 120 ms for its incident's commit).
+     */
+    static final int FIRST_WRITERS = 2;
+    /**
+     * Whether a writer's transaction now holds a first-lane piece handed in with no key: it may
+     * decide anything, so no other writer takes first-lane pieces meanwhile, and it is taken only
+     * while no other writer holds some.
+     */
+    private boolean firstUnkeyedBeingWritten;
     private boolean closed;
     /** Writers whose loop has not ended: after {@link #close()} they still drain the lanes. */
     private int writersRunning;
@@ -267,8 +291,9 @@ final class CallJournal implements AutoCloseable {
                 }
                 return;
             }
-            // a key orders starts only: on another lane it would free a start's key when written
-            Entry e = new Entry(++handedIn, call, lane == Lane.START ? key : null, work, done);
+            // a key orders the waited-for lanes only, each lane's keys on their own
+            Entry e = lane == Lane.REST ? new Entry(++handedIn, call, work, done)
+                    : new Entry(++handedIn, call, key, lane == Lane.WAITED_FOR, work, done);
             if (queue) {
                 while (!closed && writers.size() < writerCount) {
                     Thread t = new Thread(this::loop, "call-journal-" + (writers.size() + 1));
@@ -437,7 +462,8 @@ final class CallJournal implements AutoCloseable {
                 while (true) {
                     lanes = take(batch);
                     if (!batch.isEmpty()) {
-                        firstLaneBeingWritten |= (lanes & FIRST) != 0;
+                        firstWriters += (lanes & FIRST) != 0 ? 1 : 0;
+                        firstUnkeyedBeingWritten |= (lanes & FIRST_UNKEYED) != 0;
                         restBeingWritten |= (lanes & REST) != 0;
                         startWriters += (lanes & STARTS) != 0 ? 1 : 0;
                         break;
@@ -467,11 +493,14 @@ final class CallJournal implements AutoCloseable {
                             lastOfCall.remove(e.call(), e);
                         }
                         if (e.key != null) {
-                            keysBeingWritten.remove(e.key);
+                            (e.firstLane ? firstKeysBeingWritten : keysBeingWritten).remove(e.key);
                         }
                     }
                     if ((lanes & FIRST) != 0) {
-                        firstLaneBeingWritten = false;
+                        firstWriters--;
+                    }
+                    if ((lanes & FIRST_UNKEYED) != 0) {
+                        firstUnkeyedBeingWritten = false;
                     }
                     if ((lanes & REST) != 0) {
                         restBeingWritten = false;
@@ -490,6 +519,8 @@ final class CallJournal implements AutoCloseable {
     private static final int STARTS = 1;
     private static final int FIRST = 2;
     private static final int REST = 4;
+    /** With {@link #FIRST}: the batch holds a first-lane piece with no key. */
+    private static final int FIRST_UNKEYED = 8;
 
     /**
      * Under the lock: fills {@code batch} for one commit and says which of the waited-for lanes it
@@ -512,18 +543,21 @@ final class CallJournal implements AutoCloseable {
         int lanes = 0;
         // the waited-for lanes never hold every writer: the rest (where the calls' last saves wait
         // when it is behind) always has one
-        boolean room = writerCount == 1 || startWriters + (firstLaneBeingWritten ? 1 : 0) < writerCount - 1;
+        boolean room = writerCount == 1 || startWriters + firstWriters < writerCount - 1;
         if (room && startWriters < (writerCount == 1 ? 1 : START_WRITERS)) {
             // a start waits for its call's earlier pieces still in the first lane (a resumed call's)
-            takeFrom(starts, MAX_BATCH, batch, mine, new HashSet<>(), earliest(first));
+            takeFrom(starts, MAX_BATCH, batch, mine, new HashSet<>(), earliest(first), keysBeingWritten, false);
             lanes |= batch.isEmpty() ? 0 : STARTS;
         }
         if (writerCount == 1 || batch.isEmpty()) {
             int before = batch.size();
-            if (room && !firstLaneBeingWritten) {
+            if (room && firstWriters < (writerCount == 1 ? 1 : FIRST_WRITERS) && !firstUnkeyedBeingWritten) {
                 // and a first-lane piece for its call's earlier start still waiting
-                takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts));
+                takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten, firstWriters > 0);
                 lanes |= batch.size() > before ? FIRST : 0;
+                for (int i = before; i < batch.size(); i++) {
+                    lanes |= batch.get(i).key == null ? FIRST_UNKEYED : 0;
+                }
             }
             heldBy(first, held);
         }
@@ -531,7 +565,7 @@ final class CallJournal implements AutoCloseable {
         if (batch.size() < MAX_BATCH && (writerCount == 1 || batch.isEmpty() && !restBeingWritten)) {
             int maxRest = batch.isEmpty() ? Math.min(MAX_BATCH, Math.max(MAX_REST, rest.size() / 4)) : MAX_REST;
             int before = batch.size();
-            takeFrom(rest, batch.size() + maxRest, batch, mine, held, java.util.Map.of());
+            takeFrom(rest, batch.size() + maxRest, batch, mine, held, java.util.Map.of(), keysBeingWritten, false);
             lanes |= batch.size() > before ? REST : 0;
         }
         callsBeingWritten.addAll(mine);
@@ -561,12 +595,14 @@ final class CallJournal implements AutoCloseable {
     /**
      * Takes pieces of {@code lane} in their order, leaving those whose call is being written,
      * held, or has an earlier piece waiting in another lane ({@code earlierElsewhere}: the lowest
-     * sequence number waiting there, by call), and the call's later pieces with them; and a start
-     * whose key is in another writer's transaction, and the later starts with that key (two starts
-     * with one key may share this batch: one transaction writes them in order).
+     * sequence number waiting there, by call), and the call's later pieces with them; and a piece
+     * whose key is in another writer's transaction ({@code keysWritten}: the lane's), and the later
+     * pieces with that key (two pieces with one key may share this batch: one transaction writes
+     * them in order); and, with {@code unkeyedWait} (another writer holds first-lane pieces), a
+     * first-lane piece with no key.
      */
     private void takeFrom(ArrayDeque<Entry> lane, int upTo, List<Entry> batch, Set<String> mine, Set<String> held,
-            java.util.Map<String, Long> earlierElsewhere) {
+            java.util.Map<String, Long> earlierElsewhere, Set<String> keysWritten, boolean unkeyedWait) {
         Set<String> heldKeys = new HashSet<>();
         Set<String> myKeys = new HashSet<>();
         for (Iterator<Entry> i = lane.iterator(); i.hasNext() && batch.size() < upTo; ) {
@@ -574,7 +610,8 @@ final class CallJournal implements AutoCloseable {
             String call = e.call();
             boolean callWaits = call != null && (callsBeingWritten.contains(call) || held.contains(call)
                     || earlierElsewhere.getOrDefault(call, Long.MAX_VALUE) < e.seq());
-            boolean keyWaits = e.key != null && (keysBeingWritten.contains(e.key) || heldKeys.contains(e.key));
+            boolean keyWaits = e.key != null ? keysWritten.contains(e.key) || heldKeys.contains(e.key)
+                    : unkeyedWait && e.firstLane;
             if (callWaits || keyWaits) {
                 if (call != null) {
                     held.add(call);
@@ -594,7 +631,7 @@ final class CallJournal implements AutoCloseable {
                 myKeys.add(e.key);
             }
         }
-        keysBeingWritten.addAll(myKeys);
+        keysWritten.addAll(myKeys);
     }
 
     private void write(List<Entry> batch) {

@@ -360,7 +360,8 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public boolean accept(long callId, long technicianId) {
         Instant now = clock.instant();
-        return journal.await(null, s -> {
+        // keyed by the call: two technicians' accepts of one call are never decided side by side
+        return journal.await(CallJournal.Lane.WAITED_FOR, null, "call " + callId, s -> {
             Optional<CallRecord> c = s.calls().find(callId);
             if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
@@ -439,7 +440,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
         Call.Progress p = call.takeProgress();
         java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
-        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
+        String ticketKey = ticketKey(p.ticketId());
+        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
             writeProgress(s, p);
             openIncident(s, p.ticketId(), priority, recording, now);
             return null;
@@ -456,7 +458,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
             try {
                 log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
-                journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), s -> {
+                journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
                     writeProgress(s, p);
                     s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
                             + e.getMessage() + "; call the caller back by hand");
@@ -496,7 +498,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             return; // ended or messaged already: nothing to add
         }
         try {
-            journal.await(live.asteriskUniqueId(), s -> {
+            journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                 writeProgress(s, p);
                 Ticket t = s.tickets().find(p.ticketId()).orElseThrow();
                 String callback = t.callbackNumber();
@@ -517,7 +519,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         } catch (RuntimeException e) {
             log.error("could not open an incident for call {} (urgent hang-up): {}", live.callId(), e.toString(), e);
             try {
-                journal.await(live.asteriskUniqueId(), s -> {
+                journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                     writeProgress(s, p);
                     s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "urgent caller hung up before the message"
                             + " and the incident could not be opened: " + e.getMessage() + "; call the caller back by hand");
@@ -534,6 +536,14 @@ public final class CallService implements CallEvents, AutoCloseable {
      * (paging). When the ticket's incident still awaits its call-back the call joins it: its
      * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has.
      */
+    /**
+     * A first-lane piece's key: what it decides (whether the voicemail joins an incident awaiting its
+     * call-back) is the ticket's, so two pieces of one ticket are never written side by side.
+     */
+    private static String ticketKey(long ticketId) {
+        return "ticket " + ticketId;
+    }
+
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
         boolean joins = s.incidents().awaitingCallbackOnTicket(ticketId).isPresent();
         if (!joins) {

@@ -445,4 +445,26 @@ class CallJournalLanesTest {
             tx.letAllGo(journal);
         }
     }
+
+    @Test
+    void urgentVoicemailsOfTwoTicketsAreWrittenSideBySideButTwoOfOneTicketOneAfterTheOther() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 4)) {
+            journal.submit(CallJournal.Lane.WAITED_FOR, "A", "ticket 1", piece("voicemail of A, ticket 1"), (v, e) -> { });
+            assertEquals(List.of("voicemail of A, ticket 1"), tx.nextCommit());
+            // B left hers on the same ticket: whether she joins A's incident is decided once A's is committed
+            journal.submit(CallJournal.Lane.WAITED_FOR, "B", "ticket 1", piece("voicemail of B, ticket 1"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "C", "ticket 2", piece("voicemail of C, ticket 2"), (v, e) -> { });
+            assertEquals(List.of("voicemail of C, ticket 2"), tx.nextCommit(), "another ticket's beside A's; B's waits");
+            journal.submit(CallJournal.Lane.WAITED_FOR, "D", "ticket 3", piece("voicemail of D, ticket 3"), (v, e) -> { });
+            journal.submit("E", piece("e lines"), (v, e) -> { });
+            assertEquals(List.of("e lines"), tx.nextCommit(), "two writers on the first lane at most: D waits, the lines go");
+            tx.letAllGo(journal);
+        }
+        int a = tx.committed.indexOf(List.of("voicemail of A, ticket 1"));
+        int b = tx.committed.stream().filter(c -> c.contains("voicemail of B, ticket 1")).findFirst()
+                .map(tx.committed::indexOf).orElse(-1);
+        assertTrue(a >= 0 && b > a, "B's after A's: " + tx.committed);
+        assertTrue(tx.committed.stream().anyMatch(c -> c.contains("voicemail of D, ticket 3")), "nothing lost: " + tx.committed);
+    }
 }
