@@ -193,7 +193,7 @@ public final class TicketClockEngine implements AutoCloseable {
                 if (onlyClocksMoved(stored, after)) {
                     clockOnly.add(new TicketStore.ClockSave(stored, after, after.nextCheck(), d.quiet() ? null : now));
                     decided.add(d);
-                } else if (s.tickets().saveLife(after, after.nextCheck(), now)) {
+                } else if (s.tickets().saveLife(stored, after, after.nextCheck(), now)) {
                     decided.add(d);
                 }   // else its version moved: the next pass decides again
             }

@@ -524,7 +524,7 @@ public final class TicketService {
         if (!r.changed(before) && r.lines().isEmpty()) {
             return true;
         }
-        if (!r.life().equals(before) && !s.tickets().saveLife(r.life(), r.life().nextCheck(), now)) {
+        if (!r.life().equals(before) && !s.tickets().saveLife(before, r.life(), r.life().nextCheck(), now)) {
             return false;
         }
         // one batch and one touch of the ticket's updated_at for all the lines, not a pair of statements each

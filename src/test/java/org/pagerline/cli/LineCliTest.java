@@ -54,6 +54,7 @@ class LineCliTest {
         assertTrue(transcript.contains("asterisk < 200 result=0 (timeout) endpos=40000"), transcript);
         assertTrue(transcript.contains("PAGERLINE_RESULT=MESSAGE, ticket 1"), transcript);
 
+        rig.awaitSaved(); // the call's last lines are written after the connection closes
         assertEquals(0, run("ticket", "show", "1"));
         assertTrue(out.toString().contains("Jane Doe, Acme Ltd"), out.toString());
         assertTrue(out.toString().contains("CALLBACK_DUE"), out.toString());

@@ -177,6 +177,11 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public boolean saveLife(TicketLife l, Instant nextCheck, Instant at) {
+        return saveLife(null, l, nextCheck, at);
+    }
+
+    @Override
+    public boolean saveLife(TicketLife before, TicketLife l, Instant nextCheck, Instant at) {
         int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, life_priority=?, resolved_at=?,"
                         + " closed_at=?, auto_close_at=?, sla_check_at=?, version=version+1,"
                         + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?",
@@ -186,10 +191,63 @@ final class JdbcTicketStore implements TicketStore {
         if (n == 0) {
             return false;
         }
-        db.update("DELETE FROM ticket_clocks WHERE ticket_id=?", l.ticketId());
+        if (before == null) {
+            db.update("DELETE FROM ticket_clocks WHERE ticket_id=?", l.ticketId());
+            insertClocks(l.ticketId(), l.clocks());
+        } else {
+            saveChangedClocks(before, l);
+        }
+        if (before == null || !before.pauses().equals(l.pauses())) {
+            db.update("DELETE FROM ticket_pauses WHERE ticket_id=?", l.ticketId());
+            List<Object[]> ps = new ArrayList<>();
+            for (Pause p : l.pauses()) {
+                ps.add(new Object[] {l.ticketId(), p.from(), p.until(), p.reason()});
+            }
+            if (!ps.isEmpty()) {
+                db.batch("INSERT INTO ticket_pauses (ticket_id, paused_at, resumed_at, reason) VALUES (?,?,?,?)", ps);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The clocks of {@code after} that differ from {@code before}'s (read in this transaction, and
+     * still the rows: the compare-and-set on the ticket's version held), each written in its row:
+     * a call-back promise on an urgent voicemail changes one clock of three, and deleting and
+     * inserting all three rewrote the table's and its key's pages in every commit.
+     */
+    private void saveChangedClocks(TicketLife before, TicketLife after) {
+        List<SlaClock> added = new ArrayList<>();
+        List<Object[]> changed = new ArrayList<>();
+        for (SlaClock c : after.clocks()) {
+            Optional<SlaClock> was = before.clock(c.kind());
+            if (was.isEmpty()) {
+                added.add(c);
+            } else if (!was.get().equals(c)) {
+                changed.add(new Object[] {c.state(), c.startedAt(), c.priority(), c.promise() == null ? null : c.promise().toSeconds(),
+                    c.dueAt(), c.warnAt(), c.metAt(), c.warnedAt(), c.breachedAt(), c.stoppedAt(), after.ticketId(), c.kind()});
+            }
+        }
+        List<Object[]> gone = new ArrayList<>();
+        for (SlaClock c : before.clocks()) {
+            if (after.clock(c.kind()).isEmpty()) {
+                gone.add(new Object[] {after.ticketId(), c.kind()});
+            }
+        }
+        if (!gone.isEmpty()) {
+            db.batch("DELETE FROM ticket_clocks WHERE ticket_id=? AND clock=?", gone);
+        }
+        if (!changed.isEmpty()) {
+            db.batch("UPDATE ticket_clocks SET clock_state=?, started_at=?, priority=?, promise_seconds=?, due_at=?, warn_at=?,"
+                    + " met_at=?, warned_at=?, breached_at=?, stopped_at=? WHERE ticket_id=? AND clock=?", changed);
+        }
+        insertClocks(after.ticketId(), added);
+    }
+
+    private void insertClocks(long ticketId, List<SlaClock> clocks) {
         List<Object[]> rows = new ArrayList<>();
-        for (SlaClock c : l.clocks()) {
-            rows.add(new Object[] {l.ticketId(), c.kind(), c.state(), c.startedAt(), c.priority(),
+        for (SlaClock c : clocks) {
+            rows.add(new Object[] {ticketId, c.kind(), c.state(), c.startedAt(), c.priority(),
                 c.promise() == null ? null : c.promise().toSeconds(), c.dueAt(), c.warnAt(), c.metAt(), c.warnedAt(),
                 c.breachedAt(), c.stoppedAt()});
         }
@@ -197,15 +255,6 @@ final class JdbcTicketStore implements TicketStore {
             db.batch("INSERT INTO ticket_clocks (ticket_id, clock, clock_state, started_at, priority, promise_seconds,"
                     + " due_at, warn_at, met_at, warned_at, breached_at, stopped_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows);
         }
-        db.update("DELETE FROM ticket_pauses WHERE ticket_id=?", l.ticketId());
-        List<Object[]> ps = new ArrayList<>();
-        for (Pause p : l.pauses()) {
-            ps.add(new Object[] {l.ticketId(), p.from(), p.until(), p.reason()});
-        }
-        if (!ps.isEmpty()) {
-            db.batch("INSERT INTO ticket_pauses (ticket_id, paused_at, resumed_at, reason) VALUES (?,?,?,?)", ps);
-        }
-        return true;
     }
 
     @Override

@@ -63,6 +63,14 @@ public interface TicketStore {
     boolean saveLife(TicketLife life, Instant nextCheck, Instant at);
 
     /**
+     * As {@link #saveLife(TicketLife, Instant, Instant)}, for a life read as {@code before} in this
+     * transaction: writes only the clocks and pauses that changed from it.
+     */
+    default boolean saveLife(TicketLife before, TicketLife life, Instant nextCheck, Instant at) {
+        return saveLife(life, nextCheck, at);
+    }
+
+    /**
      * The clocks' columns and {@code sla_check_at} of a life whose state, owner, priority, pauses and
      * set of clocks are as stored (the engine's warnings and breaches): the same compare-and-set as
      * {@link #saveLife}, fewer writes.
