@@ -545,7 +545,8 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
-        boolean joins = s.incidents().awaitingCallbackOnTicket(ticketId).isPresent();
+        Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(ticketId);
+        boolean joins = awaiting.isPresent();
         if (!joins) {
             s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
                     + " (" + callbackDeadline.toMinutes() + "-minute promise)");
@@ -553,7 +554,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         tickets.callbackPromised(s, ticketId, now, callbackDeadline);
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
-                t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now));
+                t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now), t, awaiting);
         // The incident service writes INCIDENT_OPENED itself; the line adds only what it alone knows.
         if (id > 0 && recording == null && !joins) {
             s.tickets().addEvent(t.id(), now, "PAGING_WITHOUT_MESSAGE", "incident " + id

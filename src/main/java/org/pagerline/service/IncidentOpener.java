@@ -18,6 +18,16 @@ public interface IncidentOpener {
         return openFromVoicemail(voicemail);
     }
 
+    /**
+     * As {@link #openFromVoicemail(Stores, VoicemailIncident)}, with what the caller has just read
+     * in that transaction: the ticket as it stands and the incident on it still awaiting its
+     * call-back, if any (the support line reads both first, so they are not read twice).
+     */
+    default long openFromVoicemail(Stores inTransaction, VoicemailIncident voicemail,
+            org.pagerline.core.ticket.Ticket ticket, java.util.Optional<org.pagerline.core.incident.Incident> awaiting) {
+        return openFromVoicemail(inTransaction, voicemail);
+    }
+
     /** The transaction that opened incidents committed: wake the engine. Default: nothing to do. */
     default void afterCommit() {
     }

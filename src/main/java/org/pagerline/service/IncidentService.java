@@ -74,10 +74,14 @@ public final class IncidentService implements IncidentOpener {
      */
     @Override
     public long openFromVoicemail(Stores s, VoicemailIncident v) {
-        Instant now = clock.instant();
         Ticket t = s.tickets().find(v.ticketId())
                 .orElseThrow(() -> new NotFoundException("no ticket with id " + v.ticketId()));
-        Optional<Incident> existing = s.incidents().awaitingCallbackOnTicket(t.id());
+        return openFromVoicemail(s, v, t, s.incidents().awaitingCallbackOnTicket(t.id()));
+    }
+
+    @Override
+    public long openFromVoicemail(Stores s, VoicemailIncident v, Ticket t, Optional<Incident> existing) {
+        Instant now = clock.instant();
         if (existing.isPresent()) {
             Optional<Long> joined = voicemailAgain(s, t, existing.get().id(), v, now);
             if (joined.isPresent()) {
