@@ -527,14 +527,15 @@ final class CallJournal implements AutoCloseable {
      * holds pieces of ({@link #STARTS}, {@link #FIRST}). With one writer, the starts and whatever
      * waits in the first lane go ahead of a bounded share of the rest, so the rest is never held
      * back by them. With more, a commit takes one lane: the starts if fewer than
-     * {@link #START_WRITERS} writers hold some, else the first lane if no other writer does, else
-     * the rest. So a start never waits while a commit writes an urgent voicemail's incident or other
+     * {@link #START_WRITERS} writers hold some, else the first lane if fewer than
+     * {@link #FIRST_WRITERS} do, else the rest. So a start never waits while a commit writes an urgent voicemail's incident or other
      * calls' lines (at 500 urgent callers its wait went from p50 about 900 ms to about 110 ms;
      * README, "The support line under load").
      *
      * <p>No two decisions race in two open transactions: two starts of one caller's number (which
-     * open ticket it reuses) are never written at once, nor two pieces of the first lane (urgent
-     * voicemails with their incidents, accepts); and a call's pieces are never taken while an
+     * open ticket it reuses) are never written at once, nor two first-lane pieces of one key (an
+     * urgent voicemail's ticket, an accept's call), nor a first-lane piece with no key beside any
+     * other; and a call's pieces are never taken while an
      * earlier one of the same call is being written or still waits (they keep their place).
      */
     private int take(List<Entry> batch) {
@@ -556,7 +557,8 @@ final class CallJournal implements AutoCloseable {
                 takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten, firstWriters > 0);
                 lanes |= batch.size() > before ? FIRST : 0;
                 for (int i = before; i < batch.size(); i++) {
-                    lanes |= batch.get(i).key == null ? FIRST_UNKEYED : 0;
+                    // not a call's earlier lines taken along with its piece: they decide nothing
+                    lanes |= batch.get(i).firstLane && batch.get(i).key == null ? FIRST_UNKEYED : 0;
                 }
             }
             heldBy(first, held);

@@ -532,11 +532,6 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
-     * (paging). When the ticket's incident still awaits its call-back the call joins it: its
-     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has.
-     */
-    /**
      * A first-lane piece's key: what it decides (whether the voicemail joins an incident awaiting its
      * call-back) is the ticket's, so two pieces of one ticket are never written side by side.
      */
@@ -544,6 +539,11 @@ public final class CallService implements CallEvents, AutoCloseable {
         return "ticket " + ticketId;
     }
 
+    /**
+     * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
+     * (paging). When the ticket's incident still awaits its call-back the call joins it: its
+     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has.
+     */
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
         Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(ticketId);
         boolean joins = awaiting.isPresent();

@@ -467,4 +467,21 @@ class CallJournalLanesTest {
         assertTrue(a >= 0 && b > a, "B's after A's: " + tx.committed);
         assertTrue(tx.committed.stream().anyMatch(c -> c.contains("voicemail of D, ticket 3")), "nothing lost: " + tx.committed);
     }
+
+    @Test
+    void aCallsLinesTakenAlongWithItsVoicemailDoNotKeepAnotherTicketsVoicemailWaiting() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 4)) {
+            journal.submit("R", piece("r lines"), (v, e) -> { });
+            assertEquals(List.of("r lines"), tx.nextCommit());
+            // X's greeting waits in the rest behind R's commit; X's voicemail takes it along
+            journal.submit("X", piece("x: greeting"), (v, e) -> { });
+            journal.submit(CallJournal.Lane.WAITED_FOR, "X", "ticket 1", piece("x: voicemail, ticket 1"), (v, e) -> { });
+            assertEquals(List.of("x: greeting", "x: voicemail, ticket 1"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.WAITED_FOR, "Y", "ticket 2", piece("y: voicemail, ticket 2"), (v, e) -> { });
+            assertEquals(List.of("y: voicemail, ticket 2"), tx.nextCommit(),
+                    "the lines taken along decide nothing: the second first-lane writer takes Y's");
+            tx.letAllGo(journal);
+        }
+    }
 }

@@ -235,13 +235,27 @@ final class JdbcTicketStore implements TicketStore {
             }
         }
         if (!gone.isEmpty()) {
-            db.batch("DELETE FROM ticket_clocks WHERE ticket_id=? AND clock=?", gone);
+            eachOneRow(after.ticketId(), db.batchCounts("DELETE FROM ticket_clocks WHERE ticket_id=? AND clock=?", gone));
         }
         if (!changed.isEmpty()) {
-            db.batch("UPDATE ticket_clocks SET clock_state=?, started_at=?, priority=?, promise_seconds=?, due_at=?, warn_at=?,"
-                    + " met_at=?, warned_at=?, breached_at=?, stopped_at=? WHERE ticket_id=? AND clock=?", changed);
+            eachOneRow(after.ticketId(), db.batchCounts("UPDATE ticket_clocks SET clock_state=?, started_at=?, priority=?,"
+                    + " promise_seconds=?, due_at=?, warn_at=?, met_at=?, warned_at=?, breached_at=?, stopped_at=?"
+                    + " WHERE ticket_id=? AND clock=?", changed));
         }
         insertClocks(after.ticketId(), added);
+    }
+
+    /**
+     * Each statement of a clock save found its row: the clocks were as read (every writer of them
+     * moves the ticket's version, which the save's compare-and-set checked). Otherwise nothing of
+     * the save may stand: the piece fails, rather than leave clocks the life does not have.
+     */
+    private static void eachOneRow(long ticketId, int[] counts) {
+        for (int n : counts) {
+            if (n != 1) {
+                throw new IllegalStateException("ticket " + ticketId + ": its clocks were not as read; the save is undone");
+            }
+        }
     }
 
     private void insertClocks(long ticketId, List<SlaClock> clocks) {

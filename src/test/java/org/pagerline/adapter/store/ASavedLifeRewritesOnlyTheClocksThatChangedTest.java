@@ -109,6 +109,24 @@ class ASavedLifeRewritesOnlyTheClocksThatChangedTest {
             assertEquals(List.of(met, respond, again), last.clocks());
             assertEquals(twoPauses, last.pauses());
             assertNotEquals(null, rowIds(db, id).get("RESOLVE"));
+
+            // the rows are not what was read (a clock deleted by a writer that did not move the
+            // version): the save fails and nothing of it stands, rather than leave a clock out
+            TicketLife read = db.transactions().inTransaction(s -> s.tickets().life(id).orElseThrow());
+            try (Connection c = db.database().dataSource().getConnection();
+                    PreparedStatement ps = c.prepareStatement("DELETE FROM ticket_clocks WHERE ticket_id=? AND clock='RESOLVE'")) {
+                ps.setLong(1, id);
+                assertEquals(1, ps.executeUpdate());
+            }
+            SlaClock resolveMet = new SlaClock(ClockKind.RESOLVE, again.startedAt(), Priority.P3, null, null, null,
+                    AT.plusSeconds(1200), null, null, null);
+            RuntimeException wrong = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> db.transactions().inTransaction(s ->
+                            s.tickets().saveLife(read, withClocks(read, List.of(met, respond, resolveMet), twoPauses), null, AT)));
+            assertTrue(String.valueOf(wrong.getMessage()).contains("clocks were not as read"), wrong.toString());
+            TicketLife now = db.transactions().inTransaction(s -> s.tickets().life(id).orElseThrow());
+            assertEquals(read.version(), now.version(), "the compare-and-set was undone with the rest");
+            assertEquals(List.of(met, respond), now.clocks());
         }
     }
 }
