@@ -174,7 +174,7 @@ final class CallJournal implements AutoCloseable {
     private final java.util.Map<String, Entry> lastOfCall = new java.util.HashMap<>();
     /** How many pieces joined an earlier one instead of being written on their own. */
     private long joined;
-    /** How many writers' transactions now hold pieces of the first lane (at most {@link #FIRST_WRITERS}). */
+    /** How many writers' transactions now hold pieces of the first lane (at most {@link #firstLaneWriters}). */
     private int firstWriters;
     /**
      * Whether a writer's transaction now holds pieces of the rest (one writer at a time does, with
@@ -189,12 +189,13 @@ final class CallJournal implements AutoCloseable {
      */
     static final int START_WRITERS = 2;
     /**
-     * How many writers may write the first lane at once, with more than one writer: its pieces
-     * decide per ticket (whether an urgent voicemail joins the ticket's incident), so pieces with
-     * different keys go side by side; at 500 urgent callers one writer at a time was the line's
-     * slowest wait (the caller's promise waited p50 120 ms for its incident's commit).
+     * How many writers may write the first lane at once ({@link #CallJournal(Transactions, int, int)}):
+     * its pieces decide per ticket (whether an urgent voicemail joins the ticket's incident), so
+     * pieces with different keys may go side by side. The server keeps one (README, "The support
+     * line under load": a ticket's row stayed locked for minutes in one benchmark run with two, cause
+     * not found).
      */
-    static final int FIRST_WRITERS = 2;
+    private final int firstLaneWriters;
     /**
      * Whether a writer's transaction now holds a first-lane piece handed in with no key: it may
      * decide anything, so no other writer takes first-lane pieces meanwhile, and it is taken only
@@ -219,11 +220,20 @@ final class CallJournal implements AutoCloseable {
      *                one of its call is being written), other calls' pieces commit side by side.
      */
     CallJournal(Transactions tx, int writers) {
+        this(tx, writers, 1);
+    }
+
+    /** @param firstLaneWriters how many of them may write the first lane at once (keys kept apart) */
+    CallJournal(Transactions tx, int writers, int firstLaneWriters) {
         if (writers < 1 || writers > 16) {
             throw new IllegalArgumentException("call journal writers 1..16, not " + writers);
         }
+        if (firstLaneWriters < 1 || firstLaneWriters > writers) {
+            throw new IllegalArgumentException("first-lane writers 1.." + writers + ", not " + firstLaneWriters);
+        }
         this.tx = tx;
         this.writerCount = writers;
+        this.firstLaneWriters = firstLaneWriters;
     }
 
     /** Hands work in, in the rest lane; it is written after everything handed in before it. Never blocks. */
@@ -528,7 +538,7 @@ final class CallJournal implements AutoCloseable {
      * waits in the first lane go ahead of a bounded share of the rest, so the rest is never held
      * back by them. With more, a commit takes one lane: the starts if fewer than
      * {@link #START_WRITERS} writers hold some, else the first lane if fewer than
-     * {@link #FIRST_WRITERS} do, else the rest. So a start never waits while a commit writes an urgent voicemail's incident or other
+     * {@code firstLaneWriters} do, else the rest. So a start never waits while a commit writes an urgent voicemail's incident or other
      * calls' lines (at 500 urgent callers its wait went from p50 about 900 ms to about 110 ms;
      * README, "The support line under load").
      *
@@ -552,7 +562,7 @@ final class CallJournal implements AutoCloseable {
         }
         if (writerCount == 1 || batch.isEmpty()) {
             int before = batch.size();
-            if (room && firstWriters < (writerCount == 1 ? 1 : FIRST_WRITERS) && !firstUnkeyedBeingWritten) {
+            if (room && firstWriters < (writerCount == 1 ? 1 : firstLaneWriters) && !firstUnkeyedBeingWritten) {
                 // and a first-lane piece for its call's earlier start still waiting
                 takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten, firstWriters > 0);
                 lanes |= batch.size() > before ? FIRST : 0;

@@ -446,10 +446,11 @@ class CallJournalLanesTest {
         }
     }
 
+    /** With two first-lane writers (the server keeps one). */
     @Test
     void urgentVoicemailsOfTwoTicketsAreWrittenSideBySideButTwoOfOneTicketOneAfterTheOther() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
-        try (CallJournal journal = new CallJournal(tx, 4)) {
+        try (CallJournal journal = new CallJournal(tx, 4, 2)) {
             journal.submit(CallJournal.Lane.WAITED_FOR, "A", "ticket 1", piece("voicemail of A, ticket 1"), (v, e) -> { });
             assertEquals(List.of("voicemail of A, ticket 1"), tx.nextCommit());
             // B left hers on the same ticket: whether she joins A's incident is decided once A's is committed
@@ -468,10 +469,11 @@ class CallJournalLanesTest {
         assertTrue(tx.committed.stream().anyMatch(c -> c.contains("voicemail of D, ticket 3")), "nothing lost: " + tx.committed);
     }
 
+    /** With two first-lane writers (the server keeps one). */
     @Test
     void aCallsLinesTakenAlongWithItsVoicemailDoNotKeepAnotherTicketsVoicemailWaiting() throws Exception {
         ConcurrentCommits tx = new ConcurrentCommits();
-        try (CallJournal journal = new CallJournal(tx, 4)) {
+        try (CallJournal journal = new CallJournal(tx, 4, 2)) {
             journal.submit("R", piece("r lines"), (v, e) -> { });
             assertEquals(List.of("r lines"), tx.nextCommit());
             // X's greeting waits in the rest behind R's commit; X's voicemail takes it along
@@ -483,5 +485,19 @@ class CallJournalLanesTest {
                     "the lines taken along decide nothing: the second first-lane writer takes Y's");
             tx.letAllGo(journal);
         }
+    }
+
+    @Test
+    void withOneFirstLaneWriterTheServersDefaultTwoTicketsVoicemailsAreWrittenOneCommitAfterTheOther() throws Exception {
+        ConcurrentCommits tx = new ConcurrentCommits();
+        try (CallJournal journal = new CallJournal(tx, 4)) {
+            journal.submit(CallJournal.Lane.WAITED_FOR, "A", "ticket 1", piece("voicemail of A, ticket 1"), (v, e) -> { });
+            assertEquals(List.of("voicemail of A, ticket 1"), tx.nextCommit());
+            journal.submit(CallJournal.Lane.WAITED_FOR, "C", "ticket 2", piece("voicemail of C, ticket 2"), (v, e) -> { });
+            journal.submit("E", piece("e lines"), (v, e) -> { });
+            assertEquals(List.of("e lines"), tx.nextCommit(), "C's voicemail waits for A's commit; the lines go");
+            tx.letAllGo(journal);
+        }
+        tx.assertCommittedInOrder("voicemail of A, ticket 1", "voicemail of C, ticket 2", "one first-lane commit at a time");
     }
 }

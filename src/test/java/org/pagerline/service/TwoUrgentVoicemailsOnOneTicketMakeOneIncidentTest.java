@@ -22,12 +22,13 @@ import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.TestDatabase;
 
 /**
- * Two urgent voicemails on different tickets open their incidents in two transactions side by
- * side: neither caller's promise waits for the other's commit. Two on one ticket (the same caller
- * on two lines) are decided one after the other, so the second sees the first's incident and
- * joins it: one incident, paged for once.
+ * Two urgent voicemails on one ticket (the same caller on two lines) are decided one after the
+ * other: the second, handed in while the first's incident is still being committed, sees it once
+ * committed and joins it (one incident, paged for once, playing her newest message); another
+ * ticket's voicemail handed in meanwhile opens its own. The server writes the first lane one
+ * commit at a time, so both wait for the first's commit and go in the next one together.
  */
-class UrgentVoicemailsOfTwoTicketsCommitSideBySideTest {
+class TwoUrgentVoicemailsOnOneTicketMakeOneIncidentTest {
     private final TestDatabase db = TestDatabase.inMemory();
     private final MutableClock clock = MutableClock.at("2026-11-23T21:00:00-06:00");
 
@@ -77,7 +78,7 @@ class UrgentVoicemailsOfTwoTicketsCommitSideBySideTest {
     }
 
     @Test
-    void twoTicketsVoicemailsAreWrittenSideBySideAndTwoOnOneTicketMakeOneIncident() throws Exception {
+    void aSecondVoicemailOnTheTicketWaitsForTheFirstsIncidentAndJoinsIt() throws Exception {
         HeldBeforeCommit tx = new HeldBeforeCommit(db.transactions());
         IncidentService incidents = new IncidentService(tx, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
         CallService calls = new CallService(tx, new TicketService(tx, clock), new PhoneNumbers("CA"), incidents, clock,
@@ -97,8 +98,9 @@ class UrgentVoicemailsOfTwoTicketsCommitSideBySideTest {
             assertEquals(Set.of(a.ticketId()), tx.seen.poll(10, TimeUnit.SECONDS), "Jane's first incident, not committed");
             SavingMessage mb = calls.leaveMessage(b, "/spool/b", 15, false, true, Priority.P1);
             SavingMessage mc = calls.leaveMessage(c, "/spool/c", 10, false, true, Priority.P2);
-            assertEquals(Set.of(c.ticketId()), tx.seen.poll(10, TimeUnit.SECONDS),
-                    "Omar's incident is written while Jane's first is still open; her second waits for it");
+            tx.go.release(); // Jane's first incident commits
+            assertEquals(Set.of(a.ticketId(), c.ticketId()), tx.seen.poll(10, TimeUnit.SECONDS),
+                    "the next commit saw Jane's incident committed and opened Omar's; her second joined hers");
             tx.hold = false;
             tx.go.release(100);
             ma.await();
