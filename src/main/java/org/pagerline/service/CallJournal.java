@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * the order handed in. With more than one writer (the server has four) each commit takes one
  * lane, the starts first: a start waits for a starts' commit under way and its own, never for an
  * incident being opened or for other calls' lines, which other writers write meanwhile; two
- * writers may write starts at once, never two starts of one caller's number, and two the first
- * lane, never two pieces of one ticket. The rest is written
+ * writers may write starts at once, never two starts of one caller's number; the first lane is
+ * written by at most {@code firstLaneWriters} (the server's: one), never two pieces of one ticket
+ * at once. The rest is written
  * by one writer at a time: what is handed in while its commit is open goes in its next commit,
  * together (H2 serialises every page a commit changed, whatever the commit's size; at 500 callers
  * the rest's commits, taken by whichever writer woke first, averaged four pieces). With one
@@ -562,7 +563,7 @@ final class CallJournal implements AutoCloseable {
         }
         if (writerCount == 1 || batch.isEmpty()) {
             int before = batch.size();
-            if (room && firstWriters < (writerCount == 1 ? 1 : firstLaneWriters) && !firstUnkeyedBeingWritten) {
+            if (room && firstWriters < firstLaneWriters && !firstUnkeyedBeingWritten) {
                 // and a first-lane piece for its call's earlier start still waiting
                 takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten, firstWriters > 0);
                 lanes |= batch.size() > before ? FIRST : 0;
