@@ -644,6 +644,7 @@ public final class AgiFloorBench {
                         allocated0 = BY_THREAD ? allocated() : Map.of();
                         gc0 = BY_THREAD ? gcPauses() : new long[2];
                         vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
+                        h2Stores0 = BY_THREAD ? h2Stores() : null;
                     }
                     while (placed < concurrent && now >= t0 + placed * 2_000_000L) {
                         place();
@@ -656,6 +657,7 @@ public final class AgiFloorBench {
                 if (BY_THREAD && counted) {
                     printThreadCpu(threadCpu0, cpu, calls);
                     printAllocated(calls, seconds);
+                    printH2Stores(h2Stores0, calls);
                 }
                 measuring = false;
                 placing = false;
@@ -711,6 +713,48 @@ public final class AgiFloorBench {
             private Map<String, Long> vmTicks0 = Map.of();
             private Map<Long, Long> allocated0 = Map.of();
             private long[] gc0 = new long[2];
+            /** H2's store count and bytes written when the counted run began (null: not an H2 file). */
+            private long[] h2Stores0;
+
+            /**
+             * BENCH_BY_THREAD, H2 file: how many times H2 wrote its changed pages to the file (with
+             * WRITE_DELAY=0 one store per commit, less the commits that shared a store) and how much
+             * it wrote, both per call: a commit's fixed cost, what batching saves.
+             */
+            private long[] h2Stores() {
+                if (t.pagerline() == null) {
+                    return null;
+                }
+                try (java.sql.Connection c = t.pagerline().connection();
+                        java.sql.Statement st = c.createStatement();
+                        java.sql.ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                                + " WHERE SETTING_NAME IN ('info.CURRENT_VERSION', 'info.FILE_WRITE_BYTES', 'info.FILE_WRITE')")) {
+                    long[] v = new long[3];
+                    int seen = 0;
+                    while (rs.next()) {
+                        int i = switch (rs.getString(1)) {
+                            case "info.CURRENT_VERSION" -> 0;
+                            case "info.FILE_WRITE_BYTES" -> 1;
+                            default -> 2;
+                        };
+                        v[i] = Long.parseLong(rs.getString(2));
+                        seen++;
+                    }
+                    return seen == 3 ? v : null;
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    return null; // PostgreSQL, or no such setting
+                }
+            }
+
+            private void printH2Stores(long[] before, long calls) {
+                long[] now = before == null ? null : h2Stores();
+                if (now == null || calls <= 0) {
+                    return;
+                }
+                System.out.printf(Locale.ROOT, "%s %s %d: H2 stores per call %.3f (%d in all), file writes per call %.2f,"
+                        + " written per call %.1f KB%n", t.name(), path.wire(), concurrent, (now[0] - before[0]) / (double) calls,
+                        now[0] - before[0], (now[2] - before[2]) / (double) calls, (now[1] - before[1]) / 1024.0 / calls);
+            }
 
             /** Each live thread's bytes allocated so far, by id (HotSpot's ThreadMXBean; empty elsewhere). */
             private Map<Long, Long> allocated() {
