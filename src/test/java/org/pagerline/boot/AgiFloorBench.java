@@ -196,6 +196,9 @@ public final class AgiFloorBench {
                     pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema, "db.user", "pagerline_test"), clock,
                     env));
         }
+        if (System.getenv("BENCH_LOCK_WATCH") != null) {
+            watchLocks(pagerlines.get(0));
+        }
         FloorScript floorScript = new FloorScript();
         Target floor = floor(floorScript);
         try {
@@ -327,6 +330,58 @@ public final class AgiFloorBench {
      * being written are waited for first. An incident that cannot be resolved (it kept changing
      * under the engine) is left and counted: it is one more page, not a reason to stop the run.
      */
+    /**
+     * BENCH_LOCK_WATCH=1 (H2 file): every 2 s, H2's sessions that hold uncommitted work and have
+     * been idle, or blocked, for over 5 s, with the statement and the session blocking them; at
+     * the first, the stacks of the server's database threads (journal, engine, clocks). For a row
+     * lock held for minutes (README, 2026-12-04): whose open transaction holds it, and where.
+     */
+    static void watchLocks(Target t) {
+        Thread w = new Thread(() -> {
+            boolean dumped = false;
+            while (true) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                List<String> odd = new ArrayList<>();
+                try (Connection c = t.pagerline().connection();
+                        Statement st = c.createStatement();
+                        java.sql.ResultSet rs = st.executeQuery("SELECT SESSION_ID, SESSION_STATE, BLOCKER_ID,"
+                                + " SLEEP_SINCE, EXECUTING_STATEMENT_START, EXECUTING_STATEMENT FROM INFORMATION_SCHEMA.SESSIONS"
+                                + " WHERE CONTAINS_UNCOMMITTED AND ((SESSION_STATE = 'SLEEP' AND SLEEP_SINCE < DATEADD(SECOND, -5, CURRENT_TIMESTAMP))"
+                                + " OR (BLOCKER_ID IS NOT NULL AND EXECUTING_STATEMENT_START < DATEADD(SECOND, -5, CURRENT_TIMESTAMP)))")) {
+                    while (rs.next()) {
+                        odd.add("session " + rs.getLong(1) + " " + rs.getString(2) + " blocked by " + rs.getString(3)
+                                + ", idle since " + rs.getString(4) + ", statement since " + rs.getString(5) + ": "
+                                + rs.getString(6));
+                    }
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    continue; // the server is stopping, or not H2
+                }
+                if (odd.isEmpty()) {
+                    continue;
+                }
+                System.out.println("(lock watch, " + java.time.Instant.now() + ": " + String.join("; ", odd) + ")");
+                if (!dumped) {
+                    dumped = true;
+                    Thread.getAllStackTraces().forEach((th, stack) -> {
+                        if (th.getName().matches("call-journal-.*|engine-kick|ticket-clocks|page-send.*")) {
+                            StringBuilder b = new StringBuilder("  " + th.getName() + " " + th.getState() + ":");
+                            for (StackTraceElement f : stack) {
+                                b.append("\n    at ").append(f);
+                            }
+                            System.out.println(b);
+                        }
+                    });
+                }
+            }
+        }, "bench-lock-watch");
+        w.setDaemon(true);
+        w.start();
+    }
+
     static void resolveOpenIncidents(List<Target> pagerlines) {
         for (Target t : pagerlines) {
             var services = t.pagerline().services();
