@@ -322,15 +322,6 @@ public final class AgiFloorBench {
     static final int SETTLE_MAX_SECONDS = 90;
 
     /**
-     * Resolves every incident still open on the pagerlines (as the desk would once an outage is
-     * over), so a counted run carries the paging its own calls start and no other: an incident
-     * pages again at each step of its policy until someone answers, so the incidents of the runs
-     * before (the urgent warm-up opens thousands) would page during whichever server's run their
-     * steps fell in, the floor's too (once 0.55 ms of a core per floor call). The voicemails still
-     * being written are waited for first. An incident that cannot be resolved (it kept changing
-     * under the engine) is left and counted: it is one more page, not a reason to stop the run.
-     */
-    /**
      * BENCH_LOCK_WATCH=1 (H2 file): every 2 s, H2's sessions that hold uncommitted work and have
      * been idle, or blocked, for over 5 s, with the statement and the session blocking them; at
      * the first, the stacks of the server's database threads (journal, engine, clocks). For a row
@@ -382,6 +373,15 @@ public final class AgiFloorBench {
         w.start();
     }
 
+    /**
+     * Resolves every incident still open on the pagerlines (as the desk would once an outage is
+     * over), so a counted run carries the paging its own calls start and no other: an incident
+     * pages again at each step of its policy until someone answers, so the incidents of the runs
+     * before (the urgent warm-up opens thousands) would page during whichever server's run their
+     * steps fell in, the floor's too (once 0.55 ms of a core per floor call). The voicemails still
+     * being written are waited for first. An incident that cannot be resolved (it kept changing
+     * under the engine) is left and counted: it is one more page, not a reason to stop the run.
+     */
     static void resolveOpenIncidents(List<Target> pagerlines) {
         for (Target t : pagerlines) {
             var services = t.pagerline().services();
@@ -768,7 +768,7 @@ public final class AgiFloorBench {
             private Map<String, Long> vmTicks0 = Map.of();
             private Map<Long, Long> allocated0 = Map.of();
             private long[] gc0 = new long[2];
-            /** H2's store count and bytes written when the counted run began (null: not an H2 file). */
+            /** H2's store count, bytes written and file writes when the counted run began (null: not an H2 file). */
             private long[] h2Stores0;
 
             /**
@@ -780,8 +780,8 @@ public final class AgiFloorBench {
                 if (t.pagerline() == null) {
                     return null;
                 }
-                try (java.sql.Connection c = t.pagerline().connection();
-                        java.sql.Statement st = c.createStatement();
+                try (Connection c = t.pagerline().connection();
+                        Statement st = c.createStatement();
                         java.sql.ResultSet rs = st.executeQuery("SELECT SETTING_NAME, SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
                                 + " WHERE SETTING_NAME IN ('info.CURRENT_VERSION', 'info.FILE_WRITE_BYTES', 'info.FILE_WRITE')")) {
                     long[] v = new long[3];
