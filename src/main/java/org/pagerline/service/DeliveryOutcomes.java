@@ -41,14 +41,30 @@ final class DeliveryOutcomes {
 
     /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
-        // the pages it carried (a bundle) did not reach the phone either: they go again on their own
+        // An urgent bundle's pages did not reach the phone either: they go again on their own. A
+        // digest of notices (PageDispatcher#claimNotices) says them all in its own words, which its
+        // retry or its fallback to voice says again: they are let go only once it failed for good.
+        boolean digest = digest(page);
+        int released = digest ? 0 : release(s, page, now);
+        Optional<Instant> wake = decide(s, page, failure, why, now);
+        if (digest && wake.isEmpty()) {
+            released = release(s, page, now);
+        }
+        return wake.isEmpty() && released > 0 ? Optional.of(now) : wake;
+    }
+
+    /** A notice that can wait: when it carries others, it is a digest (PageDispatcher#claimNotices). */
+    private static boolean digest(Page page) {
+        return page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP;
+    }
+
+    private static int release(Stores s, Page page, Instant now) {
         int released = s.pages().releaseCarried(page.id(), now);
         if (released > 0) {
             s.tickets().addEvent(page.ticketId(), now, "PAGE_RETRY", describe(page) + " carried " + released
                     + " other page(s); they are sent again");
         }
-        Optional<Instant> wake = decide(s, page, failure, why, now);
-        return wake.isEmpty() && released > 0 ? Optional.of(now) : wake;
+        return released;
     }
 
     private Optional<Instant> decide(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
@@ -98,8 +114,11 @@ final class DeliveryOutcomes {
                 }
                 Technician t = tech.get();
                 String text = page.kind() == PageKind.PAGE ? PageTexts.page(incident.get(), other, t) : page.text();
-                s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
+                long fallback = s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
                         PageWriter.number(t, other), page.kind(), page.replyCode(), text, page.step(), page.cycle(), true, now));
+                if (digest(page)) {
+                    s.pages().moveCarried(page.id(), fallback);   // its words go by voice: the notices with them
+                }
                 s.tickets().addEvent(page.ticketId(), now, "PAGE_FALLBACK", what + " failed " + reason + " (" + why
                         + "); trying " + other.name().toLowerCase() + " instead");
                 return Optional.of(now);

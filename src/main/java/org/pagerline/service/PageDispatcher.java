@@ -469,6 +469,10 @@ public final class PageDispatcher {
                 }
                 continue;
             }
+            if (p.channel() == Channel.SMS) {
+                claimNotices(s, p, now, carried).ifPresent(out::add);
+                continue;
+            }
             if (s.pages().claim(p.id(), PageState.PENDING, null, now)) {
                 out.add(claimed(p, now));
             }
@@ -567,6 +571,44 @@ public final class PageDispatcher {
                     + incidents + " incidents)");
         }
         return Optional.of(claimed(carrier, text, now));
+    }
+
+    /** At most this many notices in one digest (one claim writes a line on each one's ticket). */
+    static final int MAX_DIGEST = 500;
+
+    /**
+     * A notice that may go by SMS (its phone is within the rate limit) carries every other notice
+     * waiting for that phone, due now or deferred by the limit, as ONE text (a digest; at most
+     * {@link #MAX_DIGEST}). In an outage the limit holds back thousands of them ("left ANOTHER urgent
+     * message"): one at a time, 10 per 10 minutes, they took days to go out. The digest counts as one
+     * message against the limit. If it fails it is retried in the same words, or falls back to voice
+     * with the notices it carries; only when no channel is left do they go again on their own
+     * ({@link DeliveryOutcomes#failed}).
+     */
+    private Optional<Page> claimNotices(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
+        if (!s.pages().claim(p.id(), PageState.PENDING, null, now)) {
+            return Optional.empty();
+        }
+        if (p.attempts() > 0 && !s.pages().carriedBy(p.id()).isEmpty()) {
+            return Optional.of(claimed(p, now));   // a digest's retry: the same words, the same notices
+        }
+        List<Page> all = new ArrayList<>(List.of(p));
+        for (Page m : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), MAX_DIGEST - 1)) {
+            if (s.pages().carry(m.id(), p.id(), now)) {
+                all.add(m);
+                carried.add(m.id());
+            }
+        }
+        if (all.size() == 1) {
+            return Optional.of(claimed(p, now));
+        }
+        String text = PageTexts.digest(all);
+        s.pages().rewrite(p.id(), text);
+        for (Page m : all.subList(1, all.size())) {
+            s.tickets().addEvent(m.ticketId(), now, "PAGE_BUNDLED", DeliveryOutcomes.describe(m) + " goes out inside page "
+                    + p.id() + " (one text for " + all.size() + " notices)");
+        }
+        return Optional.of(claimed(p, text, now));
     }
 
     /**

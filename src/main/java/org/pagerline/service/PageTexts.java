@@ -133,6 +133,41 @@ final class PageTexts {
                 : i.callerNumber() == null ? "unknown caller" : i.callerNumber();
     }
 
+    /** The longest text pagerline sends (a page's words are kept to this many characters). */
+    static final int MAX_TEXT = 1000;
+
+    /**
+     * One text for the notices waiting for one phone (a digest): how many, then each one's words
+     * without the "pagerline" they start with, oldest first, a repeat counted rather than said again.
+     * What does not fit in one text is counted, for the console. "pagerline: 3 notices: P3 ticket 7:
+     * Jane Doe (Acme) left ANOTHER urgent message; call back +12045559999. Reply 4c once called. (x2)
+     * | LATE ticket 9: ..."
+     */
+    static String digest(java.util.List<Page> notices) {
+        java.util.Map<String, Integer> said = new java.util.LinkedHashMap<>();
+        for (Page p : notices) {
+            String t = p.text() == null ? "" : p.text().strip();
+            t = t.startsWith("pagerline: ") ? t.substring("pagerline: ".length())
+                    : t.startsWith("pagerline ") ? t.substring("pagerline ".length()) : t;
+            said.merge(t, 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder("pagerline: ").append(notices.size()).append(" notices: ");
+        int left = notices.size();   // notices not yet said
+        boolean first = true;
+        for (var e : said.entrySet()) {
+            String item = (first ? "" : " | ") + e.getKey() + (e.getValue() > 1 ? " (x" + e.getValue() + ")" : "");
+            int after = left - e.getValue();
+            String tail = after > 0 ? " | and " + after + " more on the console." : "";
+            if (b.length() + item.length() + tail.length() > MAX_TEXT) {
+                return b.append(first ? "" : " | ").append("and ").append(left).append(" more on the console.").toString();
+            }
+            b.append(item);
+            first = false;
+            left = after;
+        }
+        return b.toString();
+    }
+
     static String taken(Incident i, String by) {
         return "pagerline ticket " + i.ticketId() + ": " + by + " took incident " + i.id() + " (" + i.who()
                 + "). No action needed.";

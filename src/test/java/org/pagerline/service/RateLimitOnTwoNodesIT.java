@@ -59,16 +59,6 @@ class RateLimitOnTwoNodesIT {
                     .openFromVoicemail(new VoicemailIncident(ticket, org.pagerline.core.ticket.Priority.P3, "+12045559000",
                             "Caller", "Acme", "+12045559000", "rec", clock.instant()));
             txA.run(s -> s.pages().forIncident(incident).forEach(p -> s.pages().markFailed(p.id(), "not this test's")));
-            Instant now = clock.instant();
-            txA.run(s -> {
-                for (int phone = 0; phone < PHONES; phone++) {
-                    for (int n = 0; n < NOTICES_EACH; n++) {
-                        s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
-                                PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP, 0, false,
-                                PageState.PENDING, 0, now, now, null, null, null, null));
-                    }
-                }
-            });
 
             RecordingPageChannel phonesA = new RecordingPageChannel(clock);
             RecordingPageChannel phonesB = new RecordingPageChannel(clock);
@@ -78,6 +68,19 @@ class RateLimitOnTwoNodesIT {
                 PageDispatcher nodeA = dispatcher(txA, clock, phonesA, senders);
                 PageDispatcher nodeB = dispatcher(new JdbcTransactions(b.dataSource()), clock, phonesB, senders);
                 for (int round = 0; round < 10; round++) {   // a pass whose batch is all deferrals ends; the next goes on
+                    if (round < NOTICES_EACH) {
+                        // a new notice to each phone each round: all the notices waiting for a phone go as one
+                        // text, so each round that finds room hands one text to each phone
+                        int n = round;
+                        Instant now = clock.instant();
+                        txA.run(s -> {
+                            for (int phone = 0; phone < PHONES; phone++) {
+                                s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
+                                        PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP,
+                                        0, false, PageState.PENDING, 0, now, now, null, null, null, null));
+                            }
+                        });
+                    }
                     CountDownLatch go = new CountDownLatch(1);
                     Future<Integer> fa = nodes.submit(() -> { go.await(); return nodeA.dispatchDue(); });
                     Future<Integer> fb = nodes.submit(() -> { go.await(); return nodeB.dispatchDue(); });

@@ -98,8 +98,13 @@ public final class PagingHarness implements AutoCloseable {
 
     /** An urgent caller left a voicemail now; returns the incident id (no pass run yet). */
     public long voicemail(Priority priority) {
-        Ticket t = tickets.openOrReuse(TicketSource.PHONE, CALLER, "Jane Doe", "Acme", Duration.ofHours(1));
-        return incidents.openFromVoicemail(new VoicemailIncident(t.id(), priority, CALLER, "Jane Doe", "Acme", CALLER,
+        return voicemailFrom(CALLER, "Jane Doe", "Acme", priority);
+    }
+
+    /** An urgent voicemail from this caller now (their open ticket, else a new one); returns the incident id. */
+    public long voicemailFrom(String caller, String name, String company, Priority priority) {
+        Ticket t = tickets.openOrReuse(TicketSource.PHONE, caller, name, company, Duration.ofHours(1));
+        return incidents.openFromVoicemail(new VoicemailIncident(t.id(), priority, caller, name, company, caller,
                 "/var/spool/asterisk/voicemail/urgent/msg0001", clock.instant()));
     }
 

@@ -196,9 +196,23 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, int max) {
+        return db.list("SELECT " + COLS + " FROM pages p WHERE to_number=? AND channel=? AND state='PENDING' AND id<>?"
+                + " AND kind='NOTICE' AND step_no<>" + Page.TAKEN_STEP
+                + " AND NOT EXISTS (SELECT 1 FROM unconfirmed_sends u WHERE u.page_id=p.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM pages c WHERE c.bundle_of=p.id)"
+                + " ORDER BY id FETCH FIRST " + Math.max(1, max) + " ROWS ONLY", JdbcPageStore::row, to, channel, otherThanPage);
+    }
+
+    @Override
     public boolean carry(long pageId, long carrierId, Instant at) {
         return db.update("UPDATE pages SET state='SENT', bundle_of=?, claimed_at=?, sent_at=?, next_attempt_at=NULL,"
                 + " attempts=attempts+1 WHERE id=? AND state='PENDING'", carrierId, at, at, pageId) == 1;
+    }
+
+    @Override
+    public void moveCarried(long fromCarrier, long toCarrier) {
+        db.update("UPDATE pages SET bundle_of=? WHERE bundle_of=? AND state='SENT'", toCarrier, fromCarrier);
     }
 
     @Override

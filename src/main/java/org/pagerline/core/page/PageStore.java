@@ -69,10 +69,21 @@ public interface PageStore {
     List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident);
 
     /**
+     * What a digest carries: PENDING notices that can wait (not who-took-it) to {@code to} on
+     * {@code channel}, other than {@code otherThanPage}, due or deferred, oldest first, at most
+     * {@code max}; none with a hand-over whose outcome is unknown, none carrying others (a digest
+     * waiting for its retry).
+     */
+    List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, int max);
+
+    /**
      * A PENDING page goes out inside page {@code carrierId} (a bundle): SENT, handed over at
      * {@code at}, carried by it. False if it was no longer PENDING.
      */
     boolean carry(long pageId, long carrierId, Instant at);
+
+    /** The pages carried by {@code fromCarrier} are carried by {@code toCarrier} (a digest's fallback to voice). */
+    void moveCarried(long fromCarrier, long toCarrier);
 
     /** The pages carried by a page whose hand-over failed go back to PENDING at {@code at}; returns how many. */
     int releaseCarried(long carrierId, Instant at);
