@@ -1,6 +1,7 @@
 package org.pagerline.service;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
@@ -41,30 +42,46 @@ final class DeliveryOutcomes {
 
     /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
-        // An urgent bundle's pages did not reach the phone either: they go again on their own. A
-        // digest of notices (PageDispatcher#claimNotices) says them all in its own words, which its
-        // retry or its fallback to voice says again: they are let go only once it failed for good.
-        boolean digest = digest(page);
-        int released = digest ? 0 : release(s, page, now);
-        Optional<Instant> wake = decide(s, page, failure, why, now);
-        if (digest && wake.isEmpty()) {
-            released = release(s, page, now);
+        List<Page> carried = s.pages().carriedBy(page.id());
+        if (!carried.isEmpty() && page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP) {
+            return digestFailed(s, page, carried, failure, why, now);
         }
-        return wake.isEmpty() && released > 0 ? Optional.of(now) : wake;
-    }
-
-    /** A notice that can wait: when it carries others, it is a digest (PageDispatcher#claimNotices). */
-    private static boolean digest(Page page) {
-        return page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP;
-    }
-
-    private static int release(Stores s, Page page, Instant now) {
+        // the pages it carried (an urgent bundle) did not reach the phone either: they go again on their own
         int released = s.pages().releaseCarried(page.id(), now);
         if (released > 0) {
             s.tickets().addEvent(page.ticketId(), now, "PAGE_RETRY", describe(page) + " carried " + released
                     + " other page(s); they are sent again");
         }
-        return released;
+        Optional<Instant> wake = decide(s, page, failure, why, now);
+        return wake.isEmpty() && released > 0 ? Optional.of(now) : wake;
+    }
+
+    /**
+     * A digest of notices (PageDispatcher#claimNotices) did not go: it is not tried again itself.
+     * Each notice it carried is back on its own, and fares as if it had been sent alone and failed
+     * so: a retry after the back-off (then a digest again, in the same words), its fallback to voice
+     * once its attempts are spent or the failure is for good, or nothing if it is no longer wanted
+     * (its caller was called back meanwhile). Nothing waits on the failed digest, so a call-back or
+     * a resolve finds the notices it must cancel.
+     */
+    private Optional<Instant> digestFailed(Stores s, Page digest, List<Page> carried, DeliveryPolicy.Failure failure,
+            String why, Instant now) {
+        s.pages().markFailed(digest.id(), why);
+        s.tickets().addEvent(digest.ticketId(), now, "PAGE_FAILED", describe(digest) + ", one text for "
+                + carried.size() + " notices, failed (" + why + "); each notice goes again on its own schedule");
+        s.pages().releaseCarried(digest.id(), now);
+        Optional<Instant> wake = Optional.empty();
+        for (Page m : carried) {
+            Page back = s.pages().find(m.id()).orElse(null);
+            if (back == null || back.state() != PageState.PENDING) {
+                continue;
+            }
+            Optional<Instant> w = decide(s, back, failure, why, now);
+            if (w.isPresent() && (wake.isEmpty() || w.get().isBefore(wake.get()))) {
+                wake = w;
+            }
+        }
+        return wake.or(() -> Optional.of(now));
     }
 
     private Optional<Instant> decide(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
@@ -114,11 +131,8 @@ final class DeliveryOutcomes {
                 }
                 Technician t = tech.get();
                 String text = page.kind() == PageKind.PAGE ? PageTexts.page(incident.get(), other, t) : page.text();
-                long fallback = s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
+                s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
                         PageWriter.number(t, other), page.kind(), page.replyCode(), text, page.step(), page.cycle(), true, now));
-                if (digest(page)) {
-                    s.pages().moveCarried(page.id(), fallback);   // its words go by voice: the notices with them
-                }
                 s.tickets().addEvent(page.ticketId(), now, "PAGE_FALLBACK", what + " failed " + reason + " (" + why
                         + "); trying " + other.name().toLowerCase() + " instead");
                 return Optional.of(now);

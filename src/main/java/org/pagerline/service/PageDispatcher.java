@@ -573,42 +573,52 @@ public final class PageDispatcher {
         return Optional.of(claimed(carrier, text, now));
     }
 
-    /** At most this many notices in one digest (one claim writes a line on each one's ticket). */
-    static final int MAX_DIGEST = 500;
+    /** At most this many notices in one digest (one claim, under the claim lock, writes a line on each one's ticket). */
+    static final int MAX_DIGEST = 200;
 
     /**
-     * A notice that may go by SMS (its phone is within the rate limit) carries every other notice
-     * waiting for that phone, due now or deferred by the limit, as ONE text (a digest; at most
-     * {@link #MAX_DIGEST}). In an outage the limit holds back thousands of them ("left ANOTHER urgent
-     * message"): one at a time, 10 per 10 minutes, they took days to go out. The digest counts as one
-     * message against the limit. If it fails it is retried in the same words, or falls back to voice
-     * with the notices it carries; only when no channel is left do they go again on their own
-     * ({@link DeliveryOutcomes#failed}).
+     * A notice that may go by SMS (its phone is within the rate limit), with every other notice
+     * waiting for that phone by SMS, due now or deferred by the limit: ONE text, a digest. In an
+     * outage the limit holds back thousands of them ("left ANOTHER urgent message"): one at a time,
+     * 10 per 10 minutes, they took days to go out. The digest is a page of its own (no incident: it
+     * speaks for several), which carries the notices (at most {@link #MAX_DIGEST}) and counts as one
+     * message against the limit; the notices keep their own words, so a digest that fails lets each
+     * go again on its own schedule ({@link DeliveryOutcomes#failed}). A notice whose earlier
+     * hand-over has an unknown outcome goes alone, as it was (the provider is asked for it by its words).
      */
     private Optional<Page> claimNotices(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
-        if (!s.pages().claim(p.id(), PageState.PENDING, null, now)) {
-            return Optional.empty();
-        }
-        if (p.attempts() > 0 && !s.pages().carriedBy(p.id()).isEmpty()) {
-            return Optional.of(claimed(p, now));   // a digest's retry: the same words, the same notices
+        boolean unknownOutcome = p.attempts() > 0 && s.pages().unconfirmedSince(p.id()).isPresent();
+        List<Page> waiting = unknownOutcome ? List.of() : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), MAX_DIGEST - 1);
+        if (waiting.isEmpty()) {
+            return s.pages().claim(p.id(), PageState.PENDING, null, now) ? Optional.of(claimed(p, now)) : Optional.empty();
         }
         List<Page> all = new ArrayList<>(List.of(p));
-        for (Page m : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), MAX_DIGEST - 1)) {
-            if (s.pages().carry(m.id(), p.id(), now)) {
-                all.add(m);
+        all.addAll(waiting);
+        Page digest = Page.pending(0, p.ticketId(), p.technicianId(), p.technicianName(), Channel.SMS, p.to(),
+                PageKind.NOTICE, p.replyCode(), PageTexts.digest(all), Page.OTHER_STEP, 0, false, now);
+        long id = s.pages().insert(digest);
+        if (!s.pages().claim(id, PageState.PENDING, null, now)) {
+            return Optional.empty();
+        }
+        List<Page> in = new ArrayList<>();
+        for (Page m : all) {
+            if (s.pages().carry(m.id(), id, now)) {
+                in.add(m);
                 carried.add(m.id());
             }
         }
-        if (all.size() == 1) {
-            return Optional.of(claimed(p, now));
+        String text = in.size() == all.size() ? digest.text() : PageTexts.digest(in);
+        if (in.size() != all.size()) {
+            s.pages().rewrite(id, text);
         }
-        String text = PageTexts.digest(all);
-        s.pages().rewrite(p.id(), text);
-        for (Page m : all.subList(1, all.size())) {
+        for (Page m : in) {
             s.tickets().addEvent(m.ticketId(), now, "PAGE_BUNDLED", DeliveryOutcomes.describe(m) + " goes out inside page "
-                    + p.id() + " (one text for " + all.size() + " notices)");
+                    + id + " (one text for " + in.size() + " notices)");
         }
-        return Optional.of(claimed(p, text, now));
+        Page sent = new Page(id, 0, digest.ticketId(), digest.technicianId(), digest.technicianName(), digest.channel(),
+                digest.to(), digest.kind(), digest.replyCode(), text, digest.step(), digest.cycle(), digest.fallback(),
+                PageState.PENDING, 0, now, now, null, null, null, null);
+        return Optional.of(claimed(sent, text, now));
     }
 
     /**

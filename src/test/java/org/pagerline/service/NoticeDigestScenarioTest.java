@@ -50,8 +50,11 @@ class NoticeDigestScenarioTest {
         return jane;
     }
 
-    @Test
-    void noticesHeldByTheLimitGoAsOneTextWhenThePhoneMayBeTextedAgain() {
+    /**
+     * Jane's and Omar's incidents, both taken by Pat, then both callers again (Jane twice): three
+     * notices held back, Pat's phone at its limit since minute 1. Returns {jane, omar}.
+     */
+    private long[] threeNoticesHeldFromJaneAndOmar() {
         long jane = janeTakenByPat();
         long omar = h.voicemailFrom(OMAR, "Omar Haddad", "Zeta", Priority.P2);
         h.after(Duration.ofMinutes(1));               // urgent: past the limit, once the bundle gap allows
@@ -63,7 +66,14 @@ class NoticeDigestScenarioTest {
         h.pass();
         h.expectNothingElse();                        // Pat's phone is at its limit: all three held back
         assertEquals(3, notices(jane).size() + notices(omar).size());
+        return new long[] {jane, omar};
+    }
 
+    @Test
+    void noticesHeldByTheLimitGoAsOneTextWhenThePhoneMayBeTextedAgain() {
+        long[] ids = threeNoticesHeldFromJaneAndOmar();
+        long jane = ids[0];
+        long omar = ids[1];
         h.after(Duration.ofMinutes(10));              // the window has moved past the pages of minute 1
         var digest = h.expectSms(PAT, "pagerline: 3 notices: ");
         String text = digest.page().text();
@@ -73,7 +83,8 @@ class NoticeDigestScenarioTest {
         List<Page> all = new java.util.ArrayList<>(notices(jane));
         all.addAll(notices(omar));
         assertTrue(all.stream().allMatch(p -> p.state() == PageState.SENT), all.toString());
-        assertEquals(2, h.tx.inTransaction(s -> s.pages().carriedBy(digest.page().pageId())).size());
+        assertEquals(3, h.tx.inTransaction(s -> s.pages().carriedBy(digest.page().pageId())).size(),
+                "the digest is a page of its own, carrying the three");
         assertTrue(h.incidents.show(omar).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_BUNDLED")
                 && e.detail().contains("one text for 3 notices")), "the carried notice says where it went");
 
@@ -86,6 +97,24 @@ class NoticeDigestScenarioTest {
     }
 
     @Test
+    void aCallBackWhileADigestsNoticesWaitForTheirRetryCancelsThatCallersNoticesOnly() {
+        long[] ids = threeNoticesHeldFromJaneAndOmar();
+        long jane = ids[0];
+        long omar = ids[1];
+        h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
+        h.after(Duration.ofMinutes(10));
+        h.expectSms(PAT, "pagerline: 3 notices: ");   // fails: each notice waits for its own retry
+        h.sms(PAT, jane + "c");                       // meanwhile Jane is called back: her notices are moot
+        h.after(PagingHarness.BACKOFF);
+        var omars = h.expectSms(PAT, "Omar Haddad (Zeta) left ANOTHER urgent message");
+        assertFalse(omars.page().text().contains("notices"), "Omar's notice alone: " + omars.page().text());
+        h.after(Duration.ofMinutes(5));
+        h.expectNothingElse();
+        assertTrue(notices(jane).stream().allMatch(p -> p.state() == PageState.CANCELLED), notices(jane).toString());
+        h.incidents.resolve(omar);
+    }
+
+    @Test
     void aDigestThatFailsIsSentAgainInTheSameWordsNeverAsSeparateTexts() {
         long jane = janeTakenByPat();
         h.voicemail(Priority.P3);
@@ -94,19 +123,18 @@ class NoticeDigestScenarioTest {
         h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
         h.after(Duration.ofMinutes(10));
         var failed = h.expectSms(PAT, "pagerline: 2 notices: ");
-        h.after(PagingHarness.BACKOFF);               // its retry: the same text, with the notice it carries
+        h.after(PagingHarness.BACKOFF);               // each notice's retry: together again, in the same words
         var again = h.expectSms(PAT, "pagerline: 2 notices: ");
         assertEquals(failed.page().text(), again.page().text());
-        assertEquals(failed.page().pageId(), again.page().pageId());
-        assertEquals(2, again.page().attempt());
         h.after(Duration.ofMinutes(5));
         h.expectNothingElse();                        // neither notice went again on its own
-        assertTrue(notices(jane).stream().allMatch(p -> p.state() == PageState.SENT), notices(jane).toString());
+        assertTrue(notices(jane).stream().allMatch(p -> p.state() == PageState.SENT && p.attempts() == 2),
+                notices(jane).toString());
         h.incidents.resolve(jane);
     }
 
     @Test
-    void aDigestTheProviderRefusesForGoodIsSaidByVoiceOnce() {
+    void aDigestRefusedForGoodLetsItsNoticesFallBackToVoiceAsEachWouldAlone() {
         long jane = janeTakenByPat();
         h.voicemail(Priority.P3);
         h.voicemail(Priority.P3);
@@ -115,17 +143,14 @@ class NoticeDigestScenarioTest {
         h.after(Duration.ofMinutes(10));
         h.expectSms(PAT, "pagerline: 2 notices: ");   // refused for good...
         h.pass();
-        var call = h.expectCall(PAT);                 // ...so the same words go by voice, once
-        assertTrue(call.page().text().startsWith("pagerline: 2 notices: "), call.page().text());
-        assertEquals(1, h.tx.inTransaction(s -> s.pages().carriedBy(call.page().pageId())).size(),
-                "the call carries the other notice");
+        h.expectCall(PAT);                            // ...so Pat hears it by voice (one call for the incident's notices)
         h.after(Duration.ofMinutes(5));
         h.expectNothingElse();
         h.incidents.resolve(jane);
     }
 
     @Test
-    void aDigestThatCannotGoByAnyChannelLetsItsNoticesGoAgain() {
+    void aDigestThatCannotGoByAnyChannelLeavesNoNoticeMarkedSent() {
         long jane = janeTakenByPat();
         h.voicemail(Priority.P3);
         h.voicemail(Priority.P3);
@@ -133,14 +158,12 @@ class NoticeDigestScenarioTest {
         h.phones.script(Channel.SMS, PAT, SendResult.permanent("21610", "recipient sent STOP"));
         h.phones.script(Channel.VOICE, PAT, SendResult.permanent("404", "no such number"));
         h.after(Duration.ofMinutes(10));
-        long digest = h.expectSms(PAT, "pagerline: 2 notices: ").page().pageId();
+        h.expectSms(PAT, "pagerline: 2 notices: ");
         h.pass();
         h.expectCall(PAT);                            // refused too, and texts are off: no channel left
-        List<Page> mine = notices(jane);
-        assertEquals(PageState.FAILED, mine.stream().filter(p -> p.id() == digest).findFirst().orElseThrow().state());
-        assertTrue(mine.stream().anyMatch(p -> p.id() != digest && p.channel() == Channel.SMS
-                && p.state() == PageState.PENDING), "the notice it carried is not left as sent: " + mine);
-        h.phones.drain();
+        h.after(Duration.ofMinutes(5));
+        h.expectNothingElse();
+        assertTrue(notices(jane).stream().allMatch(p -> p.state() == PageState.FAILED), notices(jane).toString());
         h.incidents.resolve(jane);
     }
 }

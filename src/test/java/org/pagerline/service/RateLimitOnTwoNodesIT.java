@@ -1,6 +1,7 @@
 package org.pagerline.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -119,6 +120,64 @@ class RateLimitOnTwoNodesIT {
                 assertEquals(Map.of("PENDING", PHONES * (NOTICES_EACH - LIMIT), "SENT", PHONES * LIMIT), states,
                         "the handed-over pages are SENT, every other one deferred past the window");
             }
+        }
+    }
+
+    @Test
+    void twoNodesPassingAtOnceSendTheNoticesWaitingForAPhoneAsOneDigestOnce() throws Exception {
+        MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
+        try (PgSchema pg = PgSchema.fresh(); Database a = Database.open(pg.config()); Database b = Database.open(pg.config())) {
+            Transactions txA = new JdbcTransactions(a.dataSource());
+            long ticket = new TicketService(txA, clock).openOrReuse(TicketSource.PHONE, "+12045559000", "Caller", "Acme",
+                    Duration.ZERO).id();
+            long incident = new IncidentService(txA, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { })
+                    .openFromVoicemail(new VoicemailIncident(ticket, org.pagerline.core.ticket.Priority.P3, "+12045559000",
+                            "Caller", "Acme", "+12045559000", "rec", clock.instant()));
+            txA.run(s -> s.pages().forIncident(incident).forEach(p -> s.pages().markFailed(p.id(), "not this test's")));
+            Instant now = clock.instant();
+            txA.run(s -> {
+                for (int phone = 0; phone < PHONES; phone++) {
+                    for (int n = 0; n < NOTICES_EACH; n++) {
+                        s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
+                                PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP, 0,
+                                false, PageState.PENDING, 0, now, now, null, null, null, null));
+                    }
+                }
+            });
+            RecordingPageChannel phonesA = new RecordingPageChannel(clock);
+            RecordingPageChannel phonesB = new RecordingPageChannel(clock);
+            ExecutorService senders = Executors.newFixedThreadPool(8);
+            ExecutorService nodes = Executors.newFixedThreadPool(2);
+            try {
+                PageDispatcher nodeA = dispatcher(txA, clock, phonesA, senders);
+                PageDispatcher nodeB = dispatcher(new JdbcTransactions(b.dataSource()), clock, phonesB, senders);
+                for (int round = 0; round < 3; round++) {
+                    CountDownLatch go = new CountDownLatch(1);
+                    Future<Integer> fa = nodes.submit(() -> { go.await(); return nodeA.dispatchDue(); });
+                    Future<Integer> fb = nodes.submit(() -> { go.await(); return nodeB.dispatchDue(); });
+                    go.countDown();
+                    fa.get(60, TimeUnit.SECONDS);
+                    fb.get(60, TimeUnit.SECONDS);
+                    clock.advance(Duration.ofSeconds(30));
+                }
+            } finally {
+                nodes.shutdownNow();
+                senders.shutdownNow();
+            }
+            Map<String, Integer> perPhone = new TreeMap<>();
+            for (RecordingPageChannel.Sent s : all(phonesA, phonesB)) {
+                perPhone.merge(s.page().to(), 1, Integer::sum);
+                assertTrue(s.page().text().startsWith("pagerline: " + NOTICES_EACH + " notices: notice 0 to phone"), s.toString());
+            }
+            Map<String, Integer> expected = new TreeMap<>();
+            for (int phone = 0; phone < PHONES; phone++) {
+                expected.put(phone(phone), 1);
+            }
+            assertEquals(expected, perPhone, "one text per phone, both nodes together");
+            Map<String, Integer> states = new TreeMap<>();
+            txA.run(s -> s.pages().forIncident(incident).stream().filter(p -> p.kind() == PageKind.NOTICE)
+                    .forEach(p -> states.merge(p.state().name(), 1, Integer::sum)));
+            assertEquals(Map.of("SENT", PHONES * NOTICES_EACH), states, "every notice carried by its phone's digest");
         }
     }
 

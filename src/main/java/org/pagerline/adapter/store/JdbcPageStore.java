@@ -211,11 +211,6 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public void moveCarried(long fromCarrier, long toCarrier) {
-        db.update("UPDATE pages SET bundle_of=? WHERE bundle_of=? AND state='SENT'", toCarrier, fromCarrier);
-    }
-
-    @Override
     public int releaseCarried(long carrierId, Instant at) {
         return db.update("UPDATE pages SET state='PENDING', bundle_of=NULL, claimed_at=NULL, sent_at=NULL, next_attempt_at=?"
                 + " WHERE bundle_of=? AND state='SENT'", at, carrierId);

@@ -82,9 +82,6 @@ public interface PageStore {
      */
     boolean carry(long pageId, long carrierId, Instant at);
 
-    /** The pages carried by {@code fromCarrier} are carried by {@code toCarrier} (a digest's fallback to voice). */
-    void moveCarried(long fromCarrier, long toCarrier);
-
     /** The pages carried by a page whose hand-over failed go back to PENDING at {@code at}; returns how many. */
     int releaseCarried(long carrierId, Instant at);
 
