@@ -62,10 +62,19 @@ final class DeliveryOutcomes {
      * so: a retry after the back-off (then a digest again, in the same words), its fallback to voice
      * once its attempts are spent or the failure is for good, or nothing if it is no longer wanted
      * (its caller was called back meanwhile). Nothing waits on the failed digest, so a call-back or
-     * a resolve finds the notices it must cancel.
+     * a resolve finds the notices it must cancel. A digest whose outcome is unknown is the exception:
+     * it is retried itself (the provider is asked first), since the phone may already have it.
      */
     private Optional<Instant> digestFailed(Stores s, Page digest, List<Page> carried, DeliveryPolicy.Failure failure,
             String why, Instant now) {
+        if (s.pages().unconfirmedSince(digest.id()).isPresent()) {
+            // its outcome is unknown: the phone may have it. It is retried itself, asking the
+            // provider first, with its notices; let go only once its attempts are spent.
+            Optional<Instant> retry = decide(s, digest, failure, why, now);
+            if (retry.isPresent()) {
+                return retry;
+            }
+        }
         s.pages().markFailed(digest.id(), why);
         s.tickets().addEvent(digest.ticketId(), now, "PAGE_FAILED", describe(digest) + ", one text for "
                 + carried.size() + " notices, failed (" + why + "); each notice goes again on its own schedule");

@@ -584,11 +584,13 @@ public final class PageDispatcher {
      * speaks for several), which carries the notices (at most {@link #MAX_DIGEST}) and counts as one
      * message against the limit; the notices keep their own words, so a digest that fails lets each
      * go again on its own schedule ({@link DeliveryOutcomes#failed}). A notice whose earlier
-     * hand-over has an unknown outcome goes alone, as it was (the provider is asked for it by its words).
+     * hand-over has an unknown outcome goes alone, as it was (the provider is asked for it by its
+     * words), and so does a digest retried after an unknown outcome.
      */
     private Optional<Page> claimNotices(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
-        boolean unknownOutcome = p.attempts() > 0 && s.pages().unconfirmedSince(p.id()).isPresent();
-        List<Page> waiting = unknownOutcome ? List.of() : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), MAX_DIGEST - 1);
+        boolean alone = s.pages().unconfirmedSince(p.id()).isPresent()
+                || p.attempts() > 0 && !s.pages().carriedBy(p.id()).isEmpty();
+        List<Page> waiting = alone ? List.of() : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), now, MAX_DIGEST - 1);
         if (waiting.isEmpty()) {
             return s.pages().claim(p.id(), PageState.PENDING, null, now) ? Optional.of(claimed(p, now)) : Optional.empty();
         }
@@ -606,6 +608,10 @@ public final class PageDispatcher {
                 in.add(m);
                 carried.add(m.id());
             }
+        }
+        if (in.isEmpty()) {   // a call-back cancelled them between the read and the carry
+            s.pages().markFailed(id, "nothing left to carry: its notices were settled meanwhile");
+            return Optional.empty();
         }
         String text = in.size() == all.size() ? digest.text() : PageTexts.digest(in);
         if (in.size() != all.size()) {

@@ -144,6 +144,9 @@ final class PageTexts {
      * | LATE ticket 9: ..."
      */
     static String digest(java.util.List<Page> notices) {
+        if (notices.size() == 1) {
+            return notices.get(0).text();
+        }
         java.util.Map<String, Integer> said = new java.util.LinkedHashMap<>();
         for (Page p : notices) {
             String t = p.text() == null ? "" : p.text().strip();

@@ -134,6 +134,45 @@ class NoticeDigestScenarioTest {
     }
 
     @Test
+    void aDigestWhoseOutcomeIsUnknownIsRetriedItselfAfterAskingTheProvider() {
+        long jane = janeTakenByPat();
+        h.voicemail(Priority.P3);
+        h.voicemail(Priority.P3);
+        h.pass();
+        h.phones.script(Channel.SMS, PAT, SendResult.unknown("no answer from the provider in 10 s"));
+        h.after(Duration.ofMinutes(10));
+        var first = h.expectSms(PAT, "pagerline: 2 notices: ");   // the phone may have it
+        h.after(PagingHarness.BACKOFF);
+        var again = h.expectSms(PAT, "pagerline: 2 notices: ");   // the provider had no record: the same page again
+        assertEquals(first.page().pageId(), again.page().pageId());
+        assertEquals(2, again.page().attempt());
+        h.after(Duration.ofMinutes(5));
+        h.expectNothingElse();                        // never the notices again beside it
+        assertEquals(2, h.tx.inTransaction(s -> s.pages().carriedBy(again.page().pageId())).size());
+        h.incidents.resolve(jane);
+    }
+
+    @Test
+    void aNoticeWaitingOutItsRetryBackOffIsNotCarriedEarlyByANewOne() {
+        long jane = janeTakenByPat();
+        h.voicemail(Priority.P3);
+        h.voicemail(Priority.P3);
+        h.pass();
+        h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
+        h.after(Duration.ofMinutes(10));
+        h.expectSms(PAT, "pagerline: 2 notices: ");   // fails: both wait 30 s for their retry
+        h.voicemail(Priority.P3);                     // a new notice at once: it goes, alone
+        h.pass();
+        var alone = h.expectSms(PAT, "ANOTHER urgent message");
+        assertFalse(alone.page().text().contains("notices"), alone.page().text());
+        long backingOff = notices(jane).stream().filter(p -> p.state() == PageState.PENDING && p.attempts() == 1
+                && p.nextAttemptAt().isAfter(h.clock.instant())).count();
+        assertEquals(2, backingOff, "the two keep their back-off: " + notices(jane));
+        h.phones.drain();
+        h.incidents.resolve(jane);
+    }
+
+    @Test
     void aDigestRefusedForGoodLetsItsNoticesFallBackToVoiceAsEachWouldAlone() {
         long jane = janeTakenByPat();
         h.voicemail(Priority.P3);

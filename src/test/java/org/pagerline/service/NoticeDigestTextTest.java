@@ -28,6 +28,12 @@ class NoticeDigestTextTest {
     }
 
     @Test
+    void aDigestOfOneNoticeIsThatNoticesOwnWords() {
+        assertEquals("pagerline P1 ticket 7: Jane left ANOTHER urgent message.",
+                PageTexts.digest(List.of(notice("pagerline P1 ticket 7: Jane left ANOTHER urgent message."))));
+    }
+
+    @Test
     void anOutagesBacklogFitsOneTextAndCountsWhatItLeavesToTheConsole() {
         List<Page> backlog = new ArrayList<>();
         for (int ticket = 1; ticket <= 400; ticket++) {

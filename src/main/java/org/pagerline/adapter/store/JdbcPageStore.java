@@ -196,12 +196,13 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, int max) {
+    public List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, Instant now, int max) {
         return db.list("SELECT " + COLS + " FROM pages p WHERE to_number=? AND channel=? AND state='PENDING' AND id<>?"
-                + " AND kind='NOTICE' AND step_no<>" + Page.TAKEN_STEP
+                + " AND kind='NOTICE' AND step_no<>" + Page.TAKEN_STEP + " AND (attempts=0 OR next_attempt_at<=?)"
                 + " AND NOT EXISTS (SELECT 1 FROM unconfirmed_sends u WHERE u.page_id=p.id)"
                 + " AND NOT EXISTS (SELECT 1 FROM pages c WHERE c.bundle_of=p.id)"
-                + " ORDER BY id FETCH FIRST " + Math.max(1, max) + " ROWS ONLY", JdbcPageStore::row, to, channel, otherThanPage);
+                + " ORDER BY id FETCH FIRST " + Math.max(1, max) + " ROWS ONLY", JdbcPageStore::row, to, channel, otherThanPage,
+                now);
     }
 
     @Override

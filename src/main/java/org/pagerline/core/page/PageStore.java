@@ -70,11 +70,11 @@ public interface PageStore {
 
     /**
      * What a digest carries: PENDING notices that can wait (not who-took-it) to {@code to} on
-     * {@code channel}, other than {@code otherThanPage}, due or deferred, oldest first, at most
-     * {@code max}; none with a hand-over whose outcome is unknown, none carrying others (a digest
-     * waiting for its retry).
+     * {@code channel}, other than {@code otherThanPage}, due at {@code now} or deferred by the rate
+     * limit (never tried: a retry keeps its back-off), oldest first, at most {@code max}; none with a
+     * hand-over whose outcome is unknown, none carrying others (a digest waiting for its retry).
      */
-    List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, int max);
+    List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, Instant now, int max);
 
     /**
      * A PENDING page goes out inside page {@code carrierId} (a bundle): SENT, handed over at
