@@ -50,6 +50,15 @@ class NoticeDigestScenarioTest {
         return jane;
     }
 
+    /** Jane, her incident taken by Pat, calls twice more: two notices held back by Pat's limit. */
+    private long twoNoticesHeldFromJane() {
+        long jane = janeTakenByPat();
+        h.voicemail(Priority.P3);
+        h.voicemail(Priority.P3);
+        h.pass();
+        return jane;
+    }
+
     /**
      * Jane's and Omar's incidents, both taken by Pat, then both callers again (Jane twice): three
      * notices held back, Pat's phone at its limit since minute 1. Returns {jane, omar}.
@@ -116,10 +125,7 @@ class NoticeDigestScenarioTest {
 
     @Test
     void aDigestThatFailsIsSentAgainInTheSameWordsNeverAsSeparateTexts() {
-        long jane = janeTakenByPat();
-        h.voicemail(Priority.P3);
-        h.voicemail(Priority.P3);
-        h.pass();
+        long jane = twoNoticesHeldFromJane();
         h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
         h.after(Duration.ofMinutes(10));
         var failed = h.expectSms(PAT, "pagerline: 2 notices: ");
@@ -135,10 +141,7 @@ class NoticeDigestScenarioTest {
 
     @Test
     void aDigestWhoseOutcomeIsUnknownIsRetriedItselfAfterAskingTheProvider() {
-        long jane = janeTakenByPat();
-        h.voicemail(Priority.P3);
-        h.voicemail(Priority.P3);
-        h.pass();
+        long jane = twoNoticesHeldFromJane();
         h.phones.script(Channel.SMS, PAT, SendResult.unknown("no answer from the provider in 10 s"));
         h.after(Duration.ofMinutes(10));
         var first = h.expectSms(PAT, "pagerline: 2 notices: ");   // the phone may have it
@@ -154,10 +157,7 @@ class NoticeDigestScenarioTest {
 
     @Test
     void aNoticeWaitingOutItsRetryBackOffIsNotCarriedEarlyByANewOne() {
-        long jane = janeTakenByPat();
-        h.voicemail(Priority.P3);
-        h.voicemail(Priority.P3);
-        h.pass();
+        long jane = twoNoticesHeldFromJane();
         h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
         h.after(Duration.ofMinutes(10));
         h.expectSms(PAT, "pagerline: 2 notices: ");   // fails: both wait 30 s for their retry
@@ -174,10 +174,7 @@ class NoticeDigestScenarioTest {
 
     @Test
     void aDigestRefusedForGoodLetsItsNoticesFallBackToVoiceAsEachWouldAlone() {
-        long jane = janeTakenByPat();
-        h.voicemail(Priority.P3);
-        h.voicemail(Priority.P3);
-        h.pass();
+        long jane = twoNoticesHeldFromJane();
         h.phones.script(Channel.SMS, PAT, SendResult.permanent("21610", "recipient sent STOP"));
         h.after(Duration.ofMinutes(10));
         h.expectSms(PAT, "pagerline: 2 notices: ");   // refused for good...
@@ -190,10 +187,7 @@ class NoticeDigestScenarioTest {
 
     @Test
     void aDigestThatCannotGoByAnyChannelLeavesNoNoticeMarkedSent() {
-        long jane = janeTakenByPat();
-        h.voicemail(Priority.P3);
-        h.voicemail(Priority.P3);
-        h.pass();
+        long jane = twoNoticesHeldFromJane();
         h.phones.script(Channel.SMS, PAT, SendResult.permanent("21610", "recipient sent STOP"));
         h.phones.script(Channel.VOICE, PAT, SendResult.permanent("404", "no such number"));
         h.after(Duration.ofMinutes(10));

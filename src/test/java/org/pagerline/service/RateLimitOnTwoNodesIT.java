@@ -48,56 +48,92 @@ class RateLimitOnTwoNodesIT {
     private static final int NOTICES_EACH = 8;
     private static final int LIMIT = 3;
 
-    @Test
-    void twoNodesPassingAtOnceHandAtMostTheLimitToEachPhoneAndDeferTheRestOnce() throws Exception {
-        MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
-        try (PgSchema pg = PgSchema.fresh(); Database a = Database.open(pg.config()); Database b = Database.open(pg.config())) {
-            Transactions txA = new JdbcTransactions(a.dataSource());
-            long ticket = new TicketService(txA, clock).openOrReuse(TicketSource.PHONE, "+12045559000", "Caller", "Acme",
+    /**
+     * Two nodes on one fresh PostgreSQL schema, each with its dispatcher and its recording phones,
+     * and an incident nobody is on call for (no urgent page of its own) for the notices.
+     */
+    private static final class TwoNodes implements AutoCloseable {
+        final MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
+        final RecordingPageChannel phonesA = new RecordingPageChannel(clock);
+        final RecordingPageChannel phonesB = new RecordingPageChannel(clock);
+        final ExecutorService senders = Executors.newFixedThreadPool(8);
+        final ExecutorService nodes = Executors.newFixedThreadPool(2);
+        final PgSchema pg;
+        final Database a;
+        final Database b;
+        final Transactions txA;
+        final long ticket;
+        final long incident;
+        final PageDispatcher nodeA;
+        final PageDispatcher nodeB;
+
+        TwoNodes() throws java.sql.SQLException {
+            pg = PgSchema.fresh();
+            a = Database.open(pg.config());
+            b = Database.open(pg.config());
+            txA = new JdbcTransactions(a.dataSource());
+            ticket = new TicketService(txA, clock).openOrReuse(TicketSource.PHONE, "+12045559000", "Caller", "Acme",
                     Duration.ZERO).id();
-            // an incident nobody is on call for (no urgent page of its own): the notices' incident
-            long incident = new IncidentService(txA, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { })
+            long id = new IncidentService(txA, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { })
                     .openFromVoicemail(new VoicemailIncident(ticket, org.pagerline.core.ticket.Priority.P3, "+12045559000",
                             "Caller", "Acme", "+12045559000", "rec", clock.instant()));
-            txA.run(s -> s.pages().forIncident(incident).forEach(p -> s.pages().markFailed(p.id(), "not this test's")));
+            incident = id;
+            txA.run(s -> s.pages().forIncident(id).forEach(p -> s.pages().markFailed(p.id(), "not this test's")));
+            nodeA = dispatcher(txA, clock, phonesA, senders);
+            nodeB = dispatcher(new JdbcTransactions(b.dataSource()), clock, phonesB, senders);
+        }
 
-            RecordingPageChannel phonesA = new RecordingPageChannel(clock);
-            RecordingPageChannel phonesB = new RecordingPageChannel(clock);
-            ExecutorService senders = Executors.newFixedThreadPool(8);
-            ExecutorService nodes = Executors.newFixedThreadPool(2);
-            try {
-                PageDispatcher nodeA = dispatcher(txA, clock, phonesA, senders);
-                PageDispatcher nodeB = dispatcher(new JdbcTransactions(b.dataSource()), clock, phonesB, senders);
-                for (int round = 0; round < 10; round++) {   // a pass whose batch is all deferrals ends; the next goes on
-                    if (round < NOTICES_EACH) {
-                        // a new notice to each phone each round: all the notices waiting for a phone go as one
-                        // text, so each round that finds room hands one text to each phone
-                        int n = round;
-                        Instant now = clock.instant();
-                        txA.run(s -> {
-                            for (int phone = 0; phone < PHONES; phone++) {
-                                s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
-                                        PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP,
-                                        0, false, PageState.PENDING, 0, now, now, null, null, null, null));
-                            }
-                        });
-                    }
-                    CountDownLatch go = new CountDownLatch(1);
-                    Future<Integer> fa = nodes.submit(() -> { go.await(); return nodeA.dispatchDue(); });
-                    Future<Integer> fb = nodes.submit(() -> { go.await(); return nodeB.dispatchDue(); });
-                    go.countDown();
-                    fa.get(60, TimeUnit.SECONDS);
-                    fb.get(60, TimeUnit.SECONDS);
-                    clock.advance(Duration.ofSeconds(30));   // still inside the 10-minute window
+        /** Notice number {@code n} to each phone, due now. */
+        void noticeToEachPhone(int n) {
+            Instant now = clock.instant();
+            txA.run(s -> {
+                for (int phone = 0; phone < PHONES; phone++) {
+                    s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
+                            PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP, 0,
+                            false, PageState.PENDING, 0, now, now, null, null, null, null));
                 }
-            } finally {
-                nodes.shutdownNow();
-                senders.shutdownNow();
-            }
+            });
+        }
 
+        /** Both nodes' claim passes, let go at the same moment; then the clock moves 30 s. */
+        void passBothAtOnce() throws Exception {
+            CountDownLatch go = new CountDownLatch(1);
+            Future<Integer> fa = nodes.submit(() -> { go.await(); return nodeA.dispatchDue(); });
+            Future<Integer> fb = nodes.submit(() -> { go.await(); return nodeB.dispatchDue(); });
+            go.countDown();
+            fa.get(60, TimeUnit.SECONDS);
+            fb.get(60, TimeUnit.SECONDS);
+            clock.advance(Duration.ofSeconds(30));   // still inside the 10-minute window
+        }
+
+        List<RecordingPageChannel.Sent> sent() {
+            return all(phonesA, phonesB);
+        }
+
+        @Override
+        public void close() throws Exception {
+            nodes.shutdownNow();
+            senders.shutdownNow();
+            b.close();
+            a.close();
+            pg.close();
+        }
+    }
+
+    @Test
+    void twoNodesPassingAtOnceHandAtMostTheLimitToEachPhoneAndDeferTheRestOnce() throws Exception {
+        try (TwoNodes two = new TwoNodes()) {
+            for (int round = 0; round < 10; round++) {   // a pass whose batch is all deferrals ends; the next goes on
+                if (round < NOTICES_EACH) {
+                    // a new notice to each phone each round: all the notices waiting for a phone go as one
+                    // text, so each round that finds room hands one text to each phone
+                    two.noticeToEachPhone(round);
+                }
+                two.passBothAtOnce();
+            }
             Map<String, Integer> perPhone = new TreeMap<>();
             Map<Long, Integer> perPage = new HashMap<>();
-            for (RecordingPageChannel.Sent s : all(phonesA, phonesB)) {
+            for (RecordingPageChannel.Sent s : two.sent()) {
                 perPhone.merge(s.page().to(), 1, Integer::sum);
                 perPage.merge(s.page().pageId(), 1, Integer::sum);
             }
@@ -108,9 +144,9 @@ class RateLimitOnTwoNodesIT {
             assertEquals(expected, perPhone, "hand-overs per phone within the window, both nodes together");
             perPage.values().removeIf(n -> n == 1);
             assertEquals(Map.of(), perPage, "pages handed over more than once (page=times)");
-            try (Connection c = pg.connect(); PreparedStatement st = c.prepareStatement(
+            try (Connection c = two.pg.connect(); PreparedStatement st = c.prepareStatement(
                     "SELECT state, COUNT(*) FROM pages WHERE state<>'PENDING' OR next_attempt_at>? GROUP BY state ORDER BY state")) {
-                st.setObject(1, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
+                st.setObject(1, java.time.OffsetDateTime.ofInstant(two.clock.instant(), java.time.ZoneOffset.UTC));
                 Map<String, Integer> states = new TreeMap<>();
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -125,47 +161,15 @@ class RateLimitOnTwoNodesIT {
 
     @Test
     void twoNodesPassingAtOnceSendTheNoticesWaitingForAPhoneAsOneDigestOnce() throws Exception {
-        MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
-        try (PgSchema pg = PgSchema.fresh(); Database a = Database.open(pg.config()); Database b = Database.open(pg.config())) {
-            Transactions txA = new JdbcTransactions(a.dataSource());
-            long ticket = new TicketService(txA, clock).openOrReuse(TicketSource.PHONE, "+12045559000", "Caller", "Acme",
-                    Duration.ZERO).id();
-            long incident = new IncidentService(txA, clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { })
-                    .openFromVoicemail(new VoicemailIncident(ticket, org.pagerline.core.ticket.Priority.P3, "+12045559000",
-                            "Caller", "Acme", "+12045559000", "rec", clock.instant()));
-            txA.run(s -> s.pages().forIncident(incident).forEach(p -> s.pages().markFailed(p.id(), "not this test's")));
-            Instant now = clock.instant();
-            txA.run(s -> {
-                for (int phone = 0; phone < PHONES; phone++) {
-                    for (int n = 0; n < NOTICES_EACH; n++) {
-                        s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
-                                PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP, 0,
-                                false, PageState.PENDING, 0, now, now, null, null, null, null));
-                    }
-                }
-            });
-            RecordingPageChannel phonesA = new RecordingPageChannel(clock);
-            RecordingPageChannel phonesB = new RecordingPageChannel(clock);
-            ExecutorService senders = Executors.newFixedThreadPool(8);
-            ExecutorService nodes = Executors.newFixedThreadPool(2);
-            try {
-                PageDispatcher nodeA = dispatcher(txA, clock, phonesA, senders);
-                PageDispatcher nodeB = dispatcher(new JdbcTransactions(b.dataSource()), clock, phonesB, senders);
-                for (int round = 0; round < 3; round++) {
-                    CountDownLatch go = new CountDownLatch(1);
-                    Future<Integer> fa = nodes.submit(() -> { go.await(); return nodeA.dispatchDue(); });
-                    Future<Integer> fb = nodes.submit(() -> { go.await(); return nodeB.dispatchDue(); });
-                    go.countDown();
-                    fa.get(60, TimeUnit.SECONDS);
-                    fb.get(60, TimeUnit.SECONDS);
-                    clock.advance(Duration.ofSeconds(30));
-                }
-            } finally {
-                nodes.shutdownNow();
-                senders.shutdownNow();
+        try (TwoNodes two = new TwoNodes()) {
+            for (int n = 0; n < NOTICES_EACH; n++) {
+                two.noticeToEachPhone(n);
+            }
+            for (int round = 0; round < 3; round++) {
+                two.passBothAtOnce();
             }
             Map<String, Integer> perPhone = new TreeMap<>();
-            for (RecordingPageChannel.Sent s : all(phonesA, phonesB)) {
+            for (RecordingPageChannel.Sent s : two.sent()) {
                 perPhone.merge(s.page().to(), 1, Integer::sum);
                 assertTrue(s.page().text().startsWith("pagerline: " + NOTICES_EACH + " notices: notice 0 to phone"), s.toString());
             }
@@ -175,7 +179,7 @@ class RateLimitOnTwoNodesIT {
             }
             assertEquals(expected, perPhone, "one text per phone, both nodes together");
             Map<String, Integer> states = new TreeMap<>();
-            txA.run(s -> s.pages().forIncident(incident).stream().filter(p -> p.kind() == PageKind.NOTICE)
+            two.txA.run(s -> s.pages().forIncident(two.incident).stream().filter(p -> p.kind() == PageKind.NOTICE)
                     .forEach(p -> states.merge(p.state().name(), 1, Integer::sum)));
             assertEquals(Map.of("SENT", PHONES * NOTICES_EACH), states, "every notice carried by its phone's digest");
         }
