@@ -542,21 +542,24 @@ public final class CallService implements CallEvents, AutoCloseable {
     /**
      * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
      * (paging). When the ticket's incident still awaits its call-back the call joins it: its
-     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has.
+     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has. Whether it joined is
+     * the incident service's answer, not the read before it: a technician's call-back committed in
+     * between takes the incident out of awaiting, and the call then opens a new one, with its own
+     * promise.
      */
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
         Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(ticketId);
-        boolean joins = awaiting.isPresent();
-        if (!joins) {
-            s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
-                    + " (" + callbackDeadline.toMinutes() + "-minute promise)");
-        }
         tickets.callbackPromised(s, ticketId, now, callbackDeadline);
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
         long id = incidents.openFromVoicemail(s, new VoicemailIncident(t.id(), priority == null ? Priority.P3 : priority,
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), recording, now), t, awaiting);
+        boolean joined = awaiting.isPresent() && id == awaiting.get().id();
+        if (!joined) {
+            s.tickets().addEvent(ticketId, now, "CALLBACK_DUE", "call the caller back by " + now.plus(callbackDeadline)
+                    + " (" + callbackDeadline.toMinutes() + "-minute promise)");
+        }
         // The incident service writes INCIDENT_OPENED itself; the line adds only what it alone knows.
-        if (id > 0 && recording == null && !joins) {
+        if (id > 0 && recording == null && !joined) {
             s.tickets().addEvent(t.id(), now, "PAGING_WITHOUT_MESSAGE", "incident " + id
                     + " pages without a recording: the caller hung up before the message");
         }

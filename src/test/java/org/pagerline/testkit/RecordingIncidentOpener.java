@@ -29,6 +29,27 @@ public final class RecordingIncidentOpener implements IncidentOpener {
         return id;
     }
 
+    /**
+     * As the real opener does with an incident still awaiting its call-back: the voicemail joins it
+     * (its id comes back), unless told the incident stopped awaiting ({@link #incidentsStopAwaiting}).
+     */
+    @Override
+    public long openFromVoicemail(org.pagerline.service.Stores s, VoicemailIncident v, org.pagerline.core.ticket.Ticket t,
+            java.util.Optional<org.pagerline.core.incident.Incident> awaiting) {
+        if (awaiting.isPresent() && !stoppedAwaiting) {
+            opened.add(v);
+            return awaiting.get().id();
+        }
+        return openFromVoicemail(s, v);
+    }
+
+    /** From now on an incident read as awaiting its call-back has been called back by the time the voicemail joins. */
+    public void incidentsStopAwaiting() {
+        stoppedAwaiting = true;
+    }
+
+    private volatile boolean stoppedAwaiting;
+
     public List<VoicemailIncident> opened() {
         return List.copyOf(opened);
     }

@@ -115,6 +115,27 @@ class SupportLineHangUpsNumbersAndAccessTest {
     }
 
     @Test
+    void aSecondUrgentMessageThatOpensANewIncidentIsPromisedItsOwnCallBack() {
+        rig = LineRig.at(OUT_OF_HOURS);
+        Ticket first = rig.tickets.openOrReuse(org.pagerline.core.ticket.TicketSource.PHONE, CALLER, "Jane Doe", "Acme",
+                rig.config.ticketReuseWindow());
+        new org.pagerline.service.IncidentService(rig.tx, rig.clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { })
+                .openFromVoicemail(new VoicemailIncident(first.id(), Priority.P2, CALLER, "Jane Doe", "Acme", CALLER,
+                        "/var/spool/asterisk/pagerline/ticket-1-call-1", rig.clock.instant()));
+        rig.clock.advance(Duration.ofMinutes(10));
+        // read as awaiting its call-back, then called back by a technician before her new message joins it
+        rig.incidents.incidentsStopAwaiting();
+
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "2", "1"));
+
+        TicketService.TicketView t = ticketOf(c);
+        assertEquals(first.id(), t.ticket().id(), "the same ticket");
+        assertEquals(1, rig.incidents.opened().size(), "a new incident");
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("CALLBACK_DUE")),
+                "the new incident's 30-minute promise is on the ticket:\n" + timeline(t));
+    }
+
+    @Test
     void urgentCallerWhoHangsUpWhileThePrimaryRingsIsPagedButWithheldCallerIdGivesNoCallBack() {
         rig = LineRig.at(IN_HOURS);
         rig.primary("Alice Tech", "+12045550100");
