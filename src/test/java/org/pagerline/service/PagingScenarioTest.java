@@ -287,6 +287,21 @@ class PagingScenarioTest {
         }
     }
 
+    @Test
+    void aFirstPassOneWholeCycleLatePagesOnceNotTwice() {
+        try (PagingHarness late = new PagingHarness()) {
+            late.onCall(org.pagerline.core.roster.Role.PRIMARY, "Pat", PAT);
+            late.incidents.setPolicy(List.of("0m PRIMARY"), "1m");
+            long id = late.voicemail(Priority.P3);     // the engine does not get to it until a minute later
+            late.after(Duration.ofMinutes(1));
+            late.expectPaged(PAT, id);
+            late.expectNothingElse();                  // not the missed cycle's page and the current one's together
+            late.after(Duration.ofMinutes(1));
+            late.expectPaged(PAT, id);                 // then once a minute, as the policy says
+            late.incidents.resolve(id);
+        }
+    }
+
     /** At most 2 messages per 10 min to a phone; Pat alone on call, paged again each minute until someone takes it. */
     private static PagingHarness tightWithPat() {
         PagingHarness tight = new PagingHarness(new org.pagerline.core.page.RateLimit(2, Duration.ofMinutes(10)));

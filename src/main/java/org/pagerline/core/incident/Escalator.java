@@ -46,7 +46,10 @@ public final class Escalator {
         if (i.state() == IncidentState.OPEN && isDue(i.nextEscalationAt(), now)) {
             // Catch up on every step that fell due (after a pause or a restart), but never more than one
             // cycle's worth: after a long outage the schedule starts again from now instead of a burst.
-            if (i.nextEscalationAt().plus(policy.cycleLength()).isBefore(now)) {
+            // A whole cycle late, to the instant, is such an outage: else the steps of the cycle missed
+            // and of the one due now both fired, the second on the engine's next look in the same pass,
+            // paging the same people twice at once.
+            if (!i.nextEscalationAt().plus(policy.cycleLength()).isAfter(now)) {
                 i = i.edit().nextEscalationAt(now).build();
             }
             for (int fired = 0; fired < policy.steps().size() && isDue(i.nextEscalationAt(), now); fired++) {

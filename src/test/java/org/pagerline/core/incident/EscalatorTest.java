@@ -69,6 +69,17 @@ class EscalatorTest {
     }
 
     @Test
+    void aPassExactlyOneCycleLatePagesEachStepOnceNotTwice() {
+        EscalationPolicy everyMinute = EscalationPolicy.of(List.of("0m PRIMARY"), "1m");
+        Incident i = open(Priority.P3);                                 // its first step due at T0, decided first at T0+1m
+        Escalator.Decision late = escalator.decide(i, everyMinute, at(1));
+        assertEquals(1, late.due().size());
+        Escalator.Decision sameInstant = escalator.decide(late.incident(), everyMinute, at(1));   // the engine looks again
+        assertTrue(sameInstant.isEmpty(), "paged again at once: " + sameInstant.due());
+        assertEquals(at(2), late.incident().nextEscalationAt());
+    }
+
+    @Test
     void theCallbackTimerRunsOnAfterAnAckAndReachesOwnerLeadAndVp() {
         Incident acked = open(Priority.P3).edit().state(IncidentState.ACKNOWLEDGED).escalation(1, 0, null)
                 .owner(new Incident.Owner(7, "Pat")).acknowledgedAt(at(1)).build();
