@@ -42,9 +42,11 @@ final class DeliveryOutcomes {
 
     /** Returns the instant of a scheduled retry or fallback, if any (so the caller can wake the engine). */
     Optional<Instant> failed(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
-        List<Page> carried = s.pages().carriedBy(page.id());
-        if (!carried.isEmpty() && page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP) {
-            return digestFailed(s, page, carried, failure, why, now);
+        if (page.kind() == PageKind.NOTICE && page.step() != Page.TAKEN_STEP) {   // a digest is such a notice
+            List<Page> carried = s.pages().carriedBy(page.id());
+            if (!carried.isEmpty()) {
+                return digestFailed(s, page, carried, failure, why, now);
+            }
         }
         // the pages it carried (an urgent bundle) did not reach the phone either: they go again on their own
         int released = s.pages().releaseCarried(page.id(), now);
@@ -81,11 +83,10 @@ final class DeliveryOutcomes {
         s.pages().releaseCarried(digest.id(), now);
         Optional<Instant> wake = Optional.empty();
         for (Page m : carried) {
-            Page back = s.pages().find(m.id()).orElse(null);
-            if (back == null || back.state() != PageState.PENDING) {
-                continue;
+            if (m.state() != PageState.SENT) {
+                continue;   // releaseCarried let go only the SENT ones (a carried notice is SENT until then)
             }
-            Optional<Instant> w = decide(s, back, failure, why, now);
+            Optional<Instant> w = decide(s, m, failure, why, now);
             if (w.isPresent() && (wake.isEmpty() || w.get().isBefore(wake.get()))) {
                 wake = w;
             }

@@ -613,18 +613,16 @@ public final class PageDispatcher {
             s.pages().markFailed(id, "nothing left to carry: its notices were settled meanwhile");
             return Optional.empty();
         }
-        String text = in.size() == all.size() ? digest.text() : PageTexts.digest(in);
-        if (in.size() != all.size()) {
+        String text = digest.text();
+        if (in.size() != all.size()) {   // some were settled between the read and the carry
+            text = PageTexts.digest(in);
             s.pages().rewrite(id, text);
         }
         for (Page m : in) {
             s.tickets().addEvent(m.ticketId(), now, "PAGE_BUNDLED", DeliveryOutcomes.describe(m) + " goes out inside page "
                     + id + " (one text for " + in.size() + " notices)");
         }
-        Page sent = new Page(id, 0, digest.ticketId(), digest.technicianId(), digest.technicianName(), digest.channel(),
-                digest.to(), digest.kind(), digest.replyCode(), text, digest.step(), digest.cycle(), digest.fallback(),
-                PageState.PENDING, 0, now, now, null, null, null, null);
-        return Optional.of(claimed(sent, text, now));
+        return Optional.of(claimed(digest.withId(id), text, now));
     }
 
     /**

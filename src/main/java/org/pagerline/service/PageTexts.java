@@ -133,9 +133,6 @@ final class PageTexts {
                 : i.callerNumber() == null ? "unknown caller" : i.callerNumber();
     }
 
-    /** The longest text pagerline sends (a page's words are kept to this many characters). */
-    static final int MAX_TEXT = 1000;
-
     /**
      * One text for the notices waiting for one phone (a digest): how many, then each one's words
      * without the "pagerline" they start with, oldest first, a repeat counted rather than said again.
@@ -161,7 +158,7 @@ final class PageTexts {
             String item = (first ? "" : " | ") + e.getKey() + (e.getValue() > 1 ? " (x" + e.getValue() + ")" : "");
             int after = left - e.getValue();
             String tail = after > 0 ? " | and " + after + " more on the console." : "";
-            if (b.length() + item.length() + tail.length() > MAX_TEXT) {
+            if (b.length() + item.length() + tail.length() > Page.MAX_TEXT) {
                 return b.append(first ? "" : " | ").append("and ").append(left).append(" more on the console.").toString();
             }
             b.append(item);

@@ -41,7 +41,7 @@ class NoticeDigestTextTest {
                     + " call back +1204555" + String.format("%04d", ticket) + ". Reply " + ticket + "c once called."));
         }
         String text = PageTexts.digest(backlog);
-        assertTrue(text.length() <= PageTexts.MAX_TEXT, text.length() + " characters");
+        assertTrue(text.length() <= Page.MAX_TEXT, text.length() + " characters");
         assertTrue(text.startsWith("pagerline: 400 notices: P2 ticket 1: "), text);
         int said = text.split(" \\| ").length - 1;      // the items, less the closing count
         assertTrue(said >= 5, "as many as fit: " + text);

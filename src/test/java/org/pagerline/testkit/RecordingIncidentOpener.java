@@ -11,6 +11,7 @@ public final class RecordingIncidentOpener implements IncidentOpener {
     private final List<VoicemailIncident> opened = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(100);
     private volatile RuntimeException failWith;
+    private volatile boolean stoppedAwaiting;
 
     @Override
     public long openFromVoicemail(VoicemailIncident v) {
@@ -47,8 +48,6 @@ public final class RecordingIncidentOpener implements IncidentOpener {
     public void incidentsStopAwaiting() {
         stoppedAwaiting = true;
     }
-
-    private volatile boolean stoppedAwaiting;
 
     public List<VoicemailIncident> opened() {
         return List.copyOf(opened);

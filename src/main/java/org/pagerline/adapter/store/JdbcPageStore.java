@@ -36,7 +36,7 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public long insert(Page p) {
-        String body = p.text().length() > 1000 ? p.text().substring(0, 997) + "..." : p.text();
+        String body = fit(p.text());
         return db.insert("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
                         + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
                         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -49,7 +49,7 @@ final class JdbcPageStore implements PageStore {
     public void insertAll(List<Page> pages) {
         List<Object[]> rows = new java.util.ArrayList<>(pages.size());
         for (Page p : pages) {
-            String body = p.text().length() > 1000 ? p.text().substring(0, 997) + "..." : p.text();
+            String body = fit(p.text());
             rows.add(new Object[] {p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(),
                 p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), body, p.step(), p.cycle(), p.fallback(),
                 p.state(), p.attempts(), p.createdAt(), p.nextAttemptAt()});
@@ -219,7 +219,7 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public void rewrite(long pageId, String text) {
-        db.update("UPDATE pages SET body=? WHERE id=?", text.length() > 1000 ? text.substring(0, 997) + "..." : text, pageId);
+        db.update("UPDATE pages SET body=? WHERE id=?", fit(text), pageId);
     }
 
     @Override
@@ -241,6 +241,11 @@ final class JdbcPageStore implements PageStore {
     @Override
     public void markFailed(long id, String error) {
         db.update("UPDATE pages SET state='FAILED', last_error=? WHERE id=?", trim(error), id);
+    }
+
+    /** A page's words as the outbox keeps them: at most {@link Page#MAX_TEXT} characters. */
+    private static String fit(String text) {
+        return text.length() > Page.MAX_TEXT ? text.substring(0, Page.MAX_TEXT - 3) + "..." : text;
     }
 
     private static String trim(String s) {

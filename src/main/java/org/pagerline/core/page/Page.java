@@ -24,11 +24,20 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
     /** {@code step} of the notice telling the others who took the incident (kept when the rest is cancelled). */
     public static final int TAKEN_STEP = -2;
 
+    /** The most characters a page's words may have (the outbox keeps no more). */
+    public static final int MAX_TEXT = 1000;
+
     /** A fresh PENDING page due at {@code at}. */
     public static Page pending(long incidentId, long ticketId, Long technicianId, String technicianName, Channel channel,
             String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback, Instant at) {
         return new Page(0, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
                 cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null);
+    }
+
+    /** This page as stored under {@code newId}. */
+    public Page withId(long newId) {
+        return new Page(newId, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
+                cycle, fallback, state, attempts, createdAt, nextAttemptAt, claimedAt, sentAt, providerId, lastError);
     }
 
     /**
