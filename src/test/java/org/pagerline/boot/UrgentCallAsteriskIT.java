@@ -48,6 +48,31 @@ class UrgentCallAsteriskIT {
     }
 
     @Test
+    void aSecondUrgentMessageWhileTheFirstAwaitsItsCallBackJoinsItsIncidentWithOnePromise() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        for (int message = 1; message <= 2; message++) {   // the same caller twice, nobody calling back in between
+            try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                    var call = lab.call(new Sipp.Caller(me)
+                            .when("urgent-or-not").press("1")
+                            .when("priority").press("1")
+                            .when("callback-confirm").press("1")
+                            .when("record").talk(ofSeconds(3)).press("#"))) {
+                call.awaitSuccess(ofSeconds(120));
+                assertTrue(call.event("asterisk-hung-up").isPresent(), "message " + message + " told and said goodbye: "
+                        + call.events());
+            }
+        }
+        Ticket t = lab.ticketOf(me);
+        String timeline = lab.timelineText(me);
+        assertEquals(1, lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).count(),
+                "the second message joins the first's incident:\n" + timeline);
+        assertEquals(1, timeline.lines().filter(l -> l.startsWith("CALLBACK_DUE ")).count(),
+                "one call-back promise, the first message's:\n" + timeline);
+        assertTrue(timeline.contains("VOICEMAIL_AGAIN"), timeline);
+    }
+
+    @Test
     void whenTheTechniciansPhoneAnswersButNobodyPressesOneTheTicketSaysSo() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
