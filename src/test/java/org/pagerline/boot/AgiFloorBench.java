@@ -811,8 +811,9 @@ public final class AgiFloorBench {
                     return;
                 }
                 System.out.printf(Locale.ROOT, "%s %s %d: H2 stores per call %.3f (%d in all), file writes per call %.2f,"
-                        + " written per call %.1f KB%n", t.name(), path.wire(), concurrent, (now[0] - before[0]) / (double) calls,
-                        now[0] - before[0], (now[2] - before[2]) / (double) calls, (now[1] - before[1]) / 1024.0 / calls);
+                        + " written per call %.1f KB (versions %x-%x)%n", t.name(), path.wire(), concurrent,
+                        (now[0] - before[0]) / (double) calls, now[0] - before[0], (now[2] - before[2]) / (double) calls,
+                        (now[1] - before[1]) / 1024.0 / calls, before[0], now[0]);
             }
 
             /** Each live thread's bytes allocated so far, by id (HotSpot's ThreadMXBean; empty elsewhere). */

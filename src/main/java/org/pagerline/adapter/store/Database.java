@@ -75,7 +75,7 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
-                    .javaMigrations(new V2__quartz_tables(), new V16__h2_identity_caches())
+                    .javaMigrations(new V2__quartz_tables(), new V16__h2_identity_caches(), new V23__h2_foreign_key_indexes_not_twice())
                     .load()
                     .migrate();
         } catch (RuntimeException e) {

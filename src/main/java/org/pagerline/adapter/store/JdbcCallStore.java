@@ -67,10 +67,18 @@ final class JdbcCallStore implements CallStore {
 
     @Override
     public List<CallRecord> unfinished(String runPrefix, String except) {
-        String sql = "SELECT " + COLS + " FROM calls WHERE outcome IS NULL AND SUBSTRING(server_run FROM 1 FOR "
-                + runPrefix.length() + ")=?";
-        return except == null ? db.list(sql + " ORDER BY id", JdbcCallStore::row, runPrefix)
-                : db.list(sql + " AND server_run<>? ORDER BY id", JdbcCallStore::row, runPrefix, except);
+        String sql = unfinishedSql(runPrefix.length(), except != null);
+        return except == null ? db.list(sql, JdbcCallStore::row, runPrefix)
+                : db.list(sql, JdbcCallStore::row, runPrefix, except);
+    }
+
+    /**
+     * The live calls of the runs whose name starts with a prefix of this length (less one run):
+     * read through calls_live (outcome), the live calls only, never the ended ones (V22).
+     */
+    static String unfinishedSql(int prefixLength, boolean exceptOne) {
+        return "SELECT " + COLS + " FROM calls WHERE outcome IS NULL AND SUBSTRING(server_run FROM 1 FOR " + prefixLength
+                + ")=?" + (exceptOne ? " AND server_run<>?" : "") + " ORDER BY id";
     }
 
     @Override

@@ -89,10 +89,20 @@ final class JdbcTicketStore implements TicketStore {
         return db.one("SELECT " + COLS + " FROM tickets WHERE id=?", JdbcTicketStore::row, id);
     }
 
+    /**
+     * The caller's open ticket to reuse, read through tickets_caller (caller_number, status): the
+     * caller's open tickets only (one or two), never their closed ones or the lines' churn (V22).
+     */
+    static final String OPEN_BY_CALLER = "SELECT " + COLS + " FROM tickets WHERE caller_number=? AND status='OPEN'"
+            + " AND updated_at>=? ORDER BY updated_at DESC, id DESC";
+
+    /** A ticket's timeline, read by its ticket (on H2 through the foreign key's own index, V23). */
+    static final String TIMELINE = "SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=?"
+            + " ORDER BY occurred_at, id";
+
     @Override
     public Optional<Ticket> findOpenByCaller(String callerNumber, Instant since) {
-        return db.one("SELECT " + COLS + " FROM tickets WHERE caller_number=? AND status='OPEN' AND updated_at>=?"
-                + " ORDER BY updated_at DESC, id DESC", JdbcTicketStore::row, callerNumber, since);
+        return db.one(OPEN_BY_CALLER, JdbcTicketStore::row, callerNumber, since);
     }
 
     @Override
@@ -122,8 +132,7 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public List<TicketEvent> events(long ticketId) {
-        return db.list("SELECT id, ticket_id, occurred_at, kind, detail FROM ticket_events WHERE ticket_id=?"
-                        + " ORDER BY occurred_at, id",
+        return db.list(TIMELINE,
                 rs -> new TicketEvent(rs.getLong("id"), rs.getLong("ticket_id"), Jdbc.instant(rs, "occurred_at"),
                         rs.getString("kind"), rs.getString("detail")), ticketId);
     }
