@@ -314,16 +314,28 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public Optional<Instant> nextPending() {
-        return db.list(NEXT_PENDING, rs -> Jdbc.instant(rs, "next_attempt_at")).stream().findFirst();
+        Instant next = null;
+        for (PageKind kind : PageKind.values()) {
+            Optional<Instant> first = db.list(nextPendingOf(kind), rs -> Jdbc.instant(rs, "next_attempt_at")).stream()
+                    .findFirst();
+            if (first.isPresent() && (next == null || first.get().isBefore(next))) {
+                next = first.get();
+            }
+        }
+        return Optional.ofNullable(next);
     }
 
     /**
-     * The earliest PENDING page's next attempt, read as the first entry of {@code pages_pending}: a
-     * MIN() under a WHERE made H2 read every pending page (thousands held by the bundle gap in an
-     * outage) on every engine pass; ordered by the index's own columns it reads one.
+     * The earliest PENDING page's next attempt of one kind, read as the first entry of its kind in
+     * {@code pages_due_by_kind}: a MIN() under a WHERE made H2 read every pending page (thousands
+     * held by the bundle gap in an outage) on every engine pass; ordered by the index's own columns
+     * it reads one. One read per kind, so that no index of its own (pages_pending, V24) is written
+     * with every page's every change of state.
      */
-    static final String NEXT_PENDING = "SELECT next_attempt_at FROM pages WHERE state='PENDING' AND next_attempt_at IS NOT NULL"
-            + " ORDER BY state, next_attempt_at FETCH FIRST 1 ROWS ONLY";
+    static String nextPendingOf(PageKind kind) {
+        return "SELECT next_attempt_at FROM pages WHERE state='PENDING' AND kind='" + kind.name() + "'"
+                + " AND next_attempt_at IS NOT NULL ORDER BY state, kind, next_attempt_at, id FETCH FIRST 1 ROWS ONLY";
+    }
 
     @Override
     public Optional<Instant> oldestSending() {
