@@ -26,12 +26,15 @@ public final class Database implements AutoCloseable {
     private final DatabaseConfig config;
     private final DatabaseOutage outage;
     private final DataSource guarded;
+    /** On the H2 file: rewrites its sparse chunks while the server runs (null otherwise). */
+    private final H2Housekeeper housekeeper;
 
     private Database(HikariDataSource pool, DatabaseConfig config, DatabaseOutage outage) {
         this.pool = pool;
         this.config = config;
         this.outage = outage;
         this.guarded = new GuardedDataSource(pool, outage);
+        this.housekeeper = config.isH2File() ? H2Housekeeper.start(pool) : null;
     }
 
     public static Database open(DatabaseConfig config) {
@@ -153,6 +156,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (housekeeper != null) {
+            housekeeper.close();
+        }
         outage.close();
         pool.close();
     }
