@@ -34,7 +34,7 @@ public final class Database implements AutoCloseable {
         this.config = config;
         this.outage = outage;
         this.guarded = new GuardedDataSource(pool, outage);
-        this.housekeeper = config.isH2File() ? H2Housekeeper.start(pool) : null;
+        this.housekeeper = config.isH2File() ? H2Housekeeper.start(guarded) : null;
     }
 
     public static Database open(DatabaseConfig config) {
@@ -122,6 +122,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("checking H2 WRITE_DELAY", e);
         }
+    }
+
+    /** The H2 file's housekeeper, or null (tests). */
+    H2Housekeeper h2Housekeeper() {
+        return housekeeper;
     }
 
     public DataSource dataSource() {
