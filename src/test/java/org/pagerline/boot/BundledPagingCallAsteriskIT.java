@@ -155,11 +155,7 @@ class BundledPagingCallAsteriskIT {
      */
     private long urgentMessage(String caller) throws IOException {
         Sipp.Run tech = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), caller);
-        Sipp.Run call = lab.call(new Sipp.Caller(caller)
-                .when("urgent-or-not").press("1")
-                .when("priority").press("2")
-                .when("callback-confirm").press("1")
-                .when("record").talk(ofSeconds(7)).press("#"));
+        Sipp.Run call = lab.call(Sipp.Caller.urgentMessage(caller, "2", ofSeconds(7)));
         callerRuns.add(tech);
         callerRuns.add(call);
         Eventually.await(ofSeconds(120), "an incident on " + caller + "'s ticket",

@@ -93,11 +93,7 @@ class PagingCallAsteriskIT {
     /** An urgent caller nobody answers leaves a 7 s message: the incident that pages Pat and Sam. */
     private Incident urgentMessage(String me) throws IOException {
         try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
-                var call = lab.call(new Sipp.Caller(me)
-                        .when("urgent-or-not").press("1")
-                        .when("priority").press("2")
-                        .when("callback-confirm").press("1")
-                        .when("record").talk(ofSeconds(7)).press("#"))) {
+                var call = lab.call(Sipp.Caller.urgentMessage(me, "2", ofSeconds(7)))) {
             call.awaitSuccess(ofSeconds(120));
         }
         long ticket = lab.ticketOf(me).id();

@@ -111,11 +111,7 @@ class SecondNodeAsteriskIT {
                 var sam = lab.pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1))
                         .thenWaitAtMost(ofSeconds(60)), me)) {
             try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
-                    var call = lab.call(new Sipp.Caller(me)
-                            .when("urgent-or-not").press("1")
-                            .when("priority").press("2")
-                            .when("callback-confirm").press("1")
-                            .when("record").talk(ofSeconds(5)).press("#"))) {
+                    var call = lab.call(Sipp.Caller.urgentMessage(me, "2", ofSeconds(5)))) {
                 call.awaitSuccess(ofSeconds(120));
             }
             // greeted and helped by the second address, the first having refused the connection

@@ -45,6 +45,18 @@ final class Sipp {
             this.number = number;
         }
 
+        /**
+         * The urgent caller of the lab's tests: urgent (1), the priority key, the caller ID confirmed
+         * as the call-back number (1), then a message of {@code talk} ended with #.
+         */
+        static Caller urgentMessage(String number, String priority, Duration talk) {
+            return new Caller(number)
+                    .when("urgent-or-not").press("1")
+                    .when("priority").press(priority)
+                    .when("callback-confirm").press("1")
+                    .when("record").talk(talk).press("#");
+        }
+
         Caller name(String n) {
             name = n;
             return this;

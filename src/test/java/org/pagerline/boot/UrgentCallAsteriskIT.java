@@ -27,11 +27,7 @@ class UrgentCallAsteriskIT {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
         try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
-                var call = lab.call(new Sipp.Caller(me)
-                        .when("urgent-or-not").press("1")
-                        .when("priority").press("1")
-                        .when("callback-confirm").press("1")
-                        .when("record").talk(ofSeconds(7)).press("#"))) {
+                var call = lab.call(Sipp.Caller.urgentMessage(me, "1", ofSeconds(7)))) {
             call.awaitSuccess(ofSeconds(120));
             assertTrue(pat.event("invite").isPresent(), "Pat's phone rang");
             assertTrue(call.event("asterisk-hung-up").isPresent(), "pagerline said goodbye and hung up: " + call.events());
@@ -53,11 +49,7 @@ class UrgentCallAsteriskIT {
         String me = lab.newCaller();
         for (int message = 1; message <= 2; message++) {   // the same caller twice, nobody calling back in between
             try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
-                    var call = lab.call(new Sipp.Caller(me)
-                            .when("urgent-or-not").press("1")
-                            .when("priority").press("1")
-                            .when("callback-confirm").press("1")
-                            .when("record").talk(ofSeconds(3)).press("#"))) {
+                    var call = lab.call(Sipp.Caller.urgentMessage(me, "1", ofSeconds(3)))) {
                 call.awaitSuccess(ofSeconds(120));
                 assertTrue(call.event("asterisk-hung-up").isPresent(), "message " + message + " told and said goodbye: "
                         + call.events());
