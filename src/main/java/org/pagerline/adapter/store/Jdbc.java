@@ -50,10 +50,15 @@ final class Jdbc {
     /** True on PostgreSQL (several nodes may share it), false on H2 (one node). */
     boolean postgres() {
         try {
-            return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            return product(c).contains("postgres");
         } catch (SQLException e) {
             throw new StoreException("database product name", e);
         }
+    }
+
+    /** The database's product name, lower case ("h2", "postgresql"): what the migrations and {@link #postgres} tell apart. */
+    static String product(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
     }
 
     @FunctionalInterface

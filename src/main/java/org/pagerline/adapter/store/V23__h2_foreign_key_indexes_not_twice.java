@@ -2,7 +2,6 @@ package org.pagerline.adapter.store;
 
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -23,7 +22,7 @@ public class V23__h2_foreign_key_indexes_not_twice extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        String product = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        String product = Jdbc.product(context.getConnection());
         if (!product.contains("h2")) {
             return;
         }

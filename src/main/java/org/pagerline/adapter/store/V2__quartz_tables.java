@@ -20,7 +20,7 @@ public class V2__quartz_tables extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws Exception {
-        String product = context.getConnection().getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        String product = Jdbc.product(context.getConnection());
         String script = product.contains("postgres") ? "tables_postgres.sql" : "tables_h2.sql";
         try (Statement st = context.getConnection().createStatement()) {
             for (String sql : statements(script)) {
