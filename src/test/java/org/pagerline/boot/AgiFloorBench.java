@@ -76,6 +76,12 @@ public final class AgiFloorBench {
     static final boolean BY_COMMAND = System.getenv("BENCH_BY_COMMAND") != null;
     /** BENCH_BY_THREAD=1: after each counted run, the CPU per call by thread group, the JVM's own (GC, JIT) too. */
     static final boolean BY_THREAD = System.getenv("BENCH_BY_THREAD") != null;
+    /**
+     * BENCH_SQL_STATS=1 (H2 file): the statements pagerline ran in each counted run, per call, with
+     * H2's own count and time of each ({@code INFORMATION_SCHEMA.QUERY_STATISTICS}): which of them a
+     * call costs most. H2 times each statement as it runs, so the run itself is a little slower.
+     */
+    static final boolean SQL_STATS = System.getenv("BENCH_SQL_STATS") != null;
 
     /**
      * Which command a line is: the verb, and for a variable, an application or a menu the first
@@ -704,6 +710,9 @@ public final class AgiFloorBench {
                         gc0 = BY_THREAD ? gcPauses() : new long[2];
                         vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
                         h2Stores0 = BY_THREAD ? h2Stores() : null;
+                        if (SQL_STATS && counted) {
+                            sqlStats(true);
+                        }
                     }
                     while (placed < concurrent && now >= t0 + placed * 2_000_000L) {
                         place();
@@ -717,6 +726,9 @@ public final class AgiFloorBench {
                     printThreadCpu(threadCpu0, cpu, calls);
                     printAllocated(calls, seconds);
                     printH2Stores(h2Stores0, calls);
+                }
+                if (SQL_STATS && counted) {
+                    printSqlStats(calls);
                 }
                 measuring = false;
                 placing = false;
@@ -780,6 +792,52 @@ public final class AgiFloorBench {
              * WRITE_DELAY=0 one store per commit, less the commits that shared a store) and how much
              * it wrote, both per call: a commit's fixed cost, what batching saves.
              */
+            /** BENCH_SQL_STATS: H2 starts counting afresh ({@code on}), or stops. */
+            private void sqlStats(boolean on) {
+                if (t.pagerline() == null) {
+                    return;
+                }
+                try (Connection c = t.pagerline().connection(); Statement st = c.createStatement()) {
+                    st.execute("SET QUERY_STATISTICS FALSE"); // clears what was counted
+                    if (on) {
+                        st.execute("SET QUERY_STATISTICS_MAX_ENTRIES 100000");
+                        st.execute("SET QUERY_STATISTICS TRUE");
+                    }
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    System.out.println("(statement statistics unavailable: " + e + ")");
+                }
+            }
+
+            /** BENCH_SQL_STATS: the statements of the run by their total time, per call. */
+            private void printSqlStats(long calls) {
+                if (t.pagerline() == null || calls == 0) {
+                    return;
+                }
+                List<String> lines = new ArrayList<>();
+                double count = 0;
+                double ms = 0;
+                try (Connection c = t.pagerline().connection(); Statement st = c.createStatement();
+                        java.sql.ResultSet rs = st.executeQuery("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, SQL_STATEMENT"
+                                + " FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")) {
+                    while (rs.next()) {
+                        count += rs.getLong(1);
+                        ms += rs.getDouble(2);
+                        if (lines.size() < 40) {
+                            String sql = rs.getString(3).replaceAll("\\s+", " ");
+                            lines.add(String.format(Locale.ROOT, "  %6.2f /call  %7.3f ms/call  %s", rs.getLong(1) / (double) calls,
+                                    rs.getDouble(2) / calls, sql.length() > 150 ? sql.substring(0, 150) + "..." : sql));
+                        }
+                    }
+                } catch (java.sql.SQLException | RuntimeException e) {
+                    System.out.println("(statement statistics unavailable: " + e + ")");
+                    return;
+                }
+                sqlStats(false);
+                System.out.printf(Locale.ROOT, "%s %s %d: %.1f statements per call, %.3f ms per call in them (H2's timing);"
+                        + " the slowest in all:%n", t.name(), path.wire(), concurrent, count / calls, ms / calls);
+                lines.forEach(System.out::println);
+            }
+
             private long[] h2Stores() {
                 if (t.pagerline() == null) {
                     return null;

@@ -78,7 +78,8 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/migration")
-                    .javaMigrations(new V2__quartz_tables(), new V16__h2_identity_caches(), new V23__h2_foreign_key_indexes_not_twice())
+                    .javaMigrations(new V2__quartz_tables(), new V16__h2_identity_caches(), new V23__h2_foreign_key_indexes_not_twice(),
+                            new V25__h2_ticket_number_cache())
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
