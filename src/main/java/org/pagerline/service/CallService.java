@@ -320,6 +320,9 @@ public final class CallService implements CallEvents, AutoCloseable {
                 }
                 if (u != t) {
                     ts.update(u.touchedAt(p.lines().isEmpty() ? t.updatedAt() : p.lines().get(p.lines().size() - 1).at()));
+                    if (u.priority() != t.priority()) {
+                        tickets.priorityChosen(s, t.id(), clock.instant());
+                    }
                 }
             });
         }

@@ -29,6 +29,9 @@ final class PassKicker implements AutoCloseable {
     /** The in-process wake-up already set (epoch ms), 0 when none. */
     private final AtomicLong timerAt = new AtomicLong();
     private final ScheduledExecutorService thread;
+    private final long gapNanos;
+    /** When the last pass started (nanoTime); only the engine's thread writes it. */
+    private volatile long lastStart;
 
     /**
      * @param threadName the engine's thread
@@ -36,6 +39,16 @@ final class PassKicker implements AutoCloseable {
      * @param failed     what the log says when a kicked pass throws (the next wake-up or sweep retries)
      */
     PassKicker(String threadName, Runnable pass, Logger log, String failed) {
+        this(threadName, pass, log, failed, Duration.ZERO);
+    }
+
+    /**
+     * @param gap the least time from one kicked pass's start to the next's: kicks sooner than that
+     *            after a pass are run together, at the gap's end (zero: at once)
+     */
+    PassKicker(String threadName, Runnable pass, Logger log, String failed, Duration gap) {
+        this.gapNanos = gap.toNanos();
+        this.lastStart = System.nanoTime() - gapNanos;
         this.pass = pass;
         this.log = log;
         this.failed = failed;
@@ -51,18 +64,28 @@ final class PassKicker implements AutoCloseable {
         this.wakeUps = w;
     }
 
-    /** A pass soon, on the engine's own thread; kicks while one is queued coalesce. */
+    /**
+     * A pass soon, on the engine's own thread (no sooner than the gap after the last one began);
+     * kicks while one is queued coalesce.
+     */
     void kick() {
         if (kickQueued.compareAndSet(false, true)) {
+            Runnable run = () -> {
+                kickQueued.set(false);
+                lastStart = System.nanoTime();
+                try {
+                    pass.run();
+                } catch (RuntimeException e) {
+                    log.error(failed, e);
+                }
+            };
+            long wait = lastStart + gapNanos - System.nanoTime();
             try {
-                thread.execute(() -> {
-                    kickQueued.set(false);
-                    try {
-                        pass.run();
-                    } catch (RuntimeException e) {
-                        log.error(failed, e);
-                    }
-                });
+                if (wait > 0) {
+                    thread.schedule(run, wait, TimeUnit.NANOSECONDS);
+                } else {
+                    thread.execute(run);
+                }
             } catch (RejectedExecutionException closed) {
                 kickQueued.set(false);
             }

@@ -262,6 +262,19 @@ public final class TicketService {
     }
 
     /**
+     * Inside the support line's transaction: the caller raised the ticket's priority on the phone,
+     * and its clocks follow it now, as the clock engine's pass would (the ticket was made due for
+     * it): the pass has nothing left to do for the ticket, and the urgent voicemail's commit, which
+     * the caller waits for, does not do it either. If the ticket kept changing, the pass does it.
+     */
+    public void priorityChosen(Stores s, long ticketId, Instant at) {
+        if (!changeInRetrying(s, ticketId, at, (l, lv) -> new TicketLife.Result(l, List.of(), null, null, List.of()))) {
+            LOG.warn("ticket {}: its clocks could not follow the priority chosen on the phone now (the ticket kept"
+                    + " changing); the clock engine's pass will", ticketId);
+        }
+    }
+
+    /**
      * Inside the support line's transaction: the urgent line promised a call-back within
      * {@code promise} of {@code at} (the ticket's contact clock, wall clock). A second message while
      * the promise runs joins it.

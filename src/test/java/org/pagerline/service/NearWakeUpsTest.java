@@ -1,10 +1,14 @@
 package org.pagerline.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -59,5 +63,30 @@ class NearWakeUpsTest {
             k.wakeAt(NOW.plusSeconds(60), NOW);
         }
         assertEquals(List.of(NOW.plusSeconds(60)), w.asked);
+    }
+
+    @Test
+    void kicksSoonerThanTheGapAfterAPassAreRunTogetherAtTheGapsEnd() throws Exception {
+        Duration gap = Duration.ofMillis(300);
+        AtomicInteger passes = new AtomicInteger();
+        long[] started = new long[3];
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        Runnable pass = () -> {
+            int n = passes.incrementAndGet();
+            started[Math.min(n, 2)] = System.nanoTime();
+            (n == 1 ? first : second).countDown();
+        };
+        try (PassKicker k = new PassKicker("test-kick", pass, LoggerFactory.getLogger(getClass()), "x", gap)) {
+            k.kick();
+            assertTrue(first.await(10, TimeUnit.SECONDS), "the first kick runs a pass at once");
+            for (int i = 0; i < 10; i++) {
+                k.kick();
+            }
+            assertTrue(second.await(10, TimeUnit.SECONDS), "the kicks after it run a pass");
+            assertEquals(2, passes.get(), "ten kicks within the gap: one pass");
+            assertTrue(started[2] - started[1] >= gap.toNanos(),
+                    "the second pass began " + (started[2] - started[1]) / 1_000_000 + " ms after the first, not the gap's 300");
+        }
     }
 }

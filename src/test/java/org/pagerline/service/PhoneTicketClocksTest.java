@@ -78,4 +78,23 @@ class PhoneTicketClocksTest {
             assertEquals(ClockState.RUNNING, clock(d, ClockKind.RESOLVE).state());
         }
     }
+
+    @Test
+    void aPriorityChosenOnThePhoneSetsTheClocksInTheCallsOwnSaveAndLeavesTheClockPassNothing() {
+        try (TicketRig r = TicketRig.inMemory("2026-12-05T03:00")) {
+            IncidentService incidents = new IncidentService(r.tx, r.clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
+            CallService calls = new CallService(r.tx, r.tickets, new PhoneNumbers("CA"), incidents, r.clock, Duration.ofHours(4),
+                    Duration.ofMinutes(30), Set.of("CA", "US"));
+            LiveCall call = calls.start("1733390000.1", "PJSIP/trunk-0001", CALLER, "Jane Doe");
+            call.call().priority(calls.now(), Priority.P2, false);
+            calls.save(call);
+            assertTrue(calls.awaitSaved(Duration.ofSeconds(10)), "the call's save written");
+
+            TicketService.TicketDetail d = r.tickets.detail(call.ticketId());
+            assertEquals(Priority.P2, d.ticket().priority());
+            assertEquals(desk("2026-12-05T05:00"), clock(d, ClockKind.RESPOND).dueAt(), "P2: 2 h from the choice, 24x7");
+            assertEquals(desk("2026-12-05T11:00"), clock(d, ClockKind.RESOLVE).dueAt(), "P2: 8 h from the choice, 24x7");
+            assertEquals(0, r.ticketClocks.runDue().ticketsDecided(), "the clock pass has nothing left to decide");
+        }
+    }
 }
