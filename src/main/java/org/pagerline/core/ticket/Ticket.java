@@ -21,11 +21,19 @@ public record Ticket(
         String callbackNumber,
         String summary) {
 
+    /** This ticket with priority {@code p}; itself when it has it already (the caller can tell nothing changed). */
     public Ticket withPriority(Priority p) {
+        if (p == priority) {
+            return this;
+        }
         return new Ticket(id, openedAt, updatedAt, status, source, p, callerNumber, callerName, company, callbackNumber, summary);
     }
 
+    /** This ticket with call-back number {@code number}; itself when it has it already. */
     public Ticket withCallback(String number) {
+        if (java.util.Objects.equals(number, callbackNumber)) {
+            return this;
+        }
         return new Ticket(id, openedAt, updatedAt, status, source, priority, callerNumber, callerName, company, number, summary);
     }
 
