@@ -739,6 +739,19 @@ public final class PageDispatcher {
         return providerId == null || tx.inTransaction(s -> s.pages().providerIdFree(providerId, pageId, since));
     }
 
+    /**
+     * A bundle or a digest went: each page it carried says so on its own ticket, which until then
+     * read only that the page "goes out inside page N". The carrier's own ticket has its line.
+     */
+    private static void carriedWentOut(Stores s, Page carrier, String via, Instant now) {
+        for (Page m : s.pages().carriedBy(carrier.id())) {
+            if (m.ticketId() != carrier.ticketId()) {
+                s.tickets().addEvent(m.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(m) + " went out inside page "
+                        + carrier.id() + ", handed to " + via);
+            }
+        }
+    }
+
     private static String emptyToNull(String s) {
         return s == null || s.isEmpty() ? null : s;
     }
@@ -766,6 +779,7 @@ public final class PageDispatcher {
                     s.tickets().addEvent(p.ticketId(), now, "PAGE_SENT", DeliveryOutcomes.describe(p) + " handed to " + via
                             + (p.attempts() > 1 ? " (attempt " + p.attempts() + ")" : ""));
                 }
+                carriedWentOut(s, p, via, now);
             }
             case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY,
                     via + " " + DeliveryOutcomes.why(r.errorCode(), r.detail()), now);

@@ -111,6 +111,22 @@ class BundledPagesTest {
     }
 
     @Test
+    void eachIncidentOfABundleSaysOnItsTicketThatItsPageWentOut() {
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+        h.pass();
+        var sms = h.expectSms(PAT, "2 urgent incidents");
+        long carried = sms.page().incidentId() == acme ? zeta : acme;
+        var timeline = h.incidents.show(carried).timeline();
+        assertTrue(timeline.stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
+                && e.detail().equals("SMS to Pat (" + PAT + ") went out inside page " + sms.page().pageId() + ", handed to fake-sms")),
+                timeline.toString());
+        h.expectSms(SAM, "2 urgent incidents");
+        h.expectCall(PAT);
+        h.expectCall(SAM);
+    }
+
+    @Test
     void aFailedBundleSendsItsIncidentsAgain() {
         h.phones.script(Channel.SMS, PAT, SendResult.temporary("30003", "unreachable"));
         long acme = voicemail("+12045557001", "Acme", Priority.P1);

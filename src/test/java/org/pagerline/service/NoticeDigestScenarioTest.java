@@ -105,6 +105,30 @@ class NoticeDigestScenarioTest {
         h.incidents.resolve(omar);
     }
 
+    private long sentLines(long incident) {
+        return h.incidents.show(incident).timeline().stream().filter(e -> e.kind().equals("PAGE_SENT")).count();
+    }
+
+    @Test
+    void eachTicketWhoseNoticeWentInTheDigestSaysItWentOut() {
+        long[] ids = threeNoticesHeldFromJaneAndOmar();
+        long janeBefore = sentLines(ids[0]);
+        long omarBefore = sentLines(ids[1]);
+        h.after(Duration.ofMinutes(10));
+        var digest = h.expectSms(PAT, "pagerline: 3 notices: ");
+        long janeAfter = sentLines(ids[0]);
+        long omarAfter = sentLines(ids[1]);
+        assertTrue(janeAfter > janeBefore && omarAfter > omarBefore, "PAGE_SENT lines before and after the digest: Jane "
+                + janeBefore + " -> " + janeAfter + ", Omar " + omarBefore + " -> " + omarAfter);
+        long carrierTicket = digest.page().ticketId();
+        long other = h.incidents.show(ids[0]).incident().ticketId() == carrierTicket ? ids[1] : ids[0];
+        assertTrue(h.incidents.show(other).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
+                && e.detail().contains("went out inside page " + digest.page().pageId())),
+                h.incidents.show(other).timeline().toString());
+        h.incidents.resolve(ids[0]);
+        h.incidents.resolve(ids[1]);
+    }
+
     @Test
     void aCallBackWhileADigestsNoticesWaitForTheirRetryCancelsThatCallersNoticesOnly() {
         long[] ids = threeNoticesHeldFromJaneAndOmar();
