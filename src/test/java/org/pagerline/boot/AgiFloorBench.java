@@ -668,6 +668,13 @@ public final class AgiFloorBench {
             final List<Long> nanos = new ArrayList<>(1 << 20);
             /** BENCH_BY_COMMAND: the waits by the command's place in the call ("3 SET VARIABLE PAGERLINE_TICKET"). */
             final Map<String, List<Long>> byCommand = BY_COMMAND ? new HashMap<>() : null;
+            /**
+             * BENCH_BY_COMMAND: the waits of the counted run's second half. The callers start within a
+             * second of each other and keep in step for a while (their voicemails reach the journal in
+             * waves, README); the second half shows the line once they have spread out.
+             */
+            final List<Long> secondHalf = new ArrayList<>();
+            long secondHalfFrom = Long.MAX_VALUE;
             long completed;
             long failed;
             long refused;
@@ -702,6 +709,7 @@ public final class AgiFloorBench {
                     long now = System.nanoTime();
                     if (!measuring && now >= rampEnd) {
                         measuring = true;
+                        secondHalfFrom = BY_COMMAND ? rampEnd + TimeUnit.SECONDS.toNanos(seconds) / 2 : Long.MAX_VALUE;
                         genCpu0 = threads.getCurrentThreadCpuTime();
                         cpu0 = os.getProcessCpuTime();
                         completed0 = completed;
@@ -776,6 +784,12 @@ public final class AgiFloorBench {
 
             private Row row(long calls, int seconds, long cpu) {
                 printSlowestCommands();
+                if (counted && !secondHalf.isEmpty()) {
+                    long[] h = secondHalf.stream().mapToLong(Long::longValue).sorted().toArray();
+                    System.out.printf(Locale.ROOT, "%s %s %d, the run's second half alone: AGI command p50 %.2f / p99 %.2f ms"
+                            + " (%d commands)%n", t.name(), path.wire(), concurrent, h[(int) Math.ceil(0.5 * h.length) - 1] / 1e6,
+                            h[(int) Math.ceil(0.99 * h.length) - 1] / 1e6, h.length);
+                }
                 return new Row(t.name(), path.wire(), concurrent, calls, failed, seconds, sorted(),
                         calls == 0 ? 0 : cpu / 1e6 / calls, -1);
             }
@@ -1133,6 +1147,9 @@ public final class AgiFloorBench {
                             if (!line.isBlank()) {
                                 if (measuring) {
                                     nanos.add(now - c.lastWrite);
+                                    if (now >= secondHalfFrom) {
+                                        secondHalf.add(now - c.lastWrite);
+                                    }
                                     if (byCommand != null) {
                                         byCommand.computeIfAbsent(c.commands + " " + commandName(line), x -> new ArrayList<>())
                                                 .add(now - c.lastWrite);
