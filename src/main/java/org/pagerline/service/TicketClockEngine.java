@@ -49,10 +49,10 @@ public final class TicketClockEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TicketClockEngine.class);
     /**
      * The least time between two passes' starts. Every save of a call on the support line kicks
-     * the pass, and a priority chosen on the phone makes its ticket due at once: at 500 urgent
-     * callers the passes ran back to back, a few tickets and a commit each (0.43 commits per call,
-     * each contending for H2's store with the callers' own). A quarter of a second later, a pass
-     * takes them a batch at a time; no deadline is that close.
+     * the pass: at 500 urgent callers, with a priority chosen on the phone then making its ticket
+     * due at once, the passes ran back to back, a few tickets and a commit each (0.43 commits per
+     * call, each contending for H2's store with the callers' own). Now a pass starts at most every
+     * quarter of a second and takes what is due a batch at a time; no deadline is that close.
      */
     static final java.time.Duration KICK_GAP = java.time.Duration.ofMillis(250);
     /** Due tickets claimed, decided and written per transaction. */

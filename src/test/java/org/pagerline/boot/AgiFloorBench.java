@@ -801,11 +801,6 @@ public final class AgiFloorBench {
             /** H2's store count, bytes written and file writes when the counted run began (null: not an H2 file). */
             private long[] h2Stores0;
 
-            /**
-             * BENCH_BY_THREAD, H2 file: how many times H2 wrote its changed pages to the file (with
-             * WRITE_DELAY=0 one store per commit, less the commits that shared a store) and how much
-             * it wrote, both per call: a commit's fixed cost, what batching saves.
-             */
             /** BENCH_SQL_STATS: H2 starts counting afresh ({@code on}), or stops. */
             private void sqlStats(boolean on) {
                 if (t.pagerline() == null) {
@@ -852,6 +847,11 @@ public final class AgiFloorBench {
                 lines.forEach(System.out::println);
             }
 
+            /**
+             * BENCH_BY_THREAD, H2 file: how many times H2 wrote its changed pages to the file (with
+             * WRITE_DELAY=0 one store per commit, less the commits that shared a store) and how much
+             * it wrote, both per call: a commit's fixed cost, what batching saves.
+             */
             private long[] h2Stores() {
                 if (t.pagerline() == null) {
                     return null;
