@@ -122,9 +122,9 @@ class NoticeDigestScenarioTest {
                 + janeBefore + " -> " + janeAfter + ", Omar " + omarBefore + " -> " + omarAfter);
         long carrierTicket = digest.page().ticketId();
         long other = h.incidents.show(ids[0]).incident().ticketId() == carrierTicket ? ids[1] : ids[0];
-        assertTrue(h.incidents.show(other).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
-                && e.detail().contains("went out inside page " + digest.page().pageId())),
-                h.incidents.show(other).timeline().toString());
+        var timeline = h.incidents.show(other).timeline();
+        assertTrue(timeline.stream().anyMatch(e -> e.kind().equals("PAGE_SENT")
+                && e.detail().contains("went out inside page " + digest.page().pageId())), timeline.toString());
         h.incidents.resolve(ids[0]);
         h.incidents.resolve(ids[1]);
     }

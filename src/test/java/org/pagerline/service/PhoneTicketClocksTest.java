@@ -29,13 +29,23 @@ class PhoneTicketClocksTest {
         return d.clocks().stream().filter(c -> c.kind() == k).findFirst().orElseThrow();
     }
 
+    /** The incidents: a 30-minute call-back promise, a 15-minute warning before it. */
+    private static IncidentService incidents(TicketRig r) {
+        return new IncidentService(r.tx, r.clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
+    }
+
+    /** The support line over the rig's tickets: Canadian caller IDs, called back in Canada and the US. */
+    private static CallService calls(TicketRig r, IncidentService incidents) {
+        return new CallService(r.tx, r.tickets, new PhoneNumbers("CA"), incidents, r.clock, Duration.ofHours(4),
+                Duration.ofMinutes(30), Set.of("CA", "US"));
+    }
+
     @Test
     void anUrgentVoicemailAtNightRunsTheCallBackPromiseAndTheCallBackMeetsIt() {
         try (TicketRig r = TicketRig.inMemory("2026-12-05T03:00")) {
-            IncidentService incidents = new IncidentService(r.tx, r.clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
+            IncidentService incidents = incidents(r);
             incidents.setPolicy(List.of("0m PRIMARY"), "1h");
-            CallService calls = new CallService(r.tx, r.tickets, new PhoneNumbers("CA"), incidents, r.clock, Duration.ofHours(4),
-                    Duration.ofMinutes(30), Set.of("CA", "US"));
+            CallService calls = calls(r, incidents);
             LiveCall call = calls.start("1733390000.1", "PJSIP/trunk-0001", CALLER, "Jane Doe");
             call.call().priority(calls.now(), Priority.P2, false);
             calls.save(call);
@@ -82,9 +92,7 @@ class PhoneTicketClocksTest {
     @Test
     void aPriorityChosenOnThePhoneSetsTheClocksInTheCallsOwnSaveAndLeavesTheClockPassNothing() {
         try (TicketRig r = TicketRig.inMemory("2026-12-05T03:00")) {
-            IncidentService incidents = new IncidentService(r.tx, r.clock, Duration.ofMinutes(30), Duration.ofMinutes(15), () -> { });
-            CallService calls = new CallService(r.tx, r.tickets, new PhoneNumbers("CA"), incidents, r.clock, Duration.ofHours(4),
-                    Duration.ofMinutes(30), Set.of("CA", "US"));
+            CallService calls = calls(r, incidents(r));
             LiveCall call = calls.start("1733390000.1", "PJSIP/trunk-0001", CALLER, "Jane Doe");
             call.call().priority(calls.now(), Priority.P2, false);
             calls.save(call);

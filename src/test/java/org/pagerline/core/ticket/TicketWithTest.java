@@ -2,6 +2,7 @@ package org.pagerline.core.ticket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Instant;
@@ -30,6 +31,6 @@ class TicketWithTest {
         assertEquals(Priority.P1, p1.priority());
         Ticket other = t.withCallback("+12045550000");
         assertEquals("+12045550000", other.callbackNumber());
-        assertEquals(t.withCallback(null).callbackNumber(), null);
+        assertNull(t.withCallback(null).callbackNumber());
     }
 }
