@@ -4,8 +4,11 @@ import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Phone numbers in E.164, validated with libphonenumber. Numbers typed by admins must be in
@@ -14,7 +17,22 @@ import java.util.Set;
  */
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    /**
+     * How many numbers' readings are remembered (a few hundred KB at most): a support-line call
+     * asks about its caller's number three to five times (the start, the call-back checks), and
+     * for +1 each reading goes over the ~25 regions of the plan, regular expressions and all. When
+     * full, the memory is emptied and fills again.
+     */
+    static final int REMEMBERED = 4096;
     private final String defaultRegion;
+    /** A caller ID or keyed-in number as given (trimmed) to its E.164 reading (empty: none). */
+    private final Map<String, Optional<String>> readings = new ConcurrentHashMap<>();
+    /** An E.164 number to where it is and what kind it is, for {@link #callbackRefusal}. */
+    private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+    private final AtomicLong lookups = new AtomicLong();
+
+    /** Where a number is (null: no known country) and what kind; unparseable: not a phone number. */
+    private record Kind(String region, PhoneNumberUtil.PhoneNumberType type, boolean unparseable) {}
 
     /** @param defaultRegion ISO country used to read caller IDs given without a country code */
     public PhoneNumbers(String defaultRegion) {
@@ -47,6 +65,16 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
         String s = input.trim();
+        Optional<String> known = readings.get(s);
+        if (known == null) {
+            known = read(s);
+            remember(readings, s, known);
+        }
+        return known;
+    }
+
+    private Optional<String> read(String s) {
+        lookups.incrementAndGet();
         if (international(s) != null) {
             return Optional.of(s); // already E.164: "+", the country code, the national number
         }
@@ -97,25 +125,55 @@ public final class PhoneNumbers {
      * {@code regions} (ISO codes, e.g. CA, US).
      */
     public Optional<String> callbackRefusal(String e164, Set<String> regions) {
-        try {
-            PhoneNumber quick = international(e164);
-            PhoneNumber n = quick != null ? quick : UTIL.parse(e164, "ZZ");
-            String region = UTIL.getRegionCodeForNumber(n);
-            PhoneNumberUtil.PhoneNumberType type = UTIL.getNumberType(n);
-            switch (type) {
-                case PREMIUM_RATE, SHARED_COST, UAN -> {
-                    return Optional.of(e164 + " is a " + type.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                            + " number");
-                }
-                default -> { }
+        Kind k = e164 == null ? null : kinds.get(e164);
+        if (k == null) {
+            k = kindOf(e164);
+            if (e164 != null) {
+                remember(kinds, e164, k);
             }
-            if (region == null || !regions.contains(region)) {
-                return Optional.of(e164 + " is in " + (region == null ? "no known country" : region)
-                        + ", outside the call-back regions " + new java.util.TreeSet<>(regions));
-            }
-            return Optional.empty();
-        } catch (NumberParseException e) {
+        }
+        if (k.unparseable()) {
             return Optional.of("'" + e164 + "' is not a phone number");
         }
+        switch (k.type()) {
+            case PREMIUM_RATE, SHARED_COST, UAN -> {
+                return Optional.of(e164 + " is a " + k.type().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                        + " number");
+            }
+            default -> { }
+        }
+        if (k.region() == null || !regions.contains(k.region())) {
+            return Optional.of(e164 + " is in " + (k.region() == null ? "no known country" : k.region())
+                    + ", outside the call-back regions " + new java.util.TreeSet<>(regions));
+        }
+        return Optional.empty();
+    }
+
+    private Kind kindOf(String e164) {
+        lookups.incrementAndGet();
+        try {
+            PhoneNumber quick = e164 == null ? null : international(e164);
+            PhoneNumber n = quick != null ? quick : UTIL.parse(e164, "ZZ");
+            return new Kind(UTIL.getRegionCodeForNumber(n), UTIL.getNumberType(n), false);
+        } catch (NumberParseException e) {
+            return new Kind(null, PhoneNumberUtil.PhoneNumberType.UNKNOWN, true);
+        }
+    }
+
+    private static <V> void remember(Map<String, V> memory, String key, V value) {
+        if (memory.size() >= REMEMBERED) {
+            memory.clear();
+        }
+        memory.put(key, value);
+    }
+
+    /** How many times libphonenumber was asked (not the memory) since this was made. */
+    long lookups() {
+        return lookups.get();
+    }
+
+    /** How many readings are remembered now, of both kinds. */
+    int remembered() {
+        return readings.size() + kinds.size();
     }
 }

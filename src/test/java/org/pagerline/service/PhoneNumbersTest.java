@@ -82,4 +82,52 @@ class PhoneNumbersTest {
         assertTrue(phones.callbackRefusal("+1204", regions).isPresent());
         assertTrue(phones.callbackRefusal("+012045550123", regions).orElseThrow().contains("not a phone number"));
     }
+
+    @Test
+    void aNumberAskedAboutAgainIsAnsweredFromMemoryWithTheSameAnswers() {
+        PhoneNumbers fresh = new PhoneNumbers("CA");
+        for (int i = 0; i < 5; i++) { // a call's start, its call-back checks, its voicemail
+            assertEquals(Optional.of("+12045550123"), fresh.toE164("+12045550123"));
+            assertEquals(Optional.of("+12045550123"), fresh.toE164(" 204-555-0123 "));
+            assertEquals(Optional.empty(), fresh.callbackRefusal("+12045550123", Set.of("CA")));
+        }
+        assertEquals(3, fresh.lookups(), "each reading asked of libphonenumber once");
+        // what is remembered is the number's country and kind, not the verdict: other regions, other answers
+        assertTrue(fresh.callbackRefusal("+12045550123", Set.of("US")).orElseThrow().contains("CA, outside"));
+        assertTrue(fresh.callbackRefusal("+442079460000", Set.of("CA")).isPresent());
+        assertEquals(Optional.empty(), fresh.callbackRefusal("+442079460000", Set.of("GB")));
+        assertTrue(fresh.callbackRefusal("+19005550123", Set.of("CA", "US")).orElseThrow().contains("premium-rate"));
+        assertTrue(fresh.callbackRefusal("+19005550123", Set.of("CA", "US")).orElseThrow().contains("premium-rate"));
+        assertTrue(fresh.callbackRefusal("+012045550123", Set.of("CA")).orElseThrow().contains("not a phone number"));
+        assertTrue(fresh.callbackRefusal("+012045550123", Set.of("CA")).orElseThrow().contains("not a phone number"));
+        assertEquals(6, fresh.lookups());
+    }
+
+    @Test
+    void answersFromMemoryAreTheAnswersOfAFreshReading() {
+        PhoneNumbers remembering = new PhoneNumbers("CA");
+        Set<String> regions = Set.of("CA", "US", "GB");
+        List<String> numbers = new ArrayList<>(examples());
+        numbers.addAll(List.of("2045550123", "+1 204 555 0123", "+12", "tel:+12045550123", "nonsense", ""));
+        for (String n : numbers) {
+            Optional<String> first = remembering.toE164(n);
+            String refusal = first.map(e -> remembering.callbackRefusal(e, regions).orElse("")).orElse(null);
+            assertEquals(first, remembering.toE164(n), n);
+            assertEquals(new PhoneNumbers("CA").toE164(n), remembering.toE164(n), n);
+            assertEquals(refusal, first.map(e -> remembering.callbackRefusal(e, regions).orElse("")).orElse(null), n);
+        }
+    }
+
+    @Test
+    void theMemoryIsBoundedAndKeepsAnsweringOnceFull() {
+        PhoneNumbers fresh = new PhoneNumbers("CA");
+        for (int i = 0; i < PhoneNumbers.REMEMBERED * 2 + 10; i++) {
+            String n = String.format("+1204555%04d", i % 10_000);
+            String other = String.format("+1306555%04d", i % 10_000);
+            assertEquals(Optional.of(n), fresh.toE164(n));
+            assertEquals(Optional.empty(), fresh.callbackRefusal(other, Set.of("CA")));
+            assertTrue(fresh.remembered() <= 2 * PhoneNumbers.REMEMBERED, "remembered " + fresh.remembered());
+        }
+        assertEquals(Optional.of("+12045550001"), fresh.toE164("+12045550001"));
+    }
 }
