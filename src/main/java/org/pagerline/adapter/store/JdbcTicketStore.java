@@ -69,20 +69,24 @@ final class JdbcTicketStore implements TicketStore {
      */
     @Override
     public void update(Ticket t) {
-        Optional<Ticket> before = find(t.id());
-        boolean lifeMoved = before.isPresent() && (before.get().priority() != t.priority() || before.get().status() != t.status());
-        db.update("UPDATE tickets SET updated_at=?, status=?, source=?, priority=?, caller_number=?, caller_name=?,"
-                        + " company=?, callback_number=?, summary=? WHERE id=?",
-                t.updatedAt(), t.status(), t.source(), t.priority(), t.callerNumber(), t.callerName(), t.company(),
-                t.callbackNumber(), t.summary(), t.id());
+        db.update(UPDATE, t.priority(), t.status(), t.updatedAt(), t.updatedAt(), t.status(), t.source(), t.priority(),
+                t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary(), t.id());
         if (t.status() == TicketStatus.CLOSED) {
             db.update("UPDATE tickets SET state='CLOSED', closed_at=?, auto_close_at=NULL WHERE id=? AND state<>'CLOSED'",
                     t.updatedAt(), t.id());
         }
-        if (lifeMoved) {
-            db.update("UPDATE tickets SET sla_check_at=? WHERE id=?", t.updatedAt(), t.id());
-        }
     }
+
+    /**
+     * The ticket's facts in one statement, read nowhere first: when its priority or status moves,
+     * {@code sla_check_at} moves to the change's instant in the same row write (the CASE reads the
+     * row as it was, in H2 as in PostgreSQL). It was a read of the ticket, this update and a second
+     * one, in the commit an urgent caller waits for.
+     */
+    static final String UPDATE = "UPDATE tickets SET"
+            + " sla_check_at=CASE WHEN priority IS DISTINCT FROM ? OR status<>? THEN ? ELSE sla_check_at END,"
+            + " updated_at=?, status=?, source=?, priority=?, caller_number=?, caller_name=?, company=?, callback_number=?,"
+            + " summary=? WHERE id=?";
 
     @Override
     public Optional<Ticket> find(long id) {

@@ -54,6 +54,13 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aTicketSaveMovesItsClockCheckOnlyWhenItsLifeMoves() throws Exception {
+        try (Database db = Database.open(config)) {
+            ATicketSaveMovesItsClockCheckOnlyWhenItsLifeMovesTest.check(new JdbcTransactions(db.dataSource()), db);
+        }
+    }
+
+    @Test
     void migrations_stores_and_quartz_work_on_postgresql() throws Exception {
         MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
         try (Database db = Database.open(config)) {
