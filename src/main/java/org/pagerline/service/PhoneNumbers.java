@@ -18,21 +18,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     /**
-     * How many numbers' readings are remembered (a few hundred KB at most): a support-line call
-     * asks about its caller's number three to five times (the start, the call-back checks), and
-     * for +1 each reading goes over the ~25 regions of the plan, regular expressions and all. When
-     * full, the memory is emptied and fills again.
+     * How many numbers are remembered, of each kind below (a few hundred KB at most): a support-line
+     * call asks about its caller's number three to five times (the start, the call-back checks).
+     * When full, a memory is emptied and fills again.
      */
     static final int REMEMBERED = 4096;
     private final String defaultRegion;
-    /** A caller ID or keyed-in number as given (trimmed) to its E.164 reading (empty: none). */
+    /** A caller ID or keyed-in number not in plain E.164 form, as given (trimmed), to its E.164 reading. */
     private final Map<String, Optional<String>> readings = new ConcurrentHashMap<>();
-    /** An E.164 number to where it is and what kind it is, for {@link #callbackRefusal}. */
-    private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+    /** A number in E.164 form to what libphonenumber said of it. */
+    private final Map<String, Facts> facts = new ConcurrentHashMap<>();
     private final AtomicLong lookups = new AtomicLong();
 
-    /** Where a number is (null: no known country) and what kind; unparseable: not a phone number. */
-    private record Kind(String region, PhoneNumberUtil.PhoneNumberType type, boolean unparseable) {}
+    /**
+     * What libphonenumber says of a number written in E.164: the number (null: not a phone number),
+     * its country (null: none; "001" for the non-geographic ones), whether it is valid there, and
+     * its kind once asked (null until then). For +1 finding the country goes over the plan's ~25
+     * regions with their regular expressions, and asking the kind does so again: each is asked once.
+     */
+    private record Facts(PhoneNumber number, String region, boolean valid, PhoneNumberUtil.PhoneNumberType type) {}
 
     /** @param defaultRegion ISO country used to read caller IDs given without a country code */
     public PhoneNumbers(String defaultRegion) {
@@ -65,25 +69,52 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
         String s = input.trim();
+        if (plain(s) != null && factsOf(s, false).valid()) {
+            return Optional.of(s); // already E.164: "+", the country code, the national number
+        }
         Optional<String> known = readings.get(s);
         if (known == null) {
-            known = read(s);
+            known = parse(s);
             remember(readings, s, known);
         }
         return known;
     }
 
-    private Optional<String> read(String s) {
+    private Optional<String> parse(String s) {
         lookups.incrementAndGet();
-        if (international(s) != null) {
-            return Optional.of(s); // already E.164: "+", the country code, the national number
-        }
         try {
             PhoneNumber n = UTIL.parse(s, defaultRegion);
             return UTIL.isValidNumber(n) ? Optional.of(UTIL.format(n, PhoneNumberUtil.PhoneNumberFormat.E164)) : Optional.empty();
         } catch (NumberParseException e) {
             return Optional.empty();
         }
+    }
+
+    /** What libphonenumber says of {@code e164}, from memory when it was asked before; {@code kind}: with its kind. */
+    private Facts factsOf(String e164, boolean kind) {
+        Facts f = facts.get(e164);
+        if (f != null && (!kind || f.type() != null || f.number() == null)) {
+            return f;
+        }
+        lookups.incrementAndGet();
+        if (f == null) {
+            PhoneNumber n = plain(e164);
+            try {
+                n = n != null ? n : UTIL.parse(e164, "ZZ");
+            } catch (NumberParseException e) {
+                f = new Facts(null, null, false, null);
+                remember(facts, e164, f);
+                return f;
+            }
+            String region = UTIL.getRegionCodeForNumber(n);
+            // what isValidNumber does, with the region it would look up again
+            f = new Facts(n, region, region != null && UTIL.isValidNumberForRegion(n, region), null);
+        }
+        if (kind) {
+            f = new Facts(f.number(), f.region(), f.valid(), UTIL.getNumberType(f.number()));
+        }
+        remember(facts, e164, f);
+        return f;
     }
 
     /**
@@ -94,6 +125,12 @@ public final class PhoneNumbers {
      * (a valid one is the number the parser reads).
      */
     static PhoneNumber international(String s) {
+        PhoneNumber read = plain(s);
+        return read != null && UTIL.isValidNumber(read) ? read : null;
+    }
+
+    /** As {@link #international}, valid or not: the number a plain E.164 form reads as, null for any other form. */
+    private static PhoneNumber plain(String s) {
         int n = s.length();
         if (n < 8 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return null; // no calling code begins with 0 ("+00..." is an international prefix: the parser's)
@@ -113,8 +150,7 @@ public final class PhoneNumbers {
             if (s.charAt(1 + len) == '0') {
                 return null; // a leading zero (Italy and others) is the parser's to read
             }
-            PhoneNumber read = new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(s, 1 + len, n, 10));
-            return UTIL.isValidNumber(read) ? read : null;
+            return new PhoneNumber().setCountryCode(cc).setNationalNumber(Long.parseLong(s, 1 + len, n, 10));
         }
         return null;
     }
@@ -125,39 +161,26 @@ public final class PhoneNumbers {
      * {@code regions} (ISO codes, e.g. CA, US).
      */
     public Optional<String> callbackRefusal(String e164, Set<String> regions) {
-        Kind k = e164 == null ? null : kinds.get(e164);
-        if (k == null) {
-            k = kindOf(e164);
-            if (e164 != null) {
-                remember(kinds, e164, k);
-            }
+        if (e164 == null) {
+            return Optional.of("no number to call back");
         }
-        if (k.unparseable()) {
+        Facts f = factsOf(e164, true);
+        if (f.number() == null) {
             return Optional.of("'" + e164 + "' is not a phone number");
         }
-        switch (k.type()) {
+        switch (f.type()) {
             case PREMIUM_RATE, SHARED_COST, UAN -> {
-                return Optional.of(e164 + " is a " + k.type().name().toLowerCase(Locale.ROOT).replace('_', '-')
+                return Optional.of(e164 + " is a " + f.type().name().toLowerCase(Locale.ROOT).replace('_', '-')
                         + " number");
             }
             default -> { }
         }
-        if (k.region() == null || !regions.contains(k.region())) {
-            return Optional.of(e164 + " is in " + (k.region() == null ? "no known country" : k.region())
+        String region = f.region();
+        if (region == null || !regions.contains(region)) {
+            return Optional.of(e164 + " is in " + (region == null ? "no known country" : region)
                     + ", outside the call-back regions " + new java.util.TreeSet<>(regions));
         }
         return Optional.empty();
-    }
-
-    private Kind kindOf(String e164) {
-        lookups.incrementAndGet();
-        try {
-            PhoneNumber quick = e164 == null ? null : international(e164);
-            PhoneNumber n = quick != null ? quick : UTIL.parse(e164, "ZZ");
-            return new Kind(UTIL.getRegionCodeForNumber(n), UTIL.getNumberType(n), false);
-        } catch (NumberParseException e) {
-            return new Kind(null, PhoneNumberUtil.PhoneNumberType.UNKNOWN, true);
-        }
     }
 
     private static <V> void remember(Map<String, V> memory, String key, V value) {
@@ -172,8 +195,8 @@ public final class PhoneNumbers {
         return lookups.get();
     }
 
-    /** How many readings are remembered now, of both kinds. */
+    /** How many numbers are remembered now, of both kinds. */
     int remembered() {
-        return readings.size() + kinds.size();
+        return readings.size() + facts.size();
     }
 }

@@ -101,6 +101,21 @@ class PhoneNumbersTest {
         assertTrue(fresh.callbackRefusal("+012045550123", Set.of("CA")).orElseThrow().contains("not a phone number"));
         assertTrue(fresh.callbackRefusal("+012045550123", Set.of("CA")).orElseThrow().contains("not a phone number"));
         assertEquals(6, fresh.lookups());
+        assertEquals(Optional.of("no number to call back"), fresh.callbackRefusal(null, Set.of("CA")));
+    }
+
+    @Test
+    void aNewCallersNumberIsLookedUpOnceForItsCountryAndOnceForItsKind() {
+        PhoneNumbers fresh = new PhoneNumbers("CA");
+        for (int i = 0; i < 3; i++) { // the start, then the call-back checks of the message
+            assertEquals(Optional.of("+13065550123"), fresh.toE164("+13065550123"));
+            assertEquals(Optional.empty(), fresh.callbackRefusal("+13065550123", Set.of("CA")));
+        }
+        assertEquals(2, fresh.lookups());
+        // an invalid number in plain form is still read by the parser (which says no), once
+        assertEquals(Optional.empty(), fresh.toE164("+12045550"));
+        assertEquals(Optional.empty(), fresh.toE164("+12045550"));
+        assertEquals(4, fresh.lookups());
     }
 
     @Test
