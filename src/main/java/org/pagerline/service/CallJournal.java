@@ -314,18 +314,20 @@ final class CallJournal implements AutoCloseable {
                     t.start();
                 }
                 unwritten.add(e.seq());
-                if (call != null) {
-                    lastOfCall.put(call, e);
-                }
+                // a call's pieces leave the rest in their order, so none of them waits there unless
+                // its last one does: the rest (up to REST_BACKLOG pieces and more) is looked through
+                // under this lock only then
+                Entry previous = call == null ? null : lastOfCall.put(call, e);
+                boolean inRest = previous != null && previous.inRest;
                 if (lane == Lane.START) {
-                    if (call != null) {
+                    if (inRest) {
                         // its earlier pieces in the rest go ahead of it; one still in the first lane
                         // (a resumed call's voicemail) keeps its lane and the start waits for it
                         takeAlong(call, rest, starts);
                     }
                     starts.add(e);
                 } else if (lane == Lane.WAITED_FOR) {
-                    if (call != null) {
+                    if (inRest) {
                         takeAlong(call, rest, first);
                     }
                     first.add(e);
