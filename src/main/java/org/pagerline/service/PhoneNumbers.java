@@ -32,11 +32,12 @@ public final class PhoneNumbers {
 
     /**
      * What libphonenumber says of a number written in E.164: the number (null: not a phone number),
-     * its country (null: none; "001" for the non-geographic ones), whether it is valid there, and
-     * its kind once asked (null until then). For +1 finding the country goes over the plan's ~25
-     * regions with their regular expressions, and asking the kind does so again: each is asked once.
+     * its country (null: none; "001" for the non-geographic ones), whether it is the valid number
+     * its plain form reads as ({@link #international}; else the parser's reading is kept), and its
+     * kind once asked (null until then). For +1 finding the country goes over the plan's ~25 regions
+     * with their regular expressions, and asking the kind does so again: each is asked once.
      */
-    private record Facts(PhoneNumber number, String region, boolean valid, PhoneNumberUtil.PhoneNumberType type) {}
+    private record Facts(PhoneNumber number, String region, boolean readPlainly, PhoneNumberUtil.PhoneNumberType type) {}
 
     /** @param defaultRegion ISO country used to read caller IDs given without a country code */
     public PhoneNumbers(String defaultRegion) {
@@ -69,7 +70,7 @@ public final class PhoneNumbers {
             return Optional.empty();
         }
         String s = input.trim();
-        if (plain(s) != null && factsOf(s, false).valid()) {
+        if (plain(s) != null && factsOf(s, false).readPlainly()) {
             return Optional.of(s); // already E.164: "+", the country code, the national number
         }
         Optional<String> known = readings.get(s);
@@ -98,20 +99,24 @@ public final class PhoneNumbers {
         }
         lookups.incrementAndGet();
         if (f == null) {
-            PhoneNumber n = plain(e164);
-            try {
-                n = n != null ? n : UTIL.parse(e164, "ZZ");
-            } catch (NumberParseException e) {
-                f = new Facts(null, null, false, null);
-                remember(facts, e164, f);
-                return f;
+            PhoneNumber quick = plain(e164);
+            String region = quick == null ? null : UTIL.getRegionCodeForNumber(quick);
+            // valid: what isValidNumber does, with the region it would look up again
+            if (region != null && UTIL.isValidNumberForRegion(quick, region)) {
+                f = new Facts(quick, region, true, null);
+            } else {
+                try {   // anything else is read as the parser reads it (it may strip a national prefix)
+                    PhoneNumber n = UTIL.parse(e164, "ZZ");
+                    f = new Facts(n, UTIL.getRegionCodeForNumber(n), false, null);
+                } catch (NumberParseException e) {
+                    f = new Facts(null, null, false, null);
+                    remember(facts, e164, f);
+                    return f;
+                }
             }
-            String region = UTIL.getRegionCodeForNumber(n);
-            // what isValidNumber does, with the region it would look up again
-            f = new Facts(n, region, region != null && UTIL.isValidNumberForRegion(n, region), null);
         }
         if (kind) {
-            f = new Facts(f.number(), f.region(), f.valid(), UTIL.getNumberType(f.number()));
+            f = new Facts(f.number(), f.region(), f.readPlainly(), UTIL.getNumberType(f.number()));
         }
         remember(facts, e164, f);
         return f;

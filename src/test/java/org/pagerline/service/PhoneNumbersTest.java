@@ -105,6 +105,18 @@ class PhoneNumbersTest {
     }
 
     @Test
+    void aPlainFormThatIsNoValidNumberIsReadAsTheParserReadsIt() throws NumberParseException {
+        // +1 1204...: no valid number as written; the parser reads +1 204 555 0123 (a national prefix)
+        PhoneNumber parsed = UTIL.parse("+112045550123", "ZZ");
+        String region = UTIL.getRegionCodeForNumber(parsed);
+        for (int i = 0; i < 2; i++) {   // read, then from memory
+            assertEquals(Optional.of(UTIL.format(parsed, PhoneNumberUtil.PhoneNumberFormat.E164)), phones.toE164("+112045550123"));
+            assertEquals(Optional.empty(), phones.callbackRefusal("+112045550123", Set.of(region)));
+            assertTrue(phones.callbackRefusal("+112045550123", Set.of("GB")).orElseThrow().contains(region + ", outside"));
+        }
+    }
+
+    @Test
     void aNewCallersNumberIsLookedUpOnceForItsCountryAndOnceForItsKind() {
         PhoneNumbers fresh = new PhoneNumbers("CA");
         for (int i = 0; i < 3; i++) { // the start, then the call-back checks of the message
