@@ -4,9 +4,7 @@ import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.command.AnswerCommand;
-import org.asteriskjava.fastagi.command.GetDataCommand;
 import org.asteriskjava.fastagi.command.HangupCommand;
-import org.asteriskjava.fastagi.command.RecordFileCommand;
 import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
 import org.pagerline.core.call.Menu;
@@ -73,7 +71,7 @@ final class AgiLine {
 
     /** GET DATA; the raw result ("" for no input). Hang-up raises. */
     String getData(Prompt p, long timeoutMs, int maxDigits) throws AgiException {
-        AgiReply r = channel.sendCommand(new GetDataCommand(p.file(), timeoutMs, maxDigits));
+        AgiReply r = channel.sendCommand(AgiText.getData(p.file(), timeoutMs, maxDigits));
         String result = r.getResult();
         if (result != null && result.trim().equals("-1")) {
             throw new AgiHangupException();
@@ -109,7 +107,7 @@ final class AgiLine {
      * reported, not raised. Length from endpos at 8000 samples a second.
      */
     Recording record(String file, long maxMs, int maxSilenceSeconds) throws AgiException {
-        AgiReply r = channel.sendCommand(new RecordFileCommand(file, "wav", "#", (int) maxMs, 0, true, maxSilenceSeconds));
+        AgiReply r = channel.sendCommand(AgiText.recordFile(file, "wav", "#", (int) maxMs, 0, true, maxSilenceSeconds));
         long endpos = 0;
         try {
             String e = r.getAttribute("endpos");

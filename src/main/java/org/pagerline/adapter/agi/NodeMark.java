@@ -31,7 +31,7 @@ final class NodeMark implements AgiScript {
     @Override
     public void service(AgiRequest request, AgiChannel channel) throws AgiException {
         try {
-            channel.setVariable(VAR_NODE, address(request));
+            channel.sendCommand(AgiText.set(VAR_NODE, address(request)));
         } catch (AgiException | RuntimeException e) {
             // a caller gone already (the script finds out at its first command), or a garbled line
             log.debug("could not mark the channel with {}: {}", VAR_NODE, e.toString());

@@ -1,10 +1,13 @@
 package org.pagerline.adapter.agi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
 import org.asteriskjava.fastagi.command.ExecCommand;
+import org.asteriskjava.fastagi.command.GetDataCommand;
+import org.asteriskjava.fastagi.command.RecordFileCommand;
 import org.asteriskjava.fastagi.command.GetVariableCommand;
 import org.asteriskjava.fastagi.command.SayDigitsCommand;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
@@ -49,6 +52,32 @@ class AgiTextTest {
             }
             assertEquals(new SayDigitsCommand(v).buildCommand(), AgiText.sayDigits(v).buildCommand(), "SAY DIGITS " + v);
             assertEquals(new VerboseCommand(v, 3).buildCommand(), AgiText.verbose(v, 3).buildCommand(), "VERBOSE " + v);
+        }
+    }
+
+    @Test
+    void getDataAndRecordFileLinesAreAsteriskJavasOwn() {
+        for (String file : VALUES) {
+            for (long timeout : new long[] {0, 5000, 12_345_678_901L}) {
+                for (int digits : new int[] {1, 10, 1024}) {
+                    assertEquals(new GetDataCommand(file, timeout, digits).buildCommand(),
+                            AgiText.getData(file, timeout, digits).buildCommand(), "GET DATA " + file + " " + timeout + " " + digits);
+                }
+                for (int digits : new int[] {0, 1025}) {   // refused by both
+                    int d = digits;
+                    long t = timeout;
+                    assertThrows(IllegalArgumentException.class, () -> new GetDataCommand(file, t, d));
+                    assertThrows(IllegalArgumentException.class, () -> AgiText.getData(file, t, d));
+                }
+            }
+            for (String escape : List.of("#", "", "0123456789*#")) {
+                for (boolean beep : new boolean[] {true, false}) {
+                    assertEquals(new RecordFileCommand(file, "wav", escape, 120_000, 0, beep, 5).buildCommand(),
+                            AgiText.recordFile(file, "wav", escape, 120_000, 0, beep, 5).buildCommand(), "RECORD FILE " + file);
+                    assertEquals(new RecordFileCommand(file, "gsm", escape, -1, 80, beep, 0).buildCommand(),
+                            AgiText.recordFile(file, "gsm", escape, -1, 80, beep, 0).buildCommand(), "RECORD FILE " + file);
+                }
+            }
         }
     }
 
