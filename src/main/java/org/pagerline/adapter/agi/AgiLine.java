@@ -5,7 +5,6 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.command.AnswerCommand;
 import org.asteriskjava.fastagi.command.HangupCommand;
-import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Prompt;

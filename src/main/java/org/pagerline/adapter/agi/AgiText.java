@@ -6,9 +6,9 @@ import org.asteriskjava.fastagi.command.AgiCommand;
 /**
  * An AGI command line built here, character for character what asterisk-java's own command
  * classes build ({@code EXEC}, {@code SET VARIABLE}, {@code GET VARIABLE}, {@code SAY DIGITS},
- * {@code VERBOSE}, {@code GET DATA}, {@code RECORD FILE}). Those quote each argument with three regular expressions compiled on every
- * call and a {@code String.format}: a sixth of the line's own CPU on a 51-command call. Here the
- * quoting is one pass over the characters.
+ * {@code VERBOSE}, {@code GET DATA}, {@code RECORD FILE}). Those quote each argument with three
+ * regular expressions compiled on every call and a {@code String.format}: a sixth of the line's own
+ * CPU on a 51-command call. Here the quoting is one pass over the characters.
  */
 final class AgiText implements AgiCommand {
     private final String line;
