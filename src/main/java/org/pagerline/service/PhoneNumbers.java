@@ -33,7 +33,7 @@ public final class PhoneNumbers {
     /**
      * What libphonenumber says of a number written in E.164: the number (null: not a phone number),
      * its country (null: none; "001" for the non-geographic ones), whether it is the valid number
-     * its plain form reads as ({@link #international}; else the parser's reading is kept), and its
+     * its plain form reads as ({@link #plain}; else the parser's reading is kept), and its
      * kind once asked (null until then). For +1 finding the country goes over the plan's ~25 regions
      * with their regular expressions, and asking the kind does so again: each is asked once.
      */
@@ -110,12 +110,10 @@ public final class PhoneNumbers {
                     f = new Facts(n, UTIL.getRegionCodeForNumber(n), false, null);
                 } catch (NumberParseException e) {
                     f = new Facts(null, null, false, null);
-                    remember(facts, e164, f);
-                    return f;
                 }
             }
         }
-        if (kind) {
+        if (kind && f.number() != null) {
             f = new Facts(f.number(), f.region(), f.readPlainly(), UTIL.getNumberType(f.number()));
         }
         remember(facts, e164, f);
@@ -123,19 +121,13 @@ public final class PhoneNumbers {
     }
 
     /**
-     * A number already in E.164 form ("+", a known country code, a national number with no leading
-     * zero, 8-16 characters in all) read without libphonenumber's general parser, whose regular
-     * expressions were most of a call's number work: a caller ID from a trunk is in this form.
-     * Null for anything else, which the parser reads, and for a reading that is not a valid number
-     * (a valid one is the number the parser reads).
+     * The number a plain E.164 form ("+", a known country code, a national number with no leading
+     * zero, 8-16 characters in all) reads as, without libphonenumber's general parser, whose regular
+     * expressions were most of a call's number work: a caller ID from a trunk is in this form. Null
+     * for anything else, which the parser reads. Valid or not: a valid reading is the number the
+     * parser reads; an invalid one is left to the parser ({@link #factsOf}).
      */
-    static PhoneNumber international(String s) {
-        PhoneNumber read = plain(s);
-        return read != null && UTIL.isValidNumber(read) ? read : null;
-    }
-
-    /** As {@link #international}, valid or not: the number a plain E.164 form reads as, null for any other form. */
-    private static PhoneNumber plain(String s) {
+    static PhoneNumber plain(String s) {
         int n = s.length();
         if (n < 8 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return null; // no calling code begins with 0 ("+00..." is an international prefix: the parser's)
