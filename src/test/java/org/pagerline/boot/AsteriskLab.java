@@ -596,10 +596,23 @@ final class AsteriskLab {
      * up to 10 s for the h extension; "" if empty.
      */
     String resultAtHangup(String caller) {
+        return atHangup(caller, "result ([A-Z_]*),");
+    }
+
+    /**
+     * PAGERLINE_NODE as the dialplan saw it when the call ended: the address of the node that served
+     * the call (its FastAGI address, set by every script first); "" if empty.
+     */
+    String nodeAtHangup(String caller) {
+        return atHangup(caller, "node ([^)]*)\\)");
+    }
+
+    /** What {@code regex}'s group 1 found in the h extension's NoOp, waiting up to 10 s for it; "?" if nothing. */
+    private String atHangup(String caller, String regex) {
         Eventually.await(Duration.ofSeconds(10), "the h extension of " + caller + "'s call",
                 () -> dialplan(caller).stream().anyMatch(s -> s.startsWith("h,")));
         String h = dialplan(caller).stream().filter(s -> s.startsWith("h,")).findFirst().orElseThrow();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("result ([A-Z_]*),").matcher(h);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(h);
         return m.find() ? m.group(1) : "?";
     }
 

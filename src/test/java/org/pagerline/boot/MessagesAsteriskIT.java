@@ -41,6 +41,13 @@ class MessagesAsteriskIT {
             var record = lab.services().calls().callsOf(t.id()).get(0);
             assertEquals(CallOutcome.MESSAGE, record.outcome(), timeline);
             assertTrue(Files.size(Path.of(record.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded");
+            // RECORD FILE's reply as Asterisk gave it: the length of what the caller said (4 s, then #)
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("VOICEMAIL .* \\((\\d+) s").matcher(timeline);
+            assertTrue(length.find(), timeline);
+            long seconds = Long.parseLong(length.group(1));
+            assertTrue(seconds >= 3 && seconds <= 5, "recorded " + seconds + " s:\n" + timeline);
+            // the node mark, the script's first command: the dialplan saw which node served the call
+            assertEquals("127.0.0.1:" + lab.env.get("AGI_PORT"), lab.nodeAtHangup(me));
         }
     }
 
