@@ -3,8 +3,6 @@ package org.pagerline.adapter.agi;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -83,60 +81,70 @@ final class SilenceWatchdog implements AutoCloseable {
 
     /**
      * How long Asterisk may take to answer this command line, beyond which it has gone silent.
-     * Runs on every command the line sends, so it reads the words in place (no regular expression:
-     * splitting each line was a tenth of the FastAGI threads' own time at 500 callers).
+     * Runs on every command the line sends, so it reads the words where they are, allocating
+     * nothing for the commands that carry no time (a regular expression splitting each line was a
+     * tenth of the FastAGI threads' own time at 500 callers, a list of its words 6 %).
      */
     long replyAllowance(String command) {
-        List<String> words = words(command, 6);
-        if (words.isEmpty()) {
+        int s0 = skipSpace(command, 0);
+        if (s0 >= command.length()) {
             return replyNanos;
         }
-        String verb = words.get(0);
-        String second = words.size() > 1 ? words.get(1) : "";
-        if ("EXEC".equalsIgnoreCase(verb)) {
+        int e0 = wordEnd(command, s0);
+        int s1 = skipSpace(command, e0);
+        int e1 = wordEnd(command, s1);
+        if (is(command, s0, e0, "EXEC")) {
             return NONE;
         }
-        if ("RECORD".equalsIgnoreCase(verb) && "FILE".equalsIgnoreCase(second)) {
-            return plus(millisAt(words, 5)); // RECORD FILE name format escape timeout ...
+        if (is(command, s0, e0, "RECORD") && is(command, s1, e1, "FILE")) {
+            return plus(millisAt(command, e1, 4)); // RECORD FILE name format escape timeout ...
         }
-        if ("GET".equalsIgnoreCase(verb) && "DATA".equalsIgnoreCase(second)
-                || "WAIT".equalsIgnoreCase(verb) && "FOR".equalsIgnoreCase(second)) {
-            return plus(millisAt(words, 3)); // GET DATA file timeout max / WAIT FOR DIGIT timeout
+        if (is(command, s0, e0, "GET") && is(command, s1, e1, "DATA")
+                || is(command, s0, e0, "WAIT") && is(command, s1, e1, "FOR")) {
+            return plus(millisAt(command, e1, 2)); // GET DATA file timeout max / WAIT FOR DIGIT timeout
         }
         return replyNanos;
     }
 
-    /** The first {@code max} words of a command line, split at runs of whitespace. */
-    static List<String> words(String line, int max) {
-        List<String> out = new ArrayList<>(max);
-        int n = line.length();
-        int i = 0;
-        while (out.size() < max) {
-            while (i < n && Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            if (i >= n) {
-                break;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            out.add(line.substring(start, i));
+    private static int skipSpace(String line, int i) {
+        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+            i++;
         }
-        return out;
+        return i;
+    }
+
+    private static int wordEnd(String line, int i) {
+        while (i < line.length() && !Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether the word from {@code start} to {@code end} is {@code word}, in any case. */
+    private static boolean is(String line, int start, int end, String word) {
+        return end - start == word.length() && line.regionMatches(true, start, word, 0, word.length());
     }
 
     private long plus(long millis) {
         return millis < 0 ? NONE : replyNanos + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
-    private static long millisAt(List<String> words, int i) {
-        if (i >= words.size()) {
+    /**
+     * The number that is the {@code k}-th word after {@code from} (quotes ignored): 0 when there is
+     * none or it is not a number.
+     */
+    private static long millisAt(String line, int from, int k) {
+        int start = from;
+        int end = from;
+        for (int i = 0; i < k; i++) {
+            start = skipSpace(line, end);
+            end = wordEnd(line, start);
+        }
+        if (start >= end) {
             return 0;
         }
         try {
-            return Long.parseLong(words.get(i).replace("\"", ""));
+            return Long.parseLong(line.substring(start, end).replace("\"", ""));
         } catch (NumberFormatException e) {
             return 0;
         }

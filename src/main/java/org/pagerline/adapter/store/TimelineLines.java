@@ -55,11 +55,49 @@ final class TimelineLines {
                 newest.merge(l.ticketId(), l.at(), (a, b) -> a.isAfter(b) ? a : b);
             }
         }
-        db.batch(INSERT, rows);
+        insert(db, rows);
         if (!newest.isEmpty()) {
             List<Object[]> touches = new ArrayList<>(newest.size());
             newest.forEach((id, at) -> touches.add(new Object[] {at, id, at}));
             db.batch(TOUCH, touches);
+        }
+    }
+
+    /**
+     * The lines, in their order, in as few statements as a handful of fixed sizes allows
+     * ({@link #CHUNKS} rows, then fewer): one multi-row {@code INSERT} costs the database one
+     * statement where a JDBC batch costs one per row (on H2 each opens a snapshot of the table and
+     * its index), and the few distinct texts stay in the statement caches.
+     */
+    private static void insert(Jdbc db, List<Object[]> rows) {
+        int at = 0;
+        while (at < rows.size()) {
+            int left = rows.size() - at;
+            int n = CHUNKS;
+            while (n > left) {
+                n /= 2;
+            }
+            Object[] args = new Object[n * 4];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(rows.get(at + i), 0, args, i * 4, 4);
+            }
+            db.update(INSERTS[Integer.numberOfTrailingZeros(n)], args);
+            at += n;
+        }
+    }
+
+    /** The most rows one {@code INSERT} carries (a power of two). */
+    static final int CHUNKS = 16;
+    /** {@code INSERTS[k]}: the insert of 2^k rows. */
+    private static final String[] INSERTS = new String[Integer.numberOfTrailingZeros(CHUNKS) + 1];
+
+    static {
+        for (int k = 0; k < INSERTS.length; k++) {
+            StringBuilder b = new StringBuilder(INSERT);
+            for (int i = 1; i < 1 << k; i++) {
+                b.append(",(?,?,?,?)");
+            }
+            INSERTS[k] = b.toString();
         }
     }
 

@@ -32,6 +32,9 @@ class SilenceWatchdogTest {
             assertEquals(REPLY.plusSeconds(2).toNanos(), w.replyAllowance("Record File x wav # \"2000\""), "a quoted limit");
             assertEquals(REPLY.toNanos(), w.replyAllowance("RECORD FILE x"), "no limit given: the reply limit alone");
             assertEquals(REPLY.toNanos(), w.replyAllowance(" \n"));
+            assertEquals(REPLY.toNanos(), w.replyAllowance("EXECUTE Dial x"), "a word that begins as EXEC is not EXEC");
+            assertEquals(REPLY.toNanos(), w.replyAllowance("GET DATAS f 9000 1"), "nor one that begins as DATA");
+            assertEquals(REPLY.toNanos(), w.replyAllowance("GET DATA f soon 1"), "a limit that is not a number adds nothing");
         }
     }
 }

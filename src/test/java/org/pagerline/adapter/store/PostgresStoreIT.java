@@ -61,6 +61,13 @@ class PostgresStoreIT {
     }
 
     @Test
+    void manyTimelineLinesOfSeveralTicketsLandEachWithItsTextInTheOrderAdded() throws Exception {
+        try (Database db = Database.open(config)) {
+            TimelineLinesTest.manyLinesLandInTheOrderAdded(new JdbcTransactions(db.dataSource()));
+        }
+    }
+
+    @Test
     void migrations_stores_and_quartz_work_on_postgresql() throws Exception {
         MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
         try (Database db = Database.open(config)) {

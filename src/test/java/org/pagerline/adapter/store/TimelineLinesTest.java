@@ -90,6 +90,36 @@ class TimelineLinesTest {
         }
     }
 
+    @Test
+    void manyLinesOfSeveralTicketsLandEachWithItsTextInTheOrderAdded() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            manyLinesLandInTheOrderAdded(db.transactions());
+        }
+    }
+
+    /** Also run on PostgreSQL ({@code PostgresStoreIT}). */
+    static void manyLinesLandInTheOrderAdded(Transactions tx) {
+        long one = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+        long two = tx.inTransaction(s -> newTicket(s, "+12045550102"));
+        // 31 lines for one ticket and 12 for the other, interleaved, at one instant: every size of
+        // statement the lines are written in (16 rows down to 1) is used, and only the ids order them
+        tx.inTransaction(s -> {
+            for (int i = 0; i < 43; i++) {
+                long t = i % 7 == 3 || i % 7 == 5 ? two : one;
+                s.tickets().addEvent(t, AT.plusSeconds(5), "LINE_" + i, "detail " + i + " of " + t);
+            }
+            return null;
+        });
+        for (long t : List.of(one, two)) {
+            List<TicketEvent> events = tx.inTransaction(s -> s.tickets().events(t)).stream()
+                    .filter(e -> e.kind().startsWith("LINE_")).toList();
+            List<String> expected = java.util.stream.IntStream.range(0, 43)
+                    .filter(i -> (i % 7 == 3 || i % 7 == 5) == (t == two)).mapToObj(i -> "LINE_" + i).toList();
+            assertEquals(expected, events.stream().map(TicketEvent::kind).toList(), "ticket " + t);
+            events.forEach(e -> assertEquals("detail " + e.kind().substring(5) + " of " + t, e.detail()));
+        }
+    }
+
     private static void lines(Transactions tx, String who, CyclicBarrier barrier, long first, long second) {
         tx.inTransaction(s -> {
             s.tickets().addEvent(first, AT.plusSeconds(10), "LINE_" + who, "first");
