@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The timeline lines a transaction adds, written together: one batch of inserts and one touch of
+ * The timeline lines a transaction adds, written together: a few multi-row inserts and one touch of
  * each ticket's {@code updated_at}, in ticket order, instead of an insert and an update per line.
  *
  * <p>A page claim, an engine decision or a call's save adds a line per page, step or event, each
