@@ -318,7 +318,7 @@ public final class AgiFloorBench {
      * caller's to set); the line printed says which ended it. On this machine C2 compiled about
      * half a core's worth for 60 s on the message path and 90 s on the urgent path after a fresh
      * start (the rounds of 2026-12-05, 22:30 UTC), and a counted run inside that paid for it: C2
-     * took 0.4-0.55 ms of CPU per urgent call in the counted runs after a 45 s warm-up, 0.04 ms
+     * took 0.4-0.55 ms of CPU per urgent call in the counted runs after a 45 s warm-up, 0.01-0.16 ms
      * after one that settled.
      */
     static void settle(Generator gen, List<Target> pagerlines, Target floor, Path0 path, int maxSeconds)
