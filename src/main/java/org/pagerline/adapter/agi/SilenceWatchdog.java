@@ -125,8 +125,10 @@ final class SilenceWatchdog implements AutoCloseable {
         return end - start == word.length() && line.regionMatches(true, start, word, 0, word.length());
     }
 
+    /** The reply limit and {@code millis} more; none for a negative or a limit too large to add. */
     private long plus(long millis) {
-        return millis < 0 ? NONE : replyNanos + TimeUnit.MILLISECONDS.toNanos(millis);
+        long more = TimeUnit.MILLISECONDS.toNanos(millis);
+        return millis < 0 || more >= NONE - replyNanos ? NONE : replyNanos + more;
     }
 
     /**

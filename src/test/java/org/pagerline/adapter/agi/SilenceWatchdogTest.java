@@ -35,6 +35,9 @@ class SilenceWatchdogTest {
             assertEquals(REPLY.toNanos(), w.replyAllowance("EXECUTE Dial x"), "a word that begins as EXEC is not EXEC");
             assertEquals(REPLY.toNanos(), w.replyAllowance("GET DATAS f 9000 1"), "nor one that begins as DATA");
             assertEquals(REPLY.toNanos(), w.replyAllowance("GET DATA f soon 1"), "a limit that is not a number adds nothing");
+            assertEquals(SilenceWatchdog.NONE, w.replyAllowance("GET DATA f 9223372036854775807 1"),
+                    "a limit too large to add is no limit, not one already past");
+            assertEquals(REPLY.toNanos(), w.replyAllowance("GET DATA f"), "no limit given");
         }
     }
 }
