@@ -107,6 +107,11 @@ final class AsteriskLab {
      */
     static final String PROMPTS = "pagerline-prompts";
     static final Duration RING_TIMEOUT = Duration.ofSeconds(12);
+    /**
+     * The lab server's {@code agi.reply-timeout}: shorter than {@link #RING_TIMEOUT}, longer than any
+     * prompt (SAY DIGITS of a caller's 11-digit number takes about 9 s: 8 s closed that call).
+     */
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(11);
 
     private static AsteriskLab shared;
     private static String skipReason;
@@ -267,6 +272,10 @@ final class AsteriskLab {
         file.put("paging.voice-provider", "asterisk");
         file.put("line.recordings-dir", env.get("SPOOL_DIR") + "/pagerline");
         file.put("line.ring-timeout", RING_TIMEOUT.toSeconds() + "s");
+        // the silence watchdog's limit (10 minutes by default) shorter than a ring, a queue wait and
+        // some recordings here, longer than any prompt: the allowances it gives RECORD FILE and EXEC
+        // on top are what keep those calls up, on the real PBX
+        file.put("agi.reply-timeout", REPLY_TIMEOUT.toSeconds() + "s");
         file.put("scheduler.sweep-interval", "5s");
         file.putAll(extraSettings());
         Map<String, String> secrets = Map.of("PAGERLINE_AMI_PASSWORD", env.get("AMI_PASSWORD"));

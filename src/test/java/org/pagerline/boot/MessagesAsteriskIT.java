@@ -42,13 +42,42 @@ class MessagesAsteriskIT {
             assertEquals(CallOutcome.MESSAGE, record.outcome(), timeline);
             assertTrue(Files.size(Path.of(record.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded");
             // RECORD FILE's reply as Asterisk gave it: the length of what the caller said (4 s, then #)
-            java.util.regex.Matcher length = java.util.regex.Pattern.compile("VOICEMAIL .* \\((\\d+) s").matcher(timeline);
-            assertTrue(length.find(), timeline);
-            long seconds = Long.parseLong(length.group(1));
+            long seconds = recordedSeconds(timeline);
             assertTrue(seconds >= 3 && seconds <= 5, "recorded " + seconds + " s:\n" + timeline);
             // the node mark, the script's first command: the dialplan saw which node served the call
             assertEquals("127.0.0.1:" + lab.env.get("AGI_PORT"), lab.nodeAtHangup(me));
         }
+    }
+
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ)
+    void aMessageLongerThanTheLinesReplyLimitIsRecordedWhole() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        // RECORD FILE waits for the caller as long as they talk: the watchdog gives it the recording's
+        // own limit on top of agi.reply-timeout, or it would close the connection mid-message. The
+        // lab's speech is 7 s a time (then silence, and 8 s of silence ends a recording): twice, 14 s
+        java.time.Duration speech = ofSeconds(7);
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
+                .when("after-hours-menu").press("1")
+                .when("callback-confirm").press("1")
+                .when("record").talk(speech).talk(speech).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            String timeline = lab.timelineText(me);
+            assertEquals("MESSAGE", lab.resultAtHangup(me), timeline);
+            assertFalse(lab.reachedFallback(me), timeline);
+            // the length Asterisk gave in RECORD FILE's reply: one command that outlasted the reply limit
+            long seconds = recordedSeconds(timeline);
+            assertTrue(seconds > AsteriskLab.REPLY_TIMEOUT.toSeconds() && seconds <= 2 * speech.toSeconds() + 1,
+                    "recorded " + seconds + " s of " + 2 * speech.toSeconds() + ":\n" + timeline);
+        }
+    }
+
+    /** The message's length on the timeline: what RECORD FILE's reply said (endpos / 8000). */
+    private static long recordedSeconds(String timeline) {
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("VOICEMAIL .* \\((\\d+) s").matcher(timeline);
+        assertTrue(length.find(), timeline);
+        return Long.parseLong(length.group(1));
     }
 
     @Test
