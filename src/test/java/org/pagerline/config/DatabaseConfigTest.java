@@ -19,7 +19,7 @@ class DatabaseConfigTest {
     @Test
     void aDbUrlWithImmediateWritesOrNoneIsAccepted() {
         // opened through retry: (an interrupted thread must not close the file) and closed by pagerline, not H2's hook
-        assertEquals("jdbc:h2:retry:file:/tmp/x/p;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256", DatabaseConfig.from(Settings.ofMap(Map.of(
+        assertEquals("jdbc:h2:retry:file:/tmp/x/p;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256;CACHE_SIZE=4096", DatabaseConfig.from(Settings.ofMap(Map.of(
                 "db.url", "jdbc:h2:file:/tmp/x/p;WRITE_DELAY=0"))).url());
         assertTrue(DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:file:/tmp/x/p"))).isH2File());
         assertTrue(!DatabaseConfig.from(Settings.ofMap(Map.of("db.url", "jdbc:h2:mem:x"))).isH2File());
@@ -27,8 +27,8 @@ class DatabaseConfigTest {
 
     @Test
     void h2KeepsEveryStatementOfACallParsedUnlessTheUrlSaysOtherwise() {
-        assertTrue(DatabaseConfig.from(Settings.ofMap(Map.of())).url().endsWith(";QUERY_CACHE_SIZE=256"));
-        assertEquals("jdbc:h2:mem:x;QUERY_CACHE_SIZE=16;DB_CLOSE_ON_EXIT=FALSE", DatabaseConfig.from(Settings.ofMap(Map.of(
+        assertTrue(DatabaseConfig.from(Settings.ofMap(Map.of())).url().endsWith(";QUERY_CACHE_SIZE=256;CACHE_SIZE=4096"));
+        assertEquals("jdbc:h2:mem:x;QUERY_CACHE_SIZE=16;DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=4096", DatabaseConfig.from(Settings.ofMap(Map.of(
                 "db.url", "jdbc:h2:mem:x;QUERY_CACHE_SIZE=16"))).url());
         assertEquals("jdbc:postgresql://db/pagerline", DatabaseConfig.from(Settings.ofMap(Map.of(
                 "db.url", "jdbc:postgresql://db/pagerline"))).url());
