@@ -243,6 +243,7 @@ public final class AgiFloorBench {
                 gen.counted = true;
                 for (int n : CONCURRENCIES) {
                     for (Target t : targets(pagerlines, floor)) {
+                        settleBefore(gen, pagerlines, t, path, n);
                         resolveOpenIncidents(pagerlines);
                         quiesce();
                         try (CountedWindow jfr = CountedWindow.open(t, path.wire(), n)) {
@@ -328,6 +329,43 @@ public final class AgiFloorBench {
             shortWarmUp(gen, pagerlines, floor, path); // no way to tell when the JIT has settled
             return;
         }
+        settle(gen, pagerlines, targets(pagerlines, floor), path, SETTLE_CALLERS, maxSeconds, "warm-up, " + path.wire() + " path");
+    }
+
+    /**
+     * Before each counted run, rounds of that run alone (its server, path and callers, not counted)
+     * until the JIT has settled again, at most {@link #RESETTLE_MAX_SECONDS}. The runs before it
+     * (the other server's, and the same path at another number of callers) change what the code
+     * meets, and the JIT may throw compiled code away and compile it again: in a whole run on
+     * 2026-12-06 (02:09, 9a576a1) C2 took 0.21 ms of CPU per call in the counted urgent run at 500
+     * callers, which came after the 50-caller runs, and its p99 was 64.6 ms (the second half alone
+     * 47.4); in the runs with 0.01-0.02 ms it was 38.7 and 44.7 ms.
+     */
+    static void settleBefore(Generator gen, List<Target> pagerlines, Target t, Path0 path, int callers) throws IOException {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        boolean pacing = gen.pacing;
+        boolean counted = gen.counted;
+        gen.pacing = false;
+        gen.counted = false;
+        try {
+            settle(gen, pagerlines, List.of(t), path, callers, RESETTLE_MAX_SECONDS,
+                    "  before " + t.name() + " " + path.wire() + " " + callers);
+        } finally {
+            gen.pacing = pacing;
+            gen.counted = counted;
+        }
+    }
+
+    /** The longest {@link #settleBefore}: rounds of 2 s; one is enough when nothing compiles. */
+    static final int RESETTLE_MAX_SECONDS = 40;
+
+    /** Rounds of {@code path} at {@code callers} on each of {@code who} until one compiles under a tenth of a core. */
+    private static void settle(Generator gen, List<Target> pagerlines, List<Target> who, Path0 path, int callers,
+            int maxSeconds, String what) throws IOException {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long t0 = System.nanoTime();
         long compiling = 0;
         int rounds = 0;
@@ -344,8 +382,8 @@ public final class AgiFloorBench {
             }
             long c0 = jit.getTotalCompilationTime();
             long r0 = System.nanoTime();
-            for (Target t : targets(pagerlines, floor)) {
-                gen.run(t, path, SETTLE_CALLERS, 2);
+            for (Target t : who) {
+                gen.run(t, path, callers, 2);
             }
             rounds++;
             compiling = jit.getTotalCompilationTime() - c0;
@@ -358,8 +396,8 @@ public final class AgiFloorBench {
                 break;
             }
         }
-        System.out.printf("warm-up, %s path, %s: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
-                path.wire(), settled ? "until the JIT settled" : "the JIT had NOT settled at the limit of " + maxSeconds + " s",
+        System.out.printf("%s, %s: %d round(s), %.0f s; the JIT compiled %d ms in the last round%n",
+                what, settled ? "until the JIT settled" : "the JIT had NOT settled at the limit of " + maxSeconds + " s",
                 rounds, (System.nanoTime() - t0) / 1e9, compiling);
     }
 
