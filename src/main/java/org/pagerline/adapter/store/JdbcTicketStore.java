@@ -81,12 +81,14 @@ final class JdbcTicketStore implements TicketStore {
      * The ticket's facts in one statement, read nowhere first: when its priority or status moves,
      * {@code sla_check_at} moves to the change's instant in the same row write (the CASE reads the
      * row as it was, in H2 as in PostgreSQL). It was a read of the ticket, this update and a second
-     * one, in the commit an urgent caller waits for.
+     * one, in the commit an urgent caller waits for. It moves the ticket's version, as a save of its
+     * life does: a life read before it (the clock engine's pass, a technician taking the ticket) is
+     * not saved over a close or a priority set here, but read again.
      */
     static final String UPDATE = "UPDATE tickets SET"
             + " sla_check_at=CASE WHEN priority IS DISTINCT FROM ? OR status<>? THEN ? ELSE sla_check_at END,"
             + " updated_at=?, status=?, source=?, priority=?, caller_number=?, caller_name=?, company=?, callback_number=?,"
-            + " summary=? WHERE id=?";
+            + " summary=?, version=version+1 WHERE id=?";
 
     @Override
     public Optional<Ticket> find(long id) {

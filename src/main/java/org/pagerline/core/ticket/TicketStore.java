@@ -10,7 +10,10 @@ public interface TicketStore {
     /** Inserts the ticket (its id is ignored) and returns it with the id given. */
     Ticket insert(Ticket ticket);
 
-    /** Saves every field but the id and openedAt. */
+    /**
+     * Saves every field but the id and openedAt, and moves the ticket's version (a life read before
+     * it no longer saves: {@link #saveLife(TicketLife, Instant, Instant)}).
+     */
     void update(Ticket ticket);
 
     Optional<Ticket> find(long id);

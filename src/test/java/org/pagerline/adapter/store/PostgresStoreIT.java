@@ -61,6 +61,13 @@ class PostgresStoreIT {
     }
 
     @Test
+    void aTicketClosedByItsIncidentIsNotReopenedByAStaleSave() throws Exception {
+        try (Database db = Database.open(config)) {
+            ATicketClosedByItsIncidentIsNotReopenedByAStaleSaveTest.check(new JdbcTransactions(db.dataSource()));
+        }
+    }
+
+    @Test
     void manyTimelineLinesOfSeveralTicketsLandEachWithItsTextInTheOrderAdded() throws Exception {
         try (Database db = Database.open(config)) {
             TimelineLinesTest.manyLinesLandInTheOrderAdded(new JdbcTransactions(db.dataSource()));
