@@ -33,8 +33,9 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             throw new ConfigException("db.url", "AUTO_SERVER opens a TCP port to the database; remove it (the command line "
                     + "reaches a running server through its admin socket)");
         }
-        if (url.startsWith("jdbc:h2:") && settingOf(url, "WRITE_DELAY").filter(d -> !d.equals("0")).isPresent()) {
-            throw new ConfigException("db.url", "WRITE_DELAY=" + settingOf(url, "WRITE_DELAY").get() + " lets a crash lose committed work;"
+        java.util.Optional<String> delayed = settingOf(url, "WRITE_DELAY").filter(d -> !d.equals("0"));
+        if (url.startsWith("jdbc:h2:") && delayed.isPresent()) {
+            throw new ConfigException("db.url", "WRITE_DELAY=" + delayed.get() + " lets a crash lose committed work;"
                     + " remove it (pagerline runs H2 with WRITE_DELAY=0)");
         }
         if (url.startsWith("jdbc:h2:file:")) {
@@ -43,13 +44,12 @@ public record DatabaseConfig(String url, String user, String password, int poolS
             // reopens the channel instead (same files).
             url = "jdbc:h2:retry:file:" + url.substring("jdbc:h2:file:".length());
         }
-        String upper = url.toUpperCase(java.util.Locale.ROOT);
-        if (url.startsWith("jdbc:h2:") && !upper.contains("DB_CLOSE_ON_EXIT")) {
+        if (url.startsWith("jdbc:h2:") && settingOf(url, "DB_CLOSE_ON_EXIT").isEmpty()) {
             // H2's own shutdown hook would close the database beside ours, under a scheduler and
             // calls still finishing ("Database is already closed"): pagerline closes it, last.
             url += ";DB_CLOSE_ON_EXIT=FALSE";
         }
-        if (url.startsWith("jdbc:h2:") && !upper.contains("QUERY_CACHE_SIZE")) {
+        if (url.startsWith("jdbc:h2:") && settingOf(url, "QUERY_CACHE_SIZE").isEmpty()) {
             // H2 keeps a session's parsed statements in a cache of 8 (its default): a call's start and
             // progress use about 30 distinct statements, so every one was parsed again (a third of the
             // call journal's CPU). Each pooled connection keeps this many parsed statements instead.
@@ -87,7 +87,7 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         return new DatabaseConfig(url, user, newPassword, poolSize, dataDir);
     }
 
-    /** The value an H2 URL gives a setting ({@code WRITE_DELAY}), if it gives one. */
+    /** The value an H2 URL gives a setting ({@code WRITE_DELAY}, {@code CACHE_SIZE}), if it gives one. */
     private static java.util.Optional<String> settingOf(String url, String name) {
         for (String part : url.split(";")) {
             int eq = part.indexOf('=');

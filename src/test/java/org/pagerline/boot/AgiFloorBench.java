@@ -329,7 +329,7 @@ public final class AgiFloorBench {
             shortWarmUp(gen, pagerlines, floor, path); // no way to tell when the JIT has settled
             return;
         }
-        settle(gen, pagerlines, targets(pagerlines, floor), path, SETTLE_CALLERS, maxSeconds, "warm-up, " + path.wire() + " path");
+        settle(jit, gen, pagerlines, targets(pagerlines, floor), path, SETTLE_CALLERS, maxSeconds, "warm-up, " + path.wire() + " path");
     }
 
     /**
@@ -351,7 +351,7 @@ public final class AgiFloorBench {
         gen.pacing = false;
         gen.counted = false;
         try {
-            settle(gen, pagerlines, List.of(t), path, callers, RESETTLE_MAX_SECONDS,
+            settle(jit, gen, pagerlines, List.of(t), path, callers, RESETTLE_MAX_SECONDS,
                     "  before " + t.name() + " " + path.wire() + " " + callers);
         } finally {
             gen.pacing = pacing;
@@ -363,9 +363,8 @@ public final class AgiFloorBench {
     static final int RESETTLE_MAX_SECONDS = 40;
 
     /** Rounds of {@code path} at {@code callers} on each of {@code who} until one compiles under a tenth of a core. */
-    private static void settle(Generator gen, List<Target> pagerlines, List<Target> who, Path0 path, int callers,
-            int maxSeconds, String what) throws IOException {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private static void settle(java.lang.management.CompilationMXBean jit, Generator gen, List<Target> pagerlines,
+            List<Target> who, Path0 path, int callers, int maxSeconds, String what) throws IOException {
         long t0 = System.nanoTime();
         long compiling = 0;
         int rounds = 0;
