@@ -35,15 +35,21 @@ final class Jdbc {
         return timeline;
     }
 
-    /** Writes the timeline lines added so far (before a commit or a savepoint's release). */
+    /** Before a piece's savepoint is released: the lines it added; its touches are kept for the commit. */
     void writeTimeline() {
-        timeline.write(this);
+        timeline.write(this, false);
+        timeline.settle();
     }
 
-    /** Lines not yet written reach the database before a statement that could see them. */
+    /** Before the commit: the lines left and every ticket's touch, in ticket order ({@link TimelineLines}). */
+    void finishTimeline() {
+        timeline.writeTouches(this);
+    }
+
+    /** Lines (and touches) not yet written reach the database before a statement that could see them. */
     private void before(String sql) {
         if (timeline.pendingFor(sql)) {
-            timeline.write(this);
+            timeline.write(this, true);
         }
     }
 

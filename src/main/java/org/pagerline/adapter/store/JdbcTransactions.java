@@ -30,7 +30,7 @@ public final class JdbcTransactions implements Transactions {
             return committed(c -> {
                 Jdbc db = new Jdbc(c);
                 T result = work.apply(new JdbcStores(db));
-                db.writeTimeline();
+                db.finishTimeline();
                 return result;
             });
         } catch (SQLException e) {
@@ -63,6 +63,9 @@ public final class JdbcTransactions implements Transactions {
                     for (Function<Stores, ?> piece : pieces) {
                         out.add(piece(c, db, stores, piece));
                     }
+                    // the touches of every piece that stood, in ticket order: a deadlock here (H2 rolls the
+                    // whole transaction back) is tried again below, all of it
+                    db.finishTimeline();
                     return out;
                 });
             } catch (SQLException | RuntimeException e) {

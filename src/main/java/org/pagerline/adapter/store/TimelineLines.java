@@ -9,24 +9,37 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The timeline lines a transaction adds, written together: a few multi-row inserts and one touch of
- * each ticket's {@code updated_at}, in ticket order, instead of an insert and an update per line.
+ * The timeline lines a transaction adds, written together: a few multi-row inserts, and one touch
+ * of each ticket's {@code updated_at} at the transaction's end, all its tickets in id order, instead
+ * of an insert and an update per line.
  *
  * <p>A page claim, an engine decision or a call's save adds a line per page, step or event, each
- * of which used to be two statements, and the touches locked the tickets in whatever order the
- * lines came: two transactions touching the same tickets in another order deadlocked. The lines
- * are written before the transaction (or the savepoint piece) commits, and before any statement
- * that reads or writes {@code tickets} or {@code ticket_events} in it, so nothing in the
- * transaction sees the timeline without them.
+ * of which used to be two statements. The touches are what lock the tickets' rows, and taken as the
+ * lines came they deadlocked: two transactions touching the same tickets in other orders (the
+ * journal's commit of many calls' lines, the engine's of many incidents' pages, the calls of a
+ * ticket's voicemail among both). H2 rolls a deadlock victim's whole transaction back, and under
+ * load the same commit lost again on every retry, its lines lost with it. So the lines are written
+ * before the transaction (or the savepoint piece) commits and before any statement that reads or
+ * writes {@code tickets} or {@code ticket_events} in it, so nothing in the transaction sees the
+ * timeline without them; the touches wait for the end of the transaction, where every transaction
+ * takes them in the same order, unless a statement naming {@code tickets} comes first (it sees
+ * {@code updated_at} moved). A piece's touches are dropped with it when it is undone.
  */
 final class TimelineLines {
     private static final Pattern SEES_THEM = Pattern.compile("(?i)\\b(tickets|ticket_events)\\b");
+    private static final Pattern SEES_TOUCHES = Pattern.compile("(?i)\\btickets\\b");
     private static final String INSERT = "INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)";
     private static final String TOUCH = "UPDATE tickets SET updated_at=? WHERE id=? AND updated_at<?";
 
     private record Line(long ticketId, Instant at, String kind, String detail, boolean touch) {}
 
     private List<Line> lines = new ArrayList<>();
+    /** Each ticket's newest line written in the piece under way: kept when it stands, dropped when it is undone. */
+    private final Map<Long, Instant> pieceTouches = new TreeMap<>();
+    /** Each ticket's newest line written by what stood: touched at the end of the transaction, in ticket order. */
+    private final Map<Long, Instant> touches = new TreeMap<>();
+    /** Touches of the pieces that stood, written inside the piece under way (undone with it, then kept again). */
+    private final Map<Long, Instant> touchedForEarlier = new TreeMap<>();
 
     /** A line for the ticket's timeline; {@code touch}: its {@code updated_at} moves to the line's instant. */
     void add(long ticketId, Instant at, String kind, String detail, boolean touch) {
@@ -34,33 +47,96 @@ final class TimelineLines {
         lines.add(new Line(ticketId, at, kind, d, touch));
     }
 
-    /** True when {@code sql} could see lines not yet written (run {@link #write} first). */
+    /** True when {@code sql} could see lines or touches not yet written (run {@link #write} first). */
     boolean pendingFor(String sql) {
-        return !lines.isEmpty() && SEES_THEM.matcher(sql).find();
+        return !lines.isEmpty() && seesThem(sql) || (!pieceTouches.isEmpty() || !touches.isEmpty()) && seesTouches(sql);
     }
 
-    /** Writes the lines added since the last write; each ticket's keep their order. */
-    void write(Jdbc db) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        List<Line> out = lines;
-        lines = new ArrayList<>();   // the statements below must not write them again
-        out.sort(Comparator.comparingLong(Line::ticketId));   // stable: a ticket's lines in the order added
-        List<Object[]> rows = new ArrayList<>(out.size());
-        Map<Long, Instant> newest = new TreeMap<>();
-        for (Line l : out) {
-            rows.add(new Object[] {l.ticketId(), l.at(), l.kind(), l.detail()});
-            if (l.touch()) {
-                newest.merge(l.ticketId(), l.at(), (a, b) -> a.isAfter(b) ? a : b);
+    /**
+     * Whether {@code sql} names the tickets or their timeline, remembered per statement text (the
+     * texts are the stores' constants, a few hundred): the pattern ran on nearly every statement of
+     * a busy line, and its matchers were a few percent of what the journal allocated.
+     */
+    private static boolean seesThem(String sql) {
+        return seen(sql, SEEN, SEES_THEM);
+    }
+
+    /** Whether {@code sql} names the tickets themselves (it could see their {@code updated_at}). */
+    private static boolean seesTouches(String sql) {
+        return seen(sql, SEEN_TICKETS, SEES_TOUCHES);
+    }
+
+    private static boolean seen(String sql, Map<String, Boolean> known, Pattern names) {
+        Boolean b = known.get(sql);
+        if (b == null) {
+            b = names.matcher(sql).find();
+            if (known.size() < SEEN_MAX) {
+                known.put(sql, b);
             }
         }
-        insert(db, rows);
-        if (!newest.isEmpty()) {
-            List<Object[]> touches = new ArrayList<>(newest.size());
-            newest.forEach((id, at) -> touches.add(new Object[] {at, id, at}));
-            db.batch(TOUCH, touches);
+        return b;
+    }
+
+    private static final int SEEN_MAX = 4096;
+    private static final Map<String, Boolean> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Boolean> SEEN_TICKETS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Writes the lines added since the last write (each ticket's keep their order); their touches
+     * wait for {@link #settle} and {@link #writeTouches}, unless {@code touchNow}.
+     */
+    void write(Jdbc db, boolean touchNow) {
+        if (!lines.isEmpty()) {
+            List<Line> out = lines;
+            lines = new ArrayList<>();   // the statements below must not write them again
+            out.sort(Comparator.comparingLong(Line::ticketId));   // stable: a ticket's lines in the order added
+            List<Object[]> rows = new ArrayList<>(out.size());
+            for (Line l : out) {
+                rows.add(new Object[] {l.ticketId(), l.at(), l.kind(), l.detail()});
+                if (l.touch()) {
+                    pieceTouches.merge(l.ticketId(), l.at(), TimelineLines::later);
+                }
+            }
+            insert(db, rows);
         }
+        if (touchNow) {
+            touch(db);
+        }
+    }
+
+    /** The piece under way stood (its savepoint released): its touches are the transaction's. */
+    void settle() {
+        pieceTouches.forEach((id, at) -> touches.merge(id, at, TimelineLines::later));
+        pieceTouches.clear();
+        touchedForEarlier.clear();
+    }
+
+    /** At the end of the transaction, before its commit: the lines left, then every touch, in ticket order. */
+    void writeTouches(Jdbc db) {
+        write(db, true);
+        settle();
+    }
+
+    /**
+     * Every touch not yet written, in ticket order: the piece's own (undone with it) and those of the
+     * pieces before it that stood, which come back to be written at the end if this piece is undone.
+     */
+    private void touch(Jdbc db) {
+        if (touches.isEmpty() && pieceTouches.isEmpty()) {
+            return;
+        }
+        Map<Long, Instant> all = new TreeMap<>(touches);
+        pieceTouches.forEach((id, at) -> all.merge(id, at, TimelineLines::later));
+        touches.forEach((id, at) -> touchedForEarlier.merge(id, at, TimelineLines::later));
+        touches.clear();   // the batch below must not write them again
+        pieceTouches.clear();
+        List<Object[]> rows = new ArrayList<>(all.size());
+        all.forEach((id, at) -> rows.add(new Object[] {at, id, at}));
+        db.batch(TOUCH, rows);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     /**
@@ -101,8 +177,11 @@ final class TimelineLines {
         }
     }
 
-    /** Forgets the lines not yet written (their piece was rolled back). */
+    /** Forgets the lines not yet written and the touches of the piece under way (it was rolled back). */
     void discard() {
         lines = new ArrayList<>();
+        pieceTouches.clear();
+        touchedForEarlier.forEach((id, at) -> touches.merge(id, at, TimelineLines::later));
+        touchedForEarlier.clear();
     }
 }

@@ -68,6 +68,13 @@ class PostgresStoreIT {
     }
 
     @Test
+    void twoCommitsWhosePiecesAddLinesToTheSameTicketsInOppositeOrdersRunEachPieceOnce() throws Exception {
+        try (Database db = Database.open(config)) {
+            TimelineLinesTest.piecesInOtherOrdersRunOnce(new JdbcTransactions(db.dataSource()));
+        }
+    }
+
+    @Test
     void manyTimelineLinesOfSeveralTicketsLandEachWithItsTextInTheOrderAdded() throws Exception {
         try (Database db = Database.open(config)) {
             TimelineLinesTest.manyLinesLandInTheOrderAdded(new JdbcTransactions(db.dataSource()));

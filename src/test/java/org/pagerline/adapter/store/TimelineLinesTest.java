@@ -49,6 +49,87 @@ class TimelineLinesTest {
     }
 
     @Test
+    void twoCommitsWhosePiecesAddLinesToTheSameTicketsInOppositeOrdersRunEachPieceOnce() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            piecesInOtherOrdersRunOnce(db.transactions());
+        }
+    }
+
+    /** Also run on PostgreSQL ({@code PostgresStoreIT}), where a deadlock costs a second and undoes a piece. */
+    static void piecesInOtherOrdersRunOnce(Transactions tx) throws Exception {
+        long one = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+        long two = tx.inTransaction(s -> newTicket(s, "+12045550102"));
+        // the journal's commit of two calls' lines and the engine's of two incidents' pages, on the
+        // same two tickets in the other order, each first piece written before either second piece
+        // begins: touched as each piece ends, that is a deadlock, and H2 rolls a whole commit back
+        // (under load the same commit lost again on each retry, and its lines were lost)
+        java.util.concurrent.CountDownLatch bothWroteTheirFirst = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<List<Transactions.Result>> a = CompletableFuture.supplyAsync(
+                () -> piecesOnTwoTickets(tx, "A", bothWroteTheirFirst, runs, one, two));
+        CompletableFuture<List<Transactions.Result>> b = CompletableFuture.supplyAsync(
+                () -> piecesOnTwoTickets(tx, "B", bothWroteTheirFirst, runs, two, one));
+        for (Transactions.Result r : a.get(60, TimeUnit.SECONDS)) {
+            assertNull(r.failure());
+        }
+        for (Transactions.Result r : b.get(60, TimeUnit.SECONDS)) {
+            assertNull(r.failure());
+        }
+        assertEquals(4, runs.get(), "a piece ran again: its commit was rolled back as a deadlock's victim");
+        for (long t : List.of(one, two)) {
+            List<String> kinds = tx.inTransaction(s -> s.tickets().events(t)).stream().map(TicketEvent::kind)
+                    .filter(k -> k.startsWith("LINE_")).sorted().toList();
+            assertEquals(List.of("LINE_A", "LINE_B"), kinds, "ticket " + t);
+            assertEquals(AT.plusSeconds(11), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt(),
+                    "ticket " + t + "'s updated_at is its newest line's");
+        }
+    }
+
+    private static List<Transactions.Result> piecesOnTwoTickets(Transactions tx, String who,
+            java.util.concurrent.CountDownLatch bothWroteTheirFirst, java.util.concurrent.atomic.AtomicInteger runs,
+            long first, long second) {
+        return tx.inOneCommit(List.of(
+                s -> {
+                    runs.incrementAndGet();
+                    s.tickets().addEvent(first, AT.plusSeconds(10), "LINE_" + who, "first");
+                    return null;
+                },
+                s -> {
+                    runs.incrementAndGet();
+                    bothWroteTheirFirst.countDown();
+                    try {
+                        bothWroteTheirFirst.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    s.tickets().addEvent(second, AT.plusSeconds(11), "LINE_" + who, "second");
+                    return null;
+                }));
+    }
+
+    @Test
+    void aPieceUndoneAfterAStatementOnTheTicketsKeepsTheTouchesOfThePiecesBeforeIt() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            List<Transactions.Result> results = tx.inOneCommit(List.of(
+                    s -> {
+                        s.tickets().addEvent(t, AT.plusSeconds(5), "FIRST", "stands");
+                        return 1;
+                    },
+                    s -> {
+                        // reads the ticket (its updated_at moved by the first piece's line), then fails
+                        assertEquals(AT.plusSeconds(5), s.tickets().find(t).orElseThrow().updatedAt());
+                        throw new IllegalStateException("the piece failed after reading the ticket");
+                    }));
+            assertNull(results.get(0).failure());
+            assertNotNull(results.get(1).failure());
+            assertEquals(AT.plusSeconds(5), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt(),
+                    "the first piece's line still moves the ticket's updated_at");
+        }
+    }
+
+    @Test
     void linesAddedEarlierInTheTransactionAreSeenByItsReads() {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
