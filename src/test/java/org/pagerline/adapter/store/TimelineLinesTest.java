@@ -108,6 +108,66 @@ class TimelineLinesTest {
     }
 
     @Test
+    void aCommitThatLosesADeadlockInTheMiddleOfItsTouchesIsTriedAgainAndTheDatabaseStaysOpen() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long a = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            long b = tx.inTransaction(s -> newTicket(s, "+12045550102"));
+            long c = tx.inTransaction(s -> newTicket(s, "+12045550103"));
+            // The other transaction (a ticket's life save, say) holds B and waits for A; this commit holds A
+            // (it changed the ticket), then touches A, B and C at its end and meets B: it is the deadlock's
+            // victim, H2 rolls it back whole (and its JDBC batch goes on to C), and the commit is tried again
+            // in full. Ordered touches do not stop such a cycle: the life saves lock tickets in their pieces'
+            // order.
+            java.util.concurrent.CountDownLatch aHeld = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch bHeld = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<Thread> other = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean firstAttempt = new java.util.concurrent.atomic.AtomicBoolean(true);
+            CompletableFuture<Void> holdsBWantsA = CompletableFuture.runAsync(() -> tx.inTransaction(s -> {
+                other.set(Thread.currentThread());
+                s.tickets().update(s.tickets().find(b).orElseThrow().touchedAt(AT.plusSeconds(1)));
+                bHeld.countDown();
+                try {
+                    aHeld.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                s.tickets().update(s.tickets().find(a).orElseThrow().touchedAt(AT.plusSeconds(1)));
+                return null;
+            }));
+            java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+            List<Transactions.Result> results = tx.inOneCommit(List.of(s -> {
+                attempts.incrementAndGet();
+                s.tickets().update(s.tickets().find(a).orElseThrow().touchedAt(AT.plusSeconds(2)));
+                for (long t : List.of(a, b, c)) {
+                    s.tickets().addEvent(t, AT.plusSeconds(20), "LINE", "touches " + t);
+                }
+                if (firstAttempt.getAndSet(false)) {
+                    aHeld.countDown();
+                    try {
+                        bHeld.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    // the other waits for A before this commit's touches begin
+                    org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(10), "the other to wait for A",
+                            () -> other.get().getState() == Thread.State.WAITING
+                                    || other.get().getState() == Thread.State.TIMED_WAITING);
+                }
+                return null;
+            }));
+            holdsBWantsA.get(60, TimeUnit.SECONDS);
+            assertNull(results.get(0).failure(), () -> "the commit failed: " + results.get(0).failure());
+            assertEquals(2, attempts.get(), "the commit lost the deadlock once and was tried again");
+            for (long t : List.of(a, b, c)) {
+                assertEquals(List.of("LINE"), tx.inTransaction(s -> s.tickets().events(t)).stream().map(TicketEvent::kind)
+                        .filter("LINE"::equals).toList(), "ticket " + t);
+                assertEquals(AT.plusSeconds(20), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt());
+            }
+        }
+    }
+
+    @Test
     void aPieceUndoneAfterAStatementOnTheTicketsKeepsTheTouchesOfThePiecesBeforeIt() {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
