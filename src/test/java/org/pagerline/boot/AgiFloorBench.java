@@ -276,6 +276,8 @@ public final class AgiFloorBench {
             deleteTree(dir);
         }
         report(rows);
+        System.out.printf("transactions or pieces that lost a deadlock and were tried again, in the whole run (warm-ups"
+                + " too): %d%n", org.pagerline.adapter.store.JdbcTransactions.conflictsRetried());
         System.out.printf("load average at the end: %s%n", loadAverage());
     }
 
@@ -781,6 +783,8 @@ public final class AgiFloorBench {
              */
             final List<Long> secondHalf = new ArrayList<>();
             long secondHalfFrom = Long.MAX_VALUE;
+            /** Deadlocks retried before the counted run (the servers share the JVM's count; one runs at a time). */
+            long conflicts0;
             long completed;
             long failed;
             long refused;
@@ -824,6 +828,7 @@ public final class AgiFloorBench {
                         gc0 = BY_THREAD ? gcPauses() : new long[2];
                         vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
                         h2Stores0 = BY_THREAD ? h2Stores() : null;
+                        conflicts0 = org.pagerline.adapter.store.JdbcTransactions.conflictsRetried();
                         if (SQL_STATS && counted) {
                             sqlStats(true);
                         }
@@ -843,6 +848,11 @@ public final class AgiFloorBench {
                 }
                 if (SQL_STATS && counted) {
                     printSqlStats(calls);
+                }
+                long conflicts = org.pagerline.adapter.store.JdbcTransactions.conflictsRetried() - conflicts0;
+                if (counted && conflicts > 0) {
+                    System.out.printf("%s %s %d: %d transaction(s) or piece(s) lost a deadlock and were tried again%n",
+                            t.name(), path.wire(), concurrent, conflicts);
                 }
                 measuring = false;
                 placing = false;

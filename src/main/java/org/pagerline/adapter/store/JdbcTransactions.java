@@ -115,6 +115,13 @@ public final class JdbcTransactions implements Transactions {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong CONFLICTS_RETRIED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many times, in this JVM, a transaction or piece that lost a deadlock was tried again (the benchmark reports it). */
+    public static long conflictsRetried() {
+        return CONFLICTS_RETRIED.get();
+    }
+
     /** How often a piece chosen as a deadlock victim is tried again before it is reported failed. */
     static final int CONFLICT_ATTEMPTS = 5;
 
@@ -125,6 +132,7 @@ public final class JdbcTransactions implements Transactions {
      * attempts in a row deadlocked, and the work was reported failed.
      */
     private static void pauseBeforeTryingAgain(int attempt) {
+        CONFLICTS_RETRIED.incrementAndGet();
         try {
             Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 1));
         } catch (InterruptedException e) {
