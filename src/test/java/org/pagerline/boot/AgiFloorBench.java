@@ -609,6 +609,12 @@ public final class AgiFloorBench {
         return new Target("asterisk-java DefaultAgiServer (floor)", port, null, server::shutdown, null);
     }
 
+    /** The {@code p}th percentile (nearest rank) of waits sorted ascending, not empty: the tables' p50 and p99. */
+    static long nanosAt(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(i, sorted.length - 1))];
+    }
+
     /** One measured run. */
     record Row(String server, String path, int concurrent, long calls, long failed, double seconds, long[] sortedNanos,
             double cpuMsPerCall, long refused) {
@@ -617,11 +623,7 @@ public final class AgiFloorBench {
         }
 
         double pct(double p) {
-            if (sortedNanos.length == 0) {
-                return 0;
-            }
-            int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
-            return sortedNanos[Math.max(0, Math.min(i, sortedNanos.length - 1))] / 1e6;
+            return sortedNanos.length == 0 ? 0 : nanosAt(sortedNanos, p) / 1e6;
         }
 
         double max() {
@@ -903,8 +905,8 @@ public final class AgiFloorBench {
                 if (counted && !secondHalf.isEmpty()) {
                     long[] h = secondHalf.stream().mapToLong(Long::longValue).sorted().toArray();
                     System.out.printf(Locale.ROOT, "%s %s %d, the run's second half alone: AGI command p50 %.2f / p99 %.2f ms"
-                            + " (%d commands)%n", t.name(), path.wire(), concurrent, h[(int) Math.ceil(0.5 * h.length) - 1] / 1e6,
-                            h[(int) Math.ceil(0.99 * h.length) - 1] / 1e6, h.length);
+                            + " (%d commands)%n", t.name(), path.wire(), concurrent, nanosAt(h, 50) / 1e6,
+                            nanosAt(h, 99) / 1e6, h.length);
                 }
                 return new Row(t.name(), path.wire(), concurrent, calls, failed, seconds, sorted(),
                         calls == 0 ? 0 : cpu / 1e6 / calls, -1);
@@ -1144,8 +1146,7 @@ public final class AgiFloorBench {
                         "  %-48s p50 %8.2f  p99 %8.2f  %5.1f %% of all waiting%n", r));
                 // the slowest 1 %: how much of it the commands that wait on the database (the call's start,
                 // the urgent voicemail's commit) are, and the p99 of the others alone
-                long[] all = sorted();
-                long p99 = all[Math.min(all.length - 1, (int) (all.length * 0.99))];
+                long p99 = nanosAt(sorted(), 99);   // the run's p99, as its row reports it
                 long slow = 0;
                 long slowWaited = 0;
                 List<Long> others = new ArrayList<>();
@@ -1165,7 +1166,7 @@ public final class AgiFloorBench {
                 if (o.length > 0) {
                     System.out.printf("  above the p99 (%.2f ms): %.0f %% the start's and the voicemail's commands; the other"
                             + " commands alone: p50 %.2f / p99 %.2f ms%n", p99 / 1e6, 100.0 * slowWaited / Math.max(1, slow),
-                            o[o.length / 2] / 1e6, o[Math.min(o.length - 1, (int) (o.length * 0.99))] / 1e6);
+                            nanosAt(o, 50) / 1e6, nanosAt(o, 99) / 1e6);
                 }
             }
 
