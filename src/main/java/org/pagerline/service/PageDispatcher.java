@@ -536,10 +536,7 @@ public final class PageDispatcher {
             if (p.channel() == Channel.VOICE && m.kind() != PageKind.PAGE) {
                 continue;   // a paging call carries pages only
             }
-            if (m.attempts() > 0) {
-                continue;   // a retry keeps its own schedule (and may first have to ask the provider)
-            }
-            all.add(m);
+            all.add(m);   // never tried (a retry keeps its own schedule): the store's answer holds no other
         }
         Page carrier = all.stream().filter(x -> x.kind() == PageKind.PAGE).findFirst().orElse(p);
         if (!s.pages().claim(carrier.id(), PageState.PENDING, null, now)) {

@@ -273,7 +273,11 @@ public final class AgiFloorBench {
                     st.execute("DROP SCHEMA " + schema + " CASCADE");
                 }
             }
-            deleteTree(dir);
+            if (System.getenv("BENCH_KEEP_DATA") == null) {
+                deleteTree(dir);
+            } else {
+                System.out.printf("data directory kept (BENCH_KEEP_DATA): %s%n", dir);
+            }
         }
         report(rows);
         System.out.printf("transactions or pieces that lost a deadlock and were tried again, in the whole run (warm-ups"

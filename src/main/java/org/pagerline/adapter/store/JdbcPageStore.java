@@ -191,9 +191,15 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident) {
-        return db.list("SELECT " + COLS + " FROM pages WHERE to_number=? AND channel=? AND state='PENDING' AND incident_id<>?"
-                + " AND " + URGENT + " ORDER BY id", JdbcPageStore::row, to, channel, otherThanIncident);
+        return db.list(PENDING_URGENT_TO, JdbcPageStore::row, to, channel, otherThanIncident);
     }
+
+    // The state test alone made H2 read every page the phone was ever sent (pages_to_unbundled by its
+    // first column): in an outage, thousands. A page never tried has no claim and no carrier, so the
+    // whole index prefix (to_number, NULL, NULL) holds exactly the phone's untried pages.
+    static final String PENDING_URGENT_TO = "SELECT " + COLS + " FROM pages WHERE to_number=? AND bundle_of IS NULL"
+            + " AND claimed_at IS NULL AND channel=? AND state='PENDING' AND attempts=0 AND incident_id<>? AND " + URGENT
+            + " ORDER BY id";
 
     @Override
     public List<Page> pendingNoticesTo(String to, Channel channel, long otherThanPage, Instant now, int max) {

@@ -64,7 +64,8 @@ public interface PageStore {
 
     /**
      * PENDING urgent messages (PAGEs and who-took-it notices) to {@code to} on {@code channel} about
-     * other incidents than {@code otherThanIncident}, oldest first.
+     * other incidents than {@code otherThanIncident}, never tried yet (a retry keeps its own schedule,
+     * and may first have to ask the provider), oldest first: what a bundle to that phone may carry.
      */
     List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident);
 
