@@ -28,6 +28,8 @@ final class JdbcTicketStore implements TicketStore {
             + " resolved_at, closed_at, auto_close_at, version";
     private static final String CLOCK_COLS = "ticket_id, clock, started_at, priority, promise_seconds, due_at, warn_at,"
             + " met_at, warned_at, breached_at, stopped_at";
+    /** The clocks of the tickets {@link #ofTickets} names. */
+    static final String CLOCKS = "SELECT " + CLOCK_COLS + " FROM ticket_clocks";
     private final Jdbc db;
 
     JdbcTicketStore(Jdbc db) {
@@ -392,24 +394,40 @@ final class JdbcTicketStore implements TicketStore {
         if (ids.isEmpty()) {
             return List.of();
         }
+        return lives(byIds(ids), "id", Integer.MAX_VALUE, true);
+    }
+
+    /** The condition on {@code tickets} naming these ids. */
+    static String byIds(List<Long> ids) {
         StringBuilder in = new StringBuilder("id IN (");
         for (int i = 0; i < ids.size(); i++) {
             in.append(i == 0 ? "" : ",").append(ids.get(i).longValue());
         }
-        return lives(in.append(')').toString(), "id", Integer.MAX_VALUE);
+        return in.append(')').toString();
     }
 
     @Override
     public List<TicketLife> livesNotClosed() {
-        return lives("state<>'CLOSED'", "id", Integer.MAX_VALUE);
+        return lives("state<>'CLOSED'", "id", Integer.MAX_VALUE, false);
     }
 
     @Override
     public List<TicketLife> openLives(int limit) {
-        return lives("state NOT IN ('RESOLVED','CLOSED')", "opened_at, id", limit);
+        return lives("state NOT IN ('RESOLVED','CLOSED')", "opened_at, id", limit, true);
     }
 
-    private List<TicketLife> lives(String where, String order, int limit) {
+    /** {@code byRowsRead}: the clocks and pauses of the rows read, named; else of every ticket {@code where} matches. */
+    /**
+     * The condition on {@code ticket_id} that names the tickets read: by their ids, or (ids null) every
+     * ticket {@code where} matches, as a subquery.
+     */
+    static String ofTickets(String where, List<Long> ids) {
+        return ids == null ? " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")"
+                : " WHERE ticket_id IN (" + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+                        + ")";
+    }
+
+    private List<TicketLife> lives(String where, String order, int limit, boolean byRowsRead) {
         List<LifeRow> rows = db.list("SELECT " + LIFE_COLS + " FROM tickets WHERE " + where + " ORDER BY " + order
                 + (limit == Integer.MAX_VALUE ? "" : " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY"), JdbcTicketStore::lifeRow);
         if (rows.isEmpty()) {
@@ -417,12 +435,13 @@ final class JdbcTicketStore implements TicketStore {
         }
         Map<Long, List<SlaClock>> clocks = new HashMap<>();
         Map<Long, List<Pause>> pauses = new HashMap<>();
-        // every matching ticket's clocks when all are read (the holiday recompute); else only the rows read
-        // (the queue's first 200 of 10,000 open tickets must not read 30,000 clocks)
-        String in = limit == Integer.MAX_VALUE ? " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")"
-                : " WHERE ticket_id IN (" + rows.stream().map(r -> Long.toString(r.id()))
-                        .collect(java.util.stream.Collectors.joining(",")) + ")";
-        db.list("SELECT " + CLOCK_COLS + " FROM ticket_clocks" + in, rs -> {
+        // every matching ticket's clocks when all are read (the holiday recompute: too many to name); else the
+        // rows read, by their ids: the queue's first 200 of 10,000 open tickets must not read 30,000 clocks, and
+        // a clock pass's batch is not asked for again as a subquery, which H2 runs again for every clock row
+        // whenever another session committed meanwhile (under load, always: most of the clock pass's CPU at
+        // 500 urgent callers)
+        String in = ofTickets(where, byRowsRead ? rows.stream().map(LifeRow::id).toList() : null);
+        db.list(CLOCKS + in, rs -> {
             clocks.computeIfAbsent(rs.getLong("ticket_id"), k -> new ArrayList<>()).add(clockRow(rs));
             return null;
         });
