@@ -36,8 +36,9 @@ public interface Transactions {
      * Runs the pieces in order in one transaction, each under a savepoint of its own: a piece that
      * throws is undone alone, the others commit together in one commit (a group commit: one write
      * to the database file for many callers' work). Returns one result per piece; when the commit
-     * itself fails, every piece gets that failure. The default (for stand-ins) gives each piece a
-     * transaction of its own.
+     * itself fails, every piece gets that failure, except a commit that kept losing deadlocks: its
+     * pieces are then written one at a time, each with its own result. The default (for stand-ins)
+     * gives each piece a transaction of its own.
      */
     default List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces) {
         List<Result> out = new ArrayList<>(pieces.size());

@@ -15,9 +15,12 @@ import org.pagerline.core.ticket.TicketStore;
 import org.pagerline.core.web.WebStore;
 import org.pagerline.service.Stores;
 import org.pagerline.service.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One JDBC transaction per unit of work; stores are bound to its connection. */
 public final class JdbcTransactions implements Transactions {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcTransactions.class);
     private final DataSource ds;
 
     public JdbcTransactions(DataSource ds) {
@@ -74,6 +77,17 @@ public final class JdbcTransactions implements Transactions {
                 if (attempt < CONFLICT_ATTEMPTS && lostAConflict(e)) {
                     pauseBeforeTryingAgain(attempt);
                     continue;
+                }
+                if (pieces.size() > 1 && lostAConflict(e)) {
+                    // a group that kept losing locks many rows at once; alone, each piece locks only its own (an
+                    // urgent voicemail and its incident), so it gets through where the group could not
+                    LOG.warn("a commit of {} pieces lost {} deadlocks in a row; writing them one at a time", pieces.size(),
+                            CONFLICT_ATTEMPTS);
+                    java.util.List<Result> alone = new java.util.ArrayList<>(pieces.size());
+                    for (Function<Stores, ?> piece : pieces) {
+                        alone.add(inOneCommit(java.util.List.of(piece)).get(0));
+                    }
+                    return alone;
                 }
                 RuntimeException failure = e instanceof RuntimeException r ? r : new StoreException("transaction", (SQLException) e);
                 java.util.List<Result> failed = new java.util.ArrayList<>(pieces.size());

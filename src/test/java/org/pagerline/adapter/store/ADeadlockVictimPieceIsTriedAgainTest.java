@@ -84,4 +84,56 @@ class ADeadlockVictimPieceIsTriedAgainTest {
             assertEquals("40001", ((SQLException) out.get(0).failure().getCause()).getSQLState());
         }
     }
+    @Test
+    void aGroupCommitThatKeepsLosingIsWrittenOnePieceAtATime() {
+        try (TestDatabase db = TestDatabase.fileIn(dir.resolve("db"))) {
+            // the database makes the whole commit a deadlock victim (H2 rolls all of it back) as many times
+            // as it is tried; alone, with fewer rows locked, each piece gets through
+            AtomicInteger refused = new AtomicInteger();
+            Transactions tx = new JdbcTransactions(refusingCommits(db.database().dataSource(),
+                    JdbcTransactions.CONFLICT_ATTEMPTS, refused));
+            Instant at = Instant.parse("2026-12-02T10:00:00Z");
+            Function<Stores, Object> jane = s -> s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN,
+                    TicketSource.PHONE, null, "+12045550199", "Jane", null, null, null)).id();
+            Function<Stores, Object> joe = s -> s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN,
+                    TicketSource.PHONE, null, "+12045550198", "Joe", null, null, null)).id();
+
+            List<Transactions.Result> out = tx.inOneCommit(List.of(jane, joe));
+
+            assertEquals(JdbcTransactions.CONFLICT_ATTEMPTS, refused.get(), "the group was tried its attempts");
+            assertNull(out.get(0).failure(), "Jane's piece");
+            assertNull(out.get(1).failure(), "Joe's piece");
+            assertEquals(List.of("Jane", "Joe"), tx.inTransaction(s -> s.tickets().list(10)).stream()
+                    .map(Ticket::callerName).sorted().toList(), "each written once: the refused tries left nothing");
+        }
+    }
+
+    /** Connections whose first {@code refusals} commits roll back and fail as a deadlock victim's would. */
+    private static javax.sql.DataSource refusingCommits(javax.sql.DataSource real, int refusals, AtomicInteger refused) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(ADeadlockVictimPieceIsTriedAgainTest.class
+                .getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (ds, m, args) -> {
+                    Object r = invoke(m, real, args);
+                    if (!m.getName().equals("getConnection")) {
+                        return r;
+                    }
+                    java.sql.Connection c = (java.sql.Connection) r;
+                    return java.lang.reflect.Proxy.newProxyInstance(ADeadlockVictimPieceIsTriedAgainTest.class.getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (conn, cm, cargs) -> {
+                                if (cm.getName().equals("commit") && refused.get() < refusals) {
+                                    refused.incrementAndGet();
+                                    c.rollback();
+                                    throw new SQLException("Deadlock detected", "40001");
+                                }
+                                return invoke(cm, c, cargs);
+                            });
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
 }
