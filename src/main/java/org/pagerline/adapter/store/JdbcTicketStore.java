@@ -416,7 +416,6 @@ final class JdbcTicketStore implements TicketStore {
         return lives("state NOT IN ('RESOLVED','CLOSED')", "opened_at, id", limit, true);
     }
 
-    /** {@code byRowsRead}: the clocks and pauses of the rows read, named; else of every ticket {@code where} matches. */
     /**
      * The condition on {@code ticket_id} that names the tickets read: by their ids, or (ids null) every
      * ticket {@code where} matches, as a subquery.
@@ -427,6 +426,7 @@ final class JdbcTicketStore implements TicketStore {
                         + ")";
     }
 
+    /** {@code byRowsRead}: the clocks and pauses of the rows read, named; else of every ticket {@code where} matches. */
     private List<TicketLife> lives(String where, String order, int limit, boolean byRowsRead) {
         List<LifeRow> rows = db.list("SELECT " + LIFE_COLS + " FROM tickets WHERE " + where + " ORDER BY " + order
                 + (limit == Integer.MAX_VALUE ? "" : " FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY"), JdbcTicketStore::lifeRow);
