@@ -67,6 +67,18 @@ final class Jdbc {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * Ids written out for an {@code IN (...)} list ("3,7,12"): numbers only, so nothing to bind or
+     * escape, and a statement H2 plans for its ids alone (not empty: the caller has returned before).
+     */
+    static String idList(java.util.Collection<Long> ids) {
+        StringBuilder in = new StringBuilder();
+        for (long id : ids) {
+            in.append(in.length() == 0 ? "" : ",").append(id);
+        }
+        return in.toString();
+    }
+
     @FunctionalInterface
     interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;

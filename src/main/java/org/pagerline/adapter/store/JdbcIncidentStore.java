@@ -63,11 +63,7 @@ final class JdbcIncidentStore implements IncidentStore {
         if (ticketIds.isEmpty()) {
             return out;
         }
-        StringBuilder in = new StringBuilder();
-        for (long id : ticketIds) {
-            in.append(in.length() == 0 ? "" : ",").append(id);
-        }
-        db.list("SELECT DISTINCT ticket_id FROM incidents WHERE ticket_id IN (" + in + ")"
+        db.list("SELECT DISTINCT ticket_id FROM incidents WHERE ticket_id IN (" + Jdbc.idList(ticketIds) + ")"
                 + " AND state IN ('OPEN','ACKNOWLEDGED') AND respond_by IS NOT NULL", rs -> out.add(rs.getLong(1)));
         return out;
     }

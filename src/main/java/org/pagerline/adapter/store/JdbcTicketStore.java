@@ -379,11 +379,8 @@ final class JdbcTicketStore implements TicketStore {
         if (ids.isEmpty()) {
             return out;
         }
-        StringBuilder in = new StringBuilder();
-        for (long id : ids) {
-            in.append(in.length() == 0 ? "" : ",").append(id);
-        }
-        for (Ticket t : db.list("SELECT " + COLS + " FROM tickets WHERE id IN (" + in + ")", JdbcTicketStore::row)) {
+        for (Ticket t : db.list("SELECT " + COLS + " FROM tickets WHERE id IN (" + Jdbc.idList(ids) + ")",
+                JdbcTicketStore::row)) {
             out.put(t.id(), t);
         }
         return out;
@@ -399,11 +396,7 @@ final class JdbcTicketStore implements TicketStore {
 
     /** The condition on {@code tickets} naming these ids. */
     static String byIds(List<Long> ids) {
-        StringBuilder in = new StringBuilder("id IN (");
-        for (int i = 0; i < ids.size(); i++) {
-            in.append(i == 0 ? "" : ",").append(ids.get(i).longValue());
-        }
-        return in.append(')').toString();
+        return "id IN (" + Jdbc.idList(ids) + ")";
     }
 
     @Override
@@ -422,8 +415,7 @@ final class JdbcTicketStore implements TicketStore {
      */
     static String ofTickets(String where, List<Long> ids) {
         return ids == null ? " WHERE ticket_id IN (SELECT id FROM tickets WHERE " + where + ")"
-                : " WHERE ticket_id IN (" + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
-                        + ")";
+                : " WHERE ticket_id IN (" + Jdbc.idList(ids) + ")";
     }
 
     /** {@code byRowsRead}: the clocks and pauses of the rows read, named; else of every ticket {@code where} matches. */
