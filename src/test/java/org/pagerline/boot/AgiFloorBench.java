@@ -1144,7 +1144,7 @@ public final class AgiFloorBench {
                         path.wire(), concurrent);
                 byCommand.entrySet().stream().map(e -> {
                     long[] a = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
-                    return new Object[] {e.getKey(), a[a.length / 2] / 1e6, a[Math.min(a.length - 1, (int) (a.length * 0.99))] / 1e6,
+                    return new Object[] {e.getKey(), nanosAt(a, 50) / 1e6, nanosAt(a, 99) / 1e6,
                             100.0 * Arrays.stream(a).sum() / Math.max(1, total)};
                 }).sorted((x, y) -> Double.compare((double) y[2], (double) x[2])).limit(5).forEach(r -> System.out.printf(
                         "  %-48s p50 %8.2f  p99 %8.2f  %5.1f %% of all waiting%n", r));
