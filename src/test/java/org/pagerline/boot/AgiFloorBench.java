@@ -939,6 +939,17 @@ public final class AgiFloorBench {
                 }
             }
 
+            /** A long column list cut to its first two columns, so the 150 characters shown reach the FROM and WHERE. */
+            private static String shortColumns(String sql) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(SELECT (?:DISTINCT )?)([^()]*?) FROM ").matcher(sql);
+                if (!m.find()) {
+                    return sql;
+                }
+                String[] cols = m.group(2).split(", ");
+                return cols.length <= 3 ? sql
+                        : m.group(1) + cols[0] + ", " + cols[1] + ", (" + (cols.length - 2) + " more)" + sql.substring(m.end() - 6);
+            }
+
             /** BENCH_SQL_STATS: the statements of the run by their total time, per call. */
             private void printSqlStats(long calls) {
                 if (t.pagerline() == null || calls == 0) {
@@ -948,15 +959,16 @@ public final class AgiFloorBench {
                 double count = 0;
                 double ms = 0;
                 try (Connection c = t.pagerline().connection(); Statement st = c.createStatement();
-                        java.sql.ResultSet rs = st.executeQuery("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, SQL_STATEMENT"
+                        java.sql.ResultSet rs = st.executeQuery("SELECT EXECUTION_COUNT, CUMULATIVE_EXECUTION_TIME, SQL_STATEMENT, AVERAGE_ROW_COUNT"
                                 + " FROM INFORMATION_SCHEMA.QUERY_STATISTICS ORDER BY CUMULATIVE_EXECUTION_TIME DESC")) {
                     while (rs.next()) {
                         count += rs.getLong(1);
                         ms += rs.getDouble(2);
                         if (lines.size() < 40) {
-                            String sql = rs.getString(3).replaceAll("\\s+", " ");
-                            lines.add(String.format(Locale.ROOT, "  %6.2f /call  %7.3f ms/call  %s", rs.getLong(1) / (double) calls,
-                                    rs.getDouble(2) / calls, sql.length() > 150 ? sql.substring(0, 150) + "..." : sql));
+                            String sql = shortColumns(rs.getString(3).replaceAll("\\s+", " "));
+                            lines.add(String.format(Locale.ROOT, "  %6.2f /call  %7.3f ms/call  %7.1f rows  %s",
+                                    rs.getLong(1) / (double) calls, rs.getDouble(2) / calls, rs.getDouble(4),
+                                    sql.length() > 150 ? sql.substring(0, 150) + "..." : sql));
                         }
                     }
                 } catch (java.sql.SQLException | RuntimeException e) {
@@ -965,7 +977,7 @@ public final class AgiFloorBench {
                 }
                 sqlStats(false);
                 System.out.printf(Locale.ROOT, "%s %s %d: %.1f statements per call, %.3f ms per call in them (H2's timing);"
-                        + " the slowest in all:%n", t.name(), path.wire(), concurrent, count / calls, ms / calls);
+                        + " the slowest in all (rows: each execution's rows read or changed, on average):%n", t.name(), path.wire(), concurrent, count / calls, ms / calls);
                 lines.forEach(System.out::println);
             }
 

@@ -174,6 +174,28 @@ final class Jdbc {
         }
     }
 
+    /**
+     * {@code rows} (each as wide as the column list) inserted by one multi-row statement, {@code head}
+     * being {@code INSERT INTO t (a, b, ...)}: one statement for the database where a batch is one per
+     * row. For a few rows at a time (a statement text per count); many rows go in a batch.
+     */
+    void insertRows(String head, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        int cols = rows.get(0).length;
+        StringBuilder sql = new StringBuilder(head).append(" VALUES ");
+        Object[] args = new Object[rows.size() * cols];
+        for (int r = 0; r < rows.size(); r++) {
+            if (rows.get(r).length != cols) {
+                throw new IllegalArgumentException("row " + r + " has " + rows.get(r).length + " values, not " + cols);
+            }
+            sql.append(r == 0 ? "(" : ",(").append("?,".repeat(cols - 1)).append("?)");
+            System.arraycopy(rows.get(r), 0, args, r * cols, cols);
+        }
+        update(sql.toString(), args);
+    }
+
     /** A batch, with each row's update count. */
     int[] batchCounts(String sql, List<Object[]> rows) {
         before(sql);

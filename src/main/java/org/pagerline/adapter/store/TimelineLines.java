@@ -19,15 +19,20 @@ import java.util.regex.Pattern;
  * journal's commit of many calls' lines, the engine's of many incidents' pages, the calls of a
  * ticket's voicemail among both). H2 rolls a deadlock victim's whole transaction back, and under
  * load the same commit lost again on every retry, its lines lost with it. So the lines are written
- * before the transaction (or the savepoint piece) commits and before any statement that reads or
- * writes {@code tickets} or {@code ticket_events} in it, so nothing in the transaction sees the
- * timeline without them; the touches wait for the end of the transaction, where every transaction
- * takes them in the same order, unless a statement naming {@code tickets} comes first (it sees
- * {@code updated_at} moved). A piece's touches are dropped with it when it is undone.
+ * before the transaction (or the savepoint piece) commits and before any statement in it that
+ * could see them: one naming {@code ticket_events}, or naming {@code tickets} and their
+ * {@code updated_at} (or {@code *}), so nothing in the transaction sees the timeline or a ticket's
+ * last change without them; the touches wait for the end of the transaction, where every
+ * transaction takes them in the same order, unless such a statement comes first. A statement on
+ * the tickets' other columns (a ticket's life, its clocks' check) sees neither and writes nothing
+ * early: a voicemail's commit read and saved its ticket's life between its lines, and each of those
+ * statements wrote the lines so far and touched the ticket again. A piece's touches are dropped
+ * with it when it is undone.
  */
 final class TimelineLines {
-    private static final Pattern SEES_THEM = Pattern.compile("(?i)\\b(tickets|ticket_events)\\b");
-    private static final Pattern SEES_TOUCHES = Pattern.compile("(?i)\\btickets\\b");
+    private static final Pattern NAMES_EVENTS = Pattern.compile("(?i)\\bticket_events\\b");
+    private static final Pattern NAMES_TICKETS = Pattern.compile("(?i)\\btickets\\b");
+    private static final Pattern NAMES_UPDATED_AT = Pattern.compile("(?i)\\bupdated_at\\b|\\*");
     private static final String INSERT = "INSERT INTO ticket_events (ticket_id, occurred_at, kind, detail) VALUES (?,?,?,?)";
     private static final String TOUCH = "UPDATE tickets SET updated_at=? WHERE id=? AND updated_at<?";
 
@@ -49,37 +54,38 @@ final class TimelineLines {
 
     /** True when {@code sql} could see lines or touches not yet written (run {@link #write} first). */
     boolean pendingFor(String sql) {
-        return !lines.isEmpty() && seesThem(sql) || (!pieceTouches.isEmpty() || !touches.isEmpty()) && seesTouches(sql);
+        if (lines.isEmpty() && pieceTouches.isEmpty() && touches.isEmpty()) {
+            return false;
+        }
+        int sees = sees(sql);
+        // the lines' own insert names the timeline, not the tickets: it never writes the touches early
+        return !lines.isEmpty() && sees != 0 || (!pieceTouches.isEmpty() || !touches.isEmpty()) && (sees & TOUCHES) != 0;
     }
+
+    private static final int LINES = 1;
+    private static final int TOUCHES = 2;
 
     /**
-     * Whether {@code sql} names the tickets or their timeline, remembered per statement text (the
-     * texts are the stores' constants, a few hundred): the pattern ran on nearly every statement of
-     * a busy line, and its matchers were a few percent of what the journal allocated.
+     * What {@code sql} could see: the lines ({@link #LINES}) when it names the timeline, the touches
+     * too ({@link #TOUCHES}) when it names the tickets with their {@code updated_at} (or all their
+     * columns). Remembered per statement text (the texts are the stores' constants, a few hundred):
+     * the patterns ran on nearly every statement of a busy line, and their matchers were a few
+     * percent of what the journal allocated.
      */
-    private static boolean seesThem(String sql) {
-        return seen(sql, SEEN, SEES_THEM);
-    }
-
-    /** Whether {@code sql} names the tickets themselves (it could see their {@code updated_at}). */
-    private static boolean seesTouches(String sql) {
-        return seen(sql, SEEN_TICKETS, SEES_TOUCHES);
-    }
-
-    private static boolean seen(String sql, Map<String, Boolean> known, Pattern names) {
-        Boolean b = known.get(sql);
+    private static int sees(String sql) {
+        Integer b = SEEN.get(sql);
         if (b == null) {
-            b = names.matcher(sql).find();
-            if (known.size() < SEEN_MAX) {
-                known.put(sql, b);
+            b = NAMES_TICKETS.matcher(sql).find() && NAMES_UPDATED_AT.matcher(sql).find() ? LINES | TOUCHES
+                    : NAMES_EVENTS.matcher(sql).find() ? LINES : 0;
+            if (SEEN.size() < SEEN_MAX) {
+                SEEN.put(sql, b);
             }
         }
         return b;
     }
 
     private static final int SEEN_MAX = 4096;
-    private static final Map<String, Boolean> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, Boolean> SEEN_TICKETS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Integer> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Writes the lines added since the last write (each ticket's keep their order); their touches

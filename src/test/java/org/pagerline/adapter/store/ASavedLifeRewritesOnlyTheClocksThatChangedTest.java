@@ -129,4 +129,30 @@ class ASavedLifeRewritesOnlyTheClocksThatChangedTest {
             assertEquals(List.of(met, respond), now.clocks());
         }
     }
+    @Test
+    void aLifesThreeNewClocksAreInsertedByOneStatement() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); Connection asker = db.database().dataSource().getConnection()) {
+            long id = db.transactions().inTransaction(s -> s.tickets().insert(new Ticket(0, AT, AT, TicketStatus.OPEN,
+                    TicketSource.PHONE, Priority.P3, "+12045550199", "Pat Doe", "Acme", null, null)).id());
+            List<SlaClock> clocks = List.of(SlaClock.start(ClockKind.CONTACT, AT, null, Duration.ofMinutes(30)),
+                    SlaClock.start(ClockKind.RESPOND, AT, Priority.P3, null), SlaClock.start(ClockKind.RESOLVE, AT, Priority.P3, null));
+            try (var st = asker.createStatement()) {
+                st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
+            }
+            db.transactions().inTransaction(s -> {
+                TicketLife read = s.tickets().life(id).orElseThrow();
+                assertTrue(s.tickets().saveLife(read, withClocks(read, clocks, List.of()), null, AT));
+                return null;
+            });
+            assertEquals(clocks, db.transactions().inTransaction(s -> s.tickets().life(id).orElseThrow()).clocks());
+            long inserts = 0;
+            try (var st = asker.createStatement(); ResultSet rs = st.executeQuery("SELECT SUM(EXECUTION_COUNT) FROM"
+                    + " INFORMATION_SCHEMA.QUERY_STATISTICS WHERE SQL_STATEMENT LIKE 'INSERT INTO ticket_clocks%'")) {
+                assertTrue(rs.next());
+                inserts = rs.getLong(1);
+            }
+            // every new phone ticket starts three clocks: as a JDBC batch, H2 ran three statements
+            assertEquals(1, inserts, "statements inserting the three clocks");
+        }
+    }
 }

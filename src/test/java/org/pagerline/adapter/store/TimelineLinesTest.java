@@ -202,6 +202,56 @@ class TimelineLinesTest {
     }
 
     @Test
+    void aTicketsLifeReadAndSavedBetweenItsLinesWritesThemInOneInsertAndOneTouch() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); java.sql.Connection asker = db.database().dataSource().getConnection()) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            try (java.sql.Statement st = asker.createStatement()) {
+                st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
+            }
+            // an urgent voicemail's commit: the call's lines, then the ticket's life read and its clock
+            // check saved (neither looks at the timeline or updated_at), then the incident's line
+            tx.inTransaction(s -> {
+                s.tickets().addEvent(t, AT.plusSeconds(5), "CALL_STEP", "the caller chose P1");
+                var life = s.tickets().life(t).orElseThrow();
+                assertEquals(true, s.tickets().saveClocks(life, AT.plusSeconds(600)), "the clock check saved");
+                s.tickets().addEvent(t, AT.plusSeconds(6), "INCIDENT_OPENED", "incident opened");
+                return null;
+            });
+            assertEquals(List.of("CALL_STEP", "INCIDENT_OPENED"), tx.inTransaction(s -> s.tickets().events(t)).stream()
+                    .map(TicketEvent::kind).toList());
+            assertEquals(AT.plusSeconds(6), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt());
+            java.util.Map<String, Long> runs = new java.util.HashMap<>();
+            try (java.sql.Statement st = asker.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT SQL_STATEMENT, EXECUTION_COUNT FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
+                while (rs.next()) {
+                    runs.merge(rs.getString(1).startsWith("INSERT INTO ticket_events") ? "lines"
+                            : rs.getString(1).startsWith("UPDATE tickets SET updated_at") ? "touches" : "other",
+                            rs.getLong(2), Long::sum);
+                }
+            }
+            // written early at the life's read, they took two inserts and two touches of the same ticket
+            assertEquals(1L, runs.get("lines"), "statements writing the two lines: " + runs);
+            assertEquals(1L, runs.get("touches"), "statements touching the ticket: " + runs);
+        }
+    }
+
+    @Test
+    void aStatementOnTheTicketsUpdatedAtSeesTheLinesAddedBeforeIt() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            tx.inTransaction(s -> {
+                s.tickets().addEvent(t, AT.plusSeconds(30), "PAGE_HELD", "held");
+                // the caller's open ticket is found by its updated_at: the line just added counts
+                assertEquals(java.util.Optional.of(t), s.tickets().findOpenByCaller("+12045550101", AT.plusSeconds(20))
+                        .map(Ticket::id));
+                return null;
+            });
+        }
+    }
+
+    @Test
     void aPieceRolledBackTakesItsLinesWithItAndTheOthersStand() {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
