@@ -115,6 +115,26 @@ final class Jdbc {
 
     <T> List<T> list(String sql, RowMapper<T> mapper, Object... args) {
         before(sql);
+        return read(sql, mapper, args);
+    }
+
+    /**
+     * One row of {@code tickets} by its id, read without writing the transaction's lines and touches
+     * first: the caller moves its {@code updated_at} forward to {@link #unwrittenTouch} itself. A
+     * ticket read by id in the middle of a commit (an urgent voicemail's) wrote them early, and they
+     * were written again at its end.
+     */
+    <T> Optional<T> oneTicketAsItIs(String sql, RowMapper<T> mapper, long ticketId) {
+        List<T> rows = read(sql, mapper, ticketId);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** The newest instant this transaction has yet to touch the ticket to, if any. */
+    Optional<Instant> unwrittenTouch(long ticketId) {
+        return timeline.unwrittenTouch(ticketId);
+    }
+
+    private <T> List<T> read(String sql, RowMapper<T> mapper, Object... args) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {

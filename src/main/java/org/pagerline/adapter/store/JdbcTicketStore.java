@@ -94,8 +94,13 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public Optional<Ticket> find(long id) {
-        return db.one("SELECT " + COLS + " FROM tickets WHERE id=?", JdbcTicketStore::row, id);
+        // as if the transaction's touches were written: they only move updated_at forward
+        Optional<Instant> touch = db.unwrittenTouch(id);
+        return db.oneTicketAsItIs(FIND, JdbcTicketStore::row, id)
+                .map(t -> touch.isPresent() && touch.get().isAfter(t.updatedAt()) ? t.touchedAt(touch.get()) : t);
     }
+
+    private static final String FIND = "SELECT " + COLS + " FROM tickets WHERE id=?";
 
     /**
      * The caller's open ticket to reuse, read through tickets_caller (caller_number, status): the
@@ -201,7 +206,7 @@ final class JdbcTicketStore implements TicketStore {
     public boolean saveLife(TicketLife before, TicketLife l, Instant nextCheck, Instant at) {
         int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, life_priority=?, resolved_at=?,"
                         + " closed_at=?, auto_close_at=?, sla_check_at=?, version=version+1,"
-                        + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?",
+                        + " " + TimelineLines.MOVE_UPDATED_AT + " WHERE id=? AND version=?",
                 l.state(), l.state() == TicketState.CLOSED ? TicketStatus.CLOSED : TicketStatus.OPEN, l.ownerId(),
                 l.ownerName(), l.priority(), l.priority(), l.resolvedAt(), l.closedAt(), l.autoCloseAt(), nextCheck, at, at,
                 l.ticketId(), l.version());
@@ -326,7 +331,7 @@ final class JdbcTicketStore implements TicketStore {
         }
         if (!rows.isEmpty()) {
             int[] n = db.batchCounts("UPDATE tickets SET sla_check_at=?, version=version+1,"
-                    + " updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END WHERE id=? AND version=?", rows);
+                    + " " + TimelineLines.MOVE_UPDATED_AT + " WHERE id=? AND version=?", rows);
             for (int i = 0; i < n.length; i++) {
                 if (n[i] == 0) {
                     missed.add(touched.get(i).before().ticketId());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -24,12 +25,18 @@ import java.util.regex.Pattern;
  * {@code updated_at} (or {@code *}), so nothing in the transaction sees the timeline or a ticket's
  * last change without them; the touches wait for the end of the transaction, where every
  * transaction takes them in the same order, unless such a statement comes first. A statement on
- * the tickets' other columns (a ticket's life, its clocks' check) sees neither and writes nothing
- * early: a voicemail's commit read and saved its ticket's life between its lines, and each of those
- * statements wrote the lines so far and touched the ticket again. A piece's touches are dropped
- * with it when it is undone.
+ * the tickets' other columns (a ticket's life read) sees neither, and one that moves
+ * {@code updated_at} only forward ({@link #MOVE_UPDATED_AT}, a life's save) does what a touch does,
+ * in either order: neither writes anything early. An urgent voicemail's commit reads and saves its
+ * ticket's life between its lines, and each of those statements wrote the lines so far and touched
+ * the ticket again. A piece's touches are dropped with it when it is undone.
  */
 final class TimelineLines {
+    /**
+     * How a statement moves a ticket's {@code updated_at} forward to its two parameters' instant, as a
+     * touch does: it commutes with the touches, so it needs none written before it.
+     */
+    static final String MOVE_UPDATED_AT = "updated_at=CASE WHEN updated_at<? THEN ? ELSE updated_at END";
     private static final Pattern NAMES_EVENTS = Pattern.compile("(?i)\\bticket_events\\b");
     private static final Pattern NAMES_TICKETS = Pattern.compile("(?i)\\btickets\\b");
     private static final Pattern NAMES_UPDATED_AT = Pattern.compile("(?i)\\bupdated_at\\b|\\*");
@@ -75,7 +82,8 @@ final class TimelineLines {
     private static int sees(String sql) {
         Integer b = SEEN.get(sql);
         if (b == null) {
-            b = NAMES_TICKETS.matcher(sql).find() && NAMES_UPDATED_AT.matcher(sql).find() ? LINES | TOUCHES
+            b = NAMES_TICKETS.matcher(sql).find() && NAMES_UPDATED_AT.matcher(sql.replace(MOVE_UPDATED_AT, "")).find()
+                    ? LINES | TOUCHES
                     : NAMES_EVENTS.matcher(sql).find() ? LINES : 0;
             if (SEEN.size() < SEEN_MAX) {
                 SEEN.put(sql, b);
@@ -110,6 +118,17 @@ final class TimelineLines {
         }
     }
 
+    /** The newest instant the ticket is yet to be touched to: by a line not yet written, or a touch not yet written. */
+    Optional<Instant> unwrittenTouch(long ticketId) {
+        Instant at = later(touches.get(ticketId), pieceTouches.get(ticketId));
+        for (Line l : lines) {
+            if (l.touch() && l.ticketId() == ticketId) {
+                at = later(at, l.at());
+            }
+        }
+        return Optional.ofNullable(at);
+    }
+
     /** The piece under way stood (its savepoint released): its touches are the transaction's. */
     void settle() {
         pieceTouches.forEach((id, at) -> touches.merge(id, at, TimelineLines::later));
@@ -142,7 +161,7 @@ final class TimelineLines {
     }
 
     private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     /**

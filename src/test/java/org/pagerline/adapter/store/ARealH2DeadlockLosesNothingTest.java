@@ -101,7 +101,7 @@ class ARealH2DeadlockLosesNothingTest {
             AtomicBoolean firstTry, AtomicInteger tries) {
         return s -> {
             s.tickets().addEvent(ticket, at.plusSeconds(tries.incrementAndGet()), "LINE_" + who, "from commit " + who);
-            s.tickets().find(ticket); // a read of the ticket writes the line (and its touch) now, before the barrier
+            s.tickets().events(ticket); // a read of the timeline writes the line (and its touch) now, before the barrier
             if (barrier != null && firstTry.getAndSet(false)) {
                 try {
                     barrier.await(10, TimeUnit.SECONDS);

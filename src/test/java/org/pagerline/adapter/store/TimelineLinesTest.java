@@ -209,12 +209,17 @@ class TimelineLinesTest {
             try (java.sql.Statement st = asker.createStatement()) {
                 st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
             }
-            // an urgent voicemail's commit: the call's lines, then the ticket's life read and its clock
-            // check saved (neither looks at the timeline or updated_at), then the incident's line
+            // an urgent voicemail's commit: the call's lines, then the ticket's life read and saved (the
+            // save moves updated_at forward, as a touch does), the clocks' check, the ticket read by its
+            // id, then the incident's line
             tx.inTransaction(s -> {
                 s.tickets().addEvent(t, AT.plusSeconds(5), "CALL_STEP", "the caller chose P1");
                 var life = s.tickets().life(t).orElseThrow();
-                assertEquals(true, s.tickets().saveClocks(life, AT.plusSeconds(600)), "the clock check saved");
+                assertEquals(true, s.tickets().saveLife(life, life, AT.plusSeconds(600), AT.plusSeconds(4)), "the life saved");
+                var saved = s.tickets().life(t).orElseThrow();
+                assertEquals(true, s.tickets().saveClocks(saved, AT.plusSeconds(900)), "the clock check saved");
+                // the ticket read by its id, as the incident is opened: its updated_at as if the line were written
+                assertEquals(AT.plusSeconds(5), s.tickets().find(t).orElseThrow().updatedAt());
                 s.tickets().addEvent(t, AT.plusSeconds(6), "INCIDENT_OPENED", "incident opened");
                 return null;
             });
@@ -230,7 +235,8 @@ class TimelineLinesTest {
                             rs.getLong(2), Long::sum);
                 }
             }
-            // written early at the life's read, they took two inserts and two touches of the same ticket
+            // written early at the life's read or save or the ticket's, they took two or three inserts and as
+            // many touches of the same ticket
             assertEquals(1L, runs.get("lines"), "statements writing the two lines: " + runs);
             assertEquals(1L, runs.get("touches"), "statements touching the ticket: " + runs);
         }
