@@ -188,10 +188,14 @@ public final class EscalationEngine implements AutoCloseable {
                 || (due.kind() == Escalator.Kind.CALLBACK_LATE && i.state() == IncidentState.OPEN)
                 ? PageKind.PAGE : PageKind.NOTICE;
         List<String> paged = new ArrayList<>();
+        List<PageWriter.Held> held = new ArrayList<>();
+        // a page to a phone inside its bundle gap is written waiting for the gap's end (the dispatcher
+        // would only claim it to put it off: in an outage, most pages)
+        PageWriter.Hold hold = (p, at) -> dispatcher.gapEnd(s, p.to(), p.channel(), p.incidentId(), at);
         for (Technician t : people) {
             String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
                     : PageTexts.notice(i, due.kind(), t, callbackDeadline);
-            paged.add(PageWriter.write(s, i, t, kind, text, due.step(), due.cycle(), now));
+            paged.add(PageWriter.write(s, i, t, kind, text, due.step(), due.cycle(), now, hold, held));
         }
         String what = switch (due.kind()) {
             case STEP -> "escalation step " + (due.step() + 1) + " (cycle " + (due.cycle() + 1) + ", "
@@ -204,6 +208,9 @@ public final class EscalationEngine implements AutoCloseable {
         s.tickets().addEvent(i.ticketId(), now, "ESCALATED", what + ": paging "
                 + (paged.isEmpty() ? "nobody" : String.join(", ", paged))
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled)));
+        for (PageWriter.Held h : held) {
+            s.tickets().addEvent(i.ticketId(), now, "PAGE_HELD", dispatcher.heldLine(h.page(), h.until()));
+        }
         if (paged.isEmpty()) {
             log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);
         }

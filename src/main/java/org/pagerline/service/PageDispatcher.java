@@ -517,15 +517,11 @@ public final class PageDispatcher {
     private Optional<Page> claimUrgent(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
         Duration gap = bundleGaps.of(p.channel());
         if (p.kind() == PageKind.PAGE) {   // a who-took-it notice is never held: it goes at once
-            Optional<Instant> last = gap.isZero() ? Optional.empty()
-                    : s.pages().lastUrgentHandOver(p.to(), p.channel(), now.minus(gap), p.incidentId());
-            if (last.isPresent() && last.get().plus(gap).isAfter(now)) {
-                Instant at = last.get().plus(gap);
-                s.pages().reschedule(p.id(), at, null);
+            Optional<Instant> held = gapEnd(s, p.to(), p.channel(), p.incidentId(), now);
+            if (held.isPresent()) {
+                s.pages().reschedule(p.id(), held.get(), null);
                 if (p.neverPutOff()) {
-                    s.tickets().addEvent(p.ticketId(), now, "PAGE_HELD", DeliveryOutcomes.describe(p) + " goes at " + at
-                            + " with whatever else is urgent for that phone then: one urgent "
-                            + (p.channel() == Channel.SMS ? "text" : "call") + " per " + gap.toSeconds() + " s to one phone");
+                    s.tickets().addEvent(p.ticketId(), now, "PAGE_HELD", heldLine(p, held.get()));
                 }
                 return Optional.empty();
             }
@@ -568,6 +564,29 @@ public final class PageDispatcher {
                     + incidents + " incidents)");
         }
         return Optional.of(claimed(carrier, text, now));
+    }
+
+    /**
+     * Until when an urgent page about {@code incidentId} to this phone on this channel must wait: the
+     * end of the bundle gap after the last urgent message about another incident handed over there;
+     * empty when it may go now. The escalation engine asks as it writes a page, so that a page
+     * written inside the gap waits from the start (in an outage, most of them): the dispatcher
+     * then never claims it only to put it off.
+     */
+    Optional<Instant> gapEnd(Stores s, String to, Channel channel, long incidentId, Instant now) {
+        Duration gap = bundleGaps.of(channel);
+        if (gap.isZero()) {
+            return Optional.empty();
+        }
+        return s.pages().lastUrgentHandOver(to, channel, now.minus(gap), incidentId).map(last -> last.plus(gap))
+                .filter(end -> end.isAfter(now));
+    }
+
+    /** The ticket's line for an urgent page held until {@code at}, said at its first wait. */
+    String heldLine(Page p, Instant at) {
+        return DeliveryOutcomes.describe(p) + " goes at " + at + " with whatever else is urgent for that phone then: one"
+                + " urgent " + (p.channel() == Channel.SMS ? "text" : "call") + " per "
+                + bundleGaps.of(p.channel()).toSeconds() + " s to one phone";
     }
 
     /** At most this many notices in one digest (one claim, under the claim lock, writes a line on each one's ticket). */

@@ -20,6 +20,25 @@ final class PageWriter {
      * One technician's pages: a step's page ({@code noticeText} null), or pages/notices with their own
      * SMS words. Returns a short description for the ticket. */
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now) {
+        return write(s, i, t, kind, noticeText, step, cycle, now, Hold.NEVER, new ArrayList<>());
+    }
+
+    /** Until when a page to a phone on a channel must wait (the bundle gap), if it must. */
+    interface Hold {
+        Hold NEVER = (p, now) -> java.util.Optional.empty();
+
+        java.util.Optional<Instant> until(Page p, Instant now);
+    }
+
+    /** A page written to wait, with the line its ticket is told (after the line saying who was paged). */
+    record Held(Page page, Instant until) {}
+
+    /**
+     * As above; a page asking for an acknowledgement that {@code hold} says must wait is written
+     * waiting, and added to {@code held}.
+     */
+    static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
+            Hold hold, List<Held> held) {
         List<Channel> channels = new ArrayList<>();
         boolean smsOff = s.pages().isOptedOut(t.textPhone());
         if (!smsOff) {
@@ -37,8 +56,14 @@ final class PageWriter {
             } else {
                 text = noticeText;
             }
-            s.pages().insert(Page.pending(i.id(), i.ticketId(), t.id(), t.name(), c, number(t, c), kind,
-                    Long.toString(i.id()), text, step, cycle, false, now));
+            Page p = Page.pending(i.id(), i.ticketId(), t.id(), t.name(), c, number(t, c), kind, Long.toString(i.id()), text,
+                    step, cycle, false, now);
+            java.util.Optional<Instant> until = kind == PageKind.PAGE ? hold.until(p, now) : java.util.Optional.empty();
+            if (until.isPresent()) {
+                p = p.heldUntil(until.get());
+                held.add(new Held(p, until.get()));
+            }
+            s.pages().insert(p);
         }
         return t.name() + " (" + String.join("+", channels.stream().map(c -> c.name().toLowerCase()).toList())
                 + (smsOff ? ", SMS opted out" : "") + ")";

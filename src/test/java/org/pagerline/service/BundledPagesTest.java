@@ -140,4 +140,42 @@ class BundledPagesTest {
         var again = h.expectSms(PAT, "2 urgent incidents: " + acme + " Acme P1, " + zeta + " Zeta P2");
         assertFalse(again.page().text().isEmpty());
     }
+    @Test
+    void aPageWrittenInsideItsPhonesBundleGapWaitsFromTheStartAndGoesAtTheGapsEnd() throws Exception {
+        long acme = voicemail("+12045557001", "Acme", Priority.P1);
+        h.pass();
+        java.time.Instant firstSms = h.expectSms(PAT, "Reply " + acme + "a").at();
+        h.expectSms(SAM, "Reply " + acme + "a");
+        h.expectCall(PAT);
+        h.expectCall(SAM);
+        java.time.Instant handedOver = h.clock.instant();
+        h.clock.advance(Duration.ofSeconds(5));
+        try (java.sql.Connection c = h.db.database().dataSource().getConnection(); var st = c.createStatement()) {
+            st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
+            long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
+            h.pass();
+            h.expectNothingElse();
+            // Zeta's four pages were written waiting for their phone's gap, each told once on its ticket
+            var pages = h.tx.inTransaction(s -> s.pages().forIncident(zeta));
+            assertEquals(4, pages.size(), pages.toString());
+            for (var p : pages) {
+                assertEquals(0, p.attempts(), p.toString());
+                assertEquals(handedOver.plus(p.channel() == Channel.SMS ? Duration.ofSeconds(30) : Duration.ofSeconds(60)),
+                        p.nextAttemptAt(), p.toString());
+            }
+            var kinds = h.incidents.show(zeta).timeline().stream().map(e -> e.kind())
+                    .filter(k -> k.equals("ESCALATED") || k.equals("PAGE_HELD")).toList();
+            assertEquals(java.util.List.of("ESCALATED", "PAGE_HELD", "PAGE_HELD", "PAGE_HELD", "PAGE_HELD"), kinds);
+            // ... and never claimed only to be put off: the dispatcher rescheduled none of them
+            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + " WHERE SQL_STATEMENT LIKE 'UPDATE pages SET state=''PENDING'', next_attempt_at=%'")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1), "pages rescheduled");
+            }
+            h.after(Duration.ofSeconds(25));                // the SMS gap is over: Zeta reaches Pat and Sam
+            h.expectSms(PAT, "Reply " + zeta + "a");
+            h.expectSms(SAM, "Reply " + zeta + "a");
+            assertEquals(firstSms.plusSeconds(30), h.clock.instant());
+        }
+    }
 }

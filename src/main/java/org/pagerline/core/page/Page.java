@@ -34,6 +34,12 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
                 cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null);
     }
 
+    /** This fresh page, made to wait until {@code at} (written held: its first wait, told on its ticket as it is written). */
+    public Page heldUntil(Instant at) {
+        return new Page(id, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
+                cycle, fallback, state, attempts, createdAt, at, claimedAt, sentAt, providerId, lastError);
+    }
+
     /** This page as stored under {@code newId}. */
     public Page withId(long newId) {
         return new Page(newId, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
