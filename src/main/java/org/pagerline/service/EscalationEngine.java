@@ -125,10 +125,13 @@ public final class EscalationEngine implements AutoCloseable {
             // decided is undone alone and logged: it does not hold back the others' pages.
             record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
             Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
+            // each phone's newest urgent hand-over, read once for the batch's pages (PageDispatcher.gapEnds)
+            Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers = new java.util.HashMap<>();
             for (int from = 0; from < ids.size(); from += PER_COMMIT) {
                 List<Long> group = ids.subList(from, Math.min(ids.size(), from + PER_COMMIT));
                 List<Transactions.Result> results = tx.inOneCommit(group.stream()
-                        .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now))
+                        .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now,
+                                handOvers))
                         .toList());
                 // inOneCommit hands every piece the same failure when the commit itself failed
                 RuntimeException commitFailed = results.isEmpty() ? null : results.get(0).failure();
@@ -157,7 +160,7 @@ public final class EscalationEngine implements AutoCloseable {
     }
 
     private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
-            Instant now) {
+            Instant now, Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers) {
         // another node (or a response) holds it, or it is no longer due: not this pass's to decide
         Optional<Incident> locked = s.incidents().claimDue(id, now);
         if (locked.isEmpty()) {
@@ -174,14 +177,15 @@ public final class EscalationEngine implements AutoCloseable {
                 return false;
             }
             for (Escalator.Due due : d.due()) {
-                write(s, d.incident(), due, onCall, now);
+                write(s, d.incident(), due, onCall, now, handOvers);
             }
             count(locked.get(), d.due(), now);
             return true;
         }
     }
 
-    private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now) {
+    private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now,
+            Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers) {
         List<String> unfilled = new ArrayList<>();
         List<Technician> people = Recipients.resolve(s, due.targets(), now, onCall, unfilled);
         PageKind kind = due.kind() == Escalator.Kind.STEP
@@ -191,7 +195,7 @@ public final class EscalationEngine implements AutoCloseable {
         List<PageWriter.Held> held = new ArrayList<>();
         // a page to a phone inside its bundle gap is written waiting for the gap's end (the dispatcher
         // would only claim it to put it off: in an outage, most pages)
-        PageWriter.Hold hold = (p, at) -> dispatcher.gapEnd(s, p.to(), p.channel(), p.incidentId(), at);
+        PageWriter.Hold hold = dispatcher.gapEnds(s, handOvers);
         for (Technician t : people) {
             String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
                     : PageTexts.notice(i, due.kind(), t, callbackDeadline);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.DeliveryPolicy;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageState;
+import org.pagerline.core.page.PageStore;
 import org.pagerline.core.page.RateLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -580,6 +582,28 @@ public final class PageDispatcher {
         }
         return s.pages().lastUrgentHandOver(to, channel, now.minus(gap), incidentId).map(last -> last.plus(gap))
                 .filter(end -> end.isAfter(now));
+    }
+
+    /**
+     * {@link #gapEnd} for the many pages one pass of the escalation engine writes (in an outage,
+     * hundreds to the same few phones): each phone and channel's newest urgent hand-over is read
+     * once per pass ({@code newest}, the pass's own), and asked again only for a page about that
+     * hand-over's own incident. An answer gone stale meanwhile (a hand-over since) only leaves a page
+     * due, for its claim to hold.
+     */
+    PageWriter.Hold gapEnds(Stores s, Map<String, Optional<PageStore.HandOver>> newest) {
+        return (p, now) -> {
+            Duration gap = bundleGaps.of(p.channel());
+            if (gap.isZero()) {
+                return Optional.empty();
+            }
+            Optional<PageStore.HandOver> last = newest.computeIfAbsent(p.channel() + " " + p.to(),
+                    k -> s.pages().newestUrgentHandOver(p.to(), p.channel(), now.minus(gap)));
+            if (last.isPresent() && last.get().incidentId() == p.incidentId()) {
+                return gapEnd(s, p.to(), p.channel(), p.incidentId(), now);   // its own incident's: not counted
+            }
+            return last.map(h -> h.at().plus(gap)).filter(end -> end.isAfter(now));
+        };
     }
 
     /** The ticket's line for an urgent page held until {@code at}, said at its first wait. */

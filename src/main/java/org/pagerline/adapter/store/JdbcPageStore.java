@@ -189,6 +189,16 @@ final class JdbcPageStore implements PageStore {
         return db.one(LAST_URGENT_HAND_OVER, rs -> Jdbc.instant(rs, "claimed_at"), to, channel, since, otherThanIncident);
     }
 
+    static final String NEWEST_URGENT_HAND_OVER = "SELECT claimed_at, incident_id FROM pages WHERE to_number=?"
+            + " AND channel=? AND claimed_at>? AND bundle_of IS NULL AND " + URGENT
+            + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY";
+
+    @Override
+    public Optional<HandOver> newestUrgentHandOver(String to, Channel channel, Instant since) {
+        return db.one(NEWEST_URGENT_HAND_OVER, rs -> new HandOver(Jdbc.instant(rs, "claimed_at"), rs.getLong("incident_id")),
+                to, channel, since);
+    }
+
     @Override
     public List<Page> pendingUrgentTo(String to, Channel channel, long otherThanIncident) {
         return db.list(PENDING_URGENT_TO, JdbcPageStore::row, to, channel, otherThanIncident);

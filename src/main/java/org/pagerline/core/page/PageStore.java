@@ -62,6 +62,16 @@ public interface PageStore {
      */
     Optional<Instant> lastUrgentHandOver(String to, Channel channel, Instant since, long otherThanIncident);
 
+    /** An urgent message's hand-over: when, and which incident it was about. */
+    record HandOver(Instant at, long incidentId) {}
+
+    /**
+     * The newest urgent message to {@code to} on {@code channel} after {@code since}, about any
+     * incident, handed over as itself: one read answers {@link #lastUrgentHandOver} for every
+     * incident but its own.
+     */
+    Optional<HandOver> newestUrgentHandOver(String to, Channel channel, Instant since);
+
     /**
      * PENDING urgent messages (PAGEs and who-took-it notices) to {@code to} on {@code channel} about
      * other incidents than {@code otherThanIncident}, never tried yet (a retry keeps its own schedule,

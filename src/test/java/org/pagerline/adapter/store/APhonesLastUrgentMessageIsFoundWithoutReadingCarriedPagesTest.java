@@ -34,6 +34,7 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
             // H2 plans a statement once, on the table as it is then, and keeps the plan for the session:
             // asked first while there are no pages, as a server asks on its first page
             assertTrue(rowsRead(asker) <= 1);
+            assertTrue(newestRowsRead(asker) <= 1);
             long ticket = H2RowsRead.ticketWithIncidents(db, 1002, NOW);
             try (Connection c = db.database().dataSource().getConnection()) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO pages (id, incident_id, ticket_id, channel,"
@@ -54,7 +55,16 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
             assertEquals(Optional.of(NOW.minusSeconds(20)), last);
 
             assertTrue(rowsRead(asker) <= 10, "rows read for the last urgent call to Pat");
+
+            // the escalation engine's form, about any incident, once per phone for a pass's pages
+            assertEquals(Optional.of(new org.pagerline.core.page.PageStore.HandOver(NOW.minusSeconds(20), 2)),
+                    db.transactions().inTransaction(s -> s.pages().newestUrgentHandOver(PAT, Channel.VOICE, NOW.minusSeconds(60))));
+            assertTrue(newestRowsRead(asker) <= 10, "rows read for the newest urgent call to Pat");
         }
+    }
+
+    private static int newestRowsRead(Connection c) throws java.sql.SQLException {
+        return H2RowsRead.of(c, JdbcPageStore.NEWEST_URGENT_HAND_OVER, PAT, Channel.VOICE.name(), at(-60));
     }
 
     /** How many rows H2 read to answer lastUrgentHandOver's statement for Pat. */
