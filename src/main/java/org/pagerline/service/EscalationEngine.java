@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.page.PageKind;
+import org.pagerline.core.page.PageStore.HandOver;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Role;
 import org.pagerline.core.roster.Technician;
@@ -126,7 +128,7 @@ public final class EscalationEngine implements AutoCloseable {
             record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
             Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
             // each phone's newest urgent hand-over, read once for the batch's pages (PageDispatcher.gapEnds)
-            Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers = new java.util.HashMap<>();
+            Map<String, Optional<HandOver>> handOvers = new HashMap<>();
             for (int from = 0; from < ids.size(); from += PER_COMMIT) {
                 List<Long> group = ids.subList(from, Math.min(ids.size(), from + PER_COMMIT));
                 List<Transactions.Result> results = tx.inOneCommit(group.stream()
@@ -160,7 +162,7 @@ public final class EscalationEngine implements AutoCloseable {
     }
 
     private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
-            Instant now, Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers) {
+            Instant now, Map<String, Optional<HandOver>> handOvers) {
         // another node (or a response) holds it, or it is no longer due: not this pass's to decide
         Optional<Incident> locked = s.incidents().claimDue(id, now);
         if (locked.isEmpty()) {
@@ -185,7 +187,7 @@ public final class EscalationEngine implements AutoCloseable {
     }
 
     private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now,
-            Map<String, Optional<org.pagerline.core.page.PageStore.HandOver>> handOvers) {
+            Map<String, Optional<HandOver>> handOvers) {
         List<String> unfilled = new ArrayList<>();
         List<Technician> people = Recipients.resolve(s, due.targets(), now, onCall, unfilled);
         PageKind kind = due.kind() == Escalator.Kind.STEP
