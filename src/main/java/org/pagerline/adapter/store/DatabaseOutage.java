@@ -161,7 +161,17 @@ public final class DatabaseOutage implements SQLExceptionOverride {
 
     void wentDown(Throwable e) {
         synchronized (lock) {
-            if (down || closed) {
+            if (closed) {
+                return;
+            }
+            if (down) {
+                // Another statement met the closed store and declared the outage a few ms before the one
+                // whose write failed reported it, and H2's "This store is closed" does not carry the failure
+                // (it names the panic's holder, not the panic): the failed write says why, once.
+                if (storeClosedOnly(cause) && !storeClosedOnly(describe(e))) {
+                    cause = describe(e);
+                    log.error("database unavailable: the write that failed: {}", cause);
+                }
                 return;
             }
             cause = describe(e);
@@ -230,6 +240,11 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         }
         String first = firstLine(e);
         return root == e ? first : first + "; cause: " + root;
+    }
+
+    /** True when {@code described} names no failure but the closed store itself (no write that failed). */
+    static boolean storeClosedOnly(String described) {
+        return described.endsWith("This store is closed") || described.matches("(?s).*This store is closed \\[[^]]*\\]$");
     }
 
     /** The first line of {@code e}'s message, without H2's trailing "SQL statement:". */

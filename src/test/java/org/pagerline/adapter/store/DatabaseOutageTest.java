@@ -145,4 +145,22 @@ class DatabaseOutageTest {
         assertEquals(3, evictions.get());
         assertTrue(lines().get(lines().size() - 1).startsWith("database unavailable"), lines().toString());
     }
+    @Test
+    void an_outage_declared_on_the_closed_store_is_told_the_failed_write_that_reports_after_it() {
+        // H2's "This store is closed" carries no cause: a statement that met it first says nothing of why
+        SQLException closedFirst = new SQLException("The database has been closed [90098-252]", "90098", 90098,
+                new IllegalStateException("org.h2.mvstore.MVStoreException: This store is closed [2.5.252/4]",
+                        new RuntimeException("org.h2.mvstore.MVStoreException: This store is closed [2.5.252/4]")));
+        assertEquals(SQLExceptionOverride.Override.MUST_EVICT, outage.adjudicate(new SQLException(
+                "General error: \"org.h2.mvstore.MVStoreException: This store is closed\"", "HY000", 50000, closedFirst)));
+        assertTrue(outage.isDown());
+        // the statement whose write failed reports a few ms later (Quartz's commit, in a full-disk run)
+        outage.adjudicate(failedWrite());
+        outage.adjudicate(closed());   // and later ones change nothing
+        List<String> down = lines().stream().filter(l -> l.startsWith("database unavailable")).toList();
+        assertEquals(2, down.size(), down.toString());
+        assertTrue(down.get(1).contains("No space left on device"), down.toString());
+        DatabaseUnavailableException refused = assertThrows(DatabaseUnavailableException.class, outage::check);
+        assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+    }
 }
