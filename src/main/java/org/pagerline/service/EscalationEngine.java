@@ -13,6 +13,7 @@ import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.PageStore.HandOver;
 import org.pagerline.core.roster.OnCallShift;
@@ -194,7 +195,7 @@ public final class EscalationEngine implements AutoCloseable {
                 || (due.kind() == Escalator.Kind.CALLBACK_LATE && i.state() == IncidentState.OPEN)
                 ? PageKind.PAGE : PageKind.NOTICE;
         List<String> paged = new ArrayList<>();
-        List<PageWriter.Held> held = new ArrayList<>();
+        List<Page> held = new ArrayList<>();
         // a page to a phone inside its bundle gap is written waiting for the gap's end (the dispatcher
         // would only claim it to put it off: in an outage, most pages)
         PageWriter.Hold hold = dispatcher.gapEnds(s, handOvers);
@@ -214,8 +215,8 @@ public final class EscalationEngine implements AutoCloseable {
         s.tickets().addEvent(i.ticketId(), now, "ESCALATED", what + ": paging "
                 + (paged.isEmpty() ? "nobody" : String.join(", ", paged))
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled)));
-        for (PageWriter.Held h : held) {
-            s.tickets().addEvent(i.ticketId(), now, "PAGE_HELD", dispatcher.heldLine(h.page(), h.until()));
+        for (Page p : held) {
+            s.tickets().addEvent(i.ticketId(), now, "PAGE_HELD", dispatcher.heldLine(p, p.nextAttemptAt()));
         }
         if (paged.isEmpty()) {
             log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);

@@ -580,8 +580,12 @@ public final class PageDispatcher {
         if (gap.isZero()) {
             return Optional.empty();
         }
-        return s.pages().lastUrgentHandOver(to, channel, now.minus(gap), incidentId).map(last -> last.plus(gap))
-                .filter(end -> end.isAfter(now));
+        return endOfGap(s.pages().lastUrgentHandOver(to, channel, now.minus(gap), incidentId), gap, now);
+    }
+
+    /** The gap after {@code last}, when it is not over at {@code now}. */
+    private static Optional<Instant> endOfGap(Optional<Instant> last, Duration gap, Instant now) {
+        return last.map(at -> at.plus(gap)).filter(end -> end.isAfter(now));
     }
 
     /**
@@ -602,7 +606,7 @@ public final class PageDispatcher {
             if (last.isPresent() && last.get().incidentId() == p.incidentId()) {
                 return gapEnd(s, p.to(), p.channel(), p.incidentId(), now);   // its own incident's: not counted
             }
-            return last.map(h -> h.at().plus(gap)).filter(end -> end.isAfter(now));
+            return endOfGap(last.map(PageStore.HandOver::at), gap, now);
         };
     }
 

@@ -30,15 +30,13 @@ final class PageWriter {
         java.util.Optional<Instant> until(Page p, Instant now);
     }
 
-    /** A page written to wait, with the line its ticket is told (after the line saying who was paged). */
-    record Held(Page page, Instant until) {}
-
     /**
      * As above; a page asking for an acknowledgement that {@code hold} says must wait is written
-     * waiting, and added to {@code held}.
+     * waiting (until its {@code nextAttemptAt}), and added to {@code held}: its ticket is told after
+     * the line saying who was paged.
      */
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
-            Hold hold, List<Held> held) {
+            Hold hold, List<Page> held) {
         List<Channel> channels = new ArrayList<>();
         boolean smsOff = s.pages().isOptedOut(t.textPhone());
         if (!smsOff) {
@@ -61,7 +59,7 @@ final class PageWriter {
             java.util.Optional<Instant> until = kind == PageKind.PAGE ? hold.until(p, now) : java.util.Optional.empty();
             if (until.isPresent()) {
                 p = p.heldUntil(until.get());
-                held.add(new Held(p, until.get()));
+                held.add(p);
             }
             s.pages().insert(p);
         }

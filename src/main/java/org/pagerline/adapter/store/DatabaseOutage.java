@@ -168,8 +168,9 @@ public final class DatabaseOutage implements SQLExceptionOverride {
                 // Another statement met the closed store and declared the outage a few ms before the one
                 // whose write failed reported it, and H2's "This store is closed" does not carry the failure
                 // (it names the panic's holder, not the panic): the failed write says why, once.
-                if (storeClosedOnly(cause) && !storeClosedOnly(describe(e))) {
-                    cause = describe(e);
+                String now = describe(e);
+                if (storeClosedOnly(cause) && !storeClosedOnly(now)) {
+                    cause = now;
                     log.error("database unavailable: the write that failed: {}", cause);
                 }
                 return;
@@ -242,9 +243,13 @@ public final class DatabaseOutage implements SQLExceptionOverride {
         return root == e ? first : first + "; cause: " + root;
     }
 
+    /** H2's "This store is closed", with or without its version tag, ending a description: no cause beneath it. */
+    private static final java.util.regex.Pattern STORE_CLOSED_ONLY =
+            java.util.regex.Pattern.compile("This store is closed( \\[[^]]*\\])?\\z");
+
     /** True when {@code described} names no failure but the closed store itself (no write that failed). */
     static boolean storeClosedOnly(String described) {
-        return described.endsWith("This store is closed") || described.matches("(?s).*This store is closed \\[[^]]*\\]$");
+        return STORE_CLOSED_ONLY.matcher(described).find();
     }
 
     /** The first line of {@code e}'s message, without H2's trailing "SQL statement:". */
