@@ -199,11 +199,13 @@ public final class EscalationEngine implements AutoCloseable {
         // a page to a phone inside its bundle gap is written waiting for the gap's end (the dispatcher
         // would only claim it to put it off: in an outage, most pages)
         PageWriter.Hold hold = dispatcher.gapEnds(s, handOvers);
+        List<Page> pages = new ArrayList<>(2 * people.size());
         for (Technician t : people) {
             String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
                     : PageTexts.notice(i, due.kind(), t, callbackDeadline);
-            paged.add(PageWriter.write(s, i, t, kind, text, due.step(), due.cycle(), now, hold, held));
+            paged.add(PageWriter.add(s, i, t, kind, text, due.step(), due.cycle(), now, hold, held, pages));
         }
+        s.pages().insertAll(pages);
         String what = switch (due.kind()) {
             case STEP -> "escalation step " + (due.step() + 1) + " (cycle " + (due.cycle() + 1) + ", "
                     + String.join(",", due.targets().stream().map(Object::toString).toList()) + ")";

@@ -37,6 +37,19 @@ final class PageWriter {
      */
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
             Hold hold, List<Page> held) {
+        List<Page> pages = new ArrayList<>(2);
+        String who = add(s, i, t, kind, noticeText, step, cycle, now, hold, held, pages);
+        s.pages().insertAll(pages);
+        return who;
+    }
+
+    /**
+     * As {@link #write(Stores, Incident, Technician, PageKind, String, int, int, Instant, Hold, List)},
+     * but the pages are added to {@code pages} for the caller to insert with its other technicians'
+     * (one statement for a whole escalation step: in an outage the engine writes thousands).
+     */
+    static String add(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
+            Hold hold, List<Page> held, List<Page> pages) {
         List<Channel> channels = new ArrayList<>();
         boolean smsOff = s.pages().isOptedOut(t.textPhone());
         if (!smsOff) {
@@ -61,7 +74,7 @@ final class PageWriter {
                 p = p.heldUntil(until.get());
                 held.add(p);
             }
-            s.pages().insert(p);
+            pages.add(p);
         }
         return t.name() + " (" + String.join("+", channels.stream().map(c -> c.name().toLowerCase()).toList())
                 + (smsOff ? ", SMS opted out" : "") + ")";

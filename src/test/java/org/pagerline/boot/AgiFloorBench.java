@@ -950,6 +950,9 @@ public final class AgiFloorBench {
                         : m.group(1) + cols[0] + ", " + cols[1] + ", (" + (cols.length - 2) + " more)" + sql.substring(m.end() - 6);
             }
 
+            /** How many statements BENCH_SQL_STATS prints (BENCH_SQL_STATS_LINES, 40 by default). */
+            private static final int SQL_STATS_LINES = Integer.parseInt(System.getenv().getOrDefault("BENCH_SQL_STATS_LINES", "40"));
+
             /** BENCH_SQL_STATS: the statements of the run by their total time, per call. */
             private void printSqlStats(long calls) {
                 if (t.pagerline() == null || calls == 0) {
@@ -964,7 +967,7 @@ public final class AgiFloorBench {
                     while (rs.next()) {
                         count += rs.getLong(1);
                         ms += rs.getDouble(2);
-                        if (lines.size() < 40) {
+                        if (lines.size() < SQL_STATS_LINES) {
                             String sql = shortColumns(rs.getString(3).replaceAll("\\s+", " "));
                             lines.add(String.format(Locale.ROOT, "  %6.2f /call  %7.3f ms/call  %7.1f rows  %s",
                                     rs.getLong(1) / (double) calls, rs.getDouble(2) / calls, rs.getDouble(4),

@@ -181,6 +181,12 @@ class BundledPagesTest {
                 assertTrue(rs.next());
                 assertEquals(4, rs.getLong(1), "reads of a phone's last urgent hand-over");
             }
+            // each incident's step wrote its four pages (two technicians, SMS and voice) in one statement
+            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + " WHERE SQL_STATEMENT LIKE 'INSERT INTO pages %'")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getLong(1), "statements inserting the two incidents' eight pages");
+            }
             h.after(Duration.ofSeconds(25));                // the SMS gap is over: both reach Pat and Sam, in one text each
             h.expectSms(PAT, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");
             h.expectSms(SAM, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");

@@ -45,6 +45,12 @@ final class JdbcPageStore implements PageStore {
                 p.nextAttemptAt());
     }
 
+    /**
+     * Up to this many pages go in one multi-row INSERT (each row count is a statement text of its own
+     * in the statement caches); more in a batch.
+     */
+    static final int INSERT_ROWS = 16;
+
     @Override
     public void insertAll(List<Page> pages) {
         List<Object[]> rows = new java.util.ArrayList<>(pages.size());
@@ -54,10 +60,12 @@ final class JdbcPageStore implements PageStore {
                 p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), body, p.step(), p.cycle(), p.fallback(),
                 p.state(), p.attempts(), p.createdAt(), p.nextAttemptAt()});
         }
-        if (!rows.isEmpty()) {
-            db.batch("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
-                    + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+        String head = "INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
+                + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)";
+        if (rows.size() <= INSERT_ROWS) {   // an escalation step's pages: one statement (H2 runs a batch row by row)
+            db.insertRows(head, rows);
+        } else {
+            db.batch(head + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
         }
     }
 

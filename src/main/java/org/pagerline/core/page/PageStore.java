@@ -10,7 +10,7 @@ public interface PageStore {
     /** Inserts (the id is ignored); returns the new id. */
     long insert(Page page);
 
-    /** Many pages at once (a batch; their ids are not returned). */
+    /** Many pages at once (a few in one statement; their ids are not returned). */
     void insertAll(List<Page> pages);
 
     Optional<Page> find(long id);
