@@ -50,6 +50,7 @@ final class JdbcTicketStore implements TicketStore {
                         + " caller_name, company, callback_number, summary) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 t.openedAt(), t.updatedAt(), t.status(), t.source(), t.priority(), t.callerNumber(), t.callerName(),
                 t.company(), t.callbackNumber(), t.summary());
+        db.timeline().setTo(id, t.updatedAt());
         // as a read-back would return it (the columns keep microseconds), without the read
         return new Ticket(id, micros(t.openedAt()), micros(t.updatedAt()), t.status(), t.source(), t.priority(),
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary());
@@ -73,6 +74,7 @@ final class JdbcTicketStore implements TicketStore {
     public void update(Ticket t) {
         db.update(UPDATE, t.priority(), t.status(), t.updatedAt(), t.updatedAt(), t.status(), t.source(), t.priority(),
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary(), t.id());
+        db.timeline().setTo(t.id(), t.updatedAt());
         if (t.status() == TicketStatus.CLOSED) {
             db.update("UPDATE tickets SET state='CLOSED', closed_at=?, auto_close_at=NULL WHERE id=? AND state<>'CLOSED'",
                     t.updatedAt(), t.id());
@@ -213,6 +215,7 @@ final class JdbcTicketStore implements TicketStore {
         if (n == 0) {
             return false;
         }
+        db.timeline().movedTo(l.ticketId(), at);
         if (before == null) {
             db.update("DELETE FROM ticket_clocks WHERE ticket_id=?", l.ticketId());
             insertClocks(l.ticketId(), l.clocks());
@@ -335,6 +338,8 @@ final class JdbcTicketStore implements TicketStore {
             for (int i = 0; i < n.length; i++) {
                 if (n[i] == 0) {
                     missed.add(touched.get(i).before().ticketId());
+                } else {
+                    db.timeline().movedTo(touched.get(i).before().ticketId(), touched.get(i).touchedAt());
                 }
             }
         }

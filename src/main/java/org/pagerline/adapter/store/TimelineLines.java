@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
  * {@code updated_at} only forward ({@link #MOVE_UPDATED_AT}, a life's save) does what a touch does,
  * in either order: neither writes anything early. An urgent voicemail's commit reads and saves its
  * ticket's life between its lines, and each of those statements wrote the lines so far and touched
- * the ticket again. A piece's touches are dropped with it when it is undone.
+ * the ticket again. A piece's touches are dropped with it when it is undone. A touch to an instant
+ * the transaction's own statements already moved the ticket to (the voicemail's save of its life at
+ * the instant of its last lines, a new ticket's insert at its first line's) would change nothing and
+ * is not written.
  */
 final class TimelineLines {
     /**
@@ -52,6 +55,32 @@ final class TimelineLines {
     private final Map<Long, Instant> touches = new TreeMap<>();
     /** Touches of the pieces that stood, written inside the piece under way (undone with it, then kept again). */
     private final Map<Long, Instant> touchedForEarlier = new TreeMap<>();
+
+    /**
+     * Each ticket's {@code updated_at} as this transaction's own statements left it, at least (a save
+     * that moved it forward, a write that set it): a touch to no later instant would change nothing
+     * and is not written. The pieces that stood ({@code moved}) and the piece under way
+     * ({@code pieceMoved}, which overrides them and is forgotten when the piece is undone).
+     */
+    private final Map<Long, Instant> moved = new java.util.HashMap<>();
+    private final Map<Long, Instant> pieceMoved = new java.util.HashMap<>();
+
+    /** A statement of this transaction moved the ticket's {@code updated_at} forward to {@code at} at least. */
+    void movedTo(long ticketId, Instant at) {
+        Instant now = leftAt(ticketId);
+        pieceMoved.put(ticketId, later(now, at));
+    }
+
+    /** A statement of this transaction set the ticket's {@code updated_at} to {@code at} (forward or back). */
+    void setTo(long ticketId, Instant at) {
+        pieceMoved.put(ticketId, at);
+    }
+
+    /** The least {@code updated_at} this transaction's own statements left the ticket at; null if none known. */
+    private Instant leftAt(long ticketId) {
+        Instant p = pieceMoved.get(ticketId);
+        return p != null ? p : moved.get(ticketId);
+    }
 
     /** A line for the ticket's timeline; {@code touch}: its {@code updated_at} moves to the line's instant. */
     void add(long ticketId, Instant at, String kind, String detail, boolean touch) {
@@ -134,6 +163,8 @@ final class TimelineLines {
         pieceTouches.forEach((id, at) -> touches.merge(id, at, TimelineLines::later));
         pieceTouches.clear();
         touchedForEarlier.clear();
+        moved.putAll(pieceMoved);
+        pieceMoved.clear();
     }
 
     /** At the end of the transaction, before its commit: the lines left, then every touch, in ticket order. */
@@ -156,8 +187,15 @@ final class TimelineLines {
         touches.clear();   // the batch below must not write them again
         pieceTouches.clear();
         List<Object[]> rows = new ArrayList<>(all.size());
-        all.forEach((id, at) -> rows.add(new Object[] {at, id, at}));
-        db.batch(TOUCH, rows);
+        all.forEach((id, at) -> {
+            Instant left = leftAt(id);
+            if (left == null || left.isBefore(at)) {   // else the row is there already: the touch would change nothing
+                rows.add(new Object[] {at, id, at});
+            }
+        });
+        if (!rows.isEmpty()) {
+            db.batch(TOUCH, rows);
+        }
     }
 
     private static Instant later(Instant a, Instant b) {
@@ -206,6 +244,7 @@ final class TimelineLines {
     void discard() {
         lines = new ArrayList<>();
         pieceTouches.clear();
+        pieceMoved.clear();
         touchedForEarlier.forEach((id, at) -> touches.merge(id, at, TimelineLines::later));
         touchedForEarlier.clear();
     }

@@ -243,6 +243,68 @@ class TimelineLinesTest {
     }
 
     @Test
+    void aTouchTheTicketsOwnSaveAlreadyMadeIsNotWritten() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir); java.sql.Connection asker = db.database().dataSource().getConnection()) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            try (java.sql.Statement st = asker.createStatement()) {
+                st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
+            }
+            // an urgent voicemail's commit: the call's lines up to now, then the call-back promise saved on
+            // the ticket's life at now (moving updated_at to now), then the incident's line at now
+            tx.inTransaction(s -> {
+                s.tickets().addEvent(t, AT.plusSeconds(5), "CALL_STEP", "the caller chose P1");
+                var life = s.tickets().life(t).orElseThrow();
+                assertEquals(true, s.tickets().saveLife(life, life, AT.plusSeconds(600), AT.plusSeconds(9)), "the life saved");
+                s.tickets().addEvent(t, AT.plusSeconds(9), "INCIDENT_OPENED", "incident opened");
+                return null;
+            });
+            assertEquals(AT.plusSeconds(9), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt());
+            assertEquals(List.of("CALL_STEP", "INCIDENT_OPENED"), tx.inTransaction(s -> s.tickets().events(t)).stream()
+                    .map(TicketEvent::kind).toList());
+            // a new ticket's own line at its opening: its insert set updated_at there
+            long fresh = tx.inTransaction(s -> {
+                long id = newTicket(s, "+12045550102");
+                s.tickets().addEvent(id, AT, "CALL_STARTED", "the call came in");
+                return id;
+            });
+            assertEquals(AT, tx.inTransaction(s -> s.tickets().find(fresh)).orElseThrow().updatedAt());
+            try (java.sql.Statement st = asker.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                    "SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                            + " WHERE SQL_STATEMENT LIKE 'UPDATE tickets SET updated_at%'")) {
+                assertEquals(true, rs.next());
+                assertEquals(0L, rs.getLong(1), "touches that would have changed nothing");
+            }
+        }
+    }
+
+    @Test
+    void aTouchLeftOutForAPiecesSaveIsWrittenWhenThatPieceIsUndone() {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            Transactions tx = db.transactions();
+            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
+            List<Transactions.Result> results = tx.inOneCommit(List.of(
+                    s -> {
+                        s.tickets().addEvent(t, AT.plusSeconds(5), "FIRST", "stands");
+                        return 1;
+                    },
+                    s -> {
+                        // saves the life at a later instant (the first piece's touch would change nothing
+                        // after it), reads the ticket (the touches written first), then fails
+                        var life = s.tickets().life(t).orElseThrow();
+                        assertEquals(true, s.tickets().saveLife(life, life, AT.plusSeconds(600), AT.plusSeconds(9)));
+                        assertEquals(AT.plusSeconds(9), s.tickets().findOpenByCaller("+12045550101", AT).orElseThrow()
+                                .updatedAt());
+                        throw new IllegalStateException("the piece failed after its save");
+                    }));
+            assertNull(results.get(0).failure());
+            assertNotNull(results.get(1).failure());
+            assertEquals(AT.plusSeconds(5), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt(),
+                    "the first piece's line still moves the ticket's updated_at");
+        }
+    }
+
+    @Test
     void aStatementOnTheTicketsUpdatedAtSeesTheLinesAddedBeforeIt() {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
