@@ -128,13 +128,12 @@ public final class EscalationEngine implements AutoCloseable {
             // decided is undone alone and logged: it does not hold back the others' pages.
             record Context(EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall) {}
             Context c = tx.inTransaction(s -> new Context(policy(s), RosterService.onCall(s.roster(), now)));
-            // each phone's newest urgent hand-over, read once for the batch's pages (PageDispatcher.gapEnds)
-            Map<String, Optional<HandOver>> handOvers = new HashMap<>();
+            BatchReads reads = new BatchReads(new HashMap<>(), new HashMap<>());
             for (int from = 0; from < ids.size(); from += PER_COMMIT) {
                 List<Long> group = ids.subList(from, Math.min(ids.size(), from + PER_COMMIT));
                 List<Transactions.Result> results = tx.inOneCommit(group.stream()
                         .<java.util.function.Function<Stores, ?>>map(id -> s -> decideOne(s, id, c.policy(), c.onCall(), now,
-                                handOvers))
+                                reads))
                         .toList());
                 // inOneCommit hands every piece the same failure when the commit itself failed
                 RuntimeException commitFailed = results.isEmpty() ? null : results.get(0).failure();
@@ -162,8 +161,15 @@ public final class EscalationEngine implements AutoCloseable {
         return decided;
     }
 
+    /**
+     * What a batch's pages ask of every phone, read once for the batch (in an outage, hundreds of pages
+     * to the same few phones): each phone's newest urgent hand-over ({@link PageDispatcher#gapEnds})
+     * and whether it opted out of texts.
+     */
+    private record BatchReads(Map<String, Optional<HandOver>> handOvers, Map<String, Boolean> optedOut) {}
+
     private boolean decideOne(Stores s, long id, EscalationPolicy policy, Map<Role, Optional<OnCallShift>> onCall,
-            Instant now, Map<String, Optional<HandOver>> handOvers) {
+            Instant now, BatchReads reads) {
         // another node (or a response) holds it, or it is no longer due: not this pass's to decide
         Optional<Incident> locked = s.incidents().claimDue(id, now);
         if (locked.isEmpty()) {
@@ -180,7 +186,7 @@ public final class EscalationEngine implements AutoCloseable {
                 return false;
             }
             for (Escalator.Due due : d.due()) {
-                write(s, d.incident(), due, onCall, now, handOvers);
+                write(s, d.incident(), due, onCall, now, reads);
             }
             count(locked.get(), d.due(), now);
             return true;
@@ -188,7 +194,7 @@ public final class EscalationEngine implements AutoCloseable {
     }
 
     private void write(Stores s, Incident i, Escalator.Due due, Map<Role, Optional<OnCallShift>> onCall, Instant now,
-            Map<String, Optional<HandOver>> handOvers) {
+            BatchReads reads) {
         List<String> unfilled = new ArrayList<>();
         List<Technician> people = Recipients.resolve(s, due.targets(), now, onCall, unfilled);
         PageKind kind = due.kind() == Escalator.Kind.STEP
@@ -198,12 +204,13 @@ public final class EscalationEngine implements AutoCloseable {
         List<Page> held = new ArrayList<>();
         // a page to a phone inside its bundle gap is written waiting for the gap's end (the dispatcher
         // would only claim it to put it off: in an outage, most pages)
-        PageWriter.Hold hold = dispatcher.gapEnds(s, handOvers);
+        PageWriter.Hold hold = dispatcher.gapEnds(s, reads.handOvers());
         List<Page> pages = new ArrayList<>(2 * people.size());
         for (Technician t : people) {
             String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
                     : PageTexts.notice(i, due.kind(), t, callbackDeadline);
-            paged.add(PageWriter.add(s, i, t, kind, text, due.step(), due.cycle(), now, hold, held, pages));
+            boolean smsOff = reads.optedOut().computeIfAbsent(t.textPhone(), phone -> s.pages().isOptedOut(phone));
+            paged.add(PageWriter.add(i, t, smsOff, kind, text, due.step(), due.cycle(), now, hold, held, pages));
         }
         s.pages().insertAll(pages);
         String what = switch (due.kind()) {

@@ -38,7 +38,7 @@ final class PageWriter {
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
             Hold hold, List<Page> held) {
         List<Page> pages = new ArrayList<>(2);
-        String who = add(s, i, t, kind, noticeText, step, cycle, now, hold, held, pages);
+        String who = add(i, t, s.pages().isOptedOut(t.textPhone()), kind, noticeText, step, cycle, now, hold, held, pages);
         s.pages().insertAll(pages);
         return who;
     }
@@ -46,12 +46,12 @@ final class PageWriter {
     /**
      * As {@link #write(Stores, Incident, Technician, PageKind, String, int, int, Instant, Hold, List)},
      * but the pages are added to {@code pages} for the caller to insert with its other technicians'
-     * (one statement for a whole escalation step: in an outage the engine writes thousands).
+     * (one statement for a whole escalation step: in an outage the engine writes thousands), and
+     * the caller says whether the technician's phone opted out of texts ({@code smsOff}).
      */
-    static String add(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
+    static String add(Incident i, Technician t, boolean smsOff, PageKind kind, String noticeText, int step, int cycle, Instant now,
             Hold hold, List<Page> held, List<Page> pages) {
         List<Channel> channels = new ArrayList<>();
-        boolean smsOff = s.pages().isOptedOut(t.textPhone());
         if (!smsOff) {
             channels.add(Channel.SMS);
         }

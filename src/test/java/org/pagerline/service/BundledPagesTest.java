@@ -187,6 +187,12 @@ class BundledPagesTest {
                 assertTrue(rs.next());
                 assertEquals(2, rs.getLong(1), "statements inserting the two incidents' eight pages");
             }
+            // and whether each phone opted out of texts was read once for the pass, not once for each incident
+            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                    + " WHERE SQL_STATEMENT LIKE 'SELECT phone FROM sms_opt_outs%'")) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getLong(1), "reads of Pat's and Sam's opt-outs");
+            }
             h.after(Duration.ofSeconds(25));                // the SMS gap is over: both reach Pat and Sam, in one text each
             h.expectSms(PAT, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");
             h.expectSms(SAM, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");
