@@ -67,13 +67,19 @@ final class TimelineLines {
 
     /** A statement of this transaction moved the ticket's {@code updated_at} forward to {@code at} at least. */
     void movedTo(long ticketId, Instant at) {
-        Instant now = leftAt(ticketId);
-        pieceMoved.put(ticketId, later(now, at));
+        if (at != null) {   // a move to no instant leaves the row as it was
+            pieceMoved.put(ticketId, later(leftAt(ticketId), at));
+        }
     }
 
     /** A statement of this transaction set the ticket's {@code updated_at} to {@code at} (forward or back). */
     void setTo(long ticketId, Instant at) {
-        pieceMoved.put(ticketId, at);
+        if (at == null) {
+            pieceMoved.remove(ticketId);
+            moved.remove(ticketId);   // nothing known of it now (a piece undone later only knows less)
+        } else {
+            pieceMoved.put(ticketId, at);
+        }
     }
 
     /** The least {@code updated_at} this transaction's own statements left the ticket at; null if none known. */
