@@ -13,6 +13,7 @@ import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.testkit.PagingHarness;
+import org.pagerline.testkit.StatementCounts;
 
 /** Several open incidents for one phone go out as one page; "aa" and key 9 take all of that page. */
 class BundledPagesTest {
@@ -150,8 +151,8 @@ class BundledPagesTest {
         h.expectCall(SAM);
         java.time.Instant handedOver = h.clock.instant();
         h.clock.advance(Duration.ofSeconds(5));
-        try (java.sql.Connection c = h.db.database().dataSource().getConnection(); var st = c.createStatement()) {
-            st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
+        try (java.sql.Connection c = h.db.database().dataSource().getConnection()) {
+            StatementCounts.start(c);
             long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
             long initech = voicemail("+12045557003", "Initech", Priority.P3);
             h.pass();
@@ -170,29 +171,14 @@ class BundledPagesTest {
                     .filter(k -> k.equals("ESCALATED") || k.equals("PAGE_HELD")).toList();
             assertEquals(java.util.List.of("ESCALATED", "PAGE_HELD", "PAGE_HELD", "PAGE_HELD", "PAGE_HELD"), kinds);
             // ... and never claimed only to be put off: the dispatcher rescheduled none of them
-            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                    + " WHERE SQL_STATEMENT LIKE 'UPDATE pages SET state=''PENDING'', next_attempt_at=%'")) {
-                assertTrue(rs.next());
-                assertEquals(0, rs.getLong(1), "pages rescheduled");
-            }
+            assertEquals(0, StatementCounts.executions(c, "UPDATE pages SET state='PENDING', next_attempt_at=%"), "pages rescheduled");
             // the gap was read once for each phone and channel, not once for each of the eight pages
-            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                    + " WHERE SQL_STATEMENT LIKE 'SELECT claimed_at%FROM pages WHERE to_number=? AND channel=? AND claimed_at>?%'")) {
-                assertTrue(rs.next());
-                assertEquals(4, rs.getLong(1), "reads of a phone's last urgent hand-over");
-            }
+            assertEquals(4, StatementCounts.executions(c, "SELECT claimed_at%FROM pages WHERE to_number=? AND channel=? AND claimed_at>?%"),
+                    "reads of a phone's last urgent hand-over");
             // each incident's step wrote its four pages (two technicians, SMS and voice) in one statement
-            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                    + " WHERE SQL_STATEMENT LIKE 'INSERT INTO pages %'")) {
-                assertTrue(rs.next());
-                assertEquals(2, rs.getLong(1), "statements inserting the two incidents' eight pages");
-            }
+            assertEquals(2, StatementCounts.executions(c, "INSERT INTO pages %"), "statements inserting the two incidents' eight pages");
             // and whether each phone opted out of texts was read once for the pass, not once for each incident
-            try (var rs = st.executeQuery("SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                    + " WHERE SQL_STATEMENT LIKE 'SELECT phone FROM sms_opt_outs%'")) {
-                assertTrue(rs.next());
-                assertEquals(2, rs.getLong(1), "reads of Pat's and Sam's opt-outs");
-            }
+            assertEquals(2, StatementCounts.executions(c, "SELECT phone FROM sms_opt_outs%"), "reads of Pat's and Sam's opt-outs");
             h.after(Duration.ofSeconds(25));                // the SMS gap is over: both reach Pat and Sam, in one text each
             h.expectSms(PAT, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");
             h.expectSms(SAM, "2 urgent incidents: " + zeta + " Zeta P2, " + initech + " Initech P3");

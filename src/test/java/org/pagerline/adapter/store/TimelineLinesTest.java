@@ -247,9 +247,7 @@ class TimelineLinesTest {
         try (TestDatabase db = TestDatabase.fileIn(dir); java.sql.Connection asker = db.database().dataSource().getConnection()) {
             Transactions tx = db.transactions();
             long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
-            try (java.sql.Statement st = asker.createStatement()) {
-                st.execute("SET QUERY_STATISTICS TRUE"); // counts each statement text run from now on
-            }
+            org.pagerline.testkit.StatementCounts.start(asker);
             // an urgent voicemail's commit: the call's lines up to now, then the call-back promise saved on
             // the ticket's life at now (moving updated_at to now), then the incident's line at now
             tx.inTransaction(s -> {
@@ -269,12 +267,8 @@ class TimelineLinesTest {
                 return id;
             });
             assertEquals(AT, tx.inTransaction(s -> s.tickets().find(fresh)).orElseThrow().updatedAt());
-            try (java.sql.Statement st = asker.createStatement(); java.sql.ResultSet rs = st.executeQuery(
-                    "SELECT COALESCE(SUM(EXECUTION_COUNT), 0) FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
-                            + " WHERE SQL_STATEMENT LIKE 'UPDATE tickets SET updated_at%'")) {
-                assertEquals(true, rs.next());
-                assertEquals(0L, rs.getLong(1), "touches that would have changed nothing");
-            }
+            assertEquals(0L, org.pagerline.testkit.StatementCounts.executions(asker, "UPDATE tickets SET updated_at%"),
+                    "touches that would have changed nothing");
         }
     }
 
