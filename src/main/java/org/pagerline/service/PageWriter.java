@@ -18,9 +18,13 @@ final class PageWriter {
 
     /**
      * One technician's pages: a step's page ({@code noticeText} null), or pages/notices with their own
-     * SMS words. Returns a short description for the ticket. */
+     * SMS words, written now and never held. Returns a short description for the ticket. */
     static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now) {
-        return write(s, i, t, kind, noticeText, step, cycle, now, Hold.NEVER, new ArrayList<>());
+        List<Page> pages = new ArrayList<>(2);
+        String who = add(i, t, s.pages().isOptedOut(t.textPhone()), kind, noticeText, step, cycle, now, Hold.NEVER,
+                new ArrayList<>(), pages);
+        s.pages().insertAll(pages);
+        return who;
     }
 
     /** Until when a page to a phone on a channel must wait (the bundle gap), if it must. */
@@ -31,23 +35,12 @@ final class PageWriter {
     }
 
     /**
-     * As above; a page asking for an acknowledgement that {@code hold} says must wait is written
-     * waiting (until its {@code nextAttemptAt}), and added to {@code held}: its ticket is told after
-     * the line saying who was paged.
-     */
-    static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now,
-            Hold hold, List<Page> held) {
-        List<Page> pages = new ArrayList<>(2);
-        String who = add(i, t, s.pages().isOptedOut(t.textPhone()), kind, noticeText, step, cycle, now, hold, held, pages);
-        s.pages().insertAll(pages);
-        return who;
-    }
-
-    /**
-     * As {@link #write(Stores, Incident, Technician, PageKind, String, int, int, Instant, Hold, List)},
-     * but the pages are added to {@code pages} for the caller to insert with its other technicians'
-     * (one statement for a whole escalation step: in an outage the engine writes thousands), and
-     * the caller says whether the technician's phone opted out of texts ({@code smsOff}).
+     * As {@link #write}, but the pages are added to {@code pages} for the caller to insert with its
+     * other technicians' (one statement for a whole escalation step: in an outage the engine writes
+     * thousands), the caller says whether the technician's phone opted out of texts
+     * ({@code smsOff}), and a page asking for an acknowledgement that {@code hold} says must wait
+     * is made waiting (until its {@code nextAttemptAt}) and added to {@code held}: its ticket is
+     * told after the line saying who was paged.
      */
     static String add(Incident i, Technician t, boolean smsOff, PageKind kind, String noticeText, int step, int cycle, Instant now,
             Hold hold, List<Page> held, List<Page> pages) {

@@ -34,15 +34,22 @@ final class JdbcPageStore implements PageStore {
                 Jdbc.instant(rs, "sent_at"), rs.getString("provider_id"), rs.getString("last_error"));
     }
 
+    /** A new page's columns; {@link #values} gives a page's, in this order. */
+    private static final String INSERT = "INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name,"
+            + " channel, to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
+            + " next_attempt_at)";
+    private static final String ONE_ROW = " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    /** The values {@link #INSERT} names, of one page. */
+    private static Object[] values(Page p) {
+        return new Object[] {p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(),
+            p.channel(), p.to(), p.kind(), p.replyCode(), fit(p.text()), p.step(), p.cycle(), p.fallback(), p.state(),
+            p.attempts(), p.createdAt(), p.nextAttemptAt()};
+    }
+
     @Override
     public long insert(Page p) {
-        String body = fit(p.text());
-        return db.insert("INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
-                        + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(), p.kind(),
-                p.replyCode(), body, p.step(), p.cycle(), p.fallback(), p.state(), p.attempts(), p.createdAt(),
-                p.nextAttemptAt());
+        return db.insert(INSERT + ONE_ROW, values(p));
     }
 
     /**
@@ -53,19 +60,11 @@ final class JdbcPageStore implements PageStore {
 
     @Override
     public void insertAll(List<Page> pages) {
-        List<Object[]> rows = new java.util.ArrayList<>(pages.size());
-        for (Page p : pages) {
-            String body = fit(p.text());
-            rows.add(new Object[] {p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(),
-                p.technicianName(), p.channel(), p.to(), p.kind(), p.replyCode(), body, p.step(), p.cycle(), p.fallback(),
-                p.state(), p.attempts(), p.createdAt(), p.nextAttemptAt()});
-        }
-        String head = "INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
-                + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at)";
+        List<Object[]> rows = pages.stream().map(JdbcPageStore::values).toList();
         if (rows.size() <= INSERT_ROWS) {   // an escalation step's pages: one statement (H2 runs a batch row by row)
-            db.insertRows(head, rows);
+            db.insertRows(INSERT, rows);
         } else {
-            db.batch(head + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows);
+            db.batch(INSERT + ONE_ROW, rows);
         }
     }
 

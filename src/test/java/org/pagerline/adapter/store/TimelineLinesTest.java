@@ -166,6 +166,18 @@ class TimelineLinesTest {
 
     @Test
     void aPieceUndoneAfterAStatementOnTheTicketsKeepsTheTouchesOfThePiecesBeforeIt() {
+        aLineStandsThoughTheNextPieceIsUndone((s, t) -> {
+            // reads the ticket (its updated_at moved by the first piece's line), then fails
+            assertEquals(AT.plusSeconds(5), s.tickets().find(t).orElseThrow().updatedAt());
+            throw new IllegalStateException("the piece failed after reading the ticket");
+        });
+    }
+
+    /**
+     * One commit of two pieces on one ticket: the first adds a line at AT+5 and stands, the second
+     * ({@code undone}) fails; the line still moves the ticket's {@code updated_at} to AT+5.
+     */
+    private void aLineStandsThoughTheNextPieceIsUndone(java.util.function.BiConsumer<Stores, Long> undone) {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             Transactions tx = db.transactions();
             long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
@@ -175,9 +187,8 @@ class TimelineLinesTest {
                         return 1;
                     },
                     s -> {
-                        // reads the ticket (its updated_at moved by the first piece's line), then fails
-                        assertEquals(AT.plusSeconds(5), s.tickets().find(t).orElseThrow().updatedAt());
-                        throw new IllegalStateException("the piece failed after reading the ticket");
+                        undone.accept(s, t);
+                        return 2;
                     }));
             assertNull(results.get(0).failure());
             assertNotNull(results.get(1).failure());
@@ -274,28 +285,14 @@ class TimelineLinesTest {
 
     @Test
     void aTouchLeftOutForAPiecesSaveIsWrittenWhenThatPieceIsUndone() {
-        try (TestDatabase db = TestDatabase.fileIn(dir)) {
-            Transactions tx = db.transactions();
-            long t = tx.inTransaction(s -> newTicket(s, "+12045550101"));
-            List<Transactions.Result> results = tx.inOneCommit(List.of(
-                    s -> {
-                        s.tickets().addEvent(t, AT.plusSeconds(5), "FIRST", "stands");
-                        return 1;
-                    },
-                    s -> {
-                        // saves the life at a later instant (the first piece's touch would change nothing
-                        // after it), reads the ticket (the touches written first), then fails
-                        var life = s.tickets().life(t).orElseThrow();
-                        assertEquals(true, s.tickets().saveLife(life, life, AT.plusSeconds(600), AT.plusSeconds(9)));
-                        assertEquals(AT.plusSeconds(9), s.tickets().findOpenByCaller("+12045550101", AT).orElseThrow()
-                                .updatedAt());
-                        throw new IllegalStateException("the piece failed after its save");
-                    }));
-            assertNull(results.get(0).failure());
-            assertNotNull(results.get(1).failure());
-            assertEquals(AT.plusSeconds(5), tx.inTransaction(s -> s.tickets().find(t)).orElseThrow().updatedAt(),
-                    "the first piece's line still moves the ticket's updated_at");
-        }
+        aLineStandsThoughTheNextPieceIsUndone((s, t) -> {
+            // saves the life at a later instant (the first piece's touch would change nothing after
+            // it), reads the ticket (the touches written first), then fails
+            var life = s.tickets().life(t).orElseThrow();
+            assertEquals(true, s.tickets().saveLife(life, life, AT.plusSeconds(600), AT.plusSeconds(9)));
+            assertEquals(AT.plusSeconds(9), s.tickets().findOpenByCaller("+12045550101", AT).orElseThrow().updatedAt());
+            throw new IllegalStateException("the piece failed after its save");
+        });
     }
 
     @Test
