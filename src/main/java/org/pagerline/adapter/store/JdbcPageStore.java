@@ -212,8 +212,9 @@ final class JdbcPageStore implements PageStore {
     }
 
     // The state test alone made H2 read every page the phone was ever sent (pages_to_unbundled by its
-    // first column): in an outage, thousands. A page never tried has no claim and no carrier, so the
-    // whole index prefix (to_number, NULL, NULL) holds exactly the phone's untried pages.
+    // first column): in an outage, thousands. A page never tried has no claim and no carrier, and the
+    // index ends with the state (V26), so the prefix (to_number, NULL, NULL, 'PENDING') holds exactly
+    // the phone's untried pending pages, not the ones cancelled before they went.
     static final String PENDING_URGENT_TO = "SELECT " + COLS + " FROM pages WHERE to_number=? AND bundle_of IS NULL"
             + " AND claimed_at IS NULL AND channel=? AND state='PENDING' AND attempts=0 AND incident_id<>? AND " + URGENT
             + " ORDER BY id";
