@@ -180,16 +180,25 @@ final class JdbcPageStore implements PageStore {
     public Optional<Instant> nthNewestHandOver(String to, Instant since, int n) {
         // a page carried inside another (a bundle) was no hand-over of its own
         return db.one("SELECT claimed_at FROM pages WHERE to_number=? AND claimed_at>? AND bundle_of IS NULL"
-                + " ORDER BY claimed_at DESC"
+                + NEWEST_FIRST
                 + " OFFSET " + Math.max(0, n - 1) + " ROWS FETCH FIRST 1 ROWS ONLY", rs -> Jdbc.instant(rs, "claimed_at"), to, since);
     }
 
     private static final String URGENT = "(kind='PAGE' OR (kind='NOTICE' AND step_no=" + Page.TAKEN_STEP + "))";
 
-    /** Read through the index pages_to_unbundled (V18): never the pages carried inside bundles. */
+    /**
+     * A phone's hand-overs newest first, as pages_to_unbundled (to_number, bundle_of, claimed_at) holds
+     * them: with to_number and bundle_of fixed by the WHERE this is claimed_at's order, but H2 reads an
+     * index in order only for an ORDER BY naming its columns from the first. ORDER BY claimed_at alone
+     * made it read every hand-over to the phone since the instant asked about, then sort them, to
+     * answer with the first (in an outage, hundreds of messages for each page the engine wrote).
+     */
+    static final String NEWEST_FIRST = " ORDER BY to_number DESC, bundle_of DESC, claimed_at DESC";
+
+    /** Read through the index pages_to_unbundled (V18, V26): never the pages carried inside bundles. */
     static final String LAST_URGENT_HAND_OVER = "SELECT claimed_at FROM pages WHERE to_number=? AND channel=?"
             + " AND claimed_at>? AND bundle_of IS NULL AND incident_id<>? AND " + URGENT
-            + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY";
+            + NEWEST_FIRST + " FETCH FIRST 1 ROWS ONLY";
 
     @Override
     public Optional<Instant> lastUrgentHandOver(String to, Channel channel, Instant since, long otherThanIncident) {
@@ -198,7 +207,7 @@ final class JdbcPageStore implements PageStore {
 
     static final String NEWEST_URGENT_HAND_OVER = "SELECT claimed_at, incident_id FROM pages WHERE to_number=?"
             + " AND channel=? AND claimed_at>? AND bundle_of IS NULL AND " + URGENT
-            + " ORDER BY claimed_at DESC FETCH FIRST 1 ROWS ONLY";
+            + NEWEST_FIRST + " FETCH FIRST 1 ROWS ONLY";
 
     @Override
     public Optional<HandOver> newestUrgentHandOver(String to, Channel channel, Instant since) {

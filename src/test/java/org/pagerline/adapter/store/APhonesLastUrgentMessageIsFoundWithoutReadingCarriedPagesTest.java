@@ -35,7 +35,7 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
             // asked first while there are no pages, as a server asks on its first page
             assertTrue(rowsRead(asker) <= 1);
             assertTrue(newestRowsRead(asker) <= 1);
-            long ticket = H2RowsRead.ticketWithIncidents(db, 1002, NOW);
+            long ticket = H2RowsRead.ticketWithIncidents(db, 1302, NOW);
             try (Connection c = db.database().dataSource().getConnection()) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO pages (id, incident_id, ticket_id, channel,"
                         + " to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
@@ -45,6 +45,11 @@ class APhonesLastUrgentMessageIsFoundWithoutReadingCarriedPagesTest {
                     page(ps, 2, 2, ticket, -20, null);
                     for (long i = 3; i <= 1002; i++) {
                         page(ps, i, i, ticket, -20, 2L);
+                    }
+                    // and 300 calls that went out alone before the newest (49 to 22 s ago), all inside the
+                    // window asked about: the newest is found without reading them
+                    for (long i = 1003; i <= 1302; i++) {
+                        page(ps, i, i, ticket, -49 + (int) (i % 28), null);
                     }
                     ps.executeBatch();
                 }
