@@ -155,15 +155,6 @@ public final class JdbcTransactions implements Transactions {
     }
 
     /**
-     * Every piece's savepoint name. Pieces run one after another, each savepoint released or rolled
-     * back before the next is set, and setting a name again moves it (H2 and PostgreSQL alike). An
-     * unnamed JDBC savepoint is named by a counter, and H2 keeps every statement text it ran in the
-     * connection's cache of parsed statements: one text per piece pushed the real statements out
-     * of the cache, to be parsed again.
-     */
-    static final String PIECE = "piece";
-
-    /**
      * One piece under its own savepoint. A piece that lost a deadlock (or a serialization conflict)
      * to another transaction, such as another node's or the ticket engine's on the same rows, is rolled
      * back to its savepoint and tried again: the winner has gone on, so the retry usually finds its
@@ -171,7 +162,7 @@ public final class JdbcTransactions implements Transactions {
      */
     private static Result piece(Connection c, Jdbc db, Stores stores, Function<Stores, ?> piece) throws SQLException {
         for (int attempt = 1; ; attempt++) {
-            java.sql.Savepoint sp = c.setSavepoint(PIECE);
+            java.sql.Savepoint sp = c.setSavepoint();
             try {
                 Object v = piece.apply(stores);
                 db.writeTimeline();   // the piece's lines stand or fall with it
