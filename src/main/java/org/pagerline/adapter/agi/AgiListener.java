@@ -141,9 +141,16 @@ public final class AgiListener implements AutoCloseable {
             this.watchdog = watchdog;
         }
 
+        /**
+         * Connections of our own ({@link AgiSocket}): small buffers, and no socket read timeout.
+         * The JDK reads a socket that has a timeout (asterisk-java sets 3 hours) by a non-blocking
+         * read, a poll and a second read, three system calls for each reply; one that has none
+         * by a single blocking read. Silences are the watchdog's to end.
+         */
         @Override
         protected ServerSocketFacade createServerSocket() throws IOException {
-            ServerSocketFacade s = new AllowedPeersOnly(super.createServerSocket(), config, watchdog);
+            ServerSocketFacade s = new AllowedPeersOnly(new AgiSocket.Server(getAddress(), config.port()), config,
+                    watchdog);
             up = true;
             bound.countDown();
             return s;

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *       in all (a client trickling a line at a time gains nothing);
  *   <li>after a command, until its reply: {@code agi.reply-timeout} (longer than any prompt plays),
  *       plus the command's own limit where it has one ({@code RECORD FILE}'s maximum length,
- *       {@code GET DATA}'s and {@code WAIT FOR DIGIT}'s timeout); none at all for {@code EXEC}
- *       (a Dial to a technician or a queue wait can last an hour, and ends with a reply or a
- *       hang-up when Asterisk is done) nor for a wait with no limit (-1);
+ *       {@code GET DATA}'s and {@code WAIT FOR DIGIT}'s timeout); for {@code EXEC} (a Dial to a
+ *       technician or a queue wait can last an hour, and ends with a reply or a hang-up when
+ *       Asterisk is done) and a wait with no limit (-1), {@link #LONGEST_WAIT_NANOS}: only a
+ *       peer that vanished without closing (its host lost) is that silent;
  *   <li>while pagerline itself is working between commands: none.
  * </ul>
  *
@@ -38,6 +39,12 @@ final class SilenceWatchdog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SilenceWatchdog.class);
     /** No deadline. */
     static final long NONE = Long.MAX_VALUE;
+    /**
+     * The longest Asterisk may take over a command with no limit of its own (an EXEC, a wait with
+     * none): 3 hours, the socket read timeout asterisk-java would set. The listener reads with no
+     * socket timeout, so this is what frees the thread of a call whose peer vanished mid-Dial.
+     */
+    static final long LONGEST_WAIT_NANOS = TimeUnit.HOURS.toNanos(3);
     private final long environmentNanos;
     private final long replyNanos;
     private final LongSupplier nanoTime;
@@ -45,9 +52,14 @@ final class SilenceWatchdog implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
 
     SilenceWatchdog(Duration environmentTimeout, Duration replyTimeout) {
+        this(environmentTimeout, replyTimeout, System::nanoTime);
+    }
+
+    /** With the clock the deadlines are read on (tests move their own). */
+    SilenceWatchdog(Duration environmentTimeout, Duration replyTimeout, LongSupplier nanoTime) {
         this.environmentNanos = environmentTimeout.toNanos();
         this.replyNanos = replyTimeout.toNanos();
-        this.nanoTime = System::nanoTime;
+        this.nanoTime = nanoTime;
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agi-watchdog");
             t.setDaemon(true);
@@ -83,7 +95,8 @@ final class SilenceWatchdog implements AutoCloseable {
      * How long Asterisk may take to answer this command line, beyond which it has gone silent.
      * Runs on every command the line sends, so it reads the words where they are, allocating
      * nothing for the commands that carry no time (a regular expression splitting each line was a
-     * tenth of the FastAGI threads' own time at 500 callers, a list of its words 6 %).
+     * tenth of the FastAGI threads' own time at 500 callers, a list of its words 6 %). NONE: no
+     * limit of the command's own ({@link #LONGEST_WAIT_NANOS} then holds).
      */
     long replyAllowance(String command) {
         int s0 = skipSpace(command, 0);
@@ -219,7 +232,7 @@ final class SilenceWatchdog implements AutoCloseable {
             if (command != null && environmentDone) {
                 long allowance = replyAllowance(command);
                 waitingFor = command; // "the reply to ..." is written only if the connection goes silent
-                deadline = allowance == NONE ? NONE : nanoTime.getAsLong() + allowance;
+                deadline = nanoTime.getAsLong() + (allowance == NONE ? LONGEST_WAIT_NANOS : allowance);
             }
             inner.flush();
         }
