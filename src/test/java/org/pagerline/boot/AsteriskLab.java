@@ -356,6 +356,11 @@ final class AsteriskLab {
         return n;
     }
 
+    /** A caller number of its own that is in no client's entry of the directory. */
+    String newStranger() {
+        return String.format("+1204555%04d", callers.getAndIncrement());
+    }
+
     /** Places the call (SIPp through the trunk) and cues it as pagerline asks. */
     Sipp.Run call(Sipp.Caller caller) throws IOException {
         cues.put(caller.number(), new Cues(caller.cues));

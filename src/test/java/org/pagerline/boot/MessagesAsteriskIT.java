@@ -73,6 +73,25 @@ class MessagesAsteriskIT {
         }
     }
 
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ)
+    void aCallersNameOutsideAsciiReachesTheirTicketAsTheirPhoneSentIt() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newStranger(); // not in the directory: the ticket takes the caller ID's name
+        // the AGI environment's bytes are UTF-8: pagerline's FastAGI connection decodes them itself
+        String name = "Zoë Ødegård-Łukasz";
+        try (var call = lab.call(new Sipp.Caller(me).name(name).when("urgent-or-not").press("2")
+                .when("after-hours-menu").press("1")
+                .when("callback-confirm").press("1")
+                .when("record").talk(ofSeconds(2)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            String timeline = lab.timelineText(me);
+            assertEquals("MESSAGE", lab.resultAtHangup(me), timeline);
+            assertEquals(name, lab.ticketOf(me).callerName(), timeline);
+            assertTrue(timeline.contains("caller ID name " + name), timeline);
+        }
+    }
+
     /** The message's length on the timeline: what RECORD FILE's reply said (endpos / 8000). */
     private static long recordedSeconds(String timeline) {
         java.util.regex.Matcher length = java.util.regex.Pattern.compile("VOICEMAIL .* \\((\\d+) s").matcher(timeline);
