@@ -1,5 +1,6 @@
 package org.pagerline.adapter.agi;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,7 +8,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import org.asteriskjava.util.ServerSocketFacade;
 import org.asteriskjava.util.SocketConnectionFacade;
 
@@ -35,8 +35,7 @@ final class AgiSocket implements SocketConnectionFacade {
     private final LineReader lines;
     private final OutputStream out;
     /** What was written since the last flush. */
-    private byte[] pending = new byte[0];
-    private int pendingLength;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     AgiSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -52,20 +51,17 @@ final class AgiSocket implements SocketConnectionFacade {
 
     @Override
     public void write(String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        if (pendingLength + b.length > pending.length) {
-            pending = Arrays.copyOf(pending, pendingLength + b.length);
-        }
-        System.arraycopy(b, 0, pending, pendingLength, b.length);
-        pendingLength += b.length;
+        pending.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void flush() throws IOException {
-        if (pendingLength > 0) {
-            int n = pendingLength;
-            pendingLength = 0;
-            out.write(pending, 0, n);
+        if (pending.size() > 0) {
+            try {
+                pending.writeTo(out);
+            } finally {
+                pending.reset();
+            }
         }
         out.flush();
     }
@@ -108,9 +104,8 @@ final class AgiSocket implements SocketConnectionFacade {
         private int end;
         private boolean eof;
         private boolean first = true;
-        /** The bytes of a line longer than what {@link #buf} held, gathered; null when none. */
-        private byte[] longLine;
-        private int longLength;
+        /** The bytes of a line longer than what {@link #buf} held, gathered; empty when none. */
+        private final ByteArrayOutputStream longLine = new ByteArrayOutputStream(0);
 
         LineReader(InputStream in) {
             this.in = in;
@@ -137,7 +132,7 @@ final class AgiSocket implements SocketConnectionFacade {
                     }
                 }
                 if (eof) {
-                    if (start == end && longLine == null) {
+                    if (start == end && longLine.size() == 0) {
                         return null;
                     }
                     String last = take(end);
@@ -150,25 +145,17 @@ final class AgiSocket implements SocketConnectionFacade {
 
         /** The line from {@link #start} to {@code stop}, after what {@link #longLine} gathered. */
         private String take(int stop) {
-            if (longLine == null) {
+            if (longLine.size() == 0) {
                 return new String(buf, start, stop - start, StandardCharsets.UTF_8);
             }
             gather(stop);
-            String line = new String(longLine, 0, longLength, StandardCharsets.UTF_8);
-            longLine = null;
-            longLength = 0;
+            String line = longLine.toString(StandardCharsets.UTF_8);
+            longLine.reset();
             return line;
         }
 
         private void gather(int stop) {
-            int n = stop - start;
-            if (longLine == null) {
-                longLine = new byte[Math.max(2 * READ_BUFFER, n)];
-            } else if (longLength + n > longLine.length) {
-                longLine = Arrays.copyOf(longLine, Math.max(2 * longLine.length, longLength + n));
-            }
-            System.arraycopy(buf, start, longLine, longLength, n);
-            longLength += n;
+            longLine.write(buf, start, stop - start);
             start = stop;
         }
 
