@@ -351,7 +351,7 @@ final class AsteriskLab {
 
     /** A caller number (E.164) no other test of this run uses; known as a client of "Lab Co". */
     String newCaller() {
-        String n = String.format("+1204555%04d", callers.getAndIncrement());
+        String n = newStranger();
         services().clients().add(new ClientService.NewClient("Lab Co", "Caller " + n.substring(8), List.of(n)));
         return n;
     }
