@@ -779,15 +779,15 @@ public final class AgiFloorBench {
             final int toHold;
             final List<String> capture;
             final Selector sel;
-            final List<Long> nanos = new ArrayList<>(1 << 20);
+            final Waits nanos = new Waits();
             /** BENCH_BY_COMMAND: the waits by the command's place in the call ("3 SET VARIABLE PAGERLINE_TICKET"). */
-            final Map<String, List<Long>> byCommand = BY_COMMAND ? new HashMap<>() : null;
+            final Map<String, Waits> byCommand = BY_COMMAND ? new HashMap<>() : null;
             /**
              * BENCH_BY_COMMAND: the waits of the counted run's second half. The callers start within a
              * second of each other and keep in step for a while (their voicemails reach the journal in
              * waves, README); the second half shows the line once they have spread out.
              */
-            final List<Long> secondHalf = new ArrayList<>();
+            final Waits secondHalf = new Waits();
             long secondHalfFrom = Long.MAX_VALUE;
             /** Deadlocks retried before the counted run (the servers share the JVM's count; one runs at a time). */
             long conflicts0;
@@ -907,7 +907,7 @@ public final class AgiFloorBench {
             private Row row(long calls, int seconds, long cpu) {
                 printSlowestCommands();
                 if (counted && !secondHalf.isEmpty()) {
-                    long[] h = secondHalf.stream().mapToLong(Long::longValue).sorted().toArray();
+                    long[] h = secondHalf.sorted();
                     System.out.printf(Locale.ROOT, "%s %s %d, the run's second half alone: AGI command p50 %.2f / p99 %.2f ms"
                             + " (%d commands)%n", t.name(), path.wire(), concurrent, nanosAt(h, 50) / 1e6,
                             nanosAt(h, 99) / 1e6, h.length);
@@ -1159,11 +1159,11 @@ public final class AgiFloorBench {
                 if (byCommand == null || byCommand.isEmpty() || !counted) {
                     return;
                 }
-                long total = nanos.stream().mapToLong(Long::longValue).sum();
+                long total = nanos.sum();
                 System.out.printf("slowest commands, %s, %s path, %d callers (wait before the command, ms):%n", t.name(),
                         path.wire(), concurrent);
                 byCommand.entrySet().stream().map(e -> {
-                    long[] a = e.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
+                    long[] a = e.getValue().sorted();
                     return new Object[] {e.getKey(), nanosAt(a, 50) / 1e6, nanosAt(a, 99) / 1e6,
                             100.0 * Arrays.stream(a).sum() / Math.max(1, total)};
                 }).sorted((x, y) -> Double.compare((double) y[2], (double) x[2])).limit(5).forEach(r -> System.out.printf(
@@ -1173,10 +1173,12 @@ public final class AgiFloorBench {
                 long p99 = nanosAt(sorted(), 99);   // the run's p99, as its row reports it
                 long slow = 0;
                 long slowWaited = 0;
-                List<Long> others = new ArrayList<>();
-                for (Map.Entry<String, List<Long>> e : byCommand.entrySet()) {
+                Waits others = new Waits();
+                for (Map.Entry<String, Waits> e : byCommand.entrySet()) {
                     boolean waited = e.getKey().contains("PAGERLINE_TICKET") || e.getKey().contains("PAGERLINE_RESULT");
-                    for (long w : e.getValue()) {
+                    Waits ws = e.getValue();
+                    for (int i = 0; i < ws.size(); i++) {
+                        long w = ws.get(i);
                         if (w > p99) {
                             slow++;
                             slowWaited += waited ? 1 : 0;
@@ -1186,7 +1188,7 @@ public final class AgiFloorBench {
                         }
                     }
                 }
-                long[] o = others.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] o = others.sorted();
                 if (o.length > 0) {
                     System.out.printf("  above the p99 (%.2f ms): %.0f %% the start's and the voicemail's commands; the other"
                             + " commands alone: p50 %.2f / p99 %.2f ms%n", p99 / 1e6, 100.0 * slowWaited / Math.max(1, slow),
@@ -1195,9 +1197,7 @@ public final class AgiFloorBench {
             }
 
             private long[] sorted() {
-                long[] a = nanos.stream().mapToLong(Long::longValue).toArray();
-                Arrays.sort(a);
-                return a;
+                return nanos.sorted();
             }
 
             void loop(int calls, long maxNanos, int unused) throws IOException {
@@ -1317,7 +1317,7 @@ public final class AgiFloorBench {
                                         secondHalf.add(now - c.lastWrite);
                                     }
                                     if (byCommand != null) {
-                                        byCommand.computeIfAbsent(c.commands + " " + commandName(line), x -> new ArrayList<>())
+                                        byCommand.computeIfAbsent(c.commands + " " + commandName(line), x -> new Waits())
                                                 .add(now - c.lastWrite);
                                     }
                                 }
