@@ -1,6 +1,7 @@
 package org.pagerline.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where the data lives. The default is an embedded H2 file under {@code data.dir}, with
@@ -15,11 +16,14 @@ import java.nio.file.Path;
  * password, unless {@code PAGERLINE_DB_PASSWORD} gives one, is generated on first start and kept in
  * {@code dataDir} ({@link #generatedPassword()}).
  */
-public record DatabaseConfig(String url, String user, String password, int poolSize, Path dataDir) {
+public record DatabaseConfig(String url, String user, String password, int poolSize, Path dataDir,
+        Duration idleInTransactionTimeout) {
     /** Parsed statements an H2 session keeps (see {@link #from}): more than pagerline has distinct statements on a path. */
     static final int H2_QUERY_CACHE_SIZE = 256;
     /** H2's page cache in KB (see {@link #from}); H2's own default is 16 MB. */
     static final int H2_CACHE_KB = 4096;
+    /** {@code db.idle-in-transaction-timeout}'s default (see {@link #from}). */
+    static final Duration IDLE_IN_TRANSACTION_DEFAULT = Duration.ofSeconds(30);
 
     public static DatabaseConfig from(Settings s) {
         Path dataDir = dataDir(s);
@@ -65,7 +69,16 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         String user = s.string("db.user", url.startsWith("jdbc:h2:") ? "sa" : "pagerline");
         String password = s.secret("db.password").orElse("");
         int pool = s.integer("db.pool-size", 10, 2, 200);
-        return new DatabaseConfig(url, user, password, pool, dataDir);
+        // PostgreSQL ends a session that sits inside a transaction this long without a statement,
+        // and so frees its rows: a node frozen or cut off mid-transaction (no TCP reset reaches the
+        // database) otherwise holds them until the database's TCP keepalive gives up, 2 hours by
+        // default, and the other node's engine skips the incidents it holds (FOR UPDATE SKIP
+        // LOCKED) for that long. pagerline's own transactions run their statements back to back.
+        Duration idle = s.duration("db.idle-in-transaction-timeout", IDLE_IN_TRANSACTION_DEFAULT);
+        if (idle.compareTo(Duration.ofSeconds(1)) < 0 || idle.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigException("db.idle-in-transaction-timeout", idle + " is out of range (1s to 1h)");
+        }
+        return new DatabaseConfig(url, user, password, pool, dataDir, idle);
     }
 
     /** {@code data.dir}, absolute. Read alone by the command line to find a running server's admin socket. */
@@ -84,7 +97,7 @@ public record DatabaseConfig(String url, String user, String password, int poolS
 
     /** The same settings with the password to use (the generated one). */
     public DatabaseConfig withPassword(String newPassword) {
-        return new DatabaseConfig(url, user, newPassword, poolSize, dataDir);
+        return new DatabaseConfig(url, user, newPassword, poolSize, dataDir, idleInTransactionTimeout);
     }
 
     /** The value an H2 URL gives a setting ({@code WRITE_DELAY}, {@code CACHE_SIZE}), if it gives one. */
@@ -110,6 +123,7 @@ public record DatabaseConfig(String url, String user, String password, int poolS
     @Override
     public String toString() {
         return "DatabaseConfig[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", poolSize=" + poolSize + ", dataDir=" + dataDir + "]";
+                + ", poolSize=" + poolSize + ", dataDir=" + dataDir + ", idleInTransactionTimeout="
+                + idleInTransactionTimeout + "]";
     }
 }

@@ -33,4 +33,21 @@ class DatabaseConfigTest {
         assertEquals("jdbc:postgresql://db/pagerline", DatabaseConfig.from(Settings.ofMap(Map.of(
                 "db.url", "jdbc:postgresql://db/pagerline"))).url());
     }
+
+    @Test
+    void aFrozenNodesTransactionIsEndedAfterThirtySecondsUnlessConfiguredAndAnOutOfRangeValueIsRefusedNamingTheKey() {
+        assertEquals(java.time.Duration.ofSeconds(30), DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.url", "jdbc:postgresql://db/pagerline"))).idleInTransactionTimeout());
+        assertEquals(java.time.Duration.ofSeconds(5), DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.url", "jdbc:postgresql://db/pagerline", "db.idle-in-transaction-timeout", "5s"))).idleInTransactionTimeout());
+        for (String bad : new String[] {"0s", "500ms", "2h"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> DatabaseConfig.from(Settings.ofMap(Map.of(
+                    "db.idle-in-transaction-timeout", bad))));
+            assertTrue(e.getMessage().contains("db.idle-in-transaction-timeout") && e.getMessage().contains("1s to 1h"),
+                    e.getMessage());
+        }
+        ConfigException typo = assertThrows(ConfigException.class, () -> DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.idle-in-transaction-timeout", "30 secs"))));
+        assertTrue(typo.getMessage().contains("db.idle-in-transaction-timeout"), typo.getMessage());
+    }
 }

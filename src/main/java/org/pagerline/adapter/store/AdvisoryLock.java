@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.pagerline.service.OneAtATime;
 
@@ -14,6 +15,8 @@ import org.pagerline.service.OneAtATime;
  * commit (or by the connection's end, if the node dies). Never waits for the lock.
  */
 public final class AdvisoryLock implements OneAtATime {
+    /** The longest the lock's transaction may sit idle while its work runs (see {@link #tryRun}). */
+    static final java.time.Duration HELD_WHILE_WORKING = java.time.Duration.ofMinutes(10);
     private final DataSource ds;
 
     public AdvisoryLock(DataSource ds) {
@@ -36,6 +39,13 @@ public final class AdvisoryLock implements OneAtATime {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                try (Statement st = c.createStatement()) {
+                    // this transaction sits idle while the work runs (AMI actions of up to
+                    // ami.action-timeout each): db.idle-in-transaction-timeout, which frees a frozen
+                    // node's rows, would end it and free the lock mid-work. A frozen node's lock
+                    // goes after this longer limit instead.
+                    st.execute("SET LOCAL idle_in_transaction_session_timeout = " + HELD_WHILE_WORKING.toMillis());
+                }
                 try (PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
                     st.setLong(1, key(name));
                     try (ResultSet rs = st.executeQuery()) {

@@ -53,6 +53,12 @@ public final class Database implements AutoCloseable {
             // it to 0 itself: every commit is written to the file before commit() returns.
             hc.setConnectionInitSql("SET WRITE_DELAY 0");
         }
+        if (config.isPostgres()) {
+            // db.idle-in-transaction-timeout (DatabaseConfig): a node frozen inside a transaction lets
+            // go of its rows after this long instead of when the TCP keepalive gives up
+            hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = "
+                    + config.idleInTransactionTimeout().toMillis());
+        }
         AtomicReference<HikariDataSource> built = new AtomicReference<>();
         DatabaseOutage outage = new DatabaseOutage(() -> writeCheck(config), () -> {
             HikariDataSource p = built.get();
