@@ -50,8 +50,14 @@ public final class PgSchema implements AutoCloseable {
 
     /** pagerline's settings for this schema, as a node would have them. */
     public DatabaseConfig config() {
-        return DatabaseConfig.from(new Settings(Map.of("db.url", url(), "db.user", USER, "db.pool-size", "6"),
-                Map.of("PAGERLINE_DB_PASSWORD", PASSWORD)));
+        return config(Map.of());
+    }
+
+    /** As {@link #config()}, with {@code more} settings on top (they win over the defaults here). */
+    public DatabaseConfig config(Map<String, String> more) {
+        Map<String, String> file = new java.util.HashMap<>(Map.of("db.url", url(), "db.user", USER, "db.pool-size", "6"));
+        file.putAll(more);
+        return DatabaseConfig.from(new Settings(file, Map.of("PAGERLINE_DB_PASSWORD", PASSWORD)));
     }
 
     public Connection connect() throws SQLException {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.config.DatabaseConfig;
-import org.pagerline.config.Settings;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.core.ticket.TicketSource;
@@ -53,9 +52,7 @@ class FrozenNodeOnPostgresIT {
     }
 
     private DatabaseConfig node(String idleTimeout) {
-        return DatabaseConfig.from(new Settings(Map.of("db.url", schema.url(), "db.user", PgSchema.USER,
-                "db.pool-size", "4", "db.idle-in-transaction-timeout", idleTimeout),
-                Map.of("PAGERLINE_DB_PASSWORD", PgSchema.PASSWORD)));
+        return schema.config(Map.of("db.pool-size", "4", "db.idle-in-transaction-timeout", idleTimeout));
     }
 
     @Test
