@@ -313,9 +313,10 @@ public final class PageDispatcher {
     }
 
     /**
-     * Adds the provider's id for an accepted hand-over to the journal, before the database has it: if
-     * the database then loses the result, the next run knows which of the provider's calls is this
-     * page's. Not written: logged, and the look-up falls back to telling records apart by time.
+     * Adds the provider's id for an accepted hand-over (or one the look-up found) to the journal,
+     * before the database has it: if the database then loses the result, the next run knows which of
+     * the provider's calls is this page's. Not written: logged, and the look-up falls back to telling
+     * records apart by time.
      */
     private void journalAccepted(Page p, String providerId) {
         try {
@@ -720,6 +721,9 @@ public final class PageDispatcher {
                 found = Optional.empty();   // that message or call is another page's
             }
             if (found.isPresent()) {
+                // journaled as an accepted hand-over is: should the database lose this result too,
+                // the next run knows the record by its id, not by time beside other calls to the phone
+                journalAccepted(p, found.get().providerId());
                 return new Sent(p, channel.name(), found.get(), unconfirmed.get());
             }
         }

@@ -407,6 +407,49 @@ class HandOversTheDatabaseLostTest {
                 && p.to().equals(PagingHarness.PAT)).findFirst().orElseThrow();
     }
 
+    /**
+     * The kill came before the provider's answer to the call (it made it); the next run found the
+     * call at the provider, and the database lost that run's work too. The call the look-up found
+     * is in the journal under its id, as an accepted hand-over's is, so the run after takes it as
+     * the page's own: it cannot be told from another call to the phone by time alone.
+     */
+    @Test
+    void aCallTheLookUpFoundIsJournaledByItsIdSoASecondLossStillKnowsIt() throws Exception {
+        Map<Channel, PageChannel> provider = providerListingByNumber();
+        long incident = h.voicemail(Priority.P3);
+        patCallFates.put(incident, new java.util.ArrayDeque<>(List.of(Fate.MADE_UNKNOWN)));
+        try (EscalationEngine killed = newRun(provider, NO_BUNDLES)) {
+            killed.runDue();
+        }
+        Page call = voiceToPat(pages(incident), incident);
+        Path journal = dir.resolve("handovers.log");
+        java.util.function.LongSupplier idsOfCall = () -> {
+            try {
+                return Files.readAllLines(journal).stream()
+                        .filter(l -> l.startsWith(call.id() + " ") && l.trim().split(" ").length == 4).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        assertEquals(0, idsOfCall.getAsLong(), "the provider's answer never came: no id journaled for the call");
+        databaseLosesTheRunsWork(pages(incident));
+
+        h.clock.advance(Duration.ofSeconds(5));
+        try (EscalationEngine found = newRun(provider, NO_BUNDLES)) {
+            found.runDue();
+        }
+        assertEquals(PageState.SENT, pages(incident).stream().filter(p -> p.id() == call.id()).findFirst().orElseThrow()
+                .state(), "found at the provider");
+        assertEquals(1, idsOfCall.getAsLong(), "the call the look-up found is journaled by its id");
+        databaseLosesTheRunsWork(pages(incident));
+
+        h.clock.advance(Duration.ofSeconds(5));
+        try (EscalationEngine next = newRun(provider, NO_BUNDLES)) {
+            next.runDue();
+        }
+        eachPageMadeOnceAndSentAsItsOwn(List.of(incident));
+    }
+
     @Test
     void aRestartAfterHandOversTheDatabaseKeptAsksTheProviderNothing() {
         long id = h.voicemail(Priority.P3);
