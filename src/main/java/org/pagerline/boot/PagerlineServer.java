@@ -39,6 +39,7 @@ final class PagerlineServer implements AutoCloseable {
     /** Set once every part has started: a start that fails stops quietly. */
     private volatile boolean up;
     private ServerMark mark;
+    private NodeHeartbeat heartbeat;
     private AutoCloseable metrics;
     /** Null unless the database is an H2 file. */
     private java.nio.file.Path markFile;
@@ -53,6 +54,12 @@ final class PagerlineServer implements AutoCloseable {
         this.scheduler = scheduler;
         this.agi = agi;
         this.http = http;
+    }
+
+    /** Wiring only: this node's beat and its look for silent nodes (set by the wiring; null in servers built without it). */
+    PagerlineServer withHeartbeat(NodeHeartbeat beat) {
+        this.heartbeat = beat;
+        return this;
     }
 
     PagerlineServer withMail(org.pagerline.adapter.mail.MailRunner runner) {
@@ -79,6 +86,9 @@ final class PagerlineServer implements AutoCloseable {
             data.services().calls().endCallsLeftLive();
         } catch (RuntimeException e) {
             log.warn("could not end the calls a stopped server left live: {}", e.toString());
+        }
+        if (heartbeat != null) {
+            heartbeat.start(); // before the first call: its run is known to the other nodes
         }
         try {
             agi.start();
@@ -187,6 +197,9 @@ final class PagerlineServer implements AutoCloseable {
             ami.close();
         }
         agi.close();
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
         data.services().calls().close(); // the calls' last lines, before the database closes
         if (mail != null) {
             mail.close();

@@ -432,7 +432,8 @@ public final class Wiring {
             ServerMark mark = ServerMark.here(config.agi().bind() + ":" + config.agi().port(),
                     config.http().bind() + ":" + config.http().port(), dataDir);
             return new PagerlineServer(data, engine, ticketClocks, scheduler, agi, http, ami, admin).withMail(mail)
-                    .markedAs(mark, markFile.orElse(null)).withMetrics(metrics);
+                    .markedAs(mark, markFile.orElse(null)).withMetrics(metrics)
+                    .withHeartbeat(new NodeHeartbeat(services.calls(), config.line().deadNodeAfter()));
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();

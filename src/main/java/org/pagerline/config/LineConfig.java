@@ -24,10 +24,12 @@ import org.pagerline.core.call.Prompt;
  * @param callbackRegions  countries (ISO 3166 codes) a caller may be called back in (line.callback-regions)
  * @param promptTimeout    how long a digit prompt waits for a key
  * @param maxMessage       longest voice message
+ * @param deadNodeAfter    how long a node may be silent (its beat unwritten) before another node ends
+ *                         its live calls as cut off and pages the urgent callers among them
  */
 public record LineConfig(String dialTemplate, Duration ringTimeout, String acceptContext, Duration ticketReuseWindow,
         String queueName, Duration queueWaitLimit, String recordingsDir, Duration callbackDeadline,
-        Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions) {
+        Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions, Duration deadNodeAfter) {
 
     /** The key both the support line and the paging engine read the call-back deadline from. */
     public static final String CALLBACK_DEADLINE_KEY = "paging.callback-deadline";
@@ -56,7 +58,8 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
                 callbackDeadline(s),
                 positive(s, "line.prompt-timeout", Duration.ofSeconds(6), Duration.ofMinutes(1)),
                 positive(s, "line.max-message", Duration.ofMinutes(3), Duration.ofMinutes(30)),
-                regions(s));
+                regions(s),
+                deadNodeAfter(s));
     }
 
     /**
@@ -70,6 +73,19 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
             throw new ConfigException(CALLBACK_DEADLINE_KEY, d.toMinutes() + " minutes is not what the support line tells"
                     + " urgent callers (" + Prompt.PROMISE_30_MINUTES.file() + ": '" + Prompt.PROMISE_30_MINUTES.text()
                     + "'); use 30m, or add a prompt that says the new deadline");
+        }
+        return d;
+    }
+
+    /**
+     * line.dead-node-after: at least 2 s (each node beats at a sixth of it, and a shorter silence
+     * is a collector's pause, not a dead node), at most 10 minutes.
+     */
+    static Duration deadNodeAfter(Settings s) {
+        String key = "line.dead-node-after";
+        Duration d = s.duration(key, Duration.ofSeconds(30));
+        if (d.compareTo(Duration.ofSeconds(2)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException(key, d.toMillis() + " ms is out of range (2s to 10m)");
         }
         return d;
     }

@@ -303,7 +303,8 @@ public final class CallService implements CallEvents, AutoCloseable {
             answeredBy = s.calls().find(p.callId()).map(CallRecord::answeredBy).orElse(null);
             outcome = Call.savedOutcome(p, answeredBy);
         }
-        boolean endsNow = s.calls().saveProgress(p.callId(), p.lastStep(), p.recording(), outcome, p.endedAt());
+        boolean endsNow = s.calls().saveProgress(p.callId(), p.lastStep(), p.recording(), outcome, p.endedAt(),
+                p.raisePriority());
         if (endsNow && outcome != null) {
             // counted as the ending is written, in the journal's commit (a piece that fails is logged loudly)
             metrics.call(outcome);
@@ -446,7 +447,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         String ticketKey = ticketKey(p.ticketId());
         journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
             writeProgress(s, p);
-            openIncident(s, p.ticketId(), priority, recording, now);
+            openIncident(s, p.ticketId(), priority, recording, now, null);
             return null;
         }, (v, e) -> {
             if (e == null) {
@@ -503,19 +504,11 @@ public final class CallService implements CallEvents, AutoCloseable {
         try {
             journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                 writeProgress(s, p);
-                Ticket t = s.tickets().find(p.ticketId()).orElseThrow();
-                String callback = t.callbackNumber();
-                if (callback == null) {
-                    callback = phones.toE164(live.callerId())
-                            .filter(n -> phones.callbackRefusal(n, callbackRegions).isEmpty()).orElse(null);
-                    if (callback != null) {
-                        s.tickets().update(t.withCallback(callback).touchedAt(now));
-                    }
-                }
+                String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
                 s.tickets().addEvent(p.ticketId(), now, "NO_MESSAGE", "urgent caller hung up before leaving a message;"
                         + " paging anyway with no recording; call back "
                         + (callback == null ? "impossible: no usable caller ID" : callback));
-                openIncident(s, p.ticketId(), priority, null, now);
+                openIncident(s, p.ticketId(), priority, null, now, "the caller hung up before the message");
                 return null;
             });
             incidents.afterCommit();
@@ -550,7 +543,28 @@ public final class CallService implements CallEvents, AutoCloseable {
      * between takes the incident out of awaiting, and the call then opens a new one, with its own
      * promise.
      */
-    private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now) {
+    /**
+     * The number to call the urgent caller back on: the ticket's call-back number, else their caller
+     * ID when it is a number pagerline may call (then kept on the ticket); null when neither.
+     */
+    private String callbackNumber(Stores s, long ticketId, String callerId, Instant now) {
+        Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
+        String callback = t.callbackNumber();
+        if (callback == null) {
+            callback = phones.toE164(callerId).filter(n -> phones.callbackRefusal(n, callbackRegions).isEmpty())
+                    .orElse(null);
+            if (callback != null) {
+                s.tickets().update(t.withCallback(callback).touchedAt(now));
+            }
+        }
+        return callback;
+    }
+
+    /**
+     * @param noMessageWhy why there is no recording (for the ticket's line), when {@code recording} is null
+     */
+    private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now,
+            String noMessageWhy) {
         Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(ticketId);
         tickets.callbackPromised(s, ticketId, now, callbackDeadline);
         Ticket t = s.tickets().find(ticketId).orElseThrow(() -> new NotFoundException("no ticket " + ticketId));
@@ -564,7 +578,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         // The incident service writes INCIDENT_OPENED itself; the line adds only what it alone knows.
         if (id > 0 && recording == null && !joined) {
             s.tickets().addEvent(t.id(), now, "PAGING_WITHOUT_MESSAGE", "incident " + id
-                    + " pages without a recording: the caller hung up before the message");
+                    + " pages without a recording: " + noMessageWhy);
         }
     }
 
@@ -591,25 +605,113 @@ public final class CallService implements CallEvents, AutoCloseable {
      * that could not wait for them) end as cut off, with a line saying where. Returns how many.
      */
     public int endCallsLeftLive() {
-        return endUnfinished(runHost, run, "pagerline stopped during the call, at or after the ");
+        int n = endUnfinished(runHost, run, "pagerline stopped during the call, at or after the ");
+        tx.run(s -> s.calls().forgetRuns(runHost, run));
+        return n;
+    }
+
+    /**
+     * This node still serves its calls (a beat, every few seconds): another node ends them as cut
+     * off only once this has been silent for its dead-node time ({@link #endCallsOfSilentNodes}).
+     * Logs loudly when another node had done so while this one was silent (a pause longer than
+     * that): its calls still go on, but their rows say cut off and their urgent callers were paged.
+     */
+    public void stillServing() {
+        Instant now = clock.instant();
+        boolean known = tx.inTransaction(s -> s.calls().runSeen(run, now));
+        if (!known && beaten) {
+            log.warn("this node was silent for longer than the dead-node time: another node ended its live calls"
+                    + " as cut off and paged the urgent callers among them");
+        }
+        beaten = true;
+    }
+
+    /** Whether {@link #stillServing} has written this run's beat before. */
+    private volatile boolean beaten;
+
+    /**
+     * The live calls of other nodes' runs silent for {@code silentFor} (a node killed or lost with its
+     * machine) end as cut off, and their urgent callers owed a page are paged, as the dead node's next
+     * start would (which may never come). Two nodes doing it at once end each call once. Returns how
+     * many calls it ended.
+     */
+    public int endCallsOfSilentNodes(Duration silentFor) {
+        Instant before = clock.instant().minus(silentFor);
+        List<String> silent = tx.inTransaction(s -> s.calls().runsSilentSince(before, run));
+        int n = 0;
+        for (String r : silent) {
+            String node = r.contains("|") ? r.substring(0, r.indexOf('|')) : r;
+            int ended = endUnfinished(r, null, "pagerline node " + node + " stopped answering (silent for over "
+                    + silentFor.toSeconds() + " s) during the call, at or after the ");
+            tx.run(s -> s.calls().forgetRuns(r, null));
+            log.warn("pagerline node {} stopped answering: {} of its calls ended as cut off", node, ended);
+            n += ended;
+        }
+        return n;
     }
 
     private int endUnfinished(String runPrefix, String except, String why) {
         Instant now = clock.instant();
-        return tx.inTransaction(s -> {
-            List<CallRecord> left = s.calls().unfinished(runPrefix, except);
-            for (CallRecord c : left) {
-                CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
-                if (s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
-                    s.tickets().addEvent(c.ticketId(), now, "CALL_CUT_OFF", why + at.wireName() + " step; lines after"
-                            + " the last one above may be missing (the dialplan's fallback took the caller)");
-                }
+        CutOff done;
+        try {
+            done = tx.inTransaction(s -> cutOff(s, runPrefix, except, why, now, true));
+        } catch (RuntimeException e) {
+            // the calls still end, and the urgent callers' tickets say to call them back by hand
+            log.error("could not page the urgent callers among the calls left live: {}", e.toString(), e);
+            done = tx.inTransaction(s -> cutOff(s, runPrefix, except, why, now, false));
+        }
+        if (done.calls() > 0) {
+            log.warn("{} call(s) left live by a stopped server ended as cut off{}", done.calls(), done.paged() == 0 ? ""
+                    : "; " + done.paged() + " of them urgent callers owed a page: paging them now");
+        }
+        if (done.paged() > 0) {
+            try {
+                incidents.afterCommit();
+            } catch (RuntimeException k) {
+                log.warn("the engine could not be woken for the cut-off urgent callers' incidents: {}", k.toString());
             }
-            if (!left.isEmpty()) {
-                log.warn("{} call(s) left live by a stopped server ended as cut off", left.size());
+        }
+        return done.calls();
+    }
+
+    /** How many live calls a cut-off ended, and how many of them opened an incident for an urgent caller. */
+    private record CutOff(int calls, int paged) {}
+
+    /**
+     * Ends the live calls as cut off. An urgent caller among them who chose a priority and was
+     * neither put through nor had their message (or hang-up) saved with its incident is owed a
+     * page: {@code page} opens it in this transaction, without a recording; else (opening it failed
+     * once) their ticket says to call them back by hand.
+     */
+    private CutOff cutOff(Stores s, String runPrefix, String except, String why, Instant now, boolean page) {
+        List<CallRecord> left = s.calls().unfinished(runPrefix, except);
+        int paged = 0;
+        for (CallRecord c : left) {
+            CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
+            if (!s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
+                continue;
             }
-            return left.size();
-        });
+            s.tickets().addEvent(c.ticketId(), now, "CALL_CUT_OFF", why + at.wireName() + " step; lines after"
+                    + " the last one above may be missing (the dialplan's fallback took the caller)");
+            Optional<Priority> owed = c.acceptedBy() == null ? s.calls().urgentPriority(c.id()) : Optional.empty();
+            if (owed.isEmpty()) {
+                continue;
+            }
+            if (!page) {
+                s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller (" + owed.get()
+                        + ") was cut off before their message was saved and the incident could not be opened;"
+                        + " call the caller back by hand");
+                continue;
+            }
+            String callback = callbackNumber(s, c.ticketId(), c.callerId(), now);
+            s.tickets().addEvent(c.ticketId(), now, "URGENT_CUT_OFF", "the urgent caller (" + owed.get()
+                    + ") was cut off before their message was saved; paging anyway with no recording; call back "
+                    + (callback == null ? "impossible: no usable caller ID" : callback));
+            openIncident(s, c.ticketId(), owed.get(), null, now, "the call was cut off before the caller's message"
+                    + " was saved (a message they left after that is in Asterisk's fallback voicemail folder)");
+            paged++;
+        }
+        return new CutOff(left.size(), paged);
     }
 
     /**
@@ -621,6 +723,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         journal.close();
         try {
             endUnfinished(run, null, "pagerline stopped during the call, at or after the ");
+            tx.run(s -> s.calls().forgetRuns(run, null));
         } catch (RuntimeException e) {
             log.warn("could not end the calls still live at the stop: {}", e.toString());
         }

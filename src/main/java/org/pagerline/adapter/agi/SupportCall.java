@@ -175,6 +175,9 @@ final class SupportCall {
             }
         } else {
             note("NO_ONE_ON_CALL", "no primary technician is on call; taking a message");
+            // the priority on the call row from here on (the ring path saves it before the Dial):
+            // a server stopped or lost during the call-back step or the message still pages them
+            calls.save(live);
         }
         message(true, Prompt.promiseWithin(config.callbackDeadline()).orElse(Prompt.PROMISE_30_MINUTES));
     }

@@ -8,6 +8,7 @@ import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.call.CallStep;
 import org.pagerline.core.call.CallStore;
+import org.pagerline.core.ticket.Priority;
 
 final class JdbcCallStore implements CallStore {
     private static final String COLS = "id, asterisk_uid, ticket_id, caller_id, started_at, ended_at, last_step, outcome,"
@@ -45,18 +46,65 @@ final class JdbcCallStore implements CallStore {
     @Override
     public boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
             java.time.Instant endedAt) {
+        return saveProgress(callId, lastStep, recording, outcome, endedAt, null);
+    }
+
+    @Override
+    public boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
+            java.time.Instant endedAt, Priority urgentPriority) {
+        // the common save (no priority chosen in it) keeps its statement as it was
+        String also = urgentPriority == null ? "" : ", urgent_priority=?";
+        Object[] head = urgentPriority == null ? new Object[] {lastStep, recording}
+                : new Object[] {lastStep, recording, urgentPriority};
         if (outcome == null) {
-            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording) WHERE id=?", lastStep, recording,
-                    callId);
+            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also + " WHERE id=?",
+                    args(head, callId));
             return true;
         }
-        int n = db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording), outcome=?, ended_at=?"
-                + " WHERE id=? AND outcome IS NULL", lastStep, recording, outcome, endedAt, callId);
+        int n = db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also
+                + ", outcome=?, ended_at=? WHERE id=? AND outcome IS NULL", args(head, outcome, endedAt, callId));
         if (n == 0) { // ended before: the first end stands; the step and a recording still go in
-            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording) WHERE id=?", lastStep, recording,
-                    callId);
+            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also + " WHERE id=?",
+                    args(head, callId));
         }
         return n > 0;
+    }
+
+    private static Object[] args(Object[] head, Object... tail) {
+        Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
+    @Override
+    public boolean runSeen(String run, java.time.Instant at) {
+        if (db.update("UPDATE server_runs SET seen_at=? WHERE run=?", at, run) > 0) {
+            return true;
+        }
+        db.update("INSERT INTO server_runs (run, seen_at) VALUES (?,?)", run, at);
+        return false;
+    }
+
+    @Override
+    public List<String> runsSilentSince(java.time.Instant before, String except) {
+        return db.list("SELECT run FROM server_runs WHERE seen_at<? AND run<>? ORDER BY seen_at", rs -> rs.getString(1),
+                before, except);
+    }
+
+    @Override
+    public void forgetRuns(String runPrefix, String except) {
+        String sql = "DELETE FROM server_runs WHERE SUBSTRING(run FROM 1 FOR " + runPrefix.length() + ")=?";
+        if (except == null) {
+            db.update(sql, runPrefix);
+        } else {
+            db.update(sql + " AND run<>?", runPrefix, except);
+        }
+    }
+
+    @Override
+    public Optional<Priority> urgentPriority(long callId) {
+        return db.one("SELECT urgent_priority FROM calls WHERE id=? AND urgent_priority IS NOT NULL",
+                rs -> Priority.valueOf(rs.getString(1)), callId);
     }
 
     @Override

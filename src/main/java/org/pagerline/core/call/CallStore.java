@@ -25,6 +25,19 @@ public interface CallStore {
     boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome, java.time.Instant endedAt);
 
     /**
+     * As {@link #saveProgress(long, CallStep, String, CallOutcome, java.time.Instant)}, and the
+     * priority the caller chose on the urgent path when {@code urgentPriority} is not null (kept:
+     * a save without one leaves it).
+     */
+    default boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
+            java.time.Instant endedAt, org.pagerline.core.ticket.Priority urgentPriority) {
+        return saveProgress(callId, lastStep, recording, outcome, endedAt);
+    }
+
+    /** The priority the caller chose on the urgent path, as saved; empty if none (or no such call). */
+    Optional<org.pagerline.core.ticket.Priority> urgentPriority(long callId);
+
+    /**
      * Compare-and-set: records that {@code technicianId} accepted the call, if it is still live
      * and nobody accepted it before. True if this did it.
      */
@@ -42,6 +55,18 @@ public interface CallStore {
      * those at the same time, and a row read before its commit must not undo them.
      */
     void update(CallRecord call);
+
+    /**
+     * The server run {@code run} still serves its calls at {@code at}. False when it was not known
+     * (its first beat, or another node had ended its calls while it was silent and forgot it).
+     */
+    boolean runSeen(String run, java.time.Instant at);
+
+    /** The runs other than {@code except} last seen before {@code before}: their nodes stopped answering. */
+    List<String> runsSilentSince(java.time.Instant before, String except);
+
+    /** Forgets the runs whose name starts with {@code runPrefix}, but {@code except} (null: none): stopped, or their calls ended. */
+    void forgetRuns(String runPrefix, String except);
 
     /**
      * Saves the fields the AMI queue events own, and only those: who answered in the queue, the

@@ -1,0 +1,65 @@
+package org.pagerline.boot;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.pagerline.service.CallService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every sixth of {@code line.dead-node-after}: this node writes that it still serves its calls,
+ * then ends the live calls of any other node silent for longer (paging their urgent callers; see
+ * {@link CallService#endCallsOfSilentNodes}). One node alone beats too: its database may hold the
+ * runs of a node that never came back.
+ */
+final class NodeHeartbeat implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
+    private final CallService calls;
+    private final Duration deadAfter;
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "node-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    /** When a failed beat was last logged (one line a minute while the database is away). */
+    private long loggedAt = Long.MIN_VALUE;
+
+    NodeHeartbeat(CallService calls, Duration deadAfter) {
+        this.calls = calls;
+        this.deadAfter = deadAfter;
+    }
+
+    NodeHeartbeat start() {
+        long every = Math.max(1, deadAfter.toMillis() / 6);
+        beats.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void beat() {
+        try {
+            calls.stillServing();
+            calls.endCallsOfSilentNodes(deadAfter);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            if (loggedAt == Long.MIN_VALUE || now - loggedAt > TimeUnit.MINUTES.toNanos(1)) {
+                loggedAt = now;
+                log.warn("could not write this node's beat or look for silent nodes: {}", e.toString());
+            }
+        }
+    }
+
+    /** Stops beating (before the calls' stop ends this run's calls and forgets it). */
+    @Override
+    public void close() {
+        beats.shutdownNow();
+        try {
+            if (!beats.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("the node's heartbeat did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

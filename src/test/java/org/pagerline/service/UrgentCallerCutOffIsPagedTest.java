@@ -1,0 +1,195 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallStep;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.MutableClock;
+import org.pagerline.testkit.RecordingIncidentOpener;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * An urgent caller who chose a priority is paged even when the server stops or dies before their
+ * message is saved: the call ends as cut off (at the stop, or at the next start on the host) and,
+ * in the same transaction, opens the incident the message would have, without a recording.
+ */
+class UrgentCallerCutOffIsPagedTest {
+    private final TestDatabase db = TestDatabase.inMemory();
+    private final MutableClock clock = MutableClock.at("2026-11-23T03:00:00Z");
+    private final RecordingIncidentOpener opener = new RecordingIncidentOpener();
+    private final CallService calls = service(opener);
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private CallService service(IncidentOpener o) {
+        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,
+                clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"));
+    }
+
+    /** An urgent caller at the recording step, their priority and call-back number saved. */
+    private LiveCall urgentCallerRecording(String uid, String callerId, Priority p) {
+        LiveCall live = calls.start(uid, "PJSIP/trunk-" + uid, callerId, "Jane");
+        live.call().enter(CallStep.URGENCY);
+        live.call().urgency(clock.instant(), true, false);
+        live.call().enter(CallStep.PRIORITY);
+        live.call().priority(clock.instant(), p, false);
+        calls.save(live);
+        live.call().enter(CallStep.CALLBACK);
+        live.call().callback(clock.instant(), "+12045550199", "keyed in");
+        live.call().enter(CallStep.RECORDING);
+        calls.save(live);
+        return live;
+    }
+
+    @Test
+    void anUrgentCallerStillRecordingWhenTheServerStopsIsPagedWithNoRecording() {
+        LiveCall live = urgentCallerRecording("1763900001.1", "+12045550123", Priority.P1);
+
+        calls.close();
+
+        assertEquals(1, opener.opened().size(), "one incident for the cut-off urgent caller");
+        VoicemailIncident v = opener.opened().get(0);
+        assertEquals(live.ticketId(), v.ticketId());
+        assertEquals(Priority.P1, v.priority(), "the priority the caller chose");
+        assertNull(v.recording(), "no message was saved");
+        assertEquals("+12045550199", v.callbackNumber(), "the number the caller keyed in");
+        assertEquals(CallOutcome.CUT_OFF, calls.find(live.callId()).orElseThrow().outcome());
+        List<String> lines = lines(live.ticketId());
+        int cut = indexOf(lines, "CALL_CUT_OFF");
+        int owed = indexOf(lines, "URGENT_CUT_OFF");
+        assertTrue(cut >= 0 && owed > cut, lines.toString());
+        assertTrue(lines.get(owed).contains("(P1)") && lines.get(owed).contains("call back +12045550199"), lines.get(owed));
+        assertTrue(indexOf(lines, "INCIDENT_OPENED") > owed, lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("PAGING_WITHOUT_MESSAGE") && l.contains("cut off")),
+                lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("CALLBACK_DUE")), "the call-back promise runs: " + lines);
+    }
+
+    @Test
+    void theNextStartPagesAnUrgentCallerAKilledRunLeftLiveOnItsCallerIdWhenNoNumberWasGiven() {
+        LiveCall live = calls.start("1763900001.2", "PJSIP/trunk-2", "+12045550124", "Joe");
+        live.call().urgency(clock.instant(), true, false);
+        live.call().enter(CallStep.PRIORITY);
+        live.call().priority(clock.instant(), Priority.P2, false);
+        live.call().enter(CallStep.RINGING);
+        calls.save(live);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+        // killed: no close. The next run on this host:
+        RecordingIncidentOpener nextOpener = new RecordingIncidentOpener();
+        CallService next = service(nextOpener);
+
+        assertEquals(1, next.endCallsLeftLive());
+
+        assertEquals(1, nextOpener.opened().size());
+        assertEquals(Priority.P2, nextOpener.opened().get(0).priority());
+        assertEquals("+12045550124", nextOpener.opened().get(0).callbackNumber(), "the caller ID, a number we may call");
+        assertEquals(0, next.endCallsLeftLive(), "paged once");
+        assertEquals(1, nextOpener.opened().size());
+        next.close();
+    }
+
+    @Test
+    void aCallerWhoWasNotUrgentOrWasPutThroughOrLeftTheirMessageIsNotPagedAgain() {
+        LiveCall notUrgent = calls.start("1763900001.3", "PJSIP/trunk-3", "+12045550125", "Ann");
+        notUrgent.call().urgency(clock.instant(), false, false);
+        notUrgent.call().enter(CallStep.RECORDING);
+        calls.save(notUrgent);
+        LiveCall putThrough = calls.start("1763900001.4", "PJSIP/trunk-4", "+12045550126", "Bob");
+        putThrough.call().priority(clock.instant(), Priority.P1, false);
+        putThrough.call().enter(CallStep.RINGING);
+        calls.save(putThrough);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+        long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
+                0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
+        assertTrue(calls.accept(putThrough.callId(), tech), "the technician pressed 1: talking to the caller");
+        LiveCall messaged = urgentCallerRecording("1763900001.5", "+12045550127", Priority.P1);
+        calls.messageLeft(messaged, "/rec/ticket-" + messaged.ticketId(), 12, false, true, Priority.P1);
+        assertEquals(1, opener.opened().size(), "the message opened its incident");
+
+        calls.close();
+
+        assertEquals(1, opener.opened().size(), "nobody else was owed a page");
+        assertEquals(CallOutcome.CUT_OFF, calls.find(notUrgent.callId()).orElseThrow().outcome());
+        assertEquals(CallOutcome.CUT_OFF, calls.find(putThrough.callId()).orElseThrow().outcome());
+        assertEquals(CallOutcome.URGENT_VOICEMAIL, calls.find(messaged.callId()).orElseThrow().outcome());
+    }
+
+    @Test
+    void anIncidentThatCannotBeOpenedLeavesTheCallsEndedAndTheTicketSaysToCallBackByHand() {
+        LiveCall live = urgentCallerRecording("1763900001.6", "+12045550128", Priority.P1);
+        opener.failWith(new IllegalStateException("the escalation policy is unreadable"));
+
+        calls.close();
+
+        assertEquals(CallOutcome.CUT_OFF, calls.find(live.callId()).orElseThrow().outcome(), "the call still ends");
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("INCIDENT_FAILED") && l.contains("call the caller back by hand")),
+                lines.toString());
+        assertEquals(-1, indexOf(lines, "URGENT_CUT_OFF"), "nothing of the failed attempt stays: " + lines);
+    }
+
+    @Test
+    void anotherNodeEndsTheCallsOfANodeSilentForTheDeadNodeTimeAndPagesItsUrgentCallerOnce() {
+        RecordingIncidentOpener openerB = new RecordingIncidentOpener();
+        CallService nodeA = node(opener, "desk1:4573");
+        CallService nodeB = node(openerB, "desk2:4573");
+        nodeA.stillServing();
+        nodeB.stillServing();
+        LiveCall live = nodeA.start("1763900001.7", "PJSIP/trunk-7", "+12045550129", "Jane");
+        live.call().urgency(clock.instant(), true, false);
+        live.call().priority(clock.instant(), Priority.P1, false);
+        live.call().enter(CallStep.CALLBACK);
+        nodeA.save(live);
+        assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
+
+        clock.advance(Duration.ofSeconds(20));
+        nodeA.stillServing();
+        clock.advance(Duration.ofSeconds(20));
+        assertEquals(0, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)), "node A beat 20 s ago: it still serves");
+        assertEquals(0, openerB.opened().size());
+
+        clock.advance(Duration.ofSeconds(11)); // node A killed: 31 s without a beat
+        assertEquals(1, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)));
+
+        assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
+        assertEquals(1, openerB.opened().size(), "node B paged node A's urgent caller");
+        assertEquals(Priority.P1, openerB.opened().get(0).priority());
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("CALL_CUT_OFF") && l.contains("node desk1:4573 stopped answering")
+                && l.contains("callback step")), lines.toString());
+        assertEquals(0, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)), "once");
+        assertEquals(1, openerB.opened().size());
+        assertEquals(0, opener.opened().size(), "node A paged nobody");
+        nodeB.close();
+    }
+
+    private CallService node(IncidentOpener o, String host) {
+        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,
+                clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
+    }
+
+    private static int indexOf(List<String> lines, String kind) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(kind + ":")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private List<String> lines(long ticket) {
+        return db.transactions().inTransaction(s -> s.tickets().events(ticket)).stream()
+                .map(e -> e.kind() + ": " + e.detail()).toList();
+    }
+}
