@@ -1,0 +1,120 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.pagerline.testkit.DialplanInstall;
+import org.pagerline.testkit.Eventually;
+import org.pagerline.testkit.ServerProcess;
+
+/**
+ * On the real Asterisk 22: an urgent caller (nobody on call) chooses P1 and is asked to confirm
+ * their call-back number when their pagerline is SIGKILLed. Asterisk's dialplan takes them to the
+ * fallback voicemail, which keeps their words where pagerline never sees them; pagerline's next
+ * start on the host ends the call as cut off and opens the incident, so the caller is paged all
+ * the same.
+ *
+ * <p>The node here is a pagerline of its own (a child JVM, its own H2 file, nobody on its roster),
+ * not the lab's shared server, which the other tests' calls need: the PBX is pointed at it for this
+ * test as README Install step 1 says ({@link Isolated}: no other test's call may reach it) and back
+ * after.
+ */
+@Tag("asterisk")
+@Isolated("rewrites the lab PBX's [pagerline-agi-hosts] for the length of the test")
+class UrgentCallerCutOffAsteriskIT {
+
+    @Test
+    void anUrgentCallerWhosePagerlineIsKilledBeforeTheirMessageIsPagedAndTheFallbackKeepsTheirWords() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String live = "127.0.0.1:" + lab.env.get("AGI_PORT");
+        Path dir = Files.createTempDirectory(lab.dataDir.getParent(), "cut-off-node-");
+        String me = lab.newStranger();
+        java.time.Instant began = java.time.Instant.now().minusSeconds(1);
+        CountDownLatch confirming = new CountDownLatch(1);
+        Consumer<Map<String, String>> asked = e -> {
+            if ("AGIExecStart".equals(e.get("Event")) && me.equals(e.get("CallerIDNum"))
+                    && e.getOrDefault("Command", "").startsWith("GET DATA \"pagerline/callback-confirm\"")) {
+                confirming.countDown();
+            }
+        };
+        lab.onEvent(asked);
+        try (ServerProcess node = new ServerProcess(dir, Map.of("line.recordings-dir", lab.env.get("SPOOL_DIR") + "/pagerline"))
+                .start()) {
+            try {
+                agiHosts(lab, "127.0.0.1:" + node.agiPort());
+                try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("1")
+                        .when("app:Record").talk(ofSeconds(4)).hangUp())) {
+                    assertTrue(confirming.await(60, TimeUnit.SECONDS), "the caller was never asked to confirm their"
+                            + " number:\n" + String.join("\n", lab.dialplan(me)));
+                    node.kill();
+                    call.awaitSuccess(ofSeconds(90));
+                }
+            } finally {
+                lab.removeEventListener(asked);
+                agiHosts(lab, live);
+            }
+            assertTrue(lab.reachedFallback(me), "Asterisk took the caller to the fallback:\n"
+                    + String.join("\n", lab.dialplan(me)));
+            try (var files = Files.list(lab.spool().resolve("pagerline/fallback"))) {
+                // this call's, with words in it (the lab's spool outlives a run, and a number comes round
+                // again in the next)
+                assertEquals(1, files.filter(p -> p.getFileName().toString().contains("-" + AsteriskLab.digits(me) + "-")
+                        && modifiedSince(p, began) && size(p) > 8000 * 2 * 2).count(), "their words are in the fallback folder");
+            }
+            Matcher m = Pattern.compile("ticket (\\d+)").matcher(lab.dialplan(me).stream().filter(l -> l.startsWith("h,"))
+                    .findFirst().orElseThrow());
+            assertTrue(m.find(), "the dialplan knew the ticket: " + lab.dialplan(me));
+            String ticket = m.group(1);
+
+            node.start(); // the next start on this host
+            ServerProcess.CliResult shown = node.cli("ticket", "show", ticket);
+            assertEquals(0, shown.exit(), shown.all());
+            for (String kind : List.of("PRIORITY", "NO_ONE_ON_CALL", "CALL_CUT_OFF", "URGENT_CUT_OFF", "INCIDENT_OPENED")) {
+                assertTrue(shown.out().contains(kind), kind + " on the ticket:\n" + shown.out());
+            }
+            assertTrue(shown.out().contains("call back " + me), "on their caller ID:\n" + shown.out());
+            ServerProcess.CliResult incidents = node.cli("incident", "list", "--open");
+            assertTrue(incidents.out().contains("P1"), incidents.all());
+            node.stop();
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static boolean modifiedSince(Path p, java.time.Instant t) {
+        try {
+            return !Files.getLastModifiedTime(p).toInstant().isBefore(t);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The PBX's pagerline address(es), as README Install step 1 writes them, then {@code dialplan reload}. */
+    private static void agiHosts(AsteriskLab lab, String hosts) throws IOException {
+        DialplanInstall.run("AGI=", Path.of(lab.env.get("PBX_DIR"), "etc/asterisk"), Map.of("AGI", hosts));
+        lab.cli("dialplan reload");
+        Eventually.await(Duration.ofSeconds(20), "the PBX's [pagerline-agi-hosts] returning " + hosts,
+                () -> lab.cli("dialplan show s@pagerline-agi-hosts").contains("Return(" + hosts + ")"));
+    }
+}
