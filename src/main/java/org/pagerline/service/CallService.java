@@ -536,14 +536,6 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
-     * (paging). When the ticket's incident still awaits its call-back the call joins it: its
-     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has. Whether it joined is
-     * the incident service's answer, not the read before it: a technician's call-back committed in
-     * between takes the incident out of awaiting, and the call then opens a new one, with its own
-     * promise.
-     */
-    /**
      * The number to call the urgent caller back on: the ticket's call-back number, else their caller
      * ID when it is a number pagerline may call (then kept on the ticket); null when neither.
      */
@@ -561,6 +553,13 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
+     * Inside the caller's transaction: the call-back deadline on the ticket, then the incident
+     * (paging). When the ticket's incident still awaits its call-back the call joins it: its
+     * deadline stands (no new CALLBACK_DUE) and it keeps the recording it has. Whether it joined is
+     * the incident service's answer, not the read before it: a technician's call-back committed in
+     * between takes the incident out of awaiting, and the call then opens a new one, with its own
+     * promise.
+     *
      * @param noMessageWhy why there is no recording (for the ticket's line), when {@code recording} is null
      */
     private void openIncident(Stores s, long ticketId, Priority priority, String recording, Instant now,

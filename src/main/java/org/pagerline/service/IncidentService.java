@@ -104,7 +104,8 @@ public final class IncidentService implements IncidentOpener {
                 first(v.callbackNumber(), t.callbackNumber()), v.recording()), v.leftAt(), now,
                 policy.steps().get(0).delay(), callbackDeadline,
                 respondBy(s, v.priority(), v.leftAt() == null ? now : v.leftAt()), slaWarning));
-        s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened from the urgent voicemail"
+        s.tickets().addEvent(t.id(), now, "INCIDENT_OPENED", "incident " + i.id() + " opened "
+                + (v.recording() == null ? "for the urgent caller (no message)" : "from the urgent voicemail")
                 + (v.priority() == null ? "" : " (" + v.priority() + ")") + "; call back by " + i.callbackDueAt());
         return i.id();
     }
