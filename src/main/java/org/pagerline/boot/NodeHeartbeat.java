@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every sixth of {@code line.dead-node-after}: this node writes that it still serves its calls,
  * then ends the live calls of any other node silent for longer (paging their urgent callers; see
- * {@link CallService#endCallsOfSilentNodes}). One node alone beats too: its database may hold the
- * runs of a node that never came back.
+ * {@link CallService#beat}). One node alone beats too: its database may hold the runs of a node
+ * that never came back.
  */
 final class NodeHeartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
@@ -39,8 +39,7 @@ final class NodeHeartbeat implements AutoCloseable {
 
     private void beat() {
         try {
-            calls.stillServing();
-            calls.endCallsOfSilentNodes(deadAfter);
+            calls.beat(deadAfter);
         } catch (RuntimeException e) {
             long now = System.nanoTime();
             if (loggedAt == Long.MIN_VALUE || now - loggedAt > TimeUnit.MINUTES.toNanos(1)) {
@@ -50,10 +49,13 @@ final class NodeHeartbeat implements AutoCloseable {
         }
     }
 
-    /** Stops beating (before the calls' stop ends this run's calls and forgets it). */
+    /**
+     * Stops beating (before the calls' stop ends this run's calls and forgets it). A beat under way
+     * finishes: an interrupt in the middle of H2's file I/O would close the database.
+     */
     @Override
     public void close() {
-        beats.shutdownNow();
+        beats.shutdown();
         try {
             if (!beats.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("the node's heartbeat did not stop within 10 s");

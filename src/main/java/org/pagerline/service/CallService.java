@@ -490,9 +490,34 @@ public final class CallService implements CallEvents, AutoCloseable {
      * written together. Never throws.
      */
     public void urgentHungUpBeforeMessage(LiveCall live, Priority priority) {
-        Call call = live.call();
         Instant now = clock.instant();
-        boolean ends = call.hungUp(now);
+        boolean ends = live.call().hungUp(now);
+        pageWithoutMessage(live, priority, ends, now, "NO_MESSAGE", "urgent caller hung up before leaving a message",
+                "the caller hung up before the message");
+    }
+
+    /**
+     * The urgent caller chose the priority, then pagerline failed them before their message was
+     * saved (a fault on the line or in pagerline: the dialplan's fallback voicemail takes the
+     * message, which pagerline never sees). As {@link #urgentHungUpBeforeMessage}: paged all the
+     * same, with no recording, the call's failure and the incident written together. Call after
+     * {@link Call#failed}. Never throws.
+     */
+    public void urgentFailedBeforeMessage(LiveCall live, Priority priority) {
+        pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
+                "pagerline failed the urgent caller before their message was saved",
+                "pagerline failed during the call before the caller's message was saved (a message they left after"
+                        + " that is in Asterisk's fallback voicemail folder)");
+    }
+
+    /**
+     * The urgent caller's page with no message, with the call's progress (its end among it), in one
+     * waited-for piece; {@code ends}: this end is the call's first (else, or with a recording, only
+     * the progress is written). If the incident cannot be opened, the ticket says to call back by hand.
+     */
+    private void pageWithoutMessage(LiveCall live, Priority priority, boolean ends, Instant now, String kind, String what,
+            String noMessageWhy) {
+        Call call = live.call();
         Call.Progress p = call.takeProgress();
         if (!ends || call.recording() != null) {
             journal.submit(live.asteriskUniqueId(), s -> {
@@ -505,24 +530,23 @@ public final class CallService implements CallEvents, AutoCloseable {
             journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                 writeProgress(s, p);
                 String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
-                s.tickets().addEvent(p.ticketId(), now, "NO_MESSAGE", "urgent caller hung up before leaving a message;"
-                        + " paging anyway with no recording; call back "
+                s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging anyway with no recording; call back "
                         + (callback == null ? "impossible: no usable caller ID" : callback));
-                openIncident(s, p.ticketId(), priority, null, now, "the caller hung up before the message");
+                openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
                 return null;
             });
             incidents.afterCommit();
         } catch (RuntimeException e) {
-            log.error("could not open an incident for call {} (urgent hang-up): {}", live.callId(), e.toString(), e);
+            log.error("could not open an incident for call {} ({}): {}", live.callId(), what, e.toString(), e);
             try {
                 journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                     writeProgress(s, p);
-                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "urgent caller hung up before the message"
-                            + " and the incident could not be opened: " + e.getMessage() + "; call the caller back by hand");
+                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", what + " and the incident could not be"
+                            + " opened: " + e.getMessage() + "; call the caller back by hand");
                     return null;
                 });
             } catch (RuntimeException again) {
-                log.error("could not record the urgent hang-up of call {}: {}", live.callId(), again.toString(), again);
+                log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
             }
         }
     }
@@ -610,39 +634,56 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * This node still serves its calls (a beat, every few seconds): another node ends them as cut
-     * off only once this has been silent for its dead-node time ({@link #endCallsOfSilentNodes}).
-     * Logs loudly when another node had done so while this one was silent (a pause longer than
-     * that): its calls still go on, but their rows say cut off and their urgent callers were paged.
+     * A beat of this node's heartbeat (every sixth of {@code silentFor}): writes that this node still
+     * serves its calls, then ends the calls of the other nodes' runs silent for {@code silentFor}
+     * ({@link #endCallsOfSilentNodes}). Another node's silence counts only while this node has
+     * itself been beating without a gap for as long: after a database outage (or a pause of this
+     * node) every node's beats stopped alike, and the nodes still alive get {@code silentFor} to beat
+     * again before any of them is judged dead. Logs loudly when another node had ended this node's
+     * calls while it was silent (a pause longer than that): its calls still go on, but their rows say
+     * cut off and their urgent callers were paged. Returns how many calls it ended.
      */
-    public void stillServing() {
+    public int beat(Duration silentFor) {
         Instant now = clock.instant();
         boolean known = tx.inTransaction(s -> s.calls().runSeen(run, now));
-        if (!known && beaten) {
-            log.warn("this node was silent for longer than the dead-node time: another node ended its live calls"
-                    + " as cut off and paged the urgent callers among them");
+        synchronized (this) {
+            if (!known && lastBeat != null) {
+                log.warn("this node was silent for longer than the dead-node time: another node ended its live calls"
+                        + " as cut off and paged the urgent callers among them");
+            }
+            if (lastBeat == null || Duration.between(lastBeat, now).compareTo(silentFor.dividedBy(2)) > 0) {
+                watchingSince = now; // a gap in this node's own beats: it has not been watching the others
+            }
+            lastBeat = now;
+            if (Duration.between(watchingSince, now).compareTo(silentFor) < 0) {
+                return 0;
+            }
         }
-        beaten = true;
+        return endCallsOfSilentNodes(silentFor, now);
     }
 
-    /** Whether {@link #stillServing} has written this run's beat before. */
-    private volatile boolean beaten;
+    /** This node's last written beat, and since when it has beaten without a gap (guarded by this). */
+    private Instant lastBeat;
+    private Instant watchingSince;
 
     /**
      * The live calls of other nodes' runs silent for {@code silentFor} (a node killed or lost with its
      * machine) end as cut off, and their urgent callers owed a page are paged, as the dead node's next
-     * start would (which may never come). Two nodes doing it at once end each call once. Returns how
-     * many calls it ended.
+     * start would (which may never come). A run is first claimed (its beat deleted, if still that
+     * old): a node that beat meanwhile keeps its calls, and of two nodes looking at once one ends
+     * them. Returns how many calls it ended.
      */
-    public int endCallsOfSilentNodes(Duration silentFor) {
-        Instant before = clock.instant().minus(silentFor);
+    private int endCallsOfSilentNodes(Duration silentFor, Instant now) {
+        Instant before = now.minus(silentFor);
         List<String> silent = tx.inTransaction(s -> s.calls().runsSilentSince(before, run));
         int n = 0;
         for (String r : silent) {
+            if (!tx.inTransaction(s -> s.calls().claimSilentRun(r, before))) {
+                continue;
+            }
             String node = r.contains("|") ? r.substring(0, r.indexOf('|')) : r;
             int ended = endUnfinished(r, null, "pagerline node " + node + " stopped answering (silent for over "
                     + silentFor.toSeconds() + " s) during the call, at or after the ");
-            tx.run(s -> s.calls().forgetRuns(r, null));
             log.warn("pagerline node {} stopped answering: {} of its calls ended as cut off", node, ended);
             n += ended;
         }
@@ -651,66 +692,82 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     private int endUnfinished(String runPrefix, String except, String why) {
         Instant now = clock.instant();
-        CutOff done;
-        try {
-            done = tx.inTransaction(s -> cutOff(s, runPrefix, except, why, now, true));
-        } catch (RuntimeException e) {
-            // the calls still end, and the urgent callers' tickets say to call them back by hand
-            log.error("could not page the urgent callers among the calls left live: {}", e.toString(), e);
-            done = tx.inTransaction(s -> cutOff(s, runPrefix, except, why, now, false));
+        List<CallRecord> left = tx.inTransaction(s -> s.calls().unfinished(runPrefix, except));
+        int ended = 0;
+        int paged = 0;
+        for (CallRecord c : left) {
+            // each call in a transaction of its own: one that fails pages nobody else less
+            Ending e = endOne(c, why, now);
+            ended += e.ended() ? 1 : 0;
+            paged += e.paged() ? 1 : 0;
         }
-        if (done.calls() > 0) {
-            log.warn("{} call(s) left live by a stopped server ended as cut off{}", done.calls(), done.paged() == 0 ? ""
-                    : "; " + done.paged() + " of them urgent callers owed a page: paging them now");
+        if (ended > 0) {
+            log.warn("{} call(s) left live by a stopped server ended as cut off{}", ended, paged == 0 ? ""
+                    : "; " + paged + " of them urgent callers owed a page: paging them now");
         }
-        if (done.paged() > 0) {
+        if (paged > 0) {
             try {
                 incidents.afterCommit();
             } catch (RuntimeException k) {
                 log.warn("the engine could not be woken for the cut-off urgent callers' incidents: {}", k.toString());
             }
         }
-        return done.calls();
+        return left.size();
     }
 
-    /** How many live calls a cut-off ended, and how many of them opened an incident for an urgent caller. */
-    private record CutOff(int calls, int paged) {}
+    /** Whether ending one call ended it (it was still live) and opened an incident for its urgent caller. */
+    private record Ending(boolean ended, boolean paged) {}
 
     /**
-     * Ends the live calls as cut off. An urgent caller among them who chose a priority and was
-     * neither put through nor had their message (or hang-up) saved with its incident is owed a
-     * page: {@code page} opens it in this transaction, without a recording; else (opening it failed
-     * once) their ticket says to call them back by hand.
+     * Ends one live call as cut off, paging its urgent caller if owed one; tried twice (a deadlock, a
+     * lock timeout), then once more without the incident: the call still ends, and the ticket says to
+     * call the caller back by hand. Throws only if even that fails (the database is away).
      */
-    private CutOff cutOff(Stores s, String runPrefix, String except, String why, Instant now, boolean page) {
-        List<CallRecord> left = s.calls().unfinished(runPrefix, except);
-        int paged = 0;
-        for (CallRecord c : left) {
-            CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
-            if (!s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
-                continue;
+    private Ending endOne(CallRecord c, String why, Instant now) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return tx.inTransaction(s -> cutOff(s, c, why, now, true));
+            } catch (RuntimeException e) {
+                last = e;
             }
-            s.tickets().addEvent(c.ticketId(), now, "CALL_CUT_OFF", why + at.wireName() + " step; lines after"
-                    + " the last one above may be missing (the dialplan's fallback took the caller)");
-            Optional<Priority> owed = c.acceptedBy() == null ? s.calls().urgentPriority(c.id()) : Optional.empty();
-            if (owed.isEmpty()) {
-                continue;
-            }
-            if (!page) {
-                s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller (" + owed.get()
-                        + ") was cut off before their message was saved and the incident could not be opened;"
-                        + " call the caller back by hand");
-                continue;
-            }
-            String callback = callbackNumber(s, c.ticketId(), c.callerId(), now);
-            s.tickets().addEvent(c.ticketId(), now, "URGENT_CUT_OFF", "the urgent caller (" + owed.get()
-                    + ") was cut off before their message was saved; paging anyway with no recording; call back "
-                    + (callback == null ? "impossible: no usable caller ID" : callback));
-            openIncident(s, c.ticketId(), owed.get(), null, now, "the call was cut off before the caller's message"
-                    + " was saved (a message they left after that is in Asterisk's fallback voicemail folder)");
-            paged++;
         }
-        return new CutOff(left.size(), paged);
+        log.error("call {} (ticket {}): could not page its urgent caller at the cut-off: {}", c.id(), c.ticketId(),
+                last.toString(), last);
+        return tx.inTransaction(s -> cutOff(s, c, why, now, false));
+    }
+
+    /**
+     * Ends the call as cut off, if it is still live. An urgent caller who chose a priority and was
+     * neither put through nor had their message (or hang-up) saved with its incident is owed a
+     * page: {@code page} opens it in this transaction, without a recording; else (opening it failed)
+     * their ticket says to call them back by hand.
+     */
+    private Ending cutOff(Stores s, CallRecord c, String why, Instant now, boolean page) {
+        CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
+        if (!s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
+            return new Ending(false, false); // it ended meanwhile (another node's cut-off, its own last save)
+        }
+        s.tickets().addEvent(c.ticketId(), now, "CALL_CUT_OFF", why + at.wireName() + " step; lines after"
+                + " the last one above may be missing (the dialplan's fallback took the caller)");
+        // read after the row is ours: an accept committed before it is seen, one after it fails (the call ended)
+        Optional<Priority> owed = s.calls().urgentPriority(c.id());
+        if (owed.isEmpty()) {
+            return new Ending(true, false);
+        }
+        if (!page) {
+            s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller (" + owed.get()
+                    + ") was cut off before their message was saved and the incident could not be opened;"
+                    + " call the caller back by hand");
+            return new Ending(true, false);
+        }
+        String callback = callbackNumber(s, c.ticketId(), c.callerId(), now);
+        s.tickets().addEvent(c.ticketId(), now, "URGENT_CUT_OFF", "the urgent caller (" + owed.get()
+                + ") was cut off before their message was saved; paging anyway with no recording; call back "
+                + (callback == null ? "impossible: no usable caller ID" : callback));
+        openIncident(s, c.ticketId(), owed.get(), null, now, "the call was cut off before the caller's message"
+                + " was saved (a message they left after that is in Asterisk's fallback voicemail folder)");
+        return new Ending(true, true);
     }
 
     /**

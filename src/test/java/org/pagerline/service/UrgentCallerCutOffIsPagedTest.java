@@ -144,23 +144,23 @@ class UrgentCallerCutOffIsPagedTest {
         RecordingIncidentOpener openerB = new RecordingIncidentOpener();
         CallService nodeA = node(opener, "desk1:4573");
         CallService nodeB = node(openerB, "desk2:4573");
-        nodeA.stillServing();
-        nodeB.stillServing();
         LiveCall live = nodeA.start("1763900001.7", "PJSIP/trunk-7", "+12045550129", "Jane");
         live.call().urgency(clock.instant(), true, false);
         live.call().priority(clock.instant(), Priority.P1, false);
         live.call().enter(CallStep.CALLBACK);
         nodeA.save(live);
         assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
-
-        clock.advance(Duration.ofSeconds(20));
-        nodeA.stillServing();
-        clock.advance(Duration.ofSeconds(20));
-        assertEquals(0, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)), "node A beat 20 s ago: it still serves");
-        assertEquals(0, openerB.opened().size());
-
-        clock.advance(Duration.ofSeconds(11)); // node A killed: 31 s without a beat
-        assertEquals(1, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)));
+        for (int i = 0; i < 8; i++) { // both beat every 5 s for 35 s
+            assertEquals(0, nodeA.beat(DEAD_AFTER));
+            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A beats: it still serves");
+            clock.advance(Duration.ofSeconds(5));
+        }
+        // node A killed: node B beats on alone
+        for (int i = 0; i < 6; i++) {
+            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A silent for " + 5 * i + " s only");
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertEquals(1, nodeB.beat(DEAD_AFTER), "node A silent for 30 s and more");
 
         assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
         assertEquals(1, openerB.opened().size(), "node B paged node A's urgent caller");
@@ -168,11 +168,70 @@ class UrgentCallerCutOffIsPagedTest {
         List<String> lines = lines(live.ticketId());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("CALL_CUT_OFF") && l.contains("node desk1:4573 stopped answering")
                 && l.contains("callback step")), lines.toString());
-        assertEquals(0, nodeB.endCallsOfSilentNodes(Duration.ofSeconds(30)), "once");
+        clock.advance(Duration.ofSeconds(5));
+        assertEquals(0, nodeB.beat(DEAD_AFTER), "once");
         assertEquals(1, openerB.opened().size());
         assertEquals(0, opener.opened().size(), "node A paged nobody");
         nodeB.close();
     }
+
+    @Test
+    void afterADatabaseOutageLongerThanTheDeadNodeTimeNoNodeStillAliveLosesItsCalls() {
+        RecordingIncidentOpener openerB = new RecordingIncidentOpener();
+        CallService nodeA = node(opener, "desk1:4573");
+        CallService nodeB = node(openerB, "desk2:4573");
+        LiveCall live = nodeA.start("1763900001.8", "PJSIP/trunk-8", "+12045550130", "Jane");
+        live.call().priority(clock.instant(), Priority.P1, false);
+        live.call().enter(CallStep.RINGING);
+        nodeA.save(live);
+        assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
+        for (int i = 0; i < 8; i++) {
+            nodeA.beat(DEAD_AFTER);
+            nodeB.beat(DEAD_AFTER);
+            clock.advance(Duration.ofSeconds(5));
+        }
+        clock.advance(Duration.ofSeconds(45)); // the database away for 45 s: nobody's beat was written
+        assertEquals(0, nodeB.beat(DEAD_AFTER), "node B back first: node A's beat is 50 s old, but so was its own");
+        clock.advance(Duration.ofSeconds(2));
+        nodeA.beat(DEAD_AFTER); // node A back, 2 s later
+        for (int i = 0; i < 8; i++) {
+            clock.advance(Duration.ofSeconds(5));
+            assertEquals(0, nodeA.beat(DEAD_AFTER));
+            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A beats again");
+        }
+        assertNull(nodeB.find(live.callId()).orElseThrow().outcome(), "node A's call goes on");
+        assertEquals(0, openerB.opened().size(), "nobody paged");
+        nodeA.close();
+        nodeB.close();
+    }
+
+    @Test
+    void anIncidentThatCannotBeOpenedForOneCutOffCallerStillPagesTheOthers() {
+        LiveCall first = urgentCallerRecording("1763900001.9", "+12045550131", Priority.P1);
+        LiveCall second = urgentCallerRecording("1763900001.10", "+12045550132", Priority.P2);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+        java.util.List<VoicemailIncident> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        IncidentOpener failsForTheFirst = v -> {
+            if (v.ticketId() == first.ticketId()) {
+                throw new IllegalStateException("the escalation policy is unreadable");
+            }
+            opened.add(v);
+            return 500;
+        };
+        CallService next = service(failsForTheFirst); // the next start after a kill
+
+        assertEquals(2, next.endCallsLeftLive());
+
+        assertEquals(1, opened.size(), opened.toString());
+        assertEquals(second.ticketId(), opened.get(0).ticketId(), "the second caller is paged");
+        assertTrue(lines(first.ticketId()).stream().anyMatch(l -> l.startsWith("INCIDENT_FAILED")), "the first's ticket says"
+                + " to call back by hand: " + lines(first.ticketId()));
+        assertEquals(CallOutcome.CUT_OFF, next.find(first.callId()).orElseThrow().outcome());
+        assertEquals(CallOutcome.CUT_OFF, next.find(second.callId()).orElseThrow().outcome());
+        next.close();
+    }
+
+    private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
 
     private CallService node(IncidentOpener o, String host) {
         return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * concurrently; it holds only its collaborators, and each call's state lives in its own
  * {@link SupportCall}. Catches everything: a caller's hang-up is recorded on the ticket at the step
  * it happened; any other fault is recorded, PAGERLINE_RESULT is set to FAILED and the dialplan's
- * fallback voicemail takes the caller.
+ * fallback voicemail takes the caller. An urgent caller who chose a priority and had no message
+ * saved is paged all the same after a hang-up or a fault (no recording).
  */
 public final class SupportLineScript implements AgiScript {
     public static final String NAME = "support-line";
@@ -53,6 +54,10 @@ public final class SupportLineScript implements AgiScript {
                 call.live().call().failed(calls.now(), "pagerline fault at " + call.step().wireName() + ": " + e);
             }
             tellDialplanToTakeOver(line);
+            if (call.started() && call.owesUrgentPage()) {
+                // urgent and prioritised: the fallback takes their message, which pagerline never sees
+                record(() -> calls.urgentFailedBeforeMessage(call.live(), call.priority()), call);
+            }
         } finally {
             call.settleMessage(); // its message (and incident, or their failure) goes in before the last save
             if (call.started()) {

@@ -92,6 +92,11 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
+    public boolean claimSilentRun(String run, java.time.Instant before) {
+        return db.update("DELETE FROM server_runs WHERE run=? AND seen_at<?", run, before) > 0;
+    }
+
+    @Override
     public void forgetRuns(String runPrefix, String except) {
         String sql = "DELETE FROM server_runs WHERE SUBSTRING(run FROM 1 FOR " + runPrefix.length() + ")=?";
         if (except == null) {
@@ -103,7 +108,7 @@ final class JdbcCallStore implements CallStore {
 
     @Override
     public Optional<Priority> urgentPriority(long callId) {
-        return db.one("SELECT urgent_priority FROM calls WHERE id=? AND urgent_priority IS NOT NULL",
+        return db.one("SELECT urgent_priority FROM calls WHERE id=? AND urgent_priority IS NOT NULL AND accepted_by IS NULL",
                 rs -> Priority.valueOf(rs.getString(1)), callId);
     }
 

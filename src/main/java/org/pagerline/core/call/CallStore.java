@@ -34,7 +34,10 @@ public interface CallStore {
         return saveProgress(callId, lastStep, recording, outcome, endedAt);
     }
 
-    /** The priority the caller chose on the urgent path, as saved; empty if none (or no such call). */
+    /**
+     * The priority the caller chose on the urgent path, as saved, while nobody accepted the call
+     * (the caller was not put through); empty otherwise (or no such call).
+     */
     Optional<org.pagerline.core.ticket.Priority> urgentPriority(long callId);
 
     /**
@@ -64,6 +67,12 @@ public interface CallStore {
 
     /** The runs other than {@code except} last seen before {@code before}: their nodes stopped answering. */
     List<String> runsSilentSince(java.time.Instant before, String except);
+
+    /**
+     * Takes a silent run to end its calls: forgets it if it was still last seen before
+     * {@code before}. False if it beat meanwhile or another node took it.
+     */
+    boolean claimSilentRun(String run, java.time.Instant before);
 
     /** Forgets the runs whose name starts with {@code runPrefix}, but {@code except} (null: none): stopped, or their calls ended. */
     void forgetRuns(String runPrefix, String except);
