@@ -164,12 +164,7 @@ class FailoverOnPostgresIT {
     }
 
     private ServerProcess node(PgSchema pg, FakeTwilio twilio, String name) throws IOException {
-        Path home = dir.resolve(name);
-        Files.createDirectories(home);
         Map<String, String> settings = new HashMap<>();
-        settings.put("db.url", pg.url());
-        settings.put("db.user", PgSchema.USER);
-        settings.put("db.pool-size", "6");
         settings.put("scheduler.sweep-interval", "2s");
         settings.put("paging.send-timeout", "3s");
         settings.put("paging.send-threads", "8");
@@ -184,8 +179,7 @@ class FailoverOnPostgresIT {
         settings.put("twilio.timeout", "2500ms");
         settings.put("paging.sms-provider", "twilio");
         settings.put("paging.voice-provider", "twilio");
-        return new ServerProcess(home, settings).env("PAGERLINE_DB_PASSWORD", PgSchema.PASSWORD)
-                .env("PAGERLINE_TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN);
+        return pg.node(dir.resolve(name), settings).env("PAGERLINE_TWILIO_AUTH_TOKEN", FakeTwilio.AUTH_TOKEN);
     }
 
     /** Every open incident has had its three steps (the next cycle is an hour away), and nothing waits in the outbox. */

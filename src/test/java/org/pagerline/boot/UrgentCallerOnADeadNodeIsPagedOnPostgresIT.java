@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,15 +87,8 @@ class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
     }
 
     private ServerProcess node(PgSchema pg, String name) throws IOException {
-        Path home = dir.resolve(name);
-        Files.createDirectories(home);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("db.url", pg.url());
-        settings.put("db.user", PgSchema.USER);
-        settings.put("db.pool-size", "4");
-        settings.put("scheduler.sweep-interval", "2s");
-        settings.put("line.dead-node-after", "3s");
-        return new ServerProcess(home, settings).env("PAGERLINE_DB_PASSWORD", PgSchema.PASSWORD);
+        return pg.node(dir.resolve(name), Map.of("db.pool-size", "4", "scheduler.sweep-interval", "2s",
+                "line.dead-node-after", "3s"));
     }
 
     private static List<String> strings(PgSchema pg, String sql, long ticket) {

@@ -144,12 +144,7 @@ class UrgentCallerCutOffIsPagedTest {
         RecordingIncidentOpener openerB = new RecordingIncidentOpener();
         CallService nodeA = node(opener, "desk1:4573");
         CallService nodeB = node(openerB, "desk2:4573");
-        LiveCall live = nodeA.start("1763900001.7", "PJSIP/trunk-7", "+12045550129", "Jane");
-        live.call().urgency(clock.instant(), true, false);
-        live.call().priority(clock.instant(), Priority.P1, false);
-        live.call().enter(CallStep.CALLBACK);
-        nodeA.save(live);
-        assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
+        LiveCall live = urgentCallerAt(nodeA, "1763900001.7", "+12045550129", CallStep.CALLBACK);
         for (int i = 0; i < 8; i++) { // both beat every 5 s for 35 s
             assertEquals(0, nodeA.beat(DEAD_AFTER));
             assertEquals(0, nodeB.beat(DEAD_AFTER), "node A beats: it still serves");
@@ -180,11 +175,7 @@ class UrgentCallerCutOffIsPagedTest {
         RecordingIncidentOpener openerB = new RecordingIncidentOpener();
         CallService nodeA = node(opener, "desk1:4573");
         CallService nodeB = node(openerB, "desk2:4573");
-        LiveCall live = nodeA.start("1763900001.8", "PJSIP/trunk-8", "+12045550130", "Jane");
-        live.call().priority(clock.instant(), Priority.P1, false);
-        live.call().enter(CallStep.RINGING);
-        nodeA.save(live);
-        assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
+        LiveCall live = urgentCallerAt(nodeA, "1763900001.8", "+12045550130", CallStep.RINGING);
         for (int i = 0; i < 8; i++) {
             nodeA.beat(DEAD_AFTER);
             nodeB.beat(DEAD_AFTER);
@@ -232,6 +223,17 @@ class UrgentCallerCutOffIsPagedTest {
     }
 
     private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
+
+    /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
+    private LiveCall urgentCallerAt(CallService node, String uid, String callerId, CallStep step) {
+        LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, callerId, "Jane");
+        live.call().urgency(clock.instant(), true, false);
+        live.call().priority(clock.instant(), Priority.P1, false);
+        live.call().enter(step);
+        node.save(live);
+        assertTrue(node.awaitSaved(Duration.ofSeconds(10)));
+        return live;
+    }
 
     private CallService node(IncidentOpener o, String host) {
         return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,

@@ -55,9 +55,23 @@ public final class PgSchema implements AutoCloseable {
 
     /** As {@link #config()}, with {@code more} settings on top (they win over the defaults here). */
     public DatabaseConfig config(Map<String, String> more) {
+        return DatabaseConfig.from(new Settings(settings(more), Map.of("PAGERLINE_DB_PASSWORD", PASSWORD)));
+    }
+
+    /** The database's settings for this schema, with {@code more} on top. */
+    private Map<String, String> settings(Map<String, String> more) {
         Map<String, String> file = new java.util.HashMap<>(Map.of("db.url", url(), "db.user", USER, "db.pool-size", "6"));
         file.putAll(more);
-        return DatabaseConfig.from(new Settings(file, Map.of("PAGERLINE_DB_PASSWORD", PASSWORD)));
+        return file;
+    }
+
+    /**
+     * A pagerline node in a child JVM on this schema, at {@code home} (made if missing), with
+     * {@code more} settings on top of the database's and the password in its environment.
+     */
+    public ServerProcess node(java.nio.file.Path home, Map<String, String> more) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(home);
+        return new ServerProcess(home, settings(more)).env("PAGERLINE_DB_PASSWORD", PASSWORD);
     }
 
     public Connection connect() throws SQLException {
