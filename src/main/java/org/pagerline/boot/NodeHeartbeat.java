@@ -18,12 +18,13 @@ final class NodeHeartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeHeartbeat.class);
     private final CallService calls;
     private final Duration deadAfter;
-    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** Two threads: the beats never wait behind a long cut-off of another node's calls. */
+    private final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "node-heartbeat");
         t.setDaemon(true);
         return t;
     });
-    /** When a failed beat was last logged (one line a minute while the database is away). */
+    /** When a failure was last logged (one line a minute while the database is away; guarded by this). */
     private long loggedAt = Long.MIN_VALUE;
 
     NodeHeartbeat(CallService calls, Duration deadAfter) {
@@ -33,18 +34,22 @@ final class NodeHeartbeat implements AutoCloseable {
 
     NodeHeartbeat start() {
         long every = Math.max(1, deadAfter.toMillis() / 6);
-        beats.scheduleWithFixedDelay(this::beat, 0, every, TimeUnit.MILLISECONDS);
+        beats.scheduleWithFixedDelay(() -> quietly(() -> calls.beat(deadAfter)), 0, every, TimeUnit.MILLISECONDS);
+        beats.scheduleWithFixedDelay(() -> quietly(() -> calls.endCallsOfSilentNodes(deadAfter)), every, every,
+                TimeUnit.MILLISECONDS);
         return this;
     }
 
-    private void beat() {
+    private void quietly(Runnable work) {
         try {
-            calls.beat(deadAfter);
+            work.run();
         } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (loggedAt == Long.MIN_VALUE || now - loggedAt > TimeUnit.MINUTES.toNanos(1)) {
-                loggedAt = now;
-                log.warn("could not write this node's beat or look for silent nodes: {}", e.toString());
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (loggedAt == Long.MIN_VALUE || now - loggedAt > TimeUnit.MINUTES.toNanos(1)) {
+                    loggedAt = now;
+                    log.warn("could not write this node's beat or look for silent nodes: {}", e.toString());
+                }
             }
         }
     }

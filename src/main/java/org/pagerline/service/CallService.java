@@ -526,16 +526,19 @@ public final class CallService implements CallEvents, AutoCloseable {
             }, (v, e) -> { });
             return; // ended or messaged already: nothing to add
         }
+        boolean paged;
         try {
-            journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
+            paged = journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
                 writeProgress(s, p);
+                if (s.calls().find(p.callId()).map(CallRecord::acceptedBy).isPresent()) {
+                    return false; // a technician accepted the call: the caller was put through
+                }
                 String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
                 s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging anyway with no recording; call back "
                         + (callback == null ? "impossible: no usable caller ID" : callback));
                 openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
-                return null;
+                return true;
             });
-            incidents.afterCommit();
         } catch (RuntimeException e) {
             log.error("could not open an incident for call {} ({}): {}", live.callId(), what, e.toString(), e);
             try {
@@ -547,6 +550,14 @@ public final class CallService implements CallEvents, AutoCloseable {
                 });
             } catch (RuntimeException again) {
                 log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
+            }
+            return;
+        }
+        if (paged) {
+            try {
+                incidents.afterCommit();
+            } catch (RuntimeException k) { // the incident is committed: the engine's sweep finds it
+                log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
             }
         }
     }
@@ -635,16 +646,12 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     /**
      * A beat of this node's heartbeat (every sixth of {@code silentFor}): writes that this node still
-     * serves its calls, then ends the calls of the other nodes' runs silent for {@code silentFor}
-     * ({@link #endCallsOfSilentNodes}). Another node's silence counts only while this node has
-     * itself been beating without a gap for as long: after a database outage (or a pause of this
-     * node) every node's beats stopped alike, and the nodes still alive get {@code silentFor} to beat
-     * again before any of them is judged dead. Logs loudly when another node had ended this node's
-     * calls while it was silent (a pause longer than that): its calls still go on, but their rows say
-     * cut off and their urgent callers were paged. Returns how many calls it ended.
+     * serves its calls. Logs loudly when another node had ended this node's calls while it was
+     * silent (a pause longer than that): its calls still go on, but their rows say cut off and their
+     * urgent callers were paged.
      */
-    public int beat(Duration silentFor) {
-        Instant now = clock.instant();
+    public void beat(Duration silentFor) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         boolean known = tx.inTransaction(s -> s.calls().runSeen(run, now));
         synchronized (this) {
             if (!known && lastBeat != null) {
@@ -655,11 +662,7 @@ public final class CallService implements CallEvents, AutoCloseable {
                 watchingSince = now; // a gap in this node's own beats: it has not been watching the others
             }
             lastBeat = now;
-            if (Duration.between(watchingSince, now).compareTo(silentFor) < 0) {
-                return 0;
-            }
         }
-        return endCallsOfSilentNodes(silentFor, now);
     }
 
     /** This node's last written beat, and since when it has beaten without a gap (guarded by this). */
@@ -669,21 +672,36 @@ public final class CallService implements CallEvents, AutoCloseable {
     /**
      * The live calls of other nodes' runs silent for {@code silentFor} (a node killed or lost with its
      * machine) end as cut off, and their urgent callers owed a page are paged, as the dead node's next
-     * start would (which may never come). A run is first claimed (its beat deleted, if still that
-     * old): a node that beat meanwhile keeps its calls, and of two nodes looking at once one ends
-     * them. Returns how many calls it ended.
+     * start would (which may never come). Run beside the beats (every sixth of {@code silentFor}), so
+     * a long cut-off never makes this node look silent itself.
+     *
+     * <p>Another node's silence counts only while this node's own beats have run without a gap for
+     * as long, and its last beat is recent: after a database outage (or a pause of this node) every
+     * node's beats stopped alike, and the nodes still alive get {@code silentFor} to beat again. A
+     * silent run is first claimed: its beat is moved to now if still that old, so a node that beat
+     * meanwhile keeps its calls, and of two nodes looking at once one ends them. The run is forgotten
+     * only once its calls are ended; if that fails part-way, it is claimed again once silent again.
+     * Returns how many calls it ended.
      */
-    private int endCallsOfSilentNodes(Duration silentFor, Instant now) {
+    public int endCallsOfSilentNodes(Duration silentFor) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        synchronized (this) {
+            if (lastBeat == null || Duration.between(watchingSince, now).compareTo(silentFor) < 0
+                    || Duration.between(lastBeat, now).compareTo(silentFor.dividedBy(2)) > 0) {
+                return 0;
+            }
+        }
         Instant before = now.minus(silentFor);
         List<String> silent = tx.inTransaction(s -> s.calls().runsSilentSince(before, run));
         int n = 0;
         for (String r : silent) {
-            if (!tx.inTransaction(s -> s.calls().claimSilentRun(r, before))) {
+            if (!tx.inTransaction(s -> s.calls().claimSilentRun(r, before, now))) {
                 continue;
             }
             String node = r.contains("|") ? r.substring(0, r.indexOf('|')) : r;
             int ended = endUnfinished(r, null, "pagerline node " + node + " stopped answering (silent for over "
                     + silentFor.toSeconds() + " s) during the call, at or after the ");
+            tx.run(s -> s.calls().forgetClaimedRun(r, now));
             log.warn("pagerline node {} stopped answering: {} of its calls ended as cut off", node, ended);
             n += ended;
         }
@@ -712,7 +730,7 @@ public final class CallService implements CallEvents, AutoCloseable {
                 log.warn("the engine could not be woken for the cut-off urgent callers' incidents: {}", k.toString());
             }
         }
-        return left.size();
+        return ended;
     }
 
     /** Whether ending one call ended it (it was still live) and opened an incident for its urgent caller. */

@@ -146,16 +146,16 @@ class UrgentCallerCutOffIsPagedTest {
         CallService nodeB = node(openerB, "desk2:4573");
         LiveCall live = urgentCallerAt(nodeA, "1763900001.7", "+12045550129", CallStep.CALLBACK);
         for (int i = 0; i < 8; i++) { // both beat every 5 s for 35 s
-            assertEquals(0, nodeA.beat(DEAD_AFTER));
-            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A beats: it still serves");
+            assertEquals(0, beatAndLook(nodeA));
+            assertEquals(0, beatAndLook(nodeB), "node A beats: it still serves");
             clock.advance(Duration.ofSeconds(5));
         }
         // node A killed: node B beats on alone
         for (int i = 0; i < 6; i++) {
-            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A silent for " + 5 * i + " s only");
+            assertEquals(0, beatAndLook(nodeB), "node A silent for " + 5 * i + " s only");
             clock.advance(Duration.ofSeconds(5));
         }
-        assertEquals(1, nodeB.beat(DEAD_AFTER), "node A silent for 30 s and more");
+        assertEquals(1, beatAndLook(nodeB), "node A silent for 30 s and more");
 
         assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
         assertEquals(1, openerB.opened().size(), "node B paged node A's urgent caller");
@@ -164,7 +164,7 @@ class UrgentCallerCutOffIsPagedTest {
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("CALL_CUT_OFF") && l.contains("node desk1:4573 stopped answering")
                 && l.contains("callback step")), lines.toString());
         clock.advance(Duration.ofSeconds(5));
-        assertEquals(0, nodeB.beat(DEAD_AFTER), "once");
+        assertEquals(0, beatAndLook(nodeB), "once");
         assertEquals(1, openerB.opened().size());
         assertEquals(0, opener.opened().size(), "node A paged nobody");
         nodeB.close();
@@ -177,18 +177,18 @@ class UrgentCallerCutOffIsPagedTest {
         CallService nodeB = node(openerB, "desk2:4573");
         LiveCall live = urgentCallerAt(nodeA, "1763900001.8", "+12045550130", CallStep.RINGING);
         for (int i = 0; i < 8; i++) {
-            nodeA.beat(DEAD_AFTER);
-            nodeB.beat(DEAD_AFTER);
+            beatAndLook(nodeA);
+            beatAndLook(nodeB);
             clock.advance(Duration.ofSeconds(5));
         }
         clock.advance(Duration.ofSeconds(45)); // the database away for 45 s: nobody's beat was written
-        assertEquals(0, nodeB.beat(DEAD_AFTER), "node B back first: node A's beat is 50 s old, but so was its own");
+        assertEquals(0, beatAndLook(nodeB), "node B back first: node A's beat is 50 s old, but so was its own");
         clock.advance(Duration.ofSeconds(2));
-        nodeA.beat(DEAD_AFTER); // node A back, 2 s later
+        beatAndLook(nodeA); // node A back, 2 s later
         for (int i = 0; i < 8; i++) {
             clock.advance(Duration.ofSeconds(5));
-            assertEquals(0, nodeA.beat(DEAD_AFTER));
-            assertEquals(0, nodeB.beat(DEAD_AFTER), "node A beats again");
+            assertEquals(0, beatAndLook(nodeA));
+            assertEquals(0, beatAndLook(nodeB), "node A beats again");
         }
         assertNull(nodeB.find(live.callId()).orElseThrow().outcome(), "node A's call goes on");
         assertEquals(0, openerB.opened().size(), "nobody paged");
@@ -215,11 +215,111 @@ class UrgentCallerCutOffIsPagedTest {
 
         assertEquals(1, opened.size(), opened.toString());
         assertEquals(second.ticketId(), opened.get(0).ticketId(), "the second caller is paged");
+        assertTrue(lines(second.ticketId()).stream().anyMatch(l -> l.startsWith("URGENT_CUT_OFF")), "and its lines"
+                + " committed: " + lines(second.ticketId()));
         assertTrue(lines(first.ticketId()).stream().anyMatch(l -> l.startsWith("INCIDENT_FAILED")), "the first's ticket says"
                 + " to call back by hand: " + lines(first.ticketId()));
         assertEquals(CallOutcome.CUT_OFF, next.find(first.callId()).orElseThrow().outcome());
         assertEquals(CallOutcome.CUT_OFF, next.find(second.callId()).orElseThrow().outcome());
         next.close();
+    }
+
+    @Test
+    void aSilentRunIsClaimedOnlyWhileItsBeatIsThatOldAndByOneNode() {
+        java.time.Instant t0 = clock.instant();
+        db.transactions().run(s -> s.calls().runSeen("desk1:4573|a", t0));
+        assertEquals(List.of("desk1:4573|a"), db.transactions().inTransaction(s -> s.calls().runsSilentSince(t0.plusSeconds(31),
+                "desk2:4573|b")));
+        assertTrue(!claim("desk1:4573|a", t0, t0.plusSeconds(31)), "its beat is not older than the limit");
+        assertTrue(claim("desk1:4573|a", t0.plusSeconds(1), t0.plusSeconds(31)), "claimed");
+        assertTrue(!claim("desk1:4573|a", t0.plusSeconds(1), t0.plusSeconds(32)), "a second node looking at once finds it taken");
+        db.transactions().run(s -> s.calls().runSeen("desk1:4573|a", t0.plusSeconds(33))); // it beat after all
+        db.transactions().run(s -> s.calls().forgetClaimedRun("desk1:4573|a", t0.plusSeconds(31)));
+        assertEquals(List.of("desk1:4573|a"), db.transactions().inTransaction(s -> s.calls().runsSilentSince(
+                t0.plusSeconds(99), "x")), "a run that beat after its claim is not forgotten");
+    }
+
+    @Test
+    void aCutOffThatFailsAfterItsClaimIsTriedAgainOnceTheRunIsSilentAgain() {
+        RecordingIncidentOpener openerB = new RecordingIncidentOpener();
+        CallService nodeA = node(opener, "desk1:4573");
+        java.util.concurrent.atomic.AtomicBoolean databaseAway = new java.util.concurrent.atomic.AtomicBoolean();
+        Transactions flaky = new Transactions() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+                return db.transactions().inTransaction(s -> {
+                    if (databaseAway.get() && java.util.Arrays.stream(Thread.currentThread().getStackTrace())
+                            .anyMatch(f -> f.getMethodName().equals("endUnfinished"))) {
+                        throw new IllegalStateException("the database went away");
+                    }
+                    return work.apply(s);
+                });
+            }
+        };
+        CallService nodeB = new CallService(flaky, new TicketService(db.transactions(), clock), new PhoneNumbers("CA"),
+                openerB, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), "desk2:4573", Metrics.NONE);
+        LiveCall live = urgentCallerAt(nodeA, "1763900001.11", "+12045550133", CallStep.CALLBACK);
+        for (int i = 0; i < 8; i++) {
+            beatAndLook(nodeA);
+            beatAndLook(nodeB);
+            clock.advance(Duration.ofSeconds(5));
+        }
+        databaseAway.set(true); // node A killed; node B's cut-off fails after its claim
+        for (int i = 0; i < 7; i++) {
+            try {
+                beatAndLook(nodeB);
+            } catch (IllegalStateException expected) {
+                // logged by the heartbeat; the run stays claimed, not forgotten
+            }
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertNull(nodeB.find(live.callId()).orElseThrow().outcome(), "not ended yet");
+        databaseAway.set(false);
+        int ended = 0;
+        for (int i = 0; i < 8 && ended == 0; i++) {
+            ended = beatAndLook(nodeB);
+            clock.advance(Duration.ofSeconds(5));
+        }
+        assertEquals(1, ended, "claimed again once silent again, and ended");
+        assertEquals(1, openerB.opened().size(), "and its urgent caller paged");
+        nodeB.close();
+    }
+
+    @Test
+    void aFaultAfterTheTechnicianAcceptedPagesNobody() {
+        LiveCall live = urgentCallerAt(calls, "1763900001.12", "+12045550134", CallStep.RINGING);
+        long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
+                0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
+        assertTrue(calls.accept(live.callId(), tech));
+        live.call().failed(clock.instant(), "pagerline fault at ringing: a garbled DIALSTATUS");
+
+        calls.urgentFailedBeforeMessage(live, Priority.P1);
+
+        assertEquals(0, opener.opened().size(), "the caller was put through");
+        assertEquals(CallOutcome.FAILED, calls.find(live.callId()).orElseThrow().outcome());
+    }
+
+    @Test
+    void aFaultBeforeTheMessagePagesTheCallerOnce() {
+        LiveCall live = urgentCallerAt(calls, "1763900001.13", "+12045550135", CallStep.CALLBACK);
+        live.call().failed(clock.instant(), "pagerline fault at callback: 510");
+
+        calls.urgentFailedBeforeMessage(live, Priority.P1);
+        calls.close();
+
+        assertEquals(1, opener.opened().size(), "paged once: the failed call is not cut off again");
+        assertTrue(lines(live.ticketId()).stream().anyMatch(l -> l.startsWith("URGENT_FAILED")), lines(live.ticketId()).toString());
+    }
+
+    private boolean claim(String run, java.time.Instant before, java.time.Instant now) {
+        Boolean claimed = db.transactions().inTransaction(s -> s.calls().claimSilentRun(run, before, now));
+        return claimed;
+    }
+
+    /** A beat of {@code node}'s heartbeat and its look for silent nodes; how many calls the look ended. */
+    private static int beatAndLook(CallService node) {
+        node.beat(DEAD_AFTER);
+        return node.endCallsOfSilentNodes(DEAD_AFTER);
     }
 
     private static final Duration DEAD_AFTER = Duration.ofSeconds(30);

@@ -92,8 +92,13 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
-    public boolean claimSilentRun(String run, java.time.Instant before) {
-        return db.update("DELETE FROM server_runs WHERE run=? AND seen_at<?", run, before) > 0;
+    public boolean claimSilentRun(String run, java.time.Instant before, java.time.Instant now) {
+        return db.update("UPDATE server_runs SET seen_at=? WHERE run=? AND seen_at<?", now, run, before) > 0;
+    }
+
+    @Override
+    public void forgetClaimedRun(String run, java.time.Instant claimedAt) {
+        db.update("DELETE FROM server_runs WHERE run=? AND seen_at=?", run, claimedAt);
     }
 
     @Override

@@ -69,10 +69,13 @@ public interface CallStore {
     List<String> runsSilentSince(java.time.Instant before, String except);
 
     /**
-     * Takes a silent run to end its calls: forgets it if it was still last seen before
-     * {@code before}. False if it beat meanwhile or another node took it.
+     * Takes a silent run to end its calls: moves its beat to {@code now} if it was still last seen
+     * before {@code before}. False if it beat meanwhile or another node took it.
      */
-    boolean claimSilentRun(String run, java.time.Instant before);
+    boolean claimSilentRun(String run, java.time.Instant before, java.time.Instant now);
+
+    /** Forgets a run this node claimed at {@code claimedAt}, unless it beat since (its calls are ended). */
+    void forgetClaimedRun(String run, java.time.Instant claimedAt);
 
     /** Forgets the runs whose name starts with {@code runPrefix}, but {@code except} (null: none): stopped, or their calls ended. */
     void forgetRuns(String runPrefix, String except);
