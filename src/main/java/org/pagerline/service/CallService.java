@@ -714,7 +714,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         int ended = 0;
         int paged = 0;
         for (CallRecord c : left) {
-            // each call in a transaction of its own: one that fails pages nobody else less
+            // each call in a transaction of its own: one call that cannot be paged costs no other caller theirs
             Ending e = endOne(c, why, now);
             ended += e.ended() ? 1 : 0;
             paged += e.paged() ? 1 : 0;
