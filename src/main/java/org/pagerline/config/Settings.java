@@ -135,6 +135,27 @@ public final class Settings {
         }
     }
 
+    /** As {@link #duration(String, Duration)}, refused naming the key unless within {@code min} to {@code max}. */
+    public Duration duration(String key, Duration dflt, Duration min, Duration max) {
+        Duration d = duration(key, dflt);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(key, shown(d) + " is out of range (" + shown(min) + " to " + shown(max) + ")");
+        }
+        return d;
+    }
+
+    /** A duration as a setting would give it: 10m, 2s, 1h, 500ms. */
+    static String shown(Duration d) {
+        long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
     public ZoneId zone(String key, String dflt) {
         String v = string(key, dflt);
         try {

@@ -16,6 +16,19 @@ class SettingsTest {
     }
 
     @Test
+    void aBoundedDurationIsTheDefaultOrAValueInRangeElseRefusedNamingTheKeyAndTheRange() {
+        Settings s = Settings.ofMap(Map.of("a", "5s", "b", "500ms", "c", "2h"));
+        assertEquals(Duration.ofMinutes(1), s.duration("none", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        assertEquals(Duration.ofSeconds(5), s.duration("a", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        ConfigException low = assertThrows(ConfigException.class,
+                () -> s.duration("b", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(1)));
+        assertEquals("b: 500ms is out of range (1s to 1h)", low.getMessage());
+        ConfigException high = assertThrows(ConfigException.class,
+                () -> s.duration("c", Duration.ofMinutes(1), Duration.ofSeconds(2), Duration.ofMinutes(10)));
+        assertEquals("c: 2h is out of range (2s to 10m)", high.getMessage());
+    }
+
+    @Test
     void defaults_need_no_file_at_all() {
         PagerlineConfig c = PagerlineConfig.from(Settings.ofMap(Map.of()));
         assertEquals("127.0.0.1", c.http().bind(), "admin endpoints on loopback by default");
