@@ -45,35 +45,18 @@ final class JdbcCallStore implements CallStore {
 
     @Override
     public boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
-            java.time.Instant endedAt) {
-        return saveProgress(callId, lastStep, recording, outcome, endedAt, null);
-    }
-
-    @Override
-    public boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
             java.time.Instant endedAt, Priority urgentPriority) {
-        // the common save (no priority chosen in it) keeps its statement as it was
-        String also = urgentPriority == null ? "" : ", urgent_priority=?";
-        Object[] head = urgentPriority == null ? new Object[] {lastStep, recording}
-                : new Object[] {lastStep, recording, urgentPriority};
+        String row = "last_step=?, recording=COALESCE(?, recording), urgent_priority=COALESCE(?, urgent_priority)";
         if (outcome == null) {
-            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also + " WHERE id=?",
-                    args(head, callId));
+            db.update("UPDATE calls SET " + row + " WHERE id=?", lastStep, recording, urgentPriority, callId);
             return true;
         }
-        int n = db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also
-                + ", outcome=?, ended_at=? WHERE id=? AND outcome IS NULL", args(head, outcome, endedAt, callId));
-        if (n == 0) { // ended before: the first end stands; the step and a recording still go in
-            db.update("UPDATE calls SET last_step=?, recording=COALESCE(?, recording)" + also + " WHERE id=?",
-                    args(head, callId));
+        int n = db.update("UPDATE calls SET " + row + ", outcome=?, ended_at=? WHERE id=? AND outcome IS NULL", lastStep,
+                recording, urgentPriority, outcome, endedAt, callId);
+        if (n == 0) { // ended before: the first end stands; the step, a recording and a priority still go in
+            db.update("UPDATE calls SET " + row + " WHERE id=?", lastStep, recording, urgentPriority, callId);
         }
         return n > 0;
-    }
-
-    private static Object[] args(Object[] head, Object... tail) {
-        Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
-        System.arraycopy(tail, 0, all, head.length, tail.length);
-        return all;
     }
 
     @Override

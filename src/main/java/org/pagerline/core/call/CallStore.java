@@ -18,20 +18,18 @@ public interface CallStore {
     CallRecord insert(CallRecord call, String serverRun);
 
     /**
-     * Saves a live call's progress: its step, its recording once there is one, and its end (the
+     * Saves a live call's progress: its step, its recording once there is one, the priority the
+     * caller chose on the urgent path once chosen (a save without one leaves it), and its end (the
      * first end saved wins; a later one changes nothing). Never who accepted it nor the queue's
      * fields. True if the call had not ended before.
      */
-    boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome, java.time.Instant endedAt);
+    boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome, java.time.Instant endedAt,
+            org.pagerline.core.ticket.Priority urgentPriority);
 
-    /**
-     * As {@link #saveProgress(long, CallStep, String, CallOutcome, java.time.Instant)}, and the
-     * priority the caller chose on the urgent path when {@code urgentPriority} is not null (kept:
-     * a save without one leaves it).
-     */
+    /** {@link #saveProgress(long, CallStep, String, CallOutcome, java.time.Instant, org.pagerline.core.ticket.Priority)} with no priority. */
     default boolean saveProgress(long callId, CallStep lastStep, String recording, CallOutcome outcome,
-            java.time.Instant endedAt, org.pagerline.core.ticket.Priority urgentPriority) {
-        return saveProgress(callId, lastStep, recording, outcome, endedAt);
+            java.time.Instant endedAt) {
+        return saveProgress(callId, lastStep, recording, outcome, endedAt, null);
     }
 
     /**
