@@ -14,6 +14,7 @@ import org.pagerline.adapter.admin.AdminClient;
 import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.agi.FallbackMessageScript;
 import org.pagerline.adapter.agi.PagingCallScript;
 import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.adapter.ami.AmiQueue;
@@ -397,6 +398,7 @@ public final class Wiring {
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
             scripts.put(AcceptScript.NAME, new AcceptScript(services.calls()));
+            scripts.put(FallbackMessageScript.NAME, new FallbackMessageScript(services.calls(), config.line().recordingsDir()));
             scripts.put(PagingCallScript.NAME, new PagingCallScript(responses(services), config.ami()::pageDialString,
                     (int) config.ami().pageRingTimeout().toSeconds() * 2));
             AgiListener agi = new AgiListener(config.agi(), scripts);

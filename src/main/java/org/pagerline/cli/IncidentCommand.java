@@ -37,6 +37,7 @@ final class IncidentCommand {
         n.put("priority", i.priority() == null ? null : i.priority().name());
         n.put("caller", i.who());
         n.put("callbackNumber", i.callbackNumber());
+        n.put("recording", i.recording());
         n.put("openedAt", str(i.openedAt()));
         n.put("owner", i.ownerName());
         n.put("acknowledgedAt", str(i.acknowledgedAt()));
@@ -135,6 +136,7 @@ final class IncidentCommand {
             out.println("  " + next.text(parent.root.services().calendar().calendar().zone()));
             out.println("  call back " + (i.callbackNumber() == null ? "-" : i.callbackNumber()) + " by " + i.callbackDueAt()
                     + (i.respondBy() == null ? "" : "; respond by " + i.respondBy()));
+            out.println("  " + (i.recording() == null ? "no message" : "message " + i.recording()));
             out.println("pages:");
             for (Page p : v.pages()) {
                 out.println(String.format("  %-5d %-5s %-6s to %-16s %-16s %-9s attempts %d%s", p.id(), p.channel(), p.kind(),

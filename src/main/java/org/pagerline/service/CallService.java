@@ -745,23 +745,24 @@ public final class CallService implements CallEvents, AutoCloseable {
         RuntimeException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                return tx.inTransaction(s -> cutOff(s, c, why, now, true));
+                return tx.inTransaction(s -> cutOff(s, c, why, now, true, null));
             } catch (RuntimeException e) {
                 last = e;
             }
         }
         log.error("call {} (ticket {}): could not page its urgent caller at the cut-off: {}", c.id(), c.ticketId(),
                 last.toString(), last);
-        return tx.inTransaction(s -> cutOff(s, c, why, now, false));
+        return tx.inTransaction(s -> cutOff(s, c, why, now, false, null));
     }
 
     /**
      * Ends the call as cut off, if it is still live. An urgent caller who chose a priority and was
      * neither put through nor had their message (or hang-up) saved with its incident is owed a
-     * page: {@code page} opens it in this transaction, without a recording; else (opening it failed)
-     * their ticket says to call them back by hand.
+     * page: {@code page} opens it in this transaction, with {@code recording} (the message they left
+     * in the dialplan's fallback voicemail) or without one; else (opening it failed) their ticket
+     * says to call them back by hand.
      */
-    private Ending cutOff(Stores s, CallRecord c, String why, Instant now, boolean page) {
+    private Ending cutOff(Stores s, CallRecord c, String why, Instant now, boolean page, String recording) {
         CallStep at = c.lastStep() == null ? CallStep.GREETING : c.lastStep();
         if (!s.calls().saveProgress(c.id(), at, null, CallOutcome.CUT_OFF, now)) {
             return new Ending(false, false); // it ended meanwhile (another node's cut-off, its own last save)
@@ -781,11 +782,125 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
         String callback = callbackNumber(s, c.ticketId(), c.callerId(), now);
         s.tickets().addEvent(c.ticketId(), now, "URGENT_CUT_OFF", "the urgent caller (" + owed.get()
-                + ") was cut off before their message was saved; paging anyway with no recording; call back "
-                + (callback == null ? "impossible: no usable caller ID" : callback));
-        openIncident(s, c.ticketId(), owed.get(), null, now, "the call was cut off before the caller's message"
-                + " was saved (a message they left after that is in Asterisk's fallback voicemail folder)");
+                + ") was cut off before their message was saved; paging "
+                + (recording == null ? "anyway with no recording" : "with the message they left in the fallback voicemail")
+                + "; call back " + (callback == null ? "impossible: no usable caller ID" : callback));
+        openIncident(s, c.ticketId(), owed.get(), recording, now, "the call was cut off before the caller's message"
+                + " was saved (a message they leave in the dialplan's fallback voicemail joins the incident once"
+                + " they hang up, if a pagerline answers then)");
         return new Ending(true, true);
+    }
+
+    /** What a fallback message handed over came to: its ticket, and whether it was new to pagerline. */
+    public record FallbackTaken(long ticketId, boolean firstTime, String what) {}
+
+    /**
+     * A message the dialplan's fallback voicemail recorded, handed over by its {@code h} extension
+     * once the caller hung up, to whichever node answers. It goes on the call's ticket and the call
+     * lists it. The caller has left the line, so a call still live (its node died, not yet found
+     * silent) ends as cut off now. An urgent caller owed a page (a priority chosen, nobody put
+     * through) is paged with it: the incident opened at their cut-off, still awaiting its
+     * call-back, takes it as its recording (its pages from then on play it, the people working it
+     * are told), else an incident opens with it. A call pagerline never began (no node answered
+     * it) gets a ticket, as a start would, with the call and its message. Written through the
+     * journal in the call's order (its own last save may still wait there); a repeat of a hand-over
+     * changes nothing. If the incident cannot be opened (two tries), the ticket says to call the
+     * caller back by hand.
+     *
+     * @param recording the recording's name as Asterisk knows it (no extension), checked by the caller
+     */
+    public FallbackTaken fallbackMessage(String uniqueId, String recording, String callerIdNum, String callerIdName) {
+        if (uniqueId == null || uniqueId.isBlank() || uniqueId.length() > 64) {
+            throw new ValidationException("the fallback message has no usable agi_uniqueid");
+        }
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            boolean page = attempt < 2;
+            try {
+                Taking t = journal.await(CallJournal.Lane.WAITED_FOR, uniqueId, null,
+                        s -> takeFallback(s, uniqueId, recording, callerIdNum, callerIdName, now, page));
+                if (!page) {
+                    log.error("fallback message {}: could not page its urgent caller: {}", recording, last.toString(), last);
+                }
+                wake(t);
+                return t.taken();
+            } catch (ValidationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    /** A hand-over as written, and which engines its commit must wake. */
+    private record Taking(FallbackTaken taken, boolean paged, boolean reusedTicket) {}
+
+    private void wake(Taking t) {
+        try {
+            if (t.paged()) {
+                incidents.afterCommit();
+            }
+            if (t.reusedTicket()) {
+                tickets.afterCommit();
+            }
+        } catch (RuntimeException k) {
+            log.warn("ticket {}: the engines could not be woken for the fallback message: {}", t.taken().ticketId(),
+                    k.toString());
+        }
+    }
+
+    private Taking takeFallback(Stores s, String uniqueId, String recording, String callerIdNum, String callerIdName,
+            Instant now, boolean page) {
+        Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
+        if (seen.isEmpty()) {
+            return neverBegun(s, uniqueId, recording, callerIdNum, callerIdName, now);
+        }
+        CallRecord c = seen.get();
+        if (!s.calls().takeFallback(c.id(), recording)) {
+            return new Taking(new FallbackTaken(c.ticketId(), false, "handed over before"), false, false);
+        }
+        s.tickets().addEvent(c.ticketId(), now, "FALLBACK_MESSAGE", "the caller left a message in the dialplan's"
+                + " fallback voicemail after pagerline failed them: " + recording);
+        if (c.outcome() == null) {
+            Ending e = cutOff(s, c, "the dialplan's fallback voicemail took the caller (their pagerline failed) during"
+                    + " the call, at or after the ", now, page, recording);
+            return new Taking(new FallbackTaken(c.ticketId(), true, e.paged() ? "the call cut off; its urgent caller paged"
+                    + " with the message" : "the call cut off"), e.paged(), false);
+        }
+        Optional<Priority> owed = s.calls().urgentPriority(c.id());
+        if (owed.isEmpty()) {
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false, false);
+        }
+        if (!page) {
+            s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller's (" + owed.get()
+                    + ") message in the fallback voicemail could not be joined to an incident; call the caller back by hand");
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; the incident failed"), false, false);
+        }
+        openIncident(s, c.ticketId(), owed.get(), recording, now, null);
+        return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; its urgent caller paged with it"), true,
+                false);
+    }
+
+    /** No pagerline began the call: a ticket for the caller, as a start would, with the call and its message. */
+    private Taking neverBegun(Stores s, String uniqueId, String recording, String callerIdNum, String callerIdName,
+            Instant now) {
+        String raw = CallerIdText.number(callerIdNum);
+        String cidName = CallerIdText.name(callerIdName);
+        Optional<String> e164 = phones.toE164(raw);
+        String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+        Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
+        Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, client.map(Client::contactName)
+                .orElse(blankToNull(cidName)), client.map(Client::company).orElse(null), reuseWindow);
+        CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, now, CallStep.GREETING,
+                CallOutcome.MESSAGE, null, null, null, null, null), null);
+        s.calls().takeFallback(c.id(), recording);
+        s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "no pagerline answered the call from "
+                + describeCaller(number, client, cidName) + "; they left a message in the dialplan's fallback voicemail: "
+                + recording);
+        return new Taking(new FallbackTaken(t.id(), true, "a call no pagerline began: on the caller's ticket"), false,
+                !t.openedAt().equals(now));
     }
 
     /**

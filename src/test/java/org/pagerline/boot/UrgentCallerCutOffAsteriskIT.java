@@ -25,9 +25,10 @@ import org.pagerline.testkit.ServerProcess;
 /**
  * On the real Asterisk 22: an urgent caller (nobody on call) chooses P1 and is asked to confirm
  * their call-back number when their pagerline is SIGKILLed. Asterisk's dialplan takes them to the
- * fallback voicemail, which keeps their words where pagerline never sees them; pagerline's next
- * start on the host ends the call as cut off and opens the incident, so the caller is paged all
- * the same.
+ * fallback voicemail, which keeps their words; pagerline's next start on the host ends the call as
+ * cut off and opens the incident, so the caller is paged all the same. When the caller hangs up,
+ * the dialplan's {@code h} extension hands the fallback's recording to the pagerline now answering,
+ * which joins it to that incident: its pages from then on play the caller's own words.
  *
  * <p>The node here is a pagerline of its own (a child JVM, its own H2 file, nobody on its roster),
  * not the lab's shared server, which the other tests' calls need: the PBX is pointed at it for this
@@ -37,9 +38,11 @@ import org.pagerline.testkit.ServerProcess;
 @Tag("asterisk")
 @Isolated("rewrites the lab PBX's [pagerline-agi-hosts] for the length of the test")
 class UrgentCallerCutOffAsteriskIT {
+    /** How long the caller talks in the fallback: time for the killed node to start again. */
+    private static final Duration TALK_IN_THE_FALLBACK = ofSeconds(30);
 
     @Test
-    void anUrgentCallerWhosePagerlineIsKilledBeforeTheirMessageIsPagedAndTheFallbackKeepsTheirWords() throws Exception {
+    void anUrgentCallerWhosePagerlineIsKilledBeforeTheirMessageIsPagedWithTheWordsTheyLeftInTheFallback() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String live = "127.0.0.1:" + lab.env.get("AGI_PORT");
         Path dir = Files.createTempDirectory(lab.dataDir.getParent(), "cut-off-node-");
@@ -58,11 +61,17 @@ class UrgentCallerCutOffAsteriskIT {
             try {
                 agiHosts(lab, "127.0.0.1:" + node.agiPort());
                 try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("1")
-                        .when("app:Record").talk(ofSeconds(4)).hangUp())) {
+                        .when("app:Record").talk(TALK_IN_THE_FALLBACK).hangUp())) {
                     assertTrue(confirming.await(60, TimeUnit.SECONDS), "the caller was never asked to confirm their"
                             + " number:\n" + String.join("\n", lab.dialplan(me)));
                     node.kill();
-                    call.awaitSuccess(ofSeconds(90));
+                    // the next start on this host (a supervisor restarting it), while the caller is still
+                    // talking in the fallback: it ends the call as cut off and pages them
+                    long restarting = System.nanoTime();
+                    node.start();
+                    assertTrue(Duration.ofNanos(System.nanoTime() - restarting).compareTo(TALK_IN_THE_FALLBACK) < 0,
+                            "the node restarted before the caller finished their message (else nothing answers the hand-over)");
+                    call.awaitSuccess(ofSeconds(120));
                 }
             } finally {
                 lab.removeEventListener(asked);
@@ -70,27 +79,49 @@ class UrgentCallerCutOffAsteriskIT {
             }
             assertTrue(lab.reachedFallback(me), "Asterisk took the caller to the fallback:\n"
                     + String.join("\n", lab.dialplan(me)));
+            Path theirWords;
             try (var files = Files.list(lab.spool().resolve("pagerline/fallback"))) {
                 // this call's, with words in it (the lab's spool outlives a run, and a number comes round
                 // again in the next)
-                assertEquals(1, files.filter(p -> p.getFileName().toString().contains("-" + AsteriskLab.digits(me) + "-")
-                        && modifiedSince(p, began) && size(p) > 8000 * 2 * 2).count(), "their words are in the fallback folder");
+                List<Path> mine = files.filter(p -> p.getFileName().toString().contains("-" + AsteriskLab.digits(me) + "-")
+                        && modifiedSince(p, began) && size(p) > 8000 * 2 * 2).toList();
+                assertEquals(1, mine.size(), "their words are in the fallback folder");
+                theirWords = mine.get(0);
             }
             Matcher m = Pattern.compile("ticket (\\d+)").matcher(lab.dialplan(me).stream().filter(l -> l.startsWith("h,"))
                     .findFirst().orElseThrow());
             assertTrue(m.find(), "the dialplan knew the ticket: " + lab.dialplan(me));
             String ticket = m.group(1);
 
-            node.start(); // the next start on this host
+            String words = theirWords.toString().replaceAll("\\.wav$", ""); // as Asterisk names a recording
+            // the h extension runs once the caller has hung up: the hand-over is a moment behind the BYE
+            Eventually.await(Duration.ofSeconds(20), "the fallback's recording handed over to pagerline",
+                    () -> timeline(node, ticket).contains("FALLBACK_MESSAGE"));
             ServerProcess.CliResult shown = node.cli("ticket", "show", ticket);
             assertEquals(0, shown.exit(), shown.all());
-            for (String kind : List.of("PRIORITY", "NO_ONE_ON_CALL", "CALL_CUT_OFF", "URGENT_CUT_OFF", "INCIDENT_OPENED")) {
+            for (String kind : List.of("PRIORITY", "NO_ONE_ON_CALL", "CALL_CUT_OFF", "URGENT_CUT_OFF", "INCIDENT_OPENED",
+                    "FALLBACK_MESSAGE", "VOICEMAIL_AGAIN")) {
                 assertTrue(shown.out().contains(kind), kind + " on the ticket:\n" + shown.out());
             }
             assertTrue(shown.out().contains("call back " + me), "on their caller ID:\n" + shown.out());
-            ServerProcess.CliResult incidents = node.cli("incident", "list", "--open");
-            assertTrue(incidents.out().contains("P1"), incidents.all());
+            assertTrue(shown.out().contains("message " + words), "the call lists the fallback's recording:\n" + shown.out());
+            Matcher opened = Pattern.compile("INCIDENT_OPENED\\s+incident (\\d+)").matcher(shown.out());
+            assertTrue(opened.find(), shown.out());
+            ServerProcess.CliResult incident = node.cli("incident", "show", opened.group(1));
+            assertTrue(incident.out().contains("P1"), incident.all());
+            assertTrue(incident.out().contains("message " + words), "the incident's pages play their words:\n" + incident.all());
             node.stop();
+        }
+    }
+
+    private static String timeline(ServerProcess node, String ticket) {
+        try {
+            return node.cli("ticket", "show", ticket).out();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

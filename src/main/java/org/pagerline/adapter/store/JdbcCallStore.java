@@ -136,6 +136,12 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
+    public boolean takeFallback(long callId, String recording) {
+        return db.update("UPDATE calls SET fallback_recording=?, recording=COALESCE(recording, ?) WHERE id=?"
+                + " AND fallback_recording IS NULL", recording, recording, callId) > 0;
+    }
+
+    @Override
     public Optional<CallRecord> find(long id) {
         return db.one("SELECT " + COLS + " FROM calls WHERE id=?", JdbcCallStore::row, id);
     }

@@ -84,6 +84,12 @@ public interface CallStore {
      */
     void recordQueue(long callId, String answeredBy, Integer abandonedPosition, Long waitedSeconds);
 
+    /**
+     * Keeps the message the dialplan's fallback voicemail recorded for the call (the call's
+     * recording too, if it has none); false, changing nothing, if one was kept before.
+     */
+    boolean takeFallback(long callId, String recording);
+
     Optional<CallRecord> find(long id);
 
     Optional<CallRecord> findByUniqueId(String asteriskUniqueId);
