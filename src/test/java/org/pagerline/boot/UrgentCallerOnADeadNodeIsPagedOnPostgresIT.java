@@ -28,9 +28,10 @@ import org.pagerline.testkit.ServerProcess;
 /**
  * Two nodes (child JVMs) on one PostgreSQL. An urgent caller on node A, nobody on call as primary,
  * has chosen P1 and is confirming their call-back number when node A is SIGKILLed: Asterisk's
- * dialplan takes their message into its fallback folder, which pagerline never sees, and node A
- * may never come back. Node B, once node A has been silent for line.dead-node-after, ends the call
- * as cut off and pages the caller: the incident opens and its first pages go out.
+ * dialplan takes their message into its fallback folder, and node A may never come back. Node B,
+ * once node A has been silent for line.dead-node-after, ends the call as cut off and pages the
+ * caller: the incident opens and its first pages go out. Or, sooner, the dialplan's h extension
+ * hands node B the fallback's message once the caller hangs up, and node B pages with it at once.
  */
 @Timeout(120)
 class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
@@ -86,9 +87,55 @@ class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
         }
     }
 
+    /**
+     * The caller's message in the fallback voicemail reaches node B through the dialplan's h
+     * extension long before node A would count as silent (60 s here): node B ends the call at once
+     * and pages the caller with their words.
+     */
+    @Test
+    void theFallbacksMessageHandedToTheOtherNodeEndsTheCallAtOnceAndPagesWithIt() throws Exception {
+        try (PgSchema pg = PgSchema.fresh()) {
+            ServerProcess a = node(pg, "a", "60s");
+            ServerProcess b = node(pg, "b", "60s");
+            try (a; b; Socket s = new Socket()) {
+                a.begin();
+                b.begin();
+                a.awaitUp();
+                b.awaitUp();
+                RawAgiCaller caller = new RawAgiCaller(s, a.agiPort(), "1764100000.2");
+                caller.keys.add("1"); // urgent
+                caller.keys.add("1"); // P1
+                caller.answerUntil("pagerline/callback-confirm");
+                long ticket = Long.parseLong(caller.ticket);
+                Eventually.await(Duration.ofSeconds(20), "the caller's priority on their call",
+                        () -> strings(pg, "SELECT urgent_priority FROM calls WHERE ticket_id=?", ticket).contains("P1"));
+                a.kill();
+                String words = "/var/spool/asterisk/pagerline/fallback/20261207-030000-12045550123-1764100000.2";
+
+                List<String> commands = new org.pagerline.testkit.FakeAsterisk("127.0.0.1", b.agiPort(), Duration.ofSeconds(20))
+                        .fallbackMessage("+12045550123", "1764100000.2", words);
+
+                assertTrue(commands.contains("SET VARIABLE \"PAGERLINE_FALLBACK_TAKEN\" \"1\""), commands.toString());
+                assertEquals(List.of(words), strings(pg, "SELECT recording FROM incidents WHERE ticket_id=?", ticket),
+                        "one incident, paging with the caller's words");
+                assertEquals(List.of("CUT_OFF " + words), strings(pg, "SELECT outcome || ' ' || fallback_recording FROM calls"
+                        + " WHERE ticket_id=?", ticket));
+                List<String> lines = strings(pg, "SELECT kind || ': ' || detail FROM ticket_events WHERE ticket_id=?"
+                        + " ORDER BY id", ticket);
+                assertTrue(lines.stream().anyMatch(l -> l.startsWith("CALL_CUT_OFF: the dialplan's fallback voicemail took"
+                        + " the caller")), lines.toString());
+                assertEquals(143, b.stop(), b.log());
+            }
+        }
+    }
+
     private ServerProcess node(PgSchema pg, String name) throws IOException {
+        return node(pg, name, "3s");
+    }
+
+    private ServerProcess node(PgSchema pg, String name, String deadAfter) throws IOException {
         return pg.node(dir.resolve(name), Map.of("db.pool-size", "4", "scheduler.sweep-interval", "2s",
-                "line.dead-node-after", "3s"));
+                "line.dead-node-after", deadAfter));
     }
 
     private static List<String> strings(PgSchema pg, String sql, long ticket) {

@@ -68,6 +68,16 @@ public final class FakeAsterisk {
     }
 
     /** The environment lines for a support-line call from {@code callerId}. */
+    /**
+     * The dialplan's {@code h} extension handing the fallback voicemail's recording over (a dead
+     * channel: every command answered 200); returns the commands pagerline sent.
+     */
+    public List<String> fallbackMessage(String callerId, String uniqueId, String recording) throws IOException {
+        List<String> env = AgiPeer.environment(new AgiPeer.Call(host, port, "fallback-message", callerId, null, uniqueId,
+                List.of(recording), CallerScript.pressing(), ioTimeout));
+        return raw(String.join("\n", env) + "\n\n", List.of("200 result=1", "200 result=1", "200 result=1"), false);
+    }
+
     public List<String> environment(String callerId, String uniqueId) {
         return AgiPeer.environment(new AgiPeer.Call(host, port, "support-line", callerId, null, uniqueId, List.of(),
                 CallerScript.pressing(), ioTimeout));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.agi.FallbackMessageScript;
 import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.config.AgiConfig;
 import org.pagerline.config.LineConfig;
@@ -64,7 +65,8 @@ public final class LineRig implements AutoCloseable {
         agi.put("agi.max-calls", Integer.toString(maxCalls));
         this.listener = new AgiListener(AgiConfig.from(Settings.ofMap(agi)), Map.of(
                 SupportLineScript.NAME, new SupportLineScript(calls, config),
-                AcceptScript.NAME, new AcceptScript(calls, 1000)));
+                AcceptScript.NAME, new AcceptScript(calls, 1000),
+                FallbackMessageScript.NAME, new FallbackMessageScript(calls, config.recordingsDir())));
         listener.start();
         this.asterisk = new FakeAsterisk("127.0.0.1", port, Duration.ofSeconds(10), this::awaitSaved);
     }

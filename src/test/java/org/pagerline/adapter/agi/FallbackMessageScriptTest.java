@@ -1,0 +1,105 @@
+package org.pagerline.adapter.agi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallRecord;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.testkit.LineRig;
+
+/**
+ * The dialplan's {@code h} extension hands the fallback voicemail's recording to the FastAGI script
+ * "fallback-message" once the caller hung up: the message goes on the caller's ticket, an urgent
+ * caller's page carries it, and the dialplan is told it was taken ({@code PAGERLINE_FALLBACK_TAKEN}).
+ * A name outside the fallback's folder is refused: nothing is written and the dialplan is not told.
+ */
+class FallbackMessageScriptTest {
+    private static final String TAKEN = "SET VARIABLE \"PAGERLINE_FALLBACK_TAKEN\" \"1\"";
+    private static final String FOLDER = "/var/spool/asterisk/pagerline/fallback/";
+    LineRig rig;
+
+    @AfterEach
+    void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void anUrgentCallerFailedBeforeTheirMessageIsPagedAgainWithWhatTheyLeftInTheFallback() throws Exception {
+        rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS); // nobody on call: the caller would leave a message
+        String env = String.join("\n", rig.asterisk.environment("+12045550123", "1763900003.1")) + "\n\n";
+        // the greeting, urgent (1), P1 (1), then an error at the call-back step: FAILED, the fallback takes the caller
+        List<String> replies = new ArrayList<>(List.of("200 result=1", "200 result=1", "200 result=0", "200 result=0",
+                "200 result=1 (SUCCESS)", "200 result=1", "200 result=1", "200 result=1", "200 result=1", "200 result=1",
+                "200 result=1", "510 Invalid or unknown command", "200 result=1", "200 result=1", "200 result=1",
+                "200 result=1"));
+        List<String> call = rig.asterisk.raw(env, replies, false);
+        assertTrue(call.contains("SET VARIABLE \"PAGERLINE_RESULT\" \"FAILED\""), call.toString());
+        rig.awaitSaved();
+        assertEquals(1, rig.incidents.opened().size(), "paged at the fault, with no message");
+        String words = FOLDER + "20261123-210012-12045550123-1763900003.1";
+
+        List<String> commands = rig.asterisk.fallbackMessage("+12045550123", "1763900003.1", words);
+
+        assertTrue(commands.contains(TAKEN), "the dialplan is told it was taken: " + commands);
+        assertEquals(2, rig.incidents.opened().size(), "the message goes to paging: " + rig.incidents.opened());
+        assertEquals(words, rig.incidents.opened().get(1).recording());
+        assertEquals(Priority.P1, rig.incidents.opened().get(1).priority());
+        CallRecord c = rig.tx.inTransaction(s -> s.calls().findByUniqueId("1763900003.1")).orElseThrow();
+        assertEquals(CallOutcome.FAILED, c.outcome(), "the call's end stands");
+        assertEquals(words, c.recording(), "the call lists the message");
+        List<TicketEvent> events = rig.tickets.show(c.ticketId()).events();
+        assertTrue(events.stream().anyMatch(e -> e.kind().equals("FALLBACK_MESSAGE") && e.detail().contains(words)),
+                events.toString());
+    }
+
+    @Test
+    void aCallNoPagerlineBeganGetsTheCallersTicketWithTheCallAndItsMessage() throws Exception {
+        rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS);
+        String words = FOLDER + "20261123-210012-12045550124-1763900003.2";
+
+        List<String> commands = rig.asterisk.fallbackMessage("+12045550124", "1763900003.2", words);
+
+        assertTrue(commands.contains(TAKEN), commands.toString());
+        CallRecord c = rig.tx.inTransaction(s -> s.calls().findByUniqueId("1763900003.2")).orElseThrow();
+        assertEquals(CallOutcome.MESSAGE, c.outcome());
+        assertEquals(words, c.recording());
+        assertEquals("+12045550124", rig.tickets.show(c.ticketId()).ticket().callerNumber());
+        assertEquals(0, rig.incidents.opened().size(), "nothing says the caller was urgent");
+    }
+
+    @Test
+    void aNameOutsideTheFallbackFolderIsRefusedAndNothingIsWritten() throws Exception {
+        rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS);
+        List<String> refused = List.of("/etc/passwd", FOLDER + "../../../../etc/passwd", FOLDER + "a/b", FOLDER,
+                "/var/spool/asterisk/pagerline/ticket-1-call-1", "");
+        int n = 0;
+        for (String name : refused) {
+            String uid = "1763900003." + (10 + n++);
+            List<String> commands = rig.asterisk.fallbackMessage("+12045550125", uid, name);
+            assertFalse(commands.contains(TAKEN), name + ": " + commands);
+            assertNull(rig.tx.inTransaction(s -> s.calls().findByUniqueId(uid)).orElse(null), name + " wrote a call");
+        }
+        assertTrue(rig.calls.awaitSaved(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theFolderIsTheConfiguredRecordingsFoldersOwn() {
+        FallbackMessageScript script = new FallbackMessageScript(null, "/srv/pbx/rec");
+        assertEquals("/srv/pbx/rec/fallback/x-1.2", script.recordingName("/srv/pbx/rec/fallback/x-1.2"));
+        org.junit.jupiter.api.Assertions.assertThrows(org.pagerline.service.ValidationException.class,
+                () -> script.recordingName("/srv/pbx/recfallback/x"));
+        org.junit.jupiter.api.Assertions.assertThrows(org.pagerline.service.ValidationException.class,
+                () -> script.recordingName("/srv/pbx/rec/fallback/..x"));
+    }
+}

@@ -1,0 +1,194 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallStep;
+import org.pagerline.core.incident.Incident;
+import org.pagerline.core.ticket.Priority;
+import org.pagerline.testkit.MutableClock;
+import org.pagerline.testkit.RecordingIncidentOpener;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * The message a caller left in the dialplan's fallback voicemail, handed over once they hung up:
+ * it goes on their ticket and their call, and an urgent caller owed a page is paged with it, by
+ * whichever node takes it. Real H2, fake clock, and the real incident service where the joining
+ * of an incident is what is held.
+ */
+class FallbackMessageHandedOverTest {
+    private static final String WORDS = "/var/spool/asterisk/pagerline/fallback/20261123-030012-12045550123-1763900004.1";
+    private final TestDatabase db = TestDatabase.inMemory();
+    private final MutableClock clock = MutableClock.at("2026-11-23T03:00:00Z");
+    private final IncidentService realIncidents = new IncidentService(db.transactions(), clock, Duration.ofMinutes(30),
+            Duration.ofMinutes(15), () -> { });
+    private final RecordingIncidentOpener opener = new RecordingIncidentOpener();
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    @Test
+    void anUrgentCallerCutOffAndPagedWithNoMessageHasTheirFallbackMessageJoinTheIncidentBeingPaged() {
+        CallService killed = node(realIncidents, "node-a");
+        LiveCall live = urgentCallerAt(killed, "1763900004.1", CallStep.CALLBACK);
+        CallService next = node(realIncidents, "node-a"); // the next start on the host
+        assertEquals(1, next.endCallsLeftLive());
+        Incident paging = onlyIncident();
+        assertEquals(null, paging.recording(), "paged at the cut-off with no message");
+        clock.advance(Duration.ofSeconds(40));
+
+        CallService.FallbackTaken t = next.fallbackMessage("1763900004.1", WORDS, "+12045550123", "Jane");
+
+        assertTrue(t.firstTime());
+        Incident now = onlyIncident();
+        assertEquals(paging.id(), now.id(), "the same incident: no second paging cycle");
+        assertEquals(WORDS, now.recording(), "its pages from now on play the caller's words");
+        assertEquals(paging.callbackDueAt(), now.callbackDueAt(), "the promise made at the cut-off stands");
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains(WORDS)), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("VOICEMAIL_AGAIN") && l.contains(WORDS)), lines.toString());
+        assertEquals(WORDS, next.find(live.callId()).orElseThrow().recording(), "the call lists the message");
+        next.close();
+    }
+
+    @Test
+    void aCallStillLiveOnADeadNodeEndsAtTheHandOverAndItsUrgentCallerIsPagedWithTheMessage() {
+        CallService nodeA = node(opener, "node-a");
+        LiveCall live = urgentCallerAt(nodeA, "1763900004.2", CallStep.CALLBACK);
+        CallService nodeB = node(opener, "node-b"); // node A died; B has not found it silent yet
+
+        nodeB.fallbackMessage("1763900004.2", WORDS, "+12045550123", "Jane");
+
+        assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome(), "the caller has left the line");
+        assertEquals(1, opener.opened().size());
+        assertEquals(WORDS, opener.opened().get(0).recording(), "paged with their words, not without");
+        assertEquals(Priority.P1, opener.opened().get(0).priority());
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("URGENT_CUT_OFF") && l.contains("with the message they left")),
+                lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("PAGING_WITHOUT_MESSAGE")), lines.toString());
+        nodeB.close();
+        assertEquals(1, opener.opened().size(), "the call is not cut off and paged again at B's stop");
+    }
+
+    @Test
+    void aRepeatedHandOverChangesNothing() {
+        CallService nodeA = node(opener, "node-a");
+        LiveCall live = urgentCallerAt(nodeA, "1763900004.3", CallStep.CALLBACK);
+        CallService nodeB = node(opener, "node-b");
+        nodeB.fallbackMessage("1763900004.3", WORDS, "+12045550123", "Jane");
+
+        CallService.FallbackTaken again = nodeA.fallbackMessage("1763900004.3", WORDS, "+12045550123", "Jane");
+
+        assertTrue(!again.firstTime(), again.toString());
+        assertEquals(1, opener.opened().size(), "paged once");
+        assertEquals(1, lines(live.ticketId()).stream().filter(l -> l.startsWith("FALLBACK_MESSAGE")).count());
+        nodeB.close();
+    }
+
+    @Test
+    void aCallerWhoWasNotUrgentOrWasPutThroughHasTheMessageOnTheTicketAndNobodyIsPaged() {
+        CallService calls = node(opener, "node-a");
+        LiveCall notUrgent = calls.start("1763900004.4", "PJSIP/trunk-4", "+12045550124", "Ann");
+        notUrgent.call().urgency(clock.instant(), false, false);
+        notUrgent.call().enter(CallStep.RECORDING);
+        notUrgent.call().failed(clock.instant(), "pagerline fault at recording");
+        calls.saveLast(notUrgent);
+        LiveCall putThrough = urgentCallerAt(calls, "1763900004.5", CallStep.RINGING);
+        long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
+                0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
+        assertTrue(calls.accept(putThrough.callId(), tech));
+        putThrough.call().failed(clock.instant(), "pagerline fault after the technician's accept");
+        calls.saveLast(putThrough);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+
+        calls.fallbackMessage("1763900004.4", WORDS + "4", "+12045550124", "Ann");
+        calls.fallbackMessage("1763900004.5", WORDS + "5", "+12045550123", "Jane");
+
+        assertEquals(0, opener.opened().size(), "nobody is owed a page");
+        assertTrue(lines(notUrgent.ticketId()).stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains(WORDS + "4")));
+        assertTrue(lines(putThrough.ticketId()).stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains(WORDS + "5")));
+        assertEquals(CallOutcome.FAILED, calls.find(notUrgent.callId()).orElseThrow().outcome(), "its end stands");
+        calls.close();
+    }
+
+    @Test
+    void aCallNoPagerlineBeganIsPutOnTheCallersOpenTicket() {
+        CallService calls = node(opener, "node-a");
+        LiveCall earlier = calls.start("1763900004.6", "PJSIP/trunk-6", "+12045550126", "Bo");
+        earlier.call().hungUp(clock.instant());
+        calls.saveLast(earlier);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+        clock.advance(Duration.ofMinutes(20));
+
+        CallService.FallbackTaken t = calls.fallbackMessage("1763900004.7", WORDS, "12045550126", "Bo");
+
+        assertEquals(earlier.ticketId(), t.ticketId(), "the caller's open ticket, as a start would reuse it");
+        List<String> lines = lines(earlier.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains("no pagerline answered")
+                && l.contains(WORDS)), lines.toString());
+        assertEquals(2, calls.callsOf(earlier.ticketId()).size());
+        calls.close();
+    }
+
+    @Test
+    void anIncidentThatCannotBeOpenedLeavesTheMessageOnTheTicketAndSaysToCallBackByHand() {
+        CallService nodeA = node(opener, "node-a");
+        LiveCall live = urgentCallerAt(nodeA, "1763900004.8", CallStep.CALLBACK);
+        CallService nodeB = node(opener, "node-b");
+        opener.failWith(new IllegalStateException("the escalation policy is unreadable"));
+
+        nodeB.fallbackMessage("1763900004.8", WORDS, "+12045550123", "Jane");
+
+        assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("INCIDENT_FAILED") && l.contains("by hand")), lines.toString());
+        nodeB.close();
+    }
+
+    @Test
+    void aHandOverWithoutAUniqueIdIsRefused() {
+        CallService calls = node(opener, "node-a");
+        ValidationException e = assertThrows(ValidationException.class,
+                () -> calls.fallbackMessage(" ", WORDS, "+12045550123", "Jane"));
+        assertTrue(e.getMessage().contains("agi_uniqueid"), e.getMessage());
+        calls.close();
+    }
+
+    private Incident onlyIncident() {
+        List<Incident> all = db.transactions().inTransaction(s -> s.incidents().list(10, false));
+        assertEquals(1, all.size(), all.toString());
+        return all.get(0);
+    }
+
+    /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
+    private LiveCall urgentCallerAt(CallService node, String uid, CallStep step) {
+        LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, "+12045550123", "Jane");
+        live.call().urgency(clock.instant(), true, false);
+        live.call().priority(clock.instant(), Priority.P1, false);
+        live.call().enter(step);
+        node.save(live);
+        assertTrue(node.awaitSaved(Duration.ofSeconds(10)));
+        return live;
+    }
+
+    private CallService node(IncidentOpener o, String host) {
+        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,
+                clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
+    }
+
+    private List<String> lines(long ticket) {
+        return db.transactions().inTransaction(s -> s.tickets().events(ticket)).stream()
+                .map(e -> e.kind() + ": " + e.detail()).toList();
+    }
+}
