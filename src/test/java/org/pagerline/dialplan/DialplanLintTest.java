@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.pagerline.adapter.agi.AcceptScript;
+import org.pagerline.adapter.agi.FallbackMessageScript;
 import org.pagerline.adapter.agi.PagingCallScript;
 import org.pagerline.adapter.agi.SupportLineScript;
 import org.pagerline.config.AgiConfig;
@@ -270,10 +271,16 @@ class DialplanLintTest {
     static final String ASK_HOSTS = HOSTS + ",s,1";
     static final String FIRST_TRY = "PAGERLINE_AGI_UNTRIED=${GOSUB_RETVAL}";
     static final String NEXT_TRY = "$[\"${PAGERLINE_NODE}\" = \"\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
+    /**
+     * The fallback's hand-over ({@code fallback-message}, in the {@code h} extension) goes to the next
+     * address until a node has taken it: a repeat changes nothing, so trying again is always safe.
+     */
+    static final String NEXT_HANDOVER_TRY = "$[\"${PAGERLINE_FALLBACK_TAKEN}\" != \"1\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
 
     @Test
     void everyAgiUrlNamesAScriptPagerlineRegistersAtItsDefaultAddress() {
-        Set<String> registered = Set.of(SupportLineScript.NAME, AcceptScript.NAME, PagingCallScript.NAME);
+        Set<String> registered = Set.of(SupportLineScript.NAME, AcceptScript.NAME, PagingCallScript.NAME,
+                FallbackMessageScript.NAME);
         AgiConfig agi = AgiConfig.from(DEFAULTS);
         String address = agi.bind() + ":" + agi.port();
         List<String> problems = new ArrayList<>();
@@ -310,7 +317,8 @@ class DialplanLintTest {
      * Asterisk version, and no address written in the AGI() itself), carries a label, and is followed
      * by the step that goes back to it only while PAGERLINE_NODE is empty (no pagerline began the
      * call: see NodeMark) and an address is left. Retrying on AGISTATUS alone would run a call
-     * that failed half-way through again on the next node.
+     * that failed half-way through again on the next node. The fallback's hand-over is the one
+     * exception: it goes to the next address until a node has taken it ({@link #NEXT_HANDOVER_TRY}).
      */
     @Test
     void everyAgiTriesTheNextAddressOnlyWhileNoPagerlineHasBegunTheCall() {
@@ -331,10 +339,11 @@ class DialplanLintTest {
                         problems.add(s.where() + ": the two steps before AGI() must be Gosub(" + ASK_HOSTS + ") and Set("
                                 + FIRST_TRY + ")");
                     }
+                    String next = s.args().contains("/" + FallbackMessageScript.NAME) ? NEXT_HANDOVER_TRY : NEXT_TRY;
                     if (s.label() == null) {
                         problems.add(s.where() + ": AGI() needs a label for the retry to go back to");
-                    } else if (after == null || !after.app().equals("GotoIf") || !after.args().equals(NEXT_TRY + s.label())) {
-                        problems.add(s.where() + ": the step after AGI() must be GotoIf(" + NEXT_TRY + s.label() + ")");
+                    } else if (after == null || !after.app().equals("GotoIf") || !after.args().equals(next + s.label())) {
+                        problems.add(s.where() + ": the step after AGI() must be GotoIf(" + next + s.label() + ")");
                     }
                 }
             }
@@ -693,7 +702,8 @@ class DialplanLintTest {
     static Map<String, Set<String>> scriptVariables() throws Exception {
         Map<String, Set<String>> vars = new LinkedHashMap<>();
         String src = javaSources();
-        for (String cls : List.of("SupportCall", "SupportLineScript", "AcceptScript", "PagingCallScript", "NodeMark")) {
+        for (String cls : List.of("SupportCall", "SupportLineScript", "AcceptScript", "PagingCallScript", "NodeMark",
+                "FallbackMessageScript")) {
             for (Field f : Class.forName("org.pagerline.adapter.agi." + cls).getDeclaredFields()) {
                 if (f.getType() == String.class && Modifier.isStatic(f.getModifiers())
                         && (f.getName().startsWith("VAR_") || f.getName().endsWith("_VARIABLE"))) {

@@ -68,13 +68,21 @@ public final class VoiceWebhook extends SignedWebhook {
         return Twiml.xml(twiml.build());
     }
 
-    /** recordings-url + "/" + the recording's file name + ".wav" (Asterisk names it without extension). */
+    /**
+     * recordings-url + "/" + the recording's file name + ".wav" (Asterisk names it without
+     * extension); a message of the dialplan's fallback voicemail is in the "fallback" folder of
+     * line.recordings-dir, so under "fallback/" (the only folder a recording pagerline plays is in).
+     */
     private Optional<String> recordingUrl(String recording) {
         if (recordingsUrl == null || recording == null || recording.isBlank()) {
             return Optional.empty();
         }
-        String name = recording.substring(recording.lastIndexOf('/') + 1);
-        return Optional.of(recordingsUrl + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
-                + ".wav");
+        int slash = recording.lastIndexOf('/');
+        String name = URLEncoder.encode(recording.substring(slash + 1), StandardCharsets.UTF_8).replace("+", "%20");
+        boolean fallback = slash > 0 && recording.substring(0, slash).endsWith("/" + FALLBACK_FOLDER);
+        return Optional.of(recordingsUrl + "/" + (fallback ? FALLBACK_FOLDER + "/" : "") + name + ".wav");
     }
+
+    /** The dialplan's fallback voicemail's folder in line.recordings-dir (asterisk-dialplan/extensions_pagerline.conf). */
+    private static final String FALLBACK_FOLDER = "fallback";
 }

@@ -211,6 +211,20 @@ class TwilioWebhooksTest {
     }
 
     @Test
+    void aMessageFromTheDialplansFallbackVoicemailIsPlayedFromItsFolder() {
+        f.responses.briefs.put(43L, new org.pagerline.service.PageResponses.PageBrief(43, 7, 12,
+                "Urgent call from Jo Caller at Acme, ticket 12.",
+                "/var/spool/asterisk/pagerline/fallback/20261207-030000-12045550123-1764.2", "+12045559999"));
+        f.voice.send(TwilioChannelsTest.page(43, org.pagerline.core.page.Channel.VOICE));
+        phone.expectCall();
+
+        FakePhone.Voice v = phone.answer();
+
+        assertEquals(List.of("https://pager.example.com/recordings/fallback/20261207-030000-12045550123-1764.2.wav"),
+                v.plays());
+    }
+
+    @Test
     void keyOneAcknowledgesAndConnectsToTheCaller() {
         placeVoicePage(42);
         phone.answer();
