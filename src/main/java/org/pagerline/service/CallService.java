@@ -499,15 +499,17 @@ public final class CallService implements CallEvents, AutoCloseable {
     /**
      * The urgent caller chose the priority, then pagerline failed them before their message was
      * saved (a fault on the line or in pagerline: the dialplan's fallback voicemail takes the
-     * message, which pagerline never sees). As {@link #urgentHungUpBeforeMessage}: paged all the
+     * message, handed over only once the caller hangs up: {@link #fallbackMessage}). As
+     * {@link #urgentHungUpBeforeMessage}: paged all the
      * same, with no recording, the call's failure and the incident written together. Call after
      * {@link Call#failed}. Never throws.
      */
     public void urgentFailedBeforeMessage(LiveCall live, Priority priority) {
         pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
                 "pagerline failed the urgent caller before their message was saved",
-                "pagerline failed during the call before the caller's message was saved (a message they left after"
-                        + " that is in Asterisk's fallback voicemail folder)");
+                "pagerline failed during the call before the caller's message was saved (a message they leave in the"
+                        + " dialplan's fallback voicemail joins the incident when they hang up; if no pagerline answers"
+                        + " then, it stays in Asterisk's fallback folder)");
     }
 
     /**
@@ -622,6 +624,11 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     public List<CallRecord> callsOf(long ticketId) {
         return tx.inTransaction(s -> s.calls().forTicket(ticketId));
+    }
+
+    /** How many pieces the journal holds, handed in and not yet written (tests). */
+    int piecesUnwritten() {
+        return journal.unwrittenPieces();
     }
 
     /** How many saves were written as part of an earlier save of their call that still waited (tests). */
@@ -786,8 +793,8 @@ public final class CallService implements CallEvents, AutoCloseable {
                 + (recording == null ? "anyway with no recording" : "with the message they left in the fallback voicemail")
                 + "; call back " + (callback == null ? "impossible: no usable caller ID" : callback));
         openIncident(s, c.ticketId(), owed.get(), recording, now, "the call was cut off before the caller's message"
-                + " was saved (a message they leave in the dialplan's fallback voicemail joins the incident once"
-                + " they hang up, if a pagerline answers then)");
+                + " was saved (a message they leave in the dialplan's fallback voicemail joins the incident when"
+                + " they hang up; if no pagerline answers then, it stays in Asterisk's fallback folder)");
         return new Ending(true, true);
     }
 
@@ -814,14 +821,21 @@ public final class CallService implements CallEvents, AutoCloseable {
             throw new ValidationException("the fallback message has no usable agi_uniqueid");
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        // a call no pagerline began opens or reuses the caller's ticket: in the starts' lane, keyed by
+        // their number like a start (never two open tickets for one number); any other in the first
+        // lane, after its call's pieces still waiting on this node
+        boolean known = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId).isPresent());
+        CallJournal.Lane lane = known ? CallJournal.Lane.WAITED_FOR : CallJournal.Lane.START;
+        String key = known ? null : numberOf(callerIdNum);
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            boolean page = attempt < 2;
+            boolean page = attempt < 2; // twice with the incident (a deadlock, a lock timeout), then without
             try {
-                Taking t = journal.await(CallJournal.Lane.WAITED_FOR, uniqueId, null,
+                Taking t = journal.await(lane, uniqueId, key,
                         s -> takeFallback(s, uniqueId, recording, callerIdNum, callerIdName, now, page));
                 if (!page) {
-                    log.error("fallback message {}: could not page its urgent caller: {}", recording, last.toString(), last);
+                    log.error("fallback message {}: written without its incident after two failures: {}", recording,
+                            last.toString(), last);
                 }
                 wake(t);
                 return t.taken();
@@ -832,6 +846,12 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /** The number a start keys its ticket by: the caller ID in E.164, as dialled, or "unknown". */
+    private String numberOf(String callerIdNum) {
+        String raw = CallerIdText.number(callerIdNum);
+        return phones.toE164(raw).orElse(raw.isEmpty() ? "unknown" : raw);
     }
 
     /** A hand-over as written, and which engines its commit must wake. */
@@ -866,39 +886,63 @@ public final class CallService implements CallEvents, AutoCloseable {
         if (c.outcome() == null) {
             Ending e = cutOff(s, c, "the dialplan's fallback voicemail took the caller (their pagerline failed) during"
                     + " the call, at or after the ", now, page, recording);
-            return new Taking(new FallbackTaken(c.ticketId(), true, e.paged() ? "the call cut off; its urgent caller paged"
-                    + " with the message" : "the call cut off"), e.paged(), false);
+            if (e.ended()) {
+                return new Taking(new FallbackTaken(c.ticketId(), true, e.paged() ? "the call cut off; its urgent caller"
+                        + " paged with the message" : "the call cut off"), e.paged(), false);
+            }
+            // another node's cut-off (or the call's own end) committed after the read above: ended as any
+            // other, and an incident it opened without a message takes this one
         }
+        return urgentCallersMessage(s, c, recording, now, page);
+    }
+
+    /**
+     * An ended call's fallback message: an urgent caller owed a page (a priority chosen, nobody put
+     * through) is paged with it. The incident awaiting their call-back takes it as its recording;
+     * with none awaiting, one opens, unless an incident opened since the call began has already
+     * been called back or resolved (someone has talked to the caller: the message is for the ticket).
+     */
+    private Taking urgentCallersMessage(Stores s, CallRecord c, String recording, Instant now, boolean page) {
         Optional<Priority> owed = s.calls().urgentPriority(c.id());
         if (owed.isEmpty()) {
             return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false, false);
+        }
+        if (s.incidents().awaitingCallbackOnTicket(c.ticketId()).isEmpty()
+                && s.incidents().openedOnTicketSince(c.ticketId(), c.startedAt())) {
+            s.tickets().addEvent(c.ticketId(), now, "FALLBACK_MESSAGE_LATE", "the urgent caller's incident was already"
+                    + " called back or resolved: nobody is paged for their message");
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; already called back"), false, false);
         }
         if (!page) {
             s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller's (" + owed.get()
                     + ") message in the fallback voicemail could not be joined to an incident; call the caller back by hand");
             return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; the incident failed"), false, false);
         }
+        callbackNumber(s, c.ticketId(), c.callerId(), now); // kept on the ticket if it had none: the incident calls it
         openIncident(s, c.ticketId(), owed.get(), recording, now, null);
         return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; its urgent caller paged with it"), true,
                 false);
     }
 
-    /** No pagerline began the call: a ticket for the caller, as a start would, with the call and its message. */
+    /**
+     * No record of the call (no node answered it, or the one that did failed before its start was
+     * saved): a ticket for the caller, as a start would, with the call and its message.
+     */
     private Taking neverBegun(Stores s, String uniqueId, String recording, String callerIdNum, String callerIdName,
             Instant now) {
         String raw = CallerIdText.number(callerIdNum);
         String cidName = CallerIdText.name(callerIdName);
         Optional<String> e164 = phones.toE164(raw);
-        String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
+        String number = numberOf(callerIdNum);
         Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
         Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, client.map(Client::contactName)
                 .orElse(blankToNull(cidName)), client.map(Client::company).orElse(null), reuseWindow);
         CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, now, CallStep.GREETING,
                 CallOutcome.MESSAGE, null, null, null, null, null), null);
         s.calls().takeFallback(c.id(), recording);
-        s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "no pagerline answered the call from "
-                + describeCaller(number, client, cidName) + "; they left a message in the dialplan's fallback voicemail: "
-                + recording);
+        s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "pagerline has no record of the call from "
+                + describeCaller(number, client, cidName) + " (no node answered it, or the one that did failed before"
+                + " saving it); they left a message in the dialplan's fallback voicemail: " + recording);
         return new Taking(new FallbackTaken(t.id(), true, "a call no pagerline began: on the caller's ticket"), false,
                 !t.openedAt().equals(now));
     }

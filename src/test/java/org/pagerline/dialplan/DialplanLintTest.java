@@ -275,6 +275,8 @@ class DialplanLintTest {
      * The fallback's hand-over ({@code fallback-message}, in the {@code h} extension) goes to the next
      * address until a node has taken it: a repeat changes nothing, so trying again is always safe.
      */
+    static final String NO_NODE = "$[\"${PAGERLINE_NODE}\" = \"\"]?";
+    static final String NODE_FIRST = "PAGERLINE_AGI_UNTRIED=${PAGERLINE_NODE},${PAGERLINE_AGI_UNTRIED}";
     static final String NEXT_HANDOVER_TRY = "$[\"${PAGERLINE_FALLBACK_TAKEN}\" != \"1\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
 
     @Test
@@ -318,7 +320,8 @@ class DialplanLintTest {
      * by the step that goes back to it only while PAGERLINE_NODE is empty (no pagerline began the
      * call: see NodeMark) and an address is left. Retrying on AGISTATUS alone would run a call
      * that failed half-way through again on the next node. The fallback's hand-over is the one
-     * exception: it goes to the next address until a node has taken it ({@link #NEXT_HANDOVER_TRY}).
+     * exception: it goes first to the node that served the call, then to the next address until a
+     * node has taken it ({@link #NEXT_HANDOVER_TRY}).
      */
     @Test
     void everyAgiTriesTheNextAddressOnlyWhileNoPagerlineHasBegunTheCall() {
@@ -331,15 +334,27 @@ class DialplanLintTest {
                     if (!s.app().equals("AGI")) {
                         continue;
                     }
-                    Dialplan.Step ask = i > 1 ? steps.get(i - 2) : null;
-                    Dialplan.Step before = i > 0 ? steps.get(i - 1) : null;
+                    boolean handOver = s.args().contains("/" + FallbackMessageScript.NAME + ",");
+                    if (handOver) {
+                        // the node that served the call first: two steps put PAGERLINE_NODE ahead of the list
+                        Dialplan.Step skip = i > 1 ? steps.get(i - 2) : null;
+                        Dialplan.Step nodeFirst = i > 0 ? steps.get(i - 1) : null;
+                        if (skip == null || !skip.app().equals("GotoIf") || !skip.args().equals(NO_NODE + s.label())
+                                || nodeFirst == null || !nodeFirst.app().equals("Set") || !nodeFirst.args().equals(NODE_FIRST)) {
+                            problems.add(s.where() + ": the two steps before the hand-over's AGI() must be GotoIf(" + NO_NODE
+                                    + s.label() + ") and Set(" + NODE_FIRST + ")");
+                        }
+                    }
+                    int back = handOver ? 2 : 0;
+                    Dialplan.Step ask = i > 1 + back ? steps.get(i - 2 - back) : null;
+                    Dialplan.Step before = i > back ? steps.get(i - 1 - back) : null;
                     Dialplan.Step after = i + 1 < steps.size() ? steps.get(i + 1) : null;
                     if (ask == null || !ask.app().equals("Gosub") || !ask.args().equals(ASK_HOSTS)
                             || before == null || !before.app().equals("Set") || !before.args().equals(FIRST_TRY)) {
                         problems.add(s.where() + ": the two steps before AGI() must be Gosub(" + ASK_HOSTS + ") and Set("
                                 + FIRST_TRY + ")");
                     }
-                    String next = s.args().contains("/" + FallbackMessageScript.NAME) ? NEXT_HANDOVER_TRY : NEXT_TRY;
+                    String next = handOver ? NEXT_HANDOVER_TRY : NEXT_TRY;
                     if (s.label() == null) {
                         problems.add(s.where() + ": AGI() needs a label for the retry to go back to");
                     } else if (after == null || !after.app().equals("GotoIf") || !after.args().equals(next + s.label())) {

@@ -134,7 +134,7 @@ class FallbackMessageHandedOverTest {
 
         assertEquals(earlier.ticketId(), t.ticketId(), "the caller's open ticket, as a start would reuse it");
         List<String> lines = lines(earlier.ticketId());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains("no pagerline answered")
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE") && l.contains("pagerline has no record of the call")
                 && l.contains(WORDS)), lines.toString());
         assertEquals(2, calls.callsOf(earlier.ticketId()).size());
         calls.close();
@@ -151,9 +151,97 @@ class FallbackMessageHandedOverTest {
 
         assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
         List<String> lines = lines(live.ticketId());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("INCIDENT_FAILED") && l.contains("by hand")), lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("FALLBACK_MESSAGE:")).count(), lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("INCIDENT_FAILED") && l.contains("by hand")).count(),
+                lines.toString());
+        assertEquals(0, lines.stream().filter(l -> l.startsWith("URGENT_CUT_OFF")).count(),
+                "nothing of the failed attempts stays: " + lines);
         nodeB.close();
+    }
+
+    @Test
+    void aHandOverThatFindsTheCallLiveWhileAnotherNodeEndsItStillJoinsItsWordsToTheIncident() {
+        CallService killed = node(realIncidents, "node-a");
+        LiveCall live = urgentCallerAt(killed, "1763900004.9", CallStep.CALLBACK);
+        CallService next = node(realIncidents, "node-a");
+        assertEquals(1, next.endCallsLeftLive(), "the restart's cut-off, paging with no message");
+        // node B read the call as still live, as it was before that cut-off committed
+        CallService nodeB = new CallService(new CallsReadAsLive(db.transactions()), new TicketService(db.transactions(),
+                clock), new PhoneNumbers("CA"), realIncidents, clock, Duration.ofHours(4), Duration.ofMinutes(30),
+                Set.of("CA", "US"), "node-b", Metrics.NONE);
+
+        nodeB.fallbackMessage("1763900004.9", WORDS, "+12045550123", "Jane");
+
+        assertEquals(WORDS, onlyIncident().recording(), "the incident the cut-off opened pages with the words");
+        assertEquals(1, lines(live.ticketId()).stream().filter(l -> l.startsWith("CALL_CUT_OFF")).count(),
+                "cut off once: " + lines(live.ticketId()));
+        nodeB.close();
+        next.close();
+    }
+
+    @Test
+    void aHandOverWaitsForTheCallsLastSaveStillInTheJournal() throws Exception {
+        HeldCommits held = new HeldCommits(db.transactions());
+        CallService calls = new CallService(held, new TicketService(db.transactions(), clock), new PhoneNumbers("CA"),
+                opener, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), "node-a", Metrics.NONE);
+        LiveCall live = calls.start("1763900004.10", "PJSIP/trunk-10", "+12045550129", "Cy");
+        live.call().urgency(clock.instant(), false, false);
+        live.call().enter(CallStep.RECORDING);
+        held.hold();
+        live.call().failed(clock.instant(), "pagerline fault at recording");
+        calls.saveLast(live); // the journal's writer is held with it
+        assertTrue(held.awaitHolding(), "the last save reached a commit");
+        var handOver = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> calls.fallbackMessage("1763900004.10", WORDS, "+12045550129", "Cy"));
+        org.pagerline.testkit.Eventually.await(Duration.ofSeconds(10), "the hand-over in the journal behind the last save",
+                () -> calls.piecesUnwritten() == 2);
+        assertTrue(!handOver.isDone(), "the hand-over waits for the call's last save");
+
+        held.release();
+        handOver.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(CallOutcome.FAILED, calls.find(live.callId()).orElseThrow().outcome(), "the call's own end stands");
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("CALL_CUT_OFF")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE:")), lines.toString());
+        calls.close();
+    }
+
+    @Test
+    void anUrgentCallerAlreadyCalledBackIsNotPagedAgainForTheirFallbackMessage() {
+        CallService killed = node(realIncidents, "node-a");
+        LiveCall live = urgentCallerAt(killed, "1763900004.11", CallStep.CALLBACK);
+        CallService next = node(realIncidents, "node-a");
+        assertEquals(1, next.endCallsLeftLive());
+        db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
+                0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant()));
+        assertTrue(realIncidents.calledBack(onlyIncident().id(), "Pat").changed());
+
+        next.fallbackMessage("1763900004.11", WORDS, "+12045550123", "Jane");
+
+        assertEquals(1, db.transactions().inTransaction(s -> s.incidents().list(10, false)).size(), "no second cycle");
+        List<String> lines = lines(live.ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE_LATE")), lines.toString());
+        assertEquals(WORDS, next.find(live.callId()).orElseThrow().recording(), "on the call all the same");
+        next.close();
+    }
+
+    @Test
+    void anUrgentCallerWhoseIncidentFailedAtTheCutOffIsPagedWithTheirFallbackMessageOnTheirCallerId() {
+        CallService killed = node(opener, "node-a");
+        LiveCall live = urgentCallerAt(killed, "1763900004.12", CallStep.PRIORITY); // no call-back number given
+        CallService next = node(opener, "node-a");
+        opener.failWith(new IllegalStateException("the escalation policy is unreadable"));
+        assertEquals(1, next.endCallsLeftLive());
+        assertEquals(0, opener.opened().size());
+        opener.failWith(null);
+
+        next.fallbackMessage("1763900004.12", WORDS, "+12045550123", "Jane");
+
+        assertEquals(1, opener.opened().size(), "paged now, with the words: " + lines(live.ticketId()));
+        assertEquals(WORDS, opener.opened().get(0).recording());
+        assertEquals("+12045550123", opener.opened().get(0).callbackNumber(), "their caller ID, a number we may call");
+        next.close();
     }
 
     @Test
@@ -163,6 +251,92 @@ class FallbackMessageHandedOverTest {
                 () -> calls.fallbackMessage(" ", WORDS, "+12045550123", "Jane"));
         assertTrue(e.getMessage().contains("agi_uniqueid"), e.getMessage());
         calls.close();
+    }
+
+    /** Transactions whose stores read every call as still live (a read made before another node's cut-off committed). */
+    private static final class CallsReadAsLive implements Transactions {
+        private final Transactions inner;
+
+        CallsReadAsLive(Transactions inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+            return inner.inTransaction(s -> work.apply(stale(s)));
+        }
+
+        @Override
+        public List<Result> inOneCommit(List<? extends java.util.function.Function<Stores, ?>> pieces) {
+            return inner.inOneCommit(pieces.stream().<java.util.function.Function<Stores, ?>>map(p -> s -> p.apply(stale(s)))
+                    .toList());
+        }
+
+        private static Stores stale(Stores s) {
+            org.pagerline.core.call.CallStore calls = delegate(org.pagerline.core.call.CallStore.class, s.calls(), (m, args) ->
+                    m.getName().equals("findByUniqueId")
+                            ? s.calls().findByUniqueId((String) args[0]).map(c -> c.ended(null, null)) : null);
+            return delegate(Stores.class, s, (m, args) -> m.getName().equals("calls") ? calls : null);
+        }
+
+        /** {@code target} behind {@code type}, but where {@code override} answers non-null. */
+        @SuppressWarnings("unchecked")
+        private static <T> T delegate(Class<T> type, T target,
+                java.util.function.BiFunction<java.lang.reflect.Method, Object[], Object> override) {
+            return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+                Object o = override.apply(m, args);
+                if (o != null) {
+                    return o;
+                }
+                try {
+                    return m.invoke(target, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        }
+    }
+
+    /** Transactions whose batched commits (the call journal's) wait, once held, until released. */
+    private static final class HeldCommits implements Transactions {
+        private final Transactions inner;
+        private final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean held;
+
+        HeldCommits(Transactions inner) {
+            this.inner = inner;
+        }
+
+        void hold() {
+            held = true;
+        }
+
+        boolean awaitHolding() throws InterruptedException {
+            return holding.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public <T> T inTransaction(java.util.function.Function<Stores, T> work) {
+            return inner.inTransaction(work);
+        }
+
+        @Override
+        public List<Result> inOneCommit(List<? extends java.util.function.Function<Stores, ?>> pieces) {
+            if (held) {
+                holding.countDown();
+                try {
+                    released.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return inner.inOneCommit(pieces);
+        }
     }
 
     private Incident onlyIncident() {

@@ -67,7 +67,6 @@ public final class FakeAsterisk {
         return c;
     }
 
-    /** The environment lines for a support-line call from {@code callerId}. */
     /**
      * The dialplan's {@code h} extension handing the fallback voicemail's recording over (a dead
      * channel: every command answered 200); returns the commands pagerline sent.
@@ -78,6 +77,7 @@ public final class FakeAsterisk {
         return raw(String.join("\n", env) + "\n\n", List.of("200 result=1", "200 result=1", "200 result=1"), false);
     }
 
+    /** The environment lines for a support-line call from {@code callerId}. */
     public List<String> environment(String callerId, String uniqueId) {
         return AgiPeer.environment(new AgiPeer.Call(host, port, "support-line", callerId, null, uniqueId, List.of(),
                 CallerScript.pressing(), ioTimeout));

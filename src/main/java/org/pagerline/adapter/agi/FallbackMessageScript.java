@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * FastAGI script "fallback-message": the dialplan's {@code h} extension hands over the message its
  * fallback voicemail recorded, once the caller has hung up (a dead channel: no prompt is played).
  * Argument: the recording's name as Asterisk knows it, without extension, which must be a file in
- * the {@code fallback} folder under {@code line.recordings-dir}; the call is the request's unique
- * id. Once the message is saved (on the call's ticket; an urgent caller paged with it) it sets
+ * the {@code fallback} folder under {@code line.recordings-dir} whose name ends in "-" and the
+ * call's unique id (the request's). Once the message is saved (on the call's ticket; an urgent caller paged with it) it sets
  * {@code PAGERLINE_FALLBACK_TAKEN=1}, and the dialplan stops; otherwise the dialplan tries the next
  * node. A name outside that folder is refused and logged, and nothing is written.
  */
@@ -39,7 +39,7 @@ public final class FallbackMessageScript implements AgiScript {
         String[] args = request.getArguments();
         String recording = args == null || args.length == 0 ? "" : args[0].trim();
         try {
-            String name = recordingName(recording);
+            String name = recordingName(recording, request.getUniqueId());
             CallService.FallbackTaken t = calls.fallbackMessage(request.getUniqueId(), name, request.getCallerIdNumber(),
                     request.getCallerIdName());
             log.info("fallback message {} of call {}: ticket {}, {}", LogText.of(name), LogText.of(request.getUniqueId()),
@@ -61,8 +61,12 @@ public final class FallbackMessageScript implements AgiScript {
         }
     }
 
-    /** The recording's name if it is a file of the fallback's folder, else why not. */
-    String recordingName(String recording) {
+    /**
+     * The recording's name if it is a file of the fallback's folder made for this call (the shipped
+     * dialplan ends its name with "-" and the channel's unique id, so a hand-over cannot pin one
+     * caller's file on another call), else why not.
+     */
+    String recordingName(String recording, String uniqueId) {
         if (recording.isEmpty()) {
             throw new ValidationException("no recording named (the dialplan passes ${PAGERLINE_FALLBACK})");
         }
@@ -73,6 +77,10 @@ public final class FallbackMessageScript implements AgiScript {
         if (!NAME_IN_FOLDER.matcher(file).matches() || file.contains("..")) {
             throw new ValidationException("'" + file + "' is not a file name of the fallback folder (letters, digits,"
                     + " '.', '_', '-'; no '..')");
+        }
+        if (uniqueId == null || uniqueId.isBlank() || !file.endsWith("-" + uniqueId.trim())) {
+            throw new ValidationException("'" + file + "' is not this call's: the dialplan names it ending in -"
+                    + uniqueId + " (the channel's unique id)");
         }
         return recording;
     }

@@ -55,7 +55,7 @@ public final class SupportLineScript implements AgiScript {
             }
             tellDialplanToTakeOver(line);
             if (call.started() && call.owesUrgentPage()) {
-                // urgent and prioritised: the fallback takes their message, which pagerline never sees
+                // urgent and prioritised: paged now; the fallback takes their message (handed over at the hang-up)
                 record(() -> calls.urgentFailedBeforeMessage(call.live(), call.priority()), call);
             }
         } finally {

@@ -58,6 +58,12 @@ final class JdbcIncidentStore implements IncidentStore {
     }
 
     @Override
+    public boolean openedOnTicketSince(long ticketId, java.time.Instant since) {
+        return db.one("SELECT id FROM incidents WHERE ticket_id=? AND opened_at>=? FETCH FIRST 1 ROWS ONLY",
+                rs -> rs.getLong(1), ticketId, since).isPresent();
+    }
+
+    @Override
     public java.util.Set<Long> ticketsWithIncidentRespondBy(java.util.Collection<Long> ticketIds) {
         java.util.Set<Long> out = new java.util.HashSet<>();
         if (ticketIds.isEmpty()) {

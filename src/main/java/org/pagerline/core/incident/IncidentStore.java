@@ -15,6 +15,9 @@ public interface IncidentStore {
     /** The ticket's incident still awaiting a call-back (OPEN or ACKNOWLEDGED), if any. */
     Optional<Incident> awaitingCallbackOnTicket(long ticketId);
 
+    /** Whether an incident was opened on the ticket at or after {@code since} (whatever its state now). */
+    boolean openedOnTicketSince(long ticketId, Instant since);
+
     /**
      * Of these tickets, those with an incident awaiting its call-back that carries a respond-by
      * deadline (the incident tells that deadline: the ticket's respond clock pages nobody).

@@ -35,7 +35,7 @@ class FallbackMessageScriptTest {
     }
 
     @Test
-    void anUrgentCallerFailedBeforeTheirMessageIsPagedAgainWithWhatTheyLeftInTheFallback() throws Exception {
+    void anUrgentCallerFailedBeforeTheirMessageIsPagedWithWhatTheyLeftInTheFallback() throws Exception {
         rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS); // nobody on call: the caller would leave a message
         String env = String.join("\n", rig.asterisk.environment("+12045550123", "1763900003.1")) + "\n\n";
         // the greeting, urgent (1), P1 (1), then an error at the call-back step: FAILED, the fallback takes the caller
@@ -94,12 +94,24 @@ class FallbackMessageScriptTest {
     }
 
     @Test
-    void theFolderIsTheConfiguredRecordingsFoldersOwn() {
+    void theFileMustBeThisCallsInTheConfiguredRecordingsFolders() {
         FallbackMessageScript script = new FallbackMessageScript(null, "/srv/pbx/rec");
-        assertEquals("/srv/pbx/rec/fallback/x-1.2", script.recordingName("/srv/pbx/rec/fallback/x-1.2"));
-        org.junit.jupiter.api.Assertions.assertThrows(org.pagerline.service.ValidationException.class,
-                () -> script.recordingName("/srv/pbx/recfallback/x"));
-        org.junit.jupiter.api.Assertions.assertThrows(org.pagerline.service.ValidationException.class,
-                () -> script.recordingName("/srv/pbx/rec/fallback/..x"));
+        assertEquals("/srv/pbx/rec/fallback/x-1.2", script.recordingName("/srv/pbx/rec/fallback/x-1.2", "1.2"));
+        for (String wrong : List.of("/srv/pbx/recfallback/x-1.2", "/srv/pbx/rec/fallback/..x-1.2",
+                "/srv/pbx/rec/fallback/x-1.3", "/srv/pbx/rec/fallback/x-11.2")) {
+            org.pagerline.service.ValidationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.pagerline.service.ValidationException.class, () -> script.recordingName(wrong, "1.2"), wrong);
+            assertTrue(e.getMessage().contains("fallback folder") || e.getMessage().contains("not this call's"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void anotherCallersFileIsNotPinnedOnACall() throws Exception {
+        rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS);
+        List<String> commands = rig.asterisk.fallbackMessage("+12045550126", "1763900003.30",
+                FOLDER + "20261123-210012-12045550127-1763900003.31");
+        assertFalse(commands.contains(TAKEN), commands.toString());
+        assertNull(rig.tx.inTransaction(s -> s.calls().findByUniqueId("1763900003.30")).orElse(null));
     }
 }
