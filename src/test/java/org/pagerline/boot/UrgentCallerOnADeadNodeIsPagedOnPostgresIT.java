@@ -51,17 +51,7 @@ class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
             ServerProcess a = node(pg, "a");
             ServerProcess b = node(pg, "b");
             try (a; b; Socket s = new Socket()) {
-                a.begin();
-                b.begin();
-                a.awaitUp();
-                b.awaitUp();
-                RawAgiCaller caller = new RawAgiCaller(s, a.agiPort(), "1764100000.1");
-                caller.keys.add("1"); // urgent
-                caller.keys.add("1"); // P1
-                caller.answerUntil("pagerline/callback-confirm");
-                long ticket = Long.parseLong(caller.ticket);
-                Eventually.await(Duration.ofSeconds(20), "the caller's priority on their call",
-                        () -> strings(pg, "SELECT urgent_priority FROM calls WHERE ticket_id=?", ticket).contains("P1"));
+                long ticket = urgentCallerConfirmingOn(a, b, s, pg, "1764100000.1");
                 long killed = System.nanoTime();
                 a.kill();
 
@@ -98,17 +88,7 @@ class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
             ServerProcess a = node(pg, "a", "60s");
             ServerProcess b = node(pg, "b", "60s");
             try (a; b; Socket s = new Socket()) {
-                a.begin();
-                b.begin();
-                a.awaitUp();
-                b.awaitUp();
-                RawAgiCaller caller = new RawAgiCaller(s, a.agiPort(), "1764100000.2");
-                caller.keys.add("1"); // urgent
-                caller.keys.add("1"); // P1
-                caller.answerUntil("pagerline/callback-confirm");
-                long ticket = Long.parseLong(caller.ticket);
-                Eventually.await(Duration.ofSeconds(20), "the caller's priority on their call",
-                        () -> strings(pg, "SELECT urgent_priority FROM calls WHERE ticket_id=?", ticket).contains("P1"));
+                long ticket = urgentCallerConfirmingOn(a, b, s, pg, "1764100000.2");
                 a.kill();
                 String words = "/var/spool/asterisk/pagerline/fallback/20261207-030000-12045550123-1764100000.2";
 
@@ -127,6 +107,26 @@ class UrgentCallerOnADeadNodeIsPagedOnPostgresIT {
                 assertEquals(143, b.stop(), b.log());
             }
         }
+    }
+
+    /**
+     * Starts both nodes, then an urgent P1 caller on node A (over {@code s}) up to the call-back
+     * confirmation, their priority in the database; returns their ticket.
+     */
+    private static long urgentCallerConfirmingOn(ServerProcess a, ServerProcess b, Socket s, PgSchema pg, String uid)
+            throws Exception {
+        a.begin();
+        b.begin();
+        a.awaitUp();
+        b.awaitUp();
+        RawAgiCaller caller = new RawAgiCaller(s, a.agiPort(), uid);
+        caller.keys.add("1"); // urgent
+        caller.keys.add("1"); // P1
+        caller.answerUntil("pagerline/callback-confirm");
+        long ticket = Long.parseLong(caller.ticket);
+        Eventually.await(Duration.ofSeconds(20), "the caller's priority on their call",
+                () -> strings(pg, "SELECT urgent_priority FROM calls WHERE ticket_id=?", ticket).contains("P1"));
+        return ticket;
     }
 
     private ServerProcess node(PgSchema pg, String name) throws IOException {

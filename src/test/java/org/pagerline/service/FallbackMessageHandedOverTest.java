@@ -38,10 +38,9 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void anUrgentCallerCutOffAndPagedWithNoMessageHasTheirFallbackMessageJoinTheIncidentBeingPaged() {
-        CallService killed = node(realIncidents, "node-a");
-        LiveCall live = urgentCallerAt(killed, "1763900004.1", CallStep.CALLBACK);
-        CallService next = node(realIncidents, "node-a"); // the next start on the host
-        assertEquals(1, next.endCallsLeftLive());
+        Restarted r = cutOffByARestart(realIncidents, "1763900004.1", CallStep.CALLBACK);
+        LiveCall live = r.live();
+        CallService next = r.next();
         Incident paging = onlyIncident();
         assertEquals(null, paging.recording(), "paged at the cut-off with no message");
         clock.advance(Duration.ofSeconds(40));
@@ -62,9 +61,9 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void aCallStillLiveOnADeadNodeEndsAtTheHandOverAndItsUrgentCallerIsPagedWithTheMessage() {
-        CallService nodeA = node(opener, "node-a");
-        LiveCall live = urgentCallerAt(nodeA, "1763900004.2", CallStep.CALLBACK);
-        CallService nodeB = node(opener, "node-b"); // node A died; B has not found it silent yet
+        Restarted dead = onADeadNode("1763900004.2");
+        LiveCall live = dead.live();
+        CallService nodeB = dead.next();
 
         nodeB.fallbackMessage("1763900004.2", WORDS, "+12045550123", "Jane");
 
@@ -82,12 +81,12 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void aRepeatedHandOverChangesNothing() {
-        CallService nodeA = node(opener, "node-a");
-        LiveCall live = urgentCallerAt(nodeA, "1763900004.3", CallStep.CALLBACK);
-        CallService nodeB = node(opener, "node-b");
+        Restarted dead = onADeadNode("1763900004.3");
+        LiveCall live = dead.live();
+        CallService nodeB = dead.next();
         nodeB.fallbackMessage("1763900004.3", WORDS, "+12045550123", "Jane");
 
-        CallService.FallbackTaken again = nodeA.fallbackMessage("1763900004.3", WORDS, "+12045550123", "Jane");
+        CallService.FallbackTaken again = node(opener, "node-c").fallbackMessage("1763900004.3", WORDS, "+12045550123", "Jane");
 
         assertTrue(!again.firstTime(), again.toString());
         assertEquals(1, opener.opened().size(), "paged once");
@@ -142,9 +141,9 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void anIncidentThatCannotBeOpenedLeavesTheMessageOnTheTicketAndSaysToCallBackByHand() {
-        CallService nodeA = node(opener, "node-a");
-        LiveCall live = urgentCallerAt(nodeA, "1763900004.8", CallStep.CALLBACK);
-        CallService nodeB = node(opener, "node-b");
+        Restarted dead = onADeadNode("1763900004.8");
+        LiveCall live = dead.live();
+        CallService nodeB = dead.next();
         opener.failWith(new IllegalStateException("the escalation policy is unreadable"));
 
         nodeB.fallbackMessage("1763900004.8", WORDS, "+12045550123", "Jane");
@@ -161,14 +160,12 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void aHandOverThatFindsTheCallLiveWhileAnotherNodeEndsItStillJoinsItsWordsToTheIncident() {
-        CallService killed = node(realIncidents, "node-a");
-        LiveCall live = urgentCallerAt(killed, "1763900004.9", CallStep.CALLBACK);
-        CallService next = node(realIncidents, "node-a");
-        assertEquals(1, next.endCallsLeftLive(), "the restart's cut-off, paging with no message");
+        Restarted r = cutOffByARestart(realIncidents, "1763900004.9", CallStep.CALLBACK);
+        LiveCall live = r.live();
+        CallService next = r.next();
         // node B read the call as still live, as it was before that cut-off committed
-        CallService nodeB = new CallService(new CallsReadAsLive(db.transactions()), new TicketService(db.transactions(),
-                clock), new PhoneNumbers("CA"), realIncidents, clock, Duration.ofHours(4), Duration.ofMinutes(30),
-                Set.of("CA", "US"), "node-b", Metrics.NONE);
+        CallService nodeB = UrgentCallerCutOffIsPagedTest.node(new CallsReadAsLive(db.transactions()), db.transactions(),
+                clock, realIncidents, "node-b");
 
         nodeB.fallbackMessage("1763900004.9", WORDS, "+12045550123", "Jane");
 
@@ -182,8 +179,7 @@ class FallbackMessageHandedOverTest {
     @Test
     void aHandOverWaitsForTheCallsLastSaveStillInTheJournal() throws Exception {
         HeldCommits held = new HeldCommits(db.transactions());
-        CallService calls = new CallService(held, new TicketService(db.transactions(), clock), new PhoneNumbers("CA"),
-                opener, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), "node-a", Metrics.NONE);
+        CallService calls = UrgentCallerCutOffIsPagedTest.node(held, db.transactions(), clock, opener, "node-a");
         LiveCall live = calls.start("1763900004.10", "PJSIP/trunk-10", "+12045550129", "Cy");
         live.call().urgency(clock.instant(), false, false);
         live.call().enter(CallStep.RECORDING);
@@ -209,10 +205,9 @@ class FallbackMessageHandedOverTest {
 
     @Test
     void anUrgentCallerAlreadyCalledBackIsNotPagedAgainForTheirFallbackMessage() {
-        CallService killed = node(realIncidents, "node-a");
-        LiveCall live = urgentCallerAt(killed, "1763900004.11", CallStep.CALLBACK);
-        CallService next = node(realIncidents, "node-a");
-        assertEquals(1, next.endCallsLeftLive());
+        Restarted r = cutOffByARestart(realIncidents, "1763900004.11", CallStep.CALLBACK);
+        LiveCall live = r.live();
+        CallService next = r.next();
         db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
                 0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant()));
         assertTrue(realIncidents.calledBack(onlyIncident().id(), "Pat").changed());
@@ -347,18 +342,27 @@ class FallbackMessageHandedOverTest {
 
     /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
     private LiveCall urgentCallerAt(CallService node, String uid, CallStep step) {
-        LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, "+12045550123", "Jane");
-        live.call().urgency(clock.instant(), true, false);
-        live.call().priority(clock.instant(), Priority.P1, false);
-        live.call().enter(step);
-        node.save(live);
-        assertTrue(node.awaitSaved(Duration.ofSeconds(10)));
-        return live;
+        return UrgentCallerCutOffIsPagedTest.urgentCallerAt(node, clock, uid, "+12045550123", step);
     }
 
     private CallService node(IncidentOpener o, String host) {
-        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,
-                clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
+        return UrgentCallerCutOffIsPagedTest.node(db.transactions(), db.transactions(), clock, o, host);
+    }
+
+    /** An urgent caller whose node was killed, and the node that takes the hand-over. */
+    private record Restarted(LiveCall live, CallService next) {}
+
+    /** Killed at {@code step}; the node's next start on the host has cut the call off (and paged). */
+    private Restarted cutOffByARestart(IncidentOpener o, String uid, CallStep step) {
+        LiveCall live = urgentCallerAt(node(o, "node-a"), uid, step);
+        CallService next = node(o, "node-a");
+        assertEquals(1, next.endCallsLeftLive(), "the restart's cut-off");
+        return new Restarted(live, next);
+    }
+
+    /** Killed at the call-back step; the call is still live: node B has not found node A silent yet. */
+    private Restarted onADeadNode(String uid) {
+        return new Restarted(urgentCallerAt(node(opener, "node-a"), uid, CallStep.CALLBACK), node(opener, "node-b"));
     }
 
     private List<String> lines(long ticket) {

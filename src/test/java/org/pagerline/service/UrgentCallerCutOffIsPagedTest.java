@@ -324,8 +324,12 @@ class UrgentCallerCutOffIsPagedTest {
 
     private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
 
-    /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
     private LiveCall urgentCallerAt(CallService node, String uid, String callerId, CallStep step) {
+        return urgentCallerAt(node, clock, uid, callerId, step);
+    }
+
+    /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
+    static LiveCall urgentCallerAt(CallService node, java.time.Clock clock, String uid, String callerId, CallStep step) {
         LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, callerId, "Jane");
         live.call().urgency(clock.instant(), true, false);
         live.call().priority(clock.instant(), Priority.P1, false);
@@ -336,8 +340,13 @@ class UrgentCallerCutOffIsPagedTest {
     }
 
     private CallService node(IncidentOpener o, String host) {
-        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"), o,
-                clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
+        return node(db.transactions(), db.transactions(), clock, o, host);
+    }
+
+    /** A node's call service named {@code host}, its line's writes through {@code tx}. */
+    static CallService node(Transactions tx, Transactions tickets, java.time.Clock clock, IncidentOpener o, String host) {
+        return new CallService(tx, new TicketService(tickets, clock), new PhoneNumbers("CA"), o, clock, Duration.ofHours(4),
+                Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
     }
 
     private static int indexOf(List<String> lines, String kind) {

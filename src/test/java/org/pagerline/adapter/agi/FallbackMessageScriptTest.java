@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,13 +36,7 @@ class FallbackMessageScriptTest {
     @Test
     void anUrgentCallerFailedBeforeTheirMessageIsPagedWithWhatTheyLeftInTheFallback() throws Exception {
         rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS); // nobody on call: the caller would leave a message
-        String env = String.join("\n", rig.asterisk.environment("+12045550123", "1763900003.1")) + "\n\n";
-        // the greeting, urgent (1), P1 (1), then an error at the call-back step: FAILED, the fallback takes the caller
-        List<String> replies = new ArrayList<>(List.of("200 result=1", "200 result=1", "200 result=0", "200 result=0",
-                "200 result=1 (SUCCESS)", "200 result=1", "200 result=1", "200 result=1", "200 result=1", "200 result=1",
-                "200 result=1", "510 Invalid or unknown command", "200 result=1", "200 result=1", "200 result=1",
-                "200 result=1"));
-        List<String> call = rig.asterisk.raw(env, replies, false);
+        List<String> call = UrgentCallerPagedAfterAFaultTest.failAtTheCallBackStep(rig, "+12045550123", "1763900003.1");
         assertTrue(call.contains("SET VARIABLE \"PAGERLINE_RESULT\" \"FAILED\""), call.toString());
         rig.awaitSaved();
         assertEquals(1, rig.incidents.opened().size(), "paged at the fault, with no message");
