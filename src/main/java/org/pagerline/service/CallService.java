@@ -500,9 +500,8 @@ public final class CallService implements CallEvents, AutoCloseable {
      * The urgent caller chose the priority, then pagerline failed them before their message was
      * saved (a fault on the line or in pagerline: the dialplan's fallback voicemail takes the
      * message, handed over only once the caller hangs up: {@link #fallbackMessage}). As
-     * {@link #urgentHungUpBeforeMessage}: paged all the
-     * same, with no recording, the call's failure and the incident written together. Call after
-     * {@link Call#failed}. Never throws.
+     * {@link #urgentHungUpBeforeMessage}: paged all the same, with no recording, the call's failure
+     * and the incident written together. Call after {@link Call#failed}. Never throws.
      */
     public void urgentFailedBeforeMessage(LiveCall live, Priority priority) {
         pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
@@ -808,11 +807,12 @@ public final class CallService implements CallEvents, AutoCloseable {
      * silent) ends as cut off now. An urgent caller owed a page (a priority chosen, nobody put
      * through) is paged with it: the incident opened at their cut-off, still awaiting its
      * call-back, takes it as its recording (its pages from then on play it, the people working it
-     * are told), else an incident opens with it. A call pagerline never began (no node answered
-     * it) gets a ticket, as a start would, with the call and its message. Written through the
-     * journal in the call's order (its own last save may still wait there); a repeat of a hand-over
-     * changes nothing. If the incident cannot be opened (two tries), the ticket says to call the
-     * caller back by hand.
+     * are told), else an incident opens with it, unless one opened since the call began was
+     * already called back ({@link #urgentCallersMessage}). A call pagerline has no record of (no
+     * node answered it, or the one that did failed before saving it) gets a ticket, as a start
+     * would, with the call and its message. Written through the journal in the call's order (its
+     * own last save may still wait there); a repeat of a hand-over changes nothing. If the incident
+     * cannot be opened (two tries), the ticket says to call the caller back by hand.
      *
      * @param recording the recording's name as Asterisk knows it (no extension), checked by the caller
      */
@@ -821,9 +821,9 @@ public final class CallService implements CallEvents, AutoCloseable {
             throw new ValidationException("the fallback message has no usable agi_uniqueid");
         }
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        // a call no pagerline began opens or reuses the caller's ticket: in the starts' lane, keyed by
-        // their number like a start (never two open tickets for one number); any other in the first
-        // lane, after its call's pieces still waiting on this node
+        // a call with no record opens or reuses the caller's ticket: in the starts' lane, keyed by their
+        // number like a start (never two open tickets for one number); any other in the first lane.
+        // Either way after the call's pieces still waiting on this node (its start too, if it still waits)
         boolean known = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId).isPresent());
         CallJournal.Lane lane = known ? CallJournal.Lane.WAITED_FOR : CallJournal.Lane.START;
         String key = known ? null : numberOf(callerIdNum);

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * fallback voicemail recorded, once the caller has hung up (a dead channel: no prompt is played).
  * Argument: the recording's name as Asterisk knows it, without extension, which must be a file in
  * the {@code fallback} folder under {@code line.recordings-dir} whose name ends in "-" and the
- * call's unique id (the request's). Once the message is saved (on the call's ticket; an urgent caller paged with it) it sets
- * {@code PAGERLINE_FALLBACK_TAKEN=1}, and the dialplan stops; otherwise the dialplan tries the next
- * node. A name outside that folder is refused and logged, and nothing is written.
+ * call's unique id (the request's). Once the message is saved (on the call's ticket; an urgent
+ * caller paged with it) it sets {@code PAGERLINE_FALLBACK_TAKEN=1}, and the dialplan stops;
+ * otherwise the dialplan tries the next node. Any other name is refused and logged, and nothing
+ * is written.
  */
 public final class FallbackMessageScript implements AgiScript {
     public static final String NAME = "fallback-message";
