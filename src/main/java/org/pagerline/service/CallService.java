@@ -907,11 +907,17 @@ public final class CallService implements CallEvents, AutoCloseable {
         if (owed.isEmpty()) {
             return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false, false);
         }
-        if (s.incidents().awaitingCallbackOnTicket(c.ticketId()).isEmpty()
-                && s.incidents().openedOnTicketSince(c.ticketId(), c.startedAt())) {
+        Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(c.ticketId());
+        if (awaiting.isEmpty() && s.incidents().openedOnTicketSince(c.ticketId(), c.startedAt())) {
             s.tickets().addEvent(c.ticketId(), now, "FALLBACK_MESSAGE_LATE", "the urgent caller's incident was already"
                     + " called back or resolved: nobody is paged for their message");
             return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; already called back"), false, false);
+        }
+        if (!page && awaiting.isPresent()) {
+            s.tickets().addEvent(c.ticketId(), now, "FALLBACK_MESSAGE_NOT_JOINED", "incident " + awaiting.get().id()
+                    + " goes on paging without the caller's message: it could not take it (see the server's log)");
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket; its incident pages without it"), false,
+                    false);
         }
         if (!page) {
             s.tickets().addEvent(c.ticketId(), now, "INCIDENT_FAILED", "the urgent caller's (" + owed.get()

@@ -167,40 +167,50 @@ class SecondNodeAsteriskIT {
     }
 
     /**
-     * The first address is a node that begins the call (it marks the channel, as every pagerline
-     * script does first) and then fails mid-call: res_agi ends that AGI with FAILURE, as it does
-     * for a refused connection. The caller must not be greeted again by the second node: the
-     * fallback takes the message, and the lab's pagerline never runs the call. Once the caller has
-     * hung up, the h extension hands the message over; the failing node kept no record of the call,
-     * so the lab's pagerline puts it on a ticket for the caller.
+     * The second address is a node that begins the call (it marks the channel with its address, as
+     * every pagerline script does first) and then fails mid-call: res_agi ends that AGI with
+     * FAILURE, as it does for a refused connection. The caller must not be greeted again by the
+     * third node: the fallback takes the message, and the lab's pagerline never runs the call. Once
+     * the caller has hung up, the h extension hands the message over, to the node that served the
+     * call first (not the list's first address); the failing node is gone by then, so the lab's
+     * pagerline takes it and, having no record of the call, puts it on a ticket for the caller.
      */
     @Test
-    void aCallTheFirstNodeBeganAndFailedGoesToTheFallbackInsteadOfStartingAgainOnTheSecond() throws Exception {
+    void aCallANodeBeganAndFailedGoesToTheFallbackNotTheNextNodeAndItsMessageToThatNodeFirst() throws Exception {
         try (ServerSocket failing = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread node = new Thread(() -> beginThenFail(failing), "failing-node");
+            String failingNode = "127.0.0.1:" + failing.getLocalPort();
+            Thread node = new Thread(() -> beginThenFail(failing, failingNode), "failing-node");
             node.setDaemon(true);
             node.start();
-            agiHosts("127.0.0.1:" + failing.getLocalPort() + "," + live);
+            String dead = "127.0.0.1:" + deadPort();
+            agiHosts(dead + "," + failingNode + "," + live);
             String me = lab.newCaller();
             try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(ofSeconds(3)).hangUp())) {
                 call.awaitSuccess(ofSeconds(60));
             }
-            String trail = String.join("\n", lab.dialplan(me));
-            assertEquals(1, callerAgiSteps(me).size(), "one AGI(), no second run:\n" + trail);
-            assertTrue(trail.contains("AGISTATUS=FAILURE") && trail.contains("NODE=failing-node"), trail);
-            assertTrue(lab.reachedFallback(me), trail);
             failing.close(); // the failing node is gone: its address refuses the hand-over, the next takes it
             Eventually.await(ofSeconds(30), "the fallback's message handed over to the lab's pagerline",
                     () -> lab.findTicket(me).isPresent());
+            String trail = String.join("\n", lab.dialplan(me));
+            List<String> supportLine = callerAgiSteps(me);
+            assertEquals(2, supportLine.size(), "the dead address, then the node that began the call; no third run:\n"
+                    + trail);
+            assertTrue(supportLine.get(1).contains("agi://" + failingNode + "/support-line"), trail);
+            assertTrue(trail.contains("AGISTATUS=FAILURE") && trail.contains("NODE=" + failingNode), trail);
+            assertTrue(lab.reachedFallback(me), trail);
+            List<String> handOvers = lab.dialplan(me).stream().filter(x -> x.startsWith("h,") && x.contains(" AGI(")).toList();
+            assertTrue(!handOvers.isEmpty() && handOvers.get(0).contains("agi://" + failingNode + "/fallback-message,"),
+                    "the hand-over tried the node that served the call first, not the list's first address:\n" + trail);
+            assertTrue(handOvers.get(handOvers.size() - 1).contains("agi://" + live + "/fallback-message,"), trail);
             String timeline = lab.timelineText(me);
             assertTrue(timeline.contains("FALLBACK_MESSAGE") && timeline.contains("-" + AsteriskLab.digits(me) + "-"),
                     timeline);
-            assertFalse(timeline.contains("CALL_STARTED"), "the second node never ran the call:\n" + timeline);
+            assertFalse(timeline.contains("CALL_STARTED"), "the lab's pagerline never ran the call:\n" + timeline);
         }
     }
 
     /** One FastAGI call: reads the environment, marks the channel, then a command Asterisk fails (a missing file). */
-    private static void beginThenFail(ServerSocket server) {
+    private static void beginThenFail(ServerSocket server, String address) {
         try (Socket s = server.accept()) {
             s.setSoTimeout(20_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
@@ -208,7 +218,7 @@ class SecondNodeAsteriskIT {
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                 // the AGI environment, up to its blank line
             }
-            out.write("SET VARIABLE PAGERLINE_NODE \"failing-node\"\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(("SET VARIABLE PAGERLINE_NODE \"" + address + "\"\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             in.readLine();
             out.write("STREAM FILE \"pagerline/no-such-prompt-here\" \"\"\n".getBytes(StandardCharsets.US_ASCII));

@@ -55,7 +55,7 @@ class DialplanLintTest {
      * pbx_builtins). Add to it only after checking the application there.
      */
     static final Set<String> ASTERISK_22_APPS = Set.of("AGI", "Answer", "Background", "Dial", "ExecIf", "Gosub",
-            "GosubIf", "Goto", "GotoIf", "Hangup", "NoOp", "Playback", "Progress", "Queue", "Record", "Return",
+            "GosubIf", "Goto", "GotoIf", "Hangup", "Log", "NoOp", "Playback", "Progress", "Queue", "Record", "Return",
             "Ringing", "Set", "Verbose", "VoiceMail", "Wait");
     /** Gone from Asterisk 22, with what replaces them (Asterisk 21 removed app_macro, chan_sip and res_monitor). */
     static final Map<String, String> REMOVED_APPS = Map.of("Macro", "Gosub (app_macro was removed in Asterisk 21)",
@@ -172,11 +172,21 @@ class DialplanLintTest {
     void everyApplicationIsACurrentAsterisk22ApplicationAndNoChannelIsChanSip() throws IOException {
         List<String> problems = new ArrayList<>();
         forEachStep((ctx, ext, s) -> {
-            if (REMOVED_APPS.containsKey(s.app())) {
-                problems.add(s.where() + ": " + s.app() + " does not exist in Asterisk 22; use " + REMOVED_APPS.get(s.app()));
-            } else if (!ASTERISK_22_APPS.contains(s.app())) {
-                problems.add(s.where() + ": '" + s.app() + "' is not on the Asterisk 22 application list of this test"
-                        + " (check it at docs.asterisk.org, then add it to ASTERISK_22_APPS)");
+            List<String> apps = new ArrayList<>(List.of(s.app()));
+            if (s.app().equals("ExecIf")) {
+                // the applications it runs: ExecIf(expr?app(args)[:app(args)])
+                Matcher inner = Pattern.compile("[?:]([A-Za-z]+)\\(").matcher(s.args().substring(s.args().indexOf('?')));
+                while (inner.find()) {
+                    apps.add(inner.group(1));
+                }
+            }
+            for (String app : apps) {
+                if (REMOVED_APPS.containsKey(app)) {
+                    problems.add(s.where() + ": " + app + " does not exist in Asterisk 22; use " + REMOVED_APPS.get(app));
+                } else if (!ASTERISK_22_APPS.contains(app)) {
+                    problems.add(s.where() + ": '" + app + "' is not on the Asterisk 22 application list of this test"
+                            + " (check it at docs.asterisk.org, then add it to ASTERISK_22_APPS)");
+                }
             }
         });
         // what the scripts run with EXEC (AGI command EXEC <app> <args>)
@@ -271,12 +281,13 @@ class DialplanLintTest {
     static final String ASK_HOSTS = HOSTS + ",s,1";
     static final String FIRST_TRY = "PAGERLINE_AGI_UNTRIED=${GOSUB_RETVAL}";
     static final String NEXT_TRY = "$[\"${PAGERLINE_NODE}\" = \"\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
+    /** The fallback's hand-over goes first to the node that served the call, when one did: these two steps. */
+    static final String NO_NODE = "$[\"${PAGERLINE_NODE}\" = \"\"]?";
+    static final String NODE_FIRST = "PAGERLINE_AGI_UNTRIED=${PAGERLINE_NODE},${PAGERLINE_AGI_UNTRIED}";
     /**
      * The fallback's hand-over ({@code fallback-message}, in the {@code h} extension) goes to the next
      * address until a node has taken it: a repeat changes nothing, so trying again is always safe.
      */
-    static final String NO_NODE = "$[\"${PAGERLINE_NODE}\" = \"\"]?";
-    static final String NODE_FIRST = "PAGERLINE_AGI_UNTRIED=${PAGERLINE_NODE},${PAGERLINE_AGI_UNTRIED}";
     static final String NEXT_HANDOVER_TRY = "$[\"${PAGERLINE_FALLBACK_TAKEN}\" != \"1\" & \"${PAGERLINE_AGI_UNTRIED}\" != \"\"]?";
 
     @Test

@@ -66,11 +66,14 @@ class AcceptRacingTheCutOffTest {
                 }
             }, "cut-off");
             cutOff.start();
-            Eventually.await(Duration.ofSeconds(10), "the cut-off waiting for the call's row", () -> waitingForARow(cutOff));
-
-            commit.countDown();
-            technician.join(10_000);
-            cutOff.join(20_000);
+            try {
+                Eventually.await(Duration.ofSeconds(10), "the cut-off waiting for the call's row",
+                        () -> waitingForARow(cutOff));
+            } finally {
+                commit.countDown(); // the technician's transaction commits, whatever came of the wait
+                technician.join(10_000);
+                cutOff.join(20_000);
+            }
 
             assertEquals(null, failed.get());
             assertEquals(1, ended.get(), "the call ended as cut off");

@@ -240,6 +240,37 @@ class FallbackMessageHandedOverTest {
     }
 
     @Test
+    void anIncidentThatCannotTakeTheMessagePagesOnWithoutItAndTheTicketSaysSo() {
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        IncidentOpener flaky = new IncidentOpener() {
+            @Override
+            public long openFromVoicemail(VoicemailIncident v) {
+                throw new UnsupportedOperationException("the line opens incidents in its own transaction");
+            }
+
+            @Override
+            public long openFromVoicemail(Stores s, VoicemailIncident v, org.pagerline.core.ticket.Ticket t,
+                    java.util.Optional<Incident> awaiting) {
+                if (failing.get()) {
+                    throw new IllegalStateException("the incident's row stays locked");
+                }
+                return realIncidents.openFromVoicemail(s, v, t, awaiting);
+            }
+        };
+        Restarted r = cutOffByARestart(flaky, "1763900004.13", CallStep.CALLBACK);
+        failing.set(true);
+
+        r.next().fallbackMessage("1763900004.13", WORDS, "+12045550123", "Jane");
+
+        assertEquals(null, onlyIncident().recording(), "the incident pages on, without the words");
+        List<String> lines = lines(r.live().ticketId());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("FALLBACK_MESSAGE_NOT_JOINED") && l.contains("goes on paging")),
+                lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("INCIDENT_FAILED")), "it is paging: " + lines);
+        r.next().close();
+    }
+
+    @Test
     void aHandOverWithoutAUniqueIdIsRefused() {
         CallService calls = node(opener, "node-a");
         ValidationException e = assertThrows(ValidationException.class,
@@ -292,7 +323,10 @@ class FallbackMessageHandedOverTest {
         }
     }
 
-    /** Transactions whose batched commits (the call journal's) wait, once held, until released. */
+    /**
+     * Transactions whose first batched commit (the call journal's) after {@link #hold} waits until
+     * released; later ones go through, so a piece written out of its call's order commits at once.
+     */
     private static final class HeldCommits implements Transactions {
         private final Transactions inner;
         private final java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
@@ -322,7 +356,7 @@ class FallbackMessageHandedOverTest {
 
         @Override
         public List<Result> inOneCommit(List<? extends java.util.function.Function<Stores, ?>> pieces) {
-            if (held) {
+            if (held && holding.getCount() > 0) {
                 holding.countDown();
                 try {
                     released.await(30, java.util.concurrent.TimeUnit.SECONDS);
