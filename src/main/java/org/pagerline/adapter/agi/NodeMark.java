@@ -40,7 +40,22 @@ final class NodeMark implements AgiScript {
     }
 
     private static String address(AgiRequest request) {
-        String host = request.getLocalAddress() == null ? "?" : request.getLocalAddress().getHostAddress();
-        return host + ":" + request.getLocalPort();
+        return address(request.getLocalAddress(), request.getLocalPort());
+    }
+
+    /**
+     * host:port as an {@code agi://} URL names it, so the dialplan can reach this node again (the
+     * fallback's hand-over tries it first): an IPv6 address in brackets ({@code [::1]:4573}).
+     */
+    static String address(java.net.InetAddress local, int port) {
+        if (local == null) {
+            return "?:" + port;
+        }
+        String host = local.getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone); // a link-local scope means nothing to Asterisk's resolver
+        }
+        return (local instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + port;
     }
 }
