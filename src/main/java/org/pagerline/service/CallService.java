@@ -838,6 +838,7 @@ public final class CallService implements CallEvents, AutoCloseable {
                             last.toString(), last);
                 }
                 wake(t);
+                metrics.fallbackMessage(t.result());
                 return t.taken();
             } catch (ValidationException e) {
                 throw e;
@@ -854,8 +855,17 @@ public final class CallService implements CallEvents, AutoCloseable {
         return phones.toE164(raw).orElse(raw.isEmpty() ? "unknown" : raw);
     }
 
-    /** A hand-over as written, and which engines its commit must wake. */
-    private record Taking(FallbackTaken taken, boolean paged, boolean reusedTicket) {}
+    /** A hand-over as written, which engines its commit must wake, and whether the call had no record. */
+    private record Taking(FallbackTaken taken, boolean paged, boolean reusedTicket, boolean noRecord) {
+        Taking(FallbackTaken taken, boolean paged, boolean reusedTicket) {
+            this(taken, paged, reusedTicket, false);
+        }
+
+        /** What {@link Metrics#fallbackMessage} counts it as. */
+        String result() {
+            return !taken.firstTime() ? "repeat" : paged ? "urgent_paged" : noRecord ? "no_record" : "on_ticket";
+        }
+    }
 
     private void wake(Taking t) {
         try {
@@ -949,8 +959,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "pagerline has no record of the call from "
                 + describeCaller(number, client, cidName) + " (no node answered it, or the one that did failed before"
                 + " saving it); they left a message in the dialplan's fallback voicemail: " + recording);
-        return new Taking(new FallbackTaken(t.id(), true, "a call no pagerline began: on the caller's ticket"), false,
-                !t.openedAt().equals(now));
+        return new Taking(new FallbackTaken(t.id(), true, "a call with no record: on the caller's ticket"), false,
+                !t.openedAt().equals(now), true);
     }
 
     /**

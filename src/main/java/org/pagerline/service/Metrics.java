@@ -42,6 +42,16 @@ public interface Metrics {
     /** One engine pass (decide, send, schedule) took this long. */
     default void enginePass(Duration took) { }
 
+    /**
+     * A message of the dialplan's fallback voicemail handed over ({@link #FALLBACK_RESULTS}):
+     * urgent_paged (an urgent caller paged with it), on_ticket, no_record (a call pagerline had no
+     * record of: a ticket for it), repeat (handed over before).
+     */
+    default void fallbackMessage(String result) { }
+
+    /** The results {@link #fallbackMessage} counts. */
+    java.util.List<String> FALLBACK_RESULTS = java.util.List.of("urgent_paged", "on_ticket", "no_record", "repeat");
+
     /** An escalation step was decided this long after its due instant. */
     default void stepLateness(Duration late) { }
 

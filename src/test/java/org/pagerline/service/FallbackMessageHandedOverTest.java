@@ -271,6 +271,35 @@ class FallbackMessageHandedOverTest {
     }
 
     @Test
+    void eachHandOverIsCountedByWhatCameOfIt() {
+        List<String> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Metrics metrics = new Metrics() {
+            @Override
+            public void fallbackMessage(String result) {
+                counted.add(result);
+            }
+        };
+        CallService calls = new CallService(db.transactions(), new TicketService(db.transactions(), clock),
+                new PhoneNumbers("CA"), opener, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"),
+                "node-b", metrics);
+        urgentCallerAt(node(opener, "node-a"), "1763900004.14", CallStep.CALLBACK);
+        LiveCall calm = calls.start("1763900004.15", "PJSIP/trunk-15", "+12045550130", "Di");
+        calm.call().urgency(clock.instant(), false, false);
+        calm.call().failed(clock.instant(), "pagerline fault at urgency");
+        calls.saveLast(calm);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+
+        calls.fallbackMessage("1763900004.14", WORDS, "+12045550123", "Jane");
+        calls.fallbackMessage("1763900004.14", WORDS, "+12045550123", "Jane");
+        calls.fallbackMessage("1763900004.15", WORDS + "5", "+12045550130", "Di");
+        calls.fallbackMessage("1763900004.16", WORDS + "6", "+12045550131", "Ed");
+
+        assertEquals(List.of("urgent_paged", "repeat", "on_ticket", "no_record"), counted);
+        assertTrue(Metrics.FALLBACK_RESULTS.containsAll(counted));
+        calls.close();
+    }
+
+    @Test
     void aHandOverWithoutAUniqueIdIsRefused() {
         CallService calls = node(opener, "node-a");
         ValidationException e = assertThrows(ValidationException.class,

@@ -72,6 +72,9 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
         for (boolean answered : new boolean[] {true, false}) {
             queueTimer(answered);
         }
+        for (String r : Metrics.FALLBACK_RESULTS) {
+            fallbackMessages(r);
+        }
         for (Channel c : Channel.values()) {
             for (String r : PAGE_RESULTS) {
                 pages(c, r);
@@ -109,6 +112,12 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
                 .register(registry);
     }
 
+    private Counter fallbackMessages(String result) {
+        return Counter.builder("pagerline.fallback.messages")
+                .description("Messages of the dialplan's fallback voicemail handed over (pagerline failed the caller)")
+                .tag("result", result).register(registry);
+    }
+
     private Counter pages(Channel c, String result) {
         return Counter.builder("pagerline.pages").description("Pages handed to a channel, by channel and result")
                 .tags("channel", c.name().toLowerCase(Locale.ROOT), "result", result).register(registry);
@@ -144,6 +153,11 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
     @Override
     public void call(CallOutcome outcome) {
         calls(outcome).increment();
+    }
+
+    @Override
+    public void fallbackMessage(String result) {
+        fallbackMessages(result).increment();
     }
 
     @Override

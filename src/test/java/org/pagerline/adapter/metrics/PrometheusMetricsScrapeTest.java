@@ -36,6 +36,9 @@ class PrometheusMetricsScrapeTest {
             }
             assertEquals(0.0, value(text, "pagerline_pages_total", "channel", "voice", "result", "permanent_failure"));
             assertEquals(0.0, value(text, "pagerline_queue_wait_seconds_count", "result", "abandoned"));
+            for (String r : org.pagerline.service.Metrics.FALLBACK_RESULTS) {
+                assertEquals(0.0, value(text, "pagerline_fallback_messages_total", "result", r), r);
+            }
         }
     }
 
