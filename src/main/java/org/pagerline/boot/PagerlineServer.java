@@ -74,6 +74,14 @@ final class PagerlineServer implements AutoCloseable {
         return this;
     }
 
+    /** Wiring only: the fallback's folder, read at the start for messages nobody took (none: not read). */
+    PagerlineServer withFallbackFolder(org.pagerline.adapter.agi.FallbackFolder folder) {
+        this.fallbackFolder = folder;
+        return this;
+    }
+
+    private org.pagerline.adapter.agi.FallbackFolder fallbackFolder;
+
     /** Wiring only: the metrics registry, closed last (its JVM listeners would outlive the server). */
     PagerlineServer withMetrics(AutoCloseable metrics) {
         this.metrics = metrics;
@@ -86,6 +94,10 @@ final class PagerlineServer implements AutoCloseable {
             data.services().calls().endCallsLeftLive();
         } catch (RuntimeException e) {
             log.warn("could not end the calls a stopped server left live: {}", e.toString());
+        }
+        if (fallbackFolder != null) {
+            // their callers' messages the fallback kept while nobody answered its hand-over (never throws)
+            fallbackFolder.handOverLeft();
         }
         if (heartbeat != null) {
             heartbeat.start(); // before the first call: its run is known to the other nodes

@@ -14,6 +14,7 @@ import org.pagerline.adapter.admin.AdminClient;
 import org.pagerline.adapter.admin.AdminEndpoint;
 import org.pagerline.adapter.agi.AcceptScript;
 import org.pagerline.adapter.agi.AgiListener;
+import org.pagerline.adapter.agi.FallbackFolder;
 import org.pagerline.adapter.agi.FallbackMessageScript;
 import org.pagerline.adapter.agi.PagingCallScript;
 import org.pagerline.adapter.agi.SupportLineScript;
@@ -435,7 +436,9 @@ public final class Wiring {
                     config.http().bind() + ":" + config.http().port(), dataDir);
             return new PagerlineServer(data, engine, ticketClocks, scheduler, agi, http, ami, admin).withMail(mail)
                     .markedAs(mark, markFile.orElse(null)).withMetrics(metrics)
-                    .withHeartbeat(new NodeHeartbeat(services.calls(), config.line().deadNodeAfter()));
+                    .withHeartbeat(new NodeHeartbeat(services.calls(), config.line().deadNodeAfter()))
+                    .withFallbackFolder(new FallbackFolder(services.calls(), config.line().recordingsDir(),
+                            Duration.ofDays(7)));
         } catch (RuntimeException e) {
             commands.failed(e);
             admin.close();

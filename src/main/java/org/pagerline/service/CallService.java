@@ -849,6 +849,14 @@ public final class CallService implements CallEvents, AutoCloseable {
         throw last;
     }
 
+    /**
+     * Whether the call with this unique id ended as cut off or failed and its fallback message was
+     * never handed over (the dialplan found no pagerline at the hang-up): see {@code FallbackFolder}.
+     */
+    public boolean awaitsFallback(String uniqueId) {
+        return uniqueId != null && !uniqueId.isBlank() && tx.inTransaction(s -> s.calls().awaitsFallback(uniqueId));
+    }
+
     /** The number a start keys its ticket by: the caller ID in E.164, as dialled, or "unknown". */
     private String numberOf(String callerIdNum) {
         String raw = CallerIdText.number(callerIdNum);

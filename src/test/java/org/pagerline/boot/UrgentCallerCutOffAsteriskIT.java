@@ -28,7 +28,9 @@ import org.pagerline.testkit.ServerProcess;
  * fallback voicemail, which keeps their words; pagerline's next start on the host ends the call as
  * cut off and opens the incident, so the caller is paged all the same. When the caller hangs up,
  * the dialplan's {@code h} extension hands the fallback's recording to the pagerline now answering,
- * which joins it to that incident: its pages from then on play the caller's own words.
+ * which joins it to that incident: its pages from then on play the caller's own words. If the node
+ * is still down at the hang-up, its next start takes the words from the fallback's folder (this
+ * host's Asterisk) instead.
  *
  * <p>The node here is a pagerline of its own (a child JVM, its own H2 file, nobody on its roster),
  * not the lab's shared server, which the other tests' calls need: the PBX is pointed at it for this
@@ -43,6 +45,20 @@ class UrgentCallerCutOffAsteriskIT {
 
     @Test
     void anUrgentCallerWhosePagerlineIsKilledBeforeTheirMessageIsPagedWithTheWordsTheyLeftInTheFallback() throws Exception {
+        cutOffThenStartedAgain(true);
+    }
+
+    /**
+     * The node is still down when the caller hangs up: the h extension finds nobody to take the
+     * hand-over and logs a WARNING. The node's next start reads the fallback's folder (this host's
+     * Asterisk) and takes the message owed to the call it cut off.
+     */
+    @Test
+    void aNodeStillDownWhenTheCallerHangsUpTakesTheirWordsFromTheFolderAtItsNextStart() throws Exception {
+        cutOffThenStartedAgain(false);
+    }
+
+    private static void cutOffThenStartedAgain(boolean whileTheyTalk) throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String live = "127.0.0.1:" + lab.env.get("AGI_PORT");
         Path dir = Files.createTempDirectory(lab.dataDir.getParent(), "cut-off-node-");
@@ -61,17 +77,24 @@ class UrgentCallerCutOffAsteriskIT {
             try {
                 agiHosts(lab, "127.0.0.1:" + node.agiPort());
                 try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("1")
-                        .when("app:Record").talk(TALK_IN_THE_FALLBACK).hangUp())) {
+                        .when("app:Record").talk(whileTheyTalk ? TALK_IN_THE_FALLBACK : ofSeconds(4)).hangUp())) {
                     assertTrue(confirming.await(60, TimeUnit.SECONDS), "the caller was never asked to confirm their"
                             + " number:\n" + String.join("\n", lab.dialplan(me)));
                     node.kill();
-                    // the next start on this host (a supervisor restarting it), while the caller is still
-                    // talking in the fallback: it ends the call as cut off and pages them
-                    long restarting = System.nanoTime();
-                    node.start();
-                    assertTrue(Duration.ofNanos(System.nanoTime() - restarting).compareTo(TALK_IN_THE_FALLBACK) < 0,
-                            "the node restarted before the caller finished their message (else nothing answers the hand-over)");
+                    if (whileTheyTalk) {
+                        // the next start on this host (a supervisor restarting it), while the caller is still
+                        // talking in the fallback: it ends the call as cut off and pages them
+                        long restarting = System.nanoTime();
+                        node.start();
+                        assertTrue(Duration.ofNanos(System.nanoTime() - restarting).compareTo(TALK_IN_THE_FALLBACK) < 0,
+                                "the node restarted before the caller finished their message (else nothing answers the"
+                                        + " hand-over)");
+                    }
                     call.awaitSuccess(ofSeconds(120));
+                }
+                if (!whileTheyTalk) {
+                    Eventually.await(Duration.ofSeconds(20), "the h extension's WARNING that nobody took the hand-over",
+                            () -> lab.dialplan(me).stream().anyMatch(l -> l.startsWith("h,") && l.contains("ExecIf(1?Log(WARNING")));
                 }
             } finally {
                 lab.removeEventListener(asked);
@@ -93,6 +116,9 @@ class UrgentCallerCutOffAsteriskIT {
             assertTrue(m.find(), "the dialplan knew the ticket: " + lab.dialplan(me));
             String ticket = m.group(1);
 
+            if (!whileTheyTalk) {
+                node.start(); // the next start on this host, the caller long gone
+            }
             String words = theirWords.toString().replaceAll("\\.wav$", ""); // as Asterisk names a recording
             // the h extension runs once the caller has hung up: the hand-over is a moment behind the BYE
             Eventually.await(Duration.ofSeconds(20), "the fallback's recording handed over to pagerline",

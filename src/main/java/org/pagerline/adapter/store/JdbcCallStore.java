@@ -142,6 +142,12 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
+    public boolean awaitsFallback(String uid) {
+        return db.one("SELECT id FROM calls WHERE asterisk_uid=? AND fallback_recording IS NULL"
+                + " AND outcome IN ('CUT_OFF','FAILED')", rs -> rs.getLong(1), uid).isPresent();
+    }
+
+    @Override
     public Optional<CallRecord> find(long id) {
         return db.one("SELECT " + COLS + " FROM calls WHERE id=?", JdbcCallStore::row, id);
     }

@@ -90,6 +90,12 @@ public interface CallStore {
      */
     boolean takeFallback(long callId, String recording);
 
+    /**
+     * Whether the call (by Asterisk's unique id) ended as cut off or failed and has no fallback
+     * message yet: a message of the fallback's folder with its id is owed to it.
+     */
+    boolean awaitsFallback(String asteriskUniqueId);
+
     Optional<CallRecord> find(long id);
 
     Optional<CallRecord> findByUniqueId(String asteriskUniqueId);
