@@ -31,6 +31,12 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
         String queueName, Duration queueWaitLimit, String recordingsDir, Duration callbackDeadline,
         Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions, Duration deadNodeAfter) {
 
+    /**
+     * The dialplan's fallback voicemail's folder in {@code recordingsDir}
+     * (asterisk-dialplan/extensions_pagerline.conf: {@code ${ASTSPOOLDIR}/pagerline/fallback/}).
+     */
+    public static final String FALLBACK_FOLDER = "fallback";
+
     /** The key both the support line and the paging engine read the call-back deadline from. */
     public static final String CALLBACK_DEADLINE_KEY = "paging.callback-deadline";
 

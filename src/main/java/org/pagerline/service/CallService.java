@@ -119,9 +119,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         if (uniqueId == null || uniqueId.isBlank() || uniqueId.length() > 64) {
             throw new ValidationException("the call has no usable agi_uniqueid");
         }
-        String raw = CallerIdText.number(callerIdNum);
-        String cidName = CallerIdText.name(callerIdName);
-        Optional<String> e164 = phones.toE164(raw);
+        Caller who = caller(callerIdNum, callerIdName);
         String shownChannel = CallerIdText.channel(channel);
         // The database keeps microseconds: a ticket opened now must read back as opened now, or it
         // looked reused (the ticket engine woken for every new call) and its life was saved a second
@@ -129,27 +127,25 @@ public final class CallService implements CallEvents, AutoCloseable {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         // the starts' lane, keyed by the number whose open ticket it may reuse: the caller hears
         // the greeting meanwhile, and nothing after it until the ticket is committed
-        String number = e164.orElse(raw.isEmpty() ? "unknown" : raw);
         java.util.concurrent.CompletableFuture<LiveCall> committed = new java.util.concurrent.CompletableFuture<>();
-        journal.submit(CallJournal.Lane.START, uniqueId, number, s -> {
+        journal.submit(CallJournal.Lane.START, uniqueId, who.number(), s -> {
             Situation situation = situation(s, now);
             Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
             if (seen.isPresent()) {
                 CallRecord c = seen.get();
                 s.tickets().addEvent(c.ticketId(), now, "CALL_RESUMED", "the dialplan handed the same call to pagerline again");
                 Call call = new Call(c.id(), c.ticketId(), c.lastStep() == null ? CallStep.GREETING : c.lastStep());
-                return new LiveCall(call, uniqueId, raw, e164, Optional.empty(), true, situation);
+                return new LiveCall(call, uniqueId, who.raw(), who.e164(), Optional.empty(), true, situation);
             }
-            Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
-            String name = client.map(Client::contactName).orElse(blankToNull(cidName));
-            String company = client.map(Client::company).orElse(null);
-            Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, name, company, reuseWindow);
+            Optional<Client> client = who.e164().flatMap(n -> s.clients().findByPhone(n));
+            Ticket t = callersTicket(s, now, who, client);
             boolean reused = !t.openedAt().equals(now);
-            CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, null, CallStep.GREETING, null,
+            CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), who.raw(), now, null, CallStep.GREETING, null,
                     null, null, null, null, null), run);
-            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(number, client, cidName)
+            s.tickets().addEvent(t.id(), now, "CALL_STARTED", "call from " + describeCaller(who, client)
                     + (shownChannel.isEmpty() ? "" : " on " + shownChannel));
-            return new LiveCall(new Call(c.id(), t.id(), CallStep.GREETING), uniqueId, raw, e164, client, reused, situation);
+            return new LiveCall(new Call(c.id(), t.id(), CallStep.GREETING), uniqueId, who.raw(), who.e164(), client, reused,
+                    situation);
         }, (v, e) -> {
             if (e != null) {
                 committed.completeExceptionally(e);
@@ -824,15 +820,16 @@ public final class CallService implements CallEvents, AutoCloseable {
         // a call with no record opens or reuses the caller's ticket: in the starts' lane, keyed by their
         // number like a start (never two open tickets for one number); any other in the first lane.
         // Either way after the call's pieces still waiting on this node (its start too, if it still waits)
+        Caller who = caller(callerIdNum, callerIdName);
         boolean known = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId).isPresent());
         CallJournal.Lane lane = known ? CallJournal.Lane.WAITED_FOR : CallJournal.Lane.START;
-        String key = known ? null : numberOf(callerIdNum);
+        String key = known ? null : who.number();
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             boolean page = attempt < 2; // twice with the incident (a deadlock, a lock timeout), then without
             try {
                 Taking t = journal.await(lane, uniqueId, key,
-                        s -> takeFallback(s, uniqueId, recording, callerIdNum, callerIdName, now, page));
+                        s -> takeFallback(s, uniqueId, recording, who, now, page));
                 if (!page) {
                     log.error("fallback message {}: written without its incident after two failures: {}", recording,
                             last.toString(), last);
@@ -855,12 +852,6 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public boolean awaitsFallback(String uniqueId) {
         return uniqueId != null && !uniqueId.isBlank() && tx.inTransaction(s -> s.calls().awaitsFallback(uniqueId));
-    }
-
-    /** The number a start keys its ticket by: the caller ID in E.164, as dialled, or "unknown". */
-    private String numberOf(String callerIdNum) {
-        String raw = CallerIdText.number(callerIdNum);
-        return phones.toE164(raw).orElse(raw.isEmpty() ? "unknown" : raw);
     }
 
     /** A hand-over as written, which engines its commit must wake, and whether the call had no record. */
@@ -889,11 +880,10 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
     }
 
-    private Taking takeFallback(Stores s, String uniqueId, String recording, String callerIdNum, String callerIdName,
-            Instant now, boolean page) {
+    private Taking takeFallback(Stores s, String uniqueId, String recording, Caller who, Instant now, boolean page) {
         Optional<CallRecord> seen = s.calls().findByUniqueId(uniqueId);
         if (seen.isEmpty()) {
-            return neverBegun(s, uniqueId, recording, callerIdNum, callerIdName, now);
+            return neverBegun(s, uniqueId, recording, who, now);
         }
         CallRecord c = seen.get();
         if (!s.calls().takeFallback(c.id(), recording)) {
@@ -952,20 +942,14 @@ public final class CallService implements CallEvents, AutoCloseable {
      * No record of the call (no node answered it, or the one that did failed before its start was
      * saved): a ticket for the caller, as a start would, with the call and its message.
      */
-    private Taking neverBegun(Stores s, String uniqueId, String recording, String callerIdNum, String callerIdName,
-            Instant now) {
-        String raw = CallerIdText.number(callerIdNum);
-        String cidName = CallerIdText.name(callerIdName);
-        Optional<String> e164 = phones.toE164(raw);
-        String number = numberOf(callerIdNum);
-        Optional<Client> client = e164.flatMap(n -> s.clients().findByPhone(n));
-        Ticket t = tickets.openOrReuse(s, now, TicketSource.PHONE, number, client.map(Client::contactName)
-                .orElse(blankToNull(cidName)), client.map(Client::company).orElse(null), reuseWindow);
-        CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), raw, now, now, CallStep.GREETING,
+    private Taking neverBegun(Stores s, String uniqueId, String recording, Caller who, Instant now) {
+        Optional<Client> client = who.e164().flatMap(n -> s.clients().findByPhone(n));
+        Ticket t = callersTicket(s, now, who, client);
+        CallRecord c = s.calls().insert(new CallRecord(0, uniqueId, t.id(), who.raw(), now, now, CallStep.GREETING,
                 CallOutcome.MESSAGE, null, null, null, null, null), null);
         s.calls().takeFallback(c.id(), recording);
         s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "pagerline has no record of the call from "
-                + describeCaller(number, client, cidName) + " (no node answered it, or the one that did failed before"
+                + describeCaller(who, client) + " (no node answered it, or the one that did failed before"
                 + " saving it); they left a message in the dialplan's fallback voicemail: " + recording);
         return new Taking(new FallbackTaken(t.id(), true, "a call with no record: on the caller's ticket"), false,
                 !t.openedAt().equals(now), true);
@@ -1029,12 +1013,30 @@ public final class CallService implements CallEvents, AutoCloseable {
         }
     }
 
-    private static String describeCaller(String number, Optional<Client> client, String callerIdName) {
+    private static String describeCaller(Caller who, Optional<Client> client) {
         if (client.isPresent()) {
-            return number + " (" + client.get().contactName() + ", " + client.get().company() + ")";
+            return who.number() + " (" + client.get().contactName() + ", " + client.get().company() + ")";
         }
-        String name = blankToNull(callerIdName);
-        return number + " (not in the client directory" + (name == null ? "" : "; caller ID name " + name) + ")";
+        String name = blankToNull(who.cidName());
+        return who.number() + " (not in the client directory" + (name == null ? "" : "; caller ID name " + name) + ")";
+    }
+
+    /**
+     * The caller as their caller ID gives them: the number as sent, in E.164 when it parses, the
+     * number their ticket is found by (the E.164 one, else as sent, else "unknown") and the name.
+     */
+    private record Caller(String raw, Optional<String> e164, String number, String cidName) {}
+
+    private Caller caller(String callerIdNum, String callerIdName) {
+        String raw = CallerIdText.number(callerIdNum);
+        Optional<String> e164 = phones.toE164(raw);
+        return new Caller(raw, e164, e164.orElse(raw.isEmpty() ? "unknown" : raw), CallerIdText.name(callerIdName));
+    }
+
+    /** The caller's open ticket from the reuse window, else a new one, named from the client directory or the caller ID. */
+    private Ticket callersTicket(Stores s, Instant now, Caller who, Optional<Client> client) {
+        return tickets.openOrReuse(s, now, TicketSource.PHONE, who.number(), client.map(Client::contactName)
+                .orElse(blankToNull(who.cidName())), client.map(Client::company).orElse(null), reuseWindow);
     }
 
     private static String blankToNull(String s) {

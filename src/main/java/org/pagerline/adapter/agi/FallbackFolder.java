@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
+import org.pagerline.config.LineConfig;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LogText;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ public final class FallbackFolder {
      */
     public FallbackFolder(CallService calls, String recordingsDir, Duration within) {
         this.calls = calls;
-        this.folder = Path.of(recordingsDir, "fallback");
+        this.folder = Path.of(recordingsDir, LineConfig.FALLBACK_FOLDER);
         this.within = within;
     }
 

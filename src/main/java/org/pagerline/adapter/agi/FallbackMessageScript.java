@@ -4,6 +4,7 @@ import java.util.regex.Pattern;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.config.LineConfig;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LogText;
 import org.pagerline.service.ValidationException;
@@ -32,7 +33,7 @@ public final class FallbackMessageScript implements AgiScript {
     /** @param recordingsDir {@code line.recordings-dir}: the fallback's folder is {@code fallback} in it */
     public FallbackMessageScript(CallService calls, String recordingsDir) {
         this.calls = calls;
-        this.folder = recordingsDir + "/fallback/";
+        this.folder = recordingsDir + "/" + LineConfig.FALLBACK_FOLDER + "/";
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.twilio.twiml.voice.Say;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import org.pagerline.config.LineConfig;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.PageBrief;
 import org.pagerline.service.WebhookLedger;
@@ -79,10 +80,7 @@ public final class VoiceWebhook extends SignedWebhook {
         }
         int slash = recording.lastIndexOf('/');
         String name = URLEncoder.encode(recording.substring(slash + 1), StandardCharsets.UTF_8).replace("+", "%20");
-        boolean fallback = slash > 0 && recording.substring(0, slash).endsWith("/" + FALLBACK_FOLDER);
-        return Optional.of(recordingsUrl + "/" + (fallback ? FALLBACK_FOLDER + "/" : "") + name + ".wav");
+        boolean fallback = slash > 0 && recording.substring(0, slash).endsWith("/" + LineConfig.FALLBACK_FOLDER);
+        return Optional.of(recordingsUrl + "/" + (fallback ? LineConfig.FALLBACK_FOLDER + "/" : "") + name + ".wav");
     }
-
-    /** The dialplan's fallback voicemail's folder in line.recordings-dir (asterisk-dialplan/extensions_pagerline.conf). */
-    private static final String FALLBACK_FOLDER = "fallback";
 }
