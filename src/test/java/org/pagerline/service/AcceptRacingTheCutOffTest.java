@@ -20,6 +20,7 @@ import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.RecordingIncidentOpener;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.UrgentCallers;
 
 /**
  * A technician's accept and a cut-off meet on one urgent call (the H2 file as the server opens it):
@@ -37,9 +38,9 @@ class AcceptRacingTheCutOffTest {
         try (TestDatabase db = TestDatabase.fileIn(dir)) {
             MutableClock clock = MutableClock.at("2026-11-23T03:00:00Z");
             RecordingIncidentOpener opener = new RecordingIncidentOpener();
-            CallService killed = UrgentCallerCutOffIsPagedTest.node(db.transactions(), db.transactions(), clock, opener,
+            CallService killed = UrgentCallers.node(db.transactions(), db.transactions(), clock, opener,
                     "node-a");
-            LiveCall live = UrgentCallerCutOffIsPagedTest.urgentCallerAt(killed, clock, "1763900005.1", "+12045550123",
+            LiveCall live = UrgentCallers.urgentCallerAt(killed, clock, "1763900005.1", "+12045550123",
                     CallStep.RINGING);
             long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new Technician(0, "Pat",
                     "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
@@ -54,7 +55,7 @@ class AcceptRacingTheCutOffTest {
             technician.start();
             assertTrue(accepted.await(10, TimeUnit.SECONDS), "the technician's transaction holds the call's row");
 
-            CallService next = UrgentCallerCutOffIsPagedTest.node(db.transactions(), db.transactions(), clock, opener,
+            CallService next = UrgentCallers.node(db.transactions(), db.transactions(), clock, opener,
                     "node-a"); // the killed node's next start
             AtomicInteger ended = new AtomicInteger(-1);
             AtomicReference<Throwable> failed = new AtomicReference<>();

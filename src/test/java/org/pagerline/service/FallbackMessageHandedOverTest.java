@@ -16,6 +16,7 @@ import org.pagerline.core.ticket.Priority;
 import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.RecordingIncidentOpener;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.UrgentCallers;
 
 /**
  * The message a caller left in the dialplan's fallback voicemail, handed over once they hung up:
@@ -164,7 +165,7 @@ class FallbackMessageHandedOverTest {
         LiveCall live = r.live();
         CallService next = r.next();
         // node B read the call as still live, as it was before that cut-off committed
-        CallService nodeB = UrgentCallerCutOffIsPagedTest.node(new CallsReadAsLive(db.transactions()), db.transactions(),
+        CallService nodeB = UrgentCallers.node(new CallsReadAsLive(db.transactions()), db.transactions(),
                 clock, realIncidents, "node-b");
 
         nodeB.fallbackMessage("1763900004.9", WORDS, "+12045550123", "Jane");
@@ -179,7 +180,7 @@ class FallbackMessageHandedOverTest {
     @Test
     void aHandOverWaitsForTheCallsLastSaveStillInTheJournal() throws Exception {
         HeldCommits held = new HeldCommits(db.transactions());
-        CallService calls = UrgentCallerCutOffIsPagedTest.node(held, db.transactions(), clock, opener, "node-a");
+        CallService calls = UrgentCallers.node(held, db.transactions(), clock, opener, "node-a");
         LiveCall live = calls.start("1763900004.10", "PJSIP/trunk-10", "+12045550129", "Cy");
         live.call().urgency(clock.instant(), false, false);
         live.call().enter(CallStep.RECORDING);
@@ -405,11 +406,11 @@ class FallbackMessageHandedOverTest {
 
     /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
     private LiveCall urgentCallerAt(CallService node, String uid, CallStep step) {
-        return UrgentCallerCutOffIsPagedTest.urgentCallerAt(node, clock, uid, "+12045550123", step);
+        return UrgentCallers.urgentCallerAt(node, clock, uid, "+12045550123", step);
     }
 
     private CallService node(IncidentOpener o, String host) {
-        return UrgentCallerCutOffIsPagedTest.node(db.transactions(), db.transactions(), clock, o, host);
+        return UrgentCallers.node(db.transactions(), db.transactions(), clock, o, host);
     }
 
     /** An urgent caller whose node was killed, and the node that takes the hand-over. */

@@ -15,6 +15,7 @@ import org.pagerline.core.ticket.Priority;
 import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.RecordingIncidentOpener;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.UrgentCallers;
 
 /**
  * An urgent caller who chose a priority is paged even when the server stops or dies before their
@@ -145,11 +146,7 @@ class UrgentCallerCutOffIsPagedTest {
         CallService nodeA = node(opener, "desk1:4573");
         CallService nodeB = node(openerB, "desk2:4573");
         LiveCall live = urgentCallerAt(nodeA, "1763900001.7", "+12045550129", CallStep.CALLBACK);
-        for (int i = 0; i < 8; i++) { // both beat every 5 s for 35 s
-            assertEquals(0, beatAndLook(nodeA));
-            assertEquals(0, beatAndLook(nodeB), "node A beats: it still serves");
-            clock.advance(Duration.ofSeconds(5));
-        }
+        bothBeatFor35Seconds(nodeA, nodeB);
         // node A killed: node B beats on alone
         for (int i = 0; i < 6; i++) {
             assertEquals(0, beatAndLook(nodeB), "node A silent for " + 5 * i + " s only");
@@ -176,11 +173,7 @@ class UrgentCallerCutOffIsPagedTest {
         CallService nodeA = node(opener, "desk1:4573");
         CallService nodeB = node(openerB, "desk2:4573");
         LiveCall live = urgentCallerAt(nodeA, "1763900001.8", "+12045550130", CallStep.RINGING);
-        for (int i = 0; i < 8; i++) {
-            beatAndLook(nodeA);
-            beatAndLook(nodeB);
-            clock.advance(Duration.ofSeconds(5));
-        }
+        bothBeatFor35Seconds(nodeA, nodeB);
         clock.advance(Duration.ofSeconds(45)); // the database away for 45 s: nobody's beat was written
         assertEquals(0, beatAndLook(nodeB), "node B back first: node A's beat is 50 s old, but so was its own");
         clock.advance(Duration.ofSeconds(2));
@@ -256,14 +249,9 @@ class UrgentCallerCutOffIsPagedTest {
                 });
             }
         };
-        CallService nodeB = new CallService(flaky, new TicketService(db.transactions(), clock), new PhoneNumbers("CA"),
-                openerB, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), "desk2:4573", Metrics.NONE);
+        CallService nodeB = UrgentCallers.node(flaky, db.transactions(), clock, openerB, "desk2:4573");
         LiveCall live = urgentCallerAt(nodeA, "1763900001.11", "+12045550133", CallStep.CALLBACK);
-        for (int i = 0; i < 8; i++) {
-            beatAndLook(nodeA);
-            beatAndLook(nodeB);
-            clock.advance(Duration.ofSeconds(5));
-        }
+        bothBeatFor35Seconds(nodeA, nodeB);
         databaseAway.set(true); // node A killed; node B's cut-off fails after its claim
         for (int i = 0; i < 7; i++) {
             try {
@@ -316,6 +304,15 @@ class UrgentCallerCutOffIsPagedTest {
         return claimed;
     }
 
+    /** Both nodes beat (and look) every 5 s for 35 s: neither ends the other's calls. */
+    private void bothBeatFor35Seconds(CallService nodeA, CallService nodeB) {
+        for (int i = 0; i < 8; i++) {
+            assertEquals(0, beatAndLook(nodeA));
+            assertEquals(0, beatAndLook(nodeB), "node A beats: it still serves");
+            clock.advance(Duration.ofSeconds(5));
+        }
+    }
+
     /** A beat of {@code node}'s heartbeat and its look for silent nodes; how many calls the look ended. */
     private static int beatAndLook(CallService node) {
         node.beat(DEAD_AFTER);
@@ -325,29 +322,13 @@ class UrgentCallerCutOffIsPagedTest {
     private static final Duration DEAD_AFTER = Duration.ofSeconds(30);
 
     private LiveCall urgentCallerAt(CallService node, String uid, String callerId, CallStep step) {
-        return urgentCallerAt(node, clock, uid, callerId, step);
-    }
-
-    /** An urgent P1 caller on {@code node}, at {@code step}, with what the call gathered written. */
-    static LiveCall urgentCallerAt(CallService node, java.time.Clock clock, String uid, String callerId, CallStep step) {
-        LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, callerId, "Jane");
-        live.call().urgency(clock.instant(), true, false);
-        live.call().priority(clock.instant(), Priority.P1, false);
-        live.call().enter(step);
-        node.save(live);
-        assertTrue(node.awaitSaved(Duration.ofSeconds(10)));
-        return live;
+        return UrgentCallers.urgentCallerAt(node, clock, uid, callerId, step);
     }
 
     private CallService node(IncidentOpener o, String host) {
-        return node(db.transactions(), db.transactions(), clock, o, host);
+        return UrgentCallers.node(db.transactions(), db.transactions(), clock, o, host);
     }
 
-    /** A node's call service named {@code host}, its line's writes through {@code tx}. */
-    static CallService node(Transactions tx, Transactions tickets, java.time.Clock clock, IncidentOpener o, String host) {
-        return new CallService(tx, new TicketService(tickets, clock), new PhoneNumbers("CA"), o, clock, Duration.ofHours(4),
-                Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
-    }
 
     private static int indexOf(List<String> lines, String kind) {
         for (int i = 0; i < lines.size(); i++) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,12 +16,10 @@ import org.pagerline.core.call.CallStep;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LiveCall;
-import org.pagerline.service.Metrics;
-import org.pagerline.service.PhoneNumbers;
-import org.pagerline.service.TicketService;
 import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.RecordingIncidentOpener;
 import org.pagerline.testkit.TestDatabase;
+import org.pagerline.testkit.UrgentCallers;
 
 /**
  * A single node was down when its cut-off caller hung up, so nobody took the fallback's hand-over:
@@ -106,17 +103,10 @@ class FallbackFolderTest {
     }
 
     private LiveCall urgentCaller(CallService node, String uid) {
-        LiveCall live = node.start(uid, "PJSIP/trunk-" + uid, "+12045550123", "Jane");
-        live.call().urgency(clock.instant(), true, false);
-        live.call().priority(clock.instant(), Priority.P1, false);
-        live.call().enter(CallStep.CALLBACK);
-        node.save(live);
-        assertTrue(node.awaitSaved(Duration.ofSeconds(10)));
-        return live;
+        return UrgentCallers.urgentCallerAt(node, clock, uid, "+12045550123", CallStep.CALLBACK);
     }
 
     private CallService node(String host) {
-        return new CallService(db.transactions(), new TicketService(db.transactions(), clock), new PhoneNumbers("CA"),
-                opener, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"), host, Metrics.NONE);
+        return UrgentCallers.node(db.transactions(), db.transactions(), clock, opener, host);
     }
 }
