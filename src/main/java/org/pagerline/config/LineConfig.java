@@ -26,10 +26,16 @@ import org.pagerline.core.call.Prompt;
  * @param maxMessage       longest voice message
  * @param deadNodeAfter    how long a node may be silent (its beat unwritten) before another node ends
  *                         its live calls as cut off and pages the urgent callers among them
+ * @param holdAfter        a caller waiting on pagerline's own work (the start's commit, the urgent
+ *                         message's) longer than this hears "One moment, please" (line.hold-after)
+ * @param waitLimit        ... and at this the line gives up on it and the dialplan's fallback voicemail
+ *                         takes the caller (line.wait-limit): a database that hangs never holds a
+ *                         caller in silence
  */
 public record LineConfig(String dialTemplate, Duration ringTimeout, String acceptContext, Duration ticketReuseWindow,
         String queueName, Duration queueWaitLimit, String recordingsDir, Duration callbackDeadline,
-        Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions, Duration deadNodeAfter) {
+        Duration promptTimeout, Duration maxMessage, Set<String> callbackRegions, Duration deadNodeAfter,
+        Duration holdAfter, Duration waitLimit) {
 
     /**
      * The dialplan's fallback voicemail's folder in {@code recordingsDir}
@@ -65,7 +71,26 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
                 positive(s, "line.prompt-timeout", Duration.ofSeconds(6), Duration.ofMinutes(1)),
                 positive(s, "line.max-message", Duration.ofMinutes(3), Duration.ofMinutes(30)),
                 regions(s),
-                deadNodeAfter(s));
+                deadNodeAfter(s),
+                s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(30)),
+                waitLimit(s));
+    }
+
+    static final String HOLD_AFTER_KEY = "line.hold-after";
+    static final String WAIT_LIMIT_KEY = "line.wait-limit";
+
+    /**
+     * line.wait-limit: 1 s to 2 minutes, and longer than line.hold-after (else the caller would be
+     * given up on before hearing that they are held).
+     */
+    static Duration waitLimit(Settings s) {
+        Duration limit = s.duration(WAIT_LIMIT_KEY, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(2));
+        Duration hold = s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2));
+        if (limit.compareTo(hold) <= 0) {
+            throw new ConfigException(WAIT_LIMIT_KEY, Settings.shown(limit) + " must be longer than " + HOLD_AFTER_KEY + " ("
+                    + Settings.shown(hold) + ")");
+        }
+        return limit;
     }
 
     /**

@@ -446,6 +446,30 @@ final class CallJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits at most {@code max} for a piece's completion, like {@link #join(CompletableFuture)}:
+     * empty if it is not complete by then (it goes on: the support line stops waiting for it at
+     * {@code line.wait-limit}), or if it completed with null.
+     */
+    static <T> java.util.Optional<T> join(CompletableFuture<T> f, Duration max) {
+        try {
+            return java.util.Optional.ofNullable(f.get(Math.max(0, max.toNanos()), TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.TimeoutException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Waits until everything handed in so far is written (tests, and the stop). False if it took longer than {@code max}. */
     boolean awaitWritten(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();

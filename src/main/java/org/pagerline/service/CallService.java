@@ -253,6 +253,34 @@ public final class CallService implements CallEvents, AutoCloseable {
         });
     }
 
+    /**
+     * The line stopped waiting for this start ({@code line.wait-limit}, or the caller hung up while
+     * it waited) and the caller has left the script: once the start is committed, {@code end} ends
+     * the call as the line left it and the call is saved, so it is not left live for the cut-off
+     * sweep to page. Nothing happens if the start fails (nothing of it was written). Runs on the
+     * journal's writer (or here, if the start is committed already) and never waits.
+     */
+    public void whenStartLands(StartingCall starting, java.util.function.Consumer<Call> end) {
+        starting.whenCommitted(live -> {
+            end.accept(live.call());
+            Call.Progress p = live.call().takeProgress();
+            journal.submit(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
+                if (e != null) {
+                    logUnsaved(p, e);
+                }
+            });
+        });
+    }
+
+    /**
+     * A caller waited on this node's own work ({@code at}: "start" or "message") longer than
+     * {@code line.hold-after} and heard the hold prompt; {@code served}: the work landed within
+     * {@code line.wait-limit}, else the dialplan's fallback voicemail took them.
+     */
+    public void callerHeld(String at, boolean served) {
+        metrics.callerHeld(at, served);
+    }
+
     /** A save that failed, with the lines it held (they are nowhere else now). */
     private static void logUnsaved(Call.Progress p, RuntimeException e) {
         log.error("call {} (ticket {}): could not save {} timeline line(s) {}: {}", p.callId(), p.ticketId(),

@@ -52,6 +52,16 @@ public interface Metrics {
     /** The results {@link #fallbackMessage} counts. */
     java.util.List<String> FALLBACK_RESULTS = java.util.List.of("urgent_paged", "on_ticket", "no_record", "repeat");
 
+    /**
+     * A caller waited on the support line's own work longer than {@code line.hold-after} and heard
+     * the hold prompt, at {@code at} ({@link #HELD_AT}); {@code served}: it landed within
+     * {@code line.wait-limit}, else the dialplan's fallback voicemail took them.
+     */
+    default void callerHeld(String at, boolean served) { }
+
+    /** Where {@link #callerHeld} counts a caller held: their call's start, their urgent message. */
+    java.util.List<String> HELD_AT = java.util.List.of("start", "message");
+
     /** An escalation step was decided this long after its due instant. */
     default void stepLateness(Duration late) { }
 

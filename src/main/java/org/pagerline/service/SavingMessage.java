@@ -26,4 +26,16 @@ public final class SavingMessage {
     public void await() {
         CallJournal.join(settled);
     }
+
+    /**
+     * Waits at most {@code max}, like {@link #await()}: false if the message is not settled by then
+     * (its commit goes on; the line stops waiting for it at {@code line.wait-limit}).
+     */
+    public boolean await(java.time.Duration max) {
+        if (CallJournal.join(settled, max).isEmpty() && !settled.isDone()) {
+            return false;
+        }
+        CallJournal.join(settled); // settled (a Void: the timed join cannot tell): returns, or throws its failure
+        return true;
+    }
 }

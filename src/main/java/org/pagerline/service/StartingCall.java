@@ -20,4 +20,17 @@ public final class StartingCall {
     public LiveCall await() {
         return CallJournal.join(committed);
     }
+
+    /**
+     * Waits at most {@code max} for the start's commit: the call, or empty if it is not committed
+     * by then (it may still be: see {@link CallService#whenStartLands}); throws what the start threw.
+     */
+    public java.util.Optional<LiveCall> await(java.time.Duration max) {
+        return CallJournal.join(committed, max);
+    }
+
+    /** Runs {@code then} with the call once its start is committed (at once if it is); never if the start fails. */
+    void whenCommitted(java.util.function.Consumer<LiveCall> then) {
+        committed.thenAccept(then);
+    }
 }

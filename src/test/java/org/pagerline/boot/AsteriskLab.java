@@ -112,6 +112,8 @@ final class AsteriskLab {
      * prompt (SAY DIGITS of a caller's 11-digit number takes about 9 s: 8 s closed that call).
      */
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(11);
+    /** line.wait-limit in the lab (the default is 10 s, as long as H2's lock timeout). */
+    static final Duration WAIT_LIMIT = Duration.ofSeconds(5);
 
     private static AsteriskLab shared;
     private static String skipReason;
@@ -302,7 +304,10 @@ final class AsteriskLab {
         // dialled from them present the desk's number (ami.page-caller-id); no bundle gaps: the suite's
         // classes page the same four phones side by side, and each test must get its own incident's call
         // (the carrier routes a paging call to the test whose incident it carries)
-        return Map.of("line.queue-wait-limit", "10s", "paging.rate-limit.pages", "1000",
+        // the line gives up on a start or a message the database has not written at 5 s, well before
+        // H2's lock timeout (10 s): FallbackAsteriskIT tells the two apart
+        return Map.of("line.queue-wait-limit", "10s", "line.wait-limit", WAIT_LIMIT.toSeconds() + "s",
+                "paging.rate-limit.pages", "1000",
                 "paging.bundle.sms-gap", "0s", "paging.bundle.voice-gap", "0s",
                 "ami.page-caller-id", "\"Help desk\" <" + DESK_NUMBER + ">");
     }
@@ -583,10 +588,35 @@ final class AsteriskLab {
 
     /** Newexten on a caller's channel in [pagerline-inbound]: "exten,priority App(data)". */
     private void trail(Map<String, String> e) {
-        if ("Newexten".equals(e.get("Event")) && "pagerline-inbound".equals(e.get("Context"))) {
-            trails.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(e.get("Extension") + "," + e.get("Priority") + " " + e.get("Application") + "(" + e.get("AppData") + ")");
+        if (!"pagerline-inbound".equals(e.get("Context"))) {
+            return;
         }
+        String step = null;
+        if ("Newexten".equals(e.get("Event"))) {
+            step = e.get("Extension") + "," + e.get("Priority") + " " + e.get("Application") + "(" + e.get("AppData") + ")";
+            trails.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(step);
+        } else if ("AGIExecStart".equals(e.get("Event"))) {
+            step = "agi " + e.getOrDefault("Command", "").replace("\"", "");
+        }
+        if (step != null) {
+            timed.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(new Step(System.nanoTime(), step));
+        }
+    }
+
+    /** A step of a caller's channel as AMI told it, when (this JVM's nanoTime at the event). */
+    record Step(long nanos, String what) {}
+
+    private final Map<String, List<Step>> timed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The caller's channel's steps in [pagerline-inbound], in order, timed: the dialplan's
+     * ("exten,prio App(data)", as {@link #dialplan}) and the AGI commands pagerline sent on it
+     * ("agi EXEC Playback pagerline/greeting").
+     */
+    List<Step> steps(String caller) {
+        return List.copyOf(timed.getOrDefault(caller, List.of()));
     }
 
     /** The dialplan steps a caller's channel took in [pagerline-inbound], in order ("exten,prio App(data)"). */

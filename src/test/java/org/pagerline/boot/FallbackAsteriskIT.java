@@ -52,4 +52,58 @@ class FallbackAsteriskIT {
         assertEquals(1, mine.size(), "one fallback recording for the caller in " + folder + ":\n" + String.join("\n", lab.dialplan(me)));
         assertTrue(Files.size(mine.get(0)) > 8000 * 2 * 2, "the caller's words were kept although they hung up");
     }
+
+    @Test
+    void aCallerWhoseTicketCannotBeWrittenHearsOneMomentAndTheFallbackTakesThemAtTheWaitLimit() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, me, null, "Lab Co", Duration.ofHours(4)).id();
+        // the caller's open ticket locked by someone else for the whole call: pagerline cannot write the
+        // call's start (H2 would give up on the lock after 10 s; PostgreSQL, with no lock timeout, never)
+        try (Connection c = lab.database()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
+                st.setLong(1, ticket);
+                st.executeQuery().close();
+            }
+            try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(ofSeconds(2)).hangUp())) {
+                call.awaitSuccess(ofSeconds(60));
+            } finally {
+                c.rollback();
+            }
+        }
+        assertEquals("FAILED", lab.resultAtHangup(me));
+        List<AsteriskLab.Step> steps = lab.steps(me);
+        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
+        String shown = String.join("\n", steps.stream()
+                .map(s -> String.format("%6d ms %s", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
+                .toList());
+        // what the caller heard between the greeting's end and the line giving up: never more than the
+        // hold-after (2 s) of silence, and the fallback at the wait limit (5 s in the lab), not at H2's
+        // lock timeout (10 s after the start, 7 s of silence after the greeting before this change)
+        int greetingEnd = index(steps, "agi GET VARIABLE PLAYBACKSTATUS", index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
+        int failed = index(steps, "agi SET VARIABLE PAGERLINE_RESULT FAILED", greetingEnd, shown);
+        int held = index(steps, "agi EXEC Playback pagerline/one-moment", greetingEnd, shown);
+        assertTrue(held < failed, "the caller heard the hold prompt before the line gave up:\n" + shown);
+        long longestSilence = 0;
+        for (int i = greetingEnd; i < failed; i++) {
+            longestSilence = Math.max(longestSilence, steps.get(i + 1).nanos() - steps.get(i).nanos());
+        }
+        assertTrue(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(longestSilence) < 3_000,
+                "the longest silence after the greeting " + longestSilence / 1_000_000 + " ms:\n" + shown);
+        long gaveUp = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(steps.get(failed).nanos() - steps.get(greetingEnd).nanos());
+        assertTrue(gaveUp >= AsteriskLab.WAIT_LIMIT.toMillis() - 100 && gaveUp < AsteriskLab.WAIT_LIMIT.toMillis() + 1_500,
+                "the line gave up " + gaveUp + " ms after the greeting:\n" + shown);
+        assertTrue(lab.reachedFallback(me), "the fallback voicemail took the caller:\n" + shown);
+    }
+
+    /** The index of the first step from {@code from} on that starts with {@code what}. */
+    private static int index(List<AsteriskLab.Step> steps, String what, int from, String shown) {
+        for (int i = from; i < steps.size(); i++) {
+            if (steps.get(i).what().startsWith(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("never " + what + ":\n" + shown);
+    }
 }

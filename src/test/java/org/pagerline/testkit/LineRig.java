@@ -37,6 +37,8 @@ public final class LineRig implements AutoCloseable {
     public final AgiListener listener;
     public final int port;
     public final FakeAsterisk asterisk;
+    /** The callers held on the line's own work, as counted: "start:served", "message:fallback", ... */
+    public final java.util.Queue<String> holds = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private LineRig(String isoInstant, TestDatabase db, int maxCalls, Map<String, String> lineSettings) {
         this(isoInstant, db, maxCalls, lineSettings, Map.of(), t -> t);
@@ -57,7 +59,12 @@ public final class LineRig implements AutoCloseable {
         this.clients = new ClientService(tx, phones, clock);
         this.roster = new RosterService(tx, phones, clock);
         this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(),
-                config.callbackDeadline(), config.callbackRegions());
+                config.callbackDeadline(), config.callbackRegions(), "local", new org.pagerline.service.Metrics() {
+                    @Override
+                    public void callerHeld(String at, boolean served) {
+                        holds.add(at + ":" + (served ? "served" : "fallback"));
+                    }
+                });
         this.port = Ports.free();
         Map<String, String> agi = new java.util.HashMap<>(agiSettings);
         agi.put("agi.bind", "127.0.0.1");
@@ -88,6 +95,12 @@ public final class LineRig implements AutoCloseable {
     /** In-memory database whose transactions go through {@code around} (e.g. to hold commits back). */
     public static LineRig withTransactions(String isoInstant, java.util.function.UnaryOperator<Transactions> around) {
         return new LineRig(isoInstant, TestDatabase.inMemory(), 100, Map.of(), Map.of(), around);
+    }
+
+    /** In-memory database, line.* settings, transactions through {@code around}. */
+    public static LineRig withTransactions(String isoInstant, Map<String, String> lineSettings,
+            java.util.function.UnaryOperator<Transactions> around) {
+        return new LineRig(isoInstant, TestDatabase.inMemory(), 100, lineSettings, Map.of(), around);
     }
 
     /** Adds a technician and makes them the primary on call (one-person weekly rotation). */

@@ -1,6 +1,7 @@
 package org.pagerline.adapter.agi;
 
 import java.time.Instant;
+import java.util.Optional;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
@@ -60,13 +61,21 @@ final class SupportCall {
 
     /**
      * True once the call has a ticket (so a hang-up or fault can be recorded on it). A start still
-     * being committed is waited for here: a caller who hung up during the greeting still has the
-     * hang-up on their ticket.
+     * being committed is waited for here, for at most {@code line.wait-limit}: a caller who hung up
+     * during the greeting still has the hang-up on their ticket. A start that takes longer is left
+     * to end itself with {@code ifLate} when it lands ({@link CallService#whenStartLands}): false.
      */
-    boolean started() {
+    boolean started(java.util.function.Consumer<org.pagerline.core.call.Call> ifLate) {
         if (live == null && starting != null) {
+            StartingCall s = starting;
+            starting = null;
             try {
-                live = takeStart();
+                live = s.await(config.waitLimit()).map(SupportCall::atGreeting).orElse(null);
+                if (live == null) {
+                    log.error("support-line call {}: its start was not written within {} ms (line.wait-limit); it is"
+                            + " ended when it is", LogText.of(request.getUniqueId()), config.waitLimit().toMillis());
+                    calls.whenStartLands(s, c -> atGreetingThen(c, ifLate));
+                }
             } catch (RuntimeException e) { // nothing of the start was written, so there is nothing to record on
                 log.error("support-line call {}: its start could not be written: {}", LogText.of(request.getUniqueId()),
                         LogText.of(e.toString()), e);
@@ -75,13 +84,41 @@ final class SupportCall {
         return live != null;
     }
 
-    /** The call once its start is committed, at the greeting (a resumed call too); throws what the start threw. */
-    private LiveCall takeStart() {
+    /** {@link #started(java.util.function.Consumer)} once the call has been served (the start was taken, or given up on). */
+    boolean started() {
+        return started(c -> { });
+    }
+
+    /**
+     * The call once its start is committed, at the greeting (a resumed call too); throws what the
+     * start threw. The caller hears the hold prompt while it takes long, and the line gives up on it
+     * at {@code line.wait-limit} ({@link CallerHold.WaitedTooLong}): the start then ends the call as
+     * failed when it lands.
+     */
+    private LiveCall takeStart() throws AgiException {
         StartingCall s = starting;
+        LiveCall l;
+        try {
+            l = CallerHold.await(line, config, calls, "start", s::await);
+        } catch (CallerHold.WaitedTooLong e) {
+            starting = null;
+            Instant at = calls.now();
+            calls.whenStartLands(s, c -> atGreetingThen(c, late -> late.failed(at, "pagerline gave up waiting at the"
+                    + " greeting: " + e.getMessage())));
+            throw e;
+        }
         starting = null;
-        LiveCall l = s.await();
+        return atGreeting(l);
+    }
+
+    private static LiveCall atGreeting(LiveCall l) {
         l.call().enter(CallStep.GREETING);
         return l;
+    }
+
+    private static void atGreetingThen(org.pagerline.core.call.Call c, java.util.function.Consumer<org.pagerline.core.call.Call> end) {
+        c.enter(CallStep.GREETING);
+        end.accept(c);
     }
 
     /**
@@ -93,7 +130,10 @@ final class SupportCall {
         SavingMessage m = takeMessage();
         if (m != null) {
             try {
-                m.await();
+                if (!m.await(config.waitLimit())) {
+                    log.error("support-line call {}: its message was not written within {} ms (line.wait-limit); the"
+                            + " call's last lines go in after it", callId(), config.waitLimit().toMillis());
+                }
             } catch (RuntimeException e) {
                 // nothing of the message was saved; CallService logged why
             }
@@ -287,7 +327,8 @@ final class SupportCall {
         // the result and the promise only once the message is committed (urgent: with its incident,
         // or the incident's failure on the ticket); when nothing could be saved this throws, and
         // the dialplan's fallback voicemail takes the caller
-        takeMessage().await();
+        SavingMessage m = takeMessage();
+        CallerHold.await(line, config, calls, "message", max -> m.await(max) ? Optional.of(m) : Optional.empty());
         line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(promise);
         line.play(Prompt.GOODBYE);

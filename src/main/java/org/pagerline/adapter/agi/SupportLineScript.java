@@ -1,10 +1,12 @@
 package org.pagerline.adapter.agi;
 
+import java.time.Instant;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.config.LineConfig;
+import org.pagerline.core.call.Call;
 import org.pagerline.core.call.Prompt;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LogText;
@@ -38,20 +40,36 @@ public final class SupportLineScript implements AgiScript {
         try {
             call.run();
         } catch (AgiHangupException e) {
-            if (call.started() && call.owesUrgentPage()) {
+            Instant at = calls.now();
+            if (call.started(late -> late.hungUp(at)) && call.owesUrgentPage()) {
                 // urgent and prioritised, but gone before the message: page anyway (no recording)
                 record(() -> calls.urgentHungUpBeforeMessage(call.live(), call.priority()), call);
             } else if (call.started()) {
-                call.live().call().hungUp(calls.now());
+                call.live().call().hungUp(at);
             }
+        } catch (CallerHold.WaitedTooLong e) {
+            // not a fault of this call: the database is slow or stuck for everyone, which the log and
+            // pagerline_caller_holds_total{result="fallback"} say; the caller must not wait on it
+            log.error("support-line call (channel {}, uid {}): {}; the dialplan's fallback voicemail takes the caller",
+                    LogText.of(request.getChannel()), LogText.of(request.getUniqueId()), e.getMessage());
+            if (call.started()) { // the message's wait: the call ended with its message, which may still land
+                Instant at = calls.now();
+                Call c = call.live().call();
+                if (!c.failed(at, "pagerline gave up waiting: " + e.getMessage())) {
+                    c.note(at, "GAVE_UP_WAITING", e.getMessage() + "; the dialplan's fallback voicemail takes the caller");
+                }
+            }
+            tellDialplanToTakeOver(line);
         } catch (ValidationException e) {
             log.warn("support-line call refused: {} (channel {})", LogText.of(e.getMessage()), LogText.of(request.getChannel()));
             tellDialplanToTakeOver(line);
         } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
             log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), LogText.of(request.getChannel()),
                     LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
-            if (call.started()) {
-                call.live().call().failed(calls.now(), "pagerline fault at " + call.step().wireName() + ": " + e);
+            Instant at = calls.now();
+            String why = "pagerline fault at " + call.step().wireName() + ": " + e;
+            if (call.started(late -> late.failed(at, why))) {
+                call.live().call().failed(at, why);
             }
             tellDialplanToTakeOver(line);
             if (call.started() && call.owesUrgentPage()) {

@@ -75,6 +75,10 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
         for (String r : Metrics.FALLBACK_RESULTS) {
             fallbackMessages(r);
         }
+        for (String at : Metrics.HELD_AT) {
+            held(at, true);
+            held(at, false);
+        }
         for (Channel c : Channel.values()) {
             for (String r : PAGE_RESULTS) {
                 pages(c, r);
@@ -118,6 +122,13 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
                 .tag("result", result).register(registry);
     }
 
+    private Counter held(String at, boolean served) {
+        return Counter.builder("pagerline.caller.holds")
+                .description("Callers who waited on the support line's own work past line.hold-after (the hold prompt),"
+                        + " by where and whether it landed within line.wait-limit (else the fallback voicemail took them)")
+                .tags("at", at, "result", served ? "served" : "fallback").register(registry);
+    }
+
     private Counter pages(Channel c, String result) {
         return Counter.builder("pagerline.pages").description("Pages handed to a channel, by channel and result")
                 .tags("channel", c.name().toLowerCase(Locale.ROOT), "result", result).register(registry);
@@ -158,6 +169,11 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
     @Override
     public void fallbackMessage(String result) {
         fallbackMessages(result).increment();
+    }
+
+    @Override
+    public void callerHeld(String at, boolean served) {
+        held(at, served).increment();
     }
 
     @Override

@@ -32,6 +32,8 @@ public enum Prompt {
     AFTER_HOURS_MENU("pagerline/after-hours-menu", "To leave a message and be called back on the next business day, press 1. If your issue is urgent, press 2. To hear this again, press star."),
     GOODBYE("pagerline/goodbye", "Thank you for calling. Goodbye."),
     TROUBLE("pagerline/trouble", "We are having technical trouble. Please leave a message after the tone."),
+    /** While the caller waits on pagerline's own work longer than line.hold-after (adapter.agi.CallerHold). */
+    ONE_MOMENT("pagerline/one-moment", "One moment, please."),
     ACCEPT_INTRO("pagerline/accept-intro", "Urgent support call for ticket"),
     ACCEPT_PRESS_1("pagerline/accept-press-1", "Press 1 to accept the call."),
     ACCEPT_GONE("pagerline/accept-gone", "This call has already been taken or the caller has hung up.");

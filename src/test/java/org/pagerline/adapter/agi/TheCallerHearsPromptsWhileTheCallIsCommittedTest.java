@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +32,10 @@ import org.pagerline.testkit.LineRig;
  */
 class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     static final String IN_HOURS = "2026-11-23T10:00:00-06:00";
+    /** The line's settings for the tests that hold a commit as long as they like: no hold prompt. */
+    static final Map<String, String> PATIENT = Map.of("line.hold-after", "30s", "line.wait-limit", "2m");
+    /** The line's settings for the tests of a commit that takes too long: the hold prompt soon, given up on soon after. */
+    static final Map<String, String> IMPATIENT = Map.of("line.hold-after", "200ms", "line.wait-limit", "1500ms");
     private LineRig rig;
     private HeldCommits held;
 
@@ -46,7 +51,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
     @Test
     void theGreetingPlaysBeforeTheStartIsCommittedAndTheTicketNumberAfter() throws Exception {
-        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t));
+        rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t));
         rig.primary("Alice Tech", "+12045550100");
         try (AsteriskSide line = new AsteriskSide(rig, "1763900000.31")) {
             List<String> beforeCommit = new ArrayList<>();
@@ -68,7 +73,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
     @Test
     void anUrgentCallerHearsTheirTicketNumberWhileTheMessageIsCommittedAndThePromiseAfter() throws Exception {
-        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false)); // nobody on call: a message
+        rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t, false)); // nobody on call: a message
         try (AsteriskSide line = new AsteriskSide(rig, "1763900000.32")) {
             // urgent (1), P1 (1), the caller ID confirmed (1), then the message; held from its end on
             line.nextUntil("RECORD FILE", held::arm);
@@ -88,7 +93,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
     @Test
     void anUrgentMessageThatCouldNotBeSavedAtAllIsNeverPromisedAndTheFallbackTakesTheCaller() throws Exception {
-        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false));
+        rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t, false));
         try (AsteriskSide line = new AsteriskSide(rig, "1763900000.33")) {
             // the message, its incident and the line saying it failed: none can be written
             line.nextUntil("RECORD FILE", held::failFromNow);
@@ -101,7 +106,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
     @Test
     void theConnectionClosesWithoutWaitingForTheCallsLastLinesWhichAreWrittenAfter() throws Exception {
-        rig = LineRig.withTransactions(IN_HOURS, t -> held = new HeldCommits(t, false)); // nobody on call: a message
+        rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t, false)); // nobody on call: a message
         try (AsteriskSide line = new AsteriskSide(rig, "1763900000.34")) {
             // the message and its incident are committed; what the call gathers after them is held
             line.nextUntil("EXEC Playback pagerline/promise-30-minutes", held::arm);
@@ -116,6 +121,107 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             assertTrue(rig.tickets.show(ticket).events().stream().anyMatch(e -> e.kind().equals("TOLD")),
                     "the call's last line, written after the connection closed");
         }
+    }
+
+    @Test
+    void aCallerWhoseStartIsNotWrittenHearsOneMomentThenTheFallbackTakesThemAndTheCallEndsWhenItLands() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, IMPATIENT, t -> held = new HeldCommits(t));
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.41")) {
+            line.nextUntil("GET VARIABLE PLAYBACKSTATUS", () -> { }); // the greeting played
+            assertTrue(held.awaitHolding(), "the call's start is still waiting for its commit");
+            List<String> meanwhile = line.untilClosed();
+            assertEquals("EXEC Playback pagerline/one-moment", meanwhile.get(0), "held, not silent: " + meanwhile);
+            int failed = meanwhile.indexOf("SET VARIABLE PAGERLINE_RESULT FAILED");
+            assertTrue(failed > 0, "at the wait limit the dialplan's fallback takes the caller: " + meanwhile);
+            assertEquals("EXEC Playback pagerline/trouble", meanwhile.get(failed + 1), "and the caller is told: " + meanwhile);
+            assertTrue(meanwhile.stream().noneMatch(c -> c.contains("PAGERLINE_TICKET")), "no ticket was read out: " + meanwhile);
+            assertEquals(List.of("start:fallback"), List.copyOf(rig.holds), "counted as a caller held and given up on");
+            assertTrue(rig.tickets.list(10).isEmpty(), "the start is still not written");
+        }
+        held.release();
+        allWritten();
+        long ticket = rig.tickets.list(10).get(0).id();
+        assertEquals(List.of("CALL_STARTED", "CALL_FAILED"), kinds(ticket), "the call, ended once its start landed");
+        assertTrue(detail(ticket, "CALL_FAILED").contains("gave up waiting at the greeting"), detail(ticket, "CALL_FAILED"));
+        assertEquals(org.pagerline.core.call.CallOutcome.FAILED, outcome("1763900000.41"), "not left live for the cut-off sweep");
+    }
+
+    @Test
+    void aStartWrittenWhileTheCallerIsHeldGoesOnToTheMenu() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, Map.of("line.hold-after", "200ms", "line.wait-limit", "2m"),
+                t -> held = new HeldCommits(t));
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.42")) {
+            line.nextUntil("GET VARIABLE PLAYBACKSTATUS", () -> { });
+            assertEquals("EXEC Playback pagerline/one-moment", line.next(), "held, not silent");
+            held.release();
+            List<String> after = line.nextUntil("GET DATA pagerline/urgent-or-not", () -> { });
+            long ticket = rig.tickets.list(10).get(0).id();
+            assertTrue(after.contains("SET VARIABLE PAGERLINE_TICKET " + ticket), after.toString());
+            assertEquals(List.of("start:served"), List.copyOf(rig.holds));
+        }
+    }
+
+    @Test
+    void aCallerWhoHangsUpWhileHeldHasTheHangUpOnTheirTicketWhenTheStartLands() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, IMPATIENT, t -> held = new HeldCommits(t));
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.43")) {
+            line.nextUntil("GET VARIABLE PLAYBACKSTATUS", () -> { });
+            line.hangUpAt("EXEC Playback pagerline/one-moment");
+            List<String> after = line.untilClosed(); // within the wait limit, not when the database answers
+            assertTrue(after.stream().noneMatch(c -> c.contains("PAGERLINE_RESULT")), after.toString());
+        }
+        assertTrue(rig.tickets.list(10).isEmpty(), "the start is still not written");
+        held.release();
+        allWritten();
+        long ticket = rig.tickets.list(10).get(0).id();
+        assertEquals(List.of("CALL_STARTED", "HUNG_UP"), kinds(ticket));
+        assertEquals(org.pagerline.core.call.CallOutcome.HUNG_UP, outcome("1763900000.43"));
+    }
+
+    @Test
+    void anUrgentMessageNotWrittenInTimeSendsTheCallerToTheFallbackAndStillOpensItsIncidentWhenItLands() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, IMPATIENT, t -> held = new HeldCommits(t, false)); // nobody on call: a message
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.44")) {
+            line.nextUntil("RECORD FILE", held::arm);
+            List<String> after = line.untilClosed();
+            int number = after.indexOf("EXEC Playback pagerline/your-ticket");
+            int holding = after.indexOf("EXEC Playback pagerline/one-moment");
+            int failed = after.indexOf("SET VARIABLE PAGERLINE_RESULT FAILED");
+            assertTrue(number >= 0 && holding > number && failed > holding, "their ticket number, held, then the fallback: " + after);
+            assertTrue(after.stream().noneMatch(c -> c.contains("promise") || c.contains("RESULT VOICEMAIL")),
+                    "nobody promised a call-back the line could not vouch for: " + after);
+            assertEquals(List.of("message:fallback"), List.copyOf(rig.holds));
+            assertTrue(rig.incidents.opened().isEmpty(), "the message and its incident are still not written");
+        }
+        held.release();
+        rig.awaitSaved();
+        assertEquals(1, rig.incidents.opened().size(), "the message opened its incident once it landed");
+        long ticket = rig.tickets.list(10).get(0).id();
+        assertTrue(detail(ticket, "GAVE_UP_WAITING").contains("line.wait-limit"), kinds(ticket).toString());
+        assertEquals(org.pagerline.core.call.CallOutcome.URGENT_VOICEMAIL, outcome("1763900000.44"), "it ended with its message");
+    }
+
+    /**
+     * The journal written, and then what the pieces' completions handed in meanwhile (a late start's
+     * end, handed in once the start is committed, before the start counts as written).
+     */
+    private void allWritten() {
+        rig.awaitSaved();
+        rig.awaitSaved();
+    }
+
+    private List<String> kinds(long ticket) {
+        return rig.tickets.show(ticket).events().stream().map(e -> e.kind())
+                .filter(k -> k.startsWith("CALL_") || k.equals("HUNG_UP") || k.equals("GAVE_UP_WAITING")).toList();
+    }
+
+    private String detail(long ticket, String kind) {
+        return rig.tickets.show(ticket).events().stream().filter(e -> e.kind().equals(kind)).map(e -> e.detail())
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " on ticket " + ticket + ": " + kinds(ticket)));
+    }
+
+    private org.pagerline.core.call.CallOutcome outcome(String uniqueId) {
+        return rig.tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId)).orElseThrow().outcome();
     }
 
     /** Asterisk's side of one call over FastAGI: every command answered as when all is well, the caller pressing 1. */
@@ -173,11 +279,22 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             return seen;
         }
 
+        /** From the command that starts with {@code prefix} on, the caller has hung up. */
+        void hangUpAt(String prefix) {
+            hangUpAt = prefix;
+        }
+
+        private String hangUpAt;
+        private boolean hungUp;
+
         /** Answers {@code command} as Asterisk does when all is well; returns it with its arguments unquoted. */
         private String answer(String command, Runnable beforeReply) throws Exception {
             beforeReply.run();
             String reply;
-            if (command.startsWith("GET VARIABLE")) {
+            hungUp |= hangUpAt != null && command.replace("\"", "").trim().startsWith(hangUpAt);
+            if (hungUp) {
+                reply = "200 result=-1";
+            } else if (command.startsWith("GET VARIABLE")) {
                 reply = "200 result=1 (SUCCESS)";
             } else if (command.startsWith("GET DATA")) {
                 reply = "200 result=1"; // the caller presses 1

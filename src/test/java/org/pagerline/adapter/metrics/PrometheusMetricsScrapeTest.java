@@ -39,6 +39,11 @@ class PrometheusMetricsScrapeTest {
             for (String r : org.pagerline.service.Metrics.FALLBACK_RESULTS) {
                 assertEquals(0.0, value(text, "pagerline_fallback_messages_total", "result", r), r);
             }
+            for (String at : org.pagerline.service.Metrics.HELD_AT) {
+                for (String r : new String[] {"served", "fallback"}) {
+                    assertEquals(0.0, value(text, "pagerline_caller_holds_total", "at", at, "result", r), at + " " + r);
+                }
+            }
         }
     }
 
