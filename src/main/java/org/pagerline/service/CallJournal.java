@@ -470,12 +470,23 @@ final class CallJournal implements AutoCloseable {
         }
     }
 
-    /** Waits until everything handed in so far is written (tests, and the stop). False if it took longer than {@code max}. */
+    /**
+     * Waits until everything handed in so far is written (tests, and the stop), and what was handed
+     * in meanwhile too (a piece's completion may hand in a follow-up: a late start's end, a call's
+     * last save after its message), until nothing new came. False if it took longer than {@code max}.
+     */
     boolean awaitWritten(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (lock) {
             long target = handedIn;
-            while (!unwritten.isEmpty() && unwritten.first() <= target) {
+            while (true) {
+                if (unwritten.isEmpty() || unwritten.first() > target) {
+                    if (target == handedIn) {
+                        return true;
+                    }
+                    target = handedIn; // all of the earlier written: now what came meanwhile
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -487,7 +498,6 @@ final class CallJournal implements AutoCloseable {
                     return false;
                 }
             }
-            return true;
         }
     }
 

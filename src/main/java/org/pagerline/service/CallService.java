@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.pagerline.core.calendar.BusinessCalendar;
 import org.pagerline.core.call.Call;
 import org.pagerline.core.call.CallOutcome;
@@ -241,16 +242,45 @@ public final class CallService implements CallEvents, AutoCloseable {
      * host ends it as cut off, with a line saying where ({@link #endCallsLeftLive}).
      */
     public void saveLast(LiveCall live) {
+        handLast(live, true);
+    }
+
+    /**
+     * {@link #saveLast(LiveCall)}, written after {@code after} (the call's urgent message, or its
+     * page without one, still being committed: its completion may hand in a line of its own, which
+     * must come first) without waiting for it; {@code mayWait}: false once the dialplan's fallback
+     * has the caller, who waits for the script to end, so it never waits on a journal behind.
+     */
+    public void saveLast(LiveCall live, SavingMessage after, boolean mayWait) {
+        if (after != null && !after.settled()) {
+            after.whenSettled(() -> {
+                try {
+                    handLast(live, false); // on the journal's writer: never waits
+                } catch (RuntimeException e) {
+                    log.error("call {}: its last lines could not be handed in: {}", live.callId(), e.toString(), e);
+                }
+            });
+            return;
+        }
+        handLast(live, mayWait);
+    }
+
+    private void handLast(LiveCall live, boolean mayWait) {
         live.takeSaveFailure(); // reported already; the last lines still go in
         if (!live.call().hasProgress()) {
             return; // the earlier saves are on their way, in order
         }
         Call.Progress p = live.call().takeProgress();
-        journal.submitOrWaitWhileBehind(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
+        BiConsumer<Object, RuntimeException> done = (v, e) -> {
             if (e != null) {
                 logUnsaved(p, e);
             }
-        });
+        };
+        if (mayWait) {
+            journal.submitOrWaitWhileBehind(live.asteriskUniqueId(), new ProgressPiece(p), done);
+        } else {
+            journal.submit(live.asteriskUniqueId(), new ProgressPiece(p), done);
+        }
     }
 
     /**
@@ -262,23 +292,18 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public void whenStartLands(StartingCall starting, java.util.function.Consumer<Call> end) {
         starting.whenCommitted(live -> {
-            end.accept(live.call());
-            Call.Progress p = live.call().takeProgress();
-            journal.submit(live.asteriskUniqueId(), new ProgressPiece(p), (v, e) -> {
-                if (e != null) {
-                    logUnsaved(p, e);
-                }
-            });
+            try {
+                end.accept(live.call());
+                handLast(live, false);
+            } catch (RuntimeException e) { // the call stays live: the next start on this host ends it as cut off
+                log.error("call {}: could not end it once its late start was written: {}", live.callId(), e.toString(), e);
+            }
         });
     }
 
-    /**
-     * A caller waited on this node's own work ({@code at}: "start" or "message") longer than
-     * {@code line.hold-after} and heard the hold prompt; {@code served}: the work landed within
-     * {@code line.wait-limit}, else the dialplan's fallback voicemail took them.
-     */
-    public void callerHeld(String at, boolean served) {
-        metrics.callerHeld(at, served);
+    /** A caller waited on this node's own work past {@code line.hold-after}: {@link Metrics#callerHeld}. */
+    public void callerHeld(String at, String result) {
+        metrics.callerHeld(at, result);
     }
 
     /** A save that failed, with the lines it held (they are nowhere else now). */
@@ -513,10 +538,10 @@ public final class CallService implements CallEvents, AutoCloseable {
      * ID when it is a number we may call. Recording the hang-up and opening the incident are
      * written together. Never throws.
      */
-    public void urgentHungUpBeforeMessage(LiveCall live, Priority priority) {
+    public SavingMessage urgentHungUpBeforeMessage(LiveCall live, Priority priority) {
         Instant now = clock.instant();
         boolean ends = live.call().hungUp(now);
-        pageWithoutMessage(live, priority, ends, now, "NO_MESSAGE", "urgent caller hung up before leaving a message",
+        return pageWithoutMessage(live, priority, ends, now, "NO_MESSAGE", "urgent caller hung up before leaving a message",
                 "the caller hung up before the message");
     }
 
@@ -525,10 +550,10 @@ public final class CallService implements CallEvents, AutoCloseable {
      * saved (a fault on the line or in pagerline: the dialplan's fallback voicemail takes the
      * message, handed over only once the caller hangs up: {@link #fallbackMessage}). As
      * {@link #urgentHungUpBeforeMessage}: paged all the same, with no recording, the call's failure
-     * and the incident written together. Call after {@link Call#failed}. Never throws.
+     * and the incident written together. Call after {@link Call#failed}. Never throws, never waits.
      */
-    public void urgentFailedBeforeMessage(LiveCall live, Priority priority) {
-        pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
+    public SavingMessage urgentFailedBeforeMessage(LiveCall live, Priority priority) {
+        return pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
                 "pagerline failed the urgent caller before their message was saved",
                 "pagerline failed during the call before the caller's message was saved (a message they leave in the"
                         + " dialplan's fallback voicemail joins the incident when they hang up; if no pagerline answers"
@@ -537,54 +562,71 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     /**
      * The urgent caller's page with no message, with the call's progress (its end among it), in one
-     * waited-for piece; {@code ends}: this end is the call's first (else, or with a recording, only
-     * the progress is written). If the incident cannot be opened, the ticket says to call back by hand.
+     * first-lane piece, handed in without waiting (the caller has hung up, or waits for the script to
+     * end to reach the fallback voicemail); {@code ends}: this end is the call's first (else, or
+     * with a recording, only the progress is written). If the incident cannot be opened, the ticket
+     * says to call back by hand. The call's last save goes in after what this returns settles
+     * ({@link #saveLast(LiveCall, SavingMessage, boolean)}).
      */
-    private void pageWithoutMessage(LiveCall live, Priority priority, boolean ends, Instant now, String kind, String what,
-            String noMessageWhy) {
+    private SavingMessage pageWithoutMessage(LiveCall live, Priority priority, boolean ends, Instant now, String kind,
+            String what, String noMessageWhy) {
         Call call = live.call();
         Call.Progress p = call.takeProgress();
         if (!ends || call.recording() != null) {
             journal.submit(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 return null;
-            }, (v, e) -> { });
-            return; // ended or messaged already: nothing to add
-        }
-        boolean paged;
-        try {
-            paged = journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
-                writeProgress(s, p);
-                if (s.calls().find(p.callId()).map(CallRecord::acceptedBy).isPresent()) {
-                    return false; // a technician accepted the call: the caller was put through
+            }, (v, e) -> {
+                if (e != null) {
+                    logUnsaved(p, e);
                 }
-                String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
-                s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging anyway with no recording; call back "
-                        + (callback == null ? "impossible: no usable caller ID" : callback));
-                openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
-                return true;
             });
-        } catch (RuntimeException e) {
+            return SavingMessage.SAVED; // ended or messaged already: nothing to add
+        }
+        java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+        String key = ticketKey(p.ticketId());
+        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, s -> {
+            writeProgress(s, p);
+            if (s.calls().find(p.callId()).map(CallRecord::acceptedBy).isPresent()) {
+                return false; // a technician accepted the call: the caller was put through
+            }
+            String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
+            s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging anyway with no recording; call back "
+                    + (callback == null ? "impossible: no usable caller ID" : callback));
+            openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
+            return true;
+        }, (paged, e) -> {
+            if (e == null) {
+                try {
+                    if (Boolean.TRUE.equals(paged)) {
+                        incidents.afterCommit();
+                    }
+                } catch (RuntimeException k) { // the incident is committed: the engine's sweep finds it
+                    log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
+                } finally {
+                    settled.complete(null);
+                }
+                return;
+            }
             log.error("could not open an incident for call {} ({}): {}", live.callId(), what, e.toString(), e);
             try {
-                journal.await(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey(p.ticketId()), s -> {
+                journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, s -> {
                     writeProgress(s, p);
                     s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", what + " and the incident could not be"
                             + " opened: " + e.getMessage() + "; call the caller back by hand");
                     return null;
+                }, (v, again) -> {
+                    if (again != null) {
+                        log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
+                    }
+                    settled.complete(null);
                 });
-            } catch (RuntimeException again) {
+            } catch (RuntimeException | Error again) { // NOPMD: the call's last save waits on it
                 log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
+                settled.complete(null);
             }
-            return;
-        }
-        if (paged) {
-            try {
-                incidents.afterCommit();
-            } catch (RuntimeException k) { // the incident is committed: the engine's sweep finds it
-                log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
-            }
-        }
+        });
+        return new SavingMessage(settled);
     }
 
     /**

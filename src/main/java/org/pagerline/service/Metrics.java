@@ -54,13 +54,17 @@ public interface Metrics {
 
     /**
      * A caller waited on the support line's own work longer than {@code line.hold-after} and heard
-     * the hold prompt, at {@code at} ({@link #HELD_AT}); {@code served}: it landed within
-     * {@code line.wait-limit}, else the dialplan's fallback voicemail took them.
+     * the hold prompt, at {@code at} ({@link #HELD_AT}), with {@code result} ({@link #HELD_RESULTS}):
+     * served (it landed within {@code line.wait-limit}), fallback (given up on at the limit, or the
+     * work failed: the dialplan's fallback voicemail took them), hung_up (the caller left meanwhile).
      */
-    default void callerHeld(String at, boolean served) { }
+    default void callerHeld(String at, String result) { }
 
     /** Where {@link #callerHeld} counts a caller held: their call's start, their urgent message. */
     java.util.List<String> HELD_AT = java.util.List.of("start", "message");
+
+    /** What {@link #callerHeld} counts came of a hold. */
+    java.util.List<String> HELD_RESULTS = java.util.List.of("served", "fallback", "hung_up");
 
     /** An escalation step was decided this long after its due instant. */
     default void stepLateness(Duration late) { }

@@ -4,7 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A message the journal is committing ({@link CallService#leaveMessage}): on the urgent path the
- * voicemail with the incident it opens. The caller hears their ticket number meanwhile;
+ * voicemail with the incident it opens; or an urgent caller's page without a message
+ * ({@link CallService#urgentFailedBeforeMessage}, {@link CallService#urgentHungUpBeforeMessage}),
+ * which nobody waits for but the call's last save follows. The caller hears their ticket number meanwhile;
  * {@link #await} holds the call-back promise until the message is committed, or the incident's
  * failure is on the ticket (then the promise is told all the same: someone must call back by hand).
  */
@@ -37,5 +39,15 @@ public final class SavingMessage {
         }
         CallJournal.join(settled); // settled (a Void: the timed join cannot tell): returns, or throws its failure
         return true;
+    }
+
+    /** True once it is committed, or its failure is on the ticket, or nothing of it could be saved. */
+    boolean settled() {
+        return settled.isDone();
+    }
+
+    /** Runs {@code then} once settled, whatever came of it (on the journal's writer, or here if settled). */
+    void whenSettled(Runnable then) {
+        settled.whenComplete((v, e) -> then.run());
     }
 }

@@ -601,11 +601,27 @@ final class AsteriskLab {
         }
         if (step != null) {
             timed.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                    .add(new Step(System.nanoTime(), step));
+                    .add(new Step(eventNanos(e), step));
         }
     }
 
-    /** A step of a caller's channel as AMI told it, when (this JVM's nanoTime at the event). */
+    /**
+     * When Asterisk raised the event, in nanoseconds: its Timestamp header (manager.conf's
+     * timestampevents, seconds with microseconds), else when it was read here.
+     */
+    private static long eventNanos(Map<String, String> e) {
+        String ts = e.get("Timestamp");
+        if (ts != null) {
+            try {
+                return new java.math.BigDecimal(ts.trim()).movePointRight(9).longValue();
+            } catch (NumberFormatException ignored) {
+                // read time below
+            }
+        }
+        return System.nanoTime();
+    }
+
+    /** A step of a caller's channel as AMI told it, when (Asterisk's clock, in ns: only differences mean anything). */
     record Step(long nanos, String what) {}
 
     private final Map<String, List<Step>> timed = new java.util.concurrent.ConcurrentHashMap<>();

@@ -281,7 +281,7 @@ class UrgentCallerCutOffIsPagedTest {
         assertTrue(calls.accept(live.callId(), tech));
         live.call().failed(clock.instant(), "pagerline fault at ringing: a garbled DIALSTATUS");
 
-        calls.urgentFailedBeforeMessage(live, Priority.P1);
+        calls.urgentFailedBeforeMessage(live, Priority.P1).await();
 
         assertEquals(0, opener.opened().size(), "the caller was put through");
         assertEquals(CallOutcome.FAILED, calls.find(live.callId()).orElseThrow().outcome());
@@ -292,7 +292,7 @@ class UrgentCallerCutOffIsPagedTest {
         LiveCall live = urgentCallerAt(calls, "1763900001.13", "+12045550135", CallStep.CALLBACK);
         live.call().failed(clock.instant(), "pagerline fault at callback: 510");
 
-        calls.urgentFailedBeforeMessage(live, Priority.P1);
+        calls.urgentFailedBeforeMessage(live, Priority.P1).await();
         calls.close();
 
         assertEquals(1, opener.opened().size(), "paged once: the failed call is not cut off again");

@@ -61,8 +61,8 @@ public final class LineRig implements AutoCloseable {
         this.calls = new CallService(tx, tickets, phones, incidents, clock, config.ticketReuseWindow(),
                 config.callbackDeadline(), config.callbackRegions(), "local", new org.pagerline.service.Metrics() {
                     @Override
-                    public void callerHeld(String at, boolean served) {
-                        holds.add(at + ":" + (served ? "served" : "fallback"));
+                    public void callerHeld(String at, String result) {
+                        holds.add(at + ":" + result);
                     }
                 });
         this.port = Ports.free();

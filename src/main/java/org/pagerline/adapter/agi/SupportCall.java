@@ -1,5 +1,6 @@
 package org.pagerline.adapter.agi;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.asteriskjava.fastagi.AgiException;
@@ -47,7 +48,11 @@ final class SupportCall {
     private LiveCall live;
     /** The call's start while the journal commits it (see {@link #run}); null before and once taken. */
     private StartingCall starting;
-    /** The call's message while the journal commits it (see {@link #message}); null before and once waited for. */
+    /**
+     * The call's message while the journal commits it (see {@link #message}), or its urgent page
+     * without one ({@link #follows}); null before and once settled while waited for. The call's last
+     * save follows it ({@link #takeUnsettled}).
+     */
     private SavingMessage saving;
     /** Set once an urgent caller has chosen the priority; cleared when they are put through or their message is saved. */
     private boolean owesUrgentPage;
@@ -61,20 +66,26 @@ final class SupportCall {
 
     /**
      * True once the call has a ticket (so a hang-up or fault can be recorded on it). A start still
-     * being committed is waited for here, for at most {@code line.wait-limit}: a caller who hung up
-     * during the greeting still has the hang-up on their ticket. A start that takes longer is left
-     * to end itself with {@code ifLate} when it lands ({@link CallService#whenStartLands}): false.
+     * being committed is waited for here, for what is left of {@code line.wait-limit} since the
+     * line began waiting for it: a caller who hung up during the greeting still has the hang-up on
+     * their ticket. A start that takes longer is left to end its call with {@code ifLate} when it
+     * lands ({@link CallService#whenStartLands}): false.
      */
     boolean started(java.util.function.Consumer<org.pagerline.core.call.Call> ifLate) {
         if (live == null && starting != null) {
             StartingCall s = starting;
             starting = null;
+            long since = startWaitSince != 0 ? startWaitSince : System.nanoTime();
+            Duration left = Duration.ofNanos(Math.max(0, config.waitLimit().toNanos() - (System.nanoTime() - since)));
             try {
-                live = s.await(config.waitLimit()).map(SupportCall::atGreeting).orElse(null);
+                live = s.await(left).map(SupportCall::atGreeting).orElse(null);
                 if (live == null) {
-                    log.error("support-line call {}: its start was not written within {} ms (line.wait-limit); it is"
-                            + " ended when it is", LogText.of(request.getUniqueId()), config.waitLimit().toMillis());
-                    calls.whenStartLands(s, c -> atGreetingThen(c, ifLate));
+                    log.error("support-line call {}: its start was not written within {} ms (line.wait-limit); the call"
+                            + " is ended when it is", LogText.of(request.getUniqueId()), config.waitLimit().toMillis());
+                    calls.whenStartLands(s, c -> {
+                        c.enter(CallStep.GREETING);
+                        ifLate.accept(c);
+                    });
                 }
             } catch (RuntimeException e) { // nothing of the start was written, so there is nothing to record on
                 log.error("support-line call {}: its start could not be written: {}", LogText.of(request.getUniqueId()),
@@ -84,27 +95,28 @@ final class SupportCall {
         return live != null;
     }
 
-    /** {@link #started(java.util.function.Consumer)} once the call has been served (the start was taken, or given up on). */
+    /** True once the call has a ticket; never waits (a start still pending: {@link #started(java.util.function.Consumer)}). */
     boolean started() {
-        return started(c -> { });
+        return live != null;
     }
 
     /**
      * The call once its start is committed, at the greeting (a resumed call too); throws what the
-     * start threw. The caller hears the hold prompt while it takes long, and the line gives up on it
-     * at {@code line.wait-limit} ({@link CallerHold.WaitedTooLong}): the start then ends the call as
-     * failed when it lands.
+     * start threw (then nothing of it was written). The caller hears the hold prompt while it takes
+     * long, and the line gives up on it at {@code line.wait-limit} ({@link CallerHold.WaitedTooLong}:
+     * the start stays pending, for {@link #started(java.util.function.Consumer)} to end the call
+     * when it lands; so does a hang-up meanwhile).
      */
     private LiveCall takeStart() throws AgiException {
         StartingCall s = starting;
+        startWaitSince = System.nanoTime();
         LiveCall l;
         try {
-            l = CallerHold.await(line, config, calls, "start", s::await);
+            l = CallerHold.await(line, config, calls, "start", startWaitSince, s::await);
         } catch (CallerHold.WaitedTooLong e) {
-            starting = null;
-            Instant at = calls.now();
-            calls.whenStartLands(s, c -> atGreetingThen(c, late -> late.failed(at, "pagerline gave up waiting at the"
-                    + " greeting: " + e.getMessage())));
+            throw e;
+        } catch (RuntimeException e) {
+            starting = null; // the start failed: nothing to wait for, nothing to record on
             throw e;
         }
         starting = null;
@@ -116,35 +128,22 @@ final class SupportCall {
         return l;
     }
 
-    private static void atGreetingThen(org.pagerline.core.call.Call c, java.util.function.Consumer<org.pagerline.core.call.Call> end) {
-        c.enter(CallStep.GREETING);
-        end.accept(c);
-    }
+    /** When the line began waiting for the start's commit ({@link System#nanoTime()}); 0 before. */
+    private long startWaitSince;
 
     /**
-     * Waits for the call's message (urgent: with its incident) still being committed, so that the
-     * call's last save is written after it, whatever came of it. Never throws: a failure is logged
-     * where it happens.
+     * What the call's last save must follow and nobody waits for any more (its message still being
+     * committed, an urgent page without one), taken once; null if none.
      */
-    void settleMessage() {
-        SavingMessage m = takeMessage();
-        if (m != null) {
-            try {
-                if (!m.await(config.waitLimit())) {
-                    log.error("support-line call {}: its message was not written within {} ms (line.wait-limit); the"
-                            + " call's last lines go in after it", callId(), config.waitLimit().toMillis());
-                }
-            } catch (RuntimeException e) {
-                // nothing of the message was saved; CallService logged why
-            }
-        }
-    }
-
-    /** The call's message still being committed (null if none), waited for only once. */
-    private SavingMessage takeMessage() {
+    SavingMessage takeUnsettled() {
         SavingMessage m = saving;
         saving = null;
         return m;
+    }
+
+    /** An urgent page without a message being committed: the call's last save follows it. */
+    void follows(SavingMessage m) {
+        saving = m;
     }
 
     /** The call being served; null before {@link #started()}. */
@@ -327,8 +326,10 @@ final class SupportCall {
         // the result and the promise only once the message is committed (urgent: with its incident,
         // or the incident's failure on the ticket); when nothing could be saved this throws, and
         // the dialplan's fallback voicemail takes the caller
-        SavingMessage m = takeMessage();
-        CallerHold.await(line, config, calls, "message", max -> m.await(max) ? Optional.of(m) : Optional.empty());
+        SavingMessage m = saving;
+        CallerHold.await(line, config, calls, "message", System.nanoTime(),
+                max -> m.await(max) ? Optional.of(m) : Optional.empty());
+        saving = null; // settled: the last save need not follow it
         line.set(VAR_RESULT, urgent ? "VOICEMAIL" : "MESSAGE");
         line.play(promise);
         line.play(Prompt.GOODBYE);

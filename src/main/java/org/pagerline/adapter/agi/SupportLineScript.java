@@ -6,10 +6,10 @@ import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.config.LineConfig;
-import org.pagerline.core.call.Call;
 import org.pagerline.core.call.Prompt;
 import org.pagerline.service.CallService;
 import org.pagerline.service.LogText;
+import org.pagerline.service.SavingMessage;
 import org.pagerline.service.ValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +37,14 @@ public final class SupportLineScript implements AgiScript {
     public void service(AgiRequest request, AgiChannel channel) {
         AgiLine line = new AgiLine(channel);
         SupportCall call = new SupportCall(calls, config, request, line);
+        boolean fallback = false; // the dialplan's fallback has the caller, who waits for this script to end
         try {
             call.run();
         } catch (AgiHangupException e) {
             Instant at = calls.now();
             if (call.started(late -> late.hungUp(at)) && call.owesUrgentPage()) {
                 // urgent and prioritised, but gone before the message: page anyway (no recording)
-                record(() -> calls.urgentHungUpBeforeMessage(call.live(), call.priority()), call);
+                record(() -> call.follows(calls.urgentHungUpBeforeMessage(call.live(), call.priority())), call);
             } else if (call.started()) {
                 call.live().call().hungUp(at);
             }
@@ -52,16 +53,19 @@ public final class SupportLineScript implements AgiScript {
             // pagerline_caller_holds_total{result="fallback"} say; the caller must not wait on it
             log.error("support-line call (channel {}, uid {}): {}; the dialplan's fallback voicemail takes the caller",
                     LogText.of(request.getChannel()), LogText.of(request.getUniqueId()), e.getMessage());
-            if (call.started()) { // the message's wait: the call ended with its message, which may still land
-                Instant at = calls.now();
-                Call c = call.live().call();
-                if (!c.failed(at, "pagerline gave up waiting: " + e.getMessage())) {
-                    c.note(at, "GAVE_UP_WAITING", e.getMessage() + "; the dialplan's fallback voicemail takes the caller");
-                }
+            Instant at = calls.now();
+            String why = "pagerline gave up waiting: " + e.getMessage();
+            // the start given up on ends its call when it lands; a call that has one now (its start landed
+            // as the line gave up) fails here; one ended with its message (still on its way) says so
+            if (call.started(late -> late.failed(at, why)) && !call.live().call().failed(at, why)) {
+                call.live().call().note(at, "GAVE_UP_WAITING", e.getMessage()
+                        + "; the dialplan's fallback voicemail takes the caller");
             }
+            fallback = true;
             tellDialplanToTakeOver(line);
         } catch (ValidationException e) {
             log.warn("support-line call refused: {} (channel {})", LogText.of(e.getMessage()), LogText.of(request.getChannel()));
+            fallback = true;
             tellDialplanToTakeOver(line);
         } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
             log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), LogText.of(request.getChannel()),
@@ -71,17 +75,20 @@ public final class SupportLineScript implements AgiScript {
             if (call.started(late -> late.failed(at, why))) {
                 call.live().call().failed(at, why);
             }
+            fallback = true;
             tellDialplanToTakeOver(line);
             if (call.started() && call.owesUrgentPage()) {
                 // urgent and prioritised: paged now; the fallback takes their message (handed over at the hang-up)
-                record(() -> calls.urgentFailedBeforeMessage(call.live(), call.priority()), call);
+                record(() -> call.follows(calls.urgentFailedBeforeMessage(call.live(), call.priority())), call);
             }
         } finally {
-            call.settleMessage(); // its message (and incident, or their failure) goes in before the last save
+            // the rest of what the call gathered (its end, the last lines), handed to the journal after
+            // its message or urgent page still being committed: nobody listens any more, so the
+            // connection closes without waiting for either commit
+            SavingMessage before = call.takeUnsettled();
             if (call.started()) {
-                // the rest of what the call gathered (its end, the last lines), handed to the journal:
-                // nobody listens any more, so the connection closes without waiting for the commit
-                record(() -> calls.saveLast(call.live()), call);
+                boolean mayWait = !fallback;
+                record(() -> calls.saveLast(call.live(), before, mayWait), call);
             }
             call.closeLogContext(); // pooled threads must not carry this call's ticket into the next
         }

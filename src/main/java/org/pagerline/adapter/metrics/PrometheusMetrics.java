@@ -76,8 +76,9 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
             fallbackMessages(r);
         }
         for (String at : Metrics.HELD_AT) {
-            held(at, true);
-            held(at, false);
+            for (String r : Metrics.HELD_RESULTS) {
+                held(at, r);
+            }
         }
         for (Channel c : Channel.values()) {
             for (String r : PAGE_RESULTS) {
@@ -122,11 +123,11 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
                 .tag("result", result).register(registry);
     }
 
-    private Counter held(String at, boolean served) {
+    private Counter held(String at, String result) {
         return Counter.builder("pagerline.caller.holds")
                 .description("Callers who waited on the support line's own work past line.hold-after (the hold prompt),"
-                        + " by where and whether it landed within line.wait-limit (else the fallback voicemail took them)")
-                .tags("at", at, "result", served ? "served" : "fallback").register(registry);
+                        + " by where and what came of it (served within line.wait-limit, fallback, hung_up)")
+                .tags("at", at, "result", result).register(registry);
     }
 
     private Counter pages(Channel c, String result) {
@@ -172,8 +173,8 @@ public final class PrometheusMetrics implements Metrics, AutoCloseable {
     }
 
     @Override
-    public void callerHeld(String at, boolean served) {
-        held(at, served).increment();
+    public void callerHeld(String at, String result) {
+        held(at, result).increment();
     }
 
     @Override

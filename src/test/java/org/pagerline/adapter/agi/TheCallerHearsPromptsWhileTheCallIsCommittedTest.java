@@ -35,7 +35,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     /** The line's settings for the tests that hold a commit as long as they like: no hold prompt. */
     static final Map<String, String> PATIENT = Map.of("line.hold-after", "30s", "line.wait-limit", "2m");
     /** The line's settings for the tests of a commit that takes too long: the hold prompt soon, given up on soon after. */
-    static final Map<String, String> IMPATIENT = Map.of("line.hold-after", "200ms", "line.wait-limit", "1500ms");
+    static final Map<String, String> IMPATIENT = Map.of("line.hold-after", "200ms", "line.wait-limit", "2500ms");
     private LineRig rig;
     private HeldCommits held;
 
@@ -139,10 +139,10 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             assertTrue(rig.tickets.list(10).isEmpty(), "the start is still not written");
         }
         held.release();
-        allWritten();
+        rig.awaitSaved(); // with what the start's completion handed in: the call's end
         long ticket = rig.tickets.list(10).get(0).id();
         assertEquals(List.of("CALL_STARTED", "CALL_FAILED"), kinds(ticket), "the call, ended once its start landed");
-        assertTrue(detail(ticket, "CALL_FAILED").contains("gave up waiting at the greeting"), detail(ticket, "CALL_FAILED"));
+        assertTrue(detail(ticket, "CALL_FAILED").contains("gave up waiting: the call's start"), detail(ticket, "CALL_FAILED"));
         assertEquals(org.pagerline.core.call.CallOutcome.FAILED, outcome("1763900000.41"), "not left live for the cut-off sweep");
     }
 
@@ -172,7 +172,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
         }
         assertTrue(rig.tickets.list(10).isEmpty(), "the start is still not written");
         held.release();
-        allWritten();
+        rig.awaitSaved(); // with what the start's completion handed in: the call's end
         long ticket = rig.tickets.list(10).get(0).id();
         assertEquals(List.of("CALL_STARTED", "HUNG_UP"), kinds(ticket));
         assertEquals(org.pagerline.core.call.CallOutcome.HUNG_UP, outcome("1763900000.43"));
@@ -190,7 +190,8 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             assertTrue(number >= 0 && holding > number && failed > holding, "their ticket number, held, then the fallback: " + after);
             assertTrue(after.stream().noneMatch(c -> c.contains("promise") || c.contains("RESULT VOICEMAIL")),
                     "nobody promised a call-back the line could not vouch for: " + after);
-            assertEquals(List.of("message:fallback"), List.copyOf(rig.holds));
+            // (its start was not held: a slow one, past the 200 ms, counts as start:served)
+            assertEquals(List.of("message:fallback"), rig.holds.stream().filter(h -> h.startsWith("message:")).toList());
             assertTrue(rig.incidents.opened().isEmpty(), "the message and its incident are still not written");
         }
         held.release();
@@ -199,15 +200,6 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
         long ticket = rig.tickets.list(10).get(0).id();
         assertTrue(detail(ticket, "GAVE_UP_WAITING").contains("line.wait-limit"), kinds(ticket).toString());
         assertEquals(org.pagerline.core.call.CallOutcome.URGENT_VOICEMAIL, outcome("1763900000.44"), "it ended with its message");
-    }
-
-    /**
-     * The journal written, and then what the pieces' completions handed in meanwhile (a late start's
-     * end, handed in once the start is committed, before the start counts as written).
-     */
-    private void allWritten() {
-        rig.awaitSaved();
-        rig.awaitSaved();
     }
 
     private List<String> kinds(long ticket) {

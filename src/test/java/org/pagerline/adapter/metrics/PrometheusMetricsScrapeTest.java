@@ -40,7 +40,7 @@ class PrometheusMetricsScrapeTest {
                 assertEquals(0.0, value(text, "pagerline_fallback_messages_total", "result", r), r);
             }
             for (String at : org.pagerline.service.Metrics.HELD_AT) {
-                for (String r : new String[] {"served", "fallback"}) {
+                for (String r : org.pagerline.service.Metrics.HELD_RESULTS) {
                     assertEquals(0.0, value(text, "pagerline_caller_holds_total", "at", at, "result", r), at + " " + r);
                 }
             }
