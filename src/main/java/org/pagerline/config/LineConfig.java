@@ -78,17 +78,22 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
 
     static final String HOLD_AFTER_KEY = "line.hold-after";
     static final String WAIT_LIMIT_KEY = "line.wait-limit";
+    /**
+     * About how long the hold prompt ({@link Prompt#ONE_MOMENT}, 1.85 s) plays: it is not started
+     * with less than this left before line.wait-limit, so the line gives up on time.
+     */
+    public static final Duration HOLD_PROMPT = Duration.ofSeconds(2);
 
     /**
-     * line.wait-limit: 1 s to 2 minutes, and longer than line.hold-after (else the caller would be
-     * given up on before hearing that they are held).
+     * line.wait-limit: 1 s to 2 minutes, and at least line.hold-after plus {@link #HOLD_PROMPT} (else
+     * the caller would be given up on without hearing that they are held).
      */
     static Duration waitLimit(Settings s) {
         Duration limit = s.duration(WAIT_LIMIT_KEY, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(2));
         Duration hold = s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2));
-        if (limit.compareTo(hold) <= 0) {
-            throw new ConfigException(WAIT_LIMIT_KEY, Settings.shown(limit) + " must be longer than " + HOLD_AFTER_KEY + " ("
-                    + Settings.shown(hold) + ")");
+        if (limit.compareTo(hold.plus(HOLD_PROMPT)) < 0) {
+            throw new ConfigException(WAIT_LIMIT_KEY, Settings.shown(limit) + " must be at least " + HOLD_AFTER_KEY + " ("
+                    + Settings.shown(hold) + ") plus " + Settings.shown(HOLD_PROMPT) + ", the hold prompt's length");
         }
         return limit;
     }

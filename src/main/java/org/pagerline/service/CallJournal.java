@@ -77,6 +77,11 @@ final class CallJournal implements AutoCloseable {
      * ({@link #submitOrWaitWhileBehind}): a few seconds of the rest at 500 callers, a few MB of heap.
      */
     static final int REST_BACKLOG = 2048;
+    /**
+     * How many rounds of follow-ups {@link #awaitWritten} waits for: the longest chain is an urgent
+     * page, its retry, the call's last save.
+     */
+    static final int FOLLOW_UP_ROUNDS = 4;
     /** The longest a last save waits while the rest is behind. */
     static final long BEHIND_WAIT_MS = 10_000;
 
@@ -471,17 +476,20 @@ final class CallJournal implements AutoCloseable {
     }
 
     /**
-     * Waits until everything handed in so far is written (tests, and the stop), and what was handed
-     * in meanwhile too (a piece's completion may hand in a follow-up: a late start's end, a call's
-     * last save after its message), until nothing new came. False if it took longer than {@code max}.
+     * Waits until everything handed in so far is written (tests, the benchmark between runs), and
+     * then what was handed in meanwhile, a few rounds (a piece's completion may hand in a follow-up:
+     * a late start's end, an urgent page's retry, a call's last save after its message or page), so
+     * that follow-ups of what it waited for are written too even while other work keeps coming.
+     * False if it took longer than {@code max}.
      */
     boolean awaitWritten(Duration max) {
         long deadline = System.nanoTime() + max.toNanos();
         synchronized (lock) {
             long target = handedIn;
+            int rounds = 0;
             while (true) {
                 if (unwritten.isEmpty() || unwritten.first() > target) {
-                    if (target == handedIn) {
+                    if (target == handedIn || ++rounds > FOLLOW_UP_ROUNDS) {
                         return true;
                     }
                     target = handedIn; // all of the earlier written: now what came meanwhile

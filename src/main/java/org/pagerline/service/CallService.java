@@ -492,7 +492,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             return SavingMessage.SAVED;
         }
         Call.Progress p = call.takeProgress();
-        java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> settled = settling(live.asteriskUniqueId());
         String ticketKey = ticketKey(p.ticketId());
         journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
             writeProgress(s, p);
@@ -583,7 +583,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             });
             return SavingMessage.SAVED; // ended or messaged already: nothing to add
         }
-        java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Void> settled = settling(live.asteriskUniqueId());
         String key = ticketKey(p.ticketId());
         journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, s -> {
             writeProgress(s, p);
@@ -628,6 +628,25 @@ public final class CallService implements CallEvents, AutoCloseable {
         });
         return new SavingMessage(settled);
     }
+
+    /**
+     * The calls (by Asterisk unique id) whose urgent message or page is being written with its retry:
+     * the retry is handed in from the first try's completion, so a fallback hand-over for the call
+     * waits for it to settle ({@link #fallbackMessage}) rather than be written between the two.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> urgentSettling =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A call's urgent piece's settling, known to {@link #fallbackMessage} until it settles. */
+    private java.util.concurrent.CompletableFuture<Void> settling(String uniqueId) {
+        java.util.concurrent.CompletableFuture<Void> settled = new java.util.concurrent.CompletableFuture<>();
+        urgentSettling.put(uniqueId, settled);
+        settled.whenComplete((v, e) -> urgentSettling.remove(uniqueId, settled));
+        return settled;
+    }
+
+    /** How long a fallback hand-over waits for the call's urgent piece still being written here. */
+    static final Duration HAND_OVER_WAITS_FOR_URGENT = Duration.ofSeconds(30);
 
     /**
      * A first-lane piece's key: what it decides (whether the voicemail joins an incident awaiting its
@@ -701,7 +720,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         return journal.joinedPieces();
     }
 
-    /** Waits until everything handed to the journal so far is written (tests; the stop). */
+    /** Waits until everything handed to the journal so far is written, with its follow-ups (tests; the benchmark). */
     public boolean awaitSaved(Duration max) {
         return journal.awaitWritten(max);
     }
@@ -877,7 +896,8 @@ public final class CallService implements CallEvents, AutoCloseable {
      * already called back ({@link #urgentCallersMessage}). A call pagerline has no record of (no
      * node answered it, or the one that did failed before saving it) gets a ticket, as a start
      * would, with the call and its message. Written through the journal in the call's order (its
-     * own last save may still wait there); a repeat of a hand-over changes nothing. If the incident
+     * own last save may still wait there, and after its urgent message or page still being written
+     * here, with that one's retry); a repeat of a hand-over changes nothing. If the incident
      * cannot be opened (two tries), the ticket says to call the caller back by hand.
      *
      * @param recording the recording's name as Asterisk knows it (no extension), checked by the caller
@@ -891,6 +911,11 @@ public final class CallService implements CallEvents, AutoCloseable {
         // number like a start (never two open tickets for one number); any other in the first lane.
         // Either way after the call's pieces still waiting on this node (its start too, if it still waits)
         Caller who = caller(callerIdNum, callerIdName);
+        java.util.concurrent.CompletableFuture<Void> urgent = urgentSettling.get(uniqueId);
+        if (urgent != null && CallJournal.join(urgent.handle((v, e) -> Boolean.TRUE), HAND_OVER_WAITS_FOR_URGENT).isEmpty()) {
+            log.warn("fallback message {}: the call's urgent message or page is still being written after {} s; handed"
+                    + " over all the same", recording, HAND_OVER_WAITS_FOR_URGENT.toSeconds());
+        }
         boolean known = tx.inTransaction(s -> s.calls().findByUniqueId(uniqueId).isPresent());
         CallJournal.Lane lane = known ? CallJournal.Lane.WAITED_FOR : CallJournal.Lane.START;
         String key = known ? null : who.number();

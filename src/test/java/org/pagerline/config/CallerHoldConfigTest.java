@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * line.hold-after (2 s unless set, 200 ms to 30 s) and line.wait-limit (10 s unless set, 1 s to
- * 2 min, longer than the hold-after): anything else refused naming the key.
+ * 2 min, at least the hold-after and the hold prompt's 2 s): anything else refused naming the key.
  */
 class CallerHoldConfigTest {
 
@@ -38,10 +38,12 @@ class CallerHoldConfigTest {
     }
 
     @Test
-    void aWaitLimitNoLongerThanTheHoldAfterIsRefusedNamingBoth() {
+    void aWaitLimitWithNoRoomForTheHoldPromptIsRefusedNamingBoth() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> LineConfig.from(Settings.ofMap(Map.of("line.hold-after", "5s", "line.wait-limit", "5s"))));
+                () -> LineConfig.from(Settings.ofMap(Map.of("line.hold-after", "5s", "line.wait-limit", "6s"))));
         assertEquals("line.wait-limit", e.key());
-        assertTrue(e.getMessage().contains("line.hold-after (5s)"), e.getMessage());
+        assertTrue(e.getMessage().contains("line.hold-after (5s) plus 2s"), e.getMessage());
+        assertEquals(Duration.ofSeconds(7), LineConfig.from(Settings.ofMap(Map.of("line.hold-after", "5s",
+                "line.wait-limit", "7s"))).waitLimit(), "room for one hold prompt");
     }
 }

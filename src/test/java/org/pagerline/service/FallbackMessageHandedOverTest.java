@@ -409,6 +409,79 @@ class FallbackMessageHandedOverTest {
         return UrgentCallers.urgentCallerAt(node, clock, uid, "+12045550123", step);
     }
 
+    @Test
+    void aHandOverWaitsForTheCallersPageAndItsRetryOnThisNodeRatherThanComeBetweenThem() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        IncidentOpener failsOnceWhenLetGo = new IncidentOpener() {
+            @Override
+            public long openFromVoicemail(VoicemailIncident v) {
+                return opener.openFromVoicemail(v);
+            }
+
+            @Override
+            public long openFromVoicemail(Stores s, VoicemailIncident v) {
+                if (first.getAndSet(false)) {
+                    entered.countDown();
+                    try {
+                        letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("the incident could not be opened (test)");
+                }
+                return opener.openFromVoicemail(s, v);
+            }
+        };
+        CallService calls = node(failsOnceWhenLetGo, "node-a");
+        LiveCall live = UrgentCallers.urgentCallerAt(calls, clock, "1763900004.20", "+12045550123", CallStep.CALLBACK);
+        live.call().failed(clock.instant(), "pagerline fault at callback: 510");
+        SavingMessage page = calls.urgentFailedBeforeMessage(live, Priority.P1); // a fault: the script does not wait
+        assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS), "the page is being written");
+
+        var handOver = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> calls.fallbackMessage("1763900004.20", WORDS, "+12045550123", "Jane"));
+        Thread handing = waitForParkedThreadRunning(handOver);
+        assertTrue(handing != null, "the hand-over waits");
+        letGo.countDown(); // the page's first try fails: its retry says so on the ticket
+
+        page.await();
+        handOver.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> lines = lines(live.ticketId());
+        int failed = indexOf(lines, "INCIDENT_FAILED");
+        int handed = indexOf(lines, "FALLBACK_MESSAGE");
+        assertTrue(failed >= 0 && handed > failed, "the page's retry, then the hand-over: " + lines);
+        assertEquals(1, opener.opened().size(), "paged once, with the words");
+        assertEquals(WORDS, opener.opened().get(0).recording());
+        calls.close();
+    }
+
+    private static int indexOf(List<String> lines, String kind) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(kind + ":")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The common pool's thread running {@code task} once it is parked (waiting), or null if it never was within 10 s. */
+    private static Thread waitForParkedThreadRunning(java.util.concurrent.CompletableFuture<?> task) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until && !task.isDone()) {
+            for (var e : Thread.getAllStackTraces().entrySet()) {
+                Thread t = e.getKey();
+                boolean ours = java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("fallbackMessage"));
+                if (ours && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
+                    return t;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return null;
+    }
+
     private CallService node(IncidentOpener o, String host) {
         return UrgentCallers.node(db.transactions(), db.transactions(), clock, o, host);
     }

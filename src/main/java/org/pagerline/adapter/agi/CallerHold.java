@@ -20,11 +20,6 @@ import org.pagerline.service.CallService;
 final class CallerHold {
     /** From one hold prompt's start to the next's, at most. */
     static final Duration REPEAT = Duration.ofSeconds(4);
-    /**
-     * About how long the hold prompt plays (pagerline/one-moment.wav: 1.85 s): with less than this
-     * left before the wait limit it is not started, so the line gives up on time.
-     */
-    static final Duration PROMPT = Duration.ofSeconds(2);
 
     private CallerHold() {
     }
@@ -47,16 +42,17 @@ final class CallerHold {
             while (got.isEmpty()) {
                 long now = System.nanoTime();
                 long left = limit - (now - since);
-                if (left <= 0) {
+                if (left <= 0 || Thread.currentThread().isInterrupted()) { // interrupted: the server is stopping
                     if (held) {
                         calls.callerHeld(at, "fallback");
                     }
                     throw new WaitedTooLong(at, config.waitLimit());
                 }
-                if (now >= nextPrompt && left >= PROMPT.toNanos()) {
+                if (now >= nextPrompt && left >= LineConfig.HOLD_PROMPT.toNanos()) {
                     nextPrompt = now + REPEAT.toNanos();
                     line.play(Prompt.ONE_MOMENT); // the work goes on meanwhile
                     held = true;
+                    got = upTo.apply(Duration.ZERO);
                     continue;
                 }
                 // until the next prompt, or (too little time left for one) until the limit

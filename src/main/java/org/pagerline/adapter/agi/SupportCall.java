@@ -66,17 +66,19 @@ final class SupportCall {
 
     /**
      * True once the call has a ticket (so a hang-up or fault can be recorded on it). A start still
-     * being committed is waited for here, for what is left of {@code line.wait-limit} since the
-     * line began waiting for it: a caller who hung up during the greeting still has the hang-up on
-     * their ticket. A start that takes longer is left to end its call with {@code ifLate} when it
-     * lands ({@link CallService#whenStartLands}): false.
+     * being committed is waited for here, if {@code mayWait}, for what is left of
+     * {@code line.wait-limit} since the line began waiting for it: a caller who hung up during the
+     * greeting still has the hang-up on their ticket. (A caller for the dialplan's fallback waits for
+     * nothing: it takes them only once the script ends.) A start not committed by then is left to
+     * end its call with {@code ifLate} when it lands ({@link CallService#whenStartLands}): false.
      */
-    boolean started(java.util.function.Consumer<org.pagerline.core.call.Call> ifLate) {
+    boolean started(java.util.function.Consumer<org.pagerline.core.call.Call> ifLate, boolean mayWait) {
         if (live == null && starting != null) {
             StartingCall s = starting;
             starting = null;
             long since = startWaitSince != 0 ? startWaitSince : System.nanoTime();
-            Duration left = Duration.ofNanos(Math.max(0, config.waitLimit().toNanos() - (System.nanoTime() - since)));
+            Duration left = !mayWait ? Duration.ZERO
+                    : Duration.ofNanos(Math.max(0, config.waitLimit().toNanos() - (System.nanoTime() - since)));
             try {
                 live = s.await(left).map(SupportCall::atGreeting).orElse(null);
                 if (live == null) {
@@ -95,7 +97,7 @@ final class SupportCall {
         return live != null;
     }
 
-    /** True once the call has a ticket; never waits (a start still pending: {@link #started(java.util.function.Consumer)}). */
+    /** True once the call has a ticket; never waits (a start still pending: {@link #started(java.util.function.Consumer, boolean)}). */
     boolean started() {
         return live != null;
     }
@@ -104,7 +106,7 @@ final class SupportCall {
      * The call once its start is committed, at the greeting (a resumed call too); throws what the
      * start threw (then nothing of it was written). The caller hears the hold prompt while it takes
      * long, and the line gives up on it at {@code line.wait-limit} ({@link CallerHold.WaitedTooLong}:
-     * the start stays pending, for {@link #started(java.util.function.Consumer)} to end the call
+     * the start stays pending, for {@link #started(java.util.function.Consumer, boolean)} to end the call
      * when it lands; so does a hang-up meanwhile).
      */
     private LiveCall takeStart() throws AgiException {
@@ -318,7 +320,7 @@ final class SupportCall {
         // It is committed (urgent: with its incident) while the caller hears their ticket number.
         saving = calls.leaveMessage(live, file, rec.seconds(), rec.hungUp(), urgent, priority());
         if (rec.hungUp()) {
-            return; // the script waits for it before the call's last save
+            return; // the call's last save follows it (SupportLineScript)
         }
         enter(CallStep.TICKET);
         line.play(Prompt.YOUR_TICKET);

@@ -42,7 +42,7 @@ public final class SupportLineScript implements AgiScript {
             call.run();
         } catch (AgiHangupException e) {
             Instant at = calls.now();
-            if (call.started(late -> late.hungUp(at)) && call.owesUrgentPage()) {
+            if (call.started(late -> late.hungUp(at), true) && call.owesUrgentPage()) {
                 // urgent and prioritised, but gone before the message: page anyway (no recording)
                 record(() -> call.follows(calls.urgentHungUpBeforeMessage(call.live(), call.priority())), call);
             } else if (call.started()) {
@@ -57,7 +57,7 @@ public final class SupportLineScript implements AgiScript {
             String why = "pagerline gave up waiting: " + e.getMessage();
             // the start given up on ends its call when it lands; a call that has one now (its start landed
             // as the line gave up) fails here; one ended with its message (still on its way) says so
-            if (call.started(late -> late.failed(at, why)) && !call.live().call().failed(at, why)) {
+            if (call.started(late -> late.failed(at, why), false) && !call.live().call().failed(at, why)) {
                 call.live().call().note(at, "GAVE_UP_WAITING", e.getMessage()
                         + "; the dialplan's fallback voicemail takes the caller");
             }
@@ -72,7 +72,7 @@ public final class SupportLineScript implements AgiScript {
                     LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
             Instant at = calls.now();
             String why = "pagerline fault at " + call.step().wireName() + ": " + e;
-            if (call.started(late -> late.failed(at, why))) {
+            if (call.started(late -> late.failed(at, why), false)) {
                 call.live().call().failed(at, why);
             }
             fallback = true;

@@ -35,7 +35,7 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     /** The line's settings for the tests that hold a commit as long as they like: no hold prompt. */
     static final Map<String, String> PATIENT = Map.of("line.hold-after", "30s", "line.wait-limit", "2m");
     /** The line's settings for the tests of a commit that takes too long: the hold prompt soon, given up on soon after. */
-    static final Map<String, String> IMPATIENT = Map.of("line.hold-after", "200ms", "line.wait-limit", "2500ms");
+    static final Map<String, String> IMPATIENT = Map.of("line.hold-after", "200ms", "line.wait-limit", "4s");
     private LineRig rig;
     private HeldCommits held;
 
@@ -202,6 +202,26 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
         assertEquals(org.pagerline.core.call.CallOutcome.URGENT_VOICEMAIL, outcome("1763900000.44"), "it ended with its message");
     }
 
+    @Test
+    void anUrgentCallerFailedBeforeTheirMessageReachesTheFallbackWithoutWaitingForTheirPage() throws Exception {
+        rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t, false)); // nobody on call
+        try (AsteriskSide line = new AsteriskSide(rig, "1763900000.45")) {
+            // urgent (1), P1 (1); then Asterisk refuses the call-back question: a fault, with every commit held
+            line.failAt("GET DATA pagerline/callback-confirm");
+            List<String> after = line.nextUntil("GET DATA pagerline/callback-confirm", held::arm);
+            after = line.untilClosed(); // within the socket's 10 s: not when the page's commit is let go
+            assertTrue(after.contains("SET VARIABLE PAGERLINE_RESULT FAILED"), after.toString());
+            assertTrue(held.awaitHolding(), "the page is still waiting for its commit");
+            assertTrue(rig.incidents.opened().isEmpty(), "not paged yet");
+        }
+        held.release();
+        rig.awaitSaved();
+        assertEquals(1, rig.incidents.opened().size(), "paged once its commit was let go");
+        long ticket = rig.tickets.list(10).get(0).id();
+        assertTrue(rig.tickets.show(ticket).events().stream().anyMatch(e -> e.kind().equals("URGENT_FAILED")));
+        assertEquals(org.pagerline.core.call.CallOutcome.FAILED, outcome("1763900000.45"));
+    }
+
     private List<String> kinds(long ticket) {
         return rig.tickets.show(ticket).events().stream().map(e -> e.kind())
                 .filter(k -> k.startsWith("CALL_") || k.equals("HUNG_UP") || k.equals("GAVE_UP_WAITING")).toList();
@@ -276,7 +296,13 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             hangUpAt = prefix;
         }
 
+        /** The command that starts with {@code prefix} is refused, as Asterisk refuses one it does not know. */
+        void failAt(String prefix) {
+            failAt = prefix;
+        }
+
         private String hangUpAt;
+        private String failAt;
         private boolean hungUp;
 
         /** Answers {@code command} as Asterisk does when all is well; returns it with its arguments unquoted. */
@@ -284,7 +310,11 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
             beforeReply.run();
             String reply;
             hungUp |= hangUpAt != null && command.replace("\"", "").trim().startsWith(hangUpAt);
-            if (hungUp) {
+            boolean refused = failAt != null && command.replace("\"", "").trim().startsWith(failAt);
+            if (refused) {
+                failAt = null;
+                reply = "510 Invalid or unknown command";
+            } else if (hungUp) {
                 reply = "200 result=-1";
             } else if (command.startsWith("GET VARIABLE")) {
                 reply = "200 result=1 (SUCCESS)";
