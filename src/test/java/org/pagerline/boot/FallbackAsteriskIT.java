@@ -30,22 +30,9 @@ class FallbackAsteriskIT {
     @Test
     void whenPagerlineFailsTheCallerIsToldAndTheFallbackRecordsTheirMessageInTheSpool() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
-        String me = lab.newCaller();
-        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, me, null, "Lab Co", Duration.ofHours(4)).id();
-        // A real fault: the caller's open ticket is locked by someone else for longer than pagerline's
-        // database lock timeout (10 s), so pagerline cannot start the call and says FAILED.
-        try (Connection c = lab.database()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
-                st.setLong(1, ticket);
-                st.executeQuery().close();
-            }
-            try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(ofSeconds(4)).hangUp())) {
-                call.awaitSuccess(ofSeconds(60));
-            } finally {
-                c.rollback();
-            }
-        }
+        // A real fault: pagerline cannot start the call (the line gives up at its wait limit, or H2's
+        // lock timeout, 10 s, fails the start) and says FAILED.
+        String me = callWithTheirTicketLocked(lab, ofSeconds(4));
         assertEquals("FAILED", lab.resultAtHangup(me));
         Path folder = lab.spool().resolve("pagerline/fallback");
         List<Path> mine;
@@ -59,22 +46,9 @@ class FallbackAsteriskIT {
     @Test
     void aCallerWhoseTicketCannotBeWrittenHearsOneMomentAndTheFallbackTakesThemAtTheWaitLimit() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
-        String me = lab.newCaller();
-        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, me, null, "Lab Co", Duration.ofHours(4)).id();
-        // the caller's open ticket locked by someone else for the whole call: pagerline cannot write the
-        // call's start (H2 would give up on the lock after 10 s; PostgreSQL, with no lock timeout, never)
-        try (Connection c = lab.database()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
-                st.setLong(1, ticket);
-                st.executeQuery().close();
-            }
-            try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(ofSeconds(2)).hangUp())) {
-                call.awaitSuccess(ofSeconds(60));
-            } finally {
-                c.rollback();
-            }
-        }
+        // pagerline cannot write the call's start (H2 would give up on the lock after 10 s; PostgreSQL,
+        // with no lock timeout, never)
+        String me = callWithTheirTicketLocked(lab, ofSeconds(2));
         assertEquals("FAILED", lab.resultAtHangup(me));
         List<AsteriskLab.Step> steps = lab.steps(me);
         long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
@@ -98,6 +72,28 @@ class FallbackAsteriskIT {
         assertTrue(gaveUp >= AsteriskLab.WAIT_LIMIT.toMillis() - 100 && gaveUp < AsteriskLab.WAIT_LIMIT.toMillis() + 1_500,
                 "the line gave up " + gaveUp + " ms after the greeting:\n" + shown);
         assertTrue(lab.reachedFallback(me), "the fallback voicemail took the caller:\n" + shown);
+    }
+
+    /**
+     * A new caller, whose open ticket someone else holds locked for the whole call, calls and, once
+     * recorded by the fallback, talks for {@code talk} and hangs up; returns their number.
+     */
+    private static String callWithTheirTicketLocked(AsteriskLab lab, Duration talk) throws Exception {
+        String me = lab.newCaller();
+        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, me, null, "Lab Co", Duration.ofHours(4)).id();
+        try (Connection c = lab.database()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
+                st.setLong(1, ticket);
+                st.executeQuery().close();
+            }
+            try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(talk).hangUp())) {
+                call.awaitSuccess(ofSeconds(60));
+            } finally {
+                c.rollback();
+            }
+        }
+        return me;
     }
 
     /** The index of the first step from {@code from} on that starts with {@code what}. */
