@@ -3,10 +3,12 @@ package org.pagerline.adapter.agi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.pagerline.config.LineConfig;
+import org.pagerline.core.call.Call;
 import org.pagerline.core.call.CallDecisions;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallStep;
@@ -72,7 +74,7 @@ final class SupportCall {
      * nothing: it takes them only once the script ends.) A start not committed by then is left to
      * end its call with {@code ifLate} when it lands ({@link CallService#whenStartLands}): false.
      */
-    boolean started(java.util.function.Consumer<org.pagerline.core.call.Call> ifLate, boolean mayWait) {
+    boolean started(Consumer<Call> ifLate, boolean mayWait) {
         if (live == null && starting != null) {
             StartingCall s = starting;
             starting = null;
@@ -97,7 +99,7 @@ final class SupportCall {
         return live != null;
     }
 
-    /** True once the call has a ticket; never waits (a start still pending: {@link #started(java.util.function.Consumer, boolean)}). */
+    /** True once the call has a ticket; never waits (a start still pending: {@link #started(Consumer, boolean)}). */
     boolean started() {
         return live != null;
     }
@@ -106,7 +108,7 @@ final class SupportCall {
      * The call once its start is committed, at the greeting (a resumed call too); throws what the
      * start threw (then nothing of it was written). The caller hears the hold prompt while it takes
      * long, and the line gives up on it at {@code line.wait-limit} ({@link CallerHold.WaitedTooLong}:
-     * the start stays pending, for {@link #started(java.util.function.Consumer, boolean)} to end the call
+     * the start stays pending, for {@link #started(Consumer, boolean)} to end the call
      * when it lands; so does a hang-up meanwhile).
      */
     private LiveCall takeStart() throws AgiException {
