@@ -492,43 +492,12 @@ public final class CallService implements CallEvents, AutoCloseable {
             return SavingMessage.SAVED;
         }
         Call.Progress p = call.takeProgress();
-        java.util.concurrent.CompletableFuture<Void> settled = settling(live.asteriskUniqueId());
-        String ticketKey = ticketKey(p.ticketId());
-        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
+        // nothing of the message saved (the retry failed too): the caller goes to the dialplan's fallback voicemail
+        return urgentPiece(live, p, now, "urgent voicemail", "could not open the incident", true, s -> {
             writeProgress(s, p);
             openIncident(s, p.ticketId(), priority, recording, now, null);
-            return null;
-        }, (v, e) -> {
-            if (e == null) {
-                try {
-                    incidents.afterCommit();
-                } catch (RuntimeException k) {
-                    log.warn("call {}: the engine could not be woken for its incident: {}", live.callId(), k.toString());
-                } finally {
-                    settled.complete(null);
-                }
-                return;
-            }
-            try {
-                log.error("could not open an incident for call {}: {}", live.callId(), e.toString(), e);
-                journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), ticketKey, s -> {
-                    writeProgress(s, p);
-                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", "could not open the incident: "
-                            + e.getMessage() + "; call the caller back by hand");
-                    return null;
-                }, (v2, again) -> {
-                    if (again == null) {
-                        settled.complete(null); // on the ticket: the caller still hears their number and the promise
-                    } else {
-                        // nothing of the message is saved: the caller goes to the dialplan's fallback voicemail
-                        settled.completeExceptionally(again);
-                    }
-                });
-            } catch (RuntimeException | Error again) { // NOPMD: the caller's thread waits on it
-                settled.completeExceptionally(again);
-            }
+            return true;
         });
-        return new SavingMessage(settled);
     }
 
     /**
@@ -583,9 +552,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             });
             return SavingMessage.SAVED; // ended or messaged already: nothing to add
         }
-        java.util.concurrent.CompletableFuture<Void> settled = settling(live.asteriskUniqueId());
-        String key = ticketKey(p.ticketId());
-        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, s -> {
+        return urgentPiece(live, p, now, what, what + " and the incident could not be opened", false, s -> {
             writeProgress(s, p);
             if (s.calls().find(p.callId()).map(CallRecord::acceptedBy).isPresent()) {
                 return false; // a technician accepted the call: the caller was put through
@@ -595,7 +562,23 @@ public final class CallService implements CallEvents, AutoCloseable {
                     + (callback == null ? "impossible: no usable caller ID" : callback));
             openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
             return true;
-        }, (paged, e) -> {
+        });
+    }
+
+    /**
+     * An urgent call's piece in the first lane, keyed by its ticket, handed in without waiting: the
+     * urgent message with its incident, or the page without one. {@code work} writes the call's
+     * progress {@code p} and says whether it opened an incident (the engine is then woken). If it
+     * fails, the progress goes in again with an {@code INCIDENT_FAILED} line ({@code failed}, why,
+     * "call the caller back by hand"). What this returns settles once either is written; if the
+     * retry fails too, exceptionally when {@code failIfRetryFails} (nobody is promised a call-back),
+     * else it is logged. Known to a fallback hand-over until it settles ({@link #settling}).
+     */
+    private SavingMessage urgentPiece(LiveCall live, Call.Progress p, Instant now, String what, String failed,
+            boolean failIfRetryFails, java.util.function.Function<Stores, Boolean> work) {
+        java.util.concurrent.CompletableFuture<Void> settled = settling(live.asteriskUniqueId());
+        String key = ticketKey(p.ticketId());
+        journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, work, (paged, e) -> {
             if (e == null) {
                 try {
                     if (Boolean.TRUE.equals(paged)) {
@@ -612,21 +595,28 @@ public final class CallService implements CallEvents, AutoCloseable {
             try {
                 journal.submit(CallJournal.Lane.WAITED_FOR, live.asteriskUniqueId(), key, s -> {
                     writeProgress(s, p);
-                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", what + " and the incident could not be"
-                            + " opened: " + e.getMessage() + "; call the caller back by hand");
+                    s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", failed + ": " + e.getMessage()
+                            + "; call the caller back by hand");
                     return null;
-                }, (v, again) -> {
-                    if (again != null) {
-                        log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
-                    }
-                    settled.complete(null);
-                });
-            } catch (RuntimeException | Error again) { // NOPMD: the call's last save waits on it
-                log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
-                settled.complete(null);
+                }, (v, again) -> retrySettled(live, settled, again, failIfRetryFails));
+            } catch (RuntimeException | Error again) { // NOPMD: a caller's thread or the call's last save waits on it
+                retrySettled(live, settled, again, failIfRetryFails);
             }
         });
         return new SavingMessage(settled);
+    }
+
+    /** {@link #urgentPiece}'s retry is written ({@code again} null) or failed too. */
+    private static void retrySettled(LiveCall live, java.util.concurrent.CompletableFuture<Void> settled, Throwable again,
+            boolean failIfRetryFails) {
+        if (again == null) {
+            settled.complete(null); // on the ticket: the caller still hears their number and the promise
+        } else if (failIfRetryFails) {
+            settled.completeExceptionally(again);
+        } else {
+            log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
+            settled.complete(null);
+        }
     }
 
     /**
