@@ -60,6 +60,7 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
         if (dir.contains(" ") || dir.endsWith("/")) {
             throw new ConfigException("line.recordings-dir", "'" + dir + "' must have no spaces and no trailing '/'");
         }
+        Duration hold = s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(30));
         return new LineConfig(template,
                 positive(s, "line.ring-timeout", Duration.ofSeconds(25), Duration.ofMinutes(5)),
                 accept,
@@ -72,8 +73,8 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
                 positive(s, "line.max-message", Duration.ofMinutes(3), Duration.ofMinutes(30)),
                 regions(s),
                 deadNodeAfter(s),
-                s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(30)),
-                waitLimit(s));
+                hold,
+                waitLimit(s, hold));
     }
 
     static final String HOLD_AFTER_KEY = "line.hold-after";
@@ -85,12 +86,11 @@ public record LineConfig(String dialTemplate, Duration ringTimeout, String accep
     public static final Duration HOLD_PROMPT = Duration.ofSeconds(2);
 
     /**
-     * line.wait-limit: 1 s to 2 minutes, and at least line.hold-after plus {@link #HOLD_PROMPT} (else
-     * the caller would be given up on without hearing that they are held).
+     * line.wait-limit: 1 s to 2 minutes, and at least line.hold-after ({@code hold}) plus
+     * {@link #HOLD_PROMPT} (else the caller would be given up on without hearing that they are held).
      */
-    static Duration waitLimit(Settings s) {
+    static Duration waitLimit(Settings s, Duration hold) {
         Duration limit = s.duration(WAIT_LIMIT_KEY, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(2));
-        Duration hold = s.duration(HOLD_AFTER_KEY, Duration.ofSeconds(2));
         if (limit.compareTo(hold.plus(HOLD_PROMPT)) < 0) {
             throw new ConfigException(WAIT_LIMIT_KEY, Settings.shown(limit) + " must be at least " + HOLD_AFTER_KEY + " ("
                     + Settings.shown(hold) + ") plus " + Settings.shown(HOLD_PROMPT) + ", the hold prompt's length");

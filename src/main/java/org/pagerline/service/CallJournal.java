@@ -441,14 +441,19 @@ final class CallJournal implements AutoCloseable {
         try {
             return f.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
+            throw failure(e.getCause(), e);
         }
+    }
+
+    /** What a piece failed with, to throw as it was: its RuntimeException (an Error is thrown here), else {@code otherwise}. */
+    private static RuntimeException failure(Throwable cause, RuntimeException otherwise) {
+        if (cause instanceof RuntimeException r) {
+            return r;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return otherwise;
     }
 
     /**
@@ -465,13 +470,7 @@ final class CallJournal implements AutoCloseable {
             Thread.currentThread().interrupt();
             return java.util.Optional.empty();
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw failure(e.getCause(), new IllegalStateException(e.getCause()));
         }
     }
 

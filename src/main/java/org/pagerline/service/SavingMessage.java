@@ -34,11 +34,7 @@ public final class SavingMessage {
      * (its commit goes on; the line stops waiting for it at {@code line.wait-limit}).
      */
     public boolean await(java.time.Duration max) {
-        if (CallJournal.join(settled, max).isEmpty() && !settled.isDone()) {
-            return false;
-        }
-        CallJournal.join(settled); // settled (a Void: the timed join cannot tell): returns, or throws its failure
-        return true;
+        return CallJournal.join(settled.thenApply(v -> Boolean.TRUE), max).isPresent(); // a Void's null would read as not yet
     }
 
     /** True once it is committed, or its failure is on the ticket, or nothing of it could be saved. */

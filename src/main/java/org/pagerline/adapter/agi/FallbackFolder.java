@@ -57,12 +57,13 @@ public final class FallbackFolder {
         for (Path f : files) {
             try {
                 String name = f.getFileName().toString();
-                String uid = uniqueIdOf(name.substring(0, name.length() - ".wav".length()));
+                String base = name.substring(0, name.length() - ".wav".length());
+                String uid = uniqueIdOf(base);
                 if (uid == null || Files.size(f) < LEAST_BYTES || Files.getLastModifiedTime(f).toInstant().isBefore(since)
                         || !calls.awaitsFallback(uid)) {
                     continue;
                 }
-                String recording = folder + "/" + name.substring(0, name.length() - ".wav".length());
+                String recording = folder + "/" + base;
                 CallService.FallbackTaken t = calls.fallbackMessage(uid, recording, null, null);
                 log.warn("fallback message {} was never handed over (no pagerline answered at the hang-up): taken now,"
                         + " ticket {}, {}", LogText.of(recording), t.ticketId(), t.what());
