@@ -52,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * in with no key is written while no other first-lane piece is. A call's last save is handed to
  * the rest without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
  *
+ * <p>A commit of the waited-for lanes takes the tickets its pieces need at once
+ * ({@link Transactions#inOneCommit(List, boolean)}): a piece whose ticket another transaction holds
+ * (a frozen node's, a lock taken by hand) is undone and left out, with the commit's later pieces of
+ * its call or its key, and written on a thread of its own once the others have committed, where it
+ * waits for the ticket ({@link #writeApart}). So one held ticket holds up its own caller (who hears
+ * the hold prompt and, past {@code line.wait-limit}, the fallback), not every start or urgent message
+ * written with it or waiting for a writer meanwhile.
+ *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) the writers write
  * what waits, and what is handed in meanwhile waits with it, in its lane's order; once they have
@@ -168,6 +176,10 @@ final class CallJournal implements AutoCloseable {
     private final ArrayDeque<Entry> rest = new ArrayDeque<>();
     private final Object lock = new Object();
     private final List<Thread> writers = new ArrayList<>();
+    /** The threads writing pieces set apart ({@link #writeApart}) now. */
+    private final List<Thread> apartWriters = new ArrayList<>();
+    /** How many times pieces were set apart (names their threads). */
+    private long writtenApart;
     /** The calls with a piece in a writer's transaction now: their next pieces wait for it. */
     private final Set<String> callsBeingWritten = new HashSet<>();
     /** The keys of the starts in writers' transactions now: a start with one of them waits. */
@@ -347,7 +359,7 @@ final class CallJournal implements AutoCloseable {
             }
         }
         // stopped: on this thread (the writers have written everything handed in before)
-        write(List.of(new Entry(0, call, work, done)));
+        write(List.of(new Entry(0, call, work, done)), false);
     }
 
     /**
@@ -386,6 +398,13 @@ final class CallJournal implements AutoCloseable {
     long behindWaits() {
         synchronized (lock) {
             return behindWaits;
+        }
+    }
+
+    /** How many times a commit set pieces apart, to be written on their own (tests, the benchmark). */
+    long timesSetApart() {
+        synchronized (lock) {
+            return writtenApart;
         }
     }
 
@@ -522,7 +541,7 @@ final class CallJournal implements AutoCloseable {
                         startWriters += (lanes & STARTS) != 0 ? 1 : 0;
                         break;
                     }
-                    if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty()) {
+                    if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty() && apartWriters.isEmpty()) {
                         writersRunning--; // under the lock: a piece handed in from now on is written by its caller
                         return;
                     }
@@ -536,18 +555,16 @@ final class CallJournal implements AutoCloseable {
                     }
                 }
             }
+            List<Entry> apart = List.of();
             try {
-                write(batch);
+                apart = write(batch, (lanes & (STARTS | FIRST)) != 0 && (lanes & FIRST_UNKEYED) == 0);
             } finally {
                 synchronized (lock) {
+                    Set<Entry> later = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                    later.addAll(apart);
                     for (Entry e : batch) {
-                        unwritten.remove(e.seq());
-                        if (e.call() != null) {
-                            callsBeingWritten.remove(e.call());
-                            lastOfCall.remove(e.call(), e);
-                        }
-                        if (e.key != null) {
-                            (e.firstLane ? firstKeysBeingWritten : keysBeingWritten).remove(e.key);
+                        if (!later.contains(e)) {
+                            written(e);
                         }
                     }
                     if ((lanes & FIRST) != 0) {
@@ -566,7 +583,62 @@ final class CallJournal implements AutoCloseable {
                 }
                 batch.clear();
             }
+            if (!apart.isEmpty()) {
+                writeApart(apart);
+            }
         }
+    }
+
+    /** Under the lock: a piece is written (or failed); its call's and its key's next pieces may go. */
+    private void written(Entry e) {
+        unwritten.remove(e.seq());
+        if (e.call() != null) {
+            callsBeingWritten.remove(e.call());
+            lastOfCall.remove(e.call(), e);
+        }
+        if (e.key != null) {
+            (e.firstLane ? firstKeysBeingWritten : keysBeingWritten).remove(e.key);
+        }
+    }
+
+    /**
+     * Writes the pieces a commit left out because a ticket they needed was held by another
+     * transaction ({@link #setApartWhenLocked}), one by one in their order, each in a transaction of
+     * its own that waits for its rows, on a thread of their own: the writer that left them out goes
+     * back to the lanes. Until each is written, its call's and its key's next pieces wait, as for
+     * any piece being written.
+     */
+    private void writeApart(List<Entry> apart) {
+        long n;
+        synchronized (lock) {
+            n = ++writtenApart;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                for (Entry e : apart) {
+                    try {
+                        write(List.of(e), false);
+                    } finally {
+                        synchronized (lock) {
+                            written(e);
+                            lock.notifyAll();
+                        }
+                    }
+                }
+            } finally {
+                synchronized (lock) {
+                    apartWriters.remove(Thread.currentThread());
+                    lock.notifyAll();
+                }
+            }
+        }, "call-journal-apart-" + n);
+        t.setDaemon(true);
+        synchronized (lock) {
+            apartWriters.add(t);
+        }
+        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own,"
+                + " where they wait for it", apart.size(), apart.stream().map(Entry::call).distinct().toList());
+        t.start();
     }
 
     /** Lanes a batch holds pieces of (see {@link #take}). */
@@ -690,21 +762,82 @@ final class CallJournal implements AutoCloseable {
         keysWritten.addAll(myKeys);
     }
 
-    private void write(List<Entry> batch) {
+    /**
+     * Writes the batch in one commit and tells each piece how it went. With {@code ticketsAtOnce}
+     * (a commit of the waited-for lanes, many callers' starts or urgent messages) a piece needing a
+     * ticket another transaction holds is left out, with its call's and its key's later pieces in
+     * the batch, rather than hold up the others: returned, to be written apart.
+     */
+    private List<Entry> write(List<Entry> batch, boolean ticketsAtOnce) {
         List<Transactions.Result> results;
         try {
-            results = tx.inOneCommit(batch.stream().<Function<Stores, ?>>map(Entry::work).toList());
+            results = ticketsAtOnce ? tx.inOneCommit(setApartWhenLocked(batch), true)
+                    : tx.inOneCommit(batch.stream().<Function<Stores, ?>>map(Entry::work).toList());
         } catch (RuntimeException | Error e) { // NOPMD: the writer must outlive any one batch
             RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e);
             results = batch.stream().map(x -> new Transactions.Result(null, failure)).toList();
         }
+        List<Entry> apart = new ArrayList<>(0);
         for (int i = 0; i < batch.size(); i++) {
+            RuntimeException failure = results.get(i).failure();
+            if (ticketsAtOnce && (failure instanceof TicketLockedException || failure instanceof SetApart)) {
+                apart.add(batch.get(i));
+                continue;
+            }
             try {
                 batch.get(i).done().accept(results.get(i).value(), results.get(i).failure());
             } catch (RuntimeException | Error e) { // NOPMD: the batch's other callers must still hear, and the writer live on
                 log.error("call journal: a completion failed: {}", e.toString(), e);
             }
         }
+        return apart;
+    }
+
+    /** A piece not run because an earlier one of its call or its key in the commit was set apart. */
+    private static final class SetApart extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SetApart() {
+            super("set apart after an earlier piece of its call or key", null, false, false);
+        }
+    }
+
+    /**
+     * The batch's work for a commit that locks tickets at once: a piece that finds its ticket held
+     * by another transaction fails ({@link TicketLockedException}) and is undone; the batch's later
+     * pieces of its call or with its key then do not run ({@link SetApart}), so they are written
+     * after it, in order, as they would have been.
+     */
+    private static List<Function<Stores, ?>> setApartWhenLocked(List<Entry> batch) {
+        Set<String> calls = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        List<Function<Stores, ?>> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Entry e = batch.get(i);
+            boolean first = i == 0;
+            String key = e.key == null ? null : (e.firstLane ? "first lane: " : "start: ") + e.key;
+            out.add(s -> {
+                if (first) { // the commit is run from its start (again, after a deadlock): nothing set apart yet
+                    calls.clear();
+                    keys.clear();
+                }
+                if (e.call() != null && calls.contains(e.call()) || key != null && keys.contains(key)) {
+                    throw new SetApart();
+                }
+                try {
+                    return e.work().apply(s);
+                } catch (TicketLockedException locked) {
+                    if (e.call() != null) {
+                        calls.add(e.call());
+                    }
+                    if (key != null) {
+                        keys.add(key);
+                    }
+                    throw locked;
+                }
+            });
+        }
+        return out;
     }
 
     /** Writes what is waiting, then stops the thread; later work is written on its caller's thread. */
@@ -713,10 +846,18 @@ final class CallJournal implements AutoCloseable {
         List<Thread> ts;
         synchronized (lock) {
             closed = true;
-            ts = List.copyOf(writers);
+            ts = new ArrayList<>(writers);
             lock.notifyAll();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        joinBy(ts, deadline);
+        synchronized (lock) {
+            ts = List.copyOf(apartWriters); // the writers have stopped: no more are started
+        }
+        joinBy(ts, deadline);
+    }
+
+    private static void joinBy(List<Thread> ts, long deadline) {
         for (Thread t : ts) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));

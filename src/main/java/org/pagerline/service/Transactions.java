@@ -51,4 +51,14 @@ public interface Transactions {
         }
         return out;
     }
+
+    /**
+     * {@link #inOneCommit(List)}; with {@code ticketsAtOnce}, a piece that needs a ticket whose row
+     * another transaction holds does not wait for it: it is undone and fails with
+     * {@link TicketLockedException}, and the other pieces commit without it. The default (for
+     * stand-ins) waits as {@link #inOneCommit(List)} does.
+     */
+    default List<Result> inOneCommit(List<? extends Function<Stores, ?>> pieces, boolean ticketsAtOnce) {
+        return inOneCommit(pieces);
+    }
 }

@@ -282,6 +282,9 @@ public final class AgiFloorBench {
         report(rows);
         System.out.printf("transactions or pieces that lost a deadlock and were tried again, in the whole run (warm-ups"
                 + " too): %d%n", org.pagerline.adapter.store.JdbcTransactions.conflictsRetried());
+        System.out.printf("pieces of the call journal that found their ticket held by another transaction and were"
+                + " written on their own, in the whole run (warm-ups too): %d%n",
+                org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld());
         System.out.printf("load average at the end: %s%n", loadAverage());
     }
 
@@ -791,6 +794,8 @@ public final class AgiFloorBench {
             long secondHalfFrom = Long.MAX_VALUE;
             /** Deadlocks retried before the counted run (the servers share the JVM's count; one runs at a time). */
             long conflicts0;
+            /** Pieces set apart on a held ticket before the counted run (as {@link #conflicts0}). */
+            long held0;
             long completed;
             long failed;
             long refused;
@@ -835,6 +840,7 @@ public final class AgiFloorBench {
                         vmTicks0 = BY_THREAD ? vmThreadTicks() : Map.of();
                         h2Stores0 = BY_THREAD ? h2Stores() : null;
                         conflicts0 = org.pagerline.adapter.store.JdbcTransactions.conflictsRetried();
+                        held0 = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
                         if (SQL_STATS && counted) {
                             sqlStats(true);
                         }
@@ -859,6 +865,11 @@ public final class AgiFloorBench {
                 if (counted && conflicts > 0) {
                     System.out.printf("%s %s %d: %d transaction(s) or piece(s) lost a deadlock and were tried again%n",
                             t.name(), path.wire(), concurrent, conflicts);
+                }
+                long held = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld() - held0;
+                if (counted && held > 0) {
+                    System.out.printf("%s %s %d: %d piece(s) found their ticket held by another transaction and were"
+                            + " written on their own%n", t.name(), path.wire(), concurrent, held);
                 }
                 measuring = false;
                 placing = false;

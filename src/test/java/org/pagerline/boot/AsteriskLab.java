@@ -602,6 +602,9 @@ final class AsteriskLab {
         if (step != null) {
             timed.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                     .add(new Step(eventNanos(e), step));
+            synchronized (timed) {
+                timed.notifyAll(); // awaitStep
+            }
         }
     }
 
@@ -633,6 +636,24 @@ final class AsteriskLab {
      */
     List<Step> steps(String caller) {
         return List.copyOf(timed.getOrDefault(caller, List.of()));
+    }
+
+    /**
+     * Waits until the caller's channel has taken a step starting with {@code what} (as {@link #steps}
+     * names them, "agi EXEC Playback pagerline/one-moment"); throws if it has not within {@code max}.
+     */
+    void awaitStep(String caller, String what, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (timed) {
+            while (steps(caller).stream().noneMatch(s -> s.what().startsWith(what))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError(caller + " never took the step " + what + " within " + max + ": "
+                            + steps(caller).stream().map(Step::what).toList());
+                }
+                TimeUnit.NANOSECONDS.timedWait(timed, left);
+            }
+        }
     }
 
     /** The dialplan steps a caller's channel took in [pagerline-inbound], in order ("exten,prio App(data)"). */

@@ -14,16 +14,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.Isolated;
 import org.pagerline.core.ticket.TicketSource;
 
 /** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
 @Tag("asterisk")
-// Alone: the fault it makes (its own caller's ticket row locked for the whole call) holds up every
-// call's start written in the same commit, or waiting for a writer of starts meanwhile, until H2's
-// lock timeout (10 s); with the lab's line.wait-limit (5 s) other classes' callers would be sent to the
-// fallback (README, "Known limits"). Its two tests side by side: each one's start is its own locked one.
-@Isolated("locks callers' tickets: every other call's start would wait behind the lock")
+// Beside the other classes: the fault it makes (a caller's ticket row locked for the whole call) holds
+// up that caller's start alone (the third test shows it)
 @Execution(ExecutionMode.CONCURRENT)
 class FallbackAsteriskIT {
 
@@ -51,10 +47,7 @@ class FallbackAsteriskIT {
         String me = callWithTheirTicketLocked(lab, ofSeconds(2));
         assertEquals("FAILED", lab.resultAtHangup(me));
         List<AsteriskLab.Step> steps = lab.steps(me);
-        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
-        String shown = String.join("\n", steps.stream()
-                .map(s -> String.format("%6d ms %s", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
-                .toList());
+        String shown = shown(steps);
         // what the caller heard between the greeting's end and the line giving up: never more than the
         // hold-after (2 s) of silence, and the fallback at the wait limit (5 s in the lab), not at H2's
         // lock timeout (10 s after the start, 7 s of silence after the greeting before this change)
@@ -74,19 +67,53 @@ class FallbackAsteriskIT {
         assertTrue(lab.reachedFallback(me), "the fallback voicemail took the caller:\n" + shown);
     }
 
+    @Test
+    void callersWhoseTicketsAreHeldHoldUpNoOtherCallersStart() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String ann = lab.newCaller();
+        String bo = lab.newCaller();
+        String cy = lab.newCaller();
+        try (Connection annsTicket = lockedTicketOf(lab, ann); Connection bosTicket = lockedTicketOf(lab, bo);
+                var annCalls = lab.call(new Sipp.Caller(ann).when("app:Record").talk(ofSeconds(2)).hangUp());
+                var boCalls = lab.call(new Sipp.Caller(bo).when("app:Record").talk(ofSeconds(2)).hangUp())) {
+            // both held on their tickets: before, each one's start held one of the journal's two
+            // writers of starts, and every other caller's start waited behind them
+            lab.awaitStep(ann, "agi EXEC Playback pagerline/one-moment", ofSeconds(30));
+            lab.awaitStep(bo, "agi EXEC Playback pagerline/one-moment", ofSeconds(30));
+            try (var cyCalls = lab.call(new Sipp.Caller(cy).when("urgent-or-not").hangUp())) {
+                try {
+                    lab.awaitStep(cy, "agi GET DATA pagerline/urgent-or-not", ofSeconds(20));
+                } catch (AssertionError e) {
+                    throw new AssertionError("Cy never heard the menu (sent to the fallback: " + lab.reachedFallback(cy)
+                            + "):\n" + shown(lab.steps(cy)), e);
+                }
+                cyCalls.awaitSuccess(ofSeconds(60));
+            } finally {
+                annCalls.awaitSuccess(ofSeconds(60));
+                boCalls.awaitSuccess(ofSeconds(60));
+                annsTicket.rollback();
+                bosTicket.rollback();
+            }
+        }
+        List<AsteriskLab.Step> steps = lab.steps(cy);
+        String shown = shown(steps);
+        assertTrue(steps.stream().noneMatch(s -> s.what().startsWith("agi EXEC Playback pagerline/one-moment")),
+                "Cy was never put on hold:\n" + shown);
+        int greetingEnd = index(steps, "agi GET VARIABLE PLAYBACKSTATUS", index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
+        int menu = index(steps, "agi GET DATA pagerline/urgent-or-not", greetingEnd, shown);
+        long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(steps.get(menu).nanos() - steps.get(greetingEnd).nanos());
+        assertTrue(waited < 1_000, "Cy heard the menu " + waited + " ms after the greeting:\n" + shown);
+        assertTrue(!lab.reachedFallback(cy), "Cy was served, not sent to the fallback:\n" + shown);
+        assertEquals("FAILED", lab.resultAtHangup(ann), "Ann's ticket stayed held: the fallback took her");
+    }
+
     /**
      * A new caller, whose open ticket someone else holds locked for the whole call, calls and, once
      * recorded by the fallback, talks for {@code talk} and hangs up; returns their number.
      */
     private static String callWithTheirTicketLocked(AsteriskLab lab, Duration talk) throws Exception {
         String me = lab.newCaller();
-        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, me, null, "Lab Co", Duration.ofHours(4)).id();
-        try (Connection c = lab.database()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
-                st.setLong(1, ticket);
-                st.executeQuery().close();
-            }
+        try (Connection c = lockedTicketOf(lab, me)) {
             try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(talk).hangUp())) {
                 call.awaitSuccess(ofSeconds(60));
             } finally {
@@ -94,6 +121,25 @@ class FallbackAsteriskIT {
             }
         }
         return me;
+    }
+
+    /** The caller's open ticket, opened now, and a connection whose transaction holds its row (roll it back to let go). */
+    private static Connection lockedTicketOf(AsteriskLab lab, String caller) throws Exception {
+        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, caller, null, "Lab Co", Duration.ofHours(4)).id();
+        Connection c = lab.database();
+        c.setAutoCommit(false);
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
+            st.setLong(1, ticket);
+            st.executeQuery().close();
+        }
+        return c;
+    }
+
+    private static String shown(List<AsteriskLab.Step> steps) {
+        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
+        return String.join("\n", steps.stream()
+                .map(s -> String.format("%6d ms %s", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
+                .toList());
     }
 
     /** The index of the first step from {@code from} on that starts with {@code what}. */

@@ -24,6 +24,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(DatabaseConfig.from(Settings.ofMap(Map.of("data.dir", dir.toString()))));
     }
 
+    /** The database {@code config} names (a PostgreSQL schema: {@link PgSchema#config()}). */
+    public static TestDatabase of(DatabaseConfig config) {
+        return new TestDatabase(config);
+    }
+
     /** A private in-memory database, gone when closed. */
     public static TestDatabase inMemory() {
         return new TestDatabase(DatabaseConfig.from(Settings.ofMap(Map.of(

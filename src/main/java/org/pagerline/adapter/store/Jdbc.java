@@ -25,9 +25,65 @@ final class Jdbc {
 
     private final Connection c;
     private final TimelineLines timeline = new TimelineLines();
+    /** Whether a ticket another transaction holds fails the piece at once ({@link #lockTicket}). */
+    private final boolean ticketsAtOnce;
+    /** The tickets this transaction holds: locked by the pieces that stood, or inserted by them. */
+    private final java.util.Set<Long> ticketsHeld = new java.util.HashSet<>();
+    /** The tickets the piece under way locked or inserted (forgotten if it is undone). */
+    private final java.util.Set<Long> pieceTicketsHeld = new java.util.HashSet<>();
+    private Boolean postgres;
 
     Jdbc(Connection c) {
+        this(c, false);
+    }
+
+    /** @param ticketsAtOnce see {@link #lockTicket} */
+    Jdbc(Connection c, boolean ticketsAtOnce) {
         this.c = c;
+        this.ticketsAtOnce = ticketsAtOnce;
+    }
+
+    /**
+     * Before a statement that locks the ticket's row (an update, a timeline line's touch, a call
+     * naming it): in a transaction that locks tickets at once (the call journal's commits, many
+     * callers' work together), takes the row now without waiting, and throws
+     * {@link org.pagerline.service.TicketLockedException} if another transaction holds it, so that one
+     * ticket held elsewhere (a frozen node's transaction, a lock taken by hand) holds up only its own
+     * caller's piece, written again on its own, not every piece of the commit. Otherwise nothing: the
+     * statement waits for the row as any would. PostgreSQL takes the lock an update takes
+     * ({@code FOR NO KEY UPDATE}: rows naming the ticket can still be inserted beside it).
+     */
+    void lockTicket(long ticketId) {
+        if (!ticketsAtOnce || ticketsHeld.contains(ticketId) || !pieceTicketsHeld.add(ticketId)) {
+            return;
+        }
+        String sql = "SELECT id FROM tickets WHERE id=? " + (postgres() ? "FOR NO KEY UPDATE NOWAIT" : "FOR UPDATE NOWAIT");
+        try {
+            read(sql, rs -> rs.getLong(1), ticketId);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof SQLException sql2 && lockNotAvailable(sql2)) {
+                pieceTicketsHeld.remove(ticketId);
+                JdbcTransactions.ticketFoundHeld();
+                throw new org.pagerline.service.TicketLockedException(ticketId, sql2);
+            }
+            throw e;
+        }
+    }
+
+    /** A ticket this transaction inserted: its row is its own. */
+    void insertedTicket(long ticketId) {
+        pieceTicketsHeld.add(ticketId);
+    }
+
+    /** NOWAIT found the row locked: PostgreSQL's lock_not_available, H2's lock timeout. */
+    private static boolean lockNotAvailable(SQLException e) {
+        return "55P03".equals(e.getSQLState()) || e.getErrorCode() == 50200;
+    }
+
+    /** The piece under way was rolled back to its savepoint: its lines, touches and locks with it. */
+    void pieceUndone() {
+        timeline.discard();
+        pieceTicketsHeld.clear();
     }
 
     /** The timeline lines this transaction has added and not yet written. */
@@ -39,6 +95,8 @@ final class Jdbc {
     void writeTimeline() {
         timeline.write(this, false);
         timeline.settle();
+        ticketsHeld.addAll(pieceTicketsHeld);
+        pieceTicketsHeld.clear();
     }
 
     /** Before the commit: the lines left and every ticket's touch, in ticket order ({@link TimelineLines}). */
@@ -55,11 +113,14 @@ final class Jdbc {
 
     /** True on PostgreSQL (several nodes may share it), false on H2 (one node). */
     boolean postgres() {
-        try {
-            return product(c).contains("postgres");
-        } catch (SQLException e) {
-            throw new StoreException("database product name", e);
+        if (postgres == null) {
+            try {
+                postgres = product(c).contains("postgres");
+            } catch (SQLException e) {
+                throw new StoreException("database product name", e);
+            }
         }
+        return postgres;
     }
 
     /** The database's product name, lower case ("h2", "postgresql"): what the migrations and {@link #postgres} tell apart. */

@@ -33,6 +33,7 @@ final class JdbcCallStore implements CallStore {
 
     @Override
     public CallRecord insert(CallRecord c, String serverRun) {
+        db.lockTicket(c.ticketId()); // the call names it, and its start's lines touch it
         long id = db.insert("INSERT INTO calls (asterisk_uid, ticket_id, caller_id, started_at, ended_at, last_step,"
                         + " outcome, accepted_by, answered_by, abandoned_position, waited_seconds, recording, server_run)"
                         + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

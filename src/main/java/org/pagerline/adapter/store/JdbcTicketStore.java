@@ -51,6 +51,7 @@ final class JdbcTicketStore implements TicketStore {
                 t.openedAt(), t.updatedAt(), t.status(), t.source(), t.priority(), t.callerNumber(), t.callerName(),
                 t.company(), t.callbackNumber(), t.summary());
         db.timeline().setTo(id, t.updatedAt());
+        db.insertedTicket(id);
         // as a read-back would return it (the columns keep microseconds), without the read
         return new Ticket(id, micros(t.openedAt()), micros(t.updatedAt()), t.status(), t.source(), t.priority(),
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary());
@@ -72,6 +73,7 @@ final class JdbcTicketStore implements TicketStore {
      */
     @Override
     public void update(Ticket t) {
+        db.lockTicket(t.id());
         db.update(UPDATE, t.priority(), t.status(), t.updatedAt(), t.updatedAt(), t.status(), t.source(), t.priority(),
                 t.callerNumber(), t.callerName(), t.company(), t.callbackNumber(), t.summary(), t.id());
         db.timeline().setTo(t.id(), t.updatedAt());
@@ -128,11 +130,15 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public void addEvent(long ticketId, Instant at, String kind, String detail) {
+        db.lockTicket(ticketId); // the line's touch
         db.timeline().add(ticketId, at, kind, detail, true);
     }
 
     @Override
     public void addEvents(long ticketId, List<TicketEvent> lines) {
+        if (!lines.isEmpty()) {
+            db.lockTicket(ticketId); // the lines' touch
+        }
         for (TicketEvent e : lines) {
             db.timeline().add(ticketId, e.at(), e.kind(), e.detail(), true);
         }
@@ -206,6 +212,7 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public boolean saveLife(TicketLife before, TicketLife l, Instant nextCheck, Instant at) {
+        db.lockTicket(l.ticketId());
         int n = db.update("UPDATE tickets SET state=?, status=?, owner_id=?, owner_name=?, priority=?, life_priority=?, resolved_at=?,"
                         + " closed_at=?, auto_close_at=?, sla_check_at=?, version=version+1,"
                         + " " + TimelineLines.MOVE_UPDATED_AT + " WHERE id=? AND version=?",
@@ -498,6 +505,7 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public void setRequesterEmail(long ticketId, String email) {
+        db.lockTicket(ticketId);
         db.update("UPDATE tickets SET requester_email=? WHERE id=?", email, ticketId);
     }
 

@@ -57,10 +57,15 @@ public final class JdbcTransactions implements Transactions {
 
     @Override
     public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces) {
+        return inOneCommit(pieces, false);
+    }
+
+    @Override
+    public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces, boolean ticketsAtOnce) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return committed(c -> {
-                    Jdbc db = new Jdbc(c);
+                    Jdbc db = new Jdbc(c, ticketsAtOnce);
                     Stores stores = new JdbcStores(db);
                     java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
                     for (Function<Stores, ?> piece : pieces) {
@@ -85,7 +90,7 @@ public final class JdbcTransactions implements Transactions {
                             CONFLICT_ATTEMPTS);
                     java.util.List<Result> alone = new java.util.ArrayList<>(pieces.size());
                     for (Function<Stores, ?> piece : pieces) {
-                        alone.add(inOneCommit(java.util.List.of(piece)).get(0));
+                        alone.add(inOneCommit(java.util.List.of(piece), ticketsAtOnce).get(0));
                     }
                     return alone;
                 }
@@ -136,6 +141,20 @@ public final class JdbcTransactions implements Transactions {
         return CONFLICTS_RETRIED.get();
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong TICKETS_FOUND_HELD = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * How many times, in this JVM, a piece written with tickets locked at once found its ticket held
+     * by another transaction and was undone, to be written on its own (the benchmark reports it).
+     */
+    public static long ticketsFoundHeld() {
+        return TICKETS_FOUND_HELD.get();
+    }
+
+    static void ticketFoundHeld() {
+        TICKETS_FOUND_HELD.incrementAndGet();
+    }
+
     /** How often a piece chosen as a deadlock victim is tried again before it is reported failed. */
     static final int CONFLICT_ATTEMPTS = 5;
 
@@ -169,7 +188,7 @@ public final class JdbcTransactions implements Transactions {
                 c.releaseSavepoint(sp);
                 return new Result(v, null);
             } catch (RuntimeException e) {
-                db.timeline().discard();
+                db.pieceUndone();
                 try {
                     c.rollback(sp); // this piece alone; a broken connection throws and fails them all
                 } catch (SQLException gone) {

@@ -1,0 +1,167 @@
+package org.pagerline.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.ticket.TicketEvent;
+import org.pagerline.core.ticket.TicketSource;
+import org.pagerline.testkit.MutableClock;
+import org.pagerline.testkit.TestDatabase;
+
+/**
+ * A ticket whose row another transaction holds (a frozen node's transaction, a lock taken by hand)
+ * holds up only the pieces that need it: the call journal writes many callers' starts and urgent
+ * messages in one commit, and a piece that finds its ticket held is left out of it and written on
+ * its own, where it waits for the row, with its call's later pieces after it in order. The other
+ * callers' pieces commit meanwhile. The H2 file as `pagerline server` opens it (a 10 s lock timeout):
+ * before, every piece of the commit waited out the lock with it; PostgreSQL in
+ * {@link ATicketHeldElsewhereOnPostgresIT}.
+ */
+class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
+    /** Well under H2's lock timeout (10 s): what waited for the held ticket waits longer. */
+    private static final long PROMPTLY_SECONDS = 5;
+
+    @TempDir
+    Path dir;
+    private TestDatabase db;
+    private final MutableClock clock = MutableClock.at("2026-12-07T09:00:00Z");
+
+    @BeforeEach
+    void open() throws Exception {
+        db = open(dir);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+        closed();
+    }
+
+    /** The database under test: the H2 file as `pagerline server` opens it (its PostgreSQL IT overrides it). */
+    TestDatabase open(Path dir) throws Exception {
+        return TestDatabase.fileIn(dir);
+    }
+
+    /** After the database is closed. */
+    void closed() throws Exception {
+    }
+
+    /** The caller's open ticket, opened a minute ago: what is written on it now moves its last change. */
+    private long ticketOf(String number) {
+        long id = new TicketService(db.transactions(), clock).openOrReuse(TicketSource.PHONE, number, null, "Acme",
+                Duration.ofHours(4)).id();
+        clock.advance(Duration.ofMinutes(1));
+        return id;
+    }
+
+    /** A connection whose open transaction holds the ticket's row, as another node's would. */
+    private Connection holding(long ticketId) throws Exception {
+        Connection c = db.database().dataSource().getConnection();
+        c.setAutoCommit(false);
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id=? FOR UPDATE")) {
+            st.setLong(1, ticketId);
+            st.executeQuery().close();
+        }
+        return c;
+    }
+
+    private static BiConsumer<Object, RuntimeException> into(CompletableFuture<Object> f) {
+        return (v, e) -> {
+            if (e != null) {
+                f.completeExceptionally(e);
+            } else {
+                f.complete(v);
+            }
+        };
+    }
+
+    private static CompletableFuture<Object> line(CallJournal journal, CallJournal.Lane lane, String call, String key,
+            long ticketId, String kind, java.time.Instant at) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        journal.submit(lane, call, key, s -> {
+            s.tickets().addEvent(ticketId, at, kind, "written by " + call);
+            return kind;
+        }, into(done));
+        return done;
+    }
+
+    @Test
+    void theOtherCallersPiecesCommitWhileOneTicketIsHeldAndItsOwnFollowInOrderOnceItIsFree() throws Exception {
+        long held = ticketOf("+12045550101");
+        long free = ticketOf("+12045550102");
+        CallJournal journal = new CallJournal(db.transactions(), 1); // one writer: the worst case
+        CompletableFuture<Object> jane;
+        CompletableFuture<Object> janeLater;
+        try (Connection other = holding(held)) {
+            java.time.Instant at = clock.instant();
+            jane = line(journal, CallJournal.Lane.START, "jane", "+12045550101", held, "JANE_STARTS", at);
+            CompletableFuture<Object> omar = line(journal, CallJournal.Lane.START, "omar", "+12045550102", free, "OMAR_STARTS", at);
+            janeLater = line(journal, CallJournal.Lane.WAITED_FOR, "jane", "ticket " + held, held,
+                    "JANE_LEAVES_A_MESSAGE", at.plusSeconds(1));
+            CompletableFuture<Object> omarLater = line(journal, CallJournal.Lane.WAITED_FOR, "omar", "ticket " + free, free,
+                    "OMAR_LEAVES_A_MESSAGE", at.plusSeconds(1));
+
+            assertEquals("OMAR_STARTS", omar.get(PROMPTLY_SECONDS, TimeUnit.SECONDS),
+                    "another caller's start is written while Jane's ticket is held");
+            assertEquals("OMAR_LEAVES_A_MESSAGE", omarLater.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            assertFalse(jane.isDone(), "Jane's start waits for her ticket");
+            assertFalse(janeLater.isDone(), "and her message waits for her start");
+            assertTrue(journal.timesSetApart() >= 1, "Jane's piece was set apart");
+            other.rollback();
+        }
+        assertEquals("JANE_STARTS", jane.get(PROMPTLY_SECONDS, TimeUnit.SECONDS), "Jane's start, once her ticket is free");
+        assertEquals("JANE_LEAVES_A_MESSAGE", janeLater.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+        assertTrue(journal.awaitWritten(Duration.ofSeconds(PROMPTLY_SECONDS)), "the journal wrote everything");
+        List<String> janes = db.transactions().inTransaction(s -> s.tickets().events(held)).stream()
+                .map(TicketEvent::kind).filter(k -> k.startsWith("JANE")).toList();
+        assertEquals(List.of("JANE_STARTS", "JANE_LEAVES_A_MESSAGE"), janes, "her lines, once each, in order");
+        journal.close();
+    }
+
+    @Test
+    void aNewCallersStartIsServedWhileTwoOtherCallersTicketsAreHeld() throws Exception {
+        CallService calls = new CallService(db.transactions(), new TicketService(db.transactions(), clock),
+                new PhoneNumbers("CA"), v -> 0L, clock, Duration.ofHours(4), Duration.ofMinutes(30),
+                Set.of("CA", "US"));
+        try {
+            long first = ticketOf("+12045550111");
+            long second = ticketOf("+12045550112");
+            StartingCall a;
+            StartingCall b;
+            try (Connection one = holding(first); Connection two = holding(second)) {
+                // the server's journal writes starts in two commits at once: each of these holds one
+                a = calls.begin("1765100000.1", "PJSIP/trunk-1", "+12045550111", "Ann");
+                b = calls.begin("1765100000.2", "PJSIP/trunk-2", "+12045550112", "Bo");
+                StartingCall c = calls.begin("1765100000.3", "PJSIP/trunk-3", "+12045550113", "Cy");
+                LiveCall cy = c.await(Duration.ofSeconds(PROMPTLY_SECONDS)).orElse(null);
+                assertTrue(cy != null, "a new caller's start is written while two other callers' tickets are held");
+                assertNotEquals(first, cy.ticketId());
+                assertFalse(a.await(Duration.ZERO).isPresent(), "Ann's start waits for her ticket");
+                one.rollback();
+                two.rollback();
+            }
+            assertEquals(first, a.await(Duration.ofSeconds(PROMPTLY_SECONDS)).orElseThrow().ticketId(),
+                    "Ann's start, once her ticket is free, reuses it");
+            assertEquals(second, b.await(Duration.ofSeconds(PROMPTLY_SECONDS)).orElseThrow().ticketId());
+        } finally {
+            calls.close();
+        }
+    }
+}
