@@ -176,9 +176,20 @@ final class CallJournal implements AutoCloseable {
     private final ArrayDeque<Entry> rest = new ArrayDeque<>();
     private final Object lock = new Object();
     private final List<Thread> writers = new ArrayList<>();
-    /** The threads writing pieces set apart ({@link #writeApart}) now. */
-    private final List<Thread> apartWriters = new ArrayList<>();
-    /** How many times pieces were set apart (names their threads). */
+    /**
+     * How many transactions of pieces set apart ({@link #writeApart}) may wait for their tickets at
+     * once: each holds a pooled connection while it waits, and the writers need theirs.
+     */
+    static final int APART_WRITERS = 3;
+    /** Writes the pieces set apart; its threads end when idle. */
+    private final java.util.concurrent.ThreadPoolExecutor apartWriters;
+    /** The calls and the keys ({@link #apartKey}) of pieces set apart and not yet written, counted. */
+    private final java.util.Map<String, Integer> apartCalls = new java.util.HashMap<>();
+    private final java.util.Map<String, Integer> apartKeys = new java.util.HashMap<>();
+    /** Pieces set apart and not yet written; of them, the first lane's (a first-lane piece with no key waits for them). */
+    private int apartPending;
+    private int firstApartPending;
+    /** How many times a commit set pieces apart. */
     private long writtenApart;
     /** The calls with a piece in a writer's transaction now: their next pieces wait for it. */
     private final Set<String> callsBeingWritten = new HashSet<>();
@@ -252,6 +263,14 @@ final class CallJournal implements AutoCloseable {
         this.tx = tx;
         this.writerCount = writers;
         this.firstLaneWriters = firstLaneWriters;
+        java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
+        this.apartWriters = new java.util.concurrent.ThreadPoolExecutor(APART_WRITERS, APART_WRITERS, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "call-journal-apart-" + named.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.apartWriters.allowCoreThreadTimeOut(true);
     }
 
     /** Hands work in, in the rest lane; it is written after everything handed in before it. Never blocks. */
@@ -541,7 +560,7 @@ final class CallJournal implements AutoCloseable {
                         startWriters += (lanes & STARTS) != 0 ? 1 : 0;
                         break;
                     }
-                    if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty() && apartWriters.isEmpty()) {
+                    if (closed && starts.isEmpty() && first.isEmpty() && rest.isEmpty() && apartPending == 0) {
                         writersRunning--; // under the lock: a piece handed in from now on is written by its caller
                         return;
                     }
@@ -562,6 +581,9 @@ final class CallJournal implements AutoCloseable {
                 synchronized (lock) {
                     Set<Entry> later = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                     later.addAll(apart);
+                    for (Entry e : apart) {
+                        setApart(e); // first: the batch's other pieces of its call or key must not let them go
+                    }
                     for (Entry e : batch) {
                         if (!later.contains(e)) {
                             written(e);
@@ -589,56 +611,119 @@ final class CallJournal implements AutoCloseable {
         }
     }
 
-    /** Under the lock: a piece is written (or failed); its call's and its key's next pieces may go. */
+    /**
+     * Under the lock: a piece is written (or failed); its call's and its key's next pieces may go,
+     * unless a piece of the same call or key is still to be written apart.
+     */
     private void written(Entry e) {
         unwritten.remove(e.seq());
         if (e.call() != null) {
-            callsBeingWritten.remove(e.call());
             lastOfCall.remove(e.call(), e);
+            if (!apartCalls.containsKey(e.call())) {
+                callsBeingWritten.remove(e.call());
+            }
         }
-        if (e.key != null) {
+        if (e.key != null && !apartKeys.containsKey(apartKey(e))) {
             (e.firstLane ? firstKeysBeingWritten : keysBeingWritten).remove(e.key);
         }
     }
 
+    /** A piece's key as {@link #apartKeys} counts it: each waited-for lane's keys on their own. */
+    private static String apartKey(Entry e) {
+        return (e.firstLane ? "first lane: " : "start: ") + e.key;
+    }
+
+    /** Under the lock: the piece is to be written apart; its call and key stay held until it is. */
+    private void setApart(Entry e) {
+        apartPending++;
+        if (e.firstLane) {
+            firstApartPending++;
+        }
+        if (e.call() != null) {
+            apartCalls.merge(e.call(), 1, Integer::sum);
+        }
+        if (e.key != null) {
+            apartKeys.merge(apartKey(e), 1, Integer::sum);
+        }
+    }
+
+    /** Under the lock: a piece set apart is written (or failed). */
+    private void writtenApart(Entry e) {
+        apartPending--;
+        if (e.firstLane) {
+            firstApartPending--;
+        }
+        if (e.call() != null) {
+            apartCalls.computeIfPresent(e.call(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        if (e.key != null) {
+            apartKeys.computeIfPresent(apartKey(e), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        written(e);
+    }
+
     /**
      * Writes the pieces a commit left out because a ticket they needed was held by another
-     * transaction ({@link #setApartWhenLocked}), one by one in their order, each in a transaction of
-     * its own that waits for its rows, on a thread of their own: the writer that left them out goes
-     * back to the lanes. Until each is written, its call's and its key's next pieces wait, as for
-     * any piece being written.
+     * transaction ({@link #setApartWhenLocked}), each in a transaction of its own that waits for its
+     * rows, on the threads writing apart: the writer that left them out goes back to the lanes.
+     * Pieces of one call or one key are written one after the other, in their order; unrelated ones
+     * side by side (one caller's ticket held by a frozen node must not hold up another's, held for a
+     * moment), at most {@link #APART_WRITERS} transactions at once. Until each is written, its
+     * call's and its key's next pieces wait, as for any piece being written.
      */
     private void writeApart(List<Entry> apart) {
-        long n;
         synchronized (lock) {
-            n = ++writtenApart;
+            writtenApart++;
         }
-        Thread t = new Thread(() -> {
-            try {
-                for (Entry e : apart) {
+        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own,"
+                + " where they wait for it", apart.size(), apart.stream().map(Entry::call).distinct().toList());
+        for (List<Entry> group : related(apart)) {
+            apartWriters.execute(() -> {
+                for (Entry e : group) {
                     try {
                         write(List.of(e), false);
                     } finally {
                         synchronized (lock) {
-                            written(e);
+                            writtenApart(e);
                             lock.notifyAll();
                         }
                     }
                 }
-            } finally {
-                synchronized (lock) {
-                    apartWriters.remove(Thread.currentThread());
-                    lock.notifyAll();
+            });
+        }
+    }
+
+    /** The pieces in groups that share a call or a key (transitively), each group in the pieces' order. */
+    private static List<List<Entry>> related(List<Entry> pieces) {
+        int[] group = new int[pieces.size()];
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            group[i] = i;
+            Entry e = pieces.get(i);
+            for (String name : new String[] {e.call() == null ? null : "call: " + e.call(), e.key == null ? null : apartKey(e)}) {
+                if (name == null) {
+                    continue;
+                }
+                Integer other = seen.putIfAbsent(name, i);
+                if (other != null) {
+                    int from = root(group, i);
+                    int to = root(group, other);
+                    group[Math.max(from, to)] = Math.min(from, to);
                 }
             }
-        }, "call-journal-apart-" + n);
-        t.setDaemon(true);
-        synchronized (lock) {
-            apartWriters.add(t);
         }
-        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own,"
-                + " where they wait for it", apart.size(), apart.stream().map(Entry::call).distinct().toList());
-        t.start();
+        java.util.Map<Integer, List<Entry>> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pieces.size(); i++) {
+            out.computeIfAbsent(root(group, i), k -> new ArrayList<>()).add(pieces.get(i));
+        }
+        return List.copyOf(out.values());
+    }
+
+    private static int root(int[] group, int i) {
+        while (group[i] != i) {
+            i = group[i];
+        }
+        return i;
     }
 
     /** Lanes a batch holds pieces of (see {@link #take}). */
@@ -680,7 +765,8 @@ final class CallJournal implements AutoCloseable {
             int before = batch.size();
             if (room && firstWriters < firstLaneWriters && !firstUnkeyedBeingWritten) {
                 // and a first-lane piece for its call's earlier start still waiting
-                takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten, firstWriters > 0);
+                takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten,
+                        firstWriters > 0 || firstApartPending > 0);
                 lanes |= batch.size() > before ? FIRST : 0;
                 for (int i = before; i < batch.size(); i++) {
                     // not a call's earlier lines taken along with its piece: they decide nothing
@@ -815,13 +901,19 @@ final class CallJournal implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Entry e = batch.get(i);
             boolean first = i == 0;
-            String key = e.key == null ? null : (e.firstLane ? "first lane: " : "start: ") + e.key;
+            String key = e.key == null ? null : apartKey(e);
             out.add(s -> {
                 if (first) { // the commit is run from its start (again, after a deadlock): nothing set apart yet
                     calls.clear();
                     keys.clear();
                 }
                 if (e.call() != null && calls.contains(e.call()) || key != null && keys.contains(key)) {
+                    if (e.call() != null) { // and so are the batch's later pieces of its own call and key
+                        calls.add(e.call());
+                    }
+                    if (key != null) {
+                        keys.add(key);
+                    }
                     throw new SetApart();
                 }
                 try {
@@ -850,14 +942,6 @@ final class CallJournal implements AutoCloseable {
             lock.notifyAll();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        joinBy(ts, deadline);
-        synchronized (lock) {
-            ts = List.copyOf(apartWriters); // the writers have stopped: no more are started
-        }
-        joinBy(ts, deadline);
-    }
-
-    private static void joinBy(List<Thread> ts, long deadline) {
         for (Thread t : ts) {
             try {
                 t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
@@ -869,5 +953,6 @@ final class CallJournal implements AutoCloseable {
                 return;
             }
         }
+        apartWriters.shutdown(); // the writers stopped once nothing was left apart: no more come
     }
 }

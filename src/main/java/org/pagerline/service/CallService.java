@@ -253,16 +253,38 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     public void saveLast(LiveCall live, SavingMessage after, boolean mayWait) {
         if (after != null && !after.settled()) {
-            after.whenSettled(() -> {
-                try {
-                    handLast(live, false); // on the journal's writer: never waits
-                } catch (RuntimeException e) {
-                    log.error("call {}: its last lines could not be handed in: {}", live.callId(), e.toString(), e);
-                }
-            });
+            after.whenSettled(() -> last(live, after, false)); // on the journal's writer: never waits
             return;
         }
-        handLast(live, mayWait);
+        last(live, after, mayWait);
+    }
+
+    /**
+     * The call's last save, {@code after} settled. If nothing of the urgent message could be saved
+     * (it and the line saying so failed: the database was away), what it held comes back to the
+     * call, which fails (the dialplan's fallback has the caller), and the caller is paged with the
+     * message they left, now that the database may be back: else the last save would say the call
+     * ended with its message, and nobody would be paged. The last lines follow that page.
+     */
+    private void last(LiveCall live, SavingMessage after, boolean mayWait) {
+        try {
+            MessageNotSavedException lost = after == null ? null : after.notSaved();
+            if (lost != null) {
+                Instant now = clock.instant();
+                boolean ends = live.call().messageNotSaved(lost.lost(), now,
+                        "pagerline could not save the urgent message and its incident");
+                SavingMessage page = pageAnyway(live, live.call().priority(), ends, now, "URGENT_MESSAGE_NOT_SAVED",
+                        "pagerline could not save the urgent caller's message with its incident",
+                        "the message could not be saved with its incident at first (" + lost.getCause() + ")");
+                if (!page.settled()) {
+                    page.whenSettled(() -> last(live, null, false));
+                    return;
+                }
+            }
+            handLast(live, mayWait);
+        } catch (RuntimeException e) {
+            log.error("call {}: its last lines could not be handed in: {}", live.callId(), e.toString(), e);
+        }
     }
 
     private void handLast(LiveCall live, boolean mayWait) {
@@ -510,7 +532,7 @@ public final class CallService implements CallEvents, AutoCloseable {
     public SavingMessage urgentHungUpBeforeMessage(LiveCall live, Priority priority) {
         Instant now = clock.instant();
         boolean ends = live.call().hungUp(now);
-        return pageWithoutMessage(live, priority, ends, now, "NO_MESSAGE", "urgent caller hung up before leaving a message",
+        return pageAnyway(live, priority, ends, now, "NO_MESSAGE", "urgent caller hung up before leaving a message",
                 "the caller hung up before the message");
     }
 
@@ -522,7 +544,7 @@ public final class CallService implements CallEvents, AutoCloseable {
      * and the incident written together. Call after {@link Call#failed}. Never throws, never waits.
      */
     public SavingMessage urgentFailedBeforeMessage(LiveCall live, Priority priority) {
-        return pageWithoutMessage(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
+        return pageAnyway(live, priority, live.call().outcome() == CallOutcome.FAILED, clock.instant(), "URGENT_FAILED",
                 "pagerline failed the urgent caller before their message was saved",
                 "pagerline failed during the call before the caller's message was saved (a message they leave in the"
                         + " dialplan's fallback voicemail joins the incident when they hang up; if no pagerline answers"
@@ -530,18 +552,22 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The urgent caller's page with no message, with the call's progress (its end among it), in one
-     * first-lane piece, handed in without waiting (the caller has hung up, or waits for the script to
-     * end to reach the fallback voicemail); {@code ends}: this end is the call's first (else, or
-     * with a recording, only the progress is written). If the incident cannot be opened, the ticket
-     * says to call back by hand. The call's last save goes in after what this returns settles
+     * The urgent caller's page when their message was not saved with its incident, with the call's
+     * progress (its end among it), in one first-lane piece, handed in without waiting (the caller has
+     * hung up, or waits for the script to end to reach the fallback voicemail): with no recording, or
+     * with the message they left when it could not be saved ({@link #last}); {@code ends}: this end is
+     * the call's first (else only the progress is written). If the incident cannot be opened, the
+     * ticket says to call back by hand. The call's last save goes in after what this returns settles
      * ({@link #saveLast(LiveCall, SavingMessage, boolean)}).
+     *
+     * @param noMessageWhy why the incident has no recording or, with one, why it was not saved with it
      */
-    private SavingMessage pageWithoutMessage(LiveCall live, Priority priority, boolean ends, Instant now, String kind,
+    private SavingMessage pageAnyway(LiveCall live, Priority priority, boolean ends, Instant now, String kind,
             String what, String noMessageWhy) {
         Call call = live.call();
         Call.Progress p = call.takeProgress();
-        if (!ends || call.recording() != null) {
+        String recording = call.recording();
+        if (!ends) {
             journal.submit(live.asteriskUniqueId(), s -> {
                 writeProgress(s, p);
                 return null;
@@ -558,9 +584,10 @@ public final class CallService implements CallEvents, AutoCloseable {
                 return false; // a technician accepted the call: the caller was put through
             }
             String callback = callbackNumber(s, p.ticketId(), live.callerId(), now);
-            s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging anyway with no recording; call back "
+            s.tickets().addEvent(p.ticketId(), now, kind, what + "; paging " + (recording == null
+                    ? "anyway with no recording" : "with the message they left (" + noMessageWhy + ")") + "; call back "
                     + (callback == null ? "impossible: no usable caller ID" : callback));
-            openIncident(s, p.ticketId(), priority, null, now, noMessageWhy);
+            openIncident(s, p.ticketId(), priority, recording, now, noMessageWhy);
             return true;
         });
     }
@@ -598,21 +625,24 @@ public final class CallService implements CallEvents, AutoCloseable {
                     s.tickets().addEvent(p.ticketId(), now, "INCIDENT_FAILED", failed + ": " + e.getMessage()
                             + "; call the caller back by hand");
                     return null;
-                }, (v, again) -> retrySettled(live, settled, again, failIfRetryFails));
+                }, (v, again) -> retrySettled(live, p, settled, again, failIfRetryFails));
             } catch (RuntimeException | Error again) { // NOPMD: a caller's thread or the call's last save waits on it
-                retrySettled(live, settled, again, failIfRetryFails);
+                retrySettled(live, p, settled, again, failIfRetryFails);
             }
         });
         return new SavingMessage(settled);
     }
 
-    /** {@link #urgentPiece}'s retry is written ({@code again} null) or failed too. */
-    private static void retrySettled(LiveCall live, java.util.concurrent.CompletableFuture<Void> settled, Throwable again,
-            boolean failIfRetryFails) {
+    /**
+     * {@link #urgentPiece}'s retry is written ({@code again} null) or failed too: then, with
+     * {@code failIfRetryFails}, {@code p} goes with the failure, for the call's last save to give back.
+     */
+    private static void retrySettled(LiveCall live, Call.Progress p, java.util.concurrent.CompletableFuture<Void> settled,
+            Throwable again, boolean failIfRetryFails) {
         if (again == null) {
             settled.complete(null); // on the ticket: the caller still hears their number and the promise
         } else if (failIfRetryFails) {
-            settled.completeExceptionally(again);
+            settled.completeExceptionally(new MessageNotSavedException(p, again));
         } else {
             log.error("could not record the end of urgent call {}: {}", live.callId(), again.toString(), again);
             settled.complete(null);

@@ -42,6 +42,24 @@ public final class SavingMessage {
         return settled.isDone();
     }
 
+    /**
+     * Once settled: what was lost if nothing of the urgent message could be saved (its incident, nor
+     * the line saying it failed); else null.
+     */
+    MessageNotSavedException notSaved() {
+        if (!settled.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            settled.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() instanceof MessageNotSavedException lost ? lost : null;
+        } catch (java.util.concurrent.CancellationException e) {
+            return null;
+        }
+        return null;
+    }
+
     /** Runs {@code then} once settled, whatever came of it (on the journal's writer, or here if settled). */
     void whenSettled(Runnable then) {
         settled.whenComplete((v, e) -> then.run());

@@ -107,6 +107,14 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         long held = ticketOf("+12045550101");
         long free = ticketOf("+12045550102");
         CallJournal journal = new CallJournal(db.transactions(), 1); // one writer: the worst case
+        try {
+            janeWaitsAlone(journal, held, free);
+        } finally {
+            journal.close();
+        }
+    }
+
+    private void janeWaitsAlone(CallJournal journal, long held, long free) throws Exception {
         CompletableFuture<Object> jane;
         CompletableFuture<Object> janeLater;
         try (Connection other = holding(held)) {
@@ -132,7 +140,57 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         List<String> janes = db.transactions().inTransaction(s -> s.tickets().events(held)).stream()
                 .map(TicketEvent::kind).filter(k -> k.startsWith("JANE")).toList();
         assertEquals(List.of("JANE_STARTS", "JANE_LEAVES_A_MESSAGE"), janes, "her lines, once each, in order");
-        journal.close();
+    }
+
+    @Test
+    void piecesOfTheSameCallOrKeyAsOneSetApartAreWrittenAfterItInOrder() throws Exception {
+        long held = ticketOf("+12045550103");
+        long kims = ticketOf("+12045550104");
+        CallJournal journal = new CallJournal(db.transactions(), 1);
+        try {
+            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            journal.submit(CallJournal.Lane.REST, "gate", null, s -> { // holds the one writer while the rest is handed in
+                writing.countDown();
+                try {
+                    assertTrue(go.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }, (v, e) -> { });
+            assertTrue(writing.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            java.time.Instant at = clock.instant();
+            CompletableFuture<Object> kimStarts;
+            CompletableFuture<Object> kimsMessage;
+            try (Connection other = holding(held)) {
+                // one commit: Jane's start (her ticket held), then Kim's with the same key (her number), then
+                // Kim's message: Kim's two wait for Jane's, in their order, whatever ticket they need
+                java.util.concurrent.CountDownLatch janeTried = new java.util.concurrent.CountDownLatch(2);
+                journal.submit(CallJournal.Lane.START, "jane", "+12045550103", s -> {
+                    janeTried.countDown(); // in the commit, then on her own
+                    s.tickets().addEvent(held, at, "JANE_STARTS", "written by jane");
+                    return null;
+                }, (v, e) -> { });
+                kimStarts = line(journal, CallJournal.Lane.START, "kim", "+12045550103", kims, "KIM_STARTS", at);
+                kimsMessage = line(journal, CallJournal.Lane.WAITED_FOR, "kim", "ticket " + kims, kims, "KIM_LEAVES_A_MESSAGE",
+                        at.plusSeconds(1));
+                go.countDown();
+                assertTrue(janeTried.await(PROMPTLY_SECONDS, TimeUnit.SECONDS), "Jane's start was set apart and waits for her ticket");
+                assertFalse(kimStarts.isDone(), "Kim's start has Jane's key: it waits for hers");
+                assertFalse(kimsMessage.isDone(), "and Kim's message for her start");
+                // handed in now, Kim's last lines wait for every piece of hers set apart, not only the first
+                line(journal, CallJournal.Lane.REST, "kim", null, kims, "KIM_HANGS_UP", at.plusSeconds(2));
+                other.rollback();
+            }
+            assertEquals("KIM_LEAVES_A_MESSAGE", kimsMessage.get(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(PROMPTLY_SECONDS)), "the journal wrote everything");
+            List<String> kim = db.transactions().inTransaction(s -> s.tickets().events(kims)).stream()
+                    .map(TicketEvent::kind).filter(k -> k.startsWith("KIM")).toList();
+            assertEquals(List.of("KIM_STARTS", "KIM_LEAVES_A_MESSAGE", "KIM_HANGS_UP"), kim, "Kim's lines in her order");
+        } finally {
+            journal.close();
+        }
     }
 
     @Test

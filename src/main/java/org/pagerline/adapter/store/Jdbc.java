@@ -54,15 +54,15 @@ final class Jdbc {
      * ({@code FOR NO KEY UPDATE}: rows naming the ticket can still be inserted beside it).
      */
     void lockTicket(long ticketId) {
-        if (!ticketsAtOnce || ticketsHeld.contains(ticketId) || !pieceTicketsHeld.add(ticketId)) {
+        if (!ticketsAtOnce || ticketsHeld.contains(ticketId) || pieceTicketsHeld.contains(ticketId)) {
             return;
         }
         String sql = "SELECT id FROM tickets WHERE id=? " + (postgres() ? "FOR NO KEY UPDATE NOWAIT" : "FOR UPDATE NOWAIT");
         try {
             read(sql, rs -> rs.getLong(1), ticketId);
+            pieceTicketsHeld.add(ticketId);
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException sql2 && lockNotAvailable(sql2)) {
-                pieceTicketsHeld.remove(ticketId);
                 JdbcTransactions.ticketFoundHeld();
                 throw new org.pagerline.service.TicketLockedException(ticketId, sql2);
             }

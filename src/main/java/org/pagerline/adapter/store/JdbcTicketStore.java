@@ -489,6 +489,7 @@ final class JdbcTicketStore implements TicketStore {
 
     @Override
     public void addPriorityChange(long ticketId, Instant at, Priority from, Priority to, String by, String why) {
+        db.lockTicket(ticketId); // first: on PostgreSQL the insert's key check would wait for a ticket held FOR UPDATE
         db.insert("INSERT INTO ticket_priority_changes (ticket_id, changed_at, old_priority, new_priority, changed_by,"
                 + " reason) VALUES (?,?,?,?,?,?)", ticketId, at, from, to, cut(by, 200), cut(why, 500));
     }

@@ -198,6 +198,36 @@ public final class Call {
         return end(at, CallOutcome.HUNG_UP, "HUNG_UP", "caller hung up during " + step.wireName());
     }
 
+    /**
+     * The urgent message, taken as {@code lost} to be written with its incident, could not be saved,
+     * nor the line saying so: what it held comes back, to go with the next save (its lines first,
+     * the priority and call-back number it carried), and the call fails rather than end with a
+     * message nobody was paged for. The recording stays the call's. True if this failure is the
+     * call's end (false: an earlier end, saved before the message, stands).
+     */
+    public boolean messageNotSaved(Progress lost, Instant at, String why) {
+        List<Line> back = new ArrayList<>(lost.lines().size());
+        boolean endedThere = false;
+        for (Line l : lost.lines()) {
+            if (l.ending()) {
+                endedThere = true;
+            } else {
+                back.add(l);
+            }
+        }
+        pending.addAll(0, back);
+        raisePriority = moreUrgent(lost.raisePriority(), raisePriority);
+        if (newCallbackNumber == null) {
+            newCallbackNumber = lost.callbackNumber();
+        }
+        if (endedThere) { // that end was never saved: the failure below is the call's end
+            outcome = null;
+            endedAt = null;
+        }
+        rowChanged = true;
+        return failed(at, why);
+    }
+
     /** pagerline could not serve the call; the dialplan's fallback voicemail takes it. */
     public boolean failed(Instant at, String why) {
         return end(at, CallOutcome.FAILED, "CALL_FAILED", why + "; the dialplan's fallback voicemail takes the call");
