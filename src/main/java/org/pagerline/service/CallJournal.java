@@ -52,13 +52,14 @@ import org.slf4j.LoggerFactory;
  * in with no key is written while no other first-lane piece is. A call's last save is handed to
  * the rest without waiting, unless the rest is behind ({@link #submitOrWaitWhileBehind}).
  *
- * <p>A commit of the waited-for lanes takes the tickets its pieces need at once
+ * <p>A writer's commit takes the tickets its pieces need at once
  * ({@link Transactions#inOneCommit(List, boolean)}): a piece whose ticket another transaction holds
  * (a frozen node's, a lock taken by hand) is undone and left out, with the commit's later pieces of
- * its call or its key, and written on a thread of its own once the others have committed, where it
+ * its call or its key, and written once the others have committed, in a transaction of its own that
  * waits for the ticket ({@link #writeApart}). So one held ticket holds up its own caller (who hears
- * the hold prompt and, past {@code line.wait-limit}, the fallback), not every start or urgent message
- * written with it or waiting for a writer meanwhile.
+ * the hold prompt and, past {@code line.wait-limit}, the fallback), not every start, urgent message
+ * or call's lines written with it or waiting for a writer meanwhile (nor, through a call's lines
+ * stuck in such a commit, that call's urgent message).
  *
  * <p>The writers start with the first piece of work (the command line never starts them). After
  * {@link #close()} (the server's stop, once the FastAGI listener has drained) the writers write
@@ -189,8 +190,8 @@ final class CallJournal implements AutoCloseable {
     /** Pieces set apart and not yet written; of them, the first lane's (a first-lane piece with no key waits for them). */
     private int apartPending;
     private int firstApartPending;
-    /** How many times a commit set pieces apart. */
-    private long writtenApart;
+    /** Of them, first-lane pieces with no key: no other first-lane piece is written until they are. */
+    private int firstUnkeyedApart;
     /** The calls with a piece in a writer's transaction now: their next pieces wait for it. */
     private final Set<String> callsBeingWritten = new HashSet<>();
     /** The keys of the starts in writers' transactions now: a start with one of them waits. */
@@ -420,13 +421,6 @@ final class CallJournal implements AutoCloseable {
         }
     }
 
-    /** How many times a commit set pieces apart, to be written on their own (tests, the benchmark). */
-    long timesSetApart() {
-        synchronized (lock) {
-            return writtenApart;
-        }
-    }
-
     /** How many pieces were written as part of an earlier piece of their call (tests). */
     long joinedPieces() {
         synchronized (lock) {
@@ -576,7 +570,7 @@ final class CallJournal implements AutoCloseable {
             }
             List<Entry> apart = List.of();
             try {
-                apart = write(batch, (lanes & (STARTS | FIRST)) != 0 && (lanes & FIRST_UNKEYED) == 0);
+                apart = write(batch, true);
             } finally {
                 synchronized (lock) {
                     Set<Entry> later = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -638,6 +632,7 @@ final class CallJournal implements AutoCloseable {
         apartPending++;
         if (e.firstLane) {
             firstApartPending++;
+            firstUnkeyedApart += e.key == null ? 1 : 0;
         }
         if (e.call() != null) {
             apartCalls.merge(e.call(), 1, Integer::sum);
@@ -652,6 +647,7 @@ final class CallJournal implements AutoCloseable {
         apartPending--;
         if (e.firstLane) {
             firstApartPending--;
+            firstUnkeyedApart -= e.key == null ? 1 : 0;
         }
         if (e.call() != null) {
             apartCalls.computeIfPresent(e.call(), (k, n) -> n > 1 ? n - 1 : null);
@@ -672,9 +668,6 @@ final class CallJournal implements AutoCloseable {
      * call's and its key's next pieces wait, as for any piece being written.
      */
     private void writeApart(List<Entry> apart) {
-        synchronized (lock) {
-            writtenApart++;
-        }
         log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own,"
                 + " where they wait for it", apart.size(), apart.stream().map(Entry::call).distinct().toList());
         for (List<Entry> group : related(apart)) {
@@ -763,7 +756,7 @@ final class CallJournal implements AutoCloseable {
         }
         if (writerCount == 1 || batch.isEmpty()) {
             int before = batch.size();
-            if (room && firstWriters < firstLaneWriters && !firstUnkeyedBeingWritten) {
+            if (room && firstWriters < firstLaneWriters && !firstUnkeyedBeingWritten && firstUnkeyedApart == 0) {
                 // and a first-lane piece for its call's earlier start still waiting
                 takeFrom(first, MAX_BATCH, batch, mine, held, earliest(starts), firstKeysBeingWritten,
                         firstWriters > 0 || firstApartPending > 0);
@@ -850,9 +843,9 @@ final class CallJournal implements AutoCloseable {
 
     /**
      * Writes the batch in one commit and tells each piece how it went. With {@code ticketsAtOnce}
-     * (a commit of the waited-for lanes, many callers' starts or urgent messages) a piece needing a
-     * ticket another transaction holds is left out, with its call's and its key's later pieces in
-     * the batch, rather than hold up the others: returned, to be written apart.
+     * (a writer's commit, many callers' work) a piece needing a ticket another transaction holds is
+     * left out, with its call's and its key's later pieces in the batch, rather than hold up the
+     * others: returned, to be written apart.
      */
     private List<Entry> write(List<Entry> batch, boolean ticketsAtOnce) {
         List<Transactions.Result> results;

@@ -92,16 +92,28 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
     }
 
     @Test
-    void anUrgentMessageThatCouldNotBeSavedAtAllIsNeverPromisedAndTheFallbackTakesTheCaller() throws Exception {
+    void anUrgentMessageThatCouldNotBeSavedAtAllIsNeverPromisedAndTheCallerIsPagedWithItOnceTheDatabaseIsBack()
+            throws Exception {
         rig = LineRig.withTransactions(IN_HOURS, PATIENT, t -> held = new HeldCommits(t, false));
+        String recording;
         try (AsteriskSide line = new AsteriskSide(rig, "1763900000.33")) {
             // the message, its incident and the line saying it failed: none can be written
-            line.nextUntil("RECORD FILE", held::failFromNow);
-            List<String> after = line.nextUntil("EXEC Playback pagerline/trouble", () -> { });
+            List<String> upTo = line.nextUntil("RECORD FILE", held::failFromNow);
+            recording = upTo.get(upTo.size() - 1);
+            // the database is back as the caller hears the trouble prompt (the script's last save comes after it)
+            List<String> after = line.nextUntil("EXEC Playback pagerline/trouble", held::backFromNow);
             assertTrue(after.contains("SET VARIABLE PAGERLINE_RESULT FAILED"), "the dialplan's fallback takes over: " + after);
             assertTrue(!after.contains("SET VARIABLE PAGERLINE_RESULT VOICEMAIL"), "never said saved: " + after);
             assertTrue(after.stream().noneMatch(x -> x.contains("promise")), "nobody promised a call-back: " + after);
+            line.untilClosed();
         }
+        rig.awaitSaved();
+        assertEquals(1, rig.incidents.opened().size(), "the caller is paged");
+        String file = rig.incidents.opened().get(0).recording();
+        assertTrue(file != null && recording.contains("RECORD FILE " + file + " "), "with the message they left: " + file);
+        assertEquals(org.pagerline.core.call.CallOutcome.FAILED, outcome("1763900000.33"), "the call failed, not ended with a message");
+        long ticket = rig.tickets.list(10).get(0).id();
+        assertTrue(kinds(ticket).contains("CALL_FAILED"), kinds(ticket).toString());
     }
 
     @Test
@@ -374,6 +386,11 @@ class TheCallerHearsPromptsWhileTheCallIsCommittedTest {
 
         void failFromNow() {
             failing = true;
+        }
+
+        /** The database is back: commits go through again. */
+        void backFromNow() {
+            failing = false;
         }
 
         @Override
