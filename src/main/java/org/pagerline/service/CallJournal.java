@@ -177,13 +177,17 @@ final class CallJournal implements AutoCloseable {
     private final ArrayDeque<Entry> rest = new ArrayDeque<>();
     private final Object lock = new Object();
     private final List<Thread> writers = new ArrayList<>();
+    /** How soon a piece set apart ({@link #writeApart}) is first tried again, and the longest interval after. */
+    static final long APART_FIRST_RETRY_MS = 10;
+    static final long APART_LONGEST_RETRY_MS = 1_000;
     /**
-     * How many transactions of pieces set apart ({@link #writeApart}) may wait for their tickets at
-     * once: each holds a pooled connection while it waits, and the writers need theirs.
+     * How long a piece set apart is tried again at once before it waits for its ticket in a
+     * transaction of its own (holding a thread and a pooled connection): past any hold of
+     * pagerline's own, and PostgreSQL's end of a frozen node's transaction (30 s).
      */
-    static final int APART_WRITERS = 3;
-    /** Writes the pieces set apart; its threads end when idle. */
-    private final java.util.concurrent.ThreadPoolExecutor apartWriters;
+    static final long APART_RETRY_FOR_MS = 60_000;
+    /** Tries the pieces set apart again; its threads end when idle. */
+    private final java.util.concurrent.ScheduledThreadPoolExecutor apartWriters;
     /** The calls and the keys ({@link #apartKey}) of pieces set apart and not yet written, counted. */
     private final java.util.Map<String, Integer> apartCalls = new java.util.HashMap<>();
     private final java.util.Map<String, Integer> apartKeys = new java.util.HashMap<>();
@@ -265,12 +269,12 @@ final class CallJournal implements AutoCloseable {
         this.writerCount = writers;
         this.firstLaneWriters = firstLaneWriters;
         java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
-        this.apartWriters = new java.util.concurrent.ThreadPoolExecutor(APART_WRITERS, APART_WRITERS, 30, TimeUnit.SECONDS,
-                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "call-journal-apart-" + named.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.apartWriters = new java.util.concurrent.ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "call-journal-apart-" + named.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.apartWriters.setKeepAliveTime(30, TimeUnit.SECONDS);
         this.apartWriters.allowCoreThreadTimeOut(true);
     }
 
@@ -660,40 +664,91 @@ final class CallJournal implements AutoCloseable {
 
     /**
      * Writes the pieces a commit left out because a ticket they needed was held by another
-     * transaction ({@link #setApartWhenLocked}), each in a transaction of its own that waits for its
-     * rows, on the threads writing apart: the writer that left them out goes back to the lanes.
-     * Pieces of one call or one key are written one after the other, in their order; unrelated ones
-     * side by side (one caller's ticket held by a frozen node must not hold up another's, held for a
-     * moment), at most {@link #APART_WRITERS} transactions at once. Until each is written, its
-     * call's and its key's next pieces wait, as for any piece being written.
+     * transaction ({@link #setApartWhenLocked}), off the writer that left them out (it goes back to
+     * the lanes). Pieces of one call or one key are written one after the other, in their order;
+     * unrelated ones each on their own (one caller's ticket held by a frozen node must not hold up
+     * another's, held for a moment). Each is tried again at once, in a transaction of its own, after
+     * {@link #APART_FIRST_RETRY_MS} and at doubling intervals up to {@link #APART_LONGEST_RETRY_MS},
+     * holding neither a thread nor a connection in between; after {@link #APART_RETRY_FOR_MS} it
+     * waits for its ticket as any transaction would. Until each is written, its call's and its key's
+     * next pieces wait, as for any piece being written.
      */
     private void writeApart(List<Entry> apart) {
-        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own,"
-                + " where they wait for it", apart.size(), apart.stream().map(Entry::call).distinct().toList());
+        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own"
+                + " once it is free", apart.size(), apart.stream().map(Entry::call).distinct().toList());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APART_RETRY_FOR_MS);
         for (List<Entry> group : related(apart)) {
-            apartWriters.execute(() -> {
-                for (Entry e : group) {
-                    try {
-                        write(List.of(e), false);
-                    } finally {
-                        synchronized (lock) {
-                            writtenApart(e);
-                            lock.notifyAll();
-                        }
-                    }
-                }
-            });
+            tryApartLater(group, 0, deadline, APART_FIRST_RETRY_MS);
         }
     }
 
-    /** The pieces in groups that share a call or a key (transitively), each group in the pieces' order. */
+    /** Tries the group's pieces from {@code next} on after {@code delayMs} ({@link #tryApart}). */
+    private void tryApartLater(List<Entry> group, int next, long deadline, long delayMs) {
+        try {
+            apartWriters.schedule(() -> tryApart(group, next, deadline, delayMs), delayMs, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException | Error e) { // NOPMD: stopped (or no thread to be had): written here, waiting for the rows
+            writeApartWaiting(group, next);
+        }
+    }
+
+    /**
+     * Writes the group's pieces from {@code next} on, each at once; the first still finding its
+     * ticket held is tried again later, at twice the delay, until the deadline, then waits for it.
+     */
+    private void tryApart(List<Entry> group, int next, long deadline, long delayMs) {
+        for (int i = next; i < group.size(); i++) {
+            Entry e = group.get(i);
+            if (System.nanoTime() - deadline >= 0) {
+                writeApartWaiting(group, i);
+                return;
+            }
+            boolean stillHeld;
+            try {
+                stillHeld = !write(List.of(e), true).isEmpty();
+            } catch (RuntimeException | Error t) { // NOPMD: write() reports a commit's failure to its pieces; this is anything else
+                stillHeld = false;
+                log.error("call journal: a piece written apart failed: {}", t.toString(), t);
+            }
+            if (stillHeld) {
+                tryApartLater(group, i, deadline, Math.min(APART_LONGEST_RETRY_MS, delayMs * 2));
+                return;
+            }
+            writtenApartNow(e);
+        }
+    }
+
+    /** Writes the group's pieces from {@code next} on, each waiting for its rows (the last resort). */
+    private void writeApartWaiting(List<Entry> group, int next) {
+        for (int i = next; i < group.size(); i++) {
+            try {
+                write(List.of(group.get(i)), false);
+            } finally {
+                writtenApartNow(group.get(i));
+            }
+        }
+    }
+
+    private void writtenApartNow(Entry e) {
+        synchronized (lock) {
+            writtenApart(e);
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * The pieces in groups that share a call or a key (transitively), each group in the pieces'
+     * order; and every first-lane piece in one group if one of them has no key (it is written while
+     * no other first-lane piece is).
+     */
     private static List<List<Entry>> related(List<Entry> pieces) {
         int[] group = new int[pieces.size()];
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        boolean unkeyedFirst = pieces.stream().anyMatch(e -> e.firstLane && e.key == null);
         for (int i = 0; i < pieces.size(); i++) {
             group[i] = i;
             Entry e = pieces.get(i);
-            for (String name : new String[] {e.call() == null ? null : "call: " + e.call(), e.key == null ? null : apartKey(e)}) {
+            for (String name : new String[] {e.call() == null ? null : "call: " + e.call(), e.key == null ? null : apartKey(e),
+                    unkeyedFirst && e.firstLane ? "first lane" : null}) {
                 if (name == null) {
                     continue;
                 }

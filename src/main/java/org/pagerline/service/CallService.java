@@ -377,8 +377,10 @@ public final class CallService implements CallEvents, AutoCloseable {
         boolean endsNow = s.calls().saveProgress(p.callId(), p.lastStep(), p.recording(), outcome, p.endedAt(),
                 p.raisePriority());
         if (endsNow && outcome != null) {
-            // counted as the ending is written, in the journal's commit (a piece that fails is logged loudly)
-            metrics.call(outcome);
+            // counted once the ending's commit stands: a piece undone (its ticket held, then written apart) or a
+            // commit that failed and was tried again counted it twice
+            CallOutcome ended = outcome;
+            s.afterCommit(() -> metrics.call(ended));
         }
         if (p.raisePriority() != null || p.callbackNumber() != null) {
             TicketStore ts = s.tickets();

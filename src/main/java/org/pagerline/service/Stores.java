@@ -38,4 +38,14 @@ public interface Stores {
 
     /** Email intake's own state: threading, handled messages, the mail outbox. */
     org.pagerline.core.mail.MailStore mail();
+
+    /**
+     * Runs {@code then} once this transaction has committed with what called it (within
+     * {@link Transactions#inOneCommit}, once its piece stood and the commit went through); never if
+     * it was undone or rolled back, as a piece may be and then be written again. The default (a
+     * stand-in's) runs it at once.
+     */
+    default void afterCommit(Runnable then) {
+        then.run();
+    }
 }

@@ -217,6 +217,85 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
     }
 
     @Test
+    void aFirstLanePieceWithNoKeySetApartIsWrittenBesideNoOtherFirstLanePiece() throws Exception {
+        long ulasTicket = ticketOf("+12045550107");
+        long kimsTicket = ticketOf("+12045550108");
+        CallJournal journal = new CallJournal(db.transactions(), 1);
+        try {
+            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            journal.submit(CallJournal.Lane.REST, "gate", null, s -> { // holds the one writer while the rest is handed in
+                writing.countDown();
+                try {
+                    assertTrue(go.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }, (v, e) -> { });
+            assertTrue(writing.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            List<String> done = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.time.Instant at = clock.instant();
+            long before = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
+            try (Connection ulas = holding(ulasTicket); Connection kims = holding(kimsTicket)) {
+                // one commit: Ula's fallback hand-over (a first-lane piece with no key: it decides for any ticket)
+                // and Kim's urgent message (keyed by her ticket), both set apart
+                journal.submit(CallJournal.Lane.WAITED_FOR, "ula", null, s -> {
+                    s.tickets().addEvent(ulasTicket, at, "ULA_HANDED_OVER", "written by ula");
+                    return null;
+                }, (v, e) -> done.add("ula" + (e == null ? "" : " failed: " + e)));
+                journal.submit(CallJournal.Lane.WAITED_FOR, "kim", "ticket " + kimsTicket, s -> {
+                    s.tickets().addEvent(kimsTicket, at, "KIM_LEAVES_A_MESSAGE", "written by kim");
+                    return null;
+                }, (v, e) -> done.add("kim" + (e == null ? "" : " failed: " + e)));
+                go.countDown();
+                org.pagerline.testkit.Eventually.await(Duration.ofSeconds(PROMPTLY_SECONDS), "both were set apart",
+                        () -> org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld() >= before + 2);
+                kims.rollback();
+                // Ula's piece tried twice more meanwhile: time enough for Kim's, had it been written beside it
+                long now = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
+                org.pagerline.testkit.Eventually.await(Duration.ofSeconds(PROMPTLY_SECONDS), "Ula's tried again",
+                        () -> org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld() >= now + 2);
+                ulas.rollback();
+            }
+            assertTrue(journal.awaitWritten(Duration.ofSeconds(PROMPTLY_SECONDS)), "the journal wrote everything");
+            assertEquals(List.of("ula", "kim"), done, "Kim's message waited for Ula's hand-over, not beside it");
+        } finally {
+            journal.close();
+        }
+    }
+
+    @Test
+    void aCallWhoseEndIsWrittenApartIsCountedOnce() throws Exception {
+        List<org.pagerline.core.call.CallOutcome> counted = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Metrics metrics = new Metrics() {
+            @Override
+            public void call(org.pagerline.core.call.CallOutcome outcome) {
+                counted.add(outcome);
+            }
+        };
+        CallService calls = new CallService(db.transactions(), new TicketService(db.transactions(), clock),
+                new PhoneNumbers("CA"), v -> 0L, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"),
+                "local", metrics);
+        try {
+            LiveCall ann = calls.start("1765100000.7", "PJSIP/trunk-7", "+12045550117", "Ann");
+            clock.advance(Duration.ofMinutes(1));
+            long heldBefore = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
+            try (Connection other = holding(ann.ticketId())) {
+                ann.call().hungUp(clock.instant());
+                calls.saveLast(ann); // tried in a commit, undone on her held ticket, written again once it is free
+                org.pagerline.testkit.Eventually.await(Duration.ofSeconds(PROMPTLY_SECONDS), "her end found her ticket held",
+                        () -> org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld() > heldBefore);
+                other.rollback();
+            }
+            assertTrue(calls.awaitSaved(Duration.ofSeconds(PROMPTLY_SECONDS)));
+            assertEquals(List.of(org.pagerline.core.call.CallOutcome.HUNG_UP), counted, "her call is counted once");
+        } finally {
+            calls.close();
+        }
+    }
+
+    @Test
     void aNewCallersStartIsServedWhileTwoOtherCallersTicketsAreHeld() throws Exception {
         CallService calls = new CallService(db.transactions(), new TicketService(db.transactions(), clock),
                 new PhoneNumbers("CA"), v -> 0L, clock, Duration.ofHours(4), Duration.ofMinutes(30),

@@ -32,6 +32,9 @@ final class Jdbc {
     /** The tickets the piece under way locked or inserted (forgotten if it is undone). */
     private final java.util.Set<Long> pieceTicketsHeld = new java.util.HashSet<>();
     private Boolean postgres;
+    /** What runs once the transaction has committed: the pieces' that stood, and the piece's under way. */
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Runnable> pieceAfterCommit = new ArrayList<>();
 
     Jdbc(Connection c) {
         this(c, false);
@@ -80,10 +83,30 @@ final class Jdbc {
         return "55P03".equals(e.getSQLState()) || e.getErrorCode() == 50200;
     }
 
-    /** The piece under way was rolled back to its savepoint: its lines, touches and locks with it. */
+    /** The piece under way was rolled back to its savepoint: its lines, touches, locks and after-commit work with it. */
     void pieceUndone() {
         timeline.discard();
         pieceTicketsHeld.clear();
+        pieceAfterCommit.clear();
+    }
+
+    /** {@code then} runs once the transaction has committed with the piece under way ({@link #committed}). */
+    void afterCommit(Runnable then) {
+        pieceAfterCommit.add(then);
+    }
+
+    /** The transaction committed: runs what waited for it, in order (a failure is logged, the rest still run). */
+    void committed() {
+        afterCommit.addAll(pieceAfterCommit);
+        pieceAfterCommit.clear();
+        for (Runnable r : afterCommit) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Jdbc.class).warn("after a commit: {}", e.toString(), e);
+            }
+        }
+        afterCommit.clear();
     }
 
     /** The timeline lines this transaction has added and not yet written. */
@@ -97,6 +120,8 @@ final class Jdbc {
         timeline.settle();
         ticketsHeld.addAll(pieceTicketsHeld);
         pieceTicketsHeld.clear();
+        afterCommit.addAll(pieceAfterCommit);
+        pieceAfterCommit.clear();
     }
 
     /** Before the commit: the lines left and every ticket's touch, in ticket order ({@link TimelineLines}). */

@@ -30,8 +30,7 @@ public final class JdbcTransactions implements Transactions {
     @Override
     public <T> T inTransaction(Function<Stores, T> work) {
         try {
-            return committed(c -> {
-                Jdbc db = new Jdbc(c);
+            return committed(false, (c, db) -> {
                 T result = work.apply(new JdbcStores(db));
                 db.finishTimeline();
                 return result;
@@ -64,8 +63,7 @@ public final class JdbcTransactions implements Transactions {
     public java.util.List<Result> inOneCommit(java.util.List<? extends Function<Stores, ?>> pieces, boolean ticketsAtOnce) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return committed(c -> {
-                    Jdbc db = new Jdbc(c, ticketsAtOnce);
+                return committed(ticketsAtOnce, (c, db) -> {
                     Stores stores = new JdbcStores(db);
                     java.util.List<Result> out = new java.util.ArrayList<>(pieces.size());
                     for (Function<Stores, ?> piece : pieces) {
@@ -105,7 +103,7 @@ public final class JdbcTransactions implements Transactions {
     /** Work on one pooled connection. */
     @FunctionalInterface
     private interface OnConnection<T> {
-        T apply(Connection c) throws SQLException;
+        T apply(Connection c, Jdbc db) throws SQLException;
     }
 
     /**
@@ -113,12 +111,14 @@ public final class JdbcTransactions implements Transactions {
      * rollback (its own failure kept as suppressed: the one that matters is the work's, not a later
      * one from the same broken connection). The connection goes back to the pool in auto-commit.
      */
-    private <T> T committed(OnConnection<T> work) throws SQLException {
+    private <T> T committed(boolean ticketsAtOnce, OnConnection<T> work) throws SQLException {
+        Jdbc db;
+        T result;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
-            T result;
+            db = new Jdbc(c, ticketsAtOnce);
             try {
-                result = work.apply(c);
+                result = work.apply(c, db);
                 c.commit();
             } catch (RuntimeException | Error | SQLException e) {
                 rollbackQuietly(c, e);
@@ -130,8 +130,9 @@ public final class JdbcTransactions implements Transactions {
                 throw e;
             }
             c.setAutoCommit(true);
-            return result;
         }
+        db.committed(); // what waited for the commit to stand (a metric counted once)
+        return result;
     }
 
     private static final java.util.concurrent.atomic.AtomicLong CONFLICTS_RETRIED = new java.util.concurrent.atomic.AtomicLong();
@@ -232,6 +233,11 @@ public final class JdbcTransactions implements Transactions {
 
         JdbcStores(Jdbc db) {
             this.db = db;
+        }
+
+        @Override
+        public void afterCommit(Runnable then) {
+            db.afterCommit(then);
         }
 
         @Override
