@@ -186,6 +186,8 @@ final class CallJournal implements AutoCloseable {
      * pagerline's own, and PostgreSQL's end of a frozen node's transaction (30 s).
      */
     static final long APART_RETRY_FOR_MS = 60_000;
+    /** How long pieces set apart wait before the log says so: past any hold of pagerline's own. */
+    static final long APART_WARN_AFTER_MS = 2_000;
     /** Tries the pieces set apart again; its threads end when idle. */
     private final java.util.concurrent.ScheduledThreadPoolExecutor apartWriters;
     /** The calls and the keys ({@link #apartKey}) of pieces set apart and not yet written, counted. */
@@ -674,18 +676,39 @@ final class CallJournal implements AutoCloseable {
      * next pieces wait, as for any piece being written.
      */
     private void writeApart(List<Entry> apart) {
-        log.warn("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own"
+        // usually a ticket this node's own engines or other lanes hold for a moment: said only if it lasts
+        log.debug("call journal: {} piece(s) of call(s) {} need a ticket another transaction holds; written on their own"
                 + " once it is free", apart.size(), apart.stream().map(Entry::call).distinct().toList());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APART_RETRY_FOR_MS);
         for (List<Entry> group : related(apart)) {
-            tryApartLater(group, 0, deadline, APART_FIRST_RETRY_MS);
+            tryApartLater(new ApartGroup(group), 0, APART_FIRST_RETRY_MS);
+        }
+    }
+
+    /** Pieces set apart that are written one after the other ({@link #related}), and since when. */
+    private static final class ApartGroup {
+        final List<Entry> pieces;
+        final long since = System.nanoTime();
+        final long deadline = since + TimeUnit.MILLISECONDS.toNanos(APART_RETRY_FOR_MS);
+        /** Whether the log has said they wait (once they waited {@link #APART_WARN_AFTER_MS}). */
+        boolean told;
+
+        ApartGroup(List<Entry> pieces) {
+            this.pieces = pieces;
+        }
+
+        String calls() {
+            return pieces.stream().map(Entry::call).distinct().toList().toString();
+        }
+
+        long waitedMs() {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
         }
     }
 
     /** Tries the group's pieces from {@code next} on after {@code delayMs} ({@link #tryApart}). */
-    private void tryApartLater(List<Entry> group, int next, long deadline, long delayMs) {
+    private void tryApartLater(ApartGroup group, int next, long delayMs) {
         try {
-            apartWriters.schedule(() -> tryApart(group, next, deadline, delayMs), delayMs, TimeUnit.MILLISECONDS);
+            apartWriters.schedule(() -> tryApart(group, next, delayMs), delayMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException | Error e) { // NOPMD: stopped (or no thread to be had): written here, waiting for the rows
             writeApartWaiting(group, next);
         }
@@ -695,10 +718,12 @@ final class CallJournal implements AutoCloseable {
      * Writes the group's pieces from {@code next} on, each at once; the first still finding its
      * ticket held is tried again later, at twice the delay, until the deadline, then waits for it.
      */
-    private void tryApart(List<Entry> group, int next, long deadline, long delayMs) {
-        for (int i = next; i < group.size(); i++) {
-            Entry e = group.get(i);
-            if (System.nanoTime() - deadline >= 0) {
+    private void tryApart(ApartGroup group, int next, long delayMs) {
+        for (int i = next; i < group.pieces.size(); i++) {
+            Entry e = group.pieces.get(i);
+            if (System.nanoTime() - group.deadline >= 0) {
+                log.warn("call journal: the pieces of call(s) {} still find a ticket held after {} ms; now waiting for it",
+                        group.calls(), group.waitedMs());
                 writeApartWaiting(group, i);
                 return;
             }
@@ -710,20 +735,30 @@ final class CallJournal implements AutoCloseable {
                 log.error("call journal: a piece written apart failed: {}", t.toString(), t);
             }
             if (stillHeld) {
-                tryApartLater(group, i, deadline, Math.min(APART_LONGEST_RETRY_MS, delayMs * 2));
+                if (!group.told && group.waitedMs() >= APART_WARN_AFTER_MS) {
+                    group.told = true;
+                    log.warn("call journal: {} piece(s) of call(s) {} have waited {} ms for a ticket another transaction"
+                            + " holds (a frozen node? a lock taken by hand?); their callers wait with them",
+                            group.pieces.size() - i, group.calls(), group.waitedMs());
+                }
+                tryApartLater(group, i, Math.min(APART_LONGEST_RETRY_MS, delayMs * 2));
                 return;
             }
             writtenApartNow(e);
         }
+        if (group.told) {
+            log.warn("call journal: the pieces of call(s) {} were written after waiting {} ms for their ticket", group.calls(),
+                    group.waitedMs());
+        }
     }
 
     /** Writes the group's pieces from {@code next} on, each waiting for its rows (the last resort). */
-    private void writeApartWaiting(List<Entry> group, int next) {
-        for (int i = next; i < group.size(); i++) {
+    private void writeApartWaiting(ApartGroup group, int next) {
+        for (int i = next; i < group.pieces.size(); i++) {
             try {
-                write(List.of(group.get(i)), false);
+                write(List.of(group.pieces.get(i)), false);
             } finally {
-                writtenApartNow(group.get(i));
+                writtenApartNow(group.pieces.get(i));
             }
         }
     }
