@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.pagerline.core.ticket.TicketSource;
 
 /** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
 @Tag("asterisk")
-// Beside the other classes: the fault it makes (a caller's ticket row locked for the whole call) holds
-// up that caller's start alone (the third test shows it)
+// Alone: the fault it makes (callers' ticket rows locked for the whole call) holds up those callers
+// alone (the third test shows it, its three tests side by side), but the lab's barrier
+// (AsteriskLab.awaitCallsSaved: every call's lines written) waits for their pieces too, so another
+// class's test reading a timeline would wait out the locks (CI, 2026-12-07 08:28)
+@Isolated("locks callers' tickets: the lab's wait for every call's lines would wait for them")
 @Execution(ExecutionMode.CONCURRENT)
 class FallbackAsteriskIT {
 

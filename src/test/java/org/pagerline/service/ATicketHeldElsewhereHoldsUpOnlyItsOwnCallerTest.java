@@ -71,6 +71,26 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         return id;
     }
 
+    /**
+     * Holds the journal's one writer in a commit of the rest lane until the returned latch is
+     * counted down: what is handed in meanwhile goes in its next commit, together.
+     */
+    private static java.util.concurrent.CountDownLatch holdTheWriter(CallJournal journal) throws InterruptedException {
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        journal.submit(CallJournal.Lane.REST, "gate", null, s -> {
+            writing.countDown();
+            try {
+                assertTrue(go.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }, (v, e) -> { });
+        assertTrue(writing.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+        return go;
+    }
+
     /** A connection whose open transaction holds the ticket's row, as another node's would. */
     private Connection holding(long ticketId) throws Exception {
         Connection c = db.database().dataSource().getConnection();
@@ -171,18 +191,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         long kims = ticketOf("+12045550104");
         CallJournal journal = new CallJournal(db.transactions(), 1);
         try {
-            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            journal.submit(CallJournal.Lane.REST, "gate", null, s -> { // holds the one writer while the rest is handed in
-                writing.countDown();
-                try {
-                    assertTrue(go.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }, (v, e) -> { });
-            assertTrue(writing.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            java.util.concurrent.CountDownLatch go = holdTheWriter(journal);
             java.time.Instant at = clock.instant();
             CompletableFuture<Object> kimStarts;
             CompletableFuture<Object> kimsMessage;
@@ -222,18 +231,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         long kimsTicket = ticketOf("+12045550108");
         CallJournal journal = new CallJournal(db.transactions(), 1);
         try {
-            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            journal.submit(CallJournal.Lane.REST, "gate", null, s -> { // holds the one writer while the rest is handed in
-                writing.countDown();
-                try {
-                    assertTrue(go.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }, (v, e) -> { });
-            assertTrue(writing.await(PROMPTLY_SECONDS, TimeUnit.SECONDS));
+            java.util.concurrent.CountDownLatch go = holdTheWriter(journal);
             List<String> done = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             java.time.Instant at = clock.instant();
             long before = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
