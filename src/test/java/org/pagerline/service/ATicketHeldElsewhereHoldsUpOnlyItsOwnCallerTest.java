@@ -264,6 +264,55 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
     }
 
     @Test
+    void anUrgentMessageJoiningAnIncidentHeldByAnotherNodeHoldsUpNoOtherCallersMessage() throws Exception {
+        IncidentService incidents = new IncidentService(db.transactions(), clock, Duration.ofMinutes(30),
+                Duration.ofMinutes(15), () -> { });
+        CallService calls = new CallService(db.transactions(), new TicketService(db.transactions(), clock),
+                new PhoneNumbers("CA"), incidents, clock, Duration.ofHours(4), Duration.ofMinutes(30), Set.of("CA", "US"));
+        try {
+            LiveCall first = urgentCaller(calls, "1765100000.21", "+12045550121");
+            calls.leaveMessage(first, "/spool/jane-1", 20, false, true, org.pagerline.core.ticket.Priority.P1).await();
+            long incident = db.transactions().inTransaction(s -> s.incidents().awaitingCallbackOnTicket(first.ticketId()))
+                    .orElseThrow().id();
+            LiveCall again = urgentCaller(calls, "1765100000.22", "+12045550121"); // Jane calls again: her incident awaits
+            LiveCall omar = urgentCaller(calls, "1765100000.23", "+12045550122");
+            SavingMessage hers;
+            try (Connection engine = db.database().dataSource().getConnection()) {
+                // another node's escalation engine in its pass over Jane's incident (a frozen node)
+                engine.setAutoCommit(false);
+                try (PreparedStatement st = engine.prepareStatement("SELECT id FROM incidents WHERE id=? FOR UPDATE")) {
+                    st.setLong(1, incident);
+                    st.executeQuery().close();
+                }
+                hers = calls.leaveMessage(again, "/spool/jane-2", 15, false, true, org.pagerline.core.ticket.Priority.P1);
+                SavingMessage his = calls.leaveMessage(omar, "/spool/omar", 10, false, true,
+                        org.pagerline.core.ticket.Priority.P2);
+                assertTrue(his.await(Duration.ofSeconds(PROMPTLY_SECONDS)), "Omar's message and its incident are written");
+                assertFalse(hers.await(Duration.ZERO), "Jane's waits for her incident");
+                engine.rollback();
+            }
+            assertTrue(hers.await(Duration.ofSeconds(PROMPTLY_SECONDS)), "and is written once it is free");
+            org.pagerline.core.incident.Incident janes = db.transactions().inTransaction(s -> s.incidents()
+                    .awaitingCallbackOnTicket(first.ticketId())).orElseThrow();
+            assertEquals(incident, janes.id(), "her second message joined her incident");
+            assertEquals("/spool/jane-2", janes.caller().recording());
+        } finally {
+            calls.close();
+        }
+    }
+
+    /** A caller who chose urgent and confirmed their caller ID as the call-back number, saved. */
+    private LiveCall urgentCaller(CallService calls, String uniqueId, String number) {
+        LiveCall live = calls.start(uniqueId, "PJSIP/trunk-1", number, "Caller");
+        live.call().urgency(clock.instant(), true, false);
+        live.call().callback(clock.instant(), number, "caller ID, confirmed");
+        calls.save(live);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(PROMPTLY_SECONDS)));
+        clock.advance(Duration.ofSeconds(30));
+        return live;
+    }
+
+    @Test
     void aCallWhoseEndIsWrittenApartIsCountedOnce() throws Exception {
         List<org.pagerline.core.call.CallOutcome> counted = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         Metrics metrics = new Metrics() {

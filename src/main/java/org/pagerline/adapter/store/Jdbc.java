@@ -27,10 +27,10 @@ final class Jdbc {
     private final TimelineLines timeline = new TimelineLines();
     /** Whether a ticket another transaction holds fails the piece at once ({@link #lockTicket}). */
     private final boolean ticketsAtOnce;
-    /** The tickets this transaction holds: locked by the pieces that stood, or inserted by them. */
-    private final java.util.Set<Long> ticketsHeld = new java.util.HashSet<>();
-    /** The tickets the piece under way locked or inserted (forgotten if it is undone). */
-    private final java.util.Set<Long> pieceTicketsHeld = new java.util.HashSet<>();
+    /** The rows ("tickets 12") this transaction holds: locked by the pieces that stood, or inserted by them. */
+    private final java.util.Set<String> ticketsHeld = new java.util.HashSet<>();
+    /** The rows the piece under way locked or inserted (forgotten if it is undone). */
+    private final java.util.Set<String> pieceTicketsHeld = new java.util.HashSet<>();
     private Boolean postgres;
     /** What runs once the transaction has committed: the pieces' that stood, and the piece's under way. */
     private final List<Runnable> afterCommit = new ArrayList<>();
@@ -57,17 +57,30 @@ final class Jdbc {
      * ({@code FOR NO KEY UPDATE}: rows naming the ticket can still be inserted beside it).
      */
     void lockTicket(long ticketId) {
-        if (!ticketsAtOnce || ticketsHeld.contains(ticketId) || pieceTicketsHeld.contains(ticketId)) {
+        lockAtOnce("tickets", ticketId, "ticket " + ticketId);
+    }
+
+    /**
+     * As {@link #lockTicket}, before an update of an incident's row (an urgent voicemail joining the
+     * incident on its ticket, which another node's escalation engine may hold in its pass).
+     */
+    void lockIncident(long incidentId) {
+        lockAtOnce("incidents", incidentId, "incident " + incidentId);
+    }
+
+    private void lockAtOnce(String table, long id, String what) {
+        String row = table + " " + id;
+        if (!ticketsAtOnce || ticketsHeld.contains(row) || pieceTicketsHeld.contains(row)) {
             return;
         }
-        String sql = "SELECT id FROM tickets WHERE id=? " + (postgres() ? "FOR NO KEY UPDATE NOWAIT" : "FOR UPDATE NOWAIT");
+        String sql = "SELECT id FROM " + table + " WHERE id=? " + (postgres() ? "FOR NO KEY UPDATE NOWAIT" : "FOR UPDATE NOWAIT");
         try {
-            read(sql, rs -> rs.getLong(1), ticketId);
-            pieceTicketsHeld.add(ticketId);
+            read(sql, rs -> rs.getLong(1), id);
+            pieceTicketsHeld.add(row);
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException sql2 && lockNotAvailable(sql2)) {
                 JdbcTransactions.ticketFoundHeld();
-                throw new org.pagerline.service.TicketLockedException(ticketId, sql2);
+                throw new org.pagerline.service.TicketLockedException(what, sql2);
             }
             throw e;
         }
@@ -75,7 +88,7 @@ final class Jdbc {
 
     /** A ticket this transaction inserted: its row is its own. */
     void insertedTicket(long ticketId) {
-        pieceTicketsHeld.add(ticketId);
+        pieceTicketsHeld.add("tickets " + ticketId);
     }
 
     /** NOWAIT found the row locked: PostgreSQL's lock_not_available, H2's lock timeout. */

@@ -87,6 +87,7 @@ final class JdbcIncidentStore implements IncidentStore {
 
     @Override
     public boolean save(Incident i) {
+        db.lockIncident(i.id());
         return db.update("UPDATE incidents SET state=?, priority=?, callback_number=?, recording=?, next_step=?, cycle_no=?,"
                         + " next_escalation_at=?, callback_due_at=?, respond_by=?, sla_check_at=?, sla_stage=?, owner_id=?,"
                         + " owner_name=?, acknowledged_at=?, called_back_at=?, resolved_at=?, version=version+1"
