@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>A writer's commit takes the tickets its pieces need at once
  * ({@link Transactions#inOneCommit(List, boolean)}): a piece whose ticket another transaction holds
  * (a frozen node's, a lock taken by hand) is undone and left out, with the commit's later pieces of
- * its call or its key, and written once the others have committed, in a transaction of its own that
- * waits for the ticket ({@link #writeApart}). So one held ticket holds up its own caller (who hears
+ * its call or its key, and written once the others have committed, in a transaction of its own once
+ * the ticket is free ({@link #writeApart}). So one held ticket holds up its own caller (who hears
  * the hold prompt and, past {@code line.wait-limit}, the fallback), not every start, urgent message
  * or call's lines written with it or waiting for a writer meanwhile (nor, through a call's lines
  * stuck in such a commit, that call's urgent message).
@@ -579,13 +579,11 @@ final class CallJournal implements AutoCloseable {
                 apart = write(batch, true);
             } finally {
                 synchronized (lock) {
-                    Set<Entry> later = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-                    later.addAll(apart);
                     for (Entry e : apart) {
                         setApart(e); // first: the batch's other pieces of its call or key must not let them go
                     }
                     for (Entry e : batch) {
-                        if (!later.contains(e)) {
+                        if (!apart.contains(e)) { // a few at most; an entry is equal to itself alone
                             written(e);
                         }
                     }
@@ -990,25 +988,19 @@ final class CallJournal implements AutoCloseable {
                     calls.clear();
                     keys.clear();
                 }
-                if (e.call() != null && calls.contains(e.call()) || key != null && keys.contains(key)) {
-                    if (e.call() != null) { // and so are the batch's later pieces of its own call and key
-                        calls.add(e.call());
-                    }
-                    if (key != null) {
-                        keys.add(key);
-                    }
-                    throw new SetApart();
-                }
                 try {
+                    if (e.call() != null && calls.contains(e.call()) || key != null && keys.contains(key)) {
+                        throw new SetApart();
+                    }
                     return e.work().apply(s);
-                } catch (TicketLockedException locked) {
+                } catch (TicketLockedException | SetApart apart) { // and so are the batch's later pieces of its call and key
                     if (e.call() != null) {
                         calls.add(e.call());
                     }
                     if (key != null) {
                         keys.add(key);
                     }
-                    throw locked;
+                    throw apart;
                 }
             });
         }
@@ -1021,7 +1013,7 @@ final class CallJournal implements AutoCloseable {
         List<Thread> ts;
         synchronized (lock) {
             closed = true;
-            ts = new ArrayList<>(writers);
+            ts = List.copyOf(writers);
             lock.notifyAll();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -27,10 +27,10 @@ final class Jdbc {
     private final TimelineLines timeline = new TimelineLines();
     /** Whether a ticket another transaction holds fails the piece at once ({@link #lockTicket}). */
     private final boolean ticketsAtOnce;
-    /** The rows ("tickets 12") this transaction holds: locked by the pieces that stood, or inserted by them. */
-    private final java.util.Set<String> ticketsHeld = new java.util.HashSet<>();
+    /** The rows ("tickets 12", "incidents 3") this transaction holds: locked by the pieces that stood, or inserted by them. */
+    private final java.util.Set<String> rowsHeld = new java.util.HashSet<>();
     /** The rows the piece under way locked or inserted (forgotten if it is undone). */
-    private final java.util.Set<String> pieceTicketsHeld = new java.util.HashSet<>();
+    private final java.util.Set<String> pieceRowsHeld = new java.util.HashSet<>();
     private Boolean postgres;
     /** What runs once the transaction has committed: the pieces' that stood, and the piece's under way. */
     private final List<Runnable> afterCommit = new ArrayList<>();
@@ -70,13 +70,13 @@ final class Jdbc {
 
     private void lockAtOnce(String table, long id, String what) {
         String row = table + " " + id;
-        if (!ticketsAtOnce || ticketsHeld.contains(row) || pieceTicketsHeld.contains(row)) {
+        if (!ticketsAtOnce || rowsHeld.contains(row) || pieceRowsHeld.contains(row)) {
             return;
         }
         String sql = "SELECT id FROM " + table + " WHERE id=? " + (postgres() ? "FOR NO KEY UPDATE NOWAIT" : "FOR UPDATE NOWAIT");
         try {
             read(sql, rs -> rs.getLong(1), id);
-            pieceTicketsHeld.add(row);
+            pieceRowsHeld.add(row);
         } catch (StoreException e) {
             if (e.getCause() instanceof SQLException sql2 && lockNotAvailable(sql2)) {
                 JdbcTransactions.ticketFoundHeld();
@@ -88,7 +88,7 @@ final class Jdbc {
 
     /** A ticket this transaction inserted: its row is its own. */
     void insertedTicket(long ticketId) {
-        pieceTicketsHeld.add("tickets " + ticketId);
+        pieceRowsHeld.add("tickets " + ticketId);
     }
 
     /** NOWAIT found the row locked: PostgreSQL's lock_not_available, H2's lock timeout. */
@@ -99,7 +99,7 @@ final class Jdbc {
     /** The piece under way was rolled back to its savepoint: its lines, touches, locks and after-commit work with it. */
     void pieceUndone() {
         timeline.discard();
-        pieceTicketsHeld.clear();
+        pieceRowsHeld.clear();
         pieceAfterCommit.clear();
     }
 
@@ -131,8 +131,8 @@ final class Jdbc {
     void writeTimeline() {
         timeline.write(this, false);
         timeline.settle();
-        ticketsHeld.addAll(pieceTicketsHeld);
-        pieceTicketsHeld.clear();
+        rowsHeld.addAll(pieceRowsHeld);
+        pieceRowsHeld.clear();
         afterCommit.addAll(pieceAfterCommit);
         pieceAfterCommit.clear();
     }
