@@ -398,7 +398,7 @@ public final class Wiring {
 
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
-            scripts.put(AcceptScript.NAME, new AcceptScript(services.calls()));
+            scripts.put(AcceptScript.NAME, new AcceptScript(services.calls(), config.line().holdAfter()));
             scripts.put(FallbackMessageScript.NAME, new FallbackMessageScript(services.calls(), config.line().recordingsDir()));
             scripts.put(PagingCallScript.NAME, new PagingCallScript(responses(services), config.ami()::pageDialString,
                     (int) config.ami().pageRingTimeout().toSeconds() * 2));

@@ -431,14 +431,30 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The technician pressed the accept key (accept script). True if the call is still live and
-     * nobody accepted it before (a compare-and-set); then the technician is recorded against it.
-     * Waits for the write: the caller's script reads it when Dial returns.
+     * The technician pressed the accept key (accept script): as {@link #accept(long, String, long, Duration)},
+     * waiting for the write however long it takes. True if it was written.
      */
     public boolean accept(long callId, long technicianId) {
+        return accept(callId, null, technicianId, Duration.ofDays(1)) == Acceptance.WRITTEN;
+    }
+
+    /**
+     * The technician pressed the accept key (accept script) while the caller was still there. The
+     * acceptance is written as a compare-and-set (the call still live, nobody else's), in the first
+     * lane after the caller's pieces still waiting ({@code callerUniqueId}, their channel's unique id;
+     * null if unknown), so the ticket says RINGING before ACCEPTED. Waits for it at most {@code wait}
+     * (the server: {@code line.hold-after}): past that, or if it failed, the technician, who hears
+     * silence meanwhile, and the caller, who hears ringing, are put through all the same
+     * ({@link Acceptance#PUT_THROUGH_UNWRITTEN}); the write goes on, and until it stands
+     * {@link #acceptedBy} answers from here. A technician ready to talk is never dropped for the
+     * database's sake.
+     */
+    public Acceptance accept(long callId, String callerUniqueId, long technicianId, Duration wait) {
         Instant now = clock.instant();
+        java.util.concurrent.CompletableFuture<Boolean> written = new java.util.concurrent.CompletableFuture<>();
+        acceptsUnwritten.put(callId, technicianId);
         // keyed by the call: two technicians' accepts of one call are never decided side by side
-        return journal.await(CallJournal.Lane.WAITED_FOR, null, "call " + callId, s -> {
+        journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, "call " + callId, s -> {
             Optional<CallRecord> c = s.calls().find(callId);
             if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
@@ -446,16 +462,61 @@ public final class CallService implements CallEvents, AutoCloseable {
             String who = s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId);
             s.tickets().addEvent(c.get().ticketId(), now, "ACCEPTED", who + " pressed 1 to accept the call");
             return true;
+        }, (v, e) -> {
+            if (e != null) {
+                written.completeExceptionally(e);
+            } else {
+                written.complete(Boolean.TRUE.equals(v));
+            }
         });
+        try {
+            boolean ok = written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            acceptsUnwritten.remove(callId, technicianId); // written, or refused: the database answers from now on
+            return ok ? Acceptance.WRITTEN : Acceptance.REFUSED;
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("call {}: technician {}'s accept was not written within {} ms; put through all the same, the write"
+                    + " goes on", callId, technicianId, wait.toMillis());
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("call {}: technician {}'s accept could not be written: {}; put through all the same", callId,
+                    technicianId, LogText.of(String.valueOf(e.getCause())), e.getCause());
+            return Acceptance.PUT_THROUGH_UNWRITTEN;
+        } catch (InterruptedException e) { // the server is stopping: the technician pressed 1, the caller is there
+            Thread.currentThread().interrupt();
+        }
+        written.whenComplete((ok, e) -> {
+            if (e == null && ok) {
+                acceptsUnwritten.remove(callId, technicianId); // the database knows now
+            } else {
+                log.error("call {}: technician {} was put through, but the acceptance {}", callId, technicianId,
+                        e == null ? "was refused when written (the call had ended meanwhile)"
+                                : "could not be written: " + LogText.of(e.toString()));
+            }
+        });
+        return Acceptance.PUT_THROUGH_UNWRITTEN;
     }
+
+    /**
+     * Accepts put through before their write stood, or whose write failed (call id to technician
+     * id): {@link #acceptedBy} takes them. An entry stays only while its write is pending, or for a
+     * failed write until the caller's script has read it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> acceptsUnwritten =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Asterisk's unique id of the caller's channel (agi_uniqueid), for the accept leg to look at the caller. */
     public Optional<String> uniqueIdOf(long callId) {
         return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::asteriskUniqueId));
     }
 
-    /** Who accepted the call (read by the caller's script when Dial returns). */
+    /**
+     * Who accepted the call (read by the caller's script when Dial returns): an accept this node put
+     * through before its write stood ({@link #accept(long, String, long, Duration)}), else the database's.
+     */
     public Optional<Long> acceptedBy(long callId) {
+        Long putThrough = acceptsUnwritten.remove(callId); // put through here, its write not yet standing
+        if (putThrough != null) {
+            return Optional.of(putThrough);
+        }
         return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::acceptedBy));
     }
 

@@ -586,8 +586,20 @@ final class AsteriskLab {
         }
     }
 
-    /** Newexten on a caller's channel in [pagerline-inbound]: "exten,priority App(data)". */
+    /**
+     * Newexten on a caller's channel in [pagerline-inbound]: "exten,priority App(data)"; the AGI
+     * commands on it, and on the technician's leg of its urgent Dial ("tech agi ...", in
+     * [pagerline-accept], where the caller is the connected line).
+     */
     private void trail(Map<String, String> e) {
+        if ("pagerline-accept".equals(e.get("Context")) && "AGIExecStart".equals(e.get("Event"))) {
+            timed.computeIfAbsent(e.getOrDefault("ConnectedLineNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(new Step(eventNanos(e), "tech agi " + e.getOrDefault("Command", "").replace("\"", "")));
+            synchronized (timed) {
+                timed.notifyAll(); // awaitStep
+            }
+            return;
+        }
         if (!"pagerline-inbound".equals(e.get("Context"))) {
             return;
         }
@@ -632,7 +644,8 @@ final class AsteriskLab {
     /**
      * The caller's channel's steps in [pagerline-inbound], in order, timed: the dialplan's
      * ("exten,prio App(data)", as {@link #dialplan}) and the AGI commands pagerline sent on it
-     * ("agi EXEC Playback pagerline/greeting").
+     * ("agi EXEC Playback pagerline/greeting"), and on the technician's leg of its urgent Dial
+     * ("tech agi GET DATA pagerline/accept-press-1").
      */
     List<Step> steps(String caller) {
         return List.copyOf(timed.getOrDefault(caller, List.of()));

@@ -72,7 +72,7 @@ public final class LineRig implements AutoCloseable {
         agi.put("agi.max-calls", Integer.toString(maxCalls));
         this.listener = new AgiListener(AgiConfig.from(Settings.ofMap(agi)), Map.of(
                 SupportLineScript.NAME, new SupportLineScript(calls, config),
-                AcceptScript.NAME, new AcceptScript(calls, 1000),
+                AcceptScript.NAME, new AcceptScript(calls, 1000, config.holdAfter()),
                 FallbackMessageScript.NAME, new FallbackMessageScript(calls, config.recordingsDir())));
         listener.start();
         this.asterisk = new FakeAsterisk("127.0.0.1", port, Duration.ofSeconds(10), this::awaitSaved);

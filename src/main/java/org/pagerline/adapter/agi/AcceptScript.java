@@ -1,5 +1,6 @@
 package org.pagerline.adapter.agi;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
@@ -7,6 +8,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Menus;
 import org.pagerline.core.call.Prompt;
+import org.pagerline.service.Acceptance;
 import org.pagerline.service.CallService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * {@code pagerline-accept} subroutine, from Dial's U() option) before the legs are bridged.
  * Arguments: the call id and the technician id. The technician must press 1; only then is
  * PAGERLINE_ACCEPTED set to 1 and the acceptance recorded. Silence (a voicemail greeting, say)
- * leaves it 0 and the subroutine drops the technician's leg. Catches everything: any fault means
- * "not accepted", and the caller goes on to leave a message.
+ * leaves it 0 and the subroutine drops the technician's leg. Catches everything: any fault before
+ * the key means "not accepted", and the caller goes on to leave a message. Once the technician has
+ * pressed 1 with the caller still there, the database is waited for at most {@code line.hold-after}:
+ * past that the two are put through all the same ({@link CallService#accept(long, String, long, Duration)}).
  */
 public final class AcceptScript implements AgiScript {
     public static final String NAME = "accept";
@@ -25,14 +29,17 @@ public final class AcceptScript implements AgiScript {
     private static final Logger log = LoggerFactory.getLogger(AcceptScript.class);
     private final CallService calls;
     private final long promptTimeoutMs;
+    /** The longest the technician waits in silence, after pressing 1, for the acceptance's write. */
+    private final Duration acceptWait;
 
-    public AcceptScript(CallService calls) {
-        this(calls, 5000);
+    public AcceptScript(CallService calls, Duration acceptWait) {
+        this(calls, 5000, acceptWait);
     }
 
-    public AcceptScript(CallService calls, long promptTimeoutMs) {
+    public AcceptScript(CallService calls, long promptTimeoutMs, Duration acceptWait) {
         this.calls = calls;
         this.promptTimeoutMs = promptTimeoutMs;
+        this.acceptWait = acceptWait;
     }
 
     /**
@@ -41,8 +48,7 @@ public final class AcceptScript implements AgiScript {
      * HANGUPCAUSE is no help: 16 on a live caller too); the hang-up source, which chan_pjsip records
      * when the far end hangs up, is empty until then.
      */
-    private boolean callerGone(AgiLine line, long callId) throws org.asteriskjava.fastagi.AgiException {
-        Optional<String> uid = calls.uniqueIdOf(callId);
+    private boolean callerGone(AgiLine line, Optional<String> uid) throws org.asteriskjava.fastagi.AgiException {
         if (uid.isEmpty()) {
             return true;
         }
@@ -69,15 +75,19 @@ public final class AcceptScript implements AgiScript {
             line.play(Prompt.ACCEPT_INTRO);
             line.sayDigits(Long.toString(ticket.get()));
             Menu.Answer a = line.ask(Menus.ACCEPT, promptTimeoutMs);
-            if (a.kind() == Menu.Answer.Kind.CHOSEN && callerGone(line, callId)) {
+            if (a.kind() != Menu.Answer.Kind.CHOSEN) {
+                return;
+            }
+            Optional<String> callerUid = calls.uniqueIdOf(callId);
+            if (callerGone(line, callerUid)) {
                 // Asterisk keeps the caller's channel until this subroutine returns, so the call
                 // record cannot know yet: a caller who hung up meanwhile must not count as put through
                 calls.note(callId, "ACCEPT_TOO_LATE", "technician " + techId
                         + " pressed 1, but the caller had hung up during the accept prompt");
                 line.play(Prompt.ACCEPT_GONE);
-            } else if (a.kind() == Menu.Answer.Kind.CHOSEN && calls.accept(callId, techId)) {
+            } else if (calls.accept(callId, callerUid.get(), techId, acceptWait) != Acceptance.REFUSED) {
                 line.set(VAR_ACCEPTED, "1");
-            } else if (a.kind() == Menu.Answer.Kind.CHOSEN) {
+            } else {
                 line.play(Prompt.ACCEPT_GONE);
             }
         } catch (Throwable e) { // NOPMD: not accepted is the safe answer to anything

@@ -1,0 +1,103 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallRecord;
+
+/**
+ * The on-call technician presses 1 while the caller's ticket is held by another transaction (a
+ * frozen node's, a lock taken by hand), through a real Asterisk 22: the acceptance, which writes a
+ * line on the ticket, cannot be written, and the two are put through all the same, at most
+ * line.hold-after (2 s) after the key.
+ */
+@Tag("asterisk")
+// Alone, as FallbackAsteriskIT: the lab's barrier (every call's lines written) would wait out the lock
+@Isolated("locks a caller's ticket: the lab's wait for every call's lines would wait for it")
+class AcceptWhileTheTicketIsHeldAsteriskIT {
+
+    @Test
+    void aTechnicianWhoPressesOneWhileTheCallersTicketIsHeldIsPutThroughWithinTheHoldAfter() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        Long acceptedWhileHeld;
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))
+                        .press("1").pause(ofSeconds(6)).hangUp(), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("2")
+                        .thenWaitAtMost(ofSeconds(40)))) {
+            lab.awaitStep(me, "agi EXEC Dial", ofSeconds(30));
+            long ticket = lab.ticketOf(me).id(); // its lines so far written
+            long callId;
+            try (Connection frozen = holding(lab, ticket)) {
+                try {
+                    // before: Pat heard silence after the key until the ticket was free, and hung up
+                    // (the caller was never put through, and the test's wait for the call ran out)
+                    pat.awaitSuccess(ofSeconds(60));
+                    call.awaitSuccess(ofSeconds(60));
+                    callId = lab.services().calls().callsOf(ticket).get(0).id();
+                    acceptedWhileHeld = lab.services().calls().find(callId).map(CallRecord::acceptedBy).orElse(null);
+                } finally {
+                    frozen.rollback();
+                }
+            }
+            assertTrue(pat.event("key-1").isPresent(), "Pat pressed 1: " + pat.events());
+        }
+        List<AsteriskLab.Step> steps = lab.steps(me);
+        String shown = shown(steps);
+        assertNull(acceptedWhileHeld, "the acceptance was not written while the ticket was held (else this shows nothing)");
+        assertEquals("CONNECTED", lab.resultAtHangup(me), "the caller was put through:\n" + shown);
+        // the technician's silence: from pagerline's look at the caller after the key, to the acceptance
+        int key = index(steps, "tech agi GET VARIABLE IMPORT(", 0, shown);
+        int accepted = index(steps, "tech agi SET VARIABLE PAGERLINE_ACCEPTED 1", key, shown);
+        long silence = TimeUnit.NANOSECONDS.toMillis(steps.get(accepted).nanos() - steps.get(key).nanos());
+        assertTrue(silence < 3_000, "Pat waited " + silence + " ms in silence after pressing 1:\n" + shown);
+
+        lab.awaitCallsSaved();
+        CallRecord c = lab.services().calls().callsOf(lab.ticketOf(me).id()).get(0);
+        String timeline = lab.timelineText(me);
+        assertEquals(CallOutcome.CONNECTED, c.outcome(), timeline);
+        assertTrue(c.acceptedBy() != null && timeline.contains("ACCEPTED Pat Lab pressed 1"),
+                "the acceptance written once the ticket was free:\n" + timeline);
+        assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == c.ticketId()),
+                "nobody paged for a caller who was put through:\n" + timeline);
+    }
+
+    /** A connection whose open transaction holds the ticket's row (roll it back to let go). */
+    private static Connection holding(AsteriskLab lab, long ticket) throws Exception {
+        Connection c = lab.database();
+        c.setAutoCommit(false);
+        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
+            st.setLong(1, ticket);
+            st.executeQuery().close();
+        }
+        return c;
+    }
+
+    private static String shown(List<AsteriskLab.Step> steps) {
+        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
+        return String.join("\n", steps.stream()
+                .map(s -> String.format("%6d ms %s", TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
+                .toList());
+    }
+
+    private static int index(List<AsteriskLab.Step> steps, String what, int from, String shown) {
+        for (int i = from; i < steps.size(); i++) {
+            if (steps.get(i).what().startsWith(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("never " + what + ":\n" + shown);
+    }
+}
