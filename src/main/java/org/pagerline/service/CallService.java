@@ -442,19 +442,18 @@ public final class CallService implements CallEvents, AutoCloseable {
      * The technician pressed the accept key (accept script) while the caller was still there. The
      * acceptance is written as a compare-and-set (the call still live, nobody else's), in the first
      * lane after the caller's pieces still waiting ({@code callerUniqueId}, their channel's unique id;
-     * null if unknown), so the ticket says RINGING before ACCEPTED. Waits for it at most {@code wait}
-     * (the server: {@code line.hold-after}): past that, or if it failed, the technician, who hears
-     * silence meanwhile, and the caller, who hears ringing, are put through all the same
-     * ({@link Acceptance#PUT_THROUGH_UNWRITTEN}); the write goes on, and until it stands
-     * {@link #acceptedBy} answers from here. A technician ready to talk is never dropped for the
-     * database's sake.
+     * null if unknown), so the ticket says RINGING before ACCEPTED and the call's end comes after it.
+     * Waits for it at most {@code wait} (the server: {@code line.hold-after}): past that, or if it
+     * failed, the technician, who hears silence meanwhile, and the caller, who hears ringing, are put
+     * through all the same ({@link Acceptance#PUT_THROUGH_UNWRITTEN}); the write goes on (a piece
+     * whose ticket is held is tried again for a minute, then waits for it as any transaction), and
+     * until it stands {@link #acceptedBy} answers from this node's memory.
      */
     public Acceptance accept(long callId, String callerUniqueId, long technicianId, Duration wait) {
         Instant now = clock.instant();
         java.util.concurrent.CompletableFuture<Boolean> written = new java.util.concurrent.CompletableFuture<>();
-        acceptsUnwritten.put(callId, technicianId);
         // keyed by the call: two technicians' accepts of one call are never decided side by side
-        journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, "call " + callId, s -> {
+        journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, acceptKey(callId), s -> {
             Optional<CallRecord> c = s.calls().find(callId);
             if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
@@ -470,37 +469,73 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
         });
         try {
-            boolean ok = written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            acceptsUnwritten.remove(callId, technicianId); // written, or refused: the database answers from now on
-            return ok ? Acceptance.WRITTEN : Acceptance.REFUSED;
+            return written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                    ? Acceptance.WRITTEN : Acceptance.REFUSED;
         } catch (java.util.concurrent.TimeoutException e) {
             log.warn("call {}: technician {}'s accept was not written within {} ms; put through all the same, the write"
                     + " goes on", callId, technicianId, wait.toMillis());
         } catch (java.util.concurrent.ExecutionException e) {
             log.error("call {}: technician {}'s accept could not be written: {}; put through all the same", callId,
                     technicianId, LogText.of(String.valueOf(e.getCause())), e.getCause());
-            return Acceptance.PUT_THROUGH_UNWRITTEN;
         } catch (InterruptedException e) { // the server is stopping: the technician pressed 1, the caller is there
             Thread.currentThread().interrupt();
         }
+        Optional<Long> putThrough = Optional.of(technicianId);
+        acceptsDecided.put(callId, putThrough);
         written.whenComplete((ok, e) -> {
             if (e == null && ok) {
-                acceptsUnwritten.remove(callId, technicianId); // the database knows now
+                acceptsDecided.remove(callId, putThrough); // the database knows now
+            } else if (e == null) {
+                log.error("call {}: technician {} was put through, but the acceptance was refused when written (the"
+                        + " call had ended meanwhile)", callId, technicianId);
             } else {
-                log.error("call {}: technician {} was put through, but the acceptance {}", callId, technicianId,
-                        e == null ? "was refused when written (the call had ended meanwhile)"
-                                : "could not be written: " + LogText.of(e.toString()));
+                log.error("call {}: technician {} was put through, but the acceptance could not be written: {}", callId,
+                        technicianId, LogText.of(e.toString()));
             }
         });
         return Acceptance.PUT_THROUGH_UNWRITTEN;
     }
 
     /**
-     * Accepts put through before their write stood, or whose write failed (call id to technician
-     * id): {@link #acceptedBy} takes them. An entry stays only while its write is pending, or for a
-     * failed write until the caller's script has read it.
+     * The technician hung up after pressing 1, before being put through (while the acceptance was
+     * written): the acceptance is taken back, after it, and the caller's script, when Dial returns,
+     * learns that nobody accepted, whatever the database says by then.
      */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Long> acceptsUnwritten =
+    public void acceptWithdrawn(long callId, String callerUniqueId, long technicianId) {
+        acceptsDecided.put(callId, Optional.empty());
+        Instant now = clock.instant();
+        journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, acceptKey(callId), s -> {
+            if (s.calls().withdrawAccept(callId, technicianId)) {
+                s.calls().find(callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, "ACCEPT_WITHDRAWN",
+                        s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId)
+                                + " hung up after pressing 1, before being put through"));
+            }
+            return null;
+        }, (v, e) -> {
+            if (e != null) {
+                log.error("call {}: technician {}'s withdrawn accept could not be written: {}", callId, technicianId,
+                        LogText.of(e.toString()));
+            }
+        });
+    }
+
+    /** The caller is about to ring a technician: nothing this node decided for an earlier Dial of the call stands. */
+    public void ringing(long callId) {
+        acceptsDecided.remove(callId);
+    }
+
+    private static String acceptKey(long callId) {
+        return "call " + callId;
+    }
+
+    /**
+     * What this node's accept script decided for a call while the database did not say so yet
+     * (call id to the technician put through, or empty: their key taken back), until the caller's
+     * script reads it ({@link #acceptedBy}) or, for a put-through, the acceptance is written. Cleared
+     * at the call's next ring ({@link #ringing}). An entry outlives its call only when the caller's
+     * script is on another node or failed before reading it: a few bytes each.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Optional<Long>> acceptsDecided =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Asterisk's unique id of the caller's channel (agi_uniqueid), for the accept leg to look at the caller. */
@@ -509,13 +544,14 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * Who accepted the call (read by the caller's script when Dial returns): an accept this node put
-     * through before its write stood ({@link #accept(long, String, long, Duration)}), else the database's.
+     * Who accepted the call (read by the caller's script when Dial returns): what this node's accept
+     * script decided while the database did not say so yet (a technician put through before the
+     * acceptance was written, or nobody: the key taken back), else the database's.
      */
     public Optional<Long> acceptedBy(long callId) {
-        Long putThrough = acceptsUnwritten.remove(callId); // put through here, its write not yet standing
-        if (putThrough != null) {
-            return Optional.of(putThrough);
+        Optional<Long> decided = acceptsDecided.remove(callId); // decided here, not yet in the database
+        if (decided != null) {
+            return decided;
         }
         return tx.inTransaction(s -> s.calls().find(callId).map(CallRecord::acceptedBy));
     }

@@ -28,7 +28,7 @@ import org.pagerline.testkit.UrgentCallers;
  * whatever the database is doing. Here the caller's ticket is held by another transaction (a frozen
  * node's, a lock taken by hand), so the acceptance, which writes a line on it, waits for the ticket.
  * The H2 file as `pagerline server` opens it. The real Asterisk shows the same in
- * {@code ConnectedCallsAsteriskIT}.
+ * {@code AcceptWhileTheTicketIsHeldAsteriskIT}.
  */
 class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
     private static final Duration WAIT = Duration.ofMillis(300);
@@ -90,6 +90,56 @@ class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
             assertEquals(Acceptance.REFUSED, calls.accept(live.callId(), "1765076400.2", sam, Duration.ofSeconds(10)),
                     "the call is Pat's");
             assertEquals(Optional.of(pat), calls.acceptedBy(live.callId()), "Sam's refused key is not taken for Pat's");
+        }
+    }
+
+    @Test
+    void aTechnicianWhoHangsUpWhileTheAcceptanceIsWrittenIsTakenBackAndTheCallerIsNotCountedAsPutThrough() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            MutableClock clock = MutableClock.at("2026-12-07T03:00:00Z");
+            CallService calls = UrgentCallers.node(db.transactions(), db.transactions(), clock, new RecordingIncidentOpener(),
+                    "node-a");
+            String uid = "1765076400.3";
+            LiveCall live = UrgentCallers.urgentCallerAt(calls, clock, uid, "+12045550125", CallStep.RINGING);
+            long pat = db.transactions().inTransaction(s -> s.roster().insertTechnician(new Technician(0, "Pat",
+                    "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
+
+            try (Connection frozen = holding(db, live.ticketId())) {
+                assertEquals(Acceptance.PUT_THROUGH_UNWRITTEN, calls.accept(live.callId(), uid, pat, WAIT));
+                calls.acceptWithdrawn(live.callId(), uid, pat); // Pat hung up in the silence
+                assertEquals(Optional.empty(), calls.acceptedBy(live.callId()), "nobody put the caller through");
+                frozen.rollback();
+            }
+            assertTrue(calls.awaitSaved(Duration.ofSeconds(30)));
+            assertEquals(null, calls.find(live.callId()).orElseThrow().acceptedBy(), "the acceptance written, then taken back");
+            List<String> kinds = db.transactions().inTransaction(s -> s.tickets().events(live.ticketId())).stream()
+                    .map(TicketEvent::kind).toList();
+            assertTrue(kinds.indexOf("ACCEPTED") >= 0 && kinds.indexOf("ACCEPTED") < kinds.indexOf("ACCEPT_WITHDRAWN"), kinds.toString());
+
+            // written in time, then Pat hangs up before the answer reaches the PBX: taken back the same way
+            LiveCall again = UrgentCallers.urgentCallerAt(calls, clock, "1765076400.4", "+12045550126", CallStep.RINGING);
+            assertEquals(Acceptance.WRITTEN, calls.accept(again.callId(), "1765076400.4", pat, Duration.ofSeconds(10)));
+            calls.acceptWithdrawn(again.callId(), "1765076400.4", pat);
+            assertEquals(Optional.empty(), calls.acceptedBy(again.callId()));
+            assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+            assertEquals(null, calls.find(again.callId()).orElseThrow().acceptedBy());
+        }
+    }
+
+    @Test
+    void whatThisNodeDecidedForAnEarlierDialOfTheCallIsForgottenWhenItRingsAgain() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir)) {
+            MutableClock clock = MutableClock.at("2026-12-07T03:00:00Z");
+            CallService calls = UrgentCallers.node(db.transactions(), db.transactions(), clock, new RecordingIncidentOpener(),
+                    "node-a");
+            String uid = "1765076400.5";
+            LiveCall live = UrgentCallers.urgentCallerAt(calls, clock, uid, "+12045550127", CallStep.RINGING);
+            long pat = db.transactions().inTransaction(s -> s.roster().insertTechnician(new Technician(0, "Pat",
+                    "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
+            calls.acceptWithdrawn(live.callId(), uid, pat); // left from an earlier Dial whose caller's script never read it
+            calls.ringing(live.callId());
+            assertEquals(Acceptance.WRITTEN, calls.accept(live.callId(), uid, pat, Duration.ofSeconds(10)));
+            assertEquals(Optional.of(pat), calls.acceptedBy(live.callId()), "this Dial's acceptance, from the database");
         }
     }
 

@@ -86,7 +86,11 @@ public final class AcceptScript implements AgiScript {
                         + " pressed 1, but the caller had hung up during the accept prompt");
                 line.play(Prompt.ACCEPT_GONE);
             } else if (calls.accept(callId, callerUid.get(), techId, acceptWait) != Acceptance.REFUSED) {
-                line.set(VAR_ACCEPTED, "1");
+                if (line.up()) {
+                    line.set(VAR_ACCEPTED, "1");
+                } else { // hung up while the acceptance was written: never put through (Dial says ANSWER all the same)
+                    calls.acceptWithdrawn(callId, callerUid.get(), techId);
+                }
             } else {
                 line.play(Prompt.ACCEPT_GONE);
             }

@@ -118,6 +118,15 @@ final class AgiLine {
         return new Recording(hungUp, endpos / 8000);
     }
 
+    /** Whether the channel is still up (CHANNEL STATUS); a hang-up answers false. */
+    boolean up() throws AgiException {
+        try {
+            return channel.getChannelStatus() == CHANNEL_UP;
+        } catch (AgiHangupException e) {
+            return false;
+        }
+    }
+
     void hangup() throws AgiException {
         channel.sendCommand(new HangupCommand());
     }

@@ -238,6 +238,7 @@ final class SupportCall {
         // recorded as CONNECTED and the dialplan hangs up rather than taking it to the fallback.
         String args = config.dialTarget(tech.phone()) + "," + ringSeconds + ",gU(" + config.acceptContext()
                 + "^" + callId() + "^" + tech.id() + ")";
+        calls.ringing(callId());
         int rc = line.exec("Dial", args);
         boolean accepted = calls.acceptedBy(callId()).map(id -> id == tech.id()).orElse(false);
         if (rc == -1) {

@@ -108,6 +108,12 @@ final class JdbcCallStore implements CallStore {
     }
 
     @Override
+    public boolean withdrawAccept(long callId, long technicianId) {
+        return db.update("UPDATE calls SET accepted_by=NULL WHERE id=? AND accepted_by=? AND outcome IS NULL",
+                callId, technicianId) > 0;
+    }
+
+    @Override
     public List<CallRecord> unfinished(String runPrefix, String except) {
         String sql = unfinishedSql(runPrefix.length(), except != null);
         return except == null ? db.list(sql, JdbcCallStore::row, runPrefix)

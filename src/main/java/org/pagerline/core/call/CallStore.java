@@ -45,6 +45,12 @@ public interface CallStore {
     boolean accept(long callId, long technicianId);
 
     /**
+     * Takes back {@link #accept}: the technician hung up before being put through. True if the call
+     * was still live and theirs.
+     */
+    boolean withdrawAccept(long callId, long technicianId);
+
+    /**
      * Calls with no end whose server run starts with {@code runPrefix} and is not {@code except}
      * (null: any): the calls a stopped or killed server left live.
      */
