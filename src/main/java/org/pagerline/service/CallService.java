@@ -431,14 +431,6 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The technician pressed the accept key (accept script): as {@link #accept(long, String, long, Duration)},
-     * waiting for the write however long it takes. True if it was written.
-     */
-    public boolean accept(long callId, long technicianId) {
-        return accept(callId, null, technicianId, Duration.ofDays(1)) == Acceptance.WRITTEN;
-    }
-
-    /**
      * The technician pressed the accept key (accept script) while the caller was still there. The
      * acceptance is written as a compare-and-set (the call still live, nobody else's), in the first
      * lane after the caller's pieces still waiting ({@code callerUniqueId}, their channel's unique id;
@@ -479,6 +471,8 @@ public final class CallService implements CallEvents, AutoCloseable {
                     technicianId, LogText.of(String.valueOf(e.getCause())), e.getCause());
         } catch (InterruptedException e) { // the server is stopping: the technician pressed 1, the caller is there
             Thread.currentThread().interrupt();
+            log.warn("call {}: technician {}'s accept: the wait for its write was interrupted (the server is"
+                    + " stopping); put through all the same, the write goes on", callId, technicianId);
         }
         Optional<Long> putThrough = Optional.of(technicianId);
         acceptsDecided.put(callId, putThrough);
@@ -497,18 +491,21 @@ public final class CallService implements CallEvents, AutoCloseable {
     }
 
     /**
-     * The technician hung up after pressing 1, before being put through (while the acceptance was
-     * written): the acceptance is taken back, after it, and the caller's script, when Dial returns,
-     * learns that nobody accepted, whatever the database says by then.
+     * The technician was not put through after all (they or the caller hung up, or the line failed,
+     * while the acceptance was decided; {@code why} says which, after the technician's name): the
+     * acceptance is taken back, after it, and the caller's script, when Dial returns, learns that
+     * nobody accepted. Waits for the write at most {@code wait}, so that a caller's script on another
+     * node, which reads the database, finds it.
      */
-    public void acceptWithdrawn(long callId, String callerUniqueId, long technicianId) {
+    public void acceptWithdrawn(long callId, String callerUniqueId, long technicianId, String why, Duration wait) {
         acceptsDecided.put(callId, Optional.empty());
         Instant now = clock.instant();
+        java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
         journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, acceptKey(callId), s -> {
             if (s.calls().withdrawAccept(callId, technicianId)) {
                 s.calls().find(callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, "ACCEPT_WITHDRAWN",
                         s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId)
-                                + " hung up after pressing 1, before being put through"));
+                                + " " + why));
             }
             return null;
         }, (v, e) -> {
@@ -516,7 +513,16 @@ public final class CallService implements CallEvents, AutoCloseable {
                 log.error("call {}: technician {}'s withdrawn accept could not be written: {}", callId, technicianId,
                         LogText.of(e.toString()));
             }
+            written.complete(null);
         });
+        try {
+            written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("call {}: technician {}'s withdrawn accept was not written within {} ms; this node's answer stands",
+                    callId, technicianId, wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The caller is about to ring a technician: nothing this node decided for an earlier Dial of the call stands. */

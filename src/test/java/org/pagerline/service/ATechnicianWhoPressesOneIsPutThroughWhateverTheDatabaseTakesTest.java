@@ -106,7 +106,7 @@ class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
 
             try (Connection frozen = holding(db, live.ticketId())) {
                 assertEquals(Acceptance.PUT_THROUGH_UNWRITTEN, calls.accept(live.callId(), uid, pat, WAIT));
-                calls.acceptWithdrawn(live.callId(), uid, pat); // Pat hung up in the silence
+                calls.acceptWithdrawn(live.callId(), uid, pat, "hung up after pressing 1", WAIT); // Pat hung up in the silence
                 assertEquals(Optional.empty(), calls.acceptedBy(live.callId()), "nobody put the caller through");
                 frozen.rollback();
             }
@@ -119,7 +119,7 @@ class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
             // written in time, then Pat hangs up before the answer reaches the PBX: taken back the same way
             LiveCall again = UrgentCallers.urgentCallerAt(calls, clock, "1765076400.4", "+12045550126", CallStep.RINGING);
             assertEquals(Acceptance.WRITTEN, calls.accept(again.callId(), "1765076400.4", pat, Duration.ofSeconds(10)));
-            calls.acceptWithdrawn(again.callId(), "1765076400.4", pat);
+            calls.acceptWithdrawn(again.callId(), "1765076400.4", pat, "hung up after pressing 1", Duration.ofSeconds(10));
             assertEquals(Optional.empty(), calls.acceptedBy(again.callId()));
             assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
             assertEquals(null, calls.find(again.callId()).orElseThrow().acceptedBy());
@@ -136,7 +136,7 @@ class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
             LiveCall live = UrgentCallers.urgentCallerAt(calls, clock, uid, "+12045550127", CallStep.RINGING);
             long pat = db.transactions().inTransaction(s -> s.roster().insertTechnician(new Technician(0, "Pat",
                     "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
-            calls.acceptWithdrawn(live.callId(), uid, pat); // left from an earlier Dial whose caller's script never read it
+            calls.acceptWithdrawn(live.callId(), uid, pat, "hung up", Duration.ofSeconds(10)); // left from an earlier Dial whose caller's script never read it
             calls.ringing(live.callId());
             assertEquals(Acceptance.WRITTEN, calls.accept(live.callId(), uid, pat, Duration.ofSeconds(10)));
             assertEquals(Optional.of(pat), calls.acceptedBy(live.callId()), "this Dial's acceptance, from the database");

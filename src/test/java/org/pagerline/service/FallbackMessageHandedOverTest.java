@@ -106,7 +106,7 @@ class FallbackMessageHandedOverTest {
         LiveCall putThrough = urgentCallerAt(calls, "1763900004.5", CallStep.RINGING);
         long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
                 0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
-        assertTrue(calls.accept(putThrough.callId(), tech));
+        assertEquals(Acceptance.WRITTEN, calls.accept(putThrough.callId(), null, tech, java.time.Duration.ofSeconds(10)));
         putThrough.call().failed(clock.instant(), "pagerline fault after the technician's accept");
         calls.saveLast(putThrough);
         assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));

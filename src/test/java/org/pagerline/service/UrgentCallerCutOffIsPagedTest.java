@@ -113,7 +113,8 @@ class UrgentCallerCutOffIsPagedTest {
         assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
         long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
                 0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
-        assertTrue(calls.accept(putThrough.callId(), tech), "the technician pressed 1: talking to the caller");
+        assertEquals(Acceptance.WRITTEN, calls.accept(putThrough.callId(), null, tech, java.time.Duration.ofSeconds(10)),
+                "the technician pressed 1: talking to the caller");
         LiveCall messaged = urgentCallerRecording("1763900001.5", "+12045550127", Priority.P1);
         calls.messageLeft(messaged, "/rec/ticket-" + messaged.ticketId(), 12, false, true, Priority.P1);
         assertEquals(1, opener.opened().size(), "the message opened its incident");
@@ -278,7 +279,7 @@ class UrgentCallerCutOffIsPagedTest {
         LiveCall live = urgentCallerAt(calls, "1763900001.12", "+12045550134", CallStep.RINGING);
         long tech = db.transactions().inTransaction(s -> s.roster().insertTechnician(new org.pagerline.core.roster.Technician(
                 0, "Pat", "+12045550100", null, null, java.time.ZoneId.of("America/Winnipeg")), clock.instant())).id();
-        assertTrue(calls.accept(live.callId(), tech));
+        assertEquals(Acceptance.WRITTEN, calls.accept(live.callId(), null, tech, java.time.Duration.ofSeconds(10)));
         live.call().failed(clock.instant(), "pagerline fault at ringing: a garbled DIALSTATUS");
 
         calls.urgentFailedBeforeMessage(live, Priority.P1).await();

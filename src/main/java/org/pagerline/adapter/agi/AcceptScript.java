@@ -8,6 +8,7 @@ import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Menus;
 import org.pagerline.core.call.Prompt;
+import org.asteriskjava.fastagi.AgiException;
 import org.pagerline.service.Acceptance;
 import org.pagerline.service.CallService;
 import org.slf4j.Logger;
@@ -59,6 +60,33 @@ public final class AcceptScript implements AgiScript {
         return source != null && !source.isBlank();
     }
 
+    /**
+     * The acceptance is decided (written, or put through unwritten): the technician is put through,
+     * unless they or the caller hung up meanwhile (the wait for the write can take up to the accept
+     * wait), or the line failed. Then the acceptance is taken back: Dial says ANSWER once the
+     * technician's phone has answered, so only that tells the caller's script nobody accepted.
+     */
+    private void putThrough(AgiLine line, long callId, String callerUid, long techId) throws AgiException {
+        String gone = null;
+        try {
+            if (!line.up()) {
+                gone = "hung up after pressing 1, before being put through";
+            } else if (callerGone(line, Optional.of(callerUid))) {
+                gone = "pressed 1, but the caller hung up before being put through";
+                line.play(Prompt.ACCEPT_GONE);
+            } else {
+                line.set(VAR_ACCEPTED, "1");
+            }
+        } catch (AgiException | RuntimeException e) {
+            gone = "pressed 1, but pagerline lost the line (" + e + ") before putting them through";
+            throw e;
+        } finally {
+            if (gone != null) {
+                calls.acceptWithdrawn(callId, callerUid, techId, gone, acceptWait);
+            }
+        }
+    }
+
     @Override
     public void service(AgiRequest request, AgiChannel channel) {
         AgiLine line = new AgiLine(channel);
@@ -86,11 +114,7 @@ public final class AcceptScript implements AgiScript {
                         + " pressed 1, but the caller had hung up during the accept prompt");
                 line.play(Prompt.ACCEPT_GONE);
             } else if (calls.accept(callId, callerUid.get(), techId, acceptWait) != Acceptance.REFUSED) {
-                if (line.up()) {
-                    line.set(VAR_ACCEPTED, "1");
-                } else { // hung up while the acceptance was written: never put through (Dial says ANSWER all the same)
-                    calls.acceptWithdrawn(callId, callerUid.get(), techId);
-                }
+                putThrough(line, callId, callerUid.get(), techId);
             } else {
                 line.play(Prompt.ACCEPT_GONE);
             }

@@ -118,11 +118,11 @@ final class AgiLine {
         return new Recording(hungUp, endpos / 8000);
     }
 
-    /** Whether the channel is still up (CHANNEL STATUS); a hang-up answers false. */
-    boolean up() throws AgiException {
+    /** Whether the channel is still up (CHANNEL STATUS); a hang-up, or a connection lost, answers false. */
+    boolean up() {
         try {
             return channel.getChannelStatus() == CHANNEL_UP;
-        } catch (AgiHangupException e) {
+        } catch (AgiException e) { // AgiHangupException; AgiNetworkException: the socket is gone too
             return false;
         }
     }

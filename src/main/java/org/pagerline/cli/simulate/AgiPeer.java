@@ -167,6 +167,11 @@ public final class AgiPeer {
                 case "VERBOSE", "NOOP":
                     return List.of("200 result=1");
                 case "CHANNEL STATUS":
+                    if (TECH_LEFT.equals(call.caller().hangupAt()) && press > 0) {
+                        hangUp(); // the technician hung up right after their key
+                        hangupLineSent = true;
+                        return List.of("HANGUP", DEAD);
+                    }
                     return List.of("200 result=6"); // up
                 case "SET VARIABLE":
                     vars.put(cmd.arg(0), cmd.arg(1));
@@ -270,6 +275,8 @@ public final class AgiPeer {
 
         /** Marks the technician's leg of a caller who hung up during the accept prompt. */
         private static final String CALLER_LEFT = "caller-left-during-accept";
+        /** Marks the technician's leg of a technician who hangs up right after pressing 1. */
+        private static final String TECH_LEFT = "technician-left-after-key";
 
         /** The option letters of an application's argument {@code index} (0-based), without (...) parts. */
         private static String options(String args, int index) {
@@ -288,9 +295,11 @@ public final class AgiPeer {
             if (m.find()) {
                 String[] parts = m.group(1).split("\\^");
                 List<String> legArgs = List.of(parts).subList(1, parts.length);
-                boolean presses = t == CallerScript.Technician.ACCEPT || t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT;
+                boolean presses = t == CallerScript.Technician.ACCEPT || t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT
+                        || t == CallerScript.Technician.ACCEPT_THEN_HANG_UP;
                 CallerScript tech = CallerScript.pressing(presses ? "1" : "")
-                        .hangingUpAt(t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT ? CALLER_LEFT : null);
+                        .hangingUpAt(t == CallerScript.Technician.ACCEPT_AFTER_CALLER_LEFT ? CALLER_LEFT
+                                : t == CallerScript.Technician.ACCEPT_THEN_HANG_UP ? TECH_LEFT : null);
                 Conversation leg = AgiPeer.run(new Call(call.host(), call.port(), "accept", "+12045550000", "pagerline",
                         call.uniqueId() + "1", legArgs, tech, call.ioTimeout()));
                 conv.addAcceptLeg(leg);

@@ -38,6 +38,11 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
          * caller's channel until the accept subroutine returns; its hang-up source is then set)
          */
         ACCEPT_AFTER_CALLER_LEFT,
+        /**
+         * answers, presses 1 and hangs up at once, before being put through (while pagerline writes
+         * the acceptance): Dial still says ANSWER, since their phone answered
+         */
+        ACCEPT_THEN_HANG_UP,
         /** rings out */
         NOANSWER,
         BUSY

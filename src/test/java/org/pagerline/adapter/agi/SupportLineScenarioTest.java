@@ -103,6 +103,21 @@ class SupportLineScenarioTest {
     }
 
     @Test
+    void aTechnicianWhoHangsUpAfterPressingOneIsNotTakenForHavingPutTheCallerThrough() {
+        rig(IN_HOURS).primary("Alice Tech", "+12045550100");
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.ACCEPT_THEN_HANG_UP));
+
+        assertEquals("0", c.acceptLegs().get(0).variable("PAGERLINE_ACCEPTED"), "never put through");
+        // Dial says ANSWER (the technician's phone answered): the acceptance, taken back, says otherwise
+        assertEquals("VOICEMAIL", c.variable("PAGERLINE_RESULT"), "the caller leaves a message: " + c.soundFiles());
+        TicketService.TicketView t = ticketOf(c);
+        assertTrue(timeline(t).contains("ACCEPT_WITHDRAWN: Alice Tech hung up after pressing 1, before being put through"),
+                timeline(t));
+        assertNull(callOf(c).acceptedBy(), timeline(t));
+        assertEquals(1, rig.incidents.opened().size(), "the message pages:\n" + timeline(t));
+    }
+
+    @Test
     void theTicketSaysTheTechniciansPhoneAnsweredWhenNobodyPressedOneNotThatTheRingTimeRanOut() {
         rig(IN_HOURS).primary("Alice Tech", "+12045550100");
         Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "1").technician(Technician.IGNORE));
