@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -41,7 +40,7 @@ class AcceptWhileTheTicketIsHeldAsteriskIT {
             lab.awaitStep(me, "agi EXEC Dial", ofSeconds(30));
             long ticket = lab.ticketOf(me).id(); // its lines so far written
             long callId;
-            try (Connection frozen = holding(lab, ticket)) {
+            try (Connection frozen = lab.holdingTicket(ticket)) {
                 try {
                     // before: Pat heard silence after the key until the ticket was free, and hung up
                     // (the caller was never put through, and the test's wait for the call ran out)
@@ -56,12 +55,12 @@ class AcceptWhileTheTicketIsHeldAsteriskIT {
             assertTrue(pat.event("key-1").isPresent(), "Pat pressed 1: " + pat.events());
         }
         List<AsteriskLab.Step> steps = lab.steps(me);
-        String shown = shown(steps);
+        String shown = AsteriskLab.shown(steps);
         assertNull(acceptedWhileHeld, "the acceptance was not written while the ticket was held (else this shows nothing)");
         assertEquals("CONNECTED", lab.resultAtHangup(me), "the caller was put through:\n" + shown);
         // the technician's silence: from pagerline's look at the caller after the key, to the acceptance
-        int key = index(steps, "tech agi GET VARIABLE IMPORT(", 0, shown);
-        int accepted = index(steps, "tech agi SET VARIABLE PAGERLINE_ACCEPTED 1", key, shown);
+        int key = AsteriskLab.index(steps, "tech agi GET VARIABLE IMPORT(", 0, shown);
+        int accepted = AsteriskLab.index(steps, "tech agi SET VARIABLE PAGERLINE_ACCEPTED 1", key, shown);
         long silence = TimeUnit.NANOSECONDS.toMillis(steps.get(accepted).nanos() - steps.get(key).nanos());
         assertTrue(silence < 4_000, "Pat waited " + silence + " ms in silence after pressing 1:\n" + shown);
 
@@ -88,7 +87,7 @@ class AcceptWhileTheTicketIsHeldAsteriskIT {
                         .when("callback-confirm").hangUp())) {
             lab.awaitStep(me, "agi EXEC Dial", ofSeconds(30));
             ticket = lab.ticketOf(me).id();
-            try (Connection frozen = holding(lab, ticket)) {
+            try (Connection frozen = lab.holdingTicket(ticket)) {
                 try {
                     // Pat hangs up in the silence while the acceptance waits for the ticket: before,
                     // the caller was taken as put through (Dial says ANSWER once the technician's
@@ -101,7 +100,7 @@ class AcceptWhileTheTicketIsHeldAsteriskIT {
             }
             assertTrue(pat.event("key-1").isPresent(), "Pat pressed 1: " + pat.events());
         }
-        String shown = shown(lab.steps(me));
+        String shown = AsteriskLab.shown(lab.steps(me));
         assertTrue(!"CONNECTED".equals(lab.resultAtHangup(me)), "the caller was not put through:\n" + shown);
         lab.awaitCallsSaved();
         String timeline = lab.timelineText(me);
@@ -110,32 +109,5 @@ class AcceptWhileTheTicketIsHeldAsteriskIT {
         assertNull(c.acceptedBy(), "the acceptance taken back:\n" + timeline);
         assertTrue(lab.services().incidents().list(500, false).stream().anyMatch(i -> i.ticketId() == ticket),
                 "the urgent caller, who hung up at the call-back prompt, is paged for:\n" + timeline);
-    }
-
-    /** A connection whose open transaction holds the ticket's row (roll it back to let go). */
-    private static Connection holding(AsteriskLab lab, long ticket) throws Exception {
-        Connection c = lab.database();
-        c.setAutoCommit(false);
-        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
-            st.setLong(1, ticket);
-            st.executeQuery().close();
-        }
-        return c;
-    }
-
-    private static String shown(List<AsteriskLab.Step> steps) {
-        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
-        return String.join("\n", steps.stream()
-                .map(s -> String.format("%6d ms %s", TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
-                .toList());
-    }
-
-    private static int index(List<AsteriskLab.Step> steps, String what, int from, String shown) {
-        for (int i = from; i < steps.size(); i++) {
-            if (steps.get(i).what().startsWith(what)) {
-                return i;
-            }
-        }
-        throw new AssertionError("never " + what + ":\n" + shown);
     }
 }

@@ -503,6 +503,20 @@ final class AsteriskLab {
         return server.connection();
     }
 
+    /**
+     * A connection of the test's own whose open transaction holds the ticket's row, as a frozen
+     * node's would (roll it back to let go).
+     */
+    java.sql.Connection holdingTicket(long ticket) throws java.sql.SQLException {
+        java.sql.Connection c = database();
+        c.setAutoCommit(false);
+        try (java.sql.PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
+            st.setLong(1, ticket);
+            st.executeQuery().close();
+        }
+        return c;
+    }
+
     // --- the PBX ---------------------------------------------------------------------------------
 
     /** One PBX CLI command's output. */
@@ -638,6 +652,24 @@ final class AsteriskLab {
 
     /** A step of a caller's channel as AMI told it, when (Asterisk's clock, in ns: only differences mean anything). */
     record Step(long nanos, String what) {}
+
+    /** Steps as lines "   123 ms what", timed from the first (for assertion messages). */
+    static String shown(List<Step> steps) {
+        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
+        return String.join("\n", steps.stream()
+                .map(s -> String.format("%6d ms %s", TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
+                .toList());
+    }
+
+    /** The index of the first step from {@code from} on that starts with {@code what}; fails, showing {@code shown}, if none. */
+    static int index(List<Step> steps, String what, int from, String shown) {
+        for (int i = from; i < steps.size(); i++) {
+            if (steps.get(i).what().startsWith(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("never " + what + ":\n" + shown);
+    }
 
     private final Map<String, List<Step>> timed = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -51,13 +50,13 @@ class FallbackAsteriskIT {
         String me = callWithTheirTicketLocked(lab, ofSeconds(2));
         assertEquals("FAILED", lab.resultAtHangup(me));
         List<AsteriskLab.Step> steps = lab.steps(me);
-        String shown = shown(steps);
+        String shown = AsteriskLab.shown(steps);
         // what the caller heard between the greeting's end and the line giving up: never more than the
         // hold-after (2 s) of silence, and the fallback at the wait limit (5 s in the lab), not at H2's
         // lock timeout (10 s after the start, 7 s of silence after the greeting before this change)
-        int greetingEnd = index(steps, "agi GET VARIABLE PLAYBACKSTATUS", index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
-        int failed = index(steps, "agi SET VARIABLE PAGERLINE_RESULT FAILED", greetingEnd, shown);
-        int held = index(steps, "agi EXEC Playback pagerline/one-moment", greetingEnd, shown);
+        int greetingEnd = AsteriskLab.index(steps, "agi GET VARIABLE PLAYBACKSTATUS", AsteriskLab.index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
+        int failed = AsteriskLab.index(steps, "agi SET VARIABLE PAGERLINE_RESULT FAILED", greetingEnd, shown);
+        int held = AsteriskLab.index(steps, "agi EXEC Playback pagerline/one-moment", greetingEnd, shown);
         assertTrue(held < failed, "the caller heard the hold prompt before the line gave up:\n" + shown);
         long longestSilence = 0;
         for (int i = greetingEnd; i < failed; i++) {
@@ -89,7 +88,7 @@ class FallbackAsteriskIT {
                     lab.awaitStep(cy, "agi GET DATA pagerline/urgent-or-not", ofSeconds(20));
                 } catch (AssertionError e) {
                     throw new AssertionError("Cy never heard the menu (sent to the fallback: " + lab.reachedFallback(cy)
-                            + "):\n" + shown(lab.steps(cy)), e);
+                            + "):\n" + AsteriskLab.shown(lab.steps(cy)), e);
                 }
                 cyCalls.awaitSuccess(ofSeconds(60));
             } finally {
@@ -100,11 +99,11 @@ class FallbackAsteriskIT {
             }
         }
         List<AsteriskLab.Step> steps = lab.steps(cy);
-        String shown = shown(steps);
+        String shown = AsteriskLab.shown(steps);
         assertTrue(steps.stream().noneMatch(s -> s.what().startsWith("agi EXEC Playback pagerline/one-moment")),
                 "Cy was never put on hold:\n" + shown);
-        int greetingEnd = index(steps, "agi GET VARIABLE PLAYBACKSTATUS", index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
-        int menu = index(steps, "agi GET DATA pagerline/urgent-or-not", greetingEnd, shown);
+        int greetingEnd = AsteriskLab.index(steps, "agi GET VARIABLE PLAYBACKSTATUS", AsteriskLab.index(steps, "agi EXEC Playback pagerline/greeting", 0, shown), shown);
+        int menu = AsteriskLab.index(steps, "agi GET DATA pagerline/urgent-or-not", greetingEnd, shown);
         long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(steps.get(menu).nanos() - steps.get(greetingEnd).nanos());
         assertTrue(waited < 1_000, "Cy heard the menu " + waited + " ms after the greeting:\n" + shown);
         assertTrue(!lab.reachedFallback(cy), "Cy was served, not sent to the fallback:\n" + shown);
@@ -129,30 +128,7 @@ class FallbackAsteriskIT {
 
     /** The caller's open ticket, opened now, and a connection whose transaction holds its row (roll it back to let go). */
     private static Connection lockedTicketOf(AsteriskLab lab, String caller) throws Exception {
-        long ticket = lab.services().tickets().openOrReuse(TicketSource.PHONE, caller, null, "Lab Co", Duration.ofHours(4)).id();
-        Connection c = lab.database();
-        c.setAutoCommit(false);
-        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id = ? FOR UPDATE")) {
-            st.setLong(1, ticket);
-            st.executeQuery().close();
-        }
-        return c;
-    }
-
-    private static String shown(List<AsteriskLab.Step> steps) {
-        long first = steps.isEmpty() ? 0 : steps.get(0).nanos();
-        return String.join("\n", steps.stream()
-                .map(s -> String.format("%6d ms %s", java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(s.nanos() - first), s.what()))
-                .toList());
-    }
-
-    /** The index of the first step from {@code from} on that starts with {@code what}. */
-    private static int index(List<AsteriskLab.Step> steps, String what, int from, String shown) {
-        for (int i = from; i < steps.size(); i++) {
-            if (steps.get(i).what().startsWith(what)) {
-                return i;
-            }
-        }
-        throw new AssertionError("never " + what + ":\n" + shown);
+        return lab.holdingTicket(lab.services().tickets().openOrReuse(TicketSource.PHONE, caller, null, "Lab Co",
+                Duration.ofHours(4)).id());
     }
 }

@@ -91,17 +91,6 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         return go;
     }
 
-    /** A connection whose open transaction holds the ticket's row, as another node's would. */
-    private Connection holding(long ticketId) throws Exception {
-        Connection c = db.database().dataSource().getConnection();
-        c.setAutoCommit(false);
-        try (PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id=? FOR UPDATE")) {
-            st.setLong(1, ticketId);
-            st.executeQuery().close();
-        }
-        return c;
-    }
-
     private static BiConsumer<Object, RuntimeException> into(CompletableFuture<Object> f) {
         return (v, e) -> {
             if (e != null) {
@@ -137,7 +126,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
     private void janeWaitsAlone(CallJournal journal, long held, long free) throws Exception {
         CompletableFuture<Object> jane;
         CompletableFuture<Object> janeLater;
-        try (Connection other = holding(held)) {
+        try (Connection other = db.holdingTicket(held)) {
             java.time.Instant at = clock.instant();
             jane = line(journal, CallJournal.Lane.START, "jane", "+12045550101", held, "JANE_STARTS", at);
             CompletableFuture<Object> omar = line(journal, CallJournal.Lane.START, "omar", "+12045550102", free, "OMAR_STARTS", at);
@@ -166,7 +155,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
         long held = ticketOf("+12045550105");
         long free = ticketOf("+12045550106");
         CallJournal journal = new CallJournal(db.transactions(), 1);
-        try (Connection other = holding(held)) {
+        try (Connection other = db.holdingTicket(held)) {
             java.time.Instant at = clock.instant();
             // the calls' lines, written together in the rest lane; Lee's (another line of the held
             // ticket's caller) wait for the ticket, Omar's do not
@@ -195,7 +184,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
             java.time.Instant at = clock.instant();
             CompletableFuture<Object> kimStarts;
             CompletableFuture<Object> kimsMessage;
-            try (Connection other = holding(held)) {
+            try (Connection other = db.holdingTicket(held)) {
                 // one commit: Jane's start (her ticket held), then Kim's with the same key (her number), then
                 // Kim's message: Kim's two wait for Jane's, in their order, whatever ticket they need
                 java.util.concurrent.CountDownLatch janeTried = new java.util.concurrent.CountDownLatch(2);
@@ -235,7 +224,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
             List<String> done = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             java.time.Instant at = clock.instant();
             long before = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
-            try (Connection ulas = holding(ulasTicket); Connection kims = holding(kimsTicket)) {
+            try (Connection ulas = db.holdingTicket(ulasTicket); Connection kims = db.holdingTicket(kimsTicket)) {
                 // one commit: Ula's fallback hand-over (a first-lane piece with no key: it decides for any ticket)
                 // and Kim's urgent message (keyed by her ticket), both set apart
                 journal.submit(CallJournal.Lane.WAITED_FOR, "ula", null, s -> {
@@ -328,7 +317,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
             LiveCall ann = calls.start("1765100000.7", "PJSIP/trunk-7", "+12045550117", "Ann");
             clock.advance(Duration.ofMinutes(1));
             long heldBefore = org.pagerline.adapter.store.JdbcTransactions.ticketsFoundHeld();
-            try (Connection other = holding(ann.ticketId())) {
+            try (Connection other = db.holdingTicket(ann.ticketId())) {
                 ann.call().hungUp(clock.instant());
                 calls.saveLast(ann); // tried in a commit, undone on her held ticket, written again once it is free
                 org.pagerline.testkit.Eventually.await(Duration.ofSeconds(PROMPTLY_SECONDS), "her end found her ticket held",
@@ -352,7 +341,7 @@ class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
             long second = ticketOf("+12045550112");
             StartingCall a;
             StartingCall b;
-            try (Connection one = holding(first); Connection two = holding(second)) {
+            try (Connection one = db.holdingTicket(first); Connection two = db.holdingTicket(second)) {
                 // the server's journal writes starts in two commits at once: each of these holds one
                 a = calls.begin("1765100000.1", "PJSIP/trunk-1", "+12045550111", "Ann");
                 b = calls.begin("1765100000.2", "PJSIP/trunk-2", "+12045550112", "Bo");

@@ -43,6 +43,20 @@ public final class TestDatabase implements AutoCloseable {
         return config;
     }
 
+    /**
+     * A connection whose open transaction holds the ticket's row, as another node's (a frozen one's)
+     * would: roll it back to let go.
+     */
+    public java.sql.Connection holdingTicket(long ticketId) throws java.sql.SQLException {
+        java.sql.Connection c = database().dataSource().getConnection();
+        c.setAutoCommit(false);
+        try (java.sql.PreparedStatement st = c.prepareStatement("SELECT id FROM tickets WHERE id=? FOR UPDATE")) {
+            st.setLong(1, ticketId);
+            st.executeQuery().close();
+        }
+        return c;
+    }
+
     public Transactions transactions() {
         return new JdbcTransactions(db.dataSource());
     }
