@@ -305,7 +305,7 @@ final class AsteriskLab {
         // classes page the same four phones side by side, and each test must get its own incident's call
         // (the carrier routes a paging call to the test whose incident it carries)
         // the line gives up on a start or a message the database has not written at 5 s, well before
-        // H2's lock timeout (10 s): FallbackAsteriskIT tells the two apart
+        // H2's lock timeout (10 s): TicketHeldElsewhereAsteriskIT tells the two apart
         return Map.of("line.queue-wait-limit", "10s", "line.wait-limit", WAIT_LIMIT.toSeconds() + "s",
                 "paging.rate-limit.pages", "1000",
                 "paging.bundle.sms-gap", "0s", "paging.bundle.voice-gap", "0s",

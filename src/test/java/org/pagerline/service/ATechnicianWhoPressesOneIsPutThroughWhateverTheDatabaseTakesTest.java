@@ -29,7 +29,7 @@ import org.pagerline.testkit.UrgentCallers;
  * whatever the database is doing. Here the caller's ticket is held by another transaction (a frozen
  * node's, a lock taken by hand), so the acceptance, which writes a line on it, waits for the ticket.
  * The H2 file as `pagerline server` opens it. The real Asterisk shows the same in
- * {@code AcceptWhileTheTicketIsHeldAsteriskIT}.
+ * {@code TicketHeldElsewhereAsteriskIT}.
  */
 class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
     private static final Duration WAIT = Duration.ofMillis(300);

@@ -2,6 +2,7 @@ package org.pagerline.boot;
 
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,22 +10,31 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.Isolated;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.ticket.TicketSource;
 
-/** The dialplan's fallback voicemail on a real Asterisk 22: no caller is dropped when pagerline fails. */
+/**
+ * A caller's ticket held by another transaction (a frozen node's, a lock taken by hand), through a
+ * real Asterisk 22: the dialplan's fallback voicemail takes a caller pagerline cannot serve, the
+ * other callers are served meanwhile, and an on-call technician who presses 1 is put through at
+ * most line.hold-after (2 s) after the key, or, if they hang up in that silence, not taken for
+ * having put the caller through.
+ */
 @Tag("asterisk")
-// Alone: the fault it makes (callers' ticket rows locked for the whole call) holds up those callers
-// alone (the third test shows it, its three tests side by side), but the lab's barrier
-// (AsteriskLab.awaitCallsSaved: every call's lines written) waits for their pieces too, so another
-// class's test reading a timeline would wait out the locks (CI, 2026-12-07 08:28)
+// Alone: the fault it makes (callers' ticket rows locked) holds up those callers alone (the third
+// test shows it, the tests side by side), but the lab's barrier (AsteriskLab.awaitCallsSaved: every
+// call's lines written) waits for their pieces too, so another class's test reading a timeline
+// would wait out the locks (CI, 2026-12-07 08:28). Its own tests wait for their own tickets' lines.
 @Isolated("locks callers' tickets: the lab's wait for every call's lines would wait for them")
 @Execution(ExecutionMode.CONCURRENT)
-class FallbackAsteriskIT {
+class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void whenPagerlineFailsTheCallerIsToldAndTheFallbackRecordsTheirMessageInTheSpool() throws Exception {
@@ -110,6 +120,90 @@ class FallbackAsteriskIT {
         assertEquals("FAILED", lab.resultAtHangup(ann), "Ann's ticket stayed held: the fallback took her");
     }
 
+    @Test
+    void aTechnicianWhoPressesOneWhileTheCallersTicketIsHeldIsPutThroughWithinTheHoldAfter() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        Long acceptedWhileHeld;
+        long ticket;
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))
+                        .press("1").pause(ofSeconds(6)).hangUp(), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("2")
+                        .thenWaitAtMost(ofSeconds(40)))) {
+            lab.awaitStep(me, "agi EXEC Dial", ofSeconds(30));
+            ticket = ticketOf(lab, me); // the lab's barrier would wait for the class's other held tickets
+            long callId;
+            try (Connection frozen = lab.holdingTicket(ticket)) {
+                try {
+                    // before: Pat heard silence after the key until the ticket was free, and hung up
+                    // (the caller was never put through, and the test's wait for the call ran out)
+                    pat.awaitSuccess(ofSeconds(60));
+                    call.awaitSuccess(ofSeconds(60));
+                    callId = lab.services().calls().callsOf(ticket).get(0).id();
+                    acceptedWhileHeld = lab.services().calls().find(callId).map(CallRecord::acceptedBy).orElse(null);
+                } finally {
+                    frozen.rollback();
+                }
+            }
+            assertTrue(pat.event("key-1").isPresent(), "Pat pressed 1: " + pat.events());
+        }
+        List<AsteriskLab.Step> steps = lab.steps(me);
+        String shown = AsteriskLab.shown(steps);
+        assertNull(acceptedWhileHeld, "the acceptance was not written while the ticket was held (else this shows nothing)");
+        assertEquals("CONNECTED", lab.resultAtHangup(me), "the caller was put through:\n" + shown);
+        // the technician's silence: from pagerline's look at the caller after the key, to the acceptance
+        int key = AsteriskLab.index(steps, "tech agi GET VARIABLE IMPORT(", 0, shown);
+        int accepted = AsteriskLab.index(steps, "tech agi SET VARIABLE PAGERLINE_ACCEPTED 1", key, shown);
+        long silence = TimeUnit.NANOSECONDS.toMillis(steps.get(accepted).nanos() - steps.get(key).nanos());
+        assertTrue(silence < 4_000, "Pat waited " + silence + " ms in silence after pressing 1:\n" + shown);
+
+        String timeline = timelineOnceItSays(lab, ticket, "ACCEPTED Pat Lab pressed 1");
+        CallRecord c = lab.services().calls().callsOf(ticket).get(0);
+        assertEquals(CallOutcome.CONNECTED, c.outcome(), timeline);
+        assertTrue(c.acceptedBy() != null && timeline.contains("ACCEPTED Pat Lab pressed 1"),
+                "the acceptance written once the ticket was free:\n" + timeline);
+        assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == c.ticketId()),
+                "nobody paged for a caller who was put through:\n" + timeline);
+    }
+
+    @Test
+    void aTechnicianWhoHangsUpWhileTheAcceptanceWaitsLeavesTheCallerToLeaveAMessage() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        long ticket;
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))
+                        .press("1").pause(java.time.Duration.ofMillis(700)).hangUp(), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("2")
+                        .when("callback-confirm").hangUp())) {
+            lab.awaitStep(me, "agi EXEC Dial", ofSeconds(30));
+            ticket = ticketOf(lab, me);
+            try (Connection frozen = lab.holdingTicket(ticket)) {
+                try {
+                    // Pat hangs up in the silence while the acceptance waits for the ticket: before,
+                    // the caller was taken as put through (Dial says ANSWER once the technician's
+                    // phone has answered) and hung up on, with no message taken and nobody paged
+                    pat.awaitSuccess(ofSeconds(60));
+                    call.awaitSuccess(ofSeconds(60));
+                } finally {
+                    frozen.rollback();
+                }
+            }
+            assertTrue(pat.event("key-1").isPresent(), "Pat pressed 1: " + pat.events());
+        }
+        String shown = AsteriskLab.shown(lab.steps(me));
+        assertTrue(!"CONNECTED".equals(lab.resultAtHangup(me)), "the caller was not put through:\n" + shown);
+        String timeline = timelineOnceItSays(lab, ticket, "ACCEPT_WITHDRAWN Pat Lab hung up after pressing 1");
+        assertTrue(timeline.contains("ACCEPT_WITHDRAWN Pat Lab hung up after pressing 1"), timeline);
+        CallRecord c = lab.services().calls().callsOf(ticket).get(0);
+        assertNull(c.acceptedBy(), "the acceptance taken back:\n" + timeline);
+        assertTrue(lab.services().incidents().list(500, false).stream().anyMatch(i -> i.ticketId() == ticket),
+                "the urgent caller, who hung up at the call-back prompt, is paged for:\n" + timeline);
+    }
+
     /**
      * A new caller, whose open ticket someone else holds locked for the whole call, calls and, once
      * recorded by the fallback, talks for {@code talk} and hangs up; returns their number.
@@ -130,5 +224,24 @@ class FallbackAsteriskIT {
     private static Connection lockedTicketOf(AsteriskLab lab, String caller) throws Exception {
         return lab.holdingTicket(lab.services().tickets().openOrReuse(TicketSource.PHONE, caller, null, "Lab Co",
                 Duration.ofHours(4)).id());
+    }
+
+    /** The caller's ticket once it exists, without the lab's barrier (it would wait for the other tests' held tickets). */
+    private static long ticketOf(AsteriskLab lab, String caller) {
+        org.pagerline.testkit.Eventually.await(ofSeconds(10), "a ticket for " + caller, () -> lab.findTicket(caller).isPresent());
+        return lab.findTicket(caller).orElseThrow().id();
+    }
+
+    /**
+     * The ticket's timeline as text ("KIND detail" a line) once a line starts with {@code line}, and
+     * the call on it has ended: this ticket's lines alone are waited for, not every call's.
+     */
+    private static String timelineOnceItSays(AsteriskLab lab, long ticket, String line) {
+        java.util.function.Supplier<String> text = () -> String.join("\n", lab.services().tickets().show(ticket).events()
+                .stream().map(e -> e.kind() + " " + e.detail()).toList());
+        org.pagerline.testkit.Eventually.await(ofSeconds(20), "ticket " + ticket + " saying " + line,
+                () -> text.get().lines().anyMatch(l -> l.startsWith(line))
+                        && lab.services().calls().callsOf(ticket).stream().allMatch(c -> c.outcome() != null));
+        return text.get();
     }
 }
