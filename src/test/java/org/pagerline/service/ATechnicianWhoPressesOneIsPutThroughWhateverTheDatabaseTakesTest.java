@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.call.CallStep;
@@ -31,34 +27,8 @@ import org.pagerline.testkit.UrgentCallers;
  * The H2 file as `pagerline server` opens it. The real Asterisk shows the same in
  * {@code TicketHeldElsewhereAsteriskIT}.
  */
-class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest {
+class ATechnicianWhoPressesOneIsPutThroughWhateverTheDatabaseTakesTest extends OnTheServersDatabase {
     private static final Duration WAIT = Duration.ofMillis(300);
-
-    @TempDir
-    Path dir;
-    private TestDatabase db;
-
-    @BeforeEach
-    void openTheDatabase() throws Exception {
-        db = open(dir);
-    }
-
-    @AfterEach
-    void closeTheDatabase() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        closed();
-    }
-
-    /** The database under test: the H2 file as `pagerline server` opens it (its PostgreSQL IT overrides it). */
-    TestDatabase open(Path dir) throws Exception {
-        return TestDatabase.fileIn(dir);
-    }
-
-    /** After the database is closed. */
-    void closed() throws Exception {
-    }
 
     /** A technician on the roster; their id. */
     private static long technician(TestDatabase db, MutableClock clock, String name, String phone) {

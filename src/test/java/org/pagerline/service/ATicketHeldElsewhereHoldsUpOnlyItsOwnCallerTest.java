@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -14,14 +13,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pagerline.core.ticket.TicketEvent;
 import org.pagerline.core.ticket.TicketSource;
 import org.pagerline.testkit.MutableClock;
-import org.pagerline.testkit.TestDatabase;
 
 /**
  * A ticket whose row another transaction holds (a frozen node's transaction, a lock taken by hand)
@@ -32,36 +27,11 @@ import org.pagerline.testkit.TestDatabase;
  * before, every piece of the commit waited out the lock with it; PostgreSQL in
  * {@link ATicketHeldElsewhereOnPostgresIT}.
  */
-class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest {
+class ATicketHeldElsewhereHoldsUpOnlyItsOwnCallerTest extends OnTheServersDatabase {
     /** Well under H2's lock timeout (10 s): what waited for the held ticket waits longer. */
     private static final long PROMPTLY_SECONDS = 5;
 
-    @TempDir
-    Path dir;
-    private TestDatabase db;
     private final MutableClock clock = MutableClock.at("2026-12-07T09:00:00Z");
-
-    @BeforeEach
-    void open() throws Exception {
-        db = open(dir);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (db != null) {
-            db.close();
-        }
-        closed();
-    }
-
-    /** The database under test: the H2 file as `pagerline server` opens it (its PostgreSQL IT overrides it). */
-    TestDatabase open(Path dir) throws Exception {
-        return TestDatabase.fileIn(dir);
-    }
-
-    /** After the database is closed. */
-    void closed() throws Exception {
-    }
 
     /** The caller's open ticket, opened a minute ago: what is written on it now moves its last change. */
     private long ticketOf(String number) {
