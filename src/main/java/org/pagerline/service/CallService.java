@@ -450,8 +450,8 @@ public final class CallService implements CallEvents, AutoCloseable {
             if (c.isEmpty() || !s.calls().accept(callId, technicianId)) {
                 return false;
             }
-            String who = s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId);
-            s.tickets().addEvent(c.get().ticketId(), now, "ACCEPTED", who + " pressed 1 to accept the call");
+            s.tickets().addEvent(c.get().ticketId(), now, "ACCEPTED", technicianName(s, technicianId)
+                    + " pressed 1 to accept the call");
             return true;
         }, (v, e) -> {
             if (e != null) {
@@ -461,18 +461,15 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
         });
         try {
-            return written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
-                    ? Acceptance.WRITTEN : Acceptance.REFUSED;
-        } catch (java.util.concurrent.TimeoutException e) {
-            log.warn("call {}: technician {}'s accept was not written within {} ms; put through all the same, the write"
-                    + " goes on", callId, technicianId, wait.toMillis());
-        } catch (java.util.concurrent.ExecutionException e) {
+            Optional<Boolean> ok = CallJournal.join(written, wait); // empty if not yet, or the server is stopping
+            if (ok.isPresent()) {
+                return ok.get() ? Acceptance.WRITTEN : Acceptance.REFUSED;
+            }
+            log.warn("call {}: technician {}'s accept was not written within {} ms (or the server is stopping); put"
+                    + " through all the same, the write goes on", callId, technicianId, wait.toMillis());
+        } catch (RuntimeException e) {
             log.error("call {}: technician {}'s accept could not be written: {}; put through all the same", callId,
-                    technicianId, LogText.of(String.valueOf(e.getCause())), e.getCause());
-        } catch (InterruptedException e) { // the server is stopping: the technician pressed 1, the caller is there
-            Thread.currentThread().interrupt();
-            log.warn("call {}: technician {}'s accept: the wait for its write was interrupted (the server is"
-                    + " stopping); put through all the same, the write goes on", callId, technicianId);
+                    technicianId, LogText.of(e.toString()), e);
         }
         Optional<Long> putThrough = Optional.of(technicianId);
         acceptsDecided.put(callId, putThrough);
@@ -504,8 +501,7 @@ public final class CallService implements CallEvents, AutoCloseable {
         journal.submit(CallJournal.Lane.WAITED_FOR, callerUniqueId, acceptKey(callId), s -> {
             if (s.calls().withdrawAccept(callId, technicianId)) {
                 s.calls().find(callId).ifPresent(c -> s.tickets().addEvent(c.ticketId(), now, "ACCEPT_WITHDRAWN",
-                        s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId)
-                                + " " + why));
+                        technicianName(s, technicianId) + " " + why));
             }
             return null;
         }, (v, e) -> {
@@ -515,19 +511,21 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
             written.complete(null);
         });
-        try {
-            written.get(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        CallJournal.join(written, wait); // completes normally, written or failed
+        if (!written.isDone()) {
             log.warn("call {}: technician {}'s withdrawn accept was not written within {} ms; this node's answer stands",
                     callId, technicianId, wait.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
     /** The caller is about to ring a technician: nothing this node decided for an earlier Dial of the call stands. */
     public void ringing(long callId) {
         acceptsDecided.remove(callId);
+    }
+
+    /** The technician's name as the ticket's lines give it. */
+    private static String technicianName(Stores s, long technicianId) {
+        return s.roster().technician(technicianId).map(Technician::name).orElse("technician " + technicianId);
     }
 
     private static String acceptKey(long callId) {

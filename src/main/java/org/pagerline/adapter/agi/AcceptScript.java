@@ -3,12 +3,12 @@ package org.pagerline.adapter.agi;
 import java.time.Duration;
 import java.util.Optional;
 import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
 import org.pagerline.core.call.Menu;
 import org.pagerline.core.call.Menus;
 import org.pagerline.core.call.Prompt;
-import org.asteriskjava.fastagi.AgiException;
 import org.pagerline.service.Acceptance;
 import org.pagerline.service.CallService;
 import org.slf4j.Logger;
@@ -49,7 +49,7 @@ public final class AcceptScript implements AgiScript {
      * HANGUPCAUSE is no help: 16 on a live caller too); the hang-up source, which chan_pjsip records
      * when the far end hangs up, is empty until then.
      */
-    private boolean callerGone(AgiLine line, Optional<String> uid) throws org.asteriskjava.fastagi.AgiException {
+    private boolean callerGone(AgiLine line, Optional<String> uid) throws AgiException {
         if (uid.isEmpty()) {
             return true;
         }
