@@ -39,7 +39,8 @@ final class SimulateCommand {
         String hangupAt;
 
         @Option(names = "--tech", defaultValue = "accept",
-                description = "What the on-call technician does when rung: accept (presses 1), ignore (voicemail answers), noanswer, busy.")
+                description = "What the on-call technician does when rung: accept (presses 1), ignore (voicemail answers), noanswer, busy,"
+                        + " accept_then_hang_up (presses 1, hangs up before being put through).")
         String tech;
 
         @Option(names = "--queue", defaultValue = "answered", description = "How the help-desk queue ends: answered, timeout, joinempty, hangup.")
