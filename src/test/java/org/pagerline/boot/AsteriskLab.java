@@ -39,7 +39,10 @@ import org.pagerline.testkit.Eventually;
  * says ({@code scripts/asterisk-lab}), a carrier Asterisk behind the trunk, and ONE pagerline server
  * (in this JVM, built by {@link Wiring#server} with the real clock) wired to it: FastAGI on the port the
  * dialplan calls, AMI on with the shipped least-privilege user, voice pages through Asterisk. Shared
- * by every test of the suite (started once, stopped when the JVM exits).
+ * by every test of the suite (started once, stopped when the JVM exits), but for the classes that
+ * change the whole PBX or server while they run: they take a lab of their own ({@link #get(String)},
+ * {@link #LAB_B}, {@link #LAB_C}, the same again) and hold its name as a resource lock, so they run
+ * beside the others instead of alone at the end.
  *
  * <h2>Writing a scenario</h2>
  * <pre>{@code
@@ -84,7 +87,8 @@ import org.pagerline.testkit.Eventually;
  * the other ITs (this server's Quartz scheduler would be theirs: Quartz keeps one per name per JVM).
  * Run one class: {@code mvn -o -B test-compile failsafe:integration-test@asterisk failsafe:verify@asterisk
  * -Dit.test=UrgentCallAsteriskIT}; with {@code PAGERLINE_TEST_ASTERISK_LAB=DIR} it reuses a lab from
- * {@code scripts/asterisk-lab up DIR} instead of setting one up in target/asterisk-lab.</li>
+ * {@code scripts/asterisk-lab up DIR} instead of setting one up in target/asterisk-lab (and the
+ * labs of their own from DIR-b, DIR-c when .ci/run brought them up, else it brings them up there).</li>
  * </ul>
  */
 final class AsteriskLab {
@@ -115,8 +119,20 @@ final class AsteriskLab {
     /** line.wait-limit in the lab (the default is 10 s, as long as H2's lock timeout). */
     static final Duration WAIT_LIMIT = Duration.ofSeconds(5);
 
-    private static AsteriskLab shared;
-    private static String skipReason;
+    /** The lab every class shares unless it names another: {@code scripts/asterisk-lab up DIR} (target/asterisk-lab). */
+    static final String MAIN = "asterisk-lab";
+    /**
+     * Labs of their own, for the classes that change the whole PBX or server while they run (the
+     * PBX's [pagerline-agi-hosts], the server's bundle gaps, callers' tickets held): each such class
+     * names one ({@link #get(String)}) and holds its name as a JUnit resource lock, so it runs beside
+     * the main lab's classes and only the classes sharing its lab wait for it. Their folders are the
+     * main lab's with "-b", "-c" after it ({@code .ci/run} brings all three up).
+     */
+    static final String LAB_B = MAIN + "-b";
+    static final String LAB_C = MAIN + "-c";
+
+    private static final Map<String, AsteriskLab> labs = new HashMap<>();
+    private static final Map<String, String> skipReasons = new HashMap<>();
 
     final Map<String, String> env;
     final Path root;
@@ -127,7 +143,7 @@ final class AsteriskLab {
     final PagerlineServer server;
     /** pagerline's H2 database folder (the lab's server is in this JVM). */
     final Path dataDir;
-    private final AtomicInteger callers = new AtomicInteger(150);
+    private final AtomicInteger callers;
     private final Map<String, Cues> cues = new ConcurrentHashMap<>();
     private final Map<String, List<String>> trails = new ConcurrentHashMap<>();
     /** Callers whose incidents' paging calls a test has a phone for ({@link #pagePhone}). */
@@ -141,20 +157,32 @@ final class AsteriskLab {
         return t;
     });
 
-    /** The lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
-    static synchronized AsteriskLab get() {
-        if (shared == null && skipReason == null) {
+
+    /** The main lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
+    static AsteriskLab get() {
+        return get(MAIN);
+    }
+
+    /** The lab of that name ({@link #MAIN}, {@link #LAB_B}, {@link #LAB_C}), started on first use; skips as {@link #get()}. */
+    static synchronized AsteriskLab get(String name) {
+        if (!labs.containsKey(name) && !skipReasons.containsKey(name)) {
             try {
-                shared = start();
+                labs.put(name, start(name));
             } catch (Skip s) {
-                skipReason = s.getMessage();
-                System.out.println("WARNING: " + skipReason);
+                skipReasons.put(name, s.getMessage());
+                System.out.println("WARNING: " + s.getMessage());
             } catch (IOException e) {
-                throw new UncheckedIOException("the Asterisk lab did not start: " + e.getMessage(), e);
+                throw new UncheckedIOException("the Asterisk lab " + name + " did not start: " + e.getMessage(), e);
             }
         }
-        Assumptions.assumeTrue(skipReason == null, skipReason);
-        return shared;
+        String skipped = skipReasons.get(name);
+        Assumptions.assumeTrue(skipped == null, skipped);
+        return labs.get(name);
+    }
+
+    /** The folder of the lab {@code name}, given the main lab's: the main lab's name with the other's suffix ("-b"). */
+    private static Path labDir(Path main, String name) {
+        return name.equals(MAIN) ? main : Path.of(main + name.substring(MAIN.length()));
     }
 
     private static final class Skip extends Exception {
@@ -163,14 +191,21 @@ final class AsteriskLab {
         }
     }
 
-    private static AsteriskLab start() throws IOException, Skip {
+    private static AsteriskLab start(String name) throws IOException, Skip {
         Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         String given = System.getenv("PAGERLINE_TEST_ASTERISK_LAB");
         Path envFile;
         boolean ours = false;
-        if (given != null && !given.isBlank()) {
-            envFile = Path.of(given).resolve("lab.env");
-            String cannot = awaitLab(Path.of(given));
+        Path givenDir = given == null || given.isBlank() ? null : labDir(Path.of(given), name);
+        // a lab of its own next to a main lab brought up by hand (scripts/asterisk-lab up DIR) is
+        // brought up here, as when no lab is given
+        if (givenDir != null && !name.equals(MAIN) && !Files.exists(givenDir.resolve("lab.env"))
+                && !Files.exists(givenDir.resolve("up.log"))) {
+            givenDir = null;
+        }
+        if (givenDir != null) {
+            envFile = givenDir.resolve("lab.env");
+            String cannot = awaitLab(givenDir);
             if (cannot != null) {
                 throw new Skip("Asterisk suite skipped: " + cannot);
             }
@@ -179,7 +214,8 @@ final class AsteriskLab {
             if (!Files.isExecutable(shared)) {
                 throw new Skip("Asterisk suite skipped: no ../shared/asterisk here (a prebuilt Asterisk 22; see README, 'How it is built')");
             }
-            Path dir = root.resolve("target/asterisk-lab");
+            Path dir = given == null || given.isBlank() ? labDir(root.resolve("target/asterisk-lab"), name)
+                    : labDir(Path.of(given), name);
             String out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
             envFile = dir.resolve("lab.env");
             String cannot = cannotRunHere(out);
@@ -198,7 +234,7 @@ final class AsteriskLab {
                 env.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        AsteriskLab lab = new AsteriskLab(root, env);
+        AsteriskLab lab = new AsteriskLab(root, env, 150 + 300 * List.of(MAIN, LAB_B, LAB_C).indexOf(name));
         if (ours) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 lab.server.close();
@@ -255,9 +291,11 @@ final class AsteriskLab {
         return Files.exists(envFile) ? null : cannotRunHere(Files.readString(log));
     }
 
-    private AsteriskLab(Path root, Map<String, String> env) throws IOException {
+    /** @param firstCaller the first of this lab's caller numbers (labs apart, so that a log names one lab's caller) */
+    private AsteriskLab(Path root, Map<String, String> env, int firstCaller) throws IOException {
         this.root = root;
         this.env = env;
+        this.callers = new AtomicInteger(firstCaller);
         this.work = root.resolve("target/asterisk-it");
         Files.createDirectories(work);
         Path data = Files.createTempDirectory(work, "pagerline-data-");

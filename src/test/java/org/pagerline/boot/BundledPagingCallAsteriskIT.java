@@ -18,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.page.BundleGaps;
@@ -37,11 +39,13 @@ import org.pagerline.testkit.Eventually;
  *
  * <p>The lab's server runs with no bundle gaps (its classes page the same four phones side by side,
  * and the carrier routes each paging call to the test whose incident it carries). This class sets a
- * voice gap on that server for the length of its test, so it runs alone ({@link Isolated}): no other
- * test's page to Pat or Sam is held or carried in this test's calls.
+ * voice gap on that server for the length of its test, so it runs on a lab of its own
+ * ({@link AsteriskLab#LAB_C}, held for the class): no other test's page to Pat or Sam is held or
+ * carried in this test's calls.
  */
 @Tag("asterisk")
-@Isolated("sets the lab server's voice bundle gap: every other test's paging calls would be paced by it")
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(AsteriskLab.LAB_C)
 class BundledPagingCallAsteriskIT {
     /**
      * Long enough for the two later incidents, opened just after the first page went to Pat, to be
@@ -62,7 +66,7 @@ class BundledPagingCallAsteriskIT {
 
     @BeforeEach
     void slowTheVoicePagesToOnePhone() {
-        lab = AsteriskLab.get();
+        lab = AsteriskLab.get(AsteriskLab.LAB_C);
         lab.onEvent(listener);
         lab.server.bundleGaps(new BundleGaps(Duration.ZERO, VOICE_GAP));
     }

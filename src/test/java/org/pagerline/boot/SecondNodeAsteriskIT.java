@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.core.ticket.Ticket;
@@ -39,11 +41,13 @@ import org.pagerline.testkit.Eventually;
  * pagerline; and a call that the first address BEGAN and then failed must not be run again on the
  * second (the caller would be greeted twice): it goes to the fallback.
  *
- * <p>{@link Isolated}: the addresses are the whole PBX's for the length of each test (they are put
- * back after), so no other test's call goes through the dead address or the failing one.
+ * <p>On a lab of its own ({@link AsteriskLab#LAB_B}, held for the class: its tests one after another):
+ * the addresses are the whole PBX's for the length of each test (they are put back after), so no
+ * other test's call goes through the dead address or the failing one.
  */
 @Tag("asterisk")
-@Isolated("rewrites the lab PBX's [pagerline-agi-hosts]: every other test's calls would go through it")
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(AsteriskLab.LAB_B)
 class SecondNodeAsteriskIT {
     private AsteriskLab lab;
     private String live;
@@ -59,7 +63,7 @@ class SecondNodeAsteriskIT {
 
     @BeforeEach
     void watch() {
-        lab = AsteriskLab.get();
+        lab = AsteriskLab.get(AsteriskLab.LAB_B);
         live = "127.0.0.1:" + lab.env.get("AGI_PORT");
         lab.onEvent(listener);
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.ticket.TicketSource;
@@ -28,17 +29,18 @@ import org.pagerline.core.ticket.TicketSource;
  * having put the caller through.
  */
 @Tag("asterisk")
-// Alone: the fault it makes (callers' ticket rows locked) holds up those callers alone (the third
-// test shows it, the tests side by side), but the lab's barrier (AsteriskLab.awaitCallsSaved: every
-// call's lines written) waits for their pieces too, so another class's test reading a timeline
-// would wait out the locks (CI, 2026-12-07 08:28). Its own tests wait for their own tickets' lines.
-@Isolated("locks callers' tickets: the lab's wait for every call's lines would wait for them")
+// On a lab of its own: the fault it makes (callers' ticket rows locked) holds up those callers
+// alone (the third test shows it, the tests side by side), but the lab's barrier
+// (AsteriskLab.awaitCallsSaved: every call's lines written) waits for their pieces too, so another
+// class's test reading a timeline would wait out the locks (CI, 2026-12-07 08:28). Its own tests
+// wait for their own tickets' lines, so they share the lock (READ) and run side by side.
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = AsteriskLab.LAB_C, mode = ResourceAccessMode.READ)
 class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void whenPagerlineFailsTheCallerIsToldAndTheFallbackRecordsTheirMessageInTheSpool() throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         // A real fault: pagerline cannot start the call (the line gives up at its wait limit, or H2's
         // lock timeout, 10 s, fails the start) and says FAILED.
         String me = callWithTheirTicketLocked(lab, ofSeconds(4));
@@ -54,7 +56,7 @@ class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void aCallerWhoseTicketCannotBeWrittenHearsOneMomentAndTheFallbackTakesThemAtTheWaitLimit() throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         // pagerline cannot write the call's start (H2 would give up on the lock after 10 s; PostgreSQL,
         // with no lock timeout, never)
         String me = callWithTheirTicketLocked(lab, ofSeconds(2));
@@ -82,7 +84,7 @@ class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void callersWhoseTicketsAreHeldHoldUpNoOtherCallersStart() throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         String ann = lab.newCaller();
         String bo = lab.newCaller();
         String cy = lab.newCaller();
@@ -122,7 +124,7 @@ class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void aTechnicianWhoPressesOneWhileTheCallersTicketIsHeldIsPutThroughWithinTheHoldAfter() throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         String me = lab.newCaller();
         Long acceptedWhileHeld;
         long ticket;
@@ -170,7 +172,7 @@ class TicketHeldElsewhereAsteriskIT {
 
     @Test
     void aTechnicianWhoHangsUpWhileTheAcceptanceWaitsLeavesTheCallerToLeaveAMessage() throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         String me = lab.newCaller();
         long ticket;
         try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(5).plusMillis(500))

@@ -17,7 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.testkit.DialplanInstall;
 import org.pagerline.testkit.Eventually;
 import org.pagerline.testkit.ServerProcess;
@@ -34,11 +36,12 @@ import org.pagerline.testkit.ServerProcess;
  *
  * <p>The node here is a pagerline of its own (a child JVM, its own H2 file, nobody on its roster),
  * not the lab's shared server, which the other tests' calls need: the PBX is pointed at it for this
- * test as README Install step 1 says ({@link Isolated}: no other test's call may reach it) and back
- * after.
+ * test as README Install step 1 says, and back after. So it runs on a lab of its own
+ * ({@link AsteriskLab#LAB_B}, held for the class): no other test's call may reach that node.
  */
 @Tag("asterisk")
-@Isolated("rewrites the lab PBX's [pagerline-agi-hosts] for the length of the test")
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(AsteriskLab.LAB_B)
 class UrgentCallerCutOffAsteriskIT {
     /** How long the caller talks in the fallback: time for the killed node to start again. */
     private static final Duration TALK_IN_THE_FALLBACK = ofSeconds(30);
@@ -59,7 +62,7 @@ class UrgentCallerCutOffAsteriskIT {
     }
 
     private static void cutOffThenStartedAgain(boolean whileTheyTalk) throws Exception {
-        AsteriskLab lab = AsteriskLab.get();
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_B);
         String live = "127.0.0.1:" + lab.env.get("AGI_PORT");
         Path dir = Files.createTempDirectory(lab.dataDir.getParent(), "cut-off-node-");
         String me = lab.newStranger();

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@code .ci/run} reports exactly what Maven reported, whether the Asterisk lab came up or could not
- * run on this CPU. The script runs as it is, in a copy of the checkout's layout where {@code mvn},
+ * {@code .ci/run} reports exactly what Maven reported, whether the Asterisk labs came up or could not
+ * run on this CPU, and takes each of its three labs down once. The script runs as it is, in a copy of the checkout's layout where {@code mvn},
  * {@code scripts/postgres-for-tests} and {@code scripts/asterisk-lab} are stand-ins: its clean-up on
  * exit once turned a green Maven run into exit status 1 (a grep that found nothing, under set -e).
  */
@@ -30,7 +30,7 @@ class CiScriptExitStatusTest {
     "1, Asterisk cannot run here (SIGILL)",
     "7, lab is up",
   })
-  void theRunExitsWithMavensStatusAndTakesTheLabDown(int mavenStatus, String labSays) throws Exception {
+  void theRunExitsWithMavensStatusAndTakesTheLabsDown(int mavenStatus, String labSays) throws Exception {
     Path checkout = tmp.resolve("checkout");
     Path ci = Files.createDirectories(checkout.resolve(".ci"));
     Files.copy(Path.of(".ci/run"), ci.resolve("run"));
@@ -40,7 +40,7 @@ class CiScriptExitStatusTest {
     executable(checkout.resolve("scripts/postgres-for-tests"), "echo jdbc:postgresql://127.0.0.1:5432/x");
     Path downs = tmp.resolve("lab-downs");
     executable(checkout.resolve("scripts/asterisk-lab"),
-        "if [ \"$1\" = up ]; then echo '" + labSays + "'; else echo \"$1\" >> " + downs + "; fi");
+        "if [ \"$1\" = up ]; then echo '" + labSays + "'; else echo \"$1 $(basename \"$2\")\" >> " + downs + "; fi");
     executable(tmp.resolve("shared/asterisk/setup"), "exit 0");
 
     ProcessBuilder pb = new ProcessBuilder("bash", ".ci/run").directory(checkout.toFile())
@@ -52,7 +52,8 @@ class CiScriptExitStatusTest {
     String out = Files.readString(tmp.resolve("out"));
 
     assertEquals(mavenStatus, run.exitValue(), out);
-    assertEquals("down\n", Files.readString(downs), "the lab is taken down once");
+    assertEquals("down asterisk-lab\ndown asterisk-lab-b\ndown asterisk-lab-c\n", Files.readString(downs),
+        "each lab is taken down once");
     assertEquals(labSays.contains("cannot run here"), out.contains("WARNING: " + labSays), out);
   }
 

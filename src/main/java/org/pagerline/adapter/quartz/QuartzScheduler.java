@@ -19,6 +19,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,11 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
         try {
             StdSchedulerFactory factory = new StdSchedulerFactory(properties(name, postgres, config));
             scheduler = factory.getScheduler();
+            // Quartz keeps its schedulers by name in one JVM-wide registry, and hands a scheduler of
+            // that name to whoever asks next: every pagerline scheduler has the same name (the
+            // store's SCHED_NAME), so a second server in this JVM (the real-Asterisk suite runs one
+            // per lab) was given this one, on this one's database. Nothing else looks us up there.
+            SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
             scheduler.setJobFactory((bundle, s) -> new DuePassJob(duePass));
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot create the Quartz scheduler: " + e.getMessage(), e);
