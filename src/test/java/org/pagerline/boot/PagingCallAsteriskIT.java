@@ -217,6 +217,75 @@ class PagingCallAsteriskIT {
         }
     }
 
+    /** This test's page to {@code number} by voice (its incident's). */
+    private org.pagerline.core.page.Page voicePageTo(String number) {
+        return lab.services().incidents().show(incident).pages().stream()
+                .filter(p -> p.channel() == org.pagerline.core.page.Channel.VOICE && number.equals(p.to())).findFirst()
+                .orElseThrow(() -> new AssertionError("no voice page to " + number + ":\n" + lab.timelineText(me)));
+    }
+
+    /** The AGI commands Asterisk ran on one paging call of this test's: the first to reach {@code command}. */
+    private List<String> pagingCallThatRan(String command) {
+        String channel = mine().stream().filter(e -> "pagerline-page".equals(e.get("Context"))
+                && e.getOrDefault("Command", "").contains(command)).map(e -> e.get("Channel")).findFirst()
+                .orElseThrow(() -> new AssertionError("no paging call ran " + command + ": " + mine()));
+        return mine().stream().filter(e -> channel.equals(e.get("Channel"))).map(e -> e.getOrDefault("Command", "")).toList();
+    }
+
+    @Test
+    void aPagingCallAnsweredWithoutAKeyIsNotTakenAndEndsAfterThreePlays() throws Exception {
+        // what PagingCallScriptTest.noKeyAfterTheMessageAndTwoRepeatsEndsTheCallWithoutAnAcknowledgement holds
+        // with the fake: an answering machine, or a technician who answers asleep. Here each silence is
+        // Asterisk's own GET DATA timing out. Sam has no phone: the carrier answers busy.
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(150)))) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(180));
+
+            assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended the silent call: " + pat.events());
+            List<String> ran = pagingCallThatRan("pagerline/page-menu");
+            assertEquals(3, ran.stream().filter(c -> c.startsWith("GET DATA") && c.contains("pagerline/page-menu")).count(),
+                    "the menu asked three times: " + ran);
+            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
+            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("vm-goodbye"), "goodbye last: " + ran);
+            Eventually.await(Duration.ofSeconds(20), "Pat's attempt reported as answered without a key",
+                    () -> String.valueOf(voicePageTo(AsteriskLab.PAT).lastError()).contains("answered, no key pressed after 3 plays"));
+            Incident i = incident();
+            assertEquals(IncidentState.OPEN, i.state(), "a call nobody keyed is not an acknowledgement:\n" + lab.timelineText(me));
+            assertEquals(null, i.ownerName());
+            assertFalse(lab.timelineText(me).contains("acknowledged incident " + opened.id()), lab.timelineText(me));
+        }
+    }
+
+    @Test
+    void aTechnicianWhoHangsUpAfterStarHasNotTakenThePageAndTheOtherStillCan() throws Exception {
+        // what PagingCallScriptTest.aHangUpAfterStarButWithoutTakingThePageIsAFailedAttempt and
+        // aHangUpMidMessageEndsTheScriptQuietlyAndTheListenerServesTheNextCall hold with the fake: Pat starts
+        // the page again and hangs up in the middle of it (Asterisk answers the playing STREAM FILE with
+        // result=-1, then HANGUP); Sam, still listening, takes it by key 4 a few seconds later.
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(2)).press("*")
+                        .pause(ofSeconds(4)).hangUp().thenWaitAtMost(ofSeconds(10)));
+                var sam = pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1)).pause(ofSeconds(10)).press("4")
+                        .thenWaitAtMost(ofSeconds(40)))) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(90));
+            sam.awaitSuccess(ofSeconds(90));
+
+            assertTrue(pat.event("hung-up").orElseThrow().isBefore(sam.event("key-4").orElseThrow()),
+                    "Pat hung up before Sam's key: " + pat.events() + " " + sam.events());
+            // only Pat pressed star: one paging call played the intro twice
+            assertTrue(mine().stream().filter(e -> e.getOrDefault("Command", "").contains("pagerline/page-intro"))
+                    .collect(java.util.stream.Collectors.groupingBy(e -> e.get("Channel"), java.util.stream.Collectors.counting()))
+                    .values().stream().anyMatch(n -> n >= 2), "star started the page again: " + mine());
+            Eventually.await(Duration.ofSeconds(20), "Pat's attempt reported as hung up without a key",
+                    () -> String.valueOf(voicePageTo(AsteriskLab.PAT).lastError()).contains("answered, hung up without a key"));
+            String story = lab.timelineText(me);
+            assertEquals(IncidentState.ACKNOWLEDGED, incident().state(), story);
+            assertEquals("Sam Lab", incident().ownerName(), story);
+            assertTrue(story.contains("Sam Lab acknowledged incident " + opened.id() + " by key 4"), story);
+            assertFalse(story.contains("Pat Lab acknowledged"), story);
+        }
+    }
+
     @Test
     void anUrgentCallerWhoHangsUpBeforeTheMessageIsPagedWithWordsThatSaySo() throws Exception {
         // the caller hangs up when asked to confirm the call-back number (before the tone)

@@ -419,8 +419,13 @@ final class Sipp {
 
     /**
      * Sip-tester's RFC 4733 recording of one key, with its own RTP timestamp and sequence numbers:
-     * SIPp replays a pcap as it is, and Asterisk drops an event whose timestamp it has just seen, so
-     * the same key pressed twice from the one pcap would count once.
+     * SIPp replays a pcap as it is, and Asterisk drops an event whose timestamp is not after the last
+     * one it saw (so the same key pressed twice from the one pcap would count once). Each press is
+     * numbered, and its packets get timestamps and sequence numbers from that number alone (the
+     * recording's own only as offsets within the press), so a call's presses always go forward, as a
+     * phone's do. Until 2026-12-07 the recording's own were shifted by the number: sip-tester's
+     * recordings start from timestamps up to 79,360 apart (1: 13,280; star: 85,760), more than the
+     * shift, so a 1 right after a star or a 9 went back in time and Asterisk dropped it.
      */
     static Path dtmf(String key, Path dir) throws IOException {
         int n = PRESSES.incrementAndGet();
@@ -428,14 +433,23 @@ final class Sipp {
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
         buf.order(java.nio.ByteOrder.LITTLE_ENDIAN); // the pcap file's own headers (magic d4c3b2a1)
         int off = 24;
+        Integer firstSeq = null;
+        Long firstTimestamp = null;
         while (off + 16 <= b.length) {
             int incl = buf.getInt(off + 8);
             int pkt = off + 16;
             int ip = pkt + 14;
             int rtp = ip + (b[ip] & 0x0f) * 4 + 8;
             java.nio.ByteBuffer r = java.nio.ByteBuffer.wrap(b, rtp, 12).order(java.nio.ByteOrder.BIG_ENDIAN);
-            r.putShort(rtp + 2, (short) (r.getShort(rtp + 2) + n * 50));
-            r.putInt(rtp + 4, r.getInt(rtp + 4) + n * 48_000);
+            int seq = r.getShort(rtp + 2) & 0xffff;
+            long timestamp = r.getInt(rtp + 4) & 0xffffffffL;
+            if (firstSeq == null) {
+                firstSeq = seq;
+                firstTimestamp = timestamp;
+            }
+            // 50 packets and 6 s (8 kHz) of timestamps a press: more than any one press spans
+            r.putShort(rtp + 2, (short) (1_000 + n * 50 + (seq - firstSeq)));
+            r.putInt(rtp + 4, (int) (100_000L + n * 48_000L + (timestamp - firstTimestamp)));
             off = pkt + incl;
         }
         Files.createDirectories(dir);

@@ -1,0 +1,102 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.pagerline.core.ticket.Priority;
+
+/**
+ * The caller's menus on a real Asterisk 22, with Asterisk's own GET DATA: a star, a wrong key and
+ * silence are each asked again, and three wrong keys take the menu's default. What
+ * SupportLineScenarioTest.wrongKeysNoInputAndRepeatsAreHandledThenTheDefaultIsTaken holds with the
+ * fake, whose replies are our idea of Asterisk's (a silence there is an empty result; here it is
+ * Asterisk's timeout after the prompt).
+ */
+@Tag("asterisk")
+@Execution(ExecutionMode.CONCURRENT)
+class CallerMenusAsteriskIT {
+
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ) // closed: the menus are asked as at night
+    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ) // the urgent Dial plays pagerline/connecting
+    void aStarAWrongKeyAndSilenceAreAskedAgainAndThreeWrongPrioritiesTakeTheDefault() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me)
+                        .when("urgent-or-not").press("*")
+                        .when("urgent-or-not").press("9")
+                        .when("urgent-or-not") // says nothing: Asterisk's GET DATA times out
+                        .when("urgent-or-not").press("1")
+                        .when("priority").press("7")
+                        .when("priority").press("8")
+                        .when("priority").press("0")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(180));
+        }
+        String timeline = lab.timelineText(me);
+        List<AsteriskLab.Step> steps = lab.steps(me);
+        String shown = AsteriskLab.shown(steps) + "\n" + timeline;
+        List<AsteriskLab.Step> asked = steps.stream().filter(s -> s.what().startsWith("agi GET DATA pagerline/urgent-or-not")).toList();
+        assertEquals(4, asked.size(), "asked urgent-or-not after the star, the wrong key and the silence:\n" + shown);
+        assertEquals(3, steps.stream().filter(s -> s.what().startsWith("agi GET DATA pagerline/priority")).count(),
+                "three wrong priority keys, then the default:\n" + shown);
+        assertTrue(steps.stream().anyMatch(s -> s.what().contains("pagerline/wrong-key")), "told the key was wrong:\n" + shown);
+        assertTrue(steps.stream().anyMatch(s -> s.what().contains("pagerline/no-input")), "told nothing was heard:\n" + shown);
+        // the silent round lasted the prompt and the whole GET DATA timeout: Asterisk's own, not a reply of ours
+        Matcher timeout = Pattern.compile("pagerline/urgent-or-not (\\d+)").matcher(asked.get(2).what());
+        assertTrue(timeout.find(), asked.get(2).what());
+        long silentMs = TimeUnit.NANOSECONDS.toMillis(asked.get(3).nanos() - asked.get(2).nanos());
+        assertTrue(silentMs >= Long.parseLong(timeout.group(1)), "the silent round took " + silentMs + " ms:\n" + shown);
+
+        assertEquals(Priority.P3, lab.ticketOf(me).priority(), shown);
+        assertTrue(timeline.contains("URGENCY urgent\n"), "the 1 after the silence counted:\n" + shown);
+        assertTrue(timeline.contains("(no valid key pressed; default taken)") && timeline.contains("PRIORITY P3"), shown);
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
+        long ticket = lab.ticketOf(me).id();
+        lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket)
+                .forEach(i -> lab.services().incidents().resolve(i.id())); // its pages would ring on for the rest of the suite
+    }
+
+    @Test
+    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ) // the urgent Dial plays pagerline/connecting
+    void aPremiumRateCallBackNumberIsRefusedAndANumberKeyedWithoutHashIsTakenAtTheTimeout() throws Exception {
+        // what SupportLineHangUpsNumbersAndAccessTest.aPremiumRateCallBackNumberIsRefusedAndTheCallerAskedAgain holds
+        // with the fake. Asterisk's GET DATA ends on # (the digits before it) or, with no #, at its timeout
+        // ("result=2045550177 (timeout)"): both are the number the caller keyed.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("9002345678#")
+                        .when("callback-enter").press("2045550177")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(180));
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        assertTrue(timeline.lines().anyMatch(l -> l.startsWith("CALLBACK_REFUSED ") && l.contains("+19002345678 is a premium-rate number")),
+                shown);
+        assertTrue(lab.steps(me).stream().anyMatch(s -> s.what().contains("pagerline/callback-refused")), "told why:\n" + shown);
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
+        long ticket = lab.ticketOf(me).id();
+        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        assertEquals("+12045550177", incident.callbackNumber(), shown);
+        lab.services().incidents().resolve(incident.id());
+    }
+}
