@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.ticket.Priority;
 
 /**
@@ -27,9 +25,9 @@ import org.pagerline.core.ticket.Priority;
 @Execution(ExecutionMode.CONCURRENT)
 class CallerMenusAsteriskIT {
 
+    // No resource lock: open or closed, the desk asks these menus alike and rings Pat for an urgent
+    // caller; and nothing here turns on pagerline/connecting, which MissingPromptAsteriskIT removes for a while.
     @Test
-    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ) // closed: the menus are asked as at night
-    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ) // the urgent Dial plays pagerline/connecting
     void aStarAWrongKeyAndSilenceAreAskedAgainAndThreeWrongPrioritiesTakeTheDefault() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
@@ -71,7 +69,6 @@ class CallerMenusAsteriskIT {
     }
 
     @Test
-    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ) // the urgent Dial plays pagerline/connecting
     void aPremiumRateCallBackNumberIsRefusedAndANumberKeyedWithoutHashIsTakenAtTheTimeout() throws Exception {
         // what SupportLineHangUpsNumbersAndAccessTest.aPremiumRateCallBackNumberIsRefusedAndTheCallerAskedAgain holds
         // with the fake. Asterisk's GET DATA ends on # (the digits before it) or, with no #, at its timeout

@@ -287,6 +287,56 @@ class PagingCallAsteriskIT {
     }
 
     @Test
+    void aCallBackTheTechnicianEndsByHangingUpAfterTwentySecondsIsTheCallBack() throws Exception {
+        // what PagingCallScriptTest.aCallBackTheTechnicianEndsByHangingUpCountsOnlyWhenTheyWereConnectedAtLeast20Seconds
+        // holds with the fake: the length is timed from the caller's answer (Dial's U() hook), read on the
+        // technician's channel after they hung up. Pat keys 1 at the menu and talks about 25 s.
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(22)).press("1")
+                        .pause(ofSeconds(30)).hangUp().thenWaitAtMost(ofSeconds(10)));
+                var caller = lab.phone(new Sipp.Phone(me).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(90)),
+                        AsteriskLab.DESK_NUMBER)) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(120));
+            caller.awaitSuccess(ofSeconds(120));
+
+            long bridged = Duration.between(caller.event("answered").orElseThrow(() -> new AssertionError("the caller's phone: "
+                    + caller.events())), pat.event("hung-up").orElseThrow()).toSeconds();
+            assertTrue(bridged >= 20, "the call-back lasted " + bridged + " s: the test's own timing");
+            Eventually.await(Duration.ofSeconds(10), "the call-back on the incident", () -> incident().state() == IncidentState.CALLED_BACK);
+            // (a short one, above, is CALLBACK_NOT_CONNECTED with the length pagerline measured)
+            String story = lab.timelineText(me);
+            assertTrue(story.contains("CALLED_BACK Pat Lab called the caller back (connected to the caller from the paging call)"),
+                    story);
+            assertFalse(story.contains("CALLBACK_NOT_CONNECTED"), story);
+            assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
+        }
+    }
+
+    @Test
+    void aCallBackTheCallerDoesNotAnswerIsNotTheCallBackAndTheTechnicianIsToldTheIncidentIsStillTheirs() throws Exception {
+        // what PagingCallScriptTest.aCallBackTheCallerDoesNotAnswerIsNotACallBack... holds with the fake: the
+        // caller has no phone here, so the carrier answers busy
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(22)).press("1")
+                .thenWaitAtMost(ofSeconds(60)))) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(120));
+
+            assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended Pat's call: " + pat.events());
+            List<String> ran = pagingCallThatRan("Dial");
+            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
+            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("pagerline/page-not-reached"),
+                    "told the caller was not reached, last: " + ran);
+            Eventually.await(Duration.ofSeconds(10), "the failed call-back on the ticket",
+                    () -> lab.timelineText(me).contains("DIALSTATUS BUSY"));
+            Incident i = incident();
+            assertEquals(IncidentState.ACKNOWLEDGED, i.state(), "still Pat's, not called back:\n" + lab.timelineText(me));
+            assertEquals("Pat Lab", i.ownerName());
+            assertTrue(lab.timelineText(me).contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"),
+                    lab.timelineText(me));
+        }
+    }
+
+    @Test
     void anUrgentCallerWhoHangsUpBeforeTheMessageIsPagedWithWordsThatSaySo() throws Exception {
         // the caller hangs up when asked to confirm the call-back number (before the tone)
         lab.onEvent(e -> {
