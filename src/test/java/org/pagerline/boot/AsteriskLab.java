@@ -76,8 +76,8 @@ import org.pagerline.testkit.Eventually;
  * <li>The desk: {@link #PAT} primary, {@link #SAM} secondary, {@link #LEE} team lead, {@link #VAL} VP,
  * {@link #QUINN} at the help desk. Closed (today and tomorrow are holidays) unless a test class holding
  * {@code @ResourceLock(DESK)} opens it ({@link #openDesk}, Quinn signed in to the queue); a test that
- * needs it closed holds {@code DESK} READ. Tests whose calls play pagerline/connecting hold
- * {@code PROMPTS} READ (one test removes that prompt).</li>
+ * needs it closed holds {@code DESK} READ. A test that changes the PBX's prompts or node list,
+ * or the server's settings, takes a lab of its own ({@link #LAB_B}, {@link #LAB_C}).</li>
  * <li>What happened: {@link #ticketOf}, {@link #timelineText}, {@link #dialplan} (the caller's path
  * through [pagerline-inbound]), {@link #reachedFallback}, {@link #resultAtHangup} (PAGERLINE_RESULT as
  * the h extension saw it), {@link #services()} (pagerline's own services), {@link #cli} (the PBX),
@@ -105,11 +105,6 @@ final class AsteriskLab {
     static final String DESK_NUMBER = "+12045550100";
     /** Resource lock for tests that change the desk's hours, policy or roster. */
     static final String DESK = "pagerline-desk";
-    /**
-     * Resource lock on the installed prompts: a test that removes one holds it (READ_WRITE); tests
-     * whose calls play pagerline/connecting (the urgent path) hold it READ.
-     */
-    static final String PROMPTS = "pagerline-prompts";
     static final Duration RING_TIMEOUT = Duration.ofSeconds(12);
     /**
      * The lab server's {@code agi.reply-timeout}: shorter than {@link #RING_TIMEOUT}, longer than any

@@ -96,4 +96,31 @@ class CallerMenusAsteriskIT {
         assertEquals("+12045550177", incident.callbackNumber(), shown);
         lab.services().incidents().resolve(incident.id());
     }
+
+    @Test
+    void aCallerWhoWithholdsTheirNumberKeysOneInAndIsNeverAskedToConfirmOne() throws Exception {
+        // what SupportLineScenarioTest.withheldCallerIdMustKeyInANumberAndGetsTheirOwnTicket holds with the fake,
+        // whose withheld caller sends no number: a phone that withholds it sends "anonymous", which is what
+        // Asterisk hands pagerline. The only such caller of the suite (the harness knows a call by its number).
+        // Nobody has a phone for Pat here: the carrier answers busy and the caller goes on to the message.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = "anonymous";
+        try (var call = lab.call(new Sipp.Caller(me).name("Anonymous").when("urgent-or-not").press("1")
+                .when("priority").press("2")
+                .when("callback-enter").press("2045550177#")
+                .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(150));
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        assertTrue(lab.steps(me).stream().noneMatch(s -> s.what().contains("pagerline/callback-confirm")),
+                "no caller ID to confirm:\n" + shown);
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
+        var ticket = lab.ticketOf(me);
+        assertEquals("+12045550177", ticket.callbackNumber(), shown);
+        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket.id()).findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        assertEquals("+12045550177", incident.callbackNumber(), shown);
+        lab.services().incidents().resolve(incident.id());
+    }
 }

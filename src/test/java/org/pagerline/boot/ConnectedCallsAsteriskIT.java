@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.ticket.Ticket;
@@ -19,7 +17,6 @@ import org.pagerline.testkit.Eventually;
 /** Calls that reach a technician, through a real Asterisk 22: how they end. */
 @Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class ConnectedCallsAsteriskIT {
 
     @Test

@@ -100,7 +100,6 @@ class MessagesAsteriskIT {
     }
 
     @Test
-    @ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
     void anUrgentCallerCanKeyInAnotherCallBackNumber() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
@@ -117,5 +116,33 @@ class MessagesAsteriskIT {
                     .orElseThrow(() -> new AssertionError("no incident:\n" + lab.timelineText(me)));
             assertEquals("+12045550177", i.callbackNumber(), lab.timelineText(me));
         }
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpInsteadOfPressingHashHasTheirMessageKeptAndPaged() throws Exception {
+        // Most callers end a message by hanging up, not with #: Asterisk then answers RECORD FILE with
+        // result=-1 (hangup) and keeps the file. What SupportLineHangupAndGarbageTest holds with the fake
+        // ("recording" row). Nobody has a phone for Pat here: the carrier answers busy.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                .when("priority").press("1")
+                .when("callback-confirm").press("1")
+                .when("record").talk(ofSeconds(5)).hangUp())) {
+            call.awaitSuccess(ofSeconds(150));
+        }
+        Ticket t = lab.ticketOf(me);
+        org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
+                () -> lab.services().calls().callsOf(t.id()).get(0).outcome() != null);
+        String timeline = lab.timelineText(me);
+        var record = lab.services().calls().callsOf(t.id()).get(0);
+        assertEquals(CallOutcome.URGENT_VOICEMAIL, record.outcome(), timeline);
+        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == t.id()).findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
+        assertEquals(record.recording(), i.recording(), "the incident pages with the caller's words:\n" + timeline);
+        assertTrue(Files.size(Path.of(i.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded:\n" + timeline);
+        long seconds = recordedSeconds(timeline);
+        assertTrue(seconds >= 4 && seconds <= 6, "recorded " + seconds + " s:\n" + timeline);
+        lab.services().incidents().resolve(i.id());
     }
 }

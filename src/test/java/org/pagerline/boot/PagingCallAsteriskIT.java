@@ -24,8 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
 import org.pagerline.testkit.Eventually;
@@ -42,7 +40,6 @@ import org.pagerline.testkit.Eventually;
  */
 @Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class PagingCallAsteriskIT {
     private AsteriskLab lab;
     /** This test's caller: the urgent message's, whose incident is paged. */

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceAccessMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.ticket.Ticket;
 import org.pagerline.testkit.Eventually;
@@ -19,7 +17,6 @@ import org.pagerline.testkit.Eventually;
 /** Urgent calls through a real Asterisk 22: real SIP callers (SIPp) and technicians' phones. */
 @Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(value = AsteriskLab.PROMPTS, mode = ResourceAccessMode.READ)
 class UrgentCallAsteriskIT {
 
     @Test
