@@ -83,8 +83,8 @@ import org.pagerline.testkit.Eventually;
  * the h extension saw it), {@link #services()} (pagerline's own services), {@link #cli} (the PBX),
  * {@link #database()} (a connection of the test's own).</li>
  * <li>A scenario class is named {@code *AsteriskIT} and tagged {@code @Tag("asterisk")}: the suite
- * runs in its own Failsafe execution and JVM ({@code pom.xml}, execution "asterisk"), never beside
- * the other ITs (this server's Quartz scheduler would be theirs: Quartz keeps one per name per JVM).
+ * runs in its own Failsafe execution and JVM ({@code pom.xml}, execution "asterisk"), after the
+ * other ITs.
  * Run one class: {@code mvn -o -B test-compile failsafe:integration-test@asterisk failsafe:verify@asterisk
  * -Dit.test=UrgentCallAsteriskIT}; with {@code PAGERLINE_TEST_ASTERISK_LAB=DIR} it reuses a lab from
  * {@code scripts/asterisk-lab up DIR} instead of setting one up in target/asterisk-lab (and the
@@ -126,8 +126,10 @@ final class AsteriskLab {
     static final String LAB_B = MAIN + "-b";
     static final String LAB_C = MAIN + "-c";
 
-    private static final Map<String, AsteriskLab> labs = new HashMap<>();
-    private static final Map<String, String> skipReasons = new HashMap<>();
+    /** Held while this JVM brings a lab up itself (scripts/asterisk-lab up). */
+    private static final Object BRINGING_UP = new Object();
+    /** Each lab's start, begun by the first test that asks for it; the others wait for that one alone. */
+    private static final Map<String, java.util.concurrent.CompletableFuture<AsteriskLab>> labs = new ConcurrentHashMap<>();
 
     final Map<String, String> env;
     final Path root;
@@ -152,27 +154,39 @@ final class AsteriskLab {
         return t;
     });
 
-
     /** The main lab, started on first use; aborts (skips) the calling test where no Asterisk can run. */
     static AsteriskLab get() {
         return get(MAIN);
     }
 
-    /** The lab of that name ({@link #MAIN}, {@link #LAB_B}, {@link #LAB_C}), started on first use; skips as {@link #get()}. */
-    static synchronized AsteriskLab get(String name) {
-        if (!labs.containsKey(name) && !skipReasons.containsKey(name)) {
+    /**
+     * The lab of that name ({@link #MAIN}, {@link #LAB_B}, {@link #LAB_C}), started on first use (a
+     * start that failed fails every test asking for that lab, without a second try); skips as
+     * {@link #get()}.
+     */
+    static AsteriskLab get(String name) {
+        java.util.concurrent.CompletableFuture<AsteriskLab> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<AsteriskLab> lab = labs.putIfAbsent(name, mine);
+        if (lab == null) {
+            lab = mine;
             try {
-                labs.put(name, start(name));
+                mine.complete(start(name));
             } catch (Skip s) {
-                skipReasons.put(name, s.getMessage());
                 System.out.println("WARNING: " + s.getMessage());
-            } catch (IOException e) {
-                throw new UncheckedIOException("the Asterisk lab " + name + " did not start: " + e.getMessage(), e);
+                mine.completeExceptionally(s);
+            } catch (IOException | RuntimeException e) {
+                mine.completeExceptionally(new UncheckedIOException("the Asterisk lab " + name + " did not start: " + e.getMessage(),
+                        e instanceof IOException io ? io : new IOException(e)));
             }
         }
-        String skipped = skipReasons.get(name);
-        Assumptions.assumeTrue(skipped == null, skipped);
-        return labs.get(name);
+        try {
+            return lab.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Skip s) {
+                Assumptions.abort(s.getMessage());
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** The folder of the lab {@code name}, given the main lab's: the main lab's name with the other's suffix ("-b"). */
@@ -211,7 +225,10 @@ final class AsteriskLab {
             }
             Path dir = given == null || given.isBlank() ? labDir(root.resolve("target/asterisk-lab"), name)
                     : labDir(Path.of(given), name);
-            String out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
+            String out;
+            synchronized (BRINGING_UP) { // one at a time, as .ci/run does: each picks ports free when it runs
+                out = runScript(root, List.of("bash", "scripts/asterisk-lab", "up", dir.toString()), 300);
+            }
             envFile = dir.resolve("lab.env");
             String cannot = cannotRunHere(out);
             if (!Files.exists(envFile) && cannot != null) {

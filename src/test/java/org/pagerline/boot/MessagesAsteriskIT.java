@@ -139,10 +139,15 @@ class MessagesAsteriskIT {
         assertEquals(CallOutcome.URGENT_VOICEMAIL, record.outcome(), timeline);
         Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == t.id()).findFirst()
                 .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
-        assertEquals(record.recording(), i.recording(), "the incident pages with the caller's words:\n" + timeline);
-        assertTrue(Files.size(Path.of(i.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded:\n" + timeline);
-        long seconds = recordedSeconds(timeline);
-        assertTrue(seconds >= 4 && seconds <= 6, "recorded " + seconds + " s:\n" + timeline);
-        lab.services().incidents().resolve(i.id());
+        try {
+            assertEquals(record.recording(), i.recording(), "the incident pages with the caller's words:\n" + timeline);
+            assertTrue(Files.size(Path.of(i.recording() + ".wav")) > 8000 * 2 * 2, "the message was recorded:\n" + timeline);
+            long seconds = recordedSeconds(timeline);
+            assertTrue(seconds >= 4 && seconds <= 6, "recorded " + seconds + " s:\n" + timeline);
+            org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(20), "the incident's pages",
+                    () -> !lab.services().incidents().show(i.id()).pages().isEmpty());
+        } finally {
+            lab.services().incidents().resolve(i.id()); // its pages would ring on for the rest of the suite
+        }
     }
 }

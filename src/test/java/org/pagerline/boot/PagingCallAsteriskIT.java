@@ -258,10 +258,11 @@ class PagingCallAsteriskIT {
         // what PagingCallScriptTest.aHangUpAfterStarButWithoutTakingThePageIsAFailedAttempt and
         // aHangUpMidMessageEndsTheScriptQuietlyAndTheListenerServesTheNextCall hold with the fake: Pat starts
         // the page again and hangs up in the middle of it (Asterisk answers the playing STREAM FILE with
-        // result=-1, then HANGUP); Sam, still listening, takes it by key 4 a few seconds later.
+        // result=-1, then HANGUP); Sam, still listening, takes it by key 4 some seconds later (18 s after
+        // answering: the two paging calls are answered seconds apart on a busy machine).
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(2)).press("*")
                         .pause(ofSeconds(4)).hangUp().thenWaitAtMost(ofSeconds(10)));
-                var sam = pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1)).pause(ofSeconds(10)).press("4")
+                var sam = pagePhone(new Sipp.Phone(AsteriskLab.SAM).answerAfter(ofSeconds(1)).pause(ofSeconds(18)).press("4")
                         .thenWaitAtMost(ofSeconds(40)))) {
             Incident opened = urgentMessage(me);
             pat.awaitSuccess(ofSeconds(90));

@@ -35,6 +35,8 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuartzScheduler.class);
     static final JobKey PASS_JOB = JobKey.jobKey("engine-pass", "pagerline");
     private static final TriggerKey SWEEP = TriggerKey.triggerKey("sweep", "pagerline");
+    /** Held while a scheduler is made and taken out of Quartz's registry (see the constructor). */
+    private static final Object REGISTRY = new Object();
     private final Scheduler scheduler;
     private final SchedulerConfig config;
 
@@ -49,12 +51,15 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
         DBConnectionManager.getInstance().addConnectionProvider(name, new SharedPool(dataSource));
         try {
             StdSchedulerFactory factory = new StdSchedulerFactory(properties(name, postgres, config));
-            scheduler = factory.getScheduler();
             // Quartz keeps its schedulers by name in one JVM-wide registry, and hands a scheduler of
             // that name to whoever asks next: every pagerline scheduler has the same name (the
             // store's SCHED_NAME), so a second server in this JVM (the real-Asterisk suite runs one
             // per lab) was given this one, on this one's database. Nothing else looks us up there.
-            SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
+            // Made and taken out under one lock: two made at once would meet in the registry.
+            synchronized (REGISTRY) {
+                scheduler = factory.getScheduler();
+                SchedulerRepository.getInstance().remove(scheduler.getSchedulerName());
+            }
             scheduler.setJobFactory((bundle, s) -> new DuePassJob(duePass));
         } catch (SchedulerException e) {
             throw new IllegalStateException("cannot create the Quartz scheduler: " + e.getMessage(), e);
@@ -162,6 +167,9 @@ public final class QuartzScheduler implements WakeUps, AutoCloseable {
     @Override
     public void close() {
         try {
+            if (scheduler.isShutdown()) {
+                return; // closed before
+            }
             // Standby first: the scheduler thread releases any trigger it holds without being
             // interrupted; shutdown then finds it idle.
             scheduler.standby();

@@ -27,8 +27,8 @@ class TwoServersInOneJvmEachRunTheirOwnSchedulerTest {
         AtomicInteger secondPasses = new AtomicInteger();
         SchedulerConfig hourlySweep = new SchedulerConfig(Duration.ofHours(1), 1);
         try (TestDatabase db1 = TestDatabase.fileIn(one); TestDatabase db2 = TestDatabase.fileIn(two);
-                QuartzScheduler second = new QuartzScheduler(db2.database().dataSource(), false, hourlySweep, secondPasses::incrementAndGet)) {
-            QuartzScheduler first = new QuartzScheduler(db1.database().dataSource(), false, hourlySweep, firstPasses::incrementAndGet);
+                QuartzScheduler second = new QuartzScheduler(db2.database().dataSource(), false, hourlySweep, secondPasses::incrementAndGet);
+                QuartzScheduler first = new QuartzScheduler(db1.database().dataSource(), false, hourlySweep, firstPasses::incrementAndGet)) {
             first.start();
             second.start();
             // the sweep's first firing (at start) done by each, so what follows counts the wake-ups alone
@@ -38,7 +38,8 @@ class TwoServersInOneJvmEachRunTheirOwnSchedulerTest {
             first.wakeAt(Instant.now());
             Eventually.await(Duration.ofSeconds(10), "the first server's wake-up waking the first engine", () -> firstPasses.get() >= 2);
             assertEquals(secondBefore, secondPasses.get(), "the first server's wake-up woke the second server's engine");
-            assertEquals(0, first.pendingWakeUps(), "the first server's wake-up left in its store");
+            // Quartz deletes a fired trigger once its job has returned: a moment after the pass counted
+            Eventually.await(Duration.ofSeconds(10), "the first server's wake-up gone from its own store", () -> first.pendingWakeUps() == 0);
 
             first.close();
             assertTrue(second.isUp(), "stopping the first server stopped the second's scheduler");
