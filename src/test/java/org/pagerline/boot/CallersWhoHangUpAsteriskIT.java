@@ -1,0 +1,79 @@
+package org.pagerline.boot;
+
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.pagerline.core.call.CallOutcome;
+import org.pagerline.core.call.CallRecord;
+import org.pagerline.core.call.CallStep;
+import org.pagerline.core.ticket.Ticket;
+import org.pagerline.testkit.Eventually;
+
+/**
+ * Callers who hang up at steps no other real-Asterisk test ends a call at: what
+ * SupportLineHangupAndGarbageTest.aHangUpAtAnyStepLeavesACompleteTicket holds with the fake (its
+ * greeting, hours and menu rows). On the real PBX the hang-up reaches pagerline as Asterisk sends
+ * it (the playing command's result=-1, then HANGUP and 511 to whatever follows), mid-prompt.
+ */
+@Tag("asterisk")
+@Execution(ExecutionMode.CONCURRENT)
+class CallersWhoHangUpAsteriskIT {
+
+    @Test
+    void aCallerWhoHangsUpDuringTheGreetingStillHasATicketThatSaysSo() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).pause(Duration.ofMillis(800)).hangUp())) {
+            call.awaitSuccess(ofSeconds(60));
+        }
+        assertHungUpDuring(lab, me, CallStep.GREETING);
+    }
+
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ) // closed: "not urgent" hears the hours
+    void aCallerWhoHangsUpWhileTheHoursAreReadIsNotPaged() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").pause(ofSeconds(2)).hangUp())) {
+            call.awaitSuccess(ofSeconds(60));
+        }
+        assertHungUpDuring(lab, me, CallStep.HOURS);
+    }
+
+    @Test
+    @ResourceLock(value = AsteriskLab.DESK, mode = ResourceAccessMode.READ) // closed: the after-hours menu
+    void aNotUrgentCallerWhoHangsUpAtTheAfterHoursMenuIsNotPaged() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").when("after-hours-menu").hangUp())) {
+            call.awaitSuccess(ofSeconds(90));
+        }
+        assertHungUpDuring(lab, me, CallStep.MENU);
+    }
+
+    /** The caller's one call ended as hung up at {@code step}, the ticket says so, and nobody is paged. */
+    private static void assertHungUpDuring(AsteriskLab lab, String caller, CallStep step) {
+        Ticket t = lab.ticketOf(caller);
+        Eventually.await(Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
+                () -> lab.services().calls().callsOf(t.id()).stream().allMatch(c -> c.outcome() != null));
+        String timeline = lab.timelineText(caller);
+        assertEquals(1, lab.services().calls().callsOf(t.id()).size(), timeline);
+        CallRecord call = lab.services().calls().callsOf(t.id()).get(0);
+        assertEquals(CallOutcome.HUNG_UP, call.outcome(), timeline);
+        assertEquals(step, call.lastStep(), timeline);
+        assertNotNull(call.endedAt(), timeline);
+        assertTrue(timeline.lines().anyMatch(l -> l.startsWith("HUNG_UP ") && l.endsWith("during " + step.wireName())), timeline);
+        assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
+                "a caller who did not choose urgent is not paged:\n" + timeline);
+        assertTrue(!lab.reachedFallback(caller), "a hang-up is not a fault:\n" + String.join("\n", lab.dialplan(caller)));
+    }
+}
