@@ -527,6 +527,16 @@ final class AsteriskLab {
         }
     }
 
+    /**
+     * Resolves the open incidents of a caller's newest ticket, if their call got so far: a test's
+     * incident otherwise pages the on-call phones (busy at the carrier) for the rest of the suite.
+     */
+    void resolveIncidentsOf(String caller) {
+        findTicket(caller).ifPresent(t -> services().incidents().list(500, false).stream()
+                .filter(i -> i.ticketId() == t.id() && i.state() != org.pagerline.core.incident.IncidentState.RESOLVED)
+                .forEach(i -> services().incidents().resolve(i.id())));
+    }
+
     Optional<Ticket> findTicket(String caller) {
         return services().tickets().list(500).stream().filter(t -> caller.equals(t.callerNumber())).findFirst();
     }

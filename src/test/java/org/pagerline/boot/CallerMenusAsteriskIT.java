@@ -44,7 +44,7 @@ class CallerMenusAsteriskIT {
                         .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(180));
         } finally {
-            resolveIncidentsOf(lab, me); // its pages would ring on for the rest of the suite
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
         }
         String timeline = lab.timelineText(me);
         List<AsteriskLab.Step> steps = lab.steps(me);
@@ -67,13 +67,6 @@ class CallerMenusAsteriskIT {
         assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
     }
 
-    /** Resolves the incidents a caller's call opened, if the call got so far. */
-    private static void resolveIncidentsOf(AsteriskLab lab, String caller) {
-        lab.findTicket(caller).ifPresent(t -> lab.services().incidents().list(500, false).stream()
-                .filter(i -> i.ticketId() == t.id() && i.state() != org.pagerline.core.incident.IncidentState.RESOLVED)
-                .forEach(i -> lab.services().incidents().resolve(i.id())));
-    }
-
     @Test
     void aPremiumRateCallBackNumberIsRefusedAndANumberKeyedWithoutHashIsTakenAtTheTimeout() throws Exception {
         // what SupportLineHangUpsNumbersAndAccessTest.aPremiumRateCallBackNumberIsRefusedAndTheCallerAskedAgain holds
@@ -90,7 +83,7 @@ class CallerMenusAsteriskIT {
                         .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(180));
         } finally {
-            resolveIncidentsOf(lab, me); // its pages would ring on for the rest of the suite
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
         }
         String timeline = lab.timelineText(me);
         String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
@@ -118,7 +111,7 @@ class CallerMenusAsteriskIT {
                 .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(150));
         } finally {
-            resolveIncidentsOf(lab, me); // its pages would ring on for the rest of the suite
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
         }
         String timeline = lab.timelineText(me);
         String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;

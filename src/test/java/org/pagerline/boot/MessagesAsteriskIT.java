@@ -147,7 +147,7 @@ class MessagesAsteriskIT {
             org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(20), "the incident's pages",
                     () -> !lab.services().incidents().show(i.id()).pages().isEmpty());
         } finally {
-            lab.services().incidents().resolve(i.id()); // its pages would ring on for the rest of the suite
+            lab.resolveIncidentsOf(me);
         }
     }
 }

@@ -311,6 +311,31 @@ class PagingCallAsteriskIT {
     }
 
     @Test
+    void aCallBackTheCallerEndsIsTheCallBackOnceTheTechnicianPressesOneForSpokeWithThem() throws Exception {
+        // the usual end of a call-back: the caller hangs up first, Dial (g) gives the technician's channel
+        // back to the script, which asks "If you spoke with the caller, press 1" (GET DATA, 8 s). Pat's
+        // phone keys on a timer: 1 at the menu, then 1 twice about 15 and 19 s later, inside that
+        // question's window whichever way the call-back's set-up falls (the caller hangs up 10 s after
+        // answering). What PagingCallScriptTest.key1TakesThePage... holds with the fake.
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(22)).press("1")
+                        .pause(ofSeconds(15)).press("1").pause(ofSeconds(4)).press("1").thenWaitAtMost(ofSeconds(30)));
+                var caller = lab.phone(new Sipp.Phone(me).answerAfter(ofSeconds(1)).pause(ofSeconds(10)).hangUp()
+                        .thenWaitAtMost(ofSeconds(10)), AsteriskLab.DESK_NUMBER)) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(120));
+            caller.awaitSuccess(ofSeconds(120));
+
+            List<String> ran = pagingCallThatRan("pagerline/page-spoke");
+            assertTrue(ran.stream().anyMatch(c -> c.startsWith("GET DATA") && c.contains("pagerline/page-spoke")), ran.toString());
+            Eventually.await(Duration.ofSeconds(10), "the call-back on the incident", () -> incident().state() == IncidentState.CALLED_BACK);
+            String story = lab.timelineText(me);
+            assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
+            assertTrue(story.contains("CALLED_BACK Pat Lab called the caller back"), story);
+            assertFalse(story.contains("CALLBACK_NOT_CONNECTED"), story);
+        }
+    }
+
+    @Test
     void aCallBackTheCallerDoesNotAnswerIsNotTheCallBackAndTheTechnicianIsToldTheIncidentIsStillTheirs() throws Exception {
         // what PagingCallScriptTest.aCallBackTheCallerDoesNotAnswerIsNotACallBack... holds with the fake: the
         // caller has no phone here, so the carrier answers busy

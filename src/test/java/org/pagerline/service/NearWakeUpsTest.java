@@ -85,7 +85,9 @@ class NearWakeUpsTest {
             }
             assertTrue(second.await(10, TimeUnit.SECONDS), "the kicks after it run a pass");
             assertEquals(2, passes.get(), "ten kicks within the gap: one pass");
-            assertTrue(started[2] - started[1] >= gap.toNanos(),
+            // the kicker times the gap from just before it calls the pass, the pass stamps itself a moment
+            // later (a busy CI machine once made that 299 ms): 20 ms of slack, far from "at once"
+            assertTrue(started[2] - started[1] >= gap.toNanos() - TimeUnit.MILLISECONDS.toNanos(20),
                     "the second pass began " + (started[2] - started[1]) / 1_000_000 + " ms after the first, not the gap's 300");
         }
     }
