@@ -254,6 +254,43 @@ class PagingCallAsteriskIT {
     }
 
     @Test
+    void aPageTakenElsewhereWhileTheMenuWaitsEndsTheCallInsteadOfAskingAgain() throws Exception {
+        // what PagingCallScriptTest.aPageTakenElsewhereWhileTheMenuWaitsEndsTheCallInsteadOfRepeating holds with
+        // the fake: Sam takes the incident (from the command line) the moment Asterisk starts the menu's
+        // GET DATA on Pat's silent paging call; when that wait ends, Pat is told and the call ends.
+        java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<Map<String, String>> takeAtTheMenu = e -> {
+            if ("AGIExecStart".equals(e.get("Event")) && e.getOrDefault("Command", "").contains("pagerline/page-menu")
+                    && lab.pagingChannelsOf(me).contains(e.get("Channel")) && taken.compareAndSet(false, true)) {
+                new Thread(() -> {   // off the AMI reader
+                    long ticket = lab.ticketOf(me).id();
+                    lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+                            .ifPresent(i -> lab.services().incidents().acknowledge(i.id(), "Sam Lab", "the command line"));
+                }, "take-at-the-menu").start();
+            }
+        };
+        lab.onEvent(takeAtTheMenu);
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).thenWaitAtMost(ofSeconds(90)))) {
+            Incident opened = urgentMessage(me);
+            pat.awaitSuccess(ofSeconds(120));
+
+            assertTrue(taken.get(), "Pat's call reached the menu: " + mine());
+            assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended Pat's call: " + pat.events());
+            List<String> ran = pagingCallThatRan("pagerline/page-menu");
+            assertEquals(1, ran.stream().filter(c -> c.startsWith("GET DATA") && c.contains("pagerline/page-menu")).count(),
+                    "not asked again once taken: " + ran);
+            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
+            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("pagerline/page-taken"), "told it was taken: " + ran);
+            Incident i = incident();
+            assertEquals(IncidentState.ACKNOWLEDGED, i.state(), lab.timelineText(me));
+            assertEquals("Sam Lab", i.ownerName(), lab.timelineText(me));
+            assertFalse(lab.timelineText(me).contains("Pat Lab acknowledged incident " + opened.id()), lab.timelineText(me));
+        } finally {
+            lab.removeEventListener(takeAtTheMenu);
+        }
+    }
+
+    @Test
     void aTechnicianWhoHangsUpAfterStarHasNotTakenThePageAndTheOtherStillCan() throws Exception {
         // what PagingCallScriptTest.aHangUpAfterStarButWithoutTakingThePageIsAFailedAttempt and
         // aHangUpMidMessageEndsTheScriptQuietlyAndTheListenerServesTheNextCall hold with the fake: Pat starts
