@@ -342,7 +342,10 @@ public final class PagingService implements PageResponses {
         long incidentId = page.get().incidentId();
         Technician t = tech.get();
         if (connected) {
-            acks.calledBack(incidentId, t, "connected to the caller from the paging call");
+            // how it was told apart from a voicemail (the key, or how long they were connected) goes on
+            // the ticket, as it does for a call-back that did not count
+            acks.calledBack(incidentId, t, "connected to the caller from the paging call"
+                    + (detail == null || detail.isBlank() ? "" : ": " + detail));
             return;
         }
         Instant now = clock.instant();

@@ -338,10 +338,12 @@ class PagingCallAsteriskIT {
                     + caller.events())), pat.event("hung-up").orElseThrow()).toSeconds();
             assertTrue(bridged >= 20, "the call-back lasted " + bridged + " s: the test's own timing");
             Eventually.await(Duration.ofSeconds(10), "the call-back on the incident", () -> incident().state() == IncidentState.CALLED_BACK);
-            // (a short one, above, is CALLBACK_NOT_CONNECTED with the length pagerline measured)
             String story = lab.timelineText(me);
-            assertTrue(story.contains("CALLED_BACK Pat Lab called the caller back (connected to the caller from the paging call)"),
-                    story);
+            Matcher m = Pattern.compile("CALLED_BACK Pat Lab called the caller back \\(connected to the caller from the paging call:"
+                    + " DIALSTATUS ANSWER, connected (\\d+) s, the technician hung up\\)").matcher(story);
+            assertTrue(m.find(), story);
+            assertTrue(Math.abs(Long.parseLong(m.group(1)) - bridged) <= 2, "measured " + m.group(1) + " s, phones say "
+                    + bridged + " s:\n" + story);
             assertFalse(story.contains("CALLBACK_NOT_CONNECTED"), story);
             assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
         }
@@ -367,7 +369,8 @@ class PagingCallAsteriskIT {
             Eventually.await(Duration.ofSeconds(10), "the call-back on the incident", () -> incident().state() == IncidentState.CALLED_BACK);
             String story = lab.timelineText(me);
             assertTrue(story.contains("Pat Lab acknowledged incident " + opened.id() + " by key 1"), story);
-            assertTrue(story.contains("CALLED_BACK Pat Lab called the caller back"), story);
+            assertTrue(story.contains("CALLED_BACK Pat Lab called the caller back (connected to the caller from the paging call:"
+                    + " DIALSTATUS ANSWER, the technician pressed 1: spoke with the caller)"), story);
             assertFalse(story.contains("CALLBACK_NOT_CONNECTED"), story);
         }
     }

@@ -125,7 +125,8 @@ class PagingCallKeysE2ETest {
             e.phone(PAT).expectSms("Sam took incident " + n);
             String story = E2eServer.timeline(e.ticket(i.ticketId()));
             assertTrue(story.contains("Sam acknowledged incident " + n + " by key 1 on the paging call"), story);
-            assertTrue(story.contains("Sam called the caller back (connected to the caller from the paging call)"), story);
+            assertTrue(story.contains("Sam called the caller back (connected to the caller from the paging call: DIALSTATUS ANSWER,"
+                    + " the technician pressed 1: spoke with the caller)"), story);
 
             // Every timer has stopped: no step, no late call-back, no service-level notice.
             e.after(Duration.ofMinutes(30));
