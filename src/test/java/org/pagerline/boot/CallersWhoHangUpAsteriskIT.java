@@ -21,8 +21,9 @@ import org.pagerline.testkit.Eventually;
 /**
  * Callers who hang up at steps no other real-Asterisk test ends a call at: what
  * SupportLineHangupAndGarbageTest.aHangUpAtAnyStepLeavesACompleteTicket holds with the fake (its
- * greeting, hours and menu rows). On the real PBX the hang-up reaches pagerline as Asterisk sends
- * it (the playing command's result=-1, then HANGUP and 511 to whatever follows), mid-prompt.
+ * greeting, priority, ticket, hours and menu rows). On the real PBX the hang-up reaches pagerline
+ * as Asterisk sends it (the playing command's result=-1, then HANGUP and 511 to whatever follows),
+ * mid-prompt.
  */
 @Tag("asterisk")
 @Execution(ExecutionMode.CONCURRENT)
@@ -58,6 +59,44 @@ class CallersWhoHangUpAsteriskIT {
             call.awaitSuccess(ofSeconds(90));
         }
         assertHungUpDuring(lab, me, CallStep.MENU);
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpBeforeChoosingThePriorityIsNotPaged() throws Exception {
+        // the line pages an urgent caller who hangs up once the priority is chosen (PagingCallAsteriskIT);
+        // before it, they have told the desk nothing to page about
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").hangUp())) {
+            call.awaitSuccess(ofSeconds(60));
+        }
+        assertHungUpDuring(lab, me, CallStep.PRIORITY);
+    }
+
+    @Test
+    void anUrgentCallerWhoHangsUpWhileTheirTicketNumberIsReadHasTheirMessagePaged() throws Exception {
+        // the message and its incident are saved before the ticket number is read: a caller who does not
+        // wait for the promise is paged all the same. Nobody has a phone for Pat: the carrier answers busy.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1").when("priority").press("2")
+                .when("callback-confirm").press("1")
+                .when("record").talk(ofSeconds(3)).press("#").pause(Duration.ofMillis(1500)).hangUp())) {
+            call.awaitSuccess(ofSeconds(120));
+        } finally {
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
+        }
+        Ticket t = lab.ticketOf(me);
+        Eventually.await(Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
+                () -> lab.services().calls().callsOf(t.id()).stream().allMatch(c -> c.outcome() != null));
+        String timeline = lab.timelineText(me);
+        CallRecord call = lab.services().calls().callsOf(t.id()).get(0);
+        assertEquals(CallOutcome.URGENT_VOICEMAIL, call.outcome(), timeline);
+        assertEquals(CallStep.TICKET, call.lastStep(), "hung up while the ticket number was read:\n" + timeline);
+        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
+        assertEquals(call.recording(), incident.recording(), timeline);
+        assertTrue(!lab.services().incidents().show(incident.id()).pages().isEmpty(), "paged:\n" + timeline);
     }
 
     /** The caller's one call ended as hung up at {@code step}, the ticket says so, and nobody is paged. */
