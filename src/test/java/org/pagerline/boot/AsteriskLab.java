@@ -482,9 +482,8 @@ final class AsteriskLab {
             if (t.isEmpty()) {
                 continue;
             }
-            for (Incident i : services().incidents().list(500, false)) {
-                if (i.ticketId() == t.get().id()
-                        && services().incidents().show(i.id()).pages().stream().anyMatch(p -> p.id() == pageId)) {
+            for (Incident i : incidentsOf(t.get().id())) {
+                if (services().incidents().show(i.id()).pages().stream().anyMatch(p -> p.id() == pageId)) {
                     return caller;
                 }
             }
@@ -527,14 +526,26 @@ final class AsteriskLab {
         }
     }
 
+    /** The incidents on a ticket (of the newest 500, open or not). */
+    List<Incident> incidentsOf(long ticketId) {
+        return services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticketId).toList();
+    }
+
     /**
      * Resolves the open incidents of a caller's newest ticket, if their call got so far: a test's
      * incident otherwise pages the on-call phones (busy at the carrier) for the rest of the suite.
      */
     void resolveIncidentsOf(String caller) {
-        findTicket(caller).ifPresent(t -> services().incidents().list(500, false).stream()
-                .filter(i -> i.ticketId() == t.id() && i.state() != org.pagerline.core.incident.IncidentState.RESOLVED)
+        findTicket(caller).ifPresent(t -> incidentsOf(t.id()).stream()
+                .filter(i -> i.state() != org.pagerline.core.incident.IncidentState.RESOLVED)
                 .forEach(i -> services().incidents().resolve(i.id())));
+    }
+
+    /** The calls on a ticket, once each has ended (its last save follows the hang-up): waits up to 10 s. */
+    List<org.pagerline.core.call.CallRecord> endedCallsOf(long ticketId) {
+        Eventually.await(Duration.ofSeconds(10), "the calls' ends on ticket " + ticketId,
+                () -> services().calls().callsOf(ticketId).stream().allMatch(c -> c.outcome() != null));
+        return services().calls().callsOf(ticketId);
     }
 
     Optional<Ticket> findTicket(String caller) {

@@ -179,6 +179,6 @@ class BundledPagingCallAsteriskIT {
     }
 
     private Optional<Incident> incidentOn(long ticketId) {
-        return lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticketId).findFirst();
+        return lab.incidentsOf(ticketId).stream().findFirst();
     }
 }

@@ -92,7 +92,7 @@ class CallerMenusAsteriskIT {
         assertTrue(lab.steps(me).stream().anyMatch(s -> s.what().contains("pagerline/callback-refused")), "told why:\n" + shown);
         assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
         long ticket = lab.ticketOf(me).id();
-        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+        var incident = lab.incidentsOf(ticket).stream().findFirst()
                 .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
         assertEquals("+12045550177", incident.callbackNumber(), shown);
     }
@@ -120,7 +120,7 @@ class CallerMenusAsteriskIT {
         assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
         var ticket = lab.ticketOf(me);
         assertEquals("+12045550177", ticket.callbackNumber(), shown);
-        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket.id()).findFirst()
+        var incident = lab.incidentsOf(ticket.id()).stream().findFirst()
                 .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
         assertEquals("+12045550177", incident.callbackNumber(), shown);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -16,7 +17,6 @@ import org.pagerline.core.call.CallOutcome;
 import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.call.CallStep;
 import org.pagerline.core.ticket.Ticket;
-import org.pagerline.testkit.Eventually;
 
 /**
  * Callers who hang up at steps no other real-Asterisk test ends a call at: what
@@ -87,13 +87,11 @@ class CallersWhoHangUpAsteriskIT {
             lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
         }
         Ticket t = lab.ticketOf(me);
-        Eventually.await(Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
-                () -> lab.services().calls().callsOf(t.id()).stream().allMatch(c -> c.outcome() != null));
+        CallRecord call = lab.endedCallsOf(t.id()).get(0);
         String timeline = lab.timelineText(me);
-        CallRecord call = lab.services().calls().callsOf(t.id()).get(0);
         assertEquals(CallOutcome.URGENT_VOICEMAIL, call.outcome(), timeline);
         assertEquals(CallStep.TICKET, call.lastStep(), "hung up while the ticket number was read:\n" + timeline);
-        var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).findFirst()
+        var incident = lab.incidentsOf(t.id()).stream().findFirst()
                 .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
         assertEquals(call.recording(), incident.recording(), timeline);
         assertTrue(!lab.services().incidents().show(incident.id()).pages().isEmpty(), "paged:\n" + timeline);
@@ -102,16 +100,15 @@ class CallersWhoHangUpAsteriskIT {
     /** The caller's one call ended as hung up at {@code step}, the ticket says so, and nobody is paged. */
     private static void assertHungUpDuring(AsteriskLab lab, String caller, CallStep step) {
         Ticket t = lab.ticketOf(caller);
-        Eventually.await(Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
-                () -> lab.services().calls().callsOf(t.id()).stream().allMatch(c -> c.outcome() != null));
+        List<CallRecord> calls = lab.endedCallsOf(t.id());
         String timeline = lab.timelineText(caller);
-        assertEquals(1, lab.services().calls().callsOf(t.id()).size(), timeline);
-        CallRecord call = lab.services().calls().callsOf(t.id()).get(0);
+        assertEquals(1, calls.size(), timeline);
+        CallRecord call = calls.get(0);
         assertEquals(CallOutcome.HUNG_UP, call.outcome(), timeline);
         assertEquals(step, call.lastStep(), timeline);
         assertNotNull(call.endedAt(), timeline);
         assertTrue(timeline.lines().anyMatch(l -> l.startsWith("HUNG_UP ") && l.endsWith("during " + step.wireName())), timeline);
-        assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
+        assertTrue(lab.incidentsOf(t.id()).isEmpty(),
                 "a caller who did not choose urgent is not paged:\n" + timeline);
         assertTrue(!lab.reachedFallback(caller), "a hang-up is not a fault:\n" + String.join("\n", lab.dialplan(caller)));
     }

@@ -38,7 +38,7 @@ class ConnectedCallsAsteriskIT {
             Ticket t = lab.ticketOf(me);
             CallRecord c = lab.services().calls().callsOf(t.id()).get(0);
             assertEquals(CallOutcome.CONNECTED, c.outcome(), lab.timelineText(me));
-            assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
+            assertTrue(lab.incidentsOf(t.id()).isEmpty(),
                     "no incident for a call that was put through");
         }
     }
@@ -61,7 +61,7 @@ class ConnectedCallsAsteriskIT {
                     () -> lab.services().calls().callsOf(t.id()).get(0).outcome() != null);
             String timeline = lab.timelineText(me);
             assertFalse(timeline.contains("talked to"), "not put through:\n" + timeline);
-            var incident = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).findFirst()
+            var incident = lab.incidentsOf(t.id()).stream().findFirst()
                     .orElseThrow(() -> new AssertionError("the caller who hung up gets an incident, as at ringing:\n" + timeline));
             assertEquals(me, incident.callbackNumber());
             assertTrue(incident.callbackDueAt() != null, "the call-back timer runs");

@@ -112,7 +112,7 @@ class MessagesAsteriskIT {
             call.awaitSuccess(ofSeconds(150));
             assertEquals("VOICEMAIL", lab.resultAtHangup(me));
             Ticket t = lab.ticketOf(me);
-            Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == t.id()).findFirst()
+            Incident i = lab.incidentsOf(t.id()).stream().findFirst()
                     .orElseThrow(() -> new AssertionError("no incident:\n" + lab.timelineText(me)));
             assertEquals("+12045550177", i.callbackNumber(), lab.timelineText(me));
         }
@@ -132,12 +132,10 @@ class MessagesAsteriskIT {
             call.awaitSuccess(ofSeconds(150));
         }
         Ticket t = lab.ticketOf(me);
-        org.pagerline.testkit.Eventually.await(java.time.Duration.ofSeconds(10), "the call's end on ticket " + t.id(),
-                () -> lab.services().calls().callsOf(t.id()).get(0).outcome() != null);
+        var record = lab.endedCallsOf(t.id()).get(0);
         String timeline = lab.timelineText(me);
-        var record = lab.services().calls().callsOf(t.id()).get(0);
         assertEquals(CallOutcome.URGENT_VOICEMAIL, record.outcome(), timeline);
-        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == t.id()).findFirst()
+        Incident i = lab.incidentsOf(t.id()).stream().findFirst()
                 .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
         try {
             assertEquals(record.recording(), i.recording(), "the incident pages with the caller's words:\n" + timeline);

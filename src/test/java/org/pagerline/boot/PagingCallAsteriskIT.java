@@ -96,7 +96,7 @@ class PagingCallAsteriskIT {
         long ticket = lab.ticketOf(me).id();
         Eventually.await(Duration.ofSeconds(10), "an incident on ticket " + ticket, () -> lab.services().incidents()
                 .list(500, false).stream().anyMatch(i -> i.ticketId() == ticket));
-        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == ticket)
+        Incident i = lab.incidentsOf(ticket).stream()
                 .findFirst().orElseThrow();
         incident = i.id();
         return i;
@@ -264,7 +264,7 @@ class PagingCallAsteriskIT {
                     && lab.pagingChannelsOf(me).contains(e.get("Channel")) && taken.compareAndSet(false, true)) {
                 new Thread(() -> {   // off the AMI reader
                     long ticket = lab.ticketOf(me).id();
-                    lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
+                    lab.incidentsOf(ticket).stream().findFirst()
                             .ifPresent(i -> lab.services().incidents().acknowledge(i.id(), "Sam Lab", "the command line"));
                 }, "take-at-the-menu").start();
             }
@@ -422,7 +422,7 @@ class PagingCallAsteriskIT {
                 .list(500, false).stream().filter(i -> i.ticketId() == ticket).findFirst()
                 .map(i -> lab.services().incidents().show(i.id()).pages().stream()
                         .anyMatch(p -> p.channel() == org.pagerline.core.page.Channel.SMS)).orElse(false));
-        Incident i = lab.services().incidents().list(500, false).stream().filter(x -> x.ticketId() == ticket).findFirst()
+        Incident i = lab.incidentsOf(ticket).stream().findFirst()
                 .orElseThrow();
         incident = i.id();
         assertEquals(null, i.recording(), lab.timelineText(me));

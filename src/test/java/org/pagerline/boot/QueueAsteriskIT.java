@@ -67,7 +67,7 @@ class QueueAsteriskIT {
             assertTrue(timeline.contains("QUEUE_LEFT left the queue: TIMEOUT"), timeline);
             Ticket t = lab.ticketOf(me);
             assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
-            assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == t.id()),
+            assertTrue(lab.incidentsOf(t.id()).isEmpty(),
                     "a non-urgent message opens no incident");
         }
     }

@@ -129,7 +129,7 @@ class SecondNodeAsteriskIT {
             Ticket t = lab.ticketOf(me);
             Eventually.await(Duration.ofSeconds(10), "an incident on ticket " + t.id(), () -> lab.services().incidents()
                     .list(500, false).stream().anyMatch(i -> i.ticketId() == t.id()));
-            Incident opened = lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id())
+            Incident opened = lab.incidentsOf(t.id()).stream()
                     .findFirst().orElseThrow();
             incidents.add(opened.id());
 

@@ -166,7 +166,7 @@ class TicketHeldElsewhereAsteriskIT {
         assertEquals(CallOutcome.CONNECTED, c.outcome(), timeline);
         assertTrue(c.acceptedBy() != null && timeline.contains("ACCEPTED Pat Lab pressed 1"),
                 "the acceptance written once the ticket was free:\n" + timeline);
-        assertTrue(lab.services().incidents().list(500, false).stream().noneMatch(i -> i.ticketId() == c.ticketId()),
+        assertTrue(lab.incidentsOf(c.ticketId()).isEmpty(),
                 "nobody paged for a caller who was put through:\n" + timeline);
     }
 
@@ -202,7 +202,7 @@ class TicketHeldElsewhereAsteriskIT {
         assertTrue(timeline.contains("ACCEPT_WITHDRAWN Pat Lab hung up after pressing 1"), timeline);
         CallRecord c = lab.services().calls().callsOf(ticket).get(0);
         assertNull(c.acceptedBy(), "the acceptance taken back:\n" + timeline);
-        assertTrue(lab.services().incidents().list(500, false).stream().anyMatch(i -> i.ticketId() == ticket),
+        assertTrue(!lab.incidentsOf(ticket).isEmpty(),
                 "the urgent caller, who hung up at the call-back prompt, is paged for:\n" + timeline);
     }
 

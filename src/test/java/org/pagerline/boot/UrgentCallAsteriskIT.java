@@ -30,8 +30,7 @@ class UrgentCallAsteriskIT {
             assertTrue(call.event("asterisk-hung-up").isPresent(), "pagerline said goodbye and hung up: " + call.events());
 
             Ticket t = lab.ticketOf(me);
-            Incident incident = lab.services().incidents().list(500, false).stream()
-                    .filter(i -> i.ticketId() == t.id()).findFirst()
+            Incident incident = lab.incidentsOf(t.id()).stream().findFirst()
                     .orElseThrow(() -> new AssertionError("no incident for ticket " + t.id() + ":\n" + lab.timelineText(me)));
             assertEquals(me, incident.callbackNumber());
             Path wav = Path.of(incident.recording() + ".wav");
@@ -54,7 +53,7 @@ class UrgentCallAsteriskIT {
         }
         Ticket t = lab.ticketOf(me);
         String timeline = lab.timelineText(me);
-        assertEquals(1, lab.services().incidents().list(500, false).stream().filter(i -> i.ticketId() == t.id()).count(),
+        assertEquals(1, lab.incidentsOf(t.id()).size(),
                 "the second message joins the first's incident:\n" + timeline);
         assertEquals(1, timeline.lines().filter(l -> l.startsWith("CALLBACK_DUE ")).count(),
                 "one call-back promise, the first message's:\n" + timeline);
