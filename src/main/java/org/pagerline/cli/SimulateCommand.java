@@ -35,7 +35,8 @@ final class SimulateCommand {
         String press;
 
         @Option(names = "--hangup-at", paramLabel = "STEP",
-                description = "Hang up at this step: greeting, urgency, priority, ringing, hours, menu, queue, callback, recording, ticket.")
+                description = "Hang up at this step: greeting, urgency, priority, ringing, hours, menu, queue, callback, recording,"
+                        + " tone (during the recording's beep, before anything is recorded), ticket.")
         String hangupAt;
 
         @Option(names = "--tech", defaultValue = "accept",
@@ -60,10 +61,11 @@ final class SimulateCommand {
 
         @Override
         public Integer call() {
-            String step = hangupAt == null ? null : CallStep.parse(hangupAt).wireName();
+            boolean atTone = CallerScript.AT_THE_TONE.equalsIgnoreCase(String.valueOf(hangupAt).trim());
+            String step = hangupAt == null ? null : atTone ? CallStep.RECORDING.wireName() : CallStep.parse(hangupAt).wireName();
             checkCallerId(from);
             List<String> presses = CallerScript.parsePressesStrictly(press);
-            CallerScript caller = new CallerScript(presses, step,
+            CallerScript caller = new CallerScript(presses, atTone ? CallerScript.AT_THE_TONE : step,
                     parse(CallerScript.Technician.class, "--tech", tech), parse(CallerScript.QueueEnd.class, "--queue", queue), null);
             if (port < 1 || port > 65535 || timeoutSeconds < 1) {
                 throw Cli.invalid("--agi-port must be 1 to 65535 and --timeout positive");

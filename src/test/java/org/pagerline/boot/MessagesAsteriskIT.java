@@ -148,4 +148,79 @@ class MessagesAsteriskIT {
             lab.resolveIncidentsOf(me);
         }
     }
+
+    @Test
+    void anUrgentCallerWhoHangsUpDuringTheToneIsPagedWithoutAMessageAndTheirPageIsTaken() throws Exception {
+        // Asterisk 22 opens the file only once RECORD FILE's beep has played: a hang-up during the beep
+        // is answered "200 result=-1 (randomerror) endpos=0" and no file exists. The caller left no
+        // message; they are paged all the same (urgent, a priority chosen), with none. Pat listens past
+        // where a message would play, then takes the page. What NothingRecordedAtTheToneTest holds
+        // with the fake.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(15))
+                        .press("4").thenWaitAtMost(ofSeconds(40)), me)) {
+            try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                    .when("priority").press("1")
+                    .when("callback-confirm").press("1")
+                    .when("record").hangUp())) {
+                call.awaitSuccess(ofSeconds(150));
+            }
+            Ticket t = lab.ticketOf(me);
+            var record = lab.endedCallsOf(t.id()).get(0);
+            String timeline = lab.timelineText(me);
+            Incident i = lab.incidentsOf(t.id()).stream().findFirst()
+                    .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
+            try {
+                assertEquals(CallOutcome.HUNG_UP, record.outcome(), timeline);
+                assertEquals(null, record.recording(), timeline);
+                assertFalse(timeline.contains("VOICEMAIL "), "no message is claimed:\n" + timeline);
+                assertTrue(timeline.contains("NOTHING_RECORDED the caller hung up during the tone, before the recording"
+                        + " began"), timeline);
+                assertTrue(timeline.contains("NO_MESSAGE urgent caller hung up before leaving a message; paging anyway"
+                        + " with no recording"), timeline);
+                assertEquals(null, i.recording(), "paged with no recording:\n" + timeline);
+                assertFalse(lab.reachedFallback(me));
+                pat.awaitSuccess(ofSeconds(90));
+                var shown = lab.services().incidents().show(i.id());
+                assertEquals("Pat Lab", shown.incident().ownerName(), lab.timelineText(me));
+                assertTrue(shown.pages().stream().filter(p -> p.channel() == org.pagerline.core.page.Channel.VOICE)
+                        .allMatch(p -> p.text().endsWith("No message was left.")), shown.pages().toString());
+            } finally {
+                lab.resolveIncidentsOf(me);
+            }
+        }
+    }
+
+    @Test
+    void aCallerWhosePoundCutsTheToneShortIsAskedAgainAndTheirMessageIsKept() throws Exception {
+        // # during RECORD FILE's beep: Asterisk answers "200 result=35 (randomerror) endpos=0" and
+        // writes no file, the caller still on the line. They are asked again and leave their message.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                .when("priority").press("2")
+                .when("callback-confirm").press("1")
+                .when("record").press("#")
+                .when("record").talk(ofSeconds(4)).press("#"))) {
+            call.awaitSuccess(ofSeconds(150));
+        }
+        Ticket t = lab.ticketOf(me);
+        var record = lab.endedCallsOf(t.id()).get(0);
+        String timeline = lab.timelineText(me);
+        try {
+            assertEquals(CallOutcome.URGENT_VOICEMAIL, record.outcome(), timeline);
+            assertTrue(timeline.contains("NOTHING_RECORDED the caller pressed # during the tone, before the recording"
+                    + " began"), timeline);
+            assertEquals(2, lab.steps(me).stream().filter(s -> s.what().startsWith("agi RECORD FILE")).count(),
+                    AsteriskLab.shown(lab.steps(me)));
+            assertTrue(Files.size(Path.of(record.recording() + ".wav")) > 8000 * 2 * 2, "the second try was recorded");
+            Incident i = lab.incidentsOf(t.id()).stream().findFirst()
+                    .orElseThrow(() -> new AssertionError("no incident:\n" + timeline));
+            assertEquals(record.recording(), i.recording(), timeline);
+            assertEquals("VOICEMAIL", lab.resultAtHangup(me));
+        } finally {
+            lab.resolveIncidentsOf(me);
+        }
+    }
 }

@@ -66,6 +66,19 @@ class LineCliTest {
     }
 
     @Test
+    void simulateHangsUpDuringTheToneAndTheTicketSaysNothingWasRecorded() {
+        int status = run("simulate", "call", "--from", "+12045550123", "--press", "2,1,1", "--hangup-at", "tone",
+                "--agi-port", Integer.toString(rig.port));
+        assertEquals(0, status, err.toString());
+        assertTrue(out.toString().contains("asterisk < 200 result=-1 (randomerror) endpos=0"), out.toString());
+        assertTrue(out.toString().contains("the caller hung up"), out.toString());
+        rig.awaitSaved();
+        assertEquals(0, run("ticket", "show", "1"));
+        assertTrue(out.toString().matches("(?s).*NOTHING_RECORDED +the caller hung up during the tone.*"), out.toString());
+        assertTrue(!out.toString().contains("VOICEMAIL"), out.toString());
+    }
+
+    @Test
     void simulateRefusesABadStepAndReportsAnUnreachableServer() {
         assertEquals(2, run("simulate", "call", "--from", "+12045550123", "--hangup-at", "lunch"));
         assertTrue(err.toString().contains("unknown call step 'lunch'"), err.toString());

@@ -22,8 +22,20 @@ final class AgiLine {
         this.channel = channel;
     }
 
-    /** The result of RECORD FILE: whether the caller hung up while recording, and its length. */
-    record Recording(boolean hungUp, long seconds) {}
+    /**
+     * The result of RECORD FILE: whether the caller hung up while recording, its length, and, when
+     * no message was recorded, why (null when one was).
+     */
+    record Recording(boolean hungUp, long seconds, String nothing) {
+        /** Whether Asterisk could not write the file at all (its spool folder, its disk). */
+        boolean notWritable() {
+            return nothing != null && nothing.startsWith(NOT_WRITABLE);
+        }
+    }
+
+    /** Under this many samples (half a second at 8 kHz) a hang-up left no words: the fallback's own bound. */
+    static final long LEAST_MESSAGE_SAMPLES = 4000;
+    private static final String NOT_WRITABLE = "Asterisk could not write the recording";
 
     void answer() throws AgiException {
         alive(channel.sendCommand(new AnswerCommand()));
@@ -104,18 +116,34 @@ final class AgiLine {
     /**
      * RECORD FILE: Asterisk keeps what was recorded even if the caller hangs up, so a hang-up is
      * reported, not raised. Length from endpos at 8000 samples a second.
+     *
+     * <p>Asterisk 22 opens the file only once the beep has played: a caller who hangs up or presses
+     * # during the beep gets {@code result=-1 (randomerror) endpos=0} or {@code result=35
+     * (randomerror) endpos=0} and no file exists; one it cannot write gets {@code (writefile)}.
+     * Those, and a hang-up under half a second in, recorded nothing ({@link Recording#nothing}).
+     * A missing or odd endpos only costs the length: the message is kept.
      */
     Recording record(String file, long maxMs, int maxSilenceSeconds) throws AgiException {
         AgiReply r = channel.sendCommand(AgiText.recordFile(file, "wav", "#", (int) maxMs, 0, true, maxSilenceSeconds));
-        long endpos = 0;
+        Long endpos = null;
         try {
             String e = r.getAttribute("endpos");
-            endpos = e == null ? 0 : Long.parseLong(e.trim());
+            endpos = e == null ? null : Long.valueOf(e.trim());
         } catch (RuntimeException ignored) {
-            // a missing or odd endpos only costs us the length
+            // the length stays unknown
         }
-        boolean hungUp = r.getResultCode() == -1 || "hangup".equals(r.getExtra());
-        return new Recording(hungUp, endpos / 8000);
+        String extra = r.getExtra();
+        boolean hungUp = r.getResultCode() == -1 || "hangup".equals(extra);
+        String nothing = null;
+        if ("randomerror".equals(extra)) {
+            nothing = hungUp ? "the caller hung up during the tone, before the recording began"
+                    : "the caller pressed # during the tone, before the recording began";
+        } else if ("writefile".equals(extra)) {
+            nothing = NOT_WRITABLE + " (RECORD FILE answered \"writefile\"; its log names the file)";
+        } else if (hungUp && endpos != null && endpos < LEAST_MESSAGE_SAMPLES) {
+            nothing = "the caller hung up " + endpos * 1000 / 8000 + " ms into the recording";
+        }
+        return new Recording(hungUp, endpos == null ? 0 : endpos / 8000, nothing);
     }
 
     /** Whether the channel is still up (CHANNEL STATUS); a hang-up, or a connection lost, answers false. */

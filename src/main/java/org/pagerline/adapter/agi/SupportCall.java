@@ -315,9 +315,8 @@ final class SupportCall {
         enter(CallStep.CALLBACK);
         callback();
         enter(CallStep.RECORDING);
-        line.play(Prompt.RECORD_AFTER_TONE);
         String file = config.recordingsDir() + "/ticket-" + live.ticketId() + "-call-" + callId();
-        AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
+        AgiLine.Recording rec = recordMessage(file);
         owesUrgentPage = false; // the message (even cut short by a hang-up) opens the incident
         // The message is what matters: the call counts as ended well even if the caller hangs up now.
         // It is committed (urgent: with its incident) while the caller hears their ticket number.
@@ -340,6 +339,42 @@ final class SupportCall {
         line.play(Prompt.GOODBYE);
         note("TOLD", "ticket number and call-back promise read out");
         line.hangup();
+    }
+
+    /**
+     * The tone and RECORD FILE until a message is recorded: a caller still on the line whose # cut
+     * the tone short (Asterisk recorded nothing) is asked again, up to {@link Menus#TRIES} times. A
+     * caller who hangs up having left no words (during the tone, or under half a second in) has
+     * left no message: that is their hang-up at this step, so an urgent caller is paged without one
+     * ({@link SupportLineScript}), never with a file that does not exist.
+     *
+     * @throws NothingRecorded when Asterisk cannot write the file, or the tries are used up: the
+     *         dialplan's fallback voicemail then takes the caller (and an urgent one is paged)
+     */
+    private AgiLine.Recording recordMessage(String file) throws AgiException {
+        for (int tries = 1; ; tries++) {
+            line.play(Prompt.RECORD_AFTER_TONE);
+            AgiLine.Recording rec = line.record(file, config.maxMessage().toMillis(), 8);
+            if (rec.nothing() == null) {
+                return rec;
+            }
+            note("NOTHING_RECORDED", rec.nothing());
+            if (rec.hungUp()) {
+                throw new AgiHangupException();
+            }
+            if (rec.notWritable() || tries == Menus.TRIES) {
+                throw new NothingRecorded(rec.notWritable() ? rec.nothing() : "nothing recorded in " + tries + " tries");
+            }
+        }
+    }
+
+    /** Asterisk recorded no message from a caller still on the line: a fault of the line, not of the call. */
+    static final class NothingRecorded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NothingRecorded(String why) {
+            super(why);
+        }
     }
 
     /** The caller confirms their caller ID or keys in another number (validated, three tries). */

@@ -148,7 +148,9 @@ public final class AgiPeer {
             if (pendingHangup && triggers(v)) {
                 hangUp();
                 return List.of(switch (v) {
-                    case "RECORD FILE" -> "200 result=-1 (hangup) endpos=24000";
+                    case "RECORD FILE" -> CallerScript.AT_THE_TONE.equals(call.caller().hangupAt())
+                            ? "200 result=-1 (randomerror) endpos=0" // Asterisk 22: hung up in the beep, no file
+                            : "200 result=-1 (hangup) endpos=24000";
                     case "STREAM FILE", "CONTROL STREAM" -> "200 result=-1 endpos=0";
                     default -> "200 result=-1";
                 });
@@ -178,7 +180,8 @@ public final class AgiPeer {
                     if (cmd.arg(0).equals("PAGERLINE_STEP")) {
                         conv.step(cmd.arg(1));
                     }
-                    if (cmd.arg(0).equals("PAGERLINE_STEP") && cmd.arg(1).equalsIgnoreCase(String.valueOf(call.caller().hangupAt()))) {
+                    if (cmd.arg(0).equals("PAGERLINE_STEP") && (cmd.arg(1).equalsIgnoreCase(String.valueOf(call.caller().hangupAt()))
+                            || CallerScript.AT_THE_TONE.equals(call.caller().hangupAt()) && cmd.arg(1).equals("recording"))) {
                         pendingHangup = true;
                     }
                     return List.of("200 result=1");
@@ -198,6 +201,12 @@ public final class AgiPeer {
                     String k = nextPress();
                     return List.of("200 result=" + (k.isEmpty() ? 0 : (int) k.charAt(0)));
                 case "RECORD FILE":
+                    List<String> p = call.caller().presses();
+                    if (press < p.size() && CallerScript.HASH_AT_THE_TONE.equals(p.get(press))) {
+                        conv.pressUsed();
+                        press++;
+                        return List.of("200 result=35 (randomerror) endpos=0"); // # in the beep: no file
+                    }
                     return List.of("200 result=0 (timeout) endpos=40000");
                 case "EXEC":
                     return List.of(exec(cmd));
@@ -210,7 +219,7 @@ public final class AgiPeer {
         }
 
         private boolean triggers(String verb) {
-            if ("recording".equals(call.caller().hangupAt())) {
+            if ("recording".equals(call.caller().hangupAt()) || CallerScript.AT_THE_TONE.equals(call.caller().hangupAt())) {
                 return verb.equals("RECORD FILE");
             }
             return switch (verb) {

@@ -12,7 +12,8 @@ import java.util.Locale;
  *                    once used up, every prompt gets silence
  * @param hangupAt    the PAGERLINE_STEP value at which the caller hangs up (null: never). At
  *                    "recording" the caller hangs up while recording (the message is kept);
- *                    at any other step, during the step's first prompt or application
+ *                    at {@link #AT_THE_TONE} during the recording's beep (Asterisk writes no
+ *                    file); at any other step, during the step's first prompt or application
  * @param technician  what the on-call technician does when Dial rings them
  * @param queue       how the help-desk queue ends
  * @param hold        run while the caller sits in Queue(), before it returns (benchmarks hold
@@ -22,6 +23,14 @@ import java.util.Locale;
  */
 public record CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue,
         Runnable hold, java.util.Set<String> missingSounds) {
+
+    /** {@code hangupAt}: the caller hangs up during the recording's beep, before Asterisk opens the file. */
+    public static final String AT_THE_TONE = "tone";
+    /**
+     * A press that answers RECORD FILE instead of a prompt: # during the beep, so Asterisk records
+     * nothing ({@code result=35 (randomerror) endpos=0}) and the caller is still on the line.
+     */
+    public static final String HASH_AT_THE_TONE = "#tone";
 
     public CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue, Runnable hold) {
         this(presses, hangupAt, technician, queue, hold, java.util.Set.of());
