@@ -263,6 +263,15 @@ final class SupportCall {
 
     private void queue() throws AgiException {
         enter(CallStep.QUEUE);
+        // Asterisk's own count (QUEUE_MEMBER, no database): with nobody signed in the caller is told
+        // so at once, not asked to hold for technicians "helping other callers". Anything but 0 (an
+        // unknown queue answers nothing) leaves it to Queue(), whose JOINEMPTY is the backstop.
+        if ("0".equals(line.get("QUEUE_MEMBER(" + config.queueName() + ",logged)"))) {
+            note("QUEUE_EMPTY", "nobody signed in to the " + config.queueName() + " queue; taking a message");
+            line.play(Prompt.NOBODY_FREE);
+            message(false, Prompt.PROMISE_SOON);
+            return;
+        }
         line.play(Prompt.JOINING_QUEUE);
         long limit = config.queueWaitLimit().toSeconds();
         note("QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
@@ -276,7 +285,7 @@ final class SupportCall {
         String status = line.get("QUEUESTATUS");
         if (CallDecisions.queueLeadsToMessage(status)) {
             note("QUEUE_LEFT", "left the queue: " + status + "; taking a message");
-            line.play(Prompt.QUEUE_WAIT_OVER);
+            line.play(CallDecisions.queueLeftPrompt(status));
             message(false, Prompt.PROMISE_SOON);
         } else {
             live.call().finish(calls.now(), CallOutcome.ANSWERED_IN_QUEUE,

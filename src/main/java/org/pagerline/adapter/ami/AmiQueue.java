@@ -280,8 +280,11 @@ public final class AmiQueue implements AmiSession.Listener {
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
             long held = a.getHoldTime() != null ? a.getHoldTime()
                     : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()));
-            if (tell(a.getUniqueId(), "QUEUE_ABANDONED", "hung up in the queue at position " + a.getPosition()
-                    + " after " + span(held) + from)) {
+            // app_queue reports a caller it puts out of an emptied queue (leavewhenempty) as abandoned too
+            boolean emptied = !queue.anyMemberPresent();
+            if (tell(a.getUniqueId(), "QUEUE_ABANDONED", (emptied ? "left the queue" : "hung up in the queue")
+                    + " at position " + a.getPosition() + " after " + span(held) + from
+                    + (emptied ? ": nobody was left signed in to take calls" : ""))) {
                 metrics.queueWait(Duration.ofSeconds(held), false);
             }
         } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {

@@ -188,7 +188,10 @@ public final class AgiPeer {
                 case "GET VARIABLE", "GET FULL":
                     String name = v.equals("GET FULL") ? cmd.arg(1) : cmd.arg(0);
                     String val = vars.get(name);
-                    if (name.startsWith("CHANNEL_EXISTS(")) {
+                    if (name.startsWith("QUEUE_MEMBER(") && name.endsWith(",logged)")) {
+                        // JOINEMPTY models nobody signed in: Asterisk counts no member logged in
+                        val = call.caller().queue() == CallerScript.QueueEnd.JOINEMPTY ? "0" : "1";
+                    } else if (name.startsWith("CHANNEL_EXISTS(")) {
                         val = "1"; // the caller's channel: Asterisk keeps it while Dial runs
                     } else if (name.startsWith("IMPORT(") && name.contains("hangupsource")) {
                         val = CALLER_LEFT.equals(call.caller().hangupAt()) ? "PJSIP/trunk-00000001" : null;

@@ -72,6 +72,18 @@ public final class CallDecisions {
     }
 
     /**
+     * What a caller hears when the queue sends them to leave a message: sorry for the wait when
+     * they waited (the wait limit, or the last technician gone meanwhile), that nobody is free when
+     * they never joined (nobody signed in or reachable, the queue full).
+     */
+    public static Prompt queueLeftPrompt(String queueStatus) {
+        return switch (norm(queueStatus)) {
+            case "JOINEMPTY", "JOINUNAVAIL", "FULL" -> Prompt.NOBODY_FREE;
+            default -> Prompt.QUEUE_WAIT_OVER;
+        };
+    }
+
+    /**
      * Keyed-in call-back digits worth trying to read as a phone number: 7 to 15 digits (E.164
      * allows 15). Whether the number is valid is for the phone-number rules to say.
      */

@@ -25,6 +25,7 @@ public enum Prompt {
     PROMISE_SOON("pagerline/promise-soon", "A technician will call you back as soon as one is free."),
     JOINING_QUEUE("pagerline/joining-queue", "All technicians are helping other callers. Please hold; calls are answered in the order received."),
     QUEUE_WAIT_OVER("pagerline/queue-wait-over", "We are sorry for the wait. Please leave a message and we will call you back."),
+    NOBODY_FREE("pagerline/nobody-free", "No technician is free to take your call right now. Please leave a message and we will call you back."),
     CLOSED("pagerline/closed", "The help desk is closed right now. Our business hours are:"),
     HOURS_TO("pagerline/hours-to", "to"),
     HOURS_AND("pagerline/hours-and", "and"),

@@ -1,6 +1,7 @@
 package org.pagerline.core.queue;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One member of Asterisk's queue as Asterisk last reported it (set by the AMI adapter).
@@ -13,6 +14,14 @@ import java.time.Instant;
 public record QueueMember(String memberInterface, String technicianName, String state, boolean paused, Instant since) {
 
     /** Asterisk's numeric device state (QueueMember Status field) as a word. */
+    /**
+     * Whether app_queue counts this member as there to take calls: not in a state its
+     * {@code leavewhenempty = unavailable,invalid,unknown} (queues.conf) treats as empty.
+     */
+    public boolean present() {
+        return !List.of("UNAVAILABLE", "INVALID", "UNKNOWN").contains(state);
+    }
+
     public static String deviceState(Integer status) {
         if (status == null) {
             return "UNKNOWN";

@@ -251,6 +251,22 @@ class SupportLineScenarioTest {
     }
 
     @Test
+    void withNobodySignedInTheCallerIsToldNobodyIsFreeAndLeavesAMessageWithoutJoiningTheQueue() {
+        rig(IN_HOURS);
+        // the fake's JOINEMPTY: Asterisk's QUEUE_MEMBER(helpdesk,logged) answers 0
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2", "1").queue(QueueEnd.JOINEMPTY));
+        assertTrue(c.commands().contains("GET VARIABLE \"QUEUE_MEMBER(helpdesk,logged)\""), c.commands().toString());
+        assertFalse(c.commands().stream().anyMatch(x -> x.startsWith("EXEC \"Queue\"")), c.commands().toString());
+        assertFalse(c.soundFiles().contains("pagerline/joining-queue"), "not asked to hold: " + c.soundFiles());
+        assertTrue(c.soundFiles().contains("pagerline/nobody-free"), c.soundFiles().toString());
+        TicketService.TicketView t = ticketOf(c);
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("QUEUE_EMPTY")
+                && e.detail().equals("nobody signed in to the helpdesk queue; taking a message")), timeline(t));
+        assertEquals("MESSAGE", c.variable("PAGERLINE_RESULT"));
+        assertEquals(CallOutcome.MESSAGE, callOf(c).outcome());
+    }
+
+    @Test
     void outOfHoursCallerHearsTheHoursAndLeavesAMessageForTheNextBusinessDay() {
         rig(OUT_OF_HOURS);
         Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2", "1", "1"));

@@ -196,6 +196,26 @@ class AmiQueueTest {
                 f.callEvents.subList(2, f.callEvents.size()));
     }
 
+    /**
+     * app_queue reports a caller it puts out of a queue left with no member (leavewhenempty:
+     * QUEUESTATUS LEAVEEMPTY) as abandoned too, as on the real Asterisk 22 (QueueAsteriskIT): the
+     * caller did not hang up, and is still on the line to leave a message.
+     */
+    @Test
+    void aCallerPutOutOfTheQueueWhenTheLastTechnicianSignsOutIsNotToldAsHavingHungUp() {
+        connectWithAlice();
+        join("1700.1", 1);
+        f.queue.signOut("Alice Tremblay");
+        f.amiQueue.reconcileSoon();
+        Eventually.await(LIMIT, "Alice out of the queue", () -> f.fake.members().isEmpty());
+        Eventually.await(LIMIT, "the live view without Alice", () -> f.queue.view().members().isEmpty());
+        f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
+                "Position", "1", "OriginalPosition", "1", "HoldTime", "10"));
+        Eventually.await(LIMIT, "the leave told", () -> f.callEvents.size() == 2);
+        assertEquals("1700.1 QUEUE_ABANDONED left the queue at position 1 after 10s: nobody was left signed in to take"
+                + " calls", f.callEvents.get(1));
+    }
+
     @Test
     void aCallerWhoLeavesWithNoAnswerIsToldAsLeftUnansweredWithThePositionAndWaitAtTheLeave() {
         connectWithAlice();

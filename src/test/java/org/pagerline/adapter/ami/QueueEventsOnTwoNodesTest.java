@@ -45,6 +45,8 @@ class QueueEventsOnTwoNodesTest {
         Eventually.await(Duration.ofSeconds(10), "both nodes logged in", () -> f.session.isUp() && second.isUp()
                 && f.fake.sessionCount() == 2);
 
+        // a member there to take calls: the abandon is the caller's own hang-up
+        f.queue.memberState("Local/12045550101@pagerline-members", "Alice Tremblay", "NOT_IN_USE", false);
         f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1",
                 "CallerIDNum", "+12045559001", "Queue", "helpdesk", "Position", "1", "Count", "1"));
         f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.pagerline.core.ticket.Priority;
 
@@ -76,5 +77,15 @@ class CallDecisionsTest {
         assertEquals("Pat's phone was busy", CallDecisions.notAcceptedText("Pat", "busy", 25));
         assertEquals("Pat could not be reached (DIALSTATUS CHANUNAVAIL)", CallDecisions.notAcceptedText("Pat", "CHANUNAVAIL", 25));
         assertEquals("Pat was not put through (DIALSTATUS unset)", CallDecisions.notAcceptedText("Pat", null, 25));
+    }
+
+    @Test
+    void aCallerWhoNeverJoinedTheQueueHearsNobodyIsFreeAndOneWhoWaitedHearsSorryForTheWait() {
+        for (String joined : List.of("JOINEMPTY", "JOINUNAVAIL", "FULL", "joinempty")) {
+            assertEquals(Prompt.NOBODY_FREE, CallDecisions.queueLeftPrompt(joined), joined);
+        }
+        for (String waited : List.of("TIMEOUT", "LEAVEEMPTY", "LEAVEUNAVAIL")) {
+            assertEquals(Prompt.QUEUE_WAIT_OVER, CallDecisions.queueLeftPrompt(waited), waited);
+        }
     }
 }
