@@ -82,13 +82,15 @@ class EmptyQueueAsteriskIT {
             String timeline = lab.timelineText(me);
             // app_queue reports the caller it puts out as abandoned (QueueCallerAbandon); they did not hang up
             assertTrue(timeline.contains("QUEUE_LEFT left the queue: LEAVEEMPTY; taking a message"), timeline);
-            assertFalse(timeline.contains("hung up in the queue"), timeline);
-            assertTrue(timeline.matches("(?s).*QUEUE_ABANDONED left the queue at position 1 after \\d+s: nobody was left"
-                    + " signed in to take calls.*"), timeline);
+            assertFalse(timeline.contains("QUEUE_ABANDONED"), timeline);
+            assertTrue(timeline.matches("(?s).*QUEUE_LEFT left the queue unanswered at position 1 after \\d+s: nobody was"
+                    + " left signed in to take calls.*"), timeline);
             assertTrue(AsteriskLab.shown(lab.steps(me)).contains("agi EXEC Playback pagerline/queue-wait-over"),
                     "sorry for the wait: they waited");
             Ticket t = lab.ticketOf(me);
-            assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
+            var record = lab.services().calls().callsOf(t.id()).get(0);
+            assertEquals(CallOutcome.MESSAGE, record.outcome(), timeline);
+            assertEquals(null, record.abandonedPosition(), "not an abandon on the call");
         } finally {
             lab.openDesk();
         }

@@ -184,8 +184,9 @@ class MessagesAsteriskIT {
                 pat.awaitSuccess(ofSeconds(90));
                 var shown = lab.services().incidents().show(i.id());
                 assertEquals("Pat Lab", shown.incident().ownerName(), lab.timelineText(me));
-                assertTrue(shown.pages().stream().filter(p -> p.channel() == org.pagerline.core.page.Channel.VOICE)
-                        .allMatch(p -> p.text().endsWith("No message was left.")), shown.pages().toString());
+                var voice = shown.pages().stream().filter(p -> p.channel() == org.pagerline.core.page.Channel.VOICE).toList();
+                assertFalse(voice.isEmpty(), shown.pages().toString());
+                assertTrue(voice.stream().allMatch(p -> p.text().endsWith("No message was left.")), voice.toString());
             } finally {
                 lab.resolveIncidentsOf(me);
             }

@@ -120,7 +120,7 @@ final class AgiLine {
      * <p>Asterisk 22 opens the file only once the beep has played: a caller who hangs up or presses
      * # during the beep gets {@code result=-1 (randomerror) endpos=0} or {@code result=35
      * (randomerror) endpos=0} and no file exists; one it cannot write gets {@code (writefile)}.
-     * Those, and a hang-up under half a second in, recorded nothing ({@link Recording#nothing}).
+     * Those, and anything under half a second, recorded nothing ({@link Recording#nothing}).
      * A missing or odd endpos only costs the length: the message is kept.
      */
     Recording record(String file, long maxMs, int maxSilenceSeconds) throws AgiException {
@@ -133,15 +133,23 @@ final class AgiLine {
             // the length stays unknown
         }
         String extra = r.getExtra();
-        boolean hungUp = r.getResultCode() == -1 || "hangup".equals(extra);
+        boolean noFile = "randomerror".equals(extra) || "writefile".equals(extra);
+        // -1 with no file is also Asterisk failing to play the beep or open the file, the caller still
+        // there: only the line can say which
+        boolean hungUp = "hangup".equals(extra) || r.getResultCode() == -1 && (!noFile || !up());
         String nothing = null;
-        if ("randomerror".equals(extra)) {
-            nothing = hungUp ? "the caller hung up during the tone, before the recording began"
-                    : "the caller pressed # during the tone, before the recording began";
-        } else if ("writefile".equals(extra)) {
+        if ("writefile".equals(extra)) {
             nothing = NOT_WRITABLE + " (RECORD FILE answered \"writefile\"; its log names the file)";
-        } else if (hungUp && endpos != null && endpos < LEAST_MESSAGE_SAMPLES) {
-            nothing = "the caller hung up " + endpos * 1000 / 8000 + " ms into the recording";
+        } else if (noFile) {
+            nothing = hungUp ? "the caller hung up during the tone, before the recording began"
+                    : r.getResultCode() == '#' ? "the caller pressed # during the tone, before the recording began"
+                    : "Asterisk did not start the recording (RECORD FILE answered result=" + r.getResultCode()
+                            + " \"randomerror\")";
+        } else if (endpos != null && endpos < LEAST_MESSAGE_SAMPLES) {
+            long ms = endpos * 1000 / 8000;
+            nothing = hungUp ? "the caller hung up " + ms + " ms into the recording"
+                    : r.getResultCode() == '#' ? "the caller pressed # " + ms + " ms into the recording"
+                    : "the recording ended after " + ms + " ms";
         }
         return new Recording(hungUp, endpos == null ? 0 : endpos / 8000, nothing);
     }

@@ -351,8 +351,9 @@ final class SupportCall {
     }
 
     /**
-     * The tone and RECORD FILE until a message is recorded: a caller still on the line whose # cut
-     * the tone short (Asterisk recorded nothing) is asked again, up to {@link Menus#TRIES} times. A
+     * The tone and RECORD FILE until a message is recorded: a caller still on the line who left
+     * nothing (a # that cut the tone short, or under half a second) is asked again, up to
+     * {@link Menus#TRIES} times. A
      * caller who hangs up having left no words (during the tone, or under half a second in) has
      * left no message: that is their hang-up at this step, so an urgent caller is paged without one
      * ({@link SupportLineScript}), never with a file that does not exist.

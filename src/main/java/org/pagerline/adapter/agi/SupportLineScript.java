@@ -68,10 +68,18 @@ public final class SupportLineScript implements AgiScript {
             fallback = true;
             tellDialplanToTakeOver(line);
         } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
-            log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(), LogText.of(request.getChannel()),
-                    LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
+            boolean nothingRecorded = e instanceof SupportCall.NothingRecorded;
+            if (nothingRecorded) { // the line's trouble, not a bug: no stack trace
+                log.warn("support-line call (channel {}, uid {}): no message recorded ({}); the dialplan's fallback"
+                        + " voicemail takes the caller", LogText.of(request.getChannel()), LogText.of(request.getUniqueId()),
+                        e.getMessage());
+            } else {
+                log.error("support-line call failed at {} (channel {}, uid {}): {}", call.step(),
+                        LogText.of(request.getChannel()), LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
+            }
             Instant at = calls.now();
-            String why = "pagerline fault at " + call.step().wireName() + ": " + e;
+            String why = nothingRecorded ? "no message recorded (" + e.getMessage() + "); the dialplan's fallback"
+                    + " voicemail takes the caller" : "pagerline fault at " + call.step().wireName() + ": " + e;
             if (call.started(late -> late.failed(at, why), false)) {
                 call.live().call().failed(at, why);
             }

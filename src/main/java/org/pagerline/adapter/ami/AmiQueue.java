@@ -280,10 +280,11 @@ public final class AmiQueue implements AmiSession.Listener {
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
             long held = a.getHoldTime() != null ? a.getHoldTime()
                     : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()));
-            // app_queue reports a caller it puts out of an emptied queue (leavewhenempty) as abandoned too
-            boolean emptied = !queue.anyMemberPresent();
-            if (tell(a.getUniqueId(), "QUEUE_ABANDONED", (emptied ? "left the queue" : "hung up in the queue")
-                    + " at position " + a.getPosition() + " after " + span(held) + from
+            // app_queue reports a caller it puts out of an emptied queue (leavewhenempty) as abandoned
+            // too: they did not hang up, and go on to leave a message (not an abandon on the call)
+            boolean emptied = emptied();
+            if (tell(a.getUniqueId(), emptied ? "QUEUE_LEFT" : "QUEUE_ABANDONED", (emptied ? "left the queue unanswered"
+                    : "hung up in the queue") + " at position " + a.getPosition() + " after " + span(held) + from
                     + (emptied ? ": nobody was left signed in to take calls" : ""))) {
                 metrics.queueWait(Duration.ofSeconds(held), false);
             }
@@ -317,6 +318,16 @@ public final class AmiQueue implements AmiSession.Listener {
                     QueueMember.deviceState(a.getStatus()), Boolean.TRUE.equals(a.getPaused()));
         } else if (e instanceof QueueMemberRemovedEvent r && mine(r.getQueue())) {
             queue.memberRemoved(r.getInterface());
+        }
+    }
+
+    /** Whether the live view has no member left to take calls; a failed read says no (an abandon as before). */
+    private boolean emptied() {
+        try {
+            return !queue.anyMemberPresent();
+        } catch (RuntimeException e) {
+            log.warn("could not read the queue's members for an abandon: {}", e.toString());
+            return false;
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
  */
 public record QueueMember(String memberInterface, String technicianName, String state, boolean paused, Instant since) {
 
-    /** Asterisk's numeric device state (QueueMember Status field) as a word. */
     /**
      * Whether app_queue counts this member as there to take calls: not in a state its
      * {@code leavewhenempty = unavailable,invalid,unknown} (queues.conf) treats as empty.
@@ -22,6 +21,7 @@ public record QueueMember(String memberInterface, String technicianName, String 
         return !List.of("UNAVAILABLE", "INVALID", "UNKNOWN").contains(state);
     }
 
+    /** Asterisk's numeric device state (QueueMember Status field) as a word. */
     public static String deviceState(Integer status) {
         if (status == null) {
             return "UNKNOWN";

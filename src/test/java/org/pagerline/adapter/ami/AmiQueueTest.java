@@ -212,8 +212,8 @@ class AmiQueueTest {
         f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
                 "Position", "1", "OriginalPosition", "1", "HoldTime", "10"));
         Eventually.await(LIMIT, "the leave told", () -> f.callEvents.size() == 2);
-        assertEquals("1700.1 QUEUE_ABANDONED left the queue at position 1 after 10s: nobody was left signed in to take"
-                + " calls", f.callEvents.get(1));
+        assertEquals("1700.1 QUEUE_LEFT left the queue unanswered at position 1 after 10s: nobody was left signed in"
+                + " to take calls", f.callEvents.get(1));
     }
 
     @Test

@@ -32,6 +32,8 @@ class QueueEventsOnTwoNodesTest {
 
     @Test
     void eachQueueEventIsWrittenOnceThoughBothNodesHearIt() {
+        f.tech("Alice Tremblay", "+12045550101");
+        f.queue.signIn("Alice Tremblay");
         f.fake.start();
         AmiConfig c = AmiFixture.config(f.fake.port());
         JdbcWebhookLedger shared = new JdbcWebhookLedger(f.db.database().dataSource(), f.clock, Duration.ofDays(30));
@@ -45,8 +47,9 @@ class QueueEventsOnTwoNodesTest {
         Eventually.await(Duration.ofSeconds(10), "both nodes logged in", () -> f.session.isUp() && second.isUp()
                 && f.fake.sessionCount() == 2);
 
-        // a member there to take calls: the abandon is the caller's own hang-up
-        f.queue.memberState("Local/12045550101@pagerline-members", "Alice Tremblay", "NOT_IN_USE", false);
+        // a member there to take calls (in Asterisk's queue and the live view): the abandon is the caller's own hang-up
+        Eventually.await(Duration.ofSeconds(10), "Alice in the queue and the live view", () -> !f.fake.members().isEmpty()
+                && f.queue.anyMemberPresent());
         f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1",
                 "CallerIDNum", "+12045559001", "Queue", "helpdesk", "Position", "1", "Count", "1"));
         f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue",
