@@ -399,7 +399,8 @@ public final class Wiring {
             Map<String, AgiScript> scripts = new HashMap<>();
             scripts.put(SupportLineScript.NAME, new SupportLineScript(services.calls(), config.line()));
             scripts.put(AcceptScript.NAME, new AcceptScript(services.calls(), config.line().holdAfter()));
-            scripts.put(FallbackMessageScript.NAME, new FallbackMessageScript(services.calls(), config.line().recordingsDir()));
+            scripts.put(FallbackMessageScript.NAME, new FallbackMessageScript(services.calls(), config.line().recordingsDir(),
+                    config.line().waitLimit()));
             scripts.put(PagingCallScript.NAME, new PagingCallScript(responses(services), config.ami()::pageDialString,
                     (int) config.ami().pageRingTimeout().toSeconds() * 2));
             AgiListener agi = new AgiListener(config.agi(), scripts);

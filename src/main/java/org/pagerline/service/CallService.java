@@ -1190,7 +1190,9 @@ public final class CallService implements CallEvents, AutoCloseable {
 
     /**
      * AMI queue events, by the caller channel's unique id: appended to the ticket's timeline;
-     * abandon position and wait and who answered are also kept on the call. Written through the
+     * the position and wait of a caller who left the queue unanswered (hung up, or still on the line
+     * at the wait limit or an emptied queue: app_queue tells them alike) and who answered are also
+     * kept on the call. Written through the
      * journal, in order with the call's own lines; unknown ids are logged and ignored. Never
      * blocks, never throws (the AMI dispatch thread must not die).
      */
@@ -1205,7 +1207,7 @@ public final class CallService implements CallEvents, AutoCloseable {
                     return false;
                 }
                 CallRecord rec = c.get();
-                if (k.equals("QUEUE_ABANDONED")) {
+                if (k.equals("QUEUE_ABANDONED") || k.equals("QUEUE_LEFT") && QueueEventText.position(detail).isPresent()) {
                     rec = rec.withAbandoned(QueueEventText.position(detail).orElse(null),
                             QueueEventText.waitedSeconds(detail).orElse(null));
                 } else if (k.equals("QUEUE_ANSWERED")) {

@@ -119,15 +119,6 @@ public final class QueueService {
         tx.run(s -> s.queue().putMember(new QueueMember(memberInterface, technicianName, state, paused, now)));
     }
 
-    /**
-     * Whether Asterisk's queue (the live view) has a member there to take calls: when it has none,
-     * a caller app_queue reports as abandoned was put out of the queue for its emptiness
-     * ({@code leavewhenempty}), not gone by their own hang-up.
-     */
-    public boolean anyMemberPresent() {
-        return tx.inTransaction(s -> s.queue().members().stream().anyMatch(QueueMember::present));
-    }
-
     public void memberRemoved(String memberInterface) {
         tx.run(s -> s.queue().removeMember(memberInterface));
     }

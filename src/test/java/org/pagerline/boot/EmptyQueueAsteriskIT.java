@@ -40,7 +40,7 @@ class EmptyQueueAsteriskIT {
     }
 
     @Test
-    void withNobodySignedInTheCallerIsNotHeldInAnEmptyQueueAndLeavesAMessage() throws Exception {
+    void withNobodySignedInTheCallerIsNotHeldInAnEmptyQueueAndIsAskedForAMessage() throws Exception {
         AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         lab.services().queue().signOut("Quinn Lab");
         try {
@@ -48,8 +48,7 @@ class EmptyQueueAsteriskIT {
                     () -> !lab.cli("queue show helpdesk").contains("@pagerline-members"));
             String me = lab.newCaller();
             try (var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
-                    .when("callback-confirm").press("1")
-                    .when("record").talk(ofSeconds(3)).press("#"))) {
+                    .when("callback-confirm").hangUp())) { // on the message's path: the rest is other tests'
                 call.awaitSuccess(ofSeconds(120));
             }
             String timeline = lab.timelineText(me);
@@ -61,36 +60,38 @@ class EmptyQueueAsteriskIT {
             assertFalse(steps.contains("pagerline/joining-queue") || steps.contains("EXEC Queue"), steps);
             assertFalse(lab.reachedFallback(me), steps);
             Ticket t = lab.ticketOf(me);
-            assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
+            var record = lab.endedCallsOf(t.id()).get(0);
+            assertEquals(CallOutcome.HUNG_UP, record.outcome(), timeline);
+            assertEquals(org.pagerline.core.call.CallStep.CALLBACK, record.lastStep(), "asked for a message:\n" + timeline);
         } finally {
             lab.openDesk();
         }
     }
 
     @Test
-    void whenTheLastTechnicianSignsOutWhileACallerWaitsTheCallerLeavesAMessage() throws Exception {
+    void whenTheLastTechnicianSignsOutWhileACallerWaitsTheCallerIsAskedForAMessage() throws Exception {
         AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
         String me = lab.newCaller();
         try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).neverAnswer(), me);
                 var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
-                        .when("callback-confirm").press("1")
-                        .when("record").talk(ofSeconds(3)).press("#"))) {
+                        .when("callback-confirm").hangUp())) { // on the message's path: the rest is other tests'
             org.pagerline.testkit.Eventually.await(ofSeconds(40), "the caller waiting in the queue",
                     () -> lab.timelineText(me).contains("QUEUE_JOINED"));
             lab.services().queue().signOut("Quinn Lab");
             call.awaitSuccess(ofSeconds(150));
             String timeline = lab.timelineText(me);
-            // app_queue reports the caller it puts out as abandoned (QueueCallerAbandon); they did not hang up
+            // app_queue reports the caller it puts out as abandoned (QueueCallerAbandon); they did not hang up,
+            // and the line says why they left
             assertTrue(timeline.contains("QUEUE_LEFT left the queue: LEAVEEMPTY; taking a message"), timeline);
             assertFalse(timeline.contains("QUEUE_ABANDONED"), timeline);
-            assertTrue(timeline.matches("(?s).*QUEUE_LEFT left the queue unanswered at position 1 after \\d+s: nobody was"
-                    + " left signed in to take calls.*"), timeline);
+            assertTrue(timeline.matches("(?s).*QUEUE_LEFT left the queue unanswered at position 1 after \\d+s\n.*"), timeline);
             assertTrue(AsteriskLab.shown(lab.steps(me)).contains("agi EXEC Playback pagerline/queue-wait-over"),
                     "sorry for the wait: they waited");
             Ticket t = lab.ticketOf(me);
-            var record = lab.services().calls().callsOf(t.id()).get(0);
-            assertEquals(CallOutcome.MESSAGE, record.outcome(), timeline);
-            assertEquals(null, record.abandonedPosition(), "not an abandon on the call");
+            var record = lab.endedCallsOf(t.id()).get(0);
+            assertEquals(CallOutcome.HUNG_UP, record.outcome(), timeline);
+            assertEquals(org.pagerline.core.call.CallStep.CALLBACK, record.lastStep(), "asked for a message:\n" + timeline);
+            assertEquals(1, record.abandonedPosition(), "where they left the queue, unanswered");
         } finally {
             lab.openDesk();
         }

@@ -207,6 +207,42 @@ class TicketHeldElsewhereAsteriskIT {
     }
 
     /**
+     * The fallback's message handed over by the {@code h} extension while the caller's ticket is
+     * still held (a frozen node's transaction, here a connection of the test's own): each hand-over
+     * lets the dialplan go at line.wait-limit (5 s in the lab), so Asterisk logs that nobody took it
+     * while the ticket is still held, and pagerline saves it once the ticket is free.
+     */
+    @Test
+    void aFallbackMessageHandedOverWhileTheTicketIsHeldLetsTheDialplanGoAndIsSavedOnceTheTicketIsFree() throws Exception {
+        AsteriskLab lab = AsteriskLab.get(AsteriskLab.LAB_C);
+        String me = lab.newCaller();
+        long ticket;
+        try (Connection c = lockedTicketOf(lab, me)) {
+            try (var call = lab.call(new Sipp.Caller(me).when("app:Record").talk(ofSeconds(2)).hangUp())) {
+                call.awaitSuccess(ofSeconds(60));
+            }
+            org.pagerline.testkit.Eventually.await(ofSeconds(40), "the dialplan done with the hand-over, the ticket still held",
+                    () -> lab.dialplan(me).stream().anyMatch(x -> x.contains("pagerline took no hand-over")));
+            List<AsteriskLab.Step> steps = lab.steps(me);
+            String shown = AsteriskLab.shown(steps);
+            int handOver = AsteriskLab.index(steps, "h,", 0, shown);
+            for (int i = handOver; i < steps.size() - 1; i++) {
+                if (steps.get(i).what().contains("/fallback-message,")) {
+                    long ms = (steps.get(i + 1).nanos() - steps.get(i).nanos()) / 1_000_000;
+                    assertTrue(ms < AsteriskLab.WAIT_LIMIT.toMillis() + 2_000, "a hand-over held the dialplan " + ms
+                            + " ms:\n" + shown);
+                }
+            }
+            ticket = ticketOf(lab, me);
+            c.rollback();
+        }
+        org.pagerline.testkit.Eventually.await(ofSeconds(40), "the message on the ticket once it is free",
+                () -> lab.services().tickets().show(ticket).events().stream().anyMatch(e -> e.kind().equals("FALLBACK_MESSAGE")));
+        var record = lab.endedCallsOf(ticket).get(0);
+        assertTrue(record.recording() != null && record.recording().contains("/pagerline/fallback/"), lab.timelineText(me));
+    }
+
+    /**
      * A new caller, whose open ticket someone else holds locked for the whole call, calls and, once
      * recorded by the fallback, talks for {@code talk} and hangs up; returns their number.
      */

@@ -73,7 +73,7 @@ public final class LineRig implements AutoCloseable {
         this.listener = new AgiListener(AgiConfig.from(Settings.ofMap(agi)), Map.of(
                 SupportLineScript.NAME, new SupportLineScript(calls, config),
                 AcceptScript.NAME, new AcceptScript(calls, 1000, config.holdAfter()),
-                FallbackMessageScript.NAME, new FallbackMessageScript(calls, config.recordingsDir())));
+                FallbackMessageScript.NAME, new FallbackMessageScript(calls, config.recordingsDir(), config.waitLimit())));
         listener.start();
         this.asterisk = new FakeAsterisk("127.0.0.1", port, Duration.ofSeconds(10), this::awaitSaved);
     }

@@ -1,5 +1,12 @@
 package org.pagerline.adapter.agi;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
@@ -18,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * the {@code fallback} folder under {@code line.recordings-dir} whose name ends in "-" and the
  * call's unique id (the request's). Once the message is saved (on the call's ticket; an urgent
  * caller paged with it) it sets {@code PAGERLINE_FALLBACK_TAKEN=1}, and the dialplan stops;
- * otherwise the dialplan tries the next node. Any other name is refused and logged, and nothing
- * is written.
+ * otherwise the dialplan tries the next node: also when the save takes longer than
+ * {@code line.wait-limit} (the database slow, the call's ticket held by another node), while this
+ * node goes on saving it (a repeat of a hand-over changes nothing). Any other name is refused and
+ * logged, and nothing is written.
  */
 public final class FallbackMessageScript implements AgiScript {
     public static final String NAME = "fallback-message";
@@ -29,31 +38,69 @@ public final class FallbackMessageScript implements AgiScript {
     private static final Pattern NAME_IN_FOLDER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private final CallService calls;
     private final String folder;
+    /** The longest the dialplan's {@code h} extension waits for the message to be saved ({@code line.wait-limit}). */
+    private final Duration waitLimit;
+    /** Saves the hand-overs, so that one the database holds up goes on past {@link #waitLimit} without Asterisk. */
+    private final ExecutorService saving = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fallback-hand-over");
+        t.setDaemon(true);
+        return t;
+    });
 
-    /** @param recordingsDir {@code line.recordings-dir}: the fallback's folder is {@code fallback} in it */
-    public FallbackMessageScript(CallService calls, String recordingsDir) {
+    /**
+     * @param recordingsDir {@code line.recordings-dir}: the fallback's folder is {@code fallback} in it
+     * @param waitLimit     {@code line.wait-limit}: past it the dialplan is let go (it tries the next
+     *                      node) and the message is saved here all the same, once the database lets it
+     */
+    public FallbackMessageScript(CallService calls, String recordingsDir, Duration waitLimit) {
         this.calls = calls;
         this.folder = recordingsDir + "/" + LineConfig.FALLBACK_FOLDER + "/";
+        this.waitLimit = waitLimit;
     }
 
     @Override
     public void service(AgiRequest request, AgiChannel channel) {
         String[] args = request.getArguments();
         String recording = args == null || args.length == 0 ? "" : args[0].trim();
+        String uid = request.getUniqueId();
+        String name;
         try {
-            String name = recordingName(recording, request.getUniqueId());
-            CallService.FallbackTaken t = calls.fallbackMessage(request.getUniqueId(), name, request.getCallerIdNumber(),
-                    request.getCallerIdName());
-            log.info("fallback message {} of call {}: ticket {}, {}", LogText.of(name), LogText.of(request.getUniqueId()),
-                    t.ticketId(), t.what());
+            name = recordingName(recording, uid);
         } catch (ValidationException e) {
-            log.error("fallback message '{}' of call {} refused: {}", LogText.of(recording),
-                    LogText.of(request.getUniqueId()), e.getMessage());
+            log.error("fallback message '{}' of call {} refused: {}", LogText.of(recording), LogText.of(uid), e.getMessage());
             return; // no other node would take it either: the file stays in the folder, named in this line
-        } catch (RuntimeException e) {
-            log.error("fallback message {} of call {} not saved (it stays in the folder; the dialplan tries the next"
-                    + " node): {}", LogText.of(recording), LogText.of(request.getUniqueId()), e.toString(), e);
+        }
+        CompletableFuture<CallService.FallbackTaken> save = CompletableFuture.supplyAsync(
+                () -> calls.fallbackMessage(uid, name, request.getCallerIdNumber(), request.getCallerIdName()), saving);
+        try {
+            CallService.FallbackTaken t = save.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("fallback message {} of call {}: ticket {}, {}", LogText.of(name), LogText.of(uid), t.ticketId(), t.what());
+        } catch (TimeoutException e) {
+            log.warn("fallback message {} of call {} not saved within line.wait-limit ({} ms: the database slow, or the"
+                    + " call's ticket held): the dialplan tries the next node, and this node saves it once it can",
+                    LogText.of(name), LogText.of(uid), waitLimit.toMillis());
+            save.whenComplete((t, late) -> {
+                if (late == null) {
+                    log.info("fallback message {} of call {}: saved late: ticket {}, {}", LogText.of(name), LogText.of(uid),
+                            t.ticketId(), t.what());
+                } else {
+                    log.error("fallback message {} of call {} not saved (it stays in the folder): {}", LogText.of(name),
+                            LogText.of(uid), late.toString(), late);
+                }
+            });
             return;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ValidationException v) {
+                log.error("fallback message '{}' of call {} refused: {}", LogText.of(recording), LogText.of(uid), v.getMessage());
+            } else {
+                log.error("fallback message {} of call {} not saved (it stays in the folder; the dialplan tries the next"
+                        + " node): {}", LogText.of(name), LogText.of(uid), String.valueOf(cause), cause);
+            }
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // the save goes on; the dialplan tries the next node
         }
         try {
             channel.sendCommand(AgiText.set(VAR_TAKEN, "1"));

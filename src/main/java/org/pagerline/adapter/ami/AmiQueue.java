@@ -280,12 +280,12 @@ public final class AmiQueue implements AmiSession.Listener {
                     ? " (joined at position " + a.getOriginalPosition() + ")" : "";
             long held = a.getHoldTime() != null ? a.getHoldTime()
                     : left.map(Leaving::heldSeconds).orElseGet(() -> waited(a.getUniqueId()));
-            // app_queue reports a caller it puts out of an emptied queue (leavewhenempty) as abandoned
-            // too: they did not hang up, and go on to leave a message (not an abandon on the call)
-            boolean emptied = emptied();
-            if (tell(a.getUniqueId(), emptied ? "QUEUE_LEFT" : "QUEUE_ABANDONED", (emptied ? "left the queue unanswered"
-                    : "hung up in the queue") + " at position " + a.getPosition() + " after " + span(held) + from
-                    + (emptied ? ": nobody was left signed in to take calls" : ""))) {
+            // Asterisk 22's app_queue reports every caller who leaves unanswered as abandoned: one who
+            // hangs up, and one still on the line at the wait limit (TIMEOUT) or put out of an emptied
+            // queue (LEAVEEMPTY), both seen on the real Asterisk. Which it was is the call's to say (its
+            // HUNG_UP line, or the support line's QUEUE_LEFT with the status): this line says where and how long.
+            if (tell(a.getUniqueId(), "QUEUE_LEFT", "left the queue unanswered at position " + a.getPosition()
+                    + " after " + span(held) + from)) {
                 metrics.queueWait(Duration.ofSeconds(held), false);
             }
         } else if (e instanceof AgentCalledEvent c && mine(c.getQueue())) {
@@ -318,16 +318,6 @@ public final class AmiQueue implements AmiSession.Listener {
                     QueueMember.deviceState(a.getStatus()), Boolean.TRUE.equals(a.getPaused()));
         } else if (e instanceof QueueMemberRemovedEvent r && mine(r.getQueue())) {
             queue.memberRemoved(r.getInterface());
-        }
-    }
-
-    /** Whether the live view has no member left to take calls; a failed read says no (an abandon as before). */
-    private boolean emptied() {
-        try {
-            return !queue.anyMemberPresent();
-        } catch (RuntimeException e) {
-            log.warn("could not read the queue's members for an abandon: {}", e.toString());
-            return false;
         }
     }
 

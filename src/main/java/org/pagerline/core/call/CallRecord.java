@@ -9,6 +9,8 @@ import java.time.Instant;
  * @param lastStep     the last step announced; with outcome HUNG_UP, where the caller left
  * @param acceptedBy   technician id who pressed the accept key, or null
  * @param answeredBy   who answered in the queue (from AMI), or null
+ * @param abandonedPosition where the caller left the queue unanswered (from AMI: a hang-up, the wait
+ *                     limit or an emptied queue alike; the outcome and the timeline say which), or null
  * @param recording    recording name as Asterisk knows it (path without extension), or null
  */
 public record CallRecord(long id, String asteriskUniqueId, long ticketId, String callerId, Instant startedAt,

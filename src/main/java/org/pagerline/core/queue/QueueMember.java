@@ -1,7 +1,6 @@
 package org.pagerline.core.queue;
 
 import java.time.Instant;
-import java.util.List;
 
 /**
  * One member of Asterisk's queue as Asterisk last reported it (set by the AMI adapter).
@@ -12,14 +11,6 @@ import java.util.List;
  * @param since when this state was reported
  */
 public record QueueMember(String memberInterface, String technicianName, String state, boolean paused, Instant since) {
-
-    /**
-     * Whether app_queue counts this member as there to take calls: not in a state its
-     * {@code leavewhenempty = unavailable,invalid,unknown} (queues.conf) treats as empty.
-     */
-    public boolean present() {
-        return !List.of("UNAVAILABLE", "INVALID", "UNKNOWN").contains(state);
-    }
 
     /** Asterisk's numeric device state (QueueMember Status field) as a word. */
     public static String deviceState(Integer status) {

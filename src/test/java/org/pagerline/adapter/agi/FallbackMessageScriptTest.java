@@ -14,6 +14,7 @@ import org.pagerline.core.call.CallRecord;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.TicketEvent;
 import org.pagerline.testkit.LineRig;
+import org.pagerline.testkit.TestDatabase;
 
 /**
  * The dialplan's {@code h} extension hands the fallback voicemail's recording to the FastAGI script
@@ -56,6 +57,38 @@ class FallbackMessageScriptTest {
                 events.toString());
     }
 
+    /**
+     * The dialplan's {@code h} extension waits for the hand-over at most {@code line.wait-limit}: past
+     * it (here the call's ticket held by another transaction, as a frozen node's would be) the
+     * dialplan is let go to try the next node, and this node saves the message once the ticket is free.
+     */
+    @Test
+    void aHandOverTheDatabaseHoldsUpLetsTheDialplanGoAtTheWaitLimitAndIsSavedOnceItCan() throws Exception {
+        TestDatabase db = TestDatabase.inMemory();
+        rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS, db, 100,
+                java.util.Map.of("line.hold-after", "1s", "line.wait-limit", "3s"));
+        UrgentCallerPagedAfterAFaultTest.failAtTheCallBackStep(rig, "+12045550125", "1763900003.5");
+        rig.awaitSaved();
+        CallRecord before = rig.tx.inTransaction(s -> s.calls().findByUniqueId("1763900003.5")).orElseThrow();
+        String words = FOLDER + "20261123-210012-12045550125-1763900003.5";
+
+        List<String> commands;
+        try (java.sql.Connection held = db.holdingTicket(before.ticketId())) {
+            commands = rig.asterisk.fallbackMessage("+12045550125", "1763900003.5", words);
+            held.rollback();
+        }
+
+        assertTrue(commands.contains("SET VARIABLE \"AJ_AGISTATUS\" \"SUCCESS\""),
+                "the script ended with the ticket still held, letting the dialplan go on: " + commands);
+        assertFalse(commands.contains(TAKEN), "not saved yet: the dialplan tries the next node: " + commands);
+        org.pagerline.testkit.Eventually.await(Duration.ofSeconds(30), "the message saved once the ticket is free",
+                () -> words.equals(rig.tx.inTransaction(s -> s.calls().findByUniqueId("1763900003.5")).orElseThrow().recording()));
+        List<TicketEvent> events = rig.tickets.show(before.ticketId()).events();
+        assertEquals(1, events.stream().filter(e -> e.kind().equals("FALLBACK_MESSAGE")).count(), events.toString());
+        assertEquals(words, rig.incidents.opened().get(rig.incidents.opened().size() - 1).recording(),
+                "the urgent caller's page carries it: " + rig.incidents.opened());
+    }
+
     @Test
     void aCallNoPagerlineBeganGetsTheCallersTicketWithTheCallAndItsMessage() throws Exception {
         rig = LineRig.at(SupportLineScenarioTest.OUT_OF_HOURS);
@@ -88,7 +121,7 @@ class FallbackMessageScriptTest {
 
     @Test
     void theFileMustBeThisCallsInTheConfiguredRecordingsFolders() {
-        FallbackMessageScript script = new FallbackMessageScript(null, "/srv/pbx/rec");
+        FallbackMessageScript script = new FallbackMessageScript(null, "/srv/pbx/rec", java.time.Duration.ofSeconds(10));
         assertEquals("/srv/pbx/rec/fallback/x-1.2", script.recordingName("/srv/pbx/rec/fallback/x-1.2", "1.2"));
         for (String wrong : List.of("/srv/pbx/recfallback/x-1.2", "/srv/pbx/rec/fallback/..x-1.2",
                 "/srv/pbx/rec/fallback/x-1.3", "/srv/pbx/rec/fallback/x-11.2")) {

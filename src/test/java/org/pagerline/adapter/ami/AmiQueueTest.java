@@ -125,7 +125,7 @@ class AmiQueueTest {
         Eventually.await(LIMIT, "answer and abandon told", () -> f.callEvents.size() == 5);
         assertEquals(List.of(
                 "1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 1m05s in the queue",
-                "1700.3 QUEUE_ABANDONED hung up in the queue at position 2 after 4m12s (joined at position 3)"),
+                "1700.3 QUEUE_LEFT left the queue unanswered at position 2 after 4m12s (joined at position 3)"),
                 f.callEvents.subList(3, 5));
 
         // the live view: caller 2 moved up to position 1
@@ -192,28 +192,8 @@ class AmiQueueTest {
         sweep();
 
         assertEquals(List.of("1700.1 QUEUE_ANSWERED answered by Alice Tremblay after 7s in the queue",
-                "1700.2 QUEUE_ABANDONED hung up in the queue at position 1 after 30s (joined at position 2)"),
+                "1700.2 QUEUE_LEFT left the queue unanswered at position 1 after 30s (joined at position 2)"),
                 f.callEvents.subList(2, f.callEvents.size()));
-    }
-
-    /**
-     * app_queue reports a caller it puts out of a queue left with no member (leavewhenempty:
-     * QUEUESTATUS LEAVEEMPTY) as abandoned too, as on the real Asterisk 22 (QueueAsteriskIT): the
-     * caller did not hang up, and is still on the line to leave a message.
-     */
-    @Test
-    void aCallerPutOutOfTheQueueWhenTheLastTechnicianSignsOutIsNotToldAsHavingHungUp() {
-        connectWithAlice();
-        join("1700.1", 1);
-        f.queue.signOut("Alice Tremblay");
-        f.amiQueue.reconcileSoon();
-        Eventually.await(LIMIT, "Alice out of the queue", () -> f.fake.members().isEmpty());
-        Eventually.await(LIMIT, "the live view without Alice", () -> f.queue.view().members().isEmpty());
-        f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue", "helpdesk",
-                "Position", "1", "OriginalPosition", "1", "HoldTime", "10"));
-        Eventually.await(LIMIT, "the leave told", () -> f.callEvents.size() == 2);
-        assertEquals("1700.1 QUEUE_LEFT left the queue unanswered at position 1 after 10s: nobody was left signed in"
-                + " to take calls", f.callEvents.get(1));
     }
 
     @Test
