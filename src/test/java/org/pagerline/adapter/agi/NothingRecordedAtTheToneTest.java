@@ -25,8 +25,8 @@ import org.pagerline.testkit.LineRig;
  * caller left no message: nobody is paged with, or told of, a recording that is not there.
  */
 class NothingRecordedAtTheToneTest {
-    static final String IN_HOURS = "2026-11-23T10:00:00-06:00";
-    static final String OUT_OF_HOURS = "2026-11-23T21:00:00-06:00";
+    static final String IN_HOURS = SupportLineScenarioTest.IN_HOURS;
+    static final String OUT_OF_HOURS = SupportLineScenarioTest.OUT_OF_HOURS;
     LineRig rig;
 
     @AfterEach
