@@ -1207,15 +1207,15 @@ public final class CallService implements CallEvents, AutoCloseable {
                     return false;
                 }
                 CallRecord rec = c.get();
-                if (k.equals("QUEUE_ABANDONED") || k.equals("QUEUE_LEFT") && QueueEventText.position(detail).isPresent()) {
+                if ((k.equals("QUEUE_ABANDONED") || k.equals("QUEUE_LEFT") && QueueEventText.position(detail).isPresent())
+                        && rec.answeredBy() == null) { // a leave told late, after its answer, is no abandon
                     rec = rec.withAbandoned(QueueEventText.position(detail).orElse(null),
                             QueueEventText.waitedSeconds(detail).orElse(null));
                 } else if (k.equals("QUEUE_ANSWERED")) {
                     rec = rec.withAnsweredBy(QueueEventText.answeredBy(detail).orElse(detail));
                     Long waited = QueueEventText.waitedSeconds(detail).orElse(null);
-                    if (waited != null) {
-                        rec = rec.withAbandoned(rec.abandonedPosition(), waited);
-                    }
+                    // answered: no position left unanswered (a leave told before its late answer set one)
+                    rec = rec.withAbandoned(null, waited != null ? waited : rec.waitedSeconds());
                 }
                 // only the queue's own columns: the call's progress writes the rest
                 s.calls().recordQueue(rec.id(), rec.answeredBy(), rec.abandonedPosition(), rec.waitedSeconds());

@@ -23,6 +23,8 @@ import org.pagerline.testkit.TestDatabase;
  */
 class QueueEventsAndCallProgressTest {
     private static final String UID = "1796186322.41";
+    /** What the AMI adapter writes for QueueCallerAbandon since 2026-12-07 (older nodes: QUEUE_ABANDONED, "hung up in the queue ..."). */
+    private static final String LEFT = "left the queue unanswered at position 3 after 4m12s (joined at position 5)";
     private static final String ABANDONED = "hung up in the queue at position 3 after 4m12s (joined at position 5)";
     private final TestDatabase db = TestDatabase.inMemory();
     private final MutableClock clock = MutableClock.at("2026-11-23T16:00:00Z");
@@ -47,6 +49,35 @@ class QueueEventsAndCallProgressTest {
         assertEquals(CallOutcome.HUNG_UP, c.outcome());
         assertEquals(3, c.abandonedPosition(), "the position the AMI event recorded");
         assertEquals(252L, c.waitedSeconds(), "the wait the AMI event recorded");
+    }
+
+    @Test
+    void aCallerWhoLeftTheQueueUnansweredKeepsWhereAndHowLongWhateverTheReason() {
+        LiveCall call = queuedCall();
+        calls.onQueueEvent(UID, "QUEUE_LEFT", LEFT);
+        // the support line's own line (Queue() returned TIMEOUT, the caller still there) carries no position
+        call.call().note(clock.instant(), "QUEUE_LEFT", "left the queue: TIMEOUT; taking a message");
+        call.call().enter(CallStep.CALLBACK);
+        calls.save(call);
+
+        CallRecord c = saved(call);
+        assertEquals(3, c.abandonedPosition(), "where they left the queue, unanswered");
+        assertEquals(252L, c.waitedSeconds());
+    }
+
+    @Test
+    void aLeaveToldBeforeItsLateAnswerLeavesNoAbandonedPositionOnTheCall() {
+        LiveCall call = queuedCall();
+        calls.onQueueEvent(UID, "QUEUE_LEFT", LEFT); // the AMI worker told the leave after its grace
+        calls.onQueueEvent(UID, "QUEUE_ANSWERED", "answered by Alice Tremblay after 4m12s in the queue");
+        calls.onQueueEvent(UID, "QUEUE_LEFT", LEFT); // another node's late leave of the same answered call
+        call.call().enter(CallStep.TICKET);
+        calls.save(call);
+
+        CallRecord c = saved(call);
+        assertEquals("Alice Tremblay", c.answeredBy());
+        assertEquals(null, c.abandonedPosition(), "answered, not left unanswered");
+        assertEquals(252L, c.waitedSeconds());
     }
 
     @Test

@@ -41,6 +41,9 @@ public final class FallbackMessageScript implements AgiScript {
     /** The longest the dialplan's {@code h} extension waits for the message to be saved ({@code line.wait-limit}). */
     private final Duration waitLimit;
     /** Saves the hand-overs, so that one the database holds up goes on past {@link #waitLimit} without Asterisk. */
+    /** Saves under way on this node, by recording. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<CallService.FallbackTaken>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorService saving = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fallback-hand-over");
         t.setDaemon(true);
@@ -70,8 +73,23 @@ public final class FallbackMessageScript implements AgiScript {
             log.error("fallback message '{}' of call {} refused: {}", LogText.of(recording), LogText.of(uid), e.getMessage());
             return; // no other node would take it either: the file stays in the folder, named in this line
         }
-        CompletableFuture<CallService.FallbackTaken> save = CompletableFuture.supplyAsync(
-                () -> calls.fallbackMessage(uid, name, request.getCallerIdNumber(), request.getCallerIdName()), saving);
+        // one save per message on this node: the dialplan hands it to this node again when it is the
+        // only one (PAGERLINE_NODE, then [pagerline-agi-hosts]); the second waits for the first's
+        CompletableFuture<CallService.FallbackTaken> mine = new CompletableFuture<>();
+        CompletableFuture<CallService.FallbackTaken> save = inFlight.putIfAbsent(name, mine);
+        if (save == null) {
+            save = mine;
+            CompletableFuture.supplyAsync(() -> calls.fallbackMessage(uid, name, request.getCallerIdNumber(),
+                    request.getCallerIdName()), saving).whenComplete((t, e) -> {
+                        inFlight.remove(name, mine);
+                        if (e == null) {
+                            mine.complete(t);
+                        } else {
+                            mine.completeExceptionally(e instanceof java.util.concurrent.CompletionException
+                                    && e.getCause() != null ? e.getCause() : e);
+                        }
+                    });
+        }
         try {
             CallService.FallbackTaken t = save.get(waitLimit.toMillis(), TimeUnit.MILLISECONDS);
             log.info("fallback message {} of call {}: ticket {}, {}", LogText.of(name), LogText.of(uid), t.ticketId(), t.what());
@@ -79,15 +97,7 @@ public final class FallbackMessageScript implements AgiScript {
             log.warn("fallback message {} of call {} not saved within line.wait-limit ({} ms: the database slow, or the"
                     + " call's ticket held): the dialplan tries the next node, and this node saves it once it can",
                     LogText.of(name), LogText.of(uid), waitLimit.toMillis());
-            save.whenComplete((t, late) -> {
-                if (late == null) {
-                    log.info("fallback message {} of call {}: saved late: ticket {}, {}", LogText.of(name), LogText.of(uid),
-                            t.ticketId(), t.what());
-                } else {
-                    log.error("fallback message {} of call {} not saved (it stays in the folder): {}", LogText.of(name),
-                            LogText.of(uid), late.toString(), late);
-                }
-            });
+            tellWhenSaved(save, name, uid);
             return;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -100,7 +110,10 @@ public final class FallbackMessageScript implements AgiScript {
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return; // the save goes on; the dialplan tries the next node
+            log.warn("fallback message {} of call {}: the wait was interrupted; the dialplan tries the next node, and"
+                    + " this node saves it once it can", LogText.of(name), LogText.of(uid));
+            tellWhenSaved(save, name, uid);
+            return;
         }
         try {
             channel.sendCommand(AgiText.set(VAR_TAKEN, "1"));
@@ -108,6 +121,19 @@ public final class FallbackMessageScript implements AgiScript {
             // saved all the same; the dialplan may hand it to the next node, which changes nothing
             log.debug("could not tell the dialplan the fallback message was taken: {}", e.toString());
         }
+    }
+
+    /** Logs how a save the dialplan stopped waiting for ended. */
+    private static void tellWhenSaved(CompletableFuture<CallService.FallbackTaken> save, String name, String uid) {
+        save.whenComplete((t, late) -> {
+            if (late == null) {
+                log.info("fallback message {} of call {}: saved late: ticket {}, {}", LogText.of(name), LogText.of(uid),
+                        t.ticketId(), t.what());
+            } else {
+                log.error("fallback message {} of call {} not saved (it stays in the folder): {}", LogText.of(name),
+                        LogText.of(uid), late.toString(), late);
+            }
+        });
     }
 
     /**
