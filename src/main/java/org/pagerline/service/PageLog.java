@@ -136,7 +136,7 @@ public final class PageLog {
             }
 
             @Override
-            public Optional<String> takenBy(long pageId) {
+            public Optional<Taken> takenBy(long pageId) {
                 return isTest(pageId) ? Optional.empty() : paging.takenBy(pageId);
             }
 

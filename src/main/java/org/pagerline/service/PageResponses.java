@@ -20,13 +20,24 @@ public interface PageResponses {
     java.util.Optional<PageBrief> brief(long pageId);
 
     /**
-     * Whether someone else has taken the page's incident meanwhile: their name (or what ended it),
-     * so a paging call still playing can say so and end; empty while it still waits for an answer
-     * (or was taken by this page's own technician). One read by primary key: cheap enough to ask
-     * between two prompts of a paging call.
+     * Whether the page's incident is no longer this page's to take: someone else took it, or it
+     * ended with nobody taking it (resolved or cancelled by hand), so a paging call still playing can
+     * say so and end; empty while it still waits for an answer (or was taken by this page's own
+     * technician). One read by primary key: cheap enough to ask between two prompts of a paging call.
      */
-    default java.util.Optional<String> takenBy(long pageId) {
+    default java.util.Optional<Taken> takenBy(long pageId) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * A page's incident gone from it ({@link #takenBy}): {@code by} who has it, null when nobody
+     * took it; {@code state} what the incident is now ("acknowledged", "resolved"...).
+     */
+    record Taken(String by, String state) {
+        /** For the log and the page's delivery line. */
+        public String what() {
+            return by != null ? by + " took the incident" : "the incident was " + state + " with nobody taking it";
+        }
     }
 
     /** A key pressed on the paging call, as the adapter read it ({@link PageKey#of}). */

@@ -249,12 +249,11 @@ public final class PagingService implements PageResponses {
     }
 
     @Override
-    public Optional<String> takenBy(long pageId) {
+    public Optional<Taken> takenBy(long pageId) {
         return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId())
                 .filter(i -> i.state() != org.pagerline.core.incident.IncidentState.OPEN)
                 .filter(i -> i.ownerId() == null || !i.ownerId().equals(p.technicianId()))
-                .map(i -> i.ownerName() != null ? i.ownerName()
-                        : "nobody (incident " + i.id() + " is " + i.state().name().toLowerCase().replace('_', ' ') + ")")));
+                .map(i -> new Taken(i.ownerName(), i.state().name().toLowerCase().replace('_', ' ')))));
     }
 
     @Override

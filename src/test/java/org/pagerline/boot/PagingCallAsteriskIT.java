@@ -157,6 +157,22 @@ class PagingCallAsteriskIT {
     }
 
     @Test
+    void aPageWhoseIncidentIsResolvedWhileThePhoneRingsIsNoLongerActiveRatherThanTakenByAnother() throws Exception {
+        // Pat's phone rings 8 s; meanwhile the incident is resolved by hand (the console, the command line)
+        try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(8)).thenWaitAtMost(ofSeconds(40)))) {
+            Incident opened = urgentMessage(me);
+            org.pagerline.testkit.Eventually.await(ofSeconds(30), "Pat's paging phone ringing",
+                    () -> pat.event("invite").isPresent());
+            lab.services().incidents().resolve(opened.id());
+            pat.awaitSuccess(ofSeconds(90));
+
+            assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended the call: " + pat.events());
+            assertTrue(played("pagerline/page-gone") >= 1, "told the page is no longer active: " + mine());
+            assertEquals(0L, played("pagerline/page-taken"), "nobody took it: " + mine());
+        }
+    }
+
+    @Test
     void starPlaysThePageAgainAndKey5PassesItOn() throws Exception {
         // Sam has no phone here: the carrier answers busy
         try (var pat = pagePhone(new Sipp.Phone(AsteriskLab.PAT).answerAfter(ofSeconds(1)).pause(ofSeconds(2)).press("*")

@@ -104,10 +104,10 @@ public final class PagingCallScript implements AgiScript {
         try {
             call.run();
         } catch (TakenElsewhere e) {
-            log.info("paging call {}: {} took the incident meanwhile; telling the technician and ending the call",
-                    call.pageId, e.getMessage());
-            call.report(DeliveryReport.Outcome.DELIVERED, "answered; " + e.getMessage() + " took the incident meanwhile");
-            call.taken();
+            log.info("paging call {}: {} meanwhile; telling the technician and ending the call", call.pageId,
+                    e.taken.what());
+            call.report(DeliveryReport.Outcome.DELIVERED, "answered; " + e.taken.what() + " meanwhile");
+            call.taken(e.taken);
         } catch (AgiHangupException | Gone e) {
             log.info("paging call {}: the technician hung up{}", call.pageId, call.settled ? "" : " without a key");
             call.report(DeliveryReport.Outcome.NO_ANSWER, "answered, hung up without a key");
@@ -127,8 +127,12 @@ public final class PagingCallScript implements AgiScript {
 
     /** Someone else took the page's incident while this call played (the message names them). */
     private static final class TakenElsewhere extends RuntimeException {
-        TakenElsewhere(String who) {
-            super(who, null, false, false);
+        private static final long serialVersionUID = 1L;
+        final transient PageResponses.Taken taken;
+
+        TakenElsewhere(PageResponses.Taken taken) {
+            super(taken.what(), null, false, false);
+            this.taken = taken;
         }
     }
 
@@ -351,7 +355,7 @@ public final class PagingCallScript implements AgiScript {
 
         /** Throws {@link TakenElsewhere} when someone else took the incident; a failed check is no answer. */
         private void stillWanted() {
-            Optional<String> by;
+            Optional<PageResponses.Taken> by;
             try {
                 by = responses.takenBy(pageId);
             } catch (RuntimeException e) {
@@ -363,10 +367,14 @@ public final class PagingCallScript implements AgiScript {
             }
         }
 
-        /** "Another technician has already taken this page", then hang up. */
-        void taken() {
+        /**
+         * "Another technician has already taken this page", or, when nobody took it (the incident
+         * resolved or cancelled by hand while the phone rang), "This page is no longer active"; then
+         * hang up.
+         */
+        void taken(PageResponses.Taken taken) {
             try {
-                channel.streamFile("pagerline/page-taken", "");
+                channel.streamFile(taken.by() != null ? "pagerline/page-taken" : "pagerline/page-gone", "");
                 channel.hangup();
             } catch (AgiException | RuntimeException e) {
                 log.debug("paging call {}: could not say the page was taken: {}", pageId, e.getMessage());

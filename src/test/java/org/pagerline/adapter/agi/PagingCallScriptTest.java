@@ -29,12 +29,15 @@ class PagingCallScriptTest {
     private static final List<String> reports = new CopyOnWriteArrayList<>();
     /** takenBy answers "Sam Singh" from this check on (1 = the first); 0: never. */
     private static volatile int takenFromCheck;
+    /** Who takenBy says has the incident (null: nobody, it was resolved). */
+    private static volatile String takenByName = "Sam Singh";
     private static final java.util.concurrent.atomic.AtomicInteger takenChecks = new java.util.concurrent.atomic.AtomicInteger();
     private static final PageResponses engine = new PageResponses() {
         @Override
-        public Optional<String> takenBy(long pageId) {
+        public Optional<PageResponses.Taken> takenBy(long pageId) {
             int n = takenChecks.incrementAndGet();
-            return takenFromCheck > 0 && n >= takenFromCheck ? Optional.of("Sam Singh") : Optional.empty();
+            return takenFromCheck > 0 && n >= takenFromCheck ? Optional.of(new PageResponses.Taken(takenByName, "acknowledged"))
+                    : Optional.empty();
         }
 
         @Override
@@ -98,6 +101,7 @@ class PagingCallScriptTest {
         keys.clear();
         reports.clear();
         takenFromCheck = 0;
+        takenByName = "Sam Singh";
         takenChecks.set(0);
     }
 
@@ -243,6 +247,17 @@ class PagingCallScriptTest {
         assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA")), cmds.toString());
         assertTrue(keys.isEmpty(), keys.toString());
         assertEquals(List.of("42:DELIVERED"), reports, "answered and heard: the page is settled, not retried");
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aPageWhoseIncidentEndedWithNobodyTakingItIsNoLongerActiveNotTakenByAnother() throws IOException {
+        takenFromCheck = 1; // resolved by hand while the phone rang
+        takenByName = null;
+        List<String> cmds = page42().call();
+
+        assertEquals(List.of("pagerline/page-gone"), played(cmds), "nobody took it: " + cmds);
+        assertEquals(List.of("42:DELIVERED"), reports);
         assertTrue(endsWithHangUp(cmds), cmds.toString());
     }
 
