@@ -373,7 +373,8 @@ final class SupportCall {
                 throw new AgiHangupException();
             }
             if (rec.notWritable() || tries == Menus.TRIES) {
-                throw new NothingRecorded(rec.notWritable() ? rec.nothing() : "nothing recorded in " + tries + " tries");
+                throw new NothingRecorded(rec.notWritable() ? rec.nothing() : "nothing recorded in " + tries + " tries",
+                        !rec.notWritable());
             }
         }
     }
@@ -381,9 +382,16 @@ final class SupportCall {
     /** Asterisk recorded no message from a caller still on the line: a fault of the line, not of the call. */
     static final class NothingRecorded extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        private final boolean callersOwn;
 
-        NothingRecorded(String why) {
+        /** @param callersOwn the caller left nothing in every try (else Asterisk could not record) */
+        NothingRecorded(String why, boolean callersOwn) {
             super(why);
+            this.callersOwn = callersOwn;
+        }
+
+        boolean callersOwn() {
+            return callersOwn;
         }
     }
 

@@ -84,7 +84,9 @@ public final class SupportLineScript implements AgiScript {
                 call.live().call().failed(at, why);
             }
             fallback = true;
-            tellDialplanToTakeOver(line);
+            // a caller whose tries left nothing is asked once more, by the fallback voicemail, not told of trouble
+            tellDialplanToTakeOver(line, nothingRecorded && ((SupportCall.NothingRecorded) e).callersOwn()
+                    ? Prompt.RECORD_AFTER_TONE : Prompt.TROUBLE);
             if (call.started() && call.owesUrgentPage()) {
                 // urgent and prioritised: paged now; the fallback takes their message (handed over at the hang-up)
                 record(() -> call.follows(calls.urgentFailedBeforeMessage(call.live(), call.priority())), call);
@@ -103,9 +105,17 @@ public final class SupportLineScript implements AgiScript {
     }
 
     private static void tellDialplanToTakeOver(AgiLine line) {
+        tellDialplanToTakeOver(line, Prompt.TROUBLE);
+    }
+
+    /**
+     * PAGERLINE_RESULT=FAILED, then {@code before} (the dialplan's fallback, seeing FAILED, plays no
+     * prompt of its own before its beep).
+     */
+    private static void tellDialplanToTakeOver(AgiLine line, Prompt before) {
         try {
             line.set(SupportCall.VAR_RESULT, "FAILED");
-            line.play(Prompt.TROUBLE);
+            line.play(before);
         } catch (Throwable ignored) { // NOPMD: the caller may be gone or the line garbled
             // the dialplan sees PAGERLINE_RESULT unset or FAILED and records a voicemail either way
         }

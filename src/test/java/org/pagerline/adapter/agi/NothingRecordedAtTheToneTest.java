@@ -118,6 +118,10 @@ class NothingRecordedAtTheToneTest {
 
         assertEquals(3, recordings(c), c.commands().toString());
         assertEquals("FAILED", c.variable("PAGERLINE_RESULT"), "the dialplan's fallback voicemail takes the caller");
+        List<String> sounds = c.soundFiles();
+        assertEquals("pagerline/record-after-tone", sounds.get(sounds.size() - 1),
+                "asked once more, by the fallback's beep, not told of trouble: " + sounds);
+        assertFalse(sounds.contains("pagerline/trouble"), sounds.toString());
         CallRecord call = ended("1763900100.4");
         List<String> lines = lines(call);
         assertEquals(CallOutcome.FAILED, call.outcome(), lines.toString());
