@@ -1207,10 +1207,10 @@ public final class CallService implements CallEvents, AutoCloseable {
                     return false;
                 }
                 CallRecord rec = c.get();
-                if ((k.equals("QUEUE_ABANDONED") || k.equals("QUEUE_LEFT") && QueueEventText.position(detail).isPresent())
+                Integer position = QueueEventText.position(detail).orElse(null);
+                if ((k.equals("QUEUE_ABANDONED") || k.equals("QUEUE_LEFT") && position != null)
                         && rec.answeredBy() == null) { // a leave told late, after its answer, is no abandon
-                    rec = rec.withAbandoned(QueueEventText.position(detail).orElse(null),
-                            QueueEventText.waitedSeconds(detail).orElse(null));
+                    rec = rec.withAbandoned(position, QueueEventText.waitedSeconds(detail).orElse(null));
                 } else if (k.equals("QUEUE_ANSWERED")) {
                     rec = rec.withAnsweredBy(QueueEventText.answeredBy(detail).orElse(detail));
                     Long waited = QueueEventText.waitedSeconds(detail).orElse(null);

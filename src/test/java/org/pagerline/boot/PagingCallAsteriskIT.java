@@ -237,6 +237,12 @@ class PagingCallAsteriskIT {
                 .orElseThrow(() -> new AssertionError("no voice page to " + number + ":\n" + lab.timelineText(me)));
     }
 
+    /** The last sound a paging call's commands ({@link #pagingCallThatRan}) played ("" for none). */
+    private static String lastPlayed(List<String> ran) {
+        List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
+        return plays.isEmpty() ? "" : plays.get(plays.size() - 1);
+    }
+
     /** The AGI commands Asterisk ran on one paging call of this test's: the first to reach {@code command}. */
     private List<String> pagingCallThatRan(String command) {
         String channel = mine().stream().filter(e -> "pagerline-page".equals(e.get("Context"))
@@ -258,8 +264,7 @@ class PagingCallAsteriskIT {
             List<String> ran = pagingCallThatRan("pagerline/page-menu");
             assertEquals(3, ran.stream().filter(c -> c.startsWith("GET DATA") && c.contains("pagerline/page-menu")).count(),
                     "the menu asked three times: " + ran);
-            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
-            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("vm-goodbye"), "goodbye last: " + ran);
+            assertTrue(lastPlayed(ran).contains("vm-goodbye"), "goodbye last: " + ran);
             Eventually.await(Duration.ofSeconds(20), "Pat's attempt reported as answered without a key",
                     () -> String.valueOf(voicePageTo(AsteriskLab.PAT).lastError()).contains("answered, no key pressed after 3 plays"));
             Incident i = incident();
@@ -295,8 +300,7 @@ class PagingCallAsteriskIT {
             List<String> ran = pagingCallThatRan("pagerline/page-menu");
             assertEquals(1, ran.stream().filter(c -> c.startsWith("GET DATA") && c.contains("pagerline/page-menu")).count(),
                     "not asked again once taken: " + ran);
-            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
-            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("pagerline/page-taken"), "told it was taken: " + ran);
+            assertTrue(lastPlayed(ran).contains("pagerline/page-taken"), "told it was taken: " + ran);
             Incident i = incident();
             assertEquals(IncidentState.ACKNOWLEDGED, i.state(), lab.timelineText(me));
             assertEquals("Sam Lab", i.ownerName(), lab.timelineText(me));
@@ -402,8 +406,7 @@ class PagingCallAsteriskIT {
 
             assertTrue(pat.event("far-end-hung-up").isPresent(), "pagerline ended Pat's call: " + pat.events());
             List<String> ran = pagingCallThatRan("Dial");
-            List<String> plays = ran.stream().filter(c -> c.contains("STREAM FILE") || c.contains("Playback")).toList();
-            assertTrue(!plays.isEmpty() && plays.get(plays.size() - 1).contains("pagerline/page-not-reached"),
+            assertTrue(lastPlayed(ran).contains("pagerline/page-not-reached"),
                     "told the caller was not reached, last: " + ran);
             Eventually.await(Duration.ofSeconds(10), "the failed call-back on the ticket",
                     () -> lab.timelineText(me).contains("DIALSTATUS BUSY"));

@@ -23,19 +23,14 @@ final class AgiLine {
     }
 
     /**
-     * The result of RECORD FILE: whether the caller hung up while recording, its length, and, when
-     * no message was recorded, why (null when one was).
+     * The result of RECORD FILE: whether the caller hung up while recording, its length, when no
+     * message was recorded why (null when one was), and whether Asterisk could not write the file at
+     * all (its spool folder, its disk).
      */
-    record Recording(boolean hungUp, long seconds, String nothing) {
-        /** Whether Asterisk could not write the file at all (its spool folder, its disk). */
-        boolean notWritable() {
-            return nothing != null && nothing.startsWith(NOT_WRITABLE);
-        }
-    }
+    record Recording(boolean hungUp, long seconds, String nothing, boolean notWritable) {}
 
     /** Under this many samples (half a second at 8 kHz) a hang-up left no words: the fallback's own bound. */
     static final long LEAST_MESSAGE_SAMPLES = 4000;
-    private static final String NOT_WRITABLE = "Asterisk could not write the recording";
 
     void answer() throws AgiException {
         alive(channel.sendCommand(new AnswerCommand()));
@@ -133,13 +128,14 @@ final class AgiLine {
             // the length stays unknown
         }
         String extra = r.getExtra();
-        boolean noFile = "randomerror".equals(extra) || "writefile".equals(extra);
+        boolean notWritable = "writefile".equals(extra);
+        boolean noFile = notWritable || "randomerror".equals(extra);
         // -1 with no file is also Asterisk failing to play the beep or open the file, the caller still
         // there: only the line can say which
         boolean hungUp = "hangup".equals(extra) || r.getResultCode() == -1 && (!noFile || !up());
         String nothing = null;
-        if ("writefile".equals(extra)) {
-            nothing = NOT_WRITABLE + " (RECORD FILE answered \"writefile\"; its log names the file)";
+        if (notWritable) {
+            nothing = "Asterisk could not write the recording (RECORD FILE answered \"writefile\"; its log names the file)";
         } else if (noFile) {
             nothing = hungUp ? "the caller hung up during the tone, before the recording began"
                     : r.getResultCode() == '#' ? "the caller pressed # during the tone, before the recording began"
@@ -151,7 +147,7 @@ final class AgiLine {
                     : r.getResultCode() == '#' ? "the caller pressed # " + ms + " ms into the recording"
                     : "the recording ended after " + ms + " ms";
         }
-        return new Recording(hungUp, endpos == null ? 0 : endpos / 8000, nothing);
+        return new Recording(hungUp, endpos == null ? 0 : endpos / 8000, nothing, notWritable);
     }
 
     /** Whether the channel is still up (CHANNEL STATUS); a hang-up, or a connection lost, answers false. */

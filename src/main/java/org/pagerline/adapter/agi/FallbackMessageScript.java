@@ -40,10 +40,10 @@ public final class FallbackMessageScript implements AgiScript {
     private final String folder;
     /** The longest the dialplan's {@code h} extension waits for the message to be saved ({@code line.wait-limit}). */
     private final Duration waitLimit;
-    /** Saves the hand-overs, so that one the database holds up goes on past {@link #waitLimit} without Asterisk. */
     /** Saves under way on this node, by recording. */
     private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<CallService.FallbackTaken>> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** Saves the hand-overs, so that one the database holds up goes on past {@link #waitLimit} without Asterisk. */
     private final ExecutorService saving = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fallback-hand-over");
         t.setDaemon(true);

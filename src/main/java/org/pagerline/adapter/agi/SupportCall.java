@@ -353,10 +353,9 @@ final class SupportCall {
     /**
      * The tone and RECORD FILE until a message is recorded: a caller still on the line who left
      * nothing (a # that cut the tone short, or under half a second) is asked again, up to
-     * {@link Menus#TRIES} times. A
-     * caller who hangs up having left no words (during the tone, or under half a second in) has
-     * left no message: that is their hang-up at this step, so an urgent caller is paged without one
-     * ({@link SupportLineScript}), never with a file that does not exist.
+     * {@link Menus#TRIES} times. A caller who hangs up having left no words (during the tone, or
+     * under half a second in) has left no message: that is their hang-up at this step, so an urgent
+     * caller is paged without one ({@link SupportLineScript}), never with a file that does not exist.
      *
      * @throws NothingRecorded when Asterisk cannot write the file, or the tries are used up: the
      *         dialplan's fallback voicemail then takes the caller (and an urgent one is paged)
@@ -379,7 +378,11 @@ final class SupportCall {
         }
     }
 
-    /** Asterisk recorded no message from a caller still on the line: a fault of the line, not of the call. */
+    /**
+     * Asterisk recorded no message from a caller still on the line: it could not write the file, or
+     * the caller left nothing in every try ({@link #callersOwn}). The dialplan's fallback voicemail
+     * takes them either way.
+     */
     static final class NothingRecorded extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final boolean callersOwn;

@@ -68,8 +68,8 @@ public final class SupportLineScript implements AgiScript {
             fallback = true;
             tellDialplanToTakeOver(line);
         } catch (Throwable e) { // NOPMD: a server fault must never drop the caller
-            boolean nothingRecorded = e instanceof SupportCall.NothingRecorded;
-            if (nothingRecorded) { // the line's trouble, not a bug: no stack trace
+            SupportCall.NothingRecorded nothing = e instanceof SupportCall.NothingRecorded n ? n : null;
+            if (nothing != null) { // the line's trouble, not a bug: no stack trace
                 log.warn("support-line call (channel {}, uid {}): no message recorded ({}); the dialplan's fallback"
                         + " voicemail takes the caller", LogText.of(request.getChannel()), LogText.of(request.getUniqueId()),
                         e.getMessage());
@@ -78,15 +78,14 @@ public final class SupportLineScript implements AgiScript {
                         LogText.of(request.getChannel()), LogText.of(request.getUniqueId()), LogText.of(e.toString()), e);
             }
             Instant at = calls.now();
-            String why = nothingRecorded ? "no message recorded (" + e.getMessage() + "); the dialplan's fallback"
+            String why = nothing != null ? "no message recorded (" + e.getMessage() + "); the dialplan's fallback"
                     + " voicemail takes the caller" : "pagerline fault at " + call.step().wireName() + ": " + e;
             if (call.started(late -> late.failed(at, why), false)) {
                 call.live().call().failed(at, why);
             }
             fallback = true;
             // a caller whose tries left nothing is asked once more, by the fallback voicemail, not told of trouble
-            tellDialplanToTakeOver(line, nothingRecorded && ((SupportCall.NothingRecorded) e).callersOwn()
-                    ? Prompt.RECORD_AFTER_TONE : Prompt.TROUBLE);
+            tellDialplanToTakeOver(line, nothing != null && nothing.callersOwn() ? Prompt.RECORD_AFTER_TONE : Prompt.TROUBLE);
             if (call.started() && call.owesUrgentPage()) {
                 // urgent and prioritised: paged now; the fallback takes their message (handed over at the hang-up)
                 record(() -> call.follows(calls.urgentFailedBeforeMessage(call.live(), call.priority())), call);

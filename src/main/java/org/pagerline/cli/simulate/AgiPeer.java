@@ -148,7 +148,7 @@ public final class AgiPeer {
             if (pendingHangup && triggers(v)) {
                 hangUp();
                 return List.of(switch (v) {
-                    case "RECORD FILE" -> CallerScript.AT_THE_TONE.equals(call.caller().hangupAt())
+                    case "RECORD FILE" -> call.caller().hangsUpAtTheTone()
                             ? "200 result=-1 (randomerror) endpos=0" // Asterisk 22: hung up in the beep, no file
                             : "200 result=-1 (hangup) endpos=24000";
                     case "STREAM FILE", "CONTROL STREAM" -> "200 result=-1 endpos=0";
@@ -181,7 +181,7 @@ public final class AgiPeer {
                         conv.step(cmd.arg(1));
                     }
                     if (cmd.arg(0).equals("PAGERLINE_STEP") && (cmd.arg(1).equalsIgnoreCase(String.valueOf(call.caller().hangupAt()))
-                            || CallerScript.AT_THE_TONE.equals(call.caller().hangupAt()) && cmd.arg(1).equals("recording"))) {
+                            || call.caller().hangsUpAtTheTone() && cmd.arg(1).equals("recording"))) {
                         pendingHangup = true;
                     }
                     return List.of("200 result=1");
@@ -222,7 +222,7 @@ public final class AgiPeer {
         }
 
         private boolean triggers(String verb) {
-            if ("recording".equals(call.caller().hangupAt()) || CallerScript.AT_THE_TONE.equals(call.caller().hangupAt())) {
+            if ("recording".equals(call.caller().hangupAt()) || call.caller().hangsUpAtTheTone()) {
                 return verb.equals("RECORD FILE");
             }
             return switch (verb) {

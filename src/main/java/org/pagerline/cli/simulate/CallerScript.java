@@ -36,6 +36,11 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
         this(presses, hangupAt, technician, queue, hold, java.util.Set.of());
     }
 
+    /** Whether the caller hangs up during the recording's beep ({@link #AT_THE_TONE}). */
+    public boolean hangsUpAtTheTone() {
+        return AT_THE_TONE.equals(hangupAt);
+    }
+
     /** What the technician's phone does. */
     public enum Technician {
         /** answers and presses 1 (runs the "accept" script on a second FastAGI connection) */
