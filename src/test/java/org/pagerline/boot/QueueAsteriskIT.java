@@ -40,7 +40,8 @@ class QueueAsteriskIT {
     void aQueueCallTheTechnicianEndsIsRecordedAsAnsweredWithoutTheFallback() throws Exception {
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
-        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1)).talk(ofSeconds(7)).hangUp(), me);
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1)).pause(ofSeconds(2))
+                        .press("1").pause(ofSeconds(1)).talk(ofSeconds(7)).hangUp(), me);
                 var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").thenWaitAtMost(ofSeconds(60)))) {
             quinn.awaitSuccess(ofSeconds(60));
             call.awaitSuccess(ofSeconds(30));
@@ -50,6 +51,30 @@ class QueueAsteriskIT {
             assertEquals("QUEUE_ANSWERED", lab.resultAtHangup(me));
             Ticket t = lab.ticketOf(me);
             assertEquals(CallOutcome.ANSWERED_IN_QUEUE, lab.services().calls().callsOf(t.id()).get(0).outcome(), lab.timelineText(me));
+        }
+    }
+
+    // A technician's own voicemail answers at once when their mobile is busy or declined: it answers
+    // and speaks, and never presses a key. The queued caller must not be put through to it.
+    @Test
+    void aTechniciansPhoneThatAnswersAQueueCallWithoutPressing1NeverGetsTheCaller() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var quinnsVoicemail = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(1))
+                        .talk(ofSeconds(25)).hangUp(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(3)).hangUp())) {
+            call.awaitSuccess(ofSeconds(120));
+            quinnsVoicemail.awaitSuccess(ofSeconds(60));
+            assertTrue(quinnsVoicemail.event("far-end-hung-up").isPresent(),
+                    "the line let go of a phone that answered and pressed nothing: " + quinnsVoicemail.events());
+            String timeline = lab.timelineText(me);
+            assertFalse(timeline.contains("QUEUE_ANSWERED"), "nobody took the caller:\n" + timeline);
+            assertTrue(timeline.contains("QUEUE_NOT_TAKEN Quinn Lab did not take the call (rang "), timeline);
+            assertTrue(timeline.contains("QUEUE_LEFT left the queue: TIMEOUT"), timeline);
+            Ticket t = lab.ticketOf(me);
+            assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
         }
     }
 

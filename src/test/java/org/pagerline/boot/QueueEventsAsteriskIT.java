@@ -51,7 +51,8 @@ class QueueEventsAsteriskIT {
                 order.add(kind);
             }
         });
-        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(2)).talk(ofSeconds(9)).hangUp(), me);
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).answerAfter(ofSeconds(2)).pause(ofSeconds(2))
+                        .press("1").pause(ofSeconds(1)).talk(ofSeconds(9)).hangUp(), me);
                 var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2").thenWaitAtMost(ofSeconds(60)))) {
             quinn.awaitSuccess(ofSeconds(60));
             call.awaitSuccess(ofSeconds(30));

@@ -55,7 +55,7 @@ class DialplanLintTest {
      * pbx_builtins). Add to it only after checking the application there.
      */
     static final Set<String> ASTERISK_22_APPS = Set.of("AGI", "Answer", "Background", "Dial", "ExecIf", "Gosub",
-            "GosubIf", "Goto", "GotoIf", "Hangup", "Log", "NoOp", "Playback", "Progress", "Queue", "Record", "Return",
+            "GosubIf", "Goto", "GotoIf", "Hangup", "Log", "NoOp", "Playback", "Progress", "Queue", "Read", "Record", "Return",
             "Ringing", "Set", "Verbose", "VoiceMail", "Wait");
     /** Gone from Asterisk 22, with what replaces them (Asterisk 21 removed app_macro, chan_sip and res_monitor). */
     static final Map<String, String> REMOVED_APPS = Map.of("Macro", "Gosub (app_macro was removed in Asterisk 21)",
@@ -387,6 +387,9 @@ class DialplanLintTest {
             if (s.app().equals("Set") && set.find()) {
                 known.putIfAbsent(set.group(1), Set.of());
             }
+            if (s.app().equals("Read")) { // the keys pressed, any
+                known.putIfAbsent(s.args().split(",")[0].strip(), Set.of());
+            }
         });
         List<String> problems = new ArrayList<>();
         forEachStep((ctx, ext, s) -> {
@@ -568,6 +571,12 @@ class DialplanLintTest {
         forEachStep((ctx, ext, s) -> {
             if (s.app().equals("Playback") || s.app().equals("Background")) {
                 for (String f : s.args().split(",")[0].split("&")) {
+                    played.putIfAbsent(f.strip(), s.where().toString());
+                }
+            }
+            String[] read = s.args().split(",");
+            if (s.app().equals("Read") && read.length > 1 && !read[1].isBlank()) {
+                for (String f : read[1].split("&")) {
                     played.putIfAbsent(f.strip(), s.where().toString());
                 }
             }

@@ -17,6 +17,7 @@ import org.asteriskjava.manager.action.QueueRemoveAction;
 import org.asteriskjava.manager.action.QueueStatusAction;
 import org.asteriskjava.manager.event.AgentCalledEvent;
 import org.asteriskjava.manager.event.AgentConnectEvent;
+import org.asteriskjava.manager.event.AgentRingNoAnswerEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.QueueCallerAbandonEvent;
 import org.asteriskjava.manager.event.QueueCallerJoinEvent;
@@ -293,6 +294,14 @@ public final class AmiQueue implements AmiSession.Listener {
             if (iface != null) {
                 queue.memberState(iface, name(iface, c.getMemberName()), "RINGING", false);
             }
+        } else if (e instanceof AgentRingNoAnswerEvent r && mine(r.getQueue())) {
+            // the member's phone rang out, or answered without the technician's 1 (their own voicemail:
+            // the dialplan's [pagerline-member-accept] let it go): the caller keeps their place. One
+            // line per ring (its member channel), however many nodes hear it.
+            String iface = r.getInterface();
+            String rang = r.getRingtime() == null ? "" : " (rang " + span(r.getRingtime() / 1000) + ")";
+            tell(r.getUniqueId(), "QUEUE_NOT_TAKEN", name(iface, r.getMemberName()) + " did not take the call" + rang,
+                    r.getDestUniqueId());
         } else if (e instanceof AgentConnectEvent c && mine(c.getQueue())) {
             Optional<Leaving> left = conclude(c.getUniqueId());
             String who = name(c.getInterface(), c.getMemberName());
@@ -327,8 +336,14 @@ public final class AmiQueue implements AmiSession.Listener {
 
     /** Writes the event on the caller's ticket; false when another node has it (several nodes, one Asterisk). */
     private boolean tell(String uniqueId, String kind, String detail) {
+        return tell(uniqueId, kind, detail, null);
+    }
+
+    /** As above, for an event a caller can have more than once: {@code which} tells them apart. */
+    private boolean tell(String uniqueId, String kind, String detail, String which) {
+        String key = "ami-queue:" + uniqueId + ":" + kind + (which == null ? "" : ":" + which);
         try {
-            if (events != null && uniqueId != null && events.claim("ami-queue:" + uniqueId + ":" + kind).isPresent()) {
+            if (events != null && uniqueId != null && events.claim(key).isPresent()) {
                 log.debug("queue event {} for call {}: another node has it", kind, uniqueId);
                 return false;
             }

@@ -152,6 +152,27 @@ class AmiQueueTest {
         assertTrue(f.queue.view().callers().isEmpty());
     }
 
+    /**
+     * A member's phone that rang out, or answered without the technician's 1 (the dialplan's
+     * accept key let their voicemail go): the caller's ticket says so, with the member's name
+     * and how long it rang (Asterisk 22 gives RingTime in milliseconds), and the caller waits on.
+     */
+    @Test
+    void aTechnicianWhoDidNotTakeAQueueCallIsNamedOnTheCallersTicket() {
+        connectWithAlice();
+        join("1700.1", 1);
+        f.fake.emit(FakeAmi.event("AgentCalled", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "Local/12045550101@pagerline-members-0001;1", "Interface", ALICE, "MemberName", "Alice Tremblay"));
+        f.fake.emit(FakeAmi.event("AgentRingNoAnswer", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel", "PJSIP/trunk-1",
+                "DestChannel", "Local/12045550101@pagerline-members-0001;1", "DestUniqueid", "1700.7", "Interface", ALICE,
+                "MemberName", "Alice Tremblay", "RingTime", "9512"));
+        Eventually.await(LIMIT, "not taken told", () -> f.callEvents.size() == 2);
+        assertEquals("1700.1 QUEUE_NOT_TAKEN Alice Tremblay did not take the call (rang 9s)", f.callEvents.get(1));
+        f.drain();
+        assertEquals(List.of("1700.1"), f.queue.view().callers().stream().map(WaitingCaller::uniqueId).toList(),
+                "the caller still waits in the queue");
+    }
+
     /** Asterisk 22's order for an answered caller: QueueCallerLeave, then AgentConnect. */
     @Test
     void anAnsweredCallerIsNotAlsoToldAsLeftUnansweredWhenTheLeaveComesBeforeTheAnswer() {

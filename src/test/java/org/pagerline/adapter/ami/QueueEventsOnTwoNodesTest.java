@@ -15,7 +15,7 @@ import org.pagerline.testkit.FakeAmi;
 
 /**
  * Two pagerline nodes connected to one Asterisk both receive every queue event; each caller's
- * joined / answered / abandoned line is written on the ticket once, by whichever node claims it
+ * joined / not taken / answered / abandoned line is written on the ticket once, by whichever node claims it
  * first in the shared database (not necessarily in Asterisk's order: see the assertion).
  */
 class QueueEventsOnTwoNodesTest {
@@ -47,6 +47,12 @@ class QueueEventsOnTwoNodesTest {
 
         f.fake.emit(FakeAmi.event("QueueCallerJoin", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1",
                 "CallerIDNum", "+12045559001", "Queue", "helpdesk", "Position", "1", "Count", "1"));
+        // the technician's phone rang out twice (app_queue rings again after its retry): a line for each
+        for (String ring : List.of("1700.5", "1700.8")) {
+            f.fake.emit(FakeAmi.event("AgentRingNoAnswer", "Queue", "helpdesk", "Uniqueid", "1700.1", "Channel",
+                    "PJSIP/trunk-1", "DestUniqueid", ring, "Interface", "Local/12045550101@pagerline-members",
+                    "MemberName", "Alice Tremblay", "RingTime", "15000"));
+        }
         f.fake.emit(FakeAmi.event("QueueCallerAbandon", "Channel", "PJSIP/trunk-1", "Uniqueid", "1700.1", "Queue",
                 "helpdesk", "Position", "1", "OriginalPosition", "1", "HoldTime", "40"));
         f.drain();
@@ -56,6 +62,9 @@ class QueueEventsOnTwoNodesTest {
         // once each; in which order is not held across nodes: each node stamps an event as it handles it,
         // so a node that claims the abandon before the other has handled the join writes it first
         assertEquals(List.of("1700.1 QUEUE_JOINED joined the queue at position 1 of 1",
-                "1700.1 QUEUE_LEFT left the queue unanswered at position 1 after 40s"), f.callEvents.stream().sorted().toList());
+                "1700.1 QUEUE_LEFT left the queue unanswered at position 1 after 40s",
+                "1700.1 QUEUE_NOT_TAKEN Alice Tremblay did not take the call (rang 15s)",
+                "1700.1 QUEUE_NOT_TAKEN Alice Tremblay did not take the call (rang 15s)"),
+                f.callEvents.stream().sorted().toList());
     }
 }
