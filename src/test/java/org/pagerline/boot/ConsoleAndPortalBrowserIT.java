@@ -172,6 +172,14 @@ class ConsoleAndPortalBrowserIT {
         browser.findElement(By.id("new-ticket")).click();
         browser.findElement(By.id("description")).sendKeys("The office printer prints blank pages.");
         browser.findElement(By.id("priority-P4")).click();
+        // a phone photo over the portal's 5 MB: refused in words, on the form, with what she wrote kept
+        Path photo = Files.write(dir.resolve("printer.jpg"), new byte[6 * 1024 * 1024]);
+        browser.findElement(By.id("files")).sendKeys(photo.toString());
+        browser.findElement(By.id("submit-ticket")).click();
+        waiting().until(d -> d.getPageSource().contains("larger than 5 MB"));
+        assertTrue(browser.getPageSource().contains("printer.jpg"), "the refusal names the file");
+        assertEquals("The office printer prints blank pages.", browser.findElement(By.id("description")).getAttribute("value"));
+        browser.findElement(By.id("priority-P4")).click();
         Path file = Files.writeString(dir.resolve("error-log.txt"), "E-1234 fuser");
         browser.findElement(By.id("files")).sendKeys(file.toString());
         Chromium.screenshot(browser, "portal-new-ticket");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pagerline.testkit.PagingHarness.LEE;
 import static org.pagerline.testkit.PagingHarness.PAT;
 import static org.pagerline.testkit.PagingHarness.SAM;
+import static org.pagerline.testkit.PagingHarness.VAL;
 
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,36 @@ class RepliesAndOutboxScenarioTest {
         assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "13 still needs someone");
         h.after(Duration.ofMinutes(5));
         h.expectPaged(LEE, thirteen);                    // and its paging goes on
+    }
+
+    /**
+     * "a" takes the newest page handed to the sender, not the incident with the highest number: in
+     * the second cycle of an older incident, the page Pat is answering is that incident's.
+     */
+    @Test
+    void aBareATakesTheIncidentOfTheNewestPageHandedOverNotTheHighestNumberedOne() {
+        long twelve = h.voicemailPagingPatAndSam(Priority.P3);              // 03:00
+        h.after(Duration.ofMinutes(3));                                     // 03:03
+        long thirteen = voicemailFrom(h, "+12045558888", "John Roe", Priority.P3);
+        h.pass();
+        h.expectPaged(PAT, thirteen);
+        h.expectPaged(SAM, thirteen);
+        h.after(Duration.ofMinutes(2));                                     // 03:05 the team lead, 12
+        h.expectPaged(LEE, twelve);
+        h.after(Duration.ofMinutes(3));                                     // 03:08 the team lead, 13
+        h.expectPaged(LEE, thirteen);
+        h.after(Duration.ofMinutes(2));                                     // 03:10 the VP, 12
+        h.expectPaged(VAL, twelve);
+        h.after(Duration.ofMinutes(3));                                     // 03:13 the VP, 13
+        h.expectPaged(VAL, thirteen);
+        h.after(Duration.ofMinutes(7));                                     // 03:20 12's second cycle
+        h.expectPaged(PAT, twelve);
+        h.expectPaged(SAM, twelve);
+
+        String take = h.sms(PAT, "a");                                      // Pat answers the page just received
+        assertTrue(take.contains("incident " + twelve + " is yours"), take);
+        assertEquals(IncidentState.ACKNOWLEDGED, h.incidents.show(twelve).incident().state());
+        assertEquals(IncidentState.OPEN, h.incidents.show(thirteen).incident().state(), "13 still needs someone");
     }
 
     @Test

@@ -47,6 +47,14 @@ public final class HttpEndpoint implements AutoCloseable {
     static final int MAX_BODY = 1024 * 1024;
     /** The largest multipart form (the portal's attachments) read. */
     static final int MAX_MULTIPART = 27 * 1024 * 1024;
+    /** A multipart file part larger than this is kept in a temporary file while the request runs. */
+    static final int MULTIPART_IN_MEMORY = 1024 * 1024;
+    /**
+     * The multipart limits as the servlet request needs them to parse a form itself: Javalin sets
+     * this attribute only when a handler first reads a field, after {@link #readBodyInTime}'s deadline.
+     */
+    private static final jakarta.servlet.MultipartConfigElement MULTIPART = new jakarta.servlet.MultipartConfigElement(
+            System.getProperty("java.io.tmpdir"), MAX_MULTIPART, MAX_MULTIPART, MULTIPART_IN_MEMORY);
     private final HttpConfig config;
     private final Map<String, Handler> routes = new LinkedHashMap<>();
     private Javalin app;
@@ -88,9 +96,10 @@ public final class HttpEndpoint implements AutoCloseable {
             c.router.treatMultipleSlashesAsSingleSlash = false;
             c.router.caseInsensitiveRoutes = false;
             c.http.maxRequestSize = MAX_BODY;
-            // portal attachments: files of up to 5 MB, a whole form of up to MAX_MULTIPART
-            c.jetty.multipartConfig.maxFileSize(5, io.javalin.config.SizeUnit.MB);
-            c.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
+            // portal attachments: a whole form of up to MAX_MULTIPART, any one file too, so a file over
+            // the portal's own limit (5 MB) is refused by the portal with its words, not by the parser
+            c.jetty.multipartConfig.maxFileSize(MAX_MULTIPART, io.javalin.config.SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxInMemoryFileSize(MULTIPART_IN_MEMORY, io.javalin.config.SizeUnit.BYTES);
             c.jetty.multipartConfig.maxTotalRequestSize(MAX_MULTIPART, io.javalin.config.SizeUnit.BYTES);
             c.jetty.threadPool = threads;
             c.jetty.modifyHttpConfiguration(h -> {
@@ -165,6 +174,7 @@ public final class HttpEndpoint implements AutoCloseable {
         }, config.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
             if (multipart) {
+                ctx.req().setAttribute("org.eclipse.jetty.multipartConfig", MULTIPART);
                 ctx.req().getParts(); // read (and kept by the servlet request) within the deadline
             } else {
                 ctx.bodyAsBytes();

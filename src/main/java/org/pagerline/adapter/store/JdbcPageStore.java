@@ -251,6 +251,20 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public List<Page> releaseCarriedStillOpen(long carrierId, Instant at) {
+        List<Page> open = db.list("SELECT " + P_COLS + " FROM pages p JOIN incidents i ON i.id=p.incident_id"
+                + " WHERE p.bundle_of=? AND p.state='SENT' AND i.state='OPEN' ORDER BY p.id", JdbcPageStore::row, carrierId);
+        List<Page> released = new ArrayList<>();
+        for (Page p : open) {
+            if (db.update("UPDATE pages SET state='PENDING', bundle_of=NULL, claimed_at=NULL, sent_at=NULL, next_attempt_at=?"
+                    + " WHERE id=? AND bundle_of=? AND state='SENT'", at, p.id(), carrierId) == 1) {
+                released.add(p);
+            }
+        }
+        return released;
+    }
+
+    @Override
     public void rewrite(long pageId, String text) {
         db.update("UPDATE pages SET body=? WHERE id=?", fit(text), pageId);
     }
@@ -303,9 +317,10 @@ final class JdbcPageStore implements PageStore {
             return List.of();
         }
         String in = String.join(",", numbers.stream().map(n -> "?").toList());
-        return db.list("SELECT DISTINCT p.incident_id FROM pages p JOIN incidents i ON i.id=p.incident_id"
+        // newest hand-over first: in an older incident's second cycle, its page is the one just received
+        return db.list("SELECT p.incident_id FROM pages p JOIN incidents i ON i.id=p.incident_id"
                 + " WHERE p.kind='PAGE' AND i.state='OPEN' AND p.claimed_at IS NOT NULL AND p.to_number IN (" + in + ")"
-                + " ORDER BY p.incident_id DESC",
+                + " GROUP BY p.incident_id ORDER BY MAX(p.claimed_at) DESC, MAX(p.id) DESC",
                 rs -> rs.getLong(1), numbers.toArray());
     }
 

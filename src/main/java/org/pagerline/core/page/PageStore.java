@@ -96,6 +96,12 @@ public interface PageStore {
     /** The pages carried by a page whose hand-over failed go back to PENDING at {@code at}; returns how many. */
     int releaseCarried(long carrierId, Instant at);
 
+    /**
+     * A bundled paging call that ended having played one incident: the pages it carried whose
+     * incident is still OPEN go back to PENDING at {@code at}, on their own; returns them.
+     */
+    List<Page> releaseCarriedStillOpen(long carrierId, Instant at);
+
     /** The words of a page, as it is about to be sent (a bundle's text). */
     void rewrite(long pageId, String text);
 
@@ -122,7 +128,7 @@ public interface PageStore {
     /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
     Optional<Page> newestPageTo(List<String> numbers);
 
-    /** Ids of OPEN incidents with a PAGE-kind page already handed over (claimed) to any of these numbers, newest first. */
+    /** Ids of OPEN incidents with a PAGE-kind page already handed over (claimed) to any of these numbers, the one with the newest hand-over first. */
     List<Long> openIncidentsPagedTo(List<String> numbers);
 
     /**

@@ -87,4 +87,47 @@ class HeaderTimeoutTest {
             }
         }
     }
+
+    /** The same for a multipart form (the portal's, with files), whose fields a handler reads before anything else. */
+    @Test
+    void clientsThatTrickleAMultipartFormAreDroppedAndHoldNoRequestThread() throws Exception {
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, Duration.ofMillis(300), Duration.ofSeconds(30), 64, 4);
+        java.util.List<java.net.Socket> trickling = new java.util.ArrayList<>();
+        try (HttpEndpoint http = new HttpEndpoint(config)) {
+            http.route("/upload", ctx -> HttpEndpoint.send(ctx, 200, "text/plain", "field " + ctx.formParam("_csrf")));
+            http.route("/ping", ctx -> HttpEndpoint.send(ctx, 200, "text/plain", "pong"));
+            http.start();
+            for (int i = 0; i < 12; i++) { // three times the request threads
+                java.net.Socket s = new java.net.Socket("127.0.0.1", http.port());
+                trickling.add(s);
+                s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                        + "Content-Length: 1000\r\n\r\n--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nab")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+            }
+            for (java.net.Socket s : trickling) {
+                s.setSoTimeout(5000);
+                Eventually.await(Duration.ofSeconds(5), "a trickling client dropped", () -> {
+                    try {
+                        return s.getInputStream().read() == -1;
+                    } catch (java.io.IOException e) {
+                        return true;
+                    }
+                });
+            }
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + http.port() + "/ping")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("pong", r.body());
+            String form = "--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--x--\r\n";
+            HttpResponse<String> whole = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + http.port() + "/upload")).header("Content-Type", "multipart/form-data; boundary=x")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("field abc", whole.body(), "a form sent in time is read");
+        } finally {
+            for (java.net.Socket s : trickling) {
+                s.close();
+            }
+        }
+    }
 }

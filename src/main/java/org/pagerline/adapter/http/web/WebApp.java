@@ -581,8 +581,10 @@ public final class WebApp implements AutoCloseable {
     private void portalSubmit(Context ctx) {
         Client c = ctx.attribute("client");
         PortalDesk.NewTicket n = new PortalDesk.NewTicket(ctx.formParam("name"), ctx.formParam("callback"),
-                ctx.formParam("priority"), ctx.formParam("description"), uploads(ctx));
+                ctx.formParam("priority"), ctx.formParam("description"), List.of());
         try {
+            // a file refused (over 5 MB) is told on the form, with what the client wrote kept
+            n = new PortalDesk.NewTicket(n.name(), n.callback(), n.priority(), n.description(), uploads(ctx));
             var t = portal.submit(c, n);
             log.info("web: portal ticket {} filed by client {}", t.id(), c.id());
             live.nudge();
