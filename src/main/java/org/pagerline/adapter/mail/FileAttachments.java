@@ -1,10 +1,9 @@
 package org.pagerline.adapter.mail;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.pagerline.core.mail.AttachmentFiles;
 
@@ -25,15 +24,35 @@ public final class FileAttachments implements AttachmentFiles {
         Path dir = root.resolve(safe(folder, "message"));
         createPrivate(root);
         createPrivate(dir);
-        Path target = dir.resolve(safe(fileName, "attachment"));
-        Path tmp = dir.resolve(".part-" + target.getFileName());
-        Files.write(tmp, content);
+        String name = safe(fileName, "attachment");
+        Path tmp = Files.createTempFile(dir, ".part-", ".tmp");
         try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp, content);
+            // never over a file already kept: two parts of one message with one name (every pasted
+            // screenshot is "image.png"), or a second message reusing a Message-ID, keep both
+            for (int n = 1; ; n++) {
+                Path target = dir.resolve(n == 1 ? name : numbered(name, n));
+                try {
+                    Files.move(tmp, target); // a rename within the folder: whole or not at all
+                    return target.toString();
+                } catch (FileAlreadyExistsException taken) {
+                    if (n >= MAX_SAME_NAME) {
+                        throw taken;
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        return target.toString();
+    }
+
+    /** How many files of one name a message's folder keeps ("image.png" to "image (1000).png"). */
+    static final int MAX_SAME_NAME = 1000;
+
+    /** "image.png", 2 -> "image (2).png". */
+    static String numbered(String name, int n) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + " (" + n + ")" + name.substring(dot) : name + " (" + n + ")";
     }
 
     private static void createPrivate(Path dir) throws IOException {

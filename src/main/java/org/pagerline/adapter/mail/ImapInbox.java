@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImapInbox implements AutoCloseable {
     static final int MAX_ATTEMPTS = 3;
+    /**
+     * The largest message read (the server's own size of it, asked before reading): the whole
+     * message is held in memory while it is read, twice, so one far larger (a 100 MB scan) could
+     * take the heap the phone line runs in. 25 MB is what common mail providers accept.
+     */
+    static final int MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
     private static final int PREFETCH = 100;
     private static final Logger log = LoggerFactory.getLogger(ImapInbox.class);
     private final MailConfig config;
@@ -91,6 +97,18 @@ public final class ImapInbox implements AutoCloseable {
     }
 
     private void loop() {
+        try {
+            readUntilStopped();
+        } catch (Error e) {
+            // the reader is gone (out of memory, say): /health must say mail is down, not up
+            log.error("mail: the reader of {} stopped: {}", mailboxName, e.toString(), e);
+            throw e;
+        } finally {
+            up = false;
+        }
+    }
+
+    private void readUntilStopped() {
         Duration backoff = Duration.ofSeconds(1);
         while (running) {
             try {
@@ -200,9 +218,23 @@ public final class ImapInbox implements AutoCloseable {
         Instant received = m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant();
         boolean old = mb.firstUid() > 0 ? uid < mb.firstUid() : received != null && received.isBefore(mb.firstConnectedAt());
         Consumer<MailStore> mark = st -> st.setLastUid(mb.name(), mb.uidValidity(), uid);
+        int size = m.getSize();   // RFC822.SIZE: nothing of the body is read yet
+        if (size > MAX_MESSAGE_BYTES) {
+            String why = "too large to read: " + size / (1024 * 1024) + " MB (at most " + MAX_MESSAGE_BYTES / (1024 * 1024)
+                    + " MB); left in the mailbox";
+            log.warn("mail: UID {} is {}: flagged and skipped", uid, why);
+            String from = m.getFrom() == null || m.getFrom().length == 0 ? ""
+                    : m.getFrom()[0] instanceof jakarta.mail.internet.InternetAddress a ? a.getAddress() : m.getFrom()[0].toString();
+            byte[] note = ("Message UID " + uid + " from " + from + ", subject '" + m.getSubject() + "', was not read: " + why)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            intake.quarantine(new InboundMail(MimeReader.madeUpId(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)), from,
+                    null, m.getSubject(), List.of(), null, null, null, null, null, false, "", List.of(), why, note, received),
+                    why, mark);
+            return;
+        }
         byte[] raw;
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(size, 32));
             m.writeTo(out);
             raw = out.toByteArray();
         } catch (MessagingException | IOException e) {

@@ -194,10 +194,25 @@ final class JdbcWebStore implements WebStore {
                 .orElse(0);
     }
 
+    /**
+     * The company's, and not by email from an address none of its contacts has: an unknown
+     * sender's ticket carries the company their mail claimed (two parameters: the company twice).
+     */
+    private static final String COMPANYS = "LOWER(company)=? AND NOT EXISTS (SELECT 1 FROM mail_tickets m"
+            + " WHERE m.ticket_id=tickets.id AND NOT EXISTS (SELECT 1 FROM client_emails ce JOIN clients c ON c.id=ce.client_id"
+            + " WHERE ce.email=LOWER(m.requester) AND LOWER(c.company)=?))";
+
     @Override
     public List<TicketRow> companyTickets(String company, int limit) {
-        return db.list(TICKET_COLUMNS + "WHERE LOWER(company)=? ORDER BY opened_at DESC, id DESC FETCH FIRST "
-                + Math.max(1, limit) + " ROWS ONLY", JdbcWebStore::ticketRow, company.toLowerCase(Locale.ROOT));
+        String c = company.toLowerCase(Locale.ROOT);
+        return db.list(TICKET_COLUMNS + "WHERE " + COMPANYS + " ORDER BY opened_at DESC, id DESC FETCH FIRST "
+                + Math.max(1, limit) + " ROWS ONLY", JdbcWebStore::ticketRow, c, c);
+    }
+
+    @Override
+    public boolean companyTicket(long id, String company) {
+        String c = company.toLowerCase(Locale.ROOT);
+        return db.one("SELECT id FROM tickets WHERE id=? AND " + COMPANYS, rs -> rs.getLong(1), id, c, c).isPresent();
     }
 
     @Override

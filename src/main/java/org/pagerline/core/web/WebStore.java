@@ -76,8 +76,15 @@ public interface WebStore {
 
     int openTicketCount();
 
-    /** A company's tickets (company matched ignoring case), newest first. */
+    /**
+     * A company's tickets as its portal shows them, newest first: the company matched ignoring
+     * case, but never one opened by email from an address none of that company's contacts has (a
+     * stranger's mail names whatever company it likes, and must not reach that company's portal).
+     */
     List<TicketRow> companyTickets(String company, int limit);
+
+    /** Whether ticket {@code id} is one of {@link #companyTickets}' for {@code company}. */
+    boolean companyTicket(long id, String company);
 
     /** A fingerprint of everything the console's live views show: it changes when any of it does. */
     String consoleFingerprint();

@@ -264,8 +264,8 @@ public final class PortalDesk {
 
     /** True when the attachment belongs to a ticket of the contact's company. */
     public Optional<Attachment> attachment(Client who, long attachmentId) {
-        return tx.inTransaction(s -> s.web().attachment(attachmentId).filter(a -> s.tickets().find(a.ticketId())
-                .filter(t -> sameCompany(t, who)).isPresent()));
+        return tx.inTransaction(s -> s.web().attachment(attachmentId)
+                .filter(a -> s.web().companyTicket(a.ticketId(), who.company())));
     }
 
     /**
@@ -290,12 +290,9 @@ public final class PortalDesk {
         tickets.afterCommit();
     }
 
+    /** A ticket the contact's portal shows ({@link org.pagerline.core.web.WebStore#companyTickets}); not found otherwise. */
     private static Ticket ownTicket(org.pagerline.service.Stores s, Client who, long id) {
-        return s.tickets().find(id).filter(t -> sameCompany(t, who))
+        return s.tickets().find(id).filter(t -> s.web().companyTicket(id, who.company()))
                 .orElseThrow(() -> new NotFoundException("no ticket " + id + " for " + who.company()));
-    }
-
-    static boolean sameCompany(Ticket t, Client who) {
-        return t.company() != null && t.company().equalsIgnoreCase(who.company());
     }
 }

@@ -189,6 +189,33 @@ class EmailIntakeOverImapIT {
         assertTrue(MailRig.body(awaitAnswer("ann.lee@northwind.test", 1)).contains("ticket #" + t.id()));
     }
 
+    /**
+     * A stranger's complete mail opens a ticket under whatever company it names, but that company's
+     * portal never shows it (nor its files): only its contacts' mail and calls reach it there.
+     */
+    @Test
+    void aStrangersMailNamingAClientsCompanyNeverReachesThatCompanysPortal() throws Exception {
+        rig();
+        Client ann = rig.tx.inTransaction(s -> s.clients().insert(new Client(0, "Acme Ltd", "Ann Lee",
+                List.of("+12045550177")), Instant.now()));
+        rig.intake.addContactEmail(ann.id(), "ann@acme.test");
+        rig.start();
+        rig.deliver(mail("IT Security <x@evil.test>", "VPN reset", COMPLETE.replace("Jane Smith", "IT Security")));
+        Ticket stranger = awaitTicket(1);
+        rig.deliver(mail("ann@acme.test", "printer", "The printer is jammed again.\nAnn\n"));
+        Eventually.await(WAIT, "Ann's ticket", () -> tickets().size() == 2);
+        Ticket anns = tickets().stream().filter(t -> t.id() != stranger.id()).findFirst().orElseThrow();
+        assertEquals("Acme Ltd", stranger.company(), "the desk still sees what the stranger wrote");
+
+        List<Long> portal = rig.tx.inTransaction(s -> s.web().companyTickets("acme ltd", 200)).stream()
+                .map(org.pagerline.core.web.TicketRow::id).toList();
+        assertEquals(List.of(anns.id()), portal, "Acme's portal shows its contact's ticket only");
+        boolean strangersShown = rig.tx.inTransaction(s -> s.web().companyTicket(stranger.id(), "Acme Ltd"));
+        boolean annsShown = rig.tx.inTransaction(s -> s.web().companyTicket(anns.id(), "Acme Ltd"));
+        assertFalse(strangersShown, "the stranger's ticket is not Acme's on the portal");
+        assertTrue(annsShown);
+    }
+
     @Test
     void repliesJoinTheirTicketByOurMessageIdThenBySubjectTagButATagFromAStrangerDoesNot() throws Exception {
         rig().start();
@@ -364,6 +391,25 @@ class EmailIntakeOverImapIT {
         assertEquals("QUARANTINED", rig.outcomeOf("poison")[0]);
         assertTrue(rig.outcomeOf("poison")[1].contains("handling failed 3 times"), rig.outcomeOf("poison")[1]);
         assertEquals(0, rig.sentTo("jane@acme.test").size());
+    }
+
+    /**
+     * A message larger than pagerline reads (a huge scan attached) is never read into memory: it
+     * is flagged and skipped, and the mail after it is handled as usual.
+     */
+    @Test
+    void aMessageTooLargeToReadIsKeptFlaggedAndSkippedAndTheNextIsHandled() {
+        rig().start();
+        String scan = java.util.Base64.getMimeEncoder().encodeToString(new byte[ImapInbox.MAX_MESSAGE_BYTES * 3 / 4 + 1024]);
+        rig.deliver(mail("jane@acme.test", "huge scan", "--B\nContent-Type: text/plain\n\n" + COMPLETE
+                + "\n--B\nContent-Type: image/tiff; name=scan.tif\nContent-Transfer-Encoding: base64\n\n" + scan + "\n--B--\n",
+                "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=B"));
+        rig.deliver(mail("other@acme.test", "Printer jammed", COMPLETE));
+        awaitAnswer("other@acme.test", 1);
+        assertEquals(1, tickets().size(), "only the second mail opened a ticket");
+        assertEquals("QUARANTINED", rig.outcomeOf("huge scan")[0]);
+        assertTrue(rig.outcomeOf("huge scan")[1].contains("too large to read"), rig.outcomeOf("huge scan")[1]);
+        assertTrue(rig.isUp(), "the mailbox is still read");
     }
 
     @Test
