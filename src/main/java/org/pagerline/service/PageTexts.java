@@ -106,8 +106,7 @@ final class PageTexts {
         StringBuilder b = new StringBuilder("pagerline: ");
         if (!took.isEmpty()) {
             b.append(String.join("; ", took.entrySet().stream().map(e -> e.getKey() + " took incident"
-                    + (e.getValue().size() == 1 ? " " : "s ") + String.join(", ",
-                    e.getValue().stream().sorted().map(String::valueOf).toList())).toList())).append(" (no action needed).");
+                    + (e.getValue().size() == 1 ? " " : "s ") + ids(e.getValue())).toList())).append(" (no action needed).");
             if (!asking.isEmpty()) {
                 b.append(' ');
             }
@@ -117,11 +116,36 @@ final class PageTexts {
             b.append(took.isEmpty() ? one.substring("pagerline ".length()) : one);
         } else if (!asking.isEmpty()) {
             asking.sort(java.util.Comparator.comparingLong(Incident::id));
-            b.append(asking.size()).append(" urgent incidents: ").append(String.join(", ", asking.stream()
-                    .map(i -> i.id() + " " + label(i) + (i.priority() == null ? "" : " " + i.priority().name())).toList()))
-                    .append("; reply ").append(asking.get(0).id()).append("a, or aa to take all.");
+            b.append(asking.size()).append(" urgent incidents: ");
+            String end = "; reply " + asking.get(0).id() + "a, or aa to take all.";
+            // one text (Page.MAX_TEXT, well under a carrier's 1,600): those that do not fit are counted
+            for (int n = 0; n < asking.size(); n++) {
+                Incident i = asking.get(n);
+                String item = (n == 0 ? "" : ", ") + i.id() + " " + label(i) + (i.priority() == null ? "" : " " + i.priority().name());
+                int after = asking.size() - n - 1;
+                if (n > 0 && b.length() + item.length() + (after > 0 ? more(after).length() : 0) + end.length() > Page.MAX_TEXT) {
+                    b.append(more(asking.size() - n));
+                    break;
+                }
+                b.append(item);
+            }
+            b.append(end);
         }
         return b.toString();
+    }
+
+    /** Incident ids in order, at most {@link #TOOK_LISTED} of them, the rest counted. */
+    private static String ids(java.util.Set<Long> ids) {
+        java.util.List<String> sorted = ids.stream().sorted().map(String::valueOf).toList();
+        return sorted.size() <= TOOK_LISTED ? String.join(", ", sorted)
+                : String.join(", ", sorted.subList(0, TOOK_LISTED)) + " and " + (sorted.size() - TOOK_LISTED) + " more";
+    }
+
+    /** How many incidents one "who took them" line names in a bundle's text. */
+    static final int TOOK_LISTED = 20;
+
+    private static String more(int n) {
+        return ", and " + n + " more on the console";
     }
 
     /** An incident in a list: its company, else the caller. */

@@ -144,6 +144,42 @@ class BundledPagesTest {
         assertEquals(IncidentState.OPEN, state(other));
     }
 
+    /**
+     * An outage's worth of urgent messages held for one phone goes as one text that fits (1,000
+     * characters, well under the carrier's 1,600): the incidents that do not fit are counted, and
+     * "aa" still takes them all. Sent whole before, it was over 1,600 characters at about 60
+     * incidents, which Twilio refuses.
+     */
+    @Test
+    void aBundleOfManyIncidentsFitsOneTextAndCountsTheRest() {
+        long first = voicemail("+12045557001", "Acme", Priority.P1);
+        h.pass();
+        h.expectPaged(PAT, first);
+        h.expectPaged(SAM, first);
+        java.util.List<Long> outage = new java.util.ArrayList<>();
+        for (int n = 0; n < 80; n++) {
+            outage.add(voicemail("+1204556" + (1000 + n), "Northwind Traders branch " + n, Priority.P2));
+        }
+        h.pass();                                                    // held for the phones' SMS gap
+        h.after(org.pagerline.core.page.BundleGaps.defaults().of(Channel.SMS));
+        String text = h.expectSms(PAT, "80 urgent incidents: " + outage.get(0) + " Northwind").page().text();
+        assertTrue(text.length() <= org.pagerline.core.page.Page.MAX_TEXT, text.length() + ": " + text);
+        java.util.regex.Matcher more = java.util.regex.Pattern.compile(", and (\\d+) more on the console; reply "
+                + outage.get(0) + "a, or aa to take all\\.$").matcher(text);
+        assertTrue(more.find(), text);
+        int listed = text.split(" Northwind Traders branch ").length - 1;
+        assertEquals(80, listed + Integer.parseInt(more.group(1)), "each incident listed or counted: " + text);
+        h.expectSms(SAM, "80 urgent incidents");
+        h.after(org.pagerline.core.page.BundleGaps.defaults().of(Channel.VOICE));
+        h.expectCall(PAT);
+        h.expectCall(SAM);
+        String aa = h.sms(PAT, "aa");
+        assertTrue(aa.contains("81") || aa.contains("80"), aa);
+        for (long id : outage) {
+            assertEquals(IncidentState.ACKNOWLEDGED, state(id), "aa took every incident of the text, listed or not");
+        }
+    }
+
     @Test
     void eachIncidentOfABundleSaysOnItsTicketThatItsPageWentOut() {
         long acme = voicemail("+12045557001", "Acme", Priority.P1);
