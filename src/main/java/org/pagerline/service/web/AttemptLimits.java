@@ -8,9 +8,9 @@ import org.pagerline.service.Transactions;
 /**
  * The web's rate limits on sign-in (wrong passwords per name, sign-ins per address, links asked for
  * and used per address), counted in the database: they hold across a restart and across nodes. A
- * key is kept only as a hash. Two nodes counting the same key at the same instant may each let one
- * attempt through past the limit (the count and the insert are not locked): a brake on guessing,
- * not a ledger.
+ * key is kept only as a hash. One node counts and adds one attempt at a time; two nodes counting
+ * the same key at the same instant may each let one attempt through past the limit (the count and
+ * the insert are not locked across nodes): a brake on guessing, not a ledger.
  */
 public final class AttemptLimits {
     /** Attempts older than this are deleted (longer than any window). */
@@ -48,8 +48,12 @@ public final class AttemptLimits {
             return Tokens.hash(name + "\n" + key);
         }
 
-        /** True when {@code key} is still under the limit (and counts this attempt); false when over it. */
-        public boolean tryAcquire(String key) {
+        /**
+         * True when {@code key} is still under the limit (and counts this attempt); false when over it.
+         * One at a time on this node: requests at the same instant (one per request thread) would
+         * each count the attempts before any of them added its own.
+         */
+        public synchronized boolean tryAcquire(String key) {
             Instant now = clock.instant();
             String b = bucket(key);
             boolean ok = tx.inTransaction(s -> {

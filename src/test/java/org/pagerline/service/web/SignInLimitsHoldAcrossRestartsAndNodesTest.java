@@ -45,6 +45,36 @@ class SignInLimitsHoldAcrossRestartsAndNodesTest {
         }
     }
 
+    /**
+     * Sixteen sign-ins for one name at once on one node (one per request thread): five are let
+     * through to the password check, the rest refused, as if they had come one after another.
+     */
+    @Test
+    void attemptsAtTheSameInstantOnOneNodeGetNoMoreThanTheLimit() throws Exception {
+        try (TestDatabase db = TestDatabase.fileIn(dir.resolve("db"))) {
+            AttemptLimits.Limit byName = new AttemptLimits(db.transactions(), clock).limit("by name", 5, Duration.ofMinutes(15));
+            int threads = 16;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+                java.util.List<java.util.concurrent.Future<Boolean>> tries = new java.util.ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    tries.add(pool.submit(() -> {
+                        together.await();
+                        return byName.tryAcquire("alice");
+                    }));
+                }
+                int through = 0;
+                for (var t : tries) {
+                    through += t.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(5, through, "let through to the password check");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void anAddressGetsItsAttemptsAndNoMoreAcrossNodesAndARightPasswordClearsTheName() {
         try (TestDatabase db = TestDatabase.inMemory()) {

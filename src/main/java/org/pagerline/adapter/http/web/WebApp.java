@@ -310,8 +310,11 @@ public final class WebApp implements AutoCloseable {
         String password = ctx.formParam("password");
         String address = WebSecurity.address(ctx);
         String nameKey = "name:" + (name == null ? "" : name.trim().toLowerCase());
-        if (!signInByAddress.tryAcquire("addr:" + address) || signInByName.blocked(nameKey)) {
-            log.info("web: staff sign-in refused: too many attempts ({})", signInByName.blocked(nameKey) ? "name" : "address");
+        // the name's attempt is counted before the password is checked (a slow hash): sign-ins at
+        // once for one name get no more checks between them than one after another
+        boolean addressOk = signInByAddress.tryAcquire("addr:" + address);
+        if (!addressOk || !signInByName.tryAcquire(nameKey)) {
+            log.info("web: staff sign-in refused: too many attempts ({})", addressOk ? "name" : "address");
             Map<String, Object> m = new HashMap<>();
             m.put("c", chrome(ctx, "Staff sign-in"));
             m.put("error", "Too many sign-in attempts. Wait 15 minutes and try again.");
@@ -320,7 +323,6 @@ public final class WebApp implements AutoCloseable {
         }
         Optional<StaffUser> u = staff.authenticate(name, password == null ? new char[0] : password.toCharArray());
         if (u.isEmpty()) {
-            signInByName.record(nameKey);
             Map<String, Object> m = new HashMap<>();
             m.put("c", chrome(ctx, "Staff sign-in"));
             m.put("error", "That name and password do not match an account.");
