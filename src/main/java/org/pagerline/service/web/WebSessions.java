@@ -64,6 +64,16 @@ public final class WebSessions {
         });
     }
 
+    /** Whether a cookie's token is still a live session, asked without moving its idle expiry. */
+    public boolean live(String token) {
+        if (!Tokens.plausible(token)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        String h = Tokens.hash(token);
+        return tx.inTransaction(st -> st.web().session(h).filter(s -> s.expiresAt().isAfter(now)).isPresent());
+    }
+
     public void end(String token) {
         if (Tokens.plausible(token)) {
             tx.run(st -> st.web().deleteSession(Tokens.hash(token)));

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,11 @@ final class LiveConsole implements AutoCloseable {
     private final Clock clock;
     private final Duration period;
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    /** Each stream's question "is its session still signed in?" (asked without renewing it). */
+    private final Map<SseClient, BooleanSupplier> signedIn = new ConcurrentHashMap<>();
+    /** How often the streams' sessions are asked: a signed-out or expired one's stream ends within this. */
+    static final Duration SESSION_CHECK = Duration.ofSeconds(10);
+    private volatile Instant lastSessionCheck = Instant.EPOCH;
     private final Map<String, String> current = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final ExecutorService senders;
@@ -60,10 +66,17 @@ final class LiveConsole implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tickQuietly, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A browser connected: it gets every view as it stands now, then each change. */
-    void add(SseClient client) {
+    /**
+     * A browser connected: it gets every view as it stands now, then each change, for as long as
+     * {@code stillSignedIn} says its session lasts (signed out, expired or deleted: the stream ends).
+     */
+    void add(SseClient client, BooleanSupplier stillSignedIn) {
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
+        client.onClose(() -> {
+            clients.remove(client);
+            signedIn.remove(client);
+        });
+        signedIn.put(client, stillSignedIn);
         clients.add(client);
         Map<String, String> now = new LinkedHashMap<>(current);
         senders.execute(() -> now.forEach((event, html) -> send(client, event, html)));
@@ -98,8 +111,12 @@ final class LiveConsole implements AutoCloseable {
                 lastPrint = "";
                 return;
             }
-            String print = fingerprint.get();
             Instant now = clock.instant();
+            if (Duration.between(lastSessionCheck, now).compareTo(SESSION_CHECK) >= 0) {
+                lastSessionCheck = now;
+                endSignedOut();
+            }
+            String print = fingerprint.get();
             boolean due = Duration.between(lastRender, now).compareTo(REFRESH) >= 0;
             if (print.equals(lastPrint) && !due) {
                 // a comment now and then keeps a quiet stream inside http.idle-timeout
@@ -119,6 +136,26 @@ final class LiveConsole implements AutoCloseable {
                     }
                 }
             });
+        }
+    }
+
+    /** Ends the streams whose session has ended: the queue's callers and the tickets stop reaching them. */
+    private void endSignedOut() {
+        for (Map.Entry<SseClient, BooleanSupplier> e : signedIn.entrySet()) {
+            boolean still;
+            try {
+                still = e.getValue().getAsBoolean();
+            } catch (RuntimeException ex) {
+                log.warn("console live views: a stream's session could not be checked: {}", ex.toString());
+                continue;
+            }
+            if (!still) {
+                SseClient c = e.getKey();
+                clients.remove(c);
+                signedIn.remove(c);
+                log.info("console live views: a stream's session ended; stream closed");
+                senders.execute(c::close);
+            }
         }
     }
 

@@ -125,7 +125,10 @@ public final class WebApp implements AutoCloseable {
         route("/console/signin", Access.PUBLIC, this::staffSignInPage, this::staffSignIn);
         route("/console/signout", Access.STAFF, null, this::staffSignOut);
         route("/console", Access.STAFF, this::consolePage, null);
-        route("/console/events", Access.STAFF, new SseHandler(live::add), null);
+        route("/console/events", Access.STAFF, new SseHandler(client -> {
+            String token = client.ctx().cookie(WebSecurity.CONSOLE_COOKIE);
+            live.add(client, () -> sessions.live(token));
+        }), null);
         route("/console/views/{name}", Access.STAFF, this::consoleView, null);
         route("/console/tickets/{id}", Access.STAFF, this::ticketPage, null);
         route("/console/tickets/{id}/{action}", Access.STAFF, null, this::ticketAction);
