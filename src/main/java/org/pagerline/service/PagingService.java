@@ -367,21 +367,6 @@ public final class PagingService implements PageResponses {
         return String.join(" ", number.replace("+", "").split(""));
     }
 
-    /**
-     * A paging call that carried several incidents plays the first one only (its keys take that
-     * one, or 9 all): once it ended, the incidents it carried that are still open (a 4, 1 or 5 on the
-     * first, or the first taken by someone else meanwhile) are called again on their own, after the
-     * phone's voice gap, rather than waiting for their next step. True if any is.
-     */
-    private static boolean callAgainUnplayed(Stores s, Page call, Instant now) {
-        List<Page> again = s.pages().releaseCarriedStillOpen(call.id(), now);
-        for (Page m : again) {
-            s.tickets().addEvent(m.ticketId(), now, "PAGE_RETRY", DeliveryOutcomes.describe(m) + ": page " + call.id()
-                    + " carried it but played incident " + call.incidentId() + " only; it is called again on its own");
-        }
-        return !again.isEmpty();
-    }
-
     @Override
     public void onDelivery(DeliveryReport r) {
         Instant now = clock.instant();
@@ -419,7 +404,7 @@ public final class PagingService implements PageResponses {
                         s.tickets().addEvent(p.ticketId(), now, "PAGE_DELIVERED", DeliveryOutcomes.describe(p)
                                 + (p.channel() == org.pagerline.core.page.Channel.VOICE ? " answered" : " delivered"));
                     }
-                    yield p.channel() == org.pagerline.core.page.Channel.VOICE && callAgainUnplayed(s, p, now);
+                    yield false;
                 }
                 case NO_ANSWER -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, "no answer: " + why, now).isPresent();
                 case TEMPORARY_FAILURE -> outcomes.failed(s, p, DeliveryPolicy.Failure.TEMPORARY, why, now).isPresent();

@@ -112,39 +112,6 @@ class BundledPagesTest {
     }
 
     /**
-     * A paging call that carried two incidents played only the first: once it ends with that one
-     * settled (Pat took it with 4; on Sam's phone it was taken meanwhile), the other is called
-     * again on its own after the voice gap, to both, rather than waiting for the next cycle.
-     */
-    @Test
-    void theIncidentABundledPagingCallDidNotPlayIsCalledAgainOnceTheCallEnds() {
-        long acme = voicemail("+12045557001", "Acme", Priority.P1);
-        long zeta = voicemail("+12045557002", "Zeta", Priority.P2);
-        h.pass();
-        h.expectSms(PAT, "2 urgent incidents");
-        h.expectSms(SAM, "2 urgent incidents");
-        var patsCall = h.expectCall(PAT).page();
-        var samsCall = h.expectCall(SAM).page();
-        long played = patsCall.incidentId();
-        long other = played == acme ? zeta : acme;
-        assertTrue(h.key(patsCall.pageId(), "4").say().contains("Incident " + played + " is yours"));
-        h.paging.onDelivery(new DeliveryReport(patsCall.pageId(), null, DeliveryReport.Outcome.DELIVERED, null,
-                "answered, key 4 pressed"));
-        h.paging.onDelivery(new DeliveryReport(samsCall.pageId(), null, DeliveryReport.Outcome.DELIVERED, null,
-                "answered; Pat took incident " + played + " meanwhile"));
-        h.pass();
-        h.expectSms(SAM, "Pat took incident " + played);
-        assertTrue(h.incidents.show(other).timeline().stream().anyMatch(e -> e.kind().equals("PAGE_RETRY")
-                && e.detail().contains("played incident " + played + " only")), h.incidents.show(other).timeline().toString());
-
-        h.after(org.pagerline.core.page.BundleGaps.defaults().of(Channel.VOICE));
-        assertEquals(other, h.expectCall(PAT).page().incidentId(), "Pat hears the incident the first call did not play");
-        assertEquals(other, h.expectCall(SAM).page().incidentId());
-        h.expectNothingElse();
-        assertEquals(IncidentState.OPEN, state(other));
-    }
-
-    /**
      * An outage's worth of urgent messages held for one phone goes as one text that fits (1,000
      * characters, well under the carrier's 1,600): the incidents that do not fit are counted, and
      * "aa" still takes them all. Sent whole before, it was over 1,600 characters at about 60

@@ -29,9 +29,13 @@ public final class FileAttachments implements AttachmentFiles {
         try {
             Files.write(tmp, content);
             // never over a file already kept: two parts of one message with one name (every pasted
-            // screenshot is "image.png"), or a second message reusing a Message-ID, keep both
+            // screenshot is "image.png"), or a second message reusing a Message-ID, keep both; the
+            // same bytes again (the message read again after a crash or delivered twice) are that file
             for (int n = 1; ; n++) {
                 Path target = dir.resolve(n == 1 ? name : numbered(name, n));
+                if (Files.isRegularFile(target) && Files.mismatch(tmp, target) == -1) {
+                    return target.toString();
+                }
                 try {
                     Files.move(tmp, target); // a rename within the folder: whole or not at all
                     return target.toString();

@@ -251,20 +251,6 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public List<Page> releaseCarriedStillOpen(long carrierId, Instant at) {
-        List<Page> open = db.list("SELECT " + P_COLS + " FROM pages p JOIN incidents i ON i.id=p.incident_id"
-                + " WHERE p.bundle_of=? AND p.state='SENT' AND i.state='OPEN' ORDER BY p.id", JdbcPageStore::row, carrierId);
-        List<Page> released = new ArrayList<>();
-        for (Page p : open) {
-            if (db.update("UPDATE pages SET state='PENDING', bundle_of=NULL, claimed_at=NULL, sent_at=NULL, next_attempt_at=?"
-                    + " WHERE id=? AND bundle_of=? AND state='SENT'", at, p.id(), carrierId) == 1) {
-                released.add(p);
-            }
-        }
-        return released;
-    }
-
-    @Override
     public void rewrite(long pageId, String text) {
         db.update("UPDATE pages SET body=? WHERE id=?", fit(text), pageId);
     }

@@ -96,12 +96,6 @@ public interface PageStore {
     /** The pages carried by a page whose hand-over failed go back to PENDING at {@code at}; returns how many. */
     int releaseCarried(long carrierId, Instant at);
 
-    /**
-     * A bundled paging call that ended having played one incident: the pages it carried whose
-     * incident is still OPEN go back to PENDING at {@code at}, on their own; returns them.
-     */
-    List<Page> releaseCarriedStillOpen(long carrierId, Instant at);
-
     /** The words of a page, as it is about to be sent (a bundle's text). */
     void rewrite(long pageId, String text);
 

@@ -33,6 +33,22 @@ class FileAttachmentsTest {
         }
     }
 
+    /** A message read again (after a crash, or delivered twice) keeps its files, not copies of them. */
+    @Test
+    void theSameFileSavedAgainIsTheFileAlreadyKept() throws Exception {
+        FileAttachments files = new FileAttachments(dir);
+        String first = files.save("<m1@customer.test>", "image.png", new byte[] {1, 2});
+        String again = files.save("<m1@customer.test>", "image.png", new byte[] {1, 2});
+        String other = files.save("<m1@customer.test>", "image.png", new byte[] {3});
+        String otherAgain = files.save("<m1@customer.test>", "image.png", new byte[] {3});
+        assertEquals(first, again);
+        assertEquals(other, otherAgain);
+        assertNotEquals(first, other);
+        try (var left = Files.list(Path.of(first).getParent())) {
+            assertEquals(2, left.count(), "two files, no copies");
+        }
+    }
+
     @Test
     void aNameWithoutExtensionIsNumberedAtItsEnd() {
         assertEquals("README (3)", FileAttachments.numbered("README", 3));

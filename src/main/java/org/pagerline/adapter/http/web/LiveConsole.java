@@ -114,7 +114,7 @@ final class LiveConsole implements AutoCloseable {
             Instant now = clock.instant();
             if (Duration.between(lastSessionCheck, now).compareTo(SESSION_CHECK) >= 0) {
                 lastSessionCheck = now;
-                endSignedOut();
+                senders.execute(this::endSignedOut);   // a query per stream: never on the ticker, under its lock
             }
             String print = fingerprint.get();
             boolean due = Duration.between(lastRender, now).compareTo(REFRESH) >= 0;
@@ -146,6 +146,7 @@ final class LiveConsole implements AutoCloseable {
             try {
                 still = e.getValue().getAsBoolean();
             } catch (RuntimeException ex) {
+                // the database away: the stream stays until a check can answer (the views do not change meanwhile)
                 log.warn("console live views: a stream's session could not be checked: {}", ex.toString());
                 continue;
             }
