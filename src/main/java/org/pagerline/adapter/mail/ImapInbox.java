@@ -211,6 +211,18 @@ public final class ImapInbox implements AutoCloseable {
         return new MailStore.Mailbox(mb.name(), mb.firstConnectedAt(), mb.uidValidity(), mb.firstUid(), last);
     }
 
+    /**
+     * The server's size of a message, or -1 when it gives none: then the message is read as before,
+     * and a fetch that keeps failing is quarantined after {@link #MAX_ATTEMPTS} like any other.
+     */
+    private static int sizeOf(Message m) {
+        try {
+            return m.getSize();
+        } catch (MessagingException e) {
+            return -1;
+        }
+    }
+
     private void handle(IMAPFolder f, MailStore.Mailbox mb, Message m, long uid) throws MessagingException, IOException {
         long fetchStart = System.nanoTime();
         String key = mb.name() + "|" + mb.uidValidity() + "|" + uid;
@@ -218,7 +230,7 @@ public final class ImapInbox implements AutoCloseable {
         Instant received = m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant();
         boolean old = mb.firstUid() > 0 ? uid < mb.firstUid() : received != null && received.isBefore(mb.firstConnectedAt());
         Consumer<MailStore> mark = st -> st.setLastUid(mb.name(), mb.uidValidity(), uid);
-        int size = m.getSize();   // RFC822.SIZE: nothing of the body is read yet
+        int size = sizeOf(m);   // RFC822.SIZE: nothing of the body is read yet
         if (size > MAX_MESSAGE_BYTES) {
             String why = "too large to read: " + size / (1024 * 1024) + " MB (at most " + MAX_MESSAGE_BYTES / (1024 * 1024)
                     + " MB); left in the mailbox";
