@@ -55,15 +55,27 @@ class DroppedHealthRequestTest {
                 s.setSoLinger(true, 0); // close with a reset, as a monitor timing out does
             }
             answer.countDown();
-            Eventually.await(Duration.ofSeconds(10), "the dropped request to be logged", () -> logs.list.stream()
+            Eventually.await(Duration.ofSeconds(10), "the dropped request to be logged", () -> snapshot(logs).stream()
                     .anyMatch(e -> e.getLoggerName().startsWith("org.pagerline.adapter.http")));
         } finally {
             root.detachAppender(logs);
             ours.setLevel(was);
         }
-        List<ILoggingEvent> serious = logs.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+        List<ILoggingEvent> seen = snapshot(logs);
+        List<ILoggingEvent> serious = seen.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
         assertEquals(List.of(), serious.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList());
-        assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == Level.DEBUG && e.getThrowableProxy() == null
+        assertTrue(seen.stream().anyMatch(e -> e.getLevel() == Level.DEBUG && e.getThrowableProxy() == null
                 && e.getFormattedMessage().contains("/health")), "one debug line naming the request");
+    }
+
+    /**
+     * What the appender caught so far. It sits on the root logger, so any thread of the JVM (a
+     * server another test left stopping) may append while the test reads: appends hold the
+     * appender's lock, and so does this copy.
+     */
+    private static List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> logs) {
+        synchronized (logs) {
+            return List.copyOf(logs.list);
+        }
     }
 }

@@ -97,6 +97,8 @@ final class LiveConsole implements AutoCloseable {
     private void tickQuietly() {
         try {
             tick();
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the server is stopping (close() shut the senders down under a tick in flight): nothing to say
         } catch (RuntimeException e) {
             log.warn("console live views: {}", e.toString());
         }
