@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
  * its Argon2id hash travels on ({@code --password-hash}, added by the launcher).
  */
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Staff accounts for the web console.",
-        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class})
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.SignOut.class})
 final class UserCommand {
     @ParentCommand
     PagerlineCommand root;
@@ -51,6 +51,35 @@ final class UserCommand {
             StaffUser u = parent.root.services().web().staff().add(name, r, hash);
             parent.root.out().println(json ? Json.write(json(u)) : "added user " + u.id() + ": " + u.name() + " ("
                     + u.role().name().toLowerCase() + ")");
+        }
+    }
+
+    @Command(name = "signout", mixinStandardHelpOptions = true,
+            description = "End every console session of a staff account now (a lost laptop, a session that leaked,"
+                    + " someone leaving): each browser signed in as them must sign in again, and its live view ends.")
+    static final class SignOut implements Runnable {
+        @ParentCommand
+        UserCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The account's name (see: pagerline user list).")
+        String name;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            var staff = parent.root.services().web().staff();
+            StaffUser u = staff.named(name).orElseThrow(() -> Cli.invalid("no user named '" + name + "' (see: pagerline user list)"));
+            int ended = staff.signOutEverywhere(u.id());
+            if (json) {
+                ObjectNode o = json(u);
+                o.put("sessionsEnded", ended);
+                parent.root.out().println(Json.write(o));
+            } else {
+                parent.root.out().println("signed out " + u.name() + " everywhere: " + ended + " console session"
+                        + (ended == 1 ? "" : "s") + " ended");
+            }
         }
     }
 

@@ -64,6 +64,11 @@ public final class StaffAccounts {
         return passwords.verify(u.get().passwordHash(), password) ? u : Optional.empty();
     }
 
+    /** The account of this name (names are unique ignoring case), if any. */
+    public Optional<StaffUser> named(String name) {
+        return name == null ? Optional.empty() : list().stream().filter(u -> u.name().equalsIgnoreCase(name.strip())).findFirst();
+    }
+
     /** Ends every session of this account (after a password change or removal). */
     public int signOutEverywhere(long staffId) {
         return tx.inTransaction(s -> s.web().deleteSessions(WebSession.Kind.STAFF, staffId));
