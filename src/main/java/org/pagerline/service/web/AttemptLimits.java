@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.pagerline.service.Transactions;
 
 /**
- * The web's rate limits on sign-in (wrong passwords per name, sign-ins per address, links asked for
+ * The web's rate limits on sign-in (attempts per name, sign-ins per address, links asked for
  * and used per address), counted in the database: they hold across a restart and across nodes. A
  * key is kept only as a hash. One node counts and adds one attempt at a time; two nodes counting
  * the same key at the same instant may each let one attempt through past the limit (the count and
@@ -65,21 +65,6 @@ public final class AttemptLimits {
             });
             prune(now);
             return ok;
-        }
-
-        /** True when {@code key} is at the limit now (without counting). */
-        public boolean blocked(String key) {
-            Instant now = clock.instant();
-            String b = bucket(key);
-            return tx.inTransaction(s -> s.web().attemptsSince(b, now.minus(window).plusNanos(1)) >= max);
-        }
-
-        /** Counts one attempt (a wrong password). */
-        public void record(String key) {
-            Instant now = clock.instant();
-            String b = bucket(key);
-            tx.run(s -> s.web().addAttempt(b, now));
-            prune(now);
         }
 
         /** Forgets the key's attempts (a right password). */

@@ -66,7 +66,7 @@ public final class StaffAccounts {
 
     /** The account of this name (names are unique ignoring case), if any. */
     public Optional<StaffUser> named(String name) {
-        return name == null ? Optional.empty() : list().stream().filter(u -> u.name().equalsIgnoreCase(name.strip())).findFirst();
+        return name == null || name.isBlank() ? Optional.empty() : tx.inTransaction(s -> s.web().staffByName(name.strip()));
     }
 
     /** Ends every session of this account (after a password change or removal). */

@@ -12,7 +12,7 @@ import org.pagerline.testkit.MutableClock;
 import org.pagerline.testkit.TestDatabase;
 
 /**
- * The sign-in rate limits are counted in the database: five wrong passwords for a name on one node
+ * The sign-in rate limits are counted in the database: five attempts for a name on one node
  * lock the name on the other node and after a restart, for fifteen minutes; and neither the name
  * nor the address is kept in the table.
  */
@@ -27,11 +27,10 @@ class SignInLimitsHoldAcrossRestartsAndNodesTest {
             AttemptLimits.Limit nodeA = new AttemptLimits(db.transactions(), clock).limit("by name", 5, Duration.ofMinutes(15));
             AttemptLimits.Limit nodeB = new AttemptLimits(db.transactions(), clock).limit("by name", 5, Duration.ofMinutes(15));
             for (int i = 0; i < 5; i++) {
-                assertFalse(nodeB.blocked("tess tech"));
-                nodeA.record("tess tech");
+                assertTrue(nodeA.tryAcquire("tess tech"));
             }
-            assertTrue(nodeB.blocked("tess tech"), "the other node sees the five");
-            assertFalse(nodeB.blocked("lars lead"), "another name is not locked");
+            assertFalse(nodeB.tryAcquire("tess tech"), "the other node sees the five");
+            assertTrue(nodeB.tryAcquire("lars lead"), "another name is not locked");
             String kept = db.transactions().inTransaction(s -> s.web().attemptsSince(Tokens.hash("by name\ntess tech"),
                     clock.instant().minusSeconds(60)) + "");
             assertEquals("5", kept, "kept as the hash of the limit and key");
@@ -39,9 +38,9 @@ class SignInLimitsHoldAcrossRestartsAndNodesTest {
         clock.advance(Duration.ofMinutes(10));
         try (TestDatabase db = TestDatabase.fileIn(dir.resolve("db"))) {
             AttemptLimits.Limit restarted = new AttemptLimits(db.transactions(), clock).limit("by name", 5, Duration.ofMinutes(15));
-            assertTrue(restarted.blocked("tess tech"), "a restart does not forgive");
+            assertFalse(restarted.tryAcquire("tess tech"), "a restart does not forgive");
             clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-            assertFalse(restarted.blocked("tess tech"), "fifteen minutes after the attempts, it does");
+            assertTrue(restarted.tryAcquire("tess tech"), "fifteen minutes after the attempts, it does");
         }
     }
 
@@ -89,11 +88,11 @@ class SignInLimitsHoldAcrossRestartsAndNodesTest {
             assertTrue(linksB.tryAcquire("198.51.100.7"));
 
             AttemptLimits.Limit names = a.limit("names", 2, Duration.ofMinutes(15));
-            names.record("ada admin");
-            names.record("ada admin");
-            assertTrue(names.blocked("ada admin"));
+            assertTrue(names.tryAcquire("ada admin"));
+            assertTrue(names.tryAcquire("ada admin"));
+            assertFalse(names.tryAcquire("ada admin"), "the name is at its limit");
             names.clear("ada admin");
-            assertFalse(names.blocked("ada admin"));
+            assertTrue(names.tryAcquire("ada admin"), "a right password cleared it");
         }
     }
 }

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,9 +31,8 @@ final class LiveConsole implements AutoCloseable {
     private final Supplier<Map<String, String>> render;
     private final Clock clock;
     private final Duration period;
-    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
-    /** Each stream's question "is its session still signed in?" (asked without renewing it). */
-    private final Map<SseClient, BooleanSupplier> signedIn = new ConcurrentHashMap<>();
+    /** The streams, each with its question "is its session still signed in?" (asked without renewing it). */
+    private final Map<SseClient, BooleanSupplier> clients = new ConcurrentHashMap<>();
     /** How often the streams' sessions are asked: a signed-out or expired one's stream ends within this. */
     static final Duration SESSION_CHECK = Duration.ofSeconds(10);
     private volatile Instant lastSessionCheck = Instant.EPOCH;
@@ -72,12 +70,8 @@ final class LiveConsole implements AutoCloseable {
      */
     void add(SseClient client, BooleanSupplier stillSignedIn) {
         client.keepAlive();
-        client.onClose(() -> {
-            clients.remove(client);
-            signedIn.remove(client);
-        });
-        signedIn.put(client, stillSignedIn);
-        clients.add(client);
+        client.onClose(() -> clients.remove(client));
+        clients.put(client, stillSignedIn);
         Map<String, String> now = new LinkedHashMap<>(current);
         senders.execute(() -> now.forEach((event, html) -> send(client, event, html)));
     }
@@ -124,7 +118,7 @@ final class LiveConsole implements AutoCloseable {
                 // a comment now and then keeps a quiet stream inside http.idle-timeout
                 if (!clients.isEmpty() && Duration.between(lastPing, now).toSeconds() >= 10) {
                     lastPing = now;
-                    senders.execute(() -> clients.forEach(c -> ping(c)));
+                    senders.execute(() -> clients.keySet().forEach(c -> ping(c)));
                 }
                 return;
             }
@@ -133,7 +127,7 @@ final class LiveConsole implements AutoCloseable {
             Map<String, String> views = render.get();
             views.forEach((event, html) -> {
                 if (!Objects.equals(current.put(event, html), html)) {
-                    for (SseClient c : clients) {
+                    for (SseClient c : clients.keySet()) {
                         senders.execute(() -> send(c, event, html));
                     }
                 }
@@ -143,7 +137,7 @@ final class LiveConsole implements AutoCloseable {
 
     /** Ends the streams whose session has ended: the queue's callers and the tickets stop reaching them. */
     private void endSignedOut() {
-        for (Map.Entry<SseClient, BooleanSupplier> e : signedIn.entrySet()) {
+        for (Map.Entry<SseClient, BooleanSupplier> e : clients.entrySet()) {
             boolean still;
             try {
                 still = e.getValue().getAsBoolean();
@@ -155,7 +149,6 @@ final class LiveConsole implements AutoCloseable {
             if (!still) {
                 SseClient c = e.getKey();
                 clients.remove(c);
-                signedIn.remove(c);
                 log.info("console live views: a stream's session ended; stream closed");
                 senders.execute(c::close);
             }
