@@ -13,6 +13,7 @@ import org.pagerline.core.incident.IncidentLife;
 import org.pagerline.core.incident.IncidentLife.Effect;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.roster.Technician;
@@ -221,7 +222,7 @@ final class Acknowledgements {
         }
         for (long id : others) {
             s.roster().technician(id).ifPresent(t ->
-                    PageWriter.write(s, i, t, PageKind.NOTICE, PageTexts.taken(i, who.name()), Page.TAKEN_STEP, i.cycle(), now));
+                    PageWriter.write(s, i, t, Notice.TAKEN, PageTexts.taken(i, who.name()), Page.TAKEN_STEP, i.cycle(), now));
         }
     }
 
@@ -239,8 +240,8 @@ final class Acknowledgements {
         }
         List<String> names = new ArrayList<>();
         for (long id : who) {
-            s.roster().technician(id).ifPresent(t -> names.add(PageWriter.write(s, i, t, PageKind.NOTICE,
-                    PageTexts.voicemailAgain(i, v.before(), v.message()), Page.OTHER_STEP, i.cycle(), now)));
+            s.roster().technician(id).ifPresent(t -> names.add(PageWriter.write(s, i, t,
+                    v.message() ? Notice.ANOTHER_MESSAGE : Notice.ANOTHER_CALL, PageTexts.voicemailAgain(i, v.before(), v.message()), Page.OTHER_STEP, i.cycle(), now)));
         }
         return names;
     }

@@ -142,7 +142,8 @@ final class DeliveryOutcomes {
                 Technician t = tech.get();
                 String text = page.kind() == PageKind.PAGE ? PageTexts.page(incident.get(), other, t) : page.text();
                 s.pages().insert(Page.pending(page.incidentId(), page.ticketId(), t.id(), t.name(), other,
-                        PageWriter.number(t, other), page.kind(), page.replyCode(), text, page.step(), page.cycle(), true, now));
+                        PageWriter.number(t, other), page.kind(), page.replyCode(), text, page.step(), page.cycle(), true, now)
+                        .telling(page.notice()));
                 s.tickets().addEvent(page.ticketId(), now, "PAGE_FALLBACK", what + " failed " + reason + " (" + why
                         + "); trying " + other.name().toLowerCase() + " instead");
                 return Optional.of(now);

@@ -13,6 +13,7 @@ import org.pagerline.core.incident.EscalationPolicy;
 import org.pagerline.core.incident.Escalator;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.PageStore.HandOver;
@@ -210,7 +211,8 @@ public final class EscalationEngine implements AutoCloseable {
             String text = kind == PageKind.PAGE && due.kind() == Escalator.Kind.STEP ? null
                     : PageTexts.notice(i, due.kind(), t, callbackDeadline);
             boolean smsOff = reads.optedOut().computeIfAbsent(t.textPhone(), phone -> s.pages().isOptedOut(phone));
-            paged.add(PageWriter.add(i, t, smsOff, kind, text, due.step(), due.cycle(), now, hold, held, pages));
+            paged.add(PageWriter.add(i, t, smsOff, kind, notice(due.kind()), text, due.step(), due.cycle(), now, hold, held,
+                    pages));
         }
         s.pages().insertAll(pages);
         String what = switch (due.kind()) {
@@ -230,6 +232,16 @@ public final class EscalationEngine implements AutoCloseable {
         if (paged.isEmpty()) {
             log.warn("incident {}: {} reached nobody (unfilled: {})", i.id(), what, unfilled);
         }
+    }
+
+    /** What a notice of this kind tells (a step asks for an acknowledgement: no notice). */
+    private static Notice notice(Escalator.Kind kind) {
+        return switch (kind) {
+            case STEP -> null;
+            case CALLBACK_LATE -> Notice.CALLBACK_LATE;
+            case SLA_APPROACHING -> Notice.RESPOND_NEAR;
+            case SLA_MISSED -> Notice.RESPOND_MISSED;
+        };
     }
 
     /**

@@ -496,7 +496,7 @@ public final class PageDispatcher {
     private static Page claimed(Page p, String text, Instant now) {
         return new Page(p.id(), p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(), p.channel(), p.to(),
                 p.kind(), p.replyCode(), text, p.step(), p.cycle(), p.fallback(), PageState.SENDING, p.attempts() + 1,
-                p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError());
+                p.createdAt(), null, now, p.sentAt(), p.providerId(), p.lastError(), p.notice());
     }
 
     /**

@@ -130,9 +130,9 @@ public final class PageLog {
                 if (!isTest(pageId)) {
                     return paging.brief(pageId);
                 }
-                return tx.inTransaction(s -> s.pageLog().test(pageId - ID_BASE)).map(p -> new PageBrief(pageId, 0, 0,
-                        "This is a test page from pagerline for " + p.technicianName()
-                                + ". No action is needed. Press any key to confirm you heard it.", null, null));
+                return tx.inTransaction(s -> s.pageLog().test(pageId - ID_BASE)).map(p -> PageBrief.notice(pageId, 0, 0,
+                        "This is a test page from pagerline for " + p.technicianName() + ". No action is needed.", null, null,
+                        org.pagerline.core.page.Notice.TEST));
             }
 
             @Override

@@ -16,14 +16,18 @@ public interface PageResponses {
      */
     String onSmsReply(String fromE164, SmsCommand command);
 
-    /** What a voice page must say: who called, the recording, the ticket. Empty if no such page. */
+    /**
+     * What a voice page must say: who called, the recording, the ticket; or, for a notice, what it
+     * tells. Empty if no such page.
+     */
     java.util.Optional<PageBrief> brief(long pageId);
 
     /**
      * Whether the page's incident is no longer this page's to take: someone else took it, or it
      * ended with nobody taking it (resolved or cancelled by hand), so a paging call still playing can
      * say so and end; empty while it still waits for an answer (or was taken by this page's own
-     * technician). One read by primary key: cheap enough to ask between two prompts of a paging call.
+     * technician). For a notice: whether it is no longer needed (a late call-back's notice once the
+     * caller was called back), {@code by} then null. One read by primary key: cheap enough to ask between two prompts of a paging call.
      */
     default java.util.Optional<Taken> takenBy(long pageId) {
         return java.util.Optional.empty();
@@ -58,13 +62,26 @@ public interface PageResponses {
     /**
      * What the paging call plays. {@code waiting}: how many urgent incidents this call carries (1
      * for a plain page; more for a bundle, whose call plays the first one's message and takes key 9
-     * for all of them).
+     * for all of them). {@code notice}: for a notice, what it tells (then {@code spokenIntro} is its
+     * words, the call takes nothing and asks only for key 4, "I heard it"), null for a page asking
+     * for an acknowledgement; a notice written before notices were named says only its words.
      */
     record PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
-            String callbackNumber, int waiting) {
+            String callbackNumber, int waiting, boolean isNotice, org.pagerline.core.page.Notice notice) {
+        public PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
+                String callbackNumber, int waiting) {
+            this(pageId, incidentId, ticketId, spokenIntro, recording, callbackNumber, waiting, false, null);
+        }
+
         public PageBrief(long pageId, long incidentId, long ticketId, String spokenIntro, String recording,
                 String callbackNumber) {
             this(pageId, incidentId, ticketId, spokenIntro, recording, callbackNumber, 1);
+        }
+
+        /** A notice's brief: its words, the recording it plays (another message), what it tells. */
+        public static PageBrief notice(long pageId, long incidentId, long ticketId, String words, String recording,
+                String callbackNumber, org.pagerline.core.page.Notice notice) {
+            return new PageBrief(pageId, incidentId, ticketId, words, recording, callbackNumber, 1, true, notice);
         }
 
         public boolean bundle() {

@@ -60,6 +60,25 @@ final class PageTexts {
     static final String KEYS = "Press 1 to acknowledge and be connected to the caller now, 4 to acknowledge, "
             + "5 to pass it on, or star to hear this again.";
 
+    static final String NOTICE_KEYS = "This is a notice: there is nothing to take on this call. Press 4 if you heard it,"
+            + " or star to hear it again.";
+
+    /**
+     * What a call says of a notice: its text's words, less the "pagerline" they open with and the
+     * reply codes they end with (those are for texts), after saying that it is a notice.
+     */
+    static String spokenNotice(String text) {
+        String t = text == null ? "" : text.strip();
+        if (t.startsWith("pagerline ")) {
+            t = t.substring("pagerline ".length());
+        }
+        int reply = t.indexOf(" Reply ");
+        if (reply >= 0) {
+            t = t.substring(0, reply);
+        }
+        return "Notice from pagerline. " + t;
+    }
+
     /** The late call-back, service-level and who-took-it notices. */
     static String notice(Incident i, Escalator.Kind kind, Technician to, java.time.Duration deadline) {
         String owner = i.ownerName() == null ? "nobody has taken it yet" : "taken by " + i.ownerName();

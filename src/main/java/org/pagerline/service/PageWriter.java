@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.roster.Technician;
@@ -17,12 +18,13 @@ final class PageWriter {
     private PageWriter() {}
 
     /**
-     * One technician's pages: a step's page ({@code noticeText} null), or pages/notices with their own
-     * SMS words, written now and never held. Returns a short description for the ticket. */
-    static String write(Stores s, Incident i, Technician t, PageKind kind, String noticeText, int step, int cycle, Instant now) {
+     * One technician's notice telling {@code notice} in the words {@code noticeText}, written now
+     * and never held. Returns a short description for the ticket.
+     */
+    static String write(Stores s, Incident i, Technician t, Notice notice, String noticeText, int step, int cycle, Instant now) {
         List<Page> pages = new ArrayList<>(2);
-        String who = add(i, t, s.pages().isOptedOut(t.textPhone()), kind, noticeText, step, cycle, now, Hold.NEVER,
-                new ArrayList<>(), pages);
+        String who = add(i, t, s.pages().isOptedOut(t.textPhone()), PageKind.NOTICE, notice, noticeText, step, cycle, now,
+                Hold.NEVER, new ArrayList<>(), pages);
         s.pages().insertAll(pages);
         return who;
     }
@@ -40,10 +42,11 @@ final class PageWriter {
      * thousands), the caller says whether the technician's phone opted out of texts
      * ({@code smsOff}), and a page asking for an acknowledgement that {@code hold} says must wait
      * is made waiting (until its {@code nextAttemptAt}) and added to {@code held}: its ticket is
-     * told after the line saying who was paged.
+     * told after the line saying who was paged. A NOTICE names what it tells ({@code notice}), so
+     * that a call can say it; a PAGE has none.
      */
-    static String add(Incident i, Technician t, boolean smsOff, PageKind kind, String noticeText, int step, int cycle, Instant now,
-            Hold hold, List<Page> held, List<Page> pages) {
+    static String add(Incident i, Technician t, boolean smsOff, PageKind kind, Notice notice, String noticeText, int step,
+            int cycle, Instant now, Hold hold, List<Page> held, List<Page> pages) {
         List<Channel> channels = new ArrayList<>();
         if (!smsOff) {
             channels.add(Channel.SMS);
@@ -61,7 +64,7 @@ final class PageWriter {
                 text = noticeText;
             }
             Page p = Page.pending(i.id(), i.ticketId(), t.id(), t.name(), c, number(t, c), kind, Long.toString(i.id()), text,
-                    step, cycle, false, now);
+                    step, cycle, false, now).telling(kind == PageKind.NOTICE ? notice : null);
             java.util.Optional<Instant> until = kind == PageKind.PAGE ? hold.until(p, now) : java.util.Optional.empty();
             if (until.isPresent()) {
                 p = p.heldUntil(until.get());

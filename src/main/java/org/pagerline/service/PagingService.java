@@ -10,6 +10,7 @@ import org.pagerline.core.incident.IncidentLife;
 import org.pagerline.core.page.PageKey;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.DeliveryPolicy;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.SmsCommand;
 import org.pagerline.core.roster.Technician;
@@ -237,23 +238,41 @@ public final class PagingService implements PageResponses {
 
     @Override
     public Optional<PageBrief> brief(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> p.incidentId() == 0
-                // a ticket's service-level notice by voice (the phone opted out of texts): it says its own words
-                ? Optional.of(new PageBrief(pageId, 0, p.ticketId(), p.text(), null, null))
-                : s.incidents().find(p.incidentId()).map(i -> {
-                    int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
-                            .filter(id -> id != i.id()).distinct().count();
-                    return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
-                            i.callbackNumber(), waiting);
-                })));
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> {
+            if (p.kind() == PageKind.NOTICE) {
+                // late call-back, service level, who took it, another message; or a ticket's clock (no incident)
+                Optional<Incident> i = p.incidentId() == 0 ? Optional.empty() : s.incidents().find(p.incidentId());
+                String recording = p.notice() == Notice.ANOTHER_MESSAGE ? i.map(Incident::recording).orElse(null) : null;
+                return Optional.of(PageBrief.notice(pageId, p.incidentId(), p.ticketId(), PageTexts.spokenNotice(p.text()),
+                        recording, i.map(Incident::callbackNumber).orElse(null), p.notice()));
+            }
+            return s.incidents().find(p.incidentId()).map(i -> {
+                int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)
+                        .filter(id -> id != i.id()).distinct().count();
+                return new PageBrief(pageId, i.id(), i.ticketId(), PageTexts.spoken(i, waiting), i.recording(),
+                        i.callbackNumber(), waiting);
+            });
+        }));
     }
 
     @Override
     public Optional<Taken> takenBy(long pageId) {
-        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> s.incidents().find(p.incidentId())
-                .filter(i -> i.state() != org.pagerline.core.incident.IncidentState.OPEN)
-                .filter(i -> i.ownerId() == null || !i.ownerId().equals(p.technicianId()))
-                .map(i -> new Taken(i.ownerName(), i.state().name().toLowerCase().replace('_', ' ')))));
+        return tx.inTransaction(s -> s.pages().find(pageId).flatMap(p -> {
+            Optional<Incident> incident = p.incidentId() == 0 ? Optional.empty() : s.incidents().find(p.incidentId());
+            if (p.kind() == PageKind.NOTICE) {
+                // a notice is not taken; it is no longer needed once a retry of it would not be sent
+                return DeliveryOutcomes.unwanted(p, incident)
+                        .map(why -> new Taken(null, incident.map(PagingService::stateWords).orElse("gone")));
+            }
+            return incident.filter(i -> i.state() != org.pagerline.core.incident.IncidentState.OPEN)
+                    .filter(i -> i.ownerId() == null || !i.ownerId().equals(p.technicianId()))
+                    .map(i -> new Taken(i.ownerName(), stateWords(i)));
+        }));
+    }
+
+    /** "acknowledged", "called back": an incident's state as the call's log line says it. */
+    private static String stateWords(Incident i) {
+        return i.state().name().toLowerCase().replace('_', ' ');
     }
 
     @Override
@@ -267,6 +286,9 @@ public final class PagingService implements PageResponses {
             return new KeyOutcome("Sorry, this page is not known. Goodbye.", null, true);
         }
         Page p = page.get();
+        if (p.kind() == PageKind.NOTICE) {
+            return noticeKey(pageId, key);
+        }
         long incidentId = p.incidentId();
         Technician t = tech.get();
         switch (key) {
@@ -327,6 +349,19 @@ public final class PagingService implements PageResponses {
             default:
                 return new KeyOutcome(PageTexts.KEYS, null, false);
         }
+    }
+
+    /**
+     * A key on a notice's call: it takes nothing (the SMS's reply codes are for texts). Key 4 says
+     * it was heard, which delivers it; star plays it again; any other key is told so.
+     */
+    private KeyOutcome noticeKey(long pageId, PageKey key) {
+        return switch (key) {
+            case ACKNOWLEDGE -> new KeyOutcome("Thank you. Goodbye.", null, true);
+            case REPEAT -> new KeyOutcome(brief(pageId).map(PageBrief::spokenIntro).orElse("") + " " + PageTexts.NOTICE_KEYS,
+                    null, false);
+            default -> new KeyOutcome(PageTexts.NOTICE_KEYS, null, false);
+        };
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pagerline.core.incident.Target;
 import org.pagerline.core.page.Channel;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.Page;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.roster.OnCallShift;
@@ -307,7 +308,7 @@ public final class TicketClockEngine implements AutoCloseable {
             boolean smsOff = optedOut.computeIfAbsent(p.textPhone(), phone -> s.pages().isOptedOut(phone));
             Channel c = smsOff ? Channel.VOICE : Channel.SMS;
             pages.add(Page.pending(0, t.id(), p.id(), p.name(), c, PageWriter.number(p, c), PageKind.NOTICE,
-                    "t" + t.id(), text, Page.OTHER_STEP, 0, false, now));
+                    "t" + t.id(), text, Page.OTHER_STEP, 0, false, now).telling(notice(n)));
             paged.add(p.name() + " (" + c.name().toLowerCase() + (smsOff ? ", SMS opted out" : "") + ")");
         }
         if (paged.isEmpty()) {
@@ -316,6 +317,15 @@ public final class TicketClockEngine implements AutoCloseable {
         }
         return "paging " + (paged.isEmpty() ? "nobody" : String.join(", ", paged))
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled));
+    }
+
+    /** What a call says of a warning or a breach. */
+    static Notice notice(TicketLife.Notice n) {
+        return switch (n.clock()) {
+            case CONTACT -> n.breach() ? Notice.CONTACT_TARGET_MISSED : Notice.CONTACT_TARGET_NEAR;
+            case RESPOND -> n.breach() ? Notice.RESPOND_TARGET_MISSED : Notice.RESPOND_TARGET_NEAR;
+            case RESOLVE -> n.breach() ? Notice.RESOLVE_TARGET_MISSED : Notice.RESOLVE_TARGET_NEAR;
+        };
     }
 
     /** The words of a warning or a breach (one place). Times in the desk's zone. */

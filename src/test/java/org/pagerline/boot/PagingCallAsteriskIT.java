@@ -26,6 +26,9 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.pagerline.core.incident.Incident;
 import org.pagerline.core.incident.IncidentState;
+import org.pagerline.core.page.Notice;
+import org.pagerline.core.page.Page;
+import org.pagerline.core.page.PageState;
 import org.pagerline.testkit.Eventually;
 
 /**
@@ -89,8 +92,13 @@ class PagingCallAsteriskIT {
 
     /** An urgent caller nobody answers leaves a 7 s message: the incident that pages Pat and Sam. */
     private Incident urgentMessage(String me) throws IOException {
+        return urgentMessage(me, ofSeconds(7));
+    }
+
+    /** As {@link #urgentMessage(String)}, a message {@code talk} long. */
+    private Incident urgentMessage(String me, Duration talk) throws IOException {
         try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
-                var call = lab.call(Sipp.Caller.urgentMessage(me, "2", ofSeconds(7)))) {
+                var call = lab.call(Sipp.Caller.urgentMessage(me, "2", talk))) {
             call.awaitSuccess(ofSeconds(120));
         }
         long ticket = lab.ticketOf(me).id();
@@ -338,6 +346,48 @@ class PagingCallAsteriskIT {
             assertEquals("Sam Lab", incident().ownerName(), story);
             assertTrue(story.contains("Sam Lab acknowledged incident " + opened.id() + " by key 4"), story);
             assertFalse(story.contains("Pat Lab acknowledged"), story);
+        }
+    }
+
+    @Test
+    void aTeamLeadWithTextsOffWhoTookTheIncidentHearsTheCallersNewMessageAsANoticeAndKey4OnlySaysHeard() throws Exception {
+        // Lee (team lead) has texted STOP and takes the incident from the command line; the caller calls
+        // again and leaves another message. The notice reaches Lee by a call, which says what it is (no
+        // urgent page's menu, no "another technician has already taken this page": before notices were
+        // named that is what it played, Lee being the owner of an acknowledged incident), plays the new
+        // message and the call-back number, and takes Lee's 4 as "heard", changing nothing. No other lab
+        // test pages Lee; Lee's texts are back on at the end.
+        lab.services().paging().onSmsReply(AsteriskLab.LEE, org.pagerline.core.page.SmsCommand.parse("STOP"));
+        // Lee's key comes once the new message (3 s) has played: about 12 s after the answer
+        try (var lee = pagePhone(new Sipp.Phone(AsteriskLab.LEE).answerAfter(ofSeconds(1)).pause(ofSeconds(16)).press("4")
+                .pause(ofSeconds(1)).thenWaitAtMost(ofSeconds(60)))) {
+            Incident opened = urgentMessage(me, ofSeconds(3));
+            assertTrue(lab.services().incidents().acknowledge(opened.id(), "Lee Lab").changed(), lab.timelineText(me));
+            try (var ring = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer().thenWaitAtMost(ofSeconds(30)), me);
+                    var again = lab.call(Sipp.Caller.urgentMessage(me, "2", ofSeconds(3)))) {
+                again.awaitSuccess(ofSeconds(120));
+            }
+            lee.awaitSuccess(ofSeconds(120));
+
+            assertTrue(lee.event("key-4").isPresent(), "Lee's phone rang and pressed 4: " + lee.events());
+            Incident i = incident();
+            assertFalse(i.recording().equals(opened.recording()), "the incident has the new message: " + i);
+            for (String heard : List.of("pagerline/notice-intro", "pagerline/notice-another-message", i.recording())) {
+                assertTrue(played(heard) >= 1, "Lee heard " + heard + ": " + mine());
+            }
+            for (String page : List.of("pagerline/page-intro", "pagerline/page-taken", "pagerline/page-acknowledged")) {
+                assertEquals(0L, played(page), "a notice is not a page: " + mine());
+            }
+            Page told = lab.services().incidents().show(i.id()).pages().stream()
+                    .filter(p -> p.to().equals(AsteriskLab.LEE) && p.notice() == Notice.ANOTHER_MESSAGE).findFirst()
+                    .orElseThrow(() -> new AssertionError(lab.timelineText(me)));
+            assertEquals(org.pagerline.core.page.Channel.VOICE, told.channel());
+            Eventually.await(ofSeconds(20), "Lee's notice delivered by key 4", () -> lab.services().incidents().show(i.id())
+                    .pages().stream().anyMatch(p -> p.id() == told.id() && p.state() == PageState.DELIVERED));
+            assertEquals(IncidentState.ACKNOWLEDGED, incident().state(), lab.timelineText(me));
+            assertEquals("Lee Lab", incident().ownerName(), "key 4 on a notice takes nothing");
+        } finally {
+            lab.services().paging().onSmsReply(AsteriskLab.LEE, org.pagerline.core.page.SmsCommand.parse("START"));
         }
     }
 

@@ -90,7 +90,7 @@ class RateLimitOnTwoNodesIT {
                 for (int phone = 0; phone < PHONES; phone++) {
                     s.pages().insert(new Page(0, incident, ticket, null, "Tech " + phone, Channel.SMS, phone(phone),
                             PageKind.NOTICE, "N" + phone + n, "notice " + n + " to phone " + phone, Page.OTHER_STEP, 0,
-                            false, PageState.PENDING, 0, now, now, null, null, null, null));
+                            false, PageState.PENDING, 0, now, now, null, null, null, null, null));
                 }
             });
         }

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.ticket.ClockKind;
 import org.pagerline.core.ticket.ClockState;
 import org.pagerline.core.ticket.Priority;
 import org.pagerline.core.ticket.Requester;
 import org.pagerline.core.ticket.TicketSource;
 import org.pagerline.core.ticket.TicketState;
+import org.pagerline.testkit.RecordingPageChannel;
 import org.pagerline.testkit.TicketRig;
 
 /**
@@ -76,6 +78,36 @@ class TicketClocksScenarioTest {
             assertEquals(TicketState.RESOLVED, r.tickets.detail(id).state());
             r.at("2026-12-10T16:31");
             assertEquals(TicketState.CLOSED, r.tickets.detail(id).state());
+        }
+    }
+
+    @Test
+    void aTeamLeadWithTextsOffIsCalledWithTheClockThatIsLateNamedForTheCallToSay() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            r.tx.run(s -> s.pages().optOut(LEE, desk("2026-12-04T15:00")));
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");   // respond target warned, as above, by a call: Lee's phone texted STOP
+            RecordingPageChannel.Sent warned = r.expectCall(LEE);
+            r.at("2026-12-07T11:00");
+            RecordingPageChannel.Sent missed = r.expectCall(LEE);
+            r.expectSms(VAL, "respond target MISSED");
+
+            PagingService paging = new PagingService(r.tx, java.time.Clock.systemUTC(),
+                    new org.pagerline.core.page.DeliveryPolicy(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5), 3),
+                    () -> { });
+            PageResponses.PageBrief near = paging.brief(warned.page().pageId()).orElseThrow();
+            assertEquals(Notice.RESPOND_TARGET_NEAR, near.notice());
+            assertTrue(near.isNotice());
+            assertEquals(id, near.ticketId());
+            assertEquals("Notice from pagerline. P3 ticket " + id + " (Jane Doe, Acme): respond target due Mon 2026-12-07"
+                    + " 11:00 CST; nobody has taken it, new.", near.spokenIntro());
+            assertEquals(Notice.RESPOND_TARGET_MISSED, paging.brief(missed.page().pageId()).orElseThrow().notice());
+            // a key on it takes nothing: 4 says it was heard
+            PageResponses.KeyOutcome four = paging.onPageKey(warned.page().pageId(), org.pagerline.core.page.PageKey.of("4"));
+            assertEquals(new PageResponses.KeyOutcome("Thank you. Goodbye.", null, true), four);
+            assertTrue(paging.onPageKey(warned.page().pageId(), org.pagerline.core.page.PageKey.of("1")).say()
+                    .startsWith("This is a notice: there is nothing to take"));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.pagerline.adapter.agi;
 
 import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.asteriskjava.fastagi.AgiChannel;
@@ -8,6 +10,7 @@ import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.PageKey;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
@@ -39,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * was answered and heard: not retried). A part already playing is not cut short, so the longest
  * wait is one part: the caller's recording (line.max-message) at worst.
  *
+ * <p>A notice (a late call-back, a service level near or missed, another message, who took it, a
+ * test page: {@link PageBrief#isNotice}) takes nothing: the call says what it tells in recorded
+ * sentences (Asterisk has no text to speech; {@link #NOTICE_PROMPTS}), with the ticket's number and
+ * the caller's call-back number, and asks for key 4 ("I heard it"), which delivers it; no key after
+ * three plays is no answer, tried again as a page is. Who took it asks for nothing: played once,
+ * delivered. A notice no longer needed (the caller was called back meanwhile) says so and ends.
+ *
  * <p>One instance serves every call; per-call state lives in {@link Call}. Never throws to
  * asterisk-java: a fault is logged, pagerline/page-unavailable is played, the page is reported as
  * a temporary failure (so it is tried again) and the call is ended.
@@ -57,6 +67,8 @@ public final class PagingCallScript implements AgiScript {
     public static final String NAME = "page";
     public static final String PAGE_ID_VARIABLE = "PAGERLINE_PAGE_ID";
     static final String KEYS = "145*";
+    /** A notice's call takes 4 (heard it) and star (again); nothing it plays takes anything. */
+    static final String NOTICE_KEYS = "4*";
     /** A paging call carrying several incidents (a bundle) also takes 9: take them all. */
     static final String BUNDLE_KEYS = "1459*";
     /** The message once plus two repeats with no key, then goodbye. */
@@ -83,6 +95,25 @@ public final class PagingCallScript implements AgiScript {
     static final String ANSWERED_VARIABLE = "PAGERLINE_CALLBACK_ANSWERED";
     /** Asterisk's clock, epoch seconds with milliseconds: the same clock the U() hook stamped. */
     static final String CLOCK = "${STRFTIME(,,%s.%3q)}";
+
+    /**
+     * What each notice says after its ticket's number (sound files, as {@code prompts.txt} words
+     * them). Every notice has one: {@code PagingCallScriptTest} holds it so.
+     */
+    static final Map<Notice, String> NOTICE_PROMPTS = new EnumMap<>(Map.ofEntries(
+            Map.entry(Notice.TAKEN, "pagerline/notice-taken"),
+            Map.entry(Notice.CALLBACK_LATE, "pagerline/notice-callback-late"),
+            Map.entry(Notice.RESPOND_NEAR, "pagerline/notice-respond-near"),
+            Map.entry(Notice.RESPOND_MISSED, "pagerline/notice-respond-missed"),
+            Map.entry(Notice.ANOTHER_MESSAGE, "pagerline/notice-another-message"),
+            Map.entry(Notice.ANOTHER_CALL, "pagerline/notice-another-call"),
+            Map.entry(Notice.CONTACT_TARGET_NEAR, "pagerline/notice-contact-target-near"),
+            Map.entry(Notice.CONTACT_TARGET_MISSED, "pagerline/notice-contact-target-missed"),
+            Map.entry(Notice.RESPOND_TARGET_NEAR, "pagerline/notice-respond-target-near"),
+            Map.entry(Notice.RESPOND_TARGET_MISSED, "pagerline/notice-respond-target-missed"),
+            Map.entry(Notice.RESOLVE_TARGET_NEAR, "pagerline/notice-resolve-target-near"),
+            Map.entry(Notice.RESOLVE_TARGET_MISSED, "pagerline/notice-resolve-target-missed"),
+            Map.entry(Notice.TEST, "pagerline/notice-test")));
 
     private final PageResponses responses;
     private final UnaryOperator<String> dialString;
@@ -143,6 +174,8 @@ public final class PagingCallScript implements AgiScript {
         Long pageId;
         /** A key the engine took (1, 4, 5) was pressed: the page is delivered; nothing more to report. */
         boolean settled;
+        /** The page is a notice: it takes nothing, and says what it tells ({@link #notice(PageBrief)}). */
+        boolean notice;
 
         Call(AgiChannel channel, String channelName) {
             this.channel = channel;
@@ -155,6 +188,15 @@ public final class PagingCallScript implements AgiScript {
             if (brief.isEmpty()) {
                 log.warn("paging call for unknown page '{}': ending it", pageId);
                 play("pagerline/page-gone", "");
+                channel.hangup();
+                return;
+            }
+            notice = brief.get().isNotice();
+            if (brief.get().notice() == Notice.TAKEN) {
+                // "Pat took it": nothing to do, so nothing to confirm (a voicemail may take it too)
+                message(brief.get());
+                report(DeliveryReport.Outcome.DELIVERED, "answered; the notice was played");
+                play("vm-goodbye", "");
                 channel.hangup();
                 return;
             }
@@ -180,6 +222,11 @@ public final class PagingCallScript implements AgiScript {
                 if (outcome.connectTo() != null) {
                     play("pagerline/page-connecting", "");
                     callBack(outcome.connectTo());
+                    channel.hangup();
+                    return;
+                }
+                if (outcome.hangUp() && notice) {
+                    play("vm-goodbye", "");
                     channel.hangup();
                     return;
                 }
@@ -318,6 +365,9 @@ public final class PagingCallScript implements AgiScript {
          * the page out and twice more.
          */
         private String message(PageBrief b) throws AgiException {
+            if (b.isNotice()) {
+                return notice(b);
+            }
             String keys = b.bundle() ? BUNDLE_KEYS : KEYS;
             stillWanted();
             String k = "";
@@ -353,6 +403,53 @@ public final class PagingCallScript implements AgiScript {
             return k;
         }
 
+        /**
+         * Plays a notice once: "This is pagerline with a notice. There is nothing to take on this
+         * call. Ticket" and its number, what it tells ({@link #NOTICE_PROMPTS}; a notice written
+         * before they were named says no more), the caller's new message (another message), the
+         * caller's call-back number when it has one; then, unless it asks for nothing (who took
+         * it), "Press 4 if you heard this", a voicemail cannot press it. The key pressed, or "".
+         * Before each part it asks whether the notice is still needed (the caller called back
+         * meanwhile ends a late call-back's call).
+         */
+        private String notice(PageBrief b) throws AgiException {
+            stillWanted();
+            String k;
+            if (b.notice() == Notice.TEST) {
+                k = play("pagerline/notice-test", NOTICE_KEYS);
+            } else {
+                k = play("pagerline/notice-intro", NOTICE_KEYS);
+                if (k.isEmpty()) {
+                    k = digit(channel.sayNumber(Long.toString(b.ticketId()), NOTICE_KEYS));
+                }
+                String what = b.notice() == null ? null : NOTICE_PROMPTS.get(b.notice());
+                if (k.isEmpty() && what != null) {
+                    k = play(what, NOTICE_KEYS);
+                }
+                if (k.isEmpty() && b.recording() != null && !b.recording().isBlank()) {
+                    stillWanted();
+                    k = play(b.recording(), NOTICE_KEYS);
+                }
+                String number = b.callbackNumber() == null ? "" : b.callbackNumber().replaceAll("[^0-9]", "");
+                if (k.isEmpty() && !number.isEmpty() && b.notice() != Notice.TAKEN) {
+                    stillWanted();
+                    k = play("pagerline/notice-callback-number", NOTICE_KEYS);
+                    if (k.isEmpty()) {
+                        k = digit(channel.sayDigits(number, NOTICE_KEYS));
+                    }
+                }
+            }
+            if (!k.isEmpty() || b.notice() == Notice.TAKEN) {
+                return k;
+            }
+            stillWanted();
+            String d = channel.getData("pagerline/notice-menu", MENU_TIMEOUT_MS, 1);
+            if ("-1".equals(d)) {
+                throw new Gone();
+            }
+            return d == null ? "" : d.trim();
+        }
+
         /** Throws {@link TakenElsewhere} when someone else took the incident; a failed check is no answer. */
         private void stillWanted() {
             Optional<PageResponses.Taken> by;
@@ -374,7 +471,8 @@ public final class PagingCallScript implements AgiScript {
          */
         void taken(PageResponses.Taken taken) {
             try {
-                channel.streamFile(taken.by() != null ? "pagerline/page-taken" : "pagerline/page-gone", "");
+                channel.streamFile(notice ? "pagerline/notice-gone"
+                        : taken.by() != null ? "pagerline/page-taken" : "pagerline/page-gone", "");
                 channel.hangup();
             } catch (AgiException | RuntimeException e) {
                 log.debug("paging call {}: could not say the page was taken: {}", pageId, e.getMessage());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.pagerline.core.page.Channel;
 import org.pagerline.core.page.Page;
+import org.pagerline.core.page.Notice;
 import org.pagerline.core.page.PageKind;
 import org.pagerline.core.page.PageState;
 import org.pagerline.core.page.PageStore;
@@ -15,7 +16,7 @@ import org.pagerline.core.page.PageStore;
 final class JdbcPageStore implements PageStore {
     private static final String COLS = "id, incident_id, ticket_id, technician_id, technician_name, channel, to_number, kind,"
             + " reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at, next_attempt_at, claimed_at,"
-            + " sent_at, provider_id, last_error";
+            + " sent_at, provider_id, last_error, notice";
     private static final String P_COLS = String.join(", ",
             java.util.Arrays.stream(COLS.split(",")).map(c -> "p." + c.trim()).toList());
     private final Jdbc db;
@@ -31,20 +32,33 @@ final class JdbcPageStore implements PageStore {
                 rs.getString("reply_code"), rs.getString("body"), rs.getInt("step_no"), rs.getInt("cycle_no"),
                 rs.getBoolean("fallback"), PageState.valueOf(rs.getString("state")), rs.getInt("attempts"),
                 Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "next_attempt_at"), Jdbc.instant(rs, "claimed_at"),
-                Jdbc.instant(rs, "sent_at"), rs.getString("provider_id"), rs.getString("last_error"));
+                Jdbc.instant(rs, "sent_at"), rs.getString("provider_id"), rs.getString("last_error"), notice(rs));
     }
 
     /** A new page's columns; {@link #values} gives a page's, in this order. */
+    /** A notice's name as written, or null: one written by a later version, unknown here, is read as none. */
+    private static Notice notice(ResultSet rs) throws SQLException {
+        String n = rs.getString("notice");
+        if (n == null) {
+            return null;
+        }
+        try {
+            return Notice.valueOf(n);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static final String INSERT = "INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name,"
             + " channel, to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
-            + " next_attempt_at)";
-    private static final String ONE_ROW = " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " next_attempt_at, notice)";
+    private static final String ONE_ROW = " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     /** The values {@link #INSERT} names, of one page. */
     private static Object[] values(Page p) {
         return new Object[] {p.incidentId() == 0 ? null : p.incidentId(), p.ticketId(), p.technicianId(), p.technicianName(),
             p.channel(), p.to(), p.kind(), p.replyCode(), fit(p.text()), p.step(), p.cycle(), p.fallback(), p.state(),
-            p.attempts(), p.createdAt(), p.nextAttemptAt()};
+            p.attempts(), p.createdAt(), p.nextAttemptAt(), p.notice() == null ? null : p.notice().name()};
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.pagerline.config.LineConfig;
+import org.pagerline.core.page.Notice;
 import org.pagerline.service.PageResponses;
 import org.pagerline.service.PageResponses.PageBrief;
 import org.pagerline.service.WebhookLedger;
@@ -20,13 +21,17 @@ import org.pagerline.service.WebhookLedger;
  * {@code <Gather>} around who called ({@link PageBrief#spokenIntro}), the caller's recording when
  * {@code twilio.recordings-url} is set, and the key menu; the key goes to {@link VoiceKeyWebhook}.
  * With no key the menu is repeated, up to {@link #MAX_ROUNDS} times, then the call ends (and its
- * status callback reports NO_ANSWER). Read-only, so not replay-guarded.
+ * status callback reports NO_ANSWER). A notice ({@link PageBrief#isNotice}) says its own words and
+ * asks only for key 4, "heard it"; who took an incident asks for nothing and is said once. Read-only
+ * (but for that mark), so not replay-guarded.
  */
 public final class VoiceWebhook extends SignedWebhook {
     static final int MAX_ROUNDS = 3;
     static final int KEY_WAIT_SECONDS = 8;
     static final String MENU = "Press 1 to acknowledge and be connected to the caller, 4 to acknowledge, "
             + "5 to pass it on, star to repeat.";
+    /** A notice's menu: it takes nothing; key 4 says it was heard (its call is then delivered). */
+    static final String NOTICE_MENU = "Press 4 if you heard this notice, star to repeat.";
     private final WebhookPaths urls;
     private final PageResponses responses;
     private final String recordingsUrl;
@@ -55,11 +60,20 @@ public final class VoiceWebhook extends SignedWebhook {
                     .say(new Say.Builder("This page is no longer active. Goodbye.").build())
                     .hangup(new Hangup.Builder().build()).build());
         }
+        if (brief.get().notice() == Notice.TAKEN) {
+            // "Pat took it" asks for nothing: said once, and the call counts as heard (a key's mark)
+            String call = r.field("CallSid");
+            if (!call.isEmpty() && call.length() <= 64) {
+                ledger.mark(VoiceKeyWebhook.pressedKey(call));
+            }
+            return Twiml.xml(new VoiceResponse.Builder().say(new Say.Builder(brief.get().spokenIntro()).build())
+                    .say(new Say.Builder("Goodbye.").build()).hangup(new Hangup.Builder().build()).build());
+        }
         Gather.Builder gather = new Gather.Builder().numDigits(1).timeout(KEY_WAIT_SECONDS)
                 .action(urls.voiceKey(page, round)).method(HttpMethod.POST)
                 .say(new Say.Builder(brief.get().spokenIntro()).build());
         recordingUrl(brief.get().recording()).ifPresent(url -> gather.play(new Play.Builder(url).build()));
-        gather.say(new Say.Builder(MENU).build());
+        gather.say(new Say.Builder(brief.get().isNotice() ? NOTICE_MENU : MENU).build());
         VoiceResponse.Builder twiml = new VoiceResponse.Builder().gather(gather.build());
         if (round < MAX_ROUNDS) {
             twiml.redirect(new Redirect.Builder(urls.voice(page, round + 1)).method(HttpMethod.POST).build());

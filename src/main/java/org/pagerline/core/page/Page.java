@@ -13,11 +13,12 @@ import java.time.Instant;
  * @param attempts hand-overs to the channel so far
  * @param nextAttemptAt when the dispatcher may (re)send it; PENDING only
  * @param claimedAt when the dispatcher last claimed it (SENDING), for crash recovery
+ * @param notice what a NOTICE tells, for a call to say it; null on a PAGE and on a digest
  */
 public record Page(long id, long incidentId, long ticketId, Long technicianId, String technicianName,
         Channel channel, String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback,
         PageState state, int attempts, Instant createdAt, Instant nextAttemptAt, Instant claimedAt, Instant sentAt,
-        String providerId, String lastError) {
+        String providerId, String lastError, Notice notice) {
 
     /** {@code step} of a page no policy step caused: late call-back and service-level notices. */
     public static final int OTHER_STEP = -1;
@@ -31,19 +32,25 @@ public record Page(long id, long incidentId, long ticketId, Long technicianId, S
     public static Page pending(long incidentId, long ticketId, Long technicianId, String technicianName, Channel channel,
             String to, PageKind kind, String replyCode, String text, int step, int cycle, boolean fallback, Instant at) {
         return new Page(0, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
-                cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null);
+                cycle, fallback, PageState.PENDING, 0, at, at, null, null, null, null, null);
     }
 
     /** This fresh page, made to wait until {@code at} (written held: its first wait, told on its ticket as it is written). */
     public Page heldUntil(Instant at) {
         return new Page(id, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
-                cycle, fallback, state, attempts, createdAt, at, claimedAt, sentAt, providerId, lastError);
+                cycle, fallback, state, attempts, createdAt, at, claimedAt, sentAt, providerId, lastError, notice);
+    }
+
+    /** This fresh notice, telling {@code what} (a call says it by that). */
+    public Page telling(Notice what) {
+        return new Page(id, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
+                cycle, fallback, state, attempts, createdAt, nextAttemptAt, claimedAt, sentAt, providerId, lastError, what);
     }
 
     /** This page as stored under {@code newId}. */
     public Page withId(long newId) {
         return new Page(newId, incidentId, ticketId, technicianId, technicianName, channel, to, kind, replyCode, text, step,
-                cycle, fallback, state, attempts, createdAt, nextAttemptAt, claimedAt, sentAt, providerId, lastError);
+                cycle, fallback, state, attempts, createdAt, nextAttemptAt, claimedAt, sentAt, providerId, lastError, notice);
     }
 
     /**

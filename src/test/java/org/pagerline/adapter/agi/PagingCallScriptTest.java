@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.pagerline.config.AgiConfig;
 import org.pagerline.config.AmiConfig;
+import org.pagerline.core.page.Notice;
 import org.pagerline.service.DeliveryReport;
 import org.pagerline.service.PageResponses;
 import org.pagerline.testkit.Ports;
@@ -50,6 +51,16 @@ class PagingCallScriptTest {
         public Optional<PageBrief> brief(long pageId) {
             if (pageId == 66) {
                 throw new IllegalStateException("database unreachable");
+            }
+            if (pageId == 50) {   // a notice: the caller left another message on an incident being worked
+                return Optional.of(PageBrief.notice(50, 7, 1234, "Notice from pagerline", "pagerline/vm/ticket-1234-2", CALLER,
+                        Notice.ANOTHER_MESSAGE));
+            }
+            if (pageId == 51) {   // a notice: who took it
+                return Optional.of(PageBrief.notice(51, 7, 1234, "Notice from pagerline", null, CALLER, Notice.TAKEN));
+            }
+            if (pageId == 52) {   // a test page
+                return Optional.of(PageBrief.notice(52, 0, 0, "test page", null, null, Notice.TEST));
             }
             if (pageId == 43) {   // a bundle: three incidents in one paging call
                 return Optional.of(new PageBrief(43, 7, 1234, "Urgent page", "pagerline/vm/ticket-1234", CALLER, 3));
@@ -125,6 +136,46 @@ class PagingCallScriptTest {
         assertTrue(cmds.stream().anyMatch(c -> c.startsWith("STREAM FILE") && c.contains("ticket-1234") && c.contains("145*")),
                 "keys must count while the recording plays: " + cmds);
         assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void everyNoticeHasASentenceToSay() {
+        assertEquals(java.util.EnumSet.allOf(Notice.class), PagingCallScript.NOTICE_PROMPTS.keySet());
+    }
+
+    @Test
+    void anotherMessagesNoticePlaysTheNewMessageThenTheCallBackNumberAndOnlyKey4AndStarCount() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "50").atMenu("4").call();
+
+        assertEquals(List.of("pagerline/notice-intro", "pagerline/notice-another-message", "pagerline/vm/ticket-1234-2",
+                "pagerline/notice-callback-number", "vm-goodbye"), played(cmds));
+        assertTrue(cmds.contains("SAY NUMBER \"1234\" \"4*\""), cmds.toString());
+        assertTrue(cmds.contains("SAY DIGITS \"" + CALLER.substring(1) + "\" \"4*\""), cmds.toString());
+        assertTrue(cmds.contains("GET DATA \"pagerline/notice-menu\" 6000 1"), cmds.toString());
+        assertEquals(List.of("50:4"), keys);
+        assertEquals(List.of("50:DELIVERED"), reports, "heard: key 4");
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void whoTookItIsPlayedOnceWithNoKeyAskedAndIsDelivered() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "51").call();
+
+        assertEquals(List.of("pagerline/notice-intro", "pagerline/notice-taken", "vm-goodbye"), played(cmds));
+        assertTrue(cmds.stream().noneMatch(c -> c.startsWith("GET DATA") || c.startsWith("SAY DIGITS")), cmds.toString());
+        assertEquals(List.of(), keys);
+        assertEquals(List.of("51:DELIVERED"), reports);
+        assertTrue(endsWithHangUp(cmds), cmds.toString());
+    }
+
+    @Test
+    void aTestPageSaysItIsATestAndAsksForAKeyNotAnUrgentPagesMenu() throws IOException {
+        List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "52").atMenu("", "4").call();
+
+        assertEquals(List.of("pagerline/notice-test", "pagerline/notice-test", "vm-goodbye"), played(cmds));
+        assertTrue(cmds.stream().noneMatch(c -> c.contains("page-intro") || c.contains("page-menu")), cmds.toString());
+        assertEquals(List.of("52:4"), keys);
+        assertEquals(List.of("52:DELIVERED"), reports);
     }
 
     @Test

@@ -57,6 +57,6 @@ class PageRulesTest {
 
     static Page page(int attempts, boolean fallback) {
         return new Page(1, 1, 1, 1L, "Pat", Channel.SMS, "+1", PageKind.PAGE, "1", "t", 0, 0, fallback, PageState.SENDING,
-                attempts, T0, null, T0, null, null, null);
+                attempts, T0, null, T0, null, null, null, null);
     }
 }
