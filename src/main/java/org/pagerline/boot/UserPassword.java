@@ -13,7 +13,7 @@ import java.util.Map;
 import org.pagerline.service.web.Passwords;
 
 /**
- * {@code pagerline user add}: the password is read here, in the process the admin typed the
+ * {@code pagerline user add} and {@code pagerline user password}: the password is read here, in the process the admin typed the
  * command in (from {@code PAGERLINE_USER_PASSWORD}, else the terminal without echo, else one line
  * of standard input), checked and hashed (Argon2id); only the hash goes on, as
  * {@code --password-hash}, to the command (which may run in the server, over the admin socket).
@@ -21,13 +21,15 @@ import org.pagerline.service.web.Passwords;
  */
 final class UserPassword {
     static final String ENV = "PAGERLINE_USER_PASSWORD";
+    /** The {@code user} subcommands that take a password. */
+    static final List<String> SUBCOMMANDS = List.of("add", "password");
 
     private UserPassword() {}
 
     static boolean wanted(String[] args) {
         List<String> a = Arrays.asList(args);
         int user = a.indexOf("user");
-        return user >= 0 && user + 1 < a.size() && "add".equals(a.get(user + 1)) && !a.contains("--password-hash")
+        return user >= 0 && user + 1 < a.size() && SUBCOMMANDS.contains(a.get(user + 1)) && !a.contains("--password-hash")
                 && !a.contains("--help") && !a.contains("-h");
     }
 
@@ -38,7 +40,8 @@ final class UserPassword {
         if (fromEnv != null) {
             password = fromEnv.toCharArray();
         } else if (console != null) {
-            password = console.readPassword("Password for the new account: ");
+            boolean change = Arrays.asList(args).contains("password");
+            password = console.readPassword(change ? "New password: " : "Password for the new account: ");
         } else {
             String line = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8)).readLine();
             password = line == null ? new char[0] : line.toCharArray();

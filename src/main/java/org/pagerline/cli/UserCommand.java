@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
  * its Argon2id hash travels on ({@code --password-hash}, added by the launcher).
  */
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Staff accounts for the web console.",
-        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.SignOut.class})
+        subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Password.class, UserCommand.SignOut.class,
+                UserCommand.Remove.class})
 final class UserCommand {
     @ParentCommand
     PagerlineCommand root;
@@ -79,6 +80,63 @@ final class UserCommand {
             } else {
                 parent.root.out().println("signed out " + u.name() + " everywhere: " + ended + " console session"
                         + (ended == 1 ? "" : "s") + " ended");
+            }
+        }
+    }
+
+    @Command(name = "password", mixinStandardHelpOptions = true,
+            description = "Give a staff account a new password (a forgotten one, one that leaked). The password comes"
+                    + " from PAGERLINE_USER_PASSWORD or standard input (one line); at least 12 characters. Every console"
+                    + " session of the account ends: its browsers sign in again with the new one.")
+    static final class Password implements Runnable {
+        @ParentCommand
+        UserCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The account's name (see: pagerline user list).")
+        String name;
+
+        @Option(names = "--password-hash", hidden = true,
+                description = "Argon2id PHC string (the launcher hashes the password it read and passes this).")
+        String hash;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            if (hash == null) {
+                throw Cli.invalid("no password given: set PAGERLINE_USER_PASSWORD or pipe it on standard input");
+            }
+            StaffUser u = parent.root.services().web().staff().changePassword(name, hash);
+            parent.root.out().println(json ? Json.write(json(u)) : "new password for " + u.name()
+                    + "; every console session of the account ended");
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a staff account (someone leaving): it can no longer sign in, and every console session"
+                    + " of it ends now. The last admin account cannot be removed.")
+    static final class Remove implements Runnable {
+        @ParentCommand
+        UserCommand parent;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The account's name (see: pagerline user list).")
+        String name;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            var removed = parent.root.services().web().staff().remove(name);
+            if (json) {
+                ObjectNode o = json(removed.user());
+                o.put("sessionsEnded", removed.sessionsEnded());
+                parent.root.out().println(Json.write(o));
+            } else {
+                int n = removed.sessionsEnded();
+                parent.root.out().println("removed user " + removed.user().name() + "; " + n + " console session"
+                        + (n == 1 ? "" : "s") + " ended");
             }
         }
     }

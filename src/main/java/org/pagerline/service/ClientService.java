@@ -70,7 +70,10 @@ public final class ClientService {
         return tx.inTransaction(s -> s.clients().list());
     }
 
-    /** Removes a contact by id; their past tickets keep the name and company they were opened with. */
+    /**
+     * Removes a contact by id; their past tickets keep the name and company they were opened with.
+     * Their portal sessions end and their sign-in links expire.
+     */
     public Client remove(String idText) {
         long id;
         try {
@@ -81,6 +84,9 @@ public final class ClientService {
         return tx.inTransaction(s -> {
             Client c = s.clients().find(id).orElseThrow(() -> new NotFoundException("no client with id " + id));
             s.clients().delete(id);
+            // a removed contact's portal sessions end, and the links mailed to them no longer sign in
+            s.web().deleteSessions(org.pagerline.core.web.WebSession.Kind.CLIENT, id);
+            s.web().expireLinks(id);
             return c;
         });
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.pagerline.core.calendar.BusinessCalendar;
+import org.pagerline.core.incident.IncidentLife;
 import org.pagerline.core.roster.Technician;
 import org.pagerline.core.text.TextField;
 import org.pagerline.core.ticket.ClockKind;
@@ -357,17 +358,32 @@ public final class TicketService {
         return change(id, (l, lv, now) -> l.resume(who, w, now, lv));
     }
 
+    /**
+     * Resolves the ticket; an urgent incident still awaiting its call-back on it is resolved with it,
+     * in the same transaction: its paging and late call-back notices stop.
+     */
     public TicketDetail resolve(long id, String byRef, String summary) {
         String who = who(byRef);
         String w = RosterService.text(TextField.TICKET_NOTE, summary);
-        return change(id, (l, lv, now) -> l.resolve(who, w, now, lv));
+        return change(id, (l, lv, now) -> l.resolve(who, w, now, lv),
+                (s, now) -> endIncident(s, id, "resolved by " + who + (w == null ? "" : ": " + w), now));
     }
 
-    /** Closes the ticket (from any state but closed); unmet clocks stop. */
+    /** Closes the ticket (from any state but closed); unmet clocks stop, and an incident awaiting its call-back ends. */
     public TicketDetail close(long id, String byRef, String why) {
         String who = who(byRef);
         String w = RosterService.text(TextField.TICKET_NOTE, why);
-        return change(id, (l, lv, now) -> l.close(who, w, now, lv));
+        return change(id, (l, lv, now) -> l.close(who, w, now, lv),
+                (s, now) -> endIncident(s, id, "closed by " + who + (w == null ? "" : ": " + w), now));
+    }
+
+    /**
+     * Inside the ticket's change: the incident still awaiting its call-back on the ticket, if any,
+     * ends with it (a desk that resolved the caller's problem does not want the VP paged about it).
+     */
+    private static void endIncident(Stores s, long ticketId, String how, Instant now) {
+        s.incidents().awaitingCallbackOnTicket(ticketId).ifPresent(i -> Acknowledgements.decideAndSave(s, i.id(),
+                fresh -> IncidentLife.endedWithTicket(fresh, how, now), now));
     }
 
     /** As before this model: closes with a reason, and a ticket already closed is left as it is. */
@@ -566,11 +582,21 @@ public final class TicketService {
     }
 
     private TicketDetail change(long id, Event event) {
+        return change(id, event, (s, now) -> { });
+    }
+
+    /** What else a change does in its transaction, once the ticket's own change is saved. */
+    private interface Then {
+        void apply(Stores s, Instant now);
+    }
+
+    private TicketDetail change(long id, Event event, Then then) {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 tx.run(s -> {
                     Instant now = clock.instant();
                     changeIn(s, id, now, (l, lv) -> event.apply(l, lv, now));
+                    then.apply(s, now);
                 });
                 kick.run();
                 return detail(id);

@@ -47,6 +47,17 @@ class UserAddReadsThePasswordOffTheCommandLineTest {
     }
 
     @Test
+    void aNewPasswordForAnAccountIsReadAndHashedTheSameWay() throws Exception {
+        String[] change = {"user", "password", "Pat"};
+        assertTrue(UserPassword.wanted(change));
+        assertFalse(UserPassword.wanted(new String[] {"user", "remove", "Pat"}));
+        String[] args = UserPassword.hashed(change, Map.of(UserPassword.ENV, "a brand new password"), null,
+                new ByteArrayInputStream(new byte[0]));
+        assertEquals("--password-hash", args[change.length]);
+        assertTrue(new Passwords().verify(args[change.length + 1], "a brand new password".toCharArray()));
+    }
+
+    @Test
     void aShortOrMissingPasswordIsRefused() {
         assertThrows(ValidationException.class, () -> UserPassword.hashed(ADD, Map.of(UserPassword.ENV, "short"), null,
                 new ByteArrayInputStream(new byte[0])));

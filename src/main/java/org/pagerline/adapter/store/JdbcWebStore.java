@@ -33,6 +33,16 @@ final class JdbcWebStore implements WebStore {
     }
 
     @Override
+    public boolean updateStaffPassword(long id, String passwordHash) {
+        return db.update("UPDATE staff_users SET password_hash=? WHERE id=?", passwordHash, id) == 1;
+    }
+
+    @Override
+    public boolean deleteStaff(long id) {
+        return db.update("DELETE FROM staff_users WHERE id=?", id) == 1;
+    }
+
+    @Override
     public Optional<StaffUser> staffByName(String name) {
         return db.one("SELECT * FROM staff_users WHERE name_key=?", JdbcWebStore::staff, name.toLowerCase(Locale.ROOT));
     }
@@ -98,6 +108,12 @@ final class JdbcWebStore implements WebStore {
             return Optional.empty();
         }
         return db.one("SELECT client_id FROM portal_links WHERE token_hash=?", rs -> rs.getLong(1), tokenHash);
+    }
+
+    @Override
+    public int expireLinks(long clientId) {
+        return db.update("UPDATE portal_links SET expires_at=created_at WHERE client_id=? AND used_at IS NULL"
+                + " AND expires_at>created_at", clientId);
     }
 
     @Override

@@ -156,6 +156,22 @@ public final class IncidentLife {
     }
 
     /**
+     * Its ticket was resolved or closed by the desk ({@code how}: by whom, and why): an incident
+     * still awaiting its call-back ends with it, as {@link #resolve} ends it (every timer stops,
+     * pending pages and notices go) but for the ticket, which the desk has already left as it wants
+     * it. An incident already past its call-back is as it was.
+     */
+    public static Outcome endedWithTicket(Incident i, String how, Instant now) {
+        if (!i.state().awaitsCallback()) {
+            return new Outcome(Result.STALE, i, List.of());
+        }
+        return done(i.edit().state(IncidentState.RESOLVED).resolvedAt(now).noMoreDeadlines().build(),
+                new Effect.CancelPending(true),
+                new Effect.Timeline("RESOLVED", "incident " + i.id() + " resolved with its ticket (" + how + ")",
+                        Effect.Appendix.PAGES_AND_NOTICES_CANCELLED));
+    }
+
+    /**
      * A later urgent voicemail joins the incident while it awaits its call-back: the newest
      * recording and call-back number, a higher priority (whose deadline replaces the running one
      * when earlier, the service-level checks starting again for it); the people working it are

@@ -20,6 +20,12 @@ public interface WebStore {
 
     List<StaffUser> staffList();
 
+    /** A new password (its hash) for the account; false when there is no such account. */
+    boolean updateStaffPassword(long id, String passwordHash);
+
+    /** Removes the account (its sessions are the caller's to end); false when there is no such account. */
+    boolean deleteStaff(long id);
+
     void saveSession(WebSession session);
 
     Optional<WebSession> session(String tokenHash);
@@ -42,6 +48,13 @@ public interface WebStore {
      * update: of two racing uses exactly one wins). The client id when this use won.
      */
     Optional<Long> useLink(String tokenHash, Instant now);
+
+    /**
+     * Makes every unused sign-in link of this client expired (its address changed or the contact was
+     * removed: a link mailed to the old address must not sign anyone in); they still count for the
+     * rate limit. Returns how many.
+     */
+    int expireLinks(long clientId);
 
     /** Links asked for this client since {@code since} (the per-address rate limit survives restarts). */
     int linksSince(long clientId, Instant since);

@@ -16,7 +16,10 @@ public final class ClientEmails {
         this.tx = tx;
     }
 
-    /** Sets the contact's address (one contact, one address); blank clears it. */
+    /**
+     * Sets the contact's address (one contact, one address); blank clears it. A changed address ends
+     * the contact's portal sessions and expires the sign-in links mailed to the old one.
+     */
     public String set(String clientId, String email) {
         long id;
         try {
@@ -32,6 +35,11 @@ public final class ClientEmails {
                 if (owner.isPresent() && owner.get() != id) {
                     throw new ValidationException("email " + e + " already belongs to client " + owner.get());
                 }
+            }
+            if (!java.util.Objects.equals(s.web().clientEmail(id).orElse(null), e)) {
+                // the old address no longer speaks for the contact: its sessions end, its unused links expire
+                s.web().deleteSessions(org.pagerline.core.web.WebSession.Kind.CLIENT, id);
+                s.web().expireLinks(id);
             }
             s.web().setClientEmail(id, e);
         });

@@ -69,6 +69,47 @@ public final class StaffAccounts {
         return name == null || name.isBlank() ? Optional.empty() : tx.inTransaction(s -> s.web().staffByName(name.strip()));
     }
 
+    /**
+     * A new password for the account named {@code name} (its Argon2id hash, made where it was typed);
+     * every console session of the account ends with the old password. Returns the account.
+     */
+    public StaffUser changePassword(String name, String passwordHash) {
+        if (!Passwords.wellFormed(passwordHash)) {
+            throw new ValidationException("password hash is not an Argon2id PHC string");
+        }
+        return tx.inTransaction(s -> {
+            StaffUser u = existing(s, name);
+            s.web().updateStaffPassword(u.id(), passwordHash);
+            s.web().deleteSessions(WebSession.Kind.STAFF, u.id());
+            return u;
+        });
+    }
+
+    /**
+     * Removes the account named {@code name} (someone leaving) and ends its sessions, in one
+     * transaction; the last admin account is kept (the console would have no one to run it).
+     */
+    public Removed remove(String name) {
+        return tx.inTransaction(s -> {
+            StaffUser u = existing(s, name);
+            if (u.role() == StaffRole.ADMIN && s.web().staffList().stream().filter(x -> x.role() == StaffRole.ADMIN).count() == 1) {
+                throw new ValidationException("'" + u.name() + "' is the last admin account; add another admin first");
+            }
+            int sessions = s.web().deleteSessions(WebSession.Kind.STAFF, u.id());
+            s.web().deleteStaff(u.id());
+            return new Removed(u, sessions);
+        });
+    }
+
+    /** An account removed, with how many of its sessions ended. */
+    public record Removed(StaffUser user, int sessionsEnded) {}
+
+    private static StaffUser existing(org.pagerline.service.Stores s, String name) {
+        String n = name == null ? "" : name.strip();
+        return (n.isEmpty() ? Optional.<StaffUser>empty() : s.web().staffByName(n))
+                .orElseThrow(() -> new ValidationException("no user named '" + n + "' (see: pagerline user list)"));
+    }
+
     /** Ends every session of this account (after a password change or removal). */
     public int signOutEverywhere(long staffId) {
         return tx.inTransaction(s -> s.web().deleteSessions(WebSession.Kind.STAFF, staffId));
