@@ -72,7 +72,7 @@ public final class ClientService {
 
     /**
      * Removes a contact by id; their past tickets keep the name and company they were opened with.
-     * Their portal sessions end and their sign-in links expire.
+     * Their portal sessions and sign-in links go with them.
      */
     public Client remove(String idText) {
         long id;
@@ -84,9 +84,8 @@ public final class ClientService {
         return tx.inTransaction(s -> {
             Client c = s.clients().find(id).orElseThrow(() -> new NotFoundException("no client with id " + id));
             s.clients().delete(id);
-            // a removed contact's portal sessions end, and the links mailed to them no longer sign in
+            // a removed contact's portal sessions go with them (their links go by the foreign key)
             s.web().deleteSessions(org.pagerline.core.web.WebSession.Kind.CLIENT, id);
-            s.web().expireLinks(id);
             return c;
         });
     }

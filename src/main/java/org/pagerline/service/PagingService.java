@@ -243,8 +243,10 @@ public final class PagingService implements PageResponses {
                 // late call-back, service level, who took it, another message; or a ticket's clock (no incident)
                 Optional<Incident> i = p.incidentId() == 0 ? Optional.empty() : s.incidents().find(p.incidentId());
                 String recording = p.notice() == Notice.ANOTHER_MESSAGE ? i.map(Incident::recording).orElse(null) : null;
+                // a who-took-it notice written before notices were named is still one (its step says so)
+                Notice what = p.notice() == null && p.step() == Page.TAKEN_STEP ? Notice.TAKEN : p.notice();
                 return Optional.of(PageBrief.notice(pageId, p.incidentId(), p.ticketId(), PageTexts.spokenNotice(p.text()),
-                        recording, i.map(Incident::callbackNumber).orElse(null), p.notice()));
+                        recording, i.map(Incident::callbackNumber).orElse(null), what));
             }
             return s.incidents().find(p.incidentId()).map(i -> {
                 int waiting = 1 + (int) s.pages().carriedBy(pageId).stream().map(Page::incidentId)

@@ -365,7 +365,7 @@ public final class TicketService {
     public TicketDetail resolve(long id, String byRef, String summary) {
         String who = who(byRef);
         String w = RosterService.text(TextField.TICKET_NOTE, summary);
-        return change(id, (l, lv, now) -> l.resolve(who, w, now, lv),
+        return change(id, (s, now) -> lockIncident(s, id), (l, lv, now) -> l.resolve(who, w, now, lv),
                 (s, now) -> endIncident(s, id, "resolved by " + who + (w == null ? "" : ": " + w), now));
     }
 
@@ -373,8 +373,17 @@ public final class TicketService {
     public TicketDetail close(long id, String byRef, String why) {
         String who = who(byRef);
         String w = RosterService.text(TextField.TICKET_NOTE, why);
-        return change(id, (l, lv, now) -> l.close(who, w, now, lv),
+        return change(id, (s, now) -> lockIncident(s, id), (l, lv, now) -> l.close(who, w, now, lv),
                 (s, now) -> endIncident(s, id, "closed by " + who + (w == null ? "" : ": " + w), now));
+    }
+
+    /**
+     * Before the ticket's change: holds the row of the incident awaiting its call-back on the ticket,
+     * if any, so that this transaction takes the incident before the ticket, as the engine's
+     * escalation and an acknowledgement do (the other order could deadlock with them).
+     */
+    private static void lockIncident(Stores s, long ticketId) {
+        s.incidents().awaitingCallbackOnTicket(ticketId).ifPresent(i -> s.incidents().lock(i.id()));
     }
 
     /**
@@ -582,19 +591,20 @@ public final class TicketService {
     }
 
     private TicketDetail change(long id, Event event) {
-        return change(id, event, (s, now) -> { });
+        return change(id, (s, now) -> { }, event, (s, now) -> { });
     }
 
-    /** What else a change does in its transaction, once the ticket's own change is saved. */
-    private interface Then {
+    /** What else a change does in its transaction: {@code first} before the ticket is read, {@code then} once it is saved. */
+    private interface Also {
         void apply(Stores s, Instant now);
     }
 
-    private TicketDetail change(long id, Event event, Then then) {
+    private TicketDetail change(long id, Also first, Event event, Also then) {
         for (int attempt = 0; attempt < 5; attempt++) {
             try {
                 tx.run(s -> {
                     Instant now = clock.instant();
+                    first.apply(s, now);
                     changeIn(s, id, now, (l, lv) -> event.apply(l, lv, now));
                     then.apply(s, now);
                 });

@@ -165,6 +165,38 @@ class NoticesByVoiceE2ETest {
     }
 
     @Test
+    void onTwilioALateCallBackNoticeAnsweredAfterTheCallBackSaysItIsNoLongerNeeded() throws Exception {
+        try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
+            assertTrue(e.phone(LEE).reply("STOP").contains("no more texts"));
+            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
+            long n = e.incidentOn(ticket).id();
+            for (String to : List.of(PAT, SAM)) {
+                e.phone(to).expectSms("Reply " + n + "a");
+                e.phone(to).expectCall();
+            }
+            assertTrue(e.phone(PAT).reply(n + "a").contains("is yours"));
+            e.phone(SAM).expectSms("Pat took incident " + n);
+            e.after(Duration.ofMinutes(30));
+            for (String to : List.of(PAT, SAM, VAL)) {
+                e.phone(to).expectSms("LATE ticket " + ticket);
+            }
+            e.phone(LEE).expectCall();
+
+            // Lee's phone rings while Pat calls the caller back and says so
+            assertTrue(e.phone(PAT).reply(n + "c").contains("recorded"));
+            FakePhone.Voice heard = e.phone(LEE).answer();
+            assertEquals(List.of("This notice is no longer needed. Goodbye."), heard.says(), heard.xml());
+            assertNull(heard.gatherAction(), heard.xml());
+            assertTrue(heard.hangup(), heard.xml());
+            e.phone(LEE).callEnds("completed");
+            Page late = e.pages(n).stream().filter(p -> p.to().equals(LEE)).findFirst().orElseThrow();
+            assertEquals(PageState.DELIVERED, late.state(), "answered and told: not called again");
+            e.after(Duration.ofMinutes(5));
+            e.expectNothingElse();
+        }
+    }
+
+    @Test
     void onTwilioWhoTookItIsSaidOnceAndAsksForNothing() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
             assertTrue(e.phone(SAM).reply("STOP").contains("no more texts"));

@@ -50,7 +50,12 @@ public final class PagingHarness implements AutoCloseable {
     }
 
     public PagingHarness(RateLimit limit) {
-        db = TestDatabase.inMemory();
+        this(limit, TestDatabase.inMemory());
+    }
+
+    /** On this database (one whose lock timeout a test needs, say). */
+    public PagingHarness(RateLimit limit, TestDatabase database) {
+        db = database;
         tx = db.transactions();
         roster = new RosterService(tx, new PhoneNumbers("CA"), clock);
         tickets = new TicketService(tx, clock);

@@ -29,6 +29,12 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(config);
     }
 
+    /** As {@link #inMemory()}, whose transactions wait up to 10 s for a row another holds (as the server's do). */
+    public static TestDatabase inMemoryWaitingAsTheServerDoes() {
+        return new TestDatabase(DatabaseConfig.from(Settings.ofMap(Map.of(
+                "db.url", "jdbc:h2:mem:t" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000"))));
+    }
+
     /** A private in-memory database, gone when closed. */
     public static TestDatabase inMemory() {
         return new TestDatabase(DatabaseConfig.from(Settings.ofMap(Map.of(

@@ -193,8 +193,14 @@ public final class PagingCallScript implements AgiScript {
             }
             notice = brief.get().isNotice();
             if (brief.get().notice() == Notice.TAKEN) {
-                // "Pat took it": nothing to do, so nothing to confirm (a voicemail may take it too)
-                message(brief.get());
+                // "Pat took it": nothing to do, so nothing to confirm (a voicemail may take it too), and
+                // a technician who hangs up on it has heard enough: not called again
+                try {
+                    message(brief.get());
+                } catch (AgiHangupException | Gone e) {
+                    report(DeliveryReport.Outcome.DELIVERED, "answered; hung up during the notice (it asks for nothing)");
+                    return;
+                }
                 report(DeliveryReport.Outcome.DELIVERED, "answered; the notice was played");
                 play("vm-goodbye", "");
                 channel.hangup();

@@ -35,7 +35,6 @@ final class JdbcPageStore implements PageStore {
                 Jdbc.instant(rs, "sent_at"), rs.getString("provider_id"), rs.getString("last_error"), notice(rs));
     }
 
-    /** A new page's columns; {@link #values} gives a page's, in this order. */
     /** A notice's name as written, or null: one written by a later version, unknown here, is read as none. */
     private static Notice notice(ResultSet rs) throws SQLException {
         String n = rs.getString("notice");
@@ -49,6 +48,7 @@ final class JdbcPageStore implements PageStore {
         }
     }
 
+    /** A new page's columns; {@link #values} gives a page's, in this order. */
     private static final String INSERT = "INSERT INTO pages (incident_id, ticket_id, technician_id, technician_name,"
             + " channel, to_number, kind, reply_code, body, step_no, cycle_no, fallback, state, attempts, created_at,"
             + " next_attempt_at, notice)";

@@ -60,12 +60,15 @@ public final class VoiceWebhook extends SignedWebhook {
                     .say(new Say.Builder("This page is no longer active. Goodbye.").build())
                     .hangup(new Hangup.Builder().build()).build());
         }
+        if (brief.get().isNotice() && responses.takenBy(page).isPresent()) {
+            // a late call-back's notice answered after the call-back: said so, and heard (a key's mark)
+            heard(r);
+            return Twiml.xml(new VoiceResponse.Builder().say(new Say.Builder("This notice is no longer needed. Goodbye.").build())
+                    .hangup(new Hangup.Builder().build()).build());
+        }
         if (brief.get().notice() == Notice.TAKEN) {
             // "Pat took it" asks for nothing: said once, and the call counts as heard (a key's mark)
-            String call = r.field("CallSid");
-            if (!call.isEmpty() && call.length() <= 64) {
-                ledger.mark(VoiceKeyWebhook.pressedKey(call));
-            }
+            heard(r);
             return Twiml.xml(new VoiceResponse.Builder().say(new Say.Builder(brief.get().spokenIntro()).build())
                     .say(new Say.Builder("Goodbye.").build()).hangup(new Hangup.Builder().build()).build());
         }
@@ -81,6 +84,14 @@ public final class VoiceWebhook extends SignedWebhook {
             twiml.say(new Say.Builder("No key pressed. Goodbye.").build()).hangup(new Hangup.Builder().build());
         }
         return Twiml.xml(twiml.build());
+    }
+
+    /** This call counts as heard by a person when it ends, as a key would make it (its status callback reads the mark). */
+    private void heard(Request r) throws FormData.BadForm {
+        String call = r.field("CallSid");
+        if (!call.isEmpty() && call.length() <= 64) {
+            ledger.mark(VoiceKeyWebhook.pressedKey(call));
+        }
     }
 
     /**

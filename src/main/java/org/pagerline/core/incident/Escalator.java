@@ -53,10 +53,16 @@ public final class Escalator {
                 i = i.edit().nextEscalationAt(now).build();
             }
             for (int fired = 0; fired < policy.steps().size() && isDue(i.nextEscalationAt(), now); fired++) {
-                int step = Math.min(i.nextStep(), policy.steps().size() - 1); // the policy may have shrunk
-                due.add(new Due(Kind.STEP, policy.steps().get(step).targets(), step, i.cycle()));
-                int next = step + 1;
+                int step = i.nextStep();
                 int cycle = i.cycle();
+                if (step >= policy.steps().size()) {
+                    // the policy shrank past the step this incident waited for: its cycle is over, the next begins
+                    // (it used to page the new last step a second time)
+                    step = 0;
+                    cycle++;
+                }
+                due.add(new Due(Kind.STEP, policy.steps().get(step).targets(), step, cycle));
+                int next = step + 1;
                 if (next >= policy.steps().size()) {
                     next = 0;
                     cycle++;

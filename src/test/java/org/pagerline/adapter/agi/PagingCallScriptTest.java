@@ -169,6 +169,13 @@ class PagingCallScriptTest {
     }
 
     @Test
+    void aTechnicianWhoHangsUpOnWhoTookItHasHeardEnoughAndIsNotCalledAgain() throws IOException {
+        new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "51").hangUpAfter(3, true).call();
+
+        assertEquals(List.of("51:DELIVERED"), reports, "not NO_ANSWER: it asks for nothing");
+    }
+
+    @Test
     void aTestPageSaysItIsATestAndAsksForAKeyNotAnUrgentPagesMenu() throws IOException {
         List<String> cmds = new PageCallPeer(port).variable("PAGERLINE_PAGE_ID", "52").atMenu("", "4").call();
 

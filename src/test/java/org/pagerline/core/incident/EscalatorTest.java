@@ -47,6 +47,26 @@ class EscalatorTest {
     }
 
     @Test
+    void aPolicyShrunkPastTheStepAnIncidentWaitsForStartsItsNextCycleRatherThanRepeatingTheNewLastStep() {
+        Incident i = open(Priority.P3);
+        for (int m = 0; m <= 5; m++) {
+            i = escalator.decide(i, policy, at(m)).incident();     // primary and secondary at 0, team lead at 5
+        }
+        assertEquals(2, i.nextStep(), "waiting for the VP's step at 10");
+        EscalationPolicy noVp = EscalationPolicy.of(List.of("0m PRIMARY,SECONDARY", "5m TEAM_LEAD"), "10m");
+
+        Escalator.Decision d = escalator.decide(i, noVp, at(10));
+
+        List<Escalator.Due> steps = d.due().stream().filter(x -> x.kind() == Escalator.Kind.STEP).toList();
+        assertEquals(1, steps.size(), steps.toString());
+        assertEquals("PRIMARY,SECONDARY", Target.describe(steps.get(0).targets()), "the cycle starts again, not the lead twice");
+        assertEquals(0, steps.get(0).step());
+        assertEquals(1, steps.get(0).cycle());
+        assertEquals(1, d.incident().nextStep());
+        assertEquals(1, d.incident().cycle());
+    }
+
+    @Test
     void decidingTwiceAtTheSameInstantPagesOnce() {
         Escalator.Decision first = escalator.decide(open(Priority.P3), policy, T0);
         Escalator.Decision again = escalator.decide(first.incident(), policy, T0);
