@@ -20,7 +20,8 @@ final class RotationCommand {
     PagerlineCommand root;
 
     @Command(name = "set", mixinStandardHelpOptions = true,
-            description = "Replace ROLE's rotation: members take turns, one shift each, handing off at a local time.")
+            description = "Set ROLE's rotation: members take turns, one shift each, handing off at a local time. Settings"
+                    + " not given are kept from the rotation it replaces (a new one: weekly, 08:00 America/Winnipeg, from today).")
     static final class Set implements Runnable {
         @ParentCommand
         RotationCommand parent;
@@ -31,16 +32,17 @@ final class RotationCommand {
         @Option(names = "--members", required = true, split = ",", description = "Technicians in order (ids or names), comma-separated.")
         List<String> members;
 
-        @Option(names = "--shift", defaultValue = "1w", description = "Shift length: 12h, 1d, 1w ... (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--shift", description = "Shift length: 12h, 1d, 1w ... (default: the current rotation's, else 1w).")
         String shift;
 
-        @Option(names = "--handoff", defaultValue = "08:00", description = "Hand-off time of day, local (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--handoff", description = "Hand-off time of day, local (default: the current rotation's, else 08:00).")
         String handoff;
 
-        @Option(names = "--zone", defaultValue = "America/Winnipeg", description = "Zone of the hand-off time (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--zone", description = "Zone of the hand-off time (default: the current rotation's, else America/Winnipeg).")
         String zone;
 
-        @Option(names = "--start", description = "First shift's date, YYYY-MM-DD (default: today in the zone).")
+        @Option(names = "--start", description = "First shift's date, YYYY-MM-DD (default: the current rotation's, else today"
+                + " in the zone).")
         String start;
 
         @Override
@@ -50,7 +52,11 @@ final class RotationCommand {
                     .setRotation(new RosterService.RotationSpec(r, members, shift, handoff, zone, start));
             parent.root.out().println("rotation for " + r + " set: " + rot.memberIds().size() + " member(s), "
                     + rot.shift().amount() + " " + rot.shift().unit().name().toLowerCase() + " shifts, hand-off "
-                    + rot.handoff() + " " + rot.zone() + " from " + rot.startDate());
+                    + rot.handoff() + " " + rot.zone() + " from " + rot.startDate() + "; on call now: " + parent.root.services()
+                    .roster().onCall(parent.root.services().clock().instant()).get(r)
+                    .map(sh -> sh.technician().name() + " until " + java.time.format.DateTimeFormatter
+                            .ofPattern("yyyy-MM-dd HH:mm z").format(sh.until().atZone(rot.zone())))
+                    .orElse("nobody"));
         }
     }
 

@@ -155,7 +155,10 @@ public final class RosterService {
         return tx.inTransaction(s -> s.roster().technicianByPhone(e164));
     }
 
-    /** Refuses while the technician is in a rotation or holds a current or future override. */
+    /**
+     * Refuses while the technician is in a rotation, holds a current or future override, or is named
+     * by a step of the escalation policy (that step would then page nobody).
+     */
     public Technician removeTechnician(String ref) {
         Instant now = clock.instant();
         return tx.inTransaction(s -> {
@@ -163,6 +166,17 @@ public final class RosterService {
             List<Role> in = s.roster().rotationsWith(t.id());
             if (!in.isEmpty()) {
                 throw new ValidationException(t.name() + " is in the " + in + " rotation; change the rotation first");
+            }
+            org.pagerline.core.incident.EscalationPolicy policy = EscalationEngine.policy(s);
+            for (int i = 0; i < policy.steps().size(); i++) {
+                org.pagerline.core.incident.EscalationPolicy.Step step = policy.steps().get(i);
+                for (org.pagerline.core.incident.Target target : step.targets()) {
+                    if (target instanceof org.pagerline.core.incident.Target.Named n && n.name().equalsIgnoreCase(t.name())
+                            || target instanceof org.pagerline.core.incident.Target.Technician id && id.id() == t.id()) {
+                        throw new ValidationException("the escalation policy pages " + t.name() + " at step " + (i + 1)
+                                + " (" + step + "); change it first with pagerline policy set");
+                    }
+                }
             }
             for (Override o : s.roster().overrides()) {
                 if (o.technicianId() == t.id()) {
@@ -178,18 +192,26 @@ public final class RosterService {
         });
     }
 
-    /** A rotation as typed: member references (ids or names) in order. */
+    /**
+     * A rotation as typed: member references (ids or names) in order. A setting left null keeps the
+     * role's current rotation's (or, for a new rotation, the default: weekly shifts handing off at
+     * 08:00 America/Winnipeg, starting today).
+     */
     public record RotationSpec(Role role, List<String> members, String shift, String handoff, String zone, String startDate) {}
 
+    /**
+     * Sets ROLE's rotation. Settings not given are kept from the rotation it replaces, so adding a
+     * member does not move the turns' start (and with it who is on call tonight) to today.
+     */
     public Rotation setRotation(RotationSpec spec) {
         if (spec.members() == null || spec.members().isEmpty()) {
             throw new ValidationException("rotation for " + spec.role() + " has no members");
         }
-        ShiftLength shift = core(() -> ShiftLength.parse(spec.shift()));
-        LocalTime handoff = core(() -> LocalTime.parse(spec.handoff() == null ? "08:00" : spec.handoff()),
+        ShiftLength shift = spec.shift() == null ? null : core(() -> ShiftLength.parse(spec.shift()));
+        LocalTime handoff = spec.handoff() == null ? null : core(() -> LocalTime.parse(spec.handoff()),
                 "hand-off time '" + spec.handoff() + "' is not a time of day (HH:MM)");
-        ZoneId zone = zone(spec.zone() == null ? "America/Winnipeg" : spec.zone());
-        LocalDate start = spec.startDate() == null ? LocalDate.now(clock.withZone(zone))
+        ZoneId zone = spec.zone() == null ? null : zone(spec.zone());
+        LocalDate start = spec.startDate() == null ? null
                 : core(() -> LocalDate.parse(spec.startDate()), "start date '" + spec.startDate() + "' is not a date (YYYY-MM-DD)");
         Instant now = clock.instant();
         return tx.inTransaction(s -> {
@@ -197,7 +219,12 @@ public final class RosterService {
             for (String m : spec.members()) {
                 ids.add(resolve(s.roster(), m).id());
             }
-            Rotation r = core(() -> new Rotation(spec.role(), ids, shift, handoff, zone, start));
+            Rotation was = s.roster().rotations().get(spec.role());
+            ShiftLength sh = shift != null ? shift : was != null ? was.shift() : ShiftLength.parse("1w");
+            LocalTime at = handoff != null ? handoff : was != null ? was.handoff() : LocalTime.of(8, 0);
+            ZoneId z = zone != null ? zone : was != null ? was.zone() : ZoneId.of("America/Winnipeg");
+            LocalDate from = start != null ? start : was != null ? was.startDate() : LocalDate.now(clock.withZone(z));
+            Rotation r = core(() -> new Rotation(spec.role(), ids, sh, at, z, from));
             s.roster().saveRotation(r, now);
             return r;
         });

@@ -82,6 +82,37 @@ class TechSetAndRotationRemoveCliTest {
     }
 
     @Test
+    void techRemoveIsRefusedWhileThePolicyPagesThemByNameNamingTheStep() throws Exception {
+        ok("policy", "set", "--step", "0m PRIMARY,SECONDARY", "--step", "5m @Alice Able", "--repeat", "10m");
+        String err = refused("tech", "remove", "alice able");
+        assertTrue(err.contains("the escalation policy pages Alice Able at step 2 (5m @Alice Able)"), err);
+        assertTrue(err.contains("policy set"), err);
+        assertEquals("Alice Able", tech("Alice Able").get("name").asText(), "still on the roster");
+        ok("policy", "set", "--step", "0m PRIMARY,SECONDARY", "--repeat", "10m");
+        ok("tech", "remove", "Alice Able");
+    }
+
+    @Test
+    void rotationSetKeepsWhatItIsNotGivenSoAddingAMemberDoesNotRestartTheTurnsToday() throws Exception {
+        ok("rotation", "set", "PRIMARY", "--members", "Alice Able", "--shift", "1d", "--handoff", "07:00", "--zone",
+                "America/Toronto", "--start", "2026-11-03");
+        clock.set(java.time.Instant.parse("2026-11-20T15:00:00Z"));   // Friday 10:00 in Toronto: day 17 of the turns
+
+        CliRunner.Result r = ok("rotation", "set", "PRIMARY", "--members", "Alice Able,Bob Baker");
+
+        JsonNode rot = JSON.readTree(ok("rotation", "show", "PRIMARY", "--json").out());
+        assertEquals("1 days", rot.get("shift").asText(), rot.toString());
+        assertEquals("07:00", rot.get("handoff").asText(), rot.toString());
+        assertEquals("America/Toronto", rot.get("zone").asText(), rot.toString());
+        assertEquals("2026-11-03", rot.get("startDate").asText(), rot.toString());
+        // day 17 is Bob's (odd days), as the turns counted from the 3rd say, until tomorrow's hand-off
+        assertTrue(r.out().contains("on call now: Bob Baker until 2026-11-21 07:00 EST"), r.out());
+        // a setting given still replaces the current one
+        ok("rotation", "set", "PRIMARY", "--members", "Alice Able,Bob Baker", "--shift", "1w");
+        assertEquals("1 weeks", JSON.readTree(ok("rotation", "show", "PRIMARY", "--json").out()).get("shift").asText());
+    }
+
+    @Test
     void rotationRemoveIsRefusedWhileThePolicyPagesTheRoleNamingTheStep() throws Exception {
         ok("rotation", "set", "TEAM_LEAD", "--members", "Alice Able", "--start", "2026-11-02");
         String err = refused("rotation", "remove", "team_lead");
