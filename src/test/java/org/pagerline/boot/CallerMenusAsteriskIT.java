@@ -80,6 +80,7 @@ class CallerMenusAsteriskIT {
                         .when("callback-confirm").press("2")
                         .when("callback-enter").press("9002345678#")
                         .when("callback-enter").press("2045550177")
+                        .when("callback-confirm").press("1")
                         .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(180));
         } finally {
@@ -98,7 +99,66 @@ class CallerMenusAsteriskIT {
     }
 
     @Test
-    void aCallerWhoWithholdsTheirNumberKeysOneInAndIsNeverAskedToConfirmOne() throws Exception {
+    void aCallerWhoKeysAWrongNumberHearsItReadBackAndKeysTheRightOne() throws Exception {
+        // A typo that still looks like a number (…78 for …77): read back, the caller presses 2 and keys it
+        // again. Until 2026-12-07 the keyed number was read back and the tone followed at once: the typo
+        // went onto the ticket and the incident, and the technician called a stranger.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("2045550178#")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("2045550177#")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(180));
+        } finally {
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        assertTrue(timeline.lines().anyMatch(l -> l.startsWith("CALLBACK_REJECTED ") && l.contains("+12045550178")), shown);
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
+        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        assertEquals("+12045550177", incident.callbackNumber(), shown);
+    }
+
+    @Test
+    void aCallerWhoCannotKeyAValidNumberHearsWhichNumberTheDeskHasAndIsAskedToSayTheRightOne() throws Exception {
+        // Three numbers nobody can call after turning down their caller ID: the desk keeps the caller ID,
+        // and the caller hears so before the tone (until 2026-12-07 they were promised a call-back on the
+        // number they had just turned down, without a word).
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("12#")
+                        .when("callback-enter").press("345#")
+                        .when("callback-enter").press("6789#")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(180));
+        } finally {
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        assertTrue(lab.steps(me).stream().anyMatch(s -> s.what().contains("pagerline/callback-say-it")),
+                "told which number and asked to say the right one:\n" + shown);
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
+        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        assertEquals(me, incident.callbackNumber(), shown);
+        assertTrue(timeline.contains("asked to say the right one in the message"), shown);
+    }
+
+    @Test
+    void aCallerWhoWithholdsTheirNumberKeysOneInAndConfirmsItAndNothingElse() throws Exception {
         // what SupportLineScenarioTest.withheldCallerIdMustKeyInANumberAndGetsTheirOwnTicket holds with the fake,
         // whose withheld caller sends no number: a phone that withholds it sends "anonymous", which is what
         // Asterisk hands pagerline. The only such caller of the suite (the harness knows a call by its number).
@@ -108,6 +168,7 @@ class CallerMenusAsteriskIT {
         try (var call = lab.call(new Sipp.Caller(me).name("Anonymous").when("urgent-or-not").press("1")
                 .when("priority").press("2")
                 .when("callback-enter").press("2045550177#")
+                .when("callback-confirm").press("1")
                 .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(150));
         } finally {
@@ -115,8 +176,8 @@ class CallerMenusAsteriskIT {
         }
         String timeline = lab.timelineText(me);
         String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
-        assertTrue(lab.steps(me).stream().noneMatch(s -> s.what().contains("pagerline/callback-confirm")),
-                "no caller ID to confirm:\n" + shown);
+        assertEquals(1, lab.steps(me).stream().filter(s -> s.what().contains("pagerline/callback-confirm")).count(),
+                "no caller ID to confirm; the keyed number confirmed once:\n" + shown);
         assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
         var ticket = lab.ticketOf(me);
         assertEquals("+12045550177", ticket.callbackNumber(), shown);

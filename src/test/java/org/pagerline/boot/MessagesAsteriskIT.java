@@ -108,6 +108,7 @@ class MessagesAsteriskIT {
                         .when("priority").press("3")
                         .when("callback-confirm").press("2")
                         .when("callback-enter").press("2045550177#")
+                        .when("callback-confirm").press("1")
                         .when("record").talk(ofSeconds(3)).press("#"))) {
             call.awaitSuccess(ofSeconds(150));
             assertEquals("VOICEMAIL", lab.resultAtHangup(me));

@@ -398,32 +398,16 @@ final class SupportCall {
         }
     }
 
-    /** The caller confirms their caller ID or keys in another number (validated, three tries). */
+    /**
+     * The caller confirms their caller ID or keys in another number (validated, three tries), which
+     * is read back for them to confirm too: a typo that still looks like a number can be keyed again.
+     * When no number was confirmed, the caller hears which one the desk has (their caller ID), or
+     * that it has none, and is asked to say the right one in their message.
+     */
     private void callback() throws AgiException {
         String callerNumber = live.callerE164().filter(n -> refusal(n).isEmpty()).orElse(null);
-        if (callerNumber != null) {
-            Menu.Tries tries = Menu.Tries.FIRST;
-            while (true) {
-                line.play(Prompt.CALLBACK_IS);
-                line.sayDigits(callerNumber.replace("+", ""));
-                Menu.Answer a = Menus.CALLBACK_CONFIRM.interpret(tries,
-                        line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));
-                if (a.kind() == Menu.Answer.Kind.HUNG_UP) {
-                    throw new AgiHangupException();
-                }
-                if (a.apology() != null) {
-                    line.play(a.apology());
-                }
-                if (a.settled()) {
-                    if (a.key() == '1') {
-                        live.call().callback(calls.now(), callerNumber, a.kind() == Menu.Answer.Kind.DEFAULTED
-                                ? "caller ID; no valid key pressed" : "caller ID, confirmed");
-                        return;
-                    }
-                    break;
-                }
-                tries = a.next();
-            }
+        if (callerNumber != null && confirmed(callerNumber, "caller ID")) {
+            return;
         }
         for (int i = 0; i < Menus.TRIES; i++) {
             String digits = line.getData(Prompt.CALLBACK_ENTER, Math.max(timeout(), 10_000), 15);
@@ -433,15 +417,53 @@ final class SupportCall {
                 continue;
             }
             if (number.isPresent()) {
-                line.play(Prompt.CALLBACK_IS);
-                line.sayDigits(number.get().replace("+", ""));
-                live.call().callback(calls.now(), number.get(), "keyed in");
-                return;
+                if (confirmed(number.get(), "keyed in")) {
+                    return;
+                }
+                note("CALLBACK_REJECTED", number.get() + " keyed in, then rejected by the caller (2: enter another)");
+                continue;
             }
             line.play(digits.isEmpty() ? Prompt.NO_INPUT : Prompt.CALLBACK_INVALID);
         }
-        live.call().callback(calls.now(), callerNumber, callerNumber != null ? "caller ID; no valid number keyed in"
-                : "caller ID withheld or refused, and no valid number keyed in");
+        if (callerNumber != null) {
+            line.play(Prompt.CALLBACK_IS);
+            line.sayDigits(callerNumber.replace("+", ""));
+            line.play(Prompt.CALLBACK_SAY_IT);
+        } else {
+            line.play(Prompt.CALLBACK_NONE);
+        }
+        live.call().callback(calls.now(), callerNumber, callerNumber != null
+                ? "caller ID; no valid number keyed in (the caller was asked to say the right one in the message)"
+                : "caller ID withheld or refused, and no valid number keyed in (the caller was asked to say one in the message)");
+    }
+
+    /**
+     * "We will call you back at" the number, then "To use this number, press 1. To enter another
+     * number, press 2." (a wrong key or silence asks again; no key at all takes it). True when the
+     * number is taken, and then it is the call's call-back number ({@code how}: where it came from).
+     */
+    private boolean confirmed(String number, String how) throws AgiException {
+        Menu.Tries tries = Menu.Tries.FIRST;
+        while (true) {
+            line.play(Prompt.CALLBACK_IS);
+            line.sayDigits(number.replace("+", ""));
+            Menu.Answer a = Menus.CALLBACK_CONFIRM.interpret(tries, line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));
+            if (a.kind() == Menu.Answer.Kind.HUNG_UP) {
+                throw new AgiHangupException();
+            }
+            if (a.apology() != null) {
+                line.play(a.apology());
+            }
+            if (a.settled()) {
+                if (a.key() != '1') {
+                    return false;
+                }
+                live.call().callback(calls.now(), number, a.kind() == Menu.Answer.Kind.DEFAULTED
+                        ? how + "; no valid key pressed" : how + ", confirmed");
+                return true;
+            }
+            tries = a.next();
+        }
     }
 
     /**

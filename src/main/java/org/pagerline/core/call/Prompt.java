@@ -17,6 +17,8 @@ public enum Prompt {
     CALLBACK_CONFIRM("pagerline/callback-confirm", "To use this number, press 1. To enter another number, press 2."),
     CALLBACK_ENTER("pagerline/callback-enter", "Please enter the number we should call you back at, then press the pound key."),
     CALLBACK_INVALID("pagerline/callback-invalid", "Sorry, that is not a phone number we can call."),
+    CALLBACK_SAY_IT("pagerline/callback-say-it", "If that is not the right number, please say it in your message."),
+    CALLBACK_NONE("pagerline/callback-none", "We have no number to call you back at. Please say your phone number in your message."),
     CALLBACK_REFUSED("pagerline/callback-refused", "Sorry, we cannot call that number back. Please give a regular landline or mobile number in our service area."),
     RECORD_AFTER_TONE("pagerline/record-after-tone", "Please describe your issue after the tone. Press the pound key or hang up when you are done."),
     YOUR_TICKET("pagerline/your-ticket", "Your ticket number is"),

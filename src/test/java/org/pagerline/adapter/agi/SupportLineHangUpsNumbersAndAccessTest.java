@@ -170,10 +170,37 @@ class SupportLineHangUpsNumbersAndAccessTest {
     }
 
     @Test
+    void threeNumbersNobodyCanCallAfterTurningDownTheCallerIdAreToldTheCallerIdIsKeptAndAskedToSayTheirs() {
+        rig = LineRig.at(OUT_OF_HOURS);
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "1", "2", "12", "345", "6789"));
+        List<String> heard = c.soundFiles();
+        int sayIt = heard.indexOf("pagerline/callback-say-it");
+        assertTrue(sayIt > 0 && heard.get(sayIt - 1).equals("pagerline/callback-is")
+                && sayIt < heard.indexOf("pagerline/record-after-tone"), heard.toString());
+        TicketService.TicketView t = ticketOf(c);
+        assertEquals(CALLER, t.ticket().callbackNumber(), timeline(t));
+        assertTrue(timeline(t).contains("asked to say the right one in the message"), timeline(t));
+    }
+
+    @Test
+    void aWithheldCallerWhoKeysNoValidNumberIsAskedToSayOneInTheMessage() {
+        rig = LineRig.at(OUT_OF_HOURS);
+        Conversation c = rig.asterisk.call("", CallerScript.pressing("1", "1", "12", "345", "6789"));
+        assertTrue(c.soundFiles().indexOf("pagerline/callback-none") >= 0
+                && c.soundFiles().indexOf("pagerline/callback-none") < c.soundFiles().indexOf("pagerline/record-after-tone"),
+                c.soundFiles().toString());
+        assertEquals(null, ticketOf(c).ticket().callbackNumber());
+    }
+
+    @Test
     void aCallerIdOutsideTheRegionsIsNotOfferedAsTheCallBack() {
         rig = LineRig.at(OUT_OF_HOURS);
-        Conversation c = rig.asterisk.call("+442079460000", CallerScript.pressing("1", "1", "2045550177"));
-        assertFalse(c.soundFiles().contains("pagerline/callback-confirm"), c.soundFiles().toString());
+        Conversation c = rig.asterisk.call("+442079460000", CallerScript.pressing("1", "1", "2045550177", "1"));
+        // asked for a number first: the caller ID is never offered; the keyed number is read back and confirmed
+        List<String> heard = c.soundFiles();
+        assertTrue(heard.indexOf("pagerline/callback-enter") >= 0
+                && heard.indexOf("pagerline/callback-enter") < heard.indexOf("pagerline/callback-confirm"), heard.toString());
+        assertEquals(1, heard.stream().filter("pagerline/callback-confirm"::equals).count(), heard.toString());
         assertEquals("+12045550177", ticketOf(c).ticket().callbackNumber());
     }
 

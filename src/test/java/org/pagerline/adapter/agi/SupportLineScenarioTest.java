@@ -190,10 +190,14 @@ class SupportLineScenarioTest {
     @Test
     void urgentCallerWhoseTechnicianDoesNotAnswerKeysInAnotherNumber() {
         rig(IN_HOURS).primary("Alice Tech", "+12045550100");
-        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "3", "2", "2045550199")
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("1", "3", "2", "2045550198", "2", "2045550199", "1")
                 .technician(Technician.NOANSWER));
         TicketService.TicketView t = ticketOf(c);
+        // a typo read back is keyed again: the ticket has the number the caller confirmed
         assertEquals("+12045550199", t.ticket().callbackNumber(), timeline(t));
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("CALLBACK_REJECTED") && e.detail().startsWith("+12045550198")),
+                timeline(t));
+        assertEquals("+12045550199", rig.incidents.opened().get(0).callbackNumber());
         assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("NOT_ACCEPTED") && e.detail().equals("Alice Tech did not answer within 25 s")));
         assertEquals(Priority.P3, rig.incidents.opened().get(0).priority());
     }
@@ -299,11 +303,14 @@ class SupportLineScenarioTest {
     @Test
     void withheldCallerIdMustKeyInANumberAndGetsTheirOwnTicket() {
         rig(OUT_OF_HOURS);
-        Conversation a = rig.asterisk.call("", CallerScript.pressing("1", "1", "2045550177"));
-        Conversation b = rig.asterisk.call("", CallerScript.pressing("1", "1", "2045550178"));
+        Conversation a = rig.asterisk.call("", CallerScript.pressing("1", "1", "2045550177", "1"));
+        Conversation b = rig.asterisk.call("", CallerScript.pressing("1", "1", "2045550178", "1"));
         assertFalse(a.variable("PAGERLINE_TICKET").equals(b.variable("PAGERLINE_TICKET")), "strangers never share a ticket");
         assertEquals("+12045550177", ticketOf(a).ticket().callbackNumber());
-        assertFalse(a.soundFiles().contains("pagerline/callback-confirm"), "no caller ID to confirm");
+        // no caller ID to confirm: asked for a number first, and only the keyed number is confirmed
+        assertTrue(a.soundFiles().indexOf("pagerline/callback-enter") < a.soundFiles().indexOf("pagerline/callback-confirm"),
+                a.soundFiles().toString());
+        assertEquals(1, a.soundFiles().stream().filter("pagerline/callback-confirm"::equals).count(), a.soundFiles().toString());
     }
 
     @Test
