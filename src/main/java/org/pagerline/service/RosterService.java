@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.pagerline.core.roster.OnCallResolver;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Override;
@@ -318,12 +319,26 @@ public final class RosterService {
         return t.orElseThrow(() -> new NotFoundException("unknown technician '" + r + "'"));
     }
 
+    /**
+     * A time zone by its region id (America/Winnipeg), or UTC. A fixed offset ("-06:00", "UTC-6",
+     * "Etc/GMT+6") or an old three-letter id ("EST", "CST6CDT") is refused: a fixed offset never
+     * moves for daylight saving, so a hand-off at 08:00 "-06:00" falls at 09:00 all summer in
+     * Winnipeg; the place's own id keeps it at 08:00 there all year.
+     */
     static ZoneId zone(String id) {
+        String z = id == null ? "" : id.trim();
+        ZoneId zone;
         try {
-            return ZoneId.of(id.trim());
+            zone = ZoneId.of(z);
         } catch (DateTimeException e) {
             throw new ValidationException("unknown time zone '" + id + "'");
         }
+        boolean utc = Set.of("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z").contains(zone.getId());
+        if (!utc && (zone instanceof java.time.ZoneOffset || !zone.getId().contains("/") || zone.getId().startsWith("Etc/"))) {
+            throw new ValidationException("time zone '" + z + "' is a fixed offset or an old abbreviation, which ignores daylight"
+                    + " saving: name the place (e.g. America/Winnipeg), or UTC");
+        }
+        return zone;
     }
 
     /** Runs domain construction, turning its IllegalArgumentException into a user error. */

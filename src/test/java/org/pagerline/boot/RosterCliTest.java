@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +32,10 @@ class RosterCliTest {
         return JSON.readTree(r.out());
     }
 
-    private void ok(String... args) {
+    private CliRunner.Result ok(String... args) {
         CliRunner.Result r = cli.run(args);
         assertEquals(0, r.exit(), r.all());
+        return r;
     }
 
     private String fails(String... args) {
@@ -139,9 +141,10 @@ class RosterCliTest {
                 "--until", "2026-11-25T08:00:00-06:00").contains("not after"));
         assertTrue(fails("override", "add", "BOSS", "--tech", "Bob Baker", "--from", "2026-11-25T09:00:00-06:00",
                 "--until", "2026-11-25T10:00:00-06:00").contains("unknown role 'BOSS'"));
-        // touching the end of the first is fine, and another role never clashes
-        ok("override", "add", "PRIMARY", "--tech", "Bob Baker", "--from", "2026-11-24T08:00:00-06:00",
-                "--until", "2026-11-24T09:00:00-06:00");
+        // touching the end of the first is fine, and another role never clashes; local times are the desk's,
+        // and the answer says them as the desk reads them
+        assertTrue(ok("override", "add", "PRIMARY", "--tech", "Bob Baker", "--from", "2026-11-24T08:00",
+                "--until", "2026-11-24T09:00").out().contains("from 2026-11-24 08:00 CST until 2026-11-24 09:00 CST"));
         ok("override", "add", "SECONDARY", "--tech", "Bob Baker", "--from", "2026-11-23T18:00:00-06:00",
                 "--until", "2026-11-24T09:00:00-06:00");
         assertEquals(3, json("override", "list", "--json").size());
@@ -158,6 +161,13 @@ class RosterCliTest {
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen,Nobody").contains("unknown technician 'Nobody'"));
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--start", "2026-13-01").contains("not a date"));
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--zone", "Nowhere").contains("unknown time zone"));
+        // a fixed offset ignores daylight saving: a hand-off at 08:00 "-06:00" is 09:00 all summer in Winnipeg
+        assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--zone", "EST").contains("time zone 'EST'"));
+        for (String fixed : List.of("-06:00", "UTC-6", "GMT-06:00", "CST6CDT", "Etc/GMT+6")) {
+            assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--zone", fixed)
+                    .contains("name the place (e.g. America/Winnipeg), or UTC"), fixed);
+        }
+        assertTrue(fails("tech", "set", "Carol Chen", "--zone", "-05:00").contains("ignores daylight saving"));
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--handoff", "25:00").contains("time of day"));
         JsonNode r = json("rotation", "show", "TEAM_LEAD", "--json");
         assertEquals("2026-11-02", r.get("startDate").asText());
