@@ -51,6 +51,11 @@ public final class RosterService {
         if (name.chars().allMatch(Character::isDigit)) {
             throw new ValidationException("technician name '" + name + "' cannot be only digits (digits refer to ids)");
         }
+        if (name.contains(",")) {
+            // rotation members and a policy step's targets are comma-separated: such a name could never be used there
+            throw new ValidationException("technician name '" + name + "' cannot contain a comma (rotations and the escalation"
+                    + " policy list names separated by commas)");
+        }
         String phone = phones.requireE164(n.phone(), "phone");
         String sms = n.smsPhone() == null || n.smsPhone().isBlank() ? null : phones.requireE164(n.smsPhone(), "SMS number");
         String email = text(TextField.EMAIL, n.email());

@@ -157,6 +157,19 @@ final class E2eServer implements AutoCloseable {
         return c;
     }
 
+    /**
+     * On Twilio ({@link Voice#TWILIO}): Jane's urgent voicemail, whose incident's first step texts
+     * and calls Pat and Sam (each taken off the fake Twilio). Returns the incident's id.
+     */
+    long urgentVoicemailPagingPatAndSam() {
+        long n = incidentOn(ticketOf(urgentVoicemail())).id();
+        for (String to : List.of(PAT, SAM)) {
+            phone(to).expectSms("Reply " + n + "a");
+            phone(to).expectCall();
+        }
+        return n;
+    }
+
     static long ticketOf(Conversation c) {
         return Long.parseLong(c.variable("PAGERLINE_TICKET"));
     }

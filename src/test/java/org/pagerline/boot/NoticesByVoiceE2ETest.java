@@ -128,23 +128,29 @@ class NoticesByVoiceE2ETest {
         }
     }
 
+    /**
+     * On Twilio: Lee texts STOP, Pat takes Jane's incident, and 30 minutes on the call-back is late:
+     * the others are texted, Lee's phone is called (taken off the fake Twilio). Returns the incident.
+     */
+    private static long lateCallBackCallingLeeOnTwilio(E2eServer e) {
+        assertTrue(e.phone(LEE).reply("STOP").contains("no more texts"));
+        long n = e.urgentVoicemailPagingPatAndSam();
+        long ticket = e.incident(n).ticketId();
+        assertTrue(e.phone(PAT).reply(n + "a").contains("is yours"));
+        e.phone(SAM).expectSms("Pat took incident " + n);
+        e.after(Duration.ofMinutes(30));
+        for (String to : List.of(PAT, SAM, VAL)) {
+            e.phone(to).expectSms("LATE ticket " + ticket);
+        }
+        e.phone(LEE).expectCall();
+        return n;
+    }
+
     @Test
     void onTwilioTheLateCallBackNoticeSaysItsOwnWordsAndKey4TakesNothing() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
-            assertTrue(e.phone(LEE).reply("STOP").contains("no more texts"));
-            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
-            long n = e.incidentOn(ticket).id();
-            for (String to : List.of(PAT, SAM)) {
-                e.phone(to).expectSms("Reply " + n + "a");
-                e.phone(to).expectCall();
-            }
-            assertTrue(e.phone(PAT).reply(n + "a").contains("is yours"));
-            e.phone(SAM).expectSms("Pat took incident " + n);
-            e.after(Duration.ofMinutes(30));
-            for (String to : List.of(PAT, SAM, VAL)) {
-                e.phone(to).expectSms("LATE ticket " + ticket);
-            }
-            e.phone(LEE).expectCall();
+            long n = lateCallBackCallingLeeOnTwilio(e);
+            long ticket = e.incident(n).ticketId();
 
             FakePhone.Voice heard = e.phone(LEE).answer();
             String words = String.join(" ", heard.says());
@@ -167,20 +173,8 @@ class NoticesByVoiceE2ETest {
     @Test
     void onTwilioALateCallBackNoticeAnsweredAfterTheCallBackSaysItIsNoLongerNeeded() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
-            assertTrue(e.phone(LEE).reply("STOP").contains("no more texts"));
-            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
-            long n = e.incidentOn(ticket).id();
-            for (String to : List.of(PAT, SAM)) {
-                e.phone(to).expectSms("Reply " + n + "a");
-                e.phone(to).expectCall();
-            }
-            assertTrue(e.phone(PAT).reply(n + "a").contains("is yours"));
-            e.phone(SAM).expectSms("Pat took incident " + n);
-            e.after(Duration.ofMinutes(30));
-            for (String to : List.of(PAT, SAM, VAL)) {
-                e.phone(to).expectSms("LATE ticket " + ticket);
-            }
-            e.phone(LEE).expectCall();
+            long n = lateCallBackCallingLeeOnTwilio(e);
+            long ticket = e.incident(n).ticketId();
 
             // Lee's phone rings while Pat calls the caller back and says so
             assertTrue(e.phone(PAT).reply(n + "c").contains("recorded"));

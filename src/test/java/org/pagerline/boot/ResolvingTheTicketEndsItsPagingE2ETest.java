@@ -31,12 +31,8 @@ class ResolvingTheTicketEndsItsPagingE2ETest {
     @Test
     void resolvingTheTicketOfAnIncidentNobodyTookStopsItsEscalation() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
-            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
-            long n = e.incidentOn(ticket).id();
-            for (String to : List.of(PAT, SAM)) {
-                e.phone(to).expectSms("Reply " + n + "a");
-                e.phone(to).expectCall();
-            }
+            long n = e.urgentVoicemailPagingPatAndSam();
+            long ticket = e.incident(n).ticketId();
 
             // the day shift reaches the customer another way and resolves the ticket
             e.services().tickets().resolve(ticket, "Sam", "reset the switch on site");
@@ -58,12 +54,8 @@ class ResolvingTheTicketEndsItsPagingE2ETest {
     @Test
     void closingTheTicketOfAnIncidentPatTookStopsTheLateCallBackNotices() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
-            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
-            long n = e.incidentOn(ticket).id();
-            for (String to : List.of(PAT, SAM)) {
-                e.phone(to).expectSms("Reply " + n + "a");
-                e.phone(to).expectCall();
-            }
+            long n = e.urgentVoicemailPagingPatAndSam();
+            long ticket = e.incident(n).ticketId();
             assertTrue(e.phone(PAT).reply(n + "a").contains("is yours"));
             e.phone(SAM).expectSms("Pat took incident " + n);
             e.after(Duration.ofMinutes(10));
@@ -81,12 +73,8 @@ class ResolvingTheTicketEndsItsPagingE2ETest {
     @Test
     void closingTheTicketAgainIsRefusedAndEndsNothingMore() throws Exception {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.TWILIO)) {
-            long ticket = E2eServer.ticketOf(e.urgentVoicemail());
-            long n = e.incidentOn(ticket).id();
-            for (String to : List.of(PAT, SAM)) {
-                e.phone(to).expectSms("Reply " + n + "a");
-                e.phone(to).expectCall();
-            }
+            long n = e.urgentVoicemailPagingPatAndSam();
+            long ticket = e.incident(n).ticketId();
             e.services().tickets().close(ticket, "Sam", "opened by mistake");
             assertEquals(IncidentState.RESOLVED, e.incident(n).state());
 

@@ -168,6 +168,7 @@ class RosterCliTest {
                     .contains("name the place (e.g. America/Winnipeg), or UTC"), fixed);
         }
         assertTrue(fails("tech", "set", "Carol Chen", "--zone", "-05:00").contains("ignores daylight saving"));
+        assertTrue(fails("tech", "add", "--name", "Chen, Carol", "--phone", "+12045550109").contains("cannot contain a comma"));
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--handoff", "25:00").contains("time of day"));
         JsonNode r = json("rotation", "show", "TEAM_LEAD", "--json");
         assertEquals("2026-11-02", r.get("startDate").asText());

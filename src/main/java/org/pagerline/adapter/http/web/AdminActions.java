@@ -53,12 +53,14 @@ final class AdminActions {
                 Role r = role(form.apply("role"));
                 List<String> members = Arrays.stream(nz(form.apply("members")).split(",")).map(String::trim)
                         .filter(s -> !s.isEmpty()).toList();
+                // a field left blank keeps the role's current rotation's setting (a new one: 1w, 08:00
+                // America/Winnipeg, from today), as on the command line
                 var rot = services.roster().setRotation(new RosterService.RotationSpec(r, members,
-                        blank(form.apply("shift")) == null ? "1w" : form.apply("shift"),
-                        blank(form.apply("handoff")) == null ? "09:00" : form.apply("handoff"),
-                        blank(form.apply("zone")) == null ? "America/Winnipeg" : form.apply("zone"),
+                        blank(form.apply("shift")), blank(form.apply("handoff")), blank(form.apply("zone")),
                         blank(form.apply("start"))));
-                yield "rotation for " + r + " set: " + rot.memberIds().size() + " member(s)";
+                yield "rotation for " + r + " set: " + rot.memberIds().size() + " member(s), " + rot.shift().amount() + " "
+                        + rot.shift().unit().name().toLowerCase(java.util.Locale.ROOT) + ", hand-off " + rot.handoff() + " "
+                        + rot.zone().getId() + " from " + rot.startDate();
             }
             case "overrides" -> {
                 ZoneId desk = services.calendar().calendar().zone();

@@ -49,6 +49,25 @@ class AdminPagesUseTheCommandLineRulesTest {
         assertTrue(rig.services.calendar().calendar().describeHours().startsWith("Monday to Friday, 8 AM to 5 PM"), rig.services.calendar().calendar().describeHours());
     }
 
+    @Test
+    void aRotationSetFromThePageWithBlankFieldsKeepsTheCurrentOnesAsTheCommandLineDoes() throws Exception {
+        tech("Nora New", "+12045550155");
+        rig.services.roster().setRotation(new org.pagerline.service.RosterService.RotationSpec(
+                org.pagerline.core.roster.Role.SECONDARY, java.util.List.of("Tess Tech"), "1d", "07:00", "America/Toronto",
+                "2026-11-02"));
+        WebRig.Browser admin = rig.new Browser().staff("Ada Admin");
+        admin.get("/console/admin");
+        HttpResponse<String> r = admin.submit("/console/admin/rotations", Map.of("role", "SECONDARY", "members",
+                "Tess Tech, Nora New", "shift", "", "handoff", "", "zone", "", "start", ""));
+        assertEquals(303, r.statusCode(), r.body());
+        var rot = rig.services.roster().rotations().get(org.pagerline.core.roster.Role.SECONDARY);
+        assertEquals(2, rot.memberIds().size());
+        assertEquals("07:00", rot.handoff().toString(), "not the page's old 09:00, nor the default");
+        assertEquals("America/Toronto", rot.zone().getId());
+        assertEquals(1, rot.shift().amount());
+        assertEquals("2026-11-02", rot.startDate().toString(), "the turns did not restart today");
+    }
+
     private long tech(String name, String phone) {
         return rig.services.roster().addTechnician(new org.pagerline.service.RosterService.NewTechnician(name, phone, null, null,
                 "America/Winnipeg")).id();
