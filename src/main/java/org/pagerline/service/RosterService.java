@@ -114,9 +114,11 @@ public final class RosterService {
         if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
             throw new ValidationException("email '" + email + "' is not an email address");
         }
-        ZoneId zone = c.zone() == null ? null : zone(c.zone());
         return tx.inTransaction(s -> {
             Technician t = resolve(s.roster(), ref);
+            // the zone they already have is no change (the console's form sends it back), even one
+            // a new technician could no longer be given
+            ZoneId zone = c.zone() == null || c.zone().trim().equals(t.zone().getId()) ? null : zone(c.zone());
             String newPhone = phone == null ? t.phone() : phone;
             String newSms = c.smsPhone() == null ? t.smsPhone() : sms;
             String newEmail = c.email() == null ? t.email() : email;
@@ -338,8 +340,12 @@ public final class RosterService {
         } catch (DateTimeException e) {
             throw new ValidationException("unknown time zone '" + id + "'");
         }
-        boolean utc = Set.of("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z").contains(zone.getId());
-        if (!utc && (zone instanceof java.time.ZoneOffset || !zone.getId().contains("/") || zone.getId().startsWith("Etc/"))) {
+        String zid = zone.getId();
+        boolean utc = zone.getRules().isFixedOffset()
+                && zone.getRules().getOffset(Instant.EPOCH).equals(java.time.ZoneOffset.UTC);   // UTC and its aliases
+        boolean offset = zone instanceof java.time.ZoneOffset || zid.matches("(?i)(UTC|GMT|UT)[+-].*") || zid.startsWith("Etc/")
+                || Set.of("EST", "MST", "HST", "EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT").contains(zid);
+        if (!utc && offset) {
             throw new ValidationException("time zone '" + z + "' is a fixed offset or an old abbreviation, which ignores daylight"
                     + " saving: name the place (e.g. America/Winnipeg), or UTC");
         }

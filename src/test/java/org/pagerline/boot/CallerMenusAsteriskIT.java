@@ -128,6 +128,29 @@ class CallerMenusAsteriskIT {
     }
 
     @Test
+    void anUrgentCallerWhoHangsUpWhileTheirKeyedNumberIsReadBackIsPagedOnThatNumber() throws Exception {
+        // Many callers take "We will call you back at ..." as the end, and hang up there: the number they
+        // keyed is the one to page with, not the caller ID they had just turned down.
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")
+                        .when("callback-enter").press("2045550177#")
+                        .when("callback-confirm").hangUp())) {
+            call.awaitSuccess(ofSeconds(150));
+        } finally {
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        assertEquals("+12045550177", incident.callbackNumber(), shown);
+    }
+
+    @Test
     void aCallerWhoCannotKeyAValidNumberHearsWhichNumberTheDeskHasAndIsAskedToSayTheRightOne() throws Exception {
         // Three numbers nobody can call after turning down their caller ID: the desk keeps the caller ID,
         // and the caller hears so before the tone (until 2026-12-07 they were promised a call-back on the

@@ -169,6 +169,10 @@ class RosterCliTest {
         }
         assertTrue(fails("tech", "set", "Carol Chen", "--zone", "-05:00").contains("ignores daylight saving"));
         assertTrue(fails("tech", "add", "--name", "Chen, Carol", "--phone", "+12045550109").contains("cannot contain a comma"));
+        // places whose id has no slash, and UTC by any of its names, stay
+        for (String place : List.of("Japan", "Cuba", "Etc/UTC", "Zulu", "UTC")) {
+            ok("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--zone", place);
+        }
         assertTrue(fails("rotation", "set", "TEAM_LEAD", "--members", "Carol Chen", "--handoff", "25:00").contains("time of day"));
         JsonNode r = json("rotation", "show", "TEAM_LEAD", "--json");
         assertEquals("2026-11-02", r.get("startDate").asText());

@@ -447,8 +447,15 @@ final class SupportCall {
         while (true) {
             line.play(Prompt.CALLBACK_IS);
             line.sayDigits(number.replace("+", ""));
-            Menu.Answer a = Menus.CALLBACK_CONFIRM.interpret(tries, line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));
-            if (a.kind() == Menu.Answer.Kind.HUNG_UP) {
+            Menu.Answer a;
+            try {
+                a = Menus.CALLBACK_CONFIRM.interpret(tries, line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));
+            } catch (AgiHangupException e) {
+                a = null;
+            }
+            if (a == null || a.kind() == Menu.Answer.Kind.HUNG_UP) {
+                // gone before confirming: the number they gave is still the best one to page with
+                live.call().callback(calls.now(), number, how + "; the caller hung up before confirming it");
                 throw new AgiHangupException();
             }
             if (a.apology() != null) {

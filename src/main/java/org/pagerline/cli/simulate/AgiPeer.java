@@ -199,6 +199,10 @@ public final class AgiPeer {
                     return List.of(val == null ? "200 result=0" : "200 result=1 (" + val + ")");
                 case "GET DATA":
                     String keys = nextPress();
+                    if (CallerScript.HANG_UP_HERE.equals(keys)) {
+                        hangUp();   // the caller hangs up at this prompt
+                        return List.of("200 result=-1");
+                    }
                     return List.of(keys.isEmpty() ? "200 result= (timeout)" : "200 result=" + keys);
                 case "WAIT FOR":
                     String k = nextPress();

@@ -31,6 +31,8 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
      * nothing ({@code result=35 (randomerror) endpos=0}) and the caller is still on the line.
      */
     public static final String HASH_AT_THE_TONE = "#tone";
+    /** A press that answers a prompt (GET DATA) by hanging up there: {@code 200 result=-1}, then the channel is gone. */
+    public static final String HANG_UP_HERE = "hangup";
 
     public CallerScript(List<String> presses, String hangupAt, Technician technician, QueueEnd queue, Runnable hold) {
         this(presses, hangupAt, technician, queue, hold, java.util.Set.of());

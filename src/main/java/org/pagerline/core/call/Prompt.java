@@ -20,7 +20,7 @@ public enum Prompt {
     CALLBACK_SAY_IT("pagerline/callback-say-it", "If that is not the right number, please say it in your message."),
     CALLBACK_NONE("pagerline/callback-none", "We have no number to call you back at. Please say your phone number in your message."),
     CALLBACK_REFUSED("pagerline/callback-refused", "Sorry, we cannot call that number back. Please give a regular landline or mobile number in our service area."),
-    RECORD_AFTER_TONE("pagerline/record-after-tone", "Please describe your issue after the tone. Press the pound key or hang up when you are done."),
+    RECORD_AFTER_TONE("pagerline/record-after-tone", "After the tone, please say your name, your company and your issue. Press the pound key or hang up when you are done."),
     YOUR_TICKET("pagerline/your-ticket", "Your ticket number is"),
     PROMISE_30_MINUTES("pagerline/promise-30-minutes", "A technician will call you back within 30 minutes."),
     PROMISE_NEXT_DAY("pagerline/promise-next-business-day", "A technician will call you back on the next business day."),

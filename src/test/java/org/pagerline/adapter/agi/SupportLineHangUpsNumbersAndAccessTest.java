@@ -183,6 +183,15 @@ class SupportLineHangUpsNumbersAndAccessTest {
     }
 
     @Test
+    void aWithheldUrgentCallerWhoHangsUpAtTheConfirmIsPagedOnTheNumberTheyKeyed() {
+        rig = LineRig.at(OUT_OF_HOURS);
+        Conversation c = rig.asterisk.call("", CallerScript.pressing("1", "1", "2045550177", CallerScript.HANG_UP_HERE));
+        assertTrue(c.soundFiles().contains("pagerline/callback-is"), c.soundFiles().toString());
+        assertEquals("+12045550177", rig.incidents.opened().get(0).callbackNumber(),
+                "paged on the number they keyed, not with none");
+    }
+
+    @Test
     void aWithheldCallerWhoKeysNoValidNumberIsAskedToSayOneInTheMessage() {
         rig = LineRig.at(OUT_OF_HOURS);
         Conversation c = rig.asterisk.call("", CallerScript.pressing("1", "1", "12", "345", "6789"));
