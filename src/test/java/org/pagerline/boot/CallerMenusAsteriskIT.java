@@ -98,6 +98,30 @@ class CallerMenusAsteriskIT {
         assertEquals("+12045550177", incident.callbackNumber(), shown);
     }
 
+    /** What the lab saw of one call: the timeline, both for a failure's message, and the ticket's incident. */
+    private record Seen(String timeline, String shown, org.pagerline.core.incident.Incident incident) {}
+
+    /**
+     * An urgent P3 caller (Pat's phone never answers) who turns down their caller ID and then does
+     * what {@code cues} say at the call-back step and after; their incident resolved at the end.
+     */
+    private static Seen urgentCallerKeyingANumber(AsteriskLab lab, String me,
+            java.util.function.UnaryOperator<Sipp.Caller> cues) throws Exception {
+        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
+                var call = lab.call(cues.apply(new Sipp.Caller(me).when("urgent-or-not").press("1")
+                        .when("priority").press("3")
+                        .when("callback-confirm").press("2")))) {
+            call.awaitSuccess(ofSeconds(180));
+        } finally {
+            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
+        }
+        String timeline = lab.timelineText(me);
+        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
+        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
+        return new Seen(timeline, shown, incident);
+    }
+
     @Test
     void aCallerWhoKeysAWrongNumberHearsItReadBackAndKeysTheRightOne() throws Exception {
         // A typo that still looks like a number (…78 for …77): read back, the caller presses 2 and keys it
@@ -105,26 +129,15 @@ class CallerMenusAsteriskIT {
         // went onto the ticket and the incident, and the technician called a stranger.
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
-        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
-                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
-                        .when("priority").press("3")
-                        .when("callback-confirm").press("2")
-                        .when("callback-enter").press("2045550178#")
-                        .when("callback-confirm").press("2")
-                        .when("callback-enter").press("2045550177#")
-                        .when("callback-confirm").press("1")
-                        .when("record").talk(ofSeconds(3)).press("#"))) {
-            call.awaitSuccess(ofSeconds(180));
-        } finally {
-            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
-        }
-        String timeline = lab.timelineText(me);
-        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
-        assertTrue(timeline.lines().anyMatch(l -> l.startsWith("CALLBACK_REJECTED ") && l.contains("+12045550178")), shown);
-        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
-        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
-                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
-        assertEquals("+12045550177", incident.callbackNumber(), shown);
+        Seen seen = urgentCallerKeyingANumber(lab, me, c -> c.when("callback-enter").press("2045550178#")
+                .when("callback-confirm").press("2")
+                .when("callback-enter").press("2045550177#")
+                .when("callback-confirm").press("1")
+                .when("record").talk(ofSeconds(3)).press("#"));
+        assertTrue(seen.timeline().lines().anyMatch(l -> l.startsWith("CALLBACK_REJECTED ") && l.contains("+12045550178")),
+                seen.shown());
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), seen.shown());
+        assertEquals("+12045550177", seen.incident().callbackNumber(), seen.shown());
     }
 
     @Test
@@ -132,22 +145,9 @@ class CallerMenusAsteriskIT {
         // Many callers take "We will call you back at ..." as the end, and hang up there: the number they
         // keyed is the one to page with, not the caller ID they had just turned down.
         AsteriskLab lab = AsteriskLab.get();
-        String me = lab.newCaller();
-        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
-                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
-                        .when("priority").press("3")
-                        .when("callback-confirm").press("2")
-                        .when("callback-enter").press("2045550177#")
-                        .when("callback-confirm").hangUp())) {
-            call.awaitSuccess(ofSeconds(150));
-        } finally {
-            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
-        }
-        String timeline = lab.timelineText(me);
-        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
-        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
-                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
-        assertEquals("+12045550177", incident.callbackNumber(), shown);
+        Seen seen = urgentCallerKeyingANumber(lab, lab.newCaller(), c -> c.when("callback-enter").press("2045550177#")
+                .when("callback-confirm").hangUp());
+        assertEquals("+12045550177", seen.incident().callbackNumber(), seen.shown());
     }
 
     @Test
@@ -157,27 +157,15 @@ class CallerMenusAsteriskIT {
         // number they had just turned down, without a word).
         AsteriskLab lab = AsteriskLab.get();
         String me = lab.newCaller();
-        try (var pat = lab.phone(new Sipp.Phone(AsteriskLab.PAT).neverAnswer(), me);
-                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("1")
-                        .when("priority").press("3")
-                        .when("callback-confirm").press("2")
-                        .when("callback-enter").press("12#")
-                        .when("callback-enter").press("345#")
-                        .when("callback-enter").press("6789#")
-                        .when("record").talk(ofSeconds(3)).press("#"))) {
-            call.awaitSuccess(ofSeconds(180));
-        } finally {
-            lab.resolveIncidentsOf(me); // its pages would ring on for the rest of the suite
-        }
-        String timeline = lab.timelineText(me);
-        String shown = AsteriskLab.shown(lab.steps(me)) + "\n" + timeline;
-        assertTrue(lab.steps(me).stream().anyMatch(s -> s.what().contains("pagerline/callback-say-it")),
-                "told which number and asked to say the right one:\n" + shown);
-        assertEquals("VOICEMAIL", lab.resultAtHangup(me), shown);
-        var incident = lab.incidentsOf(lab.ticketOf(me).id()).stream().findFirst()
-                .orElseThrow(() -> new AssertionError("no incident:\n" + shown));
-        assertEquals(me, incident.callbackNumber(), shown);
-        assertTrue(timeline.contains("asked to say the right one in the message"), shown);
+        Seen seen = urgentCallerKeyingANumber(lab, me, c -> c.when("callback-enter").press("12#")
+                .when("callback-enter").press("345#")
+                .when("callback-enter").press("6789#")
+                .when("record").talk(ofSeconds(3)).press("#"));
+        assertTrue(lab.steps(me).stream().anyMatch(st -> st.what().contains("pagerline/callback-say-it")),
+                "told which number and asked to say the right one:\n" + seen.shown());
+        assertEquals("VOICEMAIL", lab.resultAtHangup(me), seen.shown());
+        assertEquals(me, seen.incident().callbackNumber(), seen.shown());
+        assertTrue(seen.timeline().contains("asked to say the right one in the message"), seen.shown());
     }
 
     @Test

@@ -51,6 +51,18 @@ class NoticesByVoiceE2ETest {
         return e.incident(n);
     }
 
+    /**
+     * On Asterisk: 30 minutes after Pat took the incident the call-back is late; the others are
+     * texted, and Lee's notice goes by voice. Returns that notice.
+     */
+    private static Page lateNoticeToLee(E2eServer e, Incident taken) {
+        e.after(Duration.ofMinutes(30));
+        for (String to : List.of(PAT, SAM, VAL)) {
+            e.phone(to).expectSms("LATE ticket " + taken.ticketId());
+        }
+        return leesLateNotice(e, taken.id());
+    }
+
     /** The voice notice the engine wrote to Lee when the call-back promise ran out. */
     private static Page leesLateNotice(E2eServer e, long incident) {
         List<Page> lee = e.pages(incident).stream().filter(p -> p.to().equals(LEE)).toList();
@@ -67,11 +79,7 @@ class NoticesByVoiceE2ETest {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.ASTERISK)) {
             Incident taken = takenByPatWithLeesTextsOff(e);
             long n = taken.id();
-            e.after(Duration.ofMinutes(30));
-            for (String to : List.of(PAT, SAM, VAL)) {
-                e.phone(to).expectSms("LATE ticket " + taken.ticketId());
-            }
-            Page notice = leesLateNotice(e, n);
+            Page notice = lateNoticeToLee(e, taken);
             Eventually.await(Duration.ofSeconds(5), "the call to Lee handed to Asterisk",
                     () -> e.ami.actions("Originate").stream().anyMatch(a -> a.get("Channel").equals("PJSIP/12045550103@trunk")));
 
@@ -110,11 +118,7 @@ class NoticesByVoiceE2ETest {
         try (E2eServer e = E2eServer.start(dir, E2eServer.Voice.ASTERISK)) {
             Incident taken = takenByPatWithLeesTextsOff(e);
             long n = taken.id();
-            e.after(Duration.ofMinutes(30));
-            for (String to : List.of(PAT, SAM, VAL)) {
-                e.phone(to).expectSms("LATE ticket " + taken.ticketId());
-            }
-            Page notice = leesLateNotice(e, n);
+            Page notice = lateNoticeToLee(e, taken);
 
             // Lee's phone rings while Pat calls the caller back and says so
             assertTrue(e.phone(PAT).reply(n + "c").contains("recorded"));
