@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import org.pagerline.service.ValidationException;
 
 /** Reads instants typed on the command line. */
@@ -35,4 +36,11 @@ final class Instants {
                     + "' is not an ISO-8601 instant (e.g. 2026-11-23T03:00:00-06:00, or 2026-11-23T03:00 in the desk zone)");
         }
     }
+
+    /** An instant as the desk (or a rotation) reads it: "2026-11-23 17:00 CST". */
+    static String local(Instant at, ZoneId zone) {
+        return LOCAL.format(at.atZone(zone));
+    }
+
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 }

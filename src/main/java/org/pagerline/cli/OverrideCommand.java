@@ -48,14 +48,9 @@ final class OverrideCommand {
             Instant end = Instants.parse("--until", until, desk);
             Override o = s.roster().addOverride(r, tech, start, end);
             parent.root.out().println(json ? Json.write(Views.override(o))
-                    : "override " + o.id() + " added: " + r + " from " + deskTime(o.start(), desk) + " until "
-                            + deskTime(o.end(), desk));
+                    : "override " + o.id() + " added: " + r + " from " + Instants.local(o.start(), desk) + " until "
+                            + Instants.local(o.end(), desk));
         }
-    }
-
-    /** An instant as the desk reads it: "2026-11-23 17:00 CST" (the admin checks what they typed against it). */
-    static String deskTime(Instant at, ZoneId desk) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").format(at.atZone(desk));
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List overrides (current and future; --all for past ones too).")

@@ -54,8 +54,7 @@ final class RotationCommand {
                     + rot.shift().amount() + " " + rot.shift().unit().name().toLowerCase() + " shifts, hand-off "
                     + rot.handoff() + " " + rot.zone() + " from " + rot.startDate() + "; on call now: " + parent.root.services()
                     .roster().onCall(parent.root.services().clock().instant()).get(r)
-                    .map(sh -> sh.technician().name() + " until " + java.time.format.DateTimeFormatter
-                            .ofPattern("yyyy-MM-dd HH:mm z").format(sh.until().atZone(rot.zone())))
+                    .map(sh -> sh.technician().name() + " until " + Instants.local(sh.until(), rot.zone()))
                     .orElse("nobody"));
         }
     }

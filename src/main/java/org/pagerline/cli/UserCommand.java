@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.pagerline.core.web.StaffRole;
 import org.pagerline.core.web.StaffUser;
+import org.pagerline.service.web.StaffAccounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,10 +47,7 @@ final class UserCommand {
         @Override
         public void run() {
             StaffRole r = StaffRole.parse(role);
-            if (hash == null) {
-                throw Cli.invalid("no password given: set PAGERLINE_USER_PASSWORD or pipe it on standard input");
-            }
-            StaffUser u = parent.root.services().web().staff().add(name, r, hash);
+            StaffUser u = parent.root.services().web().staff().add(name, r, requireHash(hash));
             parent.root.out().println(json ? Json.write(json(u)) : "added user " + u.id() + ": " + u.name() + " ("
                     + u.role().name().toLowerCase() + ")");
         }
@@ -70,17 +68,8 @@ final class UserCommand {
 
         @Override
         public void run() {
-            var staff = parent.root.services().web().staff();
-            StaffUser u = staff.named(name).orElseThrow(() -> Cli.invalid("no user named '" + name + "' (see: pagerline user list)"));
-            int ended = staff.signOutEverywhere(u.id());
-            if (json) {
-                ObjectNode o = json(u);
-                o.put("sessionsEnded", ended);
-                parent.root.out().println(Json.write(o));
-            } else {
-                parent.root.out().println("signed out " + u.name() + " everywhere: " + ended + " console session"
-                        + (ended == 1 ? "" : "s") + " ended");
-            }
+            var ended = parent.root.services().web().staff().signOutEverywhere(name);
+            parent.ended(ended, json, "signed out " + ended.user().name() + " everywhere: ");
         }
     }
 
@@ -104,10 +93,7 @@ final class UserCommand {
 
         @Override
         public void run() {
-            if (hash == null) {
-                throw Cli.invalid("no password given: set PAGERLINE_USER_PASSWORD or pipe it on standard input");
-            }
-            StaffUser u = parent.root.services().web().staff().changePassword(name, hash);
+            StaffUser u = parent.root.services().web().staff().changePassword(name, requireHash(hash));
             parent.root.out().println(json ? Json.write(json(u)) : "new password for " + u.name()
                     + "; every console session of the account ended");
         }
@@ -129,15 +115,7 @@ final class UserCommand {
         @Override
         public void run() {
             var removed = parent.root.services().web().staff().remove(name);
-            if (json) {
-                ObjectNode o = json(removed.user());
-                o.put("sessionsEnded", removed.sessionsEnded());
-                parent.root.out().println(Json.write(o));
-            } else {
-                int n = removed.sessionsEnded();
-                parent.root.out().println("removed user " + removed.user().name() + "; " + n + " console session"
-                        + (n == 1 ? "" : "s") + " ended");
-            }
+            parent.ended(removed, json, "removed user " + removed.user().name() + "; ");
         }
     }
 
@@ -163,6 +141,24 @@ final class UserCommand {
                         u.role().name().toLowerCase())));
             }
         }
+    }
+
+    /** What ending an account's sessions did: {@code done} and "N console sessions ended", or JSON with sessionsEnded. */
+    void ended(StaffAccounts.Ended e, boolean asJson, String done) {
+        if (asJson) {
+            root.out().println(Json.write(json(e.user()).put("sessionsEnded", e.sessionsEnded())));
+        } else {
+            int n = e.sessionsEnded();
+            root.out().println(done + n + " console session" + (n == 1 ? "" : "s") + " ended");
+        }
+    }
+
+    /** The password's hash, which the launcher adds once it has read and hashed the password. */
+    static String requireHash(String hash) {
+        if (hash == null) {
+            throw Cli.invalid("no password given: set PAGERLINE_USER_PASSWORD or pipe it on standard input");
+        }
+        return hash;
     }
 
     static ObjectNode json(StaffUser u) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.pagerline.core.incident.Target;
 import org.pagerline.core.roster.OnCallResolver;
 import org.pagerline.core.roster.OnCallShift;
 import org.pagerline.core.roster.Override;
@@ -175,17 +176,9 @@ public final class RosterService {
             if (!in.isEmpty()) {
                 throw new ValidationException(t.name() + " is in the " + in + " rotation; change the rotation first");
             }
-            org.pagerline.core.incident.EscalationPolicy policy = EscalationEngine.policy(s);
-            for (int i = 0; i < policy.steps().size(); i++) {
-                org.pagerline.core.incident.EscalationPolicy.Step step = policy.steps().get(i);
-                for (org.pagerline.core.incident.Target target : step.targets()) {
-                    if (target instanceof org.pagerline.core.incident.Target.Named n && n.name().equalsIgnoreCase(t.name())
-                            || target instanceof org.pagerline.core.incident.Target.Technician id && id.id() == t.id()) {
-                        throw new ValidationException("the escalation policy pages " + t.name() + " at step " + (i + 1)
-                                + " (" + step + "); change it first with pagerline policy set");
-                    }
-                }
-            }
+            refuseWhilePolicyPages(s, "pages " + t.name(), target ->
+                    target instanceof Target.Named n && n.name().equalsIgnoreCase(t.name())
+                            || target instanceof Target.Technician id && id.id() == t.id());
             for (Override o : s.roster().overrides()) {
                 if (o.technicianId() == t.id()) {
                     if (o.end().isAfter(now)) {
@@ -253,14 +246,7 @@ public final class RosterService {
             if (!s.roster().rotations().containsKey(role)) {
                 throw new NotFoundException("there is no rotation for " + role);
             }
-            org.pagerline.core.incident.EscalationPolicy policy = EscalationEngine.policy(s);
-            for (int i = 0; i < policy.steps().size(); i++) {
-                org.pagerline.core.incident.EscalationPolicy.Step step = policy.steps().get(i);
-                if (step.targets().contains(new org.pagerline.core.incident.Target.OnCall(role))) {
-                    throw new ValidationException("the escalation policy still pages " + role + " at step " + (i + 1)
-                            + " (" + step + "); change it first with pagerline policy set");
-                }
-            }
+            refuseWhilePolicyPages(s, "still pages " + role, new Target.OnCall(role)::equals);
             s.roster().deleteRotation(role);
             List<Override> kept = s.roster().overrides().stream()
                     .filter(o -> o.role() == role && o.end().isAfter(now)).toList();
@@ -314,6 +300,22 @@ public final class RosterService {
             techs.put(t.id(), t);
         }
         return OnCallResolver.resolve(at, roster.rotations(), roster.overrides(), techs);
+    }
+
+    /**
+     * Refuses (naming the step) while a step of the escalation policy has a target {@code pages}
+     * matches: "the escalation policy {@code what} at step 2 (5m TEAM_LEAD); change it first ...".
+     * Removing that target would leave the step paging nobody.
+     */
+    private static void refuseWhilePolicyPages(Stores s, String what, java.util.function.Predicate<Target> pages) {
+        org.pagerline.core.incident.EscalationPolicy policy = EscalationEngine.policy(s);
+        for (int i = 0; i < policy.steps().size(); i++) {
+            org.pagerline.core.incident.EscalationPolicy.Step step = policy.steps().get(i);
+            if (step.targets().stream().anyMatch(pages)) {
+                throw new ValidationException("the escalation policy " + what + " at step " + (i + 1) + " (" + step
+                        + "); change it first with pagerline policy set");
+            }
+        }
     }
 
     static Technician resolve(RosterStore roster, String ref) {

@@ -426,8 +426,7 @@ final class SupportCall {
             line.play(digits.isEmpty() ? Prompt.NO_INPUT : Prompt.CALLBACK_INVALID);
         }
         if (callerNumber != null) {
-            line.play(Prompt.CALLBACK_IS);
-            line.sayDigits(callerNumber.replace("+", ""));
+            readBack(callerNumber);
             line.play(Prompt.CALLBACK_SAY_IT);
         } else {
             line.play(Prompt.CALLBACK_NONE);
@@ -435,6 +434,12 @@ final class SupportCall {
         live.call().callback(calls.now(), callerNumber, callerNumber != null
                 ? "caller ID; no valid number keyed in (the caller was asked to say the right one in the message)"
                 : "caller ID withheld or refused, and no valid number keyed in (the caller was asked to say one in the message)");
+    }
+
+    /** "We will call you back at" and the number's digits. */
+    private void readBack(String number) throws AgiException {
+        line.play(Prompt.CALLBACK_IS);
+        line.sayDigits(number.replace("+", ""));
     }
 
     /**
@@ -445,8 +450,7 @@ final class SupportCall {
     private boolean confirmed(String number, String how) throws AgiException {
         Menu.Tries tries = Menu.Tries.FIRST;
         while (true) {
-            line.play(Prompt.CALLBACK_IS);
-            line.sayDigits(number.replace("+", ""));
+            readBack(number);
             Menu.Answer a;
             try {
                 a = Menus.CALLBACK_CONFIRM.interpret(tries, line.getData(Menus.CALLBACK_CONFIRM.prompt(), timeout(), 1));

@@ -32,9 +32,5 @@ public enum Notice {
     /** A ticket's resolve target was missed. */
     RESOLVE_TARGET_MISSED,
     /** An admin's test page ({@code pagerline page test}): nothing to do. */
-    TEST;
-
-    /** The most characters a notice's name takes in the outbox. */
-    public static final int MAX_NAME = 24;
-
+    TEST
 }

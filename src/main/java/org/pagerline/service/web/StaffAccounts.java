@@ -34,9 +34,7 @@ public final class StaffAccounts {
         if (role == null) {
             throw new ValidationException("--role is missing (tech, lead or admin)");
         }
-        if (!Passwords.wellFormed(passwordHash)) {
-            throw new ValidationException("password hash is not an Argon2id PHC string");
-        }
+        requireHash(passwordHash);
         return tx.inTransaction(s -> {
             if (s.web().staffByName(n).isPresent()) {
                 throw new ValidationException("a user named '" + n + "' already exists");
@@ -64,19 +62,12 @@ public final class StaffAccounts {
         return passwords.verify(u.get().passwordHash(), password) ? u : Optional.empty();
     }
 
-    /** The account of this name (names are unique ignoring case), if any. */
-    public Optional<StaffUser> named(String name) {
-        return name == null || name.isBlank() ? Optional.empty() : tx.inTransaction(s -> s.web().staffByName(name.strip()));
-    }
-
     /**
      * A new password for the account named {@code name} (its Argon2id hash, made where it was typed);
      * every console session of the account ends with the old password. Returns the account.
      */
     public StaffUser changePassword(String name, String passwordHash) {
-        if (!Passwords.wellFormed(passwordHash)) {
-            throw new ValidationException("password hash is not an Argon2id PHC string");
-        }
+        requireHash(passwordHash);
         return tx.inTransaction(s -> {
             StaffUser u = existing(s, name);
             s.web().updateStaffPassword(u.id(), passwordHash);
@@ -89,7 +80,7 @@ public final class StaffAccounts {
      * Removes the account named {@code name} (someone leaving) and ends its sessions, in one
      * transaction; the last admin account is kept (the console would have no one to run it).
      */
-    public Removed remove(String name) {
+    public Ended remove(String name) {
         return tx.inTransaction(s -> {
             StaffUser u = existing(s, name);
             if (u.role() == StaffRole.ADMIN && s.web().staffList().stream().filter(x -> x.role() == StaffRole.ADMIN).count() == 1) {
@@ -97,12 +88,27 @@ public final class StaffAccounts {
             }
             int sessions = s.web().deleteSessions(WebSession.Kind.STAFF, u.id());
             s.web().deleteStaff(u.id());
-            return new Removed(u, sessions);
+            return new Ended(u, sessions);
         });
     }
 
-    /** An account removed, with how many of its sessions ended. */
-    public record Removed(StaffUser user, int sessionsEnded) {}
+    /** An account signed out everywhere, or removed, with how many of its sessions ended. */
+    public record Ended(StaffUser user, int sessionsEnded) {}
+
+    /** Ends every console session of the account named {@code name} (a lost laptop, a leaked session). */
+    public Ended signOutEverywhere(String name) {
+        return tx.inTransaction(s -> {
+            StaffUser u = existing(s, name);
+            return new Ended(u, s.web().deleteSessions(WebSession.Kind.STAFF, u.id()));
+        });
+    }
+
+    /** Only what the command line made where the password was typed: an Argon2id PHC string. */
+    private static void requireHash(String passwordHash) {
+        if (!Passwords.wellFormed(passwordHash)) {
+            throw new ValidationException("password hash is not an Argon2id PHC string");
+        }
+    }
 
     private static StaffUser existing(org.pagerline.service.Stores s, String name) {
         String n = name == null ? "" : name.strip();
@@ -110,8 +116,4 @@ public final class StaffAccounts {
                 .orElseThrow(() -> new ValidationException("no user named '" + n + "' (see: pagerline user list)"));
     }
 
-    /** Ends every session of this account (after a password change or removal). */
-    public int signOutEverywhere(long staffId) {
-        return tx.inTransaction(s -> s.web().deleteSessions(WebSession.Kind.STAFF, staffId));
-    }
 }
