@@ -401,9 +401,13 @@ public final class CallService implements CallEvents, AutoCloseable {
             });
         }
         List<TicketEvent> lines = new java.util.ArrayList<>(p.lines().size());
+        int afterEnding = -1;
         for (Call.Line l : p.lines()) {
             if (l.ending() && !endsNow) {
                 continue; // the call had ended already: the first ending wins
+            }
+            if (l.ending()) {
+                afterEnding = lines.size() + 1;
             }
             if (l.ending() && outcome != p.outcome()) {
                 lines.add(new TicketEvent(0, p.ticketId(), l.at(), "CALL_ENDED", "answered in the queue by " + answeredBy));
@@ -411,7 +415,19 @@ public final class CallService implements CallEvents, AutoCloseable {
             }
             lines.add(new TicketEvent(0, p.ticketId(), l.at(), l.kind(), l.detail()));
         }
-        s.tickets().addEvents(p.ticketId(), lines);
+        if (afterEnding < 0 || outcome != CallOutcome.MESSAGE) {
+            s.tickets().addEvents(p.ticketId(), lines);
+            return;
+        }
+        // a message that is not urgent starts the ticket's contact clock, its line right after the call's end
+        // (where it stands when the call's later lines come in a save of their own)
+        s.tickets().addEvents(p.ticketId(), lines.subList(0, afterEnding));
+        if (tickets.messageLeft(s, p.ticketId(), p.endedAt())) {
+            s.afterCommit(tickets::afterCommit); // its deadline may be the engine's next
+        }
+        if (afterEnding < lines.size()) {
+            s.tickets().addEvents(p.ticketId(), lines.subList(afterEnding, lines.size()));
+        }
     }
 
     /**
@@ -579,8 +595,8 @@ public final class CallService implements CallEvents, AutoCloseable {
         return phones.callbackRefusal(e164, callbackRegions);
     }
 
-    /** Out-of-hours message: the call-back deadline is the next business day's opening (from the desk read at the start). */
-    public Instant nextBusinessDayDeadline(LiveCall live, Instant now) {
+    /** Out-of-hours message: when the next business day opens (from the desk read at the start). */
+    public Instant nextBusinessDayOpens(LiveCall live, Instant now) {
         return live.situation().calendar().nextBusinessDayStart(now);
     }
 
@@ -1072,10 +1088,13 @@ public final class CallService implements CallEvents, AutoCloseable {
         return uniqueId != null && !uniqueId.isBlank() && tx.inTransaction(s -> s.calls().awaitsFallback(uniqueId));
     }
 
-    /** A hand-over as written, which engines its commit must wake, and whether the call had no record. */
-    private record Taking(FallbackTaken taken, boolean paged, boolean reusedTicket, boolean noRecord) {
-        Taking(FallbackTaken taken, boolean paged, boolean reusedTicket) {
-            this(taken, paged, reusedTicket, false);
+    /**
+     * A hand-over as written, which engines its commit must wake ({@code clocksMoved}: a reused
+     * ticket resumed, or a message's contact clock started), and whether the call had no record.
+     */
+    private record Taking(FallbackTaken taken, boolean paged, boolean clocksMoved, boolean noRecord) {
+        Taking(FallbackTaken taken, boolean paged, boolean clocksMoved) {
+            this(taken, paged, clocksMoved, false);
         }
 
         /** What {@link Metrics#fallbackMessage} counts it as. */
@@ -1089,7 +1108,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             if (t.paged()) {
                 incidents.afterCommit();
             }
-            if (t.reusedTicket()) {
+            if (t.clocksMoved()) {
                 tickets.afterCommit();
             }
         } catch (RuntimeException k) {
@@ -1130,8 +1149,9 @@ public final class CallService implements CallEvents, AutoCloseable {
      */
     private Taking urgentCallersMessage(Stores s, CallRecord c, String recording, Instant now, boolean page) {
         Optional<Priority> owed = s.calls().urgentPriority(c.id());
-        if (owed.isEmpty()) {
-            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false, false);
+        if (owed.isEmpty()) { // a message that is not urgent: someone calls back, on its contact clock
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false,
+                    tickets.messageLeft(s, c.ticketId(), now));
         }
         Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(c.ticketId());
         if (awaiting.isEmpty() && s.incidents().openedOnTicketSince(c.ticketId(), c.startedAt())) {
@@ -1169,8 +1189,9 @@ public final class CallService implements CallEvents, AutoCloseable {
         s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "pagerline has no record of the call from "
                 + describeCaller(who, client) + " (no node answered it, or the one that did failed before"
                 + " saving it); they left a message in the dialplan's fallback voicemail: " + recording);
+        boolean clockStarted = tickets.messageLeft(s, t.id(), now); // nobody knows if it was urgent: someone calls back
         return new Taking(new FallbackTaken(t.id(), true, "a call with no record: on the caller's ticket"), false,
-                !t.openedAt().equals(now), true);
+                clockStarted || !t.openedAt().equals(now), true);
     }
 
     /**

@@ -288,6 +288,25 @@ public final class TicketService {
         LOG.warn("ticket {}: the call-back promise could not be put on its clock (the ticket kept changing)", ticketId);
     }
 
+    /**
+     * Inside the support line's transaction: the caller left a message that is not urgent at
+     * {@code at}; its contact clock starts ({@link TicketLife#messageLeft}). Returns whether a clock
+     * started (the caller wakes the ticket engine after its commit). Never fails the caller's
+     * message for a clock: a ticket that keeps changing under it is logged.
+     */
+    public boolean messageLeft(Stores s, long ticketId, Instant at) {
+        boolean[] started = {false};
+        if (changeInRetrying(s, ticketId, at, (l, lv) -> {
+            TicketLife.Result r = l.messageLeft(at, lv);
+            started[0] = !r.lines().isEmpty();
+            return r;
+        })) {
+            return started[0];
+        }
+        LOG.warn("ticket {}: the message's contact clock could not be started (the ticket kept changing)", ticketId);
+        return false;
+    }
+
     /** The customer came back by {@code via} (an email reply, a portal message): noted; resumes or reopens the ticket. */
     public TicketDetail customerReplied(long id, String via, String text) {
         return change(id, customerCameBack(via, text));

@@ -122,6 +122,31 @@ class FallbackMessageHandedOverTest {
     }
 
     @Test
+    void aMessageThatIsNotUrgentStartsItsTicketsContactClockAsAnyMessageDoes() {
+        CallService calls = node(opener, "node-a");
+        LiveCall notUrgent = calls.start("1763900004.8", "PJSIP/trunk-8", "+12045550128", "Cy");
+        notUrgent.call().urgency(clock.instant(), false, false);
+        notUrgent.call().enter(CallStep.RECORDING);
+        notUrgent.call().failed(clock.instant(), "pagerline fault at recording");
+        calls.saveLast(notUrgent);
+        assertTrue(calls.awaitSaved(Duration.ofSeconds(10)));
+        assertTrue(lines(notUrgent.ticketId()).stream().noneMatch(l -> l.startsWith("CLOCK_STARTED")), "no message yet");
+
+        calls.fallbackMessage("1763900004.8", WORDS + "8", "+12045550128", "Cy");
+        calls.fallbackMessage("1763900004.9", WORDS + "9", "+12045550129", "Di"); // a call no pagerline began
+
+        for (String number : List.of("+12045550128", "+12045550129")) {
+            long ticket = db.transactions().inTransaction(s -> s.tickets().findOpenByCaller(number, clock.instant()
+                    .minus(Duration.ofDays(1)))).orElseThrow().id();
+            List<String> lines = lines(ticket);
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("CLOCK_STARTED: contact: contact within 6 business hours"))
+                    .count(), lines.toString());
+        }
+        assertEquals(0, opener.opened().size(), "nobody is paged for it");
+        calls.close();
+    }
+
+    @Test
     void aCallNoPagerlineBeganIsPutOnTheCallersOpenTicket() {
         CallService calls = node(opener, "node-a");
         LiveCall earlier = calls.start("1763900004.6", "PJSIP/trunk-6", "+12045550126", "Bo");

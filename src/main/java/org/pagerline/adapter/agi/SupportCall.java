@@ -311,9 +311,11 @@ final class SupportCall {
             urgent(now);
         } else {
             Instant at = calls.now();
-            Instant due = calls.nextBusinessDayDeadline(live, at);
-            live.call().note(at, "CALLBACK_DUE", "call the caller back on the next business day, by " + due);
-            note("MESSAGE_CHOSEN", "leaves a message for the next business day (by " + due + ")"
+            // the day it opens, in the desk's time; the message's contact clock says by when (CLOCK_STARTED)
+            String opens = org.pagerline.core.text.DeskTime.format(calls.nextBusinessDayOpens(live, at),
+                    now.calendar().zone());
+            live.call().note(at, "CALLBACK_DUE", "call the caller back on the next business day, which opens " + opens);
+            note("MESSAGE_CHOSEN", "leaves a message for the next business day (opens " + opens + ")"
                     + (a.kind() == Menu.Answer.Kind.DEFAULTED ? "; no valid key pressed, default taken" : ""));
             message(false, Prompt.PROMISE_NEXT_DAY);
         }

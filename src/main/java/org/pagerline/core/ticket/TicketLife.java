@@ -379,6 +379,30 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         return ok(l, lines);
     }
 
+    /**
+     * The caller left a message on the support line that is not urgent (out of hours, or leaving
+     * the queue): the contact clock starts as email's and the portal's does (six business hours,
+     * met by taking a new ticket or by contacting the customer), so a message nobody calls back is
+     * warned about like any other ticket. A contact clock still running (a second message, or the
+     * urgent line's promise) is kept; one already met or missed gives way to the new message's. A
+     * ticket that is no longer open is left alone (the line opens or reuses open tickets only).
+     */
+    public Result messageLeft(Instant at, ServiceLevels levels) {
+        Optional<SlaClock> existing = clock(ClockKind.CONTACT);
+        if (!state.open() || existing.isPresent() && existing.get().live()) {
+            return ok(this, List.of());
+        }
+        List<SlaClock> cs = new ArrayList<>();
+        cs.add(SlaClock.start(ClockKind.CONTACT, at, null, null));
+        for (SlaClock c : clocks) {
+            if (c.kind() != ClockKind.CONTACT) {
+                cs.add(c);
+            }
+        }
+        TicketLife l = with(state, ownerId, ownerName, cs, pauses).recompute(levels);
+        return ok(l, List.of(clockStarted(l.clock(ClockKind.CONTACT).orElseThrow(), levels)));
+    }
+
     /** The calendar changed (a holiday, new hours): every live deadline is worked out again (one timeline line). */
     public Result calendarChanged(ServiceLevels levels) {
         TicketLife l = recompute(levels);

@@ -278,7 +278,8 @@ class SupportLineScenarioTest {
         assertTrue(c.soundFiles().contains("pagerline/promise-next-business-day"));
         TicketService.TicketView t = ticketOf(c);
         assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("CALLBACK_DUE")
-                && e.detail().contains("2026-11-24T14:00:00Z")), timeline(t)); // Tuesday 08:00 Winnipeg
+                && e.detail().equals("call the caller back on the next business day, which opens Tue 2026-11-24 08:00 CST")),
+                timeline(t));
         assertTrue(rig.incidents.opened().isEmpty());
     }
 

@@ -122,6 +122,13 @@ class ServiceLevelTableTest {
                 "2026-12-04T15:00", l -> l, levels(), ClockKind.CONTACT, desk("2026-12-07T12:00")));
         out.add(new Case("a portal ticket at Sunday 20:00 must be contacted by Monday 14:00", TicketSource.PORTAL, null,
                 "2026-12-06T20:00", l -> l, levels(), ClockKind.CONTACT, desk("2026-12-07T14:00")));
+        // a phone message that is not urgent: contact within 6 business hours of the message, as email
+        out.add(new Case("a message left Monday 21:00 (desk closed) must be contacted by Tuesday 14:00", TicketSource.PHONE,
+                null, "2026-12-07T20:58", l -> l.messageLeft(desk("2026-12-07T21:00"), levels()).life(), levels(),
+                ClockKind.CONTACT, desk("2026-12-08T14:00")));
+        out.add(new Case("a message left leaving the queue Friday 15:30 must be contacted by Monday 12:30", TicketSource.PHONE,
+                null, "2026-12-04T15:20", l -> l.messageLeft(desk("2026-12-04T15:30"), levels()).life(), levels(),
+                ClockKind.CONTACT, desk("2026-12-07T12:30")));
         // the urgent line: 30 minutes of wall clock from the voicemail, at night too
         out.add(new Case("an urgent voicemail at Saturday 03:10 must be called back by 03:40", TicketSource.PHONE, Priority.P1,
                 "2026-12-05T03:05", l -> l.callbackPromised(desk("2026-12-05T03:10"), Duration.ofMinutes(30), levels()).life(),
@@ -136,6 +143,29 @@ class ServiceLevelTableTest {
             l = k.then().apply(l);
             assertEquals(k.expected(), due(l, k.clock()), k.name());
         }));
+    }
+
+    @Test
+    void aSecondMessageOrTheUrgentPromiseKeepsTheContactClockRunningAndAMetOneGivesWayToANewMessage() {
+        ServiceLevels lv = levels();
+        TicketLife first = TicketLife.opened(7, TicketSource.PHONE, null, desk("2026-12-07T20:58"), lv).life()
+                .messageLeft(desk("2026-12-07T21:00"), lv).life();
+        TicketLife.Result again = first.messageLeft(desk("2026-12-07T22:00"), lv);
+        assertEquals(first, again.life(), "the running clock stands");
+        assertEquals(List.of(), again.lines());
+        TicketLife promised = TicketLife.opened(8, TicketSource.PHONE, Priority.P1, desk("2026-12-05T03:05"), lv).life()
+                .callbackPromised(desk("2026-12-05T03:10"), Duration.ofMinutes(30), lv).life();
+        assertEquals(promised, promised.messageLeft(desk("2026-12-05T03:12"), lv).life(), "the 30-minute promise stands");
+
+        TicketLife contacted = first.contacted("Pat", "phoned Jane", desk("2026-12-08T09:00"), lv).life();
+        assertEquals(ClockState.MET, contacted.clock(ClockKind.CONTACT).orElseThrow().state());
+        TicketLife.Result later = contacted.messageLeft(desk("2026-12-08T10:00"), lv);
+        assertEquals(ClockState.RUNNING, later.life().clock(ClockKind.CONTACT).orElseThrow().state(), "she wants a call back again");
+        assertEquals(desk("2026-12-08T16:00"), due(later.life(), ClockKind.CONTACT));
+        assertEquals("CLOCK_STARTED", later.lines().get(0).kind());
+
+        TicketLife closed = contacted.resolve("Pat", "fixed", desk("2026-12-08T11:00"), lv).life();
+        assertEquals(closed, closed.messageLeft(desk("2026-12-08T12:00"), lv).life(), "a resolved ticket is left alone");
     }
 
     @Test
