@@ -422,9 +422,10 @@ public final class CallService implements CallEvents, AutoCloseable {
         // a message that is not urgent starts the ticket's contact clock, its line right after the call's end
         // (where it stands when the call's later lines come in a save of their own)
         s.tickets().addEvents(p.ticketId(), lines.subList(0, afterEnding));
-        if (tickets.messageLeft(s, p.ticketId(), p.endedAt())) {
-            s.afterCommit(tickets::afterCommit); // its deadline may be the engine's next
-        }
+        // No engine is woken for it (on the message path a kick of both engines per message cost
+        // more than the clock's own write under load): its first check, the warning, is hours
+        // away, and the ticket engine's sweep (scheduler.sweep-interval, 30 s) finds it long before.
+        tickets.messageLeft(s, p.ticketId(), p.endedAt());
         if (afterEnding < lines.size()) {
             s.tickets().addEvents(p.ticketId(), lines.subList(afterEnding, lines.size()));
         }
@@ -1132,8 +1133,11 @@ public final class CallService implements CallEvents, AutoCloseable {
             Ending e = cutOff(s, c, "the dialplan's fallback voicemail took the caller (their pagerline failed) during"
                     + " the call, at or after the ", now, page, recording);
             if (e.ended()) {
+                // a caller owed no page (not urgent, or put through) left a message: someone calls back, on its clock
+                boolean clock = !e.paged() && s.calls().urgentPriority(c.id()).isEmpty()
+                        && tickets.messageLeft(s, c.ticketId(), now);
                 return new Taking(new FallbackTaken(c.ticketId(), true, e.paged() ? "the call cut off; its urgent caller"
-                        + " paged with the message" : "the call cut off"), e.paged(), false);
+                        + " paged with the message" : "the call cut off"), e.paged(), clock);
             }
             // another node's cut-off (or the call's own end) committed after the read above: ended as any
             // other, and an incident it opened without a message takes this one

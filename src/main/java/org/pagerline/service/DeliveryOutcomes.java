@@ -116,12 +116,18 @@ final class DeliveryOutcomes {
                 return Optional.of(a.at());
             }
             case FALLBACK -> {
-                s.pages().markFailed(page.id(), why);
+                if (!s.pages().markFailed(page.id(), why)) {
+                    return Optional.empty();   // a second report of a failure already decided (a webhook's retry)
+                }
                 Channel other = Page.other(page.channel());
                 Optional<Technician> tech = page.technicianId() == null ? Optional.empty()
                         : s.roster().technician(page.technicianId());
                 String reason = failure == DeliveryPolicy.Failure.PERMANENT ? "for good" : "after " + page.attempts() + " attempts";
-                if (tech.isEmpty() || incident.isEmpty()) {
+                // a ticket's service-level notice has no incident behind it, and falls back all the same:
+                // the team lead must hear of the clock (the voice notice says which one)
+                // (a digest of notices names none: its notices fall back each on its own, digestFailed)
+                boolean ticketNotice = page.incidentId() == 0 && page.kind() == PageKind.NOTICE && page.notice() != null;
+                if (tech.isEmpty() || incident.isEmpty() && !ticketNotice) {
                     s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed " + reason + " (" + why + ")");
                     return Optional.empty();
                 }
@@ -130,7 +136,8 @@ final class DeliveryOutcomes {
                             + "); no SMS fallback: the phone opted out");
                     return Optional.empty();
                 }
-                boolean covered = s.pages().forIncident(page.incidentId()).stream().anyMatch(p -> p.channel() == other
+                // (a ticket's notice goes on one channel only, and its fallback never falls back again)
+                boolean covered = !ticketNotice && s.pages().forIncident(page.incidentId()).stream().anyMatch(p -> p.channel() == other
                         && p.kind() == page.kind() && p.step() == page.step() && p.cycle() == page.cycle()
                         && page.technicianId().equals(p.technicianId()) && p.state() != PageState.FAILED
                         && p.state() != PageState.CANCELLED);

@@ -147,6 +147,26 @@ class FallbackMessageHandedOverTest {
     }
 
     @Test
+    void aCallerWhoWasNotUrgentOnANodeThatDiedHasTheirMessageOnTheContactClock() {
+        CallService nodeA = node(opener, "node-a");
+        LiveCall live = nodeA.start("1763900004.10", "PJSIP/trunk-10", "+12045550130", "Ed");
+        live.call().urgency(clock.instant(), false, false);
+        live.call().enter(CallStep.RECORDING);
+        nodeA.save(live);   // node A dies here, the call still live in the database
+        assertTrue(nodeA.awaitSaved(Duration.ofSeconds(10)));
+        CallService nodeB = node(opener, "node-b");
+
+        nodeB.fallbackMessage("1763900004.10", WORDS + "10", "+12045550130", "Ed");
+
+        assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
+        List<String> lines = lines(live.ticketId());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("CLOCK_STARTED: contact: contact within 6 business hours"))
+                .count(), lines.toString());
+        assertEquals(0, opener.opened().size(), "nobody is paged for it");
+        nodeB.close();
+    }
+
+    @Test
     void aCallNoPagerlineBeganIsPutOnTheCallersOpenTicket() {
         CallService calls = node(opener, "node-a");
         LiveCall earlier = calls.start("1763900004.6", "PJSIP/trunk-6", "+12045550126", "Bo");

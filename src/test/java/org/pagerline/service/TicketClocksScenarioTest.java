@@ -112,6 +112,80 @@ class TicketClocksScenarioTest {
     }
 
     @Test
+    void aWarningWhoseTextFailsForGoodIsCalledInsteadAndSaysSoOnTheTicket() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            // Lee's number cannot take texts (Twilio 21614: not a mobile number): refused for good, each time
+            org.pagerline.service.SendResult refused = org.pagerline.service.SendResult.permanent("21614",
+                    "'To' number is not a valid mobile number");
+            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE, refused, refused);
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");   // respond target warned 30 min before 11:00
+            r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
+            r.pass();                   // the refusal is decided: a call to Lee instead
+            RecordingPageChannel.Sent call = r.expectCall(LEE);
+            assertEquals(Notice.RESPOND_TARGET_NEAR, r.tx.inTransaction(s -> s.pages().find(call.page().pageId()))
+                    .orElseThrow().notice(), "the call says which clock is late");
+            List<String> lines = r.tickets.detail(id).timeline().stream().map(e -> e.kind() + " " + e.detail()).toList();
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("PAGE_FALLBACK ") && l.contains("failed for good")
+                    && l.contains("trying voice instead")), lines.toString());
+            r.at("2026-12-07T11:00");
+            r.expectSms(LEE, "respond target MISSED");   // the breach is a notice of its own, tried by text first
+            r.pass();
+            r.expectCall(LEE);
+            r.expectSms(VAL, "respond target MISSED");
+            r.expectNothingElse();
+        }
+    }
+
+    @Test
+    void aDigestOfWarningsRefusedForGoodIsCalledNoticeByNoticeNeverAsOneCallThatNamesNone() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE,
+                    org.pagerline.service.SendResult.permanent("21614", "'To' number is not a valid mobile number"));
+            long a = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            long b = r.tickets.open(TicketSource.PORTAL, jane(), Priority.P3, "VPN drops every hour").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");   // both respond targets warned at once: one text for the two
+            r.expectSms(LEE, "pagerline: 2 notices: ");
+            r.pass();
+            java.util.Set<Long> called = new java.util.HashSet<>();
+            for (int i = 0; i < 2; i++) {
+                RecordingPageChannel.Sent call = r.expectCall(LEE);
+                org.pagerline.core.page.Page p = r.tx.inTransaction(s -> s.pages().find(call.page().pageId())).orElseThrow();
+                assertEquals(Notice.RESPOND_TARGET_NEAR, p.notice(), p.toString());
+                called.add(p.ticketId());
+                r.pass();
+            }
+            assertEquals(java.util.Set.of(a, b), called, "each ticket's warning is called on its own");
+            r.at("2026-12-07T10:45");
+            r.expectNothingElse();
+        }
+    }
+
+    @Test
+    void aSecondReportOfOneRefusalCallsOnce() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");
+            RecordingPageChannel.Sent sms = r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
+            org.pagerline.service.DeliveryReport refused = new org.pagerline.service.DeliveryReport(sms.page().pageId(),
+                    "fake-" + sms.page().pageId() + "-1", org.pagerline.service.DeliveryReport.Outcome.PERMANENT_FAILURE,
+                    "21614", "not a mobile number");
+            PagingService paging = new PagingService(r.tx, r.clock, new org.pagerline.core.page.DeliveryPolicy(
+                    java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5), 3), () -> { });
+            paging.onDelivery(refused);
+            paging.onDelivery(refused);   // the provider's status callback, retried
+            r.pass();
+            r.expectCall(LEE);
+            r.at("2026-12-07T10:45");
+            r.expectNothingElse();
+            assertEquals(1, r.tickets.detail(id).timeline().stream().filter(e -> e.kind().equals("PAGE_FALLBACK")).count());
+        }
+    }
+
+    @Test
     void aWarningDecidedBeforeACrashIsSentOnceAfterTheRestart() {
         try (TicketRig r = new TicketRig(dir, "2026-12-07T09:00")) {
             long id = r.tickets.open(TicketSource.PORTAL, jane(), null, "VPN drops every hour").ticket().id();

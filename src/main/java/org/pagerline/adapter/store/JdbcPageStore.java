@@ -286,8 +286,8 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public void markFailed(long id, String error) {
-        db.update("UPDATE pages SET state='FAILED', last_error=? WHERE id=?", trim(error), id);
+    public boolean markFailed(long id, String error) {
+        return db.update("UPDATE pages SET state='FAILED', last_error=? WHERE id=? AND state<>'FAILED'", trim(error), id) > 0;
     }
 
     /** A page's words as the outbox keeps them: at most {@link Page#MAX_TEXT} characters. */

@@ -107,7 +107,8 @@ public interface PageStore {
     /** Only from SENDING or SENT. */
     boolean markDelivered(long id);
 
-    void markFailed(long id, String error);
+    /** Whether it was not FAILED already (a second report of one failure changes nothing). */
+    boolean markFailed(long id, String error);
 
     /** PENDING pages of kind PAGE for the incident become CANCELLED; returns how many. */
     int cancelPending(long incidentId);

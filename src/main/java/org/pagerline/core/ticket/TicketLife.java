@@ -383,9 +383,11 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
      * The caller left a message on the support line that is not urgent (out of hours, or leaving
      * the queue): the contact clock starts as email's and the portal's does (six business hours,
      * met by taking a new ticket or by contacting the customer), so a message nobody calls back is
-     * warned about like any other ticket. A contact clock still running (a second message, or the
-     * urgent line's promise) is kept; one already met or missed gives way to the new message's. A
-     * ticket that is no longer open is left alone (the line opens or reuses open tickets only).
+     * warned about like any other ticket. A contact clock not yet met (a second message, the urgent
+     * line's promise, or one already missed, whose breach the team lead and the VP were told and
+     * which stays on the ticket until someone contacts the customer) is kept; one already met gives
+     * way to the new message's. A ticket that is no longer open is left alone (the line opens or
+     * reuses open tickets only).
      */
     public Result messageLeft(Instant at, ServiceLevels levels) {
         Optional<SlaClock> existing = clock(ClockKind.CONTACT);
