@@ -423,8 +423,9 @@ public final class CallService implements CallEvents, AutoCloseable {
         // (where it stands when the call's later lines come in a save of their own)
         s.tickets().addEvents(p.ticketId(), lines.subList(0, afterEnding));
         // No engine is woken for it (on the message path a kick of both engines per message cost
-        // more than the clock's own write under load): its first check, the warning, is hours
-        // away, and the ticket engine's sweep (scheduler.sweep-interval, 30 s) finds it long before.
+        // more than the clock's own write under load): its first check, the warning, is 3 business
+        // hours away at the soonest, and the ticket engine's sweep (scheduler.sweep-interval, 30 s by
+        // default, at most an hour) finds it long before.
         tickets.messageLeft(s, p.ticketId(), p.endedAt());
         if (afterEnding < lines.size()) {
             s.tickets().addEvents(p.ticketId(), lines.subList(afterEnding, lines.size()));

@@ -56,6 +56,8 @@ class SettingsTest {
         assertEquals("http.port: 'eighty' is not a whole number", e.getMessage());
         assertEquals("agi.port", bad(Map.of("agi.port", "70000")).key());
         assertEquals("scheduler.sweep-interval", bad(Map.of("scheduler.sweep-interval", "soon")).key());
+        assertEquals("scheduler.sweep-interval: must be at most 1h (it is the safety sweep; was 2h)",
+                bad(Map.of("scheduler.sweep-interval", "2h")).getMessage());
         assertEquals("db.url", bad(Map.of("db.url", "jdbc:mysql://x")).key());
     }
 

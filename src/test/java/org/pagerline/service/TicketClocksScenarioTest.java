@@ -186,6 +186,28 @@ class TicketClocksScenarioTest {
     }
 
     @Test
+    void twoReportsOfOneRefusalThatBothReadTheTextAsSentCallOnce() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed");
+            r.pass();
+            r.at("2026-12-07T10:30");
+            RecordingPageChannel.Sent sms = r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
+            // both status callbacks read the text as SENT before either wrote its failure
+            org.pagerline.core.page.Page seen = r.tx.inTransaction(s -> s.pages().find(sms.page().pageId())).orElseThrow();
+            DeliveryOutcomes outcomes = new DeliveryOutcomes(new org.pagerline.core.page.DeliveryPolicy(
+                    java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5), 3));
+            for (int i = 0; i < 2; i++) {
+                r.tx.run(s -> outcomes.failed(s, seen, org.pagerline.core.page.DeliveryPolicy.Failure.PERMANENT, "21614",
+                        "not a mobile number", r.clock.instant()));
+            }
+            r.pass();
+            r.expectCall(LEE);
+            r.at("2026-12-07T10:45");
+            r.expectNothingElse();
+        }
+    }
+
+    @Test
     void aWarningDecidedBeforeACrashIsSentOnceAfterTheRestart() {
         try (TicketRig r = new TicketRig(dir, "2026-12-07T09:00")) {
             long id = r.tickets.open(TicketSource.PORTAL, jane(), null, "VPN drops every hour").ticket().id();
