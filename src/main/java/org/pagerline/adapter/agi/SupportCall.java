@@ -264,7 +264,7 @@ final class SupportCall {
     private void queue() throws AgiException {
         enter(CallStep.QUEUE);
         // Asterisk's own count (QUEUE_MEMBER, no database): with nobody signed in the caller is told
-        // so at once, not asked to hold for technicians "helping other callers". Anything but 0 (an
+        // so at once, not asked to hold for the next free technician. Anything but 0 (an
         // unknown queue answers nothing) leaves it to Queue(), whose JOINEMPTY is the backstop.
         if ("0".equals(line.get("QUEUE_MEMBER(" + config.queueName() + ",logged)"))) {
             note("QUEUE_EMPTY", "nobody signed in to the " + config.queueName() + " queue; taking a message");
