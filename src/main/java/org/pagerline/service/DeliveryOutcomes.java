@@ -97,7 +97,7 @@ final class DeliveryOutcomes {
     private Optional<Instant> decide(Stores s, Page page, DeliveryPolicy.Failure failure, String why, Instant now) {
         String what = describe(page);
         Optional<Incident> incident = s.incidents().find(page.incidentId());
-        Optional<String> unwanted = unwanted(page, incident);
+        Optional<String> unwanted = unwanted(s, page, incident);
         if (unwanted.isPresent()) {
             s.pages().markFailed(page.id(), why);
             s.tickets().addEvent(page.ticketId(), now, "PAGE_FAILED", what + " failed (" + why
@@ -167,6 +167,22 @@ final class DeliveryOutcomes {
      * Why {@code page} is no longer worth sending, if it is not: a PAGE of an incident no longer
      * OPEN, or a notice (other than "X took it") of an incident that no longer awaits a call-back.
      */
+    static Optional<String> unwanted(Stores s, Page page, Optional<Incident> incident) {
+        org.pagerline.core.ticket.ClockKind warned = page.incidentId() != 0 || page.notice() == null ? null
+                : switch (page.notice()) {
+                    case CONTACT_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.CONTACT;
+                    case RESPOND_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.RESPOND;
+                    case RESOLVE_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.RESOLVE;
+                    default -> null;
+                };
+        if (warned != null && s.tickets().life(page.ticketId()).flatMap(l -> l.clock(warned))
+                .map(c -> !c.live()).orElse(true)) {
+            return Optional.of("the target was met meanwhile");   // a breach, once missed, is still news
+        }
+        return unwanted(page, incident);
+    }
+
+    /** As {@link #unwanted(Stores, Page, Optional)}, for pages whose ticket's clocks need not be read. */
     static Optional<String> unwanted(Page page, Optional<Incident> incident) {
         if (page.incidentId() == 0) {
             return Optional.empty();   // a ticket's service-level notice: no incident behind it, always wanted

@@ -409,7 +409,7 @@ public final class PageDispatcher {
             }
             if (s.pages().claim(p.id(), PageState.SENDING, p.claimedAt(), now)) {
                 // the claim holds the row: nobody writes a late result between this check and the decision
-                Optional<String> unwanted = DeliveryOutcomes.unwanted(p, s.incidents().find(p.incidentId()));
+                Optional<String> unwanted = DeliveryOutcomes.unwanted(s, p, s.incidents().find(p.incidentId()));
                 if (unwanted.isPresent()) {
                     String why = "no result since " + p.claimedAt() + "; not sent again: " + unwanted.get();
                     // its hand-over may have reached the provider: a record made then may be this page's

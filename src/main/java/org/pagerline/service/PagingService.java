@@ -263,7 +263,7 @@ public final class PagingService implements PageResponses {
             Optional<Incident> incident = p.incidentId() == 0 ? Optional.empty() : s.incidents().find(p.incidentId());
             if (p.kind() == PageKind.NOTICE) {
                 // a notice is not taken; it is no longer needed once a retry of it would not be sent
-                return DeliveryOutcomes.unwanted(p, incident)
+                return DeliveryOutcomes.unwanted(s, p, incident)
                         .map(why -> new Taken(null, incident.map(PagingService::stateWords).orElse("gone")));
             }
             return incident.filter(i -> i.state() != org.pagerline.core.incident.IncidentState.OPEN)

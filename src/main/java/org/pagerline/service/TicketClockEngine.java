@@ -319,6 +319,11 @@ public final class TicketClockEngine implements AutoCloseable {
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled));
     }
 
+    /** The warning notice of a clock. */
+    static Notice warning(org.pagerline.core.ticket.ClockKind k) {
+        return notice(new TicketLife.Notice(k, false, null));
+    }
+
     /** What a call says of a warning or a breach. */
     static Notice notice(TicketLife.Notice n) {
         return switch (n.clock()) {

@@ -208,6 +208,51 @@ class TicketClocksScenarioTest {
     }
 
     @Test
+    void aWarningWaitingForItsRetryIsNotSentOnceTheTargetIsMet() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE,
+                    org.pagerline.service.SendResult.temporary("30003", "unreachable handset"));
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");
+            r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST; nobody has taken it");   // fails: retry in 30 s
+            r.tickets.contacted(id, "Pat", "phoned Jane");                                         // the target is met
+            r.at("2026-12-07T10:31");
+            r.at("2026-12-07T10:45");
+            r.expectNothingElse();                                                                 // no retry, no call
+            List<String> lines = r.tickets.detail(id).timeline().stream().map(e -> e.kind() + " " + e.detail()).toList();
+            assertEquals("NOTICE_CANCELLED the respond target's warning, not sent yet, is cancelled: the target was met",
+                    lines.get(lines.size() - 1), lines.toString());
+        }
+    }
+
+    @Test
+    void aWarningCallAnsweredAfterTheTargetWasMetSaysItIsNoLongerNeededButABreachIsStillNews() {
+        try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
+            r.tx.run(s -> s.pages().optOut(LEE, desk("2026-12-04T15:00")));
+            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+            r.pass();
+            r.at("2026-12-07T10:30");
+            RecordingPageChannel.Sent warned = r.expectCall(LEE);   // ringing Lee
+            PagingService paging = new PagingService(r.tx, r.clock, new org.pagerline.core.page.DeliveryPolicy(
+                    java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5), 3), () -> { });
+            assertTrue(paging.takenBy(warned.page().pageId()).isEmpty(), "wanted while the target runs");
+            r.tickets.contacted(id, "Pat", "phoned Jane");          // Pat responds before Lee answers
+            assertTrue(paging.takenBy(warned.page().pageId()).isPresent(), "no longer needed once met");
+
+            long late = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The scanner too").ticket().id();
+            r.pass();
+            r.at("2026-12-07T14:00");                               // its respond target (14:30): warned, by a call
+            r.expectCall(LEE);
+            r.at("2026-12-07T14:30");                               // and missed
+            RecordingPageChannel.Sent missed = r.expectCall(LEE);
+            r.expectSms(VAL, "respond target MISSED");
+            r.tickets.contacted(late, "Pat", "phoned Jane, late");
+            assertTrue(paging.takenBy(missed.page().pageId()).isEmpty(), "a missed target is still news");
+        }
+    }
+
+    @Test
     void aWarningDecidedBeforeACrashIsSentOnceAfterTheRestart() {
         try (TicketRig r = new TicketRig(dir, "2026-12-07T09:00")) {
             long id = r.tickets.open(TicketSource.PORTAL, jane(), null, "VPN drops every hour").ticket().id();

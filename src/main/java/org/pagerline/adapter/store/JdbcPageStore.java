@@ -306,6 +306,20 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
+    public int cancelPendingTicketNotices(long ticketId, java.util.Collection<org.pagerline.core.page.Notice> notices) {
+        if (notices.isEmpty()) {
+            return 0;
+        }
+        // the pending notices are few: found by the due index (state, kind), then by ticket
+        String in = String.join(",", java.util.Collections.nCopies(notices.size(), "?"));
+        List<Object> args = new java.util.ArrayList<>();
+        args.add(ticketId);
+        notices.forEach(n -> args.add(n.name()));
+        return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE state='PENDING' AND kind='NOTICE'"
+                + " AND ticket_id=? AND incident_id IS NULL AND notice IN (" + in + ")", args.toArray());
+    }
+
+    @Override
     public int cancelPendingAll(long incidentId) {
         return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE incident_id=? AND state='PENDING'"
                 + " AND NOT (kind='NOTICE' AND step_no=?)", incidentId, Page.TAKEN_STEP);

@@ -120,6 +120,12 @@ public interface PageStore {
      */
     int cancelPendingAll(long incidentId);
 
+    /**
+     * A ticket's service-level notices of these kinds not sent yet (waiting for their turn, the
+     * per-phone limit, or a retry) become CANCELLED; returns how many.
+     */
+    int cancelPendingTicketNotices(long ticketId, java.util.Collection<Notice> notices);
+
     /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
     Optional<Page> newestPageTo(List<String> numbers);
 
