@@ -168,6 +168,16 @@ final class DeliveryOutcomes {
      * OPEN, or a notice (other than "X took it") of an incident that no longer awaits a call-back.
      */
     static Optional<String> unwanted(Stores s, Page page, Optional<Incident> incident) {
+        return staleWarning(s, page).or(() -> unwanted(page, incident));
+    }
+
+    /**
+     * Why a ticket's service-level warning is no longer worth sending, if it is not: its clock was
+     * met or stopped since it was written, or its ticket was closed (an incident's resolve closes
+     * the ticket row before the ticket engine stops its clocks). Empty for any other page, and for a
+     * breach: once missed, a target is news. Reads, locks nothing.
+     */
+    static Optional<String> staleWarning(Stores s, Page page) {
         org.pagerline.core.ticket.ClockKind warned = page.incidentId() != 0 || page.notice() == null ? null
                 : switch (page.notice()) {
                     case CONTACT_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.CONTACT;
@@ -175,11 +185,14 @@ final class DeliveryOutcomes {
                     case RESOLVE_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.RESOLVE;
                     default -> null;
                 };
-        if (warned != null && s.tickets().life(page.ticketId()).flatMap(l -> l.clock(warned))
-                .map(c -> !c.live()).orElse(true)) {
-            return Optional.of("the target was met meanwhile");   // a breach, once missed, is still news
+        if (warned == null) {
+            return Optional.empty();
         }
-        return unwanted(page, incident);
+        boolean closed = s.tickets().find(page.ticketId())
+                .map(t -> t.status() != org.pagerline.core.ticket.TicketStatus.OPEN).orElse(true);
+        boolean running = !closed && s.tickets().life(page.ticketId()).flatMap(l -> l.clock(warned))
+                .map(c -> c.live() && !c.startedAt().isAfter(page.createdAt())).orElse(false);
+        return running ? Optional.empty() : Optional.of("the target was met or the ticket closed meanwhile");
     }
 
     /** As {@link #unwanted(Stores, Page, Optional)}, for pages whose ticket's clocks need not be read. */

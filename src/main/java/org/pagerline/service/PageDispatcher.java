@@ -457,6 +457,9 @@ public final class PageDispatcher {
                 }
                 continue;
             }
+            if (droppedAsStale(s, p, now)) {
+                continue;
+            }
             // a phone at its limit stays there for the rest of this pass: asked once, not once per notice
             Optional<Instant> defer = Optional.ofNullable(atLimit.get(p.to())).or(() -> rateLimit.deferUntil(
                     s.pages().nthNewestHandOver(p.to(), now.minus(rateLimit.window()), rateLimit.pages())));
@@ -484,6 +487,23 @@ public final class PageDispatcher {
             recordings.computeIfAbsent(p.incidentId(), id -> s.incidents().find(id).map(i -> i.recording()).orElse(""));
         }
         return out;
+    }
+
+    /**
+     * A ticket's warning whose target was met (or whose ticket closed) while it waited for its
+     * turn, the per-phone limit or a retry is cancelled rather than sent ("respond target due 03:30;
+     * nobody has taken it" after Pat responded is noise, at night a call), and its ticket says so.
+     * Checked here, as the row is taken, rather than where the target is met: the dispatcher takes a
+     * page's row before its ticket's, and a change meeting a clock holds the ticket's.
+     */
+    private boolean droppedAsStale(Stores s, Page p, Instant now) {
+        Optional<String> why = DeliveryOutcomes.staleWarning(s, p);
+        if (why.isEmpty() || s.pages().cancelPendingTicketNotices(p.ticketId(), List.of(p.notice())) == 0) {
+            return false;
+        }
+        s.tickets().addEvent(p.ticketId(), now, "NOTICE_CANCELLED", DeliveryOutcomes.describe(p) + " not sent: "
+                + why.get());
+        return true;
     }
 
     /** Whether this dispatcher's first pass began (it reads the hand-over journal). */
@@ -635,7 +655,9 @@ public final class PageDispatcher {
     private Optional<Page> claimNotices(Stores s, Page p, Instant now, java.util.Set<Long> carried) {
         boolean alone = s.pages().unconfirmedSince(p.id()).isPresent()
                 || p.attempts() > 0 && !s.pages().carriedBy(p.id()).isEmpty();
-        List<Page> waiting = alone ? List.of() : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), now, MAX_DIGEST - 1);
+        List<Page> waiting = new ArrayList<>(alone ? List.of() : s.pages().pendingNoticesTo(p.to(), Channel.SMS, p.id(), now,
+                MAX_DIGEST - 1));
+        waiting.removeIf(m -> droppedAsStale(s, m, now));
         if (waiting.isEmpty()) {
             return s.pages().claim(p.id(), PageState.PENDING, null, now) ? Optional.of(claimed(p, now)) : Optional.empty();
         }

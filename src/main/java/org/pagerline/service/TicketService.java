@@ -588,30 +588,11 @@ public final class TicketService {
         s.tickets().addEvents(before.ticketId(), r.lines().stream()
                 .map(line -> new TicketEvent(0, before.ticketId(), now, line.kind(), line.detail()))
                 .toList());
-        cancelWarningsOfClocksEnded(s, before, r.life(), now);
         if (r.priorityChange() != null) {
             TicketLife.PriorityChange c = r.priorityChange();
             s.tickets().addPriorityChange(before.ticketId(), now, c.from(), c.to(), c.by(), c.why());
         }
         return true;
-    }
-
-    /**
-     * A clock met (or stopped) by this change has no use for its warning still waiting to be sent
-     * (held by the per-phone limit, or for a retry): "respond target due 03:30; nobody has taken it"
-     * after Pat responded is noise, at night a call. Its breach notices stay: a missed target was
-     * missed. Says so on the ticket when it cancelled any.
-     */
-    private static void cancelWarningsOfClocksEnded(Stores s, TicketLife before, TicketLife after, Instant now) {
-        for (ClockKind k : ClockKind.values()) {
-            boolean wasLive = before.clock(k).map(org.pagerline.core.ticket.SlaClock::live).orElse(false);
-            boolean isLive = after.clock(k).map(org.pagerline.core.ticket.SlaClock::live).orElse(false);
-            if (wasLive && !isLive
-                    && s.pages().cancelPendingTicketNotices(before.ticketId(), List.of(TicketClockEngine.warning(k))) > 0) {
-                s.tickets().addEvent(before.ticketId(), now, "NOTICE_CANCELLED", "the " + k.words()
-                        + " target's warning, not sent yet, is cancelled: the target was met");
-            }
-        }
     }
 
     // ---- internals ----
