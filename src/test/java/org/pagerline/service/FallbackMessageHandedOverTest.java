@@ -136,11 +136,8 @@ class FallbackMessageHandedOverTest {
         calls.fallbackMessage("1763900004.9", WORDS + "9", "+12045550129", "Di"); // a call no pagerline began
 
         for (String number : List.of("+12045550128", "+12045550129")) {
-            long ticket = db.transactions().inTransaction(s -> s.tickets().findOpenByCaller(number, clock.instant()
-                    .minus(Duration.ofDays(1)))).orElseThrow().id();
-            List<String> lines = lines(ticket);
-            assertEquals(1, lines.stream().filter(l -> l.startsWith("CLOCK_STARTED: contact: contact within 6 business hours"))
-                    .count(), lines.toString());
+            assertOneContactClockStarted(db.transactions().inTransaction(s -> s.tickets().findOpenByCaller(number,
+                    clock.instant().minus(Duration.ofDays(1)))).orElseThrow().id());
         }
         assertEquals(0, opener.opened().size(), "nobody is paged for it");
         calls.close();
@@ -159,9 +156,7 @@ class FallbackMessageHandedOverTest {
         nodeB.fallbackMessage("1763900004.10", WORDS + "10", "+12045550130", "Ed");
 
         assertEquals(CallOutcome.CUT_OFF, nodeB.find(live.callId()).orElseThrow().outcome());
-        List<String> lines = lines(live.ticketId());
-        assertEquals(1, lines.stream().filter(l -> l.startsWith("CLOCK_STARTED: contact: contact within 6 business hours"))
-                .count(), lines.toString());
+        assertOneContactClockStarted(live.ticketId());
         assertEquals(0, opener.opened().size(), "nobody is paged for it");
         nodeB.close();
     }
@@ -545,6 +540,13 @@ class FallbackMessageHandedOverTest {
     /** Killed at the call-back step; the call is still live: node B has not found node A silent yet. */
     private Restarted onADeadNode(String uid) {
         return new Restarted(urgentCallerAt(node(opener, "node-a"), uid, CallStep.CALLBACK), node(opener, "node-b"));
+    }
+
+    /** The ticket's message started one contact clock: six business hours. */
+    private void assertOneContactClockStarted(long ticket) {
+        List<String> lines = lines(ticket);
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("CLOCK_STARTED: contact: contact within 6 business hours"))
+                .count(), lines.toString());
     }
 
     private List<String> lines(long ticket) {

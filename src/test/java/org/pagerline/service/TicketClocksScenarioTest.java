@@ -37,6 +37,20 @@ class TicketClocksScenarioTest {
         return d.clocks().stream().filter(c -> c.kind() == k).findFirst().orElseThrow().state();
     }
 
+    /**
+     * Lee's texts answer {@code results} in turn (accepted after them); Jane's printer ticket (P3,
+     * by email, Friday 16:00) is warned to Lee at Monday 10:30, its respond target due 11:00.
+     */
+    private static long printerWarnedToLee(TicketRig r, org.pagerline.service.SendResult... results) {
+        if (results.length > 0) {
+            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE, results);
+        }
+        long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
+        r.pass();
+        r.at("2026-12-07T10:30");
+        return id;
+    }
+
     @Test
     void anEmailOpenedFridayAfternoonIsWarnedAndMissedOnMondayOnlyOncePerClock() {
         try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
@@ -117,10 +131,7 @@ class TicketClocksScenarioTest {
             // Lee's number cannot take texts (Twilio 21614: not a mobile number): refused for good, each time
             org.pagerline.service.SendResult refused = org.pagerline.service.SendResult.permanent("21614",
                     "'To' number is not a valid mobile number");
-            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE, refused, refused);
-            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
-            r.pass();
-            r.at("2026-12-07T10:30");   // respond target warned 30 min before 11:00
+            long id = printerWarnedToLee(r, refused, refused);   // respond target warned 30 min before 11:00
             r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
             r.pass();                   // the refusal is decided: a call to Lee instead
             RecordingPageChannel.Sent call = r.expectCall(LEE);
@@ -166,9 +177,7 @@ class TicketClocksScenarioTest {
     @Test
     void aSecondReportOfOneRefusalCallsOnce() {
         try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
-            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
-            r.pass();
-            r.at("2026-12-07T10:30");
+            long id = printerWarnedToLee(r);
             RecordingPageChannel.Sent sms = r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
             org.pagerline.service.DeliveryReport refused = new org.pagerline.service.DeliveryReport(sms.page().pageId(),
                     "fake-" + sms.page().pageId() + "-1", org.pagerline.service.DeliveryReport.Outcome.PERMANENT_FAILURE,
@@ -188,9 +197,7 @@ class TicketClocksScenarioTest {
     @Test
     void twoReportsOfOneRefusalThatBothReadTheTextAsSentCallOnce() {
         try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
-            r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed");
-            r.pass();
-            r.at("2026-12-07T10:30");
+            printerWarnedToLee(r);
             RecordingPageChannel.Sent sms = r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");
             // both status callbacks read the text as SENT before either wrote its failure
             org.pagerline.core.page.Page seen = r.tx.inTransaction(s -> s.pages().find(sms.page().pageId())).orElseThrow();
@@ -210,11 +217,7 @@ class TicketClocksScenarioTest {
     @Test
     void aWarningWaitingForItsRetryIsNotSentOnceTheTargetIsMet() {
         try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
-            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE,
-                    org.pagerline.service.SendResult.temporary("30003", "unreachable handset"));
-            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
-            r.pass();
-            r.at("2026-12-07T10:30");
+            long id = printerWarnedToLee(r, org.pagerline.service.SendResult.temporary("30003", "unreachable handset"));
             r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST; nobody has taken it");   // fails: retry in 30 s
             r.tickets.contacted(id, "Pat", "phoned Jane");                                         // the target is met
             r.at("2026-12-07T10:31");
@@ -229,11 +232,7 @@ class TicketClocksScenarioTest {
     @Test
     void aWarningWaitingForItsRetryIsNotSentOnceItsIncidentClosedTheTicket() {
         try (TicketRig r = new TicketRig(dir, "2026-12-04T16:00")) {
-            r.phones.script(org.pagerline.core.page.Channel.SMS, LEE,
-                    org.pagerline.service.SendResult.temporary("30003", "unreachable handset"));
-            long id = r.tickets.open(TicketSource.EMAIL, jane(), Priority.P3, "The printer on 3 is jammed").ticket().id();
-            r.pass();
-            r.at("2026-12-07T10:30");
+            long id = printerWarnedToLee(r, org.pagerline.service.SendResult.temporary("30003", "unreachable handset"));
             r.expectSms(LEE, "respond target due Mon 2026-12-07 11:00 CST");   // fails: retry in 30 s
             // an incident's resolve closes the ticket's row as Acknowledgements does; the clocks stop at the next pass
             r.tx.run(s -> s.tickets().update(s.tickets().find(id).orElseThrow()
