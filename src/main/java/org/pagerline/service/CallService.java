@@ -422,10 +422,6 @@ public final class CallService implements CallEvents, AutoCloseable {
         // a message that is not urgent starts the ticket's contact clock, its line right after the call's end
         // (where it stands when the call's later lines come in a save of their own)
         s.tickets().addEvents(p.ticketId(), lines.subList(0, afterEnding));
-        // No engine is woken for it (on the message path a kick of both engines per message cost
-        // more than the clock's own write under load): its first check, the warning, is 3 business
-        // hours away at the soonest, and the ticket engine's sweep (scheduler.sweep-interval, 30 s by
-        // default, at most an hour) finds it long before.
         tickets.messageLeft(s, p.ticketId(), p.endedAt());
         if (afterEnding < lines.size()) {
             s.tickets().addEvents(p.ticketId(), lines.subList(afterEnding, lines.size()));
@@ -1090,13 +1086,10 @@ public final class CallService implements CallEvents, AutoCloseable {
         return uniqueId != null && !uniqueId.isBlank() && tx.inTransaction(s -> s.calls().awaitsFallback(uniqueId));
     }
 
-    /**
-     * A hand-over as written, which engines its commit must wake ({@code clocksMoved}: a reused
-     * ticket resumed, or a message's contact clock started), and whether the call had no record.
-     */
-    private record Taking(FallbackTaken taken, boolean paged, boolean clocksMoved, boolean noRecord) {
-        Taking(FallbackTaken taken, boolean paged, boolean clocksMoved) {
-            this(taken, paged, clocksMoved, false);
+    /** A hand-over as written, which engines its commit must wake, and whether the call had no record. */
+    private record Taking(FallbackTaken taken, boolean paged, boolean reusedTicket, boolean noRecord) {
+        Taking(FallbackTaken taken, boolean paged, boolean reusedTicket) {
+            this(taken, paged, reusedTicket, false);
         }
 
         /** What {@link Metrics#fallbackMessage} counts it as. */
@@ -1110,7 +1103,7 @@ public final class CallService implements CallEvents, AutoCloseable {
             if (t.paged()) {
                 incidents.afterCommit();
             }
-            if (t.clocksMoved()) {
+            if (t.reusedTicket()) {
                 tickets.afterCommit();
             }
         } catch (RuntimeException k) {
@@ -1134,11 +1127,12 @@ public final class CallService implements CallEvents, AutoCloseable {
             Ending e = cutOff(s, c, "the dialplan's fallback voicemail took the caller (their pagerline failed) during"
                     + " the call, at or after the ", now, page, recording);
             if (e.ended()) {
-                // a caller owed no page (not urgent, or put through) left a message: someone calls back, on its clock
-                boolean clock = !e.paged() && s.calls().urgentPriority(c.id()).isEmpty()
-                        && tickets.messageLeft(s, c.ticketId(), now);
+                if (!e.paged() && s.calls().urgentPriority(c.id()).isEmpty()) {
+                    // a caller owed no page (not urgent, or put through) left a message: someone calls back, on its clock
+                    tickets.messageLeft(s, c.ticketId(), now);
+                }
                 return new Taking(new FallbackTaken(c.ticketId(), true, e.paged() ? "the call cut off; its urgent caller"
-                        + " paged with the message" : "the call cut off"), e.paged(), clock);
+                        + " paged with the message" : "the call cut off"), e.paged(), false);
             }
             // another node's cut-off (or the call's own end) committed after the read above: ended as any
             // other, and an incident it opened without a message takes this one
@@ -1155,8 +1149,8 @@ public final class CallService implements CallEvents, AutoCloseable {
     private Taking urgentCallersMessage(Stores s, CallRecord c, String recording, Instant now, boolean page) {
         Optional<Priority> owed = s.calls().urgentPriority(c.id());
         if (owed.isEmpty()) { // a message that is not urgent: someone calls back, on its contact clock
-            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false,
-                    tickets.messageLeft(s, c.ticketId(), now));
+            tickets.messageLeft(s, c.ticketId(), now);
+            return new Taking(new FallbackTaken(c.ticketId(), true, "on the ticket"), false, false);
         }
         Optional<org.pagerline.core.incident.Incident> awaiting = s.incidents().awaitingCallbackOnTicket(c.ticketId());
         if (awaiting.isEmpty() && s.incidents().openedOnTicketSince(c.ticketId(), c.startedAt())) {
@@ -1194,9 +1188,9 @@ public final class CallService implements CallEvents, AutoCloseable {
         s.tickets().addEvent(t.id(), now, "FALLBACK_MESSAGE", "pagerline has no record of the call from "
                 + describeCaller(who, client) + " (no node answered it, or the one that did failed before"
                 + " saving it); they left a message in the dialplan's fallback voicemail: " + recording);
-        boolean clockStarted = tickets.messageLeft(s, t.id(), now); // nobody knows if it was urgent: someone calls back
+        tickets.messageLeft(s, t.id(), now); // nobody knows if it was urgent: someone calls back
         return new Taking(new FallbackTaken(t.id(), true, "a call with no record: on the caller's ticket"), false,
-                clockStarted || !t.openedAt().equals(now), true);
+                !t.openedAt().equals(now), true);
     }
 
     /**

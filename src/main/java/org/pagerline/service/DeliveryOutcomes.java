@@ -165,7 +165,8 @@ final class DeliveryOutcomes {
 
     /**
      * Why {@code page} is no longer worth sending, if it is not: a PAGE of an incident no longer
-     * OPEN, or a notice (other than "X took it") of an incident that no longer awaits a call-back.
+     * OPEN, a notice (other than "X took it") of an incident that no longer awaits a call-back, or
+     * a ticket's warning gone stale ({@link #staleWarning}).
      */
     static Optional<String> unwanted(Stores s, Page page, Optional<Incident> incident) {
         return staleWarning(s, page).or(() -> unwanted(page, incident));
@@ -178,16 +179,12 @@ final class DeliveryOutcomes {
      * breach: once missed, a target is news. Reads, locks nothing.
      */
     static Optional<String> staleWarning(Stores s, Page page) {
-        org.pagerline.core.ticket.ClockKind warned = page.incidentId() != 0 || page.notice() == null ? null
-                : switch (page.notice()) {
-                    case CONTACT_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.CONTACT;
-                    case RESPOND_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.RESPOND;
-                    case RESOLVE_TARGET_NEAR -> org.pagerline.core.ticket.ClockKind.RESOLVE;
-                    default -> null;
-                };
-        if (warned == null) {
+        Optional<org.pagerline.core.ticket.ClockKind> clock = page.incidentId() != 0 || page.notice() == null
+                ? Optional.empty() : TicketClockEngine.warnedClock(page.notice());
+        if (clock.isEmpty()) {
             return Optional.empty();
         }
+        org.pagerline.core.ticket.ClockKind warned = clock.get();
         boolean closed = s.tickets().find(page.ticketId())
                 .map(t -> t.status() != org.pagerline.core.ticket.TicketStatus.OPEN).orElse(true);
         boolean running = !closed && s.tickets().life(page.ticketId()).flatMap(l -> l.clock(warned))
@@ -195,7 +192,7 @@ final class DeliveryOutcomes {
         return running ? Optional.empty() : Optional.of("the target was met or the ticket closed meanwhile");
     }
 
-    /** As {@link #unwanted(Stores, Page, Optional)}, for pages whose ticket's clocks need not be read. */
+    /** As {@link #unwanted(Stores, Page, Optional)}, the incident's part alone (reads nothing of the ticket). */
     static Optional<String> unwanted(Page page, Optional<Incident> incident) {
         if (page.incidentId() == 0) {
             return Optional.empty();   // a ticket's service-level notice: no incident behind it, always wanted

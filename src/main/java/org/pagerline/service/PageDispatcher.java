@@ -498,7 +498,7 @@ public final class PageDispatcher {
      */
     private boolean droppedAsStale(Stores s, Page p, Instant now) {
         Optional<String> why = DeliveryOutcomes.staleWarning(s, p);
-        if (why.isEmpty() || s.pages().cancelPendingTicketNotices(p.ticketId(), List.of(p.notice())) == 0) {
+        if (why.isEmpty() || s.pages().cancelPendingTicketNotices(p.ticketId(), p.notice()) == 0) {
             return false;
         }
         s.tickets().addEvent(p.ticketId(), now, "NOTICE_CANCELLED", DeliveryOutcomes.describe(p) + " not sent: "

@@ -319,9 +319,10 @@ public final class TicketClockEngine implements AutoCloseable {
                 + (unfilled.isEmpty() ? "" : "; nobody holds " + String.join(", ", unfilled));
     }
 
-    /** The warning notice of a clock. */
-    static Notice warning(org.pagerline.core.ticket.ClockKind k) {
-        return notice(new TicketLife.Notice(k, false, null));
+    /** The clock a notice warns of (its target near), if it is such a warning: {@link #notice} read back. */
+    static Optional<org.pagerline.core.ticket.ClockKind> warnedClock(Notice n) {
+        return java.util.Arrays.stream(org.pagerline.core.ticket.ClockKind.values())
+                .filter(k -> notice(new TicketLife.Notice(k, false, null)) == n).findFirst();
     }
 
     /** What a call says of a warning or a breach. */

@@ -290,21 +290,17 @@ public final class TicketService {
 
     /**
      * Inside the support line's transaction: the caller left a message that is not urgent at
-     * {@code at}; its contact clock starts ({@link TicketLife#messageLeft}). Returns whether a clock
-     * started (the caller wakes the ticket engine after its commit). Never fails the caller's
-     * message for a clock: a ticket that keeps changing under it is logged.
+     * {@code at}; its contact clock starts ({@link TicketLife#messageLeft}). No engine is woken for
+     * it: its first check, the warning, is 3 business hours away at the soonest, and the ticket
+     * engine's sweep ({@code scheduler.sweep-interval}, 30 s by default, at most an hour) finds it
+     * long before (on the message path a kick of both engines per message cost more than the
+     * clock's own write under load). Never fails the caller's message for a clock: a ticket that
+     * keeps changing under it is logged.
      */
-    public boolean messageLeft(Stores s, long ticketId, Instant at) {
-        boolean[] started = {false};
-        if (changeInRetrying(s, ticketId, at, (l, lv) -> {
-            TicketLife.Result r = l.messageLeft(at, lv);
-            started[0] = !r.lines().isEmpty();
-            return r;
-        })) {
-            return started[0];
+    public void messageLeft(Stores s, long ticketId, Instant at) {
+        if (!changeInRetrying(s, ticketId, at, (l, lv) -> l.messageLeft(at, lv))) {
+            LOG.warn("ticket {}: the message's contact clock could not be started (the ticket kept changing)", ticketId);
         }
-        LOG.warn("ticket {}: the message's contact clock could not be started (the ticket kept changing)", ticketId);
-        return false;
     }
 
     /** The customer came back by {@code via} (an email reply, a portal message): noted; resumes or reopens the ticket. */

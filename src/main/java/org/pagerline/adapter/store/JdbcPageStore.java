@@ -306,17 +306,10 @@ final class JdbcPageStore implements PageStore {
     }
 
     @Override
-    public int cancelPendingTicketNotices(long ticketId, java.util.Collection<org.pagerline.core.page.Notice> notices) {
-        if (notices.isEmpty()) {
-            return 0;
-        }
+    public int cancelPendingTicketNotices(long ticketId, Notice notice) {
         // the pending notices are few: found by the due index (state, kind), then by ticket
-        String in = String.join(",", java.util.Collections.nCopies(notices.size(), "?"));
-        List<Object> args = new java.util.ArrayList<>();
-        args.add(ticketId);
-        notices.forEach(n -> args.add(n.name()));
         return db.update("UPDATE pages SET state='CANCELLED', next_attempt_at=NULL WHERE state='PENDING' AND kind='NOTICE'"
-                + " AND ticket_id=? AND incident_id IS NULL AND notice IN (" + in + ")", args.toArray());
+                + " AND ticket_id=? AND incident_id IS NULL AND notice=?", ticketId, notice.name());
     }
 
     @Override

@@ -121,10 +121,10 @@ public interface PageStore {
     int cancelPendingAll(long incidentId);
 
     /**
-     * A ticket's service-level notices of these kinds not sent yet (waiting for their turn, the
+     * A ticket's service-level notices of this kind not sent yet (waiting for their turn, the
      * per-phone limit, or a retry) become CANCELLED; returns how many.
      */
-    int cancelPendingTicketNotices(long ticketId, java.util.Collection<Notice> notices);
+    int cancelPendingTicketNotices(long ticketId, Notice notice);
 
     /** The newest PAGE-kind page to any of these numbers, preferring incidents still OPEN. */
     Optional<Page> newestPageTo(List<String> numbers);
