@@ -44,7 +44,7 @@ final class SimulateCommand {
                         + " accept_then_hang_up (presses 1, hangs up before being put through).")
         String tech;
 
-        @Option(names = "--queue", defaultValue = "answered", description = "How the help-desk queue ends: answered, timeout, joinempty, hangup.")
+        @Option(names = "--queue", defaultValue = "answered", description = "How the help-desk queue ends: answered, timeout, joinempty, hangup, key (the caller presses 1 in the queue to leave a message), declined (presses 1 during the hold prompt).")
         String queue;
 
         @Option(names = "--agi-host", defaultValue = "127.0.0.1", description = "pagerline's FastAGI host (default: ${DEFAULT-VALUE}).")

@@ -60,7 +60,8 @@ import org.pagerline.testkit.Eventually;
  * <ul>
  * <li>{@link Sipp.Caller}: {@code when(cue)} waits for pagerline to start asking with
  * {@code pagerline/<cue>} (GET DATA), or for {@code "record"} (RECORD FILE), {@code "app:Record"} (a
- * dialplan application on the caller's channel, e.g. the fallback's Record), {@code "tech:accept-press-1"}
+ * dialplan application on the caller's channel, e.g. the fallback's Record), {@code "exec:Queue"} (an
+ * application pagerline runs on the caller's channel, EXEC), {@code "tech:accept-press-1"}
  * (a prompt on the technician's leg of this call); then {@code press}, {@code talk}, {@code pause},
  * {@code hangUp}. The harness watches the PBX over AMI and cues the SIPp caller with an in-dialog
  * NOTIFY, so keys are pressed while pagerline listens, however slow the machine. Cues are taken in
@@ -650,7 +651,8 @@ final class AsteriskLab {
             c.channel = e.get("Channel");
         }
         String asked = "Newexten".equals(event) ? "app:" + e.get("Application")
-                : cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record" : null;
+                : cmd.startsWith("GET DATA ") ? cmd.split(" ")[2].replace("\"", "") : cmd.startsWith("RECORD FILE ") ? "record"
+                : cmd.startsWith("EXEC ") ? "exec:" + cmd.split(" ")[1].replace("\"", "") : null;
         if (asked != null && techLeg) {
             asked = "tech:" + asked.replace("pagerline/", "");
         }

@@ -99,4 +99,30 @@ class QueueAsteriskIT {
                     "a non-urgent message opens no incident");
         }
     }
+
+    // queues.conf's context = pagerline-queue-exit: a key app_queue finds there takes the caller out of
+    // the queue at once, wherever they are in it (on hold, or while a technician's phone rings).
+    @Test
+    void aCallerInTheQueueWhoPresses1LeavesAMessageThereAndThen() throws Exception {
+        AsteriskLab lab = AsteriskLab.get();
+        String me = lab.newCaller();
+        try (var quinn = lab.phone(new Sipp.Phone(AsteriskLab.QUINN).neverAnswer(), me);
+                var call = lab.call(new Sipp.Caller(me).when("urgent-or-not").press("2")
+                        .when("exec:Queue").pause(ofSeconds(3)).press("1")
+                        .when("callback-confirm").press("1")
+                        .when("record").talk(ofSeconds(3)).press("#"))) {
+            call.awaitSuccess(ofSeconds(120));
+            String timeline = lab.timelineText(me);
+            assertTrue(timeline.contains("QUEUE_LEFT left the queue: the caller pressed 1 to leave a message"), timeline);
+            assertFalse(timeline.contains("TIMEOUT"), "the caller did not wait for the wait limit:\n" + timeline);
+            // the script went on after the key, and the dialplan after the script, where they were
+            assertEquals("MESSAGE", lab.resultAtHangup(me), timeline);
+            assertFalse(lab.reachedFallback(me), "a saved message is not taken again by the fallback:\n"
+                    + String.join("\n", lab.dialplan(me)));
+            assertTrue(call.event("asterisk-hung-up").isPresent(), "the line hung up after the promise: " + call.events());
+            Ticket t = lab.ticketOf(me);
+            assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
+            assertTrue(lab.incidentsOf(t.id()).isEmpty(), "a non-urgent message opens no incident");
+        }
+    }
 }

@@ -65,7 +65,7 @@ final class Sipp {
         /**
          * Waits until pagerline starts asking with this prompt (GET DATA pagerline/NAME), or starts
          * recording ("record": RECORD FILE), or the dialplan runs an application ("app:Record"),
-         * or the technician's leg of this call is asked ("tech:accept-press-1"). At most 60 s.
+         * or pagerline runs one on the caller's channel ("exec:Queue"), or the technician's leg of this call is asked ("tech:accept-press-1"). At most 60 s.
          */
         Caller when(String prompt) {
             cues.add(prompt);

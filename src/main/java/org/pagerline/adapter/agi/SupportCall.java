@@ -272,7 +272,12 @@ final class SupportCall {
             message(false, Prompt.PROMISE_SOON);
             return;
         }
-        line.play(Prompt.JOINING_QUEUE);
+        // the hold prompt offers a message instead ("press 1 at any time") and listens for it
+        if (CallDecisions.leavesTheQueueForAMessage(line.getData(Prompt.JOINING_QUEUE, 1, 1))) {
+            note("QUEUE_DECLINED", "pressed 1 to leave a message instead of holding; taking a message");
+            message(false, Prompt.PROMISE_SOON);
+            return;
+        }
         long limit = config.queueWaitLimit().toSeconds();
         note("QUEUE_ENTERED", "into the " + config.queueName() + " queue (wait limit " + limit + " s)");
         calls.save(live); // before the wait: the queue's AMI events come after these
@@ -281,6 +286,15 @@ final class SupportCall {
         int rc = line.exec("Queue", config.queueName() + ",c,,," + limit);
         if (rc == -1) {
             throw new AgiHangupException();
+        }
+        String context = line.get("CONTEXT");
+        if (CallDecisions.leftQueueByKey(request.getContext(), context)) {
+            // app_queue's exit key (queues.conf context = pagerline-queue-exit) moved the channel there:
+            // back to the line after this script's AGI(), so the dialplan goes on as after any call
+            note("QUEUE_LEFT", "left the queue: the caller pressed " + line.get("EXTEN") + " to leave a message");
+            backWhereTheScriptRuns();
+            message(false, Prompt.PROMISE_SOON);
+            return;
         }
         String status = line.get("QUEUESTATUS");
         if (CallDecisions.queueLeadsToMessage(status)) {
@@ -293,6 +307,22 @@ final class SupportCall {
             calls.save(live);
             line.set(VAR_RESULT, "QUEUE_ANSWERED");
         }
+    }
+
+    /**
+     * Moves the channel back to the priority after this script's {@code AGI()} (Goto with the
+     * script's context, extension and priority + 1: Asterisk steps to the next priority when the
+     * script ends). Without it the dialplan would go on in the exit key's context, whose own lines
+     * are the backstop for a script that ends before this.
+     */
+    private void backWhereTheScriptRuns() throws AgiException {
+        Integer priority = request.getPriority();
+        if (priority == null || request.getContext() == null || request.getExtension() == null) {
+            log.warn("support-line call {}: Asterisk did not say where this script runs; the dialplan goes on"
+                    + " in the queue's exit context", LogText.of(request.getUniqueId()));
+            return;
+        }
+        line.exec("Goto", request.getContext() + "," + request.getExtension() + "," + (priority + 1));
     }
 
     private void afterHours(CallService.Situation now) throws AgiException {

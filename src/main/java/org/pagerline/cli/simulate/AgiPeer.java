@@ -62,7 +62,7 @@ public final class AgiPeer {
                 "agi_callingtns: 0",
                 "agi_dnid: 2042721451",
                 "agi_rdnis: unknown",
-                "agi_context: pagerline-inbound",
+                "agi_context: " + Session.SCRIPT_CONTEXT,
                 "agi_extension: s",
                 "agi_priority: 3",
                 "agi_enhanced: 0.0",
@@ -191,6 +191,10 @@ public final class AgiPeer {
                     if (name.startsWith("QUEUE_MEMBER(") && name.endsWith(",logged)")) {
                         // JOINEMPTY models nobody signed in: Asterisk counts no member logged in
                         val = call.caller().queue() == CallerScript.QueueEnd.JOINEMPTY ? "0" : "1";
+                    } else if (name.equals("CONTEXT") || name.equals("EXTEN")) {
+                        // where the channel is in the dialplan: the script's own place until an
+                        // application moves it (Queue()'s exit key, Goto)
+                        val = vars.getOrDefault(name, name.equals("CONTEXT") ? SCRIPT_CONTEXT : "s");
                     } else if (name.startsWith("CHANNEL_EXISTS(")) {
                         val = "1"; // the caller's channel: Asterisk keeps it while Dial runs
                     } else if (name.startsWith("IMPORT(") && name.contains("hangupsource")) {
@@ -198,6 +202,11 @@ public final class AgiPeer {
                     }
                     return List.of(val == null ? "200 result=0" : "200 result=1 (" + val + ")");
                 case "GET DATA":
+                    if (cmd.arg(0).equals("pagerline/joining-queue")) {
+                        // the hold prompt: how the queue goes is the script's queue end, not a press
+                        return List.of(call.caller().queue() == CallerScript.QueueEnd.DECLINED
+                                ? "200 result=1" : "200 result= (timeout)");
+                    }
                     String keys = nextPress();
                     if (CallerScript.HANG_UP_HERE.equals(keys)) {
                         hangUp();   // the caller hangs up at this prompt
@@ -262,6 +271,14 @@ public final class AgiPeer {
                 vars.put("PLAYBACKSTATUS", call.caller().missingSounds().contains(args) ? "FAILED" : "SUCCESS");
                 return "200 result=0";
             }
+            if (app.equalsIgnoreCase("Goto")) {
+                String[] to = args.split(",", -1);
+                if (to.length == 3) {
+                    vars.put("CONTEXT", to[0]);
+                    vars.put("EXTEN", to[1]);
+                }
+                return "200 result=0";
+            }
             if (app.equalsIgnoreCase("Queue")) {
                 if (call.caller().hold() != null) {
                     call.caller().hold().run();
@@ -276,6 +293,12 @@ public final class AgiPeer {
                     case JOINEMPTY:
                         vars.put("QUEUESTATUS", "JOINEMPTY");
                         return "200 result=0";
+                    case KEY, DECLINED:
+                        // app_queue's exit key: the channel moves to <queue context>,<key>,1 and
+                        // Queue() returns 0 with no QUEUESTATUS (DECLINED never gets here)
+                        vars.put("CONTEXT", QUEUE_EXIT_CONTEXT);
+                        vars.put("EXTEN", "1");
+                        return "200 result=0";
                     default:
                         // answered and bridged, and the technician hung up first: app_queue goes on in
                         // the dialplan only with option c; without it Queue() returns -1 as for a hang-up
@@ -288,6 +311,10 @@ public final class AgiPeer {
             }
             return "200 result=0";
         }
+
+        /** The support line's context (agi_context), and the queue's exit-key context (queues.conf). */
+        static final String SCRIPT_CONTEXT = "pagerline-inbound";
+        static final String QUEUE_EXIT_CONTEXT = "pagerline-queue-exit";
 
         /** Marks the technician's leg of a caller who hung up during the accept prompt. */
         private static final String CALLER_LEFT = "caller-left-during-accept";

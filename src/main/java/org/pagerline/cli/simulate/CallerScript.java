@@ -64,8 +64,12 @@ public record CallerScript(List<String> presses, String hangupAt, Technician tec
         BUSY
     }
 
-    /** How Queue() returns. */
-    public enum QueueEnd { ANSWERED, TIMEOUT, JOINEMPTY, HANGUP }
+    /**
+     * How Queue() returns: answered, the wait limit, nobody signed in, the caller hangs up, the caller
+     * presses 1 in the queue to leave a message (KEY), or during the hold prompt, before joining
+     * (DECLINED).
+     */
+    public enum QueueEnd { ANSWERED, TIMEOUT, JOINEMPTY, HANGUP, KEY, DECLINED }
 
     public CallerScript {
         presses = List.copyOf(presses);

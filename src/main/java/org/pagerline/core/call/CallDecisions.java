@@ -71,6 +71,22 @@ public final class CallDecisions {
         };
     }
 
+    /** The hold prompt's answer: 1 leaves a message instead of holding; anything else holds. */
+    public static boolean leavesTheQueueForAMessage(String keys) {
+        return keys != null && keys.trim().startsWith("1");
+    }
+
+    /**
+     * After {@code Queue()} returned 0: true when the caller left it with the queue's exit key,
+     * which app_queue takes by moving the channel to an extension of the queue's {@code context}
+     * (queues.conf), so the channel's context is no longer the script's. Nothing known (either
+     * unset) is not a key.
+     */
+    public static boolean leftQueueByKey(String scriptContext, String contextNow) {
+        return scriptContext != null && !scriptContext.isBlank() && contextNow != null && !contextNow.isBlank()
+                && !scriptContext.trim().equals(contextNow.trim());
+    }
+
     /**
      * What a caller hears when the queue sends them to leave a message: sorry for the wait when
      * they waited (the wait limit, or the last technician gone meanwhile), that nobody is free when

@@ -25,7 +25,7 @@ public enum Prompt {
     PROMISE_30_MINUTES("pagerline/promise-30-minutes", "A technician will call you back within 30 minutes."),
     PROMISE_NEXT_DAY("pagerline/promise-next-business-day", "A technician will call you back on the next business day."),
     PROMISE_SOON("pagerline/promise-soon", "A technician will call you back as soon as one is free."),
-    JOINING_QUEUE("pagerline/joining-queue", "Please hold for the next free technician. Calls are answered in the order received."),
+    JOINING_QUEUE("pagerline/joining-queue", "Please hold for the next free technician. To leave a message instead, press 1 at any time."),
     QUEUE_WAIT_OVER("pagerline/queue-wait-over", "We are sorry for the wait. Please leave a message and we will call you back."),
     NOBODY_FREE("pagerline/nobody-free", "No technician is free to take your call right now. Please leave a message and we will call you back."),
     CLOSED("pagerline/closed", "The help desk is closed right now. Our business hours are:"),

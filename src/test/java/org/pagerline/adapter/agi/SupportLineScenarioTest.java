@@ -255,6 +255,40 @@ class SupportLineScenarioTest {
     }
 
     @Test
+    void aCallerWhoPresses1InTheQueueLeavesAMessageAndTheDialplanGoesOnAfterTheScript() {
+        rig(IN_HOURS);
+        // the fake's KEY: app_queue's exit key moved the channel to pagerline-queue-exit,1 (queues.conf)
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2", "1").queue(QueueEnd.KEY));
+        TicketService.TicketView t = ticketOf(c);
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("QUEUE_LEFT")
+                && e.detail().equals("left the queue: the caller pressed 1 to leave a message")), timeline(t));
+        assertFalse(c.soundFiles().contains("pagerline/queue-wait-over"), "not sorry for a wait they cut short: " + c.soundFiles());
+        // back to the line after AGI() (the script's priority 3, so 4) before the message is taken
+        int back = c.commands().indexOf("EXEC \"Goto\" \"pagerline-inbound,s,4\"");
+        int record = c.commands().stream().filter(x -> x.startsWith("RECORD FILE")).findFirst().map(c.commands()::indexOf).orElse(-1);
+        assertTrue(back > 0 && record > back, c.commands().toString());
+        assertEquals("pagerline-inbound", c.variable("CONTEXT"), "the dialplan goes on where the script runs");
+        assertTrue(kinds(t).contains("VOICEMAIL"), timeline(t));
+        assertEquals("MESSAGE", c.variable("PAGERLINE_RESULT"));
+        assertEquals(CallOutcome.MESSAGE, callOf(c).outcome());
+        assertTrue(rig.incidents.opened().isEmpty());
+    }
+
+    @Test
+    void aCallerWhoPresses1DuringTheHoldPromptLeavesAMessageWithoutJoiningTheQueue() {
+        rig(IN_HOURS);
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2", "1").queue(QueueEnd.DECLINED));
+        assertTrue(c.commands().contains("GET DATA \"pagerline/joining-queue\" 1 1"), c.commands().toString());
+        assertFalse(c.commands().stream().anyMatch(x -> x.startsWith("EXEC \"Queue\"")), c.commands().toString());
+        TicketService.TicketView t = ticketOf(c);
+        assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("QUEUE_DECLINED")
+                && e.detail().equals("pressed 1 to leave a message instead of holding; taking a message")), timeline(t));
+        assertFalse(kinds(t).contains("QUEUE_ENTERED"), timeline(t));
+        assertEquals("MESSAGE", c.variable("PAGERLINE_RESULT"));
+        assertEquals(CallOutcome.MESSAGE, callOf(c).outcome());
+    }
+
+    @Test
     void withNobodySignedInTheCallerIsToldNobodyIsFreeAndLeavesAMessageWithoutJoiningTheQueue() {
         rig(IN_HOURS);
         // the fake's JOINEMPTY: Asterisk's QUEUE_MEMBER(helpdesk,logged) answers 0

@@ -47,6 +47,23 @@ class CallDecisionsTest {
     }
 
     @Test
+    void aCallerLeftTheQueueByKeyOnlyWhenQueueMovedTheirChannelToAnotherContext() {
+        assertTrue(CallDecisions.leftQueueByKey("pagerline-inbound", "pagerline-queue-exit"));
+        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", "pagerline-inbound"), "still where the script runs");
+        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", null), "Asterisk said nothing");
+        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", " "), "Asterisk said nothing");
+        assertFalse(CallDecisions.leftQueueByKey(null, "pagerline-queue-exit"), "where the script runs is unknown");
+    }
+
+    @Test
+    void onlyA1DuringTheHoldPromptLeavesAMessageInstead() {
+        assertTrue(CallDecisions.leavesTheQueueForAMessage("1"));
+        assertFalse(CallDecisions.leavesTheQueueForAMessage(""), "no key: hold");
+        assertFalse(CallDecisions.leavesTheQueueForAMessage("2"));
+        assertFalse(CallDecisions.leavesTheQueueForAMessage(null));
+    }
+
+    @Test
     void plausibleCallbackDigits() {
         assertTrue(CallDecisions.plausibleNumber("2045550199"));
         assertFalse(CallDecisions.plausibleNumber("12"));
