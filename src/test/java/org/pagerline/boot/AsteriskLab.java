@@ -687,6 +687,12 @@ final class AsteriskLab {
             }
             return;
         }
+        if ("pagerline-queue-exit".equals(e.get("Context")) && "Newexten".equals(e.get("Event"))) {
+            // the queue's exit-key context: pagerline moves the channel back before the dialplan runs it
+            trails.computeIfAbsent(e.getOrDefault("CallerIDNum", ""), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add("queue-exit: " + e.get("Extension") + "," + e.get("Priority") + " " + e.get("Application"));
+            return;
+        }
         if (!"pagerline-inbound".equals(e.get("Context"))) {
             return;
         }

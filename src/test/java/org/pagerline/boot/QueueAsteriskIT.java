@@ -120,6 +120,12 @@ class QueueAsteriskIT {
             assertFalse(lab.reachedFallback(me), "a saved message is not taken again by the fallback:\n"
                     + String.join("\n", lab.dialplan(me)));
             assertTrue(call.event("asterisk-hung-up").isPresent(), "the line hung up after the promise: " + call.events());
+            // app_queue moved the channel to the exit key's extension (Asterisk reports it as Queue at
+            // priority 0), and pagerline moved it back: none of that context's own lines ran
+            String trail = String.join("\n", lab.dialplan(me));
+            assertTrue(lab.dialplan(me).stream().anyMatch(x -> x.startsWith("queue-exit: 1,")), trail);
+            assertTrue(lab.dialplan(me).stream().noneMatch(x -> x.startsWith("queue-exit:") && x.endsWith(" Goto")),
+                    "pagerline moved the channel back from the exit key's context:\n" + trail);
             Ticket t = lab.ticketOf(me);
             assertEquals(CallOutcome.MESSAGE, lab.services().calls().callsOf(t.id()).get(0).outcome(), timeline);
             assertTrue(lab.incidentsOf(t.id()).isEmpty(), "a non-urgent message opens no incident");

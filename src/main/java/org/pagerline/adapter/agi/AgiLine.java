@@ -75,15 +75,40 @@ final class AgiLine {
         return r.getResultCode() == 1 ? r.getExtra() : null;
     }
 
-    /** GET DATA; the raw result ("" for no input). Hang-up raises. */
+    /**
+     * GET DATA; the raw result ("" for no input). Hang-up raises. Asterisk 22 answers
+     * {@code result=-1} both for a hang-up and for a prompt it cannot open (GET DATA gives up
+     * before listening): CHANNEL STATUS tells them apart, and without its prompt the caller's keys
+     * are still read, after a second of silence, so a missing prompt costs its words, never the call.
+     */
     String getData(Prompt p, long timeoutMs, int maxDigits) throws AgiException {
-        AgiReply r = channel.sendCommand(AgiText.getData(p.file(), timeoutMs, maxDigits));
+        String result = getData(p.file(), timeoutMs, maxDigits);
+        if (result == null) {
+            LOG.warn("could not play {} (is the prompt installed?); listening for keys without it", p.file());
+            result = getData(SILENCE, timeoutMs, maxDigits);
+        }
+        if (result == null) { // not even Asterisk's silence: no keys heard, so the menu's default
+            LOG.warn("could not play {} either (are Asterisk's core sounds installed?)", SILENCE);
+            return "";
+        }
+        return result;
+    }
+
+    /** One GET DATA: its keys, or null when Asterisk could not play the file and the channel is up. */
+    private String getData(String file, long timeoutMs, int maxDigits) throws AgiException {
+        AgiReply r = channel.sendCommand(AgiText.getData(file, timeoutMs, maxDigits));
         String result = r.getResult();
         if (result != null && result.trim().equals("-1")) {
-            throw new AgiHangupException();
+            if (channel.getChannelStatus() != CHANNEL_UP) {
+                throw new AgiHangupException();
+            }
+            return null;
         }
         return result == null ? "" : result.trim();
     }
+
+    /** A core sound (asterisk-core-sounds-en) GET DATA plays when a prompt is missing. */
+    static final String SILENCE = "silence/1";
 
     /** Asks a menu until it settles (a choice or the default). Hang-up raises. */
     Menu.Answer ask(Menu menu, long timeoutMs) throws AgiException {

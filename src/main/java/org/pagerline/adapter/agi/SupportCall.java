@@ -287,8 +287,7 @@ final class SupportCall {
         if (rc == -1) {
             throw new AgiHangupException();
         }
-        String context = line.get("CONTEXT");
-        if (CallDecisions.leftQueueByKey(request.getContext(), context)) {
+        if (CallDecisions.leftQueueByKey(line.get("CONTEXT"))) {
             // app_queue's exit key (queues.conf context = pagerline-queue-exit) moved the channel there:
             // back to the line after this script's AGI(), so the dialplan goes on as after any call
             note("QUEUE_LEFT", "left the queue: the caller pressed " + line.get("EXTEN") + " to leave a message");

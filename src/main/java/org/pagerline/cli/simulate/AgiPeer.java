@@ -64,7 +64,7 @@ public final class AgiPeer {
                 "agi_rdnis: unknown",
                 "agi_context: " + Session.SCRIPT_CONTEXT,
                 "agi_extension: s",
-                "agi_priority: 3",
+                "agi_priority: 5", // the shipped dialplan's AGI() line, s,5
                 "agi_enhanced: 0.0",
                 "agi_accountcode: ",
                 "agi_threadid: 140245263857216"));
@@ -202,6 +202,11 @@ public final class AgiPeer {
                     }
                     return List.of(val == null ? "200 result=0" : "200 result=1 (" + val + ")");
                 case "GET DATA":
+                    if (call.caller().missingSounds().contains(cmd.arg(0))) {
+                        // Asterisk 22: GET DATA gives up on a prompt it cannot open, before listening
+                        // for keys, and answers as for a hang-up (the channel stays up)
+                        return List.of("200 result=-1");
+                    }
                     if (cmd.arg(0).equals("pagerline/joining-queue")) {
                         // the hold prompt: how the queue goes is the script's queue end, not a press
                         return List.of(call.caller().queue() == CallerScript.QueueEnd.DECLINED
@@ -314,7 +319,7 @@ public final class AgiPeer {
 
         /** The support line's context (agi_context), and the queue's exit-key context (queues.conf). */
         static final String SCRIPT_CONTEXT = "pagerline-inbound";
-        static final String QUEUE_EXIT_CONTEXT = "pagerline-queue-exit";
+        static final String QUEUE_EXIT_CONTEXT = org.pagerline.core.call.CallDecisions.QUEUE_EXIT_CONTEXT;
 
         /** Marks the technician's leg of a caller who hung up during the accept prompt. */
         private static final String CALLER_LEFT = "caller-left-during-accept";

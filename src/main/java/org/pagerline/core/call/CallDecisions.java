@@ -76,15 +76,17 @@ public final class CallDecisions {
         return keys != null && keys.trim().startsWith("1");
     }
 
+    /** The context the shipped queues.conf names as the help-desk queue's exit-key context. */
+    public static final String QUEUE_EXIT_CONTEXT = "pagerline-queue-exit";
+
     /**
      * After {@code Queue()} returned 0: true when the caller left it with the queue's exit key,
      * which app_queue takes by moving the channel to an extension of the queue's {@code context}
-     * (queues.conf), so the channel's context is no longer the script's. Nothing known (either
-     * unset) is not a key.
+     * (queues.conf: {@link #QUEUE_EXIT_CONTEXT}). A move anywhere else (an AMI Redirect, a transfer)
+     * is not the caller's key.
      */
-    public static boolean leftQueueByKey(String scriptContext, String contextNow) {
-        return scriptContext != null && !scriptContext.isBlank() && contextNow != null && !contextNow.isBlank()
-                && !scriptContext.trim().equals(contextNow.trim());
+    public static boolean leftQueueByKey(String contextNow) {
+        return contextNow != null && contextNow.trim().equals(QUEUE_EXIT_CONTEXT);
     }
 
     /**

@@ -263,8 +263,8 @@ class SupportLineScenarioTest {
         assertTrue(t.events().stream().anyMatch(e -> e.kind().equals("QUEUE_LEFT")
                 && e.detail().equals("left the queue: the caller pressed 1 to leave a message")), timeline(t));
         assertFalse(c.soundFiles().contains("pagerline/queue-wait-over"), "not sorry for a wait they cut short: " + c.soundFiles());
-        // back to the line after AGI() (the script's priority 3, so 4) before the message is taken
-        int back = c.commands().indexOf("EXEC \"Goto\" \"pagerline-inbound,s,4\"");
+        // back to the line after AGI() (the script's priority 5, so 6) before the message is taken
+        int back = c.commands().indexOf("EXEC \"Goto\" \"pagerline-inbound,s,6\"");
         int record = c.commands().stream().filter(x -> x.startsWith("RECORD FILE")).findFirst().map(c.commands()::indexOf).orElse(-1);
         assertTrue(back > 0 && record > back, c.commands().toString());
         assertEquals("pagerline-inbound", c.variable("CONTEXT"), "the dialplan goes on where the script runs");
@@ -286,6 +286,18 @@ class SupportLineScenarioTest {
         assertFalse(kinds(t).contains("QUEUE_ENTERED"), timeline(t));
         assertEquals("MESSAGE", c.variable("PAGERLINE_RESULT"));
         assertEquals(CallOutcome.MESSAGE, callOf(c).outcome());
+    }
+
+    @Test
+    void aMissingMenuPromptCostsTheCallerItsWordsNotTheCall() {
+        rig(IN_HOURS);
+        // Asterisk answers GET DATA of a prompt it cannot open with result=-1, as for a hang-up
+        Conversation c = rig.asterisk.call(CALLER, CallerScript.pressing("2").queue(QueueEnd.ANSWERED)
+                .missing("pagerline/urgent-or-not", "pagerline/joining-queue"));
+        assertTrue(c.commands().contains("GET DATA \"silence/1\" 6000 1"), "the keys are still read: " + c.commands());
+        assertTrue(c.commands().contains("GET DATA \"silence/1\" 1 1"), "the hold prompt's too: " + c.commands());
+        assertEquals("QUEUE_ANSWERED", c.variable("PAGERLINE_RESULT"), "the caller chose 2 and was queued");
+        assertEquals(CallOutcome.ANSWERED_IN_QUEUE, callOf(c).outcome());
     }
 
     @Test

@@ -47,12 +47,11 @@ class CallDecisionsTest {
     }
 
     @Test
-    void aCallerLeftTheQueueByKeyOnlyWhenQueueMovedTheirChannelToAnotherContext() {
-        assertTrue(CallDecisions.leftQueueByKey("pagerline-inbound", "pagerline-queue-exit"));
-        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", "pagerline-inbound"), "still where the script runs");
-        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", null), "Asterisk said nothing");
-        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound", " "), "Asterisk said nothing");
-        assertFalse(CallDecisions.leftQueueByKey(null, "pagerline-queue-exit"), "where the script runs is unknown");
+    void aCallerLeftTheQueueByKeyOnlyWhenQueueMovedTheirChannelToTheExitKeysContext() {
+        assertTrue(CallDecisions.leftQueueByKey("pagerline-queue-exit"));
+        assertFalse(CallDecisions.leftQueueByKey("pagerline-inbound"), "still where the script runs");
+        assertFalse(CallDecisions.leftQueueByKey("transfers"), "moved elsewhere (a Redirect): not the caller's key");
+        assertFalse(CallDecisions.leftQueueByKey(null), "Asterisk said nothing");
     }
 
     @Test
