@@ -77,6 +77,7 @@ final class TicketCommand {
         o.put("ownerId", d.ownerId());
         o.put("owner", d.ownerName());
         o.put("requesterEmail", d.requesterEmail());
+        o.put("project", d.project());
         o.put("version", d.version());
         o.put("asOf", d.asOf().toString());
         ArrayNode cs = o.putArray("clocks");
@@ -172,6 +173,7 @@ final class TicketCommand {
         }
         Ticket t = d.ticket();
         return "ticket " + t.id() + ": " + d.state().words() + (t.priority() == null ? "" : ", " + t.priority())
+                + (d.project() ? ", desktop project request" : "")
                 + ", owner " + (d.ownerName() == null ? "nobody" : d.ownerName())
                 + (next == null ? "" : "; next due " + DeskTime.format(next.dueAt(), z) + " (" + next.kind().words() + ")");
     }
@@ -179,8 +181,9 @@ final class TicketCommand {
     static void print(TicketService.TicketDetail d, List<CallRecord> calls, EmailIntake.Thread thread, PrintWriter out) {
         ZoneId zone = d.zone();
         Ticket t = d.ticket();
-        out.println("ticket " + t.id() + "  " + d.state() + "  " + (t.priority() == null ? "no priority"
-                : t.priority() + " " + t.priority().meaning()) + "  (" + t.source().name().toLowerCase() + ")");
+        out.println("ticket " + t.id() + "  " + d.state() + "  " + (d.project() ? "desktop project request"
+                : t.priority() == null ? "no priority" : t.priority() + " " + t.priority().meaning())
+                + "  (" + t.source().name().toLowerCase() + ")");
         out.println("  requester " + nz(t.callerName()) + (t.company() == null ? "" : ", " + t.company()) + "  "
                 + nz(t.callerNumber()) + (d.requesterEmail() == null ? "" : "  " + d.requesterEmail()));
         out.println("  call back " + nz(t.callbackNumber()));
@@ -429,6 +432,9 @@ final class TicketCommand {
         @Option(names = "--priority", description = "P1 to P5.")
         String priority;
 
+        @Option(names = "--project", description = "A desktop project request (no priority): done within one business day.")
+        boolean project;
+
         @Option(names = "--description", required = true, description = "What the problem is.")
         String description;
 
@@ -439,7 +445,7 @@ final class TicketCommand {
         public void run() {
             Priority p = priority == null ? null : Priority.parse(priority);
             TicketService.TicketDetail d = parent.root.services().tickets().open(TicketSource.CLI,
-                    new Requester(name, company, phone, email), p, description);
+                    new Requester(name, company, phone, email), p, project, description);
             parent.root.out().println(json ? Json.write(TicketCommand.json(d, List.of(), null)) : summary(d));
         }
     }

@@ -343,7 +343,7 @@ public final class TicketClockEngine implements AutoCloseable {
             case RESPOND -> "respond";
             case RESOLVE -> "resolve";
         };
-        String prio = l.priority() == null ? "" : l.priority() + " ";
+        String prio = l.priority() != null ? l.priority() + " " : l.projectRequest() ? "project " : "";
         String due = DeskTime.format(n.dueAt(), levels.time().zone());
         return n.breach()
                 ? "pagerline " + prio + "ticket " + t.id() + " (" + who + (t.company() == null ? "" : ", " + t.company())

@@ -89,7 +89,13 @@ public final class TicketService {
     /** The read model of {@code ticket show}. */
     public record TicketDetail(Ticket ticket, TicketState state, Long ownerId, String ownerName, String requesterEmail,
             long version, List<ClockView> clocks, List<Pause> pauses, List<TicketStore.PriorityChangeRecord> priorityChanges,
-            List<TicketEvent> timeline, ZoneId zone, Instant asOf) {}
+            List<TicketEvent> timeline, ZoneId zone, Instant asOf) {
+
+        /** A desktop project request: its resolve clock is the project's (no priority given it since). */
+        public boolean project() {
+            return clocks.stream().anyMatch(c -> c.kind() == ClockKind.RESOLVE && ServiceLevels.PROJECT_WORDS.equals(c.target()));
+        }
+    }
 
     /** One line of {@code ticket queue}: an open ticket in the order received, with its next deadline. */
     public record QueueRow(long id, Instant openedAt, Duration age, Priority priority, TicketState state, String ownerName,
@@ -108,8 +114,13 @@ public final class TicketService {
      * @throws ValidationException a text too long or with control characters, or nothing to go on
      */
     public TicketDetail open(TicketSource source, Requester requester, Priority priority, String description) {
+        return open(source, requester, priority, false, description);
+    }
+
+    /** As {@link #open(TicketSource, Requester, Priority, String)}; {@code project}: a desktop project request. */
+    public TicketDetail open(TicketSource source, Requester requester, Priority priority, boolean project, String description) {
         Instant now = clock.instant();
-        long id = tx.inTransaction(s -> open(s, now, source, requester, priority, description));
+        long id = tx.inTransaction(s -> open(s, now, source, requester, priority, project, description));
         kick.run();
         return detail(id);
     }
@@ -120,8 +131,22 @@ public final class TicketService {
      * ticket engine after its commit ({@link #afterCommit}).
      */
     public long open(Stores s, Instant now, TicketSource source, Requester requester, Priority priority, String description) {
+        return open(s, now, source, requester, priority, false, description);
+    }
+
+    /**
+     * As {@link #open(Stores, Instant, TicketSource, Requester, Priority, String)}; a desktop project
+     * request ({@code project}) has no priority: it is due within one business day
+     * ({@link ServiceLevels#PROJECT_WORDS}) and needs no call back.
+     */
+    public long open(Stores s, Instant now, TicketSource source, Requester requester, Priority priority, boolean project,
+            String description) {
         if (source == null) {
             throw new ValidationException("a ticket needs its source (PHONE, EMAIL, PORTAL or CLI)");
+        }
+        if (project && priority != null) {
+            throw new ValidationException("a desktop project request has no priority (it is done within one business"
+                    + " day): give one or the other, not " + priority + " and a project");
         }
         Requester r = requester == null ? new Requester(null, null, null, null) : requester;
         String name = RosterService.text(TextField.CONTACT_NAME, r.name());
@@ -141,10 +166,11 @@ public final class TicketService {
             s.tickets().setRequesterEmail(t.id(), email);
         }
         s.tickets().addEvent(t.id(), now, "OPENED", "ticket opened (" + source.name().toLowerCase() + ")"
-                + (priority == null ? "" : ", " + priority + " " + priority.meaning()));
+                + (priority == null ? "" : ", " + priority + " " + priority.meaning())
+                + (project ? ", a desktop project request" : ""));
         s.tickets().addEvent(t.id(), now, "DESCRIPTION", text);
         ServiceLevels lv = levels(s);
-        TicketLife.Result res = TicketLife.opened(t.id(), source, priority, now, lv);
+        TicketLife.Result res = TicketLife.opened(t.id(), source, priority, project, now, lv);
         save(s, s.tickets().insertedLife(t), res, now);
         if (priority != null) {
             s.tickets().addPriorityChange(t.id(), now, null, priority, name == null ? source.name().toLowerCase()
@@ -227,12 +253,18 @@ public final class TicketService {
      * number, every number is on the timeline.
      */
     public Ticket openFromEmail(Stores s, Instant at, String name, String company, List<String> phones, String summary) {
+        return openFromEmail(s, at, name, company, phones, summary, false);
+    }
+
+    /** As {@link #openFromEmail(Stores, Instant, String, String, List, String)}; {@code project}: a desktop project request. */
+    public Ticket openFromEmail(Stores s, Instant at, String name, String company, List<String> phones, String summary,
+            boolean project) {
         String text = summary == null ? null : summary.length() > 1000 ? summary.substring(0, 997) + "..." : summary;
         Ticket t = s.tickets().insert(new Ticket(0, at, at, TicketStatus.OPEN, TicketSource.EMAIL, null, null, cut(name),
                 cut(company), phones.isEmpty() ? null : phones.get(0), text));
-        s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)"
+        s.tickets().addEvent(t.id(), at, "OPENED", "ticket opened (email)" + (project ? ", a desktop project request" : "")
                 + (phones.size() > 1 ? "; call-back numbers " + String.join(", ", phones) : ""));
-        save(s, s.tickets().insertedLife(t), TicketLife.opened(t.id(), TicketSource.EMAIL, null, at, levels(s)), at);
+        save(s, s.tickets().insertedLife(t), TicketLife.opened(t.id(), TicketSource.EMAIL, null, project, at, levels(s)), at);
         return t;
     }
 

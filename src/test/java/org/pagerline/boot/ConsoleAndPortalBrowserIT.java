@@ -1,6 +1,7 @@
 package org.pagerline.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pagerline.boot.E2eServer.CALLER;
 import static org.pagerline.boot.E2eServer.LEE;
@@ -92,6 +93,56 @@ class ConsoleAndPortalBrowserIT {
         browser.executeScript("window.__notReloaded = 42;");
     }
 
+    /** Jane (Acme's contact, jane@acme.example) asks for a sign-in link; with no mail configured it comes by SMS. */
+    private void signInToThePortalAsJane() {
+        browser.get(base + "/portal");
+        assertTrue(browser.getCurrentUrl().endsWith("/portal/signin"), browser.getCurrentUrl());
+        browser.findElement(By.id("email")).sendKeys("jane@acme.example");
+        browser.findElement(By.id("send-link")).click();
+        waiting().until(d -> !d.findElements(By.id("link-sent")).isEmpty());
+        Chromium.screenshot(browser, "portal-signin");
+        String text = e.phone(CALLER).expectSms("sign in").text();
+        Matcher m = Pattern.compile("(http://\\S+/portal/link/\\S+)").matcher(text);
+        assertTrue(m.find(), text);
+        browser.get(m.group(1));
+        browser.findElement(By.id("use-link")).click();
+        waiting().until(d -> d.getCurrentUrl().endsWith("/portal"));
+    }
+
+    @Test
+    void aClientAsksForADesktopProjectOnThePortalAndTheConsoleShowsItsOneBusinessDay() throws Exception {
+        Client jane = e.services().clients().list().get(0);
+        e.services().web().emails().set(Long.toString(jane.id()), "jane@acme.example");
+        signInToThePortalAsJane();
+        browser.findElement(By.id("new-ticket")).click();
+        // her name and number come filled in from the client directory
+        browser.findElement(By.id("description")).sendKeys("Set up a PC for our new hire, Monday.");
+        browser.findElement(By.id("priority-PROJECT")).click();
+        Chromium.screenshot(browser, "portal-new-project");
+        browser.findElement(By.id("submit-ticket")).click();
+        waiting().until(d -> d.getCurrentUrl().matches(".*/portal/tickets/\\d+"));
+        long ticket = Long.parseLong(browser.getCurrentUrl().replaceAll(".*/", ""));
+        assertEquals("desktop project request", browser.findElement(By.id("portal-priority")).getText());
+        assertTrue(browser.findElement(By.id("portal-timeline")).getText().contains("a desktop project request, done by "),
+                browser.findElement(By.id("portal-timeline")).getText());
+
+        var d = e.services().tickets().detail(ticket);
+        assertTrue(d.project());
+        assertNull(d.ticket().priority());
+        var resolve = d.clocks().stream().filter(k -> k.kind() == org.pagerline.core.ticket.ClockKind.RESOLVE)
+                .findFirst().orElseThrow();
+        assertEquals(org.pagerline.core.ticket.ServiceLevels.PROJECT_WORDS, resolve.target());
+        assertTrue(d.clocks().stream().noneMatch(k -> k.kind() == org.pagerline.core.ticket.ClockKind.RESPOND),
+                "nobody need call back for a project: " + d.clocks());
+
+        signInAsPat();
+        browser.get(base + "/console/tickets/" + ticket);
+        assertTrue(browser.findElement(By.id("ticket-priority")).getText().startsWith("desktop project request"),
+                browser.findElement(By.id("ticket-priority")).getText());
+        assertTrue(browser.getPageSource().contains("done within one business day"));
+        Chromium.screenshot(browser, "console-ticket-project");
+    }
+
     private void assertNotReloaded() {
         assertEquals(42L, browser.executeScript("return window.__notReloaded;"), "the page was reloaded");
     }
@@ -156,19 +207,7 @@ class ConsoleAndPortalBrowserIT {
 
         browser.switchTo().newWindow(WindowType.TAB);
         String portal = browser.getWindowHandle();
-        browser.get(base + "/portal");
-        assertTrue(browser.getCurrentUrl().endsWith("/portal/signin"), browser.getCurrentUrl());
-        browser.findElement(By.id("email")).sendKeys("jane@acme.example");
-        browser.findElement(By.id("send-link")).click();
-        waiting().until(d -> !d.findElements(By.id("link-sent")).isEmpty());
-        Chromium.screenshot(browser, "portal-signin");
-        // no mail configured: the link goes by SMS to her directory phone
-        String text = e.phone(CALLER).expectSms("sign in").text();
-        Matcher m = Pattern.compile("(http://\\S+/portal/link/\\S+)").matcher(text);
-        assertTrue(m.find(), text);
-        browser.get(m.group(1));
-        browser.findElement(By.id("use-link")).click();
-        waiting().until(d -> d.getCurrentUrl().endsWith("/portal"));
+        signInToThePortalAsJane();
         browser.findElement(By.id("new-ticket")).click();
         browser.findElement(By.id("description")).sendKeys("The office printer prints blank pages.");
         browser.findElement(By.id("priority-P4")).click();

@@ -41,6 +41,27 @@ class TicketCliTest {
     }
 
     @Test
+    void aDesktopProjectRequestIsDueByTheNextBusinessMorningAndTakesNoPriority() {
+        // Friday 16:00: one business day, Friday 16-17 and Monday 08-16; nobody need call the requester back
+        assertEquals(0, run("ticket", "open", "--name", "Jane Doe", "--company", "Acme", "--project",
+                "--description", "Set up the new hire's PC"));
+        assertEquals("ticket 1: new, desktop project request, owner nobody; next due Mon 2026-12-07 16:00 CST (resolve)",
+                out.trim());
+        assertEquals(0, run("ticket", "show", "1"));
+        assertTrue(out.contains("ticket 1  NEW  desktop project request  (cli)"), out);
+        assertTrue(out.contains("desktop project request: done within 1 business day"), out);
+        assertFalse(out.contains("respond "), "no call-back clock: " + out);
+        assertEquals(0, run("ticket", "show", "1", "--json"));
+        assertTrue(out.contains("\"project\" : true"), out);
+
+        assertEquals(2, run("ticket", "open", "--name", "John Roe", "--project", "--priority", "P4",
+                "--description", "Move my desk"));
+        assertTrue(err.contains("a desktop project request has no priority"), err);
+        assertEquals(0, run("ticket", "queue"));
+        assertEquals(2, out.lines().count(), "nothing written for the refused one: " + out);
+    }
+
+    @Test
     void aTicketsLifeFromTheCommandLineWithEveryClockShown() {
         assertEquals(0, run("ticket", "open", "--name", "Jane Doe", "--company", "Acme", "--phone", "+12045559999",
                 "--priority", "P3", "--description", "Printer jammed"));

@@ -74,9 +74,28 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
 
     /** A new ticket's life: NEW, with its clocks (contact for email and portal; respond and resolve once it has a priority). */
     public static Result opened(long ticketId, TicketSource source, Priority priority, Instant at, ServiceLevels levels) {
+        return opened(ticketId, source, priority, false, at, levels);
+    }
+
+    /**
+     * As {@link #opened(long, TicketSource, Priority, Instant, ServiceLevels)}; a desktop project
+     * request has no priority and no respond clock (nobody need call the customer back), only the
+     * contact clock of its door and its resolve clock, due within one business day. Giving it
+     * a priority later makes it an ordinary ticket of that priority.
+     *
+     * @throws IllegalArgumentException for a project request with a priority
+     */
+    public static Result opened(long ticketId, TicketSource source, Priority priority, boolean project, Instant at,
+            ServiceLevels levels) {
+        if (project && priority != null) {
+            throw new IllegalArgumentException("a desktop project request has no priority");
+        }
         List<SlaClock> clocks = new ArrayList<>();
         if (source == TicketSource.EMAIL || source == TicketSource.PORTAL) {
             clocks.add(SlaClock.start(ClockKind.CONTACT, at, null, null));
+        }
+        if (project) {
+            clocks.add(SlaClock.start(ClockKind.RESOLVE, at, null, null));
         }
         if (priority != null) {
             clocks.add(SlaClock.start(ClockKind.RESPOND, at, priority, null));
@@ -511,6 +530,11 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
     }
 
     // ---- helpers ----
+
+    /** A desktop project request: a resolve clock with no priority behind it. */
+    public boolean projectRequest() {
+        return clock(ClockKind.RESOLVE).map(c -> c.priority() == null).orElse(false);
+    }
 
     public Optional<SlaClock> clock(ClockKind k) {
         return clocks.stream().filter(c -> c.kind() == k).findFirst();

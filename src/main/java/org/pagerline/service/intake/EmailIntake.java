@@ -349,7 +349,8 @@ public final class EmailIntake {
             String summary = RequesterFacts.strippedSubject(subject);
             summary = summary.isEmpty() ? description : summary + ": " + description;
             Instant received = m.receivedAt() == null ? now : m.receivedAt();
-            Ticket t = tickets.openFromEmail(s, now, facts.name(), facts.company(), facts.phones(), summary);
+            boolean project = RequesterFacts.projectRequest(subject);
+            Ticket t = tickets.openFromEmail(s, now, facts.name(), facts.company(), facts.phones(), summary, project);
             // the promise is the ticket's contact clock (6 business hours on the desk calendar): the
             // mail names its due instant, so the customer and the desk see one deadline
             Instant ackDue = s.tickets().life(t.id()).flatMap(l -> l.clock(org.pagerline.core.ticket.ClockKind.CONTACT))
@@ -367,10 +368,14 @@ public final class EmailIntake {
             attach(s, row, t.id(), saved);
             flagMalformed(s, t.id(), m);
             List<OutgoingMail> out = new ArrayList<>();
+            // a desktop project request is done within one business day: the mail says by when
+            String doneBy = !project ? null : s.tickets().life(t.id()).flatMap(l -> l.clock(org.pagerline.core.ticket.ClockKind.RESOLVE))
+                    .map(org.pagerline.core.ticket.SlaClock::dueAt).map(d -> org.pagerline.core.text.DeskTime.format(d, zone))
+                    .orElse(null);
             reply(s, m, "ACK", MailTexts.replySubject(subject, t.id()),
                     MailTexts.acknowledgement(t.id(), facts.name(),
                             org.pagerline.core.text.DeskTime.format(ackDue, zone) + " (within " + hours(settings.ackWithin())
-                            + " of business time)", settings.signature()), t.id(), null, out);
+                            + " of business time)", doneBy, settings.signature()), t.id(), null, out);
             return new Result(Outcome.TICKET_OPENED, t.id(), out);
         }
         long reqId;

@@ -16,9 +16,12 @@ final class MailTexts {
         return base;
     }
 
-    static String acknowledgement(long ticketId, String name, String contactBy, String signature) {
+    /** @param projectDoneBy for a desktop project request, when it will be done (within one business day); else null */
+    static String acknowledgement(long ticketId, String name, String contactBy, String projectDoneBy, String signature) {
         return "Hello" + (name == null ? "" : " " + name) + ",\n\n"
                 + "Thank you for your message. We have opened ticket #" + ticketId + " for it.\n\n"
+                + (projectDoneBy == null ? "" : "We have it as a desktop project request: it will be done by "
+                        + projectDoneBy + ".\n\n")
                 + "A technician will contact you by " + contactBy + ".\n\n"
                 + "To add anything, reply to this message (keep [#" + ticketId + "] in the subject).\n\n"
                 + "-- \n" + signature + "\n";

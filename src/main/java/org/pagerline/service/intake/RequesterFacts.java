@@ -227,6 +227,15 @@ public record RequesterFacts(String name, String company, List<String> phones, S
     }
 
     /** The subject without Re:/Fwd: prefixes and ticket tags. */
+    /**
+     * Whether the subject asks for a desktop project ("Desktop project request: new hire's PC",
+     * "Project request - move two desks"; Re:/Fwd: and [#n] aside), which is done by the next
+     * business morning rather than worked to a priority.
+     */
+    public static boolean projectRequest(String subject) {
+        return strippedSubject(subject).matches("(?is)(desktop\\s+)?project\\s+request\\b.*");
+    }
+
     public static String strippedSubject(String subject) {
         String s = subject == null ? "" : subject.strip();
         String before;

@@ -255,7 +255,7 @@ public final class ConsoleDesk {
     /** A ticket's page: its state ({@link TicketState}), its next deadline and every clock from the ticket's life. */
     public record TicketPage(Ticket ticket, TicketState state, String ownerName, DueClock clock, List<DueClock> clocks,
             List<TicketEvent> timeline, List<Recording> recordings, List<Attachment> attachments, List<Incident> incidents,
-            List<MailLine> mail, List<String> mailAttachments) {}
+            List<MailLine> mail, List<String> mailAttachments, boolean project) {}
 
     /**
      * One message of the ticket's email thread, in or out: who to whom, the subject and the text;
@@ -293,7 +293,7 @@ public final class ConsoleDesk {
                 mailFiles.add(a[0] + " (" + a[1] + " bytes" + (a[3] == null ? ", kept" : ", refused: " + a[3]) + ")");
             }
             return new TicketPage(d.ticket(), d.state(), d.ownerName(), clockOf(d, now), clocksOf(d, now), timeline, recs,
-                    s.web().attachments(id), incidents, mail, mailFiles);
+                    s.web().attachments(id), incidents, mail, mailFiles, d.project());
         });
     }
 

@@ -144,12 +144,19 @@ public final class PortalDesk {
     /** A file from the form. */
     public record Upload(String fileName, String contentType, byte[] bytes) {}
 
-    /** What a client fills in; checked by {@link #submit}. */
+    /** The portal form's choice for a desktop project request, in place of a priority. */
+    public static final String PROJECT = "PROJECT";
+
+    /**
+     * What a client fills in; checked by {@link #submit}.
+     *
+     * @param priority P1-P5, or {@link #PROJECT}
+     */
     public record NewTicket(String name, String callback, String priority, String description, List<Upload> files) {}
 
     /**
      * Files a ticket (source PORTAL) for the contact's company: the required facts (full name, a
-     * call-back number, a description), a priority P1-P5, and up to {@link #MAX_ATTACHMENTS} files.
+     * call-back number, a description), a priority P1-P5 or a desktop project request, and up to {@link #MAX_ATTACHMENTS} files.
      * Worked in the order received; opened through {@link TicketService#open}, so its contact clock
      * (six business hours) runs from now.
      */
@@ -163,14 +170,18 @@ public final class PortalDesk {
         }
         String callback = phones.requireE164(n.callback(), "call-back number");
         if (n.priority() == null || n.priority().isBlank()) {
-            throw new ValidationException("pick a priority (P1 to P5)");
+            throw new ValidationException("pick a priority (P1 to P5) or a desktop project request");
         }
-        Priority p;
-        try {
-            p = Priority.parse(n.priority());
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage());
+        boolean project = PROJECT.equalsIgnoreCase(n.priority().trim());
+        Priority p = null;
+        if (!project) {
+            try {
+                p = Priority.parse(n.priority());
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException(e.getMessage() + ", or a desktop project request");
+            }
         }
+        Priority priority = p;
         String description = WebText.body("description", n.description(), MAX_DESCRIPTION);
         if (description == null) {
             throw new ValidationException("the description is missing");
@@ -181,13 +192,18 @@ public final class PortalDesk {
         long id = tx.inTransaction(s -> {
             String email = s.web().clientEmail(who.id()).orElse(null);
             // the ticket's life opens it: NEW, its six-hour contact clock (and respond/resolve from the priority) running
-            long t = tickets.open(s, now, TicketSource.PORTAL, new Requester(name, who.company(), callback, email), p,
-                    description);
+            long t = tickets.open(s, now, TicketSource.PORTAL, new Requester(name, who.company(), callback, email), priority,
+                    project, description);
             TicketService.TicketDetail d = tickets.detail(s, t, now);
             Instant contactBy = d.clocks().stream().filter(c -> c.kind() == ClockKind.CONTACT)
                     .map(TicketService.ClockView::dueAt).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            s.tickets().addEvent(t, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", " + p + " ("
-                    + p.meaning() + "); call back on " + callback + (contactBy == null ? ""
+            Instant doneBy = !project ? null : d.clocks().stream().filter(c -> c.kind() == ClockKind.RESOLVE)
+                    .map(TicketService.ClockView::dueAt).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            s.tickets().addEvent(t, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", "
+                    + (project ? "a desktop project request" + (doneBy == null ? "" : ", done by "
+                            + PEOPLE_TIME.format(doneBy.atZone(d.zone())))
+                            : priority + " (" + priority.meaning() + ")")
+                    + "; call back on " + callback + (contactBy == null ? ""
                     : "; contact by " + PEOPLE_TIME.format(contactBy.atZone(d.zone()))));
             attach(s, t, files, now);
             return t;
@@ -243,8 +259,13 @@ public final class PortalDesk {
         return tx.inTransaction(s -> s.web().companyTickets(who.company(), 200));
     }
 
-    /** A ticket as its client sees it; {@code state} is the ticket's {@link TicketState}. */
-    public record PortalTicket(Ticket ticket, TicketState state, List<TicketEvent> timeline, List<Attachment> attachments) {}
+    /**
+     * A ticket as its client sees it; {@code state} is the ticket's {@link TicketState}.
+     *
+     * @param project a desktop project request (done within one business day), not a fault with a priority
+     */
+    public record PortalTicket(Ticket ticket, TicketState state, List<TicketEvent> timeline, List<Attachment> attachments,
+            boolean project) {}
 
     /** A ticket of the contact's company, with the customer's timeline; not found for any other company's. */
     public PortalTicket ticket(Client who, long id) {
@@ -257,8 +278,9 @@ public final class PortalDesk {
                 }
             }
             lines.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
-            return new PortalTicket(t, s.tickets().life(id).map(TicketLife::state).orElse(TicketState.NEW), lines,
-                    s.web().attachments(id));
+            Optional<TicketLife> life = s.tickets().life(id);
+            return new PortalTicket(t, life.map(TicketLife::state).orElse(TicketState.NEW), lines,
+                    s.web().attachments(id), life.map(TicketLife::projectRequest).orElse(false));
         });
     }
 

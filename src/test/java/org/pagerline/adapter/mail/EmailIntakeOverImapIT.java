@@ -1,6 +1,7 @@
 package org.pagerline.adapter.mail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -136,6 +137,32 @@ class EmailIntakeOverImapIT {
                 rig.tickets.detail(t.id()).zone())), body);
         assertTrue(events(t.id()).stream().anyMatch(e -> e.kind().equals("ACK_DUE")));
         assertEquals(2, thread.messages().size(), "the customer's mail and the acknowledgement");
+    }
+
+    @Test
+    void aMailAskingForADesktopProjectIsAcknowledgedWithWhenItWillBeDone() throws Exception {
+        rig().start();
+        rig.deliver(mail("Jane Smith <jane@acme.test>", "Desktop project request: a PC for our new hire", """
+                Name: Jane Smith
+                Company: Acme Ltd
+                Phone: +1 204 555 0123
+
+                Please set up a PC with Office for Sam, who starts on Monday.
+                """));
+        Ticket t = awaitTicket(1);
+        var d = rig.tickets.detail(t.id());
+        assertTrue(d.project(), d.clocks().toString());
+        assertNull(t.priority());
+        Instant doneBy = d.clocks().stream().filter(c -> c.kind() == org.pagerline.core.ticket.ClockKind.RESOLVE)
+                .findFirst().orElseThrow().dueAt();
+        assertTrue(d.clocks().stream().noneMatch(c -> c.kind() == org.pagerline.core.ticket.ClockKind.RESPOND), d.clocks().toString());
+
+        String body = MailRig.body(awaitAnswer("jane@acme.test", 1));
+        assertTrue(body.contains("We have it as a desktop project request: it will be done by "
+                + org.pagerline.core.text.DeskTime.format(doneBy, d.zone()) + "."), body);
+        assertTrue(body.contains("A technician will contact you by "), "the six-hour acknowledgement still holds: " + body);
+        assertTrue(events(t.id()).stream().anyMatch(e -> e.kind().equals("OPENED")
+                && e.detail().contains("a desktop project request")), events(t.id()).toString());
     }
 
     @Test

@@ -109,4 +109,15 @@ class RequesterFactsTest {
         RequesterFacts f = RequesterFacts.parse("", "Name: Jane Smith\nCompany: Acme\nPhone: +12045550123\nPlease help", "CA");
         assertEquals(List.of(RequesterFacts.Missing.DESCRIPTION), f.missing());
     }
+
+    @Test
+    void aSubjectAskingForADesktopProjectIsAProjectRequest() {
+        org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("Desktop project request: PC for Sam"));
+        org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("Re: [#12] project request - move two desks"));
+        org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("PROJECT REQUEST"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequesterFacts.projectRequest("Printer jammed"));
+        org.junit.jupiter.api.Assertions.assertFalse(RequesterFacts.projectRequest("Our project requests keep failing"),
+                "words about a project are not a request for one");
+        org.junit.jupiter.api.Assertions.assertFalse(RequesterFacts.projectRequest(null));
+    }
 }
