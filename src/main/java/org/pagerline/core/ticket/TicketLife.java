@@ -307,7 +307,7 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
         List<Line> lines = new ArrayList<>();
         lines.add(new Line("PRIORITY_CHANGED", (priority == null ? "priority set to " : "priority " + priority + " -> ")
                 + to + " by " + who + (blank(why) ? "" : ": " + why)));
-        TicketLife l = withPriority(to, levels, lines);
+        TicketLife l = withPriority(to, at, levels, lines);
         return new Result(l, List.copyOf(lines), null, new PriorityChange(priority, to, who, why), List.of());
     }
 
@@ -334,17 +334,24 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
             return ok(this, List.of());
         }
         List<Line> lines = new ArrayList<>();   // the support line wrote its own PRIORITY line
-        TicketLife l = withPriority(rowPriority, levels, lines);
+        TicketLife l = withPriority(rowPriority, now, levels, lines);
         return new Result(l, List.copyOf(lines), null, new PriorityChange(priority, rowPriority, "the support line",
                 "chosen on the call"), List.of());
     }
 
-    private TicketLife withPriority(Priority to, ServiceLevels levels, List<Line> lines) {
+    /**
+     * The clocks under a new priority. A desktop project request's resolve clock takes it even when
+     * met (the ticket is then no project any more), and its respond clock, which a project never
+     * had, counts from {@code at}, when someone made it a matter of calling back; a ticket already
+     * resolved or closed gets its new clocks as met, not as late.
+     */
+    private TicketLife withPriority(Priority to, Instant at, ServiceLevels levels, List<Line> lines) {
+        boolean wasProject = projectRequest();
         List<SlaClock> cs = new ArrayList<>();
         boolean respond = false;
         boolean resolve = false;
         for (SlaClock c : clocks) {
-            if ((c.kind() == ClockKind.RESPOND || c.kind() == ClockKind.RESOLVE) && c.live()) {
+            if ((c.kind() == ClockKind.RESPOND || c.kind() == ClockKind.RESOLVE) && (c.live() || c.priority() == null)) {
                 cs.add(c.withDue(to, c.dueAt(), c.warnAt()));
             } else {
                 cs.add(c);
@@ -353,7 +360,8 @@ public record TicketLife(long ticketId, TicketSource source, Instant openedAt, T
             resolve |= c.kind() == ClockKind.RESOLVE;
         }
         if (!respond) {
-            cs.add(SlaClock.start(ClockKind.RESPOND, openedAt, to, null));
+            SlaClock r = SlaClock.start(ClockKind.RESPOND, wasProject ? at : openedAt, to, null);
+            cs.add(state.open() ? r : r.met(resolvedAt != null ? resolvedAt : closedAt));
         }
         if (!resolve) {
             SlaClock r = SlaClock.start(ClockKind.RESOLVE, openedAt, to, null);

@@ -226,16 +226,18 @@ public record RequesterFacts(String name, String company, List<String> phones, S
         return new RequesterFacts(name, company, new ArrayList<>(phones), desc);
     }
 
-    /** The subject without Re:/Fwd: prefixes and ticket tags. */
     /**
      * Whether the subject asks for a desktop project ("Desktop project request: new hire's PC",
-     * "Project request - move two desks"; Re:/Fwd: and [#n] aside), which is done by the next
-     * business morning rather than worked to a priority.
+     * "Project request - move two desks"; Re:/Fwd:, [#n] and a mail system's tag such as
+     * "[EXTERNAL]" aside), which is done within one business day rather than worked to a priority.
+     * The first mail's subject decides: a reply joins its ticket as it is.
      */
     public static boolean projectRequest(String subject) {
-        return strippedSubject(subject).matches("(?is)(desktop\\s+)?project\\s+request\\b.*");
+        return strippedSubject(subject).replaceFirst("^(\\[[^\\]]{1,40}\\]\\s*)+", "")
+                .matches("(?is)(desktop\\s+)?project\\s+request\\b.*");
     }
 
+    /** The subject without Re:/Fwd: prefixes and ticket tags. */
     public static String strippedSubject(String subject) {
         String s = subject == null ? "" : subject.strip();
         String before;

@@ -138,8 +138,8 @@ public final class ConsoleDesk {
             }
         }
         if (next == null) {
-            return new DueClock(d.state().open() ? (d.ticket().priority() == null ? "no priority yet" : "no clock running")
-                    : d.state().words(), null, Urgency.NONE);
+            return new DueClock(d.state().open() ? (d.ticket().priority() == null && !d.project() ? "no priority yet"
+                    : "no clock running") : d.state().words(), null, Urgency.NONE);
         }
         Urgency u = urgency(next.state(), next.dueAt(), now);
         if (u == Urgency.OK && next.warnAt() != null && !now.isBefore(next.warnAt())) {

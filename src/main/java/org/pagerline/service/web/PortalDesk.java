@@ -280,7 +280,7 @@ public final class PortalDesk {
             lines.sort(java.util.Comparator.comparing(TicketEvent::at).thenComparingLong(TicketEvent::id));
             Optional<TicketLife> life = s.tickets().life(id);
             return new PortalTicket(t, life.map(TicketLife::state).orElse(TicketState.NEW), lines,
-                    s.web().attachments(id), life.map(TicketLife::projectRequest).orElse(false));
+                    s.web().attachments(id), t.priority() == null && life.map(TicketLife::projectRequest).orElse(false));
         });
     }
 

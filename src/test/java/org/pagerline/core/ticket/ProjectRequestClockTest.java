@@ -78,13 +78,36 @@ class ProjectRequestClockTest {
     }
 
     @Test
-    void givingItAPriorityMakesItAnOrdinaryTicketCountedFromTheRequest() {
+    void givingItAPriorityMakesItAnOrdinaryTicketResolvedCountingFromTheRequest() {
         TicketLife l = project("2026-12-07T10:00", levels())
                 .changePriority(Priority.P3, "Lee", "it is a fault, not a project", desk("2026-12-07T11:00"), levels()).life();
         assertFalse(l.projectRequest());
         // P3: 9 business hours from Monday 10:00 = Monday 10-17 (7 h) + Tuesday 08-10 (2 h)
         assertEquals(desk("2026-12-08T10:00"), due(l, ClockKind.RESOLVE));
-        assertEquals(desk("2026-12-07T14:00"), due(l, ClockKind.RESPOND), "respond 4 business hours from the request");
+        assertEquals(desk("2026-12-07T15:00"), due(l, ClockKind.RESPOND),
+                "respond 4 business hours from when it was made a fault: a project had nobody to call back");
+    }
+
+    @Test
+    void aProjectGivenAPriorityADayLaterIsNotAlreadyLateToCallBack() {
+        TicketLife l = project("2026-12-07T10:00", levels())
+                .contacted("Pat", "phoned", desk("2026-12-07T11:00"), levels()).life()
+                .changePriority(Priority.P3, "Lee", "it is a fault after all", desk("2026-12-08T09:00"), levels()).life();
+        // respond: 4 business hours from the change (Tuesday 09:00), not from Monday's request (due Monday 14:00)
+        assertEquals(desk("2026-12-08T13:00"), due(l, ClockKind.RESPOND));
+    }
+
+    @Test
+    void aResolvedProjectGivenAPriorityIsNoProjectAnyMoreAndNothingOfItIsLate() {
+        TicketLife l = project("2026-12-07T10:00", levels())
+                .resolve("Pat", "PC set up", desk("2026-12-07T15:00"), levels()).life()
+                .changePriority(Priority.P1, "Lee", "it was an outage", desk("2026-12-08T09:00"), levels()).life();
+        assertFalse(l.projectRequest(), "the resolve clock took the priority");
+        assertEquals(Priority.P1, l.clock(ClockKind.RESOLVE).orElseThrow().priority());
+        assertTrue(l.clock(ClockKind.RESPOND).orElseThrow().metAt() != null, "a resolved ticket's new respond clock is met");
+        // reopened, it counts P1's 8 hours, not a project's business day
+        TicketLife again = l.reopen("Jane", "still down", desk("2026-12-08T10:00"), levels()).life();
+        assertEquals("P1: resolve within 8 h, 24x7", levels().target(again.clock(ClockKind.RESOLVE).orElseThrow()).words());
     }
 
     @Test

@@ -115,6 +115,8 @@ class RequesterFactsTest {
         org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("Desktop project request: PC for Sam"));
         org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("Re: [#12] project request - move two desks"));
         org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("PROJECT REQUEST"));
+        org.junit.jupiter.api.Assertions.assertTrue(RequesterFacts.projectRequest("[EXTERNAL] Project request: laptop for Sam"),
+                "a mail system's tag before it");
         org.junit.jupiter.api.Assertions.assertFalse(RequesterFacts.projectRequest("Printer jammed"));
         org.junit.jupiter.api.Assertions.assertFalse(RequesterFacts.projectRequest("Our project requests keep failing"),
                 "words about a project are not a request for one");
