@@ -89,10 +89,14 @@ final class ClientCommand {
         @Parameters(paramLabel = "ID", description = "Client id (see client list).")
         String id;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             Client c = parent.root.services().clients().remove(id);
-            parent.root.out().println("removed client " + c.id() + ": " + c.contactName() + " (" + c.company() + ")");
+            parent.root.out().println(json ? Json.write(Json.object().put("removed", "client").set("client", json(c)))
+                    : "removed client " + c.id() + ": " + c.contactName() + " (" + c.company() + ")");
         }
     }
 }

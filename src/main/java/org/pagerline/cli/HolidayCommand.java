@@ -25,10 +25,14 @@ final class HolidayCommand {
         @Parameters(index = "1..*", paramLabel = "NAME", arity = "1..*")
         List<String> name;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             Holiday h = parent.root.services().calendar().addHoliday(date, String.join(" ", name));
-            parent.root.out().println("holiday added: " + h.date() + " " + h.name());
+            parent.root.out().println(json ? Json.write(Json.object().put("date", h.date().toString()).put("name", h.name()))
+                    : "holiday added: " + h.date() + " " + h.name());
         }
     }
 
@@ -63,10 +67,14 @@ final class HolidayCommand {
         @Parameters(paramLabel = "DATE")
         String date;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             parent.root.services().calendar().removeHoliday(date);
-            parent.root.out().println("holiday on " + date + " removed");
+            parent.root.out().println(json ? Json.write(Json.object().put("removed", "holiday").put("date", date.toString()))
+                    : "holiday on " + date + " removed");
         }
     }
 }

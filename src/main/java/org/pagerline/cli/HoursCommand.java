@@ -28,10 +28,14 @@ final class HoursCommand {
         @Option(names = "--zone", description = "Desk time zone (default: unchanged).")
         String zone;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             BusinessCalendar c = parent.root.services().calendar().setHours(week, zone);
-            parent.root.out().println("business hours set: " + c.describeHours());
+            parent.root.out().println(json ? Json.write(Show.json(c, parent.root.services().clock().instant()))
+                    : "business hours set: " + c.describeHours());
         }
     }
 
@@ -46,6 +50,23 @@ final class HoursCommand {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
+        /** The hours and whether the desk is open at {@code when} (hours show --json, hours set --json). */
+        static ObjectNode json(BusinessCalendar c, Instant when) {
+            boolean open = c.isOpen(when);
+            ObjectNode n = Json.object();
+            n.put("at", when.toString());
+            n.put("open", open);
+            n.put("zone", c.zone().getId());
+            n.put("hours", c.describeHours());
+            ArrayNode ws = n.putArray("windows");
+            for (OpeningWindow w : c.windows()) {
+                ws.add(Json.object().put("day", w.day().name()).put("open", w.open().toString()).put("close", w.closeText()));
+            }
+            c.nextOpening(when).filter(x -> !open).ifPresent(x -> n.put("opensAt", x.toString()));
+            c.closesAt(when).ifPresent(x -> n.put("closesAt", x.toString()));
+            return n;
+        }
+
         @Override
         public void run() {
             Services s = parent.root.services();
@@ -53,18 +74,7 @@ final class HoursCommand {
             Instant when = at == null ? s.clock().instant() : Instants.parse("--at", at, c.zone());
             boolean open = c.isOpen(when);
             if (json) {
-                ObjectNode n = Json.object();
-                n.put("at", when.toString());
-                n.put("open", open);
-                n.put("zone", c.zone().getId());
-                n.put("hours", c.describeHours());
-                ArrayNode ws = n.putArray("windows");
-                for (OpeningWindow w : c.windows()) {
-                    ws.add(Json.object().put("day", w.day().name()).put("open", w.open().toString()).put("close", w.closeText()));
-                }
-                c.nextOpening(when).filter(x -> !open).ifPresent(x -> n.put("opensAt", x.toString()));
-                c.closesAt(when).ifPresent(x -> n.put("closesAt", x.toString()));
-                parent.root.out().println(Json.write(n));
+                parent.root.out().println(Json.write(json(c, when)));
             } else {
                 parent.root.out().println(c.describeHours());
                 String state = open ? "open" : "closed";

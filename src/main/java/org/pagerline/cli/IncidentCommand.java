@@ -25,6 +25,13 @@ final class IncidentCommand {
         return root.services().incidents();
     }
 
+    /** An acknowledgement, call-back or resolution as JSON: whether it changed anything, its answer, the incident after it. */
+    String answerJson(long id, IncidentService.Response r) {
+        ObjectNode n = Json.object().put("changed", r.changed()).put("message", r.message());
+        n.set("incident", json(incidents().show(id).incident()));
+        return Json.write(n);
+    }
+
     PrintWriter out() {
         return root.out();
     }
@@ -160,9 +167,13 @@ final class IncidentCommand {
         @Option(names = "--tech", required = true, description = "Who takes it (id or name).")
         String tech;
 
+        @Option(names = "--json", description = "Print the incident after it as JSON (as incident show --json), with the answer.")
+        boolean json;
+
         @Override
         public void run() {
-            parent.out().println(parent.incidents().acknowledge(id, tech).message());
+            IncidentService.Response r = parent.incidents().acknowledge(id, tech);
+            parent.out().println(json ? parent.answerJson(id, r) : r.message());
         }
     }
 
@@ -178,9 +189,13 @@ final class IncidentCommand {
         @Option(names = "--tech", required = true, description = "Who called back (id or name).")
         String tech;
 
+        @Option(names = "--json", description = "Print the incident after it as JSON (as incident show --json), with the answer.")
+        boolean json;
+
         @Override
         public void run() {
-            parent.out().println(parent.incidents().calledBack(id, tech).message());
+            IncidentService.Response r = parent.incidents().calledBack(id, tech);
+            parent.out().println(json ? parent.answerJson(id, r) : r.message());
         }
     }
 
@@ -192,9 +207,13 @@ final class IncidentCommand {
         @Parameters(paramLabel = "ID")
         long id;
 
+        @Option(names = "--json", description = "Print the incident after it as JSON (as incident show --json), with the answer.")
+        boolean json;
+
         @Override
         public void run() {
-            parent.out().println(parent.incidents().resolve(id).message());
+            IncidentService.Response r = parent.incidents().resolve(id);
+            parent.out().println(json ? parent.answerJson(id, r) : r.message());
         }
     }
 }

@@ -95,10 +95,14 @@ final class OverrideCommand {
         @Parameters(paramLabel = "ID")
         long id;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @java.lang.Override
         public void run() {
             parent.root.services().roster().removeOverride(id);
-            parent.root.out().println("override " + id + " removed");
+            parent.root.out().println(json ? Json.write(Json.object().put("removed", "override").put("id", id))
+                    : "override " + id + " removed");
         }
     }
 

@@ -67,11 +67,16 @@ final class PolicyCommand {
                 description = "After the last step, start the cycle again this much later.")
         String repeat;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             EscalationPolicy p = parent.root.services().incidents().setPolicy(steps, repeat);
-            parent.root.out().println("escalation policy set:");
-            print(parent, p, false);
+            if (!json) {
+                parent.root.out().println("escalation policy set:");
+            }
+            print(parent, p, json);
         }
     }
 }

@@ -20,6 +20,12 @@ final class QueueCommand {
     @ParentCommand
     PagerlineCommand root;
 
+    /** A sign-in or sign-out as JSON: the technician, whether they are signed in now, whether this changed it. */
+    static String signJson(QueueService.SignChange c, boolean signedIn) {
+        return Json.write(Json.object().put("signedIn", signedIn).put("changed", c.changed())
+                .set("technician", Views.tech(c.technician())));
+    }
+
     @Command(name = "signin", mixinStandardHelpOptions = true,
             description = "Sign a technician in: they answer queue calls whenever the desk is open.")
     static final class SignIn implements Runnable {
@@ -29,10 +35,13 @@ final class QueueCommand {
         @Parameters(paramLabel = "TECH", description = "Id or name.")
         String ref;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             QueueService.SignChange c = parent.root.services().queue().signIn(ref);
-            parent.root.out().println(c.changed() ? "signed in: " + c.technician().name()
+            parent.root.out().println(json ? signJson(c, true) : c.changed() ? "signed in: " + c.technician().name()
                     : c.technician().name() + " was already signed in");
         }
     }
@@ -46,10 +55,13 @@ final class QueueCommand {
         @Parameters(paramLabel = "TECH", description = "Id or name.")
         String ref;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             QueueService.SignChange c = parent.root.services().queue().signOut(ref);
-            parent.root.out().println(c.changed() ? "signed out: " + c.technician().name()
+            parent.root.out().println(json ? signJson(c, false) : c.changed() ? "signed out: " + c.technician().name()
                     : c.technician().name() + " was not signed in");
         }
     }

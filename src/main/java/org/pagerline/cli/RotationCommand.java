@@ -45,11 +45,22 @@ final class RotationCommand {
                 + " in the zone).")
         String start;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             Role r = Role.parse(role);
             Rotation rot = parent.root.services().roster()
                     .setRotation(new RosterService.RotationSpec(r, members, shift, handoff, zone, start));
+            if (json) {
+                ObjectNode n = Views.rotation(rot);
+                parent.root.services().roster().onCall(parent.root.services().clock().instant()).get(r)
+                        .ifPresentOrElse(sh -> n.put("onCallNow", sh.technician().name()).put("until", sh.until().toString()),
+                                () -> n.putNull("onCallNow"));
+                parent.root.out().println(Json.write(n));
+                return;
+            }
             parent.root.out().println("rotation for " + r + " set: " + rot.memberIds().size() + " member(s), "
                     + rot.shift().amount() + " " + rot.shift().unit().name().toLowerCase() + " shifts, hand-off "
                     + rot.handoff() + " " + rot.zone() + " from " + rot.startDate() + "; on call now: " + parent.root.services()
@@ -118,9 +129,19 @@ final class RotationCommand {
         @Parameters(paramLabel = "ROLE", description = "PRIMARY, SECONDARY, TEAM_LEAD or VP_SERVICE.")
         String role;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             RosterService.RotationRemoved r = parent.root.services().roster().removeRotation(Role.parse(role));
+            if (json) {
+                ObjectNode n = Json.object().put("removed", "rotation").put("role", r.role().name());
+                ArrayNode kept = n.putArray("overridesKept");
+                r.overridesKept().forEach(o -> kept.add(Views.override(o)));
+                parent.root.out().println(Json.write(n));
+                return;
+            }
             String kept = r.overridesKept().isEmpty() ? "it has no current or future overrides, so " + r.role()
                     + " is now unfilled"
                     : r.overridesKept().size() + " current or future override(s) of " + r.role() + " kept ("

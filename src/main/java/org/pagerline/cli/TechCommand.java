@@ -147,10 +147,14 @@ final class TechCommand {
         @Parameters(paramLabel = "TECH", description = "Id or name.")
         String ref;
 
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
         @Override
         public void run() {
             Technician t = parent.root.services().roster().removeTechnician(ref);
-            parent.root.out().println("removed technician " + t.id() + ": " + t.name());
+            parent.root.out().println(json ? Json.write(Json.object().put("removed", "technician").set("technician", Views.tech(t)))
+                    : "removed technician " + t.id() + ": " + t.name());
         }
     }
 }

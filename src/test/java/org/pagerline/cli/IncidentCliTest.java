@@ -48,10 +48,14 @@ class IncidentCliTest {
         h.pass();
         h.expectSms(PAT, "Sam took incident " + id);
 
-        assertEquals(0, run("incident", "callback", Long.toString(id), "--tech", "Sam"));
-        assertTrue(out.contains("call-back by Sam recorded"), out);
+        assertEquals(0, run("incident", "callback", Long.toString(id), "--tech", "Sam", "--json"));
+        // a script reads back what it did: the answer and the incident after it
+        assertTrue(out.contains("\"changed\" : true") && out.contains("call-back by Sam recorded")
+                && out.contains("\"state\" : \"CALLED_BACK\""), out);
         assertEquals(0, run("incident", "resolve", Long.toString(id)));
         assertTrue(out.contains("resolved; ticket"), out);
+        assertEquals(0, run("incident", "ack", Long.toString(id), "--tech", "Pat", "--json"));
+        assertTrue(out.contains("\"changed\" : false") && out.contains("\"state\" : \"RESOLVED\""), out);
         assertEquals(0, run("incident", "show", Long.toString(id)));
         assertTrue(out.contains("RESOLVED") && out.contains("CALLED_BACK  Sam called the caller back (CLI)"), out);
     }
