@@ -59,4 +59,18 @@ final class CliRunner {
         }, new PrintWriter(out), new PrintWriter(err), args);
         return new Result(exit, out.toString(), err.toString());
     }
+
+    /** Runs a command that must succeed (exit 0, else the test fails with what it printed). */
+    Result ok(String... args) {
+        Result r = run(args);
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.all());
+        return r;
+    }
+
+    /** Runs a command that must succeed and reads its output as JSON, as a script would. */
+    com.fasterxml.jackson.databind.JsonNode json(String... args) throws java.io.IOException {
+        return JSON.readTree(ok(args).out());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +14,6 @@ import org.pagerline.testkit.MutableClock;
 
 /** The roster from the command line, as an admin would use it: set, read back with --json. */
 class RosterCliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
     MutableClock clock = MutableClock.at("2026-11-20T12:00:00Z");
@@ -27,15 +25,11 @@ class RosterCliTest {
     }
 
     private JsonNode json(String... args) throws Exception {
-        CliRunner.Result r = cli.run(args);
-        assertEquals(0, r.exit(), r.all());
-        return JSON.readTree(r.out());
+        return cli.json(args);
     }
 
     private CliRunner.Result ok(String... args) {
-        CliRunner.Result r = cli.run(args);
-        assertEquals(0, r.exit(), r.all());
-        return r;
+        return cli.ok(args);
     }
 
     private String fails(String... args) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import org.pagerline.testkit.MutableClock;
  * they did (PRODUCT.md: every command has a {@code --json} form), read back here as a script would.
  */
 class WriteCommandsAnswerInJsonCliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
     MutableClock clock = MutableClock.at("2026-11-20T12:00:00Z");
@@ -31,14 +29,11 @@ class WriteCommandsAnswerInJsonCliTest {
     }
 
     private JsonNode json(String... args) throws Exception {
-        CliRunner.Result r = cli.run(args);
-        assertEquals(0, r.exit(), r.all());
-        return JSON.readTree(r.out());
+        return cli.json(args);
     }
 
     private void ok(String... args) {
-        CliRunner.Result r = cli.run(args);
-        assertEquals(0, r.exit(), r.all());
+        cli.ok(args);
     }
 
     @Test
