@@ -67,6 +67,12 @@ class BundledPagingCallAsteriskIT {
     @BeforeEach
     void slowTheVoicePagesToOnePhone() {
         lab = AsteriskLab.get(AsteriskLab.LAB_C);
+        // the lab's earlier classes leave incidents open, whose cycles go on paging Pat and Sam: with
+        // the voice gap, such a page to Pat takes the turn the bundle waits for, and the two incidents
+        // go as two calls (seen in two CI runs in a row, when this class ran last on its lab)
+        for (var open : lab.services().incidents().list(1000, true)) {
+            lab.services().incidents().resolve(open.id());
+        }
         lab.onEvent(listener);
         lab.server.bundleGaps(new BundleGaps(Duration.ZERO, VOICE_GAP));
     }
