@@ -86,14 +86,15 @@ public final class TicketService {
             Instant warnAt, Duration remaining, Instant metAt, Instant warnedAt, Instant breachedAt, Instant stoppedAt,
             List<TicketEvent> history) {}
 
-    /** The read model of {@code ticket show}. */
+    /** The read model of {@code ticket show}; {@code project}: a desktop project request ({@link TicketLife#projectRequest}). */
     public record TicketDetail(Ticket ticket, TicketState state, Long ownerId, String ownerName, String requesterEmail,
             long version, List<ClockView> clocks, List<Pause> pauses, List<TicketStore.PriorityChangeRecord> priorityChanges,
-            List<TicketEvent> timeline, ZoneId zone, Instant asOf) {
+            List<TicketEvent> timeline, ZoneId zone, Instant asOf, boolean project) {
 
-        /** A desktop project request: its resolve clock is the project's (no priority given it since). */
-        public boolean project() {
-            return clocks.stream().anyMatch(c -> c.kind() == ClockKind.RESOLVE && ServiceLevels.PROJECT_WORDS.equals(c.target()));
+        /** When this kind of clock is due; null if the ticket has none, or it is paused. */
+        public Instant dueAt(ClockKind kind) {
+            return clocks.stream().filter(c -> c.kind() == kind).map(ClockView::dueAt).filter(java.util.Objects::nonNull)
+                    .findFirst().orElse(null);
         }
     }
 
@@ -552,7 +553,8 @@ public final class TicketService {
                     c.stoppedAt(), history));
         }
         return new TicketDetail(t, l.state(), l.ownerId(), l.ownerName(), s.tickets().requesterEmail(id).orElse(null),
-                l.version(), clocks, l.pauses(), s.tickets().priorityChanges(id), timeline, lv.time().zone(), now);
+                l.version(), clocks, l.pauses(), s.tickets().priorityChanges(id), timeline, lv.time().zone(), now,
+                l.projectRequest());
     }
 
     /** Open tickets (not resolved or closed) in the order received, each with its next deadline and clock. */

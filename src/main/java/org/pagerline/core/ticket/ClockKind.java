@@ -12,7 +12,8 @@ public enum ClockKind {
     RESPOND,
     /**
      * Resolve within: P1/P2 8 h wall clock; P3 1 business day, P4 2 business days, P5 by the close of
-     * the next business day; a desktop project request (no priority) 1 business day. Paused while waiting on the customer (and while resolved).
+     * the next business day; a desktop project request (no priority) 1 business day. Paused while
+     * waiting on the customer (and while resolved).
      */
     RESOLVE;
 

@@ -156,8 +156,8 @@ public final class PortalDesk {
 
     /**
      * Files a ticket (source PORTAL) for the contact's company: the required facts (full name, a
-     * call-back number, a description), a priority P1-P5 or a desktop project request, and up to {@link #MAX_ATTACHMENTS} files.
-     * Worked in the order received; opened through {@link TicketService#open}, so its contact clock
+     * call-back number, a description), a priority P1-P5 or a desktop project request, and up to
+     * {@link #MAX_ATTACHMENTS} files. Worked in the order received; opened through {@link TicketService#open}, so its contact clock
      * (six business hours) runs from now.
      */
     public Ticket submit(Client who, NewTicket n) {
@@ -173,15 +173,7 @@ public final class PortalDesk {
             throw new ValidationException("pick a priority (P1 to P5) or a desktop project request");
         }
         boolean project = PROJECT.equalsIgnoreCase(n.priority().trim());
-        Priority p = null;
-        if (!project) {
-            try {
-                p = Priority.parse(n.priority());
-            } catch (IllegalArgumentException e) {
-                throw new ValidationException(e.getMessage() + ", or a desktop project request");
-            }
-        }
-        Priority priority = p;
+        Priority priority = project ? null : priority(n.priority());
         String description = WebText.body("description", n.description(), MAX_DESCRIPTION);
         if (description == null) {
             throw new ValidationException("the description is missing");
@@ -195,10 +187,8 @@ public final class PortalDesk {
             long t = tickets.open(s, now, TicketSource.PORTAL, new Requester(name, who.company(), callback, email), priority,
                     project, description);
             TicketService.TicketDetail d = tickets.detail(s, t, now);
-            Instant contactBy = d.clocks().stream().filter(c -> c.kind() == ClockKind.CONTACT)
-                    .map(TicketService.ClockView::dueAt).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            Instant doneBy = !project ? null : d.clocks().stream().filter(c -> c.kind() == ClockKind.RESOLVE)
-                    .map(TicketService.ClockView::dueAt).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            Instant contactBy = d.dueAt(ClockKind.CONTACT);
+            Instant doneBy = project ? d.dueAt(ClockKind.RESOLVE) : null;
             s.tickets().addEvent(t, now, FILED, "filed on the portal by " + name + " of " + who.company() + ", "
                     + (project ? "a desktop project request" + (doneBy == null ? "" : ", done by "
                             + PEOPLE_TIME.format(doneBy.atZone(d.zone())))
@@ -210,6 +200,15 @@ public final class PortalDesk {
         });
         tickets.afterCommit();
         return tickets.find(id);
+    }
+
+    /** The form's P1-P5, refused in words naming the other choice too. */
+    private static Priority priority(String chosen) {
+        try {
+            return Priority.parse(chosen);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage() + ", or a desktop project request");
+        }
     }
 
     private static List<Upload> checkFiles(List<Upload> files) {
